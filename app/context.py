@@ -1,0 +1,66 @@
+"""Template context shared by every page: the center, dates in its time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from app.extensions import db
+
+
+def center_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CENTER_TIMEZONE"])
+
+
+def local_datetime(value: datetime | None) -> str:
+    """An instant as the center's wall-clock time, `2026-10-13 14:05`."""
+    if value is None:
+        return ""
+    return value.astimezone(center_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: date | datetime | None) -> str:
+    """A date as `2026-10-13` (an instant is first put in the center's time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(center_zone()).date()
+    return value.isoformat()
+
+
+def today() -> date:
+    """Today in the center's time zone (the `today` the rule functions are given)."""
+    return datetime.now(center_zone()).date()
+
+
+def current_center():
+    from models.org import Center
+
+    return db.session.query(Center).order_by(Center.id).first()
+
+
+def register_context(app: Flask) -> None:
+    app.add_template_filter(local_datetime, "local_datetime")
+    app.add_template_filter(local_date, "local_date")
+
+    @app.context_processor
+    def inject_center():
+        return {"center": current_center(), "bianmin_banners": banners}
+
+
+def banners() -> list[str]:
+    """Warnings for administrators and the office, e.g. a year without its official schedule."""
+    from flask_babel import gettext
+
+    from app.security import ADMIN, OFFICE, role_names
+    from app.services.calendar import years_missing_schedule
+
+    if not role_names() & {ADMIN, OFFICE}:
+        return []
+    return [
+        gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "
+                "are counted as Monday to Friday. Enter the schedule under System → Holidays.", year=year)
+        for year in years_missing_schedule(db.session, today())
+    ]

@@ -1,0 +1,128 @@
+"""办件时限 — deadlines of cases, notices and refusal reviews (CASE-3/5/6/12, NOTICE-1, NEG-2).
+
+Every "within N days" counts working days the CASE-3 way: the day the clock starts is not
+counted, the limit ends at the end of the N-th working day after it. `calendar` is a
+`WorkCalendar` or anything with `add_working_days` and `working_days_between`; limits come
+from rule settings and are passed in, and `today` is an argument, never read from the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.rules.errors import N_, RuleViolation
+
+
+def _due(rule_id: str, start: date, days: int, field: str, calendar) -> date:
+    if days < 0:
+        raise RuleViolation(rule_id, N_("A time limit cannot be negative."), field=field)
+    return calendar.add_working_days(start, days)
+
+
+def case_deadline(accepted_on: date, promised_days: int, calendar) -> date:
+    """CASE-3: 办结时限 — the `promised_days`-th working day after acceptance, which is not counted.
+
+    0 days is an 即办件 (即收即办): due the day it is accepted.
+    """
+    return _due("CASE-3", accepted_on, promised_days, "promised_days", calendar)
+
+
+def extended_deadline(
+    deadline: date,
+    extension_days: int,
+    max_extension_days: int,
+    extensions_so_far: int,
+    reason: str,
+    calendar,
+    max_extensions: int = 1,
+) -> date:
+    """CASE-5: 延期办结 — the new, binding deadline: `extension_days` working days after `deadline`.
+
+    Only for a stated reason, for 1..`max_extension_days` working days (rule setting, default
+    10) and at most `max_extensions` times (default once).
+    """
+    if extensions_so_far >= max_extensions:
+        raise RuleViolation(
+            "CASE-5", N_("A case can be extended at most %(max)s time(s)."), max=max_extensions
+        )
+    if not (reason or "").strip():
+        raise RuleViolation("CASE-5", N_("An extension needs a stated reason."), field="reason")
+    if not 1 <= extension_days <= max_extension_days:
+        raise RuleViolation(
+            "CASE-5",
+            N_("An extension is 1 to %(max)s working days."),
+            field="extension_days",
+            max=max_extension_days,
+        )
+    return calendar.add_working_days(deadline, extension_days)
+
+
+def suspended_working_days(suspended_on: date, resumed_on: date, calendar) -> int:
+    """CASE-12: 特别程序 — the working days d with suspended_on < d <= resumed_on.
+
+    This is the CASE-3 counting applied to the suspension (民法典 第二百零一条: the day a period
+    starts is not counted): the suspension day was available to the clerk and stays in the
+    limit, and the resume day is treated like a new acceptance day, which is not counted
+    either. So suspending on S and resuming on R leaves exactly the days the case had left at S,
+    counted after R; suspended and resumed the same day costs nothing, and consecutive
+    suspensions add up. A suspension spent entirely on rest days counts 0.
+    """
+    if resumed_on < suspended_on:
+        raise RuleViolation(
+            "CASE-12", N_("A case cannot resume before it was suspended."), field="resumed_on"
+        )
+    return calendar.working_days_between(suspended_on, resumed_on)
+
+
+def deadline_after_suspension(deadline: date, suspended_on: date, resumed_on: date, calendar) -> date:
+    """CASE-12: the deadline moved by the working days spent suspended (`suspended_working_days`).
+
+    A case past its deadline is already overdue (CASE-6); suspending it then is refused, so a
+    late suspension cannot erase the overdue days.
+    """
+    if suspended_on > deadline:
+        raise RuleViolation(
+            "CASE-12", N_("A case cannot be suspended after its deadline."), field="suspended_on"
+        )
+    days = suspended_working_days(suspended_on, resumed_on, calendar)
+    return calendar.add_working_days(deadline, days)
+
+
+def overdue_working_days(deadline: date, decided_on: date | None, today: date, calendar) -> int:
+    """CASE-6: 超时 — working days d with deadline < d <= decided_on (or today, if undecided).
+
+    The deadline is the end of its day, so a decision on it is on time (0). Each counted day
+    costs the window 1 point in SCORE-M3. A case decided on a rest day right after its deadline
+    is overdue (`is_overdue`) but has 0 overdue working days.
+    """
+    return calendar.working_days_between(deadline, decided_on if decided_on is not None else today)
+
+
+def is_overdue(deadline: date, decided_on: date | None, today: date) -> bool:
+    """CASE-6: not decided by the end of its deadline day (decided later, or still open after it)."""
+    return (decided_on if decided_on is not None else today) > deadline
+
+
+def due_within(deadline: date, today: date, n: int, calendar) -> bool:
+    """CASE-6: an open case due within `n` working days ("due in 2 working days"), not yet overdue."""
+    return today <= deadline <= calendar.add_working_days(today, n)
+
+
+def notice_due_date(received_on: date, notice_max_days: int, calendar) -> date:
+    """NOTICE-1: 一次性告知 not given on the spot is due within `notice_max_days` working days."""
+    return _due("NOTICE-1", received_on, notice_max_days, "notice_max_days", calendar)
+
+
+def refusal_review_due(filed_on: date, review_days: int, calendar) -> date:
+    """NEG-2: the section head reviews a refusal report (否定报备) within `review_days` working days."""
+    return _due("NEG-2", filed_on, review_days, "review_days", calendar)
+
+
+def correction_notice_due(corrected_on: date, days: int, calendar) -> date:
+    """NEG-2: after a refusal is corrected, the window informs the applicant within `days`."""
+    return _due("NEG-2", corrected_on, days, "days", calendar)
+
+
+def is_late(done_on: date, due_on: date) -> bool:
+    """NOTICE-1, NEG-2: done after the end of the due day (late reviews and notices are flagged)."""
+    return done_on > due_on

@@ -1,0 +1,143 @@
+"""身份信息校验 — resident ID numbers and phone numbers as PRIV-2 accepts them.
+
+Bad input raises `RuleViolation("PRIV-2", ...)`, a `ValueError`, so a form shows the message
+and nothing is saved. The messages never repeat the value entered: exception text can end up
+in logs, and personal data must not (PRIV-1).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.rules.errors import N_, RuleViolation
+
+# Chinese input methods often produce full-width characters (０-９, Ｘ, －, （）, ＋) and the
+# ideographic space: map the whole full-width ASCII block to ASCII before any check.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+# GB 11643-1999 §5: check digit by ISO 7064 MOD 11-2 over the 17-digit body.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"  # indexed by (weighted sum) mod 11
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").translate(_HALF_WIDTH).strip()
+
+
+def id_check_digit(body: str) -> str:
+    """GB 11643 校验码: the 18th character for a 17-digit body (ISO 7064 MOD 11-2)."""
+    return _ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def normalize_id_number(value: str | None, *, today: date | None = None,
+                        field: str | None = None) -> str:
+    """PRIV-2: a 居民身份证号码 (GB 11643-1999), checked and returned as 18 upper-case characters.
+
+    Only outer whitespace is stripped (and full-width characters made ASCII); inner spaces or
+    hyphens are refused rather than guessed at. A lower-case x check digit is accepted. The
+    first six digits (address code, GB/T 2260) are not checked against a code list: codes are
+    abolished over time while the numbers issued under them stay valid.
+
+    Raises `RuleViolation` (a `ValueError`) for a blank value, a length other than 18, a
+    non-digit in the first 17, a birth date (characters 7–14) that is not a real date from
+    1900 on — or, when `today` is given, one after it — and a wrong check digit.
+    """
+    text = _clean(value).upper()
+
+    def refuse(message: str, **params) -> RuleViolation:
+        return RuleViolation("PRIV-2", message, field=field, **params)
+
+    if not text:
+        raise refuse(N_("Enter the resident ID number."))
+    if len(text) != 18:
+        raise refuse(N_("A resident ID number has 18 characters, not %(length)s."),
+                     length=len(text))
+    body, check = text[:17], text[17]
+    if not body.isascii() or not body.isdigit():
+        raise refuse(N_("The first 17 characters of a resident ID number must be digits."))
+    if check not in "0123456789X":
+        raise refuse(N_("The last character of a resident ID number must be a digit or X."))
+    try:
+        birth = date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    except ValueError:
+        birth = None
+    if birth is None or birth.year < 1900 or (today is not None and birth > today):
+        raise refuse(N_("Characters 7 to 14 of the resident ID number are not a valid birth date."))
+    if id_check_digit(body) != check:
+        # The expected digit is not shown: a wrong check digit usually means another
+        # character was mistyped, and "should end in 7" would invite fixing the wrong one.
+        raise refuse(N_("The resident ID number does not pass its check digit; "
+                        "please check every character."))
+    return text
+
+
+def is_valid_id_number(value: str | None, *, today: date | None = None) -> bool:
+    """PRIV-2: whether `normalize_id_number` accepts `value` (anything but a string: no)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        normalize_id_number(value, today=today)
+    except ValueError:
+        return False
+    return True
+
+
+def birth_date_from_id(value: str | None) -> date:
+    """出生日期 from a resident ID number (GB 11643: characters 7–14).
+
+    Raises like `normalize_id_number`.
+    """
+    text = normalize_id_number(value)
+    return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+
+
+# Mainland mobile numbers: 11 digits, 13x–19x; the country code +86 / 0086 / 86 may precede.
+_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+# Landlines: area code 010 or 02x followed by an 8-digit local number; other area codes are
+# 4 digits (0 + 3) followed by 7 or 8 digits. A local number never starts with 0 or 1.
+_LANDLINE = re.compile(r"(010|02\d)([2-9]\d{7})|(0[3-9]\d\d)([2-9]\d{6,7})")
+# An extension (分机) after the last hyphen or after 转 / 分机 / ext / x / #, up to 6 digits.
+_EXTENSION = re.compile(r"(?P<main>.*\d)\s*(?:-|转|分机|ext\.?|x|#)\s*(?P<ext>\d{1,6})", re.I)
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def _landline(text: str) -> str | None:
+    match = _LANDLINE.fullmatch(_SEPARATORS.sub("", text))
+    if match is None:
+        return None
+    area, local = (match[1], match[2]) if match[1] else (match[3], match[4])
+    return f"{area}-{local}"
+
+
+def normalize_phone(value: str | None, *, field: str | None = None) -> str:
+    """PRIV-2: a mainland phone number in one stored form.
+
+    Mobile (手机): 11 digits from 13x to 19x, optionally after +86 / 0086 / 86 and with spaces
+    or hyphens between groups → ``13912345678``. Landline (固定电话) with its area code,
+    optionally in parentheses → ``010-12345678`` / ``0513-8123456``, plus ``-ext`` when an
+    extension follows a hyphen, 转, 分机, ext, x or #.
+
+    Hotlines (12345…), 400/800 numbers and foreign numbers are refused on purpose: the number
+    is the applicant's own contact and the key of the public progress lookup. Raises
+    `RuleViolation` (a `ValueError`) for a blank or malformed number.
+    """
+    text = _clean(value)
+    if not text:
+        raise RuleViolation("PRIV-2", N_("Enter the phone number."), field=field)
+    mobile = _MOBILE.fullmatch(_SEPARATORS.sub("", text))
+    if mobile:
+        return mobile[1]
+    # "0513-8123456-12" could be read as an 8-digit local number plus nothing; a trailing
+    # short group is an extension by the usual 区号-号码-分机 writing, so try that reading first.
+    extension = _EXTENSION.fullmatch(text)
+    if extension and (number := _landline(extension["main"])):
+        return f"{number}-{extension['ext']}"
+    if number := _landline(text):
+        return number
+    raise RuleViolation(
+        "PRIV-2",
+        N_("Enter a mainland mobile number (11 digits starting with 13 to 19) "
+           "or a landline with its area code, for example 0513-81234567."),
+        field=field,
+    )

@@ -1,0 +1,202 @@
+"""受理登记 — pure checks at intake and around a case: materials, classes, notices, numbers,
+queues, joint cases, satisfaction and refusal reports (CASE-1/2/7/8/11, NOTICE-1, NEG-1/3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.rules import case_states as cs
+from app.rules.errors import N_, RuleViolation
+
+
+# --- Materials (CASE-1 收件清单 against ITEM-1 申报材料) ------------------------------------
+@dataclass(frozen=True)
+class MaterialRequirement:
+    """申报材料 — one line of an item's material list (ITEM-1)."""
+
+    id: int
+    name: str
+    original: bool  # 原件 (True) or 复印件 (False)
+    copies: int
+    mandatory: bool
+
+    def __post_init__(self):
+        if self.copies < 1:
+            raise ValueError(f"material {self.id}: copies must be at least 1")
+
+
+def missing_materials(required: Iterable[MaterialRequirement],
+                      received: dict[int, int]) -> list[MaterialRequirement]:
+    """CASE-1: the mandatory materials of which fewer copies were received than required,
+    in the item's order. `received` maps material id → copies received."""
+    return [m for m in required if m.mandatory and received.get(m.id, 0) < m.copies]
+
+
+# --- Intake classes (CASE-2, 001 限时办结 三) ---------------------------------------------
+def validate_intake(case_class: str, missing: Collection, *, return_reason: str | None = None,
+                    competent_unit: str | None = None) -> None:
+    """CASE-2: the class chosen at intake fits the facts.
+
+    `missing` lists what the applicant still has to bring: for 受理件/联办件 the result of
+    `missing_materials`; for 补充件 also the defective materials that need correcting (补正).
+    """
+    if case_class not in cs.INTAKE_CLASSES:
+        raise RuleViolation("CASE-2", N_("Unknown case class %(case_class)s."),
+                            field="case_class", case_class=case_class)
+    if case_class in (cs.CLASS_ACCEPTED, cs.CLASS_JOINT) and missing:
+        raise RuleViolation("CASE-2", N_("A case cannot be accepted while mandatory materials "
+                                         "are missing (%(count)s)."),
+                            field="materials", count=len(missing))
+    if case_class == cs.CLASS_SUPPLEMENT and not missing:
+        # A 补充件 issues a one-time notice (NOTICE-1): it must name what is missing.
+        raise RuleViolation("CASE-2", N_("A supplement case must list at least one missing "
+                                         "or defective material."), field="materials")
+    if case_class == cs.CLASS_RETURNED and not _filled(return_reason):
+        # 001 限时办结 三.3: 以书面形式告知申请人退回的原因.
+        raise RuleViolation("CASE-2", N_("A returned case needs the reason for the return."),
+                            field="return_reason")
+    if case_class == cs.CLASS_TRANSFERRED and not _filled(competent_unit):
+        raise RuleViolation("CASE-2", N_("A transferred case needs the competent unit the "
+                                         "applicant is guided to."), field="competent_unit")
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+# --- One-time notice (NOTICE-1) -----------------------------------------------------------
+def one_time_notice_violations(earlier_notices: list[set[int]], new_notice: set[int]) -> set[int]:
+    """NOTICE-1: material ids a new notice asks for that the FIRST notice of the case did not.
+
+    `earlier_notices` is in issue order; with none, `new_notice` is the first and is fine.
+    Asking again for a listed material (still missing or still defective) is fine; anything
+    else is a 一次性告知 failure (SCORE-M2, FAULT-1.2), even if it only turned up later.
+    """
+    if not earlier_notices:
+        return set()
+    return set(new_notice) - set(earlier_notices[0])
+
+
+# --- Case numbers (CASE-1 受理编号) --------------------------------------------------------
+_CASE_NUMBER = re.compile(r"([A-Z][A-Z0-9]*)-(\d{4})-(\d{6,})")
+
+
+def format_case_number(year: int, seq: int, prefix: str = "BC") -> str:
+    """CASE-1: a readable, unique number: `BC-2026-000123` (6 digits, more past 999999)."""
+    if not re.fullmatch(r"[A-Z][A-Z0-9]*", prefix):
+        raise ValueError(f"bad case number prefix {prefix!r}")
+    if not 1000 <= year <= 9999 or seq < 1:
+        raise ValueError(f"bad case number year/sequence {year}/{seq}")
+    return f"{prefix}-{year:04d}-{seq:06d}"
+
+
+def parse_case_number(text: str) -> tuple[str, int, int]:
+    """CASE-1: (prefix, year, seq) of a case number; surrounding blanks and lower case are
+    forgiven (the public lookup types it in), anything non-canonical is a ValueError."""
+    normal = text.strip().upper() if isinstance(text, str) else ""
+    match = _CASE_NUMBER.fullmatch(normal)
+    if not match:
+        raise ValueError(f"bad case number {text!r}")
+    prefix, year, seq = match[1], int(match[2]), int(match[3])
+    # One case, one spelling: reject zero-padded forms like BC-2026-0000123.
+    if seq < 1 or format_case_number(year, seq, prefix) != normal:
+        raise ValueError(f"bad case number {text!r}")
+    return prefix, year, seq
+
+
+# --- Work queue (CASE-8) -------------------------------------------------------------------
+def queue_sort_key(urgent: bool, deadline: date | None, appointment_at: datetime | None,
+                   accepted_at: datetime):
+    """CASE-8: sort key of a work queue, smallest first.
+
+    Green-channel cases (绿色通道, 急事急办) first; then the nearest deadline (cases without one,
+    e.g. not yet accepted, last); then the earliest agreed appointment (预约, none last);
+    then first come, first served by acceptance time. Compare keys of aware datetimes only.
+    """
+    return (not urgent,
+            deadline is None, deadline or date.max,
+            appointment_at is None, appointment_at,
+            accepted_at)
+
+
+# --- Joint cases (CASE-7, 000 联合办理) -----------------------------------------------------
+def joint_case_decided(sub_task_states: list[str]) -> bool:
+    """CASE-7: a joint case is decided when every participating window's part is done
+    (decided, delivered or closed). No sub-tasks yet means not decided."""
+    return bool(sub_task_states) and all(
+        cs.is_decided(s) or cs.is_final(s) for s in sub_task_states)
+
+
+def validate_sub_task_deadline(sub_deadline: date, lead_deadline: date) -> None:
+    """CASE-7: a participating window's limit ends no later than the lead window's deadline."""
+    if sub_deadline > lead_deadline:
+        raise RuleViolation("CASE-7", N_("A sub-task's deadline %(sub_deadline)s is later than "
+                                         "the lead window's deadline %(lead_deadline)s."),
+                            field="deadline", sub_deadline=sub_deadline.isoformat(),
+                            lead_deadline=lead_deadline.isoformat())
+
+
+def joint_deadline(sub_deadlines: list[date], lead_deadline: date) -> date:
+    """CASE-7: the whole case's deadline is the lead window's (it answers for it); every
+    sub-task must fit inside it."""
+    for sub_deadline in sub_deadlines:
+        validate_sub_task_deadline(sub_deadline, lead_deadline)
+    return lead_deadline
+
+
+# --- Satisfaction (CASE-11) ----------------------------------------------------------------
+SATISFIED = "satisfied"  # 满意
+BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
+DISSATISFIED = "dissatisfied"  # 不满意
+RATINGS = (SATISFIED, BASICALLY_SATISFIED, DISSATISFIED)
+RATING_LABELS = {
+    SATISFIED: N_("Satisfied"),  # 满意
+    BASICALLY_SATISFIED: N_("Basically satisfied"),  # 基本满意
+    DISSATISFIED: N_("Dissatisfied"),  # 不满意
+}
+
+
+def validate_satisfaction(rating: str, opinion: str | None = None) -> tuple[str, str | None]:
+    """CASE-11: one of the three ratings, with an optional free-text opinion (any rating may
+    carry one; it matters most with 不满意). Returns (rating, opinion stripped or None)."""
+    if rating not in RATINGS:
+        raise RuleViolation("CASE-11", N_("The rating must be satisfied, basically satisfied "
+                                          "or dissatisfied."), field="rating", rating=rating)
+    if opinion is not None and not isinstance(opinion, str):
+        raise RuleViolation("CASE-11", N_("The opinion must be text."), field="opinion")
+    return rating, (opinion.strip() or None) if opinion else None
+
+
+# --- Refusal reports (NEG-1, NEG-3; 001 否定报备制度) -----------------------------------------
+REFUSAL_REPORT_REQUIRED = {
+    "applicant_name": N_("The refusal report needs the applicant's name."),  # 申请人姓名
+    "request": N_("The refusal report needs the request."),  # 申请内容
+    "reason": N_("The refusal report needs the reason for the refusal."),  # 否定理由
+    "legal_basis": N_("The refusal report needs the legal basis."),  # 依据
+}
+
+
+def validate_refusal_report(fields: dict) -> None:
+    """NEG-1: a refusal report names the applicant, the request, the reason and its legal basis,
+    and a way to reach the applicant (phone or address: NEG-2 informs them of a correction).
+
+    Clerk and window come from the logged-in user; the unit (单位) is optional (persons have none).
+    """
+    for field, message in REFUSAL_REPORT_REQUIRED.items():
+        if not _filled(fields.get(field)):
+            raise RuleViolation("NEG-1", message, field=field)
+    if not (_filled(fields.get("applicant_phone")) or _filled(fields.get("applicant_address"))):
+        raise RuleViolation("NEG-1", N_("The refusal report needs the applicant's phone or "
+                                        "address."), field="applicant_phone")
+
+
+def refusal_without_report(refused_case_ids: Iterable, reported_case_ids: Iterable) -> set:
+    """NEG-3: refusals that needed a report and have none — each a dereliction (FAULT-1.7).
+
+    `refused_case_ids` are the refusals the applicant still objected to after explanation
+    (only those need a report, 001 否定报备 二).
+    """
+    return set(refused_case_ids) - set(reported_case_ids)

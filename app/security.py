@@ -1,0 +1,195 @@
+"""Roles, their permission sets and the row-level window filter (ORG-2, PRIV-1).
+
+Roles are data here, not clicks in the UI: `sync_roles()` makes the database roles exactly
+what ROLE_PERMISSIONS says, every time the app starts and on `flask bianmin upgrade`.
+Views and APIs of one domain share a `class_permission_name` (the resource) and map their
+methods to read / write / delete, so a role grants a resource once for both doors.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_login import current_user
+
+ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK = (
+    "Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk",
+)
+ROLES = (ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK)
+PUBLIC = "Public"  # FAB's role for visitors; the public pages need no permission
+
+# Method → permission maps shared by every domain view and API.
+VIEW_METHOD_PERMISSIONS = {
+    "list": "read", "show": "read", "download": "read", "api_read": "read", "api_get": "read",
+    "api": "read", "api_column_add": "write", "api_column_edit": "write", "api_readvalues": "read",
+    "add": "write", "edit": "write", "api_create": "write", "api_update": "write",
+    "delete": "delete", "api_delete": "delete",
+}
+API_METHOD_PERMISSIONS = {
+    "get_list": "read", "get": "read", "info": "read",
+    "post": "write", "put": "write", "delete": "delete",
+}
+
+READ = ("read",)
+WRITE = ("read", "write")
+ALL = ("read", "write", "delete")
+
+# ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    LEADERSHIP: {
+        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
+        "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
+    },
+    OFFICE: {
+        "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
+        "RuleSetting": READ, "Holiday": ALL,
+    },
+    SECTION_HEAD: {
+        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "RuleSetting": READ, "Holiday": READ,
+    },
+    WINDOW_HEAD: {
+        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+    },
+    CLERK: {
+        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+    },
+}
+
+# Every signed-in role may read its own profile, change its password and read the API spec.
+SELF_SERVICE_PERMISSIONS = (
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+    ("can_get", "MenuApi"),
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
+)
+
+# PRIV-1: who sees applicants' personal data in full (besides the case's own window).
+PERSONAL_DATA_ROLES = frozenset({OFFICE, LEADERSHIP})
+# ORG-2: roles limited to their own window's records.
+WINDOW_BOUND_ROLES = frozenset({WINDOW_HEAD, CLERK})
+
+
+class BianminSecurityManager(SecurityManager):
+    """FAB's security manager; the roles themselves are synced by `sync_roles`."""
+
+
+def ensure_roles(sm) -> None:
+    """Create the declared roles that are missing (FAB adds new permissions to Admin)."""
+    for role_name in (*ROLES, PUBLIC):
+        if sm.find_role(role_name) is None:
+            sm.add_role(role_name)
+
+
+def sync_roles(sm, menu_entries) -> None:
+    """Make the database roles exactly ROLE_PERMISSIONS (ORG-2); idempotent.
+
+    `menu_entries` are (category, menu name, permission resource) of the registered views:
+    a role that may read a resource sees its menu entry and category.
+    """
+    ensure_roles(sm)
+    for role_name in ROLES:
+        role = sm.find_role(role_name)
+        if role_name == ADMIN:
+            role.permissions = _all_pvms(sm)
+            continue
+        granted = ROLE_PERMISSIONS.get(role_name, {})
+        wanted = set(SELF_SERVICE_PERMISSIONS)
+        for resource, actions in granted.items():
+            wanted.update((f"can_{action}", resource) for action in actions)
+        for category, name, resource in menu_entries:
+            if "read" in granted.get(resource, ()):
+                wanted.add(("menu_access", name))
+                if category:
+                    wanted.add(("menu_access", category))
+        pvms = [sm.add_permission_view_menu(perm, view) for perm, view in sorted(wanted)]
+        role.permissions = [pvm for pvm in pvms if pvm is not None]
+    sm.session.commit()
+
+
+def _all_pvms(sm) -> list:
+    return sm.session.query(sm.permissionview_model).all()
+
+
+def _user():
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated:
+        return current_user
+    from flask_jwt_extended import current_user as jwt_user
+
+    try:
+        return jwt_user if jwt_user and jwt_user.is_active else None
+    except RuntimeError:  # no JWT in this request
+        return None
+
+
+def role_names(user=None) -> set[str]:
+    user = user or _user()
+    if user is None:
+        return set()
+    return {role.name for role in user.roles}
+
+
+def current_staff():
+    """The Staff row of the signed-in user, or None (cached for the request)."""
+    if not has_request_context():
+        return None
+    if "bianmin_staff" not in g:
+        from app.extensions import db
+        from models.org import Staff
+
+        user = _user()
+        g.bianmin_staff = (
+            db.session.query(Staff).filter_by(user_id=user.id).one_or_none() if user else None
+        )
+    return g.bianmin_staff
+
+
+def window_scope() -> int | None:
+    """ORG-2: the only window whose records the user may touch, or None for all windows.
+
+    A clerk or window head with no window sees nothing (-1 matches no row) rather than all.
+    """
+    roles = role_names()
+    if not roles or roles - WINDOW_BOUND_ROLES:
+        return None if roles else -1
+    staff = current_staff()
+    return staff.window_id if staff and staff.window_id else -1
+
+
+def may_see_personal_data(window_id: int | None = None) -> bool:
+    """PRIV-1: staff of the record's window, Office and Leadership see personal data in full."""
+    roles = role_names()
+    if roles & PERSONAL_DATA_ROLES:
+        return True
+    staff = current_staff()
+    return bool(window_id and staff and staff.window_id == window_id)
+
+
+class OwnWindowFilter(BaseFilter):
+    """Row-level filter (ORG-2): a clerk or window head sees only their own window's rows.
+
+    One class serves the ModelView and the ModelRestApi of a window-scoped model, because
+    FAB's API does not inherit a view's base_filters (FAB-NOTES).
+    """
+
+    name = "Own window"
+    arg_name = "own_window"
+
+    def apply(self, query, value):
+        scope = window_scope()
+        if scope is None:
+            return query
+        return query.filter(getattr(self.model, self.column_name) == scope)
+
+
+def window_scoped_filters(column: str = "window_id") -> list:
+    """The base_filters a window-scoped view or API declares."""
+    return [[column, OwnWindowFilter, None]]

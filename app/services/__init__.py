@@ -1,0 +1,1 @@
+"""Use cases: load rows, call rules, write, audit, commit (one function per use case)."""

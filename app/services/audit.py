@@ -1,0 +1,127 @@
+"""AUDIT-1 as one mechanism: a session event records every change of an audited model.
+
+A model opts in with `__audited__ = True`; `__personal_fields__` names the columns masked in
+audit displays for roles that may not see them (PRIV-1). Views and services write nothing
+themselves, so no door (form, API, CLI, action) can forget the trail.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from models.audit import AuditLog
+
+_cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+@contextmanager
+def audit_actor(name: str):
+    """Name the actor of changes made outside a request (CLI, nightly jobs)."""
+    token = _cli_actor.set(name)
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
+
+
+def _actor() -> tuple[int | None, str]:
+    from app.security import _user
+
+    user = _user()
+    if user is not None:
+        return user.id, user.username
+    return None, _cli_actor.get() or "system"
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _columns(obj):
+    return [attr for attr in inspect(obj).mapper.column_attrs]
+
+
+def _snapshot(obj) -> dict:
+    return {attr.key: [None, _plain(getattr(obj, attr.key))] for attr in _columns(obj)}
+
+
+def _changes(obj) -> dict:
+    state = inspect(obj)
+    changed = {}
+    for attr in _columns(obj):
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            if _plain(before) != _plain(after):
+                changed[attr.key] = [_plain(before), _plain(after)]
+    return changed
+
+
+def _record_id(obj) -> str:
+    # The identity key is set only after the flush; the primary key is already there.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
+
+
+def _entries(session: Session):
+    for obj in session.new:
+        if getattr(obj, "__audited__", False):
+            yield "create", obj, _snapshot(obj)
+    for obj in session.dirty:
+        if getattr(obj, "__audited__", False) and session.is_modified(obj):
+            changed = _changes(obj)
+            if changed:
+                yield "update", obj, changed
+    for obj in session.deleted:
+        if getattr(obj, "__audited__", False):
+            yield "delete", obj, {k: [v[1], None] for k, v in _snapshot(obj).items()}
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    rows = []
+    user_id, username = None, None
+    for action, obj, changes in _entries(session):
+        if username is None:
+            user_id, username = _actor()
+        rows.append({
+            "at": datetime.now(timezone.utc),
+            "user_id": user_id,
+            "username": username,
+            "action": action,
+            "model": type(obj).__name__,
+            "record_id": _record_id(obj),
+            "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+        })
+    if rows:
+        # A Core insert on the flushing connection: same transaction, no nested flush.
+        session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def install_audit_trail() -> None:
+    """Listen on every ORM session (idempotent)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def audited_model_classes() -> dict[str, type]:
+    from flask_appbuilder import Model
+
+    return {
+        mapper.class_.__name__: mapper.class_
+        for mapper in Model.registry.mappers
+        if getattr(mapper.class_, "__audited__", False)
+    }

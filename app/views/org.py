@@ -1,0 +1,106 @@
+"""Organisation views (ORG-1): center, windows, staff."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.rules.errors import N_, RuleViolation
+from app.rules.identity import normalize_phone
+from app.views.base import DomainModelView, WindowScopedModelView, interface
+from app.views.choices import STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS, label_of
+from app.views.fields import select_field
+from models.org import Center, Staff, Window
+
+CENTER_LABELS = {
+    "name": _l("Center name"),
+    "address": _l("Address"),
+    "service_phone": _l("Service phone"),
+    "complaint_phone": _l("Complaint phone"),
+    "opening_hours": _l("Opening hours"),
+    "timezone": _l("Time zone"),
+}
+WINDOW_LABELS = {
+    "center": _l("Center"),
+    "number": _l("Window number"),
+    "name": _l("Window name"),
+    "department": _l("Stationed department"),
+    "description": _l("Description"),
+    "is_active": _l("Active"),
+}
+STAFF_LABELS = {
+    "name": _l("Name"),
+    "employee_no": _l("Employee number"),
+    "user": _l("Login user"),
+    "unit": _l("Unit"),
+    "window": _l("Window"),
+    "post": _l("Post"),
+    "category": _l("Staff category"),
+    "phone": _l("Phone"),
+    "is_active": _l("Active"),
+}
+
+
+def check_phone(values: dict) -> None:
+    """PRIV-2: a phone, when given, has the mainland format."""
+    if values.get("phone"):
+        try:
+            normalize_phone(values["phone"])
+        except RuleViolation as violation:
+            violation.field = "phone"
+            raise
+
+
+def check_staff_window(values: dict) -> None:
+    """ORG-1: window staff belong to one window; office staff to none."""
+    if values.get("unit") == "window" and not values.get("window"):
+        raise RuleViolation("ORG-1", N_("Window staff must belong to a window."), field="window")
+
+
+class CenterView(DomainModelView):
+    """便民服务中心 — the center's public contact data (GUIDE-1)."""
+
+    datamodel = interface(Center)
+    class_permission_name = "Center"
+    label_columns = CENTER_LABELS
+    list_columns = ["name", "address", "service_phone", "complaint_phone"]
+    add_columns = edit_columns = show_columns = [
+        "name", "address", "service_phone", "complaint_phone", "opening_hours", "timezone",
+    ]
+
+
+class WindowView(DomainModelView):
+    """窗口 — the windows and their stationed departments (ORG-1)."""
+
+    datamodel = interface(Window)
+    class_permission_name = "Window"
+    label_columns = WINDOW_LABELS
+    list_columns = ["number", "name", "department", "is_active"]
+    add_columns = edit_columns = show_columns = [
+        "center", "number", "name", "department", "description", "is_active",
+    ]
+    search_columns = ["number", "name", "department", "is_active"]
+    base_order = ("number", "asc")
+
+
+class StaffView(WindowScopedModelView):
+    """工作人员 — staff; clerks and window heads see their own window's colleagues (ORG-2)."""
+
+    datamodel = interface(Staff)
+    class_permission_name = "Staff"
+    label_columns = STAFF_LABELS
+    list_columns = ["name", "employee_no", "unit", "window", "post", "phone", "is_active"]
+    add_columns = edit_columns = [
+        "name", "employee_no", "user", "unit", "window", "post", "category", "phone", "is_active",
+    ]
+    show_columns = add_columns
+    search_columns = ["name", "employee_no", "unit", "window", "is_active"]
+    formatters_columns = {
+        "unit": lambda value: label_of(STAFF_UNIT_LABELS, value),
+        "category": lambda value: label_of(STAFF_CATEGORY_LABELS, value),
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "unit": select_field(_l("Unit"), STAFF_UNIT_LABELS),
+        "category": select_field(_l("Staff category"), STAFF_CATEGORY_LABELS),
+    }
+    rule_checks = (check_phone, check_staff_window)
+    base_order = ("name", "asc")

@@ -1,0 +1,11 @@
+"""SQLAlchemy declarative models, one module per domain (STYLE.md).
+
+All models derive from Flask-AppBuilder's `Model`, so FAB's own tables (users, roles) and ours
+share one metadata that Alembic compares against the migrations.
+"""
+
+from flask_appbuilder import Model
+
+from models import audit, catalogue, org, settings  # noqa: F401  (register the tables)
+
+__all__ = ["Model"]

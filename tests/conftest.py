@@ -1,0 +1,236 @@
+"""Test fixtures: one migrated database per run (SQLite file or a fresh PostgreSQL database),
+one app per run, rows removed after each test, one logged-in client per role.
+
+`DATABASE_URL` chooses PostgreSQL: the run creates its own database next to the one named
+there, migrates it with Alembic and drops it at the end, so parallel runs never meet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PASSWORD = "Test#Pass12ab"
+KEEP_TABLES = {
+    "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
+    "ab_permission_view_role", "rule_setting",
+}
+
+
+def _postgres_database(base_url: str):
+    url = make_url(base_url).set(drivername="postgresql+psycopg")
+    name = f"bianmin_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+            ), {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    base = os.environ.get("DATABASE_URL")
+    if base and base.startswith("postgres"):
+        url, drop = _postgres_database(base)
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    os.environ["BIANMIN_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
+    os.environ["DATABASE_URL"] = database_url
+    from app import create_app
+
+    test_config = {"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database_url}
+    bootstrap = create_app(test_config)
+    result = bootstrap.test_cli_runner().invoke(args=["bianmin", "upgrade"])
+    assert result.exit_code == 0, result.output
+    application = create_app(test_config)
+    yield application
+    with application.app_context():
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Each test starts from the migrated, seeded database: rows it added are removed after."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    from app.extensions import db
+    from models import Model
+
+    with application.app_context():
+        db.session.rollback()
+        with db.engine.begin() as conn:
+            for table in reversed(Model.metadata.sorted_tables):
+                if table.name not in KEEP_TABLES:
+                    conn.execute(table.delete())
+            conn.execute(text("UPDATE rule_setting SET value = default_value"))
+        db.session.remove()
+
+
+@pytest.fixture
+def db_session(app):
+    from app.extensions import db
+
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+# ---- factories -------------------------------------------------------------------------
+
+@pytest.fixture
+def center(db_session):
+    from models.org import Center
+
+    row = Center(name="测试便民服务中心", address="测试路1号", service_phone="0513-81234567",
+                 complaint_phone="0513-87654321", timezone="Asia/Shanghai")
+    db_session.add(row)
+    db_session.commit()
+    return row
+
+
+@pytest.fixture
+def make_window(db_session, center):
+    from models.org import Window
+
+    def make(number="01", name=None, department="县公安局"):
+        window = Window(center=center, number=number, name=name or f"{number}号窗口",
+                        department=department, is_active=True)
+        db_session.add(window)
+        db_session.commit()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, db_session):
+    """A login user with one role and its Staff row (in `window` if given)."""
+    from models.org import Staff
+
+    def make(role: str, username: str | None = None, window=None, unit=None):
+        sm = app.appbuilder.sm
+        username = username or f"{role.lower()}_{uuid.uuid4().hex[:6]}"
+        user = sm.add_user(username, "测试", role, f"{username}@example.org", [sm.find_role(role)], PASSWORD)
+        assert user, f"user {username} not created"
+        db_session.add(Staff(name=f"{role}{username[-3:]}", user_id=user.id, window=window,
+                             unit=unit or ("window" if window else "office")))
+        db_session.commit()
+        return user
+
+    return make
+
+
+# ---- logging in through the real login form --------------------------------------------
+
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@dataclass
+class Actor:
+    client: object
+    user: object
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def post_form(self, url: str, data: dict, form_url: str | None = None, **kwargs):
+        """POST a form the way a browser does: with the CSRF token of the page it came from."""
+        page = self.client.get(form_url or url)
+        data = {**data, "csrf_token": csrf_token(page.get_data(as_text=True))}
+        return self.client.post(url, data=data, **kwargs)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    page = client.get("/login/")
+    return client.post("/login/", data={
+        "username": username, "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+    })
+
+
+@pytest.fixture
+def log_in(app, make_user):
+    def actor(role: str, window=None, username=None) -> Actor:
+        user = make_user(role, username=username, window=window)
+        client = app.test_client()
+        response = login(client, user.username)
+        assert response.status_code == 302, "login failed"
+        return Actor(client, user)
+
+    return actor
+
+
+@pytest.fixture
+def window_a(make_window):
+    return make_window("01", "公安户政窗口", "县公安局")
+
+
+@pytest.fixture
+def window_b(make_window):
+    return make_window("02", "人社窗口", "县人社局")
+
+
+@pytest.fixture
+def as_admin(log_in):
+    return log_in("Admin")
+
+
+@pytest.fixture
+def as_leadership(log_in):
+    return log_in("Leadership")
+
+
+@pytest.fixture
+def as_office(log_in):
+    return log_in("Office")
+
+
+@pytest.fixture
+def as_section_head(log_in):
+    return log_in("SectionHead")
+
+
+@pytest.fixture
+def as_window_head(log_in, window_a):
+    return log_in("WindowHead", window=window_a)
+
+
+@pytest.fixture
+def as_clerk(log_in, window_a):
+    return log_in("Clerk", window=window_a)
+
+
+@pytest.fixture
+def public(app):
+    return app.test_client()

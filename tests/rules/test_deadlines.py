@@ -1,0 +1,219 @@
+"""办件时限 — deadlines of cases, notices and refusal reviews (CASE-3/5/6/12, NOTICE-1, NEG-2)."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.rules.calendar import WorkCalendar
+from app.rules.deadlines import (
+    case_deadline,
+    correction_notice_due,
+    deadline_after_suspension,
+    due_within,
+    extended_deadline,
+    is_late,
+    is_overdue,
+    notice_due_date,
+    overdue_working_days,
+    refusal_review_due,
+    suspended_working_days,
+)
+from app.rules.errors import RuleViolation
+
+CAL = WorkCalendar()
+D = date.fromisoformat
+
+
+class EveryDayCalendar:
+    """Any object with the two methods will do: here every day is a working day."""
+
+    def add_working_days(self, start, days):
+        return start + timedelta(days=days)
+
+    def working_days_between(self, start, end):
+        return max(0, (end - start).days)
+
+
+# -- CASE-3 -------------------------------------------------------------------------------
+
+
+def test_case_3_acceptance_day_not_counted():
+    assert case_deadline(D("2026-03-02"), 1, CAL) == D("2026-03-03")
+
+
+def test_case_3_national_day_2026_example():
+    # RULES.md: National Day holiday 10-01..10-07, then the adjusted working Saturday 10-10 counts.
+    assert case_deadline(D("2026-09-30"), 5, CAL) == D("2026-10-13")
+
+
+def test_case_3_immediate_case_is_due_the_same_day():
+    assert case_deadline(D("2026-09-30"), 0, CAL) == D("2026-09-30")
+
+
+def test_case_3_negative_limit_is_refused():
+    with pytest.raises(RuleViolation) as err:
+        case_deadline(D("2026-09-30"), -1, CAL)
+    assert (err.value.rule_id, err.value.field) == ("CASE-3", "promised_days")
+
+
+def test_case_3_works_with_any_calendar_like_object():
+    assert case_deadline(D("2026-10-01"), 5, EveryDayCalendar()) == D("2026-10-06")
+
+
+# -- CASE-5 -------------------------------------------------------------------------------
+
+
+def extend(days=10, so_far=0, reason="专家论证需补充现场核查", **kw):
+    return extended_deadline(D("2026-10-13"), days, 10, so_far, reason, CAL, **kw)
+
+
+def test_case_5_extension_adds_working_days_to_the_deadline():
+    assert extend(10) == D("2026-10-27")
+    assert extend(1) == D("2026-10-14")
+
+
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_case_5_extension_needs_a_stated_reason(reason):
+    with pytest.raises(RuleViolation) as err:
+        extend(reason=reason)
+    assert (err.value.rule_id, err.value.field) == ("CASE-5", "reason")
+
+
+@pytest.mark.parametrize("days", [-1, 0, 11, 30])
+def test_case_5_extension_days_within_max_extension_days(days):
+    with pytest.raises(RuleViolation) as err:
+        extend(days)
+    assert (err.value.rule_id, err.value.field) == ("CASE-5", "extension_days")
+    assert "10" in err.value.render()
+
+
+def test_case_5_extension_only_once():
+    with pytest.raises(RuleViolation) as err:
+        extend(so_far=1)
+    assert err.value.rule_id == "CASE-5"
+    assert extend(so_far=1, max_extensions=2) == D("2026-10-27")
+
+
+# -- CASE-6 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "deadline, decided, today, days, overdue",
+    [
+        ("2026-10-09", "2026-10-08", "2026-10-20", 0, False),  # decided early
+        ("2026-10-09", "2026-10-09", "2026-10-20", 0, False),  # on the deadline day: on time
+        ("2026-10-09", "2026-10-10", "2026-10-20", 1, True),  # adjusted working Saturday counts
+        ("2026-10-09", "2026-10-12", "2026-10-20", 2, True),  # Sun 10-11 does not
+        ("2026-10-09", None, "2026-10-09", 0, False),  # open, due today
+        ("2026-10-09", None, "2026-10-13", 3, True),  # open, late
+        ("2026-03-06", "2026-03-07", "2026-03-20", 0, True),  # late, but on a rest day
+        ("2026-09-30", None, "2026-10-07", 0, True),  # open through National Day: no working day yet
+        ("2026-09-30", None, "2026-10-08", 1, True),
+    ],
+)
+def test_case_6_overdue_working_days(deadline, decided, today, days, overdue):
+    decided = D(decided) if decided else None
+    assert overdue_working_days(D(deadline), decided, D(today), CAL) == days
+    assert is_overdue(D(deadline), decided, D(today)) is overdue
+
+
+@pytest.mark.parametrize(
+    "deadline, today, n, due",
+    [
+        ("2026-10-10", "2026-10-08", 2, True),  # 10-08 + 2 working days = Sat 10-10
+        ("2026-10-10", "2026-10-08", 1, False),
+        ("2026-10-10", "2026-10-10", 0, True),  # due today
+        ("2026-10-08", "2026-09-30", 1, True),  # across National Day
+        ("2026-10-09", "2026-10-12", 2, False),  # already overdue
+    ],
+)
+def test_case_6_due_within_n_working_days(deadline, today, n, due):
+    assert due_within(D(deadline), D(today), n, CAL) is due
+
+
+# -- CASE-12 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suspended, resumed, days",
+    [
+        ("2026-03-02", "2026-03-02", 0),  # resumed the same day
+        ("2026-03-02", "2026-03-03", 1),  # Mon → Tue
+        ("2026-03-06", "2026-03-09", 1),  # Fri → Mon: only Monday counts
+        ("2026-03-06", "2026-03-07", 0),  # Fri → Sat: no working day lost
+        ("2026-09-30", "2026-10-08", 1),  # over National Day
+        ("2026-09-30", "2026-10-12", 4),  # 10-08, 10-09, Sat 10-10, 10-12
+    ],
+)
+def test_case_12_suspended_working_days(suspended, resumed, days):
+    assert suspended_working_days(D(suspended), D(resumed), CAL) == days
+
+
+def test_case_12_deadline_moves_by_the_suspended_working_days():
+    deadline = D("2026-10-13")
+    # 4 working days suspended (10-08, 10-09, Sat 10-10, 10-12): 10-14, 15, 16, 19.
+    assert deadline_after_suspension(deadline, D("2026-09-30"), D("2026-10-12"), CAL) == D("2026-10-19")
+    assert deadline_after_suspension(deadline, deadline, deadline, CAL) == deadline
+
+
+def test_case_12_cannot_resume_before_suspension():
+    with pytest.raises(RuleViolation) as err:
+        suspended_working_days(D("2026-03-03"), D("2026-03-02"), CAL)
+    assert (err.value.rule_id, err.value.field) == ("CASE-12", "resumed_on")
+
+
+def test_case_12_cannot_suspend_an_overdue_case():
+    with pytest.raises(RuleViolation) as err:
+        deadline_after_suspension(D("2026-10-13"), D("2026-10-14"), D("2026-10-20"), CAL)
+    assert (err.value.rule_id, err.value.field) == ("CASE-12", "suspended_on")
+
+
+@given(
+    accepted=st.dates(min_value=date(2016, 1, 1), max_value=date(2027, 12, 31)),
+    limit=st.integers(1, 30),
+    into=st.floats(0, 1, exclude_max=True),
+    pause=st.integers(0, 60),
+)
+def test_case_12_suspension_pauses_the_clock_and_resume_restarts_it(accepted, limit, into, pause):
+    """Suspended at S before the deadline, resumed at R: the days left at S are counted after R."""
+    deadline = case_deadline(accepted, limit, CAL)
+    suspended = accepted + timedelta(days=int(into * (deadline - accepted).days))
+    resumed = suspended + timedelta(days=pause)
+    left = limit - CAL.working_days_between(accepted, suspended)
+    assert deadline_after_suspension(deadline, suspended, resumed, CAL) == case_deadline(resumed, left, CAL)
+
+
+# -- NOTICE-1, NEG-2 ----------------------------------------------------------------------
+
+
+def test_notice_1_due_within_notice_max_days_working_days():
+    assert notice_due_date(D("2026-09-30"), 5, CAL) == D("2026-10-13")
+    assert notice_due_date(D("2026-09-30"), 0, CAL) == D("2026-09-30")  # on the spot
+
+
+def test_notice_1_negative_limit_is_refused():
+    with pytest.raises(RuleViolation) as err:
+        notice_due_date(D("2026-09-30"), -5, CAL)
+    assert (err.value.rule_id, err.value.field) == ("NOTICE-1", "notice_max_days")
+
+
+def test_neg_2_refusal_review_due_in_three_working_days():
+    assert refusal_review_due(D("2026-04-30"), 3, CAL) == D("2026-05-08")  # over Labour Day
+
+
+def test_neg_2_correction_notice_due_in_three_working_days():
+    assert correction_notice_due(D("2026-02-13"), 3, CAL) == D("2026-02-25")  # Sat 02-14 counts
+
+
+@pytest.mark.parametrize(
+    "done, due, late",
+    [
+        ("2026-05-07", "2026-05-08", False),
+        ("2026-05-08", "2026-05-08", False),  # on the due day: in time
+        ("2026-05-09", "2026-05-08", True),
+    ],
+)
+def test_neg_2_late_reviews_are_flagged(done, due, late):
+    assert is_late(D(done), D(due)) is late
