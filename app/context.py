@@ -47,7 +47,9 @@ def register_context(app: Flask) -> None:
 
     @app.context_processor
     def inject_center():
-        return {"center": current_center(), "bianmin_banners": banners}
+        from flask_babel import get_locale
+
+        return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale())}
 
 
 def banners() -> list[str]:

@@ -63,12 +63,23 @@ def app(database_url, tmp_path_factory):
     result = bootstrap.test_cli_runner().invoke(args=["bianmin", "upgrade"])
     assert result.exit_code == 0, result.output
     application = create_app(test_config)
+    application.teardown_request(_forget_request_globals)
     yield application
     with application.app_context():
         from app.extensions import db
 
         db.session.remove()
         db.engine.dispose()
+
+
+def _forget_request_globals(_exc=None):
+    """Requests reuse the app context a test pushed (Flask does so when one is active), and
+    Flask-Login and Flask-WTF keep the user and the CSRF token in `g`: drop what a request
+    left there so two clients never share a login or a token."""
+    from flask import g
+
+    for key in list(vars(g)):
+        g.pop(key, None)
 
 
 @pytest.fixture(autouse=True)

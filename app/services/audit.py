@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from models.audit import AuditLog
 
+_BEFORE_KEY = "audit_before_values"
 _cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
 
 
@@ -58,13 +59,45 @@ def _snapshot(obj) -> dict:
     return {attr.key: [None, _plain(getattr(obj, attr.key))] for attr in _columns(obj)}
 
 
-def _changes(obj) -> dict:
+def _unknown_before(obj) -> list[str]:
+    """Changed columns whose old value was never loaded (set after an expiry, e.g. a commit)."""
     state = inspect(obj)
+    return [
+        attr.key for attr in _columns(obj)
+        if state.attrs[attr.key].history.added and not state.attrs[attr.key].history.deleted
+    ]
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    """Read from the database the old values the session no longer holds, before they go."""
+    known = session.info[_BEFORE_KEY] = {}
+    for obj in session.dirty:
+        if not getattr(obj, "__audited__", False) or obj in session.new:
+            continue
+        keys = _unknown_before(obj)
+        if not keys:
+            continue
+        mapper = inspect(obj).mapper
+        table = mapper.local_table
+        pk = mapper.primary_key_from_instance(obj)
+        if any(part is None for part in pk):
+            continue
+        condition = [column == value for column, value in zip(mapper.primary_key, pk)]
+        columns = [mapper.columns[key] for key in keys]
+        with session.no_autoflush:
+            row = session.connection().execute(select(*columns).where(*condition)).first()
+        if row is not None:
+            known[id(obj)] = dict(zip(keys, row))
+
+
+def _changes(obj, known: dict) -> dict:
+    state = inspect(obj)
+    loaded_before = known.get(id(obj), {})
     changed = {}
     for attr in _columns(obj):
         history = state.attrs[attr.key].history
         if history.has_changes():
-            before = history.deleted[0] if history.deleted else None
+            before = history.deleted[0] if history.deleted else loaded_before.get(attr.key)
             after = history.added[0] if history.added else None
             if _plain(before) != _plain(after):
                 changed[attr.key] = [_plain(before), _plain(after)]
@@ -78,12 +111,13 @@ def _record_id(obj) -> str:
 
 
 def _entries(session: Session):
+    known = session.info.pop(_BEFORE_KEY, {})
     for obj in session.new:
         if getattr(obj, "__audited__", False):
             yield "create", obj, _snapshot(obj)
     for obj in session.dirty:
         if getattr(obj, "__audited__", False) and session.is_modified(obj):
-            changed = _changes(obj)
+            changed = _changes(obj, known)
             if changed:
                 yield "update", obj, changed
     for obj in session.deleted:
@@ -113,6 +147,8 @@ def _after_flush(session: Session, flush_context) -> None:
 
 def install_audit_trail() -> None:
     """Listen on every ORM session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
     if not event.contains(Session, "after_flush", _after_flush):
         event.listen(Session, "after_flush", _after_flush)
 

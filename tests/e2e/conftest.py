@@ -1,0 +1,167 @@
+"""Browser fixtures: the session app served on 127.0.0.1, the system Chromium, one page per test.
+
+The server runs the very `app` of tests/conftest.py in a thread, so rows the factories commit
+are what the browser sees. Each request gets its own Flask-SQLAlchemy session (scoped by app
+context), removed when the request ends; the test's own session must commit (the factories
+do) before the browser asks for a page, or an SQLite writer would wait for the other side.
+
+Chromium is never downloaded: the system one at /usr/bin/chromium is used. Without it the
+e2e tests are skipped, except under CI (the `CI` variable is set) where that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
+LOCAL_HOST = "127.0.0.1"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+def _unavailable(reason: str):
+    """Skip the browser tests here; under CI they must run, so fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} — CI is set, so the e2e tests must run", pytrace=False)
+    pytest.skip(reason)
+
+
+# ---- the app over HTTP -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The session app served by werkzeug on 127.0.0.1 (a free port); yields the base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+# ---- the browser -------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"system Chromium not found at {CHROMIUM}: the e2e browser tests need it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev requirements install it
+        _unavailable("the playwright package is not installed")
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def requests_seen():
+    """Every URL the page asked for, to prove the app works offline (only 127.0.0.1)."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, requests_seen):
+    """A fresh context (1280x900, zh-CN) on the live server; requests to other hosts are
+    recorded and aborted, so a page that would need the internet fails fast and visibly."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+
+    def block_other_hosts(route):
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", block_other_hosts)
+    page = context.new_page()
+    page.on("request", lambda request: requests_seen.append(request.url))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def is_local(url: str) -> bool:
+    """A URL that stays on this machine: http(s)/ws(s) to 127.0.0.1, or data:/blob:/about:."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname == LOCAL_HOST
+
+
+def assert_offline(requests_seen: list[str]) -> None:
+    """No request of the journey went to a host other than 127.0.0.1."""
+    assert requests_seen, "the page made no request at all"
+    foreign = sorted({url for url in requests_seen if not is_local(url)})
+    assert not foreign, f"the page asked other hosts (the app must work offline): {foreign}"
+
+
+# ---- screenshots -------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def shot(screenshot_dir):
+    """shot(page, "step-name") saves artifacts/screenshots/step-name.png (whole page)."""
+
+    def save(page, step: str) -> Path:
+        name = re.sub(r"[^\w.-]+", "-", step).strip("-")
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+# ---- logging in through the real form ----------------------------------------------------
+
+@pytest.fixture
+def offline_check(requests_seen):
+    """offline_check() asserts the journey so far only asked 127.0.0.1."""
+    return lambda: assert_offline(requests_seen)
+
+
+@pytest.fixture
+def browser_login():
+    """browser_login(page, username, password) signs in through FAB's login form."""
+    return log_in
+
+
+def log_in(page, username: str, password: str, shot=None, step: str | None = None):
+    """Sign in through FAB's login form and wait for the page it redirects to."""
+    page.goto("/login/")
+    if shot and step:
+        shot(page, step)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("form[name=login] [type=submit]")
+    assert "/login" not in urlsplit(page.url).path, f"login of {username} failed: still on {page.url}"
