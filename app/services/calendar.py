@@ -34,3 +34,38 @@ def years_missing_schedule(session: Session, today: date) -> list[int]:
         select(Holiday.day).where(Holiday.day >= date(years[0], 1, 1))
     )}
     return [y for y in years if not WorkCalendar.has_official_schedule(y) and y not in entered_years]
+
+
+# --- The work_day table: working-day counts the database can use (CASE-6) ----------------
+FIRST_TABLE_YEAR = 2010
+YEARS_AHEAD = 2
+
+
+def work_day_rows(calendar: WorkCalendar, first_year: int, last_year: int) -> list[dict]:
+    """Every day of the years with whether it is a working day and the running count of
+    working days from 1 January of `first_year` up to it (inclusive)."""
+    rows, count = [], 0
+    day, end = date(first_year, 1, 1), date(last_year, 12, 31)
+    while day <= end:
+        working = calendar.is_working_day(day)
+        count += working
+        rows.append({"day": day, "working": working, "ordinal": count})
+        day += timedelta(days=1)
+    return rows
+
+
+def refresh_work_days(session: Session, today: date, first_year: int | None = None) -> int:
+    """Rebuild the work_day table from the calendar (after holiday entries change, on upgrade).
+
+    Covers FIRST_TABLE_YEAR (or `first_year`, if earlier) to YEARS_AHEAD years after today.
+    Returns the number of days written. The caller commits.
+    """
+    from sqlalchemy import delete, insert
+
+    from models.cases import WorkDay
+
+    first = min(first_year or FIRST_TABLE_YEAR, FIRST_TABLE_YEAR)
+    rows = work_day_rows(load_calendar(session), first, today.year + YEARS_AHEAD)
+    session.execute(delete(WorkDay))
+    session.execute(insert(WorkDay), rows)
+    return len(rows)

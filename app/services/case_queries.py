@@ -1,0 +1,69 @@
+"""办件查询 — the work queue and the deadline filters as SQL (CASE-6, CASE-8, CASE-10).
+
+Overdue is computed, never typed: each condition is a WHERE clause over the stored deadline
+and decision day, and overdue working days are two lookups in the work_day table, so lists
+and scores never load cases into Python to decide.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy.orm import aliased
+
+from app.rules import case_states as cs
+from models.cases import Case, WorkDay
+
+# The clock runs in these states (CASE-3); a suspended case waits for its moved deadline.
+RUNNING = (cs.ACCEPTED, cs.IN_PROGRESS, cs.EXTENDED)
+OPEN_STATES = tuple(s for s in cs.STATES if cs.is_open(s))
+
+
+def overdue_condition(today: date):
+    """CASE-6: not decided by the end of its deadline — still running past it, or decided later."""
+    return or_(
+        and_(Case.state.in_(RUNNING), Case.deadline < today),
+        and_(Case.decided_on.is_not(None), Case.decided_on > Case.deadline),
+    )
+
+
+def running_overdue_condition(today: date):
+    """CASE-6: open cases already past their deadline (the ones still to rescue)."""
+    return and_(Case.state.in_(RUNNING), Case.deadline < today)
+
+
+def due_soon_condition(today: date, last_day: date):
+    """CASE-6: running cases due from today to `last_day` (= today + N working days)."""
+    return and_(Case.state.in_(RUNNING), Case.deadline >= today, Case.deadline <= last_day)
+
+
+def overdue_days_expression(today: date):
+    """CASE-6: working days d with deadline < d <= decision day (or today), as SQL.
+
+    0 for cases without a deadline or decided in time. Uses work_day.ordinal, the running
+    count of working days, so the difference of two ordinals is the count between them.
+    """
+    end_day = aliased(WorkDay)
+    due_day = aliased(WorkDay)
+    end = func.coalesce(Case.decided_on, today)
+    end_ordinal = select(end_day.ordinal).where(end_day.day == end).scalar_subquery()
+    due_ordinal = select(due_day.ordinal).where(due_day.day == Case.deadline).scalar_subquery()
+    return sql_case(
+        (and_(Case.deadline.is_not(None), end > Case.deadline,
+              or_(Case.decided_on.is_not(None), Case.state.in_(RUNNING))),
+         func.coalesce(end_ordinal - due_ordinal, 0)),
+        else_=0,
+    )
+
+
+def queue_order():
+    """CASE-8: urgent first, then the nearest deadline, then appointments, then arrival."""
+    return (Case.urgent.desc(), Case.deadline.is_(None), Case.deadline.asc(),
+            Case.appointment_at.is_(None), Case.appointment_at.asc(), Case.received_at.asc())
+
+
+def work_queue(window_id: int):
+    """The clerk's queue: the window's open cases, most urgent first (CASE-8)."""
+    return (select(Case).where(Case.window_id == window_id, Case.state.in_(OPEN_STATES))
+            .order_by(*queue_order()))

@@ -1,0 +1,478 @@
+"""办件服务 — intake, state transitions, notices and sub-tasks of a case (CASE-1..12, NOTICE-1).
+
+Every decision is taken by a rule function of `app/rules/`; this module loads what they
+need, applies their answer to the rows and records who did it. Views, the API, the CLI and
+the demo generator all go through here, so no door skips a rule. The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from app.rules import case_states as cs
+from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
+from app.rules.deadlines import (case_deadline, deadline_after_suspension, extended_deadline,
+                                 suspended_working_days)
+from app.rules.errors import N_, RuleViolation
+from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
+from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
+                              one_time_notice_violations, validate_intake,
+                              validate_satisfaction, validate_sub_task_deadline)
+from app.services.calendar import load_calendar
+from app.services.settings import setting_value
+from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseNumberSequence,
+                          CaseSubTask, CaseTransition, NoticeMaterial, NoticeViolation)
+from models.catalogue import ServiceItem
+from models.org import Staff
+
+CASE_NUMBER_PREFIX = "BC"
+INTAKE = "intake"  # the pseudo-action of the first transition
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the login user and, when there is one, their Staff row."""
+
+    username: str
+    user_id: int | None = None
+    staff_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The instant of an action and its day in the center's time zone."""
+
+    now: datetime
+    today: date
+
+
+@dataclass
+class Applicant:
+    """申请人 — person or organisation (CASE-1); validated by `check_applicant` (PRIV-2)."""
+
+    name: str
+    kind: str = "person"
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class SubTaskPlan:
+    """One participating window's part of a joint case (CASE-7)."""
+
+    window_id: int
+    part: str
+    promised_days: int
+
+
+@dataclass
+class Intake:
+    """What the clerk enters at the counter (CASE-1/2)."""
+
+    item_id: int
+    case_class: str
+    applicant: Applicant
+    received: dict[int, int] = field(default_factory=dict)  # material id → copies
+    defective: dict[int, str] = field(default_factory=dict)  # material id → what to correct
+    request: str | None = None
+    urgent: bool = False
+    appointment_at: datetime | None = None
+    fee_amount: Decimal | None = None
+    return_reason: str | None = None
+    competent_unit: str | None = None
+    consultation_note: str | None = None
+    first_contact_id: int | None = None
+    sub_tasks: list[SubTaskPlan] = field(default_factory=list)
+
+
+# --- Applicants (PRIV-2) -----------------------------------------------------------------
+def check_applicant(applicant: Applicant) -> Applicant:
+    """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused."""
+    if not (applicant.name or "").strip():
+        raise RuleViolation("CASE-1", N_("Enter the applicant's name."), field="applicant_name")
+    if applicant.kind not in ("person", "organisation"):
+        raise RuleViolation("CASE-1", N_("The applicant is a person or an organisation."),
+                            field="applicant_kind")
+    id_number = applicant.id_number
+    if id_number:
+        if applicant.kind == "person":
+            id_number = normalize_id_number(id_number, field="applicant_id_number")
+        else:
+            id_number = normalize_credit_code(id_number, field="applicant_id_number")
+    phone = normalize_phone(applicant.phone, field="applicant_phone") if applicant.phone else None
+    return Applicant(name=applicant.name.strip(), kind=applicant.kind, id_number=id_number,
+                     phone=phone, address=(applicant.address or "").strip() or None)
+
+
+# --- Numbers (CASE-1) --------------------------------------------------------------------
+def allocate_case_number(session: Session, year: int, prefix: str = CASE_NUMBER_PREFIX) -> str:
+    """CASE-1: the next 受理编号 of `year`, unique even when two clerks register at once.
+
+    The counter row is created if missing (a concurrent creator may win: then its row is
+    used), then incremented with one UPDATE … RETURNING, which serialises the writers.
+    """
+    table = CaseNumberSequence.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(table).values(prefix=prefix, year=year, last_value=0)
+                        .on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(table).values(prefix=prefix, year=year, last_value=0)
+                        .on_conflict_do_nothing())
+    elif session.get(CaseNumberSequence, (prefix, year)) is None:
+        session.execute(insert(table).values(prefix=prefix, year=year, last_value=0))
+    value = session.execute(
+        update(table).where(table.c.prefix == prefix, table.c.year == year)
+        .values(last_value=table.c.last_value + 1).returning(table.c.last_value)
+    ).scalar_one()
+    return format_case_number(year, value, prefix)
+
+
+# --- Intake (CASE-1/2/7/8/9, NOTICE-1) ---------------------------------------------------
+def requirements_of(item: ServiceItem) -> list[MaterialRequirement]:
+    return [MaterialRequirement(m.id, m.name, m.form != "copy", m.copies, m.mandatory)
+            for m in item.materials]
+
+
+def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock) -> Case:
+    """CASE-1/2: register what came to the counter as a case of the chosen class.
+
+    受理件/联办件 start the clock (CASE-3); 补充件 issue the one-time notice listing every
+    missing or defective material (NOTICE-1); 退回件 a return notice with its reason; 转办件
+    record the competent unit; 咨询件 go to the consultation register.
+    """
+    item = session.get(ServiceItem, intake.item_id)
+    if item is None or not item.is_active:
+        raise RuleViolation("CASE-1", N_("Choose an active service item."), field="item")
+    applicant = check_applicant(intake.applicant)
+    fee = validate_case_fee(intake.fee_amount, item.published_fees)
+    missing = missing_materials(requirements_of(item), intake.received)
+    to_correct = missing + [m for m in requirements_of(item)
+                            if m.id in intake.defective and m not in missing]
+    validate_intake(intake.case_class, to_correct if intake.case_class == cs.CLASS_SUPPLEMENT
+                    else missing, return_reason=intake.return_reason,
+                    competent_unit=intake.competent_unit)
+    if intake.case_class == cs.CLASS_JOINT and not intake.sub_tasks:
+        raise RuleViolation("CASE-7", N_("A joint case needs at least one participating window."),
+                            field="sub_tasks")
+    case = Case(
+        number=allocate_case_number(session, clock.today.year),
+        case_class=intake.case_class, state=cs.initial_state_for_class(intake.case_class),
+        item=item, window_id=item.window_id, request=intake.request,
+        applicant_kind=applicant.kind, applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number, applicant_phone=applicant.phone,
+        applicant_address=applicant.address,
+        first_contact_id=intake.first_contact_id or actor.staff_id, clerk_id=actor.staff_id,
+        received_at=clock.now, urgent=bool(intake.urgent), appointment_at=intake.appointment_at,
+        fee_amount=fee if fee else None, return_reason=intake.return_reason,
+        competent_unit=intake.competent_unit, consultation_note=intake.consultation_note,
+    )
+    session.add(case)
+    _add_received(case, item, intake.received, clock)
+    if case.state == cs.ACCEPTED:
+        _start_clock(session, case, clock)
+    if intake.case_class == cs.CLASS_JOINT:
+        _plan_sub_tasks(session, case, intake.sub_tasks, clock)
+    if intake.case_class == cs.CLASS_SUPPLEMENT:
+        _issue_one_time_notice(session, case, to_correct, intake.defective, actor, clock)
+    if intake.case_class == cs.CLASS_RETURNED:
+        _issue(case, "return", actor, clock, text=intake.return_reason)
+    _record(case, INTAKE, None, case.state, actor, clock)
+    session.flush()
+    return case
+
+
+def _add_received(case: Case, item: ServiceItem, received: dict[int, int], clock: Clock) -> None:
+    by_id = {m.id: m for m in item.materials}
+    for material_id, copies in received.items():
+        if copies and material_id in by_id:
+            case.materials.append(CaseMaterial(material_id=material_id, copies=copies,
+                                               name=by_id[material_id].name,
+                                               received_at=clock.now))
+
+
+def _start_clock(session: Session, case: Case, clock: Clock) -> None:
+    """CASE-3: acceptance time, limit from the item's kind, deadline in working days."""
+    case.accepted_at, case.accepted_on = clock.now, clock.today
+    case.promised_days = default_limit_for_kind(case.item.kind, case.item.promised_days)
+    case.deadline = case_deadline(clock.today, case.promised_days, load_calendar(session))
+    case.original_deadline = case.deadline
+
+
+def _plan_sub_tasks(session: Session, case: Case, plans: list[SubTaskPlan], clock: Clock) -> None:
+    """CASE-7: each participating window's part, with a limit inside the lead deadline."""
+    calendar = load_calendar(session)
+    for plan in plans:
+        if not (plan.part or "").strip():
+            raise RuleViolation("CASE-7", N_("Describe each participating window's part."),
+                                field="sub_tasks")
+        deadline = case_deadline(clock.today, plan.promised_days, calendar)
+        validate_sub_task_deadline(deadline, case.deadline)
+        case.sub_tasks.append(CaseSubTask(window_id=plan.window_id, part=plan.part.strip(),
+                                          promised_days=plan.promised_days, deadline=deadline))
+
+
+def _issue(case: Case, kind: str, actor: Actor, clock: Clock, text: str | None = None) -> CaseNotice:
+    notice = CaseNotice(kind=kind, issued_at=clock.now, issued_on=clock.today,
+                        staff_id=actor.staff_id, text=text)
+    case.notices.append(notice)
+    return notice
+
+
+def _issue_one_time_notice(session: Session, case: Case, materials: list[MaterialRequirement],
+                           defective: dict[int, str], actor: Actor, clock: Clock) -> CaseNotice:
+    """NOTICE-1: one notice listing every material still required; a later notice asking for
+    one the first did not list is recorded against the first notice's issuer."""
+    earlier = [n for n in case.notices if n.kind == "one_time"]
+    notice = _issue(case, "one_time", actor, clock)
+    for m in materials:
+        notice.materials.append(NoticeMaterial(material_id=m.id, name=m.name,
+                                               problem=defective.get(m.id)))
+    asked = {m.id for m in materials}
+    first_listed = [{nm.material_id for nm in n.materials} for n in earlier]
+    unlisted = one_time_notice_violations(first_listed, asked)
+    if unlisted:
+        session.flush()  # the new notice needs its id
+        first = earlier[0]
+        for m in materials:
+            if m.id in unlisted:
+                session.add(NoticeViolation(case=case, notice_id=notice.id,
+                                            staff_id=first.staff_id, window_id=case.window_id,
+                                            material_name=m.name, found_on=clock.today))
+    return notice
+
+
+def _record(case: Case, action: str, source: str | None, target: str, actor: Actor,
+            clock: Clock, note: str | None = None) -> None:
+    case.transitions.append(CaseTransition(action=action, from_state=source, to_state=target,
+                                           at=clock.now, user_id=actor.user_id,
+                                           username=actor.username, note=note))
+
+
+# --- Transitions (CASE-4/5/7/11/12) ------------------------------------------------------
+def available_actions(case: Case) -> list[str]:
+    """CASE-4: the buttons to show for `case`; a joint case is decided only when every
+    sub-task is done (CASE-7)."""
+    actions = cs.allowed_actions(case.state, extended=case.extended)
+    if case.is_joint and any(t.done_on is None for t in case.sub_tasks):
+        actions = [a for a in actions if a not in (cs.APPROVE, cs.REFUSE, cs.FORWARD)]
+    return actions
+
+
+def apply_action(session: Session, case: Case, action: str, actor: Actor, clock: Clock,
+                 **params) -> Case:
+    """CASE-4: perform `action` on `case` if the transition table allows it.
+
+    `params` carry what the action needs (reason, days, procedure, collector, materials…).
+    A broken rule raises RuleViolation before anything is changed.
+    """
+    if not cs.is_editable(case.state):
+        raise RuleViolation("CASE-4", N_("A closed case cannot be changed, only annotated."))
+    target = cs.next_state(case.state, action, extended=case.extended)
+    if action not in available_actions(case):
+        raise RuleViolation("CASE-7", N_("A joint case is decided only when every participating "
+                                         "window has finished its part."))
+    handler = _HANDLERS.get(action)
+    note = handler(session, case, actor, clock, **params) if handler else params.get("note")
+    source = case.state
+    case.state = target
+    _record(case, action, source, target, actor, clock, note)
+    session.flush()
+    return case
+
+
+def _text(params: dict, key: str, rule_id: str, message: str) -> str:
+    value = (params.get(key) or "").strip()
+    if not value:
+        raise RuleViolation(rule_id, message, field=key)
+    return value
+
+
+def _on_request_supplement(session, case, actor, clock, *, materials=(), defective=None, **_):
+    """NOTICE-1: the materials still required, from the item's checklist."""
+    requirements = {m.id: m for m in requirements_of(case.item)}
+    chosen = [requirements[i] for i in materials if i in requirements]
+    if not chosen:
+        raise RuleViolation("NOTICE-1", N_("A one-time notice must list at least one material."),
+                            field="materials")
+    _issue_one_time_notice(session, case, chosen, defective or {}, actor, clock)
+    return None
+
+
+def _on_receive_materials(session, case, actor, clock, *, received=None, **_):
+    _add_received(case, case.item, received or {}, clock)
+    return None
+
+
+def _on_accept(session, case, actor, clock, **_):
+    """CASE-2/3: accepted only with every mandatory material in hand; the clock starts."""
+    received: dict[int, int] = {}
+    for m in case.materials:
+        if m.material_id:
+            received[m.material_id] = received.get(m.material_id, 0) + m.copies
+    validate_intake(cs.CLASS_ACCEPTED, missing_materials(requirements_of(case.item), received))
+    _start_clock(session, case, clock)
+    return None
+
+
+def _on_start(session, case, actor, clock, **_):
+    case.handler_id = actor.staff_id
+    return None
+
+
+def _on_extend(session, case, actor, clock, *, reason=None, days=None, **_):
+    """CASE-5: once, for a stated reason, within the rule setting; the new deadline binds."""
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise RuleViolation("CASE-5", N_("Enter the extension in working days."),
+                            field="days") from None
+    case.deadline = extended_deadline(
+        case.deadline, days, setting_value(session, "case.max_extension_days"),
+        1 if case.extended else 0, reason or "", load_calendar(session),
+        max_extensions=setting_value(session, "case.max_extensions"))
+    case.extended, case.extension_days, case.extension_reason = True, days, reason.strip()
+    _issue(case, "extension", actor, clock, text=case.extension_reason)
+    return case.extension_reason
+
+
+def _on_suspend(session, case, actor, clock, *, procedure=None, reason=None, **_):
+    """CASE-12: a special procedure stops the clock; the applicant is told in writing."""
+    procedure = _text({"procedure": procedure}, "procedure", "CASE-12",
+                      N_("Name the special procedure (hearing, inspection, expert review…)."))
+    reason = _text({"reason": reason}, "reason", "CASE-12", N_("Give the reason for the suspension."))
+    if clock.today > case.deadline:
+        raise RuleViolation("CASE-12", N_("A case cannot be suspended after its deadline."),
+                            field="suspended_on")
+    case.suspended_on, case.suspension_procedure, case.suspension_reason = clock.today, procedure, reason
+    _issue(case, "special_procedure", actor, clock, text=f"{procedure}: {reason}")
+    return reason
+
+
+def _on_resume(session, case, actor, clock, **_):
+    """CASE-12: the deadline moves by the working days spent suspended."""
+    calendar = load_calendar(session)
+    days = suspended_working_days(case.suspended_on, clock.today, calendar)
+    case.deadline = deadline_after_suspension(case.deadline, case.suspended_on, clock.today, calendar)
+    case.suspended_days = (case.suspended_days or 0) + days
+    case.suspended_on = None
+    return None
+
+
+def _decide(session, case, actor, clock, *, note=None, **_):
+    case.decided_at, case.decided_on = clock.now, clock.today
+    case.decision_note = (note or "").strip() or None
+    if case.handler_id is None:
+        case.handler_id = actor.staff_id
+    return case.decision_note
+
+
+def _on_refuse(session, case, actor, clock, *, note=None, **params):
+    """A refusal states its reason (不予许可决定书 gives reasons, 行政许可法 第三十八条)."""
+    _text({"note": note}, "note", "CASE-4", N_("A refusal needs its reason."))
+    return _decide(session, case, actor, clock, note=note, **params)
+
+
+def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opinion=None, **_):
+    """CASE-4/10/11: 送达 with the receipt and who collected; the clerk may record the rating."""
+    case.collector_name = _text({"collector": collector}, "collector", "CASE-10",
+                                N_("Enter who collected the result."))
+    case.delivered_at = clock.now
+    _issue(case, "delivery", actor, clock, text=case.collector_name)
+    if rating:
+        record_satisfaction(case, rating, opinion, "clerk", allow_state=True)
+    return None
+
+
+def _on_close(session, case, actor, clock, **_):
+    case.closed_at = clock.now
+    return None
+
+
+def _on_return(session, case, actor, clock, *, reason=None, **_):
+    case.return_reason = _text({"reason": reason}, "reason", "CASE-2",
+                               N_("A returned case needs the reason for the return."))
+    _issue(case, "return", actor, clock, text=case.return_reason)
+    return case.return_reason
+
+
+def _on_transfer(session, case, actor, clock, *, competent_unit=None, **_):
+    case.competent_unit = _text({"competent_unit": competent_unit}, "competent_unit", "CASE-2",
+                                N_("A transferred case needs the competent unit the applicant "
+                                   "is guided to."))
+    return case.competent_unit
+
+
+_HANDLERS = {
+    cs.REQUEST_SUPPLEMENT: _on_request_supplement,
+    cs.RECEIVE_MATERIALS: _on_receive_materials,
+    cs.ACCEPT: _on_accept,
+    cs.START: _on_start,
+    cs.EXTEND: _on_extend,
+    cs.SUSPEND: _on_suspend,
+    cs.RESUME: _on_resume,
+    cs.APPROVE: _decide,
+    cs.REFUSE: _on_refuse,
+    cs.FORWARD: _decide,
+    cs.DELIVER: _on_deliver,
+    cs.CLOSE: _on_close,
+    cs.RETURN_CASE: _on_return,
+    cs.TRANSFER: _on_transfer,
+}
+
+
+# --- After the decision (CASE-7/11) and annotations (CASE-4) -----------------------------
+def record_satisfaction(case: Case, rating: str, opinion: str | None, source: str,
+                        allow_state: bool = False) -> Case:
+    """CASE-11: the applicant's rating on delivery, once (by the clerk or on the public page)."""
+    if not allow_state and case.delivered_at is None:
+        raise RuleViolation("CASE-11", N_("A case is rated when its result has been delivered."),
+                            field="rating")
+    if case.satisfaction:
+        raise RuleViolation("CASE-11", N_("This case has already been rated."), field="rating")
+    case.satisfaction, case.satisfaction_opinion = validate_satisfaction(rating, opinion)
+    case.satisfaction_source = source
+    return case
+
+
+def complete_sub_task(sub_task: CaseSubTask, actor: Actor, clock: Clock, note: str | None = None):
+    """CASE-7: a participating window finishes its part."""
+    if sub_task.done_on is not None:
+        raise RuleViolation("CASE-7", N_("This part is already done."))
+    if sub_task.case.state not in (cs.ACCEPTED, cs.IN_PROGRESS, cs.EXTENDED, cs.SUSPENDED):
+        raise RuleViolation("CASE-7", N_("Only a joint case being handled has open parts."))
+    sub_task.done_at, sub_task.done_on = clock.now, clock.today
+    sub_task.done_by, sub_task.note = actor.username, (note or "").strip() or None
+    return sub_task
+
+
+def annotate(case: Case, text: str, actor: Actor, clock: Clock) -> CaseAnnotation:
+    """CASE-4: a note on any case, the closed ones included."""
+    text = (text or "").strip()
+    if not text:
+        raise RuleViolation("CASE-4", N_("Write the note."), field="text")
+    annotation = CaseAnnotation(at=clock.now, username=actor.username, text=text)
+    case.annotations.append(annotation)
+    return annotation
+
+
+def staff_actor(session: Session, user) -> Actor:
+    """The Actor of a login user (its Staff row, if it has one)."""
+    staff_id = session.scalar(select(Staff.id).where(Staff.user_id == user.id))
+    return Actor(username=user.username, user_id=user.id, staff_id=staff_id)
+
+
+__all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
+           "allocate_case_number", "register_intake", "apply_action", "available_actions",
+           "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
+           "staff_actor", "requirements_of"]

@@ -1,0 +1,236 @@
+"""Cases through the service layer: intake classes, transitions, deadlines, notices (CASE-*, NOTICE-1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.rules import case_states as cs
+from app.rules.errors import RuleViolation
+from app.services.calendar import load_calendar, refresh_work_days
+from app.services.case_queries import (due_soon_condition, overdue_condition,
+                                       overdue_days_expression, work_queue)
+from app.services.cases import (Actor, Applicant, Clock, Intake, SubTaskPlan, allocate_case_number,
+                                annotate, apply_action, available_actions, complete_sub_task,
+                                record_satisfaction, register_intake)
+from models.cases import Case, NoticeViolation
+from models.catalogue import ItemMaterial, ServiceItem
+
+ID_NUMBER = "11010519491231002X"
+ACTOR = Actor(username="clerk01")
+
+
+def clock(day: date, hour: int = 2) -> Clock:
+    return Clock(datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc), day)
+
+
+@pytest.fixture
+def item(db_session, window_a):
+    item = ServiceItem(code="T-001", name="户口迁移", window=window_a, kind="promised",
+                       promised_days=5, statutory_days=20, fee_standard=Decimal("10.00"),
+                       fee_item="工本费", fee_basis="价格主管部门文件")
+    item.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True, sort_order=1),
+                      ItemMaterial(name="户口簿", form="copy", copies=2, mandatory=True, sort_order=2),
+                      ItemMaterial(name="照片", form="original", copies=1, mandatory=False, sort_order=3)]
+    db_session.add(item)
+    db_session.commit()
+    return item
+
+
+def all_received(item) -> dict[int, int]:
+    return {m.id: m.copies for m in item.materials}
+
+
+def intake(item, case_class="accepted", **kwargs) -> Intake:
+    kwargs.setdefault("received", all_received(item))
+    return Intake(item_id=item.id, case_class=case_class,
+                  applicant=Applicant(name="王五", id_number=ID_NUMBER.lower(), phone="139 1234 5678"),
+                  **kwargs)
+
+
+def test_case_3_accepted_case_runs_on_the_item_limit_in_working_days(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 9, 30)))
+    assert case.state == cs.ACCEPTED
+    assert case.deadline == date(2026, 10, 13)  # National Day, then the working Saturday 10-10
+    assert case.applicant_id_number == ID_NUMBER and case.applicant_phone == "13912345678"
+    assert case.number == "BC-2026-000001"
+    assert [t.action for t in case.transitions] == ["intake"]
+
+
+def test_case_1_numbers_are_unique_and_count_per_year(db_session):
+    numbers = [allocate_case_number(db_session, 2026) for _ in range(3)]
+    numbers.append(allocate_case_number(db_session, 2027))
+    assert numbers == ["BC-2026-000001", "BC-2026-000002", "BC-2026-000003", "BC-2027-000001"]
+
+
+def test_case_2_accepting_with_a_mandatory_material_missing_is_refused(db_session, item):
+    received = {item.materials[0].id: 1}
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, intake(item, received=received), ACTOR, clock(date(2026, 11, 2)))
+    assert error.value.rule_id == "CASE-2"
+    db_session.rollback()
+    assert db_session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_notice_1_supplement_case_lists_every_missing_material_at_once(db_session, item):
+    received = {item.materials[0].id: 1, item.materials[1].id: 1}  # one copy short
+    case = register_intake(db_session, intake(item, "supplement", received=received,
+                                              defective={item.materials[0].id: "复印不清"}),
+                           ACTOR, clock(date(2026, 11, 2)))
+    (notice,) = case.notices
+    assert notice.kind == "one_time"
+    assert {m.name for m in notice.materials} == {"户口簿", "身份证"}
+    assert case.state == cs.SUPPLEMENT_REQUESTED and case.deadline is None
+
+
+def test_notice_1_second_notice_asking_for_an_unlisted_material_is_a_violation(db_session, item):
+    first_staff = Actor(username="clerk01", staff_id=None)
+    received = {item.materials[0].id: 1}
+    case = register_intake(db_session, intake(item, "supplement", received=received),
+                           first_staff, clock(date(2026, 11, 2)))
+    apply_action(db_session, case, cs.RECEIVE_MATERIALS, ACTOR, clock(date(2026, 11, 3)),
+                 received={item.materials[1].id: 2})
+    apply_action(db_session, case, cs.REQUEST_SUPPLEMENT, ACTOR, clock(date(2026, 11, 4)),
+                 materials=[item.materials[2].id])  # the photo was not on the first notice
+    db_session.commit()
+    (violation,) = db_session.scalars(select(NoticeViolation)).all()
+    assert violation.material_name == "照片" and violation.case_id == case.id
+
+
+def test_case_2_returned_case_needs_a_reason_and_gets_a_return_notice(db_session, item):
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, intake(item, "returned", received={}), ACTOR, clock(date(2026, 11, 2)))
+    assert error.value.field == "return_reason"
+    db_session.rollback()
+    case = register_intake(db_session, intake(item, "returned", received={}, return_reason="缺少主件"),
+                           ACTOR, clock(date(2026, 11, 2)))
+    assert case.state == cs.RETURNED and case.notices[0].kind == "return"
+
+
+def test_case_9_only_published_fees_are_charged(db_session, item):
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, intake(item, fee_amount=Decimal("20")), ACTOR, clock(date(2026, 11, 2)))
+    assert error.value.rule_id == "CASE-9"
+    db_session.rollback()
+    case = register_intake(db_session, intake(item, fee_amount=Decimal("10")), ACTOR, clock(date(2026, 11, 2)))
+    assert case.fee_amount == Decimal("10.00")
+
+
+def test_priv_2_bad_applicant_id_number_is_refused_next_to_its_field(db_session, item):
+    bad = intake(item)
+    bad.applicant.id_number = "110105194912310021"
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, bad, ACTOR, clock(date(2026, 11, 2)))
+    assert error.value.field == "applicant_id_number"
+
+
+def test_case_4_full_path_to_closed_records_every_transition(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    for action, params in [(cs.START, {}), (cs.APPROVE, {"note": "准予"}),
+                           (cs.DELIVER, {"collector": "王五", "rating": "satisfied"}), (cs.CLOSE, {})]:
+        apply_action(db_session, case, action, ACTOR, clock(date(2026, 11, 3)), **params)
+    assert case.state == cs.CLOSED and case.satisfaction == "satisfied"
+    assert [t.to_state for t in case.transitions] == [
+        cs.ACCEPTED, cs.IN_PROGRESS, cs.DECIDED_APPROVED, cs.DELIVERED, cs.CLOSED]
+    with pytest.raises(RuleViolation):
+        apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 4)))
+    assert annotate(case, "档案已移交", ACTOR, clock(date(2026, 11, 4))).text == "档案已移交"
+
+
+def test_case_4_wrong_transition_changes_nothing(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    with pytest.raises(RuleViolation) as error:
+        apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 3)), collector="x")
+    assert error.value.rule_id == "CASE-4"
+    assert case.state == cs.ACCEPTED and len(case.transitions) == 1 and case.delivered_at is None
+
+
+def test_case_5_extension_once_within_the_setting_moves_the_deadline(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 3)))
+    with pytest.raises(RuleViolation):
+        apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="x", days=11)
+    apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="需现场核查", days=3)
+    assert case.deadline == date(2026, 11, 12) and case.original_deadline == date(2026, 11, 9)
+    assert cs.EXTEND not in available_actions(case)
+    assert [n.kind for n in case.notices] == ["extension"]
+
+
+def test_case_12_suspension_moves_the_deadline_by_the_suspended_working_days(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))  # due 11-09
+    apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, case, cs.SUSPEND, ACTOR, clock(date(2026, 11, 3)),
+                 procedure="专家评审", reason="需组织专家论证")
+    apply_action(db_session, case, cs.RESUME, ACTOR, clock(date(2026, 11, 6)))  # Wed, Thu, Fri
+    assert case.suspended_days == 3 and case.deadline == date(2026, 11, 12)
+    assert case.state == cs.IN_PROGRESS
+
+
+def test_case_7_joint_case_is_decided_only_when_every_part_is_done(db_session, item, window_b):
+    plan = [SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3)]
+    case = register_intake(db_session, intake(item, "joint", sub_tasks=plan), ACTOR, clock(date(2026, 11, 2)))
+    assert case.sub_tasks[0].deadline == date(2026, 11, 5)
+    assert cs.APPROVE not in available_actions(case)
+    with pytest.raises(RuleViolation) as error:
+        apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 3)))
+    assert error.value.rule_id == "CASE-7"
+    complete_sub_task(case.sub_tasks[0], ACTOR, clock(date(2026, 11, 4)))
+    apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 4)))
+    assert case.state == cs.DECIDED_APPROVED
+
+
+def test_case_7_sub_task_limit_cannot_pass_the_lead_deadline(db_session, item, window_b):
+    plan = [SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=9)]
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, intake(item, "joint", sub_tasks=plan), ACTOR, clock(date(2026, 11, 2)))
+    assert error.value.rule_id == "CASE-7"
+
+
+def test_case_11_rating_only_after_delivery_and_only_once(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    with pytest.raises(RuleViolation):
+        record_satisfaction(case, "satisfied", None, "public")
+    apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 3)))
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 3)), collector="王五")
+    record_satisfaction(case, "dissatisfied", " 等太久 ", "public")
+    assert (case.satisfaction, case.satisfaction_opinion) == ("dissatisfied", "等太久")
+    with pytest.raises(RuleViolation):
+        record_satisfaction(case, "satisfied", None, "public")
+
+
+def test_case_6_overdue_filters_and_overdue_days_are_computed_in_sql(db_session, item):
+    today = date(2026, 11, 20)
+    refresh_work_days(db_session, today)
+    late = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))  # due 11-09
+    soon = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 17)))  # due 11-24
+    decided_late = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, decided_late, cs.APPROVE, ACTOR, clock(date(2026, 11, 11)))
+    db_session.commit()
+    overdue = set(db_session.scalars(select(Case.number).where(overdue_condition(today))))
+    assert overdue == {late.number, decided_late.number}
+    last = load_calendar(db_session).add_working_days(today, 2)
+    assert set(db_session.scalars(select(Case.number).where(due_soon_condition(today, last)))) == {soon.number}
+    days = dict(db_session.execute(select(Case.number, overdue_days_expression(today))).all())
+    calendar = load_calendar(db_session)
+    assert days[late.number] == calendar.working_days_between(date(2026, 11, 9), today) == 9
+    assert days[decided_late.number] == 2 and days[soon.number] == 0
+
+
+def test_case_8_queue_puts_urgent_first_then_nearest_deadline(db_session, item):
+    normal = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    later = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 5)))
+    urgent = register_intake(db_session, intake(item, urgent=True), ACTOR, clock(date(2026, 11, 10)))
+    db_session.commit()
+    queue = db_session.scalars(work_queue(item.window_id)).all()
+    assert [c.id for c in queue] == [urgent.id, normal.id, later.id]
+
+
+def test_case_3_immediate_item_is_due_the_day_it_is_accepted(db_session, item):
+    item.kind = "immediate"
+    db_session.commit()
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 7)))  # a Saturday
+    assert case.deadline == date(2026, 11, 7) and case.promised_days == 0
+    assert timedelta(0) == case.accepted_at - clock(date(2026, 11, 7)).now
