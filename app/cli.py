@@ -20,6 +20,21 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def check_password_complexity(password: str) -> None:
+    """The user form's password rule (FAB_PASSWORD_COMPLEXITY_*), for passwords given on the
+    command line: `sm.add_user` itself checks nothing. Raises ValueError."""
+    from flask_appbuilder.exceptions import PasswordComplexityValidationError
+    from flask_appbuilder.validators import default_password_complexity
+
+    if not current_app.config.get("FAB_PASSWORD_COMPLEXITY_ENABLED"):
+        return
+    validator = current_app.config.get("FAB_PASSWORD_COMPLEXITY_VALIDATOR") or default_password_complexity
+    try:
+        validator(password)
+    except PasswordComplexityValidationError as error:
+        raise ValueError(str(error)) from error
+
+
 @click.group("bianmin")
 def bianmin_cli():
     """便民服务中心管理平台 commands."""
@@ -32,7 +47,12 @@ def upgrade_command():
     from app.security import ensure_roles, sync_roles
     from app.views import menu_entries
 
+    from app.context import today
+    from app.services.calendar import refresh_work_days
+
     alembic_upgrade()
+    refresh_work_days(db.session, today())
+    db.session.commit()
     appbuilder = current_app.appbuilder
     ensure_roles(appbuilder.sm)
     appbuilder.add_permissions(update_perms=True)
@@ -49,6 +69,8 @@ def demo_command(password):
     from app.services.demo import create_demo_center
 
     try:
+        if password:
+            check_password_complexity(password)
         with audit_actor("cli:demo"):
             logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
     except (RuleViolation, ValueError) as error:

@@ -23,6 +23,19 @@ def load_calendar(session: Session) -> WorkCalendar:
     )
 
 
+def request_calendar() -> WorkCalendar:
+    """The calendar for this request, built once (or a fresh one outside a request)."""
+    from flask import g, has_request_context
+
+    from app.extensions import db
+
+    if not has_request_context():
+        return load_calendar(db.session)
+    if "bianmin_calendar" not in g:
+        g.bianmin_calendar = load_calendar(db.session)
+    return g.bianmin_calendar
+
+
 def years_missing_schedule(session: Session, today: date) -> list[int]:
     """Years deadlines may reach now whose official schedule is unknown and not entered by hand.
 

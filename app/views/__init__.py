@@ -7,17 +7,26 @@ from flask_babel import lazy_gettext as _l
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.org import CenterApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
+from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, DueSoonCaseView,
+                             OverdueCaseView)
+from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.org import CenterView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.settings import HolidayView, RuleSettingView
 
+CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
+    (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES, _l("Cases"), "fa-folder-open"),
+    (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),
+    (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
+    (DueSoonCaseView, "Cases due soon", _l("Cases due soon"), "fa-clock-o", CASES, _l("Cases"), "fa-folder-open"),
+    (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
     (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
     (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
@@ -26,6 +35,11 @@ MENU = [
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
+]
+# Menu links to pages that are not a view's list: (name, label, href, icon, category,
+# category label, permission resource, action the role needs to see it)
+LINKS = [
+    ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
 ]
 APIS = [ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi]
 
@@ -36,11 +50,19 @@ def register_views(appbuilder) -> None:
             view, name, label=label, icon=icon, category=category,
             category_label=category_label, category_icon=category_icon,
         )
+    for name, label, href, icon, category, category_label, _resource, _action in LINKS:
+        appbuilder.add_link(name, label=label, href=href, icon=icon, category=category,
+                            category_label=category_label)
+    appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     for api in APIS:
         appbuilder.add_api(api)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:
-    """(category, menu name, permission resource) of every menu entry, for role sync."""
-    return [(category, name, view.class_permission_name) for view, name, _, _, category, _, _ in MENU]
+    """(category, menu name, permission resource, action) of every menu entry, for role sync."""
+    views = [(category, name, view.class_permission_name, "read")
+             for view, name, _, _, category, _, _ in MENU]
+    links = [(category, name, resource, action)
+             for name, _, _, _, category, _, resource, action in LINKS]
+    return views + links

@@ -70,3 +70,22 @@ class HolidayView(DomainModelView):
         "kind": select_field(_l("Kind"), HOLIDAY_KIND_LABELS),
     }
     base_order = ("day", "desc")
+
+    # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too.
+    def post_add(self, item):
+        _refresh_work_days()
+
+    def post_update(self, item):
+        _refresh_work_days()
+
+    def post_delete(self, item):
+        _refresh_work_days()
+
+
+def _refresh_work_days() -> None:
+    from app.context import today
+    from app.extensions import db
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db.session, today())
+    db.session.commit()

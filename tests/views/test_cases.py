@@ -1,0 +1,191 @@
+"""Cases through the pages: intake form, actions, scope and masking (CASE-*, ORG-2, PRIV-1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.rules import case_states as cs
+from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from models.cases import Case
+from models.catalogue import ItemMaterial, ServiceItem
+
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture
+def item(db_session, window_a):
+    item = ServiceItem(code="V-001", name="居住证办理", window=window_a, kind="promised",
+                       promised_days=5, statutory_days=15, fee_standard=Decimal("20.00"),
+                       fee_item="工本费", fee_basis="收费文件")
+    item.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True),
+                      ItemMaterial(name="租房合同", form="copy", copies=1, mandatory=True)]
+    db_session.add(item)
+    db_session.commit()
+    return item
+
+
+@pytest.fixture
+def case_of(db_session):
+    def make(item, case_class="accepted", day=date(2026, 11, 2)):
+        case = register_intake(
+            db_session,
+            Intake(item_id=item.id, case_class=case_class,
+                   applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
+                                       address="江苏省南通市崇川区人民路1号"),
+                   received={m.id: m.copies for m in item.materials}),
+            Actor(username="seed"), Clock(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day))
+        db_session.commit()
+        return case
+    return make
+
+
+def intake_form(item, **overrides) -> dict:
+    data = {"case_class": "accepted", "applicant_kind": "person", "applicant_name": "赵六",
+            "applicant_id_number": ID_NUMBER, "applicant_phone": "13912345678",
+            "applicant_address": "人民路1号", "request": "", "fee_amount": "20"}
+    data.update({f"copies_{m.id}": str(m.copies) for m in item.materials})
+    data.update(overrides)
+    return data
+
+
+def count_cases(db_session) -> int:
+    db_session.expire_all()
+    return db_session.scalar(select(func.count(Case.id)))
+
+
+def test_case_1_clerk_registers_an_accepted_case_through_the_intake_form(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    url = f"/caseview/intake/?item={item.id}"
+    response = clerk.post_form(url, intake_form(item))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = db_session.scalars(select(Case)).one()
+    assert case.state == cs.ACCEPTED and case.number.startswith("BC-")
+    assert case.clerk is not None and case.clerk.user_id == clerk.user.id
+    page = clerk.get(response.headers["Location"]).get_data(as_text=True)
+    assert case.number in page and "/caseview/act/" in page
+
+
+def test_priv_2_bad_id_number_in_the_intake_form_shows_the_message_and_saves_nothing(
+        log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/intake/?item={item.id}",
+                               intake_form(item, applicant_id_number="110105194912310021"))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "校验" in html or "check digit" in html
+    assert count_cases(db_session) == 0
+
+
+def test_case_2_accepting_with_missing_material_is_refused_in_the_form(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    data = intake_form(item, **{f"copies_{item.materials[1].id}": "0"})
+    response = clerk.post_form(f"/caseview/intake/?item={item.id}", data)
+    assert response.status_code == 200 and count_cases(db_session) == 0
+
+
+def test_case_9_unpublished_fee_is_refused_next_to_the_fee(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/intake/?item={item.id}", intake_form(item, fee_amount="35"))
+    assert response.status_code == 200 and "35" in response.get_data(as_text=True)
+    assert count_cases(db_session) == 0
+
+
+def test_case_4_page_offers_only_allowed_actions_and_performs_them(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    page = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    offered = set(cs.allowed_actions(cs.ACCEPTED))
+    for action in cs.ACTIONS:
+        assert (f'data-action="{action}"' in page) == (action in offered), action
+    response = clerk.post_form(f"/caseview/act/{case.id}/start", {"note": ""})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == cs.IN_PROGRESS
+
+
+def test_case_4_a_not_allowed_action_changes_nothing(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/act/{case.id}/deliver", {"collector": "x"},
+                               form_url=f"/caseview/show/{case.id}")
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == cs.ACCEPTED
+
+
+def test_case_5_extension_without_reason_shows_the_message(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    apply_action(db_session, case, cs.START, Actor(username="seed"),
+                 Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3)))
+    db_session.commit()
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/act/{case.id}/extend", {"days": "3", "reason": ""})
+    assert response.status_code == 200
+    assert "理由" in response.get_data(as_text=True) or "reason" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).extended is False
+
+
+def test_org_2_clerk_of_another_window_cannot_open_or_act_on_a_case(log_in, db_session, window_b, item, case_of):
+    case = case_of(item)
+    other = log_in("Clerk", window=window_b)
+    assert other.get(f"/caseview/show/{case.id}").status_code == 404
+    assert other.get(f"/caseview/act/{case.id}/start").status_code == 404
+    assert other.get(f"/print/case/{case.id}/acceptance").status_code == 404
+    listing = other.get("/caseview/list/").get_data(as_text=True)
+    assert case.number not in listing
+
+
+def test_case_4_closed_case_cannot_be_edited_but_can_be_annotated(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    actor, when = Actor(username="seed"), Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3))
+    for action, params in [(cs.APPROVE, {}), (cs.DELIVER, {"collector": "赵六"}), (cs.CLOSE, {})]:
+        apply_action(db_session, case, action, actor, when, **params)
+    db_session.commit()
+    clerk = log_in("Clerk", window=window_a)
+    clerk.post_form(f"/caseview/edit/{case.id}", {"applicant_phone": "13800000000", "applicant_address": "",
+                                                 "request": "", "appointment_at": ""})
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).applicant_phone == "13912345678"
+    clerk.post_form(f"/caseview/annotate/{case.id}", {"text": "已归档"}, form_url=f"/caseview/show/{case.id}")
+    db_session.expire_all()
+    assert [a.text for a in db_session.get(Case, case.id).annotations] == ["已归档"]
+
+
+def test_priv_1_section_head_sees_masked_applicant_data_the_window_sees_it_in_full(
+        log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    own = log_in("Clerk", window=window_a).get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    section = log_in("SectionHead").get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    office = log_in("Office").get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert ID_NUMBER in own and "13912345678" in own
+    assert ID_NUMBER not in section and "13912345678" not in section and "139****5678" in section
+    assert ID_NUMBER in office
+
+
+def test_case_6_overdue_and_due_soon_lists(log_in, db_session, window_a, item, case_of):
+    from app.context import today
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db_session, today())
+    old = case_of(item, day=date(2026, 1, 5))
+    db_session.commit()
+    clerk = log_in("Clerk", window=window_a)
+    overdue = clerk.get("/overduecases/list/").get_data(as_text=True)
+    assert old.number in overdue
+    queue = clerk.get("/casequeue/list/").get_data(as_text=True)
+    assert old.number in queue
+    assert old.number not in clerk.get("/duesooncases/list/").get_data(as_text=True)
+
+
+def test_case_8_queue_lists_urgent_cases_first(log_in, db_session, window_a, item, case_of):
+    normal = case_of(item, day=date(2026, 11, 2))
+    urgent = case_of(item, day=date(2026, 11, 10))
+    urgent.urgent = True
+    db_session.commit()
+    page = log_in("Clerk", window=window_a).get("/casequeue/list/").get_data(as_text=True)
+    assert page.index(urgent.number) < page.index(normal.number)
