@@ -14,7 +14,12 @@ from pathlib import Path
 from flask_appbuilder.const import AUTH_DB
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("BIANMIN_INSTANCE", BASE_DIR / "instance"))
+
+
+def instance_dir() -> Path:
+    """The instance folder (secret key, SQLite file), read when the app is created: a module
+    constant would be fixed by whoever imports `config` first (tests set BIANMIN_INSTANCE)."""
+    return Path(os.environ.get("BIANMIN_INSTANCE", BASE_DIR / "instance"))
 
 
 class ConfigError(RuntimeError):
@@ -29,9 +34,9 @@ def _secret_key(env: str) -> str:
         raise ConfigError("SECRET_KEY must be set when BIANMIN_ENV=production")
     # The demo keeps one generated key so sessions survive restarts; 64 hex chars keeps
     # PyJWT's key-length warning away (FAB-NOTES).
-    path = INSTANCE_DIR / "secret_key"
+    path = instance_dir() / "secret_key"
     if not path.exists():
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -46,8 +51,9 @@ def _database_url() -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_DIR / 'bianmin.db'}"
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'bianmin.db'}"
 
 
 def build_config() -> dict:
@@ -65,7 +71,9 @@ def build_config() -> dict:
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)
         "APP_ICON": "",
-        # Languages: zh_CN first and default; FAB's own `zh` catalogue covers its strings.
+        # Languages: zh_CN first and default. FAB's BabelManager puts its own translations
+        # directory before this one; app/i18n.py loads our zh_CN catalogue over FAB's `zh`
+        # (Babel names the locale zh_Hans_CN, which plain gettext would not map to zh_CN).
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CENTER_TIMEZONE", "Asia/Shanghai"),
         "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),

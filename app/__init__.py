@@ -8,19 +8,20 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from sqlalchemy import inspect
 
-from config import BASE_DIR, INSTANCE_DIR, build_config
+from config import BASE_DIR, build_config, instance_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: nothing runs at import time (Flask's flaskr pattern)."""
-    from app.extensions import csrf, db, migrate
+    from app.extensions import csrf, db, migrate, protect_api_from_csrf
+    from app.i18n import install_catalogues
     from app.logging_filters import install_log_filters
     from app.security import BianminSecurityManager, ensure_roles, sync_roles
     from app.services.audit import install_audit_trail
     from app.views import menu_entries, register_views
     from app.views.index import HomeView
 
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app = Flask(__name__, instance_path=str(instance_dir()))
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
+    protect_api_from_csrf(app)
     install_audit_trail()
 
     with app.app_context():
@@ -41,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             indexview=HomeView,
         )
         appbuilder.init_app(app, db.session)
+        install_catalogues(app)  # our zh_CN over FAB's zh (app/i18n.py)
         if schema_ready:
             ensure_roles(appbuilder.sm)
         register_views(appbuilder)

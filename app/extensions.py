@@ -11,3 +11,21 @@ from flask_wtf.csrf import CSRFProtect
 db = get_sqla_class()()
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def protect_api_from_csrf(app) -> None:
+    """FAB exempts its REST API from CSRF, but our APIs also accept the browser's session
+    cookie (allow_browser_login): a write that rides on that cookie must carry the CSRF
+    token (X-CSRFToken header) like a form. Calls with a JWT bearer token need none."""
+    from flask import request
+    from flask_login import current_user
+
+    @app.before_request
+    def _check_api_csrf():
+        if (request.method in UNSAFE_METHODS and request.path.startswith("/api/")
+                and not request.headers.get("Authorization", "").startswith("Bearer ")
+                and current_user.is_authenticated):
+            csrf.protect()

@@ -175,6 +175,11 @@ class Actor:
     def get(self, *args, **kwargs):
         return self.client.get(*args, **kwargs)
 
+    def api_headers(self) -> dict:
+        """The CSRF header an API write riding on the session cookie must carry."""
+        page = self.client.get("/resetmypassword/form").get_data(as_text=True)
+        return {"X-CSRFToken": csrf_token(page)}
+
     def post_form(self, url: str, data: dict, form_url: str | None = None, **kwargs):
         """POST a form the way a browser does: with the CSRF token of the page it came from."""
         page = self.client.get(form_url or url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.org import CenterApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
@@ -41,7 +42,7 @@ MENU = [
 LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
 ]
-APIS = [ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi]
+APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi]
 
 
 def register_views(appbuilder) -> None:

@@ -31,6 +31,13 @@ def _client(role, log_in, public, window_a):
     return log_in(role, window=window_a if role in ("WindowHead", "Clerk") else None).client
 
 
+def _actor_headers(role, log_in, window_a):
+    if role is None:
+        return None, {}
+    actor = log_in(role, window=window_a if role in ("WindowHead", "Clerk") else None)
+    return actor.client, actor.api_headers()
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_org_2_view_permissions_by_role(role, log_in, public, window_a):
     client = _client(role, log_in, public, window_a)
@@ -41,10 +48,12 @@ def test_org_2_view_permissions_by_role(role, log_in, public, window_a):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_org_2_api_permissions_by_role(role, log_in, public, window_a):
-    client = _client(role, log_in, public, window_a)
+    client, headers = _actor_headers(role, log_in, window_a)
+    client = client or public
     for method, url, expected in API_TABLE:
         # An empty body: allowed roles reach validation (422), others are refused first.
-        status = client.open(url, method=method, json={} if method == "POST" else None).status_code
+        status = client.open(url, method=method, json={} if method == "POST" else None,
+                             headers=headers).status_code
         assert status == expected[role], f"{role} {method} {url}: {status} != {expected[role]}"
 
 

@@ -53,7 +53,8 @@ def _api_item(window_id, **changes):
 
 def test_item_3_api_answers_422_with_json_message_and_saves_nothing(as_office, window_a, db_session):
     response = as_office.client.post(
-        "/api/v1/service_item/", json=_api_item(window_a.id, promised_days=25, statutory_days=20)
+        "/api/v1/service_item/", json=_api_item(window_a.id, promised_days=25, statutory_days=20),
+        headers=as_office.api_headers(),
     )
     assert response.status_code == 422
     assert "promised_days" in response.get_json()["message"]
@@ -62,7 +63,8 @@ def test_item_3_api_answers_422_with_json_message_and_saves_nothing(as_office, w
 
 def test_item_1_api_creates_an_item(as_office, window_a, db_session):
     response = as_office.client.post(
-        "/api/v1/service_item/", json=_api_item(window_a.id, fee_standard="20.00", fee_basis="发改价格〔2016〕")
+        "/api/v1/service_item/", json=_api_item(window_a.id, fee_standard="20.00", fee_basis="发改价格〔2016〕"),
+        headers=as_office.api_headers(),
     )
     assert response.status_code == 201, response.get_json()
     item = db_session.scalars(select(ServiceItem)).one()

@@ -51,8 +51,9 @@ def test_org_2_api_refuses_to_change_other_window_record(log_in, window_a, colle
     """Even a role with write access is bound to its window: Office is not, clerks cannot write."""
     clerk = log_in("Clerk", window=window_a)
     other = colleagues[1]
-    assert clerk.client.put(f"/api/v1/staff/{other.id}", json={"name": "x"}).status_code in (403, 404)
-    assert clerk.client.delete(f"/api/v1/staff/{other.id}").status_code in (403, 404)
+    headers = clerk.api_headers()
+    assert clerk.client.put(f"/api/v1/staff/{other.id}", json={"name": "x"}, headers=headers).status_code in (403, 404)
+    assert clerk.client.delete(f"/api/v1/staff/{other.id}", headers=headers).status_code in (403, 404)
     db_session.expire_all()
     assert db_session.get(Staff, other.id).name == "他窗口人员"
 

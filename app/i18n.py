@@ -1,0 +1,129 @@
+"""Translations: our catalogues (translations/zh_CN, translations/en) merged over FAB's.
+
+Two gaps of the libraries, closed here:
+
+1. Babel reads `zh_CN` as `zh_Hans_CN`, and gettext then looks for the catalogues
+   `zh_Hans_CN` and `zh`, never `zh_CN`: Flask-Babel would load Flask-AppBuilder's `zh`
+   catalogue and silently skip ours. `CatalogueDomain` also tries the language_TERRITORY
+   name, so `translations/zh_CN` is found (and FAB's `zh` still is, as the fallback).
+2. FAB 5.3's own `zh` catalogue is older than its code: "Add", "Edit", "Delete", the
+   password-complexity message and others have no translation there, a few are fuzzy and a
+   few are wrong. `FAB_MESSAGES` lists them so that `pybabel extract` puts them in our
+   catalogue, which Flask-Babel merges over FAB's (later directories win).
+"""
+
+from __future__ import annotations
+
+import os
+
+from babel import Locale, support
+from flask import Flask
+from flask_babel import Domain, get_locale
+
+from app.rules.errors import N_
+
+
+def catalogue_names(locale: Locale) -> list[str]:
+    """Catalogue directory names for `locale`, most specific first: zh_Hans_CN, zh_CN, zh."""
+    names = [str(locale)]
+    if locale.territory:
+        names.append(f"{locale.language}_{locale.territory}")
+    names.append(locale.language)
+    return list(dict.fromkeys(names))
+
+
+def load_catalogue(dirname: str, locale: Locale, domain: str):
+    """The first `<dirname>/<name>/LC_MESSAGES/<domain>.mo` of `catalogue_names(locale)`."""
+    for name in catalogue_names(locale):
+        path = os.path.join(dirname, name, "LC_MESSAGES", f"{domain}.mo")
+        if os.path.isfile(path):
+            with open(path, "rb") as fp:
+                return support.Translations(fp=fp, domain=domain)
+    return support.NullTranslations()
+
+
+class CatalogueDomain(Domain):
+    """Flask-Babel's default domain, with `load_catalogue` as the lookup (Flask-Babel 4.0)."""
+
+    def get_translations(self):
+        locale = get_locale()
+        if locale is None:  # outside a request or app context
+            return support.NullTranslations()
+        key = (str(locale), self.domain[0])
+        translations = self.cache.get(key)
+        if translations is None:
+            translations = support.Translations()
+            # FAB's directory comes first (FAB's BabelManager prepends it), ours last: ours wins.
+            for index, dirname in enumerate(self.translation_directories):
+                domain = self.domain[0] if len(self.domain) == 1 else self.domain[index]
+                catalogue = load_catalogue(dirname, locale, domain)
+                translations.merge(catalogue)
+                if hasattr(catalogue, "plural"):
+                    translations.plural = catalogue.plural
+            self.cache[key] = translations
+        return translations
+
+
+def install_catalogues(app: Flask) -> None:
+    """Make `CatalogueDomain` the default domain of the app's Flask-Babel (created by FAB)."""
+    babel = app.extensions["babel"].instance
+    babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+
+
+# Flask-AppBuilder 5.3 msgids its `zh` catalogue lacks, has only as fuzzy, or gets wrong.
+# Never used at run time: FAB asks for them itself; this list only feeds `pybabel extract`.
+FAB_MESSAGES = (
+    # missing or fuzzy in FAB's zh
+    N_("Add"),
+    N_("Edit"),
+    N_("Show"),
+    N_("Delete"),
+    N_("Are you sure you want to delete this item?"),
+    N_("Database Error"),
+    N_("Not a valid choice"),
+    N_("Must have at least two capital letters, one special character, two digits, three lower "
+       "case letters and a minimal length of 10."),
+    N_("Contains (insensitive)"),
+    N_("Start with"),
+    N_("In"),
+    N_("Not In"),
+    N_("Edit User Information"),
+    N_("User information changed"),
+    N_("The user's password for authentication"),
+    N_("It's not a good policy to remove a user, just make it inactive"),
+    N_("User(s) exists in the role, cannot delete"),
+    N_("Either select a role or a group"),
+    N_("Groups"),
+    N_("List Groups"),
+    N_("Show Group"),
+    N_("Add Group"),
+    N_("Edit Group"),
+    N_("User(s) exists in the group, cannot delete"),
+    N_("Sign In with "),
+    # translated by FAB, but wrongly or awkwardly for a government office
+    N_("Back"),
+    N_("Logout"),
+    N_("Profile"),
+    N_("Detail"),
+    N_("Page size"),
+    N_("Is Active?"),
+    N_("User Registrations"),
+    N_("Invalid login. Please try again."),
+    N_("Integrity error, probably unique constraint"),
+    N_("Starts with"),
+    N_("Not Starts with"),
+    N_("Ends with"),
+    N_("Not Ends with"),
+)
+
+# Msgids our own templates translate from data: `_(role.name)` on the home page. The names are
+# app/security.py's role constants (and FAB's visitor role); keep the two lists in step.
+ROLE_MESSAGES = (
+    N_("Admin"),
+    N_("Leadership"),
+    N_("Office"),
+    N_("SectionHead"),
+    N_("WindowHead"),
+    N_("Clerk"),
+    N_("Public"),
+)

@@ -1,0 +1,76 @@
+"""The case API: same rules and same window scope as the pages (CASE-1..12, ORG-2, PRIV-1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models.cases import Case
+from tests.views.test_cases import ID_NUMBER, case_of, item  # noqa: F401  (fixtures)
+
+
+def intake_body(item, **overrides) -> dict:
+    body = {"item_id": item.id, "case_class": "accepted", "fee_amount": "20",
+            "applicant": {"name": "赵六", "id_number": ID_NUMBER, "phone": "13912345678"},
+            "received": {str(m.id): m.copies for m in item.materials}}
+    body.update(overrides)
+    return body
+
+
+def csrf_headers(actor) -> dict:
+    return actor.api_headers()
+
+
+def test_case_1_clerk_registers_a_case_through_the_api(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.client.post("/api/v1/case/intake", json=intake_body(item), headers=csrf_headers(clerk))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["state"] == "accepted" and body["number"].startswith("BC-") and "start" in body["actions"]
+
+
+def test_priv_2_api_bad_phone_answers_422_with_the_field_and_saves_nothing(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    body = intake_body(item, applicant={"name": "赵六", "id_number": ID_NUMBER, "phone": "12345"})
+    response = clerk.client.post("/api/v1/case/intake", json=body, headers=csrf_headers(clerk))
+    assert response.status_code == 422
+    assert "applicant_phone" in response.get_json()["message"]
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_case_4_api_wrong_transition_is_422_and_changes_nothing(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.client.post(f"/api/v1/case/{case.id}/action/deliver", json={"collector": "x"},
+                                 headers=csrf_headers(clerk))
+    assert response.status_code == 422
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == "accepted"
+    ok = clerk.client.post(f"/api/v1/case/{case.id}/action/start", json={}, headers=csrf_headers(clerk))
+    assert ok.status_code == 200 and ok.get_json()["state"] == "in_progress"
+
+
+def test_org_2_api_clerk_of_another_window_sees_no_case_and_cannot_act(log_in, db_session, window_b, item, case_of):
+    case = case_of(item)
+    other = log_in("Clerk", window=window_b)
+    listing = other.client.get("/api/v1/case/").get_json()
+    assert listing["count"] == 0 and listing["result"] == []
+    assert other.client.get(f"/api/v1/case/{case.id}").status_code == 404
+    response = other.client.post(f"/api/v1/case/{case.id}/action/start", json={}, headers=csrf_headers(other))
+    assert response.status_code == 404
+    intake = other.client.post("/api/v1/case/intake", json=intake_body(item), headers=csrf_headers(other))
+    assert intake.status_code == 404
+
+
+def test_priv_1_api_answers_carry_no_id_number_or_phone(log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    text = log_in("Office").client.get(f"/api/v1/case/{case.id}").get_data(as_text=True)
+    assert case.number in text and ID_NUMBER not in text and "13912345678" not in text
+
+
+def test_api_write_with_the_session_cookie_but_no_csrf_token_is_refused(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.client.post("/api/v1/case/intake", json=intake_body(item))
+    assert response.status_code == 400
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count(Case.id))) == 0
