@@ -330,13 +330,13 @@ def _on_start(session, case, actor, clock, **_):
     return None
 
 
-def _on_extend(session, case, actor, clock, *, reason=None, days=None, **_):
+def _on_extend(session, case, actor, clock, *, reason=None, extension_days=None, **_):
     """CASE-5: once, for a stated reason, within the rule setting; the new deadline binds."""
     try:
-        days = int(days)
+        days = int(extension_days)
     except (TypeError, ValueError):
         raise RuleViolation("CASE-5", N_("Enter the extension in working days."),
-                            field="days") from None
+                            field="extension_days") from None
     case.deadline = extended_deadline(
         case.deadline, days, setting_value(session, "case.max_extension_days"),
         1 if case.extended else 0, reason or "", load_calendar(session),

@@ -165,16 +165,20 @@ class FilterDueSoon(_DeadlineFilter):
 
 
 # --- Forms ----------------------------------------------------------------------------------
-def _select(label, labels: dict, required=True):
+def _select(label, labels: dict, required=True, default=None):
     from app.views.fields import select_field
 
-    return select_field(label, labels, required=required)
+    field = select_field(label, labels, required=required)
+    if default is not None:
+        field.kwargs["default"] = default
+    return field
 
 
 def intake_form_class(item: ServiceItem, windows: list[Window]):
     """The intake form of `item`: applicant, class, and one line per required material."""
     fields = {
-        "case_class": _select(_l("Case class"), {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()}),
+        "case_class": _select(_l("Case class"), {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
+                              default=cs.CLASS_ACCEPTED),
         "applicant_kind": _select(_l("Applicant type"), APPLICANT_KIND_LABELS),
         "applicant_name": StringField(_l("Applicant")),
         "applicant_id_number": StringField(_l("ID number / credit code")),
@@ -216,7 +220,7 @@ def action_form_class(case: Case, action: str):
             fields[f"copies_{m.id}"] = IntegerField(m.name, default=0,
                                                     validators=[Optional(), NumberRange(min=0, max=99)])
     elif action == cs.EXTEND:
-        fields["days"] = IntegerField(_l("Extension (working days)"), validators=[Optional()])
+        fields["extension_days"] = IntegerField(_l("Extension (working days)"), validators=[Optional()])
         fields["reason"] = TextAreaField(_l("Reason"))
     elif action == cs.SUSPEND:
         fields["procedure"] = StringField(_l("Special procedure"))
@@ -301,6 +305,13 @@ class CaseView(WindowScopedModelView):
         "urgent": lambda v: gettext("Yes") if v else "",
     }
     show_template = "bianmin/case_show.html"
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Empty optional values read as blank, not "None".
+        for _, spec in self.show_fieldsets:
+            for name in spec["fields"]:
+                self.formatters_columns.setdefault(name, _blank)
 
     def pre_update(self, item):
         """CASE-4: a closed case is not edited, only annotated; PRIV-2 on the phone."""
@@ -426,6 +437,10 @@ class CaseView(WindowScopedModelView):
                 db.session.rollback()
                 flash(violation.render(gettext), "danger")
         return redirect(url_for(".show", pk=pk))
+
+
+def _blank(value) -> str:
+    return "" if value is None else value
 
 
 def _local(value) -> str:

@@ -152,8 +152,8 @@ def test_case_5_extension_once_within_the_setting_moves_the_deadline(db_session,
     case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
     apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 3)))
     with pytest.raises(RuleViolation):
-        apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="x", days=11)
-    apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="需现场核查", days=3)
+        apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="x", extension_days=11)
+    apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 4)), reason="需现场核查", extension_days=3)
     assert case.deadline == date(2026, 11, 12) and case.original_deadline == date(2026, 11, 9)
     assert cs.EXTEND not in available_actions(case)
     assert [n.kind for n in case.notices] == ["extension"]

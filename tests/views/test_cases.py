@@ -123,7 +123,7 @@ def test_case_5_extension_without_reason_shows_the_message(log_in, db_session, w
                  Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3)))
     db_session.commit()
     clerk = log_in("Clerk", window=window_a)
-    response = clerk.post_form(f"/caseview/act/{case.id}/extend", {"days": "3", "reason": ""})
+    response = clerk.post_form(f"/caseview/act/{case.id}/extend", {"extension_days": "3", "reason": ""})
     assert response.status_code == 200
     assert "理由" in response.get_data(as_text=True) or "reason" in response.get_data(as_text=True)
     db_session.expire_all()
