@@ -1,14 +1,27 @@
-"""The public service guide (GUIDE-1): no login, every active item by window."""
+"""The public pages, no login: the service guide (GUIDE-1) and the progress lookup with the
+applicant's rating (CASE-11, PRIV-1)."""
 
 from __future__ import annotations
 
-from flask import abort, request
+import time
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, make_response, render_template, request
 from flask_appbuilder import BaseView, expose
+from flask_babel import gettext
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from app.context import local_date
 from app.extensions import db
+from app.rules import case_states as cs
+from app.rules.errors import RuleViolation
+from app.rules.identity import normalize_phone
+from app.rules.intake import RATING_LABELS, RATINGS, parse_case_number
+from app.services.audit import audit_actor
+from app.services.cases import record_satisfaction
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
+from models.cases import Case, NoticeMaterial
 from models.catalogue import ServiceItem
 from models.org import Window
 
@@ -28,11 +41,138 @@ def active_items(query: str = ""):
     return db.session.scalars(stmt).all()
 
 
+# --- 办件进度查询 — the public progress lookup and the applicant's rating (CASE-11, PRIV-1) ----
+
+FIELD_MAX = 40  # longer than any case number or phone, short enough to bound the work
+OPINION_MAX = 500
+LOOKUP_SCOPE = "public-progress-lookup"
+
+# Which sentence of public/progress.html says what comes next, by state (CASE-4).
+NEXT_STEPS = {
+    cs.CONSULTED: "consulted",
+    cs.SUPPLEMENT_REQUESTED: "bring_materials",
+    cs.MATERIALS_RECEIVED: "materials_checked",
+    cs.ACCEPTED: "handling",
+    cs.IN_PROGRESS: "handling",
+    cs.EXTENDED: "extended",
+    cs.SUSPENDED: "suspended",
+    cs.DECIDED_APPROVED: "collect",
+    cs.DECIDED_REFUSED: "collect_refusal",
+    cs.DECIDED_FORWARDED: "forwarded",
+    cs.DELIVERED: "delivered",
+    cs.CLOSED: "closed",
+    cs.RETURNED: "returned",
+    cs.TRANSFERRED: "transferred",
+    cs.WITHDRAWN: "withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class PairInput:
+    """What the applicant typed: the case number and phone, normalised, or why not."""
+
+    number: str  # stripped and upper-cased, shown again in the form (it is not secret)
+    phone: str | None  # normalised (PRIV-2 form); never shown again
+    errors: dict[str, str]
+
+
+def read_pair(form) -> PairInput:
+    """The case number (CASE-1 canonical form) and phone (PRIV-2) of a lookup or rating POST."""
+    number = (form.get("number") or "")[:FIELD_MAX].strip().upper()
+    errors: dict[str, str] = {}
+    if not number:
+        errors["number"] = gettext("Enter the case number.")
+    else:
+        try:
+            parse_case_number(number)
+        except ValueError:
+            errors["number"] = gettext("Enter the case number as printed on your acceptance "
+                                       "notice, for example BC-2026-000123.")
+    phone = None
+    try:
+        phone = normalize_phone((form.get("phone") or "")[:FIELD_MAX], field="phone")
+    except RuleViolation as violation:
+        errors["phone"] = violation.render(gettext)
+    return PairInput(number, phone, errors)
+
+
+def find_case(number: str, phone: str) -> Case | None:
+    """The case with this number AND this applicant phone, else None.
+
+    One query with both conditions: a wrong phone and an unknown number take the same path
+    and give the same answer, so the lookup tells nobody which case numbers exist.
+    """
+    return db.session.scalars(
+        select(Case)
+        .where(Case.number == number, Case.applicant_phone == phone)
+        .options(selectinload(Case.item), selectinload(Case.window))
+    ).first()
+
+
+def materials_to_bring(case: Case) -> list[NoticeMaterial]:
+    """NOTICE-1: what the latest one-time notice asks the applicant to bring."""
+    notices = [n for n in case.notices if n.kind == "one_time"]
+    return list(notices[-1].materials) if notices else []
+
+
+def progress_of(case: Case) -> dict:
+    """What the public page shows of a case: no name, ID number, address or phone (PRIV-1)."""
+    return {
+        "number": case.number,
+        "item": case.item.name,
+        "window": case.window,
+        "state": case.state,
+        "state_label": gettext(cs.STATE_LABELS[case.state]),
+        "accepted_on": local_date(case.accepted_on),
+        "deadline": local_date(case.deadline),
+        "step": NEXT_STEPS.get(case.state, "closed"),
+        "materials": materials_to_bring(case) if case.state == cs.SUPPLEMENT_REQUESTED else [],
+        "competent_unit": case.competent_unit if case.state == cs.TRANSFERRED else None,
+        # CASE-11: rated once, by the applicant, after delivery.
+        "can_rate": case.delivered_at is not None and not case.satisfaction,
+        "rated": bool(case.satisfaction),
+    }
+
+
+def render_progress(status: int = 200, **context):
+    """public/progress.html in the public frame; never cached (it may hold a case's state)."""
+    context.setdefault("ratings", [(r, RATING_LABELS[r]) for r in RATINGS])
+    context.setdefault("opinion_max", OPINION_MAX)
+    html = render_template("public/progress.html", appbuilder=current_app.appbuilder, **context)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def too_many_lookups(request_limit) -> Response:
+    """Over PUBLIC_LOOKUP_RATE_LIMIT: a 429 page in the public frame, not the bare error."""
+    response = render_progress(429, limited=True)
+    retry_after = int(request_limit.reset_at - time.time()) + 1
+    response.headers["Retry-After"] = str(max(retry_after, 1))
+    return response
+
+
+def lookup_limit() -> str:
+    return current_app.config["PUBLIC_LOOKUP_RATE_LIMIT"]
+
+
 class PublicGuideView(BaseView):
-    """办事指南 — the public guide; its methods carry no @has_access on purpose (GUIDE-1)."""
+    """办事指南 — the public guide and progress lookup; its methods carry no @has_access on
+    purpose (GUIDE-1, CASE-11)."""
 
     route_base = "/guide"
     default_view = "index"
+
+    def create_blueprint(self, appbuilder, endpoint=None, static_folder=None):
+        """Every POST of these pages (lookup and rating) answers whether a number and phone
+        belong together, so both draw on one PUBLIC_LOOKUP_RATE_LIMIT budget per client: a
+        shared limit, as FAB limits its login blueprint (AUTH_RATE_LIMITED). FAB's own
+        `limits` would give each endpoint a budget of its own. GETs are never limited."""
+        blueprint = super().create_blueprint(appbuilder, endpoint=endpoint,
+                                             static_folder=static_folder)
+        appbuilder.sm.limiter.shared_limit(lookup_limit, scope=LOOKUP_SCOPE, methods=["POST"],
+                                           on_breach=too_many_lookups)(blueprint)
+        return blueprint
 
     @expose("/")
     def index(self):
@@ -52,3 +192,45 @@ class PublicGuideView(BaseView):
         return self.render_template(
             "public/item.html", item=item, kinds=ITEM_KIND_LABELS, forms=MATERIAL_FORM_LABELS,
         )
+
+    @expose("/progress", methods=["GET", "POST"])
+    def progress(self):
+        """办件进度查询: case number + applicant phone → state, dates and the next step."""
+        if request.method == "GET":
+            # A number may come from a link (it is printed on the notices); a phone never
+            # does: query strings end up in access logs (PRIV-1).
+            number = request.args.get("number", "")[:FIELD_MAX].strip().upper()
+            return render_progress(number=number)
+        pair = read_pair(request.form)
+        if pair.errors:
+            return render_progress(number=pair.number, errors=pair.errors)
+        case = find_case(pair.number, pair.phone)
+        if case is None:
+            return render_progress(number=pair.number, not_found=True)
+        return render_progress(number=pair.number, phone=pair.phone, found=progress_of(case))
+
+    @expose("/progress/rate", methods=["POST"])
+    def rate(self):
+        """CASE-11: the applicant rates a delivered case once; the pair is checked again."""
+        pair = read_pair(request.form)
+        if pair.errors:
+            return render_progress(number=pair.number, errors=pair.errors)
+        case = find_case(pair.number, pair.phone)
+        if case is None:
+            return render_progress(number=pair.number, not_found=True)
+        opinion = (request.form.get("opinion") or "").strip()
+        rating = request.form.get("rating", "")
+        error = None
+        if len(opinion) > OPINION_MAX:
+            error = gettext("The opinion may be at most %(count)s characters long.", count=OPINION_MAX)
+        else:
+            try:
+                with audit_actor("public"):
+                    record_satisfaction(case, rating, opinion or None, "public")
+                    db.session.commit()
+            except RuleViolation as violation:
+                db.session.rollback()
+                error = violation.render(gettext)
+        return render_progress(number=pair.number, phone=pair.phone, found=progress_of(case),
+                               rate_error=error, opinion=opinion if error else "",
+                               rating=rating if error else "", thanked=error is None)

@@ -46,7 +46,10 @@ class RuleSettingView(DomainModelView):
     show_columns = ["key", "rule_id", "description", "value_type", "value", "unit", "default_value"]
     edit_columns = ["value"]
     search_columns = ["rule_id", "key"]
-    formatters_columns = {"value_type": lambda value: label_of(SETTING_TYPE_LABELS, value)}
+    # Descriptions and units are stored as English msgids (migration 0002): shown translated.
+    formatters_columns = {"value_type": lambda value: label_of(SETTING_TYPE_LABELS, value),
+                          "description": lambda value: gettext(value) if value else "",
+                          "unit": lambda value: gettext(value) if value else ""}
     base_order = ("key", "asc")
     # Seeded by the migration with RULES.md's defaults: a setting is never added or removed,
     # only its value edited (and audited, AUDIT-1).

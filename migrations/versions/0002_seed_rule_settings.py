@@ -22,7 +22,8 @@ def N_(text):
     return text
 
 
-WD, MIN, PTS, DAYS, PCT, TIMES = "working days", "minutes", "points", "days", "percent", "times"
+WD, MIN, PTS, DAYS, PCT, TIMES = (N_("working days"), N_("minutes"), N_("points"), N_("days"),
+                                  N_("percent"), N_("times"))
 
 # (key, rule id, type, default, unit, description)
 SETTINGS = [

@@ -1,0 +1,317 @@
+"""The public progress lookup and the applicant's rating, without login (CASE-4, CASE-11, PRIV-1).
+
+Case number + applicant phone → state, accepted date, deadline and the next step; nothing else
+personal. A wrong pair answers exactly like a missing case; every POST is rate limited.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from limits import parse as parse_limit
+
+from app.rules import case_states as cs
+from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from models.catalogue import ItemMaterial, ServiceItem
+from tests.conftest import csrf_token
+
+ID_NUMBER = "11010519491231002X"
+PHONE = "13912345678"
+NAME = "赵六"
+ADDRESS = "江苏省南通市崇川区人民路1号"
+DAY = date(2026, 11, 2)
+PROGRESS = "/guide/progress"
+RATE = "/guide/progress/rate"
+NOT_FOUND = "没有找到与该办件编号和电话号码相符的办件"
+
+
+def clock(day: date = DAY) -> Clock:
+    return Clock(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day)
+
+
+@pytest.fixture
+def item(db_session, window_a):
+    item = ServiceItem(code="P-001", name="居住证办理", window=window_a, kind="promised",
+                       promised_days=5, statutory_days=15, fee_standard=Decimal("20.00"),
+                       fee_item="工本费", fee_basis="收费文件")
+    item.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True),
+                      ItemMaterial(name="租房合同", form="copy", copies=1, mandatory=True)]
+    db_session.add(item)
+    db_session.commit()
+    return item
+
+
+@pytest.fixture
+def case_of(db_session, item):
+    """case_of(*actions, case_class=…, phone=…): a case registered at the counter, then moved
+    through `actions` (CASE-4) by the service layer, committed."""
+    def make(*actions, case_class="accepted", phone=PHONE, received=None, intake=None, **params):
+        if received is None:
+            received = {m.id: m.copies for m in item.materials}
+        case = register_intake(
+            db_session,
+            Intake(item_id=item.id, case_class=case_class, received=received, **(intake or {}),
+                   applicant=Applicant(name=NAME, id_number=ID_NUMBER, phone=phone, address=ADDRESS)),
+            Actor(username="seed"), clock())
+        for action in actions:
+            apply_action(db_session, case, action, Actor(username="seed"), clock(), **params)
+        db_session.commit()
+        return case
+    return make
+
+
+DELIVER = (cs.START, cs.APPROVE, cs.DELIVER)
+
+
+def post(client, url: str, data: dict, form_url: str = PROGRESS):
+    """POST like the browser: with the CSRF token of the lookup page."""
+    token = csrf_token(client.get(form_url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
+
+
+def look_up(client, number: str, phone: str = PHONE):
+    return post(client, PROGRESS, {"number": number, "phone": phone})
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def visible(html: str) -> str:
+    """The page without its hidden inputs (what a person reads on the screen)."""
+    return re.sub(r'<input type="hidden"[^>]*>', "", html)
+
+
+def satisfaction(db_session, case):
+    db_session.expire_all()
+    return case.satisfaction, case.satisfaction_source, case.satisfaction_opinion
+
+
+# ---- the page ---------------------------------------------------------------------------------
+
+def test_case_11_lookup_is_public_mobile_friendly_and_linked_from_the_guide(public):
+    guide = text_of(public.get("/guide/"))
+    assert f'href="{PROGRESS}"' in guide
+    response = public.get(PROGRESS)
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "办件进度查询" in html and 'name="viewport"' in html
+    assert 'name="number"' in html and 'name="phone"' in html and 'name="csrf_token"' in html
+
+
+def test_priv_1_a_link_may_fill_in_the_number_but_never_the_phone(public):
+    html = text_of(public.get(f"{PROGRESS}?number=bc-2026-000001&phone={PHONE}"))
+    assert 'value="BC-2026-000001"' in html
+    assert PHONE not in html
+
+
+def test_lookup_without_csrf_token_is_refused(public, case_of):
+    case = case_of()
+    response = public.post(PROGRESS, data={"number": case.number, "phone": PHONE})
+    assert response.status_code == 400
+    assert "居住证办理" not in text_of(response)
+
+
+# ---- found: state, dates, next step; nothing personal ---------------------------------------
+
+def test_priv_1_right_pair_shows_state_dates_and_next_step_but_nothing_personal(public, case_of):
+    case = case_of()
+    # Typed as people type them: lower case and blanks in the number, a formatted phone.
+    response = look_up(public, f"  {case.number.lower()} ", "+86 139-1234-5678")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    html = text_of(response)
+    for shown in (case.number, "居住证办理", "公安户政窗口", "已受理", "2026-11-02",
+                  case.deadline.isoformat(), "正在办理"):
+        assert shown in html, shown
+    # PRIV-1: not the name, ID number or address — and the phone is not even echoed.
+    for personal in (NAME, ID_NUMBER, ADDRESS, PHONE, "1234-5678", "139****5678", "5678"):
+        assert personal not in html, personal
+    assert NOT_FOUND not in html
+
+
+@pytest.mark.parametrize("case_class, actions, state_label, next_step", [
+    ("accepted", (cs.START,), "办理中", "正在办理"),
+    ("accepted", (cs.START, cs.APPROVE), "准予许可", "请到 01 · 公安户政窗口 领取办理结果"),
+    ("accepted", (cs.START, cs.REFUSE), "不予许可", "领取书面决定"),
+    ("accepted", (cs.START, cs.APPROVE, cs.DELIVER, cs.CLOSE), "办结归档", "已办结归档"),
+    ("transferred", (), "转办", "该事项由其他单位办理：县档案馆"),
+    ("returned", (), "退回", "退回原因见书面退回通知"),
+])
+def test_case_4_next_step_follows_the_state(public, case_of, case_class, actions, state_label, next_step):
+    case = case_of(*actions, case_class=case_class, note="不符合条件", collector="赵六",
+                   intake={"competent_unit": "县档案馆", "return_reason": "缺少主件"})
+    html = text_of(look_up(public, case.number))
+    assert state_label in html and next_step in html
+
+
+def test_case_4_supplement_case_lists_the_materials_of_the_one_time_notice(public, case_of, item):
+    case = case_of(case_class="supplement", received={item.materials[0].id: 1})
+    html = text_of(look_up(public, case.number))
+    assert "待补正" in html
+    assert "请携带以下材料到 01 · 公安户政窗口" in html and "租房合同" in html
+    assert "尚未受理" in html  # no acceptance date before the materials are complete (CASE-3)
+
+
+# ---- not found: one answer for a wrong pair and a missing case -------------------------------
+
+def _comparable(response, number: str) -> tuple:
+    """Status, the headers a client sees and the body, with the per-request CSRF token and
+    the typed case number (echoed in the form) blanked."""
+    html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text_of(response))
+    html = html.replace(number, "NUMBER")
+    headers = {k: v for k, v in response.headers.items() if k not in ("Set-Cookie", "Date")}
+    return response.status_code, headers, html
+
+
+def test_priv_1_wrong_phone_and_unknown_number_give_identical_responses(public, case_of):
+    case = case_of()
+    other = case_of(phone="13800001111")  # a phone that exists, on another case
+    unknown = "BC-2026-999999"
+    wrong_phone = look_up(public, case.number, "13800009999")
+    phone_of_other_case = look_up(public, case.number, "13800001111")
+    missing_case = look_up(public, unknown, PHONE)
+
+    assert wrong_phone.status_code == 200
+    assert NOT_FOUND in text_of(wrong_phone)
+    assert "居住证办理" not in text_of(wrong_phone) and other.number not in text_of(wrong_phone)
+    assert _comparable(wrong_phone, case.number) == _comparable(missing_case, unknown)
+    assert _comparable(phone_of_other_case, case.number) == _comparable(missing_case, unknown)
+
+
+@pytest.mark.parametrize("number, phone, message", [
+    ("", PHONE, "请输入办件编号"),
+    ("BC-2026-123", PHONE, "请按受理通知书上的编号输入"),
+    ("BC-2026-0000001", PHONE, "请按受理通知书上的编号输入"),  # one case, one spelling (CASE-1)
+    ("'; DROP TABLE service_case; --", PHONE, "请按受理通知书上的编号输入"),
+    ("BC-2026-000001", "", "请填写电话号码"),
+    ("BC-2026-000001", "12345", "请填写内地手机号码"),
+    ("x" * 5000, "9" * 5000, "请按受理通知书上的编号输入"),
+])
+def test_bad_input_shows_the_form_with_a_message_not_an_error(public, case_of, number, phone, message):
+    case_of()
+    response = look_up(public, number, phone)
+    assert response.status_code == 200
+    html = text_of(response)
+    assert message in html
+    assert 'name="phone"' in html and NOT_FOUND not in html and "居住证办理" not in html
+
+
+# ---- CASE-11: the applicant rates a delivered case, once ---------------------------------------
+
+def test_case_11_delivered_case_is_rated_once_from_the_public_page(public, case_of, db_session):
+    case = case_of(*DELIVER, collector="赵六")
+    found = text_of(look_up(public, case.number, "139 1234 5678"))
+    assert "已送达" in found and "评价我们的服务" in found
+    assert PHONE not in visible(found), "the phone travels only in the rating form's hidden field"
+
+    response = post(public, RATE, {"number": case.number, "phone": PHONE,
+                                   "rating": "basically_satisfied", "opinion": "  等候时间稍长 "})
+    assert response.status_code == 200
+    assert "感谢您的评价" in text_of(response) and 'name="rating"' not in text_of(response)
+    assert satisfaction(db_session, case) == ("basically_satisfied", "public", "等候时间稍长")
+
+    # Once: a second rating changes nothing, and the page only says thanks.
+    again = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "dissatisfied"})
+    assert again.status_code == 200 and "感谢您的评价" in text_of(again)
+    assert satisfaction(db_session, case) == ("basically_satisfied", "public", "等候时间稍长")
+    later = text_of(look_up(public, case.number))
+    assert "感谢您的评价" in later and 'name="rating"' not in later
+
+
+def test_case_11_case_rated_by_the_clerk_at_delivery_shows_thanks_and_no_form(public, case_of, db_session):
+    case = case_of(*DELIVER, collector="赵六", rating="satisfied")
+    html = text_of(look_up(public, case.number))
+    assert "感谢您的评价" in html and 'name="rating"' not in html
+    assert satisfaction(db_session, case) == ("satisfied", "clerk", None)
+
+
+def test_case_11_rating_before_delivery_is_impossible(public, case_of, db_session):
+    case = case_of(cs.START, cs.APPROVE)
+    html = text_of(look_up(public, case.number))
+    assert 'name="rating"' not in html and "评价我们的服务" not in html
+
+    forged = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "satisfied"})
+    assert forged.status_code == 200
+    assert "办理结果送达后方可评价" in text_of(forged)
+    assert satisfaction(db_session, case) == (None, None, None)
+
+
+def test_case_11_rating_needs_the_right_pair_again(public, case_of, db_session):
+    case = case_of(*DELIVER, collector="赵六")
+    response = post(public, RATE, {"number": case.number, "phone": "13800009999", "rating": "satisfied"})
+    assert response.status_code == 200 and NOT_FOUND in text_of(response)
+    assert satisfaction(db_session, case) == (None, None, None)
+
+
+@pytest.mark.parametrize("rating, opinion, message", [
+    ("", "", "评价只能是满意、基本满意或不满意"),
+    ("excellent", "", "评价只能是满意、基本满意或不满意"),
+    ("dissatisfied", "太" * 501, "评价意见最多 500 字"),
+])
+def test_case_11_bad_rating_shows_the_message_and_saves_nothing(public, case_of, db_session,
+                                                                rating, opinion, message):
+    case = case_of(*DELIVER, collector="赵六")
+    response = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": rating,
+                                   "opinion": opinion})
+    assert response.status_code == 200
+    html = text_of(response)
+    assert message in html and 'name="rating"' in html  # the form again, to correct
+    assert satisfaction(db_session, case) == (None, None, None)
+
+
+def test_case_11_public_rating_is_in_the_audit_trail_as_the_public(public, case_of, db_session):
+    from sqlalchemy import select
+
+    from models.audit import AuditLog
+
+    case = case_of(*DELIVER, collector="赵六")
+    post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "satisfied"})
+    db_session.expire_all()
+    actors = db_session.scalars(select(AuditLog.username).order_by(AuditLog.id.desc())).first()
+    assert actors == "public"
+
+
+# ---- rate limit -----------------------------------------------------------------------------
+
+@pytest.fixture
+def limited_app(app, database_url):
+    """A second app on the session database with rate limiting on (the session app has it
+    off); its limiter keeps its own memory store, so the budget starts full."""
+    from app import create_app
+    from app.extensions import db
+
+    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
+                          "SQLALCHEMY_DATABASE_URI": database_url})
+    yield limited
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_lookups_over_the_public_lookup_rate_limit_get_a_friendly_429(limited_app, case_of):
+    case = case_of(*DELIVER, collector="赵六")
+    limit = parse_limit(limited_app.config["PUBLIC_LOOKUP_RATE_LIMIT"])
+    client = limited_app.test_client()
+    token = csrf_token(text_of(client.get(PROGRESS)))
+    guess = {"number": case.number, "phone": "13800009999", "csrf_token": token}
+
+    for attempt in range(limit.amount):
+        response = client.post(PROGRESS, data=guess)
+        assert response.status_code == 200, f"refused already at attempt {attempt + 1}"
+
+    refused = client.post(PROGRESS, data={**guess, "phone": PHONE})  # even the right pair
+    assert refused.status_code == 429
+    html = text_of(refused)
+    assert "查询过于频繁" in html and "居住证办理" not in html
+    assert 'name="number"' in html  # the public frame and the form, not a bare error page
+    assert int(refused.headers["Retry-After"]) >= 1
+    # The rating door answers for the same pair, so it draws on the same budget.
+    rating = client.post(RATE, data={**guess, "phone": PHONE, "rating": "satisfied"})
+    assert rating.status_code == 429
+    # Reading pages is never limited.
+    assert client.get(PROGRESS).status_code == 200
+    assert client.get("/guide/").status_code == 200
