@@ -63,6 +63,6 @@ def banners() -> list[str]:
         return []
     return [
         gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "
-                "are counted as Monday to Friday. Enter the schedule under System → Holidays.", year=year)
+                "are counted as Monday to Friday. Enter the schedule under System → Year schedule.", year=year)
         for year in years_missing_schedule(db.session, today())
     ]

@@ -41,24 +41,29 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
+        "RefusalReport": READ,
     },
     OFFICE: {
         "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
+        "RefusalReport": READ,
     },
     SECTION_HEAD: {
         "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RuleSetting": READ, "Holiday": READ,
+        "RefusalReport": WRITE,  # NEG-2: reviews
     },
     WINDOW_HEAD: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "RefusalReport": WRITE,  # NEG-1: files
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "RefusalReport": WRITE,  # NEG-1: files
     },
 }
 

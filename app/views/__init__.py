@@ -12,8 +12,11 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, DueSoonCa
                              OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.ledger import LedgerView
 from app.views.org import CenterView, StaffView, WindowView
 from app.views.public import PublicGuideView
+from app.views.calendar_admin import YearScheduleView
+from app.views.refusals import RefusalReportView
 from app.views.settings import HolidayView, RuleSettingView
 
 CASES = "Cases"
@@ -28,6 +31,8 @@ MENU = [
     (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
     (DueSoonCaseView, "Cases due soon", _l("Cases due soon"), "fa-clock-o", CASES, _l("Cases"), "fa-folder-open"),
     (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
+    (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
+    (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),
     (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
     (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
@@ -41,6 +46,8 @@ MENU = [
 # category label, permission resource, action the role needs to see it)
 LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
+    ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
+    ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi]
 
@@ -56,6 +63,7 @@ def register_views(appbuilder) -> None:
                             category_label=category_label)
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
+    appbuilder.add_view_no_menu(YearScheduleView)
     for api in APIS:
         appbuilder.add_api(api)
 

@@ -36,6 +36,7 @@ class AuditLogView(DomainModelView):
     """审计日志 — every create, update and delete of audited records (AUDIT-1)."""
 
     datamodel = interface(AuditLog)
+    record_name = _l("Audit entry")
     class_permission_name = "AuditLog"
     method_permission_name = {"list": "read", "show": "read"}
     base_permissions = ["can_read"]

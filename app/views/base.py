@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
@@ -55,16 +55,53 @@ def with_rule_checks(form_class, checks):
     return type(form_class.__name__, (form_class,), {"validate": validate})
 
 
+def yes_no(value) -> str:
+    return gettext("Yes") if value else gettext("No")
+
+
+def blank(value):
+    """Empty optional values read as nothing, not "None"."""
+    return "" if value is None else value
+
+
 class DomainModelView(ModelView):
     """A generated CRUD view of one domain model.
 
     `rule_checks` are callables over the form's values that raise RuleViolation; the same
     callables guard the REST API (app/api/base.py), so both doors enforce one rule.
+    `record_name` (translated) names the pages: "服务事项", "新增服务事项", …; without it FAB
+    would title them in English ("List Service Item").
     """
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
     rule_checks: tuple = ()
     page_size = 25
+    record_name = None
+
+    def _init_titles(self):
+        if self.record_name is not None:
+            self.list_title = self.list_title or self.record_name
+            self.add_title = self.add_title or lazy_gettext("Add %(name)s", name=self.record_name)
+            self.edit_title = self.edit_title or lazy_gettext("Edit %(name)s", name=self.record_name)
+            self.show_title = self.show_title or lazy_gettext("%(name)s details", name=self.record_name)
+        super()._init_titles()
+
+    def _init_properties(self):
+        super()._init_properties()
+        # Booleans as 是/否 and empty values as blank, in lists and detail pages alike.
+        self.formatters_columns = dict(self.formatters_columns)
+        shown = set(self.list_columns or []) | set(self.show_columns or [])
+        for fieldset in self.show_fieldsets or []:
+            shown |= set(fieldset[1].get("fields", []))
+        for name in shown:
+            if name not in self.formatters_columns:
+                self.formatters_columns[name] = yes_no if self._is_boolean(name) else blank
+
+    def _is_boolean(self, name: str) -> bool:
+        try:
+            return bool(self.datamodel.is_boolean(name))
+        except (KeyError, AttributeError):
+            return False
 
     def _init_forms(self):
         super()._init_forms()

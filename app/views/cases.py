@@ -267,13 +267,13 @@ class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
     datamodel = BoundedCountInterface(Case)
+    record_name = _l("Case")
     class_permission_name = "Case"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "intake": "write", "act": "write",
                               "annotate": "write"}
     base_permissions = ["can_read", "can_write"]
     label_columns = CASE_LABELS
     list_title = _l("Cases")
-    show_title = _l("Case")
     edit_title = _l("Edit case")
     list_columns = ["number", "item", "applicant_name", "case_class", "state", "received_at",
                     "deadline", "overdue_days", "urgent"]
@@ -302,16 +302,9 @@ class CaseView(WindowScopedModelView):
         "received_at": lambda v: _local(v), "accepted_at": lambda v: _local(v),
         "decided_at": lambda v: _local(v), "delivered_at": lambda v: _local(v),
         "appointment_at": lambda v: _local(v),
-        "urgent": lambda v: gettext("Yes") if v else "",
+        "urgent": lambda v: gettext("Urgent") if v else "",
     }
     show_template = "bianmin/case_show.html"
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        # Empty optional values read as blank, not "None".
-        for _, spec in self.show_fieldsets:
-            for name in spec["fields"]:
-                self.formatters_columns.setdefault(name, _blank)
 
     def pre_update(self, item):
         """CASE-4: a closed case is not edited, only annotated; PRIV-2 on the phone."""
@@ -439,10 +432,6 @@ class CaseView(WindowScopedModelView):
         return redirect(url_for(".show", pk=pk))
 
 
-def _blank(value) -> str:
-    return "" if value is None else value
-
-
 def _local(value) -> str:
     from app.context import local_datetime
 
@@ -498,6 +487,10 @@ def printable_documents(case: Case) -> list[tuple[str, str]]:
               "special_procedure": gettext("Special procedure notice"),
               "delivery": gettext("Delivery receipt")}
     docs += [(kind, label) for kind, label in labels.items() if kind in kinds]
+    from app.services.refusals import report_of
+
+    if report_of(db.session, case.id) is not None:
+        docs.append(("refusal_report", gettext("Refusal report")))
     return docs
 
 
@@ -505,6 +498,7 @@ class CaseSubTaskView(WindowScopedModelView):
     """联办子任务 — the parts of joint cases a participating window handles (CASE-7)."""
 
     datamodel = SQLAInterface(CaseSubTask)
+    record_name = _l("Joint case part")
     class_permission_name = "CaseSubTask"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "complete": "write"}
     base_permissions = ["can_read", "can_write"]

@@ -56,6 +56,7 @@ class ItemMaterialView(DomainModelView):
     """申报材料 — the materials of an item (ITEM-1)."""
 
     datamodel = interface(ItemMaterial)
+    record_name = _l("Item material")
     class_permission_name = "ItemMaterial"
     label_columns = MATERIAL_LABELS
     list_columns = ["item", "name", "form", "copies", "mandatory", "note"]
@@ -73,6 +74,7 @@ class ServiceItemView(DomainModelView):
     """服务事项 — the catalogue maintained by Admin and Office (ITEM-1..3)."""
 
     datamodel = interface(ServiceItem)
+    record_name = _l("Service item")
     class_permission_name = "ServiceItem"
     label_columns = ITEM_LABELS
     list_columns = ["code", "name", "window", "kind", "promised_days", "statutory_days", "is_active"]

@@ -60,6 +60,7 @@ class CenterView(DomainModelView):
     """便民服务中心 — the center's public contact data (GUIDE-1)."""
 
     datamodel = interface(Center)
+    record_name = _l("Center")
     class_permission_name = "Center"
     label_columns = CENTER_LABELS
     list_columns = ["name", "address", "service_phone", "complaint_phone"]
@@ -72,6 +73,7 @@ class WindowView(DomainModelView):
     """窗口 — the windows and their stationed departments (ORG-1)."""
 
     datamodel = interface(Window)
+    record_name = _l("Window")
     class_permission_name = "Window"
     label_columns = WINDOW_LABELS
     list_columns = ["number", "name", "department", "is_active"]
@@ -86,6 +88,7 @@ class StaffView(WindowScopedModelView):
     """工作人员 — staff; clerks and window heads see their own window's colleagues (ORG-2)."""
 
     datamodel = interface(Staff)
+    record_name = _l("Staff member")
     class_permission_name = "Staff"
     label_columns = STAFF_LABELS
     list_columns = ["name", "employee_no", "unit", "window", "post", "phone", "is_active"]

@@ -1,17 +1,211 @@
-"""NOTICE-2: printable documents of a case — clean A4 HTML in Chinese, from the case's data."""
+"""NOTICE-2: printable documents of a case — clean A4 HTML in Chinese, from the case's data.
+
+Each document is one A4 page (templates/print/, static/css/print.css), standalone: no menu,
+nothing loaded from another host, a 打印 button that the printout leaves out. A document
+exists only when the case has what it prints — an acceptance notice once the case was
+accepted, a one-time notice once one was issued, a refusal report once one was filed —
+otherwise 404, like a case of another window (ORG-2). Applicant data is masked per PRIV-1.
+"""
 
 from __future__ import annotations
 
-from flask import abort
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
 
+from app.context import center_zone
 from app.extensions import db
+from app.rules import case_states as cs
+from app.rules.deadlines import deadline_after_suspension, notice_due_date
+from app.rules.intake import RATING_LABELS
 from app.security import window_scope
-from models.cases import Case
+from app.services.calendar import request_calendar
+from app.services.refusals import report_of
+from app.services.settings import setting_value
+from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
+from app.views.refusals import OUTCOME_LABELS, personal_data_shown
+from models.cases import Case, CaseNotice, RefusalReport
 
 DOCUMENT_KINDS = ("acceptance", "receipt", "one_time", "return", "extension",
                   "special_procedure", "delivery", "refusal_report")
+# Documents printed from a CaseNotice row of the same kind (the service issues them).
+NOTICE_DOCUMENTS = ("one_time", "return", "extension", "special_procedure", "delivery")
+DECISIONS = {cs.APPROVE: cs.DECIDED_APPROVED, cs.REFUSE: cs.DECIDED_REFUSED,
+             cs.FORWARD: cs.DECIDED_FORWARDED}
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    """One line of the 收件清单: a material of the item's list (or an extra one received)."""
+
+    name: str
+    form: str
+    required: int | None
+    mandatory: bool | None
+    received: int
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What a document shows of the applicant (PRIV-1 already applied)."""
+
+    name: str
+    unit: str
+    id_number: str
+    phone: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The deadline of a case around the notice printed (CASE-3/5/12)."""
+
+    before: date | None  # before the extension, or when the special procedure began
+    after: date | None  # after the extension, or after the case resumed
+    resumed_on: date | None = None  # the special procedure ended (CASE-12)
+
+
+def form_label(material) -> str:
+    """原件 / 复印件 of a material of the item's list ("" for one outside the list)."""
+    return label_of(MATERIAL_FORM_LABELS, material.form) if material is not None else ""
+
+
+def checklist(case: Case) -> list[ChecklistRow]:
+    """收件清单 (CASE-1): the item's materials with the copies received, then any other
+    material the window took in."""
+    received: dict[int | None, int] = {}
+    for m in case.materials:
+        received[m.material_id] = received.get(m.material_id, 0) + (m.copies or 0)
+    listed = {m.id for m in case.item.materials}
+    rows = [ChecklistRow(m.name, form_label(m), m.copies, m.mandatory,
+                         received.get(m.id, 0)) for m in case.item.materials]
+    rows += [ChecklistRow(m.name, "", None, None, m.copies) for m in case.materials
+             if m.material_id not in listed]
+    return rows
+
+
+def case_applicant(case: Case) -> Applicant:
+    unit = case.applicant_name if case.applicant_kind == "organisation" else ""
+    return Applicant(case.applicant_name, unit, case.id_number_shown(), case.phone_shown(),
+                     case.address_shown())
+
+
+def report_applicant(report: RefusalReport) -> Applicant:
+    """PRIV-1 for the refusal report's own copy of the applicant's data."""
+    shown = personal_data_shown(report)
+    return Applicant(report.applicant_name, report.applicant_unit or "",
+                     shown["applicant_id_number"], shown["applicant_phone"],
+                     shown["applicant_address"])
+
+
+def deadlines_at(case: Case, notice: CaseNotice | None) -> Deadlines:
+    """The deadline before and after `notice` (an extension or a special procedure), replayed
+    from the acceptance deadline through the stored transitions with the rule functions, so a
+    reprint shows what the applicant was told even after a later step moved the deadline."""
+    if notice is None or case.original_deadline is None:
+        return Deadlines(case.original_deadline, case.deadline)
+    calendar = request_calendar()
+    # The transition recorded with the notice (same action, same instant).
+    anchor = cs.EXTEND if notice.kind == "extension" else cs.SUSPEND
+    deadline, suspended_on, before = case.original_deadline, None, None
+    for t in case.transitions:
+        if before is None and t.action == anchor and t.at >= notice.issued_at:
+            before = deadline
+        if t.action == cs.EXTEND:
+            deadline = calendar.add_working_days(deadline, case.extension_days or 0)
+            if before is not None and notice.kind == "extension":
+                return Deadlines(before, deadline)
+        elif t.action == cs.SUSPEND:
+            suspended_on = t.at.astimezone(center_zone()).date()
+        elif t.action == cs.RESUME and suspended_on is not None:
+            resumed_on = t.at.astimezone(center_zone()).date()
+            deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
+            suspended_on = None
+            if before is not None and notice.kind == "special_procedure":
+                return Deadlines(before, deadline, resumed_on)
+    if before is None:  # no transition matches the notice: show the case as it stands
+        return Deadlines(None, case.deadline)
+    return Deadlines(before, None)
+
+
+def one_time_notice_due(case: Case, notice: CaseNotice) -> tuple[int, date]:
+    """NOTICE-1: the last day a one-time notice not given on the spot may be given, counted
+    from the latest materials received before it (the application, or a supplement)."""
+    received = [m.received_at for m in case.materials if m.received_at <= notice.issued_at]
+    received_on = max(received + [case.received_at]).astimezone(center_zone()).date()
+    days = setting_value(db.session, "notice.max_days")
+    return days, notice_due_date(received_on, days, request_calendar())
+
+
+def procedure_of(case: Case, notice: CaseNotice) -> tuple[str, str]:
+    """CASE-12: the special procedure and its reason — the case's own fields for its latest
+    suspension, else parsed back from the notice text the service wrote ("procedure: reason")."""
+    latest = [n for n in case.notices if n.kind == "special_procedure"][-1]
+    if notice is latest and case.suspension_procedure:
+        return case.suspension_procedure, case.suspension_reason or ""
+    procedure, _sep, reason = (notice.text or "").partition(": ")
+    return (procedure, reason) if reason else ("", notice.text or "")
+
+
+def decision_label(case: Case) -> str:
+    """The decision a delivery receipt hands over: approved, refused or forwarded."""
+    for t in reversed(case.transitions):
+        if t.action in DECISIONS:
+            return gettext(cs.STATE_LABELS[DECISIONS[t.action]])
+    return ""
+
+
+def issued_on(case: Case, notice: CaseNotice | None, report: RefusalReport | None) -> date:
+    """The date a document bears: its notice's, the report's, else acceptance or receipt."""
+    if report is not None:
+        return report.filed_on
+    if notice is not None:
+        return notice.issued_on
+    return case.accepted_on or case.received_at.astimezone(center_zone()).date()
+
+
+def chosen_notice(case: Case, kind: str) -> CaseNotice | None:
+    """The notice of `kind` to print: the one named by `?notice=<id>`, else the latest."""
+    notices = [n for n in case.notices if n.kind == kind]
+    wanted = request.args.get("notice", type=int)
+    if wanted is not None:
+        return next((n for n in notices if n.id == wanted), None)
+    return notices[-1] if notices else None
+
+
+def document_context(kind: str, case: Case, notice: CaseNotice | None,
+                     report: RefusalReport | None) -> dict:
+    """What the template of `kind` prints besides the case: the shared parts (applicant with
+    PRIV-1 applied, issuing staff, date) and the parts only that document needs."""
+    context = {
+        "doc_kind": kind, "case": case, "notice": notice, "report": report,
+        "applicant": report_applicant(report) if report else case_applicant(case),
+        "staff": (report.clerk if report else None) or (notice.staff if notice else None)
+        or case.clerk,
+        "issued_on": issued_on(case, notice, report),
+        "item_kind": label_of(ITEM_KIND_LABELS, case.item.kind),
+        "form_label": form_label,
+    }
+    if kind in ("receipt", "return"):
+        context["checklist"] = checklist(case)
+    if kind in ("extension", "special_procedure"):
+        context["deadlines"] = deadlines_at(case, notice)
+    if kind == "special_procedure":
+        context["procedure"] = procedure_of(case, notice)
+    if kind == "one_time":
+        context["notice_due"] = one_time_notice_due(case, notice)
+    if kind == "delivery":
+        context["decision"] = decision_label(case)
+        context["ratings"] = [(value, gettext(label)) for value, label in RATING_LABELS.items()]
+    if kind == "refusal_report":
+        context["neg_days"] = {key: setting_value(db.session, f"neg.{key}")
+                               for key in ("review_days", "correction_notify_days")}
+        context["outcomes"] = [(value, str(label)) for value, label in OUTCOME_LABELS.items()]
+    return context
 
 
 class CasePrintView(BaseView):
@@ -32,7 +226,19 @@ class CasePrintView(BaseView):
         scope = window_scope()
         if case is None or (scope is not None and case.window_id != scope):
             abort(404)
-        notice = next((n for n in reversed(case.notices) if n.kind == kind), None)
-        if kind not in ("acceptance", "receipt", "refusal_report") and notice is None:
+        notice = chosen_notice(case, kind) if kind in NOTICE_DOCUMENTS else None
+        report = None
+        if kind in NOTICE_DOCUMENTS and notice is None:
             abort(404)
-        return self.render_template(f"print/{kind}.html", case=case, notice=notice)
+        # As printable_documents() in views/cases.py offers them: an acceptance notice once
+        # accepted, a receipt once materials came in.
+        if kind == "acceptance" and case.accepted_at is None:
+            abort(404)
+        if kind == "receipt" and case.accepted_at is None and not case.materials:
+            abort(404)
+        if kind == "refusal_report":
+            report = report_of(db.session, case.id)
+            if report is None:
+                abort(404)
+        return self.render_template(f"print/{kind}.html",
+                                    **document_context(kind, case, notice, report))

@@ -40,6 +40,7 @@ class RuleSettingView(DomainModelView):
     """规则设置 — one row per configurable value of RULES.md; only the value is editable."""
 
     datamodel = interface(RuleSetting)
+    record_name = _l("Rule setting")
     class_permission_name = "RuleSetting"
     label_columns = SETTING_LABELS
     list_columns = ["rule_id", "description", "value", "unit", "default_value"]
@@ -64,6 +65,7 @@ class HolidayView(DomainModelView):
     """节假日调整 — local closures and extra working days (calendar paragraph, CASE-3)."""
 
     datamodel = interface(Holiday)
+    record_name = _l("Holiday entry")
     class_permission_name = "Holiday"
     label_columns = HOLIDAY_LABELS
     list_columns = add_columns = edit_columns = show_columns = ["day", "kind", "name"]

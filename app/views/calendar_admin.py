@@ -1,0 +1,97 @@
+"""年度节假日安排 — the office enters a newly published year's schedule in one form
+(RULES.md "Calendar", CASE-3).
+
+One page per year: the year's holiday ranges and adjusted working days as lines of text
+(app/rules/schedule.py reads them), the current entries shown in the same text, so saving
+replaces the year's entries with what the page shows. Permission: write on "Holiday" (Office
+and Admin), the resource of the holiday list (app/views/settings.py).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange
+
+from app import context
+from app.extensions import db
+from app.rules.calendar import WorkCalendar
+from app.rules.errors import RuleViolation
+from app.rules.schedule import format_year_schedule, parse_year_schedule
+from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
+from app.services.schedule import replace_year_schedule, year_entries
+
+
+class YearScheduleForm(DynamicForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    entries = TextAreaField(_l("Holidays and adjusted working days"),
+                            render_kw={"rows": 14, "spellcheck": "false"})
+
+
+def _years() -> tuple[int, int]:
+    """The years the work_day table covers (app/services/calendar.py): a schedule outside
+    them would never reach the SQL overdue counts."""
+    return FIRST_TABLE_YEAR, context.today().year + YEARS_AHEAD
+
+
+def _default_year() -> int:
+    """The next year whose official schedule the package lacks (the one the banner asks
+    for), else next year."""
+    this_year = context.today().year
+    for year in (this_year, this_year + 1):
+        if not WorkCalendar.has_official_schedule(year):
+            return year
+    return this_year + 1
+
+
+class YearScheduleView(BaseView):
+    """年度节假日安排 — one year's holiday ranges and adjusted working days in one form."""
+
+    route_base = "/yearschedule"
+    default_view = "schedule"
+    class_permission_name = "Holiday"
+    method_permission_name = {"schedule": "write"}
+    base_permissions = ["can_write"]
+    template = "bianmin/year_schedule.html"
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def schedule(self):
+        first, last = _years()
+        form = YearScheduleForm(request.form if request.method == "POST" else None)
+        form.year.validators = [InputRequired(), NumberRange(min=first, max=last)]
+        if request.method == "GET":
+            year = request.args.get("year", type=int)
+            form.year.data = year if year and first <= year <= last else _default_year()
+            form.entries.data = _entries_text(form.year.data)
+        elif form.validate():
+            year = form.year.data
+            try:
+                holidays, workdays = parse_year_schedule(form.entries.data or "", year)
+                change = replace_year_schedule(db.session, year, holidays, workdays,
+                                               context.today())
+                db.session.commit()
+            except RuleViolation as violation:
+                db.session.rollback()
+                form.entries.errors = list(form.entries.errors) + [violation.render(gettext)]
+            else:
+                flash(gettext("Schedule of %(year)s saved: %(added)s added, %(changed)s changed, "
+                              "%(removed)s removed.", year=year, added=change.added,
+                              changed=change.changed, removed=change.removed), "success")
+                return redirect(url_for(".schedule", year=year))
+        year = form.year.data if isinstance(form.year.data, int) else None
+        return self.render_template(
+            self.template, form=form, title=gettext("Year schedule"),
+            rows=year_entries(db.session, year) if year else [],
+            official=WorkCalendar.has_official_schedule(year) if year else False,
+            year=year, years=range(last, first - 1, -1),
+        )
+
+
+def _entries_text(year: int) -> str:
+    return format_year_schedule((row.day, row.kind, row.name) for row in year_entries(db.session, year))

@@ -1,0 +1,139 @@
+"""年度节假日安排 through the page: the office enters a newly published year's schedule in one
+form; the calendar, the work_day table and the warning banner follow (RULES.md "Calendar",
+CASE-3, ORG-2, AUDIT-1)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services.calendar import load_calendar
+from models.audit import AuditLog
+from models.cases import WorkDay
+from models.settings import Holiday
+
+URL = "/yearschedule/"
+# Illustrative: the official 2027 schedule is not published yet (chinesecalendar 1.11.0 knows
+# years up to 2026), which is exactly the case the page is for.
+SCHEDULE_2027 = """元旦 2027-01-01 2027-01-03
+春节 2027-02-06 2027-02-13
+调休上班 2027-02-14
+国庆节 2027-10-01 2027-10-07
+国庆节调休上班 2027-09-26
+"""
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Late 2026: the 2027 schedule is within the banner's look-ahead."""
+    monkeypatch.setattr("app.context.today", lambda: date(2026, 12, 1))
+
+
+def holidays(db_session) -> list[tuple[str, str, str]]:
+    db_session.expire_all()
+    return [(h.day.isoformat(), h.kind, h.name)
+            for h in db_session.scalars(select(Holiday).order_by(Holiday.day))]
+
+
+def banners(html: str) -> list[str]:
+    return re.findall(r'calendar-warning"[^>]*>(.*?)</div>', html, flags=re.S)
+
+
+def test_calendar_office_enters_the_2027_schedule_and_the_work_calendar_follows(
+        as_office, db_session, today):
+    response = as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert len(holidays(db_session)) == 3 + 8 + 1 + 7 + 1
+    calendar = load_calendar(db_session)
+    assert not calendar.is_working_day(date(2027, 10, 4))  # a Monday inside National Day
+    assert not calendar.is_working_day(date(2027, 2, 8))  # a Monday inside Spring Festival
+    assert calendar.is_working_day(date(2027, 9, 26))  # an adjusted working Sunday
+    assert calendar.is_working_day(date(2027, 10, 8))
+    # CASE-3 across the holiday, Thu 09-30 not counted: Fri 10-08 (1), Mon 10-11 (2).
+    assert calendar.add_working_days(date(2027, 9, 30), 2) == date(2027, 10, 11)
+    # The work_day table (SQL overdue counts, CASE-6) follows in the same transaction.
+    work_days = {d.day: d.working for d in db_session.scalars(
+        select(WorkDay).where(WorkDay.day.in_([date(2027, 10, 4), date(2027, 9, 26)])))}
+    assert work_days == {date(2027, 10, 4): False, date(2027, 9, 26): True}
+    page = as_office.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-day="2027-09-26" data-kind="workday"' in page
+    assert "国庆节 2027-10-01 2027-10-07" in page  # the form shows the year as text again
+
+
+def test_calendar_banner_for_the_missing_year_disappears_once_it_is_entered(as_office, db_session, today):
+    before = banners(as_office.get(URL).get_data(as_text=True))
+    assert any("2027" in b for b in before)
+    as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
+    after = banners(as_office.get("/").get_data(as_text=True))
+    assert not any("2027" in b for b in after)
+
+
+def test_calendar_a_bad_line_shows_its_message_and_saves_nothing(as_office, db_session, today):
+    db_session.add(Holiday(day=date(2027, 5, 3), kind="holiday", name="劳动节"))
+    db_session.commit()
+    bad = SCHEDULE_2027 + "国庆节 2027-10-07 2027-10-01\n"  # line 6 ends before it starts
+    response = as_office.post_form(URL, {"year": "2027", "entries": bad})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if 'name="entries"' in r)
+    assert "field-error" in row and "6" in row and "2027-10-01" in row
+    assert holidays(db_session) == [("2027-05-03", "holiday", "劳动节")]
+
+
+def test_calendar_a_date_outside_the_year_is_refused(as_office, db_session, today):
+    response = as_office.post_form(URL, {"year": "2027", "entries": "元旦 2026-12-31 2027-01-01"})
+    assert response.status_code == 200 and "field-error" in response.get_data(as_text=True)
+    assert holidays(db_session) == []
+
+
+def test_calendar_saving_replaces_that_years_entries_only_and_is_audited(as_office, db_session, today):
+    db_session.add_all([Holiday(day=date(2026, 12, 31), kind="holiday", name="停电闭厅"),
+                        Holiday(day=date(2027, 5, 3), kind="holiday", name="劳动节"),
+                        Holiday(day=date(2027, 10, 1), kind="holiday", name="国庆")])
+    db_session.commit()
+    seen = db_session.scalar(select(func.max(AuditLog.id)))
+    as_office.post_form(URL, {"year": "2027", "entries": "国庆节 2027-10-01 2027-10-02"})
+    assert holidays(db_session) == [("2026-12-31", "holiday", "停电闭厅"),
+                                    ("2027-10-01", "holiday", "国庆节"),
+                                    ("2027-10-02", "holiday", "国庆节")]
+    audited = db_session.scalars(select(AuditLog.action).where(
+        AuditLog.model == "Holiday", AuditLog.id > seen)).all()
+    assert sorted(audited) == ["create", "delete", "update"]  # 10-02 added, 05-03 gone, 10-01 renamed
+
+
+def test_calendar_the_form_starts_from_the_years_current_entries(as_office, db_session, today):
+    db_session.add_all([Holiday(day=date(2027, 10, d), kind="holiday", name="国庆节") for d in range(1, 8)]
+                       + [Holiday(day=date(2027, 9, 26), kind="workday", name="调休上班")])
+    db_session.commit()
+    page = as_office.get(URL + "?year=2027").get_data(as_text=True)
+    assert "国庆节 2027-10-01 2027-10-07\n调休上班 2027-09-26" in page
+    # Saved back unchanged, nothing changes (and nothing is audited).
+    seen = db_session.scalar(select(func.max(AuditLog.id)))
+    as_office.post_form(URL, {"year": "2027", "entries": "国庆节 2027-10-01 2027-10-07\n调休上班 2027-09-26"})
+    assert db_session.scalar(select(func.count(AuditLog.id)).where(
+        AuditLog.model == "Holiday", AuditLog.id > seen)) == 0
+    assert len(holidays(db_session)) == 8
+
+
+@pytest.mark.parametrize("role, status", [
+    ("Admin", 200), ("Office", 200), ("Leadership", 403), ("SectionHead", 403),
+    ("WindowHead", 403), ("Clerk", 403), (None, 302),
+])
+def test_org_2_only_office_and_admin_enter_a_year_schedule(role, status, log_in, public, window_a,
+                                                          db_session, today):
+    client = public if role is None else log_in(
+        role, window=window_a if role in ("WindowHead", "Clerk") else None).client
+    assert client.get(URL).status_code == status
+    if role is not None:
+        home = client.get("/").get_data(as_text=True)
+        assert ('href="/yearschedule/"' in home) == (status == 200)
+
+
+def test_org_2_a_clerk_cannot_post_a_schedule(log_in, window_a, db_session, today):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027},
+                               form_url="/resetmypassword/form")
+    assert response.status_code == 403 and holidays(db_session) == []
