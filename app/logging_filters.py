@@ -15,6 +15,14 @@ class PersonalDataFilter(logging.Filter):
         masked = mask_personal_text(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # The traceback too: an exception's text (a database error's bound parameters) is
+        # personal data as much as the message. Formatters use a set `exc_text` as it is.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal_text(record.stack_info)
         return True
 
 

@@ -1,0 +1,93 @@
+"""CLI: `flask bianmin demo` and `flask bianmin upgrade` can be run again safely, and bad input
+ends in one readable line on stderr, a non-zero status and nothing saved."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services.demo import DEMO_USERS
+from tests.conftest import login
+
+DEMO_PASSWORD = "Demo#Pass1234"
+# Rows that change on purpose when the command runs again (the trail of the password reset).
+VOLATILE_TABLES = {"audit_log"}
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["bianmin", *args])
+
+
+def row_counts(app) -> dict[str, int]:
+    from app.extensions import db
+    from models import Model
+
+    with app.app_context():
+        counts = {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in Model.metadata.sorted_tables if table.name not in VOLATILE_TABLES
+        }
+        db.session.remove()
+    return counts
+
+
+def demo_usernames(app) -> list[str]:
+    from app.extensions import db
+
+    with app.app_context():
+        user = app.appbuilder.sm.user_model
+        names = db.session.scalars(select(user.username).where(
+            user.username.in_([username for _, username, *_ in DEMO_USERS]))).all()
+        db.session.remove()
+    return sorted(names)
+
+
+def test_cli_demo_creates_one_login_per_role(app):
+    result = run(app, "demo", "--password", DEMO_PASSWORD)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert demo_usernames(app) == sorted(username for _, username, *_ in DEMO_USERS)
+    for role, username, *_ in DEMO_USERS:
+        assert username in result.output and role in result.output
+
+    with app.app_context():
+        sm = app.appbuilder.sm
+        for role, username, *_ in DEMO_USERS:
+            assert [r.name for r in sm.find_user(username=username).roles] == [role]
+    client = app.test_client()
+    assert login(client, "clerk", DEMO_PASSWORD).status_code == 302
+    assert client.get("/users/userinfo/").status_code == 200
+
+
+def test_cli_demo_is_idempotent(app):
+    first = run(app, "demo", "--password", DEMO_PASSWORD)
+    assert first.exit_code == 0, first.output
+    counts = row_counts(app)
+    assert counts["window"] > 0 and counts["service_item"] > 0 and counts["staff"] > 0
+
+    second = run(app, "demo", "--password", DEMO_PASSWORD)
+    assert second.exit_code == 0, second.output + repr(second.exception)
+    assert row_counts(app) == counts, "the second run added or removed rows"
+    assert demo_usernames(app) == sorted(username for _, username, *_ in DEMO_USERS)
+    assert login(app.test_client(), "admin", DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("weak", ["weak", "password1234", "Short#1a"])
+def test_cli_demo_refuses_a_weak_password_in_one_line(app, weak):
+    result = run(app, "demo", "--password", weak)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("错误 / Error:")
+    assert demo_usernames(app) == [], "a refused run saved users"
+    assert row_counts(app)["window"] == 0, "a refused run saved windows"
+
+
+def test_cli_upgrade_is_idempotent(app):
+    counts = []
+    for _ in range(2):
+        result = run(app, "upgrade")
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        assert "up to date" in result.output
+        counts.append(row_counts(app))
+    assert counts[1] == counts[0], "the second run changed rows (roles, permissions, seeds)"

@@ -1,0 +1,124 @@
+"""I18N: Chinese by default, English one click away (the menu's language switch), and dates
+written YYYY-MM-DD in the center's time zone in either language."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+
+MENU_ZH = ["事项目录", "服务事项", "组织机构", "窗口", "系统管理", "节假日"]
+MENU_EN = ["Catalogue", "Service items", "Organisation", "Windows", "System", "Holidays"]
+
+
+def menu_html(client) -> str:
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'<div class="navbar.*?</div>\s*</div>', html, re.S)
+    assert match, "no navigation bar on the home page"
+    return match.group(0)
+
+
+def menu_text(client) -> str:
+    return re.sub(r"<[^>]+>", " ", menu_html(client))
+
+
+def test_i18n_default_locale_is_zh_cn(app, as_admin):
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "zh_CN"
+    assert next(iter(app.config["LANGUAGES"])) == "zh_CN"
+    menu = menu_text(as_admin.client)
+    for label in MENU_ZH:
+        assert label in menu, f"menu lacks {label}"
+    for label in MENU_EN:
+        assert label not in menu, f"English {label} in the Chinese menu"
+
+
+def test_i18n_menu_offers_the_language_switch(as_admin):
+    html = as_admin.get("/").get_data(as_text=True)
+    assert 'href="/lang/en"' in html
+    assert "English" in html
+
+
+def test_i18n_switch_to_english_and_back(as_admin):
+    client = as_admin.client
+    assert client.get("/lang/en").status_code == 302
+    menu = menu_text(client)
+    for label in MENU_EN:
+        assert label in menu, f"English menu lacks {label}"
+    for label in MENU_ZH:
+        assert label not in menu, f"Chinese {label} in the English menu"
+    assert 'href="/lang/zh_CN"' in client.get("/").get_data(as_text=True)
+
+    assert client.get("/lang/zh_CN").status_code == 302
+    menu = menu_text(client)
+    for label in MENU_ZH:
+        assert label in menu
+
+
+def test_i18n_public_pages_switch_language_too(public):
+    html = public.get("/guide/").get_data(as_text=True)
+    assert "办事指南" in html and 'lang="zh-CN"' in html
+    assert "/lang/en" in html, "the public guide has no language switch"
+    public.get("/lang/en")
+    html = public.get("/guide/").get_data(as_text=True)
+    assert "Service guide" in html and 'lang="en"' in html
+
+
+def test_i18n_unknown_language_falls_back_to_chinese(public):
+    public.get("/lang/xx")
+    assert "办事指南" in public.get("/guide/").get_data(as_text=True)
+
+
+# ---- dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (date(2026, 10, 1), "2026-10-01"),
+    # 17:30 UTC is already the next day in Shanghai (UTC+8): the center's date counts.
+    (datetime(2026, 10, 12, 17, 30, tzinfo=timezone.utc), "2026-10-13"),
+    (datetime(2026, 10, 12, 15, 59, tzinfo=timezone.utc), "2026-10-12"),
+    (None, ""),
+])
+def test_i18n_local_date_is_iso_in_the_center_zone(app, value, expected):
+    from app.context import local_date
+
+    with app.app_context():
+        assert local_date(value) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (datetime(2026, 10, 12, 17, 5, tzinfo=timezone.utc), "2026-10-13 01:05"),
+    (datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc), "2026-01-02 11:04"),
+    (None, ""),
+])
+def test_i18n_local_datetime_is_year_month_day_hour_minute(app, value, expected):
+    from app.context import local_datetime
+
+    with app.app_context():
+        assert local_datetime(value) == expected
+
+
+def test_i18n_filters_are_registered_for_templates(app):
+    assert "local_date" in app.jinja_env.filters and "local_datetime" in app.jinja_env.filters
+    with app.test_request_context():
+        rendered = app.jinja_env.from_string("{{ d | local_date }} {{ t | local_datetime }}").render(
+            d=date(2026, 5, 1), t=datetime(2026, 5, 1, 0, 30, tzinfo=timezone.utc))
+    assert rendered == "2026-05-01 2026-05-01 08:30"
+
+
+@pytest.fixture
+def holiday(db_session):
+    from models.settings import Holiday
+
+    row = Holiday(day=date(2026, 10, 1), name="国庆节")
+    db_session.add(row)
+    db_session.commit()
+    return row
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_i18n_dates_in_lists_are_yyyy_mm_dd_in_both_languages(as_admin, holiday, language):
+    as_admin.get(f"/lang/{language}")
+    html = as_admin.get("/holidayview/list/").get_data(as_text=True)
+    assert "2026-10-01" in html
+    for other in ("Oct 1, 2026", "10/01/2026", "01/10/2026", "2026年10月1日"):
+        assert other not in html
