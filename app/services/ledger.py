@@ -1,0 +1,159 @@
+"""台帐 — the case ledger (CASE-10): which cases it lists, their result, and the Excel export.
+
+The ledger lists every case that reached a result at the counter or behind it: accepted
+(and then handled, decided, delivered, closed or withdrawn) or ended at intake (退回, 转办).
+Consultations and cases still waiting for supplementary materials are not in it: they have
+no result yet. Each row carries what CASE-10 names — acceptance time, case number, decision
+time, who collected (取件人), handling staff (经办人), result — plus item and window; nothing
+of the applicant (PRIV-1).
+
+The result of a delivered or closed case is the decision or exit that preceded it, read from
+the case's transitions in SQL: one expression for the list, the filter and the export, so
+that a filter by result narrows the screen and the file alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
+from sqlalchemy import and_, case as sql_case, exists, false, or_, select
+from sqlalchemy.orm import Query, Session, aliased
+
+from app.rules import case_states as cs
+from models.cases import Case, CaseTransition
+from models.catalogue import ServiceItem
+from models.org import Staff, Window
+
+# --- Results (CASE-10) ------------------------------------------------------------------
+# A result is named by the state that settles it; the handling states share one result.
+IN_PROGRESS = "in_progress"  # 办理中
+RESULTS = (IN_PROGRESS, cs.DECIDED_APPROVED, cs.DECIDED_REFUSED, cs.DECIDED_FORWARDED,
+           cs.RETURNED, cs.TRANSFERRED, cs.WITHDRAWN)
+RESULT_LABELS = {result: cs.STATE_LABELS[result] for result in RESULTS}  # English msgids
+
+_HANDLING = (cs.ACCEPTED, cs.IN_PROGRESS, cs.EXTENDED, cs.SUSPENDED)
+# The decisions and exits: once reached, the case's result no longer changes.
+OUTCOME_STATES = (cs.DECIDED_APPROVED, cs.DECIDED_REFUSED, cs.DECIDED_FORWARDED,
+                  cs.RETURNED, cs.TRANSFERRED, cs.WITHDRAWN)
+# States that hide the outcome: it is in the history (a returned case closes too).
+_AFTER_OUTCOME = (cs.DELIVERED, cs.CLOSED)
+RESULT_OF_STATE = {**{state: IN_PROGRESS for state in _HANDLING},
+                   **{state: state for state in OUTCOME_STATES}}
+
+
+def result_of(settling_state: str | None) -> str | None:
+    """CASE-10: the result shown for a case whose result was settled by `settling_state`."""
+    return RESULT_OF_STATE.get(settling_state)
+
+
+def states_of_result(result: str) -> tuple[str, ...]:
+    return tuple(state for state, res in RESULT_OF_STATE.items() if res == result)
+
+
+def _outcome_in_history(states: Iterable[str]):
+    return exists(select(CaseTransition.id).where(CaseTransition.case_id == Case.id,
+                                                  CaseTransition.to_state.in_(tuple(states))))
+
+
+def settling_state():
+    """SQL: the state that settled the case's result — its current state, or once delivered
+    or closed the last decision or exit of its history (NULL for cases not in the ledger)."""
+    last_outcome = (select(CaseTransition.to_state)
+                    .where(CaseTransition.case_id == Case.id,
+                           CaseTransition.to_state.in_(OUTCOME_STATES))
+                    .order_by(CaseTransition.id.desc()).limit(1).scalar_subquery())
+    return sql_case((Case.state.in_(_AFTER_OUTCOME), last_outcome), else_=Case.state)
+
+
+def in_ledger_condition():
+    """SQL: the case has a result (CASE-10) — it is listed in the ledger."""
+    return or_(Case.state.in_(tuple(RESULT_OF_STATE)),
+               and_(Case.state.in_(_AFTER_OUTCOME), _outcome_in_history(OUTCOME_STATES)))
+
+
+def result_condition(result: str):
+    """SQL: the case's result is `result` (an unknown result matches nothing)."""
+    states = states_of_result(result)
+    if not states:
+        return false()
+    condition = Case.state.in_(states)
+    outcomes = [state for state in states if state in OUTCOME_STATES]
+    if outcomes:
+        condition = or_(condition, and_(Case.state.in_(_AFTER_OUTCOME),
+                                        _outcome_in_history(outcomes)))
+    return condition
+
+
+def results_by_case(session: Session, case_ids: list[int]) -> dict[int, str | None]:
+    """The result of each of `case_ids` (one query for a page of the list)."""
+    if not case_ids:
+        return {}
+    rows = session.execute(select(Case.id, settling_state()).where(Case.id.in_(case_ids)))
+    return {case_id: result_of(state) for case_id, state in rows}
+
+
+# --- Export ---------------------------------------------------------------------------------
+YIELD_PER = 2000  # rows per fetch: a server-side cursor on PostgreSQL, fetchmany on SQLite
+COLUMN_WIDTHS = (18, 20, 30, 22, 18, 14, 12, 16)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # refused by the xlsx format
+
+
+def ledger_statement(cases: Query):
+    """The export's SELECT: the ledger columns of the cases `cases` selects (filters and
+    order included), with item, window and handler names joined — no ORM objects loaded.
+
+    Columns: accepted_at, number, item, window number, window name, decided_at,
+    collector_name, handler name, settling state.
+    """
+    item, window, handler = aliased(ServiceItem), aliased(Window), aliased(Staff)
+    return (cases.with_entities(Case.accepted_at, Case.number, item.name, window.number,
+                                window.name, Case.decided_at, Case.collector_name,
+                                handler.name, settling_state())
+            .outerjoin(item, item.id == Case.item_id)
+            .outerjoin(window, window.id == Case.window_id)
+            .outerjoin(handler, handler.id == Case.handler_id)
+            .statement)
+
+
+def write_ledger(session: Session, statement, out: IO[bytes], *, title: str,
+                 headers: list[str], result_labels: dict[str, str],
+                 format_time: Callable[[datetime | None], str]) -> int:
+    """Write the rows of `statement` (see `ledger_statement`) as an .xlsx workbook to `out`.
+
+    Rows are fetched YIELD_PER at a time and openpyxl's write-only mode puts each row in a
+    temporary file at once (strings inline, no shared-string table), so memory does not grow
+    with the number of rows. Returns the number of rows written.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, width in enumerate(COLUMN_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append(headers)
+
+    def text(value):
+        if not value:
+            return None  # an absent cell, cheaper than an empty one
+        value = _ILLEGAL.sub("", value)
+        if value.startswith("="):  # typed text, never a formula
+            cell = WriteOnlyCell(sheet, value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    count = 0
+    for (accepted_at, number, item, window_number, window_name, decided_at, collector,
+         handler, state) in session.execute(statement.execution_options(yield_per=YIELD_PER)):
+        window = f"{window_number} {window_name}" if window_number else None
+        sheet.append([format_time(accepted_at) or None, number, text(item), text(window),
+                      format_time(decided_at) or None, text(collector), text(handler),
+                      result_labels.get(result_of(state))])
+        count += 1
+    workbook.save(out)
+    return count
