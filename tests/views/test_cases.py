@@ -189,3 +189,14 @@ def test_case_8_queue_lists_urgent_cases_first(log_in, db_session, window_a, ite
     db_session.commit()
     page = log_in("Clerk", window=window_a).get("/casequeue/list/").get_data(as_text=True)
     assert page.index(urgent.number) < page.index(normal.number)
+
+
+def test_case_list_date_time_search_reads_the_center_wall_clock(log_in, db_session, window_a, item, case_of):
+    """A typed 'received after' filter is the center's local time, and never a server error."""
+    case = case_of(item, day=date(2026, 11, 2))  # received 2026-11-02 10:00 in Shanghai
+    clerk = log_in("Clerk", window=window_a)
+    after = clerk.get("/caseview/list/?_flt_1_received_at=2026-11-02+09:00:00")
+    later = clerk.get("/caseview/list/?_flt_1_received_at=2026-11-02+11:00:00")
+    assert after.status_code == later.status_code == 200
+    assert case.number in after.get_data(as_text=True)
+    assert case.number not in later.get_data(as_text=True)
