@@ -200,3 +200,18 @@ def test_case_list_date_time_search_reads_the_center_wall_clock(log_in, db_sessi
     assert after.status_code == later.status_code == 200
     assert case.number in after.get_data(as_text=True)
     assert case.number not in later.get_data(as_text=True)
+
+
+def test_case_6_home_page_counts_the_windows_open_overdue_and_due_soon_cases(
+        log_in, db_session, window_a, window_b, item, case_of):
+    from app.context import today
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db_session, today())
+    case_of(item, day=date(2026, 1, 5))  # long overdue
+    html = log_in("Clerk", window=window_a).get("/").get_data(as_text=True)
+    counts = html.split('class="case-counts"', 1)[1].split("</p>", 1)[0]
+    overdue = counts.split('href="/overduecases/list/">', 1)[1].split("</a>", 1)[0]
+    assert '<span class="badge">1</span>' in overdue
+    other = log_in("Clerk", window=window_b).get("/").get_data(as_text=True)
+    assert '<span class="badge">1</span>' not in other.split('class="case-counts"', 1)[1]
