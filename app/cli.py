@@ -50,7 +50,10 @@ def upgrade_command():
     from app.context import today
     from app.services.calendar import refresh_work_days
 
+    from app.logging_filters import install_log_filters
+
     alembic_upgrade()
+    install_log_filters()  # migrations/env.py reconfigures logging from alembic.ini (PRIV-1)
     refresh_work_days(db.session, today())
     db.session.commit()
     appbuilder = current_app.appbuilder
@@ -62,19 +65,33 @@ def upgrade_command():
 
 @bianmin_cli.command("demo")
 @click.option("--password", default=None, help="One password for every demo user (default: random).")
+@click.option("--cases", default=0, show_default=True,
+              help="Also generate this many cases of the last years (added to those already there).")
 @with_appcontext
-def demo_command(password):
-    """Create the demo center: windows, service items, staff and one user per role."""
+def demo_command(password, cases):
+    """Create the demo center: windows, service items, staff and one user per role; with
+    --cases N also N generated cases (app/services/demo_cases.py)."""
+    import time
+
+    from app.context import today
     from app.services.audit import audit_actor
     from app.services.demo import create_demo_center
+    from app.services.demo_cases import generate_demo_cases
 
+    if cases < 0:
+        fail(f"--cases must be 0 or more, not {cases}")
     try:
         if password:
             check_password_complexity(password)
         with audit_actor("cli:demo"):
             logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
+            started = time.perf_counter()
+            if cases:
+                generate_demo_cases(db.session, cases, today=today())
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     click.echo("演示账号 / demo logins:")
     for role, username, secret in logins:
         click.echo(f"  {role:<12} {username:<12} {secret}")
+    if cases:
+        click.echo(f"生成办件 / cases generated: {cases} in {time.perf_counter() - started:.1f} s")

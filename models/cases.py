@@ -59,6 +59,11 @@ class Case(Model):
         Index("ix_case_window_received", "window_id", "received_at"),
         Index("ix_case_received", "received_at"),
         Index("ix_case_decided_on", "decided_on"),
+        # The overdue list (CASE-6) in deadline order: the planner walks this index and decides
+        # "running past the deadline or decided after it" from the index alone, so the first
+        # page stops after 25 hits instead of reading and sorting every case (bench/RESULTS.md).
+        Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on"),
+        Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

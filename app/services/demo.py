@@ -71,9 +71,9 @@ def _staff(session: Session, windows: dict[str, Window]) -> None:
         return
     names = iter(demo_data.STAFF_NAMES)
     for number in sorted(windows):
-        for post in ("窗口工作人员", "窗口工作人员"):
-            session.add(Staff(name=next(names), unit="window", window=windows[number], post=post,
-                              employee_no=f"W{number}-{secrets.randbelow(900) + 100}"))
+        for seat in (1, 2):
+            session.add(Staff(name=next(names), unit="window", window=windows[number],
+                              post="窗口工作人员", employee_no=f"W{number}-{seat:02d}"))
 
 
 def _users(session: Session, sm, windows: dict[str, Window], password: str | None):
