@@ -38,25 +38,25 @@ ALL = ("read", "write", "delete")
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     LEADERSHIP: {
-        "Case": READ, "CaseSubTask": READ,
+        "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
     },
     OFFICE: {
-        "Case": READ, "CaseSubTask": READ,
+        "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
     },
     SECTION_HEAD: {
-        "Case": READ, "CaseSubTask": READ,
+        "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
     },
     WINDOW_HEAD: {
-        "Case": WRITE, "CaseSubTask": WRITE,
+        "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
     },

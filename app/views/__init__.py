@@ -8,8 +8,8 @@ from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.org import CenterApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
-from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, DueSoonCaseView,
-                             OverdueCaseView)
+from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
+                             DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.ledger import LedgerView
@@ -30,6 +30,8 @@ MENU = [
     (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),
     (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
     (DueSoonCaseView, "Cases due soon", _l("Cases due soon"), "fa-clock-o", CASES, _l("Cases"), "fa-folder-open"),
+    (ConsultationRegisterView, "Consultation register", _l("Consultation register"), "fa-comments", CASES, _l("Cases"), "fa-folder-open"),
+    (NoticeViolationView, "One-time notice violations", _l("One-time notice violations"), "fa-flag", CASES, _l("Cases"), "fa-folder-open"),
     (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
     (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
     (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),

@@ -13,6 +13,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
@@ -34,7 +35,7 @@ from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate,
                                 available_actions, register_intake, staff_actor)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView
-from models.cases import Case, CaseSubTask
+from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
 
@@ -472,6 +473,36 @@ class DueSoonCaseView(CaseView):
     list_title = _l("Cases due soon")
     base_filters = CaseView.base_filters + [["deadline", FilterDueSoon, None]]
     base_order = ("deadline", "asc")
+
+
+class ConsultationRegisterView(CaseView):
+    """咨询登记簿 — the consultations logged at intake (CASE-2: 咨询件)."""
+
+    route_base = "/consultations"
+    list_title = _l("Consultation register")
+    base_filters = CaseView.base_filters + [["case_class", FilterEqual, cs.CLASS_CONSULTATION]]
+    list_columns = ["number", "received_at", "item", "applicant_name", "consultation_note", "clerk"]
+
+
+class NoticeViolationView(WindowScopedModelView):
+    """一次性告知违规 — a later notice asked for a material the first did not list (NOTICE-1).
+
+    Recorded automatically against the staff member who issued the first notice; the scoring
+    (SCORE-M2) reads these rows. Nobody types or edits them.
+    """
+
+    datamodel = SQLAInterface(NoticeViolation)
+    record_name = _l("One-time notice violation")
+    class_permission_name = "NoticeViolation"
+    method_permission_name = {"list": "read", "show": "read"}
+    base_permissions = ["can_read"]
+    list_title = _l("One-time notice violations")
+    label_columns = {"case": _l("Case"), "staff": _l("Issued the first notice"),
+                     "window": _l("Window"), "material_name": _l("Material not listed first"),
+                     "found_on": _l("Found on")}
+    list_columns = show_columns = ["found_on", "case", "window", "staff", "material_name"]
+    search_columns = ["window", "staff", "found_on"]
+    base_order = ("found_on", "desc")
 
 
 # NOTICE-2: which documents a case can print, in the order of its life.

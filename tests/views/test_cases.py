@@ -215,3 +215,31 @@ def test_case_6_home_page_counts_the_windows_open_overdue_and_due_soon_cases(
     assert '<span class="badge">1</span>' in overdue
     other = log_in("Clerk", window=window_b).get("/").get_data(as_text=True)
     assert '<span class="badge">1</span>' not in other.split('class="case-counts"', 1)[1]
+
+
+def test_case_2_consultations_go_to_the_consultation_register(log_in, db_session, window_a, item, case_of):
+    consultation = case_of(item, case_class="consultation")
+    accepted = case_of(item)
+    page = log_in("Clerk", window=window_a).get("/consultations/list/").get_data(as_text=True)
+    assert consultation.number in page and accepted.number not in page
+
+
+def test_notice_1_violations_are_listed_for_the_office_against_the_first_issuer(
+        log_in, db_session, window_a, item, case_of):
+    from app.services.cases import Intake as IntakeData
+
+    case = register_intake(
+        db_session,
+        IntakeData(item_id=item.id, case_class="supplement", applicant=Applicant(name="赵六"),
+                   received={item.materials[0].id: 1}),
+        Actor(username="seed"), Clock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc), date(2026, 11, 2)))
+    apply_action(db_session, case, cs.RECEIVE_MATERIALS, Actor(username="seed"),
+                 Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3)),
+                 received={item.materials[1].id: 1})
+    apply_action(db_session, case, cs.REQUEST_SUPPLEMENT, Actor(username="seed"),
+                 Clock(datetime(2026, 11, 4, 2, tzinfo=timezone.utc), date(2026, 11, 4)),
+                 materials=[item.materials[0].id])
+    db_session.commit()  # the first notice asked for the lease only; the ID card is new
+    page = log_in("Office").get("/noticeviolationview/list/").get_data(as_text=True)
+    assert case.number in page and item.materials[0].name in page
+    assert log_in("Clerk", window=window_a).get("/noticeviolationview/list/").status_code == 403
