@@ -166,6 +166,15 @@ def current_staff():
     return g.bianmin_staff
 
 
+def current_actor():
+    """The Actor (app.services.cases) of this request's user, signed in by session or JWT."""
+    from app.services.cases import Actor
+
+    user = _user()
+    staff = current_staff()
+    return Actor(username=user.username, user_id=user.id, staff_id=staff.id if staff else None)
+
+
 def window_scope() -> int | None:
     """ORG-2: the only window whose records the user may touch, or None for all windows.
 

@@ -17,9 +17,9 @@ from app.api.base import WindowScopedApi
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
-from app.security import API_METHOD_PERMISSIONS, window_scope
+from app.security import API_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.cases import (Applicant, Intake, SubTaskPlan, apply_action, available_actions,
-                                register_intake, staff_actor)
+                                register_intake)
 from app.views.cases import BoundedCountInterface, clock
 from models.cases import Case
 from models.catalogue import ServiceItem
@@ -71,7 +71,7 @@ class CaseApi(WindowScopedApi):
         if item is None or (scope is not None and item.window_id != scope):
             return self.response_404()
         try:
-            case = register_intake(db.session, intake, staff_actor(db.session, _user()), clock())
+            case = register_intake(db.session, intake, current_actor(), clock())
             db.session.commit()
         except RuleViolation as violation:
             return self._refuse(violation)
@@ -91,7 +91,7 @@ class CaseApi(WindowScopedApi):
         if not isinstance(params, dict):
             return self.response_400(message=gettext("Send a JSON object."))
         try:
-            apply_action(db.session, case, action, staff_actor(db.session, _user()), clock(),
+            apply_action(db.session, case, action, current_actor(), clock(),
                          **{k: v for k, v in params.items() if isinstance(k, str)})
             db.session.commit()
         except RuleViolation as violation:
@@ -100,12 +100,6 @@ class CaseApi(WindowScopedApi):
             db.session.rollback()
             return self.response_400(message=gettext("Malformed request."))
         return self.response(200, **_summary(case))
-
-
-def _user():
-    from app.security import _user as current
-
-    return current()
 
 
 def _intake_from_json(body: dict) -> Intake:

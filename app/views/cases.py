@@ -27,12 +27,12 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.rules.intake import RATING_LABELS
-from app.security import VIEW_METHOD_PERMISSIONS, window_scope
+from app.security import VIEW_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
-                                available_actions, register_intake, staff_actor)
+                                available_actions, register_intake)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView
 from models.cases import Case, CaseSubTask, NoticeViolation
@@ -347,7 +347,7 @@ class CaseView(WindowScopedModelView):
         if request.method == "POST" and form.validate():
             try:
                 case = register_intake(db.session, self._intake_from(item, form),
-                                       staff_actor(db.session, _login_user()), clock())
+                                       current_actor(), clock())
                 db.session.commit()
             except RuleViolation as violation:
                 db.session.rollback()
@@ -403,7 +403,7 @@ class CaseView(WindowScopedModelView):
         form = action_form_class(case, action)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             try:
-                apply_action(db.session, case, action, staff_actor(db.session, _login_user()),
+                apply_action(db.session, case, action, current_actor(),
                              clock(), **action_params(case, action, form))
                 db.session.commit()
             except RuleViolation as violation:
@@ -424,7 +424,7 @@ class CaseView(WindowScopedModelView):
         form = DynamicForm(request.form)
         if form.validate():
             try:
-                annotate(case, request.form.get("text", ""), staff_actor(db.session, _login_user()), clock())
+                annotate(case, request.form.get("text", ""), current_actor(), clock())
                 db.session.commit()
                 flash(gettext("Note added."), "success")
             except RuleViolation as violation:
@@ -437,12 +437,6 @@ def _local(value) -> str:
     from app.context import local_datetime
 
     return local_datetime(value)
-
-
-def _login_user():
-    from flask_login import current_user
-
-    return current_user
 
 
 class CaseQueueView(CaseView):
@@ -505,6 +499,16 @@ class NoticeViolationView(WindowScopedModelView):
     base_order = ("found_on", "desc")
 
 
+def case_in_scope(pk: int) -> Case:
+    """The case `pk` if the user's window may see it (ORG-2), else 404 (for pages that are
+    not CaseView's own: print views, refusal reports)."""
+    case = db.session.get(Case, pk)
+    scope = window_scope()
+    if case is None or (scope is not None and case.window_id != scope):
+        abort(404)
+    return case
+
+
 # NOTICE-2: which documents a case can print, in the order of its life.
 def printable_documents(case: Case) -> list[tuple[str, str]]:
     kinds = {n.kind for n in case.notices}
@@ -559,7 +563,7 @@ class CaseSubTaskView(WindowScopedModelView):
         form = DynamicForm(request.form)
         if form.validate():
             try:
-                complete_sub_task(sub_task, staff_actor(db.session, _login_user()), clock(),
+                complete_sub_task(sub_task, current_actor(), clock(),
                                   request.form.get("note"))
                 db.session.commit()
                 flash(gettext("Part marked as done."), "success")

@@ -22,11 +22,11 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.deadlines import deadline_after_suspension, notice_due_date
 from app.rules.intake import RATING_LABELS
-from app.security import window_scope
 from app.services.calendar import request_calendar
 from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
+from app.views.cases import case_in_scope
 from app.views.refusals import OUTCOME_LABELS, personal_data_shown
 from models.cases import Case, CaseNotice, RefusalReport
 
@@ -222,10 +222,7 @@ class CasePrintView(BaseView):
     def document(self, pk, kind):
         if kind not in DOCUMENT_KINDS:
             abort(404)
-        case = db.session.get(Case, pk)
-        scope = window_scope()
-        if case is None or (scope is not None and case.window_id != scope):
-            abort(404)
+        case = case_in_scope(pk)
         notice = chosen_notice(case, kind) if kind in NOTICE_DOCUMENTS else None
         report = None
         if kind in NOTICE_DOCUMENTS and notice is None:

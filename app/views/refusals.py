@@ -26,14 +26,14 @@ from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
 from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, WINDOW_HEAD,
-                          may_see_personal_data, role_names, window_scope)
-from app.services.cases import staff_actor
+                          current_actor, may_see_personal_data, role_names,
+                          window_scope)
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
 from app.views.base import WindowScopedModelView
-from app.views.cases import show_rule_violation, state_label
-from models.cases import Case, RefusalReport
+from app.views.cases import case_in_scope, show_rule_violation, state_label
+from models.cases import RefusalReport
 
 # Who may do what with the write permission (NEG-1: the window files and informs the
 # applicant; NEG-2: the section head reviews and reports to the deputy director).
@@ -111,12 +111,6 @@ def personal_data_shown(report: RefusalReport) -> dict[str, str]:
             for field, mask in _MASKS.items() for value in [getattr(report, field)]}
 
 
-def _actor():
-    from flask_login import current_user
-
-    return staff_actor(db.session, current_user)
-
-
 class RefusalReportView(WindowScopedModelView):
     """否定报备 — refusal reports; clerks and window heads see their own window's (ORG-2)."""
 
@@ -140,13 +134,6 @@ class RefusalReportView(WindowScopedModelView):
     base_order = ("filed_on", "desc")
     formatters_columns = {"outcome": outcome_label, "review_late": late_label}
 
-    def _scoped_case(self, case_id: int) -> Case:
-        case = db.session.get(Case, case_id)
-        scope = window_scope()
-        if case is None or (scope is not None and case.window_id != scope):
-            abort(404)
-        return case
-
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
@@ -167,7 +154,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/file/<int:case_id>", methods=["GET", "POST"])
     @has_access
     def file(self, case_id):
-        case = self._scoped_case(case_id)
+        case = case_in_scope(case_id)
         existing = report_of(db.session, case.id)
         if existing is not None:
             flash(gettext("This case already has a refusal report."), "info")
@@ -189,11 +176,11 @@ class RefusalReportView(WindowScopedModelView):
             fields = {name: field.data for name, field in form._fields.items()
                       if name != "csrf_token"}
             try:
-                report = file_report(db.session, case, fields, _actor(), context.today())
+                report = file_report(db.session, case, fields, current_actor(), context.today())
                 db.session.commit()
             except RuleViolation as violation:
                 db.session.rollback()
-                case = self._scoped_case(case_id)
+                case = case_in_scope(case_id)
                 show_rule_violation(form, violation)
             else:
                 flash(gettext("Refusal report filed; review due %(due)s.",
@@ -216,7 +203,7 @@ class RefusalReportView(WindowScopedModelView):
         if request.method == "POST" and form.validate():
             try:
                 review_report(db.session, report, form.outcome.data, form.review_note.data,
-                              form.important.data, _actor(), context.today())
+                              form.important.data, current_actor(), context.today())
                 db.session.commit()
             except RuleViolation as violation:
                 db.session.rollback()
