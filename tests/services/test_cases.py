@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,18 +13,18 @@ from app.rules.errors import RuleViolation
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.case_queries import (due_soon_condition, overdue_condition,
                                        overdue_days_expression, work_queue)
-from app.services.cases import (Actor, Applicant, Clock, Intake, SubTaskPlan, allocate_case_number,
+from app.services.cases import (Actor, Applicant, Intake, SubTaskPlan, allocate_case_number,
                                 annotate, apply_action, available_actions, complete_sub_task,
                                 record_satisfaction, register_intake)
 from models.cases import Case, NoticeViolation
 from models.catalogue import ItemMaterial, ServiceItem
+from tests.factories import clock_on
 
 ID_NUMBER = "11010519491231002X"
 ACTOR = Actor(username="clerk01")
 
 
-def clock(day: date, hour: int = 2) -> Clock:
-    return Clock(datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc), day)
+clock = clock_on
 
 
 @pytest.fixture

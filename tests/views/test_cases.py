@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
 from models.cases import Case
-from models.catalogue import ItemMaterial, ServiceItem
+from tests.factories import clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
 
 
 @pytest.fixture
 def item(db_session, window_a):
-    item = ServiceItem(code="V-001", name="居住证办理", window=window_a, kind="promised",
-                       promised_days=5, statutory_days=15, fee_standard=Decimal("20.00"),
-                       fee_item="工本费", fee_basis="收费文件")
-    item.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True),
-                      ItemMaterial(name="租房合同", form="copy", copies=1, mandatory=True)]
-    db_session.add(item)
-    db_session.commit()
-    return item
+    return residence_permit_item(db_session, window_a, "V-001")
 
 
 @pytest.fixture
@@ -37,7 +29,7 @@ def case_of(db_session):
                    applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
                                        address="江苏省南通市崇川区人民路1号"),
                    received={m.id: m.copies for m in item.materials}),
-            Actor(username="seed"), Clock(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day))
+            Actor(username="seed"), clock_on(day))
         db_session.commit()
         return case
     return make
@@ -120,7 +112,7 @@ def test_case_4_a_not_allowed_action_changes_nothing(log_in, db_session, window_
 def test_case_5_extension_without_reason_shows_the_message(log_in, db_session, window_a, item, case_of):
     case = case_of(item)
     apply_action(db_session, case, cs.START, Actor(username="seed"),
-                 Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3)))
+                 clock_on(date(2026, 11, 3)))
     db_session.commit()
     clerk = log_in("Clerk", window=window_a)
     response = clerk.post_form(f"/caseview/act/{case.id}/extend", {"extension_days": "3", "reason": ""})
@@ -142,7 +134,7 @@ def test_org_2_clerk_of_another_window_cannot_open_or_act_on_a_case(log_in, db_s
 
 def test_case_4_closed_case_cannot_be_edited_but_can_be_annotated(log_in, db_session, window_a, item, case_of):
     case = case_of(item)
-    actor, when = Actor(username="seed"), Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3))
+    actor, when = Actor(username="seed"), clock_on(date(2026, 11, 3))
     for action, params in [(cs.APPROVE, {}), (cs.DELIVER, {"collector": "赵六"}), (cs.CLOSE, {})]:
         apply_action(db_session, case, action, actor, when, **params)
     db_session.commit()
@@ -232,12 +224,12 @@ def test_notice_1_violations_are_listed_for_the_office_against_the_first_issuer(
         db_session,
         IntakeData(item_id=item.id, case_class="supplement", applicant=Applicant(name="赵六"),
                    received={item.materials[0].id: 1}),
-        Actor(username="seed"), Clock(datetime(2026, 11, 2, 2, tzinfo=timezone.utc), date(2026, 11, 2)))
+        Actor(username="seed"), clock_on(date(2026, 11, 2)))
     apply_action(db_session, case, cs.RECEIVE_MATERIALS, Actor(username="seed"),
-                 Clock(datetime(2026, 11, 3, 2, tzinfo=timezone.utc), date(2026, 11, 3)),
+                 clock_on(date(2026, 11, 3)),
                  received={item.materials[1].id: 1})
     apply_action(db_session, case, cs.REQUEST_SUPPLEMENT, Actor(username="seed"),
-                 Clock(datetime(2026, 11, 4, 2, tzinfo=timezone.utc), date(2026, 11, 4)),
+                 clock_on(date(2026, 11, 4)),
                  materials=[item.materials[0].id])
     db_session.commit()  # the first notice asked for the lease only; the ID card is new
     page = log_in("Office").get("/noticeviolationview/list/").get_data(as_text=True)

@@ -21,10 +21,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff
+from tests.factories import clock_on
 
 NUMBER = re.compile(r"BC-\d{4}-\d{6,}")
 HEADERS = ["受理时间", "受理编号", "服务事项", "窗口", "办结时间", "取件人", "经办人", "办理结果"]
@@ -59,9 +60,7 @@ def item_b(db_session, window_b):
     return _item(db_session, window_b, "L-B", "社保卡申领")
 
 
-def _clock(day: date, hour_utc: int = 2) -> Clock:
-    """`hour_utc` 2 is 10:00 in Shanghai."""
-    return Clock(datetime(day.year, day.month, day.day, hour_utc, tzinfo=timezone.utc), day)
+_clock = clock_on
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from app.services.cases import (Actor, Applicant, Clock, Intake, apply_action, r
                                 staff_actor)
 from app.services.refusals import file_report, review_report
 from models.cases import Case, RefusalReport
-from models.catalogue import ItemMaterial, ServiceItem
+from tests.factories import RESIDENCE_MATERIALS, clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
 MASKED_ID = "1101**********002X"
@@ -31,20 +31,11 @@ DOCUMENTS = ("acceptance", "receipt", "one_time", "return", "extension", "specia
              "delivery", "refusal_report")
 
 
-def clock(day: date, hour_utc: int = 2) -> Clock:
-    """10:00 in the center (Asia/Shanghai) on `day`."""
-    return Clock(datetime(day.year, day.month, day.day, hour_utc, tzinfo=timezone.utc), day)
+clock = clock_on
 
 
-def make_item(session, window, materials=(("身份证", "original", True), ("租房合同", "copy", True))):
-    item = ServiceItem(code=f"P-{window.number}-{len(materials)}", name="居住证办理", window=window,
-                       kind="promised", promised_days=5, statutory_days=15,
-                       fee_standard=Decimal("20.00"), fee_item="工本费", fee_basis="收费文件")
-    item.materials = [ItemMaterial(name=name, form=form, copies=1, mandatory=mandatory, sort_order=i)
-                      for i, (name, form, mandatory) in enumerate(materials)]
-    session.add(item)
-    session.commit()
-    return item
+def make_item(session, window, materials=RESIDENCE_MATERIALS):
+    return residence_permit_item(session, window, materials=materials)
 
 
 def intake(session, item, actor: Actor, case_class="accepted", received=None, **extra) -> Case:

@@ -7,16 +7,15 @@ personal. A wrong pair answers exactly like a missing case; every POST is rate l
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from limits import parse as parse_limit
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
-from models.catalogue import ItemMaterial, ServiceItem
 from tests.conftest import csrf_token
+from tests.factories import clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -29,19 +28,12 @@ NOT_FOUND = "没有找到与该办件编号和电话号码相符的办件"
 
 
 def clock(day: date = DAY) -> Clock:
-    return Clock(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day)
+    return clock_on(day)
 
 
 @pytest.fixture
 def item(db_session, window_a):
-    item = ServiceItem(code="P-001", name="居住证办理", window=window_a, kind="promised",
-                       promised_days=5, statutory_days=15, fee_standard=Decimal("20.00"),
-                       fee_item="工本费", fee_basis="收费文件")
-    item.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True),
-                      ItemMaterial(name="租房合同", form="copy", copies=1, mandatory=True)]
-    db_session.add(item)
-    db_session.commit()
-    return item
+    return residence_permit_item(db_session, window_a, "P-001")
 
 
 @pytest.fixture

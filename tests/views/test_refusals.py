@@ -4,7 +4,7 @@ flags, the list of refusals without a report (NEG-1, NEG-2, NEG-3, ORG-2, PRIV-1
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,20 +12,20 @@ from sqlalchemy import func, select
 
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
 from app.services.refusals import (file_report, record_escalation, record_informed,
                                    refusals_missing_report, report_status, review_report)
 from models.audit import AuditLog
 from models.cases import RefusalReport
 from models.catalogue import ItemMaterial, ServiceItem
+from tests.factories import clock_on
 
 ID_NUMBER = "11010519491231002X"
 SEED = Actor(username="seed")
 ANY_FORM = "/resetmypassword/form"  # every role has this page, with a CSRF token
 
 
-def clock(day: date) -> Clock:
-    return Clock(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day)
+clock = clock_on
 
 
 @pytest.fixture
