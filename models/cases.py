@@ -142,10 +142,11 @@ class Case(Model):
     def overdue_days(self) -> int:
         """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
         from app.context import today
+        from app.rules.case_states import clock_running
         from app.rules.deadlines import overdue_working_days
         from app.services.calendar import request_calendar
 
-        running = self.state in ("accepted", "in_progress", "extended")
+        running = clock_running(self.state)
         if self.deadline is None or (self.decided_on is None and not running):
             return 0
         return overdue_working_days(self.deadline, self.decided_on, today(), request_calendar())

@@ -41,14 +41,18 @@ class DomainApi(ModelRestApi):
     def pre_update(self, item) -> None:
         self._check(item)
 
+    def refuse(self, violation: RuleViolation):
+        """Nothing saved; 422 with the rule's message under its field."""
+        db.session.rollback()
+        return self.response_422(
+            message={violation.field or "_schema": [violation.render(gettext)]}
+        )
+
     def _guarded(self, write, *args):
         try:
             return write(*args)
         except RuleViolation as violation:
-            db.session.rollback()
-            return self.response_422(
-                message={violation.field or "_schema": [violation.render(gettext)]}
-            )
+            return self.refuse(violation)
 
     def post_headless(self):
         return self._guarded(super().post_headless)

@@ -48,10 +48,6 @@ class CaseApi(WindowScopedApi):
     order_columns = ["number", "received_at", "deadline"]
     search_columns = ["number", "state", "case_class", "window", "item", "received_at", "deadline"]
 
-    def _refuse(self, violation: RuleViolation):
-        db.session.rollback()
-        return self.response_422(message={violation.field or "_schema": [violation.render(gettext)]})
-
     @expose("/intake", methods=["POST"])
     @protect()
     @safe
@@ -64,7 +60,7 @@ class CaseApi(WindowScopedApi):
             intake = _intake_from_json(body)
         except (KeyError, TypeError, ValueError, InvalidOperation) as error:
             if isinstance(error, RuleViolation):
-                return self._refuse(error)
+                return self.refuse(error)
             return self.response_400(message=gettext("Malformed request: %(error)s", error=str(error)))
         item = db.session.get(ServiceItem, intake.item_id)
         scope = window_scope()
@@ -74,7 +70,7 @@ class CaseApi(WindowScopedApi):
             case = register_intake(db.session, intake, current_actor(), clock())
             db.session.commit()
         except RuleViolation as violation:
-            return self._refuse(violation)
+            return self.refuse(violation)
         return self.response(201, **_summary(case))
 
     @expose("/<int:pk>/action/<action>", methods=["POST"])
@@ -95,7 +91,7 @@ class CaseApi(WindowScopedApi):
                          **{k: v for k, v in params.items() if isinstance(k, str)})
             db.session.commit()
         except RuleViolation as violation:
-            return self._refuse(violation)
+            return self.refuse(violation)
         except TypeError:
             db.session.rollback()
             return self.response_400(message=gettext("Malformed request."))

@@ -16,7 +16,7 @@ from app.rules import case_states as cs
 from models.cases import Case, WorkDay
 
 # The clock runs in these states (CASE-3); a suspended case waits for its moved deadline.
-RUNNING = (cs.ACCEPTED, cs.IN_PROGRESS, cs.EXTENDED)
+RUNNING = tuple(s for s in cs.STATES if cs.clock_running(s))
 OPEN_STATES = tuple(s for s in cs.STATES if cs.is_open(s))
 
 

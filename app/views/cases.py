@@ -22,7 +22,7 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerFiel
                      StringField, TextAreaField)
 from wtforms.validators import NumberRange, Optional
 
-from app.context import center_zone, today
+from app.context import center_zone, local_datetime, today
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
@@ -300,9 +300,9 @@ class CaseView(WindowScopedModelView):
     formatters_columns = {
         "state": state_label, "case_class": class_label, "satisfaction": rating_label,
         "applicant_kind": lambda v: str(APPLICANT_KIND_LABELS.get(v, v or "")),
-        "received_at": lambda v: _local(v), "accepted_at": lambda v: _local(v),
-        "decided_at": lambda v: _local(v), "delivered_at": lambda v: _local(v),
-        "appointment_at": lambda v: _local(v),
+        "received_at": local_datetime, "accepted_at": local_datetime,
+        "decided_at": local_datetime, "delivered_at": local_datetime,
+        "appointment_at": local_datetime,
         "urgent": lambda v: gettext("Urgent") if v else "",
     }
     show_template = "bianmin/case_show.html"
@@ -431,12 +431,6 @@ class CaseView(WindowScopedModelView):
                 db.session.rollback()
                 flash(violation.render(gettext), "danger")
         return redirect(url_for(".show", pk=pk))
-
-
-def _local(value) -> str:
-    from app.context import local_datetime
-
-    return local_datetime(value)
 
 
 class CaseQueueView(CaseView):
