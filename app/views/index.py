@@ -9,7 +9,8 @@ from app.context import today
 from app.extensions import db
 from app.security import role_names, window_scope
 from app.services.calendar import request_calendar
-from app.services.case_queries import OPEN_STATES, due_soon_condition, overdue_condition
+from app.services.case_queries import (OPEN_STATES, due_soon_condition,
+                                       running_overdue_condition)
 from app.services.settings import setting_value
 from models.cases import Case
 
@@ -34,7 +35,8 @@ def case_counts() -> dict[str, int]:
 
     return {
         "open": count(Case.state.in_(OPEN_STATES)),
-        "overdue": count(Case.state.in_(OPEN_STATES), overdue_condition(day)),
+        # Open and past the deadline: the running states only, served by ix_case_state_deadline.
+        "overdue": count(running_overdue_condition(day)),
         "due_soon": count(due_soon_condition(day, last)),
     }
 
