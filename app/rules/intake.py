@@ -82,11 +82,12 @@ def one_time_notice_violations(earlier_notices: list[set[int]], new_notice: set[
 
 # --- Case numbers (CASE-1 受理编号) --------------------------------------------------------
 _CASE_NUMBER = re.compile(r"([A-Z][A-Z0-9]*)-(\d{4})-(\d{6,})")
+_CASE_NUMBER_PREFIX = re.compile(r"[A-Z][A-Z0-9]*")
 
 
 def format_case_number(year: int, seq: int, prefix: str = "BC") -> str:
     """CASE-1: a readable, unique number: `BC-2026-000123` (6 digits, more past 999999)."""
-    if not re.fullmatch(r"[A-Z][A-Z0-9]*", prefix):
+    if not _CASE_NUMBER_PREFIX.fullmatch(prefix):
         raise ValueError(f"bad case number prefix {prefix!r}")
     if not 1000 <= year <= 9999 or seq < 1:
         raise ValueError(f"bad case number year/sequence {year}/{seq}")

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.rules import case_states as cs
 from app.rules.deadlines import case_deadline
@@ -93,6 +93,35 @@ def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated, db_
     assert case.id > highest
     assert case.transitions[0].id > db_session.scalar(
         select(func.max(CaseTransition.id)).where(CaseTransition.case_id != case.id))
+
+
+def test_bulk_written_values_are_stored_as_the_orm_stores_them(generated, db_session):
+    """The generator hands the driver stored values itself (no SQLAlchemy type processing);
+    they must be the very form the ORM writes, or comparisons and sorting in SQL (overdue,
+    ledger periods) would mix two formats on SQLite."""
+    item = db_session.scalars(select(ServiceItem).where(ServiceItem.code == "GA-004")).one()
+    orm_case = register_intake(
+        db_session,
+        Intake(item_id=item.id, case_class=cs.CLASS_ACCEPTED,
+               applicant=Applicant(name="王五", id_number="11010519491231002X", phone="13912345678"),
+               received={m.id: m.copies for m in item.materials}),
+        Actor(username="clerk"), Clock(datetime(2026, 11, 23, 3, tzinfo=timezone.utc), TODAY))
+    db_session.commit()
+    generated_id = db_session.scalar(select(func.min(Case.id)).where(
+        Case.accepted_at.is_not(None), Case.urgent.is_(False)))
+    columns = "received_at, accepted_at, accepted_on, deadline, urgent, promised_days"
+    raw = text(f"SELECT {columns} FROM service_case WHERE id = :id")  # no result processing
+    stored = db_session.execute(raw, {"id": generated_id}).one()
+    expected = db_session.execute(raw, {"id": orm_case.id}).one()
+    for name, value, orm_value in zip(columns.split(", "), stored, expected):
+        assert type(value) is type(orm_value), name
+        if isinstance(value, str):
+            assert re.sub(r"\d", "9", value) == re.sub(r"\d", "9", orm_value), name
+    assert stored.urgent == expected.urgent  # both false, stored alike
+    transition = text("SELECT at FROM case_transition WHERE case_id = :id ORDER BY id")
+    at = db_session.execute(transition, {"id": generated_id}).scalars().all()
+    orm_at = db_session.execute(transition, {"id": orm_case.id}).scalars().first()
+    assert {type(value) for value in at} == {type(orm_at)}
 
 
 def test_case_3_acceptance_on_working_days_and_deadlines_by_the_rule_functions(generated,
