@@ -10,19 +10,20 @@ published fees (`validate_case_fee`), numbers from `format_case_number`; nothing
 Speed. `register_intake` / `apply_action` (the per-case services) are the door for real
 cases; at a million rows their ORM objects and flushes would take hours. Here:
 - cases, sub-tasks, notices and the unusual transitions (supplement, suspension, extension,
-  withdrawal) are plain dicts written in batches by the DBAPI's own `executemany`
-  (`_BulkWriter`), ids given explicitly after the current max(id), so children reference them
-  without RETURNING. The values are already in the form the database stores: instants are
-  made that way by `instant()`, the few columns that still need it (SQLite: dates as ISO
-  text, decimals as floats) are converted a column at a time with SQLAlchemy's own bind
-  processors. Going through `insert(Table)` instead ran every value of every row through
-  SQLAlchemy's parameter processing: a third of the time at a million cases;
+  withdrawal) are plain dicts, made in batches of 20,000 cases and written by the driver's
+  own `executemany`, one INSERT per row shape (`app/services/bulk_load.py`); ids are given
+  explicitly after the current max(id), so children reference them without RETURNING, and
+  values are made in the form the database stores (`instant()`);
 - the rows that follow from the case row alone — the intake / start / decision / delivery /
   close transitions, the received materials (收件清单) of every accepted case and the
-  delivery receipts (送达凭证) — are written afterwards by one `INSERT … SELECT` each over the
-  new id range, so the database builds millions of rows without a Python loop. Their ids are
-  computed from the case id (case slot × 10 + step for transitions) so a case's history, which
-  the views order by id, stays in time order whichever side wrote a step.
+  delivery receipts (送达凭证) — are written after each batch by one `INSERT … SELECT` each
+  over the batch's id range, so the database builds millions of rows without a Python
+  loop. Their ids are computed from the case id (case slot × 10 + step for transitions) so a
+  case's history, which the views order by id, stays in time order whichever side wrote a
+  step; each batch keeps a block of notice ids for its 送达凭证;
+- from `WORKER_FROM` cases on, the batches are made in a worker process
+  (`bulk_load.items_from_worker`) while this one writes the previous batch: the same
+  generator, pickled without its session, so the same seed gives the same rows either way.
 
 Audit: the audit trail (`app/services/audit.py`) listens to ORM flushes; these Core inserts
 bypass it on purpose. Generated demo data has no human author, and a million audit rows
@@ -39,12 +40,13 @@ import bisect
 import math
 import random
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, func, insert, literal, null, or_, select, text, update
+from sqlalchemy import and_, case, func, insert, literal, null, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.rules import case_states as cs
@@ -62,11 +64,13 @@ from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
                           CaseTransition, NoticeMaterial)
 from models.catalogue import ItemMaterial, ServiceItem
+from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
+                                    sqlite_datetime, stored_converters)
 from models.org import Center, Staff, Window
-from models.types import UTCDateTime
 
 DEFAULT_SEED = 20261123
 BATCH_SIZE = 20_000
+WORKER_FROM = 100_000  # below this, starting a worker process costs more than it saves
 CASES_PER_YEAR = 100_000  # 1,000,000 cases ≈ 10 years of a busy town center
 MAX_YEARS = 10
 SQLITE_CACHE_KIB = 512 * 1024
@@ -178,15 +182,29 @@ CASE_COLUMNS = (
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
                       "username", "note")
 NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text")
-# What the generator writes of each table, row by row (_BulkWriter).
-_WRITTEN_COLUMNS = {
-    Case.__table__: CASE_COLUMNS,
-    CaseSubTask.__table__: ("id", "case_id", "window_id", "part", "promised_days", "deadline",
-                            "done_at", "done_on", "done_by", "note"),
-    CaseNotice.__table__: NOTICE_COLUMNS,
-    NoticeMaterial.__table__: ("id", "notice_id", "material_id", "name", "problem"),
-    CaseTransition.__table__: TRANSITION_COLUMNS,
-}
+# What the generator writes of each table row by row, parents first (bulk_load), and the
+# key of its count.
+_WRITTEN = (
+    (Case.__table__, CASE_COLUMNS, "cases"),
+    (CaseSubTask.__table__, ("id", "case_id", "window_id", "part", "promised_days", "deadline",
+                             "done_at", "done_on", "done_by", "note"), "sub_tasks"),
+    (CaseNotice.__table__, NOTICE_COLUMNS, "notices"),
+    (NoticeMaterial.__table__, ("id", "notice_id", "material_id", "name", "problem"),
+     "notice_materials"),
+    (CaseTransition.__table__, TRANSITION_COLUMNS, "transitions"),
+)
+
+
+@dataclass
+class _Batch:
+    """The rows of about `BATCH_SIZE` cases, shaped for writing (bulk_load.shape_rows)."""
+
+    first_case: int
+    last_case: int
+    delivery_notice_base: int  # ids kept for the batch's 送达凭证 (derived_rows)
+    shaped: dict[str, list]  # table name → (keys, value tuples) groups, parents first
+    counts: dict[str, int]
+    sequences: dict[int, int]  # the case-number counters after this batch (CASE-1)
 
 
 @dataclass
@@ -247,12 +265,15 @@ class _Generator:
             select(CaseNumberSequence.year, CaseNumberSequence.last_value)
             .where(CaseNumberSequence.prefix == CASE_NUMBER_PREFIX)).all())
         self.first_sequences = dict(self.sequences)
+        self.sequences_written = self.first_sequences
         dialect = session.get_bind().dialect
         # SQLite stores DATETIME as this text (SQLAlchemy's own format); the others take the
         # naive UTC datetime itself (UTCDateTime: naive UTC on every database).
-        self._stored_instant = (_sqlite_datetime if dialect.name == "sqlite" else None)
-        self._writers = {table: _BulkWriter(table, columns, dialect)
-                         for table, columns in _WRITTEN_COLUMNS.items()}
+        self._stored_instant = sqlite_datetime if dialect.name == "sqlite" else None
+        self._converters = {table.name: stored_converters(table, columns, dialect.name)
+                            for table, columns, _key in _WRITTEN}
+        self._inserters = {table.name: BulkInserter(table, columns, dialect)
+                           for table, columns, _key in _WRITTEN}
         self._midnights: dict[date, datetime] = {}
         self._deadlines: dict[tuple[date, int], date] = {}
         self.timer = _Timer()  # where the time goes (bench/bench_cases.py)
@@ -388,22 +409,49 @@ class _Generator:
         self.notice_materials: list[dict] = []
         self.sub_tasks: list[dict] = []
 
-    def flush(self) -> None:
-        """Write the batch with the DBAPI's executemany (no ORM objects, no audit: see module
-        doc); parents first."""
+    def __getstate__(self) -> dict:
+        """What a worker process gets (bulk_load.items_from_worker): all but the database."""
+        state = dict(self.__dict__)
+        for name in ("session", "_inserters", "timer"):
+            state.pop(name)
+        return state
+
+    def batches(self, days: list[date], daily: list[int]):
+        """The batches of the cases arriving `daily[i]` on `days[i]`, in arrival order."""
+        for day, k in zip(days, daily):
+            for second in sorted(self.office_second() for _ in range(k)):
+                self.add_case(day, second)
+            if len(self.cases) >= self.batch_size:
+                yield self.take_batch()
+        if self.cases:
+            yield self.take_batch()
+
+    def take_batch(self) -> _Batch:
+        first, last = self.cases[0]["id"], self.cases[-1]["id"]
+        delivery_base = self.next_notice
+        self.next_notice += last - first + 1
+        rows = {"cases": self.cases, "sub_tasks": self.sub_tasks, "notices": self.notices,
+                "notice_materials": self.notice_materials, "transitions": self.transitions}
+        batch = _Batch(first, last, delivery_base, {}, {}, dict(self.sequences))
+        for table, _columns, key in _WRITTEN:
+            batch.shaped[table.name] = shape_rows(rows[key], self._converters[table.name])
+            batch.counts[key] = len(rows[key])
+        self._clear()
+        return batch
+
+    def write(self, batch: _Batch) -> None:
+        """Write a batch (no ORM objects, no audit: see the module doc), then the rows the
+        database derives from its cases."""
         started = _clock()
         connection = self.session.connection()
-        for table, rows, key in ((Case.__table__, self.cases, "cases"),
-                                 (CaseSubTask.__table__, self.sub_tasks, "sub_tasks"),
-                                 (CaseNotice.__table__, self.notices, "notices"),
-                                 (NoticeMaterial.__table__, self.notice_materials,
-                                  "notice_materials"),
-                                 (CaseTransition.__table__, self.transitions, "transitions")):
-            if rows:
-                self._writers[table].write(connection, rows)
-                self.counts[key] += len(rows)
-        self._clear()
+        for table, _columns, key in _WRITTEN:
+            self._inserters[table.name].write(connection, batch.shaped[table.name])
+            self.counts[key] += batch.counts[key]
+        self.sequences_written = batch.sequences
         self.timer.add("insert", started)
+        started = _clock()
+        self.derived_rows(batch.first_case, batch.last_case, batch.delivery_notice_base)
+        self.timer.add("derived", started)
 
     def transition(self, case_id: int, step: int, action: str, source: str | None, target: str,
                    at: datetime, staff_id: int | None, note: str | None = None) -> None:
@@ -710,15 +758,17 @@ class _Generator:
                     done_by=self.usernames[staff])
 
     # --- derived rows (INSERT … SELECT over the new id range) ---------------------------
-    def derived_rows(self, first: int, last: int) -> None:
-        """The rows that follow from each case row alone, written by the database itself."""
+    def derived_rows(self, first: int, last: int, delivery_base: int) -> None:
+        """The rows that follow from each case row alone (cases `first`…`last`), written by
+        the database itself."""
         c = Case.__table__.c
         in_range = c.id.between(first, last)
         who = _mapping(self.usernames, "system")
         user = _mapping(self.user_ids, None)
+        slot = c.id - self.case_base  # the same ids as transition() gives
 
         def step_id(step: int):
-            return literal(self.transition_base) + (c.id - first) * SLOTS + step
+            return literal(self.transition_base) + slot * SLOTS + step
 
         decision_action = case((c.decision_note.like(REFUSED_NOTE + "%"), cs.REFUSE),
                                (c.decision_note.like(FORWARDED_NOTE + "%"), cs.FORWARD),
@@ -757,7 +807,7 @@ class _Generator:
         # 收件清单 (CASE-1): every mandatory material of the item, some of the optional ones.
         m = ItemMaterial.__table__.c
         rank = _mapping(self.material_rank, 0)
-        query = (select(literal(self.material_base) + (c.id - first) * self.material_slots
+        query = (select(literal(self.material_base) + slot * self.material_slots
                         + rank(m.id), c.id, m.id, m.name, m.copies, c.accepted_at)
                  .select_from(Case.__table__.join(ItemMaterial.__table__,
                                                   m.item_id == c.item_id))
@@ -766,7 +816,7 @@ class _Generator:
         self.counts["materials"] += self._insert_select(
             CaseMaterial, ["id", "case_id", "material_id", "name", "copies", "received_at"], query)
         # 送达凭证 (NOTICE-2) of every delivered case, after the case's other notices.
-        query = (select(literal(self.next_notice) + (c.id - first), c.id, literal("delivery"),
+        query = (select(literal(delivery_base) + (c.id - first), c.id, literal("delivery"),
                         c.delivered_at, self.local_day(c.delivered_at), c.handler_id,
                         c.collector_name)
                  .where(in_range, c.delivered_at.is_not(None)))
@@ -794,7 +844,7 @@ class _Generator:
     def save_sequences(self) -> None:
         """CASE-1: the counter of each year moves past the generated numbers."""
         table = CaseNumberSequence.__table__
-        for year, value in sorted(self.sequences.items()):
+        for year, value in sorted(self.sequences_written.items()):
             if year in self.first_sequences:
                 if value != self.first_sequences[year]:
                     self.session.execute(update(table).where(
@@ -816,78 +866,6 @@ class _Generator:
                 f"GREATEST((SELECT max(id) FROM {table.name}), 1))"))
 
 
-class _BulkWriter:
-    """INSERTs of plain dict rows by the DBAPI's own `executemany`, one statement per set of
-    columns a row holds.
-
-    A row holds only the columns it sets, because SQLite's driver binds a None about eight
-    times slower than a number or a text (it first looks for an adapter), and most of a
-    case's 43 columns are empty for most cases. Rows are grouped by their keys (a few dozen
-    shapes, the generator setting keys in a fixed order along each path) and every group
-    is written with its own INSERT. Columns not in a row are NULL; a column with a Python-side
-    default must be in every row, since nothing applies that default here.
-
-    Values of UTCDateTime columns must already be stored instants (`_Generator.instant`); the
-    other columns are converted as SQLAlchemy's bind processor of their type would for this
-    database, and only where it has one (SQLite: Date → ISO text, Numeric → float,
-    Boolean → int; PostgreSQL: none). Converted in place: a batch is written once.
-    """
-
-    def __init__(self, table, columns: tuple[str, ...], dialect):
-        self.table, self.columns = table, frozenset(columns)
-        self.defaulted = frozenset(c.name for c in table.c if c.default is not None)
-        if self.defaulted - self.columns:
-            raise ValueError(f"{table.name}: {sorted(self.defaulted - self.columns)} have "
-                             "defaults the generator must write")
-        self.marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[dialect.paramstyle]
-        self.quote = dialect.identifier_preparer.quote
-        self.converters = [(name, convert) for name in columns
-                           if (convert := _to_stored(table.c[name].type, dialect))]
-        self._statements: dict[tuple[str, ...], str] = {}
-
-    def statement(self, keys: tuple[str, ...]) -> str:
-        sql = self._statements.get(keys)
-        if sql is None:
-            unknown, lacking = set(keys) - self.columns, self.defaulted - set(keys)
-            if unknown or lacking:
-                raise ValueError(f"{self.table.name}: a row with {sorted(unknown)} (not "
-                                 f"written here), without {sorted(lacking)} (must be)")
-            sql = self._statements[keys] = (
-                f"INSERT INTO {self.quote(self.table.name)} "
-                f"({', '.join(map(self.quote, keys))}) "
-                f"VALUES ({', '.join([self.marker] * len(keys))})")
-        return sql
-
-    def write(self, connection, rows: list[dict]) -> None:
-        for name, convert in self.converters:
-            for row in rows:
-                value = row.get(name)
-                if value is not None:
-                    row[name] = convert(value)
-        shapes: dict[tuple[str, ...], list[dict]] = {}
-        for row in rows:
-            shapes.setdefault(tuple(row), []).append(row)
-        for keys, members in shapes.items():
-            connection.exec_driver_sql(self.statement(keys),
-                                       [tuple(row.values()) for row in members])
-
-
-def _to_stored(column_type, dialect):
-    """The function that turns a Python value of `column_type` into what `dialect`'s driver
-    is handed, or None when the value goes as it is."""
-    if isinstance(column_type, UTCDateTime):
-        return None  # `_Generator.instant` made it so
-    if dialect.name == "sqlite" and isinstance(column_type, Date):
-        return date.isoformat  # SQLAlchemy's SQLite DATE text, at C speed (a few million)
-    return column_type.dialect_impl(dialect).bind_processor(dialect)
-
-
-def _sqlite_datetime(value: datetime) -> str:
-    """SQLAlchemy's SQLite DATETIME text ('2026-11-23 01:30:00.000000'), so the rows written
-    here compare and read back like those the ORM writes."""
-    return value.isoformat(" ", "microseconds")
-
-
 def _clock() -> tuple[float, float]:
     return time.perf_counter(), time.process_time()
 
@@ -899,10 +877,8 @@ class _Timer:
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
 
-    def add(self, phase: str, started: tuple[float, float], minus: str | None = None) -> None:
+    def add(self, phase: str, started: tuple[float, float]) -> None:
         wall, cpu = (now - then for now, then in zip(_clock(), started))
-        if minus:
-            wall, cpu = wall - self.wall.get(minus, 0), cpu - self.cpu.get(minus, 0)
         self.wall[phase] = self.wall.get(phase, 0) + wall
         self.cpu[phase] = self.cpu.get(phase, 0) + cpu
 
@@ -978,12 +954,19 @@ def daily_counts(days: list[date], n: int) -> list[int]:
     return counts
 
 
+def _batches(generator: _Generator, days: list[date], daily: list[int]):
+    """The worker process's part (bulk_load.items_from_worker): a module-level function."""
+    yield from generator.batches(days, daily)
+
+
 def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DEFAULT_SEED,
-                        batch_size: int = BATCH_SIZE) -> dict:
+                        batch_size: int = BATCH_SIZE, worker: bool | None = None) -> dict:
     """Add `n` generated cases ending `today` to the demo center, and commit.
 
-    Spread over max(1, n / 100,000) years (at most 10). Returns the rows written per table,
-    the first day and the number of years. See the module docstring for the method.
+    Spread over max(1, n / 100,000) years (at most 10). The rows are made in a worker
+    process when `worker` is true, or by default from `WORKER_FROM` cases on; the same seed
+    gives the same rows either way. Returns the rows written per table, the first day, the
+    number of years and the seconds per phase. See the module docstring for the method.
     """
     if n < 0:
         raise ValueError("the number of cases cannot be negative")
@@ -999,16 +982,20 @@ def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DE
     days = [first_day + timedelta(days=i) for i in range((today - first_day).days + 1)]
     days = [d for d in days if generator.cal.is_working_day(d)]  # acceptance on working days
     generator.make_population(min(100_000, max(500, n // 8)), first_day)
-    first, started = generator.next_case, _clock()
-    for day, k in zip(days, daily_counts(days, n)):
-        for second in sorted(generator.office_second() for _ in range(k)):  # in arrival order
-            generator.add_case(day, second)
-        if len(generator.cases) >= batch_size:
-            generator.flush()
-    generator.flush()
-    timer.add("generate", started, minus="insert")
+    daily = daily_counts(days, n)
+    if n >= WORKER_FROM if worker is None else worker:
+        batches, making = items_from_worker(_batches, generator, days, daily), "wait for worker"
+    else:
+        batches, making = generator.batches(days, daily), "generate"
+    with closing(batches):  # on a failure here, the worker process is stopped
+        while True:
+            started = _clock()
+            batch = next(batches, None)
+            timer.add(making, started)
+            if batch is None:
+                break
+            generator.write(batch)
     started = _clock()
-    generator.derived_rows(first, generator.next_case - 1)
     generator.save_sequences()
     generator.reset_id_sequences()
     timer.add("derived", started)

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from app.rules import case_states as cs
 from app.rules.deadlines import case_deadline
@@ -21,7 +21,7 @@ from app.services.cases import Actor, Applicant, Clock, Intake, register_intake
 from app.services.demo import create_demo_center
 from app.services.demo_cases import daily_counts, generate_demo_cases
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
-                          CaseTransition, WorkDay)
+                          CaseTransition, NoticeMaterial, WorkDay)
 from models.catalogue import ServiceItem
 
 TODAY = date(2026, 11, 23)
@@ -230,6 +230,31 @@ def test_generating_again_adds_cases_that_continue_the_numbering(generated, db_s
     assert again["cases"] == 50
     numbers = db_session.scalars(select(Case.number)).all()
     assert len(numbers) == len(set(numbers)) == N + 50
+
+
+GENERATED = (NoticeMaterial, CaseNotice, CaseMaterial, CaseTransition, CaseSubTask, Case,
+             CaseNumberSequence)
+
+
+def generated_rows(session) -> dict[str, list]:
+    return {model.__table__.name: session.execute(
+        select(model.__table__).order_by(*model.__table__.primary_key.columns)).all()
+        for model in GENERATED}
+
+
+def test_a_worker_process_generates_the_very_rows_this_process_does(demo_center, db_session):
+    """Several batches (each with its own block of 送达凭证 ids), made here and in a worker."""
+    generate_demo_cases(db_session, 300, today=TODAY, seed=11, batch_size=100, worker=False)
+    made_here = generated_rows(db_session)
+    for model in GENERATED:
+        db_session.execute(delete(model.__table__))
+    db_session.commit()
+    counts = generate_demo_cases(db_session, 300, today=TODAY, seed=11, batch_size=100,
+                                 worker=True)
+    assert generated_rows(db_session) == made_here
+    assert counts["cases"] == len(made_here["service_case"]) == 300
+    assert counts["notices"] == len(made_here["case_notice"])
+    assert "wait for worker" in counts["seconds"]
 
 
 def test_daily_counts_spread_exactly_n_cases():
