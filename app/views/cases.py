@@ -105,11 +105,19 @@ def clock() -> Clock:
 
 
 # --- Counting pages without counting the table --------------------------------------------
+class AtLeast(int):
+    """A row count that stopped at its cap: the pager computes with the number, the page
+    shows "275+" (FAB's list header prints the count as it is)."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
 class BoundedCountInterface(SQLAInterface):
     """Counts matching rows only up to a few pages past the current one.
 
     At a million cases a full COUNT(*) per page view is the slowest part of a list; the pager
-    needs to know only that more pages exist. The count shown is then "at least".
+    needs to know only that more pages exist. A count that reached the cap is an `AtLeast`.
     """
 
     pages_ahead = 10
@@ -126,6 +134,8 @@ class BoundedCountInterface(SQLAInterface):
         filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
                                          aliases_mapping={})
         count = filtered.limit(cap).count()
+        if count >= cap:
+            count = AtLeast(count)
         if self.fixed_order and not order_column:
             rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
         else:

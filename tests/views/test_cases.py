@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.views.cases import BoundedCountInterface
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
 
@@ -235,3 +236,19 @@ def test_notice_1_violations_are_listed_for_the_office_against_the_first_issuer(
     page = log_in("Office").get("/noticeviolationview/list/").get_data(as_text=True)
     assert case.number in page and item.materials[0].name in page
     assert log_in("Clerk", window=window_a).get("/noticeviolationview/list/").status_code == 403
+
+
+def test_a_count_that_reached_its_cap_reads_as_at_least(log_in, db_session, window_a, item,
+                                                        case_of):
+    """The list counts only up to ten pages ahead (no full COUNT at a million cases): with a
+    page of 1, twelve cases count as "11+", and the pager still offers the next page."""
+    for _ in range(12):
+        case_of(item)
+    interface = BoundedCountInterface(Case)
+    count, rows = interface.query(page=0, page_size=1)
+    assert (int(count), str(count), len(rows)) == (11, "11+", 1)
+    count, _rows = interface.query(page=0, page_size=25)
+    assert str(count) == "12"  # under the cap: exact
+    section = log_in("SectionHead")
+    html = section.get("/caseview/list/?psize_CaseView=1").get_data(as_text=True)
+    assert "11+" in html and "page_CaseView=1" in html
