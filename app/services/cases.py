@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -472,7 +473,48 @@ def staff_actor(session: Session, user) -> Actor:
     return Actor(username=user.username, user_id=user.id, staff_id=staff_id)
 
 
+# --- Deadline history (CASE-5/12, NOTICE-2 reprints) ---------------------------------------
+@dataclass(frozen=True)
+class NoticeDeadlines:
+    """The deadline of a case around an extension or special-procedure notice (CASE-3/5/12)."""
+
+    before: date | None  # before the extension, or when the special procedure began
+    after: date | None  # after the extension, or after the case resumed
+    resumed_on: date | None = None  # the special procedure ended (CASE-12)
+
+
+def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
+                            zone: ZoneInfo) -> NoticeDeadlines:
+    """The deadline before and after `notice` (延期办结 or 特别程序告知), replayed from the
+    acceptance deadline through the stored transitions with the rule functions the actions
+    use, so a reprint shows what the applicant was told even after a later step moved the
+    deadline. Days of instants are the center's (`zone`)."""
+    if notice is None or case.original_deadline is None:
+        return NoticeDeadlines(case.original_deadline, case.deadline)
+    # The transition recorded with the notice (same action, same instant).
+    anchor = cs.EXTEND if notice.kind == "extension" else cs.SUSPEND
+    deadline, suspended_on, before = case.original_deadline, None, None
+    for t in case.transitions:
+        if before is None and t.action == anchor and t.at >= notice.issued_at:
+            before = deadline
+        if t.action == cs.EXTEND:
+            deadline = calendar.add_working_days(deadline, case.extension_days or 0)
+            if before is not None and notice.kind == "extension":
+                return NoticeDeadlines(before, deadline)
+        elif t.action == cs.SUSPEND:
+            suspended_on = t.at.astimezone(zone).date()
+        elif t.action == cs.RESUME and suspended_on is not None:
+            resumed_on = t.at.astimezone(zone).date()
+            deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
+            suspended_on = None
+            if before is not None and notice.kind == "special_procedure":
+                return NoticeDeadlines(before, deadline, resumed_on)
+    if before is None:  # no transition matches the notice: show the case as it stands
+        return NoticeDeadlines(None, case.deadline)
+    return NoticeDeadlines(before, None)
+
+
 __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
            "allocate_case_number", "register_intake", "apply_action", "available_actions",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
-           "staff_actor", "requirements_of"]
+           "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice"]

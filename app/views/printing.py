@@ -20,9 +20,10 @@ from flask_babel import gettext
 from app.context import center_zone
 from app.extensions import db
 from app.rules import case_states as cs
-from app.rules.deadlines import deadline_after_suspension, notice_due_date
+from app.rules.deadlines import notice_due_date
 from app.rules.intake import RATING_LABELS
 from app.services.calendar import request_calendar
+from app.services.cases import deadlines_around_notice
 from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
@@ -60,15 +61,6 @@ class Applicant:
     address: str
 
 
-@dataclass(frozen=True)
-class Deadlines:
-    """The deadline of a case around the notice printed (CASE-3/5/12)."""
-
-    before: date | None  # before the extension, or when the special procedure began
-    after: date | None  # after the extension, or after the case resumed
-    resumed_on: date | None = None  # the special procedure ended (CASE-12)
-
-
 def form_label(material) -> str:
     """原件 / 复印件 of a material of the item's list ("" for one outside the list)."""
     return label_of(MATERIAL_FORM_LABELS, material.form) if material is not None else ""
@@ -100,36 +92,6 @@ def report_applicant(report: RefusalReport) -> Applicant:
     return Applicant(report.applicant_name, report.applicant_unit or "",
                      shown["applicant_id_number"], shown["applicant_phone"],
                      shown["applicant_address"])
-
-
-def deadlines_at(case: Case, notice: CaseNotice | None) -> Deadlines:
-    """The deadline before and after `notice` (an extension or a special procedure), replayed
-    from the acceptance deadline through the stored transitions with the rule functions, so a
-    reprint shows what the applicant was told even after a later step moved the deadline."""
-    if notice is None or case.original_deadline is None:
-        return Deadlines(case.original_deadline, case.deadline)
-    calendar = request_calendar()
-    # The transition recorded with the notice (same action, same instant).
-    anchor = cs.EXTEND if notice.kind == "extension" else cs.SUSPEND
-    deadline, suspended_on, before = case.original_deadline, None, None
-    for t in case.transitions:
-        if before is None and t.action == anchor and t.at >= notice.issued_at:
-            before = deadline
-        if t.action == cs.EXTEND:
-            deadline = calendar.add_working_days(deadline, case.extension_days or 0)
-            if before is not None and notice.kind == "extension":
-                return Deadlines(before, deadline)
-        elif t.action == cs.SUSPEND:
-            suspended_on = t.at.astimezone(center_zone()).date()
-        elif t.action == cs.RESUME and suspended_on is not None:
-            resumed_on = t.at.astimezone(center_zone()).date()
-            deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
-            suspended_on = None
-            if before is not None and notice.kind == "special_procedure":
-                return Deadlines(before, deadline, resumed_on)
-    if before is None:  # no transition matches the notice: show the case as it stands
-        return Deadlines(None, case.deadline)
-    return Deadlines(before, None)
 
 
 def one_time_notice_due(case: Case, notice: CaseNotice) -> tuple[int, date]:
@@ -193,7 +155,8 @@ def document_context(kind: str, case: Case, notice: CaseNotice | None,
     if kind in ("receipt", "return"):
         context["checklist"] = checklist(case)
     if kind in ("extension", "special_procedure"):
-        context["deadlines"] = deadlines_at(case, notice)
+        context["deadlines"] = deadlines_around_notice(case, notice, request_calendar(),
+                                                       center_zone())
     if kind == "special_procedure":
         context["procedure"] = procedure_of(case, notice)
     if kind == "one_time":
