@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, flash
 from flask_appbuilder import ModelView
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext
@@ -31,6 +31,18 @@ def relax_boolean_fields(form_class):
     return form_class
 
 
+def show_violation(form, violation: RuleViolation, *, flash_otherwise: bool = False) -> None:
+    """The rule's translated message next to its field; when the form has no such field,
+    next to its first field, or as a flash message with `flash_otherwise`."""
+    message = violation.render(gettext)
+    field = form._fields.get(violation.field) if violation.field else None
+    if field is None and flash_otherwise:
+        flash(message, "danger")
+        return
+    field = field or next(iter(form._fields.values()))
+    field.errors = list(field.errors) + [message]
+
+
 def with_rule_checks(form_class, checks):
     """A subclass of `form_class` whose validate() also runs the rule `checks`.
 
@@ -47,8 +59,7 @@ def with_rule_checks(form_class, checks):
             try:
                 check(values)
             except RuleViolation as violation:
-                field = self._fields.get(violation.field) or next(iter(self._fields.values()))
-                field.errors = list(field.errors) + [violation.render(gettext)]
+                show_violation(self, violation)
                 valid = False
         return valid
 

@@ -34,7 +34,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
-from app.views.base import WindowScopedModelView
+from app.views.base import WindowScopedModelView, show_violation
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -264,16 +264,6 @@ def action_params(case: Case, action: str, form) -> dict:
     return data
 
 
-def show_rule_violation(form, violation: RuleViolation) -> None:
-    """The rule's message next to its field (or as a flash when it has none on this form)."""
-    message = violation.render(gettext)
-    field = form._fields.get(violation.field) if violation.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [message]
-    else:
-        flash(message, "danger")
-
-
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
@@ -361,7 +351,7 @@ class CaseView(WindowScopedModelView):
                 db.session.commit()
             except RuleViolation as violation:
                 db.session.rollback()
-                show_rule_violation(form, violation)
+                show_violation(form, violation, flash_otherwise=True)
             else:
                 flash(gettext("Case %(number)s registered.", number=case.number), "success")
                 return redirect(url_for(".show", pk=case.id))
@@ -419,7 +409,7 @@ class CaseView(WindowScopedModelView):
             except RuleViolation as violation:
                 db.session.rollback()
                 case = self._get_scoped(pk)
-                show_rule_violation(form, violation)
+                show_violation(form, violation, flash_otherwise=True)
             else:
                 flash(gettext("%(action)s: done.", action=action_label(action)), "success")
                 return redirect(url_for(".show", pk=pk))

@@ -31,8 +31,8 @@ from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, W
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
-from app.views.base import WindowScopedModelView
-from app.views.cases import case_in_scope, show_rule_violation, state_label
+from app.views.base import WindowScopedModelView, show_violation
+from app.views.cases import case_in_scope, state_label
 from models.cases import RefusalReport
 
 # Who may do what with the write permission (NEG-1: the window files and informs the
@@ -181,7 +181,7 @@ class RefusalReportView(WindowScopedModelView):
             except RuleViolation as violation:
                 db.session.rollback()
                 case = case_in_scope(case_id)
-                show_rule_violation(form, violation)
+                show_violation(form, violation, flash_otherwise=True)
             else:
                 flash(gettext("Refusal report filed; review due %(due)s.",
                               due=report.review_due.isoformat()), "success")
@@ -208,7 +208,7 @@ class RefusalReportView(WindowScopedModelView):
             except RuleViolation as violation:
                 db.session.rollback()
                 report = self._get_scoped(pk)
-                show_rule_violation(form, violation)
+                show_violation(form, violation, flash_otherwise=True)
             else:
                 flash(gettext("Review recorded."), "success")
                 return redirect(url_for(".show", pk=pk))
