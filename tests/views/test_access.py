@@ -72,3 +72,28 @@ def test_org_2_roles_are_declared_in_code_and_converge(app, db_session):
     assert ("can_delete", "ServiceItem") not in granted
     assert ("can_read", "ServiceItem") in granted
     assert set(ROLE_PERMISSIONS["Clerk"]) <= {view for _, view in granted}
+
+
+def test_org_2_a_page_reads_the_roles_permissions_once_and_still_refuses(log_in, window_a, app):
+    """FAB checks a permission for every button and link of a page; the answers come from
+    one query per request, and what the role may not do stays refused."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    clerk = log_in("Clerk", window=window_a)
+    permission_queries = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "ab_permission_view" in statement:
+            permission_queries.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = clerk.get("/caseview/list/")
+        refused = clerk.get("/rulesettingview/list/")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert page.status_code == 200 and "/caseview/intake" in page.get_data(as_text=True)
+    assert refused.status_code in (302, 403)
+    assert len(permission_queries) <= 3  # menu, buttons and links: 2 requests, 26 checks
