@@ -122,3 +122,20 @@ def test_i18n_dates_in_lists_are_yyyy_mm_dd_in_both_languages(as_admin, holiday,
     assert "2026-10-01" in html
     for other in ("Oct 1, 2026", "10/01/2026", "01/10/2026", "2026年10月1日"):
         assert other not in html
+
+
+def test_i18n_case_classes_states_and_columns_never_share_a_chinese_label(app):
+    """受理件 (a class) is not 已受理 (a state) nor 受理时间 (a column): one English word
+    for two of them would get one translation."""
+    from flask_babel import force_locale, gettext
+
+    from app.rules import case_states as cs
+    from app.views.cases import CASE_LABELS
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        classes = {gettext(label) for label in cs.INTAKE_CLASS_LABELS.values()}
+        states = {gettext(label) for label in cs.STATE_LABELS.values()}
+        columns = {str(label) for label in CASE_LABELS.values()}
+    assert "受理件" in classes and "已受理" in states and "受理时间" in columns
+    assert len(classes) == len(cs.INTAKE_CLASS_LABELS)
+    assert not classes & states and not classes & columns and not states & columns

@@ -227,13 +227,15 @@ CLASS_JOINT = "joint"  # 联办件 (CASE-7: the lead window accepts, sub-tasks f
 INTAKE_CLASSES = (CLASS_CONSULTATION, CLASS_SUPPLEMENT, CLASS_RETURNED, CLASS_ACCEPTED,
                   CLASS_TRANSFERRED, CLASS_JOINT)
 
+# "… case", not the bare word: "Accepted", "Returned", "Transferred" are also states, and
+# one msgid has one translation (受理件 is a class, 已受理 a state).
 INTAKE_CLASS_LABELS = {
-    CLASS_CONSULTATION: N_("Consultation"),  # 咨询件
-    CLASS_SUPPLEMENT: N_("Supplement"),  # 补充件
-    CLASS_RETURNED: N_("Returned"),  # 退回件
-    CLASS_ACCEPTED: N_("Accepted"),  # 受理件
-    CLASS_TRANSFERRED: N_("Transferred"),  # 转办件
-    CLASS_JOINT: N_("Joint"),  # 联办件
+    CLASS_CONSULTATION: N_("Consultation case"),  # 咨询件
+    CLASS_SUPPLEMENT: N_("Supplement case"),  # 补充件
+    CLASS_RETURNED: N_("Returned case"),  # 退回件
+    CLASS_ACCEPTED: N_("Accepted case"),  # 受理件
+    CLASS_TRANSFERRED: N_("Transferred case"),  # 转办件
+    CLASS_JOINT: N_("Joint case"),  # 联办件
 }
 
 _INITIAL_STATE = {

@@ -57,7 +57,7 @@ CASE_LABELS = {
     "clerk": _l("Receiving clerk"),
     "handler": _l("Handling staff"),
     "received_at": _l("Received"),
-    "accepted_at": _l("Accepted"),
+    "accepted_at": _l("Accepted at"),
     "promised_days": _l("Limit (working days)"),
     "deadline": _l("Deadline"),
     "original_deadline": _l("Original deadline"),
@@ -69,12 +69,12 @@ CASE_LABELS = {
     "suspended_days": _l("Suspended working days"),
     "decided_at": _l("Decided"),
     "decision_note": _l("Decision"),
-    "delivered_at": _l("Delivered"),
+    "delivered_at": _l("Delivered at"),
     "collector_name": _l("Collected by"),
     "fee_amount": _l("Fee (yuan)"),
     "return_reason": _l("Return reason"),
     "competent_unit": _l("Competent unit"),
-    "consultation_note": _l("Consultation"),
+    "consultation_note": _l("Consultation note"),
     "satisfaction": _l("Satisfaction"),
     "satisfaction_opinion": _l("Opinion"),
 }
@@ -202,7 +202,7 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         "fee_amount": DecimalField(_l("Fee (yuan)"), places=2, validators=[Optional()]),
         "return_reason": TextAreaField(_l("Return reason")),
         "competent_unit": StringField(_l("Competent unit")),
-        "consultation_note": TextAreaField(_l("Consultation")),
+        "consultation_note": TextAreaField(_l("Consultation note")),
     }
     for material in item.materials:
         fields[f"copies_{material.id}"] = IntegerField(
