@@ -64,6 +64,7 @@ class Case(Model):
         # page stops after 25 hits instead of reading and sorting every case (bench/RESULTS.md).
         Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on"),
         Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
+        Index("ix_case_applicant_objected", "applicant_objected"),  # NEG-3 list
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +109,10 @@ class Case(Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)  # 许可决定 / 不予许可 reference
+    # NEG-1: on a refusal, whether the applicant still objected after the explanation (then a
+    # refusal report is due, NEG-3); None before a refusal, or for refusals recorded before
+    # the question was asked.
+    applicant_objected: Mapped[bool | None] = mapped_column(Boolean)
     handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # 经办人
     handler: Mapped[Staff | None] = relationship(foreign_keys=[handler_id])
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # 送达 (CASE-4)

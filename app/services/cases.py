@@ -378,9 +378,15 @@ def _decide(session, case, actor, clock, *, note=None, **_):
     return case.decision_note
 
 
-def _on_refuse(session, case, actor, clock, *, note=None, **params):
-    """A refusal states its reason (不予许可决定书 gives reasons, 行政许可法 第三十八条)."""
+def _on_refuse(session, case, actor, clock, *, note=None, objected=None, **params):
+    """A refusal states its reason (不予许可决定书 gives reasons, 行政许可法 第三十八条) and
+    whether the applicant still objects after the explanation (NEG-1: then the window files
+    a refusal report; one missing is a dereliction, NEG-3)."""
     _text({"note": note}, "note", "CASE-4", N_("A refusal needs its reason."))
+    if not isinstance(objected, bool):
+        raise RuleViolation("NEG-1", N_("Record whether the applicant still objects after "
+                                        "the explanation."), field="objected")
+    case.applicant_objected = objected
     return _decide(session, case, actor, clock, note=note, **params)
 
 

@@ -5,7 +5,9 @@ years (one year per 100,000 cases, at most ten) for the items, windows and staff
 center (`app.services.demo.create_demo_center` first). The rule functions decide everything a
 rule decides: acceptance happens on working days (`WorkCalendar`), deadlines come from
 `case_deadline`, `extended_deadline` and `deadline_after_suspension`, fees from the item's
-published fees (`validate_case_fee`), numbers from `format_case_number`; nothing is guessed.
+published fees (`validate_case_fee`), numbers from `format_case_number`, refusal-report
+review dates from `refusal_review_due` (NEG-1/2: refusals the applicant still objects to get
+their 否定报备单, a few lack one — NEG-3's list); nothing is guessed.
 
 Speed. `register_intake` / `apply_action` (the per-case services) are the door for real
 cases; at a million rows their ORM objects and flushes would take hours. Here:
@@ -52,20 +54,22 @@ from sqlalchemy.orm import Session, selectinload
 from app.rules import case_states as cs
 from app.rules.calendar import WorkCalendar
 from app.rules.catalogue import default_limit_for_kind, validate_case_fee
-from app.rules.deadlines import (case_deadline, deadline_after_suspension, extended_deadline,
-                                 suspended_working_days)
+from app.rules.deadlines import (case_deadline, correction_notice_due, deadline_after_suspension,
+                                 extended_deadline, refusal_review_due, suspended_working_days)
 from app.rules.identity import credit_code_check_char, id_check_digit
 from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, SATISFIED, format_case_number,
                               validate_sub_task_deadline)
+from app.security import SECTION_HEAD
+from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
+                                    sqlite_datetime, stored_converters)
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.cases import CASE_NUMBER_PREFIX, INTAKE
 from app.services.demo_data import STAFF_NAMES
+from app.services.refusals import CORRECTED, UPHELD
 from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
-                          CaseTransition, NoticeMaterial)
+                          CaseTransition, NoticeMaterial, RefusalReport)
 from models.catalogue import ItemMaterial, ServiceItem
-from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
-                                    sqlite_datetime, stored_converters)
 from models.org import Center, Staff, Window
 
 DEFAULT_SEED = 20261123
@@ -76,7 +80,8 @@ MAX_YEARS = 10
 SQLITE_CACHE_KIB = 512 * 1024
 SLOTS = 10  # transition id = base + case slot * SLOTS + step: a case's history stays in order
 
-COUNTED = ("cases", "transitions", "materials", "notices", "notice_materials", "sub_tasks")
+COUNTED = ("cases", "transitions", "materials", "notices", "notice_materials", "sub_tasks",
+           "refusal_reports")
 # Transition steps, in the order they happen to one case (CASE-4).
 STEP_INTAKE, STEP_RECEIVE, STEP_ACCEPT, STEP_START = 0, 1, 2, 3
 STEP_SUSPEND, STEP_RESUME, STEP_EXTEND, STEP_DECIDE = 4, 5, 6, 7  # STEP_DECIDE or withdraw
@@ -107,6 +112,11 @@ P_EXTEND = 0.03  # CASE-5, items with a limit of 3 working days or more
 P_SUSPEND = 0.02  # CASE-12
 P_WITHDRAW = 0.005
 P_REFUSE = 0.03
+P_OBJECTED = 0.2  # NEG-1: of the refused, still objecting after the explanation
+P_REPORT_MISSING = 0.05  # NEG-3: of those, no refusal report filed (derelictions to find)
+P_REVIEW_LATE = 0.08  # NEG-2
+P_CORRECTED = 0.1
+P_IMPORTANT = 0.1
 P_URGENT = 0.02  # 绿色通道 (CASE-8)
 P_APPOINTMENT = 0.12  # of the items that take appointments
 P_FEE_WAIVED = 0.05
@@ -153,6 +163,12 @@ SUSPENSIONS = (("专家评审", "事项技术性较强，需组织专家评审�
                ("检验检测", "需委托第三方机构检验检测。"),
                ("听证", "申请事项涉及他人重大利益，依申请组织听证。"),
                ("公示", "按规定进行公示，公示期间不计入办理时限。"))
+LEGAL_BASES = ("《中华人民共和国行政许可法》第三十八条第二款",
+               "《江苏省城乡居民最低生活保障工作规程》第十二条",
+               "《农村宅基地管理办法》第八条",
+               "《中华人民共和国行政许可法》第三十一条")
+CORRECTIONS = ("经复核，申请人提交的补充证明符合条件，撤销不予许可决定，重新办理。",
+               "经复核，原决定适用依据有误，予以纠正并告知申请人。")
 DEFECTS = ("复印件不清晰，需重新提供", "签字不全，需本人签字确认", "证明已过有效期，需重新开具",
            "信息填写不完整，需补正")
 OPINIONS_GOOD = ("办事效率高，工作人员很耐心。", "一次就办好了，不用来回跑。", "服务热情，解释清楚。",
@@ -178,7 +194,8 @@ CASE_COLUMNS = (
     "extension_reason", "suspended_on", "suspension_procedure", "suspension_reason",
     "suspended_days", "decided_at", "decided_on", "decision_note", "handler_id", "delivered_at",
     "collector_name", "closed_at", "fee_amount", "return_reason", "competent_unit",
-    "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source")
+    "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source",
+    "applicant_objected")
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
                       "username", "note")
 NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text")
@@ -192,6 +209,12 @@ _WRITTEN = (
     (NoticeMaterial.__table__, ("id", "notice_id", "material_id", "name", "problem"),
      "notice_materials"),
     (CaseTransition.__table__, TRANSITION_COLUMNS, "transitions"),
+    (RefusalReport.__table__, ("id", "case_id", "window_id", "clerk_id", "applicant_unit",
+                               "applicant_name", "applicant_id_number", "applicant_address",
+                               "applicant_phone", "request", "reason", "legal_basis", "filed_on",
+                               "review_due", "reviewed_on", "reviewer_id", "outcome",
+                               "review_note", "important", "escalated_on", "inform_due",
+                               "informed_on"), "refusal_reports"),
 )
 
 
@@ -251,6 +274,9 @@ class _Generator:
         self.zone = ZoneInfo(center_zone or "Asia/Shanghai")
         self.max_extension_days = setting_value(session, "case.max_extension_days")
         self.max_extensions = setting_value(session, "case.max_extensions")
+        self.review_days = setting_value(session, "neg.review_days")
+        self.notify_days = setting_value(session, "neg.correction_notify_days")
+        self.escalation_days = setting_value(session, "neg.escalation_days")
         self._load_items()
         self._load_staff()
         # ids continue after what is there (repeated runs add cases)
@@ -260,6 +286,7 @@ class _Generator:
         self.next_notice = _max_id(session, CaseNotice.__table__) + 1
         self.next_notice_material = _max_id(session, NoticeMaterial.__table__) + 1
         self.next_sub_task = _max_id(session, CaseSubTask.__table__) + 1
+        self.next_refusal_report = _max_id(session, RefusalReport.__table__) + 1
         self.material_base = _max_id(session, CaseMaterial.__table__) + 1
         self.sequences = dict(session.execute(
             select(CaseNumberSequence.year, CaseNumberSequence.last_value)
@@ -332,6 +359,13 @@ class _Generator:
             if window_id:
                 self.window_staff.setdefault(window_id, []).append(staff_id)
         self.all_staff = [s for ids in self.window_staff.values() for s in ids]
+        tables = Staff.__table__.metadata.tables
+        user_roles, roles = tables["ab_user_role"], tables["ab_role"]
+        self.reviewers = self.session.scalars(  # NEG-2: the section heads (审批科)
+            select(Staff.id).join(user_roles, user_roles.c.user_id == Staff.user_id)
+            .join(roles, roles.c.id == user_roles.c.role_id)
+            .where(roles.c.name == SECTION_HEAD, Staff.is_active.is_(True))
+            .order_by(Staff.id)).all()
         missing = {i.window_id for i in self.items} - set(self.window_staff)
         if missing:
             raise ValueError("windows without staff: create the demo center first "
@@ -408,6 +442,7 @@ class _Generator:
         self.notices: list[dict] = []
         self.notice_materials: list[dict] = []
         self.sub_tasks: list[dict] = []
+        self.refusal_reports: list[dict] = []
 
     def __getstate__(self) -> dict:
         """What a worker process gets (bulk_load.items_from_worker): all but the database."""
@@ -431,7 +466,8 @@ class _Generator:
         delivery_base = self.next_notice
         self.next_notice += last - first + 1
         rows = {"cases": self.cases, "sub_tasks": self.sub_tasks, "notices": self.notices,
-                "notice_materials": self.notice_materials, "transitions": self.transitions}
+                "notice_materials": self.notice_materials, "transitions": self.transitions,
+                "refusal_reports": self.refusal_reports}
         batch = _Batch(first, last, delivery_base, {}, {}, dict(self.sequences))
         for table, _columns, key in _WRITTEN:
             batch.shaped[table.name] = shape_rows(rows[key], self._converters[table.name])
@@ -671,8 +707,12 @@ class _Generator:
         self.finish_parts(parts, day, second, decided, decided_second)
         refused = rnd.random() < P_REFUSE
         if refused:
-            row["decision_note"] = REFUSED_NOTE + rnd.choice(REFUSAL_REASONS)
+            reason = rnd.choice(REFUSAL_REASONS)
+            row["decision_note"] = REFUSED_NOTE + reason
             state = cs.DECIDED_REFUSED
+            row["applicant_objected"] = objected = rnd.random() < P_OBJECTED  # NEG-1
+            if objected and rnd.random() >= P_REPORT_MISSING:
+                self.refusal_report(row, reason, decided, handler)
         elif item.kind == "reported":
             row["decision_note"] = FORWARDED_NOTE + "县主管部门审批。"
             state = cs.DECIDED_FORWARDED
@@ -720,6 +760,51 @@ class _Generator:
             row.update(state=cs.CLOSED, closed_at=self.instant(
                 close, self.later(close, delivered, delivered_second)))
         return None
+
+    # --- refusal reports (NEG-1..3) -------------------------------------------------------
+    def refusal_report(self, row, reason: str, decided: date, clerk: int) -> None:
+        """否定报备单 of a refusal the applicant still objects to (NEG-1), filed on the day or
+        the next, reviewed by a section head within `neg.review_days` (some late) and, when
+        corrected, the applicant informed within `neg.correction_notify_days` (NEG-2)."""
+        rnd, today = self.rnd, self.today
+        filed = decided if rnd.random() < 0.7 else self.working_day_after(decided, 1)
+        if filed > today:
+            return  # to be filed: on the section head's list until then (NEG-3)
+        organisation = row["applicant_kind"] == "organisation"
+        report = {"id": self.next_refusal_report, "case_id": row["id"],
+                  "window_id": row["window_id"], "clerk_id": clerk,
+                  "applicant_name": row["applicant_name"],
+                  "applicant_id_number": row["applicant_id_number"],
+                  "applicant_address": row["applicant_address"],
+                  "applicant_phone": row["applicant_phone"], "request": row["request"],
+                  "reason": reason, "legal_basis": rnd.choice(LEGAL_BASES), "filed_on": filed,
+                  "review_due": refusal_review_due(filed, self.review_days, self.cal),
+                  "important": False}
+        if organisation:
+            report["applicant_unit"] = row["applicant_name"]
+        self.next_refusal_report += 1
+        self.refusal_reports.append(report)
+        late = rnd.random() < P_REVIEW_LATE
+        reviewed = self.working_day_after(
+            filed, self.review_days + rnd.randint(1, 3) if late else
+            rnd.randint(1, max(1, self.review_days)))
+        if reviewed > today or not self.reviewers:
+            return
+        corrected = rnd.random() < P_CORRECTED
+        report.update(reviewed_on=reviewed, reviewer_id=rnd.choice(self.reviewers),
+                      outcome=CORRECTED if corrected else UPHELD)
+        if corrected:
+            report["review_note"] = rnd.choice(CORRECTIONS)
+            report["inform_due"] = correction_notice_due(reviewed, self.notify_days, self.cal)
+            informed = self.working_day_after(reviewed, rnd.randint(1, max(1, self.notify_days)))
+            if informed <= today:
+                report["informed_on"] = informed
+        if rnd.random() < P_IMPORTANT:
+            report["important"] = True
+            escalated = self.working_day_after(reviewed,
+                                               rnd.randint(0, max(0, self.escalation_days)))
+            if escalated <= today:
+                report["escalated_on"] = escalated
 
     # --- joint cases (CASE-7) ------------------------------------------------------------
     def plan_parts(self, row, item, day) -> list[dict]:
@@ -860,7 +945,8 @@ class _Generator:
         if self.session.get_bind().dialect.name != "postgresql":
             return
         for table in (Case.__table__, CaseTransition.__table__, CaseMaterial.__table__,
-                      CaseNotice.__table__, NoticeMaterial.__table__, CaseSubTask.__table__):
+                      CaseNotice.__table__, NoticeMaterial.__table__, CaseSubTask.__table__,
+                      RefusalReport.__table__):
             self.session.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                 f"GREATEST((SELECT max(id) FROM {table.name}), 1))"))

@@ -16,14 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select, true
 from sqlalchemy.orm import Session
 
 from app.rules import case_states as cs
 from app.rules.deadlines import correction_notice_due, is_late, refusal_review_due
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
-from app.rules.intake import refusal_without_report, validate_refusal_report
+from app.rules.intake import validate_refusal_report
 from app.services.calendar import load_calendar
 from app.services.cases import Actor
 from app.services.settings import setting_value
@@ -180,24 +180,22 @@ def report_status(session: Session, report: RefusalReport, today: date, calendar
 
 
 def refusals_missing_report(session: Session, window_id: int | None = None) -> list[Case]:
-    """NEG-3: refused cases without a refusal report (of one window, or all), oldest first.
-
-    NEG-3 concerns only refusals the applicant still objected to after explanation, and the
-    case records no objection: so this is the list the section head checks, not a list of
-    derelictions. A case on it whose applicant accepted the refusal needs no report.
-    """
-    refused = select(CaseTransition.case_id).where(CaseTransition.action == cs.REFUSE)
-    reported = select(RefusalReport.case_id)
+    """NEG-3: refusals the applicant still objected to after the explanation (NEG-1) that
+    have no refusal report — each a dereliction (FAULT-1.7) — of one window or all, oldest
+    first. Found in SQL through the indexed objection flag, not by loading refusals."""
+    query = (select(Case).where(missing_report_condition())
+             .order_by(Case.decided_on, Case.id))
     if window_id is not None:
-        refused = refused.join(Case, Case.id == CaseTransition.case_id).where(Case.window_id == window_id)
-        reported = reported.where(RefusalReport.window_id == window_id)
-    missing = refusal_without_report(session.scalars(refused), session.scalars(reported))
-    if not missing:
-        return []
-    return list(session.scalars(select(Case).where(Case.id.in_(sorted(missing)))
-                                .order_by(Case.decided_on, Case.id)))
+        query = query.where(Case.window_id == window_id)
+    return list(session.scalars(query))
+
+
+def missing_report_condition():
+    """NEG-3 in SQL (`refusal_without_report` over the objected refusals)."""
+    return and_(Case.applicant_objected == true(),
+                ~exists().where(RefusalReport.case_id == Case.id))
 
 
 __all__ = ["file_report", "review_report", "record_escalation", "record_informed",
-           "report_status", "refusals_missing_report", "report_defaults", "is_refused",
+           "report_status", "refusals_missing_report", "missing_report_condition", "report_defaults", "is_refused",
            "report_of", "ReportStatus", "REPORT_FIELDS", "UPHELD", "CORRECTED"]

@@ -34,7 +34,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
-from app.views.base import WindowScopedModelView, show_violation
+from app.views.base import WindowScopedModelView, show_violation, yes_no
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -69,6 +69,7 @@ CASE_LABELS = {
     "suspended_days": _l("Suspended working days"),
     "decided_at": _l("Decided"),
     "decision_note": _l("Decision"),
+    "applicant_objected": _l("Applicant still objects after the explanation"),
     "delivered_at": _l("Delivered at"),
     "collector_name": _l("Collected by"),
     "fee_amount": _l("Fee (yuan)"),
@@ -246,6 +247,10 @@ def action_form_class(case: Case, action: str):
                                        choices=[("", "—")] + [(k, _l(v)) for k, v in RATING_LABELS.items()],
                                        validators=[Optional()])
         fields["opinion"] = TextAreaField(_l("Opinion"))
+    if action == cs.REFUSE:  # NEG-1: an objection after the explanation needs a report
+        fields["objected"] = SelectField(_l("Applicant still objects after the explanation"),
+                                         choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))],
+                                         validators=[Optional()])
     if action in (cs.APPROVE, cs.REFUSE, cs.FORWARD):
         fields["note"] = TextAreaField(_l("Decision") if action != cs.REFUSE else _l("Reason for refusal"))
     elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
@@ -261,6 +266,8 @@ def action_params(case: Case, action: str, form) -> dict:
                               if data.get(f"defect_{m.id}")}}
     if action == cs.RECEIVE_MATERIALS:
         return {"received": {m.id: data.get(f"copies_{m.id}") or 0 for m in case.item.materials}}
+    if action == cs.REFUSE:  # unanswered stays None: the service asks for it (NEG-1)
+        data["objected"] = {"yes": True, "no": False}.get(data.get("objected"))
     return data
 
 
@@ -287,7 +294,8 @@ class CaseView(WindowScopedModelView):
                                        "original_deadline", "overdue_days", "extension_reason",
                                        "suspension_procedure", "suspended_days"]}),
         (_l("Result"), {"fields": ["first_contact", "clerk", "handler", "decided_at",
-                                   "decision_note", "delivered_at", "collector_name",
+                                   "decision_note", "applicant_objected", "delivered_at",
+                                   "collector_name",
                                    "return_reason", "competent_unit", "consultation_note",
                                    "satisfaction", "satisfaction_opinion"]}),
     ]
@@ -304,6 +312,7 @@ class CaseView(WindowScopedModelView):
         "decided_at": local_datetime, "delivered_at": local_datetime,
         "appointment_at": local_datetime,
         "urgent": lambda v: gettext("Urgent") if v else "",
+        "applicant_objected": lambda v: "" if v is None else yes_no(v),
     }
     show_template = "bianmin/case_show.html"
 

@@ -21,7 +21,7 @@ from app.services.cases import Actor, Applicant, Clock, Intake, register_intake
 from app.services.demo import create_demo_center
 from app.services.demo_cases import daily_counts, generate_demo_cases
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
-                          CaseTransition, NoticeMaterial, WorkDay)
+                          CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
 
 TODAY = date(2026, 11, 23)
@@ -232,8 +232,8 @@ def test_generating_again_adds_cases_that_continue_the_numbering(generated, db_s
     assert len(numbers) == len(set(numbers)) == N + 50
 
 
-GENERATED = (NoticeMaterial, CaseNotice, CaseMaterial, CaseTransition, CaseSubTask, Case,
-             CaseNumberSequence)
+GENERATED = (RefusalReport, NoticeMaterial, CaseNotice, CaseMaterial, CaseTransition,
+             CaseSubTask, Case, CaseNumberSequence)
 
 
 def generated_rows(session) -> dict[str, list]:
@@ -278,3 +278,34 @@ def test_demo_command_generates_cases_and_refuses_a_negative_count(app, db_sessi
     result = runner.invoke(args=["bianmin", "demo", "--cases", "-5"])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0 and "-5" in result.output
+
+
+def test_neg_1_2_objected_refusals_get_reports_reviewed_by_the_section_head(db_session,
+                                                                           demo_center):
+    """NEG-1: every generated refusal records whether the applicant objected; the objected
+    ones have their 否定报备单 (some missing: NEG-3), due for review `neg.review_days` working
+    days after filing (NEG-2), reviewed by a section head."""
+    from app.rules.deadlines import refusal_review_due
+    from app.security import SECTION_HEAD
+    from app.services.refusals import refusals_missing_report
+    from models.cases import REVIEW_OUTCOMES
+    from models.org import Staff
+
+    counts = generate_demo_cases(db_session, 4000, today=TODAY, seed=3)
+    refused = db_session.scalars(select(Case).join(CaseTransition).where(
+        CaseTransition.action == cs.REFUSE)).all()
+    assert refused and all(c.applicant_objected is not None for c in refused)
+    reports = db_session.scalars(select(RefusalReport)).all()
+    assert counts["refusal_reports"] == len(reports) > 0
+    calendar = load_calendar(db_session)
+    section_heads = {s.id for s in db_session.scalars(select(Staff)) if s.user is not None
+                     and SECTION_HEAD in {r.name for r in s.user.roles}}
+    for report in reports:
+        assert report.case.applicant_objected is True
+        assert report.review_due == refusal_review_due(report.filed_on, 3, calendar)
+        if report.reviewed_on is not None:
+            assert report.outcome in REVIEW_OUTCOMES and report.reviewer_id in section_heads
+    assert any(report.reviewed_on for report in reports)
+    missing = refusals_missing_report(db_session)
+    objected = [c for c in refused if c.applicant_objected]
+    assert len(missing) + len(reports) == len(objected)

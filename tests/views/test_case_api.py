@@ -74,3 +74,17 @@ def test_api_write_with_the_session_cookie_but_no_csrf_token_is_refused(log_in, 
     assert response.status_code == 400
     db_session.expire_all()
     assert db_session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_neg_1_api_refusal_without_the_objection_answer_is_422(log_in, db_session, window_a,
+                                                                item, case_of):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    url = f"/api/v1/case/{case.id}/action/refuse"
+    response = clerk.client.post(url, json={"note": "不符合条件"}, headers=csrf_headers(clerk))
+    assert response.status_code == 422 and "objected" in response.get_json()["message"]
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == "accepted"
+    response = clerk.client.post(url, json={"note": "不符合条件", "objected": True},
+                                 headers=csrf_headers(clerk))
+    assert response.status_code == 200 and response.get_json()["state"] == "decided_refused"

@@ -252,3 +252,27 @@ def test_a_count_that_reached_its_cap_reads_as_at_least(log_in, db_session, wind
     section = log_in("SectionHead")
     html = section.get("/caseview/list/?psize_CaseView=1").get_data(as_text=True)
     assert "11+" in html and "page_CaseView=1" in html
+
+
+def test_neg_1_refusing_asks_whether_the_applicant_still_objects(log_in, db_session, window_a,
+                                                                 item, case_of):
+    """NEG-1: the refusal form asks; unanswered, the message stands next to the question and
+    nothing changes; answered, the case keeps the answer (and NEG-3 follows from it)."""
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    form = clerk.get(f"/caseview/act/{case.id}/refuse").get_data(as_text=True)
+    assert 'name="objected"' in form and "经解释后申请人仍有异议" in form
+    response = clerk.post_form(f"/caseview/act/{case.id}/refuse",
+                               {"note": "不符合居住证申领条件", "objected": ""})
+    assert response.status_code == 200
+    assert "请填写经解释后申请人是否仍有异议" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == cs.ACCEPTED
+    response = clerk.post_form(f"/caseview/act/{case.id}/refuse",
+                               {"note": "不符合居住证申领条件", "objected": "no"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    refused = db_session.get(Case, case.id)
+    assert (refused.state, refused.applicant_objected) == (cs.DECIDED_REFUSED, False)
+    page = log_in("SectionHead").get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "经解释后申请人仍有异议" in page

@@ -86,7 +86,7 @@ def make_case(db_session, handler):
 
 
 APPROVE = (cs.APPROVE, {"note": "准予"})
-REFUSE = (cs.REFUSE, {"note": "不符合条件"})
+REFUSE = (cs.REFUSE, {"note": "不符合条件", "objected": False})
 START = (cs.START, {})
 
 

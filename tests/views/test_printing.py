@@ -67,7 +67,7 @@ def story(session, item, actor: Actor) -> dict[str, Case]:
 
     refused = intake(session, item, actor)
     apply_action(session, refused, cs.REFUSE, actor, clock(date(2026, 11, 3)),
-                 note="不符合居住证申领条件")
+                 note="不符合居住证申领条件", objected=True)
     file_report(session, refused, {
         "applicant_unit": "南通某物流有限公司", "request": "为其在本镇暂住的员工申领居住证",
         "reason": "申请人在本镇居住未满半年", "legal_basis": "《居住证暂行条例》第二条",

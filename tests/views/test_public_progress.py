@@ -134,7 +134,7 @@ def test_priv_1_right_pair_shows_state_dates_and_next_step_but_nothing_personal(
     ("returned", (), "退回", "退回原因见书面退回通知"),
 ])
 def test_case_4_next_step_follows_the_state(public, case_of, case_class, actions, state_label, next_step):
-    case = case_of(*actions, case_class=case_class, note="不符合条件", collector="赵六",
+    case = case_of(*actions, case_class=case_class, note="不符合条件", objected=False, collector="赵六",
                    intake={"competent_unit": "县档案馆", "return_reason": "缺少主件"})
     html = text_of(look_up(public, case.number))
     assert state_label in html and next_step in html

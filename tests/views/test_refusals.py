@@ -52,7 +52,7 @@ def item_of(db_session):
 @pytest.fixture
 def decided_case(db_session):
     """A case accepted on `day` and decided by `action` (refuse by default) the same day."""
-    def make(item, action=cs.REFUSE, day=date(2026, 9, 28)):
+    def make(item, action=cs.REFUSE, day=date(2026, 9, 28), objected=True):
         case = register_intake(
             db_session,
             Intake(item_id=item.id, case_class="accepted", request="申请食品经营许可",
@@ -60,7 +60,9 @@ def decided_case(db_session):
                                        address="江苏省南通市崇川区人民路1号"),
                    received={m.id: m.copies for m in item.materials}),
             SEED, clock(day))
-        apply_action(db_session, case, action, SEED, clock(day), note="经营场所不符合要求")
+        params = {"objected": objected} if action == cs.REFUSE else {}
+        apply_action(db_session, case, action, SEED, clock(day), note="经营场所不符合要求",
+                     **params)
         db_session.commit()
         return case
     return make
@@ -299,10 +301,12 @@ def test_audit_1_filing_and_review_are_in_the_audit_trail(db_session, refused):
 
 
 # --- NEG-3: refused cases without a report --------------------------------------------------
-def test_neg_3_list_shows_a_refused_case_without_report(
+def test_neg_3_list_shows_an_objected_refusal_without_report(
         log_in, db_session, window_a, window_b, item_of, decided_case, today):
+    """NEG-3: only a refusal the applicant still objected to (NEG-1) needs a report."""
     item = item_of(window_a)
     with_report, without = decided_case(item), decided_case(item)
+    accepted_by_applicant = decided_case(item, objected=False)
     approved = decided_case(item, action=cs.APPROVE)
     elsewhere = decided_case(item_of(window_b, code="R-002"))
     filed(db_session, with_report)
@@ -310,6 +314,7 @@ def test_neg_3_list_shows_a_refused_case_without_report(
     page = log_in("SectionHead").get("/refusalreportview/missing/").get_data(as_text=True)
     assert without.number in page and elsewhere.number in page
     assert with_report.number not in page and approved.number not in page
+    assert accepted_by_applicant.number not in page
     own = log_in("Clerk", window=window_a).get("/refusalreportview/missing/").get_data(as_text=True)
     assert without.number in own and elsewhere.number not in own
     assert f"/refusalreportview/file/{without.id}" in own
