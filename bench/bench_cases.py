@@ -241,7 +241,7 @@ def run(args, url: str, name: str | None) -> None:
     print(f"{wall:.1f} s wall, {cpu:.1f} s CPU of this process; database {size} afterwards.\n")
     print("| rows | count |\n|---|---:|")
     for key in ("cases", "transitions", "materials", "notices", "notice_materials",
-                "sub_tasks", "work_days"):
+                "sub_tasks", "refusal_reports", "work_days"):
         print(f"| {key} | {counts[key]:,} |")
     print("\n| phase | wall s | CPU s |\n|---|---:|---:|")
     for phase, seconds in counts["seconds"].items():

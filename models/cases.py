@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
@@ -64,7 +65,10 @@ class Case(Model):
         # page stops after 25 hits instead of reading and sorting every case (bench/RESULTS.md).
         Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on"),
         Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
-        Index("ix_case_applicant_objected", "applicant_objected"),  # NEG-3 list
+        # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
+        Index("ix_case_applicant_objected", "applicant_objected",
+              sqlite_where=sql_text("applicant_objected = 1"),
+              postgresql_where=sql_text("applicant_objected")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

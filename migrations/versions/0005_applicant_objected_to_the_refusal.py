@@ -20,7 +20,10 @@ def upgrade():
     # A nullable column: SQLite adds it in place (no table copy, even at a million cases).
     with op.batch_alter_table('service_case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('applicant_objected', sa.Boolean(), nullable=True))
-        batch_op.create_index('ix_case_applicant_objected', ['applicant_objected'], unique=False)
+        # Partial: only the objected refusals are indexed (the NEG-3 list), not every case.
+        batch_op.create_index('ix_case_applicant_objected', ['applicant_objected'], unique=False,
+                              sqlite_where=sa.text('applicant_objected = 1'),
+                              postgresql_where=sa.text('applicant_objected'))
     # Refusals recorded before the question was asked: counted as objected, so that they stay
     # on the section head's list of refusals without a report until one is filed.
     op.execute("UPDATE service_case SET applicant_objected = true WHERE id IN "
