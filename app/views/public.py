@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import Response, abort, current_app, make_response, render_template, request
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -134,6 +135,29 @@ def progress_of(case: Case) -> dict:
     }
 
 
+RATING_TOKEN_MAX_AGE = 30 * 60  # seconds a found case's rating form stays valid
+RATING_TOKEN_MAX = 200  # longer than any token we sign
+
+
+def rating_token(case: Case) -> str:
+    """What the rating form carries instead of the phone (PRIV-1: a page left open on a
+    shared terminal shows no phone, not even in its source): the case, signed and dated."""
+    return _rating_signer().dumps(case.id)
+
+
+def case_of_rating_token(token: str) -> Case | None:
+    """The case a rating token was signed for, or None when it is forged or too old."""
+    try:
+        case_id = _rating_signer().loads(token[:RATING_TOKEN_MAX], max_age=RATING_TOKEN_MAX_AGE)
+    except BadSignature:  # SignatureExpired included
+        return None
+    return db.session.get(Case, case_id) if isinstance(case_id, int) else None
+
+
+def _rating_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="bianmin.public-rating")
+
+
 def render_progress(status: int = 200, **context):
     """public/progress.html in the public frame; never cached (it may hold a case's state)."""
     context.setdefault("ratings", [(r, RATING_LABELS[r]) for r in RATINGS])
@@ -207,17 +231,17 @@ class PublicGuideView(BaseView):
         case = find_case(pair.number, pair.phone)
         if case is None:
             return render_progress(number=pair.number, not_found=True)
-        return render_progress(number=pair.number, phone=pair.phone, found=progress_of(case))
+        return render_progress(number=pair.number, found=progress_of(case),
+                               token=rating_token(case))
 
     @expose("/progress/rate", methods=["POST"])
     def rate(self):
-        """CASE-11: the applicant rates a delivered case once; the pair is checked again."""
-        pair = read_pair(request.form)
-        if pair.errors:
-            return render_progress(number=pair.number, errors=pair.errors)
-        case = find_case(pair.number, pair.phone)
-        if case is None:
-            return render_progress(number=pair.number, not_found=True)
+        """CASE-11: the applicant rates a delivered case once, with the token the lookup gave
+        (a found number+phone pair, signed, valid RATING_TOKEN_MAX_AGE seconds)."""
+        number = (request.form.get("number") or "")[:FIELD_MAX]
+        case = case_of_rating_token(request.form.get("token") or "")
+        if case is None or case.number != number:
+            return render_progress(number=number, expired=True)
         opinion = (request.form.get("opinion") or "").strip()
         rating = request.form.get("rating", "")
         error = None
@@ -231,6 +255,6 @@ class PublicGuideView(BaseView):
             except RuleViolation as violation:
                 db.session.rollback()
                 error = violation.render(gettext)
-        return render_progress(number=pair.number, phone=pair.phone, found=progress_of(case),
+        return render_progress(number=number, found=progress_of(case), token=rating_token(case),
                                rate_error=error, opinion=opinion if error else "",
                                rating=rating if error else "", thanked=error is None)

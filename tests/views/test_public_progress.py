@@ -13,7 +13,9 @@ import pytest
 from limits import parse as parse_limit
 
 from app.rules import case_states as cs
+import app.views.public as public_views
 from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from app.views.public import rating_token
 from tests.conftest import csrf_token
 from tests.factories import clock_on, residence_permit_item
 
@@ -75,6 +77,12 @@ def text_of(response) -> str:
 def visible(html: str) -> str:
     """The page without its hidden inputs (what a person reads on the screen)."""
     return re.sub(r'<input type="hidden"[^>]*>', "", html)
+
+
+def rating_token_in(html: str) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', html)
+    assert match, "no rating form with its token"
+    return match.group(1)
 
 
 def satisfaction(db_session, case):
@@ -198,16 +206,17 @@ def test_case_11_delivered_case_is_rated_once_from_the_public_page(public, case_
     case = case_of(*DELIVER, collector="赵六")
     found = text_of(look_up(public, case.number, "139 1234 5678"))
     assert "已送达" in found and "评价我们的服务" in found
-    assert PHONE not in visible(found), "the phone travels only in the rating form's hidden field"
+    assert PHONE not in found, "PRIV-1: the page holds no phone, not even in a hidden field"
+    token = rating_token_in(found)
 
-    response = post(public, RATE, {"number": case.number, "phone": PHONE,
+    response = post(public, RATE, {"number": case.number, "token": token,
                                    "rating": "basically_satisfied", "opinion": "  等候时间稍长 "})
     assert response.status_code == 200
     assert "感谢您的评价" in text_of(response) and 'name="rating"' not in text_of(response)
     assert satisfaction(db_session, case) == ("basically_satisfied", "public", "等候时间稍长")
 
     # Once: a second rating changes nothing, and the page only says thanks.
-    again = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "dissatisfied"})
+    again = post(public, RATE, {"number": case.number, "token": token, "rating": "dissatisfied"})
     assert again.status_code == 200 and "感谢您的评价" in text_of(again)
     assert satisfaction(db_session, case) == ("basically_satisfied", "public", "等候时间稍长")
     later = text_of(look_up(public, case.number))
@@ -226,17 +235,32 @@ def test_case_11_rating_before_delivery_is_impossible(public, case_of, db_sessio
     html = text_of(look_up(public, case.number))
     assert 'name="rating"' not in html and "评价我们的服务" not in html
 
-    forged = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "satisfied"})
+    with public.application.test_request_context():
+        token = rating_token(case)  # even a token the server signed cannot rate it yet
+    forged = post(public, RATE, {"number": case.number, "token": token, "rating": "satisfied"})
     assert forged.status_code == 200
     assert "办理结果送达后方可评价" in text_of(forged)
     assert satisfaction(db_session, case) == (None, None, None)
 
 
-def test_case_11_rating_needs_the_right_pair_again(public, case_of, db_session):
+EXPIRED = "评价表已失效"
+
+
+def test_case_11_rating_needs_a_token_the_lookup_signed_for_that_case(public, case_of, db_session,
+                                                                     monkeypatch):
     case = case_of(*DELIVER, collector="赵六")
-    response = post(public, RATE, {"number": case.number, "phone": "13800009999", "rating": "satisfied"})
-    assert response.status_code == 200 and NOT_FOUND in text_of(response)
+    other = case_of(*DELIVER, collector="赵六")
+    token = rating_token_in(text_of(look_up(public, case.number)))
+    for data in ({"number": case.number, "token": token[:-2] + "xx"},  # forged
+                 {"number": case.number, "phone": PHONE},  # the old way: no token
+                 {"number": other.number, "token": token}):  # another case's number
+        response = post(public, RATE, {**data, "rating": "satisfied"})
+        assert response.status_code == 200 and EXPIRED in text_of(response)
+    monkeypatch.setattr(public_views, "RATING_TOKEN_MAX_AGE", -1)  # every token is too old
+    response = post(public, RATE, {"number": case.number, "token": token, "rating": "satisfied"})
+    assert EXPIRED in text_of(response) and 'name="phone"' in text_of(response)
     assert satisfaction(db_session, case) == (None, None, None)
+    assert satisfaction(db_session, other) == (None, None, None)
 
 
 @pytest.mark.parametrize("rating, opinion, message", [
@@ -247,7 +271,8 @@ def test_case_11_rating_needs_the_right_pair_again(public, case_of, db_session):
 def test_case_11_bad_rating_shows_the_message_and_saves_nothing(public, case_of, db_session,
                                                                 rating, opinion, message):
     case = case_of(*DELIVER, collector="赵六")
-    response = post(public, RATE, {"number": case.number, "phone": PHONE, "rating": rating,
+    token = rating_token_in(text_of(look_up(public, case.number)))
+    response = post(public, RATE, {"number": case.number, "token": token, "rating": rating,
                                    "opinion": opinion})
     assert response.status_code == 200
     html = text_of(response)
@@ -261,7 +286,8 @@ def test_case_11_public_rating_is_in_the_audit_trail_as_the_public(public, case_
     from models.audit import AuditLog
 
     case = case_of(*DELIVER, collector="赵六")
-    post(public, RATE, {"number": case.number, "phone": PHONE, "rating": "satisfied"})
+    token = rating_token_in(text_of(look_up(public, case.number)))
+    post(public, RATE, {"number": case.number, "token": token, "rating": "satisfied"})
     db_session.expire_all()
     actors = db_session.scalars(select(AuditLog.username).order_by(AuditLog.id.desc())).first()
     assert actors == "public"
