@@ -20,7 +20,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.context import center_zone, local_datetime, today
 from app.extensions import db
@@ -247,12 +247,18 @@ def action_form_class(case: Case, action: str):
                                        choices=[("", "—")] + [(k, _l(v)) for k, v in RATING_LABELS.items()],
                                        validators=[Optional()])
         fields["opinion"] = TextAreaField(_l("Opinion"))
-    if action == cs.REFUSE:  # NEG-1: an objection after the explanation needs a report
-        fields["objected"] = SelectField(_l("Applicant still objects after the explanation"),
-                                         choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))],
-                                         validators=[Optional()])
-    if action in (cs.APPROVE, cs.REFUSE, cs.FORWARD):
-        fields["note"] = TextAreaField(_l("Decision") if action != cs.REFUSE else _l("Reason for refusal"))
+    if action == cs.REFUSE:
+        # Both asked here too, so the form shows both messages at once; the service still
+        # refuses either missing (CASE-4 reason, NEG-1 objection) for the API.
+        fields["objected"] = SelectField(
+            _l("Applicant still objects after the explanation"),
+            choices=[("", "—"), ("yes", _l("Yes")), ("no", _l("No"))],
+            validators=[InputRequired(_l("Record whether the applicant still objects after "
+                                         "the explanation."))])
+        fields["note"] = TextAreaField(_l("Reason for refusal"),
+                                       validators=[InputRequired(_l("A refusal needs its reason."))])
+    elif action in (cs.APPROVE, cs.FORWARD):
+        fields["note"] = TextAreaField(_l("Decision"))
     elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
         fields["note"] = TextAreaField(_l("Note"))
     return type("ActionForm", (DynamicForm,), fields)
