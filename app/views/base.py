@@ -10,6 +10,7 @@ from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
+from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 
@@ -41,6 +42,36 @@ def show_violation(form, violation: RuleViolation, *, flash_otherwise: bool = Fa
         return
     field = field or next(iter(form._fields.values()))
     field.errors = list(field.errors) + [message]
+
+
+class rule_checked:  # noqa: N801 — used as a statement: `with rule_checked(form) as saved:`
+    """The block's changes committed — or, when it breaks a rule, rolled back with the rule's
+    message shown (next to its field of `form`, else as a flash) and nothing saved. `.ok`
+    tells which. Other errors pass through untouched.
+
+    Rolled-back objects are expired, not detached: the page re-rendered after a failure reads
+    them fresh from the database.
+    """
+
+    def __init__(self, form=None):
+        self.form, self.ok = form, False
+
+    def __enter__(self) -> rule_checked:
+        return self
+
+    def __exit__(self, kind, error, _traceback) -> bool:
+        if kind is None:
+            db.session.commit()
+            self.ok = True
+            return False
+        if not issubclass(kind, RuleViolation):
+            return False
+        db.session.rollback()
+        if self.form is None:
+            flash(error.render(gettext), "danger")
+        else:
+            show_violation(self.form, error, flash_otherwise=True)
+        return True
 
 
 def with_rule_checks(form_class, checks):

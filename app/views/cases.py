@@ -34,7 +34,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
-from app.views.base import WindowScopedModelView, show_violation, yes_no
+from app.views.base import WindowScopedModelView, rule_checked, yes_no
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -360,14 +360,10 @@ class CaseView(WindowScopedModelView):
                                      .order_by(Window.number)).all()
         form = intake_form_class(item, windows)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
-            try:
+            with rule_checked(form) as saved:
                 case = register_intake(db.session, self._intake_from(item, form),
                                        current_actor(), clock())
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                show_violation(form, violation, flash_otherwise=True)
-            else:
+            if saved.ok:
                 flash(gettext("Case %(number)s registered.", number=case.number), "success")
                 return redirect(url_for(".show", pk=case.id))
         return self.render_template("bianmin/case_intake.html", form=form, item=item,
@@ -417,15 +413,10 @@ class CaseView(WindowScopedModelView):
             return redirect(url_for(".show", pk=pk))
         form = action_form_class(case, action)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
-            try:
+            with rule_checked(form) as saved:
                 apply_action(db.session, case, action, current_actor(),
                              clock(), **action_params(case, action, form))
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                case = self._get_scoped(pk)
-                show_violation(form, violation, flash_otherwise=True)
-            else:
+            if saved.ok:
                 flash(gettext("%(action)s: done.", action=action_label(action)), "success")
                 return redirect(url_for(".show", pk=pk))
         return self.render_template("bianmin/case_action.html", form=form, case=case,
@@ -438,13 +429,10 @@ class CaseView(WindowScopedModelView):
         case = self._get_scoped(pk)
         form = DynamicForm(request.form)
         if form.validate():
-            try:
+            with rule_checked() as saved:
                 annotate(case, request.form.get("text", ""), current_actor(), clock())
-                db.session.commit()
+            if saved.ok:
                 flash(gettext("Note added."), "success")
-            except RuleViolation as violation:
-                db.session.rollback()
-                flash(violation.render(gettext), "danger")
         return redirect(url_for(".show", pk=pk))
 
 
@@ -571,12 +559,8 @@ class CaseSubTaskView(WindowScopedModelView):
         sub_task = self._get_scoped(pk)
         form = DynamicForm(request.form)
         if form.validate():
-            try:
-                complete_sub_task(sub_task, current_actor(), clock(),
-                                  request.form.get("note"))
-                db.session.commit()
+            with rule_checked() as saved:
+                complete_sub_task(sub_task, current_actor(), clock(), request.form.get("note"))
+            if saved.ok:
                 flash(gettext("Part marked as done."), "success")
-            except RuleViolation as violation:
-                db.session.rollback()
-                flash(violation.render(gettext), "danger")
         return redirect(url_for(".show", pk=pk))

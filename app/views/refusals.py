@@ -23,7 +23,6 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.rules.errors import RuleViolation
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
 from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, WINDOW_HEAD,
                           current_actor, may_see_personal_data, role_names,
@@ -31,7 +30,7 @@ from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, W
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
-from app.views.base import WindowScopedModelView, show_violation
+from app.views.base import WindowScopedModelView, rule_checked
 from app.views.cases import case_in_scope, state_label
 from models.cases import RefusalReport
 
@@ -175,14 +174,9 @@ class RefusalReportView(WindowScopedModelView):
         if request.method == "POST" and form.validate():
             fields = {name: field.data for name, field in form._fields.items()
                       if name != "csrf_token"}
-            try:
+            with rule_checked(form) as saved:
                 report = file_report(db.session, case, fields, current_actor(), context.today())
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                case = case_in_scope(case_id)
-                show_violation(form, violation, flash_otherwise=True)
-            else:
+            if saved.ok:
                 flash(gettext("Refusal report filed; review due %(due)s.",
                               due=report.review_due.isoformat()), "success")
                 return redirect(url_for(".show", pk=report.id))
@@ -201,15 +195,10 @@ class RefusalReportView(WindowScopedModelView):
             return redirect(url_for(".show", pk=pk))
         form = RefusalReviewForm(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
-            try:
+            with rule_checked(form) as saved:
                 review_report(db.session, report, form.outcome.data, form.review_note.data,
                               form.important.data, current_actor(), context.today())
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                report = self._get_scoped(pk)
-                show_violation(form, violation, flash_otherwise=True)
-            else:
+            if saved.ok:
                 flash(gettext("Review recorded."), "success")
                 return redirect(url_for(".show", pk=pk))
         return self.render_template(
@@ -236,13 +225,9 @@ class RefusalReportView(WindowScopedModelView):
     def _record(self, pk, record, done_message: str):
         report = self._get_scoped(pk)
         if DynamicForm(request.form).validate():  # the CSRF token
-            try:
+            with rule_checked() as saved:
                 record(report, context.today())
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                flash(violation.render(gettext), "danger")
-            else:
+            if saved.ok:
                 flash(done_message, "success")
         return redirect(url_for(".show", pk=pk))
 
