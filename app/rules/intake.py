@@ -193,11 +193,3 @@ def validate_refusal_report(fields: dict) -> None:
         raise RuleViolation("NEG-1", N_("The refusal report needs the applicant's phone or "
                                         "address."), field="applicant_phone")
 
-
-def refusal_without_report(refused_case_ids: Iterable, reported_case_ids: Iterable) -> set:
-    """NEG-3: refusals that needed a report and have none — each a dereliction (FAULT-1.7).
-
-    `refused_case_ids` are the refusals the applicant still objected to after explanation
-    (only those need a report, 001 否定报备 二).
-    """
-    return set(refused_case_ids) - set(reported_case_ids)

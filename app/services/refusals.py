@@ -27,7 +27,7 @@ from app.rules.intake import validate_refusal_report
 from app.services.calendar import load_calendar
 from app.services.cases import Actor
 from app.services.settings import setting_value
-from models.cases import REVIEW_OUTCOMES, Case, CaseTransition, RefusalReport
+from models.cases import REVIEW_OUTCOMES, Case, RefusalReport
 
 UPHELD, CORRECTED = REVIEW_OUTCOMES
 # What the clerk types or confirms (clerk and window come from the login, NEG-1).
@@ -191,7 +191,8 @@ def refusals_missing_report(session: Session, window_id: int | None = None) -> l
 
 
 def missing_report_condition():
-    """NEG-3 in SQL (`refusal_without_report` over the objected refusals)."""
+    """NEG-3 in SQL: objected (NEG-1), and no refusal report — a dereliction (FAULT-1.7;
+    only objected refusals need a report, 001 否定报备 二)."""
     return and_(Case.applicant_objected == true(),
                 ~exists().where(RefusalReport.case_id == Case.id))
 

@@ -215,7 +215,3 @@ def test_neg_1_refusal_report_needs_each_field(field, value, error_field):
     err = violation(intake.validate_refusal_report, {**REPORT, field: value})
     assert (err.rule_id, err.field) == ("NEG-1", error_field)
 
-
-def test_neg_3_refusal_without_report_is_dereliction():
-    assert intake.refusal_without_report([1, 2, 3], [2, 9]) == {1, 3}
-    assert intake.refusal_without_report([], [1]) == set()
