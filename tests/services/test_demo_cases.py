@@ -78,17 +78,23 @@ def test_case_1_numbers_are_unique_readable_and_the_counter_moved_past_them(gene
     assert counters == dict(last)
 
 
-def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated, db_session):
-    item = db_session.scalars(select(ServiceItem).where(ServiceItem.code == "GA-004")).one()
-    highest = db_session.scalar(select(func.max(Case.id)))
-    last = db_session.get(CaseNumberSequence, ("BC", TODAY.year)).last_value
+def intake_at_the_counter(session) -> Case:
+    """A case accepted today through the services, as a clerk registers it."""
+    item = session.scalars(select(ServiceItem).where(ServiceItem.code == "GA-004")).one()
     case = register_intake(
-        db_session,
+        session,
         Intake(item_id=item.id, case_class=cs.CLASS_ACCEPTED,
                applicant=Applicant(name="王五", id_number="11010519491231002X", phone="13912345678"),
                received={m.id: m.copies for m in item.materials}),
         Actor(username="clerk"), Clock(datetime(2026, 11, 23, 3, tzinfo=timezone.utc), TODAY))
-    db_session.commit()
+    session.commit()
+    return case
+
+
+def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated, db_session):
+    highest = db_session.scalar(select(func.max(Case.id)))
+    last = db_session.get(CaseNumberSequence, ("BC", TODAY.year)).last_value
+    case = intake_at_the_counter(db_session)
     assert case.number == f"BC-{TODAY.year}-{last + 1:06d}"
     assert case.id > highest
     assert case.transitions[0].id > db_session.scalar(
@@ -99,14 +105,7 @@ def test_bulk_written_values_are_stored_as_the_orm_stores_them(generated, db_ses
     """The generator hands the driver stored values itself (no SQLAlchemy type processing);
     they must be the very form the ORM writes, or comparisons and sorting in SQL (overdue,
     ledger periods) would mix two formats on SQLite."""
-    item = db_session.scalars(select(ServiceItem).where(ServiceItem.code == "GA-004")).one()
-    orm_case = register_intake(
-        db_session,
-        Intake(item_id=item.id, case_class=cs.CLASS_ACCEPTED,
-               applicant=Applicant(name="王五", id_number="11010519491231002X", phone="13912345678"),
-               received={m.id: m.copies for m in item.materials}),
-        Actor(username="clerk"), Clock(datetime(2026, 11, 23, 3, tzinfo=timezone.utc), TODAY))
-    db_session.commit()
+    orm_case = intake_at_the_counter(db_session)
     generated_id = db_session.scalar(select(func.min(Case.id)).where(
         Case.accepted_at.is_not(None), Case.urgent.is_(False)))
     columns = "received_at, accepted_at, accepted_on, deadline, urgent, promised_days"
