@@ -226,7 +226,6 @@ class _Batch:
     last_case: int
     delivery_notice_base: int  # ids kept for the batch's 送达凭证 (derived_rows)
     shaped: dict[str, list]  # table name → (keys, value tuples) groups, parents first
-    counts: dict[str, int]
     sequences: dict[int, int]  # the case-number counters after this batch (CASE-1)
 
 
@@ -468,10 +467,9 @@ class _Generator:
         rows = {"cases": self.cases, "sub_tasks": self.sub_tasks, "notices": self.notices,
                 "notice_materials": self.notice_materials, "transitions": self.transitions,
                 "refusal_reports": self.refusal_reports}
-        batch = _Batch(first, last, delivery_base, {}, {}, dict(self.sequences))
+        batch = _Batch(first, last, delivery_base, {}, dict(self.sequences))
         for table, _columns, key in _WRITTEN:
             batch.shaped[table.name] = shape_rows(rows[key], self._converters[table.name])
-            batch.counts[key] = len(rows[key])
         self._clear()
         return batch
 
@@ -481,8 +479,8 @@ class _Generator:
         started = _clock()
         connection = self.session.connection()
         for table, _columns, key in _WRITTEN:
-            self._inserters[table.name].write(connection, batch.shaped[table.name])
-            self.counts[key] += batch.counts[key]
+            self.counts[key] += self._inserters[table.name].write(connection,
+                                                                  batch.shaped[table.name])
         self.sequences_written = batch.sequences
         self.timer.add("insert", started)
         started = _clock()
