@@ -30,7 +30,7 @@ from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, W
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
-from app.views.base import WindowScopedModelView, rule_checked
+from app.views.base import WindowScopedModelView, form_values, rule_checked
 from app.views.cases import case_in_scope, state_label
 from models.cases import RefusalReport
 
@@ -172,10 +172,9 @@ class RefusalReportView(WindowScopedModelView):
         else:
             form = RefusalReportForm(request.form)
         if request.method == "POST" and form.validate():
-            fields = {name: field.data for name, field in form._fields.items()
-                      if name != "csrf_token"}
-            with rule_checked(form) as saved:
-                report = file_report(db.session, case, fields, current_actor(), context.today())
+            with rule_checked(form) as saved:  # the service reads only REPORT_FIELDS
+                report = file_report(db.session, case, form_values(form), current_actor(),
+                                     context.today())
             if saved.ok:
                 flash(gettext("Refusal report filed; review due %(due)s.",
                               due=report.review_due.isoformat()), "success")
@@ -231,7 +230,7 @@ class RefusalReportView(WindowScopedModelView):
                 flash(done_message, "success")
         return redirect(url_for(".show", pk=pk))
 
-    # --- NEG-3: refused cases without a report ------------------------------------------
+    # --- NEG-3: objected refusals without a report -----------------------------------------
     @expose("/missing/")
     @has_access
     def missing(self):
