@@ -37,6 +37,7 @@ RECORD_LABELS = {
     "service_item": N_("service item"), "item_material": N_("item material"),
 }
 RECORD = N_("record")
+SEPARATOR = N_(", ")  # between the uses; zh_CN joins them with 、
 
 
 class StillReferenced(RuleViolation):
@@ -48,9 +49,11 @@ class StillReferenced(RuleViolation):
                                      "be deleted."))
 
     def render(self, translate=lambda s: s) -> str:
-        uses = translate(", ").join(
-            translate(USED_BY_LABELS.get(table, OTHER_RECORDS)) % {"count": count}
-            for table, count in self.references.items())
+        order = list(USED_BY_LABELS)  # cases first, the way an officer thinks of them
+        tables = sorted(self.references, key=lambda t: order.index(t) if t in order else len(order))
+        uses = translate(SEPARATOR).join(
+            translate(USED_BY_LABELS.get(table, OTHER_RECORDS)) % {"count": self.references[table]}
+            for table in tables)
         record = translate(RECORD_LABELS.get(self.table, RECORD))
         return translate(self.message) % {"record": record, "uses": uses}
 
