@@ -102,7 +102,6 @@ class CaseApi(WindowScopedApi):
             return self.response_400(message=gettext("Malformed request."))
         return self.response(200, **_summary(case))
 
-
     @expose("/<int:pk>/details", methods=["POST"])
     @protect()
     @safe
@@ -125,8 +124,6 @@ class CaseApi(WindowScopedApi):
         try:
             changes = _details_from_json(body)
         except (TypeError, ValueError) as error:
-            if isinstance(error, RuleViolation):
-                return self.refuse(error)
             return self.response_400(message=gettext("Malformed request: %(error)s", error=str(error)))
         refused = []
         with rule_checked():  # the one transaction boundary; a broken rule is answered here

@@ -25,7 +25,6 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from app.context import center_zone, local_datetime, today
 from app.extensions import db
 from app.rules import case_states as cs
-from app.rules.errors import RuleViolation
 from app.rules.intake import RATING_LABELS
 from app.security import current_actor, may_see_personal_data, window_scope
 from app.services.calendar import request_calendar
