@@ -13,6 +13,7 @@ from config import BASE_DIR, build_config, instance_dir
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: nothing runs at import time (Flask's flaskr pattern)."""
+    from app.db_events import enforce_foreign_keys
     from app.extensions import csrf, db, migrate, protect_api_from_csrf
     from app.i18n import install_catalogues
     from app.logging_filters import install_log_filters
@@ -34,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_audit_trail()
 
     with app.app_context():
+        enforce_foreign_keys(db.engine)
         # Before `flask db upgrade` has run there are no permission tables to write to.
         schema_ready = inspect(db.engine).has_table("ab_permission_view")
         appbuilder = AppBuilder(

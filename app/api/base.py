@@ -9,6 +9,7 @@ from sqlalchemy import inspect
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
+from app.services.references import StillReferenced, check_deletable
 
 
 def item_values(item) -> dict:
@@ -59,6 +60,17 @@ class DomainApi(ModelRestApi):
 
     def put_headless(self, pk):
         return self._guarded(super().put_headless, pk)
+
+    def pre_delete(self, item) -> None:
+        check_deletable(db.session, item)
+
+    def delete_headless(self, pk):
+        """ORG-1: a row other records still use answers 409 naming them; nothing deleted."""
+        try:
+            return super().delete_headless(pk)
+        except StillReferenced as violation:
+            db.session.rollback()
+            return self.response(409, message=violation.render(gettext))
 
 
 class WindowScopedApi(DomainApi):

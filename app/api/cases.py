@@ -17,9 +17,12 @@ from app.api.base import WindowScopedApi
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
-from app.security import API_METHOD_PERMISSIONS, current_actor, window_scope
-from app.services.cases import (Applicant, Intake, SubTaskPlan, apply_action, available_actions,
-                                register_intake)
+from app.context import center_zone
+from app.security import API_METHOD_PERMISSIONS, current_actor, may_see_personal_data, window_scope
+from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake, SubTaskPlan,
+                                apply_action, available_actions, register_intake,
+                                update_case_details)
+from app.views.base import rule_checked
 from app.views.cases import BoundedCountInterface, clock
 from models.cases import Case
 from models.catalogue import ServiceItem
@@ -42,8 +45,10 @@ class CaseApi(WindowScopedApi):
     resource_name = "case"
     class_permission_name = "Case"
     datamodel = BoundedCountInterface(Case)
-    method_permission_name = {**API_METHOD_PERMISSIONS, "intake": "write", "act": "write"}
-    include_route_methods = {"get", "get_list", "info", "intake", "act"}
+    method_permission_name = {**API_METHOD_PERMISSIONS, "intake": "write", "act": "write",
+                              "details": "write"}
+    # CASE-4: no generic post/put/delete; a case changes only through the service's doors.
+    include_route_methods = {"get", "get_list", "info", "intake", "act", "details"}
     list_columns = show_columns = CASE_COLUMNS
     order_columns = ["number", "received_at", "deadline"]
     search_columns = ["number", "state", "case_class", "window", "item", "received_at", "deadline"]
@@ -96,6 +101,69 @@ class CaseApi(WindowScopedApi):
             db.session.rollback()
             return self.response_400(message=gettext("Malformed request."))
         return self.response(200, **_summary(case))
+
+    @expose("/<int:pk>/details", methods=["POST"])
+    @protect()
+    @safe
+    def details(self, pk):
+        """Change what may change after intake (CASE-4): applicant_phone, applicant_address,
+        request, urgent, appointment_at (ISO 8601; null removes it). Absent keys stay."""
+        case = self.datamodel.get(pk, self._base_filters)
+        if case is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response_400(message=gettext("Send a JSON object."))
+        unknown = sorted(set(body) - set(DETAIL_KEYS))
+        if unknown:
+            return self.response_400(message=gettext("Unknown fields: %(names)s",
+                                                     names=", ".join(map(str, unknown))))
+        if set(body) & PERSONAL_KEYS and not may_see_personal_data(case.window_id):
+            # PRIV-1: who sees the phone and address masked does not overwrite them.
+            return self.response_403()
+        try:
+            changes = _details_from_json(body)
+        except (TypeError, ValueError) as error:
+            return self.response_400(message=gettext("Malformed request: %(error)s", error=str(error)))
+        refused = []
+        with rule_checked():  # the one transaction boundary; a broken rule is answered here
+            try:
+                changed = update_case_details(db.session, case, changes, current_actor())
+            except RuleViolation as violation:
+                refused.append(violation)
+                db.session.rollback()
+        if refused:
+            return self.refuse(refused[0])
+        return self.response(200, changed=changed, **_summary(case))
+
+
+DETAIL_KEYS = ("applicant_phone", "applicant_address", "request", "urgent", "appointment_at")
+PERSONAL_KEYS = frozenset({"applicant_phone", "applicant_address"})
+
+
+def _details_from_json(body: dict) -> CaseDetails:
+    """The JSON body as a CaseDetails: texts as strings, urgent a boolean, the appointment an
+    ISO time (in the center's zone when it names none) or null to remove it."""
+    changes = CaseDetails()
+    for key in ("applicant_phone", "applicant_address", "request"):
+        if key in body:
+            value = body[key]
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{key} must be a string")
+            setattr(changes, key, value or "")
+    if "urgent" in body:
+        if not isinstance(body["urgent"], bool):
+            raise TypeError("urgent must be true or false")
+        changes.urgent = body["urgent"]
+    if "appointment_at" in body:
+        value = body["appointment_at"]
+        if value in (None, ""):
+            changes.appointment_at = CLEAR_APPOINTMENT
+        else:
+            appointment = datetime.fromisoformat(str(value))
+            changes.appointment_at = (appointment if appointment.tzinfo
+                                      else appointment.replace(tzinfo=center_zone()))
+    return changes
 
 
 def _intake_from_json(body: dict) -> Intake:

@@ -24,6 +24,7 @@ from app.rules.identity import normalize_credit_code, normalize_id_number, norma
 from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
                               one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
+from app.services.audit import audit_actor
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseNumberSequence,
@@ -520,7 +521,86 @@ def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
     return NoticeDeadlines(before, None)
 
 
+
+# --- Details changed after intake (CASE-4, PRIV-2) ----------------------------------------
+KEEP = None  # a CaseDetails field left at KEEP is not part of the change
+# Free text with no column size (request) is still bounded: a paste of a whole document
+# would make the case page and its prints unreadable.
+REQUEST_MAX_CHARS = 2000
+
+
+@dataclass
+class CaseDetails:
+    """What a user may change after intake: applicant phone and address, request, urgency
+    (green channel) and appointment. A field left at KEEP stays as it is; "" clears a text."""
+
+    applicant_phone: str | None = KEEP
+    applicant_address: str | None = KEEP
+    request: str | None = KEEP
+    urgent: bool | None = KEEP
+    appointment_at: datetime | None | object = KEEP
+
+
+CLEAR_APPOINTMENT = object()  # CaseDetails.appointment_at: remove the appointment
+
+
+def _bounded_text(value: str, field: str, limit: int) -> str | None:
+    text = value.strip()
+    if len(text) > limit:
+        raise RuleViolation("CASE-4", N_("At most %(limit)s characters."), field=field,
+                            limit=limit)
+    return text or None
+
+
+def _detail_values(changes: CaseDetails) -> dict:
+    """The new column values of `changes`, validated (PRIV-2 phone, column sizes)."""
+    values: dict = {}
+    if changes.applicant_phone is not KEEP:
+        phone = changes.applicant_phone.strip()
+        values["applicant_phone"] = (normalize_phone(phone, field="applicant_phone")
+                                     if phone else None)
+    if changes.applicant_address is not KEEP:
+        limit = Case.__table__.c.applicant_address.type.length
+        values["applicant_address"] = _bounded_text(changes.applicant_address,
+                                                    "applicant_address", limit)
+    if changes.request is not KEEP:
+        values["request"] = _bounded_text(changes.request, "request", REQUEST_MAX_CHARS)
+    if changes.urgent is not KEEP:
+        values["urgent"] = bool(changes.urgent)
+    if changes.appointment_at is CLEAR_APPOINTMENT:
+        values["appointment_at"] = None
+    elif changes.appointment_at is not KEEP:
+        if changes.appointment_at.tzinfo is None:
+            raise RuleViolation("CASE-8", N_("Give the appointment with its time zone."),
+                                field="appointment_at")
+        values["appointment_at"] = changes.appointment_at
+    return values
+
+
+def update_case_details(session: Session, case: Case, changes: CaseDetails,
+                        actor: Actor) -> list[str]:
+    """CASE-4: change the details a case may still change, only while it is not closed.
+
+    The phone is normalised or refused (PRIV-2) and texts kept within their column sizes;
+    nothing is changed when one value is refused. The names of the changed columns are
+    returned; the audit trail (AUDIT-1, Case.__audited__) records each before and after,
+    under the signed-in user or, outside a request (CLI), under `actor`.
+    """
+
+    if not cs.is_editable(case.state):
+        raise RuleViolation("CASE-4", N_("A closed case cannot be changed, only annotated."))
+    changed = []
+    for name, value in _detail_values(changes).items():
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
+    with audit_actor(actor.username):
+        session.flush()
+    return changed
+
+
 __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
            "allocate_case_number", "register_intake", "apply_action", "available_actions",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
-           "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice"]
+           "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice",
+           "CaseDetails", "KEEP", "CLEAR_APPOINTMENT", "update_case_details"]

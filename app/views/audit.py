@@ -39,6 +39,8 @@ class AuditLogView(DomainModelView):
     record_name = _l("Audit entry")
     class_permission_name = "AuditLog"
     method_permission_name = {"list": "read", "show": "read"}
+    # AUDIT-1: the trail is written by the session only; nobody adds, edits or deletes it.
+    include_route_methods = {"list", "show"}
     base_permissions = ["can_read"]
     label_columns = {
         "at": _l("Time"),

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
+from app.services.references import check_deletable
 
 
 def form_values(form) -> dict:
@@ -144,6 +145,14 @@ class DomainModelView(ModelView):
             return bool(self.datamodel.is_boolean(name))
         except (KeyError, AttributeError):
             return False
+
+    def pre_delete(self, item):
+        """ORG-1: a row other records still use is not deleted; FAB flashes the message
+        naming them ("该窗口仍被 3 个办件使用…") and deletes nothing."""
+        try:
+            check_deletable(db.session, item)
+        except RuleViolation as violation:
+            raise ValueError(violation.render(gettext)) from None
 
     def _init_forms(self):
         super()._init_forms()

@@ -25,14 +25,14 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from app.context import center_zone, local_datetime, today
 from app.extensions import db
 from app.rules import case_states as cs
-from app.rules.errors import RuleViolation
 from app.rules.intake import RATING_LABELS
-from app.security import VIEW_METHOD_PERMISSIONS, current_actor, window_scope
+from app.security import current_actor, may_see_personal_data, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
-from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
-                                available_actions, register_intake)
+from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Clock, Intake,
+                                SubTaskPlan, annotate, apply_action, available_actions,
+                                register_intake, update_case_details)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView, rule_checked, yes_no
 from models.cases import Case, CaseSubTask, NoticeViolation
@@ -80,6 +80,9 @@ CASE_LABELS = {
     "satisfaction_opinion": _l("Opinion"),
 }
 APPLICANT_KIND_LABELS = {"person": _l("Person"), "organisation": _l("Organisation")}
+# The routes a view of rule-bearing rows serves besides its own domain pages: FAB's
+# generic add/edit/delete (and its single-row action) would write around the rules.
+READ_ROUTES = frozenset({"list", "show"})
 
 
 def state_label(value) -> str:
@@ -277,14 +280,57 @@ def action_params(case: Case, action: str, form) -> dict:
     return data
 
 
+def details_form_class(personal: bool):
+    """CASE-4: the details a case may still change; the applicant's phone and address only
+    for a user who may see them in full (PRIV-1), the others see them masked, read-only."""
+    fields: dict = {}
+    if personal:
+        fields["applicant_phone"] = StringField(_l("Phone"))
+        fields["applicant_address"] = StringField(_l("Address"))
+    fields["request"] = TextAreaField(_l("Request"))
+    fields["urgent"] = BooleanField(_l("Green channel (urgent)"))
+    fields["appointment_at"] = DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
+                                                  validators=[Optional()])
+    return type("CaseDetailsForm", (DynamicForm,), fields)
+
+
+def details_of(case: Case, personal: bool) -> dict:
+    """The form's starting values: the case as it stands, the appointment on the center's clock."""
+    appointment = case.appointment_at
+    data = {"request": case.request or "", "urgent": case.urgent,
+            "appointment_at": appointment.astimezone(center_zone()).replace(tzinfo=None)
+            if appointment else None}
+    if personal:
+        data.update(applicant_phone=case.applicant_phone or "",
+                    applicant_address=case.applicant_address or "")
+    return data
+
+
+def details_from_form(form, personal: bool) -> CaseDetails:
+    data = form.data
+    appointment = data.get("appointment_at")
+    changes = CaseDetails(
+        request=data.get("request") or "", urgent=bool(data.get("urgent")),
+        appointment_at=appointment.replace(tzinfo=center_zone()) if appointment
+        else CLEAR_APPOINTMENT)
+    if personal:  # PRIV-1: a masked value is never written back
+        changes.applicant_phone = data.get("applicant_phone") or ""
+        changes.applicant_address = data.get("applicant_address") or ""
+    return changes
+
+
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
     datamodel = BoundedCountInterface(Case)
     record_name = _l("Case")
     class_permission_name = "Case"
-    method_permission_name = {**VIEW_METHOD_PERMISSIONS, "intake": "write", "act": "write",
-                              "annotate": "write"}
+    # CASE-4: a case is written only by the domain's own pages (intake, act, annotate,
+    # details), never by FAB's generic add/edit/delete — not even for Admin. Without "add",
+    # "edit" and "delete" in the map FAB also hides the "+", edit and delete buttons.
+    method_permission_name = {"list": "read", "show": "read", "intake": "write", "act": "write",
+                              "annotate": "write", "details": "write"}
+    include_route_methods = {"list", "show", "intake", "act", "annotate", "details"}
     base_permissions = ["can_read", "can_write"]
     label_columns = CASE_LABELS
     list_title = _l("Cases")
@@ -305,7 +351,6 @@ class CaseView(WindowScopedModelView):
                                    "return_reason", "competent_unit", "consultation_note",
                                    "satisfaction", "satisfaction_opinion"]}),
     ]
-    edit_columns = ["applicant_phone", "applicant_address", "request", "urgent", "appointment_at"]
     search_columns = ["number", "item", "state", "case_class", "applicant_name", "received_at",
                       "deadline", "decided_at", "urgent"]
     # Only indexed columns sort: a sort on anything else would scan a million rows.
@@ -322,18 +367,6 @@ class CaseView(WindowScopedModelView):
     }
     show_template = "bianmin/case_show.html"
 
-    def pre_update(self, item):
-        """CASE-4: a closed case is not edited, only annotated; PRIV-2 on the phone."""
-        if not cs.is_editable(item.state):
-            raise ValueError(gettext("A closed case cannot be changed, only annotated."))
-        if item.applicant_phone:
-            from app.rules.identity import normalize_phone
-
-            try:
-                item.applicant_phone = normalize_phone(item.applicant_phone)
-            except RuleViolation as violation:
-                raise ValueError(violation.render(gettext)) from None
-
     # --- show with actions, notices, history ------------------------------------------------
     @expose("/show/<pk>")
     @has_access
@@ -345,6 +378,31 @@ class CaseView(WindowScopedModelView):
             action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
             documents=printable_documents(case),
         )
+
+    # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------
+    @expose("/details/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def details(self, pk):
+        case = self._get_scoped(pk)
+        if request.method == "GET" and not cs.is_editable(case.state):
+            flash(gettext("A closed case cannot be changed, only annotated."), "danger")
+            return redirect(url_for(".show", pk=pk))
+        personal = may_see_personal_data(case.window_id)
+        form_class = details_form_class(personal)
+        if request.method == "POST":
+            form = form_class(request.form)
+        else:
+            form = form_class(data=details_of(case, personal))
+        if request.method == "POST" and form.validate():
+            with rule_checked(form) as saved:
+                update_case_details(db.session, case, details_from_form(form, personal),
+                                    current_actor())
+            if saved.ok:
+                flash(gettext("Case details saved."), "success")
+                return redirect(url_for(".show", pk=pk))
+        return self.render_template("bianmin/case_details.html", form=form, case=case,
+                                    personal=personal, title=self.edit_title,
+                                    state_label=state_label)
 
     # --- intake (CASE-1/2) --------------------------------------------------------------------
     @expose("/intake/", methods=["GET", "POST"])
@@ -439,6 +497,7 @@ class CaseView(WindowScopedModelView):
 class CaseQueueView(CaseView):
     """待办队列 — the window's open cases, most urgent first (CASE-8)."""
 
+    include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
     datamodel = BoundedCountInterface(Case, fixed_order=queue_order)
     list_title = _l("Work queue")
@@ -451,6 +510,7 @@ class CaseQueueView(CaseView):
 class OverdueCaseView(CaseView):
     """超期办件 — not decided by the (possibly extended) deadline (CASE-6), computed in SQL."""
 
+    include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/overduecases"
     list_title = _l("Overdue cases")
     base_filters = CaseView.base_filters + [["deadline", FilterOverdue, None]]
@@ -460,6 +520,7 @@ class OverdueCaseView(CaseView):
 class DueSoonCaseView(CaseView):
     """临期办件 — running cases due within the warning period (CASE-6, rule setting)."""
 
+    include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/duesooncases"
     list_title = _l("Cases due soon")
     base_filters = CaseView.base_filters + [["deadline", FilterDueSoon, None]]
@@ -469,6 +530,7 @@ class DueSoonCaseView(CaseView):
 class ConsultationRegisterView(CaseView):
     """咨询登记簿 — the consultations logged at intake (CASE-2: 咨询件)."""
 
+    include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/consultations"
     list_title = _l("Consultation register")
     base_filters = CaseView.base_filters + [["case_class", FilterEqual, cs.CLASS_CONSULTATION]]
@@ -486,6 +548,7 @@ class NoticeViolationView(WindowScopedModelView):
     record_name = _l("One-time notice violation")
     class_permission_name = "NoticeViolation"
     method_permission_name = {"list": "read", "show": "read"}
+    include_route_methods = READ_ROUTES
     base_permissions = ["can_read"]
     list_title = _l("One-time notice violations")
     label_columns = {"case": _l("Case"), "staff": _l("Issued the first notice"),
@@ -532,7 +595,9 @@ class CaseSubTaskView(WindowScopedModelView):
     datamodel = SQLAInterface(CaseSubTask)
     record_name = _l("Joint case part")
     class_permission_name = "CaseSubTask"
-    method_permission_name = {**VIEW_METHOD_PERMISSIONS, "complete": "write"}
+    # CASE-7: parts are planned at intake and completed here; no generic add/edit/delete.
+    method_permission_name = {"list": "read", "show": "read", "complete": "write"}
+    include_route_methods = READ_ROUTES | {"complete"}
     base_permissions = ["can_read", "can_write"]
     list_title = _l("Joint case parts")
     label_columns = {"case": _l("Case"), "window": _l("Window"), "part": _l("Part"),

@@ -142,6 +142,8 @@ class LedgerView(WindowScopedModelView):
     datamodel = LedgerInterface(Case)
     class_permission_name = "Case"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "index": "read", "export": "read"}
+    # CASE-4: a read-only register; FAB's add/edit/delete routes are not even registered.
+    include_route_methods = {"index", "list", "show", "export"}
     base_permissions = ["can_read"]
     base_filters = WindowScopedModelView.base_filters + [["state", FilterInLedger, None]]
     list_title = _l("Case ledger")

@@ -24,7 +24,7 @@ from wtforms.validators import Optional
 from app import context
 from app.extensions import db
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
-from app.security import (ADMIN, CLERK, SECTION_HEAD, VIEW_METHOD_PERMISSIONS, WINDOW_HEAD,
+from app.security import (ADMIN, CLERK, SECTION_HEAD, WINDOW_HEAD,
                           current_actor, may_see_personal_data, role_names,
                           window_scope)
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
@@ -115,7 +115,7 @@ class RefusalReportView(WindowScopedModelView):
 
     datamodel = SQLAInterface(RefusalReport)
     class_permission_name = "RefusalReport"
-    method_permission_name = {**VIEW_METHOD_PERMISSIONS, "file": "write", "review": "write",
+    method_permission_name = {"list": "read", "show": "read", "file": "write", "review": "write",
                               "escalate": "write", "informed": "write", "missing": "read"}
     base_permissions = ["can_read", "can_write"]
     # Reports are written only through the routes below (the service's rules): no generic

@@ -14,12 +14,16 @@ VIEW_TABLE = [
     ("/holidayview/add", {"Admin": 200, "Leadership": 403, "Office": 200, "SectionHead": 403, "WindowHead": 403, "Clerk": 403, None: 302}),
     ("/auditlogview/list/", {"Admin": 200, "Leadership": 200, "Office": 403, "SectionHead": 403, "WindowHead": 403, "Clerk": 403, None: 302}),
     ("/users/list/", {"Admin": 200, "Leadership": 403, "Office": 403, "SectionHead": 403, "WindowHead": 403, "Clerk": 403, None: 302}),
+    # CASE-4/CASE-7: no generic form for rule-bearing rows, for any role (tests/views/test_write_doors.py walks them all).
+    ("/caseview/add", {"Admin": 404, "Leadership": 404, "Office": 404, "SectionHead": 404, "WindowHead": 404, "Clerk": 404, None: 404}),
+    ("/casesubtaskview/add", {"Admin": 404, "Leadership": 404, "Office": 404, "SectionHead": 404, "WindowHead": 404, "Clerk": 404, None: 404}),
     ("/guide/", {"Admin": 200, "Leadership": 200, "Office": 200, "SectionHead": 200, "WindowHead": 200, "Clerk": 200, None: 200}),
 ]
 API_TABLE = [
     ("GET", "/api/v1/service_item/", {"Admin": 200, "Leadership": 200, "Office": 200, "SectionHead": 200, "WindowHead": 200, "Clerk": 200, None: 401}),
     ("POST", "/api/v1/service_item/", {"Admin": 422, "Leadership": 403, "Office": 422, "SectionHead": 403, "WindowHead": 403, "Clerk": 403, None: 401}),
     ("GET", "/api/v1/staff/", {"Admin": 200, "Leadership": 200, "Office": 200, "SectionHead": 200, "WindowHead": 200, "Clerk": 200, None: 401}),
+    ("POST", "/api/v1/case/", {"Admin": 405, "Leadership": 405, "Office": 405, "SectionHead": 405, "WindowHead": 405, "Clerk": 405, None: 405}),
     ("POST", "/api/v1/window/", {"Admin": 422, "Leadership": 403, "Office": 422, "SectionHead": 403, "WindowHead": 403, "Clerk": 403, None: 401}),
 ]
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]

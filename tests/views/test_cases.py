@@ -140,10 +140,15 @@ def test_case_4_closed_case_cannot_be_edited_but_can_be_annotated(log_in, db_ses
         apply_action(db_session, case, action, actor, when, **params)
     db_session.commit()
     clerk = log_in("Clerk", window=window_a)
-    clerk.post_form(f"/caseview/edit/{case.id}", {"applicant_phone": "13800000000", "applicant_address": "",
-                                                 "request": "", "appointment_at": ""})
+    response = clerk.post_form(f"/caseview/details/{case.id}",
+                               {"applicant_phone": "13800000000", "applicant_address": "",
+                                "request": "", "appointment_at": ""},
+                               form_url=f"/caseview/show/{case.id}")
+    assert response.status_code == 200 and "只能添加备注" in response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(Case, case.id).applicant_phone == "13912345678"
+    show = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "data-details" not in show
     clerk.post_form(f"/caseview/annotate/{case.id}", {"text": "已归档"}, form_url=f"/caseview/show/{case.id}")
     db_session.expire_all()
     assert [a.text for a in db_session.get(Case, case.id).annotations] == ["已归档"]
@@ -276,3 +281,73 @@ def test_neg_1_refusing_asks_whether_the_applicant_still_objects(log_in, db_sess
     assert (refused.state, refused.applicant_objected) == (cs.DECIDED_REFUSED, False)
     page = log_in("SectionHead").get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert "经解释后申请人仍有异议" in page
+
+
+# --- Details changed after intake: /caseview/details (CASE-4, PRIV-1, PRIV-2) ------------
+DETAILS = {"applicant_phone": "0513-81234567", "applicant_address": "崇川区工农路2号",
+           "request": "补办居住证", "urgent": "y", "appointment_at": "2026-11-20T09:30"}
+
+
+def test_case_4_clerk_changes_the_details_and_the_audit_trail_shows_before_and_after(
+        log_in, db_session, window_a, item, case_of):
+    import json
+
+    from models.audit import AuditLog
+
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    show = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert f'/caseview/details/{case.id}' in show  # the show page links to it while editable
+    response = clerk.post_form(f"/caseview/details/{case.id}", DETAILS)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db_session.expire_all()
+    changed = db_session.get(Case, case.id)
+    assert (changed.applicant_phone, changed.applicant_address, changed.request, changed.urgent) == (
+        "0513-81234567", "崇川区工农路2号", "补办居住证", True)
+    assert changed.appointment_at.isoformat() == "2026-11-20T01:30:00+00:00"  # 09:30 in Shanghai
+    entry = db_session.scalars(select(AuditLog).where(
+        AuditLog.model == "Case", AuditLog.action == "update",
+        AuditLog.username == clerk.user.username)).one()
+    assert json.loads(entry.changes)["applicant_phone"] == ["13912345678", "0513-81234567"]
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("applicant_phone", "12345", "电话"),
+    ("applicant_address", "路" * 201, "200"),
+    ("request", "事" * 2001, "2000"),
+])
+def test_priv_2_bad_details_show_the_message_next_to_the_field_and_save_nothing(
+        log_in, db_session, window_a, item, case_of, field, value, message):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/details/{case.id}", {**DETAILS, field: value})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    errors = html.split(f'name="{field}"', 1)[1].split("</tr>", 1)[0]
+    assert "field-error" in errors and message in errors
+    db_session.expire_all()
+    unchanged = db_session.get(Case, case.id)
+    assert (unchanged.applicant_phone, unchanged.request, unchanged.urgent) == ("13912345678", None, False)
+
+
+def test_priv_1_admin_sees_phone_and_address_masked_on_the_details_page_and_cannot_change_them(
+        log_in, db_session, window_a, item, case_of):
+    case = case_of(item)
+    admin = log_in("Admin")
+    page = admin.get(f"/caseview/details/{case.id}").get_data(as_text=True)
+    assert "13912345678" not in page and "139****5678" in page
+    assert 'name="applicant_phone"' not in page and 'name="applicant_address"' not in page
+    response = admin.post_form(f"/caseview/details/{case.id}", DETAILS)
+    assert response.status_code == 302
+    db_session.expire_all()
+    changed = db_session.get(Case, case.id)
+    assert changed.applicant_phone == "13912345678"  # the masked value is never written back
+    assert changed.applicant_address == "江苏省南通市崇川区人民路1号"
+    assert changed.request == "补办居住证"  # what Admin may change, changed
+
+
+def test_org_2_details_of_another_windows_case_are_not_found(log_in, window_b, item, case_of):
+    case = case_of(item)
+    other = log_in("Clerk", window=window_b)
+    assert other.get(f"/caseview/details/{case.id}").status_code == 404
+    assert log_in("Leadership").get(f"/caseview/details/{case.id}").status_code == 403
