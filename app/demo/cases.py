@@ -2,7 +2,7 @@
 
 `generate_demo_cases` writes `n` realistic cases spread over the working days of the last
 years (one year per 100,000 cases, at most ten) for the items, windows and staff of the demo
-center (`app.services.demo.create_demo_center` first). The rule functions decide everything a
+center (`app.demo.create_demo_center` first). The rule functions decide everything a
 rule decides: acceptance happens on working days (`WorkCalendar`), deadlines come from
 `case_deadline`, `extended_deadline` and `deadline_after_suspension`, fees from the item's
 published fees (`validate_case_fee`), numbers from `format_case_number`, refusal-report
@@ -13,7 +13,7 @@ Speed. `register_intake` / `apply_action` (the per-case services) are the door f
 cases; at a million rows their ORM objects and flushes would take hours. Here:
 - cases, sub-tasks, notices and the unusual transitions (supplement, suspension, extension,
   withdrawal) are plain dicts, made in batches of 20,000 cases and written by the driver's
-  own `executemany`, one INSERT per row shape (`app/services/bulk_load.py`); ids are given
+  own `executemany`, one INSERT per row shape (`app/demo/bulk_load.py`); ids are given
   explicitly after the current max(id), so children reference them without RETURNING, and
   values are made in the form the database stores (`instant()`);
 - the rows that follow from the case row alone — the intake / start / decision / delivery /
@@ -60,11 +60,11 @@ from app.rules.identity import credit_code_check_char, id_check_digit
 from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, SATISFIED, format_case_number,
                               validate_sub_task_deadline)
 from app.security import SECTION_HEAD
-from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
+from app.demo.bulk_load import (BulkInserter, items_from_worker, shape_rows,
                                     sqlite_datetime, stored_converters)
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.cases import CASE_NUMBER_PREFIX, INTAKE
-from app.services.demo_data import STAFF_NAMES
+from app.demo.org import STAFF_NAMES
 from app.services.refusals import CORRECTED, UPHELD
 from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
@@ -128,7 +128,7 @@ P_ORGANISATION = 0.08
 # Surnames of the Rudong area, the common ones repeated so they come up as often as there.
 SURNAMES = ("陈陈陈陈王王王张张张顾顾朱朱徐徐吴吴周周缪季袁曹丁冒孙孙蔡钱沈黄杨杨刘刘严许陆陆"
             "范邵瞿葛储姜何施龚薛仇戴马高倪宋邱韩汤林胡冯崔俞石唐程罗谢卢贾梁宗管蒋吕钟赵李")
-# Given names: the demo staff's (demo_data.STAFF_NAMES) and some more of every generation.
+# Given names: the demo staff's (org.STAFF_NAMES) and some more of every generation.
 GIVEN = tuple(sorted({name[1:] for name in STAFF_NAMES} | set(
     "秀兰 春梅 海燕 建华 国强 玉华 子涵 梓轩 欣怡 浩然 雨萱 宇航 一诺 思远 金凤 桂英 德明 永红 月华 "
     "长青 保国 学军 兰英 凤英 建平 爱华 晓东 亚军 美玲 立群 海军 云霞 锦程 若曦 家豪".split())))
