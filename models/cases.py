@@ -147,38 +147,6 @@ class Case(Model):
     def is_joint(self) -> bool:
         return self.case_class == "joint"
 
-    @property
-    def overdue_days(self) -> int:
-        """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
-        from app.context import today
-        from app.rules.case_states import clock_running
-        from app.rules.deadlines import overdue_working_days
-        from app.services.calendar import request_calendar
-
-        running = clock_running(self.state)
-        if self.deadline is None or (self.decided_on is None and not running):
-            return 0
-        return overdue_working_days(self.deadline, self.decided_on, today(), request_calendar())
-
-    # PRIV-1: what a page shows of the applicant — in full only to the case's window, the
-    # office and leadership (decided per request by app.security), masked elsewhere.
-    def _shown(self, value: str | None, kind: str) -> str:
-        from app.rules.privacy import mask_address, mask_id_number, mask_phone
-        from app.security import may_see_personal_data
-
-        if not value or may_see_personal_data(self.window_id):
-            return value or ""
-        return {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}[kind](value)
-
-    def id_number_shown(self) -> str:
-        return self._shown(self.applicant_id_number, "id_number")
-
-    def phone_shown(self) -> str:
-        return self._shown(self.applicant_phone, "phone")
-
-    def address_shown(self) -> str:
-        return self._shown(self.applicant_address, "address")
-
     def __repr__(self) -> str:
         return self.number
 
@@ -347,13 +315,6 @@ class RefusalReport(Model):
     escalated_on: Mapped[date | None] = mapped_column(Date)  # reported to the deputy director
     inform_due: Mapped[date | None] = mapped_column(Date)  # NEG-2: 3 working days after correction
     informed_on: Mapped[date | None] = mapped_column(Date)
-
-    @property
-    def review_late(self) -> bool:
-        """NEG-2: reviewed after the due day (or, today, still not reviewed past it)."""
-        from app.context import today
-
-        return (self.reviewed_on or today()) > self.review_due
 
 
 class WorkDay(Model):

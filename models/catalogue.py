@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
 
-from app.rules.catalogue import ITEM_KINDS  # noqa: F401  (ITEM-2, re-exported)
 from models.org import Window
 
 # ITEM-1: how a material is handed in.

@@ -35,6 +35,7 @@ from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView, rule_checked, yes_no
+from app.views.derived import CASE_COLUMNS, derived_interface
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -143,6 +144,10 @@ class BoundedCountInterface(SQLAInterface):
             rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
                                   select_columns, outer_default_load).all()
         return count, rows
+
+
+# CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
+CaseInterface = derived_interface(BoundedCountInterface, **CASE_COLUMNS)
 
 
 # --- Deadline filters (CASE-6), evaluated in SQL --------------------------------------------
@@ -280,7 +285,7 @@ def action_params(case: Case, action: str, form) -> dict:
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
-    datamodel = BoundedCountInterface(Case)
+    datamodel = CaseInterface(Case)
     record_name = _l("Case")
     class_permission_name = "Case"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "intake": "write", "act": "write",
@@ -440,7 +445,7 @@ class CaseQueueView(CaseView):
     """待办队列 — the window's open cases, most urgent first (CASE-8)."""
 
     route_base = "/casequeue"
-    datamodel = BoundedCountInterface(Case, fixed_order=queue_order)
+    datamodel = CaseInterface(Case, fixed_order=queue_order)
     list_title = _l("Work queue")
     base_filters = CaseView.base_filters + [["deadline", FilterOpen, None]]
     base_order = None

@@ -28,6 +28,7 @@ from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
 from app.views.cases import case_in_scope
+from app.views.derived import address_shown, id_number_shown, phone_shown
 from app.views.refusals import OUTCOME_LABELS, personal_data_shown
 from models.cases import Case, CaseNotice, RefusalReport
 
@@ -82,8 +83,8 @@ def checklist(case: Case) -> list[ChecklistRow]:
 
 def case_applicant(case: Case) -> Applicant:
     unit = case.applicant_name if case.applicant_kind == "organisation" else ""
-    return Applicant(case.applicant_name, unit, case.id_number_shown(), case.phone_shown(),
-                     case.address_shown())
+    return Applicant(case.applicant_name, unit, id_number_shown(case), phone_shown(case),
+                     address_shown(case))
 
 
 def report_applicant(report: RefusalReport) -> Applicant:

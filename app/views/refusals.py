@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -32,6 +31,7 @@ from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, r
                                    report_of, report_status, review_report)
 from app.views.base import WindowScopedModelView, form_values, rule_checked
 from app.views.cases import case_in_scope, state_label
+from app.views.derived import derived_interface, review_late
 from models.cases import RefusalReport
 
 # Who may do what with the write permission (NEG-1: the window files and informs the
@@ -113,7 +113,7 @@ def personal_data_shown(report: RefusalReport) -> dict[str, str]:
 class RefusalReportView(WindowScopedModelView):
     """否定报备 — refusal reports; clerks and window heads see their own window's (ORG-2)."""
 
-    datamodel = SQLAInterface(RefusalReport)
+    datamodel = derived_interface(review_late=review_late)(RefusalReport)
     class_permission_name = "RefusalReport"
     method_permission_name = {**VIEW_METHOD_PERMISSIONS, "file": "write", "review": "write",
                               "escalate": "write", "informed": "write", "missing": "read"}
