@@ -21,10 +21,6 @@ from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff, Window
 from models.types import UTCDateTime, utcnow
 
-APPLICANT_KINDS = ("person", "organisation")
-# NOTICE-2: the documents a case produces (the print views).
-NOTICE_KINDS = ("acceptance", "receipt", "one_time", "return", "extension",
-                "special_procedure", "delivery")
 SATISFACTION_SOURCES = ("clerk", "public")
 REVIEW_OUTCOMES = ("upheld", "corrected")
 
@@ -80,6 +76,8 @@ class Case(Model):
     window_id: Mapped[int] = mapped_column(ForeignKey("window.id"))
     window: Mapped[Window] = relationship()
 
+    # app.rules.intake.APPLICANT_KINDS (CASE-1); models import nothing from app, so the
+    # default is spelled here and tests/test_import_contracts.py checks that it is PERSON.
     applicant_kind: Mapped[str] = mapped_column(String(20), default="person")
     applicant_name: Mapped[str] = mapped_column(String(100))
     applicant_id_number: Mapped[str | None] = mapped_column(String(30))  # 身份证号 / 统一社会信用代码
@@ -145,7 +143,7 @@ class Case(Model):
 
     @property
     def is_joint(self) -> bool:
-        return self.case_class == "joint"
+        return self.case_class == "joint"  # app.rules.case_states.CLASS_JOINT (checked by a test)
 
     def __repr__(self) -> str:
         return self.number
@@ -333,5 +331,5 @@ class WorkDay(Model):
 
 __all__ = ["Case", "CaseMaterial", "CaseTransition", "CaseAnnotation", "CaseNotice",
            "NoticeMaterial", "NoticeViolation", "CaseSubTask", "RefusalReport", "WorkDay",
-           "CaseNumberSequence", "APPLICANT_KINDS", "NOTICE_KINDS", "SATISFACTION_SOURCES",
+           "CaseNumberSequence", "SATISFACTION_SOURCES",
            "REVIEW_OUTCOMES"]

@@ -51,3 +51,17 @@ def test_a_forbidden_import_is_reported(tmp_path):
     result = subprocess.run([str(LINT_IMPORTS), "--config", str(config), "--no-cache"],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "BROKEN" in result.stdout
+
+
+def test_the_defaults_spelled_in_the_models_are_the_rules_constants():
+    """Models import nothing from app, so the few kinds a model column defaults to are spelled
+    there; they must be the constants of app/rules (one meaning, one value)."""
+    from app.rules import case_states as cs
+    from app.rules.catalogue import PROMISED
+    from app.rules.intake import PERSON
+    from models.cases import Case
+    from models.catalogue import ServiceItem
+
+    assert Case.__table__.c.applicant_kind.default.arg == PERSON
+    assert ServiceItem.__table__.c.kind.default.arg == PROMISED
+    assert Case(case_class=cs.CLASS_JOINT).is_joint and not Case(case_class=cs.CLASS_ACCEPTED).is_joint

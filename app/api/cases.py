@@ -17,6 +17,7 @@ from app.api.base import WindowScopedApi
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
+from app.rules.intake import PERSON
 from app.security import API_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.cases import (Applicant, Intake, SubTaskPlan, apply_action, available_actions,
                                 register_intake)
@@ -107,7 +108,7 @@ def _intake_from_json(body: dict) -> Intake:
     return Intake(
         item_id=int(body["item_id"]), case_class=str(body["case_class"]),
         applicant=Applicant(name=str(applicant.get("name") or ""),
-                            kind=str(applicant.get("kind") or "person"),
+                            kind=str(applicant.get("kind") or PERSON),
                             id_number=applicant.get("id_number"), phone=applicant.get("phone"),
                             address=applicant.get("address")),
         received={int(k): int(v) for k, v in (body.get("received") or {}).items()},

@@ -25,8 +25,9 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from app.context import center_zone, local_datetime, today
 from app.extensions import db
 from app.rules import case_states as cs
+from app.rules import notices as nt
 from app.rules.errors import RuleViolation
-from app.rules.intake import RATING_LABELS
+from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
 from app.security import VIEW_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
@@ -80,7 +81,7 @@ CASE_LABELS = {
     "satisfaction": _l("Satisfaction"),
     "satisfaction_opinion": _l("Opinion"),
 }
-APPLICANT_KIND_LABELS = {"person": _l("Person"), "organisation": _l("Organisation")}
+APPLICANT_KIND_LABELS = {PERSON: _l("Person"), ORGANISATION: _l("Organisation")}
 
 
 def state_label(value) -> str:
@@ -393,7 +394,7 @@ class CaseView(WindowScopedModelView):
         return Intake(
             item_id=item.id, case_class=data["case_class"],
             applicant=Applicant(name=data.get("applicant_name") or "",
-                                kind=data.get("applicant_kind") or "person",
+                                kind=data.get("applicant_kind") or PERSON,
                                 id_number=data.get("applicant_id_number") or None,
                                 phone=data.get("applicant_phone") or None,
                                 address=data.get("applicant_address") or None),
@@ -511,24 +512,22 @@ def case_in_scope(pk: int) -> Case:
     return case
 
 
-# NOTICE-2: which documents a case can print, in the order of its life.
+DOCUMENT_LABELS = {
+    nt.ACCEPTANCE: _l("Acceptance notice"), nt.RECEIPT: _l("Materials receipt"),
+    nt.ONE_TIME: _l("One-time notice"), nt.RETURN: _l("Return notice"),
+    nt.EXTENSION: _l("Extension notice"), nt.SPECIAL_PROCEDURE: _l("Special procedure notice"),
+    nt.DELIVERY: _l("Delivery receipt"), nt.REFUSAL_REPORT: _l("Refusal report"),
+}
+
+
 def printable_documents(case: Case) -> list[tuple[str, str]]:
-    kinds = {n.kind for n in case.notices}
-    docs = []
-    if case.accepted_at:
-        docs += [("acceptance", gettext("Acceptance notice")), ("receipt", gettext("Materials receipt"))]
-    elif case.materials:
-        docs.append(("receipt", gettext("Materials receipt")))
-    labels = {"one_time": gettext("One-time notice"), "return": gettext("Return notice"),
-              "extension": gettext("Extension notice"),
-              "special_procedure": gettext("Special procedure notice"),
-              "delivery": gettext("Delivery receipt")}
-    docs += [(kind, label) for kind, label in labels.items() if kind in kinds]
+    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels."""
     from app.services.refusals import report_of
 
-    if report_of(db.session, case.id) is not None:
-        docs.append(("refusal_report", gettext("Refusal report")))
-    return docs
+    kinds = nt.printable_documents(case.accepted_at is not None, bool(case.materials),
+                                   {n.kind for n in case.notices},
+                                   report_of(db.session, case.id) is not None)
+    return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
 
 
 class CaseSubTaskView(WindowScopedModelView):
