@@ -21,6 +21,7 @@ from app.context import center_zone
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
+from app.rules.catalogue import IMMEDIATE
 from app.rules.deadlines import notice_due_date
 from app.rules.intake import ORGANISATION, RATING_LABELS
 from app.services.calendar import request_calendar
@@ -162,6 +163,7 @@ def document_context(kind: str, case: Case, notice: CaseNotice | None,
         context["procedure"] = procedure_of(case, notice)
     if kind == nt.ONE_TIME:
         context["notice_due"] = one_time_notice_due(case, notice)
+        context["on_the_spot"] = case.item.kind == IMMEDIATE  # ITEM-2 即办件
     if kind == nt.DELIVERY:
         context["decision"] = decision_label(case)
         context["ratings"] = [(value, gettext(label)) for value, label in RATING_LABELS.items()]
