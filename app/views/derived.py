@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.context import today
+from app import context
 from app.rules.case_states import clock_running
 from app.rules.deadlines import is_late, overdue_working_days
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
@@ -41,7 +41,8 @@ def overdue_days(case) -> int:
     """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
     if case.deadline is None or (case.decided_on is None and not clock_running(case.state)):
         return 0
-    return overdue_working_days(case.deadline, case.decided_on, today(), request_calendar())
+    return overdue_working_days(case.deadline, case.decided_on, context.today(),
+                                request_calendar())
 
 
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
@@ -73,4 +74,4 @@ CASE_COLUMNS = dict(overdue_days=overdue_days, id_number_shown=id_number_shown,
 
 def review_late(report) -> bool:
     """NEG-2: reviewed after the due day (or, today, still not reviewed past it)."""
-    return is_late(report.reviewed_on or today(), report.review_due)
+    return is_late(report.reviewed_on or context.today(), report.review_due)
