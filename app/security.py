@@ -225,8 +225,15 @@ def may_see_personal_data(window_id: int | None = None) -> bool:
 # --- Permission policy: who may do what ----------------------------------------------------
 # A role's write permission on a resource lets it change the resource; which change is whose
 # is decided here, once, for every door (issue #9), not by role lists inside the views.
+CASE_READING_ROLES = frozenset(ROLES)
 REFUSAL_FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
 REFUSAL_REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
+
+
+def may_read_cases(roles: set[str] | None = None) -> bool:
+    """ORG-2: every staff role reads cases (its own window's or all of them); the public and a
+    user without a product role do not, so their home page shows no case counts."""
+    return bool((role_names() if roles is None else roles) & CASE_READING_ROLES)
 
 
 def may_file_refusal_report(roles: set[str] | None = None) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.security import (ADMIN, CLERK, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD,
-                          may_file_refusal_report, may_review_refusal_report)
+from app.security import (ADMIN, CLERK, LEADERSHIP, OFFICE, PUBLIC, ROLES, SECTION_HEAD,
+                          WINDOW_HEAD, may_file_refusal_report, may_read_cases,
+                          may_review_refusal_report)
 
 
 @pytest.mark.parametrize("role, files, reviews", [
@@ -23,3 +24,12 @@ def test_neg_1_the_window_files_and_neg_2_the_section_head_reviews(role, files, 
 
 def test_neg_1_no_role_may_neither_file_nor_review():
     assert not may_file_refusal_report(set()) and not may_review_refusal_report(set())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_org_2_every_staff_role_reads_cases(role):
+    assert may_read_cases({role})
+
+
+def test_org_2_the_public_reads_no_cases():
+    assert not may_read_cases({PUBLIC}) and not may_read_cases(set())

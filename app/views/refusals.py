@@ -22,7 +22,6 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.rules.privacy import mask_address, mask_id_number, mask_phone
 from app.security import (VIEW_METHOD_PERMISSIONS, current_actor, may_file_refusal_report,
                           may_review_refusal_report, may_see_personal_data, role_names,
                           window_scope)
@@ -31,7 +30,7 @@ from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, r
                                    report_of, report_status, review_report)
 from app.views.base import WindowScopedModelView, form_values, rule_checked
 from app.views.cases import case_in_scope, state_label
-from app.views.derived import derived_interface, review_late
+from app.views.derived import derived_interface, personal_value_shown, review_late
 from models.cases import RefusalReport
 
 OUTCOME_LABELS = {UPHELD: _l("Refusal upheld"), CORRECTED: _l("Refusal corrected")}
@@ -93,16 +92,11 @@ class RefusalReviewForm(DynamicForm):
     important = BooleanField(_l("Important matter: report to the deputy director"))
 
 
-_MASKS = {"applicant_id_number": mask_id_number, "applicant_phone": mask_phone,
-          "applicant_address": mask_address}
-
-
 def personal_data_shown(report: RefusalReport) -> dict[str, str]:
     """PRIV-1: the applicant's ID number, phone and address, masked unless the user is of the
     report's window, Office or Leadership."""
-    full = may_see_personal_data(report.window_id)
-    return {field: (value if full else mask(value)) or ""
-            for field, mask in _MASKS.items() for value in [getattr(report, field)]}
+    return {field: personal_value_shown(getattr(report, field), kind, report.window_id)
+            for field, kind in RefusalReport.__personal_fields__.items()}
 
 
 class RefusalReportView(WindowScopedModelView):
@@ -161,7 +155,7 @@ class RefusalReportView(WindowScopedModelView):
         if request.method == "GET":
             defaults = report_defaults(case)
             if not may_see_personal_data(case.window_id):
-                for field in _MASKS:  # left blank, the case's value is used (PRIV-1)
+                for field in RefusalReport.__personal_fields__:  # left blank, the case's value is used (PRIV-1)
                     defaults[field] = None
             form = RefusalReportForm(data=defaults)
         else:
