@@ -70,13 +70,13 @@ def upgrade_command():
 @with_appcontext
 def demo_command(password, cases):
     """Create the demo center: windows, service items, staff and one user per role; with
-    --cases N also N generated cases (app/services/demo_cases.py)."""
+    --cases N also N generated cases (app/demo/cases.py)."""
     import time
 
     from app.context import today
     from app.services.audit import audit_actor
-    from app.services.demo import create_demo_center
-    from app.services.demo_cases import generate_demo_cases
+    from app.demo import create_demo_center
+    from app.demo.cases import generate_demo_cases
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")

@@ -222,6 +222,32 @@ def may_see_personal_data(window_id: int | None = None) -> bool:
     return bool(window_id and staff and staff.window_id == window_id)
 
 
+# --- Permission policy: who may do what ----------------------------------------------------
+# A role's write permission on a resource lets it change the resource; which change is whose
+# is decided here, once, for every door (issue #9), not by role lists inside the views.
+CASE_READING_ROLES = frozenset(ROLES)
+REFUSAL_FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
+REFUSAL_REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
+
+
+def may_read_cases(roles: set[str] | None = None) -> bool:
+    """ORG-2: every staff role reads cases (its own window's or all of them); the public and a
+    user without a product role do not, so their home page shows no case counts."""
+    return bool((role_names() if roles is None else roles) & CASE_READING_ROLES)
+
+
+def may_file_refusal_report(roles: set[str] | None = None) -> bool:
+    """NEG-1: the refusing window (clerk, window head) files the report and informs the
+    applicant of a correction; the section head, who reviews it, does not."""
+    return bool((role_names() if roles is None else roles) & REFUSAL_FILING_ROLES)
+
+
+def may_review_refusal_report(roles: set[str] | None = None) -> bool:
+    """NEG-2: the approval section head reviews a refusal report and reports an important one
+    to the deputy director; the window that refused does not review itself."""
+    return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
+
+
 class OwnWindowFilter(BaseFilter):
     """Row-level filter (ORG-2): a clerk or window head sees only their own window's rows.
 

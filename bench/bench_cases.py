@@ -193,8 +193,8 @@ def main() -> None:
 def run(args, url: str, name: str | None) -> None:
     from app import create_app
     from app.extensions import db
-    from app.services.demo import create_demo_center
-    from app.services.demo_cases import DEFAULT_SEED, generate_demo_cases
+    from app.demo import create_demo_center
+    from app.demo.cases import DEFAULT_SEED, generate_demo_cases
 
     # `flask bianmin upgrade` on the fresh database, then the app as it starts afterwards.
     result = create_app().test_cli_runner().invoke(args=["bianmin", "upgrade"])

@@ -21,10 +21,6 @@ from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff, Window
 from models.types import UTCDateTime, utcnow
 
-APPLICANT_KINDS = ("person", "organisation")
-# NOTICE-2: the documents a case produces (the print views).
-NOTICE_KINDS = ("acceptance", "receipt", "one_time", "return", "extension",
-                "special_procedure", "delivery")
 SATISFACTION_SOURCES = ("clerk", "public")
 REVIEW_OUTCOMES = ("upheld", "corrected")
 
@@ -80,6 +76,8 @@ class Case(Model):
     window_id: Mapped[int] = mapped_column(ForeignKey("window.id"))
     window: Mapped[Window] = relationship()
 
+    # app.rules.intake.APPLICANT_KINDS (CASE-1); models import nothing from app, so the
+    # default is spelled here and tests/test_import_contracts.py checks that it is PERSON.
     applicant_kind: Mapped[str] = mapped_column(String(20), default="person")
     applicant_name: Mapped[str] = mapped_column(String(100))
     applicant_id_number: Mapped[str | None] = mapped_column(String(30))  # 身份证号 / 统一社会信用代码
@@ -145,39 +143,7 @@ class Case(Model):
 
     @property
     def is_joint(self) -> bool:
-        return self.case_class == "joint"
-
-    @property
-    def overdue_days(self) -> int:
-        """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
-        from app.context import today
-        from app.rules.case_states import clock_running
-        from app.rules.deadlines import overdue_working_days
-        from app.services.calendar import request_calendar
-
-        running = clock_running(self.state)
-        if self.deadline is None or (self.decided_on is None and not running):
-            return 0
-        return overdue_working_days(self.deadline, self.decided_on, today(), request_calendar())
-
-    # PRIV-1: what a page shows of the applicant — in full only to the case's window, the
-    # office and leadership (decided per request by app.security), masked elsewhere.
-    def _shown(self, value: str | None, kind: str) -> str:
-        from app.rules.privacy import mask_address, mask_id_number, mask_phone
-        from app.security import may_see_personal_data
-
-        if not value or may_see_personal_data(self.window_id):
-            return value or ""
-        return {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}[kind](value)
-
-    def id_number_shown(self) -> str:
-        return self._shown(self.applicant_id_number, "id_number")
-
-    def phone_shown(self) -> str:
-        return self._shown(self.applicant_phone, "phone")
-
-    def address_shown(self) -> str:
-        return self._shown(self.applicant_address, "address")
+        return self.case_class == "joint"  # app.rules.case_states.CLASS_JOINT (checked by a test)
 
     def __repr__(self) -> str:
         return self.number
@@ -348,13 +314,6 @@ class RefusalReport(Model):
     inform_due: Mapped[date | None] = mapped_column(Date)  # NEG-2: 3 working days after correction
     informed_on: Mapped[date | None] = mapped_column(Date)
 
-    @property
-    def review_late(self) -> bool:
-        """NEG-2: reviewed after the due day (or, today, still not reviewed past it)."""
-        from app.context import today
-
-        return (self.reviewed_on or today()) > self.review_due
-
 
 class WorkDay(Model):
     """工作日历 — every calendar day with its running count of working days.
@@ -372,5 +331,5 @@ class WorkDay(Model):
 
 __all__ = ["Case", "CaseMaterial", "CaseTransition", "CaseAnnotation", "CaseNotice",
            "NoticeMaterial", "NoticeViolation", "CaseSubTask", "RefusalReport", "WorkDay",
-           "CaseNumberSequence", "APPLICANT_KINDS", "NOTICE_KINDS", "SATISFACTION_SOURCES",
+           "CaseNumberSequence", "SATISFACTION_SOURCES",
            "REVIEW_OUTCOMES"]

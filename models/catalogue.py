@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
 
-from app.rules.catalogue import ITEM_KINDS  # noqa: F401  (ITEM-2, re-exported)
 from models.org import Window
 
 # ITEM-1: how a material is handed in.
@@ -27,7 +26,7 @@ class ServiceItem(Model):
     name: Mapped[str] = mapped_column(String(200))
     window_id: Mapped[int] = mapped_column(ForeignKey("window.id"), index=True)
     window: Mapped[Window] = relationship()
-    kind: Mapped[str] = mapped_column(String(20), default="promised")
+    kind: Mapped[str] = mapped_column(String(20), default="promised")  # ITEM-2 PROMISED (a test checks)
     legal_basis: Mapped[str | None] = mapped_column(Text)  # 办事依据
     conditions: Mapped[str | None] = mapped_column(Text)  # 办理条件
     procedure: Mapped[str | None] = mapped_column(Text)  # 办事程序

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.services.demo import DEMO_USERS
+from app.demo import DEMO_USERS
 from tests.conftest import login
 
 DEMO_PASSWORD = "Demo#Pass1234"

@@ -23,6 +23,7 @@ from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intak
                                 apply_action, available_actions, register_intake,
                                 update_case_details)
 from app.views.base import rule_checked
+from app.rules.intake import PERSON
 from app.views.cases import BoundedCountInterface, clock
 from models.cases import Case
 from models.catalogue import ServiceItem
@@ -175,7 +176,7 @@ def _intake_from_json(body: dict) -> Intake:
     return Intake(
         item_id=int(body["item_id"]), case_class=str(body["case_class"]),
         applicant=Applicant(name=str(applicant.get("name") or ""),
-                            kind=str(applicant.get("kind") or "person"),
+                            kind=str(applicant.get("kind") or PERSON),
                             id_number=applicant.get("id_number"), phone=applicant.get("phone"),
                             address=applicant.get("address")),
         received={int(k): int(v) for k, v in (body.get("received") or {}).items()},

@@ -1,7 +1,7 @@
 """Catalogue API: service items and their materials (ITEM-1..3)."""
 
 from app.api.base import DomainApi
-from app.views.catalogue import ITEM_RULE_CHECKS
+from app.services.checks import ITEM_RULE_CHECKS
 from models.catalogue import ItemMaterial, ServiceItem
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 

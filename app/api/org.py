@@ -3,7 +3,7 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import DomainApi, WindowScopedApi
-from app.views.org import check_phone, check_staff_window
+from app.services.checks import STAFF_RULE_CHECKS
 from models.org import Center, Staff, Window
 
 
@@ -29,7 +29,7 @@ class StaffApi(WindowScopedApi):
     resource_name = "staff"
     class_permission_name = "Staff"
     datamodel = SQLAInterface(Staff)
-    rule_checks = (check_phone, check_staff_window)
+    rule_checks = STAFF_RULE_CHECKS
     list_columns = show_columns = [
         "id", "name", "employee_no", "unit", "window.id", "window.name", "post", "category",
         "phone", "is_active",

@@ -12,6 +12,12 @@ from app.rules import case_states as cs
 from app.rules.errors import N_, RuleViolation
 
 
+# --- Applicants (CASE-1) -----------------------------------------------------------------
+PERSON = "person"  # 自然人: identified by the resident ID number
+ORGANISATION = "organisation"  # 法人或其他组织: identified by the unified social credit code
+APPLICANT_KINDS = (PERSON, ORGANISATION)
+
+
 # --- Materials (CASE-1 收件清单 against ITEM-1 申报材料) ------------------------------------
 @dataclass(frozen=True)
 class MaterialRequirement:
@@ -169,6 +175,11 @@ def validate_satisfaction(rating: str, opinion: str | None = None) -> tuple[str,
     if opinion is not None and not isinstance(opinion, str):
         raise RuleViolation("CASE-11", N_("The opinion must be text."), field="opinion")
     return rating, (opinion.strip() or None) if opinion else None
+
+
+def may_rate(delivered: bool, rated: bool) -> bool:
+    """CASE-11: a case is rated once, by the applicant, after its result has been delivered."""
+    return delivered and not rated
 
 
 # --- Refusal reports (NEG-1, NEG-3; 001 否定报备制度) -----------------------------------------

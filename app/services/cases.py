@@ -16,11 +16,13 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.rules import case_states as cs
+from app.rules import notices as nt
 from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
 from app.rules.deadlines import (case_deadline, deadline_after_suspension, extended_deadline,
                                  suspended_working_days)
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
+from app.rules.intake import APPLICANT_KINDS, PERSON
 from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
                               one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
@@ -58,7 +60,7 @@ class Applicant:
     """申请人 — person or organisation (CASE-1); validated by `check_applicant` (PRIV-2)."""
 
     name: str
-    kind: str = "person"
+    kind: str = PERSON
     id_number: str | None = None
     phone: str | None = None
     address: str | None = None
@@ -98,12 +100,12 @@ def check_applicant(applicant: Applicant) -> Applicant:
     """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused."""
     if not (applicant.name or "").strip():
         raise RuleViolation("CASE-1", N_("Enter the applicant's name."), field="applicant_name")
-    if applicant.kind not in ("person", "organisation"):
+    if applicant.kind not in APPLICANT_KINDS:
         raise RuleViolation("CASE-1", N_("The applicant is a person or an organisation."),
                             field="applicant_kind")
     id_number = applicant.id_number
     if id_number:
-        if applicant.kind == "person":
+        if applicant.kind == PERSON:
             id_number = normalize_id_number(id_number, field="applicant_id_number")
         else:
             id_number = normalize_credit_code(id_number, field="applicant_id_number")
@@ -188,7 +190,7 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
     if intake.case_class == cs.CLASS_SUPPLEMENT:
         _issue_one_time_notice(session, case, to_correct, intake.defective, actor, clock)
     if intake.case_class == cs.CLASS_RETURNED:
-        _issue(case, "return", actor, clock, text=intake.return_reason)
+        _issue(case, nt.RETURN, actor, clock, text=intake.return_reason)
     _record(case, INTAKE, None, case.state, actor, clock)
     session.flush()
     return case
@@ -235,8 +237,8 @@ def _issue_one_time_notice(session: Session, case: Case, materials: list[Materia
                            defective: dict[int, str], actor: Actor, clock: Clock) -> CaseNotice:
     """NOTICE-1: one notice listing every material still required; a later notice asking for
     one the first did not list is recorded against the first notice's issuer."""
-    earlier = [n for n in case.notices if n.kind == "one_time"]
-    notice = _issue(case, "one_time", actor, clock)
+    earlier = [n for n in case.notices if n.kind == nt.ONE_TIME]
+    notice = _issue(case, nt.ONE_TIME, actor, clock)
     for m in materials:
         notice.materials.append(NoticeMaterial(material_id=m.id, name=m.name,
                                                problem=defective.get(m.id)))
@@ -344,7 +346,7 @@ def _on_extend(session, case, actor, clock, *, reason=None, extension_days=None,
         1 if case.extended else 0, reason or "", load_calendar(session),
         max_extensions=setting_value(session, "case.max_extensions"))
     case.extended, case.extension_days, case.extension_reason = True, days, reason.strip()
-    _issue(case, "extension", actor, clock, text=case.extension_reason)
+    _issue(case, nt.EXTENSION, actor, clock, text=case.extension_reason)
     return case.extension_reason
 
 
@@ -357,7 +359,7 @@ def _on_suspend(session, case, actor, clock, *, procedure=None, reason=None, **_
         raise RuleViolation("CASE-12", N_("A case cannot be suspended after its deadline."),
                             field="suspended_on")
     case.suspended_on, case.suspension_procedure, case.suspension_reason = clock.today, procedure, reason
-    _issue(case, "special_procedure", actor, clock, text=f"{procedure}: {reason}")
+    _issue(case, nt.SPECIAL_PROCEDURE, actor, clock, text=f"{procedure}: {reason}")
     return reason
 
 
@@ -396,7 +398,7 @@ def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opi
     case.collector_name = _text({"collector": collector}, "collector", "CASE-10",
                                 N_("Enter who collected the result."))
     case.delivered_at = clock.now
-    _issue(case, "delivery", actor, clock, text=case.collector_name)
+    _issue(case, nt.DELIVERY, actor, clock, text=case.collector_name)
     if rating:
         record_satisfaction(case, rating, opinion, "clerk", allow_state=True)
     return None
@@ -410,7 +412,7 @@ def _on_close(session, case, actor, clock, **_):
 def _on_return(session, case, actor, clock, *, reason=None, **_):
     case.return_reason = _text({"reason": reason}, "reason", "CASE-2",
                                N_("A returned case needs the reason for the return."))
-    _issue(case, "return", actor, clock, text=case.return_reason)
+    _issue(case, nt.RETURN, actor, clock, text=case.return_reason)
     return case.return_reason
 
 
@@ -499,14 +501,14 @@ def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
     if notice is None or case.original_deadline is None:
         return NoticeDeadlines(case.original_deadline, case.deadline)
     # The transition recorded with the notice (same action, same instant).
-    anchor = cs.EXTEND if notice.kind == "extension" else cs.SUSPEND
+    anchor = cs.EXTEND if notice.kind == nt.EXTENSION else cs.SUSPEND
     deadline, suspended_on, before = case.original_deadline, None, None
     for t in case.transitions:
         if before is None and t.action == anchor and t.at >= notice.issued_at:
             before = deadline
         if t.action == cs.EXTEND:
             deadline = calendar.add_working_days(deadline, case.extension_days or 0)
-            if before is not None and notice.kind == "extension":
+            if before is not None and notice.kind == nt.EXTENSION:
                 return NoticeDeadlines(before, deadline)
         elif t.action == cs.SUSPEND:
             suspended_on = t.at.astimezone(zone).date()
@@ -514,7 +516,7 @@ def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
             resumed_on = t.at.astimezone(zone).date()
             deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
             suspended_on = None
-            if before is not None and notice.kind == "special_procedure":
+            if before is not None and notice.kind == nt.SPECIAL_PROCEDURE:
                 return NoticeDeadlines(before, deadline, resumed_on)
     if before is None:  # no transition matches the notice: show the case as it stands
         return NoticeDeadlines(None, case.deadline)

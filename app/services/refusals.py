@@ -23,7 +23,7 @@ from app.rules import case_states as cs
 from app.rules.deadlines import correction_notice_due, is_late, refusal_review_due
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
-from app.rules.intake import validate_refusal_report
+from app.rules.intake import ORGANISATION, validate_refusal_report
 from app.services.calendar import load_calendar
 from app.services.cases import Actor
 from app.services.settings import setting_value
@@ -51,7 +51,7 @@ def report_defaults(case: Case) -> dict:
     """NEG-1: the report's fields as the case already knows them (the form starts from these)."""
     return {
         # An organisation's name is the unit (单位); the person is whoever came to the window.
-        "applicant_unit": case.applicant_name if case.applicant_kind == "organisation" else None,
+        "applicant_unit": case.applicant_name if case.applicant_kind == ORGANISATION else None,
         "applicant_name": case.applicant_name,
         "applicant_id_number": case.applicant_id_number,
         "applicant_address": case.applicant_address,
@@ -87,7 +87,7 @@ def file_report(session: Session, case: Case, fields: dict, actor: Actor, today:
     if values["applicant_phone"]:
         values["applicant_phone"] = normalize_phone(values["applicant_phone"], field="applicant_phone")
     if values["applicant_id_number"]:
-        normalize = normalize_credit_code if case.applicant_kind == "organisation" else normalize_id_number
+        normalize = normalize_credit_code if case.applicant_kind == ORGANISATION else normalize_id_number
         values["applicant_id_number"] = normalize(values["applicant_id_number"],
                                                   field="applicant_id_number")
     review_due = refusal_review_due(today, setting_value(session, "neg.review_days"),

@@ -25,7 +25,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from app.context import center_zone, local_datetime, today
 from app.extensions import db
 from app.rules import case_states as cs
-from app.rules.intake import RATING_LABELS
+from app.rules import notices as nt
+from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
 from app.security import current_actor, may_see_personal_data, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
@@ -35,6 +36,7 @@ from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Clock
                                 register_intake, update_case_details)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView, rule_checked, yes_no
+from app.views.derived import CASE_COLUMNS, derived_interface
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -79,7 +81,7 @@ CASE_LABELS = {
     "satisfaction": _l("Satisfaction"),
     "satisfaction_opinion": _l("Opinion"),
 }
-APPLICANT_KIND_LABELS = {"person": _l("Person"), "organisation": _l("Organisation")}
+APPLICANT_KIND_LABELS = {PERSON: _l("Person"), ORGANISATION: _l("Organisation")}
 # The routes a view of rule-bearing rows serves besides its own domain pages: FAB's
 # generic add/edit/delete (and its single-row action) would write around the rules.
 READ_ROUTES = frozenset({"list", "show"})
@@ -146,6 +148,10 @@ class BoundedCountInterface(SQLAInterface):
             rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
                                   select_columns, outer_default_load).all()
         return count, rows
+
+
+# CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
+CaseInterface = derived_interface(BoundedCountInterface, **CASE_COLUMNS)
 
 
 # --- Deadline filters (CASE-6), evaluated in SQL --------------------------------------------
@@ -322,7 +328,7 @@ def details_from_form(form, personal: bool) -> CaseDetails:
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
-    datamodel = BoundedCountInterface(Case)
+    datamodel = CaseInterface(Case)
     record_name = _l("Case")
     class_permission_name = "Case"
     # CASE-4: a case is written only by the domain's own pages (intake, act, annotate,
@@ -446,7 +452,7 @@ class CaseView(WindowScopedModelView):
         return Intake(
             item_id=item.id, case_class=data["case_class"],
             applicant=Applicant(name=data.get("applicant_name") or "",
-                                kind=data.get("applicant_kind") or "person",
+                                kind=data.get("applicant_kind") or PERSON,
                                 id_number=data.get("applicant_id_number") or None,
                                 phone=data.get("applicant_phone") or None,
                                 address=data.get("applicant_address") or None),
@@ -499,7 +505,7 @@ class CaseQueueView(CaseView):
 
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
-    datamodel = BoundedCountInterface(Case, fixed_order=queue_order)
+    datamodel = CaseInterface(Case, fixed_order=queue_order)
     list_title = _l("Work queue")
     base_filters = CaseView.base_filters + [["deadline", FilterOpen, None]]
     base_order = None
@@ -569,24 +575,22 @@ def case_in_scope(pk: int) -> Case:
     return case
 
 
-# NOTICE-2: which documents a case can print, in the order of its life.
+DOCUMENT_LABELS = {
+    nt.ACCEPTANCE: _l("Acceptance notice"), nt.RECEIPT: _l("Materials receipt"),
+    nt.ONE_TIME: _l("One-time notice"), nt.RETURN: _l("Return notice"),
+    nt.EXTENSION: _l("Extension notice"), nt.SPECIAL_PROCEDURE: _l("Special procedure notice"),
+    nt.DELIVERY: _l("Delivery receipt"), nt.REFUSAL_REPORT: _l("Refusal report"),
+}
+
+
 def printable_documents(case: Case) -> list[tuple[str, str]]:
-    kinds = {n.kind for n in case.notices}
-    docs = []
-    if case.accepted_at:
-        docs += [("acceptance", gettext("Acceptance notice")), ("receipt", gettext("Materials receipt"))]
-    elif case.materials:
-        docs.append(("receipt", gettext("Materials receipt")))
-    labels = {"one_time": gettext("One-time notice"), "return": gettext("Return notice"),
-              "extension": gettext("Extension notice"),
-              "special_procedure": gettext("Special procedure notice"),
-              "delivery": gettext("Delivery receipt")}
-    docs += [(kind, label) for kind, label in labels.items() if kind in kinds]
+    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels."""
     from app.services.refusals import report_of
 
-    if report_of(db.session, case.id) is not None:
-        docs.append(("refusal_report", gettext("Refusal report")))
-    return docs
+    kinds = nt.printable_documents(case.accepted_at is not None, bool(case.materials),
+                                   {n.kind for n in case.notices},
+                                   report_of(db.session, case.id) is not None)
+    return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
 
 
 class CaseSubTaskView(WindowScopedModelView):

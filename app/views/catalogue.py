@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.rules.catalogue import validate_item_fee, validate_item_limits
+from app.services.checks import ITEM_RULE_CHECKS
 from app.views.base import DomainModelView, interface
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
 from app.views.fields import select_field
@@ -37,19 +37,6 @@ MATERIAL_LABELS = {
     "note": _l("Note"),
     "sort_order": _l("Order"),
 }
-
-
-def check_item_limits(values: dict) -> None:
-    """ITEM-3: promised limit ≤ statutory limit."""
-    validate_item_limits(values.get("promised_days"), values.get("statutory_days"))
-
-
-def check_item_fee(values: dict) -> None:
-    """ITEM-3: an item with a fee states its legal basis."""
-    validate_item_fee(values.get("fee_standard"), values.get("fee_basis"))
-
-
-ITEM_RULE_CHECKS = (check_item_limits, check_item_fee)
 
 
 class ItemMaterialView(DomainModelView):

@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.rules.catalogue import IMMEDIATE, JOINT, PROMISED, REPORTED
+
 ITEM_KIND_LABELS = {
-    "immediate": _l("Immediate item"),  # 即办件
-    "promised": _l("Promised item"),  # 承诺件
-    "reported": _l("Reported item"),  # 上报件
-    "joint": _l("Joint item"),  # 联办件
+    IMMEDIATE: _l("Immediate item"),  # 即办件
+    PROMISED: _l("Promised item"),  # 承诺件
+    REPORTED: _l("Reported item"),  # 上报件
+    JOINT: _l("Joint item"),  # 联办件
 }
 MATERIAL_FORM_LABELS = {
     "original": _l("Original"),

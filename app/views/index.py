@@ -7,16 +7,12 @@ from sqlalchemy import func, select
 
 from app.context import today
 from app.extensions import db
-from app.security import role_names, window_scope
+from app.security import may_read_cases, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition,
                                        running_overdue_condition)
 from app.services.settings import setting_value
 from models.cases import Case
-
-# Roles whose daily work starts from the case counts.
-CASE_ROLES = {"Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk"}
-
 
 def case_counts() -> dict[str, int]:
     """Open, overdue and due-soon cases of the user's window (all windows for the others).
@@ -48,6 +44,6 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self):
-        counts = case_counts() if role_names() & CASE_ROLES else None
+        counts = case_counts() if may_read_cases() else None
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     case_counts=counts)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.rules.errors import N_, RuleViolation
-from app.rules.identity import normalize_phone
+from app.services.checks import STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
 from app.views.choices import STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS, label_of
 from app.views.fields import select_field
@@ -38,22 +37,6 @@ STAFF_LABELS = {
     "phone": _l("Phone"),
     "is_active": _l("Active"),
 }
-
-
-def check_phone(values: dict) -> None:
-    """PRIV-2: a phone, when given, has the mainland format."""
-    if values.get("phone"):
-        try:
-            normalize_phone(values["phone"])
-        except RuleViolation as violation:
-            violation.field = "phone"
-            raise
-
-
-def check_staff_window(values: dict) -> None:
-    """ORG-1: window staff belong to one window; office staff to none."""
-    if values.get("unit") == "window" and not values.get("window"):
-        raise RuleViolation("ORG-1", N_("Window staff must belong to a window."), field="window")
 
 
 class CenterView(DomainModelView):
@@ -105,5 +88,5 @@ class StaffView(WindowScopedModelView):
         "unit": select_field(_l("Unit"), STAFF_UNIT_LABELS),
         "category": select_field(_l("Staff category"), STAFF_CATEGORY_LABELS),
     }
-    rule_checks = (check_phone, check_staff_window)
+    rule_checks = STAFF_RULE_CHECKS
     base_order = ("name", "asc")

@@ -20,21 +20,23 @@ from flask_babel import gettext
 from app.context import center_zone
 from app.extensions import db
 from app.rules import case_states as cs
+from app.rules import notices as nt
+from app.rules.catalogue import IMMEDIATE
 from app.rules.deadlines import notice_due_date
-from app.rules.intake import RATING_LABELS
+from app.rules.intake import ORGANISATION, RATING_LABELS
 from app.services.calendar import request_calendar
 from app.services.cases import deadlines_around_notice
 from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
-from app.views.cases import case_in_scope
+from app.views.cases import case_in_scope, printable_documents
+from app.views.derived import address_shown, id_number_shown, phone_shown
 from app.views.refusals import OUTCOME_LABELS, personal_data_shown
 from models.cases import Case, CaseNotice, RefusalReport
 
-DOCUMENT_KINDS = ("acceptance", "receipt", "one_time", "return", "extension",
-                  "special_procedure", "delivery", "refusal_report")
+DOCUMENT_KINDS = nt.DOCUMENT_KINDS
 # Documents printed from a CaseNotice row of the same kind (the service issues them).
-NOTICE_DOCUMENTS = ("one_time", "return", "extension", "special_procedure", "delivery")
+NOTICE_DOCUMENTS = nt.ISSUED_NOTICES
 DECISIONS = {cs.APPROVE: cs.DECIDED_APPROVED, cs.REFUSE: cs.DECIDED_REFUSED,
              cs.FORWARD: cs.DECIDED_FORWARDED}
 
@@ -81,9 +83,9 @@ def checklist(case: Case) -> list[ChecklistRow]:
 
 
 def case_applicant(case: Case) -> Applicant:
-    unit = case.applicant_name if case.applicant_kind == "organisation" else ""
-    return Applicant(case.applicant_name, unit, case.id_number_shown(), case.phone_shown(),
-                     case.address_shown())
+    unit = case.applicant_name if case.applicant_kind == ORGANISATION else ""
+    return Applicant(case.applicant_name, unit, id_number_shown(case), phone_shown(case),
+                     address_shown(case))
 
 
 def report_applicant(report: RefusalReport) -> Applicant:
@@ -106,7 +108,7 @@ def one_time_notice_due(case: Case, notice: CaseNotice) -> tuple[int, date]:
 def procedure_of(case: Case, notice: CaseNotice) -> tuple[str, str]:
     """CASE-12: the special procedure and its reason — the case's own fields for its latest
     suspension, else parsed back from the notice text the service wrote ("procedure: reason")."""
-    latest = [n for n in case.notices if n.kind == "special_procedure"][-1]
+    latest = [n for n in case.notices if n.kind == nt.SPECIAL_PROCEDURE][-1]
     if notice is latest and case.suspension_procedure:
         return case.suspension_procedure, case.suspension_reason or ""
     procedure, _sep, reason = (notice.text or "").partition(": ")
@@ -152,19 +154,20 @@ def document_context(kind: str, case: Case, notice: CaseNotice | None,
         "item_kind": label_of(ITEM_KIND_LABELS, case.item.kind),
         "form_label": form_label,
     }
-    if kind in ("receipt", "return"):
+    if kind in (nt.RECEIPT, nt.RETURN):
         context["checklist"] = checklist(case)
-    if kind in ("extension", "special_procedure"):
+    if kind in (nt.EXTENSION, nt.SPECIAL_PROCEDURE):
         context["deadlines"] = deadlines_around_notice(case, notice, request_calendar(),
                                                        center_zone())
-    if kind == "special_procedure":
+    if kind == nt.SPECIAL_PROCEDURE:
         context["procedure"] = procedure_of(case, notice)
-    if kind == "one_time":
+    if kind == nt.ONE_TIME:
         context["notice_due"] = one_time_notice_due(case, notice)
-    if kind == "delivery":
+        context["on_the_spot"] = case.item.kind == IMMEDIATE  # ITEM-2 即办件
+    if kind == nt.DELIVERY:
         context["decision"] = decision_label(case)
         context["ratings"] = [(value, gettext(label)) for value, label in RATING_LABELS.items()]
-    if kind == "refusal_report":
+    if kind == nt.REFUSAL_REPORT:
         context["neg_days"] = {key: setting_value(db.session, f"neg.{key}")
                                for key in ("review_days", "correction_notify_days")}
         context["outcomes"] = [(value, str(label)) for value, label in OUTCOME_LABELS.items()]
@@ -186,19 +189,12 @@ class CasePrintView(BaseView):
         if kind not in DOCUMENT_KINDS:
             abort(404)
         case = case_in_scope(pk)
+        # NOTICE-2: only what the case page offers (app.rules.notices decides for both).
+        if kind not in (offered for offered, _label in printable_documents(case)):
+            abort(404)
         notice = chosen_notice(case, kind) if kind in NOTICE_DOCUMENTS else None
-        report = None
         if kind in NOTICE_DOCUMENTS and notice is None:
             abort(404)
-        # As printable_documents() in views/cases.py offers them: an acceptance notice once
-        # accepted, a receipt once materials came in.
-        if kind == "acceptance" and case.accepted_at is None:
-            abort(404)
-        if kind == "receipt" and case.accepted_at is None and not case.materials:
-            abort(404)
-        if kind == "refusal_report":
-            report = report_of(db.session, case.id)
-            if report is None:
-                abort(404)
+        report = report_of(db.session, case.id) if kind == nt.REFUSAL_REPORT else None
         return self.render_template(f"print/{kind}.html",
                                     **document_context(kind, case, notice, report))

@@ -16,9 +16,10 @@ from sqlalchemy.orm import selectinload
 from app.context import local_date
 from app.extensions import db
 from app.rules import case_states as cs
+from app.rules import notices as nt
 from app.rules.errors import RuleViolation
 from app.rules.identity import normalize_phone
-from app.rules.intake import RATING_LABELS, RATINGS, parse_case_number
+from app.rules.intake import RATING_LABELS, RATINGS, may_rate, parse_case_number
 from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
@@ -112,7 +113,7 @@ def find_case(number: str, phone: str) -> Case | None:
 
 def materials_to_bring(case: Case) -> list[NoticeMaterial]:
     """NOTICE-1: what the latest one-time notice asks the applicant to bring."""
-    notices = [n for n in case.notices if n.kind == "one_time"]
+    notices = [n for n in case.notices if n.kind == nt.ONE_TIME]
     return list(notices[-1].materials) if notices else []
 
 
@@ -130,7 +131,7 @@ def progress_of(case: Case) -> dict:
         "materials": materials_to_bring(case) if case.state == cs.SUPPLEMENT_REQUESTED else [],
         "competent_unit": case.competent_unit if case.state == cs.TRANSFERRED else None,
         # CASE-11: rated once, by the applicant, after delivery.
-        "can_rate": case.delivered_at is not None and not case.satisfaction,
+        "can_rate": may_rate(case.delivered_at is not None, bool(case.satisfaction)),
         "rated": bool(case.satisfaction),
     }
 

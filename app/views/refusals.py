@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -23,21 +22,16 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.rules.privacy import mask_address, mask_id_number, mask_phone
-from app.security import (ADMIN, CLERK, SECTION_HEAD, WINDOW_HEAD,
-                          current_actor, may_see_personal_data, role_names,
-                          window_scope)
+from app.security import (current_actor,
+                          may_file_refusal_report, may_review_refusal_report,
+                          may_see_personal_data, role_names, window_scope)
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
 from app.views.base import WindowScopedModelView, form_values, rule_checked
 from app.views.cases import case_in_scope, state_label
+from app.views.derived import derived_interface, personal_value_shown, review_late
 from models.cases import RefusalReport
-
-# Who may do what with the write permission (NEG-1: the window files and informs the
-# applicant; NEG-2: the section head reviews and reports to the deputy director).
-FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
-REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
 
 OUTCOME_LABELS = {UPHELD: _l("Refusal upheld"), CORRECTED: _l("Refusal corrected")}
 
@@ -98,22 +92,17 @@ class RefusalReviewForm(DynamicForm):
     important = BooleanField(_l("Important matter: report to the deputy director"))
 
 
-_MASKS = {"applicant_id_number": mask_id_number, "applicant_phone": mask_phone,
-          "applicant_address": mask_address}
-
-
 def personal_data_shown(report: RefusalReport) -> dict[str, str]:
     """PRIV-1: the applicant's ID number, phone and address, masked unless the user is of the
     report's window, Office or Leadership."""
-    full = may_see_personal_data(report.window_id)
-    return {field: (value if full else mask(value)) or ""
-            for field, mask in _MASKS.items() for value in [getattr(report, field)]}
+    return {field: personal_value_shown(getattr(report, field), kind, report.window_id)
+            for field, kind in RefusalReport.__personal_fields__.items()}
 
 
 class RefusalReportView(WindowScopedModelView):
     """否定报备 — refusal reports; clerks and window heads see their own window's (ORG-2)."""
 
-    datamodel = SQLAInterface(RefusalReport)
+    datamodel = derived_interface(review_late=review_late)(RefusalReport)
     class_permission_name = "RefusalReport"
     method_permission_name = {"list": "read", "show": "read", "file": "write", "review": "write",
                               "escalate": "write", "informed": "write", "missing": "read"}
@@ -142,10 +131,10 @@ class RefusalReportView(WindowScopedModelView):
             "bianmin/refusal_show.html", title=self.show_title, report=report,
             status=report_status(db.session, report, context.today()),
             personal=personal_data_shown(report), outcome_label=outcome_label,
-            may_review=bool(roles & REVIEWING_ROLES) and report.reviewed_on is None,
-            may_escalate=bool(roles & REVIEWING_ROLES) and report.important
+            may_review=may_review_refusal_report(roles) and report.reviewed_on is None,
+            may_escalate=may_review_refusal_report(roles) and report.important
             and report.escalated_on is None,
-            may_inform=bool(roles & FILING_ROLES) and report.outcome == CORRECTED
+            may_inform=may_file_refusal_report(roles) and report.outcome == CORRECTED
             and report.informed_on is None,
         )
 
@@ -158,7 +147,7 @@ class RefusalReportView(WindowScopedModelView):
         if existing is not None:
             flash(gettext("This case already has a refusal report."), "info")
             return redirect(url_for(".show", pk=existing.id))
-        if not role_names() & FILING_ROLES:
+        if not may_file_refusal_report():
             abort(403)
         if not is_refused(case):
             flash(gettext("Only a refused case gets a refusal report."), "danger")
@@ -166,7 +155,7 @@ class RefusalReportView(WindowScopedModelView):
         if request.method == "GET":
             defaults = report_defaults(case)
             if not may_see_personal_data(case.window_id):
-                for field in _MASKS:  # left blank, the case's value is used (PRIV-1)
+                for field in RefusalReport.__personal_fields__:  # left blank, the case's value is used (PRIV-1)
                     defaults[field] = None
             form = RefusalReportForm(data=defaults)
         else:
@@ -186,7 +175,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/review/<int:pk>", methods=["GET", "POST"])
     @has_access
     def review(self, pk):
-        if not role_names() & REVIEWING_ROLES:
+        if not may_review_refusal_report():
             abort(403)
         report = self._get_scoped(pk)
         if report.reviewed_on is not None:
@@ -209,7 +198,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/escalate/<int:pk>", methods=["POST"])
     @has_access
     def escalate(self, pk):
-        if not role_names() & REVIEWING_ROLES:
+        if not may_review_refusal_report():
             abort(403)
         return self._record(pk, record_escalation,
                             gettext("Report to the deputy director recorded."))
@@ -217,7 +206,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/informed/<int:pk>", methods=["POST"])
     @has_access
     def informed(self, pk):
-        if not role_names() & FILING_ROLES:
+        if not may_file_refusal_report():
             abort(403)
         return self._record(pk, record_informed, gettext("Informing the applicant recorded."))
 
@@ -238,4 +227,4 @@ class RefusalReportView(WindowScopedModelView):
         cases = refusals_missing_report(db.session, window_id=scope)
         return self.render_template(
             "bianmin/refusal_missing.html", cases=cases, title=gettext("Refusals without report"),
-            may_file=bool(role_names() & FILING_ROLES))
+            may_file=may_file_refusal_report())

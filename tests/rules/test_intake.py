@@ -215,3 +215,12 @@ def test_neg_1_refusal_report_needs_each_field(field, value, error_field):
     err = violation(intake.validate_refusal_report, {**REPORT, field: value})
     assert (err.rule_id, err.field) == ("NEG-1", error_field)
 
+
+
+@pytest.mark.parametrize("delivered, rated, expected", [
+    (False, False, False), (True, False, True), (True, True, False), (False, True, False),
+])
+def test_case_11_only_a_delivered_unrated_case_can_be_rated(delivered, rated, expected):
+    from app.rules.intake import may_rate
+
+    assert may_rate(delivered, rated) is expected

@@ -1,4 +1,4 @@
-"""Bulk writing of generated rows (app/services/bulk_load.py): rows grouped by shape,
+"""Bulk writing of generated rows (app/demo/bulk_load.py): rows grouped by shape,
 refused when they would lose a default, and made in a worker process."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
+from app.demo.bulk_load import (BulkInserter, items_from_worker, shape_rows,
                                     stored_converters)
 from models.cases import Case, CaseNotice
 

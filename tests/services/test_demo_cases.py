@@ -18,8 +18,8 @@ from app.rules.intake import RATINGS
 from app.services.calendar import load_calendar
 from app.services.case_queries import overdue_condition, overdue_days_expression
 from app.services.cases import Actor, Applicant, Clock, Intake, register_intake
-from app.services.demo import create_demo_center
-from app.services.demo_cases import daily_counts, generate_demo_cases
+from app.demo import create_demo_center
+from app.demo.cases import daily_counts, generate_demo_cases
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem

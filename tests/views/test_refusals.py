@@ -180,7 +180,8 @@ def test_neg_2_section_head_can_review_and_a_clerk_cannot(log_in, db_session, wi
     assert response.status_code == 302, response.get_data(as_text=True)
     db_session.expire_all()
     report = db_session.get(RefusalReport, report.id)
-    assert (report.outcome, report.reviewed_on, report.review_late) == ("upheld", date(2026, 10, 9), False)
+    assert (report.outcome, report.reviewed_on) == ("upheld", date(2026, 10, 9))
+    assert not report_status(db_session, report, date(2026, 10, 9)).review_late
     assert report.reviewer is not None and report.reviewer.user_id == section.user.id
     # The clerk cannot record a review by posting either; the section head cannot file.
     assert clerk.post_form(f"/refusalreportview/review/{report.id}", {"outcome": "corrected"},
@@ -201,7 +202,8 @@ def test_neg_2_a_late_review_is_flagged_in_the_list_and_on_the_report(log_in, db
     section.post_form(f"/refusalreportview/review/{report.id}", {"outcome": "upheld"})
     db_session.expire_all()
     report = db_session.get(RefusalReport, report.id)
-    assert report.reviewed_on == date(2026, 10, 12) and report.review_late
+    assert report.reviewed_on == date(2026, 10, 12)
+    assert report_status(db_session, report, date(2026, 10, 12)).review_late
     page = section.get(f"/refusalreportview/show/{report.id}").get_data(as_text=True)
     assert 'data-late="review"' in page
 

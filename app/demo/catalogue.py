@@ -1,53 +1,23 @@
-"""Demo data: a realistic town convenience service center (便民服务中心) — ORG-1, ITEM-1..3.
-
-Pure data for `app.services.demo`: the center, its twelve windows (one per stationed department,
-ORG-1), about forty service items with legal basis, conditions, procedure, materials, limits and
-fees (ITEM-1), a realistic mix of kinds (ITEM-2: 即办件 / 承诺件 / 上报件 / 联办件), promised limits
-never above the statutory ones and a fee basis for every fee (ITEM-3), and a list of staff names.
+"""The demo center's service catalogue (ITEM-1..3): about forty items with legal basis,
+conditions, procedure, materials, limits and fees (ITEM-1), a realistic mix of kinds (ITEM-2:
+即办件 / 承诺件 / 上报件 / 联办件), promised limits never above the statutory ones and a fee basis
+for every fee (ITEM-3).
 
 Time limits are working days (RULES.md "Calendar"). Fees are `Decimal` yuan; most items are free
-(001 ch.5 服务承诺 十一). Names, addresses and phone numbers are illustrative demo values.
+(001 ch.5 服务承诺 十一). Names and bases are illustrative demo values.
 """
+
+from __future__ import annotations
 
 from decimal import Decimal
 
-CENTER = dict(
-    name="栟茶镇便民服务中心",
-    address="江苏省南通市如东县栟茶镇人民路1号（镇政府东侧便民服务大楼一楼）",
-    service_phone="0513-84512345",
-    complaint_phone="0513-84512315",
-    opening_hours="周一至周五 上午8:00-11:30 下午14:00-17:30（夏季下午15:00-18:00）",
-    timezone="Asia/Shanghai",
-)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-# ORG-1: one window per stationed department, in the hall's order.
-WINDOWS = [
-    dict(number="01", name="公安户政窗口", department="如东县公安局栟茶派出所",
-         description="办理居民身份证、临时居民身份证、出生登记、户口迁移等户籍业务。"),
-    dict(number="02", name="人社服务窗口", department="栟茶镇人力资源和社会保障服务所",
-         description="办理城乡居民养老保险参保、失业登记、就业困难人员认定、退休“一件事”等人社业务。"),
-    dict(number="03", name="民政服务窗口", department="栟茶镇社会事业局（民政办）",
-         description="受理最低生活保障、特困人员救助供养、临时救助、高龄津贴等社会救助和老年福利事项。"),
-    dict(number="04", name="市场监管窗口", department="如东县市场监督管理局栟茶分局",
-         description="办理个体工商户登记、食品经营许可，牵头企业开办“一件事”。"),
-    dict(number="05", name="不动产登记窗口", department="如东县不动产登记中心栟茶分中心",
-         description="办理不动产转移、抵押、宅基地使用权及房屋所有权首次登记和登记资料查询。"),
-    dict(number="06", name="医保服务窗口", department="如东县医疗保障局栟茶医保工作站",
-         description="办理城乡居民医保参保、医疗费用零星报销、异地就医备案、门诊慢特病认定。"),
-    dict(number="07", name="税务服务窗口", department="国家税务总局如东县税务局栟茶税务分局",
-         description="办理代开增值税发票、新办纳税人涉税事项、开具税收完税证明等涉税业务。"),
-    dict(number="08", name="农业农村窗口", department="栟茶镇农业农村局",
-         description="办理土地经营权流转备案、农村宅基地和建房（规划许可）申请、耕地地力保护补贴申报。"),
-    dict(number="09", name="自然资源窗口", department="如东县自然资源和规划局栟茶自然资源所",
-         description="办理乡村建设规划许可、设施农业用地备案，受理临时用地申请并初审上报。"),
-    dict(number="10", name="卫生健康窗口", department="栟茶镇卫生健康办公室",
-         description="办理生育登记、计划生育家庭特别扶助申请，牵头新生儿出生“一件事”。"),
-    dict(number="11", name="残联服务窗口", department="栟茶镇残疾人联合会",
-         description="受理残疾人证办理、残疾人两项补贴、辅助器具适配等助残服务事项。"),
-    dict(number="12", name="司法服务窗口", department="如东县司法局栟茶司法所",
-         description="受理法律援助申请、人民调解申请，提供公共法律服务咨询。"),
-]
-
+from app.rules.catalogue import (IMMEDIATE, JOINT, PROMISED, REPORTED, validate_item_fee,
+                                 validate_item_limits)
+from models.catalogue import ItemMaterial, ServiceItem
+from models.org import Window
 
 def _m(name, form="original", copies=1, mandatory=True, note=None):
     """One required material (ITEM-1): original/copy, number of copies, mandatory."""
@@ -63,7 +33,7 @@ _FORM_NOTE = "窗口领取或网上下载"
 
 ITEMS = [
     # ---------------------------------------------------------------- 01 公安户政窗口
-    dict(code="GA-001", window="01", name="居民身份证换领", kind="promised",
+    dict(code="GA-001", window="01", name="居民身份证换领", kind=PROMISED,
          legal_basis="《中华人民共和国居民身份证法》第八条、第十一条、第二十条",
          conditions="本镇常住户口的中国公民，居民身份证有效期满、证件严重损坏不能辨认或登记项目变更的，可申请换领。",
          procedure="1. 申请人持户口簿和原证到窗口申请；2. 窗口核验身份，现场采集人像和指纹信息；"
@@ -77,7 +47,7 @@ ITEMS = [
              _m("居民身份证申领登记表", note="窗口领取，现场填写"),
              _m("近期免冠彩色人像照片", mandatory=False, note="窗口现场免费采集，也可提交符合标准的数码照片回执"),
          ]),
-    dict(code="GA-002", window="01", name="临时居民身份证申领", kind="immediate",
+    dict(code="GA-002", window="01", name="临时居民身份证申领", kind=IMMEDIATE,
          legal_basis="《中华人民共和国临时居民身份证管理办法》第三条、第八条、第十三条",
          conditions="正在申领、换领、补领居民身份证期间，急需使用居民身份证的本镇户籍居民。",
          procedure="1. 申请人提交户口簿和身份证受理回执；2. 窗口核验身份并采集照片；3. 收取工本费；4. 当场制发临时居民身份证。",
@@ -89,7 +59,7 @@ ITEMS = [
              _m("居民身份证受理回执", note="正在办理正式证件的凭证"),
              _m("近期一寸免冠彩色照片", copies=2, mandatory=False, note="可由窗口现场采集"),
          ]),
-    dict(code="GA-003", window="01", name="出生登记（新生儿申报户口）", kind="immediate",
+    dict(code="GA-003", window="01", name="出生登记（新生儿申报户口）", kind=IMMEDIATE,
          legal_basis="《中华人民共和国户口登记条例》第七条；《江苏省户籍准入登记规定》",
          conditions="新生儿父亲或母亲一方为本辖区常住户口，婴儿出生后一个月以内由户主、亲属或抚养人申报出生登记。",
          procedure="1. 申报人提交出生医学证明等材料；2. 窗口核验材料；3. 录入户籍信息；4. 当场签发户口簿页。",
@@ -103,7 +73,7 @@ ITEMS = [
              _m("父母结婚证", form="original_and_copy", mandatory=False,
                 note="非婚生育的提供情况说明"),
          ]),
-    dict(code="GA-004", window="01", name="户口迁移（投靠类迁入）", kind="promised",
+    dict(code="GA-004", window="01", name="户口迁移（投靠类迁入）", kind=PROMISED,
          legal_basis="《中华人民共和国户口登记条例》第十条、第十三条；《江苏省户籍准入登记规定》第九条",
          conditions="夫妻投靠、父母投靠子女、子女投靠父母等符合本省户籍准入条件的人员，可申请将户口迁入本镇。",
          procedure="1. 申请人提交材料；2. 窗口受理，核查亲属关系和合法稳定住所；3. 派出所负责人审批；"
@@ -119,7 +89,7 @@ ITEMS = [
              _m("户主同意迁入的书面意见", mandatory=False, note="投靠非直系亲属户口的提供"),
          ]),
     # ---------------------------------------------------------------- 02 人社服务窗口
-    dict(code="RS-001", window="02", name="城乡居民基本养老保险参保登记", kind="immediate",
+    dict(code="RS-001", window="02", name="城乡居民基本养老保险参保登记", kind=IMMEDIATE,
          legal_basis="《中华人民共和国社会保险法》第二十条、第二十二条；"
                      "《国务院关于建立统一的城乡居民基本养老保险制度的意见》（国发〔2014〕8号）",
          conditions="年满16周岁（不含在校学生），不属于职工基本养老保险覆盖范围的本镇户籍居民。",
@@ -133,7 +103,7 @@ ITEMS = [
              _m("城乡居民基本养老保险参保登记表", note=_FORM_NOTE),
              _m("社会保障卡或本人银行卡", form="copy", mandatory=False),
          ]),
-    dict(code="RS-002", window="02", name="失业登记", kind="immediate",
+    dict(code="RS-002", window="02", name="失业登记", kind=IMMEDIATE,
          legal_basis="《中华人民共和国社会保险法》第五十条；《就业服务与就业管理规定》第六十一条、第六十二条",
          conditions="法定劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者。",
          procedure="1. 申请人提交失业登记表及身份证件；2. 窗口核验就业参保状态；3. 录入失业登记信息；4. 当场办结并提供就业服务指引。",
@@ -146,7 +116,7 @@ ITEMS = [
              _m("解除或终止劳动合同证明", form="original_and_copy", mandatory=False,
                 note="有就业经历的提供"),
          ]),
-    dict(code="RS-003", window="02", name="就业困难人员认定", kind="promised",
+    dict(code="RS-003", window="02", name="就业困难人员认定", kind=PROMISED,
          legal_basis="《中华人民共和国就业促进法》第五十二条、第五十三条；《就业服务与就业管理规定》第六十三条",
          conditions="本镇户籍且已办理失业登记，属大龄失业人员、残疾人、低保家庭成员、零就业家庭成员等就业困难情形之一。",
          procedure="1. 申请人提交申请及证明材料；2. 窗口初审；3. 村（社区）核实并公示5个工作日；4. 认定后录入系统并告知申请人。",
@@ -158,7 +128,7 @@ ITEMS = [
              _m("就业困难人员认定申请表", note=_FORM_NOTE),
              _m("就业困难情形证明材料（残疾人证、低保证等）", form="original_and_copy"),
          ]),
-    dict(code="RS-004", window="02", name="退休“一件事”", kind="joint",
+    dict(code="RS-004", window="02", name="退休“一件事”", kind=JOINT,
          legal_basis="《中华人民共和国社会保险法》第十六条、第二十七条；"
                      "《国务院关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见》（国发〔2024〕3号）",
          conditions="达到法定退休年龄、基本养老保险累计缴费满15年的参保人员，可一次申请养老保险待遇核定、医保退休待遇确认等事项。",
@@ -175,7 +145,7 @@ ITEMS = [
              _m("本人银行账户信息", form="copy", mandatory=False),
          ]),
     # ---------------------------------------------------------------- 03 民政服务窗口
-    dict(code="MZ-001", window="03", name="临时救助申请", kind="promised",
+    dict(code="MZ-001", window="03", name="临时救助申请", kind=PROMISED,
          legal_basis="《社会救助暂行办法》第四十七条、第四十八条、第四十九条；《江苏省社会救助办法》",
          conditions="因火灾、交通事故等意外事件或家庭成员突发重大疾病等原因，导致基本生活暂时出现严重困难的家庭或个人。",
          procedure="1. 申请人提交书面申请；2. 窗口受理并会同村（社区）入户调查；3. 民主评议并公示；"
@@ -190,7 +160,7 @@ ITEMS = [
              _m("困难情况证明材料（医疗费用票据、事故证明等）", form="copy"),
              _m("家庭经济状况核对授权书"),
          ]),
-    dict(code="MZ-002", window="03", name="最低生活保障申请", kind="reported",
+    dict(code="MZ-002", window="03", name="最低生活保障申请", kind=REPORTED,
          legal_basis="《社会救助暂行办法》第九条、第十一条；《最低生活保障审核确认办法》（民发〔2021〕57号）",
          conditions="持有本地户籍，共同生活的家庭成员人均收入低于当地最低生活保障标准，且家庭财产状况符合规定的家庭。",
          procedure="1. 申请人以家庭为单位提交书面申请；2. 窗口受理，开展家庭经济状况核对和入户调查；"
@@ -205,7 +175,7 @@ ITEMS = [
              _m("家庭收入及财产情况说明"),
              _m("残疾人证、病历等特殊情况证明", form="copy", mandatory=False),
          ]),
-    dict(code="MZ-003", window="03", name="高龄津贴申领", kind="promised",
+    dict(code="MZ-003", window="03", name="高龄津贴申领", kind=PROMISED,
          legal_basis="《中华人民共和国老年人权益保障法》第三十三条；《江苏省老年人权益保障条例》",
          conditions="具有本镇户籍、年满80周岁的老年人。",
          procedure="1. 老年人或代办人提交材料；2. 窗口核验年龄和户籍；3. 审核通过后录入发放名册；4. 次月起按月发放至本人账户。",
@@ -219,7 +189,7 @@ ITEMS = [
              _m("高龄津贴申领表", note=_FORM_NOTE),
              _m("代办人居民身份证", mandatory=False, note="委托他人代办的提供"),
          ]),
-    dict(code="MZ-004", window="03", name="特困人员救助供养申请", kind="promised",
+    dict(code="MZ-004", window="03", name="特困人员救助供养申请", kind=PROMISED,
          legal_basis="《社会救助暂行办法》第十四条、第十五条；《特困人员认定办法》（民发〔2021〕43号）",
          conditions="无劳动能力、无生活来源，且无法定赡养抚养扶养义务人或其义务人无履行能力的老年人、残疾人和未满18周岁的未成年人。",
          procedure="1. 本人或代理人提交书面申请；2. 窗口受理并入户调查、核对经济状况；3. 村（社区）公示；4. 审核确认后发放救助供养金。",
@@ -234,7 +204,7 @@ ITEMS = [
              _m("残疾人证或劳动能力相关证明", form="copy", mandatory=False),
          ]),
     # ---------------------------------------------------------------- 04 市场监管窗口
-    dict(code="SC-001", window="04", name="个体工商户设立登记", kind="immediate",
+    dict(code="SC-001", window="04", name="个体工商户设立登记", kind=IMMEDIATE,
          legal_basis="《促进个体工商户发展条例》第八条；《中华人民共和国市场主体登记管理条例》第十九条",
          conditions="有经营能力的自然人，有固定的经营场所，经营范围不属于法律法规禁止的项目。",
          procedure="1. 申请人提交登记申请（可通过江苏政务服务网全程电子化办理）；2. 窗口审核材料；"
@@ -248,7 +218,7 @@ ITEMS = [
              _m("经营场所使用证明（房屋权属证书或租赁协议）", form="copy"),
              _m("委托书及受托人身份证件", mandatory=False, note="委托他人代办的提供"),
          ]),
-    dict(code="SC-002", window="04", name="个体工商户变更登记", kind="immediate",
+    dict(code="SC-002", window="04", name="个体工商户变更登记", kind=IMMEDIATE,
          legal_basis="《中华人民共和国市场主体登记管理条例》第二十四条；《促进个体工商户发展条例》第十条",
          conditions="个体工商户名称、经营者、经营范围、经营场所等登记事项发生变更的，应在30日内申请变更登记。",
          procedure="1. 申请人提交变更申请；2. 窗口审核材料；3. 当场办理变更；4. 换发营业执照。",
@@ -261,7 +231,7 @@ ITEMS = [
              _m("经营者居民身份证"),
              _m("变更事项相关证明（新经营场所使用证明等）", form="copy", mandatory=False),
          ]),
-    dict(code="SC-003", window="04", name="食品经营许可（新办）", kind="promised",
+    dict(code="SC-003", window="04", name="食品经营许可（新办）", kind=PROMISED,
          legal_basis="《中华人民共和国食品安全法》第三十五条；《食品经营许可和备案管理办法》第二十一条",
          conditions="从事食品销售和餐饮服务，具有与经营的食品品种、数量相适应的经营场所、设备设施、食品安全管理人员和管理制度。",
          procedure="1. 申请人提交许可申请；2. 窗口受理；3. 必要时进行现场核查；4. 作出许可决定并发放《食品经营许可证》。",
@@ -275,7 +245,7 @@ ITEMS = [
              _m("食品安全自查、从业人员健康管理等食品安全管理制度"),
              _m("法定代表人（负责人）居民身份证", form="copy"),
          ]),
-    dict(code="SC-004", window="04", name="企业开办“一件事”", kind="joint",
+    dict(code="SC-004", window="04", name="企业开办“一件事”", kind=JOINT,
          legal_basis="《中华人民共和国市场主体登记管理条例》第十九条；"
                      "《国务院关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见》（国发〔2024〕3号）",
          conditions="在本镇新设立有限责任公司、个人独资企业、合伙企业等企业的申请人。",
@@ -292,7 +262,7 @@ ITEMS = [
              _m("企业开办“一件事”联办申请表"),
          ]),
     # ---------------------------------------------------------------- 05 不动产登记窗口
-    dict(code="BDC-001", window="05", name="不动产转移登记（存量房买卖）", kind="promised",
+    dict(code="BDC-001", window="05", name="不动产转移登记（存量房买卖）", kind=PROMISED,
          legal_basis="《不动产登记暂行条例》第十四条、第二十条；《不动产登记暂行条例实施细则》第三十八条",
          conditions="已登记的不动产因买卖发生权属转移，由买卖双方共同申请。",
          procedure="1. 买卖双方共同到窗口申请（一窗受理、税费同缴）；2. 窗口查验材料并询问；3. 审核登簿；"
@@ -308,7 +278,7 @@ ITEMS = [
              _m("契税完税凭证", form="copy"),
              _m("婚姻状况证明（结婚证或离婚证）", form="copy", mandatory=False),
          ]),
-    dict(code="BDC-002", window="05", name="不动产抵押登记（首次）", kind="promised",
+    dict(code="BDC-002", window="05", name="不动产抵押登记（首次）", kind=PROMISED,
          legal_basis="《中华人民共和国民法典》第四百零二条；《不动产登记暂行条例》第十四条；"
                      "《不动产登记暂行条例实施细则》第六十六条",
          conditions="以已登记的不动产设定抵押的，由抵押人和抵押权人共同申请。",
@@ -323,7 +293,7 @@ ITEMS = [
              _m("主债权合同及抵押合同"),
              _m("授权委托书", mandatory=False, note="委托代理人办理的提供"),
          ]),
-    dict(code="BDC-003", window="05", name="不动产登记资料查询", kind="immediate",
+    dict(code="BDC-003", window="05", name="不动产登记资料查询", kind=IMMEDIATE,
          legal_basis="《不动产登记暂行条例》第二十七条；《不动产登记资料查询暂行办法》第十四条",
          conditions="权利人、利害关系人可依法查询、复制不动产登记资料。",
          procedure="1. 查询人提交查询申请；2. 窗口核验查询人身份及查询目的；3. 当场出具查询结果。",
@@ -336,7 +306,7 @@ ITEMS = [
              _m("利害关系证明材料", form="copy", mandatory=False, note="利害关系人查询时提供"),
              _m("授权委托书", mandatory=False, note="委托查询的提供"),
          ]),
-    dict(code="BDC-004", window="05", name="宅基地使用权及房屋所有权首次登记", kind="promised",
+    dict(code="BDC-004", window="05", name="宅基地使用权及房屋所有权首次登记", kind=PROMISED,
          legal_basis="《不动产登记暂行条例》第二十条；《不动产登记暂行条例实施细则》第四十条、第四十一条",
          conditions="依法取得宅基地使用权，并已建成房屋且通过竣工验收的农村村民。",
          procedure="1. 申请人提交申请；2. 窗口受理并组织权籍调查；3. 实地查看并公告；4. 审核登簿，颁发不动产权证书。",
@@ -351,7 +321,7 @@ ITEMS = [
              _m("不动产权籍调查成果"),
          ]),
     # ---------------------------------------------------------------- 06 医保服务窗口
-    dict(code="YB-001", window="06", name="城乡居民基本医疗保险参保登记", kind="immediate",
+    dict(code="YB-001", window="06", name="城乡居民基本医疗保险参保登记", kind=IMMEDIATE,
          legal_basis="《中华人民共和国社会保险法》第二十五条；《国务院关于整合城乡居民基本医疗保险制度的意见》（国发〔2016〕3号）",
          conditions="未参加职工基本医疗保险的本镇户籍居民及持有居住证的常住人员。",
          procedure="1. 申请人持身份证件申请；2. 窗口核验身份并录入参保信息；3. 当场办结，告知缴费渠道和待遇享受时间。",
@@ -363,7 +333,7 @@ ITEMS = [
              _m("城乡居民医保参保登记表", mandatory=False, note="可由窗口系统直接录入"),
              _m("出生医学证明", form="copy", mandatory=False, note="新生儿参保提供"),
          ]),
-    dict(code="YB-002", window="06", name="医疗费用零星报销", kind="promised",
+    dict(code="YB-002", window="06", name="医疗费用零星报销", kind=PROMISED,
          legal_basis="《中华人民共和国社会保险法》第二十八条、第二十九条；《医疗保障基金使用监督管理条例》第十五条",
          conditions="参保人员因急诊抢救、未办理异地就医备案等原因未能直接结算，全额垫付医疗费用的。",
          procedure="1. 参保人提交报销材料；2. 窗口初审并出具受理回执；3. 县医保中心复核结算；4. 报销款打入参保人银行账户。",
@@ -377,7 +347,7 @@ ITEMS = [
              _m("出院小结或诊断证明", form="original_and_copy"),
              _m("本人银行卡", form="copy"),
          ]),
-    dict(code="YB-003", window="06", name="异地就医备案", kind="immediate",
+    dict(code="YB-003", window="06", name="异地就医备案", kind=IMMEDIATE,
          legal_basis="《国家医保局 财政部关于进一步做好基本医疗保险跨省异地就医直接结算工作的通知》（医保发〔2022〕22号）",
          conditions="异地长期居住、异地工作或因病需转外就医的参保人员。",
          procedure="1. 参保人提交备案申请；2. 窗口核验并录入备案信息；3. 当场办结，备案即时生效。",
@@ -390,7 +360,7 @@ ITEMS = [
              _m("异地居住证明或个人承诺书", mandatory=False, note="异地长期居住人员提供"),
              _m("转诊转院证明", mandatory=False, note="转外就医人员提供"),
          ]),
-    dict(code="YB-004", window="06", name="门诊慢特病待遇认定申请", kind="promised",
+    dict(code="YB-004", window="06", name="门诊慢特病待遇认定申请", kind=PROMISED,
          legal_basis="《中华人民共和国社会保险法》第二十八条；《国家医疗保障局关于建立医疗保障待遇清单制度的意见》（医保发〔2021〕5号）",
          conditions="患有规定门诊慢性病、特殊疾病病种，需长期门诊治疗的参保人员。",
          procedure="1. 参保人提交申请及病历资料；2. 窗口受理并初审；3. 组织专家或定点医疗机构认定；4. 认定通过的开通门诊慢特病待遇。",
@@ -404,7 +374,7 @@ ITEMS = [
              _m("近期检查报告、病历资料", form="copy"),
          ]),
     # ---------------------------------------------------------------- 07 税务服务窗口
-    dict(code="SW-001", window="07", name="代开增值税发票（自然人）", kind="immediate",
+    dict(code="SW-001", window="07", name="代开增值税发票（自然人）", kind=IMMEDIATE,
          legal_basis="《中华人民共和国发票管理办法》第十六条；《中华人民共和国发票管理办法实施细则》第十九条",
          conditions="临时从事经营活动、需要开具发票的自然人。",
          procedure="1. 申请人提交申报单及证明材料；2. 窗口审核并计算应缴税款；3. 申请人缴纳税款；4. 当场开具发票。",
@@ -416,7 +386,7 @@ ITEMS = [
              _m("经办人居民身份证"),
              _m("购销合同、服务协议等书面证明", form="copy"),
          ]),
-    dict(code="SW-002", window="07", name="新办纳税人涉税事项（个体工商户信息确认）", kind="immediate",
+    dict(code="SW-002", window="07", name="新办纳税人涉税事项（个体工商户信息确认）", kind=IMMEDIATE,
          legal_basis="《中华人民共和国税收征收管理法》第十五条；《税务登记管理办法》第八条",
          conditions="已领取营业执照、需办理涉税信息确认和发票领用的新开业个体工商户。",
          procedure="1. 纳税人提交材料；2. 窗口确认登记信息、核定税种；3. 办理发票领用；4. 当场办结。",
@@ -429,7 +399,7 @@ ITEMS = [
              _m("经营场所证明", form="copy", mandatory=False),
              _m("银行账户信息", form="copy", mandatory=False, note="签订三方扣款协议时提供"),
          ]),
-    dict(code="SW-003", window="07", name="开具税收完税证明", kind="immediate",
+    dict(code="SW-003", window="07", name="开具税收完税证明", kind=IMMEDIATE,
          legal_basis="《中华人民共和国税收征收管理法》第三十四条；《税收票证管理办法》第二十一条",
          conditions="已缴纳税款、需要证明纳税情况的纳税人。",
          procedure="1. 纳税人提出申请；2. 窗口核验身份并查询缴税记录；3. 当场开具完税证明。",
@@ -442,7 +412,7 @@ ITEMS = [
              _m("授权委托书及代理人身份证件", mandatory=False, note="委托他人办理的提供"),
          ]),
     # ---------------------------------------------------------------- 08 农业农村窗口
-    dict(code="NY-001", window="08", name="农村土地经营权流转合同备案", kind="promised",
+    dict(code="NY-001", window="08", name="农村土地经营权流转合同备案", kind=PROMISED,
          legal_basis="《中华人民共和国农村土地承包法》第三十六条、第四十条；《农村土地经营权流转管理办法》第十九条",
          conditions="本镇承包农户依法采取出租（转包）、入股等方式流转土地经营权，并签订书面流转合同的。",
          procedure="1. 流转双方提交合同及材料；2. 窗口审查合同内容；3. 登记备案并建立流转台账；4. 退还备案合同。",
@@ -455,7 +425,7 @@ ITEMS = [
              _m("农村土地承包经营权证", form="copy"),
              _m("发包方（村集体经济组织）备案意见"),
          ]),
-    dict(code="NY-002", window="08", name="农村宅基地和建房（规划许可）申请", kind="promised",
+    dict(code="NY-002", window="08", name="农村宅基地和建房（规划许可）申请", kind=PROMISED,
          legal_basis="《中华人民共和国土地管理法》第六十二条；《农业农村部 自然资源部关于规范农村宅基地审批管理的通知》（农经发〔2019〕6号）",
          conditions="本镇农村集体经济组织成员，符合“一户一宅”规定且建房选址符合村庄规划的农户。",
          procedure="1. 农户向村民小组提出申请，经村级审查后报镇；2. 窗口受理，农业农村、自然资源等部门联合审查并实地踏勘；"
@@ -470,7 +440,7 @@ ITEMS = [
              _m("村民小组会议记录及村级审查意见"),
              _m("建房设计图或选用的通用图集", form="copy"),
          ]),
-    dict(code="NY-003", window="08", name="耕地地力保护补贴申报", kind="promised",
+    dict(code="NY-003", window="08", name="耕地地力保护补贴申报", kind=PROMISED,
          legal_basis="《财政部 农业部关于全面推开农业“三项补贴”改革工作的通知》（财农〔2016〕26号）",
          conditions="拥有耕地承包权且耕地用于农业生产的种地农民。",
          procedure="1. 农户申报补贴面积；2. 窗口汇总并会同村组核实；3. 公示无异议后报县农业农村局；4. 补贴资金通过惠农“一卡通”发放。",
@@ -484,7 +454,7 @@ ITEMS = [
              _m("补贴面积申报表"),
          ]),
     # ---------------------------------------------------------------- 09 自然资源窗口
-    dict(code="ZR-001", window="09", name="乡村建设规划许可证核发（乡镇企业、公共设施和公益事业）", kind="promised",
+    dict(code="ZR-001", window="09", name="乡村建设规划许可证核发（乡镇企业、公共设施和公益事业）", kind=PROMISED,
          legal_basis="《中华人民共和国城乡规划法》第四十一条；《江苏省城乡规划条例》第四十二条",
          conditions="在乡、村庄规划区内进行乡镇企业、乡村公共设施和公益事业建设的建设单位或个人。",
          procedure="1. 申请人提交申请；2. 窗口受理并现场踏勘；3. 审查建设工程设计方案；4. 核发《乡村建设规划许可证》。",
@@ -498,7 +468,7 @@ ITEMS = [
              _m("建设工程设计方案图", copies=2),
              _m("村民委员会意见"),
          ]),
-    dict(code="ZR-002", window="09", name="设施农业用地备案", kind="promised",
+    dict(code="ZR-002", window="09", name="设施农业用地备案", kind=PROMISED,
          legal_basis="《自然资源部 农业农村部关于设施农业用地管理有关问题的通知》（自然资规〔2019〕4号）",
          conditions="在农村从事作物种植、畜禽水产养殖，需建设直接用于或服务于农业生产设施的经营者。",
          procedure="1. 经营者与村集体签订用地协议后提交备案申请；2. 窗口审核并现场核实；3. 备案并上图入库；4. 告知备案结果。",
@@ -512,7 +482,7 @@ ITEMS = [
              _m("设施建设方案及用地平面图"),
              _m("土地复垦承诺书"),
          ]),
-    dict(code="ZR-003", window="09", name="临时用地审批（初审上报）", kind="reported",
+    dict(code="ZR-003", window="09", name="临时用地审批（初审上报）", kind=REPORTED,
          legal_basis="《中华人民共和国土地管理法》第五十七条；《自然资源部关于规范临时用地管理的通知》（自然资规〔2021〕2号）",
          conditions="建设项目施工、地质勘查等需要临时使用国有土地或农民集体所有土地的单位或个人，使用期限一般不超过二年。",
          procedure="1. 申请人提交申请；2. 窗口受理并现场踏勘；3. 签署初审意见；4. 上报县自然资源和规划局审批。",
@@ -527,7 +497,7 @@ ITEMS = [
              _m("临时用地勘测定界图"),
          ]),
     # ---------------------------------------------------------------- 10 卫生健康窗口
-    dict(code="WJ-001", window="10", name="生育登记", kind="immediate",
+    dict(code="WJ-001", window="10", name="生育登记", kind=IMMEDIATE,
          legal_basis="《中华人民共和国人口与计划生育法》第十八条；《江苏省人口与计划生育条例》",
          conditions="夫妻双方或一方户籍在本镇，或在本镇居住的流动人口，生育子女的均可办理生育登记。",
          procedure="1. 申请人填写生育登记信息；2. 窗口核验身份；3. 当场登记并出具生育登记信息单。",
@@ -539,7 +509,7 @@ ITEMS = [
              _m("生育登记表", note="可通过江苏政务服务网在线填报"),
              _m("居民户口簿", form="copy", mandatory=False),
          ]),
-    dict(code="WJ-002", window="10", name="计划生育家庭特别扶助金申请", kind="reported",
+    dict(code="WJ-002", window="10", name="计划生育家庭特别扶助金申请", kind=REPORTED,
          legal_basis="《中华人民共和国人口与计划生育法》第三十一条；《全国独生子女伤残死亡家庭扶助制度试点方案》（国人口发〔2007〕78号）",
          conditions="女方年满49周岁、只生育一个子女或合法收养一个子女，现无存活子女或独生子女被依法鉴定为三级以上残疾的夫妻。",
          procedure="1. 申请人向户籍所在村（社区）提出申请；2. 村级初审并公示；3. 窗口审核并出具审核意见；4. 上报县卫生健康委确认。",
@@ -553,7 +523,7 @@ ITEMS = [
              _m("独生子女死亡证明或残疾人证", form="copy"),
              _m("独生子女父母光荣证", form="copy", mandatory=False),
          ]),
-    dict(code="WJ-003", window="10", name="新生儿出生“一件事”", kind="joint",
+    dict(code="WJ-003", window="10", name="新生儿出生“一件事”", kind=JOINT,
          legal_basis="《中华人民共和国母婴保健法》第二十三条；"
                      "《国务院关于进一步优化政务服务提升行政效能推动“高效办成一件事”的指导意见》（国发〔2024〕3号）",
          conditions="新生儿父母一方户籍在本镇，新生儿已取得《出生医学证明》的。",
@@ -570,7 +540,7 @@ ITEMS = [
              _m("新生儿出生“一件事”联办申请表", note=_FORM_NOTE),
          ]),
     # ---------------------------------------------------------------- 11 残联服务窗口
-    dict(code="CL-001", window="11", name="残疾人证办理（新办）", kind="reported",
+    dict(code="CL-001", window="11", name="残疾人证办理（新办）", kind=REPORTED,
          legal_basis="《中华人民共和国残疾人保障法》第二条；《中华人民共和国残疾人证管理办法》",
          conditions="本镇户籍，符合《残疾人残疾分类和分级》国家标准的视力、听力、言语、肢体、智力、精神及多重残疾人。",
          procedure="1. 申请人提交申请；2. 窗口受理并开具残疾评定介绍信；3. 申请人到指定医疗机构评定；4. 窗口将评定结果上报县残联审核发证。",
@@ -583,7 +553,7 @@ ITEMS = [
              _m("近期二寸免冠彩色照片", copies=3),
              _m("监护人居民身份证", form="copy", mandatory=False, note="智力、精神残疾人由监护人代办"),
          ]),
-    dict(code="CL-002", window="11", name="困难残疾人生活补贴和重度残疾人护理补贴申请", kind="promised",
+    dict(code="CL-002", window="11", name="困难残疾人生活补贴和重度残疾人护理补贴申请", kind=PROMISED,
          legal_basis="《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》（国发〔2015〕52号）",
          conditions="持有第二代残疾人证，属最低生活保障家庭的残疾人，或残疾等级为一、二级且需要长期照护的重度残疾人。",
          procedure="1. 申请人提交申请；2. 窗口受理并审核；3. 村（社区）核实公示；4. 审核通过后按月发放补贴。",
@@ -597,7 +567,7 @@ ITEMS = [
              _m("最低生活保障证明", form="copy", mandatory=False, note="申请生活补贴的提供"),
              _m("本人银行卡", form="copy"),
          ]),
-    dict(code="CL-003", window="11", name="残疾人辅助器具适配申请", kind="promised",
+    dict(code="CL-003", window="11", name="残疾人辅助器具适配申请", kind=PROMISED,
          legal_basis="《中华人民共和国残疾人保障法》第二十条；《残疾预防和残疾人康复条例》第二十五条",
          conditions="持有残疾人证、有辅助器具适配需求的本镇户籍残疾人。",
          procedure="1. 申请人提交申请；2. 窗口受理并组织需求评估；3. 确定适配方案；4. 发放辅助器具并登记回访。",
@@ -611,7 +581,7 @@ ITEMS = [
              _m("医疗机构评估意见", mandatory=False),
          ]),
     # ---------------------------------------------------------------- 12 司法服务窗口
-    dict(code="SF-001", window="12", name="法律援助申请", kind="reported",
+    dict(code="SF-001", window="12", name="法律援助申请", kind=REPORTED,
          legal_basis="《中华人民共和国法律援助法》第三十一条、第四十一条、第四十三条",
          conditions="因经济困难没有委托代理人，就请求给付赡养费、抚养费、劳动报酬、工伤赔偿等法定事项申请法律援助的公民。",
          procedure="1. 申请人提交申请；2. 司法所窗口受理并初审；3. 1个工作日内转交县法律援助中心；4. 县法律援助中心审查决定并指派承办人员。",
@@ -624,7 +594,7 @@ ITEMS = [
              _m("经济困难状况个人诚信承诺书"),
              _m("与所申请法律援助事项有关的证据材料", form="copy"),
          ]),
-    dict(code="SF-002", window="12", name="人民调解申请", kind="promised",
+    dict(code="SF-002", window="12", name="人民调解申请", kind=PROMISED,
          legal_basis="《中华人民共和国人民调解法》第十七条、第二十二条、第二十八条",
          conditions="当事人之间因婚姻家庭、邻里关系、损害赔偿、土地承包等发生民间纠纷，自愿申请调解的。",
          procedure="1. 当事人口头或书面申请；2. 窗口受理登记，征得对方当事人同意；3. 人民调解员主持调解；"
@@ -637,7 +607,7 @@ ITEMS = [
              _m("当事人居民身份证", form="copy"),
              _m("纠纷相关证据材料", form="copy"),
          ]),
-    dict(code="SF-003", window="12", name="法律咨询服务", kind="immediate",
+    dict(code="SF-003", window="12", name="法律咨询服务", kind=IMMEDIATE,
          legal_basis="《中华人民共和国法律援助法》第二十二条；《中华人民共和国人民调解法》第四条",
          conditions="有法律咨询需求的公民、法人和其他组织。",
          procedure="1. 咨询人说明咨询事项；2. 窗口工作人员或值班律师当场解答；3. 登记咨询台账，需要法律援助的引导申请。",
@@ -650,23 +620,18 @@ ITEMS = [
          ]),
 ]
 
-# Demo staff (ORG-1): per window two clerks and the window head (36), then the general office,
-# the approval section and the leadership. Realistic names of the Rudong / Nantong area.
-STAFF_NAMES = [
-    # window clerks, two per window 01..12 (used in this order by app.services.demo)
-    "陈晓燕", "顾建华", "张丽娟", "缪志刚", "王海燕", "朱文杰", "徐秀兰", "季春梅",
-    "吴俊", "周敏", "袁立新", "曹丽", "丁红梅", "冒卫东", "孙小军", "蔡静",
-    "钱海波", "沈雪梅", "黄志勇", "杨慧", "刘建国", "严晓红", "许明", "陆佳",
-    # window heads (首席代表) 01..12
-    "范国强", "邵玉华", "瞿永明", "葛爱琴", "储卫平", "姜红", "何振东", "施海英",
-    "龚建军", "薛莉", "仇志华", "戴文彬",
-    # general office (综合科)
-    "马晓玲", "高峰", "倪静", "宋春燕", "邱文",
-    # approval section (审批科)
-    "韩志强", "汤晓梅",
-    # leadership: director, deputy directors, party secretary, town head
-    "林国华", "胡建新", "冯玉兰", "崔荣华", "俞海涛",
-    # AB-role backups and part-time staff
-    "石桂芳", "唐伟", "程丽华", "罗建明", "谢婷", "卢小芳", "贾志明", "梁红霞",
-    "宗振华", "管丽萍", "蒋勇", "吕秀英", "钟伟东", "赵春花",
-]
+
+def create_items(session: Session, windows: dict[str, Window]) -> None:
+    """The missing demo items, each checked by the catalogue rules before it is added."""
+    existing = set(session.scalars(select(ServiceItem.code)))
+    for spec in ITEMS:
+        if spec["code"] in existing:
+            continue
+        spec = dict(spec)
+        materials = spec.pop("materials")
+        window = windows[spec.pop("window")]
+        validate_item_limits(spec["promised_days"], spec["statutory_days"])  # ITEM-3
+        validate_item_fee(spec["fee_standard"], spec["fee_basis"])
+        item = ServiceItem(window=window, is_active=True, **spec)
+        item.materials = [ItemMaterial(sort_order=n, **m) for n, m in enumerate(materials)]
+        session.add(item)

@@ -1,7 +1,7 @@
 """批量写入 — writing millions of generated rows fast: plain rows by row shape through the
 driver's `executemany`, made in a worker process while this one writes.
 
-Used by the demo generator (`app/services/demo_cases.py`); nothing a user enters goes this
+Used by the demo generator (`app/demo/cases.py`); nothing a user enters goes this
 way. Three parts:
 
 - `shape_rows` turns plain dict rows into (columns, value tuples) groups, one per set of

@@ -2,7 +2,7 @@
 
 `generate_demo_cases` writes `n` realistic cases spread over the working days of the last
 years (one year per 100,000 cases, at most ten) for the items, windows and staff of the demo
-center (`app.services.demo.create_demo_center` first). The rule functions decide everything a
+center (`app.demo.create_demo_center` first). The rule functions decide everything a
 rule decides: acceptance happens on working days (`WorkCalendar`), deadlines come from
 `case_deadline`, `extended_deadline` and `deadline_after_suspension`, fees from the item's
 published fees (`validate_case_fee`), numbers from `format_case_number`, refusal-report
@@ -13,7 +13,7 @@ Speed. `register_intake` / `apply_action` (the per-case services) are the door f
 cases; at a million rows their ORM objects and flushes would take hours. Here:
 - cases, sub-tasks, notices and the unusual transitions (supplement, suspension, extension,
   withdrawal) are plain dicts, made in batches of 20,000 cases and written by the driver's
-  own `executemany`, one INSERT per row shape (`app/services/bulk_load.py`); ids are given
+  own `executemany`, one INSERT per row shape (`app/demo/bulk_load.py`); ids are given
   explicitly after the current max(id), so children reference them without RETURNING, and
   values are made in the form the database stores (`instant()`);
 - the rows that follow from the case row alone — the intake / start / decision / delivery /
@@ -52,19 +52,21 @@ from sqlalchemy import and_, case, func, insert, literal, null, or_, select, tex
 from sqlalchemy.orm import Session, selectinload
 
 from app.rules import case_states as cs
+from app.rules import notices as nt
 from app.rules.calendar import WorkCalendar
-from app.rules.catalogue import default_limit_for_kind, validate_case_fee
+from app.rules.catalogue import (IMMEDIATE, JOINT, PROMISED, REPORTED, default_limit_for_kind,
+                                 validate_case_fee)
 from app.rules.deadlines import (case_deadline, correction_notice_due, deadline_after_suspension,
                                  extended_deadline, refusal_review_due, suspended_working_days)
 from app.rules.identity import credit_code_check_char, id_check_digit
-from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, SATISFIED, format_case_number,
-                              validate_sub_task_deadline)
+from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, ORGANISATION, PERSON, SATISFIED,
+                              format_case_number, validate_sub_task_deadline)
 from app.security import SECTION_HEAD
-from app.services.bulk_load import (BulkInserter, items_from_worker, shape_rows,
+from app.demo.bulk_load import (BulkInserter, items_from_worker, shape_rows,
                                     sqlite_datetime, stored_converters)
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.cases import CASE_NUMBER_PREFIX, INTAKE
-from app.services.demo_data import STAFF_NAMES
+from app.demo.org import STAFF_NAMES
 from app.services.refusals import CORRECTED, UPHELD
 from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
@@ -103,7 +105,7 @@ CLASS_MIX = ((cs.CLASS_ACCEPTED, 0.74), (cs.CLASS_CONSULTATION, 0.12),
              (cs.CLASS_TRANSFERRED, 0.03))
 JOINT_CLASS_MIX = ((cs.CLASS_JOINT, 0.80), (cs.CLASS_CONSULTATION, 0.10),
                    (cs.CLASS_SUPPLEMENT, 0.07), (cs.CLASS_RETURNED, 0.03))
-KIND_LOAD = {"immediate": 3.0, "promised": 2.0, "reported": 0.6, "joint": 1.0}
+KIND_LOAD = {IMMEDIATE: 3.0, PROMISED: 2.0, REPORTED: 0.6, JOINT: 1.0}
 WEEKDAY_LOAD = (1.25, 1.05, 1.0, 0.95, 0.9, 0.8, 0.8)  # Monday busiest; 调休 weekends quiet
 GROWTH_PER_YEAR = 0.05
 P_OVERDUE = 0.04  # decided after the deadline (or still open past it): CASE-6
@@ -128,7 +130,7 @@ P_ORGANISATION = 0.08
 # Surnames of the Rudong area, the common ones repeated so they come up as often as there.
 SURNAMES = ("陈陈陈陈王王王张张张顾顾朱朱徐徐吴吴周周缪季袁曹丁冒孙孙蔡钱沈黄杨杨刘刘严许陆陆"
             "范邵瞿葛储姜何施龚薛仇戴马高倪宋邱韩汤林胡冯崔俞石唐程罗谢卢贾梁宗管蒋吕钟赵李")
-# Given names: the demo staff's (demo_data.STAFF_NAMES) and some more of every generation.
+# Given names: the demo staff's (org.STAFF_NAMES) and some more of every generation.
 GIVEN = tuple(sorted({name[1:] for name in STAFF_NAMES} | set(
     "秀兰 春梅 海燕 建华 国强 玉华 子涵 梓轩 欣怡 浩然 雨萱 宇航 一诺 思远 金凤 桂英 德明 永红 月华 "
     "长青 保国 学军 兰英 凤英 建平 爱华 晓东 亚军 美玲 立群 海军 云霞 锦程 若曦 家豪".split())))
@@ -326,7 +328,7 @@ class _Generator:
                          [(m.id, m.name, bool(m.mandatory)) for m in row.materials],
                          request=f"申请办理{row.name}",
                          consultation=f"咨询{row.name}的办理条件、所需材料和办理时限，已一次性告知。")
-            if kind == "joint":
+            if kind == JOINT:
                 item.parts = [(windows[number], part, min(days, item.limit))
                               for number, part, days in JOINT_PARTS.get(row.code, ())
                               if number in windows and windows[number] != window_id]
@@ -390,13 +392,13 @@ class _Generator:
             else:
                 address = (f"如东县栟茶镇{rnd.choice(VILLAGES)}{rnd.randint(1, 28)}组"
                            f"{rnd.randint(1, 80)}号")
-            people.append(("person", name, body + id_check_digit(body), phone, address))
+            people.append((PERSON, name, body + id_check_digit(body), phone, address))
         organisations = []
         for _ in range(max(20, size // 20)):
             body = "92320623" + "".join(rnd.choice(CREDIT_CHARS) for _ in range(9))
             name = (f"如东县栟茶镇{rnd.choice(ORG_NAMES)}{rnd.choice(ORG_TRADES)}"
                     f"{rnd.choice(ORG_FORMS)}")
-            organisations.append(("organisation", name, body + credit_code_check_char(body),
+            organisations.append((ORGANISATION, name, body + credit_code_check_char(body),
                                   f"{rnd.choice(MOBILE_PREFIXES)}{rnd.randrange(10**8):08d}",
                                   f"如东县栟茶镇{rnd.choice(STREETS)}{rnd.randint(1, 399)}号"))
         self.people, self.organisations = people, organisations
@@ -563,7 +565,7 @@ class _Generator:
         else:
             material = (item.mandatory or item.materials)[0][1]
             row["return_reason"] = rnd.choice(RETURN_REASONS).format(material=material)
-            self.notice(row["id"], "return", row["received_at"], day, clerk, row["return_reason"])
+            self.notice(row["id"], nt.RETURN, row["received_at"], day, clerk, row["return_reason"])
         close_day = day if rnd.random() < 0.7 else self.working_day_after(day, rnd.randint(1, 3))
         if close_day < self.today or (close_day == self.today and rnd.random() < 0.5):
             row["closed_at"] = self.instant(close_day, self.later(close_day, day, second))
@@ -580,7 +582,7 @@ class _Generator:
         defective = {} if asked and rnd.random() < 0.6 else \
             {rnd.choice(item.materials)[0]: rnd.choice(DEFECTS)}
         listed = asked + [m for m in item.materials if m[0] in defective and m not in asked]
-        notice_id = self.notice(case_id, "one_time", row["received_at"], day, clerk, None)
+        notice_id = self.notice(case_id, nt.ONE_TIME, row["received_at"], day, clerk, None)
         for material_id, name, _mandatory in listed:
             listed_row = {"id": self.next_notice_material, "notice_id": notice_id,
                           "material_id": material_id, "name": name}
@@ -647,7 +649,7 @@ class _Generator:
             row.update(suspension_procedure=procedure, suspension_reason=reason)
             self.transition(case_id, STEP_SUSPEND, cs.SUSPEND, cs.IN_PROGRESS, cs.SUSPENDED,
                             start_at, handler, reason)
-            self.notice(case_id, "special_procedure", start_at, start, handler,
+            self.notice(case_id, nt.SPECIAL_PROCEDURE, start_at, start, handler,
                         f"{procedure}: {reason}")
             end = self.working_day_after(start, rnd.randint(3, 15))
             if end > today:
@@ -672,7 +674,7 @@ class _Generator:
                                              self.cal, max_extensions=self.max_extensions)
             self.transition(case_id, STEP_EXTEND, cs.EXTEND, cs.IN_PROGRESS, cs.EXTENDED,
                             granted_at, handler, reason)
-            self.notice(case_id, "extension", granted_at, deadline, handler, reason)
+            self.notice(case_id, nt.EXTENSION, granted_at, deadline, handler, reason)
             row.update(state=cs.EXTENDED, extended=True, extension_days=days,
                        extension_reason=reason)
             now_day, now_second, deadline = deadline, granted_second, new_deadline
@@ -711,7 +713,7 @@ class _Generator:
             row["applicant_objected"] = objected = rnd.random() < P_OBJECTED  # NEG-1
             if objected and rnd.random() >= P_REPORT_MISSING:
                 self.refusal_report(row, reason, decided, handler)
-        elif item.kind == "reported":
+        elif item.kind == REPORTED:
             row["decision_note"] = FORWARDED_NOTE + "县主管部门审批。"
             state = cs.DECIDED_FORWARDED
         else:
@@ -768,7 +770,7 @@ class _Generator:
         filed = decided if rnd.random() < 0.7 else self.working_day_after(decided, 1)
         if filed > today:
             return  # to be filed: on the section head's list until then (NEG-3)
-        organisation = row["applicant_kind"] == "organisation"
+        organisation = row["applicant_kind"] == ORGANISATION
         report = {"id": self.next_refusal_report, "case_id": row["id"],
                   "window_id": row["window_id"], "clerk_id": clerk,
                   "applicant_name": row["applicant_name"],
@@ -899,7 +901,7 @@ class _Generator:
         self.counts["materials"] += self._insert_select(
             CaseMaterial, ["id", "case_id", "material_id", "name", "copies", "received_at"], query)
         # 送达凭证 (NOTICE-2) of every delivered case, after the case's other notices.
-        query = (select(literal(delivery_base) + (c.id - first), c.id, literal("delivery"),
+        query = (select(literal(delivery_base) + (c.id - first), c.id, literal(nt.DELIVERY),
                         c.delivered_at, self.local_day(c.delivered_at), c.handler_id,
                         c.collector_name)
                  .where(in_range, c.delivered_at.is_not(None)))

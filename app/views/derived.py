@@ -1,0 +1,77 @@
+"""Columns a page shows that are not stored: computed per request from today, the working
+calendar and the user's permissions. They live here, not as model properties, because a model
+knows no request, no "today" and no permission (issue #9, STYLE.md "Layout").
+
+FAB reads a list or show column with `datamodel._get_attr_value(item, name)`; an interface
+with `DerivedColumns` answers the names it declares and leaves every other one to FAB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app import context
+from app.rules.case_states import clock_running
+from app.rules.deadlines import is_late, overdue_working_days
+from app.rules.privacy import mask_address, mask_id_number, mask_phone
+from app.security import may_see_personal_data
+from app.services.calendar import request_calendar
+
+
+class DerivedColumns:
+    """Mixin for a FAB datamodel interface: `derived` maps a column name to a function of
+    the row; every other column is read from the row as FAB does."""
+
+    derived: dict[str, Callable] = {}
+
+    def _get_attr_value(self, item, col):
+        if col in self.derived:
+            return self.derived[col](item)
+        return super()._get_attr_value(item, col)
+
+
+def derived_interface(base: type = SQLAInterface, **columns: Callable) -> type:
+    """A subclass of `base` (a FAB interface) that shows `columns` computed by their functions."""
+    return type(f"Derived{base.__name__}", (DerivedColumns, base), {"derived": columns})
+
+
+def overdue_days(case) -> int:
+    """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
+    if case.deadline is None or (case.decided_on is None and not clock_running(case.state)):
+        return 0
+    return overdue_working_days(case.deadline, case.decided_on, context.today(),
+                                request_calendar())
+
+
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+
+
+def personal_value_shown(value: str | None, kind: str, window_id: int | None) -> str:
+    """PRIV-1: an ID number, phone or address in full for the record's window, the office and
+    leadership (app.security decides), masked for everyone else."""
+    if not value or may_see_personal_data(window_id):
+        return value or ""
+    return _MASKS[kind](value)
+
+
+def id_number_shown(case) -> str:
+    return personal_value_shown(case.applicant_id_number, "id_number", case.window_id)
+
+
+def phone_shown(case) -> str:
+    return personal_value_shown(case.applicant_phone, "phone", case.window_id)
+
+
+def address_shown(case) -> str:
+    return personal_value_shown(case.applicant_address, "address", case.window_id)
+
+
+CASE_COLUMNS = dict(overdue_days=overdue_days, id_number_shown=id_number_shown,
+                    phone_shown=phone_shown, address_shown=address_shown)
+
+
+def review_late(report) -> bool:
+    """NEG-2: reviewed after the due day (or, today, still not reviewed past it)."""
+    return is_late(report.reviewed_on or context.today(), report.review_due)
