@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.rules.catalogue import validate_item_fee, validate_item_limits
 from app.security import CLERK, LEADERSHIP, OFFICE, ROLES, SECTION_HEAD, WINDOW_HEAD
 from app.services import demo_data
+from app.services.transaction import transaction
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Center, Staff, Window
 
@@ -101,11 +102,11 @@ def create_demo_center(session: Session, sm, password: str | None = None):
     missing = [role for role in ROLES if sm.find_role(role) is None]
     if missing:
         raise ValueError("roles missing, run `flask bianmin upgrade` first: " + ", ".join(missing))
-    center = _center(session)
-    windows = _windows(session, center)
-    _items(session, windows)
-    _staff(session, windows)
-    session.flush()
-    logins = _users(session, sm, windows, password)
-    session.commit()
+    with transaction(session):  # joins the caller's (the CLI's) unit of work, if any
+        center = _center(session)
+        windows = _windows(session, center)
+        _items(session, windows)
+        _staff(session, windows)
+        session.flush()
+        logins = _users(session, sm, windows, password)
     return logins

@@ -34,7 +34,8 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
-from app.views.base import WindowScopedModelView, rule_checked, yes_no
+from app.services.transaction import check_version
+from app.views.base import VersionField, WindowScopedModelView, rule_checked, yes_no
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -261,11 +262,15 @@ def action_form_class(case: Case, action: str):
         fields["note"] = TextAreaField(_l("Decision"))
     elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
         fields["note"] = TextAreaField(_l("Note"))
+    # The case's version the form was opened with (issue #9): a second clerk submitting the
+    # same action after the first gets "reload", not a second transition.
+    fields["version"] = VersionField(default=case.version)
     return type("ActionForm", (DynamicForm,), fields)
 
 
 def action_params(case: Case, action: str, form) -> dict:
-    data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    data = {name: field.data for name, field in form._fields.items()
+            if name not in ("csrf_token", "version")}
     if action == cs.REQUEST_SUPPLEMENT:
         return {"materials": [m.id for m in case.item.materials if data.get(f"ask_{m.id}")],
                 "defective": {m.id: data[f"defect_{m.id}"] for m in case.item.materials
@@ -414,6 +419,7 @@ class CaseView(WindowScopedModelView):
         form = action_form_class(case, action)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             with rule_checked(form) as saved:
+                check_version(case, form.version.data)
                 apply_action(db.session, case, action, current_actor(),
                              clock(), **action_params(case, action, form))
             if saved.ok:
