@@ -34,8 +34,9 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
-from app.services.transaction import check_version
-from app.views.base import VersionField, WindowScopedModelView, rule_checked, yes_no
+from app.services.transaction import Conflict, check_version
+from app.views.base import (VersionField, WindowScopedModelView, conflict_message, rule_checked,
+                            yes_no)
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -282,6 +283,15 @@ def action_params(case: Case, action: str, form) -> dict:
     return data
 
 
+def _opened_before_a_change(case: Case) -> bool:
+    """The posted action form carries an older version of the case than the current one."""
+    try:
+        check_version(case, request.form.get("version"))
+    except Conflict:
+        return True
+    return False
+
+
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
 
@@ -414,7 +424,10 @@ class CaseView(WindowScopedModelView):
         if action not in cs.ACTIONS:
             abort(404)
         if action not in available_actions(case):
-            flash(gettext("This action is not possible in the case's current state."), "danger")
+            if request.method == "POST" and _opened_before_a_change(case):
+                flash(conflict_message(), "danger")  # issue #9: another clerk acted first
+            else:
+                flash(gettext("This action is not possible in the case's current state."), "danger")
             return redirect(url_for(".show", pk=pk))
         form = action_form_class(case, action)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():

@@ -164,3 +164,20 @@ def test_issue_9_bulk_rows_must_carry_the_version_like_orm_rows(db_session):
                     if c != "version")
     with pytest.raises(ValueError, match="version"):
         BulkInserter(Case.__table__, without, db_session.get_bind().dialect)
+
+
+def test_issue_9_a_command_stops_with_one_line_and_status_1_and_saves_nothing(
+        app, db_session, center, capsys):
+    from app.cli import command_transaction
+
+    with pytest.raises(SystemExit) as stopped, command_transaction():
+        db_session.add(new_window(center))
+        db_session.flush()
+        raise RuleViolation("ORG-1", "A window needs a department.")
+    assert stopped.value.code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "ORG-1" in lines[0]
+    assert committed_names(db_session) == set()
+    with command_transaction() as txn:
+        db_session.add(new_window(center))
+    assert txn.ok and committed_names(db_session) == {"09号窗口"}

@@ -208,3 +208,21 @@ def _token(html: str) -> str:
     from tests.conftest import csrf_token
 
     return csrf_token(html)
+
+
+def test_issue_9_the_second_clerk_submitting_the_same_delivery_form_is_told_to_reload(
+        log_in, db_session, decided_case, window_a):
+    case = decided_case()
+    case_id, url = case.id, f"/caseview/act/{case.id}/deliver"
+    first, second = log_in("Clerk", window=window_a), log_in("Clerk", window=window_a,
+                                                             username="clerk_second")
+    pages = [clerk.get(url).get_data(as_text=True) for clerk in (first, second)]
+    version = str(case.version)
+    for clerk, page in zip((first, second), pages):
+        response = clerk.client.post(url, data={"collector": "张三", "version": version,
+                                                "csrf_token": _token(page)},
+                                     follow_redirects=True)
+        assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert CONFLICT_ZH in html  # the second one: the case moved on while the form was open
+    assert deliveries(db_session, case_id) == (1, 1)
