@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.logging_filters import install_log_filters
     from app.security import BianminSecurityManager, ensure_roles, sync_roles
     from app.services.audit import install_audit_trail
+    from app.services.transaction import install_sqlite_busy_timeout
     from app.views import menu_entries, register_views
     from app.views.index import HomeView
 
@@ -33,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     protect_api_from_csrf(app)
     install_audit_trail()
+    install_sqlite_busy_timeout()
 
     with app.app_context():
         enforce_foreign_keys(db.engine)

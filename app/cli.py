@@ -7,10 +7,12 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext
 from flask_migrate import upgrade as alembic_upgrade
 
 from app.extensions import db
 from app.rules.errors import RuleViolation
+from app.services.transaction import transaction
 
 
 def fail(message: str) -> None:
@@ -18,6 +20,15 @@ def fail(message: str) -> None:
     db.session.rollback()
     click.echo(f"错误 / Error: {message}", err=True)
     sys.exit(1)
+
+
+def command_transaction() -> transaction:
+    """A command's unit of work: committed once; a broken rule or a concurrent change
+    (issue #9) rolls it back and ends the command with one line and exit status 1."""
+    def stop(error) -> None:
+        fail(str(error) if isinstance(error, RuleViolation) else error.render(gettext))
+
+    return transaction(db.session, on_error=stop)
 
 
 def check_password_complexity(password: str) -> None:
@@ -54,8 +65,8 @@ def upgrade_command():
 
     alembic_upgrade()
     install_log_filters()  # migrations/env.py reconfigures logging from alembic.ini (PRIV-1)
-    refresh_work_days(db.session, today())
-    db.session.commit()
+    with command_transaction():
+        refresh_work_days(db.session, today())
     appbuilder = current_app.appbuilder
     ensure_roles(appbuilder.sm)
     appbuilder.add_permissions(update_perms=True)
@@ -84,7 +95,8 @@ def demo_command(password, cases):
         if password:
             check_password_complexity(password)
         with audit_actor("cli:demo"):
-            logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
+            with command_transaction():
+                logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
             started = time.perf_counter()
             if cases:
                 generate_demo_cases(db.session, cases, today=today())

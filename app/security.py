@@ -150,6 +150,8 @@ def sync_roles(sm, menu_entries) -> None:
                     wanted.add(("menu_access", category))
         pvms = [sm.add_permission_view_menu(perm, view) for perm, view in sorted(wanted)]
         role.permissions = [pvm for pvm in pvms if pvm is not None]
+    # Exempt from transaction() (issue #9): runs at start-up and in `bianmin upgrade` on FAB's
+    # security session, between FAB's own permission writes, which commit by themselves.
     sm.session.commit()
 
 

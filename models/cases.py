@@ -19,7 +19,7 @@ from flask_appbuilder import Model
 
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff, Window
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, Versioned, utcnow
 
 SATISFACTION_SOURCES = ("clerk", "public")
 REVIEW_OUTCOMES = ("upheld", "corrected")
@@ -43,7 +43,7 @@ class CaseNumberSequence(Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Case(Model):
+class Case(Versioned, Model):
     """办件 — one application handled by a window, from intake to archive (CASE-1..12)."""
 
     __tablename__ = "service_case"
@@ -254,7 +254,7 @@ class NoticeViolation(Model):
     found_on: Mapped[date] = mapped_column(Date)
 
 
-class CaseSubTask(Model):
+class CaseSubTask(Versioned, Model):
     """联办子任务 — one participating window's part of a joint case (CASE-7)."""
 
     __tablename__ = "case_sub_task"
@@ -278,7 +278,7 @@ class CaseSubTask(Model):
         return "done" if self.done_on else "open"
 
 
-class RefusalReport(Model):
+class RefusalReport(Versioned, Model):
     """否定报备单 — a refusal the applicant still objects to, reviewed by the section head
     (NEG-1..3)."""
 

@@ -9,13 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
 
+from models.types import Versioned
+
 from models.org import Window
 
 # ITEM-1: how a material is handed in.
 MATERIAL_FORMS = ("original", "copy", "original_and_copy")
 
 
-class ServiceItem(Model):
+class ServiceItem(Versioned, Model):
     """服务事项 — an item of the public catalogue (ITEM-1)."""
 
     __tablename__ = "service_item"
@@ -55,7 +57,7 @@ class ServiceItem(Model):
         return f"{self.code} {self.name}"
 
 
-class ItemMaterial(Model):
+class ItemMaterial(Versioned, Model):
     """申报材料 — one material an item requires (ITEM-1)."""
 
     __tablename__ = "item_material"

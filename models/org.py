@@ -7,13 +7,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
 
+from models.types import Versioned
+
 # Where a staff member belongs (ORG-1): one window, or one of the center's own units.
 STAFF_UNITS = ("window", "office", "section", "leadership")
 # SCORE-6 grades differ for civil servants and public-institution staff.
 STAFF_CATEGORIES = ("civil_servant", "institution", "other")
 
 
-class Center(Model):
+class Center(Versioned, Model):
     """便民服务中心 — the service center itself (ORG-1)."""
 
     __tablename__ = "center"
@@ -31,7 +33,7 @@ class Center(Model):
         return self.name
 
 
-class Window(Model):
+class Window(Versioned, Model):
     """窗口 — one service window, staffed by one stationed department (ORG-1)."""
 
     __tablename__ = "window"
@@ -51,7 +53,7 @@ class Window(Model):
         return f"{self.number} {self.name}"
 
 
-class Staff(Model):
+class Staff(Versioned, Model):
     """工作人员 — a person working in the center, linked to a login user (ORG-1)."""
 
     __tablename__ = "staff"

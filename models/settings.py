@@ -10,13 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from flask_appbuilder import Model
 
+from models.types import Versioned
+
 # How a setting's text value is read back.
 SETTING_TYPES = ("int", "decimal", "time", "date", "text")
 # Holiday entries (calendar paragraph of RULES.md): a closure, or an extra working day.
 HOLIDAY_KINDS = ("holiday", "workday")
 
 
-class RuleSetting(Model):
+class RuleSetting(Versioned, Model):
     """规则设置 — one configurable value of RULES.md, with its rule id and default."""
 
     __tablename__ = "rule_setting"
@@ -57,7 +59,7 @@ def parse_setting(value_type: str, text: str):
     return text
 
 
-class Holiday(Model):
+class Holiday(Versioned, Model):
     """节假日调整 — an administrator's closure day or extra working day (calendar, CASE-3)."""
 
     __tablename__ = "holiday"

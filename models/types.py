@@ -6,7 +6,8 @@ import os
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Integer
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -43,3 +44,20 @@ def center_zone() -> ZoneInfo:
 def utcnow() -> datetime:
     """The current instant, aware (the default of every timestamp column)."""
     return datetime.now(timezone.utc)
+
+
+class Versioned:
+    """A row that two people may edit at once: its `version` goes up by one on every UPDATE
+    and the UPDATE/DELETE matches only the version it read (SQLAlchemy `version_id_col`), so
+    the second of two concurrent writers fails (StaleDataError) instead of silently
+    overwriting the first (issue #9: lost updates, double case transitions). Forms and API
+    calls carry the version they were opened with (app/services/transaction.check_version).
+    """
+
+    # server_default: rows that existed before migration 0006, and rows the demo bulk
+    # loader inserts with Core, start at 1 like ORM inserts.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):  # noqa: N805 — declarative directive, called with the class
+        return {"version_id_col": cls.__table__.c.version}

@@ -13,17 +13,17 @@ from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
-from app.api.base import WindowScopedApi
+from app.api.base import WindowScopedApi, expected_version
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.context import center_zone
+from app.rules.intake import PERSON
 from app.security import API_METHOD_PERMISSIONS, current_actor, may_see_personal_data, window_scope
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake, SubTaskPlan,
-                                apply_action, available_actions, register_intake,
-                                update_case_details)
-from app.views.base import rule_checked
-from app.rules.intake import PERSON
+                                action_parameters, apply_action, available_actions,
+                                register_intake, update_case_details)
+from app.services.transaction import check_version
 from app.views.cases import BoundedCountInterface, clock
 from models.cases import Case
 from models.catalogue import ServiceItem
@@ -37,7 +37,7 @@ CASE_COLUMNS = ["id", "number", "case_class", "state", "item.id", "item.name", "
 def _summary(case: Case) -> dict:
     return {"id": case.id, "number": case.number, "state": case.state,
             "deadline": case.deadline.isoformat() if case.deadline else None,
-            "actions": available_actions(case)}
+            "actions": available_actions(case), "version": case.version}
 
 
 class CaseApi(WindowScopedApi):
@@ -72,11 +72,10 @@ class CaseApi(WindowScopedApi):
         scope = window_scope()
         if item is None or (scope is not None and item.window_id != scope):
             return self.response_404()
-        try:
+        with self.unit_of_work() as saved:
             case = register_intake(db.session, intake, current_actor(), clock())
-            db.session.commit()
-        except RuleViolation as violation:
-            return self.refuse(violation)
+        if not saved.ok:
+            return saved.answer
         return self.response(201, **_summary(case))
 
     @expose("/<int:pk>/action/<action>", methods=["POST"])
@@ -92,15 +91,18 @@ class CaseApi(WindowScopedApi):
         params = request.get_json(silent=True) or {}
         if not isinstance(params, dict):
             return self.response_400(message=gettext("Send a JSON object."))
-        try:
-            apply_action(db.session, case, action, current_actor(), clock(),
-                         **{k: v for k, v in params.items() if isinstance(k, str)})
-            db.session.commit()
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        except TypeError:
-            db.session.rollback()
-            return self.response_400(message=gettext("Malformed request."))
+        seen = expected_version(params)
+        unknown = sorted(set(params) - action_parameters(action))
+        if unknown:
+            return self.response_400(message=gettext(
+                "Unknown parameter for this action: %(names)s.", names=", ".join(unknown)))
+        # Two clerks acting at once (issue #9): the version read here, or the one the client
+        # read, must still be the case's when its UPDATE runs; the other one gets 409.
+        with self.unit_of_work() as saved:
+            check_version(case, seen)
+            apply_action(db.session, case, action, current_actor(), clock(), **params)
+        if not saved.ok:
+            return saved.answer
         return self.response(200, **_summary(case))
 
     @expose("/<int:pk>/details", methods=["POST"])
@@ -115,6 +117,7 @@ class CaseApi(WindowScopedApi):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return self.response_400(message=gettext("Send a JSON object."))
+        seen = expected_version(body)
         unknown = sorted(set(body) - set(DETAIL_KEYS))
         if unknown:
             return self.response_400(message=gettext("Unknown fields: %(names)s",
@@ -126,15 +129,11 @@ class CaseApi(WindowScopedApi):
             changes = _details_from_json(body)
         except (TypeError, ValueError) as error:
             return self.response_400(message=gettext("Malformed request: %(error)s", error=str(error)))
-        refused = []
-        with rule_checked():  # the one transaction boundary; a broken rule is answered here
-            try:
-                changed = update_case_details(db.session, case, changes, current_actor())
-            except RuleViolation as violation:
-                refused.append(violation)
-                db.session.rollback()
-        if refused:
-            return self.refuse(refused[0])
+        with self.unit_of_work() as saved:
+            check_version(case, seen)
+            changed = update_case_details(db.session, case, changes, current_actor())
+        if not saved.ok:
+            return saved.answer
         return self.response(200, changed=changed, **_summary(case))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.demo.catalogue import create_items
 from app.demo.org import DEMO_USERS, create_center, create_logins, create_staff, create_windows
 from app.security import ROLES
+from app.services.transaction import transaction
 
 
 def create_demo_center(session: Session, sm, password: str | None = None):
@@ -20,13 +21,13 @@ def create_demo_center(session: Session, sm, password: str | None = None):
     missing = [role for role in ROLES if sm.find_role(role) is None]
     if missing:
         raise ValueError("roles missing, run `flask bianmin upgrade` first: " + ", ".join(missing))
-    center = create_center(session)
-    windows = create_windows(session, center)
-    create_items(session, windows)
-    create_staff(session, windows)
-    session.flush()
-    logins = create_logins(session, sm, windows, password)
-    session.commit()
+    with transaction(session):  # joins the caller's (the CLI's) unit of work, if any
+        center = create_center(session)
+        windows = create_windows(session, center)
+        create_items(session, windows)
+        create_staff(session, windows)
+        session.flush()
+        logins = create_logins(session, sm, windows, password)
     return logins
 
 

@@ -187,6 +187,9 @@ JOINT_PARTS = {
                ("02", "社会保障卡申领", 5)),
 }
 
+# The version an ORM insert gives a Versioned row (models/types.py): bulk rows start there too,
+# so a generated case is edited and acted on like one registered at the counter (issue #9).
+FIRST_VERSION = 1
 # The case columns the generator may write; a row holds only those it sets (_BulkWriter).
 CASE_COLUMNS = (
     "id", "number", "case_class", "state", "item_id", "window_id", "applicant_kind",
@@ -197,7 +200,7 @@ CASE_COLUMNS = (
     "suspended_days", "decided_at", "decided_on", "decision_note", "handler_id", "delivered_at",
     "collector_name", "closed_at", "fee_amount", "return_reason", "competent_unit",
     "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source",
-    "applicant_objected")
+    "applicant_objected", "version")
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
                       "username", "note")
 NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text")
@@ -206,7 +209,7 @@ NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id",
 _WRITTEN = (
     (Case.__table__, CASE_COLUMNS, "cases"),
     (CaseSubTask.__table__, ("id", "case_id", "window_id", "part", "promised_days", "deadline",
-                             "done_at", "done_on", "done_by", "note"), "sub_tasks"),
+                             "done_at", "done_on", "done_by", "note", "version"), "sub_tasks"),
     (CaseNotice.__table__, NOTICE_COLUMNS, "notices"),
     (NoticeMaterial.__table__, ("id", "notice_id", "material_id", "name", "problem"),
      "notice_materials"),
@@ -216,7 +219,7 @@ _WRITTEN = (
                                "applicant_phone", "request", "reason", "legal_basis", "filed_on",
                                "review_due", "reviewed_on", "reviewer_id", "outcome",
                                "review_note", "important", "escalated_on", "inform_due",
-                               "informed_on"), "refusal_reports"),
+                               "informed_on", "version"), "refusal_reports"),
 )
 
 
@@ -542,7 +545,7 @@ class _Generator:
                    self.all_staff[int(rnd.random() * len(self.all_staff))],
                    clerk_id=clerk, received_at=received,
                    state=cs.initial_state_for_class(case_class),
-                   urgent=False, extended=False, suspended_days=0)
+                   urgent=False, extended=False, suspended_days=0, version=FIRST_VERSION)
         if item.appointments and rnd.random() < P_APPOINTMENT:
             row["appointment_at"] = self.instant(day, second - second % 1800)  # the booked slot
         self.cases.append(row)
@@ -779,7 +782,7 @@ class _Generator:
                   "applicant_phone": row["applicant_phone"], "request": row["request"],
                   "reason": reason, "legal_basis": rnd.choice(LEGAL_BASES), "filed_on": filed,
                   "review_due": refusal_review_due(filed, self.review_days, self.cal),
-                  "important": False}
+                  "important": False, "version": FIRST_VERSION}
         if organisation:
             report["applicant_unit"] = row["applicant_name"]
         self.next_refusal_report += 1
@@ -813,7 +816,8 @@ class _Generator:
             due = self.deadline(day, days)
             validate_sub_task_deadline(due, row["original_deadline"])
             parts.append({"id": self.next_sub_task, "case_id": row["id"], "window_id": window_id,
-                          "part": part, "promised_days": days, "deadline": due})
+                          "part": part, "promised_days": days, "deadline": due,
+                          "version": FIRST_VERSION})
             self.next_sub_task += 1
         self.sub_tasks.extend(parts)
         return parts
@@ -1087,6 +1091,8 @@ def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DE
     timer.add("derived", started)
     restore_cache()
     started = _clock()
+    # Exempt from transaction() (issue #9): the demo bulk loader writes past the ORM by
+    # design (Core executemany / COPY on the session's connection) and times its own commit.
     session.commit()
     timer.add("commit", started)
     return {**counts, "work_days": work_days, "first_day": first_day, "years": years,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from inspect import Parameter, signature
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select, update
@@ -606,3 +607,14 @@ __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
            "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice",
            "CaseDetails", "KEEP", "CLEAR_APPOINTMENT", "update_case_details"]
+
+
+def action_parameters(action: str) -> frozenset[str]:
+    """CASE-4: the parameters `action` reads (its handler's keyword-only arguments; `note`
+    for an action without one), so a door can refuse any other by name instead of letting
+    it fail somewhere inside the handler."""
+    handler = _HANDLERS.get(action)
+    if handler is None:
+        return frozenset({"note"})
+    return frozenset(name for name, parameter in signature(handler).parameters.items()
+                     if parameter.kind is Parameter.KEYWORD_ONLY)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash
+import sys
+
+from flask import abort, flash, request
 from flask_appbuilder import ModelView
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext
-from wtforms import BooleanField
+from markupsafe import Markup
+from wtforms import BooleanField, HiddenField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -14,6 +16,8 @@ from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.references import check_deletable
+from app.services.transaction import (Conflict, TransactionalInterface, check_version,
+                                      transaction, transactional)
 
 
 def form_values(form) -> dict:
@@ -45,34 +49,65 @@ def show_violation(form, violation: RuleViolation, *, flash_otherwise: bool = Fa
     field.errors = list(field.errors) + [message]
 
 
-class rule_checked:  # noqa: N801 — used as a statement: `with rule_checked(form) as saved:`
-    """The block's changes committed — or, when it breaks a rule, rolled back with the rule's
-    message shown (next to its field of `form`, else as a flash) and nothing saved. `.ok`
-    tells which. Other errors pass through untouched.
+def conflict_message() -> Markup:
+    """Issue #9: "changed by someone else since you opened it", with a link that reloads the
+    page as it is now (the form the user is on, freshly read)."""
+    reload_url = request.full_path.rstrip("?") if request else "#"
+    return Markup('{} <a href="{}" class="alert-link reload-link">{}</a>').format(
+        Conflict().render(gettext), reload_url, gettext("Reload"))
+
+
+class rule_checked(transaction):  # noqa: N801 — used as a statement: `with rule_checked(form) as saved:`
+    """The view-side name of `transaction()`: the block's changes committed once — or, when it
+    breaks a rule, rolled back with the rule's message shown (next to its field of `form`, else
+    as a flash) and nothing saved; when someone else changed the row meanwhile (a stale version
+    or a lock, issue #9), rolled back with the "reload and try again" flash. `.ok` tells which.
+    Other errors pass through untouched.
 
     Rolled-back objects are expired, not detached: the page re-rendered after a failure reads
     them fresh from the database.
     """
 
     def __init__(self, form=None):
-        self.form, self.ok = form, False
+        super().__init__(db.session, on_error=self._show)
+        self.form = form
 
-    def __enter__(self) -> rule_checked:
-        return self
-
-    def __exit__(self, kind, error, _traceback) -> bool:
-        if kind is None:
-            db.session.commit()
-            self.ok = True
-            return False
-        if not issubclass(kind, RuleViolation):
-            return False
-        db.session.rollback()
-        if self.form is None:
+    def _show(self, error) -> None:
+        if isinstance(error, Conflict):
+            flash(conflict_message(), "danger")
+        elif self.form is None:
             flash(error.render(gettext), "danger")
         else:
             show_violation(self.form, error, flash_otherwise=True)
-        return True
+
+
+class VersionField(HiddenField):
+    """The row's version the edit form was opened with (issue #9); never written to the row:
+    the version column moves by itself on every UPDATE."""
+
+    def populate_obj(self, obj, name) -> None:
+        return None
+
+
+def with_version_check(form_class, datamodel):
+    """A subclass of the edit form `form_class` carrying the row's version in a hidden field:
+    saving it after someone else changed the row fails validation with the "reload" flash,
+    and nothing is saved (FAB sets `form._id` to the row's key before validating)."""
+
+    def validate(self, extra_validators=None):
+        valid = form_class.validate(self, extra_validators=extra_validators)
+        pk = getattr(self, "_id", None)
+        item = datamodel.get(pk) if pk is not None else None
+        if item is None:
+            return valid
+        try:
+            check_version(item, self.version.data)
+        except Conflict:
+            flash(conflict_message(), "danger")
+            return False
+        return valid
+
+    return type(form_class.__name__, (form_class,), {"validate": validate, "version": VersionField()})
 
 
 def with_rule_checks(form_class, checks):
@@ -121,6 +156,19 @@ class DomainModelView(ModelView):
     page_size = 25
     record_name = None
 
+    def __init__(self, **kwargs):
+        # FAB's add/edit/delete commit inside its interface: ours runs them in transaction().
+        self.datamodel = transactional(self.datamodel)
+        super().__init__(**kwargs)
+
+    @property
+    def database_error_message(self):
+        """FAB's _edit flashes this for any error of datamodel.edit: a concurrent change that
+        slipped past the form's version check (the UPDATE matched no row) reads as one."""
+        if isinstance(sys.exc_info()[1], Conflict):
+            return conflict_message()
+        return lazy_gettext("Database Error")
+
     def _init_titles(self):
         if self.record_name is not None:
             self.list_title = self.list_title or self.record_name
@@ -158,6 +206,8 @@ class DomainModelView(ModelView):
         super()._init_forms()
         self.add_form = with_rule_checks(relax_boolean_fields(self.add_form), self.rule_checks)
         self.edit_form = with_rule_checks(relax_boolean_fields(self.edit_form), self.rule_checks)
+        if self.datamodel.is_versioned():
+            self.edit_form = with_version_check(self.edit_form, self.datamodel)
 
 
 class WindowScopedModelView(DomainModelView):
@@ -177,5 +227,9 @@ class WindowScopedModelView(DomainModelView):
         return super().action(name, pk)
 
 
-def interface(model) -> SQLAInterface:
-    return SQLAInterface(model)
+def interface(model, after_write=None) -> TransactionalInterface:
+    """The datamodel of a domain view: FAB's interface writing through transaction();
+    `after_write(session)` runs in the same transaction after each add/edit/delete."""
+    datamodel = TransactionalInterface(model)
+    datamodel.after_write = after_write
+    return datamodel

@@ -25,6 +25,8 @@ from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
 from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
 from app.services.schedule import replace_year_schedule, year_entries
+from app.services.transaction import transaction
+from app.views.base import conflict_message
 
 
 class YearScheduleForm(DynamicForm):
@@ -71,15 +73,11 @@ class YearScheduleView(BaseView):
             form.entries.data = _entries_text(form.year.data)
         elif form.validate():
             year = form.year.data
-            try:
+            with transaction(db.session, on_error=lambda error: _show_error(form, error)) as saved:
                 holidays, workdays = parse_year_schedule(form.entries.data or "", year)
                 change = replace_year_schedule(db.session, year, holidays, workdays,
                                                context.today())
-                db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                form.entries.errors = list(form.entries.errors) + [violation.render(gettext)]
-            else:
+            if saved.ok:
                 flash(gettext("Schedule of %(year)s saved: %(added)s added, %(changed)s changed, "
                               "%(removed)s removed.", year=year, added=change.added,
                               changed=change.changed, removed=change.removed), "success")
@@ -91,6 +89,15 @@ class YearScheduleView(BaseView):
             official=WorkCalendar.has_official_schedule(year) if year else False,
             year=year, years=range(last, first - 1, -1),
         )
+
+
+def _show_error(form, error) -> None:
+    """A schedule line breaking a rule: its message under the entries; someone else saving
+    the same year meanwhile (issue #9): the "reload and try again" flash."""
+    if isinstance(error, RuleViolation):
+        form.entries.errors = list(form.entries.errors) + [error.render(gettext)]
+    else:
+        flash(conflict_message(), "danger")
 
 
 def _entries_text(year: int) -> str:

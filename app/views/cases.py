@@ -35,7 +35,9 @@ from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Clock
                                 SubTaskPlan, annotate, apply_action, available_actions,
                                 register_intake, update_case_details)
 from app.services.settings import setting_value
-from app.views.base import WindowScopedModelView, rule_checked, yes_no
+from app.services.transaction import Conflict, check_version
+from app.views.base import (VersionField, WindowScopedModelView, conflict_message, rule_checked,
+                            yes_no)
 from app.views.derived import CASE_COLUMNS, derived_interface
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
@@ -270,11 +272,15 @@ def action_form_class(case: Case, action: str):
         fields["note"] = TextAreaField(_l("Decision"))
     elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
         fields["note"] = TextAreaField(_l("Note"))
+    # The case's version the form was opened with (issue #9): a second clerk submitting the
+    # same action after the first gets "reload", not a second transition.
+    fields["version"] = VersionField(default=case.version)
     return type("ActionForm", (DynamicForm,), fields)
 
 
 def action_params(case: Case, action: str, form) -> dict:
-    data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    data = {name: field.data for name, field in form._fields.items()
+            if name not in ("csrf_token", "version")}
     if action == cs.REQUEST_SUPPLEMENT:
         return {"materials": [m.id for m in case.item.materials if data.get(f"ask_{m.id}")],
                 "defective": {m.id: data[f"defect_{m.id}"] for m in case.item.materials
@@ -323,6 +329,15 @@ def details_from_form(form, personal: bool) -> CaseDetails:
         changes.applicant_phone = data.get("applicant_phone") or ""
         changes.applicant_address = data.get("applicant_address") or ""
     return changes
+
+
+def _opened_before_a_change(case: Case) -> bool:
+    """The posted action form carries an older version of the case than the current one."""
+    try:
+        check_version(case, request.form.get("version"))
+    except Conflict:
+        return True
+    return False
 
 
 class CaseView(WindowScopedModelView):
@@ -473,11 +488,15 @@ class CaseView(WindowScopedModelView):
         if action not in cs.ACTIONS:
             abort(404)
         if action not in available_actions(case):
-            flash(gettext("This action is not possible in the case's current state."), "danger")
+            if request.method == "POST" and _opened_before_a_change(case):
+                flash(conflict_message(), "danger")  # issue #9: another clerk acted first
+            else:
+                flash(gettext("This action is not possible in the case's current state."), "danger")
             return redirect(url_for(".show", pk=pk))
         form = action_form_class(case, action)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             with rule_checked(form) as saved:
+                check_version(case, form.version.data)
                 apply_action(db.session, case, action, current_actor(),
                              clock(), **action_params(case, action, form))
             if saved.ok:

@@ -22,6 +22,7 @@ from app.rules.identity import normalize_phone
 from app.rules.intake import RATING_LABELS, RATINGS, may_rate, parse_case_number
 from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
+from app.services.transaction import transaction
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
 from models.cases import Case, NoticeMaterial
 from models.catalogue import ServiceItem
@@ -249,13 +250,11 @@ class PublicGuideView(BaseView):
         if len(opinion) > OPINION_MAX:
             error = gettext("The opinion may be at most %(count)s characters long.", count=OPINION_MAX)
         else:
-            try:
-                with audit_actor("public"):
-                    record_satisfaction(case, rating, opinion or None, "public")
-                    db.session.commit()
-            except RuleViolation as violation:
-                db.session.rollback()
-                error = violation.render(gettext)
+            # A broken rule or a concurrent change of the case (issue #9): its message, once.
+            with audit_actor("public"), transaction(
+                    db.session, on_error=lambda failure: failure.render(gettext)) as saved:
+                record_satisfaction(case, rating, opinion or None, "public")
+            error = saved.answer
         return render_progress(number=number, found=progress_of(case), token=rating_token(case),
                                rate_error=error, opinion=opinion if error else "",
                                rating=rating if error else "", thanked=error is None)

@@ -64,7 +64,9 @@ class RuleSettingView(DomainModelView):
 class HolidayView(DomainModelView):
     """节假日调整 — local closures and extra working days (calendar paragraph, CASE-3)."""
 
-    datamodel = interface(Holiday)
+    # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too:
+    # refreshed in the same transaction as the entry (one commit, not two).
+    datamodel = interface(Holiday, after_write=lambda session: _refresh_work_days(session))
     record_name = _l("Holiday entry")
     class_permission_name = "Holiday"
     label_columns = HOLIDAY_LABELS
@@ -76,21 +78,9 @@ class HolidayView(DomainModelView):
     }
     base_order = ("day", "desc")
 
-    # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too.
-    def post_add(self, item):
-        _refresh_work_days()
 
-    def post_update(self, item):
-        _refresh_work_days()
-
-    def post_delete(self, item):
-        _refresh_work_days()
-
-
-def _refresh_work_days() -> None:
+def _refresh_work_days(session) -> None:
     from app.context import today
-    from app.extensions import db
     from app.services.calendar import refresh_work_days
 
-    refresh_work_days(db.session, today())
-    db.session.commit()
+    refresh_work_days(session, today())
