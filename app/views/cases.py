@@ -38,7 +38,7 @@ from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from app.views.base import (VersionField, WindowScopedModelView, conflict_message, rule_checked,
                             yes_no)
-from app.views.derived import CASE_COLUMNS, derived_interface
+from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
 from models.cases import Case, CaseSubTask, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -292,10 +292,11 @@ def action_params(case: Case, action: str, form) -> dict:
     return data
 
 
-def details_form_class(personal: bool):
+def details_form_class(personal: bool, version: int):
     """CASE-4: the details a case may still change; the applicant's phone and address only
-    for a user who may see them in full (PRIV-1), the others see them masked, read-only."""
-    fields: dict = {}
+    for a user who may see them in full (PRIV-1), the others see them masked, read-only.
+    The form carries the case's version it was opened with (issue #9: no lost update)."""
+    fields: dict = {"version": VersionField(default=version)}
     if personal:
         fields["applicant_phone"] = StringField(_l("Phone"))
         fields["applicant_address"] = StringField(_l("Address"))
@@ -409,12 +410,15 @@ class CaseView(WindowScopedModelView):
             flash(gettext("A closed case cannot be changed, only annotated."), "danger")
             return redirect(url_for(".show", pk=pk))
         personal = may_see_personal_data(case.window_id)
-        form_class = details_form_class(personal)
+        form_class = details_form_class(personal, case.version)
         if request.method == "POST":
             form = form_class(request.form)
         else:
             form = form_class(data=details_of(case, personal))
         if request.method == "POST" and form.validate():
+            if _opened_before_a_change(case):
+                flash(conflict_message(), "danger")  # issue #9: someone else saved first
+                return redirect(url_for(".details", pk=pk))
             with rule_checked(form) as saved:
                 update_case_details(db.session, case, details_from_form(form, personal),
                                     current_actor())
@@ -423,7 +427,8 @@ class CaseView(WindowScopedModelView):
                 return redirect(url_for(".show", pk=pk))
         return self.render_template("bianmin/case_details.html", form=form, case=case,
                                     personal=personal, title=self.edit_title,
-                                    state_label=state_label)
+                                    state_label=state_label, phone_shown=phone_shown,
+                                    address_shown=address_shown)
 
     # --- intake (CASE-1/2) --------------------------------------------------------------------
     @expose("/intake/", methods=["GET", "POST"])

@@ -152,8 +152,8 @@ def test_issue_9_a_plain_fab_interface_is_made_transactional_in_place(db_session
 def test_issue_9_bulk_rows_must_carry_the_version_like_orm_rows(db_session):
     """The demo bulk loader writes past the ORM: its rows must carry `version` (the ORM's
     default 1), or the inserter refuses them."""
-    from app.services.bulk_load import BulkInserter
-    from app.services.demo_cases import _WRITTEN, FIRST_VERSION
+    from app.demo.bulk_load import BulkInserter
+    from app.demo.cases import _WRITTEN, FIRST_VERSION
     from models.cases import Case
 
     assert FIRST_VERSION == Case.__table__.c.version.default.arg

@@ -226,3 +226,21 @@ def test_issue_9_the_second_clerk_submitting_the_same_delivery_form_is_told_to_r
     html = response.get_data(as_text=True)
     assert CONFLICT_ZH in html  # the second one: the case moved on while the form was open
     assert deliveries(db_session, case_id) == (1, 1)
+
+
+def test_issue_9_case_details_form_opened_before_another_change_saves_nothing(
+        log_in, db_session, window_a, item, case_of):  # noqa: F811
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    url, opened = f"/caseview/details/{case.id}", case.version
+    page = clerk.get(url).get_data(as_text=True)
+    assert f'name="version" type="hidden" value="{opened}"' in page
+    db_session.execute(update(Case).where(Case.id == case.id)
+                       .values(request="另一位办事员改过", version=Case.version + 1))
+    db_session.commit()
+    response = clerk.client.post(url, data={
+        "request": "补办居住证", "version": str(opened), "csrf_token": _token(page)},
+        follow_redirects=True)
+    assert CONFLICT_ZH in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).request == "另一位办事员改过"
