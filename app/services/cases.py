@@ -93,8 +93,10 @@ class Intake:
 
 
 # --- Applicants (PRIV-2) -----------------------------------------------------------------
-def check_applicant(applicant: Applicant) -> Applicant:
-    """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused."""
+def check_applicant(applicant: Applicant, today: date | None = None) -> Applicant:
+    """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused.
+
+    `today` (the center's day of the intake) refuses an ID number born after it."""
     if not (applicant.name or "").strip():
         raise RuleViolation("CASE-1", N_("Enter the applicant's name."), field="applicant_name")
     if applicant.kind not in ("person", "organisation"):
@@ -103,7 +105,7 @@ def check_applicant(applicant: Applicant) -> Applicant:
     id_number = applicant.id_number
     if id_number:
         if applicant.kind == "person":
-            id_number = normalize_id_number(id_number, field="applicant_id_number")
+            id_number = normalize_id_number(id_number, today=today, field="applicant_id_number")
         else:
             id_number = normalize_credit_code(id_number, field="applicant_id_number")
     phone = normalize_phone(applicant.phone, field="applicant_phone") if applicant.phone else None
@@ -155,7 +157,7 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
     item = session.get(ServiceItem, intake.item_id)
     if item is None or not item.is_active:
         raise RuleViolation("CASE-1", N_("Choose an active service item."), field="item")
-    applicant = check_applicant(intake.applicant)
+    applicant = check_applicant(intake.applicant, clock.today)
     fee = validate_case_fee(intake.fee_amount, item.published_fees)
     missing = missing_materials(requirements_of(item), intake.received)
     to_correct = missing + [m for m in requirements_of(item)
