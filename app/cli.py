@@ -87,7 +87,8 @@ def demo_command(password, cases):
             logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
             started = time.perf_counter()
             if cases:
-                generate_demo_cases(db.session, cases, today=today())
+                generate_demo_cases(db.session, cases, today=today(),
+                                    zone=current_app.config["CENTER_TIMEZONE"])
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     click.echo("演示账号 / demo logins:")

@@ -63,7 +63,8 @@ class Case(Model):
         # The overdue list (CASE-6) in deadline order: the planner walks this index and decides
         # "running past the deadline or decided after it" from the index alone, so the first
         # page stops after 25 hits instead of reading and sorting every case (bench/RESULTS.md).
-        Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on"),
+        # withdrawn_on is in it too: an overdue case withdrawn stays on the list (CASE-6).
+        Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on", "withdrawn_on"),
         Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
@@ -113,6 +114,9 @@ class Case(Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)  # 许可决定 / 不予许可 reference
+    # CASE-6: the day the applicant withdrew (撤回) a case whose clock was running; its overdue
+    # days stop there instead of vanishing (SCORE-M3). None for any other case.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
     # NEG-1: on a refusal, whether the applicant still objected after the explanation (then a
     # refusal report is due, NEG-3); None before a refusal, or for refusals recorded before
     # the question was asked.
@@ -156,9 +160,11 @@ class Case(Model):
         from app.services.calendar import request_calendar
 
         running = clock_running(self.state)
-        if self.deadline is None or (self.decided_on is None and not running):
+        if self.deadline is None or (self.decided_on is None and self.withdrawn_on is None
+                                     and not running):
             return 0
-        return overdue_working_days(self.deadline, self.decided_on, today(), request_calendar())
+        return overdue_working_days(self.deadline, self.decided_on, today(), request_calendar(),
+                                    withdrawn_on=self.withdrawn_on)
 
     # PRIV-1: what a page shows of the applicant — in full only to the case's window, the
     # office and leadership (decided per request by app.security), masked elsewhere.
@@ -249,6 +255,10 @@ class CaseNotice(Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     staff: Mapped[Staff | None] = relationship()
     text: Mapped[str | None] = mapped_column(Text)  # reason, procedure, formalities still required
+    # NOTICE-1 (one-time notices only): the last day it could be given, counted from the
+    # materials received before it, and whether it came later (flagged; scoring reads it).
+    due_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
     materials: Mapped[list["NoticeMaterial"]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeMaterial.id")
 

@@ -22,7 +22,7 @@ from app.rules.deadlines import (case_deadline, deadline_after_suspension, exten
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
 from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
-                              one_time_notice_violations, validate_intake,
+                              one_time_notice_timing, one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
@@ -238,6 +238,12 @@ def _issue_one_time_notice(session: Session, case: Case, materials: list[Materia
     one the first did not list is recorded against the first notice's issuer."""
     earlier = [n for n in case.notices if n.kind == "one_time"]
     notice = _issue(case, "one_time", actor, clock)
+    received_on = _materials_received_on(case, clock)
+    if received_on is not None:
+        timing = one_time_notice_timing(received_on, clock.today,
+                                        setting_value(session, "notice.max_days"),
+                                        load_calendar(session))
+        notice.due_on, notice.late = timing.due_on, timing.late
     for m in materials:
         notice.materials.append(NoticeMaterial(material_id=m.id, name=m.name,
                                                problem=defective.get(m.id)))
@@ -253,6 +259,18 @@ def _issue_one_time_notice(session: Session, case: Case, materials: list[Materia
                                             staff_id=first.staff_id, window_id=case.window_id,
                                             material_name=m.name, found_on=clock.today))
     return notice
+
+
+def _materials_received_on(case: Case, clock: Clock) -> date | None:
+    """NOTICE-1: the day of the latest materials received (the application, or a supplement),
+    in the center's time zone — the one `clock.now` carries. None for a consultation that
+    received nothing: the notice's clock starts only with an application."""
+    received = [m.received_at for m in case.materials if m.received_at is not None]
+    if case.case_class != cs.CLASS_CONSULTATION:
+        received.append(case.received_at or clock.now)
+    if not received:
+        return None
+    return max(received).astimezone(clock.now.tzinfo).date()
 
 
 def _record(case: Case, action: str, source: str | None, target: str, actor: Actor,
@@ -343,7 +361,7 @@ def _on_extend(session, case, actor, clock, *, reason=None, extension_days=None,
     case.deadline = extended_deadline(
         case.deadline, days, setting_value(session, "case.max_extension_days"),
         1 if case.extended else 0, reason or "", load_calendar(session),
-        max_extensions=setting_value(session, "case.max_extensions"))
+        max_extensions=setting_value(session, "case.max_extensions"), requested_on=clock.today)
     case.extended, case.extension_days, case.extension_reason = True, days, reason.strip()
     _issue(case, "extension", actor, clock, text=case.extension_reason)
     return case.extension_reason
@@ -403,6 +421,15 @@ def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opi
     return None
 
 
+def _on_withdraw(session, case, actor, clock, **_):
+    """CASE-6: a running case withdrawn (撤回) keeps the overdue days it had reached; the
+    withdrawal day ends its count as a decision would (SCORE-M3). A suspended case's clock
+    was stopped on time (CASE-12), and one not yet accepted has none."""
+    if case.deadline is not None and cs.clock_running(case.state):
+        case.withdrawn_on = clock.today
+    return None
+
+
 def _on_close(session, case, actor, clock, **_):
     case.closed_at = clock.now
     return None
@@ -437,6 +464,7 @@ _HANDLERS = {
     cs.CLOSE: _on_close,
     cs.RETURN_CASE: _on_return,
     cs.TRANSFER: _on_transfer,
+    cs.WITHDRAW: _on_withdraw,
 }
 
 

@@ -70,7 +70,7 @@ from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport)
 from models.catalogue import ItemMaterial, ServiceItem
-from models.org import Center, Staff, Window
+from models.org import Staff, Window
 
 DEFAULT_SEED = 20261123
 BATCH_SIZE = 20_000
@@ -87,6 +87,8 @@ STEP_INTAKE, STEP_RECEIVE, STEP_ACCEPT, STEP_START = 0, 1, 2, 3
 STEP_SUSPEND, STEP_RESUME, STEP_EXTEND, STEP_DECIDE = 4, 5, 6, 7  # STEP_DECIDE or withdraw
 STEP_DELIVER, STEP_CLOSE = 8, 9
 
+# The center's time zone when the caller does not pass CENTER_TIMEZONE (config.py).
+DEFAULT_ZONE = "Asia/Shanghai"
 # Office hours in the center's time zone (001 服务承诺: 上午8:00-11:30, 下午14:00-17:30).
 MORNING, NOON, AFTERNOON, EVENING = 8 * 3600, 11 * 3600 + 1800, 14 * 3600, 17 * 3600 + 1800
 OFFICE_SECONDS = (NOON - MORNING) + (EVENING - AFTERNOON)
@@ -265,12 +267,12 @@ def _years_before(day: date, years: int) -> date:
 class _Generator:
     """One run: the demo center's data loaded once, counters, and the rows of the current batch."""
 
-    def __init__(self, session: Session, today: date, seed: int, batch_size: int):
+    def __init__(self, session: Session, today: date, seed: int, batch_size: int,
+                 zone: str = DEFAULT_ZONE):
         self.session, self.today, self.batch_size = session, today, batch_size
         self.rnd = _Random(seed)
         self.cal: WorkCalendar = load_calendar(session)
-        center_zone = session.scalar(select(Center.timezone).order_by(Center.id).limit(1))
-        self.zone = ZoneInfo(center_zone or "Asia/Shanghai")
+        self.zone = ZoneInfo(zone)  # the CENTER_TIMEZONE setting
         self.max_extension_days = setting_value(session, "case.max_extension_days")
         self.max_extensions = setting_value(session, "case.max_extensions")
         self.review_days = setting_value(session, "neg.review_days")
@@ -1044,7 +1046,8 @@ def _batches(generator: _Generator, days: list[date], daily: list[int]):
 
 
 def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DEFAULT_SEED,
-                        batch_size: int = BATCH_SIZE, worker: bool | None = None) -> dict:
+                        batch_size: int = BATCH_SIZE, worker: bool | None = None,
+                        zone: str = DEFAULT_ZONE) -> dict:
     """Add `n` generated cases ending `today` to the demo center, and commit.
 
     Spread over max(1, n / 100,000) years (at most 10). The rows are made in a worker
@@ -1058,7 +1061,7 @@ def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DE
         return dict.fromkeys(COUNTED, 0)
     years = min(MAX_YEARS, max(1, math.ceil(n / CASES_PER_YEAR)))
     first_day = _years_before(today, years) + timedelta(days=1)
-    generator = _Generator(session, today, seed, batch_size)
+    generator = _Generator(session, today, seed, batch_size, zone)
     timer, counts = generator.timer, generator.counts
     # The work_day table must cover every generated deadline (overdue working days, CASE-6).
     work_days = refresh_work_days(session, today, first_day.year)

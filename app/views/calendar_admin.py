@@ -24,7 +24,9 @@ from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
 from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
-from app.services.schedule import replace_year_schedule, year_entries
+from app.security import current_actor
+from app.services.schedule import recompute_running_deadlines, replace_year_schedule, year_entries
+from app.views.cases import clock
 
 
 class YearScheduleForm(DynamicForm):
@@ -75,6 +77,8 @@ class YearScheduleView(BaseView):
                 holidays, workdays = parse_year_schedule(form.entries.data or "", year)
                 change = replace_year_schedule(db.session, year, holidays, workdays,
                                                context.today())
+                moved = recompute_running_deadlines(db.session, [year], current_actor(),
+                                                    clock(), context.center_zone())
                 db.session.commit()
             except RuleViolation as violation:
                 db.session.rollback()
@@ -83,6 +87,9 @@ class YearScheduleView(BaseView):
                 flash(gettext("Schedule of %(year)s saved: %(added)s added, %(changed)s changed, "
                               "%(removed)s removed.", year=year, added=change.added,
                               changed=change.changed, removed=change.removed), "success")
+                if moved:
+                    flash(gettext("Deadlines of %(cases)s running cases were recomputed on the "
+                                  "new schedule.", cases=moved), "info")
                 return redirect(url_for(".schedule", year=year))
         year = form.year.data if isinstance(form.year.data, int) else None
         return self.render_template(

@@ -33,6 +33,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
                                        queue_order)
 from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
+from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView, rule_checked, yes_no
 from models.cases import Case, CaseSubTask, NoticeViolation
@@ -93,6 +94,8 @@ def class_label(value) -> str:
 def action_label(value) -> str:
     if value == "intake":
         return gettext("Intake")
+    if value == RECOMPUTE_DEADLINE:  # CASE-3: a holiday schedule changed the deadline
+        return gettext("Deadline recomputed on the holiday schedule")
     return gettext(cs.ACTION_LABELS[value]) if value in cs.ACTION_LABELS else value
 
 

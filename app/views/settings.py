@@ -76,21 +76,37 @@ class HolidayView(DomainModelView):
     }
     base_order = ("day", "desc")
 
-    # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too.
+    # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too, and
+    # so do the deadlines of the running cases whose limit crosses the day (CASE-3).
+    def pre_update(self, item):
+        from flask import g
+        from sqlalchemy import inspect
+
+        # An entry moved to another year changes both years' calendars (per request: the
+        # view object is shared between requests).
+        before = inspect(item).attrs.day.history.deleted
+        g.bianmin_holiday_years = {day.year for day in before if day is not None}
+
     def post_add(self, item):
-        _refresh_work_days()
+        _refresh_work_days({item.day.year})
 
     def post_update(self, item):
-        _refresh_work_days()
+        from flask import g
+
+        _refresh_work_days({item.day.year} | g.pop("bianmin_holiday_years", set()))
 
     def post_delete(self, item):
-        _refresh_work_days()
+        _refresh_work_days({item.day.year})
 
 
-def _refresh_work_days() -> None:
-    from app.context import today
+def _refresh_work_days(years: set[int]) -> None:
+    from app.context import center_zone, today
     from app.extensions import db
+    from app.security import current_actor
     from app.services.calendar import refresh_work_days
+    from app.services.schedule import recompute_running_deadlines
+    from app.views.cases import clock
 
     refresh_work_days(db.session, today())
+    recompute_running_deadlines(db.session, years, current_actor(), clock(), center_zone())
     db.session.commit()
