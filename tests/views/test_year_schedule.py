@@ -137,3 +137,41 @@ def test_org_2_a_clerk_cannot_post_a_schedule(log_in, window_a, db_session, toda
     response = clerk.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027},
                                form_url="/resetmypassword/form")
     assert response.status_code == 403 and holidays(db_session) == []
+
+
+def _running_case(db_session, window, accepted_on: date):
+    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from tests.factories import clock_on, residence_permit_item
+
+    item = residence_permit_item(db_session, window)
+    case = register_intake(db_session, Intake(item_id=item.id, case_class="accepted",
+                                              applicant=Applicant(name="王五"),
+                                              received={m.id: 1 for m in item.materials}),
+                           Actor(username="clerk01"), clock_on(accepted_on))
+    db_session.commit()
+    return case
+
+
+def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
+        as_office, db_session, window_a, today):
+    case = _running_case(db_session, window_a, date(2027, 9, 28))
+    assert case.deadline == date(2027, 10, 5)  # Monday–Friday until the schedule is known
+    response = as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
+    assert response.status_code == 302
+    db_session.expire_all()
+    # Tue 09-28 not counted: 09-29, 09-30, Fri 10-08 (National Day 10-01…10-07), Mon 10-11, Tue 10-12.
+    assert case.deadline == date(2027, 10, 12)
+    flashed = as_office.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1" in flashed and ("重新计算" in flashed or "recomputed" in flashed)
+    page = as_office.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "2027-10-05 → 2027-10-12" in page
+
+
+def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
+        as_office, db_session, window_a, today):
+    case = _running_case(db_session, window_a, date(2027, 3, 1))  # Mon: due Mon 03-08
+    response = as_office.post_form("/holidayview/add", {"day": "2027-03-03", "kind": "holiday",
+                                                         "name": "本地停办"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 9)
