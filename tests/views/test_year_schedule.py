@@ -162,9 +162,10 @@ def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
     # Tue 09-28 not counted: 09-29, 09-30, Fri 10-08 (National Day 10-01…10-07), Mon 10-11, Tue 10-12.
     assert case.deadline == date(2027, 10, 12)
     flashed = as_office.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1" in flashed and ("重新计算" in flashed or "recomputed" in flashed)
+    assert "已按新的节假日安排重新计算 1 件在办办件的办结期限。" in flashed
     page = as_office.get(f"/caseview/show/{case.id}").get_data(as_text=True)
-    assert "2027-10-05 → 2027-10-12" in page
+    # The case's history (CASE-4) shows the change, named in zh_CN.
+    assert "按节假日安排重新计算办结期限" in page and "2027-10-05 → 2027-10-12" in page
 
 
 def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
