@@ -55,7 +55,8 @@ from app.rules import case_states as cs
 from app.rules.calendar import WorkCalendar
 from app.rules.catalogue import default_limit_for_kind, validate_case_fee
 from app.rules.deadlines import (case_deadline, correction_notice_due, deadline_after_suspension,
-                                 extended_deadline, refusal_review_due, suspended_working_days)
+                                 extended_deadline, notice_due_date, refusal_review_due,
+                                 suspended_working_days)
 from app.rules.identity import credit_code_check_char, id_check_digit
 from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, SATISFIED, format_case_number,
                               validate_sub_task_deadline)
@@ -197,10 +198,11 @@ CASE_COLUMNS = (
     "suspended_days", "decided_at", "decided_on", "decision_note", "handler_id", "delivered_at",
     "collector_name", "closed_at", "fee_amount", "return_reason", "competent_unit",
     "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source",
-    "applicant_objected")
+    "applicant_objected", "withdrawn_on")
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
                       "username", "note")
-NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text")
+NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text",
+                  "due_on", "late")
 # What the generator writes of each table row by row, parents first (bulk_load), and the
 # key of its count.
 _WRITTEN = (
@@ -274,6 +276,7 @@ class _Generator:
         self.cal: WorkCalendar = load_calendar(session)
         self.zone = ZoneInfo(zone)  # the CENTER_TIMEZONE setting
         self.max_extension_days = setting_value(session, "case.max_extension_days")
+        self.notice_max_days = setting_value(session, "notice.max_days")
         self.max_extensions = setting_value(session, "case.max_extensions")
         self.review_days = setting_value(session, "neg.review_days")
         self.notify_days = setting_value(session, "neg.correction_notify_days")
@@ -505,8 +508,11 @@ class _Generator:
                text_: str | None) -> int:
         notice_id = self.next_notice
         self.next_notice += 1
+        # NOTICE-1: the demo gives every one-time notice on the spot, so none is late.
         row = {"id": notice_id, "case_id": case_id, "kind": kind, "issued_at": at,
-               "issued_on": day, "staff_id": staff_id}
+               "issued_on": day, "staff_id": staff_id, "late": False}
+        if kind == "one_time":
+            row["due_on"] = notice_due_date(day, self.notice_max_days, self.cal)
         if text_ is not None:
             row["text"] = text_
         self.notices.append(row)
@@ -695,6 +701,8 @@ class _Generator:
                 gone_second = self.office_second()
                 self.transition(case_id, STEP_DECIDE, cs.WITHDRAW, row["state"], cs.WITHDRAWN,
                                 self.instant(gone, gone_second), handler, "申请人主动撤回申请。")
+                if cs.clock_running(row["state"]):  # CASE-6: overdue days stop, not vanish
+                    row["withdrawn_on"] = gone
                 row["state"] = cs.WITHDRAWN
                 if gone < today:
                     row.update(state=cs.CLOSED, closed_at=self.instant(
@@ -903,9 +911,11 @@ class _Generator:
         # 送达凭证 (NOTICE-2) of every delivered case, after the case's other notices.
         query = (select(literal(delivery_base) + (c.id - first), c.id, literal("delivery"),
                         c.delivered_at, self.local_day(c.delivered_at), c.handler_id,
-                        c.collector_name)
+                        c.collector_name, literal(False))
                  .where(in_range, c.delivered_at.is_not(None)))
-        self.counts["notices"] += self._insert_select(CaseNotice, NOTICE_COLUMNS, query)
+        self.counts["notices"] += self._insert_select(
+            CaseNotice, ["id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text",
+                         "late"], query)
 
     def _insert_select(self, model, columns, query) -> int:
         """INSERT … SELECT; the rows written (PostgreSQL reports them only when asked)."""
