@@ -40,6 +40,25 @@ def bianmin_cli():
     """便民服务中心管理平台 commands."""
 
 
+def _recompute_after_upgrade() -> None:
+    """CASE-3: a newer chinese-calendar may know a year's official schedule the running cases'
+    deadlines were counted without (Monday–Friday fallback): count them again. Idempotent."""
+    from datetime import datetime
+
+    from app.context import center_zone
+    from app.services.audit import audit_actor
+    from app.services.cases import Actor, Clock
+    from app.services.schedule import recompute_running_deadlines
+
+    now = datetime.now(center_zone())
+    with audit_actor("cli:upgrade"):
+        moved = recompute_running_deadlines(
+            db.session, range(now.year - 1, now.year + 3), Actor(username="cli:upgrade"),
+            Clock(now=now, today=now.date()), center_zone())
+    if moved:
+        click.echo(f"deadlines of {moved} running cases recomputed on the new calendar")
+
+
 @bianmin_cli.command("upgrade")
 @with_appcontext
 def upgrade_command():
@@ -55,6 +74,7 @@ def upgrade_command():
     alembic_upgrade()
     install_log_filters()  # migrations/env.py reconfigures logging from alembic.ini (PRIV-1)
     refresh_work_days(db.session, today())
+    _recompute_after_upgrade()
     db.session.commit()
     appbuilder = current_app.appbuilder
     ensure_roles(appbuilder.sm)
