@@ -176,3 +176,26 @@ def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
     assert response.status_code == 302, response.get_data(as_text=True)
     db_session.expire_all()
     assert case.deadline == date(2027, 3, 9)
+
+
+def test_case_3_editing_and_deleting_a_holiday_entry_move_running_deadlines_back(
+        as_office, db_session, window_a, today):
+    entry = Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办")
+    db_session.add(entry)
+    db_session.commit()
+    case = _running_case(db_session, window_a, date(2027, 3, 1))
+    assert case.deadline == date(2027, 3, 9)  # Wed 03-03 closed
+    moved = as_office.post_form(f"/holidayview/edit/{entry.id}",
+                                {"day": "2027-03-10", "kind": "holiday", "name": "本地停办"})
+    assert moved.status_code == 302, moved.get_data(as_text=True)
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 8)  # the closure now lies after the deadline
+    as_office.post_form(f"/holidayview/edit/{entry.id}",
+                        {"day": "2027-03-03", "kind": "holiday", "name": "本地停办"})
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 9)
+    deleted = as_office.post_form(f"/holidayview/delete/{entry.id}", {},
+                                  form_url="/holidayview/list/")
+    assert deleted.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Holiday, entry.id) is None and case.deadline == date(2027, 3, 8)
