@@ -87,3 +87,26 @@ def test_case_3_recomputing_again_on_the_same_schedule_moves_nothing(db_session,
     assert recompute(db_session) == 0
     assert recompute(db_session, years=()) == 0
     assert [t.action for t in case.transitions].count(RECOMPUTE_DEADLINE) == 1
+
+
+def test_case_3_recomputation_reads_in_bulk_not_a_query_per_case(db_session, item):
+    from sqlalchemy import event
+
+    for _ in range(12):
+        accepted(db_session, item, date(2027, 9, 28))
+    replace_year_schedule(db_session, 2027, NATIONAL_DAY_2027, ADJUSTED_2027, date(2027, 9, 30))
+    db_session.commit()
+    selects: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert recompute(db_session) == 12
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # The calendar's entries, the cases, their history, their joint-case parts.
+    assert len(selects) <= 4, selects
