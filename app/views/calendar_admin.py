@@ -23,9 +23,13 @@ from app.extensions import db
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
-from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
 from app.security import current_actor
-from app.services.schedule import recompute_running_deadlines, replace_year_schedule, year_entries
+from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
+from app.services.schedule import (
+    recompute_running_deadlines,
+    replace_year_schedule,
+    year_entries,
+)
 from app.views.cases import clock
 
 

@@ -11,8 +11,11 @@ from sqlalchemy import select
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
-from app.services.schedule import (RECOMPUTE_DEADLINE, recompute_running_deadlines,
-                                   replace_year_schedule)
+from app.services.schedule import (
+    RECOMPUTE_DEADLINE,
+    recompute_running_deadlines,
+    replace_year_schedule,
+)
 from models.audit import AuditLog
 from tests.factories import clock_on, residence_permit_item
 
