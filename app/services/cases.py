@@ -384,7 +384,10 @@ def _on_resume(session, case, actor, clock, **_):
     """CASE-12: the deadline moves by the working days spent suspended."""
     calendar = load_calendar(session)
     days = suspended_working_days(case.suspended_on, clock.today, calendar)
-    case.deadline = deadline_after_suspension(case.deadline, case.suspended_on, clock.today, calendar)
+    # Not deadline_after_suspension: its "suspended after the deadline" check was made when
+    # the case was suspended, and a holiday schedule entered since (CASE-3 recomputation)
+    # may have moved the deadline before the suspension day; the case must still resume.
+    case.deadline = calendar.add_working_days(case.deadline, days)
     case.suspended_days = (case.suspended_days or 0) + days
     case.suspended_on = None
     return None

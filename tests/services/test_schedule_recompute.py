@@ -113,3 +113,19 @@ def test_case_3_recomputation_reads_in_bulk_not_a_query_per_case(db_session, ite
         event.remove(engine, "before_cursor_execute", count)
     # The calendar's entries, the cases, their history, their joint-case parts.
     assert len(selects) <= 4, selects
+
+
+def test_case_3_a_suspended_case_still_resumes_after_a_schedule_moved_its_deadline_earlier(
+        db_session, item):
+    replace_year_schedule(db_session, 2027, NATIONAL_DAY_2027, [], date(2027, 9, 30))
+    case = accepted(db_session, item, date(2027, 9, 28))
+    assert case.deadline == date(2027, 10, 12)  # 09-29, 09-30, 10-08, 10-11, 10-12
+    apply_action(db_session, case, cs.START, ACTOR, clock_on(date(2027, 9, 29)))
+    apply_action(db_session, case, cs.SUSPEND, ACTOR, clock_on(date(2027, 10, 8)),
+                 procedure="专家评审", reason="论证")
+    replace_year_schedule(db_session, 2027, [], [], date(2027, 9, 30))  # entered by mistake
+    assert recompute(db_session) == 1
+    assert case.deadline == date(2027, 10, 5)  # Monday–Friday: now before the suspension
+    apply_action(db_session, case, cs.RESUME, ACTOR, clock_on(date(2027, 10, 12)))
+    # Resumed: the deadline moves by the suspended working days (10-11, 10-12).
+    assert case.state == cs.IN_PROGRESS and case.deadline == date(2027, 10, 7)
