@@ -92,8 +92,18 @@ def deadline_after_suspension(deadline: date, suspended_on: date, resumed_on: da
         raise RuleViolation(
             "CASE-12", N_("A case cannot be suspended after its deadline."), field="suspended_on"
         )
-    days = suspended_working_days(suspended_on, resumed_on, calendar)
-    return calendar.add_working_days(deadline, days)
+    return deadline_after_resume(deadline, suspended_on, resumed_on, calendar)
+
+
+def deadline_after_resume(deadline: date, suspended_on: date, resumed_on: date, calendar) -> date:
+    """CASE-12: on resuming, the deadline moved by the working days spent suspended.
+
+    Without `deadline_after_suspension`'s check, made when the case was suspended: a holiday
+    schedule entered since (CASE-3 recomputation) may have moved the deadline before the
+    suspension day, and the case must still resume (and its history still replay).
+    """
+    return calendar.add_working_days(
+        deadline, suspended_working_days(suspended_on, resumed_on, calendar))
 
 
 def clock_stopped_on(decided_on: date | None, withdrawn_on: date | None) -> date | None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.rules import case_states as cs
 from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
-from app.rules.deadlines import (case_deadline, deadline_after_suspension, extended_deadline,
+from app.rules.deadlines import (case_deadline, deadline_after_resume, extended_deadline,
                                  suspended_working_days)
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
@@ -384,10 +384,7 @@ def _on_resume(session, case, actor, clock, **_):
     """CASE-12: the deadline moves by the working days spent suspended."""
     calendar = load_calendar(session)
     days = suspended_working_days(case.suspended_on, clock.today, calendar)
-    # Not deadline_after_suspension: its "suspended after the deadline" check was made when
-    # the case was suspended, and a holiday schedule entered since (CASE-3 recomputation)
-    # may have moved the deadline before the suspension day; the case must still resume.
-    case.deadline = calendar.add_working_days(case.deadline, days)
+    case.deadline = deadline_after_resume(case.deadline, case.suspended_on, clock.today, calendar)
     case.suspended_days = (case.suspended_days or 0) + days
     case.suspended_on = None
     return None
@@ -544,7 +541,7 @@ def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
             suspended_on = t.at.astimezone(zone).date()
         elif t.action == cs.RESUME and suspended_on is not None:
             resumed_on = t.at.astimezone(zone).date()
-            deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
+            deadline = deadline_after_resume(deadline, suspended_on, resumed_on, calendar)
             suspended_on = None
             if before is not None and notice.kind == "special_procedure":
                 return NoticeDeadlines(before, deadline, resumed_on)

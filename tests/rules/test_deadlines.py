@@ -10,6 +10,7 @@ from app.rules.calendar import WorkCalendar
 from app.rules.deadlines import (
     case_deadline,
     correction_notice_due,
+    deadline_after_resume,
     deadline_after_suspension,
     due_within,
     extended_deadline,
@@ -271,3 +272,11 @@ def test_case_3_recomputed_deadline_equals_the_actions_step_by_step(accepted, li
         step = extended_deadline(step, extension, 10, 0, "原因", CAL)
     assert recomputed_deadlines(accepted, limit, extension, [(suspended_on, resumed_on)],
                                 CAL) == (deadline, step)
+
+
+def test_case_12_resume_moves_a_deadline_that_a_new_schedule_put_before_the_suspension():
+    # Suspended Thu 11-05 while due 11-09; a schedule change put the deadline at 11-04.
+    assert deadline_after_resume(D("2026-11-04"), D("2026-11-05"), D("2026-11-10"), CAL) == \
+        D("2026-11-09")  # 11-06, 11-09, 11-10 suspended: 3 working days after 11-04
+    with pytest.raises(RuleViolation):  # a new suspension that late is still refused
+        deadline_after_suspension(D("2026-11-04"), D("2026-11-05"), D("2026-11-10"), CAL)

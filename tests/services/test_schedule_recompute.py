@@ -129,3 +129,12 @@ def test_case_3_a_suspended_case_still_resumes_after_a_schedule_moved_its_deadli
     apply_action(db_session, case, cs.RESUME, ACTOR, clock_on(date(2027, 10, 12)))
     # Resumed: the deadline moves by the suspended working days (10-11, 10-12).
     assert case.state == cs.IN_PROGRESS and case.deadline == date(2027, 10, 7)
+    # The reprint of the special-procedure notice replays the same history without refusing it.
+    from zoneinfo import ZoneInfo
+
+    from app.services.calendar import load_calendar
+    from app.services.cases import deadlines_around_notice
+
+    notice = [n for n in case.notices if n.kind == "special_procedure"][-1]
+    shown = deadlines_around_notice(case, notice, load_calendar(db_session), ZoneInfo(ZONE))
+    assert (shown.before, shown.after) == (date(2027, 10, 5), date(2027, 10, 7))
