@@ -51,6 +51,25 @@ def bianmin_cli():
     """便民服务中心管理平台 commands."""
 
 
+def _recompute_after_upgrade() -> None:
+    """CASE-3: a newer chinese-calendar may know a year's official schedule the running cases'
+    deadlines were counted without (Monday–Friday fallback): count them again. Idempotent."""
+    from datetime import datetime
+
+    from app.context import center_zone
+    from app.services.audit import audit_actor
+    from app.services.cases import Actor, Clock
+    from app.services.schedule import recompute_running_deadlines
+
+    now = datetime.now(center_zone())
+    with audit_actor("cli:upgrade"):
+        moved = recompute_running_deadlines(
+            db.session, range(now.year - 1, now.year + 3), Actor(username="cli:upgrade"),
+            Clock(now=now, today=now.date()), center_zone())
+    if moved:
+        click.echo(f"deadlines of {moved} running cases recomputed on the new calendar")
+
+
 @bianmin_cli.command("upgrade")
 @with_appcontext
 def upgrade_command():
@@ -67,6 +86,7 @@ def upgrade_command():
     install_log_filters()  # migrations/env.py reconfigures logging from alembic.ini (PRIV-1)
     with command_transaction():
         refresh_work_days(db.session, today())
+        _recompute_after_upgrade()
     appbuilder = current_app.appbuilder
     ensure_roles(appbuilder.sm)
     appbuilder.add_permissions(update_perms=True)
@@ -99,7 +119,8 @@ def demo_command(password, cases):
                 logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
             started = time.perf_counter()
             if cases:
-                generate_demo_cases(db.session, cases, today=today())
+                generate_demo_cases(db.session, cases, today=today(),
+                                    zone=current_app.config["CENTER_TIMEZONE"])
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     click.echo("演示账号 / demo logins:")

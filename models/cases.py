@@ -59,7 +59,8 @@ class Case(Versioned, Model):
         # The overdue list (CASE-6) in deadline order: the planner walks this index and decides
         # "running past the deadline or decided after it" from the index alone, so the first
         # page stops after 25 hits instead of reading and sorting every case (bench/RESULTS.md).
-        Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on"),
+        # withdrawn_on is in it too: an overdue case withdrawn stays on the list (CASE-6).
+        Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on", "withdrawn_on"),
         Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
@@ -111,6 +112,9 @@ class Case(Versioned, Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_on: Mapped[date | None] = mapped_column(Date)
     decision_note: Mapped[str | None] = mapped_column(Text)  # 许可决定 / 不予许可 reference
+    # CASE-6: the day the applicant withdrew (撤回) a case whose clock was running; its overdue
+    # days stop there instead of vanishing (SCORE-M3). None for any other case.
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
     # NEG-1: on a refusal, whether the applicant still objected after the explanation (then a
     # refusal report is due, NEG-3); None before a refusal, or for refusals recorded before
     # the question was asked.
@@ -215,6 +219,10 @@ class CaseNotice(Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     staff: Mapped[Staff | None] = relationship()
     text: Mapped[str | None] = mapped_column(Text)  # reason, procedure, formalities still required
+    # NOTICE-1 (one-time notices only): the last day it could be given, counted from the
+    # materials received before it, and whether it came later (flagged; scoring reads it).
+    due_on: Mapped[date | None] = mapped_column(Date)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
     materials: Mapped[list["NoticeMaterial"]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeMaterial.id")
 

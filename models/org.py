@@ -16,7 +16,11 @@ STAFF_CATEGORIES = ("civil_servant", "institution", "other")
 
 
 class Center(Versioned, Model):
-    """便民服务中心 — the service center itself (ORG-1)."""
+    """便民服务中心 — the service center itself (ORG-1).
+
+    Its time zone is the CENTER_TIMEZONE setting (config.py), the one place dates and
+    deadlines take it from; a per-center field that nothing read was dropped (migration 0008).
+    """
 
     __tablename__ = "center"
     __audited__ = True
@@ -27,7 +31,6 @@ class Center(Versioned, Model):
     service_phone: Mapped[str | None] = mapped_column(String(30))
     complaint_phone: Mapped[str | None] = mapped_column(String(30))  # GUIDE-1
     opening_hours: Mapped[str | None] = mapped_column(String(200))
-    timezone: Mapped[str] = mapped_column(String(50), default="Asia/Shanghai")
 
     def __repr__(self) -> str:
         return self.name

@@ -118,7 +118,7 @@ def center(db_session):
     from models.org import Center
 
     row = Center(name="测试便民服务中心", address="测试路1号", service_phone="0513-81234567",
-                 complaint_phone="0513-87654321", timezone="Asia/Shanghai")
+                 complaint_phone="0513-87654321")
     db_session.add(row)
     db_session.commit()
     return row

@@ -12,7 +12,7 @@ class CenterApi(DomainApi):
     class_permission_name = "Center"
     datamodel = SQLAInterface(Center)
     list_columns = show_columns = [
-        "id", "name", "address", "service_phone", "complaint_phone", "opening_hours", "timezone",
+        "id", "name", "address", "service_phone", "complaint_phone", "opening_hours",
     ]
     add_columns = edit_columns = list_columns[1:]
 

@@ -57,7 +57,8 @@ from app.rules.calendar import WorkCalendar
 from app.rules.catalogue import (IMMEDIATE, JOINT, PROMISED, REPORTED, default_limit_for_kind,
                                  validate_case_fee)
 from app.rules.deadlines import (case_deadline, correction_notice_due, deadline_after_suspension,
-                                 extended_deadline, refusal_review_due, suspended_working_days)
+                                 extended_deadline, notice_due_date, refusal_review_due,
+                                 suspended_working_days)
 from app.rules.identity import credit_code_check_char, id_check_digit
 from app.rules.intake import (BASICALLY_SATISFIED, DISSATISFIED, ORGANISATION, PERSON, SATISFIED,
                               format_case_number, validate_sub_task_deadline)
@@ -72,7 +73,7 @@ from app.services.settings import setting_value
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport)
 from models.catalogue import ItemMaterial, ServiceItem
-from models.org import Center, Staff, Window
+from models.org import Staff, Window
 
 DEFAULT_SEED = 20261123
 BATCH_SIZE = 20_000
@@ -89,6 +90,8 @@ STEP_INTAKE, STEP_RECEIVE, STEP_ACCEPT, STEP_START = 0, 1, 2, 3
 STEP_SUSPEND, STEP_RESUME, STEP_EXTEND, STEP_DECIDE = 4, 5, 6, 7  # STEP_DECIDE or withdraw
 STEP_DELIVER, STEP_CLOSE = 8, 9
 
+# The center's time zone when the caller does not pass CENTER_TIMEZONE (config.py).
+DEFAULT_ZONE = "Asia/Shanghai"
 # Office hours in the center's time zone (001 服务承诺: 上午8:00-11:30, 下午14:00-17:30).
 MORNING, NOON, AFTERNOON, EVENING = 8 * 3600, 11 * 3600 + 1800, 14 * 3600, 17 * 3600 + 1800
 OFFICE_SECONDS = (NOON - MORNING) + (EVENING - AFTERNOON)
@@ -200,10 +203,11 @@ CASE_COLUMNS = (
     "suspended_days", "decided_at", "decided_on", "decision_note", "handler_id", "delivered_at",
     "collector_name", "closed_at", "fee_amount", "return_reason", "competent_unit",
     "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source",
-    "applicant_objected", "version")
+    "applicant_objected", "version", "withdrawn_on")
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
                       "username", "note")
-NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text")
+NOTICE_COLUMNS = ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text",
+                  "due_on", "late")
 # What the generator writes of each table row by row, parents first (bulk_load), and the
 # key of its count.
 _WRITTEN = (
@@ -270,13 +274,14 @@ def _years_before(day: date, years: int) -> date:
 class _Generator:
     """One run: the demo center's data loaded once, counters, and the rows of the current batch."""
 
-    def __init__(self, session: Session, today: date, seed: int, batch_size: int):
+    def __init__(self, session: Session, today: date, seed: int, batch_size: int,
+                 zone: str = DEFAULT_ZONE):
         self.session, self.today, self.batch_size = session, today, batch_size
         self.rnd = _Random(seed)
         self.cal: WorkCalendar = load_calendar(session)
-        center_zone = session.scalar(select(Center.timezone).order_by(Center.id).limit(1))
-        self.zone = ZoneInfo(center_zone or "Asia/Shanghai")
+        self.zone = ZoneInfo(zone)  # the CENTER_TIMEZONE setting
         self.max_extension_days = setting_value(session, "case.max_extension_days")
+        self.notice_max_days = setting_value(session, "notice.max_days")
         self.max_extensions = setting_value(session, "case.max_extensions")
         self.review_days = setting_value(session, "neg.review_days")
         self.notify_days = setting_value(session, "neg.correction_notify_days")
@@ -508,8 +513,11 @@ class _Generator:
                text_: str | None) -> int:
         notice_id = self.next_notice
         self.next_notice += 1
+        # NOTICE-1: the demo gives every one-time notice on the spot, so none is late.
         row = {"id": notice_id, "case_id": case_id, "kind": kind, "issued_at": at,
-               "issued_on": day, "staff_id": staff_id}
+               "issued_on": day, "staff_id": staff_id, "late": False}
+        if kind == "one_time":
+            row["due_on"] = notice_due_date(day, self.notice_max_days, self.cal)
         if text_ is not None:
             row["text"] = text_
         self.notices.append(row)
@@ -698,6 +706,8 @@ class _Generator:
                 gone_second = self.office_second()
                 self.transition(case_id, STEP_DECIDE, cs.WITHDRAW, row["state"], cs.WITHDRAWN,
                                 self.instant(gone, gone_second), handler, "申请人主动撤回申请。")
+                if cs.clock_running(row["state"]):  # CASE-6: overdue days stop, not vanish
+                    row["withdrawn_on"] = gone
                 row["state"] = cs.WITHDRAWN
                 if gone < today:
                     row.update(state=cs.CLOSED, closed_at=self.instant(
@@ -907,9 +917,11 @@ class _Generator:
         # 送达凭证 (NOTICE-2) of every delivered case, after the case's other notices.
         query = (select(literal(delivery_base) + (c.id - first), c.id, literal(nt.DELIVERY),
                         c.delivered_at, self.local_day(c.delivered_at), c.handler_id,
-                        c.collector_name)
+                        c.collector_name, literal(False))
                  .where(in_range, c.delivered_at.is_not(None)))
-        self.counts["notices"] += self._insert_select(CaseNotice, NOTICE_COLUMNS, query)
+        self.counts["notices"] += self._insert_select(
+            CaseNotice, ["id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text",
+                         "late"], query)
 
     def _insert_select(self, model, columns, query) -> int:
         """INSERT … SELECT; the rows written (PostgreSQL reports them only when asked)."""
@@ -1050,7 +1062,8 @@ def _batches(generator: _Generator, days: list[date], daily: list[int]):
 
 
 def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DEFAULT_SEED,
-                        batch_size: int = BATCH_SIZE, worker: bool | None = None) -> dict:
+                        batch_size: int = BATCH_SIZE, worker: bool | None = None,
+                        zone: str = DEFAULT_ZONE) -> dict:
     """Add `n` generated cases ending `today` to the demo center, and commit.
 
     Spread over max(1, n / 100,000) years (at most 10). The rows are made in a worker
@@ -1064,7 +1077,7 @@ def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DE
         return dict.fromkeys(COUNTED, 0)
     years = min(MAX_YEARS, max(1, math.ceil(n / CASES_PER_YEAR)))
     first_day = _years_before(today, years) + timedelta(days=1)
-    generator = _Generator(session, today, seed, batch_size)
+    generator = _Generator(session, today, seed, batch_size, zone)
     timer, counts = generator.timer, generator.counts
     # The work_day table must cover every generated deadline (overdue working days, CASE-6).
     work_days = refresh_work_days(session, today, first_day.year)

@@ -21,7 +21,6 @@ CENTER = dict(
     service_phone="0513-84512345",
     complaint_phone="0513-84512315",
     opening_hours="周一至周五 上午8:00-11:30 下午14:00-17:30（夏季下午15:00-18:00）",
-    timezone="Asia/Shanghai",
 )
 
 # ORG-1: one window per stationed department, in the hall's order.

@@ -35,15 +35,23 @@ def extended_deadline(
     reason: str,
     calendar,
     max_extensions: int = 1,
+    requested_on: date | None = None,
 ) -> date:
     """CASE-5: 延期办结 — the new, binding deadline: `extension_days` working days after `deadline`.
 
     Only for a stated reason, for 1..`max_extension_days` working days (rule setting, default
-    10) and at most `max_extensions` times (default once).
+    10), at most `max_extensions` times (default once), and only while the case is on time:
+    asked on `requested_on` after the deadline, the case is already overdue (CASE-6) and an
+    extension would erase its overdue days, as a late suspension would (CASE-12).
     """
     if extensions_so_far >= max_extensions:
         raise RuleViolation(
             "CASE-5", N_("A case can be extended at most %(max)s time(s)."), max=max_extensions
+        )
+    if requested_on is not None and requested_on > deadline:
+        raise RuleViolation(
+            "CASE-5", N_("A case cannot be extended after its deadline %(deadline)s."),
+            field="extension_days", deadline=deadline.isoformat(),
         )
     if not (reason or "").strip():
         raise RuleViolation("CASE-5", N_("An extension needs a stated reason."), field="reason")
@@ -84,23 +92,59 @@ def deadline_after_suspension(deadline: date, suspended_on: date, resumed_on: da
         raise RuleViolation(
             "CASE-12", N_("A case cannot be suspended after its deadline."), field="suspended_on"
         )
-    days = suspended_working_days(suspended_on, resumed_on, calendar)
-    return calendar.add_working_days(deadline, days)
+    return deadline_after_resume(deadline, suspended_on, resumed_on, calendar)
 
 
-def overdue_working_days(deadline: date, decided_on: date | None, today: date, calendar) -> int:
-    """CASE-6: 超时 — working days d with deadline < d <= decided_on (or today, if undecided).
+def deadline_after_resume(deadline: date, suspended_on: date, resumed_on: date, calendar) -> date:
+    """CASE-12: on resuming, the deadline moved by the working days spent suspended.
+
+    Without `deadline_after_suspension`'s check, made when the case was suspended: a holiday
+    schedule entered since (CASE-3 recomputation) may have moved the deadline before the
+    suspension day, and the case must still resume (and its history still replay).
+    """
+    return calendar.add_working_days(
+        deadline, suspended_working_days(suspended_on, resumed_on, calendar))
+
+
+def clock_stopped_on(decided_on: date | None, withdrawn_on: date | None) -> date | None:
+    """CASE-6: the day a case's clock stopped for good — its decision, else its withdrawal
+    while the clock ran (撤回); None while it still runs."""
+    return decided_on if decided_on is not None else withdrawn_on
+
+
+def overdue_working_days(deadline: date, decided_on: date | None, today: date, calendar,
+                         withdrawn_on: date | None = None) -> int:
+    """CASE-6: 超时 — working days d with deadline < d <= decided_on (or the withdrawal day,
+    or today while the case runs).
 
     The deadline is the end of its day, so a decision on it is on time (0). Each counted day
     costs the window 1 point in SCORE-M3. A case decided on a rest day right after its deadline
-    is overdue (`is_overdue`) but has 0 overdue working days.
+    is overdue (`is_overdue`) but has 0 overdue working days. An overdue case the applicant
+    withdraws keeps the days it had reached: withdrawing must not wipe the window's record.
     """
-    return calendar.working_days_between(deadline, decided_on if decided_on is not None else today)
+    stopped = clock_stopped_on(decided_on, withdrawn_on)
+    return calendar.working_days_between(deadline, stopped if stopped is not None else today)
 
 
 def is_overdue(deadline: date, decided_on: date | None, today: date) -> bool:
     """CASE-6: not decided by the end of its deadline day (decided later, or still open after it)."""
     return (decided_on if decided_on is not None else today) > deadline
+
+
+def recomputed_deadlines(accepted_on: date, promised_days: int, extension_days: int | None,
+                         suspensions: list[tuple[date, date]], calendar) -> tuple[date, date]:
+    """CASE-3/5/12: (acceptance deadline, binding deadline) of a case counted afresh on
+    `calendar`, e.g. after the office enters a year's holiday schedule.
+
+    The binding deadline is the acceptance deadline moved by the extension's working days and
+    by the working days of each finished suspension (`suspensions`: (suspended_on, resumed_on)
+    pairs); adding N then M working days is adding N + M, so their order does not matter.
+    Unlike the actions themselves this refuses nothing: the steps were allowed when taken.
+    """
+    original = case_deadline(accepted_on, promised_days, calendar)
+    days = (extension_days or 0) + sum(
+        suspended_working_days(start, end, calendar) for start, end in suspensions)
+    return original, calendar.add_working_days(original, days)
 
 
 def due_within(deadline: date, today: date, n: int, calendar) -> bool:

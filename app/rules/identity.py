@@ -20,6 +20,15 @@ _HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK_CHARS = "10X98765432"  # indexed by (weighted sum) mod 11
 
+# PRIV-2: the first two digits of the address code are a province of GB/T 2260: 华北 11–15,
+# 东北 21–23, 华东 31–37, 中南 41–46, 西南 50–54, 西北 61–65, and 81/82/83 for the residence
+# permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证, GB 11643 numbering). 71
+# (台湾省) is in GB/T 2260 but no mainland number is issued under it. Only the province is
+# checked: county codes change (撤县设区) while the numbers issued under them stay valid.
+ID_PROVINCES = frozenset(
+    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
+     *range(61, 66), 81, 82, 83])
+
 
 def _clean(value: str | None) -> str:
     return (value or "").translate(_HALF_WIDTH).strip()
@@ -35,13 +44,14 @@ def normalize_id_number(value: str | None, *, today: date | None = None,
     """PRIV-2: a 居民身份证号码 (GB 11643-1999), checked and returned as 18 upper-case characters.
 
     Only outer whitespace is stripped (and full-width characters made ASCII); inner spaces or
-    hyphens are refused rather than guessed at. A lower-case x check digit is accepted. The
-    first six digits (address code, GB/T 2260) are not checked against a code list: codes are
-    abolished over time while the numbers issued under them stay valid.
+    hyphens are refused rather than guessed at. A lower-case x check digit is accepted. Of the
+    address code (first six digits, GB/T 2260) only the province is checked (`ID_PROVINCES`):
+    county codes are abolished over time while the numbers issued under them stay valid.
 
     Raises `RuleViolation` (a `ValueError`) for a blank value, a length other than 18, a
-    non-digit in the first 17, a birth date (characters 7–14) that is not a real date from
-    1900 on — or, when `today` is given, one after it — and a wrong check digit.
+    non-digit in the first 17, a first two digits that are no province, a birth date
+    (characters 7–14) that is not a real date from 1900 on — or, when `today` is given, one
+    after it — and a wrong check digit.
     """
     text = _clean(value).upper()
 
@@ -58,6 +68,8 @@ def normalize_id_number(value: str | None, *, today: date | None = None,
         raise refuse(N_("The first 17 characters of a resident ID number must be digits."))
     if check not in "0123456789X":
         raise refuse(N_("The last character of a resident ID number must be a digit or X."))
+    if int(body[:2]) not in ID_PROVINCES:
+        raise refuse(N_("The first two digits of the resident ID number are not a province code."))
     try:
         birth = date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
     except ValueError:

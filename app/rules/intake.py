@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.rules import case_states as cs
+from app.rules.deadlines import is_late, notice_due_date
 from app.rules.errors import N_, RuleViolation
 
 
@@ -84,6 +85,23 @@ def one_time_notice_violations(earlier_notices: list[set[int]], new_notice: set[
     if not earlier_notices:
         return set()
     return set(new_notice) - set(earlier_notices[0])
+
+
+@dataclass(frozen=True)
+class NoticeTiming:
+    """NOTICE-1: when a one-time notice was due, and whether it was given after that."""
+
+    due_on: date
+    late: bool
+
+
+def one_time_notice_timing(received_on: date, issued_on: date, notice_max_days: int,
+                           calendar) -> NoticeTiming:
+    """NOTICE-1: a notice not given on the spot is due within `notice_max_days` working days
+    (rule setting `notice.max_days`, default 5) after the materials were received, the
+    receiving day not counted (CASE-3); issued after the end of that day it is late."""
+    due_on = notice_due_date(received_on, notice_max_days, calendar)
+    return NoticeTiming(due_on=due_on, late=is_late(issued_on, due_on))
 
 
 # --- Case numbers (CASE-1 受理编号) --------------------------------------------------------

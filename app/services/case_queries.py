@@ -21,10 +21,12 @@ OPEN_STATES = tuple(s for s in cs.STATES if cs.is_open(s))
 
 
 def overdue_condition(today: date):
-    """CASE-6: not decided by the end of its deadline — still running past it, or decided later."""
+    """CASE-6: not decided by the end of its deadline — still running past it, decided later,
+    or withdrawn (撤回) after it: the withdrawal does not undo the overdue days reached."""
     return or_(
         and_(Case.state.in_(RUNNING), Case.deadline < today),
         and_(Case.decided_on.is_not(None), Case.decided_on > Case.deadline),
+        and_(Case.withdrawn_on.is_not(None), Case.withdrawn_on > Case.deadline),
     )
 
 
@@ -39,19 +41,21 @@ def due_soon_condition(today: date, last_day: date):
 
 
 def overdue_days_expression(today: date):
-    """CASE-6: working days d with deadline < d <= decision day (or today), as SQL.
+    """CASE-6: working days d with deadline < d <= decision day (or withdrawal day, or today),
+    as SQL — the same count as `Case.overdue_days` (app.rules.deadlines.overdue_working_days).
 
     0 for cases without a deadline or decided in time. Uses work_day.ordinal, the running
     count of working days, so the difference of two ordinals is the count between them.
     """
     end_day = aliased(WorkDay)
     due_day = aliased(WorkDay)
-    end = func.coalesce(Case.decided_on, today)
+    end = func.coalesce(Case.decided_on, Case.withdrawn_on, today)
     end_ordinal = select(end_day.ordinal).where(end_day.day == end).scalar_subquery()
     due_ordinal = select(due_day.ordinal).where(due_day.day == Case.deadline).scalar_subquery()
     return sql_case(
         (and_(Case.deadline.is_not(None), end > Case.deadline,
-              or_(Case.decided_on.is_not(None), Case.state.in_(RUNNING))),
+              or_(Case.decided_on.is_not(None), Case.withdrawn_on.is_not(None),
+                  Case.state.in_(RUNNING))),
          func.coalesce(end_ordinal - due_ordinal, 0)),
         else_=0,
     )

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
-from app.rules.deadlines import (case_deadline, deadline_after_suspension, extended_deadline,
+from app.rules.deadlines import (case_deadline, deadline_after_resume, extended_deadline,
                                  suspended_working_days)
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
 from app.rules.intake import APPLICANT_KINDS, PERSON
 from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
-                              one_time_notice_violations, validate_intake,
+                              one_time_notice_timing, one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
 from app.services.audit import audit_actor
 from app.services.calendar import load_calendar
@@ -97,8 +97,10 @@ class Intake:
 
 
 # --- Applicants (PRIV-2) -----------------------------------------------------------------
-def check_applicant(applicant: Applicant) -> Applicant:
-    """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused."""
+def check_applicant(applicant: Applicant, today: date | None = None) -> Applicant:
+    """PRIV-2: the applicant's ID number (or credit code) and phone, normalised or refused.
+
+    `today` (the center's day of the intake) refuses an ID number born after it."""
     if not (applicant.name or "").strip():
         raise RuleViolation("CASE-1", N_("Enter the applicant's name."), field="applicant_name")
     if applicant.kind not in APPLICANT_KINDS:
@@ -107,7 +109,7 @@ def check_applicant(applicant: Applicant) -> Applicant:
     id_number = applicant.id_number
     if id_number:
         if applicant.kind == PERSON:
-            id_number = normalize_id_number(id_number, field="applicant_id_number")
+            id_number = normalize_id_number(id_number, today=today, field="applicant_id_number")
         else:
             id_number = normalize_credit_code(id_number, field="applicant_id_number")
     phone = normalize_phone(applicant.phone, field="applicant_phone") if applicant.phone else None
@@ -159,7 +161,7 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
     item = session.get(ServiceItem, intake.item_id)
     if item is None or not item.is_active:
         raise RuleViolation("CASE-1", N_("Choose an active service item."), field="item")
-    applicant = check_applicant(intake.applicant)
+    applicant = check_applicant(intake.applicant, clock.today)
     fee = validate_case_fee(intake.fee_amount, item.published_fees)
     missing = missing_materials(requirements_of(item), intake.received)
     to_correct = missing + [m for m in requirements_of(item)
@@ -240,6 +242,12 @@ def _issue_one_time_notice(session: Session, case: Case, materials: list[Materia
     one the first did not list is recorded against the first notice's issuer."""
     earlier = [n for n in case.notices if n.kind == nt.ONE_TIME]
     notice = _issue(case, nt.ONE_TIME, actor, clock)
+    received_on = _materials_received_on(case, clock)
+    if received_on is not None:
+        timing = one_time_notice_timing(received_on, clock.today,
+                                        setting_value(session, "notice.max_days"),
+                                        load_calendar(session))
+        notice.due_on, notice.late = timing.due_on, timing.late
     for m in materials:
         notice.materials.append(NoticeMaterial(material_id=m.id, name=m.name,
                                                problem=defective.get(m.id)))
@@ -255,6 +263,18 @@ def _issue_one_time_notice(session: Session, case: Case, materials: list[Materia
                                             staff_id=first.staff_id, window_id=case.window_id,
                                             material_name=m.name, found_on=clock.today))
     return notice
+
+
+def _materials_received_on(case: Case, clock: Clock) -> date | None:
+    """NOTICE-1: the day of the latest materials received (the application, or a supplement),
+    in the center's time zone — the one `clock.now` carries. None for a consultation that
+    received nothing: the notice's clock starts only with an application."""
+    received = [m.received_at for m in case.materials if m.received_at is not None]
+    if case.case_class != cs.CLASS_CONSULTATION:
+        received.append(case.received_at or clock.now)
+    if not received:
+        return None
+    return max(received).astimezone(clock.now.tzinfo).date()
 
 
 def _record(case: Case, action: str, source: str | None, target: str, actor: Actor,
@@ -345,7 +365,7 @@ def _on_extend(session, case, actor, clock, *, reason=None, extension_days=None,
     case.deadline = extended_deadline(
         case.deadline, days, setting_value(session, "case.max_extension_days"),
         1 if case.extended else 0, reason or "", load_calendar(session),
-        max_extensions=setting_value(session, "case.max_extensions"))
+        max_extensions=setting_value(session, "case.max_extensions"), requested_on=clock.today)
     case.extended, case.extension_days, case.extension_reason = True, days, reason.strip()
     _issue(case, nt.EXTENSION, actor, clock, text=case.extension_reason)
     return case.extension_reason
@@ -368,7 +388,7 @@ def _on_resume(session, case, actor, clock, **_):
     """CASE-12: the deadline moves by the working days spent suspended."""
     calendar = load_calendar(session)
     days = suspended_working_days(case.suspended_on, clock.today, calendar)
-    case.deadline = deadline_after_suspension(case.deadline, case.suspended_on, clock.today, calendar)
+    case.deadline = deadline_after_resume(case.deadline, case.suspended_on, clock.today, calendar)
     case.suspended_days = (case.suspended_days or 0) + days
     case.suspended_on = None
     return None
@@ -402,6 +422,15 @@ def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opi
     _issue(case, nt.DELIVERY, actor, clock, text=case.collector_name)
     if rating:
         record_satisfaction(case, rating, opinion, "clerk", allow_state=True)
+    return None
+
+
+def _on_withdraw(session, case, actor, clock, **_):
+    """CASE-6: a running case withdrawn (撤回) keeps the overdue days it had reached; the
+    withdrawal day ends its count as a decision would (SCORE-M3). A suspended case's clock
+    was stopped on time (CASE-12), and one not yet accepted has none."""
+    if case.deadline is not None and cs.clock_running(case.state):
+        case.withdrawn_on = clock.today
     return None
 
 
@@ -439,6 +468,7 @@ _HANDLERS = {
     cs.CLOSE: _on_close,
     cs.RETURN_CASE: _on_return,
     cs.TRANSFER: _on_transfer,
+    cs.WITHDRAW: _on_withdraw,
 }
 
 
@@ -515,7 +545,7 @@ def deadlines_around_notice(case: Case, notice: CaseNotice | None, calendar,
             suspended_on = t.at.astimezone(zone).date()
         elif t.action == cs.RESUME and suspended_on is not None:
             resumed_on = t.at.astimezone(zone).date()
-            deadline = deadline_after_suspension(deadline, suspended_on, resumed_on, calendar)
+            deadline = deadline_after_resume(deadline, suspended_on, resumed_on, calendar)
             suspended_on = None
             if before is not None and notice.kind == nt.SPECIAL_PROCEDURE:
                 return NoticeDeadlines(before, deadline, resumed_on)

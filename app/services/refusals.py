@@ -88,8 +88,9 @@ def file_report(session: Session, case: Case, fields: dict, actor: Actor, today:
         values["applicant_phone"] = normalize_phone(values["applicant_phone"], field="applicant_phone")
     if values["applicant_id_number"]:
         normalize = normalize_credit_code if case.applicant_kind == ORGANISATION else normalize_id_number
+        extra = {"today": today} if normalize is normalize_id_number else {}  # PRIV-2
         values["applicant_id_number"] = normalize(values["applicant_id_number"],
-                                                  field="applicant_id_number")
+                                                  field="applicant_id_number", **extra)
     review_due = refusal_review_due(today, setting_value(session, "neg.review_days"),
                                     load_calendar(session))
     report = RefusalReport(case=case, window_id=case.window_id, clerk_id=actor.staff_id,

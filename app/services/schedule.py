@@ -8,14 +8,19 @@ the work_day table change together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from app.rules import case_states as cs
+from app.rules.deadlines import case_deadline, recomputed_deadlines
 from app.rules.schedule import HOLIDAY, WORKDAY, Entry
-from app.services.calendar import refresh_work_days
+from app.services.calendar import load_calendar, refresh_work_days
+from models.cases import Case, CaseTransition
 from models.settings import Holiday
 
 
@@ -68,3 +73,65 @@ def replace_year_schedule(session: Session, year: int, holidays: list[Entry],
     session.flush()
     refresh_work_days(session, today)
     return ScheduleChange(added=added, changed=changed, removed=removed)
+
+
+# --- Running cases follow the new calendar (CASE-3) ----------------------------------------
+# The action stored on a case's history when its deadline is recomputed (not a state change).
+RECOMPUTE_DEADLINE = "recompute_deadline"
+# The clock runs (CASE-3) or waits in a special procedure (CASE-12): deadlines still open.
+_UNDECIDED = tuple(s for s in cs.STATES if cs.clock_running(s)) + (cs.SUSPENDED,)
+
+
+def _suspensions(case: Case, zone: ZoneInfo) -> list[tuple[date, date]]:
+    """CASE-12: the finished suspensions of `case` as (suspended_on, resumed_on) days of the
+    center; one still open has not moved the deadline yet and is left out."""
+    pairs, started = [], None
+    for t in case.transitions:
+        if t.action == cs.SUSPEND:
+            started = t.at.astimezone(zone).date()
+        elif t.action == cs.RESUME and started is not None:
+            pairs.append((started, t.at.astimezone(zone).date()))
+            started = None
+    return pairs
+
+
+def recompute_running_deadlines(session: Session, years: Iterable[int], actor, clock,
+                                zone: ZoneInfo) -> int:
+    """CASE-3: after a holiday schedule of `years` changed, count the deadline of every
+    undecided case whose limit runs through those years afresh (acceptance limit, extension,
+    finished suspensions: `recomputed_deadlines`), and of its open joint-case parts (CASE-7).
+
+    Two queries whatever the number of cases (the cases, then their history in batches);
+    each moved deadline is an ORM change, so the audit trail (AUDIT-1) records it, and a
+    history line shows it on the case page. Returns the number of cases whose deadline moved.
+    The caller commits, with the schedule change.
+    """
+    years = sorted(set(years))
+    if not years:
+        return 0
+    calendar = load_calendar(session)
+    cases = session.scalars(
+        select(Case).where(Case.state.in_(_UNDECIDED), Case.accepted_on.is_not(None),
+                           Case.promised_days.is_not(None), Case.deadline.is_not(None),
+                           Case.accepted_on <= date(years[-1], 12, 31),
+                           Case.deadline >= date(years[0], 1, 1))
+        .options(selectinload(Case.transitions), selectinload(Case.sub_tasks))
+        .order_by(Case.id)).all()
+    moved = 0
+    for case in cases:
+        original, deadline = recomputed_deadlines(
+            case.accepted_on, case.promised_days, case.extension_days if case.extended else 0,
+            _suspensions(case, zone), calendar)
+        if (original, deadline) == (case.original_deadline, case.deadline):
+            continue
+        note = f"{case.deadline.isoformat()} → {deadline.isoformat()}"
+        case.original_deadline, case.deadline = original, deadline
+        for part in case.sub_tasks:
+            if part.done_on is None:
+                part.deadline = case_deadline(case.accepted_on, part.promised_days, calendar)
+        case.transitions.append(CaseTransition(
+            action=RECOMPUTE_DEADLINE, from_state=case.state, to_state=case.state, at=clock.now,
+            user_id=actor.user_id, username=actor.username, note=note))
+        moved += 1
+    session.flush()
+    return moved

@@ -23,10 +23,12 @@ from app.extensions import db
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
+from app.security import current_actor
 from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
-from app.services.schedule import replace_year_schedule, year_entries
+from app.services.schedule import recompute_running_deadlines, replace_year_schedule, year_entries
 from app.services.transaction import transaction
 from app.views.base import conflict_message
+from app.views.cases import clock
 
 
 class YearScheduleForm(DynamicForm):
@@ -77,10 +79,15 @@ class YearScheduleView(BaseView):
                 holidays, workdays = parse_year_schedule(form.entries.data or "", year)
                 change = replace_year_schedule(db.session, year, holidays, workdays,
                                                context.today())
+                moved = recompute_running_deadlines(db.session, [year], current_actor(),
+                                                    clock(), context.center_zone())
             if saved.ok:
                 flash(gettext("Schedule of %(year)s saved: %(added)s added, %(changed)s changed, "
                               "%(removed)s removed.", year=year, added=change.added,
                               changed=change.changed, removed=change.removed), "success")
+                if moved:
+                    flash(gettext("Deadlines of %(cases)s running cases were recomputed on the "
+                                  "new schedule.", cases=moved), "info")
                 return redirect(url_for(".schedule", year=year))
         year = form.year.data if isinstance(form.year.data, int) else None
         return self.render_template(

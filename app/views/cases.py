@@ -34,6 +34,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Clock, Intake,
                                 SubTaskPlan, annotate, apply_action, available_actions,
                                 register_intake, update_case_details)
+from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from app.views.base import (VersionField, WindowScopedModelView, conflict_message, rule_checked,
@@ -100,6 +101,8 @@ def class_label(value) -> str:
 def action_label(value) -> str:
     if value == "intake":
         return gettext("Intake")
+    if value == RECOMPUTE_DEADLINE:  # CASE-3: a holiday schedule changed the deadline
+        return gettext("Deadline recomputed on the holiday schedule")
     return gettext(cs.ACTION_LABELS[value]) if value in cs.ACTION_LABELS else value
 
 

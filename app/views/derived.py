@@ -39,10 +39,11 @@ def derived_interface(base: type = SQLAInterface, **columns: Callable) -> type:
 
 def overdue_days(case) -> int:
     """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
-    if case.deadline is None or (case.decided_on is None and not clock_running(case.state)):
+    if case.deadline is None or (case.decided_on is None and case.withdrawn_on is None
+                                 and not clock_running(case.state)):
         return 0
     return overdue_working_days(case.deadline, case.decided_on, context.today(),
-                                request_calendar())
+                                request_calendar(), withdrawn_on=case.withdrawn_on)
 
 
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}

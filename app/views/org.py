@@ -16,7 +16,6 @@ CENTER_LABELS = {
     "service_phone": _l("Service phone"),
     "complaint_phone": _l("Complaint phone"),
     "opening_hours": _l("Opening hours"),
-    "timezone": _l("Time zone"),
 }
 WINDOW_LABELS = {
     "center": _l("Center"),
@@ -48,7 +47,7 @@ class CenterView(DomainModelView):
     label_columns = CENTER_LABELS
     list_columns = ["name", "address", "service_phone", "complaint_phone"]
     add_columns = edit_columns = show_columns = [
-        "name", "address", "service_phone", "complaint_phone", "opening_hours", "timezone",
+        "name", "address", "service_phone", "complaint_phone", "opening_hours",
     ]
 
 

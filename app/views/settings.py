@@ -78,9 +78,42 @@ class HolidayView(DomainModelView):
     }
     base_order = ("day", "desc")
 
+    # An entry changes its year's calendar, an entry moved to another year both years'
+    # (noted per request: the view object is shared between requests).
+    def pre_add(self, item):
+        super().pre_add(item)
+        _note_years({item.day.year})
+
+    def pre_update(self, item):
+        from sqlalchemy import inspect
+
+        super().pre_update(item)
+        before = inspect(item).attrs.day.history.deleted
+        _note_years({item.day.year} | {day.year for day in before if day is not None})
+
+    def pre_delete(self, item):
+        super().pre_delete(item)
+        _note_years({item.day.year})
+
+
+def _note_years(years: set[int]) -> None:
+    from flask import g
+
+    g.bianmin_holiday_years = years
+
 
 def _refresh_work_days(session) -> None:
-    from app.context import today
+    """The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too, and
+    so do the deadlines of the running cases whose limit crosses the changed years (CASE-3)."""
+    from flask import g
+
+    from app.context import center_zone, today
+    from app.security import current_actor
     from app.services.calendar import refresh_work_days
+    from app.services.schedule import recompute_running_deadlines
+    from app.views.cases import clock
 
     refresh_work_days(session, today())
+    years = g.pop("bianmin_holiday_years", set())
+    if years:
+        recompute_running_deadlines(session, years, current_actor(), clock(), center_zone())

@@ -10,6 +10,7 @@ from app.rules.calendar import WorkCalendar
 from app.rules.deadlines import (
     case_deadline,
     correction_notice_due,
+    deadline_after_resume,
     deadline_after_suspension,
     due_within,
     extended_deadline,
@@ -17,6 +18,7 @@ from app.rules.deadlines import (
     is_overdue,
     notice_due_date,
     overdue_working_days,
+    recomputed_deadlines,
     refusal_review_due,
     suspended_working_days,
 )
@@ -217,3 +219,64 @@ def test_neg_2_correction_notice_due_in_three_working_days():
 )
 def test_neg_2_late_reviews_are_flagged(done, due, late):
     assert is_late(D(done), D(due)) is late
+
+
+# -- Rule gaps of issue #9 (CASE-3/5/6) ---------------------------------------------------
+def test_case_5_extension_asked_after_the_deadline_is_refused():
+    with pytest.raises(RuleViolation) as caught:
+        extended_deadline(D("2026-11-09"), 3, 10, 0, "需现场核查", CAL,
+                          requested_on=D("2026-11-10"))
+    assert caught.value.rule_id == "CASE-5" and caught.value.field == "extension_days"
+    # On the deadline day itself the case is still on time (the deadline is the end of it).
+    assert extended_deadline(D("2026-11-09"), 3, 10, 0, "需现场核查", CAL,
+                             requested_on=D("2026-11-09")) == D("2026-11-12")
+
+
+def test_case_6_withdrawn_case_keeps_the_overdue_days_it_reached():
+    # Due Mon 11-09, withdrawn Fri 11-13: Tue–Fri are 4 overdue working days, for good.
+    assert overdue_working_days(D("2026-11-09"), None, D("2026-12-31"), CAL,
+                                withdrawn_on=D("2026-11-13")) == 4
+    # Withdrawn on time: nothing, however late "today" is.
+    assert overdue_working_days(D("2026-11-09"), None, D("2026-12-31"), CAL,
+                                withdrawn_on=D("2026-11-09")) == 0
+
+
+def test_case_3_recomputed_deadline_adds_extension_and_finished_suspensions():
+    # Accepted Mon 11-02, 5 days → 11-09; suspended 11-03 → 11-06 (3 days); extended by 3.
+    original, deadline = recomputed_deadlines(D("2026-11-02"), 5, 3,
+                                              [(D("2026-11-03"), D("2026-11-06"))], CAL)
+    assert original == D("2026-11-09") and deadline == D("2026-11-17")
+
+
+def test_case_3_recomputed_deadline_follows_a_new_closure():
+    closed = WorkCalendar(extra_holidays=[D("2027-03-03")])
+    assert recomputed_deadlines(D("2027-03-01"), 5, None, [], WorkCalendar())[1] == D("2027-03-08")
+    assert recomputed_deadlines(D("2027-03-01"), 5, None, [], closed)[1] == D("2027-03-09")
+
+
+@given(
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 6, 30)),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=10),
+    st.integers(min_value=0, max_value=15),
+    st.integers(min_value=0, max_value=20),
+)
+def test_case_3_recomputed_deadline_equals_the_actions_step_by_step(accepted, limit, extension,
+                                                                     into, pause):
+    """The bulk recomputation gives what the actions gave one by one (CASE-3, 5, 12)."""
+    deadline = case_deadline(accepted, limit, CAL)
+    suspended_on = min(accepted + timedelta(days=into), deadline)
+    resumed_on = suspended_on + timedelta(days=pause)
+    step = deadline_after_suspension(deadline, suspended_on, resumed_on, CAL)
+    if extension:
+        step = extended_deadline(step, extension, 10, 0, "原因", CAL)
+    assert recomputed_deadlines(accepted, limit, extension, [(suspended_on, resumed_on)],
+                                CAL) == (deadline, step)
+
+
+def test_case_12_resume_moves_a_deadline_that_a_new_schedule_put_before_the_suspension():
+    # Suspended Thu 11-05 while due 11-09; a schedule change put the deadline at 11-04.
+    assert deadline_after_resume(D("2026-11-04"), D("2026-11-05"), D("2026-11-10"), CAL) == \
+        D("2026-11-09")  # 11-06, 11-09, 11-10 suspended: 3 working days after 11-04
+    with pytest.raises(RuleViolation):  # a new suspension that late is still refused
+        deadline_after_suspension(D("2026-11-04"), D("2026-11-05"), D("2026-11-10"), CAL)

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from app.rules.errors import RuleViolation
 from app.rules.identity import (
+    ID_PROVINCES,
     birth_date_from_id,
     id_check_digit,
     is_valid_id_number,
@@ -111,6 +112,23 @@ def test_priv_2_birth_date_after_today_refused_when_today_given():
         normalize_id_number(number, today=date(2026, 3, 31))
 
 
+@pytest.mark.parametrize("province", ["11", "15", "21", "23", "31", "37", "41", "46", "50",
+                                      "54", "61", "65", "81", "82", "83"])
+def test_priv_2_every_gb_t_2260_province_is_accepted(province):
+    number = valid_id(f"{province}010219900101123")
+    assert normalize_id_number(number, today=date(2026, 11, 30)) == number
+
+
+@pytest.mark.parametrize("province", ["00", "99", "16", "20", "24", "30", "38", "40", "47",
+                                      "49", "55", "60", "66", "71", "80", "84", "90"])
+def test_priv_2_address_code_outside_every_province_is_refused(province):
+    with pytest.raises(RuleViolation) as caught:
+        normalize_id_number(valid_id(f"{province}010219900101123"), today=date(2026, 11, 30),
+                            field="applicant_id_number")
+    assert caught.value.rule_id == "PRIV-2" and caught.value.field == "applicant_id_number"
+    assert "province" in str(caught.value)
+
+
 def test_priv_2_birth_date_from_id():
     assert birth_date_from_id("11010519491231002x") == date(1949, 12, 31)
     with pytest.raises(RuleViolation):
@@ -122,8 +140,9 @@ def test_priv_2_non_string_is_not_a_valid_id():
 
 
 bodies = st.builds(
-    lambda region, born, sequence: f"{region}{born:%Y%m%d}{sequence}",
-    st.from_regex(r"[0-9]{6}", fullmatch=True),
+    lambda province, county, born, sequence: f"{province}{county}{born:%Y%m%d}{sequence}",
+    st.sampled_from(sorted(ID_PROVINCES)),
+    st.from_regex(r"[0-9]{4}", fullmatch=True),
     st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
     st.from_regex(r"[0-9]{3}", fullmatch=True),
 )

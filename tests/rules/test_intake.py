@@ -224,3 +224,18 @@ def test_case_11_only_a_delivered_unrated_case_can_be_rated(delivered, rated, ex
     from app.rules.intake import may_rate
 
     assert may_rate(delivered, rated) is expected
+
+
+@pytest.mark.parametrize(("received", "issued", "due", "late"), [
+    ("2026-11-02", "2026-11-02", "2026-11-09", False),  # on the spot
+    ("2026-11-02", "2026-11-09", "2026-11-09", False),  # on the 5th working day
+    ("2026-11-02", "2026-11-10", "2026-11-09", True),  # the 6th: late
+    ("2026-09-30", "2026-10-09", "2026-10-13", False),  # National Day does not count
+])
+def test_notice_1_notice_later_than_notice_max_days_after_receipt_is_late(received, issued,
+                                                                          due, late):
+    from app.rules.calendar import WorkCalendar
+
+    timing = intake.one_time_notice_timing(date.fromisoformat(received),
+                                           date.fromisoformat(issued), 5, WorkCalendar())
+    assert (timing.due_on, timing.late) == (date.fromisoformat(due), late)

@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
+from app.rules.identity import id_check_digit
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.case_queries import (due_soon_condition, overdue_condition,
                                        overdue_days_expression, work_queue)
 from app.services.cases import (Actor, Applicant, Intake, SubTaskPlan, allocate_case_number,
                                 annotate, apply_action, available_actions, complete_sub_task,
                                 record_satisfaction, register_intake)
-from models.cases import Case, NoticeViolation
+from models.cases import Case, CaseNotice, NoticeViolation
 from models.catalogue import ItemMaterial, ServiceItem
 from tests.factories import clock_on
 
@@ -234,3 +235,66 @@ def test_case_3_immediate_item_is_due_the_day_it_is_accepted(db_session, item):
     case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 7)))  # a Saturday
     assert case.deadline == date(2026, 11, 7) and case.promised_days == 0
     assert timedelta(0) == case.accepted_at - clock(date(2026, 11, 7)).now
+
+
+# --- Rule gaps of issue #9 (CASE-3/5/6, NOTICE-1, PRIV-2) ----------------------------------
+def test_case_5_extension_asked_after_the_deadline_is_refused_and_changes_nothing(db_session, item):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))  # due 11-09
+    apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 3)))
+    with pytest.raises(RuleViolation) as error:
+        apply_action(db_session, case, cs.EXTEND, ACTOR, clock(date(2026, 11, 10)),
+                     reason="需现场核查", extension_days=3)
+    assert error.value.rule_id == "CASE-5"
+    assert case.state == cs.IN_PROGRESS and case.deadline == date(2026, 11, 9)
+    assert not case.extended and case.notices == []
+
+
+def test_case_6_withdrawn_overdue_case_keeps_its_overdue_days_in_python_and_in_sql(
+        db_session, item, app, monkeypatch):
+    today = date(2026, 11, 30)
+    refresh_work_days(db_session, today)
+    late = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))  # due 11-09
+    apply_action(db_session, late, cs.WITHDRAW, ACTOR, clock(date(2026, 11, 13)))
+    on_time = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, on_time, cs.WITHDRAW, ACTOR, clock(date(2026, 11, 6)))
+    waiting = register_intake(db_session, intake(item, "supplement", received={}), ACTOR,
+                              clock(date(2026, 11, 2)))
+    apply_action(db_session, waiting, cs.WITHDRAW, ACTOR, clock(date(2026, 11, 20)))
+    db_session.commit()
+    assert (late.withdrawn_on, on_time.withdrawn_on, waiting.withdrawn_on) == (
+        date(2026, 11, 13), date(2026, 11, 6), None)  # no clock ran before acceptance
+    days = dict(db_session.execute(select(Case.number, overdue_days_expression(today))).all())
+    assert days == {late.number: 4, on_time.number: 0, waiting.number: 0}  # 11-10 … 11-13
+    overdue = set(db_session.scalars(select(Case.number).where(overdue_condition(today))))
+    assert overdue == {late.number}
+    monkeypatch.setattr("app.context.today", lambda: today)
+    with app.test_request_context():  # the list and show pages read the property
+        assert (late.overdue_days, on_time.overdue_days, waiting.overdue_days) == (4, 0, 0)
+
+
+def test_notice_1_one_time_notice_later_than_notice_max_days_is_flagged(db_session, item):
+    received = {item.materials[0].id: 1}
+    case = register_intake(db_session, intake(item, "supplement", received=received),
+                           ACTOR, clock(date(2026, 11, 2)))
+    assert (case.notices[0].due_on, case.notices[0].late) == (date(2026, 11, 9), False)
+    apply_action(db_session, case, cs.RECEIVE_MATERIALS, ACTOR, clock(date(2026, 11, 3)),
+                 received={item.materials[1].id: 1})  # one copy short of two
+    # The 6th working day after the materials came in on 11-03 (due 11-10).
+    apply_action(db_session, case, cs.REQUEST_SUPPLEMENT, ACTOR, clock(date(2026, 11, 11)),
+                 materials=[item.materials[1].id])
+    db_session.commit()
+    second = case.notices[-1]
+    assert (second.due_on, second.late) == (date(2026, 11, 10), True)
+    late = db_session.scalars(select(CaseNotice.id).where(CaseNotice.late)).all()
+    assert late == [second.id]  # SQL sees the flag: scoring can count it
+
+
+def test_priv_2_id_number_born_after_the_intake_day_is_refused(db_session, item):
+    body = "11010520261201002"  # born 2026-12-01
+    bad = intake(item)
+    bad.applicant.id_number = body + id_check_digit(body)
+    with pytest.raises(RuleViolation) as error:
+        register_intake(db_session, bad, ACTOR, clock(date(2026, 11, 30)))
+    assert (error.value.rule_id, error.value.field) == ("PRIV-2", "applicant_id_number")
+    db_session.rollback()
+    assert db_session.scalar(select(func.count(Case.id))) == 0

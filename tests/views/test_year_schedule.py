@@ -137,3 +137,65 @@ def test_org_2_a_clerk_cannot_post_a_schedule(log_in, window_a, db_session, toda
     response = clerk.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027},
                                form_url="/resetmypassword/form")
     assert response.status_code == 403 and holidays(db_session) == []
+
+
+def _running_case(db_session, window, accepted_on: date):
+    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from tests.factories import clock_on, residence_permit_item
+
+    item = residence_permit_item(db_session, window)
+    case = register_intake(db_session, Intake(item_id=item.id, case_class="accepted",
+                                              applicant=Applicant(name="王五"),
+                                              received={m.id: 1 for m in item.materials}),
+                           Actor(username="clerk01"), clock_on(accepted_on))
+    db_session.commit()
+    return case
+
+
+def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
+        as_office, db_session, window_a, today):
+    case = _running_case(db_session, window_a, date(2027, 9, 28))
+    assert case.deadline == date(2027, 10, 5)  # Monday–Friday until the schedule is known
+    response = as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
+    assert response.status_code == 302
+    db_session.expire_all()
+    # Tue 09-28 not counted: 09-29, 09-30, Fri 10-08 (National Day 10-01…10-07), Mon 10-11, Tue 10-12.
+    assert case.deadline == date(2027, 10, 12)
+    flashed = as_office.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已按新的节假日安排重新计算 1 件在办办件的办结期限。" in flashed
+    page = as_office.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    # The case's history (CASE-4) shows the change, named in zh_CN.
+    assert "按节假日安排重新计算办结期限" in page and "2027-10-05 → 2027-10-12" in page
+
+
+def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
+        as_office, db_session, window_a, today):
+    case = _running_case(db_session, window_a, date(2027, 3, 1))  # Mon: due Mon 03-08
+    response = as_office.post_form("/holidayview/add", {"day": "2027-03-03", "kind": "holiday",
+                                                         "name": "本地停办"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 9)
+
+
+def test_case_3_editing_and_deleting_a_holiday_entry_move_running_deadlines_back(
+        as_office, db_session, window_a, today):
+    entry = Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办")
+    db_session.add(entry)
+    db_session.commit()
+    case = _running_case(db_session, window_a, date(2027, 3, 1))
+    assert case.deadline == date(2027, 3, 9)  # Wed 03-03 closed
+    moved = as_office.post_form(f"/holidayview/edit/{entry.id}",
+                                {"day": "2027-03-10", "kind": "holiday", "name": "本地停办"})
+    assert moved.status_code == 302, moved.get_data(as_text=True)
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 8)  # the closure now lies after the deadline
+    as_office.post_form(f"/holidayview/edit/{entry.id}",
+                        {"day": "2027-03-03", "kind": "holiday", "name": "本地停办"})
+    db_session.expire_all()
+    assert case.deadline == date(2027, 3, 9)
+    deleted = as_office.post_form(f"/holidayview/delete/{entry.id}", {},
+                                  form_url="/holidayview/list/")
+    assert deleted.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Holiday, entry.id) is None and case.deadline == date(2027, 3, 8)
