@@ -27,7 +27,7 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.rules.intake import RATING_LABELS
-from app.security import VIEW_METHOD_PERMISSIONS, current_actor, window_scope
+from app.security import VIEW_METHOD_PERMISSIONS, current_actor, staff_names, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
@@ -344,6 +344,8 @@ class CaseView(WindowScopedModelView):
             related_views=[], case=case, actions=available_actions(case),
             action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
             documents=printable_documents(case),
+            staff_names=staff_names([t.username for t in case.transitions]
+                                    + [a.username for a in case.annotations]),
         )
 
     # --- intake (CASE-1/2) --------------------------------------------------------------------
