@@ -89,9 +89,32 @@ WINDOW_BOUND_ROLES = frozenset({WINDOW_HEAD, CLERK})
 class BianminSecurityManager(SecurityManager):
     """FAB's security manager; the roles themselves are synced by `sync_roles`."""
 
+    def __init__(self, appbuilder):
+        # Users and roles shown translated (app/views/users.py); imported here because the
+        # views import this module.
+        from app.views.users import BianminRoleModelView, BianminUserDBModelView
+
+        self.userdbmodelview = BianminUserDBModelView
+        self.rolemodelview = BianminRoleModelView
+        super().__init__(appbuilder)
+
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).
     userstatschartview = None
+
+    def add_permissions_view(self, base_permissions, view_menu):
+        """FAB deletes from `view_menu` every permission the view being registered does not
+        declare, as if each resource had one view. Ours are shared: the case lists write
+        "Case" while the ledger and the print view only read it, and the menu entries
+        "Center" and "Staff" hold `menu_access` on their resources' names. So FAB tried, at
+        every start, to delete the other views' permissions, and as Admin holds them all,
+        refused with a warning ("Refused to delete permission view"). Given the permissions
+        already there as well, it only adds what is missing; `remove_stale_permissions`
+        deletes what no view declares any more, once every view is registered."""
+        view_menu_row = self.find_view_menu(view_menu)
+        existing = [pv.permission.name for pv in self.find_permissions_view_menu(view_menu_row)
+                    if pv.permission] if view_menu_row else []
+        super().add_permissions_view(list(dict.fromkeys([*base_permissions, *existing])), view_menu)
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str,
                                   role_ids: list[int]) -> bool:
@@ -134,6 +157,7 @@ def sync_roles(sm, menu_entries) -> None:
     views and links: a role that may do `action` on the resource sees the entry and category.
     """
     ensure_roles(sm)
+    remove_stale_permissions(sm)
     for role_name in ROLES:
         role = sm.find_role(role_name)
         if role_name == ADMIN:
@@ -151,6 +175,29 @@ def sync_roles(sm, menu_entries) -> None:
         pvms = [sm.add_permission_view_menu(perm, view) for perm, view in sorted(wanted)]
         role.permissions = [pvm for pvm in pvms if pvm is not None]
     sm.session.commit()
+
+
+def remove_stale_permissions(sm) -> None:
+    """Delete the permissions on a registered view's resource that no registered view
+    declares any more (a method removed, a resource narrowed), first from every role.
+    FAB did this per view while registering, which cannot work for shared resources
+    (`BianminSecurityManager.add_permissions_view`); here it is done once, knowing them all.
+    `menu_access` belongs to the menu, not to the views, and is left to FAB."""
+    declared: dict[str, set[str]] = {}
+    for view in sm.appbuilder.baseviews:
+        declared.setdefault(view.class_permission_name, set()).update(view.base_permissions)
+    roles = sm.get_all_roles()
+    for pvm in sm.session.query(sm.permissionview_model).all():
+        if pvm.permission is None or pvm.view_menu is None:
+            continue
+        permission, resource = pvm.permission.name, pvm.view_menu.name
+        if resource not in declared or permission == "menu_access" or permission in declared[resource]:
+            continue
+        for role in roles:
+            if pvm in role.permissions:
+                role.permissions.remove(pvm)
+        sm.session.delete(pvm)
+    sm.session.flush()
 
 
 def _all_pvms(sm) -> list:
@@ -211,6 +258,23 @@ def window_scope() -> int | None:
         return None if roles else -1
     staff = current_staff()
     return staff.window_id if staff and staff.window_id else -1
+
+
+def staff_names(usernames) -> dict[str, str]:
+    """Login name → the Staff member's name, for pages that list who did what (a case's
+    history and notes store the login name); users without a Staff row are left out."""
+    from flask import current_app
+
+    from app.extensions import db
+    from models.org import Staff
+
+    usernames = set(usernames)
+    if not usernames:
+        return {}
+    user = current_app.appbuilder.sm.user_model
+    rows = (db.session.query(user.username, Staff.name).join(Staff, Staff.user_id == user.id)
+            .filter(user.username.in_(usernames)))
+    return dict(rows.all())
 
 
 def may_see_personal_data(window_id: int | None = None) -> bool:
