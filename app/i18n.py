@@ -109,6 +109,7 @@ FAB_MESSAGES = (
     N_("Is Active?"),
     N_("User Registrations"),
     N_("Invalid login. Please try again."),
+    N_("Access is Denied"),  # flashed when a visitor opens a staff page: say what to do
     N_("Integrity error, probably unique constraint"),
     N_("Starts with"),
     N_("Not Starts with"),
@@ -126,4 +127,10 @@ ROLE_MESSAGES = (
     N_("WindowHead"),
     N_("Clerk"),
     N_("Public"),
+)
+
+# Msgids stored as data and shown translated: rule setting units that migration 0002 stores
+# as plain text (the rule settings list runs them through gettext).
+DATA_MESSAGES = (
+    N_("hours"),
 )
