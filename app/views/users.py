@@ -26,6 +26,10 @@ def role_labels(roles) -> str:
 class BianminUserDBModelView(UserDBModelView):
     """FAB's user list, with roles and "active" shown translated instead of `[Admin]`, `True`."""
 
+    # A subclass would otherwise be a new permission resource, and the roles' grants on FAB's
+    # (SELF_SERVICE_PERMISSIONS: a clerk's own profile) would no longer apply.
+    class_permission_name = "UserDBModelView"
+
     formatters_columns = {"roles": role_labels, "groups": role_labels, "active": yes_no}
 
 
@@ -35,6 +39,8 @@ class BianminRoleListWidget(RoleListWidget):
 
 class BianminRoleModelView(RoleModelView):
     """FAB's role list and page, with the role names translated (display only)."""
+
+    class_permission_name = "RoleModelView"
 
     list_widget = BianminRoleListWidget
     formatters_columns = {"name": gettext}
