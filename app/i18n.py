@@ -100,6 +100,8 @@ FAB_MESSAGES = (
     N_("Edit Group"),
     N_("User(s) exists in the group, cannot delete"),
     N_("Sign In with "),
+    N_("The user group on the application, this will associate with a list of roles associated "
+       "with the group"),
     # translated by FAB, but wrongly or awkwardly for a government office
     N_("Back"),
     N_("Logout"),

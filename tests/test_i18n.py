@@ -160,6 +160,31 @@ def test_i18n_role_list_translates_role_names_but_the_database_keeps_them(app, a
         assert app.appbuilder.sm.find_role("Clerk") is not None  # display only
 
 
+def test_i18n_role_page_shows_the_translated_name(app, as_admin):
+    with app.app_context():
+        role_id = app.appbuilder.sm.find_role("WindowHead").id
+    html = as_admin.get(f"/roles/show/{role_id}").get_data(as_text=True)
+    assert "窗口负责人" in html and "WindowHead" not in html
+
+
+def test_i18n_user_form_offers_translated_roles_and_still_saves_the_choice(app, as_admin, make_user,
+                                                                           db_session):
+    user = make_user("Clerk")
+    with app.app_context():
+        office = app.appbuilder.sm.find_role("Office")
+        office_id = office.id
+    form_url = f"/users/edit/{user.id}"
+    html = as_admin.get(form_url).get_data(as_text=True)
+    options = dict(re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', html))
+    assert options[str(office_id)] == "综合办公室" and "Office" not in options.values()
+    response = as_admin.post_form(form_url, {
+        "first_name": user.first_name, "last_name": user.last_name, "username": user.username,
+        "email": user.email, "active": "y", "roles": [str(office_id)]})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert [role.name for role in db_session.get(type(user), user.id).roles] == ["Office"]
+
+
 def test_i18n_clerk_keeps_their_profile_under_the_translated_user_view(as_clerk):
     assert as_clerk.get("/users/userinfo/").status_code == 200
 
