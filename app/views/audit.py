@@ -32,7 +32,11 @@ def view_labels() -> tuple[dict, dict]:
     """(model → record name, model → {column → label}) as the registered views show them,
     so the audit log names a record and its fields as the record's own pages do (AUDIT-1).
     Only labels the views declare (lazy, translated) count: FAB's generated ones such as
-    "Window Id" are English."""
+    "Window Id" are English. Built once per app (the views are registered at start; the
+    labels stay lazy, so each request still reads them in its own language)."""
+    cached = current_app.extensions.get("bianmin_view_labels")
+    if cached is not None:
+        return cached
     record_names: dict = {}
     columns: dict = {}
     for view in current_app.appbuilder.baseviews:
@@ -45,6 +49,7 @@ def view_labels() -> tuple[dict, dict]:
         for column, label in view.label_columns.items():
             if isinstance(label, LazyString):
                 labels.setdefault(column, label)
+    current_app.extensions["bianmin_view_labels"] = record_names, columns
     return record_names, columns
 
 

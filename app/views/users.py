@@ -22,9 +22,10 @@ def role_label(role) -> str:
     return gettext(role.name)
 
 
-def role_labels(roles) -> str:
-    # The list separator is translated too: "、" in Chinese, ", " in English.
-    return gettext(", ").join(role_label(role) for role in roles) if roles else ""
+def translated_names(rows) -> str:
+    """Roles (or groups, whose names may have a translation too) as one translated list; the
+    separator is translated as well: "、" in Chinese, ", " in English."""
+    return gettext(", ").join(gettext(row.name) for row in rows) if rows else ""
 
 
 def roles_field():
@@ -46,7 +47,7 @@ class BianminUserDBModelView(UserDBModelView):
     # (SELF_SERVICE_PERMISSIONS: a clerk's own profile) would no longer apply.
     class_permission_name = "UserDBModelView"
 
-    formatters_columns = {"roles": role_labels, "groups": role_labels, "active": yes_no}
+    formatters_columns = {"roles": translated_names, "groups": translated_names, "active": yes_no}
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field()}
     edit_form_extra_fields = {**(UserDBModelView.edit_form_extra_fields or {}), "roles": roles_field()}
 
