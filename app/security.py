@@ -8,9 +8,18 @@ methods to read / write / delete, so a role grants a resource once for both door
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_appbuilder.fields import QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import (
+    RoleListWidget,
+    RoleModelView,
+    RoleShowWidget,
+    UserDBModelView,
+)
+from flask_babel import gettext
 from flask_login import current_user
 
 ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK = (
@@ -86,17 +95,81 @@ PERSONAL_DATA_ROLES = frozenset({OFFICE, LEADERSHIP})
 WINDOW_BOUND_ROLES = frozenset({WINDOW_HEAD, CLERK})
 
 
+# ---- FAB's user and role pages as users read them (display only) ----------------------------
+# Role names stay English in the database (ROLE_PERMISSIONS above); their translations are
+# msgids listed in app/i18n.py (ROLE_MESSAGES). Like Superset, the security module holds the
+# security views it customises: the views import this module, not the other way round.
+def role_label(role) -> str:
+    """A role's name as users read it (系统管理员, 窗口工作人员): the database keeps the
+    English names that ROLE_PERMISSIONS and FAB's configuration use (app/i18n.py lists them)."""
+    return gettext(role.name)
+
+
+def translated_names(rows) -> str:
+    """Roles (or groups, whose names may have a translation too) as one translated list; the
+    separator is translated as well: "、" in Chinese, ", " in English."""
+    return gettext(", ").join(gettext(row.name) for row in rows) if rows else ""
+
+
+def roles_field():
+    """The user form's role choice, FAB's field with each role's translated name."""
+    return QuerySelectMultipleField(
+        UserDBModelView.label_columns["roles"],
+        description=UserDBModelView.description_columns["roles"],
+        query_func=lambda: current_app.appbuilder.sm.get_all_roles(),
+        get_pk_func=lambda role: role.id,
+        get_label=role_label,
+        widget=Select2ManyWidget(),
+    )
+
+
+class BianminUserDBModelView(UserDBModelView):
+    """FAB's user list, with roles and "active" shown translated instead of `[Admin]`, `True`."""
+
+    # A subclass would otherwise be a new permission resource, and the roles' grants on FAB's
+    # (SELF_SERVICE_PERMISSIONS: a clerk's own profile) would no longer apply.
+    class_permission_name = "UserDBModelView"
+
+    formatters_columns = {"roles": translated_names, "groups": translated_names,
+                          "active": lambda active: gettext("Yes") if active else gettext("No")}
+    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field()}
+    edit_form_extra_fields = {**(UserDBModelView.edit_form_extra_fields or {}), "roles": roles_field()}
+
+
+class BianminRoleListWidget(RoleListWidget):
+    template = "bianmin/role_list.html"
+
+
+class BianminRoleShowWidget(RoleShowWidget):
+    """FAB's role page prints the stored name and ignores formatters_columns: the name is
+    translated on its way in. (FAB also looks the name up among FAB_ROLES' built-in roles,
+    which this platform does not use: its roles are synced by app.security.sync_roles.)"""
+
+    def __init__(self, **kwargs):
+        columns, values = kwargs.get("include_columns") or [], kwargs.get("value_columns")
+        if "name" in columns and values is not None:
+            values = list(values)
+            values[columns.index("name")] = gettext(values[columns.index("name")])
+            kwargs["value_columns"] = values
+        super().__init__(**kwargs)
+
+
+class BianminRoleModelView(RoleModelView):
+    """FAB's role list and page, with the role names translated (display only)."""
+
+    class_permission_name = "RoleModelView"
+
+    list_widget = BianminRoleListWidget
+    show_widget = BianminRoleShowWidget
+    formatters_columns = {"name": gettext}
+
+
 class BianminSecurityManager(SecurityManager):
     """FAB's security manager; the roles themselves are synced by `sync_roles`."""
 
-    def __init__(self, appbuilder):
-        # Users and roles shown translated (app/views/users.py); imported here because the
-        # views import this module.
-        from app.views.users import BianminRoleModelView, BianminUserDBModelView
-
-        self.userdbmodelview = BianminUserDBModelView
-        self.rolemodelview = BianminRoleModelView
-        super().__init__(appbuilder)
+    # FAB's user and role pages, with role names and "active" translated (above).
+    userdbmodelview = BianminUserDBModelView
+    rolemodelview = BianminRoleModelView
 
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).
@@ -263,8 +336,6 @@ def window_scope() -> int | None:
 def staff_names(usernames) -> dict[str, str]:
     """Login name → the Staff member's name, for pages that list who did what (a case's
     history and notes store the login name); users without a Staff row are left out."""
-    from flask import current_app
-
     from app.extensions import db
     from models.org import Staff
 

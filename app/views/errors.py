@@ -51,7 +51,7 @@ def handle_server_error(error: InternalServerError):
     db.session.rollback()
     try:
         return error_response(500)
-    except Exception:  # noqa: BLE001 — the error page itself must never fail
+    except Exception:  # the error page itself must never fail
         log.exception("the 500 page could not be rendered")
         return PLAIN_500, 500
 
