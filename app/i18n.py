@@ -112,6 +112,9 @@ FAB_MESSAGES = (
     N_("User Registrations"),
     N_("Invalid login. Please try again."),
     N_("Access is Denied"),  # flashed when a visitor opens a staff page: say what to do
+    # the user form's hints speak of LDAP and OpenID, which this platform does not use
+    N_("Username valid for authentication on DB or LDAP, unused for OID auth"),
+    N_("The user's email, this will also be used for OID auth"),
     N_("Integrity error, probably unique constraint"),
     N_("Starts with"),
     N_("Not Starts with"),

@@ -177,6 +177,7 @@ def test_i18n_user_form_offers_translated_roles_and_still_saves_the_choice(app, 
     html = as_admin.get(form_url).get_data(as_text=True)
     options = dict(re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', html))
     assert options[str(office_id)] == "综合办公室" and "Office" not in options.values()
+    assert "LDAP" not in html and "OID" not in html  # FAB's hints name backends we do not use
     response = as_admin.post_form(form_url, {
         "first_name": user.first_name, "last_name": user.last_name, "username": user.username,
         "email": user.email, "active": "y", "roles": [str(office_id)]})
