@@ -153,6 +153,9 @@ def shared_data(_module_shared_rows, app, db_session):
             if _shared_rows["name"] is not None:
                 db_session.rollback()  # no open read transaction while another connection deletes
                 _wipe_database(app)
+            # Until `build` returns, the rows are marked incomplete: a failed build is wiped
+            # by the next test, shared or not, instead of being taken for the rows.
+            _shared_rows["name"] = f"{name} (incomplete)"
             cache[name] = build()
             _shared_rows["name"] = name
         return cache[name]
