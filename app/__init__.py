@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.services.audit import install_audit_trail
     from app.services.transaction import install_sqlite_busy_timeout
     from app.views import menu_entries, register_views
+    from app.views.errors import register_error_pages
     from app.views.index import HomeView
 
     app = Flask(__name__, instance_path=str(instance_dir()))
@@ -60,5 +61,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
+    register_error_pages(app)  # 403/404/500 in the layout and in Chinese
     logging.getLogger(__name__).debug("app created")
     return app

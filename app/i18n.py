@@ -100,6 +100,8 @@ FAB_MESSAGES = (
     N_("Edit Group"),
     N_("User(s) exists in the group, cannot delete"),
     N_("Sign In with "),
+    N_("The user group on the application, this will associate with a list of roles associated "
+       "with the group"),
     # translated by FAB, but wrongly or awkwardly for a government office
     N_("Back"),
     N_("Logout"),
@@ -109,6 +111,10 @@ FAB_MESSAGES = (
     N_("Is Active?"),
     N_("User Registrations"),
     N_("Invalid login. Please try again."),
+    N_("Access is Denied"),  # flashed when a visitor opens a staff page: say what to do
+    # the user form's hints speak of LDAP and OpenID, which this platform does not use
+    N_("Username valid for authentication on DB or LDAP, unused for OID auth"),
+    N_("The user's email, this will also be used for OID auth"),
     N_("Integrity error, probably unique constraint"),
     N_("Starts with"),
     N_("Not Starts with"),
@@ -126,4 +132,10 @@ ROLE_MESSAGES = (
     N_("WindowHead"),
     N_("Clerk"),
     N_("Public"),
+)
+
+# Msgids stored as data and shown translated: rule setting units that migration 0002 stores
+# as plain text (the rule settings list runs them through gettext).
+DATA_MESSAGES = (
+    N_("hours"),
 )

@@ -8,9 +8,18 @@ methods to read / write / delete, so a role grants a resource once for both door
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_appbuilder.fields import QuerySelectMultipleField
+from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import (
+    RoleListWidget,
+    RoleModelView,
+    RoleShowWidget,
+    UserDBModelView,
+)
+from flask_babel import gettext
 from flask_login import current_user
 
 ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK = (
@@ -86,12 +95,99 @@ PERSONAL_DATA_ROLES = frozenset({OFFICE, LEADERSHIP})
 WINDOW_BOUND_ROLES = frozenset({WINDOW_HEAD, CLERK})
 
 
+# ---- FAB's user and role pages as users read them (display only) ----------------------------
+# Role names stay English in the database (ROLE_PERMISSIONS above); their translations are
+# msgids listed in app/i18n.py (ROLE_MESSAGES). Like Superset, the security module holds the
+# security views it customises: the views import this module, not the other way round.
+def role_label(role) -> str:
+    """A role's name as users read it (系统管理员, 窗口工作人员): the database keeps the
+    English names that ROLE_PERMISSIONS and FAB's configuration use (app/i18n.py lists them)."""
+    return gettext(role.name)
+
+
+def translated_names(rows) -> str:
+    """Roles (or groups, whose names may have a translation too) as one translated list; the
+    separator is translated as well: "、" in Chinese, ", " in English."""
+    return gettext(", ").join(gettext(row.name) for row in rows) if rows else ""
+
+
+def roles_field():
+    """The user form's role choice, FAB's field with each role's translated name."""
+    return QuerySelectMultipleField(
+        UserDBModelView.label_columns["roles"],
+        description=UserDBModelView.description_columns["roles"],
+        query_func=lambda: current_app.appbuilder.sm.get_all_roles(),
+        get_pk_func=lambda role: role.id,
+        get_label=role_label,
+        widget=Select2ManyWidget(),
+    )
+
+
+class BianminUserDBModelView(UserDBModelView):
+    """FAB's user list, with roles and "active" shown translated instead of `[Admin]`, `True`."""
+
+    # A subclass would otherwise be a new permission resource, and the roles' grants on FAB's
+    # (SELF_SERVICE_PERMISSIONS: a clerk's own profile) would no longer apply.
+    class_permission_name = "UserDBModelView"
+
+    formatters_columns = {"roles": translated_names, "groups": translated_names,
+                          "active": lambda active: gettext("Yes") if active else gettext("No")}
+    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field()}
+    edit_form_extra_fields = {**(UserDBModelView.edit_form_extra_fields or {}), "roles": roles_field()}
+
+
+class BianminRoleListWidget(RoleListWidget):
+    template = "bianmin/role_list.html"
+
+
+class BianminRoleShowWidget(RoleShowWidget):
+    """FAB's role page prints the stored name and ignores formatters_columns: the name is
+    translated on its way in. (FAB also looks the name up among FAB_ROLES' built-in roles,
+    which this platform does not use: its roles are synced by app.security.sync_roles.)"""
+
+    def __init__(self, **kwargs):
+        columns, values = kwargs.get("include_columns") or [], kwargs.get("value_columns")
+        if "name" in columns and values is not None:
+            values = list(values)
+            values[columns.index("name")] = gettext(values[columns.index("name")])
+            kwargs["value_columns"] = values
+        super().__init__(**kwargs)
+
+
+class BianminRoleModelView(RoleModelView):
+    """FAB's role list and page, with the role names translated (display only)."""
+
+    class_permission_name = "RoleModelView"
+
+    list_widget = BianminRoleListWidget
+    show_widget = BianminRoleShowWidget
+    formatters_columns = {"name": gettext}
+
+
 class BianminSecurityManager(SecurityManager):
     """FAB's security manager; the roles themselves are synced by `sync_roles`."""
+
+    # FAB's user and role pages, with role names and "active" translated (above).
+    userdbmodelview = BianminUserDBModelView
+    rolemodelview = BianminRoleModelView
 
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).
     userstatschartview = None
+
+    def add_permissions_view(self, base_permissions, view_menu):
+        """FAB deletes from `view_menu` every permission the view being registered does not
+        declare, as if each resource had one view. Ours are shared: the case lists write
+        "Case" while the ledger and the print view only read it, and the menu entries
+        "Center" and "Staff" hold `menu_access` on their resources' names. So FAB tried, at
+        every start, to delete the other views' permissions, and as Admin holds them all,
+        refused with a warning ("Refused to delete permission view"). Given the permissions
+        already there as well, it only adds what is missing; `remove_stale_permissions`
+        deletes what no view declares any more, once every view is registered."""
+        view_menu_row = self.find_view_menu(view_menu)
+        existing = [pv.permission.name for pv in self.find_permissions_view_menu(view_menu_row)
+                    if pv.permission] if view_menu_row else []
+        super().add_permissions_view(list(dict.fromkeys([*base_permissions, *existing])), view_menu)
 
     def exist_permission_on_roles(self, view_name: str, permission_name: str,
                                   role_ids: list[int]) -> bool:
@@ -134,6 +230,7 @@ def sync_roles(sm, menu_entries) -> None:
     views and links: a role that may do `action` on the resource sees the entry and category.
     """
     ensure_roles(sm)
+    remove_stale_permissions(sm)
     for role_name in ROLES:
         role = sm.find_role(role_name)
         if role_name == ADMIN:
@@ -153,6 +250,29 @@ def sync_roles(sm, menu_entries) -> None:
     # Exempt from transaction() (issue #9): runs at start-up and in `bianmin upgrade` on FAB's
     # security session, between FAB's own permission writes, which commit by themselves.
     sm.session.commit()
+
+
+def remove_stale_permissions(sm) -> None:
+    """Delete the permissions on a registered view's resource that no registered view
+    declares any more (a method removed, a resource narrowed), first from every role.
+    FAB did this per view while registering, which cannot work for shared resources
+    (`BianminSecurityManager.add_permissions_view`); here it is done once, knowing them all.
+    `menu_access` belongs to the menu, not to the views, and is left to FAB."""
+    declared: dict[str, set[str]] = {}
+    for view in sm.appbuilder.baseviews:
+        declared.setdefault(view.class_permission_name, set()).update(view.base_permissions)
+    roles = sm.get_all_roles()
+    for pvm in sm.session.query(sm.permissionview_model).all():
+        if pvm.permission is None or pvm.view_menu is None:
+            continue
+        permission, resource = pvm.permission.name, pvm.view_menu.name
+        if resource not in declared or permission == "menu_access" or permission in declared[resource]:
+            continue
+        for role in roles:
+            if pvm in role.permissions:
+                role.permissions.remove(pvm)
+        sm.session.delete(pvm)
+    sm.session.flush()
 
 
 def _all_pvms(sm) -> list:
@@ -213,6 +333,21 @@ def window_scope() -> int | None:
         return None if roles else -1
     staff = current_staff()
     return staff.window_id if staff and staff.window_id else -1
+
+
+def staff_names(usernames) -> dict[str, str]:
+    """Login name → the Staff member's name, for pages that list who did what (a case's
+    history and notes store the login name); users without a Staff row are left out."""
+    from app.extensions import db
+    from models.org import Staff
+
+    usernames = set(usernames)
+    if not usernames:
+        return {}
+    user = current_app.appbuilder.sm.user_model
+    rows = (db.session.query(user.username, Staff.name).join(Staff, Staff.user_id == user.id)
+            .filter(user.username.in_(usernames)))
+    return dict(rows.all())
 
 
 def may_see_personal_data(window_id: int | None = None) -> bool:

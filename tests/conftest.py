@@ -58,7 +58,11 @@ def app(database_url, tmp_path_factory):
     os.environ["DATABASE_URL"] = database_url
     from app import create_app
 
-    test_config = {"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database_url}
+    # One iteration of PBKDF2 instead of scrypt (about 0.1-0.8 s per hash, and every test
+    # user is hashed once and checked once at login): the suite's cost per test user, not
+    # the hash's strength, is what matters here. Production keeps FAB's scrypt default.
+    test_config = {"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database_url,
+                   "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
     bootstrap = create_app(test_config)
     result = bootstrap.test_cli_runner().invoke(args=["bianmin", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -82,13 +86,12 @@ def _forget_request_globals(_exc=None):
         g.pop(key, None)
 
 
-@pytest.fixture(autouse=True)
-def _clean_database(request):
-    """Each test starts from the migrated, seeded database: rows it added are removed after."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application = request.getfixturevalue("app")
+# Which `shared_data` rows the database holds now (None: only the migrated, seeded rows).
+_shared_rows: dict[str, object] = {"name": None}
+
+
+def _wipe_database(application) -> None:
+    """Back to the migrated, seeded database: every row a test added is removed."""
     from app.extensions import db
     from models import Model
 
@@ -100,6 +103,64 @@ def _clean_database(request):
                     conn.execute(table.delete())
             conn.execute(text("UPDATE rule_setting SET value = default_value"))
         db.session.remove()
+    _shared_rows["name"] = None
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Each test starts from the migrated, seeded database: rows it added are removed after.
+
+    Except between tests that read the same `shared_data` rows: those are built once and
+    kept until a test that does not share them comes (it finds a clean database, whatever
+    the order the tests run in) or the module ends."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    sharing = "shared_data" in request.fixturenames
+    if not sharing and _shared_rows["name"] is not None:
+        _wipe_database(application)
+    yield
+    if sharing:
+        from app.extensions import db
+
+        with application.app_context():
+            db.session.rollback()
+            db.session.remove()
+    else:
+        _wipe_database(application)
+
+
+@pytest.fixture(scope="module")
+def _module_shared_rows(app):
+    """A module's shared rows are removed when the module ends."""
+    yield
+    if _shared_rows["name"] is not None:
+        _wipe_database(app)
+
+
+@pytest.fixture
+def shared_data(_module_shared_rows, app, db_session):
+    """`shared_data(name, build)`: the value `build()` returned, building the rows once for
+    the tests of a module that read them. Only for tests that change nothing: a test that
+    writes must build its own rows (a function-scoped fixture), as it would otherwise leave
+    them in the next test's data. `build` returns plain values, not ORM objects (they would
+    belong to the first test's session)."""
+    cache = _shared_rows.setdefault("values", {})
+
+    def get(name: str, build):
+        if _shared_rows["name"] != name:
+            if _shared_rows["name"] is not None:
+                db_session.rollback()  # no open read transaction while another connection deletes
+                _wipe_database(app)
+            # Until `build` returns, the rows are marked incomplete: a failed build is wiped
+            # by the next test, shared or not, instead of being taken for the rows.
+            _shared_rows["name"] = f"{name} (incomplete)"
+            cache[name] = build()
+            _shared_rows["name"] = name
+        return cache[name]
+
+    return get
 
 
 @pytest.fixture

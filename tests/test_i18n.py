@@ -139,3 +139,112 @@ def test_i18n_case_classes_states_and_columns_never_share_a_chinese_label(app):
     assert "受理件" in classes and "已受理" in states and "受理时间" in columns
     assert len(classes) == len(cs.INTAKE_CLASS_LABELS)
     assert not classes & states and not classes & columns and not states & columns
+
+
+# ---- what users saw untranslated (issue #9) ---------------------------------------------------
+
+def test_i18n_user_list_shows_role_names_and_active_translated(as_admin, make_user, window_a):
+    make_user("Clerk", window=window_a)
+    html = as_admin.get("/users/list/").get_data(as_text=True)
+    assert "窗口工作人员" in html and "系统管理员" in html
+    assert "[Clerk]" not in html and "[Admin]" not in html
+    assert ">True<" not in html.replace("\t", "").replace("\n", "")
+    assert "True" not in re.sub(r"<[^>]+>", " ", html)
+
+
+def test_i18n_role_list_translates_role_names_but_the_database_keeps_them(app, as_admin):
+    html = as_admin.get("/roles/list/").get_data(as_text=True)
+    names = re.findall(r'<td class="role-name">\s*([^<]*?)\s*</td>', html)
+    assert {"系统管理员", "窗口工作人员"} <= set(names) and "Clerk" not in names
+    with app.app_context():
+        assert app.appbuilder.sm.find_role("Clerk") is not None  # display only
+
+
+def test_i18n_role_page_shows_the_translated_name(app, as_admin):
+    with app.app_context():
+        role_id = app.appbuilder.sm.find_role("WindowHead").id
+    html = as_admin.get(f"/roles/show/{role_id}").get_data(as_text=True)
+    assert "窗口负责人" in html and "WindowHead" not in html
+
+
+def test_i18n_user_form_offers_translated_roles_and_still_saves_the_choice(app, as_admin, make_user,
+                                                                           db_session):
+    user = make_user("Clerk")
+    with app.app_context():
+        office = app.appbuilder.sm.find_role("Office")
+        office_id = office.id
+    form_url = f"/users/edit/{user.id}"
+    html = as_admin.get(form_url).get_data(as_text=True)
+    options = dict(re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', html))
+    assert options[str(office_id)] == "综合办公室" and "Office" not in options.values()
+    assert "LDAP" not in html and "OID" not in html  # FAB's hints name backends we do not use
+    response = as_admin.post_form(form_url, {
+        "first_name": user.first_name, "last_name": user.last_name, "username": user.username,
+        "email": user.email, "active": "y", "roles": [str(office_id)]})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert [role.name for role in db_session.get(type(user), user.id).roles] == ["Office"]
+
+
+def test_i18n_clerk_keeps_their_profile_under_the_translated_user_view(as_clerk):
+    assert as_clerk.get("/users/userinfo/").status_code == 200
+
+
+def test_i18n_language_menu_names_the_other_language_without_fab_dash(as_admin):
+    html = as_admin.get("/").get_data(as_text=True)
+    assert "英文（English）" in html and "- English" not in html
+    assert 'href="/lang/en"' in html and 'href="/lang/zh_CN"' not in html  # zh_CN is current
+    as_admin.get("/lang/en")
+    html = as_admin.get("/").get_data(as_text=True)
+    assert "Simplified Chinese" in html and 'href="/lang/zh_CN"' in html
+
+
+def test_i18n_delete_confirmation_buttons_are_translated(as_admin, holiday):
+    html = as_admin.get("/holidayview/list/").get_data(as_text=True)
+    assert ">取消</button>" in html and ">Cancel</button>" not in html
+    assert ">确定</a>" in html
+
+
+def test_i18n_rule_setting_unit_hours_is_translated(as_admin):
+    html = as_admin.get("/rulesettingview/list/?psize_RuleSettingView=100").get_data(as_text=True)
+    cells = re.findall(r"<td>\s*([^<]*?)\s*</td>", html)
+    assert "小时" in cells and "hours" not in cells
+
+
+@pytest.fixture
+def audited_case(db_session, window_a):
+    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from tests.factories import clock_on, residence_permit_item
+
+    item = residence_permit_item(db_session, window_a, "V-009")
+    case = register_intake(
+        db_session, Intake(item_id=item.id, case_class="accepted",
+                           applicant=Applicant(name="赵六", id_number="11010519491231002X",
+                                               phone="13912345678"),
+                           received={m.id: m.copies for m in item.materials}),
+        Actor(username="seed"), clock_on(date(2026, 11, 2)))
+    db_session.commit()
+    return case
+
+
+def test_i18n_audit_list_names_records_by_their_translated_labels(as_admin, audited_case):
+    """AUDIT-1: 办件, 窗口, 工作人员 — not the model classes Case, Window, Staff."""
+    html = as_admin.get("/auditlogview/list/?psize_AuditLogView=100").get_data(as_text=True)
+    cells = set(re.findall(r"<td>\s*([^<]*?)\s*</td>", html))
+    assert {"办件", "窗口", "工作人员"} <= cells
+    assert not {"Case", "Window", "Staff"} & cells
+    assert not [cell for cell in cells if cell.endswith("+00:00")]  # no raw UTC instants
+    assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", cell) for cell in cells)
+
+
+def test_i18n_audit_entry_shows_field_labels_and_yes_no(app, as_admin, window_a, db_session):
+    from models.audit import AuditLog
+
+    entry = db_session.query(AuditLog).filter_by(model="Window", record_id=str(window_a.id)).first()
+    assert entry is not None
+    html = as_admin.get(f"/auditlogview/show/{entry.id}").get_data(as_text=True)
+    table = html[html.index("audit-changes"):]
+    fields = re.findall(r"<tr><td>([^<]*)</td>", table)
+    assert {"窗口编号", "窗口名称", "派驻单位", "服务中心", "启用", "记录编号"} <= set(fields)
+    assert not {"number", "department", "center_id", "is_active", "id"} & set(fields)
+    assert "<td>是</td>" in table and "True" not in table

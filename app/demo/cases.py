@@ -275,8 +275,11 @@ class _Generator:
     """One run: the demo center's data loaded once, counters, and the rows of the current batch."""
 
     def __init__(self, session: Session, today: date, seed: int, batch_size: int,
-                 zone: str = DEFAULT_ZONE):
+                 zone: str = DEFAULT_ZONE, now: datetime | None = None):
         self.session, self.today, self.batch_size = session, today, batch_size
+        # Today's office hours run past the present: what would happen later today is
+        # dated now instead, so no demo record lies in the future (naive UTC, as stored).
+        self.latest = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None)
         self.rnd = _Random(seed)
         self.cal: WorkCalendar = load_calendar(session)
         self.zone = ZoneInfo(zone)  # the CENTER_TIMEZONE setting
@@ -420,7 +423,7 @@ class _Generator:
             midnight = self._midnights[day] = datetime(
                 day.year, day.month, day.day, tzinfo=self.zone).astimezone(
                 timezone.utc).replace(tzinfo=None)
-        value = midnight + _SECONDS[second]
+        value = min(midnight + _SECONDS[second], self.latest)
         return self._stored_instant(value) if self._stored_instant else value
 
     def office_second(self) -> int:
@@ -1063,13 +1066,14 @@ def _batches(generator: _Generator, days: list[date], daily: list[int]):
 
 def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DEFAULT_SEED,
                         batch_size: int = BATCH_SIZE, worker: bool | None = None,
-                        zone: str = DEFAULT_ZONE) -> dict:
+                        zone: str = DEFAULT_ZONE, now: datetime | None = None) -> dict:
     """Add `n` generated cases ending `today` to the demo center, and commit.
 
     Spread over max(1, n / 100,000) years (at most 10). The rows are made in a worker
     process when `worker` is true, or by default from `WORKER_FROM` cases on; the same seed
     gives the same rows either way. Returns the rows written per table, the first day, the
-    number of years and the seconds per phase. See the module docstring for the method.
+    number of years and the seconds per phase. No instant is later than `now` (default:
+    the present). See the module docstring for the method.
     """
     if n < 0:
         raise ValueError("the number of cases cannot be negative")
@@ -1077,7 +1081,7 @@ def generate_demo_cases(session: Session, n: int, *, today: date, seed: int = DE
         return dict.fromkeys(COUNTED, 0)
     years = min(MAX_YEARS, max(1, math.ceil(n / CASES_PER_YEAR)))
     first_day = _years_before(today, years) + timedelta(days=1)
-    generator = _Generator(session, today, seed, batch_size, zone)
+    generator = _Generator(session, today, seed, batch_size, zone, now)
     timer, counts = generator.timer, generator.counts
     # The work_day table must cover every generated deadline (overdue working days, CASE-6).
     work_days = refresh_work_days(session, today, first_day.year)

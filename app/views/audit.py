@@ -4,18 +4,69 @@ from __future__ import annotations
 
 import json
 
-from flask import abort
+from flask import abort, current_app
 from flask_appbuilder import expose, has_access
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+from app.context import local_datetime
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
 from app.security import may_see_personal_data
 from app.services.audit import audited_model_classes
-from app.views.base import DomainModelView, interface
+from app.views.base import DomainModelView, interface, yes_no
 from app.views.choices import AUDIT_ACTION_LABELS, label_of
 from models.audit import AuditLog
 
 MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+
+# Audited models that no view names (they are parts of a case's page).
+UNVIEWED_MODEL_LABELS = {
+    "CaseMaterial": _l("Materials handed in"),
+    "CaseAnnotation": _l("Note"),
+    "CaseNotice": _l("Notice"),
+    "RefusalReport": _l("Refusal report"),
+}
+
+
+def view_labels() -> tuple[dict, dict]:
+    """(model → record name, model → {column → label}) as the registered views show them,
+    so the audit log names a record and its fields as the record's own pages do (AUDIT-1).
+    Only labels the views declare (lazy, translated) count: FAB's generated ones such as
+    "Window Id" are English. Built once per app (the views are registered at start; the
+    labels stay lazy, so each request still reads them in its own language)."""
+    cached = current_app.extensions.get("bianmin_view_labels")
+    if cached is not None:
+        return cached
+    record_names: dict = {}
+    columns: dict = {}
+    for view in current_app.appbuilder.baseviews:
+        model = getattr(getattr(view, "datamodel", None), "obj", None)
+        if model is None:
+            continue
+        if getattr(view, "record_name", None) is not None:
+            record_names.setdefault(model.__name__, view.record_name)
+        labels = columns.setdefault(model.__name__, {})
+        for column, label in view.label_columns.items():
+            if isinstance(label, LazyString):
+                labels.setdefault(column, label)
+    current_app.extensions["bianmin_view_labels"] = record_names, columns
+    return record_names, columns
+
+
+def model_label(model_name: str) -> str:
+    record_names, _columns = view_labels()
+    return str(record_names.get(model_name) or UNVIEWED_MODEL_LABELS.get(model_name) or model_name)
+
+
+def field_labels(model_name: str, fields) -> dict[str, str]:
+    """Each field's label; a foreign key (`window_id`) takes its relation's (`window`)."""
+    _record_names, columns = view_labels()
+    labels = columns.get(model_name, {})
+    named = {}
+    for field in fields:
+        label = labels.get(field) or (labels.get(field[:-3]) if field.endswith("_id") else None)
+        named[field] = str(label or (_l("Record number") if field == "id" else field))
+    return named
 
 
 def masked_changes(model_name: str, changes_json: str, full: bool) -> dict:
@@ -53,7 +104,8 @@ class AuditLogView(DomainModelView):
     list_columns = ["at", "username", "action", "model", "record_id"]
     show_columns = ["at", "username", "action", "model", "record_id"]
     search_columns = ["username", "action", "model", "record_id", "at"]
-    formatters_columns = {"action": lambda value: label_of(AUDIT_ACTION_LABELS, value)}
+    formatters_columns = {"action": lambda value: label_of(AUDIT_ACTION_LABELS, value),
+                          "model": model_label, "at": local_datetime}
     base_order = ("at", "desc")
 
     show_template = "bianmin/audit_show.html"
@@ -70,5 +122,14 @@ class AuditLogView(DomainModelView):
             title=self.show_title,
             widgets=self._show(pk),
             related_views=[],
-            changes=sorted(masked_changes(item.model, item.changes, may_see_personal_data()).items()),
+            changes=labelled_changes(item),
         )
+
+
+def labelled_changes(item) -> list[tuple[str, list]]:
+    """(field label, [before, after]) of an entry, in field-name order, masked per PRIV-1;
+    true and false read 是 and 否, as in the lists."""
+    changes = masked_changes(item.model, item.changes, may_see_personal_data())
+    labels = field_labels(item.model, changes)
+    return [(labels[field], [yes_no(v) if isinstance(v, bool) else v for v in values])
+            for field, values in sorted(changes.items())]

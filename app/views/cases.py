@@ -27,7 +27,8 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
-from app.security import current_actor, may_see_personal_data, window_scope
+from app.security import (current_actor, may_see_personal_data, staff_names,
+                          window_scope)
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
@@ -402,6 +403,8 @@ class CaseView(WindowScopedModelView):
             related_views=[], case=case, actions=available_actions(case),
             action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
             documents=printable_documents(case),
+            staff_names=staff_names([t.username for t in case.transitions]
+                                    + [a.username for a in case.annotations]),
         )
 
     # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------

@@ -35,7 +35,18 @@ def demo_center(app, db_session):
 
 
 @pytest.fixture
-def generated(demo_center, db_session):
+def generated(app, shared_data, db_session):
+    """N generated cases, built once for the tests that only read them (tests/conftest.py)."""
+    def build():
+        create_demo_center(db_session, app.appbuilder.sm, "Demo#Pass1234")
+        return generate_demo_cases(db_session, N, today=TODAY, seed=7)
+
+    return shared_data("demo cases", build)
+
+
+@pytest.fixture
+def generated_to_change(demo_center, db_session):
+    """The same N cases, built for a test that adds to them."""
     return generate_demo_cases(db_session, N, today=TODAY, seed=7)
 
 
@@ -91,7 +102,7 @@ def intake_at_the_counter(session) -> Case:
     return case
 
 
-def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated, db_session):
+def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated_to_change, db_session):
     highest = db_session.scalar(select(func.max(Case.id)))
     last = db_session.get(CaseNumberSequence, ("BC", TODAY.year)).last_value
     case = intake_at_the_counter(db_session)
@@ -101,7 +112,7 @@ def test_case_1_a_later_intake_gets_the_next_number_and_a_free_id(generated, db_
         select(func.max(CaseTransition.id)).where(CaseTransition.case_id != case.id))
 
 
-def test_bulk_written_values_are_stored_as_the_orm_stores_them(generated, db_session):
+def test_bulk_written_values_are_stored_as_the_orm_stores_them(generated_to_change, db_session):
     """The generator hands the driver stored values itself (no SQLAlchemy type processing);
     they must be the very form the ORM writes, or comparisons and sorting in SQL (overdue,
     ledger periods) would mix two formats on SQLite."""
@@ -224,11 +235,28 @@ def test_case_1_accepted_cases_received_every_mandatory_material(generated, db_s
     assert set(received) <= {case_id for case_id, _ in accepted}
 
 
-def test_generating_again_adds_cases_that_continue_the_numbering(generated, db_session):
+def test_generating_again_adds_cases_that_continue_the_numbering(generated_to_change, db_session):
     again = generate_demo_cases(db_session, 50, today=TODAY, seed=8)
     assert again["cases"] == 50
     numbers = db_session.scalars(select(Case.number)).all()
     assert len(numbers) == len(set(numbers)) == N + 50
+
+
+def test_no_generated_instant_is_later_than_now(demo_center, db_session):
+    """Today's office hours run past the present: nothing is dated after it, however the
+    day's cases are spread (issue #9: demo cases dated later than the current time)."""
+    from models.types import UTCDateTime
+
+    now = datetime(2026, 11, 23, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    generate_demo_cases(db_session, N, today=TODAY, seed=7, now=now)
+    latest = []
+    for model in GENERATED:
+        for column in model.__table__.columns:
+            if isinstance(column.type, UTCDateTime):
+                latest.append(db_session.scalar(select(func.max(column))))
+    assert max(value for value in latest if value is not None) <= now
+    dated_today = db_session.scalar(select(func.count(Case.id)).where(Case.accepted_on == TODAY))
+    assert dated_today > 0  # today's cases exist: the bound was really put to the test
 
 
 GENERATED = (RefusalReport, NoticeMaterial, CaseNotice, CaseMaterial, CaseTransition,

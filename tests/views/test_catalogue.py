@@ -32,8 +32,8 @@ def test_item_3_promised_over_statutory_shows_message_next_to_field_and_saves_no
     response = as_office.post_form("/serviceitemview/add", form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "承诺时限" in html or "promised limit" in html.lower()
-    assert "30" in html and "20" in html
+    # The rule's message with both limits, not the field label "承诺时限" (always on the form).
+    assert "承诺时限（30 个工作日）不得超过法定时限（20 个工作日）。" in html
     assert item_codes(db_session) == []
 
 

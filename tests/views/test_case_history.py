@@ -1,0 +1,39 @@
+"""A case's history and notes name the staff member (Staff.name), not the login name
+(issue #9); a login without a Staff row is still shown by its login name."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.services.cases import Actor, Applicant, Intake, annotate, register_intake
+from models.org import Staff
+from tests.factories import clock_on, residence_permit_item
+
+
+def history_users(html: str) -> list[str]:
+    table = html[html.index("case-history"):html.index("</table>", html.index("case-history"))]
+    return [row[3] for row in re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>"
+                                         r"<td>([^<]*)</td>", table)]
+
+
+def test_case_history_and_notes_show_the_staff_name(log_in, db_session, window_a):
+    clerk = log_in("Clerk", window=window_a)
+    staff = db_session.query(Staff).filter_by(user_id=clerk.user.id).one()
+    item = residence_permit_item(db_session, window_a, "V-010")
+    actor = Actor(username=clerk.user.username, user_id=clerk.user.id, staff_id=staff.id)
+    case = register_intake(
+        db_session, Intake(item_id=item.id, case_class="accepted",
+                           applicant=Applicant(name="赵六", id_number="11010519491231002X",
+                                               phone="13912345678"),
+                           received={m.id: m.copies for m in item.materials}),
+        actor, clock_on(date(2026, 11, 2)))
+    annotate(case, "已电话告知申请人", actor, clock_on(date(2026, 11, 3)))
+    annotate(case, "系统补录", Actor(username="cli:import"), clock_on(date(2026, 11, 4)))
+    db_session.commit()
+
+    html = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert history_users(html) and set(history_users(html)) == {staff.name}
+    notes = re.findall(r'<p class="case-note"><small>[^<]*?\d{2}:\d{2} ([^<]*)</small>', html)
+    assert notes == [staff.name, "cli:import"]
+    assert clerk.user.username not in html.replace(f"{clerk.user.username}@example.org", "")
