@@ -35,7 +35,7 @@ def test_sqlite_gets_dates_as_text_decimals_as_floats_and_booleans_as_integers()
 
 def test_a_row_without_a_defaulted_column_or_with_a_foreign_one_is_refused(db_session):
     inserter = BulkInserter(CaseNotice.__table__,
-                            ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text"),
+                            ("id", "case_id", "kind", "issued_at", "issued_on", "staff_id", "text", "late"),
                             db_session.get_bind().dialect)
     connection = db_session.connection()
     with pytest.raises(ValueError, match="issued_at"):  # its default would not be applied

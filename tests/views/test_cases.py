@@ -111,9 +111,11 @@ def test_case_4_a_not_allowed_action_changes_nothing(log_in, db_session, window_
 
 
 def test_case_5_extension_without_reason_shows_the_message(log_in, db_session, window_a, item, case_of):
-    case = case_of(item)
-    apply_action(db_session, case, cs.START, Actor(username="seed"),
-                 clock_on(date(2026, 11, 3)))
+    from app.context import today
+
+    # Accepted today, so the deadline is ahead: a late extension has a message of its own.
+    case = case_of(item, day=today())
+    apply_action(db_session, case, cs.START, Actor(username="seed"), clock_on(today()))
     db_session.commit()
     clerk = log_in("Clerk", window=window_a)
     response = clerk.post_form(f"/caseview/act/{case.id}/extend", {"extension_days": "3", "reason": ""})

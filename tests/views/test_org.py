@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.rules.errors import RuleViolation
-from app.views.org import check_staff_window
+from app.services.checks import check_staff_window
 from models.org import STAFF_UNITS, Center, Staff, Window
 
 
