@@ -8,7 +8,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from sqlalchemy import inspect
 
-from config import BASE_DIR, build_config, instance_dir
+from config import BASE_DIR, build_config, check_production, instance_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)
+    check_production(app.config)  # SEC-1: no per-process limits behind several workers
     install_log_filters()
 
     db.init_app(app)
@@ -56,5 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
+    from app.headers import install_security_headers
+
+    install_security_headers(app)  # SEC-3
     logging.getLogger(__name__).debug("app created")
     return app
