@@ -134,6 +134,9 @@ def _settings(env: str, production: bool) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
         "BIANMIN_WORKERS": _workers(),
+        # SEC-1: behind N reverse proxies the client's address is the N-th from the right of
+        # X-Forwarded-For; without this every visitor shares the proxy's address and budget.
+        "BIANMIN_PROXIES": _int_env("BIANMIN_PROXIES", 0),
         # SEC-2: this many wrong passwords in a row lock the account for this many minutes
         # (0 turns the lockout off).
         "AUTH_LOCKOUT_FAILURES": _int_env("AUTH_LOCKOUT_FAILURES", 5),

@@ -26,6 +26,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     check_production(app.config)  # SEC-1: no per-process limits behind several workers
+    if app.config.get("BIANMIN_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["BIANMIN_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     install_log_filters()
 
     db.init_app(app)
