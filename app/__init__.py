@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.services.audit import install_audit_trail
     from app.views import menu_entries, register_views
     from app.views.index import HomeView
+    from app.views.logins import register_login_lock_view
 
     app = Flask(__name__, instance_path=str(instance_dir()))
     app.config.update(build_config())
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         if schema_ready:
             ensure_roles(appbuilder.sm)
         register_views(appbuilder)
+        register_login_lock_view(appbuilder)  # SEC-2, in FAB's Security menu
         if schema_ready:
             sync_roles(appbuilder.sm, menu_entries(appbuilder))
         db.session.remove()

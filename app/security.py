@@ -124,17 +124,13 @@ class BianminSecurityManager(SecurityManager):
     def register_views(self):
         """FAB limits only its login form (AUTH_RATE_LIMITED); the API login
         (/api/v1/security/login) is limited here too (SEC-1), and both doors also draw on
-        one shared budget, so alternating form and API gains an attacker nothing. Admin
-        gets the list of locked accounts (SEC-2) under FAB's Security menu."""
+        one shared budget, so alternating form and API gains an attacker nothing."""
         super().register_views()
         if self.is_auth_limited and getattr(self, "auth_view", None) is not None:
             security_api = self._security_api_view()
             for blueprint in (security_api.blueprint, self.auth_view.blueprint):
                 self.limiter.shared_limit(self.auth_rate_limit, scope=LOGIN_LIMIT_SCOPE,
                                           methods=["POST"])(blueprint)
-        from app.views.logins import register_login_lock_view
-
-        register_login_lock_view(self.appbuilder)
 
     def _security_api_view(self):
         return next(view for view in self.appbuilder.baseviews
@@ -148,7 +144,9 @@ class BianminSecurityManager(SecurityManager):
 
         from app.services.logins import active_lock
 
-        user = self.find_user(username=username) if username else None
+        # FAB also accepts the e-mail address as the username: the lock must hold for both.
+        user = (self.find_user(username=username) or self.find_user(email=username)) \
+            if username else None
         lock = active_lock(self.session, user.id) if user is not None else None
         if lock is None:
             return super().auth_user_db(username, password)

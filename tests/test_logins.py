@@ -75,6 +75,16 @@ def test_sec_2_four_wrong_passwords_then_the_right_one_log_in_and_reset_the_coun
     assert lock_of(db_session, user) is None
 
 
+def test_sec_2_the_e_mail_address_does_not_get_around_the_lock(app, make_user, db_session):
+    user = make_user("Clerk")
+    client = app.test_client()
+    for _ in range(5):
+        api_login(client, user.email, WRONG)
+    assert lock_of(db_session, user) is not None
+    assert api_login(client, user.email, PASSWORD).status_code == 401
+    assert api_login(client, user.username, PASSWORD).status_code == 401
+
+
 def test_sec_2_the_form_login_locks_too_and_says_so_in_chinese(app, make_user, db_session):
     user = make_user("Clerk")
     client = app.test_client()
