@@ -265,3 +265,17 @@ def test_sec_2_bad_numbers_stop_the_start_with_a_readable_message(env, name, val
     env.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         build_config()
+
+
+def test_sec_2_two_workers_locking_at_once_keep_one_lock(app, make_user, db_session):
+    """The fifth failures of two workers meet: the second lock loses to the first, no error."""
+    from app.services.logins import LockoutPolicy, lock_if_too_many_failures
+
+    user = make_user("Clerk")
+    policy = LockoutPolicy(max_failures=5, minutes=15)
+    user.fail_login_count = 5
+    first = lock_if_too_many_failures(db_session, user, policy)
+    user.fail_login_count = 5  # the other worker had read the count before the first lock
+    second = lock_if_too_many_failures(db_session, user, policy)
+    assert second is not None and second.id == first.id
+    assert lock_of(db_session, user).id == first.id

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.audit import audit_actor
@@ -64,7 +65,12 @@ def lock_if_too_many_failures(session: Session, user, policy: LockoutPolicy,
                          locked_at=now, locked_until=now + timedelta(minutes=policy.minutes))
         session.add(lock)
         user.fail_login_count = 0
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:
+            # Another worker locked the account in the same instant: its lock stands.
+            session.rollback()
+            return active_lock(session, user.id, now)
     return lock
 
 
