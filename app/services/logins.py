@@ -26,8 +26,8 @@ LOCKOUT_ACTOR = "login-lockout"
 class LockoutPolicy:
     """How many wrong passwords in a row lock an account, and for how long (SEC-2)."""
 
-    max_failures: int = 5
-    minutes: int = 15
+    max_failures: int
+    minutes: int
 
     @classmethod
     def from_config(cls, config) -> "LockoutPolicy":
