@@ -56,10 +56,53 @@ def _database_url() -> str:
     return f"sqlite:///{folder / 'bianmin.db'}"
 
 
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, not {value}")
+    return value
+
+
+def _ratelimit_storage() -> str:
+    """SEC-1: where login and lookup counters live. One Redis shared by every process when
+    `RATELIMIT_STORAGE_URI` or `REDIS_URL` names one; else each process counts alone."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or "memory://")
+
+
+def _workers() -> int:
+    """How many app processes serve requests: `WEB_CONCURRENCY`, which gunicorn also reads as
+    its worker count (docs/deploy.md), so the check below sees the number actually run."""
+    return max(_int_env("WEB_CONCURRENCY", 1), 1)
+
+
+def check_production(config: dict) -> None:
+    """SEC-1: with several processes, per-process counters multiply every limit by the
+    number of workers (issue #9: 30 of 45 lookups passed a limit of 10 with 3 workers), so
+    production refuses to start that way."""
+    if config["BIANMIN_ENV"] != "production" or not config["RATELIMIT_ENABLED"]:
+        return
+    if config["BIANMIN_WORKERS"] > 1 and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise ConfigError(
+            f"WEB_CONCURRENCY={config['BIANMIN_WORKERS']} workers need a shared rate-limit "
+            "storage: set REDIS_URL (or RATELIMIT_STORAGE_URI) to a Redis URL"
+        )
+
+
 def build_config() -> dict:
     """The settings as a dict, evaluated when the app is created (not at import time)."""
     env = os.environ.get("BIANMIN_ENV", "demo")
     production = env == "production"
+    return _settings(env, production)
+
+
+def _settings(env: str, production: bool) -> dict:
     return {
         "BIANMIN_ENV": env,
         "SECRET_KEY": _secret_key(env),
@@ -89,7 +132,17 @@ def build_config() -> dict:
         "AUTH_RATE_LIMITED": True,
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
+        "BIANMIN_WORKERS": _workers(),
+        # SEC-1: behind N reverse proxies the client's address is the N-th from the right of
+        # X-Forwarded-For; without this every visitor shares the proxy's address and budget.
+        "BIANMIN_PROXIES": _int_env("BIANMIN_PROXIES", 0),
+        # SEC-2: this many wrong passwords in a row lock the account for this many minutes
+        # (0 turns the lockout off).
+        "AUTH_LOCKOUT_FAILURES": _int_env("AUTH_LOCKOUT_FAILURES", 5),
+        "AUTH_LOCKOUT_MINUTES": _int_env("AUTH_LOCKOUT_MINUTES", 15),
+        # SEC-3: HSTS only where the proxy serves HTTPS; no redirect to HTTPS by the app.
+        "SECURITY_HSTS": production,
         "FAB_PASSWORD_COMPLEXITY_ENABLED": True,
         "FAB_CREATE_DB": False,  # the schema comes from Alembic migrations only
         "FAB_UPDATE_PERMS": True,

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from sqlalchemy import inspect
 
-from config import BASE_DIR, build_config, instance_dir
+from config import BASE_DIR, build_config, check_production, instance_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -23,11 +23,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.views import menu_entries, register_views
     from app.views.errors import register_error_pages
     from app.views.index import HomeView
+    from app.views.logins import register_login_lock_view
 
     app = Flask(__name__, instance_path=str(instance_dir()))
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)
+    check_production(app.config)  # SEC-1: no per-process limits behind several workers
+    if app.config.get("BIANMIN_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["BIANMIN_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     install_log_filters()
 
     db.init_app(app)
@@ -52,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         if schema_ready:
             ensure_roles(appbuilder.sm)
         register_views(appbuilder)
+        register_login_lock_view(appbuilder)  # SEC-2, in FAB's Security menu
         if schema_ready:
             sync_roles(appbuilder.sm, menu_entries(appbuilder))
         db.session.remove()
@@ -62,5 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(bianmin_cli)
     register_context(app)
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese
+    from app.headers import install_security_headers
+
+    install_security_headers(app)  # SEC-3
     logging.getLogger(__name__).debug("app created")
     return app

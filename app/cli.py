@@ -128,3 +128,66 @@ def demo_command(password, cases):
         click.echo(f"  {role:<12} {username:<12} {secret}")
     if cases:
         click.echo(f"生成办件 / cases generated: {cases} in {time.perf_counter() - started:.1f} s")
+
+
+@bianmin_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path):
+    """Back up the whole database into PATH, a new file (pg_dump on PostgreSQL, the online
+    backup API on SQLite) (OPS-2)."""
+    from app.services.backup import BackupError, backup
+
+    try:
+        written = backup(db.engine, path)
+    except BackupError as error:
+        fail(str(error))
+    click.echo(f"备份完成 / backup written: {written}")
+
+
+@bianmin_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the database's content.")
+@with_appcontext
+def restore_command(path, yes):
+    """Replace the whole database with the backup in PATH (OPS-2). Stop the app servers first;
+    run `flask bianmin upgrade` afterwards if the backup is from an older release."""
+    from app.services.backup import BackupError, restore
+
+    if not yes and not click.confirm(f"Replace everything in the database with {path}?"):
+        fail("restore cancelled")
+    db.session.remove()
+    try:
+        restore(db.engine, path)
+    except BackupError as error:
+        fail(str(error))
+    click.echo(f"恢复完成 / database restored from {path}")
+
+
+def nightly_jobs():
+    """The jobs of `flask bianmin nightly`, in order: (name, function of the session)."""
+    from app.context import today
+    from app.services.calendar import refresh_work_days
+
+    def work_days(session):
+        refresh_work_days(session, today())
+        session.commit()
+
+    return [("work-days", work_days)]
+
+
+@bianmin_cli.command("nightly")
+@with_appcontext
+def nightly_command():
+    """Run the nightly jobs once for the whole deployment: every app server's cron may call
+    it, only the one that takes a job's lock runs that job (OPS-1, app/services/jobs.py)."""
+    from app.services.audit import audit_actor
+    from app.services.jobs import run_exclusively
+
+    for name, job in nightly_jobs():
+        with audit_actor(f"cli:nightly:{name}"):
+            try:
+                run = run_exclusively(db.session, f"nightly:{name}", job)
+            except RuleViolation as error:
+                fail(f"{name}: {error}")
+        click.echo(f"{name}: {'done' if run.ran else 'skipped, another instance is running it'}")

@@ -215,6 +215,67 @@ class BianminSecurityManager(SecurityManager):
                 .distinct().all())
         return frozenset((permission, view) for permission, view in rows)
 
+    # ---- SEC-1, SEC-2: login limits and lockout (issue #9) ----------------------------
+
+    def register_views(self):
+        """FAB limits only its login form (AUTH_RATE_LIMITED); the API login
+        (/api/v1/security/login) is limited here too (SEC-1), and both doors also draw on
+        one shared budget, so alternating form and API gains an attacker nothing."""
+        super().register_views()
+        if self.is_auth_limited and getattr(self, "auth_view", None) is not None:
+            security_api = self._security_api_view()
+            for blueprint in (security_api.blueprint, self.auth_view.blueprint):
+                self.limiter.shared_limit(self.auth_rate_limit, scope=LOGIN_LIMIT_SCOPE,
+                                          methods=["POST"])(blueprint)
+
+    def _security_api_view(self):
+        return next(view for view in self.appbuilder.baseviews
+                    if isinstance(view, self.security_api))
+
+    def auth_user_db(self, username, password):
+        """SEC-2: a locked account is refused before its password is even checked, on the
+        form and the API alike (both call this); the hash is still computed so a locked
+        account answers as slowly as any other."""
+        from werkzeug.security import check_password_hash
+
+        from app.services.logins import active_lock
+
+        # FAB also accepts the e-mail address as the username: the lock must hold for both.
+        user = (self.find_user(username=username) or self.find_user(email=username)) \
+            if username else None
+        lock = active_lock(self.session, user.id) if user is not None else None
+        if lock is None:
+            return super().auth_user_db(username, password)
+        check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"], "password")
+        _tell_locked(lock)
+        return None
+
+    def on_user_login_failed(self, user) -> None:
+        """SEC-2: FAB has just counted a wrong password; lock the account at the limit."""
+        from app.services.logins import LockoutPolicy, lock_if_too_many_failures
+
+        super().on_user_login_failed(user)
+        lock = lock_if_too_many_failures(self.session, user,
+                                         LockoutPolicy.from_config(current_app.config))
+        if lock is not None:
+            _tell_locked(lock)
+
+
+LOGIN_LIMIT_SCOPE = "login"
+
+
+def _tell_locked(lock) -> None:
+    """The form login shows why the password was not even tried; the API answers 401 only."""
+    from flask import flash, request
+    from flask_babel import gettext
+
+    from app.context import local_datetime
+
+    if has_request_context() and not request.path.startswith("/api/"):
+        flash(gettext("This account is locked after too many wrong passwords until %(time)s. "
+                      "Wait, or ask an administrator to unlock it.",
+                      time=local_datetime(lock.locked_until)), "danger")
+
 
 def ensure_roles(sm) -> None:
     """Create the declared roles that are missing (FAB adds new permissions to Admin)."""

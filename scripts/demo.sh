@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Set up and serve the demo: virtual environment, pinned dependencies, SQLite database with
+# Set up and serve the demo: virtual environment, locked dependencies, SQLite database with
 # demo data, then the app on http://127.0.0.1:5000 (the demo logins are printed first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+# The hashed lock (scripts/lock.sh): a file whose hash differs from the lock is refused.
+.venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.txt
 export FLASK_APP=run.py
 .venv/bin/flask bianmin upgrade
 .venv/bin/flask bianmin demo --cases "${DEMO_CASES:-20000}"

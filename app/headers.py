@@ -1,0 +1,57 @@
+"""SEC-3: security headers on every response (issue #9), as one small after_request hook.
+
+Flask-Talisman would do the same, but it also redirects to HTTPS and rewrites cookies, which
+the demo and the tests (plain HTTP) must not get; these few headers are simpler to own.
+FAB 5 marks its own inline scripts with `nonce="{{ csp_nonce() }}"` when `csp_nonce` is in
+the template context (FAB-NOTES), so the policy allows scripts from this host and those
+carrying this response's nonce only: no inline script, no event-handler attribute, no other
+host. Styles may stay inline (FAB's templates set style attributes); they run no code.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g
+
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def csp_nonce() -> str:
+    """One random nonce per response, the same for every script tag of the page."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join((
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{nonce}'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def install_security_headers(app: Flask) -> None:
+    """HSTS only when SECURITY_HSTS (production behind an HTTPS proxy): a browser that saw it
+    on a plain-HTTP demo would refuse that host over HTTP for a year."""
+
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("SECURITY_HSTS"):
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        return response
