@@ -170,8 +170,8 @@ def nightly_jobs():
     from app.services.calendar import refresh_work_days
 
     def work_days(session):
-        refresh_work_days(session, today())
-        session.commit()
+        with transaction(session):
+            refresh_work_days(session, today())
 
     return [("work-days", work_days)]
 

@@ -26,6 +26,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Joint case parts": ("menu_access",),
         "Ledger": ("menu_access",),
         "List Groups": ("menu_access",),
+        "Locked accounts": ("menu_access",),
+        "LoginLock": ("can_read", "can_write"),
         "List Roles": ("menu_access",),
         "List Users": ("menu_access",),
         "MenuApi": ("can_get",),

@@ -51,15 +51,15 @@ def advisory_key(name: str) -> int:
 @contextmanager
 def _advisory_lock(engine: Engine, name: str):
     key = advisory_key(name)
-    with engine.connect() as conn:
+    # The lock belongs to the connection, not to a transaction: autocommit, so no unit of
+    # work of the job's own session is held open by it.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         acquired = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}).scalar()
-        conn.commit()  # the lock belongs to the connection, not to this transaction
         try:
             yield bool(acquired)
         finally:
             if acquired:
                 conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                conn.commit()
 
 
 def lock_file_path(engine: Engine, name: str) -> Path:

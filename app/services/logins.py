@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.services.audit import audit_actor
+from app.services.transaction import transaction
 from models.logins import LoginLock
 from models.types import utcnow
 
@@ -45,9 +46,8 @@ def active_lock(session: Session, user_id: int, now: datetime | None = None) -> 
         return None
     if lock.locked_until > (now or utcnow()):
         return lock
-    with audit_actor(LOCKOUT_ACTOR):
+    with audit_actor(LOCKOUT_ACTOR), transaction(session):
         session.delete(lock)
-        session.commit()
     return None
 
 
@@ -60,25 +60,23 @@ def lock_if_too_many_failures(session: Session, user, policy: LockoutPolicy,
     if not policy.enabled or failures < policy.max_failures:
         return None
     now = now or utcnow()
-    with audit_actor(LOCKOUT_ACTOR):
-        lock = LoginLock(user_id=user.id, username=user.username, failures=failures,
-                         locked_at=now, locked_until=now + timedelta(minutes=policy.minutes))
-        session.add(lock)
-        user.fail_login_count = 0
-        try:
-            session.commit()
-        except IntegrityError:
-            # Another worker locked the account in the same instant: its lock stands.
-            session.rollback()
-            return active_lock(session, user.id, now)
+    lock = LoginLock(user_id=user.id, username=user.username, failures=failures,
+                     locked_at=now, locked_until=now + timedelta(minutes=policy.minutes))
+    try:
+        with audit_actor(LOCKOUT_ACTOR), transaction(session):
+            session.add(lock)
+            user.fail_login_count = 0
+    except IntegrityError:
+        # Another worker locked the account in the same instant: its lock stands.
+        return active_lock(session, user.id, now)
     return lock
 
 
 def unlock(session: Session, locks) -> int:
     """An administrator lifts locks before they expire (the audit names the administrator)."""
     count = 0
-    for lock in locks:
-        session.delete(lock)
-        count += 1
-    session.commit()
+    with transaction(session):
+        for lock in locks:
+            session.delete(lock)
+            count += 1
     return count

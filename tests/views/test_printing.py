@@ -138,7 +138,7 @@ def test_notice_2_documents_are_standalone_a4_pages_without_the_menu_or_external
     for kind in DOCUMENTS:
         html = clerk.get(url(cases[kind], kind)).get_data(as_text=True)
         assert "http://" not in html and "https://" not in html, kind
-        assert "/static/css/print.css" in html and "window.print()" in html
+        assert "/static/css/print.css" in html and "/static/js/print.js" in html and "data-print" in html
         assert "navbar" not in html, f"{kind} uses FAB's layout"
 
 

@@ -164,6 +164,11 @@ def _comparable(response, number: str) -> tuple:
     html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', text_of(response))
     html = html.replace(number, "NUMBER")
     headers = {k: v for k, v in response.headers.items() if k not in ("Set-Cookie", "Date")}
+    # The CSP nonce is new on every response, whatever it answers.
+    if "Content-Security-Policy" in headers:
+        headers["Content-Security-Policy"] = re.sub(r"'nonce-[^']*'", "'nonce-'",
+                                                    headers["Content-Security-Policy"])
+    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
     return response.status_code, headers, html
 
 
