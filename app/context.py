@@ -35,6 +35,14 @@ def today() -> date:
     return datetime.now(center_zone()).date()
 
 
+def clock():
+    """The instant of an action and its day in the center's time zone (the services' Clock)."""
+    from app.services.cases import Clock
+
+    now = datetime.now(center_zone())
+    return Clock(now=now, today=now.date())
+
+
 def current_center():
     from models.org import Center
 

@@ -14,13 +14,14 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_babel import gettext
 
 from app.api.base import WindowScopedApi
+from app.context import clock
+from app.datamodel import BoundedCountInterface
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.security import API_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.cases import (Applicant, Intake, SubTaskPlan, apply_action, available_actions,
                                 register_intake)
-from app.views.cases import BoundedCountInterface, clock
 from models.cases import Case
 from models.catalogue import ServiceItem
 

@@ -7,8 +7,6 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
@@ -22,7 +20,8 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerFiel
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.context import center_zone, local_datetime, today
+from app.context import center_zone, clock, local_datetime, today
+from app.datamodel import BoundedCountInterface
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
@@ -31,7 +30,7 @@ from app.security import VIEW_METHOD_PERMISSIONS, current_actor, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
-from app.services.cases import (Applicant, Clock, Intake, SubTaskPlan, annotate, apply_action,
+from app.services.cases import (Applicant, Intake, SubTaskPlan, annotate, apply_action,
                                 available_actions, register_intake)
 from app.services.settings import setting_value
 from app.views.base import WindowScopedModelView, rule_checked, yes_no
@@ -98,51 +97,6 @@ def action_label(value) -> str:
 
 def rating_label(value) -> str:
     return gettext(RATING_LABELS[value]) if value in RATING_LABELS else (value or "")
-
-
-def clock() -> Clock:
-    now = datetime.now(center_zone())
-    return Clock(now=now, today=now.date())
-
-
-# --- Counting pages without counting the table --------------------------------------------
-class AtLeast(int):
-    """A row count that stopped at its cap: the pager computes with the number, the page
-    shows "275+" (FAB's list header prints the count as it is)."""
-
-    def __str__(self) -> str:
-        return f"{int(self)}+"
-
-
-class BoundedCountInterface(SQLAInterface):
-    """Counts matching rows only up to a few pages past the current one.
-
-    At a million cases a full COUNT(*) per page view is the slowest part of a list; the pager
-    needs to know only that more pages exist. A count that reached the cap is an `AtLeast`.
-    """
-
-    pages_ahead = 10
-
-    def __init__(self, obj, session=None, fixed_order=None):
-        super().__init__(obj, session)
-        self.fixed_order = fixed_order  # a callable giving ORDER BY terms when none is chosen
-
-    def query(self, filters=None, order_column="", order_direction="", page=None,
-              page_size=None, select_columns=None, outer_default_load=False):
-        query = self.session.query(self.obj)
-        size = page_size or 25
-        cap = ((page or 0) + 1 + self.pages_ahead) * size
-        filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
-                                         aliases_mapping={})
-        count = filtered.limit(cap).count()
-        if count >= cap:
-            count = AtLeast(count)
-        if self.fixed_order and not order_column:
-            rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
-        else:
-            rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
-                                  select_columns, outer_default_load).all()
-        return count, rows
 
 
 # --- Deadline filters (CASE-6), evaluated in SQL --------------------------------------------

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
-from app.views.cases import BoundedCountInterface
+from app.datamodel import BoundedCountInterface
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
 
