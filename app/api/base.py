@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from flask_appbuilder import ModelRestApi
 from flask_babel import gettext
+from marshmallow import ValidationError
+from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
 
+from app.datamodel import column_checks
 from app.extensions import db
 from app.rules.errors import RuleViolation
+from app.rules.input import MalformedInput, validate_row_id
 from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
 
 
@@ -17,6 +21,52 @@ def item_values(item) -> dict:
     values = {attr.key: getattr(item, attr.key) for attr in mapper.column_attrs}
     values.update({rel.key: getattr(item, rel.key) for rel in mapper.relationships})
     return values
+
+
+def schema_validator(check, field: str):
+    """An INPUT-1 check as a marshmallow validator: its translated message under the field."""
+
+    def validate(value):
+        try:
+            check(value, field)
+        except RuleViolation as violation:
+            raise ValidationError(violation.render(gettext)) from None
+
+    return validate
+
+
+class ExistingRelated(Related):
+    """A reference to an existing row, by its id (or `{"id": …}`), or a 422 under the field.
+
+    marshmallow-sqlalchemy's `Related` builds a new related object from whatever it is given
+    when no row matches (`Window(**value)`): an unknown key is a TypeError, a missing row an
+    insert that fails in the database — both 500s before (issue #9)."""
+
+    def _deserialize(self, value, *args, **kwargs):
+        key = self.related_keys[0].key
+        if isinstance(value, dict):
+            if set(value) != {key}:
+                raise ValidationError(gettext("Give the id of an existing record."))
+            value = value[key]
+        try:
+            row_id = validate_row_id(value, self.name)
+        except RuleViolation as violation:
+            raise ValidationError(violation.render(gettext)) from None
+        row = self.session.get(self.related_model, row_id)
+        if row is None:
+            raise ValidationError(gettext("Choose an existing record."))
+        return row
+
+
+def bound_schema(schema, model) -> None:
+    """INPUT-1 on an add/edit schema: bounds of the columns, references to existing rows."""
+    checks = column_checks(model)
+    for name, field in schema.fields.items():
+        if type(field) is Related and len(field.related_keys) == 1:
+            # Same field, stricter deserialisation: FAB builds these schemas itself.
+            field.__class__ = ExistingRelated
+        elif name in checks:
+            field.validators.append(schema_validator(checks[name], name))
 
 
 class DomainApi(ModelRestApi):
@@ -30,6 +80,11 @@ class DomainApi(ModelRestApi):
     allow_browser_login = True
     rule_checks: tuple = ()
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            bound_schema(schema, self.datamodel.obj)
+
     def _check(self, item) -> None:
         values = item_values(item)
         for check in self.rule_checks:
@@ -42,11 +97,13 @@ class DomainApi(ModelRestApi):
         self._check(item)
 
     def refuse(self, violation: RuleViolation):
-        """Nothing saved; 422 with the rule's message under its field."""
+        """Nothing saved; 422 with the rule's message under its field (400 when the body was
+        not even of the expected shape, INPUT-1)."""
         db.session.rollback()
-        return self.response_422(
-            message={violation.field or "_schema": [violation.render(gettext)]}
-        )
+        message = {violation.field or "_schema": [violation.render(gettext)]}
+        if isinstance(violation, MalformedInput):
+            return self.response_400(message=message)
+        return self.response_422(message=message)
 
     def _guarded(self, write, *args):
         try:

@@ -26,6 +26,41 @@ INT64 = (-(2**63), 2**63 - 1)
 BUSINESS_YEARS = (2000, 2099)
 # Any other stored date (reference data such as holidays or a legal basis' date).
 RECORD_YEARS = (1900, 2199)
+# A time limit typed in working days (a joint part, an extension): statutory limits are
+# weeks, so a thousand working days (four years) is already absurd, and larger ones would
+# walk the calendar for minutes.
+LIMIT_DAYS = (0, 999)
+
+
+class MalformedInput(RuleViolation):
+    """INPUT-1: the request is not of the expected shape (a wrong type, an unknown key): the
+    API answers 400, not 422, since no business value was even read."""
+
+    def __init__(self, message: str, field: str | None = None, **params):
+        super().__init__(RULE, message, field=field, **params)
+
+
+def validate_object(value, allowed: set[str] | frozenset[str], field: str) -> dict:
+    """INPUT-1: a JSON object whose keys are all among `allowed` (None reads as empty)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise MalformedInput(N_("Send an object here."), field=field)
+    unknown = sorted(str(key) for key in value if key not in allowed)
+    if unknown:
+        raise MalformedInput(N_("Unknown keys: %(keys)s."), field=field, keys=", ".join(unknown))
+    return value
+
+
+def validate_kind(value, kind: type, field: str):
+    """INPUT-1: `value` is None or of JSON type `kind` (bool is no number, a number no text)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
+        message = {str: N_("Enter text."), bool: N_("Answer true or false."),
+                   int: N_("Enter a whole number."), list: N_("Send a list here.")}[kind]
+        raise MalformedInput(message, field=field)
+    return value
 
 
 def validate_text(value, max_length: int | None, field: str) -> str | None:

@@ -8,7 +8,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext, lazy_gettext
 from wtforms import BooleanField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.extensions import db
 from app.rules.errors import RuleViolation
@@ -29,6 +29,35 @@ def relax_boolean_fields(form_class):
             field.kwargs["validators"] = [
                 v for v in validators if not isinstance(v, (InputRequired, DataRequired))
             ]
+    return form_class
+
+
+class ColumnBounds:
+    """A WTForms validator running one INPUT-1 check (app/datamodel.column_check): the rule's
+    message stands next to the field. (RuleViolation is a ValueError, which WTForms would show
+    in English with its rule id: it is translated here.)"""
+
+    def __init__(self, check, **options):
+        self.check, self.options = check, options
+
+    def __call__(self, form, field):
+        try:
+            self.check(field.data, field.name, **self.options)
+        except RuleViolation as violation:
+            raise StopValidation(violation.render(gettext)) from None
+
+
+def bounded_by_columns(form_class, model):
+    """INPUT-1: every field of `form_class` named after a column of `model` is bounded by that
+    column (length, NUL bytes, numeric range, years), before anything reaches the database."""
+    from app.datamodel import column_checks
+
+    checks = column_checks(model)
+    for name in dir(form_class):
+        field = getattr(form_class, name, None)
+        if isinstance(field, UnboundField) and name in checks:
+            field.kwargs["validators"] = list(field.kwargs.get("validators") or []) + [
+                ColumnBounds(checks[name])]
     return form_class
 
 
@@ -147,8 +176,11 @@ class DomainModelView(ModelView):
 
     def _init_forms(self):
         super()._init_forms()
-        self.add_form = with_rule_checks(relax_boolean_fields(self.add_form), self.rule_checks)
-        self.edit_form = with_rule_checks(relax_boolean_fields(self.edit_form), self.rule_checks)
+        model = self.datamodel.obj
+        self.add_form = with_rule_checks(
+            bounded_by_columns(relax_boolean_fields(self.add_form), model), self.rule_checks)
+        self.edit_form = with_rule_checks(
+            bounded_by_columns(relax_boolean_fields(self.edit_form), model), self.rule_checks)
 
 
 class WindowScopedModelView(DomainModelView):
