@@ -253,7 +253,7 @@ def _intake_from_json(body) -> Intake:
     if isinstance(fee, (bool, dict, list)):
         raise MalformedInput(N_("Enter an amount."), field="fee_amount")
     return Intake(
-        item_id=validate_row_id(_required(body, "item_id"), "item_id"),
+        item_id=validate_row_id(validate_kind(_required(body, "item_id"), int, "item_id"), "item_id"),
         case_class=_text(_required(body, "case_class"), "case_class", case),
         applicant=Applicant(
             name=_text(applicant.get("name"), "applicant_name", case) or "",
@@ -331,7 +331,8 @@ def _sub_tasks(value) -> list[SubTaskPlan]:
     plans = []
     for raw in value or []:
         task = validate_object(raw, _SUB_TASK_KEYS, "sub_tasks")
-        window_id = validate_row_id(_required(task, "window_id"), "sub_tasks")
+        window_id = validate_row_id(validate_kind(_required(task, "window_id"), int, "sub_tasks"),
+                                    "sub_tasks")
         if db.session.get(Window, window_id) is None:
             raise RuleViolation(RULE, N_("Choose an existing record."), field="sub_tasks")
         days = validate_kind(_required(task, "promised_days"), int, "sub_tasks")
