@@ -7,11 +7,12 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 
 from app.datamodel import column_checks
 from app.extensions import db
-from app.rules.errors import RuleViolation
-from app.rules.input import MalformedInput, validate_row_id
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import RULE, MalformedInput, validate_row_id
 from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
 
 
@@ -110,6 +111,11 @@ class DomainApi(ModelRestApi):
             return write(*args)
         except RuleViolation as violation:
             return self.refuse(violation)
+        except IntegrityError:
+            # A value that must be unique is taken (FAB re-raises the database's error): the
+            # caller's input, so 422 like any other refusal, not a 500 (INPUT-1).
+            return self.refuse(RuleViolation(RULE, N_("Another record already has this value, "
+                                                      "or a referenced record is missing.")))
 
     def post_headless(self):
         return self._guarded(super().post_headless)
