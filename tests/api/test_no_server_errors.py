@@ -96,3 +96,24 @@ def test_input_1_a_malformed_or_forged_jwt_is_401(app, token):
 
 def test_input_1_no_token_at_all_is_401(app):
     assert app.test_client().get("/api/v1/case/").status_code == 401
+
+
+def test_input_1_a_taken_unique_value_is_422_not_500(app, db_session, token_for, center):
+    """Two staff with one employee number: the database refuses the second; the API says so."""
+    client, headers = app.test_client(), token_for("Admin")
+    body = {"name": "周八", "employee_no": "E-001", "unit": "office", "category": "civil_servant"}
+    assert client.post("/api/v1/staff/", json=body, headers=headers).status_code == 201
+    again = client.post("/api/v1/staff/", json={**body, "name": "吴九"}, headers=headers)
+    assert again.status_code == 422
+    assert again.get_json()["message"]["_schema"] == ["已有其他记录使用了该值，或所引用的记录不存在。"]
+
+
+def test_input_1_the_openapi_document_declares_the_custom_case_routes(app, token_for):
+    spec = app.test_client().get("/api/v1/_openapi", headers=token_for("Admin")).get_json()
+    intake = spec["paths"]["/api/v1/case/intake"]["post"]
+    body = intake["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["item_id", "case_class"] and body["additionalProperties"] is False
+    assert body["properties"]["applicant"]["properties"]["name"]["maxLength"] == 100
+    act = spec["paths"]["/api/v1/case/{pk}/action/{action}"]["post"]
+    assert {p["name"] for p in act["parameters"]} == {"pk", "action"}
+    assert "CaseSummary" in spec["components"]["schemas"]
