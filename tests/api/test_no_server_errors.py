@@ -117,3 +117,14 @@ def test_input_1_the_openapi_document_declares_the_custom_case_routes(app, token
     act = spec["paths"]["/api/v1/case/{pk}/action/{action}"]["post"]
     assert {p["name"] for p in act["parameters"]} == {"pk", "action"}
     assert "CaseSummary" in spec["components"]["schemas"]
+
+
+def test_input_1_deleting_a_row_still_referenced_is_4xx_and_keeps_it(app, db_session, token_for, window_a):
+    """Window A has the token user's staff row. Where the database enforces the foreign key
+    (PostgreSQL; SQLite only with PRAGMA foreign_keys, FAB-NOTES) the delete is refused with a
+    422 and the window stays; nowhere is it a 500."""
+    response = app.test_client().delete(f"/api/v1/window/{window_a.id}", headers=token_for("Clerk"))
+    assert response.status_code in (403, 422)
+    response = app.test_client().delete(f"/api/v1/window/{window_a.id}", headers=token_for("Admin"))
+    assert response.status_code in (200, 422), response.get_json()
+    assert window_count(db_session) == (1 if response.status_code == 422 else 0)
