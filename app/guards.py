@@ -1,10 +1,13 @@
 """Request guards: what no route should ever answer with a 500 (INPUT-1, issue #9).
 
 Checked once for every route, FAB's own included, rather than in each view:
-- a row id in the URL beyond what a BIGINT holds (or a `pk` that is not a number) names no
-  row: 404, instead of an OverflowError in the driver (SQLite) or a type error (PostgreSQL);
+- a row id in the URL beyond what the INTEGER id columns hold (or a `pk` that is not a
+  number) names no row: 404, instead of an OverflowError in SQLite's driver or "integer out
+  of range" / a type error from PostgreSQL;
 - FAB's generic `/<view>/download/<file>` serves uploaded files, and no model here stores any
   (UPLOAD_FOLDER is unset, so it failed with a KeyError): 404;
+- a value the database refuses as not fitting its column (DataError: a list filter on a page
+  with an id past INTEGER or a NUL byte, which FAB hands to SQL as typed): 400;
 - a malformed, forged or expired JWT is a failed authentication: 401, not Flask-JWT-Extended's
   default 422 (FAB-NOTES).
 """
@@ -14,16 +17,29 @@ from __future__ import annotations
 import re
 
 from flask import Flask, abort, jsonify, request
+from flask_appbuilder.exceptions import ApplyFilterException
+from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
 
 from app.rules.input import MAX_ROW_ID
 
-_WHOLE_NUMBER = re.compile(r"-?\d{1,19}")
+_WHOLE_NUMBER = re.compile(r"-?\d{1,10}")
 
 
 def install_request_guards(app: Flask) -> None:
     app.before_request(refuse_impossible_urls)
+    app.register_error_handler(DataError, _value_does_not_fit)
+    app.register_error_handler(ApplyFilterException, _value_does_not_fit)
     _answer_bad_tokens_with_401(app)
+
+
+def _value_does_not_fit(_error):
+    from flask_babel import gettext
+
+    from app.extensions import db
+
+    db.session.rollback()
+    return gettext("A filter value does not fit its column."), 400
 
 
 def refuse_impossible_urls():

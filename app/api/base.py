@@ -7,7 +7,8 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
+from flask_appbuilder.exceptions import ApplyFilterException
+from sqlalchemy.exc import DataError, IntegrityError
 
 from app.datamodel import column_checks
 from app.extensions import db
@@ -116,6 +117,15 @@ class DomainApi(ModelRestApi):
             # caller's input, so 422 like any other refusal, not a 500 (INPUT-1).
             return self.refuse(RuleViolation(RULE, N_("Another record already has this value, "
                                                       "or a referenced record is missing.")))
+
+    def get_list_headless(self, **kwargs):
+        """A list filter whose value its column cannot hold (an id past INTEGER, text with a
+        NUL byte: FAB passes filter values to SQL as given) is the caller's error: 400."""
+        try:
+            return super().get_list_headless(**kwargs)
+        except (ApplyFilterException, DataError):
+            db.session.rollback()
+            return self.response_400(message=gettext("A filter value does not fit its column."))
 
     def post_headless(self):
         return self._guarded(super().post_headless)

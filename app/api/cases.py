@@ -308,7 +308,7 @@ def _by_material(value, field: str, read) -> dict:
         raise MalformedInput(N_("Send an object here."), field=field)
     result = {}
     for key, item in value.items():
-        if not (isinstance(key, str) and key.isdigit() and len(key) <= 19):
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 19):
             raise MalformedInput(N_("Unknown keys: %(keys)s."), field=field, keys=str(key))
         result[validate_row_id(int(key), field)] = read(item, field)
     return result

@@ -18,8 +18,10 @@ RULE = "INPUT-1"
 # Unbounded TEXT columns still get a ceiling: a note of 10,000 characters is a page of A4
 # several times over, and a megabyte body would only be stored to be printed nowhere.
 TEXT_MAX_LENGTH = 10_000
-# A row id in a URL or a body is a BIGINT at most (PostgreSQL and SQLite alike).
-MAX_ROW_ID = 2**63 - 1
+# A row id in a URL or a body fits the id columns, all INTEGER: PostgreSQL casts the bound
+# value to the column's 32-bit type and fails beyond it ("integer out of range"), SQLite's
+# driver overflows past 64 bits. Either was a 500 (issue #9).
+MAX_ROW_ID = 2**31 - 1
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
 # Appointments and other dates of the center's business (CASE-8): this century only.
@@ -94,7 +96,7 @@ def validate_integer(value, field: str, bounds: tuple[int, int] = INT32) -> int 
 
 
 def validate_row_id(value, field: str) -> int:
-    """INPUT-1: a reference to a row is a positive whole number a BIGINT holds."""
+    """INPUT-1: a reference to a row is a positive whole number its INTEGER id column holds."""
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
         raise RuleViolation(RULE, N_("Choose an existing record."), field=field)
     return value

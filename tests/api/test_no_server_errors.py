@@ -9,7 +9,8 @@ from models.cases import Case
 from models.org import Window
 from tests.api.conftest import ROLES
 
-HUGE = 2**63  # one past BIGINT
+HUGE = 2**63  # one past BIGINT: OverflowError in SQLite's driver before
+BEYOND_INTEGER = 2**31  # one past INTEGER: "integer out of range" on PostgreSQL before
 
 
 def window_count(session) -> int:
@@ -29,13 +30,14 @@ def test_input_1_case_list_with_rows_answers_200_for_every_role(app, token_for, 
 
 
 @pytest.mark.parametrize("url", [f"/api/v1/case/{HUGE}", f"/api/v1/window/{HUGE}",
+                                 f"/api/v1/center/{BEYOND_INTEGER}",
                                  f"/api/v1/service_item/{10**30}"])
 def test_input_1_an_id_beyond_bigint_names_no_row(app, token_for, url):
     response = app.test_client().get(url, headers=token_for("Admin"))
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("pk", [str(HUGE), "abc", "1e3"])
+@pytest.mark.parametrize("pk", [str(HUGE), str(BEYOND_INTEGER), "abc", "1e3"])
 def test_input_1_a_write_to_an_impossible_pk_is_404(app, token_for, pk):
     """FAB's PUT and DELETE take `<pk>` as text: on PostgreSQL "abc" was a type error (500)."""
     client, headers = app.test_client(), token_for("Admin")
@@ -128,3 +130,23 @@ def test_input_1_deleting_a_row_still_referenced_is_4xx_and_keeps_it(app, db_ses
     response = app.test_client().delete(f"/api/v1/window/{window_a.id}", headers=token_for("Admin"))
     assert response.status_code in (200, 422), response.get_json()
     assert window_count(db_session) == (1 if response.status_code == 422 else 0)
+
+
+@pytest.mark.parametrize("query", [
+    "(filters:!((col:window,opr:rel_o_m,value:3000000000)))",
+    "(filters:!((col:window,opr:rel_o_m,value:abc)))",
+    "(filters:!((col:received_at,opr:gt,value:'9999999-01-01')))",
+    "(filters:!((col:deadline,opr:gt,value:'abc')))",
+    "(filters:!((col:number,opr:ct,value:'a%00b')))",
+    "(page:99999999999,page_size:25)",
+])
+def test_input_1_list_filters_out_of_bounds_are_4xx(app, token_for, item, case_of, query):
+    case_of(item)
+    response = app.test_client().get(f"/api/v1/case/?q={query}", headers=token_for("Office"))
+    assert response.status_code < 500, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["_flt_0_window=3000000000", "_flt_2_number=a%00b"])
+def test_input_1_page_list_filters_out_of_bounds_are_4xx(as_office, item, case_of, query):
+    case_of(item)
+    assert as_office.get(f"/caseview/list/?{query}").status_code < 500

@@ -62,11 +62,12 @@ def test_input_1_booleans_are_not_numbers():
 
 
 @pytest.mark.parametrize("value", [0, -1, MAX_ROW_ID + 1, "3"])
-def test_input_1_a_row_id_is_a_positive_bigint(value):
+def test_input_1_a_row_id_is_a_positive_integer_its_column_holds(value):
     message_of(lambda: validate_row_id(value, "item_id"))
 
 
-def test_input_1_the_largest_bigint_is_a_row_id():
+def test_input_1_the_largest_integer_id_is_a_row_id():
+    assert MAX_ROW_ID == 2**31 - 1  # the id columns are INTEGER (32-bit on PostgreSQL)
     assert validate_row_id(MAX_ROW_ID, "item_id") == MAX_ROW_ID
 
 
