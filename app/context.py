@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.services.cases import Clock
 
 
 def center_zone() -> ZoneInfo:
@@ -35,7 +39,7 @@ def today() -> date:
     return datetime.now(center_zone()).date()
 
 
-def clock():
+def clock() -> Clock:
     """The instant of an action and its day in the center's time zone (the services' Clock)."""
     from app.services.cases import Clock
 

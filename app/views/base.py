@@ -56,8 +56,10 @@ def bounded_by_columns(form_class, model):
     for name in dir(form_class):
         field = getattr(form_class, name, None)
         if isinstance(field, UnboundField) and name in checks:
-            field.kwargs["validators"] = list(field.kwargs.get("validators") or []) + [
-                ColumnBounds(checks[name])]
+            validators = list(field.kwargs.get("validators") or [])
+            # A form class a view declares itself is shared: bound it once.
+            if not any(isinstance(v, ColumnBounds) for v in validators):
+                field.kwargs["validators"] = validators + [ColumnBounds(checks[name])]
     return form_class
 
 
