@@ -150,3 +150,16 @@ def test_input_1_list_filters_out_of_bounds_are_4xx(app, token_for, item, case_o
 def test_input_1_page_list_filters_out_of_bounds_are_4xx(as_office, item, case_of, query):
     case_of(item)
     assert as_office.get(f"/caseview/list/?{query}").status_code < 500
+
+
+def test_input_1_an_expired_token_or_an_access_token_at_refresh_is_401(app, token_for):
+    from datetime import timedelta
+
+    from flask_jwt_extended import create_access_token
+
+    with app.test_request_context():
+        expired = create_access_token(identity="1", expires_delta=timedelta(seconds=-60))
+    client = app.test_client()
+    response = client.get("/api/v1/case/", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert client.post("/api/v1/security/refresh", headers=token_for("Clerk")).status_code == 401
