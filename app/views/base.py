@@ -47,9 +47,10 @@ class ColumnBounds:
             raise StopValidation(violation.render(gettext)) from None
 
 
-def bounded_by_columns(form_class, model):
+def bounded_by_columns(form_class, model, options: dict | None = None):
     """INPUT-1: every field of `form_class` named after a column of `model` is bounded by that
-    column (length, NUL bytes, numeric range, years), before anything reaches the database."""
+    column (length, NUL bytes, numeric range, years), before anything reaches the database.
+    `options` narrow a column's check ({"appointment_at": {"years": (2000, 2099)}})."""
     from app.datamodel import column_checks
 
     checks = column_checks(model)
@@ -59,7 +60,8 @@ def bounded_by_columns(form_class, model):
             validators = list(field.kwargs.get("validators") or [])
             # A form class a view declares itself is shared: bound it once.
             if not any(isinstance(v, ColumnBounds) for v in validators):
-                field.kwargs["validators"] = validators + [ColumnBounds(checks[name])]
+                field.kwargs["validators"] = validators + [
+                    ColumnBounds(checks[name], **(options or {}).get(name, {}))]
     return form_class
 
 
@@ -148,6 +150,7 @@ class DomainModelView(ModelView):
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
     rule_checks: tuple = ()
+    column_bounds: dict = {}  # INPUT-1: narrower bounds than the column's, by field name
     page_size = 25
     record_name = None
 
@@ -179,10 +182,10 @@ class DomainModelView(ModelView):
     def _init_forms(self):
         super()._init_forms()
         model = self.datamodel.obj
-        self.add_form = with_rule_checks(
-            bounded_by_columns(relax_boolean_fields(self.add_form), model), self.rule_checks)
-        self.edit_form = with_rule_checks(
-            bounded_by_columns(relax_boolean_fields(self.edit_form), model), self.rule_checks)
+        self.add_form = with_rule_checks(bounded_by_columns(
+            relax_boolean_fields(self.add_form), model, self.column_bounds), self.rule_checks)
+        self.edit_form = with_rule_checks(bounded_by_columns(
+            relax_boolean_fields(self.edit_form), model, self.column_bounds), self.rule_checks)
 
 
 class WindowScopedModelView(DomainModelView):

@@ -283,6 +283,7 @@ class CaseView(WindowScopedModelView):
                                    "satisfaction", "satisfaction_opinion"]}),
     ]
     edit_columns = ["applicant_phone", "applicant_address", "request", "urgent", "appointment_at"]
+    column_bounds = {"appointment_at": {"years": BUSINESS_YEARS}}  # as at intake (INPUT-1)
     search_columns = ["number", "item", "state", "case_class", "applicant_name", "received_at",
                       "deadline", "decided_at", "urgent"]
     # Only indexed columns sort: a sort on anything else would scan a million rows.

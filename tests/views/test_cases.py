@@ -338,3 +338,17 @@ def test_input_1_a_note_with_a_nul_byte_is_refused_and_not_saved(log_in, db_sess
     assert "空字符" in response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(Case, case.id).annotations == []
+
+
+@pytest.mark.parametrize("appointment", ["1900-01-02 09:00:00", "9999-12-31 09:00:00"])
+def test_input_1_the_case_edit_form_keeps_appointments_in_this_century(
+        log_in, db_session, window_a, item, case_of, appointment):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/edit/{case.id}", {
+        "applicant_phone": "13912345678", "applicant_address": "人民路1号", "request": "",
+        "appointment_at": appointment})
+    assert response.status_code == 200
+    assert "2000 年至 2099 年" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).appointment_at is None
