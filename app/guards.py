@@ -30,6 +30,7 @@ def install_request_guards(app: Flask) -> None:
     app.before_request(refuse_impossible_urls)
     app.register_error_handler(DataError, _value_does_not_fit)
     app.register_error_handler(ApplyFilterException, _value_does_not_fit)
+    app.register_error_handler(OverflowError, _value_does_not_fit)  # SQLite's driver, past 64 bits
     _answer_bad_tokens_with_401(app)
 
 

@@ -120,10 +120,11 @@ class DomainApi(ModelRestApi):
 
     def get_list_headless(self, **kwargs):
         """A list filter whose value its column cannot hold (an id past INTEGER, text with a
-        NUL byte: FAB passes filter values to SQL as given) is the caller's error: 400."""
+        NUL byte: FAB passes filter values to SQL as given; SQLite's driver overflows past 64
+        bits) is the caller's error: 400."""
         try:
             return super().get_list_headless(**kwargs)
-        except (ApplyFilterException, DataError):
+        except (ApplyFilterException, DataError, OverflowError):
             db.session.rollback()
             return self.response_400(message=gettext("A filter value does not fit its column."))
 

@@ -135,6 +135,7 @@ def test_input_1_deleting_a_row_still_referenced_is_4xx_and_keeps_it(app, db_ses
 @pytest.mark.parametrize("query", [
     "(filters:!((col:window,opr:rel_o_m,value:3000000000)))",
     "(filters:!((col:window,opr:rel_o_m,value:abc)))",
+    "(filters:!((col:window,opr:rel_o_m,value:99999999999999999999)))",
     "(filters:!((col:received_at,opr:gt,value:'9999999-01-01')))",
     "(filters:!((col:deadline,opr:gt,value:'abc')))",
     "(filters:!((col:number,opr:ct,value:'a%00b')))",
@@ -146,7 +147,8 @@ def test_input_1_list_filters_out_of_bounds_are_4xx(app, token_for, item, case_o
     assert response.status_code < 500, response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", ["_flt_0_window=3000000000", "_flt_2_number=a%00b"])
+@pytest.mark.parametrize("query", ["_flt_0_window=3000000000", "_flt_0_window=99999999999999999999",
+                                   "_flt_2_number=a%00b"])
 def test_input_1_page_list_filters_out_of_bounds_are_4xx(as_office, item, case_of, query):
     case_of(item)
     assert as_office.get(f"/caseview/list/?{query}").status_code < 500
