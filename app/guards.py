@@ -8,6 +8,8 @@ Checked once for every route, FAB's own included, rather than in each view:
   (UPLOAD_FOLDER is unset, so it failed with a KeyError): 404;
 - a value the database refuses as not fitting its column (DataError: a list filter on a page
   with an id past INTEGER or a NUL byte, which FAB hands to SQL as typed): 400;
+- FAB's API login reads `provider` though its schema does not require it (a KeyError): a
+  body without one is answered 400 like any other schema error;
 - a malformed, forged or expired JWT is a failed authentication: 401, not Flask-JWT-Extended's
   default 422 (FAB-NOTES).
 """
@@ -46,6 +48,8 @@ def _value_does_not_fit(_error):
 def refuse_impossible_urls():
     if request.url_rule is None:
         return None
+    if request.endpoint == "SecurityApi.login":
+        _login_names_its_provider()
     if request.endpoint and request.endpoint.endswith(".download"):
         _not_found()
     converters = request.url_rule._converters
@@ -56,6 +60,14 @@ def refuse_impossible_urls():
         elif name == "pk" and not _is_row_id(value):
             _not_found()
     return None
+
+
+def _login_names_its_provider():
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and "provider" not in body:
+        response = jsonify(message={"provider": ["Missing data for required field."]})
+        response.status_code = 400
+        abort(response)
 
 
 def _is_row_id(value) -> bool:

@@ -165,3 +165,10 @@ def test_input_1_an_expired_token_or_an_access_token_at_refresh_is_401(app, toke
     response = client.get("/api/v1/case/", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert client.post("/api/v1/security/refresh", headers=token_for("Clerk")).status_code == 401
+
+
+def test_input_1_an_api_login_without_its_provider_is_400(app, make_user):
+    user = make_user("Clerk")
+    response = app.test_client().post("/api/v1/security/login", json={
+        "username": user.username, "password": "Test#Pass12ab", "refresh": False})
+    assert response.status_code == 400 and "provider" in response.get_json()["message"]
