@@ -66,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app.cli import bianmin_cli
     from app.context import register_context
+    from app.guards import install_request_guards
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
@@ -73,5 +74,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.headers import install_security_headers
 
     install_security_headers(app)  # SEC-3
+    install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     logging.getLogger(__name__).debug("app created")
     return app

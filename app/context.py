@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.services.cases import Clock
 
 
 def center_zone() -> ZoneInfo:
@@ -33,6 +37,14 @@ def local_date(value: date | datetime | None) -> str:
 def today() -> date:
     """Today in the center's time zone (the `today` the rule functions are given)."""
     return datetime.now(center_zone()).date()
+
+
+def clock() -> Clock:
+    """The instant of an action and its day in the center's time zone (the services' Clock)."""
+    from app.services.cases import Clock
+
+    now = datetime.now(center_zone())
+    return Clock(now=now, today=now.date())
 
 
 def current_center():

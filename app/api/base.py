@@ -5,10 +5,16 @@ from __future__ import annotations
 from flask import request
 from flask_appbuilder import ModelRestApi
 from flask_babel import gettext
+from marshmallow import ValidationError
+from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
+from flask_appbuilder.exceptions import ApplyFilterException
+from sqlalchemy.exc import DataError, IntegrityError
 
+from app.datamodel import column_checks
 from app.extensions import db
-from app.rules.errors import RuleViolation
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import RULE, MalformedInput, validate_row_id
 from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.references import StillReferenced, check_deletable
 from app.services.transaction import Conflict, check_version, transaction, transactional
@@ -29,6 +35,52 @@ def item_values(item) -> dict:
     values = {attr.key: getattr(item, attr.key) for attr in mapper.column_attrs}
     values.update({rel.key: getattr(item, rel.key) for rel in mapper.relationships})
     return values
+
+
+def schema_validator(check, field: str):
+    """An INPUT-1 check as a marshmallow validator: its translated message under the field."""
+
+    def validate(value):
+        try:
+            check(value, field)
+        except RuleViolation as violation:
+            raise ValidationError(violation.render(gettext)) from None
+
+    return validate
+
+
+class ExistingRelated(Related):
+    """A reference to an existing row, by its id (or `{"id": …}`), or a 422 under the field.
+
+    marshmallow-sqlalchemy's `Related` builds a new related object from whatever it is given
+    when no row matches (`Window(**value)`): an unknown key is a TypeError, a missing row an
+    insert that fails in the database — both 500s before (issue #9)."""
+
+    def _deserialize(self, value, *args, **kwargs):
+        key = self.related_keys[0].key
+        if isinstance(value, dict):
+            if set(value) != {key}:
+                raise ValidationError(gettext("Give the id of an existing record."))
+            value = value[key]
+        try:
+            row_id = validate_row_id(value, self.name)
+        except RuleViolation as violation:
+            raise ValidationError(violation.render(gettext)) from None
+        row = self.session.get(self.related_model, row_id)
+        if row is None:
+            raise ValidationError(gettext("Choose an existing record."))
+        return row
+
+
+def bound_schema(schema, model) -> None:
+    """INPUT-1 on an add/edit schema: bounds of the columns, references to existing rows."""
+    checks = column_checks(model)
+    for name, field in schema.fields.items():
+        if type(field) is Related and len(field.related_keys) == 1:
+            # Same field, stricter deserialisation: FAB builds these schemas itself.
+            field.__class__ = ExistingRelated
+        elif name in checks:
+            field.validators.append(schema_validator(checks[name], name))
 
 
 class DomainApi(ModelRestApi):
@@ -61,6 +113,11 @@ class DomainApi(ModelRestApi):
         """409: someone else changed the row since the client read it (or is changing it)."""
         return self.response(409, message=Conflict().render(gettext))
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            bound_schema(schema, self.datamodel.obj)
+
     def _check(self, item) -> None:
         values = item_values(item)
         for check in self.rule_checks:
@@ -73,11 +130,13 @@ class DomainApi(ModelRestApi):
         self._check(item)
 
     def refuse(self, violation: RuleViolation):
-        """Nothing saved; 422 with the rule's message under its field."""
+        """Nothing saved; 422 with the rule's message under its field (400 when the body was
+        not even of the expected shape, INPUT-1)."""
         db.session.rollback()
-        return self.response_422(
-            message={violation.field or "_schema": [violation.render(gettext)]}
-        )
+        message = {violation.field or "_schema": [violation.render(gettext)]}
+        if isinstance(violation, MalformedInput):
+            return self.response_400(message=message)
+        return self.response_422(message=message)
 
     def _guarded(self, write, *args):
         try:
@@ -87,6 +146,11 @@ class DomainApi(ModelRestApi):
         except Conflict:
             db.session.rollback()
             return self.conflict()
+        except IntegrityError:
+            # A value that must be unique is taken (FAB re-raises the database's error): the
+            # caller's input, so 422 like any other refusal, not a 500 (INPUT-1).
+            return self.refuse(RuleViolation(RULE, N_("Another record already has this value, "
+                                                      "or a referenced record is missing.")))
 
     def _check_version(self, pk) -> None:
         """Issue #9: a PUT/DELETE naming the version it read fails with 409 once the row moved
@@ -102,6 +166,17 @@ class DomainApi(ModelRestApi):
             item = self.datamodel.get(data["id"], self._base_filters)
             if item is not None:
                 data["version"] = item.version
+
+
+    def get_list_headless(self, **kwargs):
+        """A list filter whose value its column cannot hold (an id past INTEGER, text with a
+        NUL byte: FAB passes filter values to SQL as given; SQLite's driver overflows past 64
+        bits) is the caller's error: 400."""
+        try:
+            return super().get_list_headless(**kwargs)
+        except (ApplyFilterException, DataError, OverflowError):
+            db.session.rollback()
+            return self.response_400(message=gettext("A filter value does not fit its column."))
 
     def post_headless(self):
         return self._guarded(super().post_headless)

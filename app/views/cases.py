@@ -7,8 +7,6 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
@@ -22,26 +20,28 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerFiel
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.context import center_zone, local_datetime, today
+from app.context import center_zone, clock, local_datetime, today
+from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
+from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
 from app.security import (current_actor, may_see_personal_data, staff_names,
                           window_scope)
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
-from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Clock, Intake,
+from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
                                 SubTaskPlan, annotate, apply_action, available_actions,
                                 register_intake, update_case_details)
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
-from app.views.base import (VersionField, WindowScopedModelView, conflict_message, rule_checked,
+from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, rule_checked,
                             yes_no)
 from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
-from models.cases import Case, CaseSubTask, NoticeViolation
+from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
 
@@ -111,51 +111,6 @@ def rating_label(value) -> str:
     return gettext(RATING_LABELS[value]) if value in RATING_LABELS else (value or "")
 
 
-def clock() -> Clock:
-    now = datetime.now(center_zone())
-    return Clock(now=now, today=now.date())
-
-
-# --- Counting pages without counting the table --------------------------------------------
-class AtLeast(int):
-    """A row count that stopped at its cap: the pager computes with the number, the page
-    shows "275+" (FAB's list header prints the count as it is)."""
-
-    def __str__(self) -> str:
-        return f"{int(self)}+"
-
-
-class BoundedCountInterface(SQLAInterface):
-    """Counts matching rows only up to a few pages past the current one.
-
-    At a million cases a full COUNT(*) per page view is the slowest part of a list; the pager
-    needs to know only that more pages exist. A count that reached the cap is an `AtLeast`.
-    """
-
-    pages_ahead = 10
-
-    def __init__(self, obj, session=None, fixed_order=None):
-        super().__init__(obj, session)
-        self.fixed_order = fixed_order  # a callable giving ORDER BY terms when none is chosen
-
-    def query(self, filters=None, order_column="", order_direction="", page=None,
-              page_size=None, select_columns=None, outer_default_load=False):
-        query = self.session.query(self.obj)
-        size = page_size or 25
-        cap = ((page or 0) + 1 + self.pages_ahead) * size
-        filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
-                                         aliases_mapping={})
-        count = filtered.limit(cap).count()
-        if count >= cap:
-            count = AtLeast(count)
-        if self.fixed_order and not order_column:
-            rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
-        else:
-            rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
-                                  select_columns, outer_default_load).all()
-        return count, rows
-
-
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
 CaseInterface = derived_interface(BoundedCountInterface, **CASE_COLUMNS)
 
@@ -192,6 +147,20 @@ class FilterDueSoon(_DeadlineFilter):
 
 
 # --- Forms ----------------------------------------------------------------------------------
+# INPUT-1: what a form field may hold is what its column holds (length, NUL, range); an
+# appointment lies in this century (issue #9 saved the years 1900 and 9999).
+APPOINTMENT_YEARS = ColumnBounds(validate_day, years=BUSINESS_YEARS)
+LIMIT_DAYS_BOUNDS = ColumnBounds(validate_integer, bounds=LIMIT_DAYS)
+
+
+def _case_bounds(column: str) -> list:
+    return [ColumnBounds(column_checks(Case)[column])]
+
+
+def _problem_bounds() -> list:
+    return [ColumnBounds(column_checks(NoticeMaterial)["problem"])]
+
+
 def _select(label, labels: dict, required=True, default=None):
     from app.views.fields import select_field
 
@@ -207,30 +176,34 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         "case_class": _select(_l("Case class"), {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
                               default=cs.CLASS_ACCEPTED),
         "applicant_kind": _select(_l("Applicant type"), APPLICANT_KIND_LABELS),
-        "applicant_name": StringField(_l("Applicant")),
-        "applicant_id_number": StringField(_l("ID number / credit code")),
-        "applicant_phone": StringField(_l("Phone")),
-        "applicant_address": StringField(_l("Address")),
-        "request": TextAreaField(_l("Request")),
+        "applicant_name": StringField(_l("Applicant"), validators=_case_bounds("applicant_name")),
+        "applicant_id_number": StringField(_l("ID number / credit code"),
+                                           validators=_case_bounds("applicant_id_number")),
+        "applicant_phone": StringField(_l("Phone"), validators=_case_bounds("applicant_phone")),
+        "applicant_address": StringField(_l("Address"), validators=_case_bounds("applicant_address")),
+        "request": TextAreaField(_l("Request"), validators=_case_bounds("request")),
         "urgent": BooleanField(_l("Green channel (urgent)")),
         "appointment_at": DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional()]),
-        "fee_amount": DecimalField(_l("Fee (yuan)"), places=2, validators=[Optional()]),
-        "return_reason": TextAreaField(_l("Return reason")),
-        "competent_unit": StringField(_l("Competent unit")),
-        "consultation_note": TextAreaField(_l("Consultation note")),
+                                             validators=[Optional(), APPOINTMENT_YEARS]),
+        "fee_amount": DecimalField(_l("Fee (yuan)"), places=2,
+                                   validators=[Optional(), *_case_bounds("fee_amount")]),
+        "return_reason": TextAreaField(_l("Return reason"), validators=_case_bounds("return_reason")),
+        "competent_unit": StringField(_l("Competent unit"), validators=_case_bounds("competent_unit")),
+        "consultation_note": TextAreaField(_l("Consultation note"),
+                                           validators=_case_bounds("consultation_note")),
     }
     for material in item.materials:
         fields[f"copies_{material.id}"] = IntegerField(
             material.name, default=0, validators=[Optional(), NumberRange(min=0, max=99)])
-        fields[f"defect_{material.id}"] = StringField(_l("To correct"))
+        fields[f"defect_{material.id}"] = StringField(_l("To correct"), validators=_problem_bounds())
     window_choices = [("", "—")] + [(str(w.id), str(w)) for w in windows if w.id != item.window_id]
     for row in (1, 2, 3):
         fields[f"sub_window_{row}"] = SelectField(_l("Participating window"), choices=window_choices,
                                                   validators=[Optional()])
-        fields[f"sub_part_{row}"] = StringField(_l("Part"))
+        fields[f"sub_part_{row}"] = StringField(_l("Part"), validators=[
+            ColumnBounds(column_checks(CaseSubTask)["part"])])
         fields[f"sub_days_{row}"] = IntegerField(_l("Limit (working days)"),
-                                                 validators=[Optional(), NumberRange(min=0)])
+                                                 validators=[Optional(), LIMIT_DAYS_BOUNDS])
     return type("IntakeForm", (DynamicForm,), fields)
 
 
@@ -241,27 +214,30 @@ def action_form_class(case: Case, action: str):
     if action == cs.REQUEST_SUPPLEMENT:
         for m in materials:
             fields[f"ask_{m.id}"] = BooleanField(m.name)
-            fields[f"defect_{m.id}"] = StringField(_l("To correct"))
+            fields[f"defect_{m.id}"] = StringField(_l("To correct"), validators=_problem_bounds())
     elif action == cs.RECEIVE_MATERIALS:
         for m in materials:
             fields[f"copies_{m.id}"] = IntegerField(m.name, default=0,
                                                     validators=[Optional(), NumberRange(min=0, max=99)])
     elif action == cs.EXTEND:
-        fields["extension_days"] = IntegerField(_l("Extension (working days)"), validators=[Optional()])
-        fields["reason"] = TextAreaField(_l("Reason"))
+        fields["extension_days"] = IntegerField(_l("Extension (working days)"),
+                                                validators=[Optional(), LIMIT_DAYS_BOUNDS])
+        fields["reason"] = TextAreaField(_l("Reason"), validators=_case_bounds("extension_reason"))
     elif action == cs.SUSPEND:
-        fields["procedure"] = StringField(_l("Special procedure"))
-        fields["reason"] = TextAreaField(_l("Reason"))
+        fields["procedure"] = StringField(_l("Special procedure"),
+                                          validators=_case_bounds("suspension_procedure"))
+        fields["reason"] = TextAreaField(_l("Reason"), validators=_case_bounds("suspension_reason"))
     elif action == cs.RETURN_CASE:
-        fields["reason"] = TextAreaField(_l("Return reason"))
+        fields["reason"] = TextAreaField(_l("Return reason"), validators=_case_bounds("return_reason"))
     elif action == cs.TRANSFER:
-        fields["competent_unit"] = StringField(_l("Competent unit"))
+        fields["competent_unit"] = StringField(_l("Competent unit"),
+                                               validators=_case_bounds("competent_unit"))
     elif action == cs.DELIVER:
-        fields["collector"] = StringField(_l("Collected by"))
+        fields["collector"] = StringField(_l("Collected by"), validators=_case_bounds("collector_name"))
         fields["rating"] = SelectField(_l("Satisfaction"),
                                        choices=[("", "—")] + [(k, _l(v)) for k, v in RATING_LABELS.items()],
                                        validators=[Optional()])
-        fields["opinion"] = TextAreaField(_l("Opinion"))
+        fields["opinion"] = TextAreaField(_l("Opinion"), validators=_case_bounds("satisfaction_opinion"))
     if action == cs.REFUSE:
         # Both asked here too, so the form shows both messages at once; the service still
         # refuses either missing (CASE-4 reason, NEG-1 objection) for the API.
@@ -271,11 +247,12 @@ def action_form_class(case: Case, action: str):
             validators=[InputRequired(_l("Record whether the applicant still objects after "
                                          "the explanation."))])
         fields["note"] = TextAreaField(_l("Reason for refusal"),
-                                       validators=[InputRequired(_l("A refusal needs its reason."))])
+                                       validators=[InputRequired(_l("A refusal needs its reason.")),
+                                                   *_case_bounds("decision_note")])
     elif action in (cs.APPROVE, cs.FORWARD):
-        fields["note"] = TextAreaField(_l("Decision"))
+        fields["note"] = TextAreaField(_l("Decision"), validators=_case_bounds("decision_note"))
     elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
-        fields["note"] = TextAreaField(_l("Note"))
+        fields["note"] = TextAreaField(_l("Note"), validators=_case_bounds("decision_note"))
     # The case's version the form was opened with (issue #9): a second clerk submitting the
     # same action after the first gets "reload", not a second transition.
     fields["version"] = VersionField(default=case.version)
@@ -302,12 +279,13 @@ def details_form_class(personal: bool, version: int):
     The form carries the case's version it was opened with (issue #9: no lost update)."""
     fields: dict = {"version": VersionField(default=version)}
     if personal:
-        fields["applicant_phone"] = StringField(_l("Phone"))
-        fields["applicant_address"] = StringField(_l("Address"))
-    fields["request"] = TextAreaField(_l("Request"))
+        fields["applicant_phone"] = StringField(_l("Phone"), validators=_case_bounds("applicant_phone"))
+        fields["applicant_address"] = StringField(_l("Address"),
+                                                  validators=_case_bounds("applicant_address"))
+    fields["request"] = TextAreaField(_l("Request"), validators=_case_bounds("request"))
     fields["urgent"] = BooleanField(_l("Green channel (urgent)"))
     fields["appointment_at"] = DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
-                                                  validators=[Optional()])
+                                                  validators=[Optional(), APPOINTMENT_YEARS])
     return type("CaseDetailsForm", (DynamicForm,), fields)
 
 
@@ -524,7 +502,8 @@ class CaseView(WindowScopedModelView):
         form = DynamicForm(request.form)
         if form.validate():
             with rule_checked() as saved:
-                annotate(case, request.form.get("text", ""), current_actor(), clock())
+                text = validate_text(request.form.get("text", ""), None, "text")  # INPUT-1
+                annotate(case, text, current_actor(), clock())
             if saved.ok:
                 flash(gettext("Note added."), "success")
         return redirect(url_for(".show", pk=pk))
@@ -659,7 +638,8 @@ class CaseSubTaskView(WindowScopedModelView):
         form = DynamicForm(request.form)
         if form.validate():
             with rule_checked() as saved:
-                complete_sub_task(sub_task, current_actor(), clock(), request.form.get("note"))
+                note = validate_text(request.form.get("note"), None, "note")  # INPUT-1
+                complete_sub_task(sub_task, current_actor(), clock(), note)
             if saved.ok:
                 flash(gettext("Part marked as done."), "success")
         return redirect(url_for(".show", pk=pk))

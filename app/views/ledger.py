@@ -26,7 +26,7 @@ from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
                                  result_condition, results_by_case, write_ledger)
 from app.views.base import WindowScopedModelView
-from app.views.cases import BoundedCountInterface
+from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
 from models.cases import Case
 

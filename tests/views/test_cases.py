@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
-from app.views.cases import BoundedCountInterface
+from app.datamodel import BoundedCountInterface
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
 
@@ -354,3 +354,79 @@ def test_org_2_details_of_another_windows_case_are_not_found(log_in, window_b, i
     other = log_in("Clerk", window=window_b)
     assert other.get(f"/caseview/details/{case.id}").status_code == 404
     assert log_in("Leadership").get(f"/caseview/details/{case.id}").status_code == 403
+
+
+# --- INPUT-1: the intake and action forms are bounded by the columns (issue #9) ------------
+@pytest.mark.parametrize("field,value,message", [
+    ("applicant_name", "赵" * 10_000, "最多可输入 100 个字（已输入 10000 个）"),
+    ("applicant_address", "路" * 10_000, "最多可输入 200 个字"),
+    ("applicant_name", "赵\x00六", "空字符"),
+    ("request", "x" * 10_001, "最多可输入 10000 个字"),
+    ("appointment_at", "1900-01-02T09:00", "2000 年至 2099 年"),
+    ("appointment_at", "9999-12-31T09:00", "2000 年至 2099 年"),
+    ("fee_amount", "1e30", "请输入小于 100,000,000 的金额"),
+    ("fee_amount", "NaN", "请输入金额"),
+    ("fee_amount", "20.001", "最多保留 2 位小数"),
+])
+def test_input_1_intake_form_refuses_out_of_bounds_values_next_to_the_field(
+        log_in, db_session, window_a, item, field, value, message):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/intake/?item={item.id}", intake_form(item, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert count_cases(db_session) == 0
+
+
+def test_input_1_an_appointment_this_century_is_kept(log_in, db_session, window_a, item):
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/intake/?item={item.id}",
+                               intake_form(item, appointment_at="2026-11-05T09:30"))
+    assert response.status_code == 302
+    assert db_session.scalars(select(Case)).one().appointment_at.year == 2026
+
+
+@pytest.mark.parametrize("action,data,message", [
+    ("deliver", {"collector": "王" * 101}, "最多可输入 100 个字"),
+    ("deliver", {"collector": "王\x00五"}, "空字符"),
+    ("start", {"note": "x" * 10_001}, "最多可输入 10000 个字"),
+    ("extend", {"extension_days": "99999999999999999999", "reason": "需现场核查"}, "0 至 999"),
+])
+def test_input_1_action_forms_refuse_out_of_bounds_values(log_in, db_session, window_a, item,
+                                                         case_of, action, data, message):
+    case = case_of(item)
+    before = {"start": [], "extend": [cs.START], "deliver": [cs.START, cs.APPROVE]}[action]
+    for step in before:
+        apply_action(db_session, case, step, Actor(username="seed"), clock_on(date(2026, 11, 3)))
+    db_session.commit()
+    state = case.state
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/act/{case.id}/{action}", data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).state == state
+
+
+def test_input_1_a_note_with_a_nul_byte_is_refused_and_not_saved(log_in, db_session, window_a,
+                                                                 item, case_of):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/annotate/{case.id}", {"text": "已\x00核"},
+                               form_url=f"/caseview/show/{case.id}", follow_redirects=True)
+    assert "空字符" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).annotations == []
+
+
+@pytest.mark.parametrize("appointment", ["1900-01-02T09:00", "9999-12-31T09:00"])
+def test_input_1_the_case_details_form_keeps_appointments_in_this_century(
+        log_in, db_session, window_a, item, case_of, appointment):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.post_form(f"/caseview/details/{case.id}", {
+        "applicant_phone": "13912345678", "applicant_address": "人民路1号", "request": "",
+        "appointment_at": appointment})
+    assert response.status_code == 200
+    assert "2000 年至 2099 年" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Case, case.id).appointment_at is None

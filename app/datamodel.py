@@ -1,0 +1,109 @@
+"""Data interfaces shared by the pages and the API: lists that count only a few pages ahead.
+
+Lives outside app/views so that app/api imports no views (STYLE: arrows point one way).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from sqlalchemy import (BigInteger, Column, Date, DateTime, Enum, Float, Integer, Numeric, String,
+                        Text)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.types import TypeDecorator
+
+from app.rules.input import (INT32, INT64, validate_day, validate_decimal, validate_integer,
+                             validate_text)
+
+
+class AtLeast(int):
+    """A row count that stopped at its cap: the pager computes with the number, the page
+    shows "275+" (FAB's list header prints the count as it is)."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+class BoundedCountInterface(SQLAInterface):
+    """Counts matching rows only up to a few pages past the current one.
+
+    At a million cases a full COUNT(*) per page view is the slowest part of a list; the pager
+    needs to know only that more pages exist. A count that reached the cap is an `AtLeast`.
+    """
+
+    pages_ahead = 10
+
+    def __init__(self, obj, session=None, fixed_order=None):
+        super().__init__(obj, session)
+        self.fixed_order = fixed_order  # a callable giving ORDER BY terms when none is chosen
+
+    def query(self, filters=None, order_column="", order_direction="", page=None,
+              page_size=None, select_columns=None, outer_default_load=False):
+        query = self.session.query(self.obj)
+        size = page_size or 25
+        cap = ((page or 0) + 1 + self.pages_ahead) * size
+        filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
+                                         aliases_mapping={})
+        count = filtered.limit(cap).count()
+        if count >= cap:
+            count = AtLeast(count)
+        if self.fixed_order and not order_column:
+            rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
+        else:
+            rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
+                                  select_columns, outer_default_load).all()
+        return count, self._models(rows)
+
+    def _models(self, rows: list) -> list:
+        """The model objects of `rows`: with a column list (the API's select_columns) the
+        query yields rows carrying the model under its class name, as FAB's own
+        `SQLAInterface.query()` unwraps them; without one, the models themselves."""
+        name = self.obj.__name__
+        if rows and hasattr(rows[0], name):
+            return [getattr(row, name) for row in rows]
+        return rows
+
+
+# --- Bounds from the columns (INPUT-1) ---------------------------------------------------------
+def column_check(column: Column):
+    """The INPUT-1 bounds check of one column as `check(value, field)`, or None when its type
+    needs none (booleans, relationships' keys are checked where they are resolved)."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance if hasattr(kind, "impl_instance") else kind.impl
+    if isinstance(kind, (String, Text)) and not isinstance(kind, Enum):
+        return partial(_text, max_length=getattr(kind, "length", None))
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return partial(_decimal, precision=kind.precision, scale=kind.scale)
+    if isinstance(kind, BigInteger):
+        return partial(_integer, bounds=INT64)
+    if isinstance(kind, Integer):
+        return partial(_integer, bounds=INT32)
+    if isinstance(kind, (Date, DateTime)):
+        return validate_day
+    return None
+
+
+def column_checks(model) -> dict:
+    """INPUT-1: attribute name → bounds check, for every plain column of `model`."""
+    checks = {}
+    for attr in sa_inspect(model).column_attrs:
+        if len(attr.columns) != 1 or attr.columns[0].primary_key:
+            continue
+        check = column_check(attr.columns[0])
+        if check is not None:
+            checks[attr.key] = check
+    return checks
+
+
+def _text(value, field, max_length=None):
+    return validate_text(value, max_length, field)
+
+
+def _decimal(value, field, precision=None, scale=None):
+    return validate_decimal(value, precision, scale, field)
+
+
+def _integer(value, field, bounds=INT32):
+    return validate_integer(value, field, bounds)

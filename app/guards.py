@@ -1,0 +1,104 @@
+"""Request guards: what no route should ever answer with a 500 (INPUT-1, issue #9).
+
+Checked once for every route, FAB's own included, rather than in each view:
+- a row id in the URL beyond what the INTEGER id columns hold (or a `pk` that is not a
+  number) names no row: 404, instead of an OverflowError in SQLite's driver or "integer out
+  of range" / a type error from PostgreSQL;
+- FAB's generic `/<view>/download/<file>` serves uploaded files, and no model here stores any
+  (UPLOAD_FOLDER is unset, so it failed with a KeyError): 404;
+- a value the database refuses as not fitting its column (DataError: a list filter on a page
+  with an id past INTEGER or a NUL byte, which FAB hands to SQL as typed): 400;
+- FAB's API login reads `provider` though its schema does not require it (a KeyError): a
+  body without one is answered 400 like any other schema error;
+- a malformed, forged or expired JWT is a failed authentication: 401, not Flask-JWT-Extended's
+  default 422 (FAB-NOTES).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, abort, jsonify, request
+from flask_appbuilder.exceptions import ApplyFilterException
+from sqlalchemy.exc import DataError
+from werkzeug.routing import IntegerConverter
+
+from app.rules.input import MAX_ROW_ID
+
+_WHOLE_NUMBER = re.compile(r"-?\d{1,10}")
+
+
+def install_request_guards(app: Flask) -> None:
+    app.before_request(refuse_impossible_urls)
+    app.register_error_handler(DataError, _value_does_not_fit)
+    app.register_error_handler(ApplyFilterException, _value_does_not_fit)
+    app.register_error_handler(OverflowError, _value_does_not_fit)  # SQLite's driver, past 64 bits
+    _answer_bad_tokens_with_401(app)
+
+
+def _value_does_not_fit(_error):
+    from flask_babel import gettext
+
+    from app.extensions import db
+
+    db.session.rollback()
+    return gettext("A filter value does not fit its column."), 400
+
+
+def refuse_impossible_urls():
+    if request.url_rule is None:
+        return None
+    if request.endpoint == "SecurityApi.login":
+        _login_names_its_provider()
+    if request.endpoint and request.endpoint.endswith(".download"):
+        _not_found()
+    converters = request.url_rule._converters
+    for name, value in (request.view_args or {}).items():
+        if isinstance(converters.get(name), IntegerConverter):
+            if value > MAX_ROW_ID:
+                _not_found()
+        elif name == "pk" and not _is_row_id(value):
+            _not_found()
+    return None
+
+
+def _login_names_its_provider():
+    body = request.get_json(silent=True)
+    if isinstance(body, dict) and "provider" not in body:
+        response = jsonify(message={"provider": ["Missing data for required field."]})
+        response.status_code = 400
+        abort(response)
+
+
+def _is_row_id(value) -> bool:
+    return isinstance(value, str) and bool(_WHOLE_NUMBER.fullmatch(value)) \
+        and abs(int(value)) <= MAX_ROW_ID
+
+
+def _not_found():
+    """404 — as JSON under /api/ (FAB's API answers in JSON), as the page elsewhere."""
+    if request.path.startswith("/api/"):
+        response = jsonify(message="Not found")
+        response.status_code = 404
+        abort(response)
+    abort(404)
+
+
+def _answer_bad_tokens_with_401(app: Flask) -> None:
+    jwt = app.extensions.get("flask-jwt-extended")
+    if jwt is None:
+        return
+
+    def unauthorized(reason: str):
+        response = jsonify(message=reason)
+        response.status_code = 401
+        return response
+
+    jwt.invalid_token_loader(lambda reason: unauthorized(reason))
+    jwt.unauthorized_loader(lambda reason: unauthorized(reason))
+    jwt.expired_token_loader(lambda _header, _data: unauthorized("Token has expired"))
+    jwt.revoked_token_loader(lambda _header, _data: unauthorized("Token has been revoked"))
+    jwt.user_lookup_error_loader(lambda _header, _data: unauthorized("Unknown user"))
+    jwt.token_verification_failed_loader(
+        lambda _header, _data: unauthorized("Token verification failed"))
+    jwt.needs_fresh_token_loader(lambda _header, _data: unauthorized("Fresh token required"))
