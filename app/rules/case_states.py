@@ -83,6 +83,11 @@ ACTIONS = (
     REFUSE, FORWARD, DELIVER, CLOSE, RETURN_CASE, TRANSFER, WITHDRAW,
 )
 
+# CASE-4: every transition is stored with who, when and a note. These actions record a text
+# of their own (the extension or return reason, the collector…); every other one takes the
+# clerk's free note, in the page and in the API alike.
+ACTIONS_WITH_OWN_TEXT = frozenset({DELIVER, EXTEND, SUSPEND, RETURN_CASE, TRANSFER})
+
 ACTION_LABELS = {
     REQUEST_SUPPLEMENT: N_("Request supplement"),  # 一次性告知补正
     RECEIVE_MATERIALS: N_("Receive materials"),  # 收取补正材料

@@ -308,7 +308,9 @@ def apply_action(session: Session, case: Case, action: str, actor: Actor, clock:
         raise RuleViolation("CASE-7", N_("A joint case is decided only when every participating "
                                          "window has finished its part."))
     handler = _HANDLERS.get(action)
-    note = handler(session, case, actor, clock, **params) if handler else params.get("note")
+    note = handler(session, case, actor, clock, **params) if handler else None
+    if note is None and action not in cs.ACTIONS_WITH_OWN_TEXT:
+        note = params.get("note")  # the clerk's note on a step with no text of its own
     source = case.state
     case.state = target
     _record(case, action, source, target, actor, clock, note)
@@ -640,11 +642,11 @@ __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
 
 
 def action_parameters(action: str) -> frozenset[str]:
-    """CASE-4: the parameters `action` reads (its handler's keyword-only arguments; `note`
-    for an action without one), so a door can refuse any other by name instead of letting
-    it fail somewhere inside the handler."""
+    """CASE-4: the parameters `action` reads (its handler's keyword-only arguments, and the
+    free `note` of an action with no text of its own), so a door can refuse any other by
+    name instead of letting it fail somewhere inside the handler."""
     handler = _HANDLERS.get(action)
-    if handler is None:
-        return frozenset({"note"})
-    return frozenset(name for name, parameter in signature(handler).parameters.items()
-                     if parameter.kind is Parameter.KEYWORD_ONLY)
+    own = frozenset() if handler is None else frozenset(
+        name for name, parameter in signature(handler).parameters.items()
+        if parameter.kind is Parameter.KEYWORD_ONLY)
+    return own if action in cs.ACTIONS_WITH_OWN_TEXT else own | {"note"}

@@ -251,7 +251,7 @@ def action_form_class(case: Case, action: str):
                                                    *_case_bounds("decision_note")])
     elif action in (cs.APPROVE, cs.FORWARD):
         fields["note"] = TextAreaField(_l("Decision"), validators=_case_bounds("decision_note"))
-    elif action not in (cs.DELIVER, cs.EXTEND, cs.SUSPEND, cs.RETURN_CASE, cs.TRANSFER):
+    elif action not in cs.ACTIONS_WITH_OWN_TEXT:
         fields["note"] = TextAreaField(_l("Note"), validators=_case_bounds("decision_note"))
     # The case's version the form was opened with (issue #9): a second clerk submitting the
     # same action after the first gets "reload", not a second transition.

@@ -122,14 +122,13 @@ def test_input_1_the_openapi_document_declares_the_custom_case_routes(app, token
 
 
 def test_input_1_deleting_a_row_still_referenced_is_4xx_and_keeps_it(app, db_session, token_for, window_a):
-    """Window A has the token user's staff row. Where the database enforces the foreign key
-    (PostgreSQL; SQLite only with PRAGMA foreign_keys, FAB-NOTES) the delete is refused with a
-    422 and the window stays; nowhere is it a 500."""
+    """Window A has the token user's staff row: the delete is refused with a 409 naming what
+    still uses it (SQLite runs with foreign keys on, like PostgreSQL), the window stays."""
     response = app.test_client().delete(f"/api/v1/window/{window_a.id}", headers=token_for("Clerk"))
     assert response.status_code in (403, 422)
     response = app.test_client().delete(f"/api/v1/window/{window_a.id}", headers=token_for("Admin"))
-    assert response.status_code in (200, 422), response.get_json()
-    assert window_count(db_session) == (1 if response.status_code == 422 else 0)
+    assert response.status_code == 409, response.get_json()  # ORG-1: named, not deleted
+    assert window_count(db_session) == 1
 
 
 @pytest.mark.parametrize("query", [

@@ -300,3 +300,12 @@ def test_priv_2_id_number_born_after_the_intake_day_is_refused(db_session, item)
     assert (error.value.rule_id, error.value.field) == ("PRIV-2", "applicant_id_number")
     db_session.rollback()
     assert db_session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_case_4_the_clerks_note_on_a_step_without_text_of_its_own_is_stored(db_session, item):
+    from app.services.cases import action_parameters
+
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 3)), note="已电话联系申请人")
+    assert case.transitions[-1].note == "已电话联系申请人"
+    assert "note" in action_parameters(cs.START) and "note" not in action_parameters(cs.DELIVER)
