@@ -219,6 +219,8 @@ class CaseApi(WindowScopedApi):
               $ref: '#/components/responses/403'
             404:
               $ref: '#/components/responses/404'
+            409:
+              description: Someone changed the case since the client read it
             422:
               $ref: '#/components/responses/422'
         """
@@ -253,7 +255,49 @@ class CaseApi(WindowScopedApi):
     @safe
     def details(self, pk):
         """Change what may change after intake (CASE-4): applicant_phone, applicant_address,
-        request, urgent, appointment_at (ISO 8601; null removes it). Absent keys stay."""
+        request, urgent, appointment_at (ISO 8601; null removes it). Absent keys stay.
+        ---
+        post:
+          summary: Change the details a case may still change (CASE-4, PRIV-1/2)
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            schema: {type: integer, minimum: 1}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer, description: "the case's version the client read (409 if it moved on)"}
+                    applicant_phone: {type: [string, "null"], maxLength: 30}
+                    applicant_address: {type: [string, "null"], maxLength: 200}
+                    request: {type: [string, "null"], maxLength: 2000}
+                    urgent: {type: boolean}
+                    appointment_at: {type: [string, "null"], format: date-time}
+          responses:
+            200:
+              description: The case after the change
+              content:
+                application/json:
+                  schema:
+                    $ref: '#/components/schemas/CaseSummary'
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Someone changed the case since the client read it
+            422:
+              $ref: '#/components/responses/422'
+        """
         case = self.datamodel.get(pk, self._base_filters)
         if case is None:
             return self.response_404()
@@ -270,8 +314,8 @@ class CaseApi(WindowScopedApi):
             return self.response_403()
         try:
             changes = _details_from_json(body)
-        except (TypeError, ValueError) as error:
-            return self.response_400(message=gettext("Malformed request: %(error)s", error=str(error)))
+        except RuleViolation as violation:
+            return self.refuse(violation)
         with self.unit_of_work() as saved:
             check_version(case, seen)
             changed = update_case_details(db.session, case, changes, current_actor())
@@ -285,27 +329,20 @@ PERSONAL_KEYS = frozenset({"applicant_phone", "applicant_address"})
 
 
 def _details_from_json(body: dict) -> CaseDetails:
-    """The JSON body as a CaseDetails: texts as strings, urgent a boolean, the appointment an
-    ISO time (in the center's zone when it names none) or null to remove it."""
+    """The JSON body as a CaseDetails, typed and bounded like an intake (INPUT-1): texts as
+    strings (null empties them), urgent a boolean, the appointment an ISO time this century
+    (in the center's zone when it names none) or null to remove it."""
+    checks = column_checks(Case)
     changes = CaseDetails()
     for key in ("applicant_phone", "applicant_address", "request"):
         if key in body:
             value = body[key]
-            if value is not None and not isinstance(value, str):
-                raise TypeError(f"{key} must be a string")
-            setattr(changes, key, value or "")
-    if "urgent" in body:
-        if not isinstance(body["urgent"], bool):
-            raise TypeError("urgent must be true or false")
-        changes.urgent = body["urgent"]
+            setattr(changes, key, "" if value is None else _text(value, key, checks) or "")
+    if body.get("urgent") is not None:  # null keeps the flag as it is
+        changes.urgent = validate_kind(body["urgent"], bool, "urgent")
     if "appointment_at" in body:
-        value = body["appointment_at"]
-        if value in (None, ""):
-            changes.appointment_at = CLEAR_APPOINTMENT
-        else:
-            appointment = datetime.fromisoformat(str(value))
-            changes.appointment_at = (appointment if appointment.tzinfo
-                                      else appointment.replace(tzinfo=center_zone()))
+        appointment = _appointment(body["appointment_at"])
+        changes.appointment_at = CLEAR_APPOINTMENT if appointment is None else appointment
     return changes
 
 

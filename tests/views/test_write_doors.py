@@ -246,3 +246,23 @@ def test_priv_2_staff_api_refuses_a_bad_phone_like_the_form(log_in, db_session, 
         "name": "钱七", "unit": "window", "phone": "13912345678"})
     assert response.status_code == 422 and "window" in response.get_json()["message"]
     assert db_session.scalar(select(Staff).where(Staff.name == "钱七")) is None
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"applicant_address": "路" * 201}, 422),
+    ({"request": "改\x00"}, 422),
+    ({"appointment_at": "9999-12-31T09:00"}, 422),
+    ({"appointment_at": "明天上午"}, 422),
+    ({"urgent": "yes"}, 400),
+    ({"request": 5}, 400),
+    ({"bogus": 1}, 400),
+])
+def test_case_4_api_details_are_bounded_like_an_intake(log_in, db_session, window_a, item,
+                                                       case_of, body, status):
+    case = case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    response = _details(clerk, case, body)
+    assert response.status_code == status, response.get_json()
+    db_session.expire_all()
+    unchanged = db_session.get(Case, case.id)
+    assert (unchanged.request, unchanged.urgent, unchanged.appointment_at) == (None, False, None)
