@@ -79,7 +79,7 @@ def test_case_3_new_schedule_recomputes_running_deadlines_only(db_session, item)
     assert history.note == "2027-10-05 → 2027-10-11" and history.username == "office01"
     audited = [json.loads(row.changes) for row in db_session.scalars(
         select(AuditLog).where(AuditLog.model == "Case", AuditLog.action == "update",
-                               AuditLog.record_id == str(running.id)))]
+                               AuditLog.record_id == str(running.id)).order_by(AuditLog.id))]
     assert {"deadline": ["2027-10-05", "2027-10-11"]}.items() <= audited[-1].items()
 
 
