@@ -144,6 +144,29 @@ def test_case_10_export_has_the_same_columns_in_chinese_with_local_times(as_offi
     assert formula.data_type == "s"  # a typed name never becomes a formula
 
 
+def test_case_10_export_freezes_the_bold_header_row_sizes_columns_and_filters(as_office,
+                                                                            make_case, item_a):
+    make_case(item_a, date(2026, 11, 2), APPROVE, deliver())
+    make_case(item_a, date(2026, 11, 3), START)
+    response = as_office.get("/ledger/export.xlsx")
+    sheet = load_workbook(BytesIO(response.data)).worksheets[0]
+    assert sheet.title == "台帐"
+    assert sheet.freeze_panes == "A2"  # the header stays in view while scrolling
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.auto_filter.ref == "A1:H3"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGH"]
+    assert all(width > 10 for width in widths) and widths[2] > widths[0], widths
+
+
+@pytest.mark.parametrize("typed", ["<r><t>x</t></r>", "<r>孙&取件</r>", "钱\x01经办\x1f"])
+def test_case_10_export_keeps_any_typed_name_as_plain_text(as_office, make_case, item_a, typed):
+    """A name shaped like the sheet's own XML cannot break or change the file; characters the
+    xlsx format refuses are dropped."""
+    make_case(item_a, date(2026, 11, 2), APPROVE, deliver(typed))
+    rows = export_rows(as_office)
+    assert rows[1][5] == typed.replace("\x01", "").replace("\x1f", "")
+
+
 def test_case_10_result_of_a_delivered_or_closed_case_is_its_decision(as_office, make_case, item_a):
     day = date(2026, 11, 2)
     closed = make_case(item_a, day, APPROVE, deliver(), (cs.CLOSE, {}))
