@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import IO
 from xml.sax.saxutils import escape as xml_escape
 
@@ -120,6 +120,20 @@ def ledger_statement(cases: Query):
             .statement)
 
 
+def minute_formatter(zone: tzinfo) -> Callable[[datetime | None], str]:
+    """`format_time` for write_ledger: an instant as `2026-10-13 14:05` in `zone`, like
+    app.context.local_datetime but with the zone looked up once instead of per cell (a year
+    of the center's ledger has some 180,000 times to show)."""
+
+    def text(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        t = value.astimezone(zone)
+        return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+
+    return text
+
+
 def _cell_text(value: str | None) -> str | None:
     """A text cell's value as the sheet must carry it: None for an absent cell (cheaper than
     an empty one), without the control characters the xlsx format refuses.
@@ -157,8 +171,11 @@ def write_ledger(session: Session, statement, out: IO[bytes], *, title: str,
     sheet.write_row(0, 0, headers, workbook.add_format({"bold": True}))
     write = sheet.write_string
     count = 0
+    # Core rows straight from the connection: the ORM's row processing would cost a second
+    # per 100,000 rows and gives nothing to plain columns.
+    rows = session.connection().execute(statement.execution_options(yield_per=YIELD_PER))
     for (accepted_at, number, item, window_number, window_name, decided_at, collector,
-         handler, state) in session.execute(statement.execution_options(yield_per=YIELD_PER)):
+         handler, state) in rows:
         count += 1
         window = f"{window_number} {window_name}" if window_number else None
         values = (format_time(accepted_at), number, _cell_text(item), _cell_text(window),

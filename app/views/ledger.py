@@ -21,10 +21,11 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
 
-from app.context import local_datetime, today
+from app.context import center_zone, local_datetime, today
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
-                                 result_condition, results_by_case, write_ledger)
+                                 minute_formatter, result_condition, results_by_case,
+                                 write_ledger)
 from app.views.base import WindowScopedModelView
 from app.views.cases import BoundedCountInterface
 from app.views.fields import select_field
@@ -191,7 +192,7 @@ class LedgerView(WindowScopedModelView):
                 session, ledger_statement(cases), spool, title=gettext("Ledger"),
                 headers=[str(LEDGER_LABELS[column]) for column in LEDGER_COLUMNS],
                 result_labels={k: gettext(v) for k, v in RESULT_LABELS.items()},
-                format_time=local_datetime)
+                format_time=minute_formatter(center_zone()))
             size = spool.tell()
             spool.seek(0)
         except BaseException:
