@@ -182,6 +182,31 @@ def test_case_10_result_of_a_delivered_or_closed_case_is_its_decision(as_office,
                        withdrawn.number: "已撤回", running.number: "办理中"}
 
 
+def test_case_10_ledger_page_loads_items_windows_and_handlers_per_page_not_per_row(
+        app, as_office, register):
+    """Issue #9: the page's 25 rows over many windows and items sent a query per row each."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = as_office.get("/ledger/list/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert all(case.number in page for case in register.values())
+    assert "钱经办" in page and "居住证办理" in page and "社保卡申领" in page
+    one_row = re.compile(r'WHERE "?(service_item|window|staff)"?\.id = ')
+    assert [s for s in statements if one_row.search(s)] == []
+
+
 def test_case_10_consultations_and_cases_waiting_for_materials_are_not_in_the_ledger(
         as_office, make_case, item_a):
     day = date(2026, 11, 2)
