@@ -93,7 +93,6 @@ def test_cli_upgrade_is_idempotent(app):
     assert counts[1] == counts[0], "the second run changed rows (roles, permissions, seeds)"
 
 
-
 # ---- Issue #9: planner statistics after upgrade and demo -------------------------------
 
 def case_rows_in_statistics(app) -> int | None:
