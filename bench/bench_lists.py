@@ -320,12 +320,12 @@ def main() -> None:
             timings = build(args, url)
         report(args, url, timings)
     finally:
-        if args.keep or args.database_url:
+        if args.keep and not args.database_url:
             print(f"\nkept: {url}", file=sys.stderr)
         else:
             if drop:
                 drop()
-            shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(workdir, ignore_errors=True)  # a reused database is elsewhere
 
 
 def report(args, url: str, timings: dict) -> None:
