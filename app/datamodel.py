@@ -45,7 +45,9 @@ class BoundedCountInterface(SQLAInterface):
         cap = ((page or 0) + 1 + self.pages_ahead) * size
         filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
                                          aliases_mapping={})
-        count = filtered.limit(cap).count()
+        # Only the key: the filter's columns may then come from one covering index (a clerk's
+        # overdue count reads ix_case_window_deadline_state_decided, not the rows; issue #9).
+        count = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap).count()
         if count >= cap:
             count = AtLeast(count)
         if self.fixed_order and not order_column:

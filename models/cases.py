@@ -62,6 +62,12 @@ class Case(Versioned, Model):
         # withdrawn_on is in it too: an overdue case withdrawn stays on the list (CASE-6).
         Index("ix_case_deadline_state_decided", "deadline", "state", "decided_on", "withdrawn_on"),
         Index("ix_case_accepted_on", "accepted_on"),  # the ledger's period filter (CASE-10)
+        # A clerk's (one window's) overdue and due-soon lists (CASE-6) in deadline order: the
+        # window's slice of the index is already in deadline order and carries what the
+        # conditions test, so the first page stops after 25 hits instead of reading the
+        # window's whole history by ix_case_window_received and sorting it (issue #9).
+        Index("ix_case_window_deadline_state_decided", "window_id", "deadline", "state",
+              "decided_on"),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),

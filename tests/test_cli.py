@@ -4,7 +4,7 @@ ends in one readable line on stderr, a non-zero status and nothing saved."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.demo import DEMO_USERS
 from tests.conftest import login
@@ -91,3 +91,59 @@ def test_cli_upgrade_is_idempotent(app):
         assert "up to date" in result.output
         counts.append(row_counts(app))
     assert counts[1] == counts[0], "the second run changed rows (roles, permissions, seeds)"
+
+
+# ---- Issue #9: planner statistics after upgrade and demo -------------------------------
+
+def case_rows_in_statistics(app) -> int | None:
+    """The number of service_case rows the planner believes in (None: no statistics)."""
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            stat = db.session.execute(text(
+                "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_case_received'")).scalar()
+            rows = None if stat is None else int(stat.split()[0])
+        else:
+            rows = db.session.execute(text(
+                "SELECT reltuples FROM pg_class WHERE relname = 'service_case'")).scalar()
+            rows = None if rows is None or rows < 0 else int(rows)
+        db.session.remove()
+    return rows
+
+
+def forget_statistics(app) -> None:
+    """SQLite: drop the statistics (the test database is shared by the whole run)."""
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.begin() as conn:
+                if conn.execute(text("SELECT 1 FROM sqlite_master "
+                                     "WHERE name = 'sqlite_stat1'")).first():
+                    conn.execute(text("DELETE FROM sqlite_stat1"))
+            db.engine.dispose()
+        db.session.remove()
+
+
+@pytest.fixture
+def no_statistics(app):
+    forget_statistics(app)
+    yield
+    forget_statistics(app)
+
+
+def test_cli_demo_ends_with_analyze_so_the_planner_knows_the_new_cases(app, no_statistics):
+    """Issue #9: without ANALYZE SQLite guesses, and the ledger reads whole windows."""
+    result = run(app, "demo", "--password", DEMO_PASSWORD, "--cases", "40")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert case_rows_in_statistics(app) == row_counts(app)["service_case"] >= 40
+
+
+def test_cli_upgrade_ends_with_analyze(app, no_statistics):
+    assert run(app, "demo", "--password", DEMO_PASSWORD, "--cases", "10").exit_code == 0
+    cases = row_counts(app)["service_case"]
+    forget_statistics(app)  # on PostgreSQL the demo's own ANALYZE stays: cases are the same
+    result = run(app, "upgrade")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    assert case_rows_in_statistics(app) == cases >= 10

@@ -20,15 +20,19 @@ from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import select
 
-from app.context import local_datetime, today
+from app.context import center_zone, local_datetime, today
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
-                                 result_condition, results_by_case, write_ledger)
+                                 minute_formatter, result_condition, results_by_case,
+                                 write_ledger)
 from app.views.base import WindowScopedModelView
 from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
 from models.cases import Case
+from models.catalogue import ServiceItem
+from models.org import Staff, Window
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +119,20 @@ class LedgerFilterConverter(SQLAFilterConverter):
         return super().convert(col_name)
 
 
+def preload_related(session, cases: list[Case]) -> list:
+    """The items, windows and handlers of a page of cases, in one query each.
+
+    A many-to-one relationship loads from the session's identity map without SQL when the row
+    is there, so the page's columns then cost no query per row (the office's page of 25 cases
+    over many windows and items sent 46 statements before; issue #9)."""
+    loaded = []
+    for model, key in ((ServiceItem, "item_id"), (Window, "window_id"), (Staff, "handler_id")):
+        ids = {getattr(case, key) for case in cases} - {None}
+        if ids:
+            loaded += session.scalars(select(model).where(model.id.in_(ids))).all()
+    return loaded
+
+
 class LedgerInterface(BoundedCountInterface):
     """Bounded counts (no COUNT over a million cases) and the page's results in one query."""
 
@@ -122,6 +140,8 @@ class LedgerInterface(BoundedCountInterface):
 
     def get_values(self, lst, list_columns):
         lst = list(lst)
+        # Held while the page renders: the session's identity map keeps objects weakly.
+        related = preload_related(self.session, lst)  # noqa: F841
         if RESULT not in list_columns:
             yield from super().get_values(lst, list_columns)
             return
@@ -193,7 +213,7 @@ class LedgerView(WindowScopedModelView):
                 session, ledger_statement(cases), spool, title=gettext("Ledger"),
                 headers=[str(LEDGER_LABELS[column]) for column in LEDGER_COLUMNS],
                 result_labels={k: gettext(v) for k, v in RESULT_LABELS.items()},
-                format_time=local_datetime)
+                format_time=minute_formatter(center_zone()))
             size = spool.tell()
             spool.seek(0)
         except BaseException:

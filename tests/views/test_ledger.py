@@ -144,6 +144,29 @@ def test_case_10_export_has_the_same_columns_in_chinese_with_local_times(as_offi
     assert formula.data_type == "s"  # a typed name never becomes a formula
 
 
+def test_case_10_export_freezes_the_bold_header_row_sizes_columns_and_filters(as_office,
+                                                                            make_case, item_a):
+    make_case(item_a, date(2026, 11, 2), APPROVE, deliver())
+    make_case(item_a, date(2026, 11, 3), START)
+    response = as_office.get("/ledger/export.xlsx")
+    sheet = load_workbook(BytesIO(response.data)).worksheets[0]
+    assert sheet.title == "台帐"
+    assert sheet.freeze_panes == "A2"  # the header stays in view while scrolling
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    assert sheet.auto_filter.ref == "A1:H3"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGH"]
+    assert all(width > 10 for width in widths) and widths[2] > widths[0], widths
+
+
+@pytest.mark.parametrize("typed", ["<r><t>x</t></r>", "<r>孙&取件</r>", "钱\x01经办\x1f"])
+def test_case_10_export_keeps_any_typed_name_as_plain_text(as_office, make_case, item_a, typed):
+    """A name shaped like the sheet's own XML cannot break or change the file; characters the
+    xlsx format refuses are dropped."""
+    make_case(item_a, date(2026, 11, 2), APPROVE, deliver(typed))
+    rows = export_rows(as_office)
+    assert rows[1][5] == typed.replace("\x01", "").replace("\x1f", "")
+
+
 def test_case_10_result_of_a_delivered_or_closed_case_is_its_decision(as_office, make_case, item_a):
     day = date(2026, 11, 2)
     closed = make_case(item_a, day, APPROVE, deliver(), (cs.CLOSE, {}))
@@ -157,6 +180,31 @@ def test_case_10_result_of_a_delivered_or_closed_case_is_its_decision(as_office,
     assert results == {closed.number: "准予许可", refused.number: "不予许可",
                        forwarded.number: "已上报", returned.number: "退回",
                        withdrawn.number: "已撤回", running.number: "办理中"}
+
+
+def test_case_10_ledger_page_loads_items_windows_and_handlers_per_page_not_per_row(
+        app, as_office, register):
+    """Issue #9: the page's 25 rows over many windows and items sent a query per row each."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = as_office.get("/ledger/list/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert all(case.number in page for case in register.values())
+    assert "钱经办" in page and "居住证办理" in page and "社保卡申领" in page
+    one_row = re.compile(r'WHERE "?(service_item|window|staff)"?\.id = ')
+    assert [s for s in statements if one_row.search(s)] == []
 
 
 def test_case_10_consultations_and_cases_waiting_for_materials_are_not_in_the_ledger(
