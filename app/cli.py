@@ -56,9 +56,8 @@ def refresh_planner_statistics() -> None:
     taught that its tables stay empty."""
     from sqlalchemy import text
 
-    db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    with command_transaction():
+        db.session.execute(text("ANALYZE"))
 
 
 @click.group("bianmin")

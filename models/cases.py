@@ -67,7 +67,7 @@ class Case(Versioned, Model):
         # conditions test, so the first page stops after 25 hits instead of reading the
         # window's whole history by ix_case_window_received and sorting it (issue #9).
         Index("ix_case_window_deadline_state_decided", "window_id", "deadline", "state",
-              "decided_on"),
+              "decided_on", "withdrawn_on"),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),

@@ -1,7 +1,7 @@
 """Accounts locked after repeated wrong passwords (SEC-2)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-30 19:10:00
 
 """

@@ -2,7 +2,7 @@
 center's time zone field dropped for the CENTER_TIMEZONE setting
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-30 19:00:00
 
 """

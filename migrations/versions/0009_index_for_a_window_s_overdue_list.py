@@ -1,7 +1,7 @@
 """Index for a window's overdue and due-soon lists in deadline order (CASE-6, issue #9)
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-11-30 19:05:00
 
 """
@@ -19,7 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('service_case', schema=None) as batch_op:
         batch_op.create_index('ix_case_window_deadline_state_decided',
-                              ['window_id', 'deadline', 'state', 'decided_on'], unique=False)
+                              ['window_id', 'deadline', 'state', 'decided_on',
+                               'withdrawn_on'], unique=False)
 
 
 def downgrade():
