@@ -90,6 +90,12 @@ def _forget_request_globals(_exc=None):
 _shared_rows: dict[str, object] = {"name": None}
 
 
+def _bulk_loaded(conn) -> bool:
+    """Whether a test left more cases than row-by-row deletes handle quickly."""
+    return conn.execute(text("SELECT count(*) FROM (SELECT 1 FROM service_case LIMIT 1001) AS c")
+                        ).scalar_one() > 1000
+
+
 def _wipe_database(application) -> None:
     """Back to the migrated, seeded database: every row a test added is removed."""
     from app.extensions import db
@@ -97,9 +103,14 @@ def _wipe_database(application) -> None:
 
     with application.app_context():
         db.session.rollback()
+        tables = [t for t in reversed(Model.metadata.sorted_tables) if t.name not in KEEP_TABLES]
         with db.engine.begin() as conn:
-            for table in reversed(Model.metadata.sorted_tables):
-                if table.name not in KEEP_TABLES:
+            if conn.dialect.name == "postgresql" and _bulk_loaded(conn):
+                # 100,000 deleted cases would each be checked against every child table just
+                # emptied in the same transaction (dead rows, planned as empty): minutes.
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)))
+            else:
+                for table in tables:
                     conn.execute(table.delete())
             conn.execute(text("UPDATE rule_setting SET value = default_value"))
         db.session.remove()
