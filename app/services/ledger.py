@@ -134,8 +134,9 @@ def minute_formatter(zone: tzinfo) -> Callable[[datetime | None], str]:
     def text(value: datetime | None) -> str:
         if value is None:
             return ""
-        t = value.astimezone(zone)
-        return f"{t.year:04d}-{t.month:02d}-{t.day:02d} {t.hour:02d}:{t.minute:02d}"
+        # isoformat is C: a third cheaper than formatting the fields one by one; [:16] drops
+        # the offset ("2026-10-13 14:05+08:00").
+        return value.astimezone(zone).isoformat(" ", "minutes")[:16]
 
     return text
 
