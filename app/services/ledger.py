@@ -160,9 +160,10 @@ def write_ledger(session: Session, statement, out: IO[bytes], *, title: str,
 
     Rows are fetched YIELD_PER at a time and each goes into the sheet's compressed XML as it
     comes (app.services.xlsx), so memory does not grow with the number of rows. The writer's
-    str.join per row replaced XlsxWriter's per-cell work, three quarters of the export's time:
-    100,000 rows went from ~6 s to ~1.5 s (issue #9, bench/RESULTS.md). Text cells are inline
-    strings, so a typed `=…` stays text, never a formula. Returns the number of rows.
+    str.join per row replaced XlsxWriter's per-cell work, three quarters of the export's CPU:
+    the request for 100,000 rows went from 7.6–8.4 s of CPU to 1.7–2.3 s (issue #9,
+    bench/RESULTS.md). Text cells are inline strings, so a typed `=…` stays text, never a
+    formula. Returns the number of rows.
     """
     # Core rows straight from the connection: the ORM's row processing would cost a second
     # per 100,000 rows and gives nothing to plain columns.
