@@ -4,7 +4,7 @@ An .xlsx file is a zip of a few XML parts. This module writes the fixed parts as
 the sheet's XML row by row into its zip entry (ZipFile.open(name, "w") compresses as it goes),
 so memory does not grow with the number of rows and no temporary file is needed besides `out`.
 Each row's XML is one str.join over escaped values: XlsxWriter, which wrote the ledger before,
-spent ~30 µs of pure Python per cell, three quarters of a 100,000-row export (bench/RESULTS.md).
+spent ~10 µs of pure Python per cell, three quarters of a 100,000-row export (bench/RESULTS.md).
 
 What the sheet offers: a bold header row frozen in view, column widths, an autofilter over the
 used range. Text goes in as inline strings (t="inlineStr"): never a formula, whatever it starts
@@ -22,7 +22,9 @@ from collections.abc import Iterable, Sequence
 from typing import IO
 
 ROWS_PER_WRITE = 500  # rows joined before one write to the zip stream: fewer calls, small buffer
-COMPRESS_LEVEL = 1  # deflate's fastest level: 5× faster than the default, a file ~15 % larger
+# Deflate's fastest level: level 6 cost 0.2–0.5 s more CPU per 100,000 rows for a file a
+# quarter smaller (bench/RESULTS.md).
+COMPRESS_LEVEL = 1
 _NEEDS_WORK = re.compile('[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _ILLEGAL = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _SPACES = " \t\n\r"  # at either end of a text, kept only with xml:space="preserve"
