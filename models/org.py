@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
+from flask_appbuilder.security.sqla.models import User
 
 from models.types import Versioned
 
@@ -67,7 +68,7 @@ class Staff(Versioned, Model):
     name: Mapped[str] = mapped_column(String(50))
     employee_no: Mapped[str | None] = mapped_column(String(30), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), unique=True)
-    user = relationship("User")
+    user = relationship(User)  # FAB's login user (ab_user)
     unit: Mapped[str] = mapped_column(String(20), default="window")
     window_id: Mapped[int | None] = mapped_column(ForeignKey("window.id"), index=True)
     window: Mapped[Window | None] = relationship()
