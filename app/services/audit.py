@@ -78,7 +78,6 @@ def _before_flush(session: Session, flush_context, instances) -> None:
         if not keys:
             continue
         mapper = inspect(obj).mapper
-        table = mapper.local_table
         pk = mapper.primary_key_from_instance(obj)
         if any(part is None for part in pk):
             continue
