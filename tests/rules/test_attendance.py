@@ -67,7 +67,7 @@ def test_att_3_late_four_times_or_off_post_over_two_hours_is_half_a_day(late, of
 
 
 def test_att_3_thresholds_are_settings():
-    assert absence_days(3, [100], late_threshold=3, off_post_limit_minutes=90) == Decimal("1")
+    assert absence_days(3, [100], late_threshold=3, off_post_limit_minutes=90) == Decimal(1)
 
 
 @pytest.mark.parametrize("late, off_post", [(-1, []), (0, [-5])])

@@ -28,7 +28,7 @@ D = date.fromisoformat
         (0.5, "office_head"),
         (Decimal("0.51"), "director"),
         (1, "director"),
-        (Decimal("3"), "director"),
+        (Decimal(3), "director"),
         (3.0, "director"),
         (Decimal("3.5"), "secretary"),
         (10, "secretary"),
@@ -48,7 +48,7 @@ def test_leave_2_town_head_is_informed_over_three_days(days, informed):
     assert informs_town_head(days) is informed
 
 
-@pytest.mark.parametrize("days", [0, Decimal("0"), -1, Decimal("-0.5")])
+@pytest.mark.parametrize("days", [0, Decimal(0), -1, Decimal("-0.5")])
 def test_leave_2_a_leave_of_no_days_is_refused(days):
     with pytest.raises(RuleViolation) as info:
         approver_for(days)
@@ -185,7 +185,7 @@ def test_leave_4_thresholds_are_settings():
 
 def test_leave_4_negative_days_are_refused():
     with pytest.raises(RuleViolation) as info:
-        yearly_flags(0, Decimal("-1"), 0)
+        yearly_flags(0, Decimal(-1), 0)
     assert info.value.rule_id == "LEAVE-4"
 
 
