@@ -1,0 +1,121 @@
+"""请假 — pure rules of leave (RULES.md §7 LEAVE-1/2/4) and of A/B cover during leave (AB-1).
+
+Days are `Decimal` (half days are common); rule settings come in as keyword arguments whose
+defaults are the values of RULES.md, so the service passes the `RuleSetting` values it loaded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.rules.errors import N_, RuleViolation
+
+HALF = Decimal("0.5")
+
+
+def _days(days) -> Decimal:
+    """`days` as a Decimal; via str so a float 0.1 is 0.1, not its binary neighbour."""
+    return days if isinstance(days, Decimal) else Decimal(str(days))
+
+
+def _positive_days(days) -> Decimal:
+    """LEAVE-2: a leave of no days (or fewer) is no request."""
+    value = _days(days)
+    if value <= 0:
+        raise RuleViolation("LEAVE-2", N_("A leave must last more than 0 days."), field="days")
+    return value
+
+
+def approver_for(days, office_head_max=HALF, director_max=Decimal(3)) -> str:
+    """LEAVE-2 请假审批: who approves a leave of `days` days.
+
+    Up to half a day → "office_head" (综合科负责人); over half a day up to 3 days → "director"
+    (分管主任、主任); over 3 days → "secretary" (书记, the town head 镇长 is informed).
+    """
+    value = _positive_days(days)
+    if value <= _days(office_head_max):
+        return "office_head"
+    if value <= _days(director_max):
+        return "director"
+    return "secretary"
+
+
+def informs_town_head(days, director_max=Decimal(3)) -> bool:
+    """LEAVE-2 报告镇长: a leave over 3 days is reported to the town head as well."""
+    return _positive_days(days) > _days(director_max)
+
+
+def _check_period(start: date, end: date, rule_id: str) -> None:
+    if end < start:
+        raise RuleViolation(rule_id, N_("A leave cannot end before it starts."), field="end")
+
+
+def _working_days(start: date, end: date, calendar) -> list[date]:
+    return [start + timedelta(n) for n in range((end - start).days + 1)
+            if calendar.is_working_day(start + timedelta(n))]
+
+
+def uncovered_days(request: tuple[date, date], partner_leaves: list[tuple[date, date]],
+                   calendar) -> list[date]:
+    """AB-1 AB角不得同期休假: the working days of `request` on which the A/B partner is away too.
+
+    Both ends of every period are included; the result is sorted, each day once. A non-working
+    day needs no cover, so a clash over a holiday is no clash. Partner periods are taken as
+    stored (an inverted one covers nothing); only the new request is checked.
+    """
+    start, end = request
+    _check_period(start, end, "AB-1")
+    away = [(s, e) for s, e in partner_leaves if s <= end and e >= start]
+    return [day for day in _working_days(start, end, calendar)
+            if any(s <= day <= e for s, e in away)]
+
+
+def leave_working_days(start: date, end: date, calendar, half_day_start=False,
+                       half_day_end=False) -> Decimal:
+    """LEAVE-1 请假天数: the working days a leave takes, holidays and weekends not counted.
+
+    `half_day_start` / `half_day_end` mean only half of that end day is taken (it counts only
+    if it is a working day); a one-day leave with both set is one half day, not zero.
+    """
+    _check_period(start, end, "LEAVE-1")
+    days = Decimal(len(_working_days(start, end, calendar)))
+    if start == end:
+        return days * HALF if (half_day_start or half_day_end) else days
+    if half_day_start and calendar.is_working_day(start):
+        days -= HALF
+    if half_day_end and calendar.is_working_day(end):
+        days -= HALF
+    return days
+
+
+def yearly_flags(personal_leave_days, sick_leave_days, absence_days, longest_absence_run=0, *,
+                 personal_one_month=30, personal_half_year=60, sick_awards=30,
+                 absence_bonus=7, absence_run_dismissal=15,
+                 absence_year_dismissal=30) -> set[str]:
+    """LEAVE-4 年度请假后果: the flags a year's 事假 / 病假 / 旷工 days raise (all "over", strictly).
+
+    - 事假 over 30 days → "bonus_withheld_one_month" (扣发一个月考核奖);
+      over 60 → "bonus_withheld_half_year" (取消半年考核奖) AND still "bonus_withheld_one_month":
+      the seed's thresholds are cumulative (累计超过30天 … 累计超过60天), so someone over 60 is
+      also over 30; flags only ever add up as days grow, and the half year's bonus includes the
+      month's. The payroll side takes the larger one; the product pays no one.
+    - 病假 over 30 → "not_eligible_for_awards" (不得参与当年评优评先).
+    - 旷工 over 7 days → "year_bonus_cancelled" (取消全年考核奖).
+    - 旷工 over 15 consecutive days, or over 30 days in the year → "dismissal_review" (辞退).
+    """
+    personal, sick, absent = _days(personal_leave_days), _days(sick_leave_days), _days(absence_days)
+    if min(personal, sick, absent, _days(longest_absence_run)) < 0:
+        raise RuleViolation("LEAVE-4", N_("A number of days cannot be negative."))
+    flags: set[str] = set()
+    if personal > personal_one_month:
+        flags.add("bonus_withheld_one_month")
+    if personal > personal_half_year:
+        flags.add("bonus_withheld_half_year")
+    if sick > sick_awards:
+        flags.add("not_eligible_for_awards")
+    if absent > absence_bonus:
+        flags.add("year_bonus_cancelled")
+    if _days(longest_absence_run) > absence_run_dismissal or absent > absence_year_dismissal:
+        flags.add("dismissal_review")
+    return flags

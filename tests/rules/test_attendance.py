@@ -1,0 +1,84 @@
+"""考勤 — attendance rules (RULES.md ATT-1/2/3)."""
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.rules.attendance import absence_days, is_early_leave, is_late, work_hours_for
+from app.rules.errors import RuleViolation
+
+T = time.fromisoformat
+SUMMER = ((T("08:00"), T("11:30")), (T("15:00"), T("18:00")))
+WINTER = ((T("08:00"), T("11:30")), (T("14:00"), T("17:30")))
+
+
+@pytest.mark.parametrize(
+    "day, hours",
+    [
+        ("2026-01-15", WINTER),
+        ("2026-04-30", WINTER),
+        ("2026-05-01", SUMMER),
+        ("2026-09-30", SUMMER),
+        ("2026-10-01", WINTER),
+        ("2026-12-31", WINTER),
+    ],
+)
+def test_att_1_seasonal_work_hours_default_to_may_and_october(day, hours):
+    assert work_hours_for(date.fromisoformat(day)) == hours
+
+
+def test_att_1_season_boundaries_are_settings():
+    assert work_hours_for(date(2026, 4, 20), summer_start=(4, 15)) == SUMMER
+    assert work_hours_for(date(2026, 9, 20), winter_start=(9, 15)) == WINTER
+
+
+@pytest.mark.parametrize("clock_in, late", [("07:55", False), ("08:00", False),
+                                            ("08:00:01", True), ("08:01", True)])
+def test_att_2_late_is_a_first_clock_in_after_the_start(clock_in, late):
+    assert is_late(T(clock_in), T("08:00")) is late
+
+
+@pytest.mark.parametrize("clock_out, early", [("17:29", True), ("17:29:59", True),
+                                              ("17:30", False), ("17:45", False)])
+def test_att_2_early_leave_is_a_last_clock_out_before_the_end(clock_out, early):
+    assert is_early_leave(T(clock_out), T("17:30")) is early
+
+
+@pytest.mark.parametrize(
+    "late, off_post, days",
+    [
+        (0, [], "0"),
+        (3, [], "0"),
+        (4, [], "0.5"),
+        (8, [], "0.5"),  # once per month, not per 4
+        (0, [120], "0"),
+        (0, [121], "0.5"),
+        (0, [121, 120, 300], "1"),
+        (4, [121], "1"),
+        (3, [60, 90], "0"),
+    ],
+)
+def test_att_3_late_four_times_or_off_post_over_two_hours_is_half_a_day(late, off_post, days):
+    got = absence_days(late, off_post)
+    assert isinstance(got, Decimal) and got == Decimal(days)
+
+
+def test_att_3_thresholds_are_settings():
+    assert absence_days(3, [100], late_threshold=3, off_post_limit_minutes=90) == Decimal(1)
+
+
+@pytest.mark.parametrize("late, off_post", [(-1, []), (0, [-5])])
+def test_att_3_negative_counts_are_refused(late, off_post):
+    with pytest.raises(RuleViolation) as info:
+        absence_days(late, off_post)
+    assert info.value.rule_id == "ATT-3"
+
+
+@given(st.integers(0, 60), st.lists(st.integers(0, 600), max_size=20))
+def test_att_3_absence_is_half_days_bounded_by_the_month_record(late, off_post):
+    got = absence_days(late, off_post)
+    assert got % Decimal("0.5") == 0
+    assert Decimal(0) <= got <= Decimal("0.5") * (1 + len(off_post))

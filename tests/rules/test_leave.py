@@ -1,0 +1,199 @@
+"""请假 — leave rules (RULES.md LEAVE-1/2/4) and A/B cover (AB-1)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.rules.calendar import WorkCalendar
+from app.rules.errors import RuleViolation
+from app.rules.leave import (
+    approver_for,
+    informs_town_head,
+    leave_working_days,
+    uncovered_days,
+    yearly_flags,
+)
+
+CAL = WorkCalendar()
+D = date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    "days, approver",
+    [
+        (Decimal("0.5"), "office_head"),
+        (0.5, "office_head"),
+        (Decimal("0.51"), "director"),
+        (1, "director"),
+        (Decimal(3), "director"),
+        (3.0, "director"),
+        (Decimal("3.5"), "secretary"),
+        (10, "secretary"),
+    ],
+)
+def test_leave_2_approver_by_length(days, approver):
+    assert approver_for(days) == approver
+
+
+def test_leave_2_half_day_goes_to_the_office_head():
+    assert approver_for(Decimal("0.5")) == "office_head"
+
+
+@pytest.mark.parametrize("days, informed", [(Decimal("0.5"), False), (3, False),
+                                            (Decimal("3.5"), True), (4, True)])
+def test_leave_2_town_head_is_informed_over_three_days(days, informed):
+    assert informs_town_head(days) is informed
+
+
+@pytest.mark.parametrize("days", [0, Decimal(0), -1, Decimal("-0.5")])
+def test_leave_2_a_leave_of_no_days_is_refused(days):
+    with pytest.raises(RuleViolation) as info:
+        approver_for(days)
+    assert info.value.rule_id == "LEAVE-2"
+    with pytest.raises(RuleViolation):
+        informs_town_head(days)
+
+
+# National Day 2026: 10-01..10-07 off, 10-08 and 10-09 working, 10-10 an adjusted working Saturday.
+@pytest.mark.parametrize(
+    "request_, partner, expected",
+    [
+        (("2026-09-29", "2026-10-09"), [("2026-10-01", "2026-10-12")],
+         ["2026-10-08", "2026-10-09"]),
+        (("2026-09-28", "2026-09-30"), [("2026-09-30", "2026-09-30")], ["2026-09-30"]),
+        (("2026-10-01", "2026-10-07"), [("2026-10-01", "2026-10-07")], []),  # holidays only
+        (("2026-10-08", "2026-10-12"), [("2026-10-10", "2026-10-11")], ["2026-10-10"]),
+        (("2026-09-28", "2026-09-30"), [("2026-10-08", "2026-10-09")], []),
+        (("2026-09-28", "2026-09-30"), [], []),
+        # overlapping partner leaves: each day once, sorted
+        (("2026-09-28", "2026-10-09"),
+         [("2026-10-08", "2026-10-09"), ("2026-09-29", "2026-10-08"), ("2026-09-28", "2026-09-28")],
+         ["2026-09-28", "2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09"]),
+    ],
+)
+def test_ab_1_uncovered_days_are_working_days_both_partners_are_away(request_, partner, expected):
+    got = uncovered_days((D(request_[0]), D(request_[1])),
+                         [(D(s), D(e)) for s, e in partner], CAL)
+    assert got == [D(d) for d in expected]
+
+
+def test_ab_1_a_request_ending_before_it_starts_is_refused():
+    with pytest.raises(RuleViolation) as info:
+        uncovered_days((D("2026-10-09"), D("2026-10-08")), [], CAL)
+    assert info.value.rule_id == "AB-1"
+
+
+def test_ab_1_local_closures_need_no_cover():
+    cal = WorkCalendar(extra_holidays=[D("2026-09-30")])
+    got = uncovered_days((D("2026-09-29"), D("2026-09-30")), [(D("2026-09-29"), D("2026-09-30"))], cal)
+    assert got == [D("2026-09-29")]
+
+
+periods = st.tuples(st.dates(date(2026, 1, 1), date(2026, 12, 31)), st.integers(0, 40)).map(
+    lambda p: (p[0], p[0] + timedelta(p[1])))
+
+
+@given(periods, st.lists(periods, max_size=4))
+def test_ab_1_uncovered_days_are_request_working_days_covered_by_a_partner_leave(request_, partner):
+    got = uncovered_days(request_, partner, CAL)
+    assert got == sorted(set(got))
+    for day in got:
+        assert request_[0] <= day <= request_[1] and CAL.is_working_day(day)
+        assert any(s <= day <= e for s, e in partner)
+    # and every such day is found
+    start, end = request_
+    expected = [start + timedelta(n) for n in range((end - start).days + 1)
+                if CAL.is_working_day(start + timedelta(n))
+                and any(s <= start + timedelta(n) <= e for s, e in partner)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    "start, end, half_start, half_end, days",
+    [
+        ("2026-09-28", "2026-10-09", False, False, "5"),  # 9-28..30 + 10-08, 10-09; holidays not counted
+        ("2026-09-28", "2026-10-10", False, False, "6"),  # the adjusted working Saturday counts
+        ("2026-10-01", "2026-10-07", False, False, "0"),
+        ("2026-09-28", "2026-10-09", True, False, "4.5"),
+        ("2026-09-28", "2026-10-09", True, True, "4"),
+        ("2026-09-30", "2026-10-08", False, True, "1.5"),
+        ("2026-09-30", "2026-10-07", False, True, "1"),  # a half holiday at the end takes nothing
+        ("2026-09-30", "2026-09-30", False, False, "1"),
+        ("2026-09-30", "2026-09-30", True, False, "0.5"),
+        ("2026-09-30", "2026-09-30", True, True, "0.5"),
+        ("2026-10-01", "2026-10-01", True, False, "0"),
+    ],
+)
+def test_leave_1_leave_across_holidays_counts_working_days_only(start, end, half_start, half_end,
+                                                                days):
+    got = leave_working_days(D(start), D(end), CAL, half_day_start=half_start, half_day_end=half_end)
+    assert isinstance(got, Decimal) and got == Decimal(days)
+
+
+def test_leave_1_a_leave_ending_before_it_starts_is_refused():
+    with pytest.raises(RuleViolation) as info:
+        leave_working_days(D("2026-10-09"), D("2026-10-08"), CAL)
+    assert info.value.rule_id == "LEAVE-1"
+
+
+@pytest.mark.parametrize(
+    "personal, flags",
+    [
+        ("30", set()),
+        ("30.5", {"bonus_withheld_one_month"}),
+        ("31", {"bonus_withheld_one_month"}),
+        ("60", {"bonus_withheld_one_month"}),
+        ("60.5", {"bonus_withheld_one_month", "bonus_withheld_half_year"}),
+        ("61", {"bonus_withheld_one_month", "bonus_withheld_half_year"}),
+    ],
+)
+def test_leave_4_personal_leave_over_30_and_over_60_days(personal, flags):
+    assert yearly_flags(Decimal(personal), 0, 0) == flags
+
+
+@pytest.mark.parametrize("sick, flags", [("30", set()), ("30.5", {"not_eligible_for_awards"}),
+                                         ("31", {"not_eligible_for_awards"})])
+def test_leave_4_sick_leave_over_30_days_bars_awards(sick, flags):
+    assert yearly_flags(0, Decimal(sick), 0) == flags
+
+
+@pytest.mark.parametrize(
+    "absent, run, flags",
+    [
+        ("7", 7, set()),
+        ("7.5", 1, {"year_bonus_cancelled"}),
+        ("8", 8, {"year_bonus_cancelled"}),
+        ("15", 15, {"year_bonus_cancelled"}),
+        ("16", 16, {"year_bonus_cancelled", "dismissal_review"}),
+        ("30", 5, {"year_bonus_cancelled"}),
+        ("30.5", 5, {"year_bonus_cancelled", "dismissal_review"}),
+        ("31", 1, {"year_bonus_cancelled", "dismissal_review"}),
+    ],
+)
+def test_leave_4_absence_over_7_15_in_a_row_and_30_days(absent, run, flags):
+    assert yearly_flags(0, 0, Decimal(absent), run) == flags
+
+
+def test_leave_4_thresholds_are_settings():
+    assert yearly_flags(21, 0, 0, personal_one_month=20) == {"bonus_withheld_one_month"}
+    assert yearly_flags(0, 0, 3, 3, absence_bonus=2, absence_run_dismissal=2) == {
+        "year_bonus_cancelled", "dismissal_review"}
+
+
+def test_leave_4_negative_days_are_refused():
+    with pytest.raises(RuleViolation) as info:
+        yearly_flags(0, Decimal(-1), 0)
+    assert info.value.rule_id == "LEAVE-4"
+
+
+days_st = st.decimals(min_value=0, max_value=400, places=1)
+
+
+@given(days_st, days_st, days_st, st.integers(0, 400), days_st)
+def test_leave_4_more_days_never_remove_a_flag(personal, sick, absent, run, extra):
+    before = yearly_flags(personal, sick, absent, run)
+    after = yearly_flags(personal + extra, sick + extra, absent + extra, run + int(extra))
+    assert before <= after
