@@ -1,0 +1,282 @@
+"""扣分/加分与考核 — monthly window score, ranking, semi-annual score and grades (SCORE-2/3/5/6/7).
+
+Pure: plain values in, plain values out. Points are `Decimal` (int/str/Decimal inputs are
+converted with ``Decimal(str(x))``, so a float never leaks in), and every maximum, cap and
+threshold is an argument carrying the RULES.md default: the caller reads the rule settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
+
+from app.rules.errors import N_, RuleViolation
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+#: SCORE-2: 月度考核 categories → maximum points (001 月度考核 三); M8 人员到岗 is 15 so they sum to 100.
+DEFAULT_CATEGORIES: Mapping[str, Decimal] = MappingProxyType(
+    {
+        "M1": Decimal("10"),  # 行为规范、服务态度
+        "M2": Decimal("10"),  # 办件管理
+        "M3": Decimal("10"),  # 时限承诺
+        "M4": Decimal("10"),  # 办理质量
+        "M5": Decimal("10"),  # 参加中心活动
+        "M6": Decimal("10"),  # 廉洁从政
+        "M7": Decimal("10"),  # 工作作风与群众投诉
+        "M8": Decimal("15"),  # 人员到岗
+        "M9": Decimal("5"),  # 卫生保洁
+        "M10": Decimal("10"),  # 窗口互评
+    }
+)
+#: SCORE-2: 受奖附加 — the bonus category, capped at `bonus_cap` (default 10).
+BONUS = "B"
+#: SCORE-2: 窗口互评 — computed from the peer mean, never from events.
+PEER = "M10"
+
+#: SCORE-5: 半年考核 parts → maximum points (001 考核办法): 德 能 勤 绩 廉.
+SEMIANNUAL_PARTS: Mapping[str, Decimal] = MappingProxyType(
+    {
+        "de": Decimal("15"),  # 德 思想品德与行为规范
+        "neng": Decimal("15"),  # 能 业务技能
+        "qin": Decimal("15"),  # 勤 出勤值勤
+        "ji": Decimal("40"),  # 绩 工作实绩 (innovation adds here, the part capped at 40)
+        "lian": Decimal("15"),  # 廉 廉政建设
+    }
+)
+
+#: SCORE-6: grade names per staff category, best first (公务员 / 事业单位人员).
+GRADE_NAMES: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
+    {
+        "civil_servant": ("excellent", "competent", "basically_competent", "incompetent"),
+        "institution": ("excellent", "qualified", "basically_qualified", "unqualified"),
+    }
+)
+#: SCORE-6: 优秀 ≥ 90, 称职/合格 ≥ 75, 基本称职/基本合格 ≥ 60 (blank in 003; defaults of RULES.md).
+DEFAULT_THRESHOLDS = (Decimal("90"), Decimal("75"), Decimal("60"))
+
+#: Labels of the grades, for views to translate (SCORE-6).
+GRADE_LABELS = {
+    "excellent": N_("Excellent"),
+    "competent": N_("Competent"),
+    "basically_competent": N_("Basically competent"),
+    "incompetent": N_("Incompetent"),
+    "qualified": N_("Qualified"),
+    "basically_qualified": N_("Basically qualified"),
+    "unqualified": N_("Unqualified"),
+}
+
+
+def _dec(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class MonthlyScore:
+    """SCORE-2: 月度考核 of one window for one month.
+
+    `by_category` holds every category (M1…M10 and "B"); `missing` names the parts not yet
+    known ("M10" until the mutual evaluation is in, counted full meanwhile); `applied` explains
+    each category for SCORE-7: ``(category, raw sum of points, "floor" | "cap" | None)``.
+    """
+
+    total: Decimal
+    by_category: dict[str, Decimal]
+    missing: frozenset[str] = frozenset()
+    applied: tuple[tuple[str, Decimal, str | None], ...] = field(default=())
+
+
+def _bounded(maximum: Decimal, raw: Decimal) -> tuple[Decimal, str | None]:
+    """SCORE-2: 扣分至小项扣完为止 — a category floors at zero and never rises past its maximum."""
+    value = maximum + raw
+    if value < ZERO:
+        return ZERO, "floor"
+    if value > maximum:
+        return maximum, "cap"
+    return value, None
+
+
+def _sums(events, categories) -> dict[str, Decimal]:
+    sums = {name: ZERO for name in categories if name != PEER}
+    sums[BONUS] = ZERO
+    for category, points in events:
+        if category not in sums:
+            raise RuleViolation(
+                "SCORE-2",
+                N_("Unknown score category: %(category)s."),
+                field="category",
+                category=category,
+            )
+        sums[category] += _dec(points)
+    return sums
+
+
+def _peer_score(peer_mean, maximum: Decimal) -> tuple[Decimal, frozenset[str]]:
+    """SCORE-2 M10 窗口互评: the 0–100 mean scaled to the category's maximum, to one decimal
+    place like every score (points are Decimal with one decimal): 87.35 → 8.7, and 84.5 → 8.5
+    (half up from 8.45).
+
+    A mean outside 0..100 is refused rather than clamped: it is a data-entry error, and a
+    clamp would hide it. No mean yet → the month is incomplete and M10 counts full.
+    """
+    if peer_mean is None:
+        return maximum, frozenset({PEER})
+    mean = _dec(peer_mean)
+    if not ZERO <= mean <= HUNDRED:
+        raise RuleViolation(
+            "SCORE-2",
+            N_("The mutual evaluation mean must be between 0 and 100."),
+            field="peer_mean",
+        )
+    return (mean / HUNDRED * maximum).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), frozenset()
+
+
+def monthly_window_score(
+    events: Iterable[tuple[str, object]],
+    peer_mean=None,
+    categories: Mapping[str, Decimal] = DEFAULT_CATEGORIES,
+    bonus_cap=10,
+) -> MonthlyScore:
+    """SCORE-2: 月度考核 — each category full minus its deductions, within 0..max; plus 受奖附加.
+
+    `events` are ``(category, signed points)`` with category M1…M9 or "B"; M10 comes from
+    `peer_mean` only, so an "M10" event (or any unknown category) raises `RuleViolation`.
+    B = min(`bonus_cap`, max(0, sum of B points)); total = categories + B (≤ 100 + cap).
+    """
+    maxima = {name: _dec(value) for name, value in categories.items()}
+    sums = _sums(events, maxima)
+    by_category: dict[str, Decimal] = {}
+    applied = []
+    for name, maximum in maxima.items():
+        if name == PEER:
+            continue
+        by_category[name], note = _bounded(maximum, sums[name])
+        applied.append((name, sums[name], note))
+    missing: frozenset[str] = frozenset()
+    if PEER in maxima:
+        by_category[PEER], missing = _peer_score(peer_mean, maxima[PEER])
+    cap = _dec(bonus_cap)
+    raw_bonus = sums[BONUS]
+    by_category[BONUS] = min(cap, max(ZERO, raw_bonus))
+    note = "cap" if raw_bonus > cap else "floor" if raw_bonus < ZERO else None
+    applied.append((BONUS, raw_bonus, note))
+    total = sum(by_category.values(), ZERO)
+    return MonthlyScore(total, by_category, missing, tuple(applied))
+
+
+def rank_windows(rows: Iterable[tuple[str, object, int, int]], red_flags: int = 5):
+    """SCORE-3: 月度排名 — ``(rank, window_name, is_red_flag)``, the first `red_flags` are 红旗窗口.
+
+    Total descending, then fewer verified complaints, then fewer overdue days, then name
+    (plain string order); every row gets its own rank 1..n, so exactly `red_flags` windows
+    (or all, if fewer) are red flags.
+    """
+    ordered = sorted(
+        rows, key=lambda row: (-_dec(row[1]), int(row[2]), int(row[3]), str(row[0]))
+    )
+    return [(rank, name, rank <= red_flags) for rank, (name, *_rest) in enumerate(ordered, 1)]
+
+
+@dataclass(frozen=True)
+class SemiannualScore:
+    """SCORE-5: 半年考核 — `parts` (de/neng/qin/ji/lian), `bonus` (≤ 10) and `total` (≤ 110)."""
+
+    parts: dict[str, Decimal]
+    bonus: Decimal
+    total: Decimal
+
+
+def _points_off(deductions: Mapping[str, object]) -> dict[str, Decimal]:
+    off = {part: ZERO for part in SEMIANNUAL_PARTS}
+    for part, value in deductions.items():
+        if part not in off:
+            raise RuleViolation(
+                "SCORE-5", N_("Unknown assessment part: %(part)s."), field="part", part=part
+            )
+        points = _dec(value)
+        if points < ZERO:
+            raise RuleViolation(
+                "SCORE-5", N_("Points taken off cannot be negative."), field=part
+            )
+        off[part] = points
+    return off
+
+
+def semiannual_score(deductions: Mapping[str, object], innovation=0, bonus=0, bonus_cap=10):
+    """SCORE-5: 半年考核 德 15 能 15 勤 15 绩 40 廉 15, each floored at zero, plus bonus ≤ 10.
+
+    `deductions` are points off per part (missing part = 0 off). `innovation` (创新, +5 per
+    proven improvement) adds to 绩, which stays capped at 40; `bonus` is floored at 0 and
+    capped at `bonus_cap`.
+    """
+    extra = _dec(innovation)
+    if extra < ZERO:
+        raise RuleViolation(
+            "SCORE-5", N_("Innovation points cannot be negative."), field="innovation"
+        )
+    off = _points_off(deductions)
+    parts = {part: max(ZERO, maximum - off[part]) for part, maximum in SEMIANNUAL_PARTS.items()}
+    parts["ji"] = min(SEMIANNUAL_PARTS["ji"], parts["ji"] + extra)
+    capped_bonus = min(_dec(bonus_cap), max(ZERO, _dec(bonus)))
+    return SemiannualScore(parts, capped_bonus, sum(parts.values(), ZERO) + capped_bonus)
+
+
+def _excellent_keys(candidates: list[tuple[object, Decimal]], seats: int) -> set:
+    """SCORE-6: the 优秀 share — highest first; a tie that would straddle the cap gets no seat.
+
+    Choosing among equal scores by key (or name) would be arbitrary, so a tied group that does
+    not fit entirely stays at the second grade: the share is never exceeded and equal scores
+    always get equal grades.
+    """
+    ranked = sorted(candidates, key=lambda item: item[1], reverse=True)
+    chosen: set = set()
+    index = 0
+    while index < len(ranked):
+        score = ranked[index][1]
+        group = [key for key, value in ranked[index:] if value == score]
+        if len(chosen) + len(group) > seats:
+            break
+        chosen.update(group)
+        index += len(group)
+    return chosen
+
+
+def grades(
+    scores: Mapping[object, object],
+    staff_category: str,
+    excellent_share=Decimal("0.2"),
+    thresholds=None,
+) -> dict:
+    """SCORE-6: 考核等次 — 优秀/称职/基本称职/不称职 (公务员) or 优秀/合格/基本合格/不合格 (事业单位).
+
+    `thresholds` (excellent, second, third) default to (90, 75, 60). At most
+    floor(`excellent_share` × number of people) are 优秀; one at or above the threshold who
+    does not fit in the share gets the second grade (see `_excellent_keys` for ties).
+    """
+    if staff_category not in GRADE_NAMES:
+        raise RuleViolation(
+            "SCORE-6",
+            N_("Unknown staff category: %(category)s."),
+            field="staff_category",
+            category=staff_category,
+        )
+    top, second, third, lowest = GRADE_NAMES[staff_category]
+    limits = tuple(_dec(t) for t in (thresholds or DEFAULT_THRESHOLDS))
+    totals = {key: _dec(value) for key, value in scores.items()}
+    seats = int(_dec(excellent_share) * len(totals))  # floor: both factors are non-negative
+    excellent = _excellent_keys([(k, v) for k, v in totals.items() if v >= limits[0]], seats)
+    result = {}
+    for key, value in totals.items():
+        if key in excellent:
+            result[key] = top
+        elif value >= limits[1] or value >= limits[0]:
+            # ≥ the 优秀 threshold but outside the share: the second grade (SCORE-6).
+            result[key] = second
+        elif value >= limits[2]:
+            result[key] = third
+        else:
+            result[key] = lowest
+    return result

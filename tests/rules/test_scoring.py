@@ -1,0 +1,277 @@
+"""扣分/加分与考核 — monthly score, ranking, semi-annual score and grades (SCORE-2/3/5/6/7)."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.rules.errors import RuleViolation
+from app.rules.scoring import (
+    DEFAULT_CATEGORIES,
+    SEMIANNUAL_PARTS,
+    grades,
+    monthly_window_score,
+    rank_windows,
+    semiannual_score,
+)
+
+D = Decimal
+
+
+def test_score_2_default_categories_sum_to_100_in_order():
+    assert list(DEFAULT_CATEGORIES) == [f"M{i}" for i in range(1, 11)]
+    assert DEFAULT_CATEGORIES["M8"] == D("15") and DEFAULT_CATEGORIES["M9"] == D("5")
+    assert sum(DEFAULT_CATEGORIES.values()) == D("100")
+
+
+@pytest.mark.parametrize(
+    ("events", "category", "expected"),
+    [
+        ([("M3", -12)], "M3", D("0")),  # 扣分至小项扣完为止
+        ([("M3", -4)], "M3", D("6")),
+        ([("M1", -3), ("M1", -2)], "M1", D("5")),  # quarrel −3, serious a further −2
+        ([("M8", -2)], "M8", D("13")),  # M8 max is 15
+        ([("M9", -6)], "M9", D("0")),
+        ([("M2", 3)], "M2", D("10")),  # a positive point cannot lift past the max
+        ([("M4", -5), ("M4", 2)], "M4", D("7")),
+        ([("M7", "-2.5")], "M7", D("7.5")),
+        ([("B", 12)], "B", D("10")),  # 受奖附加 capped at 10
+        ([("B", 5), ("B", 2)], "B", D("7")),
+        ([("B", -3)], "B", D("0")),
+    ],
+)
+def test_score_2_category_floors_at_zero_and_caps_at_max(events, category, expected):
+    score = monthly_window_score(events, peer_mean=100)
+    assert score.by_category[category] == expected
+
+
+@pytest.mark.parametrize(
+    ("events", "peer_mean", "total"),
+    [
+        ([], 100, D("100")),
+        ([], 85, D("98.5")),
+        ([("M3", -12), ("B", 12)], 85, D("98.5")),
+        ([("B", 10)], 100, D("110")),
+        ([("M1", -1), ("M5", -2), ("M6", -2), ("B", 2)], "90", D("96")),
+    ],
+)
+def test_score_2_monthly_total_examples(events, peer_mean, total):
+    assert monthly_window_score(events, peer_mean=peer_mean).total == total
+
+
+def test_score_2_peer_mean_scaled_to_m10():
+    score = monthly_window_score([], peer_mean=85)
+    assert score.by_category["M10"] == D("8.5")
+    assert score.missing == frozenset()
+    assert set(score.by_category) == set(DEFAULT_CATEGORIES) | {"B"}
+
+
+def test_score_2_incomplete_month_counts_m10_full_and_names_it_missing():
+    score = monthly_window_score([("M3", -1)])
+    assert score.by_category["M10"] == D("10")
+    assert score.missing == {"M10"}
+    assert score.total == D("99")
+
+
+@pytest.mark.parametrize("peer_mean", [-1, "100.1", 150])
+def test_score_2_peer_mean_outside_0_100_is_refused(peer_mean):
+    with pytest.raises(RuleViolation) as caught:
+        monthly_window_score([], peer_mean=peer_mean)
+    assert caught.value.rule_id == "SCORE-2" and caught.value.field == "peer_mean"
+
+
+@pytest.mark.parametrize("category", ["M10", "M11", "X", "b"])
+def test_score_2_unknown_or_m10_event_is_refused(category):
+    with pytest.raises(RuleViolation) as caught:
+        monthly_window_score([(category, -1)], peer_mean=100)
+    assert caught.value.rule_id == "SCORE-2"
+
+
+def test_score_2_custom_categories_and_bonus_cap():
+    score = monthly_window_score(
+        [("M1", -7), ("B", 9)], peer_mean=50, categories={"M1": 20, "M10": 20}, bonus_cap=5
+    )
+    assert score.by_category == {"M1": D("13"), "M10": D("10"), "B": D("5")}
+    assert score.total == D("28")
+
+
+def test_score_7_applied_explains_floors_and_caps():
+    applied = {row[0]: row[1:] for row in monthly_window_score([("M3", -12), ("B", 12)]).applied}
+    assert applied["M3"] == (D("-12"), "floor")
+    assert applied["B"] == (D("12"), "cap")
+    assert applied["M1"] == (D("0"), None)
+
+
+EVENT = st.tuples(
+    st.sampled_from([f"M{i}" for i in range(1, 10)] + ["B"]),
+    st.decimals(min_value=-50, max_value=50, places=1),
+)
+
+
+@given(
+    st.lists(EVENT, max_size=30),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=2)),
+)
+def test_score_2_total_never_above_110_and_categories_within_bounds(events, peer_mean):
+    score = monthly_window_score(events, peer_mean=peer_mean)
+    assert D("0") <= score.total <= D("110")
+    for name, maximum in DEFAULT_CATEGORIES.items():
+        assert D("0") <= score.by_category[name] <= maximum
+    assert D("0") <= score.by_category["B"] <= D("10")
+    assert score.total == sum(score.by_category.values())
+
+
+@pytest.mark.parametrize(
+    ("rows", "order"),
+    [
+        # equal totals → fewer verified complaints first
+        ([("A", 95, 2, 0), ("B", 95, 1, 9)], ["B", "A"]),
+        # equal totals and complaints → fewer overdue days first
+        ([("A", 95, 1, 3), ("B", 95, 1, 2)], ["B", "A"]),
+        # everything equal → name, plain string order
+        ([("窗口2", 95, 1, 2), ("窗口10", 95, 1, 2)], ["窗口10", "窗口2"]),
+        ([("Z", "99.5", 5, 5), ("A", D("99.4"), 0, 0)], ["Z", "A"]),
+    ],
+)
+def test_score_3_ranking_tie_breaks(rows, order):
+    assert [name for _rank, name, _flag in rank_windows(rows)] == order
+
+
+def test_score_3_exactly_five_red_flag_windows():
+    rows = [(f"W{i:02d}", 100 - i, 0, 0) for i in range(12)]
+    ranked = rank_windows(rows)
+    assert [rank for rank, _n, _f in ranked] == list(range(1, 13))
+    assert [name for _r, name, flag in ranked if flag] == ["W00", "W01", "W02", "W03", "W04"]
+
+
+def test_score_3_red_flags_with_ties_at_the_boundary_stay_five():
+    rows = [(f"W{i}", 90, 0, 0) for i in range(7)]
+    assert sum(flag for _r, _n, flag in rank_windows(rows)) == 5
+    assert sum(flag for _r, _n, flag in rank_windows(rows, red_flags=3)) == 3
+
+
+def test_score_3_fewer_windows_than_red_flags_all_flagged():
+    assert rank_windows([("A", 80, 0, 0), ("B", 90, 0, 0)]) == [(1, "B", True), (2, "A", True)]
+
+
+def test_score_5_semiannual_parts_and_maxima():
+    assert SEMIANNUAL_PARTS == {
+        "de": D("15"), "neng": D("15"), "qin": D("15"), "ji": D("40"), "lian": D("15")
+    }
+    full = semiannual_score({})
+    assert full.total == D("100") and full.bonus == D("0")
+
+
+@pytest.mark.parametrize(
+    ("deductions", "innovation", "bonus", "parts", "bonus_out", "total"),
+    [
+        ({"de": 2, "ji": "3.5"}, 0, 0, {"de": D("13"), "ji": D("36.5")}, D("0"), D("94.5")),
+        ({"lian": 20}, 0, 0, {"lian": D("0")}, D("0"), D("85")),  # part floors at zero
+        ({"ji": 8}, 5, 0, {"ji": D("37")}, D("0"), D("97")),
+        ({"ji": 3}, 10, 0, {"ji": D("40")}, D("0"), D("100")),  # 绩 capped at 40
+        ({}, 0, 12, {}, D("10"), D("110")),  # bonus capped at 10
+        ({"qin": 1}, 0, -4, {"qin": D("14")}, D("0"), D("99")),  # bonus floored at 0
+        ({"neng": 3}, 0, 6, {"neng": D("12")}, D("6"), D("103")),
+    ],
+)
+def test_score_5_semiannual_examples(deductions, innovation, bonus, parts, bonus_out, total):
+    score = semiannual_score(deductions, innovation=innovation, bonus=bonus)
+    expected_parts = dict(SEMIANNUAL_PARTS) | parts
+    assert score.parts == expected_parts
+    assert score.bonus == bonus_out and score.total == total
+
+
+@pytest.mark.parametrize(
+    ("deductions", "innovation"),
+    [({"de": -1}, 0), ({"morale": 1}, 0), ({}, -5)],
+)
+def test_score_5_negative_or_unknown_deductions_are_refused(deductions, innovation):
+    with pytest.raises(RuleViolation) as caught:
+        semiannual_score(deductions, innovation=innovation)
+    assert caught.value.rule_id == "SCORE-5"
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(list(SEMIANNUAL_PARTS)), st.decimals(min_value=0, max_value=60, places=1)
+    ),
+    st.decimals(min_value=0, max_value=30, places=1),
+    st.decimals(min_value=-20, max_value=30, places=1),
+)
+def test_score_5_total_never_above_110(deductions, innovation, bonus):
+    score = semiannual_score(deductions, innovation=innovation, bonus=bonus)
+    assert D("0") <= score.total <= D("110")
+    for part, maximum in SEMIANNUAL_PARTS.items():
+        assert D("0") <= score.parts[part] <= maximum
+
+
+TEN = {"p1": 95, "p2": 93, "p3": 91, "p4": 80, "p5": 75, "p6": 74, "p7": 60, "p8": "59.9",
+       "p9": 88, "p10": 40}
+
+
+def test_score_6_excellent_share_caps_the_third_above_90_to_competent():
+    result = grades(TEN, "civil_servant")
+    assert [key for key, grade in result.items() if grade == "excellent"] == ["p1", "p2"]
+    assert result["p3"] == "competent"
+    assert result["p5"] == "competent"
+    assert result["p6"] == result["p7"] == "basically_competent"
+    assert result["p8"] == result["p10"] == "incompetent"
+
+
+def test_score_6_institution_staff_grade_names():
+    result = grades(TEN, "institution")
+    assert result["p1"] == "excellent"
+    assert result["p3"] == result["p4"] == "qualified"
+    assert result["p6"] == "basically_qualified"
+    assert result["p10"] == "unqualified"
+
+
+def test_score_6_tied_group_straddling_the_share_gets_no_excellent():
+    scores = {"a": 96, "b": 92, "c": 92, "d": 70, "e": 70, "f": 70, "g": 70, "h": 70,
+              "i": 70, "j": 70}
+    result = grades(scores, "civil_servant")  # 2 seats: b and c tie for the second one
+    assert result["a"] == "excellent"
+    assert result["b"] == result["c"] == "competent"
+
+
+def test_score_6_tied_group_that_fits_all_get_excellent():
+    scores = {"a": 92, "b": 92, "c": 50, "d": 50, "e": 50, "f": 50, "g": 50, "h": 50,
+              "i": 50, "j": 50}
+    result = grades(scores, "civil_servant")
+    assert result["a"] == result["b"] == "excellent"
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [(85, "excellent"), (84.9, "competent"), (70, "competent"), (50, "basically_competent"),
+     (49, "incompetent")],
+)
+def test_score_6_custom_thresholds(score, expected):
+    assert grades({"x": score}, "civil_servant", excellent_share=1,
+                  thresholds=(85, 70, 50))["x"] == expected
+
+
+def test_score_6_share_floors_so_four_people_get_no_excellent():
+    assert "excellent" not in grades({"a": 99, "b": 98, "c": 97, "d": 96},
+                                     "civil_servant").values()
+
+
+def test_score_6_unknown_staff_category_is_refused():
+    with pytest.raises(RuleViolation) as caught:
+        grades({"a": 90}, "contractor")
+    assert caught.value.rule_id == "SCORE-6"
+
+
+@pytest.mark.parametrize("peer_mean, m10", [
+    (Decimal("87.35"), Decimal("8.7")),
+    (Decimal("84.5"), Decimal("8.5")),  # 8.45, half up
+    (Decimal("84.4"), Decimal("8.4")),
+    (100, Decimal("10.0")),
+])
+def test_score_2_mutual_evaluation_is_scaled_to_one_decimal_place(peer_mean, m10):
+    from app.rules.scoring import monthly_window_score
+
+    score = monthly_window_score([], peer_mean=peer_mean)
+    assert score.by_category["M10"] == m10
+    assert score.total == Decimal("90") + m10
