@@ -52,6 +52,8 @@ def refuse_impossible_urls():
         _login_names_its_provider()
     if request.endpoint and request.endpoint.endswith(".download"):
         _not_found()
+    if request.path.startswith("/api/") and request.args.get("q"):
+        _rison_must_parse(request.args["q"])
     converters = request.url_rule._converters
     for name, value in (request.view_args or {}).items():
         if isinstance(converters.get(name), IntegerConverter):
@@ -66,6 +68,21 @@ def _login_names_its_provider():
     body = request.get_json(silent=True)
     if isinstance(body, dict) and "provider" not in body:
         response = jsonify(message={"provider": ["Missing data for required field."]})
+        response.status_code = 400
+        abort(response)
+
+
+def _rison_must_parse(value: str) -> None:
+    """FAB answers 400 to a `q` its rison parser refuses with a ParserException, but prison
+    raises ValueError on a malformed number (`4.7e`): that one would be a 500 (INPUT-1)."""
+    import prison
+
+    try:
+        prison.loads(value)
+    except prison.decoder.ParserException:
+        return  # FAB's own answer: a JSON fallback or 400
+    except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        response = jsonify(message="Not a valid rison argument")
         response.status_code = 400
         abort(response)
 

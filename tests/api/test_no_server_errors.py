@@ -171,3 +171,11 @@ def test_input_1_an_api_login_without_its_provider_is_400(app, make_user):
     response = app.test_client().post("/api/v1/security/login", json={
         "username": user.username, "password": "Test#Pass12ab", "refresh": False})
     assert response.status_code == 400 and "provider" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("query", ["(page:4.7e)", "(page:1e)", "!(1,-)", "(a:4.729835667434708e)"])
+def test_input_1_a_malformed_rison_number_is_400(app, token_for, query):
+    """prison raises ValueError, not its ParserException, on a number cut short: FAB would 500."""
+    for path in ("/api/v1/window/_info", "/api/v1/case/"):
+        response = app.test_client().get(f"{path}?q={query}", headers=token_for("Office"))
+        assert response.status_code == 400, (path, query, response.get_data(as_text=True))
