@@ -305,10 +305,10 @@ class CaseApi(WindowScopedApi):
         if not isinstance(body, dict):
             return self.response_400(message=gettext("Send a JSON object."))
         seen = expected_version(body)
-        unknown = sorted(set(body) - set(DETAIL_KEYS))
-        if unknown:
-            return self.response_400(message=gettext("Unknown fields: %(names)s",
-                                                     names=", ".join(map(str, unknown))))
+        try:
+            validate_object(body, DETAIL_KEYS, "_schema")  # INPUT-1: unknown keys are 400
+        except RuleViolation as violation:
+            return self.refuse(violation)
         if set(body) & PERSONAL_KEYS and not may_see_personal_data(case.window_id):
             # PRIV-1: who sees the phone and address masked does not overwrite them.
             return self.response_403()
@@ -324,7 +324,8 @@ class CaseApi(WindowScopedApi):
         return self.response(200, changed=changed, **_summary(case))
 
 
-DETAIL_KEYS = ("applicant_phone", "applicant_address", "request", "urgent", "appointment_at")
+DETAIL_KEYS = frozenset({"applicant_phone", "applicant_address", "request", "urgent",
+                         "appointment_at"})
 PERSONAL_KEYS = frozenset({"applicant_phone", "applicant_address"})
 
 
