@@ -414,13 +414,20 @@ def staff_names(usernames) -> dict[str, str]:
     return dict(rows.all())
 
 
-def may_see_personal_data(window_id: int | None = None) -> bool:
-    """PRIV-1: staff of the record's window, Office and Leadership see personal data in full."""
+def may_see_personal_data(window_id: int | None = None, case=None) -> bool:
+    """PRIV-1: staff of the record's window, Office and Leadership see personal data in full.
+
+    AB-2: so does B on a case of A's that B covers (`case` given): B works the case in A's
+    place and must reach the applicant; the masking returns with the cover's end."""
     roles = role_names()
     if roles & PERSONAL_DATA_ROLES:
         return True
+    if case is not None:
+        window_id = case.window_id
     staff = current_staff()
-    return bool(window_id and staff and staff.window_id == window_id)
+    if window_id and staff and staff.window_id == window_id:
+        return True
+    return case is not None and covers_case(case)
 
 
 # --- Permission policy: who may do what ----------------------------------------------------
@@ -449,11 +456,59 @@ def may_review_refusal_report(roles: set[str] | None = None) -> bool:
     return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
 
 
+# --- AB-2: B covers A's unfinished cases while A is on approved leave ----------------------
+def covered_staff() -> dict[int, str]:
+    """AB-2: the staff (id → name) whose cases the signed-in user covers today, as B of their
+    post while they are on approved leave not yet reported back (app/services/cover.py).
+    One query per request, and only for the window-bound roles the cover widens."""
+    if not has_request_context() or window_scope() is None:
+        return {}
+    if "bianmin_covered" not in g:
+        from app.context import today
+        from app.extensions import db
+        from app.services.cover import covered_staff as covered_on
+
+        staff = current_staff()
+        g.bianmin_covered = covered_on(db.session, staff.id, today()) if staff else {}
+    return g.bianmin_covered
+
+
+def covers_case(case) -> bool:
+    """AB-2: the user reaches `case` by cover (not by their own window)."""
+    from app.services.cover import is_covered_case
+
+    return is_covered_case(case, covered_staff())
+
+
+def case_scope_condition():
+    """ORG-2 + AB-2 as one SQL condition on cases: own window, or a case the user covers;
+    None for the roles that see every window."""
+    from sqlalchemy import or_
+
+    from app.services.cover import covered_cases_condition
+    from models.cases import Case
+
+    scope = window_scope()
+    if scope is None:
+        return None
+    own = Case.window_id == scope
+    cover = covered_cases_condition(covered_staff())
+    return own if cover is None else or_(own, cover)
+
+
+def may_reach_case(case) -> bool:
+    """ORG-2 + AB-2 for one loaded case: the Python twin of `case_scope_condition`."""
+    scope = window_scope()
+    return scope is None or case.window_id == scope or covers_case(case)
+
+
 class OwnWindowFilter(BaseFilter):
     """Row-level filter (ORG-2): a clerk or window head sees only their own window's rows.
 
     One class serves the ModelView and the ModelRestApi of a window-scoped model, because
     FAB's API does not inherit a view's base_filters (FAB-NOTES).
+    AB-2: on cases it also lets B through to the unfinished cases of an A that B covers
+    (`case_scope_condition`), on every page and API that lists, opens or acts on cases.
     """
 
     name = "Own window"
@@ -463,6 +518,10 @@ class OwnWindowFilter(BaseFilter):
         scope = window_scope()
         if scope is None:
             return query
+        from models.cases import Case
+
+        if self.model is Case and self.column_name == "window_id":
+            return query.filter(case_scope_condition())
         return query.filter(getattr(self.model, self.column_name) == scope)
 
 

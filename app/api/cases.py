@@ -309,7 +309,7 @@ class CaseApi(WindowScopedApi):
             validate_object(body, DETAIL_KEYS, "_schema")  # INPUT-1: unknown keys are 400
         except RuleViolation as violation:
             return self.refuse(violation)
-        if set(body) & PERSONAL_KEYS and not may_see_personal_data(case.window_id):
+        if set(body) & PERSONAL_KEYS and not may_see_personal_data(case=case):
             # PRIV-1: who sees the phone and address masked does not overwrite them.
             return self.response_403()
         try:

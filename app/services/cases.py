@@ -353,6 +353,13 @@ def _on_accept(session, case, actor, clock, **_):
 
 
 def _on_start(session, case, actor, clock, **_):
+    staff = session.get(Staff, actor.staff_id) if actor.staff_id else None
+    owner = case.handler_id or case.clerk_id
+    if owner is not None and staff is not None and staff.window_id not in (None, case.window_id):
+        # AB-2: B of another window starts A's case in A's place; it stays A's, so B keeps
+        # reaching it while covering and it returns to A when A reports back.
+        case.handler_id = owner
+        return None
     case.handler_id = actor.staff_id
     return None
 

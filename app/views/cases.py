@@ -27,7 +27,7 @@ from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
-from app.security import (current_actor, may_see_personal_data, staff_names,
+from app.security import (current_actor, may_reach_case, may_see_personal_data, staff_names,
                           window_scope)
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
@@ -68,6 +68,7 @@ CASE_LABELS = {
     "deadline": _l("Deadline"),
     "original_deadline": _l("Original deadline"),
     "overdue_days": _l("Overdue working days"),
+    "covered_for": _l("AB cover"),  # AB-2
     "urgent": _l("Green channel"),
     "appointment_at": _l("Appointment"),
     "extension_reason": _l("Extension reason"),
@@ -393,7 +394,7 @@ class CaseView(WindowScopedModelView):
         if request.method == "GET" and not cs.is_editable(case.state):
             flash(gettext("A closed case cannot be changed, only annotated."), "danger")
             return redirect(url_for(".show", pk=pk))
-        personal = may_see_personal_data(case.window_id)
+        personal = may_see_personal_data(case=case)
         form_class = details_form_class(personal, case.version)
         if request.method == "POST":
             form = form_class(request.form)
@@ -519,7 +520,7 @@ class CaseQueueView(CaseView):
     base_filters = CaseView.base_filters + [["deadline", FilterOpen, None]]
     base_order = None
     list_columns = ["number", "item", "applicant_name", "state", "urgent", "appointment_at",
-                    "deadline", "overdue_days"]
+                    "deadline", "overdue_days", "covered_for"]
 
 
 class OverdueCaseView(CaseView):
@@ -575,11 +576,10 @@ class NoticeViolationView(WindowScopedModelView):
 
 
 def case_in_scope(pk: int) -> Case:
-    """The case `pk` if the user's window may see it (ORG-2), else 404 (for pages that are
+    """The case `pk` if the user's window may see it (ORG-2) or the user covers it (AB-2), else 404 (for pages that are
     not CaseView's own: print views, refusal reports)."""
     case = db.session.get(Case, pk)
-    scope = window_scope()
-    if case is None or (scope is not None and case.window_id != scope):
+    if case is None or not may_reach_case(case):  # AB-2: B reaches the cases B covers too
         abort(404)
     return case
 

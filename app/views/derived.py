@@ -49,28 +49,42 @@ def overdue_days(case) -> int:
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
 
-def personal_value_shown(value: str | None, kind: str, window_id: int | None) -> str:
+def personal_value_shown(value: str | None, kind: str, window_id: int | None, case=None) -> str:
     """PRIV-1: an ID number, phone or address in full for the record's window, the office and
-    leadership (app.security decides), masked for everyone else."""
-    if not value or may_see_personal_data(window_id):
+    leadership (app.security decides), and B covering the case (AB-2); masked for everyone else."""
+    if not value or may_see_personal_data(window_id, case=case):
         return value or ""
     return _MASKS[kind](value)
 
 
 def id_number_shown(case) -> str:
-    return personal_value_shown(case.applicant_id_number, "id_number", case.window_id)
+    return personal_value_shown(case.applicant_id_number, "id_number", case.window_id, case)
 
 
 def phone_shown(case) -> str:
-    return personal_value_shown(case.applicant_phone, "phone", case.window_id)
+    return personal_value_shown(case.applicant_phone, "phone", case.window_id, case)
 
 
 def address_shown(case) -> str:
-    return personal_value_shown(case.applicant_address, "address", case.window_id)
+    return personal_value_shown(case.applicant_address, "address", case.window_id, case)
+
+
+def covered_for(case) -> str:
+    """AB-2: "代A角 <A's name>" on a case the user reaches as B covering A, blank otherwise
+    (the names come with the request's one cover query: no query per row)."""
+    from flask_babel import gettext
+
+    from app.security import covered_staff, covers_case
+    from app.services.cover import case_owner_id
+
+    if not covers_case(case):
+        return ""
+    return gettext("Covering for %(name)s", name=covered_staff()[case_owner_id(case)])
 
 
 CASE_COLUMNS = dict(overdue_days=overdue_days, id_number_shown=id_number_shown,
-                    phone_shown=phone_shown, address_shown=address_shown)
+                    phone_shown=phone_shown, address_shown=address_shown,
+                    covered_for=covered_for)
 
 
 def review_late(report) -> bool:

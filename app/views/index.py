@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.context import today
 from app.extensions import db
-from app.security import may_read_cases, window_scope
+from app.security import case_scope_condition, may_read_cases
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition,
                                        running_overdue_condition)
@@ -21,12 +21,12 @@ def case_counts() -> dict[str, int]:
     """
     day = today()
     last = request_calendar().add_working_days(day, setting_value(db.session, "case.due_soon_days"))
-    scope = window_scope()
+    scope = case_scope_condition()  # ORG-2, and AB-2: the cases the user covers count too
 
     def count(*conditions) -> int:
         query = select(func.count(Case.id)).where(*conditions)
         if scope is not None:
-            query = query.where(Case.window_id == scope)
+            query = query.where(scope)
         return db.session.scalar(query) or 0
 
     return {

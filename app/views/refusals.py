@@ -154,7 +154,7 @@ class RefusalReportView(WindowScopedModelView):
             return redirect(url_for("CaseView.show", pk=case.id))
         if request.method == "GET":
             defaults = report_defaults(case)
-            if not may_see_personal_data(case.window_id):
+            if not may_see_personal_data(case=case):
                 for field in RefusalReport.__personal_fields__:  # left blank, the case's value is used (PRIV-1)
                     defaults[field] = None
             form = RefusalReportForm(data=defaults)

@@ -1,0 +1,275 @@
+"""AB-2: while A is on approved leave, B (even at another window) reaches A's unfinished cases —
+pages and API alike — through the one row-level filter of app/security.py; they return to A when
+A reports back (LEAVE-3). Written like tests/views/test_window_scope.py (ORG-2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import event, select
+
+from app.rules import case_states as cs
+from app.services.cases import Actor as CaseActor
+from app.services.cases import Applicant, Intake, apply_action, register_intake
+from models.cases import Case
+from models.leave import LeaveRequest
+from models.org import Post, Staff
+from tests.factories import clock_on, residence_permit_item
+
+ID_NUMBER = "11010519491231002X"
+
+
+def center_today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+@pytest.fixture
+def item(db_session, window_a):
+    return residence_permit_item(db_session, window_a, "C-001")
+
+
+@pytest.fixture
+def staff_a(db_session, window_a):
+    """A: the 户籍 post's primary at window 01 (no login needed)."""
+    row = Staff(name="甲角张三", unit="window", window=window_a)
+    db_session.add(row)
+    db_session.commit()
+    return row
+
+
+@pytest.fixture
+def b_user(log_in, window_b):
+    """B: a clerk who sits at window 02, backup of A's post at window 01."""
+    return log_in("Clerk", window=window_b)
+
+
+@pytest.fixture
+def staff_b(db_session, b_user):
+    return db_session.scalars(select(Staff).filter_by(user_id=b_user.user.id)).one()
+
+
+@pytest.fixture
+def post(db_session, window_a, staff_a, staff_b):
+    row = Post(window=window_a, name="户籍", a_staff=staff_a, b_staff=staff_b)
+    db_session.add(row)
+    db_session.commit()
+    return row
+
+
+@pytest.fixture
+def case_of(db_session, item):
+    def make(staff, state_after=()):
+        case = register_intake(
+            db_session,
+            Intake(item_id=item.id, case_class="accepted",
+                   applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
+                                       address="江苏省南通市崇川区人民路1号"),
+                   received={m.id: m.copies for m in item.materials}),
+            CaseActor(username="seed", staff_id=staff.id if staff else None),
+            clock_on(center_today()))
+        for action, params in state_after:
+            apply_action(db_session, case, action, CaseActor(username="seed"),
+                         clock_on(center_today()), **params)
+        db_session.commit()
+        return case
+    return make
+
+
+@pytest.fixture
+def leave_of(db_session):
+    def make(staff, state="approved", start=-1, end=2, reported_back=None):
+        today = center_today()
+        row = LeaveRequest(staff=staff, kind="personal", start_day=today + timedelta(days=start),
+                           end_day=today + timedelta(days=end), days=Decimal("3"),
+                           approver_position="director", state=state,
+                           reported_back_on=reported_back)
+        db_session.add(row)
+        db_session.commit()
+        return row
+    return make
+
+
+def api_ids(actor) -> set[int]:
+    body = actor.client.get("/api/v1/case/?q=(page_size:100)").get_json()
+    assert body["count"] == len(body["result"])
+    return {row["id"] for row in body["result"]}
+
+
+def reaches(actor, case) -> bool:
+    """Opens the case's page and its API row (both doors must agree)."""
+    page = actor.get(f"/caseview/show/{case.id}").status_code
+    api = actor.client.get(f"/api/v1/case/{case.id}").status_code
+    assert (page == 200) == (api == 200), (page, api)
+    assert page in (200, 404) and api in (200, 404)
+    return page == 200
+
+
+def test_ab_2_before_the_leave_b_at_another_window_gets_404(b_user, post, staff_a, case_of):
+    case = case_of(staff_a)
+    assert not reaches(b_user, case)
+    assert case.id not in api_ids(b_user)
+    headers = b_user.api_headers()
+    response = b_user.client.post(f"/api/v1/case/{case.id}/action/start", json={}, headers=headers)
+    assert response.status_code == 404
+
+
+def test_ab_2_during_approved_leave_b_sees_a_cases_in_queue_page_and_api(b_user, post, staff_a,
+                                                                       case_of, leave_of):
+    case = case_of(staff_a)
+    leave_of(staff_a)
+    assert reaches(b_user, case)
+    assert case.id in api_ids(b_user)
+    queue = b_user.get("/casequeue/list/").get_data(as_text=True)
+    assert case.number in queue
+    assert "甲角张三" in queue  # the badge: which cases are there by cover (代A角 <name>)
+    assert case.number in b_user.get("/caseview/list/").get_data(as_text=True)
+
+
+def test_ab_2_b_acts_on_covered_case_through_api_and_page(b_user, post, staff_a, case_of,
+                                                          leave_of, db_session):
+    first, second = case_of(staff_a), case_of(staff_a)
+    leave_of(staff_a)
+    headers = b_user.api_headers()
+    response = b_user.client.post(f"/api/v1/case/{first.id}/action/start",
+                                  json={"version": first.version}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    page = b_user.post_form(f"/caseview/act/{second.id}/start", {"note": "代岗办理",
+                                                                 "version": second.version})
+    assert page.status_code == 302, page.get_data(as_text=True)
+    db_session.expire_all()
+    for case in (first, second):
+        row = db_session.get(Case, case.id)
+        assert row.state == cs.IN_PROGRESS
+        # B started it in A's place: it stays A's, so B keeps it while covering (AB-2).
+        assert row.handler_id == staff_a.id
+    assert reaches(b_user, first)
+
+
+@pytest.mark.parametrize("state", ["pending", "rejected", "cancelled"])
+def test_ab_2_leave_not_approved_gives_b_nothing(b_user, post, staff_a, case_of, leave_of, state):
+    case = case_of(staff_a)
+    leave_of(staff_a, state=state)
+    assert not reaches(b_user, case)
+    assert case.id not in api_ids(b_user)
+
+
+def test_ab_2_leave_not_yet_started_gives_b_nothing(b_user, post, staff_a, case_of, leave_of):
+    case = case_of(staff_a)
+    leave_of(staff_a, start=1, end=3)
+    assert not reaches(b_user, case)
+
+
+def test_ab_2_overstayed_leave_still_covered_until_reported_back(b_user, post, staff_a, case_of,
+                                                                 leave_of, db_session):
+    """LEAVE-3: an approved leave runs until 销假, even past its end day."""
+    case = case_of(staff_a)
+    leave = leave_of(staff_a, start=-5, end=-2)
+    assert reaches(b_user, case)
+    leave.reported_back_on = center_today()
+    db_session.commit()
+    assert not reaches(b_user, case)
+    assert case.id not in api_ids(b_user)
+    headers = b_user.api_headers()
+    response = b_user.client.post(f"/api/v1/case/{case.id}/action/start", json={}, headers=headers)
+    assert response.status_code == 404
+
+
+def test_ab_2_only_a_cases_not_the_rest_of_a_window(b_user, post, staff_a, case_of, leave_of,
+                                                   db_session, window_a):
+    colleague = Staff(name="同窗口李四", unit="window", window=window_a)
+    db_session.add(colleague)
+    db_session.commit()
+    mine, theirs, nobody = case_of(staff_a), case_of(colleague), case_of(None)
+    # Received by A but handled by the colleague: the colleague's, not A's.
+    handed = case_of(staff_a)
+    handed.handler_id = colleague.id
+    db_session.commit()
+    leave_of(staff_a)
+    assert api_ids(b_user) == {mine.id}
+    for case in (theirs, nobody, handed):
+        assert not reaches(b_user, case)
+
+
+def test_ab_2_closed_cases_are_not_covered(b_user, post, staff_a, case_of, leave_of):
+    closed = case_of(staff_a, state_after=[
+        ("start", {}), ("approve", {"note": "准予"}), ("deliver", {"collector": "赵六"}),
+        ("close", {})])
+    assert closed.state == cs.CLOSED
+    decided = case_of(staff_a, state_after=[("start", {}), ("approve", {"note": "准予"})])
+    leave_of(staff_a)
+    assert not reaches(b_user, closed)
+    assert reaches(b_user, decided)  # decided, still to deliver: B delivers it
+
+
+def test_ab_2_someone_who_is_not_b_of_the_post_gets_nothing(log_in, window_b, post, staff_a,
+                                                            case_of, leave_of):
+    case = case_of(staff_a)
+    leave_of(staff_a)
+    other = log_in("Clerk", window=window_b)
+    assert not reaches(other, case)
+
+
+def test_ab_2_priv_1_b_covering_sees_the_applicant_data_in_full(b_user, post, staff_a, case_of,
+                                                                leave_of):
+    """PRIV-1 decided for AB-2: B works the case in A's place and must reach the applicant, so
+    B sees the personal data in full while covering (and reaches nothing once A is back)."""
+    case = case_of(staff_a)
+    leave_of(staff_a)
+    page = b_user.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert ID_NUMBER in page and "13912345678" in page
+    headers = b_user.api_headers()
+    response = b_user.client.post(f"/api/v1/case/{case.id}/details",
+                                  json={"applicant_phone": "13812345678"}, headers=headers)
+    assert response.status_code == 200, response.get_json()
+
+
+def test_ab_2_print_views_follow_the_cover(b_user, post, staff_a, case_of, leave_of):
+    case = case_of(staff_a)
+    assert b_user.get(f"/print/case/{case.id}/acceptance").status_code == 404
+    leave_of(staff_a)
+    assert b_user.get(f"/print/case/{case.id}/acceptance").status_code == 200
+
+
+def test_ab_2_home_page_counts_include_covered_cases(b_user, post, staff_a, case_of, leave_of, app):
+    from app.views.index import case_counts
+
+    case_of(staff_a)
+    case_of(staff_a)
+    leave_of(staff_a)
+    with app.test_request_context():
+        from flask_login import login_user
+
+        login_user(b_user.user)
+        assert case_counts()["open"] == 2
+
+
+def test_ab_2_cover_costs_one_query_per_request_not_one_per_row(b_user, post, staff_a, case_of,
+                                                               leave_of, app):
+    from app.extensions import db
+
+    leave_of(staff_a)
+
+    def cover_queries(url):
+        seen = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if "leave_request" in statement:
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            response = b_user.get(url)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert response.status_code == 200
+        return len(seen)
+
+    case_of(staff_a)
+    one = (cover_queries("/casequeue/list/"), cover_queries("/api/v1/case/"))
+    for _ in range(4):
+        case_of(staff_a)
+    five = (cover_queries("/casequeue/list/"), cover_queries("/api/v1/case/"))
+    assert one == five == (1, 1)
