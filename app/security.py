@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
+        "Handover": READ,  # HAND-1: reads every handover
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -58,24 +59,28 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
+        "Handover": WRITE,  # HAND-1: creates for staff, confirms for those without login
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
+        "Handover": WRITE,  # HAND-1: own handovers
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Handover": WRITE,  # HAND-1: own handovers
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Handover": WRITE,  # HAND-1: own handovers
     },
 }
 
@@ -528,3 +533,47 @@ class OwnWindowFilter(BaseFilter):
 def window_scoped_filters(column: str = "window_id") -> list:
     """The base_filters a window-scoped view or API declares."""
     return [[column, OwnWindowFilter, None]]
+
+
+# --- HAND-1: handovers (工作交接) ---------------------------------------------------------------
+# Office and Leadership read every handover; everyone else the ones they give or receive.
+HANDOVER_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+# Office registers handovers for anyone (and confirms for staff without login, app/rules/handover).
+HANDOVER_OFFICE_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_create_handover_for(giver_id: int | None, roles: set[str] | None = None) -> bool:
+    """HAND-1: the giver registers their own handover; the general office anyone's."""
+    roles = role_names() if roles is None else roles
+    if roles & HANDOVER_OFFICE_ROLES:
+        return True
+    staff = current_staff()
+    return bool(staff and giver_id is not None and staff.id == giver_id)
+
+
+def confirms_for_staff_without_login(roles: set[str] | None = None) -> bool:
+    """HAND-1: only the general office confirms on behalf of a staff member without login
+    (Admin confirms for nobody: a signature is a person's, not a superuser's)."""
+    return OFFICE in (role_names() if roles is None else roles)
+
+
+class OwnHandoverFilter(BaseFilter):
+    """Row-level filter (HAND-1): the handovers one gives or receives; Office, Leadership and
+    Admin see all. One class for the view and the API (FAB-NOTES)."""
+
+    name = "Own handovers"
+    arg_name = "own_handover"
+
+    def apply(self, query, value):
+        from sqlalchemy import or_
+
+        if role_names() & HANDOVER_ALL_ROLES:
+            return query
+        staff = current_staff()
+        if staff is None:
+            return query.filter(self.model.id == -1)
+        return query.filter(or_(self.model.giver_id == staff.id, self.model.receiver_id == staff.id))
+
+
+def handover_filters() -> list:
+    return [["id", OwnHandoverFilter, None]]

@@ -42,6 +42,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "PermissionViewModelView": ("can_list",),
         "Post": ("can_delete", "can_read", "can_write"),
         "Posts": ("menu_access",),
+        "Handover": ("can_read", "can_write"),  # HAND-1
+        "Handovers": ("menu_access",),
+        "New handover": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read", "can_write"),
         "Refusals without report": ("menu_access",),
@@ -91,6 +94,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
+        "Handover": ("can_read",),  # HAND-1
+        "Handovers": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read",),
         "Refusals without report": ("menu_access",),
@@ -131,6 +136,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue cases": ("menu_access",),
         "Post": ("can_delete", "can_read", "can_write"),
         "Posts": ("menu_access",),
+        "Handover": ("can_read", "can_write"),  # HAND-1
+        "Handovers": ("menu_access",),
+        "New handover": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read",),
         "Refusals without report": ("menu_access",),
@@ -172,6 +180,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
+        "Handover": ("can_read", "can_write"),  # HAND-1
+        "Handovers": ("menu_access",),
+        "New handover": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read", "can_write"),
         "Refusals without report": ("menu_access",),
@@ -211,6 +222,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
+        "Handover": ("can_read", "can_write"),  # HAND-1
+        "Handovers": ("menu_access",),
+        "New handover": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read", "can_write"),
         "Refusals without report": ("menu_access",),
@@ -245,6 +259,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
+        "Handover": ("can_read", "can_write"),  # HAND-1
+        "Handovers": ("menu_access",),
+        "New handover": ("menu_access",),
         "Refusal reports": ("menu_access",),
         "RefusalReport": ("can_read", "can_write"),
         "Refusals without report": ("menu_access",),

@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
+from app.api.handover import HandoverApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.handover import HandoverView
 from app.views.ledger import LedgerView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
@@ -41,6 +43,7 @@ MENU = [
     (WindowView, "Windows", _l("Windows"), "fa-columns", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
+    (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -50,9 +53,11 @@ MENU = [
 LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
+    ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", ORGANISATION, _l("Organisation"), "Handover", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
 ]
-APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
+APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
+        HandoverApi]
 
 
 def register_views(appbuilder) -> None:

@@ -1,0 +1,126 @@
+"""Handover API: read one's handovers, confirm one's side (HAND-1).
+
+Row-filtered like the pages (app/security.OwnHandoverFilter): the giver and the receiver see
+theirs, Office, Leadership and Admin all. Handovers are registered and changed on the pages;
+the API confirms, carrying the version read (409 once someone else changed it).
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
+
+from app.api.base import DomainApi, expected_version
+from app.context import clock
+from app.extensions import db
+from app.rules.errors import N_
+from app.rules.handover import SIDES
+from app.rules.input import MalformedInput, validate_object
+from app.security import (API_METHOD_PERMISSIONS, confirms_for_staff_without_login, current_actor,
+                          handover_filters)
+from app.services.handover import confirm_handover, is_valid
+from app.services.transaction import check_version
+from models.handover import Handover
+
+HANDOVER_COLUMNS = ["id", "giver.id", "giver.name", "receiver.id", "receiver.name",
+                    "leave_request.id", "created_at", "giver_confirmed_at", "giver_on_behalf",
+                    "receiver_confirmed_at", "receiver_on_behalf"]
+SHOW_COLUMNS = HANDOVER_COLUMNS + ["items", "documents", "tasks", "cases.id",
+                                   "cases.number", "cases.item_name", "cases.deadline",
+                                   "cases.note"]
+
+
+class HandoverApi(DomainApi):
+    """/api/v1/handover/ — one's handovers (all of them for Office and Leadership); confirm."""
+
+    resource_name = "handover"
+    class_permission_name = "Handover"
+    datamodel = SQLAInterface(Handover)
+    method_permission_name = {**API_METHOD_PERMISSIONS, "confirm": "write"}
+    # HAND-1: no generic post/put/delete; a handover is confirmed through its own door.
+    include_route_methods = {"get", "get_list", "info", "confirm"}
+    base_filters = handover_filters()
+    list_columns = HANDOVER_COLUMNS
+    show_columns = SHOW_COLUMNS
+    order_columns = ["created_at"]
+    search_columns = ["created_at"]
+
+    @expose("/<int:pk>/confirm", methods=["POST"])
+    @protect()
+    @safe
+    def confirm(self, pk):
+        """Confirm a handover as its giver or receiver (HAND-1).
+        ---
+        post:
+          summary: Confirm one's side of a handover, as one's own user (HAND-1)
+          parameters:
+          - in: path
+            name: pk
+            required: true
+            schema: {type: integer, minimum: 1}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer, description: "the handover's version the client read (409 if it moved on)"}
+                    side:
+                      type: string
+                      enum: [giver, receiver]
+                      description: which side to confirm (default the one the user may confirm)
+          responses:
+            200:
+              description: The handover's confirmations after this one
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      id: {type: integer}
+                      version: {type: integer}
+                      valid: {type: boolean}
+                      giver_confirmed: {type: boolean}
+                      receiver_confirmed: {type: boolean}
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Someone changed the handover since the client read it
+            422:
+              $ref: '#/components/responses/422'
+        """
+        handover = self.datamodel.get(pk, self._base_filters)
+        if handover is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if body is None and request.get_data():
+            return self.refuse(MalformedInput(N_("Send a JSON object."), field="_schema"))
+        body = body if body is not None else {}
+        seen = expected_version(body)
+        try:
+            validate_object(body, frozenset({"side"}), "_schema")
+        except MalformedInput as violation:
+            return self.refuse(violation)
+        side = body.get("side")
+        if side is not None and side not in SIDES:
+            return self.response_400(message=gettext("Confirm as the giver or as the receiver."))
+        with self.unit_of_work() as saved:
+            check_version(handover, seen)
+            confirm_handover(db.session, handover, side, current_actor(), clock(),
+                             confirms_for_staff_without_login())
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, id=handover.id, version=handover.version,
+                             valid=is_valid(handover),
+                             giver_confirmed=handover.giver_confirmed_at is not None,
+                             receiver_confirmed=handover.receiver_confirmed_at is not None)
