@@ -136,6 +136,11 @@ def demo_command(password, cases):
             if cases:
                 generate_demo_cases(db.session, cases, today=today(),
                                     zone=current_app.config["CENTER_TIMEZONE"])
+            from app.demo.handover import create_demo_handovers
+
+            with command_transaction():  # HAND-1: after the cases, so the lists name some
+                create_demo_handovers(db.session, current_app.appbuilder.sm, today(),
+                                      zone=current_app.config["CENTER_TIMEZONE"])
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()
