@@ -92,6 +92,9 @@ SELF_SERVICE_PERMISSIONS = (
     ("can_show", "SwaggerView"),
 )
 
+# Every staff member's own corner (issue #10: my to-do list, my leave...), whatever their role.
+SELF_SERVICE_RESOURCES: dict[str, tuple[str, ...]] = {"MyWork": READ}
+
 # PRIV-1: who sees applicants' personal data in full (besides the case's own window).
 PERSONAL_DATA_ROLES = frozenset({OFFICE, LEADERSHIP})
 # ORG-2: roles limited to their own window's records.
@@ -300,7 +303,7 @@ def sync_roles(sm, menu_entries) -> None:
         if role_name == ADMIN:
             role.permissions = _all_pvms(sm)
             continue
-        granted = ROLE_PERMISSIONS.get(role_name, {})
+        granted = {**SELF_SERVICE_RESOURCES, **ROLE_PERMISSIONS.get(role_name, {})}
         wanted = set(SELF_SERVICE_PERMISSIONS)
         for resource, actions in granted.items():
             wanted.update((f"can_{action}", resource) for action in actions)

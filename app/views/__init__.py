@@ -17,8 +17,10 @@ from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
+from app.views.self_service import MyWorkView
 from app.views.settings import HolidayView, RuleSettingView
 
+MY_WORK = "My work"
 CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
@@ -26,6 +28,7 @@ SYSTEM = "System"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
+    (MyWorkView, "My to-do list", _l("My to-do list"), "fa-check-square-o", MY_WORK, _l("My work"), "fa-user-circle"),
     (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES, _l("Cases"), "fa-folder-open"),
     (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),
     (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
