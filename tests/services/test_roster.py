@@ -208,3 +208,22 @@ def test_roster_1_month_calendar_has_whole_weeks_with_shifts(db_session, people)
     assert len(cells) % 7 == 0
     assert sum(len(c.shifts) for c in cells if c.in_month) == 21
     assert not any(c.shifts for c in cells if not c.working)
+
+
+def test_roster_2_demo_rota_has_logs_a_few_missing_and_substitutes(db_session, center):
+    from app.demo.roster import generate_demo_rota
+
+    db_session.add_all([Staff(name=f"演示{i}", unit="office") for i in range(6)])
+    db_session.commit()
+    today = date(2026, 11, 20)
+    with transaction(db_session):
+        made = generate_demo_rota(db_session, today)
+    shifts = shifts_between(db_session, date(2026, 1, 1), date(2026, 11, 30))
+    assert made == len(shifts) > 200
+    past = [s for s in shifts if s.day < today]
+    missing = missing_logs(db_session, today)
+    assert 0 < len(missing) < len(past) // 10
+    assert sum(1 for s in shifts if s.substitute_id) == 2
+    with transaction(db_session):  # again: the logged months are kept
+        generate_demo_rota(db_session, today)
+    assert len(missing_logs(db_session, today)) == len(missing)
