@@ -43,6 +43,9 @@ API_METHOD_PERMISSIONS = {
 READ = ("read",)
 WRITE = ("read", "write")
 ALL = ("read", "write", "delete")
+# ROSTER-2: "log" writes a duty log (the service lets only that day's duty person or substitute).
+DUTY_READ_LOG = ("read", "log")
+DUTY_MANAGE = ("read", "write", "log")
 
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -51,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -58,24 +62,28 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
+        "DutyShift": DUTY_MANAGE,  # ROSTER-1/2: generates, edits, arranges substitutes
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
     },
 }
 
@@ -444,6 +452,15 @@ def may_file_refusal_report(roles: set[str] | None = None) -> bool:
     """NEG-1: the refusing window (clerk, window head) files the report and informs the
     applicant of a correction; the section head, who reviews it, does not."""
     return bool((role_names() if roles is None else roles) & REFUSAL_FILING_ROLES)
+
+
+ROTA_MANAGING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_manage_rota(roles: set[str] | None = None) -> bool:
+    """ROSTER-1/2: the general office keeps the duty order, generates and edits the rota,
+    arranges substitutes and enters a duty log for a staff member without a login."""
+    return bool((role_names() if roles is None else roles) & ROTA_MANAGING_ROLES)
 
 
 def may_review_refusal_report(roles: set[str] | None = None) -> bool:

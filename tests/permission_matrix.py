@@ -8,6 +8,11 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty days without log": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read", "can_write"),
         "All cases": ("menu_access",),
         "Audit log": ("menu_access",),
         "AuditLog": ("can_read",),
@@ -70,6 +75,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Year schedule": ("menu_access",),
     },
     "Leadership": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read"),
         "All cases": ("menu_access",),
         "Audit log": ("menu_access",),
         "AuditLog": ("can_read",),
@@ -115,6 +124,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Work queue": ("menu_access",),
     },
     "Office": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty days without log": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read", "can_write"),
         "All cases": ("menu_access",),
         "Case": ("can_read",),
         "CaseSubTask": ("can_read",),
@@ -159,6 +173,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Year schedule": ("menu_access",),
     },
     "SectionHead": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read"),
         "All cases": ("menu_access",),
         "Case": ("can_read",),
         "CaseSubTask": ("can_read",),
@@ -202,6 +220,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Work queue": ("menu_access",),
     },
     "WindowHead": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read"),
         "All cases": ("menu_access",),
         "Case": ("can_read", "can_write"),
         "CaseSubTask": ("can_read", "can_write"),
@@ -241,6 +263,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Work queue": ("menu_access",),
     },
     "Clerk": {
+        "Duty": ("menu_access",),
+        "Duty days": ("menu_access",),
+        "Duty rota": ("menu_access",),
+        "DutyShift": ("can_log", "can_read"),
         "All cases": ("menu_access",),
         "Case": ("can_read", "can_write"),
         "CaseSubTask": ("can_read", "can_write"),

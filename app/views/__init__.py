@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
+from app.api.roster import DutyShiftApi
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
@@ -18,6 +19,7 @@ from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.self_service import MyWorkView
+from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 
 MY_WORK = "My work"
@@ -25,6 +27,7 @@ CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
+DUTY = "Duty"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -44,6 +47,7 @@ MENU = [
     (WindowView, "Windows", _l("Windows"), "fa-columns", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
+    (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -53,9 +57,12 @@ MENU = [
 LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
+    ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", DUTY, _l("Duty"), "DutyShift", "read"),
+    ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", DUTY, _l("Duty"), "DutyShift", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
 ]
-APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
+APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
+        DutyShiftApi]
 
 
 def register_views(appbuilder) -> None:

@@ -20,20 +20,22 @@ from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSu
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
 from models.org import Staff, Window
+from models.roster import DutyOrder, DutyShift
 from tests.factories import clock_on
 from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 # Rows that carry rules: only the domain's own pages and endpoints write them.
 RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, CaseAnnotation,
-                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog}
+                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog, DutyShift, DutyOrder}
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
 DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "review",
-                 "escalate", "informed"}
+                 "escalate", "informed",
+                 "generate", "order", "reassign", "substitute", "log"}  # ROSTER-1/2
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
-                  "RefusalReportView", "AuditLogView", "CaseApi"}
+                  "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi"}
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
