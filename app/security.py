@@ -48,30 +48,33 @@ ALL = ("read", "write", "delete")
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     LEADERSHIP: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
+        "Center": READ, "Window": WRITE, "Staff": ALL, "Post": ALL, "ServiceItem": ALL,
+        "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
-        "RuleSetting": READ, "Holiday": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
     },
 }

@@ -1,7 +1,7 @@
 """Meetings, study days and their attendance; the meeting rule settings (MEET-1)
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -13,7 +13,7 @@ import models.types
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
