@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
+        "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -58,24 +59,28 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
+        "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
 }
 
@@ -429,6 +434,8 @@ def may_see_personal_data(window_id: int | None = None) -> bool:
 CASE_READING_ROLES = frozenset(ROLES)
 REFUSAL_FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
 REFUSAL_REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
+MEETING_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
+MEETING_ATTENDANCE_READING_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 
 def may_read_cases(roles: set[str] | None = None) -> bool:
@@ -447,6 +454,17 @@ def may_review_refusal_report(roles: set[str] | None = None) -> bool:
     """NEG-2: the approval section head reviews a refusal report and reports an important one
     to the deputy director; the window that refused does not review itself."""
     return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
+
+
+def may_record_meetings(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office generates the month's meetings, records attendance, writes minutes."""
+    return bool((role_names() if roles is None else roles) & MEETING_RECORDING_ROLES)
+
+
+def may_see_meeting_attendance(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office and leadership see everyone's meeting attendance; other staff
+    their own."""
+    return bool((role_names() if roles is None else roles) & MEETING_ATTENDANCE_READING_ROLES)
 
 
 class OwnWindowFilter(BaseFilter):

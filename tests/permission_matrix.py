@@ -65,6 +65,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        "Meeting": ("can_read", "can_write"),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Leadership": {
         "All cases": ("menu_access",),
@@ -107,6 +111,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Office": {
         "All cases": ("menu_access",),
@@ -148,6 +156,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        "Meeting": ("can_read", "can_write"),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "SectionHead": {
         "All cases": ("menu_access",),
@@ -188,6 +200,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "WindowHead": {
         "All cases": ("menu_access",),
@@ -224,6 +240,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Clerk": {
         "All cases": ("menu_access",),
@@ -258,6 +278,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Public": {
     },
