@@ -34,7 +34,7 @@ from app.views.base import DomainModelView, conflict_message, interface, rule_ch
 from models.meetings import Meeting, MeetingAttendance
 
 KIND_LABELS = dict(zip(MEETING_KINDS, (_l("Weekly work meeting"), _l("Study session"))))
-STATUS_LABELS = dict(zip(ATTENDANCE_STATUSES, (_l("Present"), _l("Late"),
+STATUS_LABELS = dict(zip(ATTENDANCE_STATUSES, (_l("Present"), _l("Late arrival"),
                                                _l("Absent with reason"),
                                                _l("Absent without reason"))))
 MEETING_LABELS = {
