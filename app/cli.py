@@ -124,6 +124,7 @@ def demo_command(password, cases):
     from app.demo import create_demo_center
     from app.demo.cases import generate_demo_cases
     from app.demo.roster import generate_demo_rota
+    from app.demo.meetings import create_demo_meetings
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -139,6 +140,8 @@ def demo_command(password, cases):
                                     zone=current_app.config["CENTER_TIMEZONE"])
             with command_transaction():  # ROSTER-1/2: the year's duty rota and logs
                 generate_demo_rota(db.session, today())
+            with command_transaction():  # MEET-1: the year's meetings up to today
+                create_demo_meetings(db.session, today())
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()

@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
         "DutyShift": DUTY_MANAGE,  # ROSTER-1/2: generates, edits, arranges substitutes
+        "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
@@ -77,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
@@ -84,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
     },
 }
 
@@ -440,6 +445,8 @@ def may_see_personal_data(window_id: int | None = None) -> bool:
 CASE_READING_ROLES = frozenset(ROLES)
 REFUSAL_FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
 REFUSAL_REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
+MEETING_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
+MEETING_ATTENDANCE_READING_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 
 def may_read_cases(roles: set[str] | None = None) -> bool:
@@ -467,6 +474,17 @@ def may_review_refusal_report(roles: set[str] | None = None) -> bool:
     """NEG-2: the approval section head reviews a refusal report and reports an important one
     to the deputy director; the window that refused does not review itself."""
     return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
+
+
+def may_record_meetings(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office generates the month's meetings, records attendance, writes minutes."""
+    return bool((role_names() if roles is None else roles) & MEETING_RECORDING_ROLES)
+
+
+def may_see_meeting_attendance(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office and leadership see everyone's meeting attendance; other staff
+    their own."""
+    return bool((role_names() if roles is None else roles) & MEETING_ATTENDANCE_READING_ROLES)
 
 
 class OwnWindowFilter(BaseFilter):

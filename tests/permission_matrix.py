@@ -73,6 +73,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        "Meeting": ("can_read", "can_write"),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Leadership": {
         "Duty": ("menu_access",),
@@ -122,6 +126,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Office": {
         "Duty": ("menu_access",),
@@ -171,6 +179,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        "Meeting": ("can_read", "can_write"),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "SectionHead": {
         "Duty": ("menu_access",),
@@ -218,6 +230,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "WindowHead": {
         "Duty": ("menu_access",),
@@ -261,6 +277,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Clerk": {
         "Duty": ("menu_access",),
@@ -302,6 +322,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        "Meeting": ("can_read",),  # MEET-1
+        "Meeting schedule": ("menu_access",),
+        "Meetings": ("menu_access",),
+        "Meetings and study": ("menu_access",),
     },
     "Public": {
     },

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
+from app.api.meetings import MeetingApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.views.audit import AuditLogView
@@ -14,6 +15,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.ledger import LedgerView
+from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
@@ -28,6 +30,7 @@ CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
 DUTY = "Duty"
+MEETINGS = "Meetings and study"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -48,6 +51,7 @@ MENU = [
     (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
+    (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -60,9 +64,10 @@ LINKS = [
     ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", DUTY, _l("Duty"), "DutyShift", "read"),
     ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", DUTY, _l("Duty"), "DutyShift", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
+    ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", MEETINGS, _l("Meetings and study"), "Meeting", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        DutyShiftApi]
+        DutyShiftApi, MeetingApi]
 
 
 def register_views(appbuilder) -> None:

@@ -19,6 +19,7 @@ from models.audit import AuditLog
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
+from models.meetings import Meeting, MeetingAttendance
 from models.org import Staff, Window
 from models.roster import DutyOrder, DutyShift
 from tests.factories import clock_on
@@ -26,16 +27,19 @@ from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 # Rows that carry rules: only the domain's own pages and endpoints write them.
 RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, CaseAnnotation,
-                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog, DutyShift, DutyOrder}
+                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog, DutyShift, DutyOrder,
+                Meeting, MeetingAttendance}  # ROSTER-1/2, MEET-1
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
 DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "review",
                  "escalate", "informed",
-                 "generate", "order", "reassign", "substitute", "log"}  # ROSTER-1/2
+                 "generate", "order", "reassign", "substitute", "log",  # ROSTER-1/2
+                 "attendance", "minutes"}  # MEET-1
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
-                  "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi"}
+                  "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
+                  "MeetingView", "MeetingApi"}  # MEET-1
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
