@@ -51,28 +51,33 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
+        "Attendance": READ, "ClockRecord": WRITE, "ClockExcuse": WRITE,  # ATT-1: imports, enters
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
 }
 
@@ -444,6 +449,37 @@ def may_review_refusal_report(roles: set[str] | None = None) -> bool:
     """NEG-2: the approval section head reviews a refusal report and reports an important one
     to the deputy director; the window that refused does not review itself."""
     return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
+
+
+# ATT: who sees every staff member's attendance and who keeps the clock records.
+ATTENDANCE_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+CLOCK_KEEPING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_see_all_attendance(roles: set[str] | None = None) -> bool:
+    """ATT: Office and Leadership see every staff member's month; everyone else only their own."""
+    return bool((role_names() if roles is None else roles) & ATTENDANCE_ALL_ROLES)
+
+
+def attendance_scope() -> list[int] | None:
+    """ATT: the staff ids whose attendance the user may see: None for all, else the user's own
+    (an empty list for a login without a Staff row)."""
+    if may_see_all_attendance():
+        return None
+    staff = current_staff()
+    return [staff.id] if staff else []
+
+
+def may_keep_clock_records(roles: set[str] | None = None) -> bool:
+    """ATT-1: the office imports, enters and corrects clock records and off-post times."""
+    return bool((role_names() if roles is None else roles) & CLOCK_KEEPING_ROLES)
+
+
+def may_approve_clock_excuse() -> bool:
+    """ATT-4: a 补签单 is approved by the deputy director — by position (Staff.position),
+    whatever the login role."""
+    staff = current_staff()
+    return staff is not None and getattr(staff, "position", None) == "deputy_director"
 
 
 class OwnWindowFilter(BaseFilter):
