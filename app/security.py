@@ -48,34 +48,37 @@ ALL = ("read", "write", "delete")
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     LEADERSHIP: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": WRITE, "Staff": ALL, "ServiceItem": ALL, "ItemMaterial": ALL,
+        "Center": READ, "Window": WRITE, "Staff": ALL, "Post": ALL, "ServiceItem": ALL,
+        "ItemMaterial": ALL,
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
         "Attendance": READ, "ClockRecord": WRITE, "ClockExcuse": WRITE,  # ATT-1: imports, enters
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
-        "RuleSetting": READ, "Holiday": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
-        "Center": READ, "Window": READ, "Staff": READ, "ServiceItem": READ, "ItemMaterial": READ,
+        "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
+        "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },

@@ -6,6 +6,6 @@ share one metadata that Alembic compares against the migrations.
 
 from flask_appbuilder import Model
 
-from models import attendance, audit, cases, catalogue, logins, org, settings  # noqa: F401  (register the tables)
+from models import attendance, audit, cases, catalogue, leave, logins, org, settings  # noqa: F401  (register the tables)
 
 __all__ = ["Model"]

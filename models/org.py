@@ -14,6 +14,9 @@ from models.types import Versioned
 STAFF_UNITS = ("window", "office", "section", "leadership")
 # SCORE-6 grades differ for civil servants and public-institution staff.
 STAFF_CATEGORIES = ("civil_servant", "institution", "other")
+# 职务 — what a person may approve (LEAVE-2, ATT-4), whatever login role they have: director 主任,
+# deputy director 副主任, head of the general office 综合科负责人, party secretary 书记, town head 镇长.
+POSITIONS = ("director", "deputy_director", "office_head", "secretary", "town_head", "staff")
 
 
 class Center(Versioned, Model):
@@ -72,7 +75,7 @@ class Staff(Versioned, Model):
     unit: Mapped[str] = mapped_column(String(20), default="window")
     window_id: Mapped[int | None] = mapped_column(ForeignKey("window.id"), index=True)
     window: Mapped[Window | None] = relationship()
-    post: Mapped[str | None] = mapped_column(String(100))  # 岗位
+    position: Mapped[str] = mapped_column(String(20), default="staff", server_default="staff")
     category: Mapped[str] = mapped_column(String(20), default="civil_servant")
     phone: Mapped[str | None] = mapped_column(String(30))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -81,4 +84,28 @@ class Staff(Versioned, Model):
         return self.name
 
 
-__all__ = ["Center", "Window", "Staff", "STAFF_UNITS", "STAFF_CATEGORIES"]
+class Post(Versioned, Model):
+    """岗位 — a post of a window (or of the office) with its A (primary) and B (backup) staff (AB-1).
+
+    AB-1: A and B of one post are not away on the same working day; AB-2: while A is on leave,
+    B handles A's open cases. Migration 0010 made these rows from the old free-text `staff.post`.
+    """
+
+    __tablename__ = "post"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("window_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window_id: Mapped[int | None] = mapped_column(ForeignKey("window.id"), index=True)
+    window: Mapped[Window | None] = relationship()
+    name: Mapped[str] = mapped_column(String(100))
+    a_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    a_staff: Mapped[Staff | None] = relationship(foreign_keys=[a_staff_id])
+    b_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    b_staff: Mapped[Staff | None] = relationship(foreign_keys=[b_staff_id])
+
+    def __repr__(self) -> str:
+        return f"{self.window.number} {self.name}" if self.window else self.name
+
+
+__all__ = ["Center", "Window", "Staff", "Post", "STAFF_UNITS", "STAFF_CATEGORIES", "POSITIONS"]

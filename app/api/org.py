@@ -3,8 +3,8 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import DomainApi, WindowScopedApi
-from app.services.checks import STAFF_RULE_CHECKS
-from models.org import Center, Staff, Window
+from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
+from models.org import Center, Post, Staff, Window
 
 
 class CenterApi(DomainApi):
@@ -31,9 +31,23 @@ class StaffApi(WindowScopedApi):
     datamodel = SQLAInterface(Staff)
     rule_checks = STAFF_RULE_CHECKS
     list_columns = show_columns = [
-        "id", "name", "employee_no", "unit", "window.id", "window.name", "post", "category",
-        "phone", "is_active",
+        "id", "name", "employee_no", "unit", "window.id", "window.name", "position",
+        "category", "phone", "is_active",
     ]
     add_columns = edit_columns = [
-        "name", "employee_no", "unit", "window", "post", "category", "phone", "is_active",
+        "name", "employee_no", "unit", "window", "position", "category", "phone", "is_active",
     ]
+
+
+class PostApi(WindowScopedApi):
+    """岗位 — posts with their A and B staff (AB-1)."""
+
+    resource_name = "post"
+    class_permission_name = "Post"
+    datamodel = SQLAInterface(Post)
+    rule_checks = POST_RULE_CHECKS
+    list_columns = show_columns = [
+        "id", "window.id", "window.name", "name", "a_staff.id", "a_staff.name", "b_staff.id",
+        "b_staff.name",
+    ]
+    add_columns = edit_columns = ["window", "name", "a_staff", "b_staff"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.demo.catalogue import create_items
-from app.demo.org import DEMO_USERS, create_center, create_logins, create_staff, create_windows
+from app.demo.org import (DEMO_USERS, create_center, create_logins, create_posts, create_staff,
+                          create_windows)
 from app.security import ROLES
 from app.services.transaction import transaction
 
@@ -28,6 +29,8 @@ def create_demo_center(session: Session, sm, password: str | None = None):
         create_staff(session, windows)
         session.flush()
         logins = create_logins(session, sm, windows, password)
+        session.flush()
+        create_posts(session, windows, sm)
     return logins
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.security import CLERK, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD
-from models.org import Center, Staff, Window
+from models.org import Center, Post, Staff, Window
 
 CENTER = dict(
     name="栟茶镇便民服务中心",
@@ -72,15 +72,23 @@ STAFF_NAMES = [
     "宗振华", "管丽萍", "蒋勇", "吕秀英", "钟伟东", "赵春花",
 ]
 
-# One demo user per role: (role, username, unit, window number or None, post)
+# One demo user per role, and one per approving position (LEAVE-2, ATT-4):
+# (role, username, unit, window number or None, title, position)
 DEMO_USERS = [
-    ("Admin", "admin", "office", None, "系统管理员"),
-    (LEADERSHIP, "leader", "leadership", None, "中心主任"),
-    (OFFICE, "office", "office", None, "综合科科员"),
-    (SECTION_HEAD, "section", "section", None, "审批科科长"),
-    (WINDOW_HEAD, "winhead", "window", "01", "首席代表"),
-    (CLERK, "clerk", "window", "01", "窗口工作人员"),
+    ("Admin", "admin", "office", None, "系统管理员", "staff"),
+    (LEADERSHIP, "leader", "leadership", None, "中心主任", "director"),
+    (LEADERSHIP, "deputy", "leadership", None, "分管副主任", "deputy_director"),
+    (LEADERSHIP, "secretary", "leadership", None, "党委书记", "secretary"),
+    (LEADERSHIP, "townhead", "leadership", None, "镇长", "town_head"),
+    (OFFICE, "office", "office", None, "综合科负责人", "office_head"),
+    (SECTION_HEAD, "section", "section", None, "审批科科长", "staff"),
+    (WINDOW_HEAD, "winhead", "window", "01", "首席代表", "staff"),
+    (CLERK, "clerk", "window", "01", "窗口工作人员", "staff"),
 ]
+# AB-1: every window's reception post (受理岗) has its two clerks as A and B; window 01's
+# general post has the demo clerk as A and the demo window head as B (AB-2 cover in the demo).
+RECEPTION_POST = "受理岗"
+DEMO_POST = ("综合岗", "clerk", "winhead")
 
 
 def demo_password() -> str:
@@ -118,13 +126,13 @@ def create_staff(session: Session, windows: dict[str, Window]) -> None:
     for number in sorted(windows):
         for seat in (1, 2):
             session.add(Staff(name=next(names), unit="window", window=windows[number],
-                              post="窗口工作人员", employee_no=f"W{number}-{seat:02d}"))
+                              employee_no=f"W{number}-{seat:02d}"))
 
 
 def create_logins(session: Session, sm, windows: dict[str, Window], password: str | None):
     """One login per role (ORG-2), each with its staff record; returns (role, user, password)."""
     logins = []
-    for role_name, username, unit, window_no, post in DEMO_USERS:
+    for role_name, username, unit, window_no, post, position in DEMO_USERS:
         secret = password or demo_password()
         role = sm.find_role(role_name)
         user = sm.find_user(username=username)
@@ -136,7 +144,32 @@ def create_logins(session: Session, sm, windows: dict[str, Window], password: st
             sm.reset_password(user.id, secret)
         staff = session.scalars(select(Staff).where(Staff.user_id == user.id)).first()
         if staff is None:
-            session.add(Staff(name=f"{post}（演示）", user_id=user.id, unit=unit, post=post,
+            session.add(Staff(name=f"{post}（演示）", user_id=user.id, unit=unit,
+                              position=position,
                               window=windows.get(window_no) if window_no else None))
+        else:
+            staff.position = position
         logins.append((role_name, username, secret))
     return logins
+
+
+def create_posts(session: Session, windows: dict[str, Window], sm) -> None:
+    """The demo's posts with their A and B (AB-1), when there are none yet."""
+    if session.scalars(select(Post).limit(1)).first() is not None:
+        return
+    for number, window in sorted(windows.items()):
+        clerks = session.scalars(select(Staff).where(Staff.window_id == window.id,
+                                                     Staff.user_id.is_(None))
+                                 .order_by(Staff.employee_no)).all()
+        if len(clerks) >= 2:
+            session.add(Post(window=window, name=RECEPTION_POST, a_staff=clerks[0],
+                             b_staff=clerks[1]))
+    name, a_user, b_user = DEMO_POST
+    a_staff, b_staff = (_staff_of(session, sm, username) for username in (a_user, b_user))
+    if a_staff and b_staff:
+        session.add(Post(window=a_staff.window, name=name, a_staff=a_staff, b_staff=b_staff))
+
+
+def _staff_of(session: Session, sm, username: str) -> Staff | None:
+    user = sm.find_user(username=username)
+    return user and session.scalars(select(Staff).where(Staff.user_id == user.id)).first()

@@ -6,14 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
-from app.api.org import CenterApi, StaffApi, WindowApi
+from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.ledger import LedgerView
-from app.views.org import CenterView, StaffView, WindowView
+from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
@@ -40,6 +40,7 @@ MENU = [
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (WindowView, "Windows", _l("Windows"), "fa-columns", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
+    (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -51,7 +52,7 @@ LINKS = [
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
 ]
-APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi]
+APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
 
 
 def register_views(appbuilder) -> None:

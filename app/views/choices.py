@@ -26,6 +26,14 @@ STAFF_CATEGORY_LABELS = {
     "institution": _l("Public institution staff"),
     "other": _l("Other"),
 }
+POSITION_LABELS = {  # 职务 (LEAVE-2, ATT-4)
+    "director": _l("Director"),  # 主任
+    "deputy_director": _l("Deputy director"),  # 副主任
+    "office_head": _l("Head of the general office"),  # 综合科负责人
+    "secretary": _l("Party secretary"),  # 书记
+    "town_head": _l("Town head"),  # 镇长
+    "staff": _l("Staff"),  # 工作人员
+}
 HOLIDAY_KIND_LABELS = {
     "holiday": _l("Closed (holiday)"),
     "workday": _l("Extra working day"),

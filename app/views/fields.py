@@ -9,11 +9,12 @@ from wtforms.validators import DataRequired, Optional
 from app.views.choices import choices
 
 
-def select_field(label, labels: dict, required: bool = True) -> SelectField:
-    """A drop-down over coded values with translated labels."""
+def select_field(label, labels: dict, required: bool = True, default=None) -> SelectField:
+    """A drop-down over coded values with translated labels (`default` when none is posted)."""
     return SelectField(
         label,
         choices=choices(labels),
+        default=default,
         coerce=str,
         validators=[DataRequired()] if required else [Optional()],
         widget=Select2Widget(),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.services.checks import STAFF_RULE_CHECKS
+from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
-from app.views.choices import STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS, label_of
+from app.views.choices import (POSITION_LABELS, STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS,
+                               label_of)
 from app.views.fields import select_field
-from models.org import Center, Staff, Window
+from models.org import Center, Post, Staff, Window
 
 CENTER_LABELS = {
     "name": _l("Center name"),
@@ -31,7 +32,7 @@ STAFF_LABELS = {
     "user": _l("Login user"),
     "unit": _l("Unit"),
     "window": _l("Window"),
-    "post": _l("Post"),
+    "position": _l("Position"),
     "category": _l("Staff category"),
     "phone": _l("Phone"),
     "is_active": _l("Active"),
@@ -73,19 +74,44 @@ class StaffView(WindowScopedModelView):
     record_name = _l("Staff member")
     class_permission_name = "Staff"
     label_columns = STAFF_LABELS
-    list_columns = ["name", "employee_no", "unit", "window", "post", "phone", "is_active"]
+    list_columns = ["name", "employee_no", "unit", "window", "position", "phone", "is_active"]
     add_columns = edit_columns = [
-        "name", "employee_no", "user", "unit", "window", "post", "category", "phone", "is_active",
+        "name", "employee_no", "user", "unit", "window", "position", "category", "phone",
+        "is_active",
     ]
     show_columns = add_columns
     search_columns = ["name", "employee_no", "unit", "window", "is_active"]
     formatters_columns = {
         "unit": lambda value: label_of(STAFF_UNIT_LABELS, value),
         "category": lambda value: label_of(STAFF_CATEGORY_LABELS, value),
+        "position": lambda value: label_of(POSITION_LABELS, value),
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "unit": select_field(_l("Unit"), STAFF_UNIT_LABELS),
+        "position": select_field(_l("Position"), POSITION_LABELS, default="staff"),
         "category": select_field(_l("Staff category"), STAFF_CATEGORY_LABELS),
     }
     rule_checks = STAFF_RULE_CHECKS
     base_order = ("name", "asc")
+
+
+POST_LABELS = {
+    "window": _l("Window"),
+    "name": _l("Post name"),
+    "a_staff": _l("A (primary)"),
+    "b_staff": _l("B (backup)"),
+}
+
+
+class PostView(WindowScopedModelView):
+    """岗位 — posts and their A/B staff (AB-1); clerks see their own window's posts."""
+
+    datamodel = interface(Post)
+    record_name = _l("Post")
+    class_permission_name = "Post"
+    label_columns = POST_LABELS
+    list_columns = ["window", "name", "a_staff", "b_staff"]
+    add_columns = edit_columns = show_columns = ["window", "name", "a_staff", "b_staff"]
+    search_columns = ["window", "name", "a_staff", "b_staff"]
+    rule_checks = POST_RULE_CHECKS
+    base_order = ("window_id", "asc")

@@ -62,3 +62,35 @@ def test_org_1_staff_api_refuses_window_staff_without_a_window(as_admin, db_sess
                                   headers=as_admin.api_headers())
     assert office.status_code == 201, office.get_json()
     assert staff_count(db_session, "孙八") == 1
+
+
+def test_ab_1_a_post_cannot_have_one_person_as_both_a_and_b(as_office, db_session, window_a):
+    from models.org import Post
+
+    same = Staff(name="周一", unit="window", window=window_a)
+    other = Staff(name="吴二", unit="window", window=window_a)
+    db_session.add_all([same, other])
+    db_session.commit()
+    form = {"window": str(window_a.id), "name": "受理岗", "a_staff": str(same.id),
+            "b_staff": str(same.id)}
+    response = as_office.post_form("/postview/add", form)
+    assert response.status_code == 200
+    assert db_session.scalar(select(func.count(Post.id))) == 0
+    response = as_office.post_form("/postview/add", {**form, "b_staff": str(other.id)})
+    assert response.status_code == 302
+    post = db_session.scalars(select(Post)).one()
+    assert (post.a_staff_id, post.b_staff_id) == (same.id, other.id)
+
+
+def test_leave_2_staff_have_a_position_for_routing_and_the_api_refuses_an_unknown_one(
+        as_admin, db_session):
+    response = as_admin.client.post("/api/v1/staff/", json={
+        "name": "郑九", "unit": "leadership", "position": "emperor"},
+        headers=as_admin.api_headers())
+    assert 400 <= response.status_code < 500
+    response = as_admin.client.post("/api/v1/staff/", json={
+        "name": "郑九", "unit": "leadership", "position": "deputy_director"},
+        headers=as_admin.api_headers())
+    assert response.status_code == 201, response.get_json()
+    staff = db_session.scalars(select(Staff).where(Staff.name == "郑九")).one()
+    assert staff.position == "deputy_director"
