@@ -65,6 +65,14 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
+        "ClockRecord": ("can_write",),
+        "Import clock records": ("menu_access",),
+        "Record off-post time": ("menu_access",),
     },
     "Leadership": {
         "All cases": ("menu_access",),
@@ -107,6 +115,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Office": {
         "All cases": ("menu_access",),
@@ -148,6 +161,14 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
         "Year schedule": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
+        "ClockRecord": ("can_write",),
+        "Import clock records": ("menu_access",),
+        "Record off-post time": ("menu_access",),
     },
     "SectionHead": {
         "All cases": ("menu_access",),
@@ -188,6 +209,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
         "All cases": ("menu_access",),
@@ -224,6 +250,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
         "All cases": ("menu_access",),
@@ -258,6 +289,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Window": ("can_read",),
         "Windows": ("menu_access",),
         "Work queue": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Public": {
     },

@@ -717,3 +717,32 @@ def pending_excuses(session: Session, staff_ids=None) -> list[ClockExcuse]:
         query = query.where(ClockExcuse.staff_id.in_(staff_ids))
     return list(session.scalars(query))
 
+
+
+# --- ATT-1: the documented sample of a clock export --------------------------------------------
+SAMPLE_ROWS = [("1001", "张三", "2026-11-02 07:56:12"), ("1001", "张三", "2026-11-02 11:31:40"),
+               ("1001", "张三", "2026-11-02 13:57:03"), ("1001", "张三", "2026-11-02 17:32:55"),
+               ("1002", "李四", "2026-11-02 08:07:41"), ("1002", "李四", "2026-11-02 17:12:09")]
+
+
+def sample_clock_file(kind: str) -> bytes:
+    """The sample clock export (docs/samples/clock_records.csv / .xlsx): header employee_no,
+    name, clocked_at — one row per clock, the center's wall-clock time."""
+    header = ("employee_no", "name", "clocked_at")
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "clock_records"
+        sheet.append(header)
+        for number, name, at in SAMPLE_ROWS:
+            sheet.append([number, name, datetime.fromisoformat(at)])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(SAMPLE_ROWS)
+    return out.getvalue().encode()

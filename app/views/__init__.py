@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
+from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
@@ -23,6 +25,7 @@ CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
+ATTENDANCE = "Attendance"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -35,6 +38,8 @@ MENU = [
     (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
     (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
     (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),
+    (AttendanceView, "Attendance month", _l("Attendance month"), "fa-calendar-check-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
+    (ClockExcuseView, "Clock excuses", _l("补签单"), "fa-check-square-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
     (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
     (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
@@ -50,9 +55,11 @@ MENU = [
 LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
+    ("Import clock records", _l("Import clock records"), "/clockrecords/import/", "fa-upload", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
+    ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
 ]
-APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
+APIS = [ClockRecordApi, AttendanceApi, CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
 
 
 def register_views(appbuilder) -> None:
@@ -67,6 +74,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(YearScheduleView)
+    appbuilder.add_view_no_menu(ClockRecordView)
     for api in APIS:
         appbuilder.add_api(api)
 
