@@ -98,8 +98,8 @@ class ClockRecordApi(BaseApi):
             return unit.answer
         result = answers["result"]
         if not result.ok:
-            return self.response_422(
-                message=gettext("Nothing was imported: %(count)s rows have errors. Correct them "
+            return self.response(
+                422, message=gettext("Nothing was imported: %(count)s rows have errors. Correct them "
                                 "and import the file again.", count=result.error_count),
                 errors=[{"row": e.row, "message": e.render(gettext)} for e in result.errors])
         return self.response(200, rows=result.rows, added=result.added, skipped=result.skipped)

@@ -166,7 +166,9 @@ class ClockRecordView(BaseView):
                 if saved.ok and result.ok:
                     flash(gettext("%(added)s clocks imported, %(skipped)s already there.",
                                   added=result.added, skipped=result.skipped), "success")
+        errors = [(e.row, e.render(gettext)) for e in result.errors] if result else []
         return self.render_template("bianmin/clock_import.html", form=form, result=result,
+                                    errors=errors,
                                     title=gettext("Import clock records"))
 
     @expose("/sample/<kind>")
