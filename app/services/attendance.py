@@ -112,8 +112,8 @@ def parse_clock_time(value) -> datetime | None:
         parsed = value
     else:
         text = str(value or "").strip()
-        parsed = None
-        for pattern in TIME_FORMATS:
+        parsed = _fast_time(text)
+        for pattern in TIME_FORMATS if parsed is None else ():
             try:
                 parsed = datetime.strptime(text, pattern)
                 break
@@ -124,6 +124,35 @@ def parse_clock_time(value) -> datetime | None:
     if parsed.tzinfo is not None or not BUSINESS_YEARS[0] <= parsed.year <= BUSINESS_YEARS[1]:
         return None
     return parsed
+
+
+def _fast_time(text: str) -> datetime | None:
+    """The export's usual "2026-11-02 08:03:15" without strptime (a year of clocks is
+    300,000 of them); anything else goes to the formats."""
+    if len(text) == 19 and text[4] == "-" and text[7] == "-" and text[10] == " " \
+            and text[13] == ":" and text[16] == ":":
+        try:
+            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:19]))
+        except ValueError:
+            return None
+    return None
+
+
+class _LocalClock:
+    """Wall-clock times of the center to (naive UTC instant, day, second of day), with the
+    zone's offset looked up once per local hour rather than per clock."""
+
+    def __init__(self):
+        self.zone, self.offsets = center_zone(), {}
+
+    def parts(self, local: datetime) -> tuple[datetime, date, int]:
+        local = local.replace(microsecond=0, tzinfo=None)
+        hour = local.replace(minute=0, second=0)
+        offset = self.offsets.get(hour)
+        if offset is None:
+            offset = self.offsets[hour] = hour.replace(tzinfo=self.zone).utcoffset()
+        return local - offset, local.date(), local.hour * 3600 + local.minute * 60 + local.second
 
 
 @dataclass(frozen=True)
@@ -214,7 +243,9 @@ def check_clock_file(session: Session, file_name: str, data: bytes):
                                         "and clocked_at (打卡时间)."), field="file")
     staff_by_number = {number: staff_id for number, staff_id in session.execute(
         select(Staff.employee_no, Staff.id).where(Staff.employee_no.is_not(None)))}
-    seen: dict[tuple[int, datetime], int] = {}
+    seen: dict[tuple[int, date, int], int] = {}
+    instants: dict[tuple[int, date, int], datetime] = {}
+    converter = _LocalClock()
     errors: list[RowError] = []
     for row_number, row in enumerate(rows[1:], start=2):
         if not any(str(cell or "").strip() for cell in row):
@@ -234,25 +265,46 @@ def check_clock_file(session: Session, file_name: str, data: bytes):
                                    {"value": str(cells[time_column] or "—")[:40]}))
         if staff_id is None or local is None:
             continue
-        key = (staff_id, _stored_instant(local))
+        instant, day, second = converter.parts(local)
+        key = (staff_id, day, second)
         if key in seen:
             errors.append(RowError(row_number, N_("Same staff number and time as row %(row)s."),
                                    {"row": seen[key]}))
             continue
         seen[key] = row_number
+        instants[key] = instant
     result.error_count = len(errors)
     result.errors = errors[:MAX_LISTED_ERRORS]
-    return result, list(seen)
+    return result, instants
 
 
-def _existing_keys(session: Session, keys) -> set[tuple[int, datetime]]:
-    """(staff_id, naive UTC instant) of the keys already stored: one query over their days."""
+def _existing_keys(session: Session, keys) -> set[tuple[int, date, int]]:
+    """(staff_id, day, second of day) of the keys already stored: one query over their days
+    (plain integers and dates: no instant to parse per row)."""
     if not keys:
         return set()
-    days = [local_parts(instant)[0] for _staff, instant in keys]
-    rows = session.execute(select(ClockRecord.staff_id, ClockRecord.clocked_at).where(
-        ClockRecord.day.between(min(days), max(days))))
-    return {(staff_id, at.replace(tzinfo=None)) for staff_id, at in rows}
+    days = [day for _staff, day, _second in keys]
+    rows = session.execute(select(ClockRecord.staff_id, ClockRecord.day, ClockRecord.second_of_day)
+                           .where(ClockRecord.day.between(min(days), max(days))))
+    return set(map(tuple, rows))
+
+
+def _bulk_insert(session: Session, records: list[dict]) -> None:
+    """Core executemany of new clock rows; on SQLite the values go to the driver already as
+    SQLAlchemy stores them (no per-value type processing: a third of the time at 300,000)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        for record in records:  # UTCDateTime reads a naive value as the center's wall clock
+            record["clocked_at"] = record["clocked_at"].replace(tzinfo=timezone.utc)
+        for start in range(0, len(records), 20_000):
+            session.execute(insert(ClockRecord), records[start:start + 20_000])
+        return
+    columns = ("staff_id", "clocked_at", "day", "second_of_day", "source", "import_id", "version")
+    sql = (f"INSERT INTO clock_record ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
+    values = [(r["staff_id"], r["clocked_at"].isoformat(" ", "microseconds"), r["day"].isoformat(),
+               r["second_of_day"], r["source"], r["import_id"], 1) for r in records]
+    connection.exec_driver_sql(sql, values)
 
 
 def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None) -> ImportResult:
@@ -267,22 +319,20 @@ def import_clock_file(session: Session, file_name: str, data: bytes, user_id: in
     if result.errors:
         return result
     existing = _existing_keys(session, keys)
-    new = [(staff_id, instant) for staff_id, instant in keys
-           if (staff_id, instant.replace(tzinfo=None)) not in existing]
+    new = [key for key in keys if key not in existing]
     result.skipped, result.added = len(keys) - len(new), len(new)
     batch = ClockImport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                         rows=result.rows, added=len(new), imported_by_id=user_id)
     session.add(batch)
     session.flush()
     records = []
-    for staff_id, instant in new:
-        day, second = local_parts(instant)
+    for staff_id, day, second in new:
         result.months.add((day.year, day.month))
-        records.append({"staff_id": staff_id, "clocked_at": instant, "day": day,
-                        "second_of_day": second, "source": "import", "import_id": batch.id,
-                        "version": 1})
-    for start in range(0, len(records), 20_000):
-        session.execute(insert(ClockRecord), records[start:start + 20_000])
+        records.append({"staff_id": staff_id, "clocked_at": keys[(staff_id, day, second)],
+                        "day": day, "second_of_day": second, "source": "import",
+                        "import_id": batch.id, "version": 1})
+    if records:
+        _bulk_insert(session, records)
     return result
 
 
