@@ -122,6 +122,7 @@ def demo_command(password, cases):
     from app.context import today
     from app.services.audit import audit_actor
     from app.demo import create_demo_center
+    from app.demo.attendance import generate_demo_attendance
     from app.demo.cases import generate_demo_cases
     from app.demo.roster import generate_demo_rota
     from app.demo.meetings import create_demo_meetings
@@ -134,6 +135,8 @@ def demo_command(password, cases):
         with audit_actor("cli:demo"):
             with command_transaction():
                 logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
+            with command_transaction():  # ATT-1..4: a year of clocks, derived
+                generate_demo_attendance(db.session, today())
             started = time.perf_counter()
             if cases:
                 generate_demo_cases(db.session, cases, today=today(),

@@ -56,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RefusalReport": READ,
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RefusalReport": READ,
         "DutyShift": DUTY_MANAGE,  # ROSTER-1/2: generates, edits, arranges substitutes
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
+        "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RefusalReport": WRITE,  # NEG-2: reviews
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
@@ -81,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RefusalReport": WRITE,  # NEG-1: files
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
@@ -89,6 +93,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RefusalReport": WRITE,  # NEG-1: files
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
     },
 }
 
@@ -485,6 +490,35 @@ def may_see_meeting_attendance(roles: set[str] | None = None) -> bool:
     """MEET-1: the office and leadership see everyone's meeting attendance; other staff
     their own."""
     return bool((role_names() if roles is None else roles) & MEETING_ATTENDANCE_READING_ROLES)
+# ATT: who sees every staff member's attendance and who keeps the clock records.
+ATTENDANCE_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+CLOCK_KEEPING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_see_all_attendance(roles: set[str] | None = None) -> bool:
+    """ATT: Office and Leadership see every staff member's month; everyone else only their own."""
+    return bool((role_names() if roles is None else roles) & ATTENDANCE_ALL_ROLES)
+
+
+def attendance_scope() -> list[int] | None:
+    """ATT: the staff ids whose attendance the user may see: None for all, else the user's own
+    (an empty list for a login without a Staff row)."""
+    if may_see_all_attendance():
+        return None
+    staff = current_staff()
+    return [staff.id] if staff else []
+
+
+def may_keep_clock_records(roles: set[str] | None = None) -> bool:
+    """ATT-1: the office imports, enters and corrects clock records and off-post times."""
+    return bool((role_names() if roles is None else roles) & CLOCK_KEEPING_ROLES)
+
+
+def may_approve_clock_excuse() -> bool:
+    """ATT-4: a 补签单 is approved by the deputy director — by position (Staff.position),
+    whatever the login role."""
+    staff = current_staff()
+    return staff is not None and getattr(staff, "position", None) == "deputy_director"
 
 
 class OwnWindowFilter(BaseFilter):

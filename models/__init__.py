@@ -6,7 +6,7 @@ share one metadata that Alembic compares against the migrations.
 
 from flask_appbuilder import Model
 
-from models import (audit, cases, catalogue, leave, logins, meetings, org,  # noqa: F401
-                    roster, settings)  # (register the tables)
+from models import (attendance, audit, cases, catalogue, leave, logins, meetings,  # noqa: F401
+                    org, roster, settings)  # (register the tables)
 
 __all__ = ["Model"]

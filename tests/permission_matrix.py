@@ -77,6 +77,14 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
+        "ClockRecord": ("can_write",),
+        "Import clock records": ("menu_access",),
+        "Record off-post time": ("menu_access",),
     },
     "Leadership": {
         "Duty": ("menu_access",),
@@ -130,6 +138,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Office": {
         "Duty": ("menu_access",),
@@ -183,6 +196,14 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
+        "ClockRecord": ("can_write",),
+        "Import clock records": ("menu_access",),
+        "Record off-post time": ("menu_access",),
     },
     "SectionHead": {
         "Duty": ("menu_access",),
@@ -234,6 +255,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
         "Duty": ("menu_access",),
@@ -281,6 +307,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
         "Duty": ("menu_access",),
@@ -326,6 +357,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
         "Meetings and study": ("menu_access",),
+        # ATT-1..4 (attendance)
+        "Attendance": ("can_read", "menu_access"),
+        "Attendance month": ("menu_access",),
+        "Clock excuses": ("menu_access",),
+        "ClockExcuse": ("can_read", "can_write"),
     },
     "Public": {
     },

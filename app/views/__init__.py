@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.meetings import MeetingApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
+from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
@@ -31,6 +33,7 @@ ORGANISATION = "Organisation"
 SYSTEM = "System"
 DUTY = "Duty"
 MEETINGS = "Meetings and study"
+ATTENDANCE = "Attendance"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -44,6 +47,8 @@ MENU = [
     (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
     (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
     (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),
+    (AttendanceView, "Attendance month", _l("Attendance month"), "fa-calendar-check-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
+    (ClockExcuseView, "Clock excuses", _l("补签单"), "fa-check-square-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
     (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
     (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
@@ -63,11 +68,13 @@ LINKS = [
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
     ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", DUTY, _l("Duty"), "DutyShift", "read"),
     ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", DUTY, _l("Duty"), "DutyShift", "write"),
+    ("Import clock records", _l("Import clock records"), "/clockrecords/import/", "fa-upload", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
+    ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
     ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", MEETINGS, _l("Meetings and study"), "Meeting", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        DutyShiftApi, MeetingApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi]
 
 
 def register_views(appbuilder) -> None:
@@ -82,6 +89,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(YearScheduleView)
+    appbuilder.add_view_no_menu(ClockRecordView)
     for api in APIS:
         appbuilder.add_api(api)
 
