@@ -570,3 +570,13 @@ class LeaveRowFilter(BaseFilter):
 
 def leave_filters() -> list:
     return [["id", LeaveRowFilter, None]]
+
+
+def current_leave_actor():
+    """The LeaveActor (app.services.leave) of this request's user."""
+    from app.services.leave import LeaveActor
+
+    user = _user()
+    roles = role_names()
+    return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
+                      leadership=leave_leadership(roles), office=leave_office(roles))

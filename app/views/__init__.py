@@ -6,12 +6,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
+from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
@@ -23,6 +25,7 @@ CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
+LEAVE = "Leave"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -51,8 +54,16 @@ LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
+    # LEAVE-1..4 (请假)
+    ("My leave", _l("My leave"), "/leaverequestview/mine/", "fa-plane", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", LEAVE, _l("Leave"), "LeaveRequest", "write"),
+    ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
 ]
-APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi]
+APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi, LeaveApi]
 
 
 def register_views(appbuilder) -> None:
@@ -67,6 +78,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(YearScheduleView)
+    appbuilder.add_view_no_menu(LeaveRequestView)
+    appbuilder.add_view_no_menu(LeaveOverviewView)
     for api in APIS:
         appbuilder.add_api(api)
 

@@ -19,21 +19,25 @@ from models.audit import AuditLog
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
+from models.leave import LeaveNotification, LeaveRequest
 from models.org import Staff, Window
 from tests.factories import clock_on
 from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 # Rows that carry rules: only the domain's own pages and endpoints write them.
 RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, CaseAnnotation,
-                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog}
+                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog,
+                LeaveRequest, LeaveNotification}
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
 DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "review",
-                 "escalate", "informed"}
+                 "escalate", "informed",
+                 # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate
+                 "decide", "approve", "reject", "report_back", "cancel", "certificate"}
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
-                  "RefusalReportView", "AuditLogView", "CaseApi"}
+                  "RefusalReportView", "AuditLogView", "CaseApi", "LeaveRequestView", "LeaveApi"}
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
