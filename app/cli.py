@@ -123,6 +123,7 @@ def demo_command(password, cases):
     from app.services.audit import audit_actor
     from app.demo import create_demo_center
     from app.demo.cases import generate_demo_cases
+    from app.demo.leave import generate_demo_leave
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -136,6 +137,8 @@ def demo_command(password, cases):
             if cases:
                 generate_demo_cases(db.session, cases, today=today(),
                                     zone=current_app.config["CENTER_TIMEZONE"])
+            with command_transaction():
+                generate_demo_leave(db.session, current_app.appbuilder.sm, today())  # LEAVE-1..4
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()
