@@ -126,6 +126,7 @@ def demo_command(password, cases):
     from app.demo.cases import generate_demo_cases
     from app.demo.roster import generate_demo_rota
     from app.demo.meetings import create_demo_meetings
+    from app.demo.leave import generate_demo_leave
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -145,6 +146,8 @@ def demo_command(password, cases):
                 generate_demo_rota(db.session, today())
             with command_transaction():  # MEET-1: the year's meetings up to today
                 create_demo_meetings(db.session, today())
+            with command_transaction():
+                generate_demo_leave(db.session, current_app.appbuilder.sm, today())  # LEAVE-1..4
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()

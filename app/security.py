@@ -57,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
+        "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "DutyShift": DUTY_MANAGE,  # ROSTER-1/2: generates, edits, arranges substitutes
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
+        "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -76,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,  # LEAVE-1: own requests (approvers: LEAVE-2 by position)
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
@@ -85,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
@@ -94,6 +98,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,
     },
 }
 
@@ -541,3 +546,109 @@ class OwnWindowFilter(BaseFilter):
 def window_scoped_filters(column: str = "window_id") -> list:
     """The base_filters a window-scoped view or API declares."""
     return [[column, OwnWindowFilter, None]]
+
+
+# --- Leave (LEAVE-1..3, AB-1): who may decide, file, report back, see ----------------------
+# LEAVE-2: the approver position a request is routed to, and the Staff positions holding it:
+# "more than half a day up to 3 days → deputy director or director" (RULES.md §7).
+APPROVER_POSITIONS = {
+    "office_head": frozenset({"office_head"}),
+    "director": frozenset({"director", "deputy_director"}),
+    "secretary": frozenset({"secretary"}),
+}
+LEAVE_OVERSIGHT_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+
+
+def may_decide_leave(leave, staff) -> bool:
+    """LEAVE-2: only a staff member whose position holds the request's approver position
+    approves or rejects it — by position, not by login role — and never their own request."""
+    if staff is None or leave is None:
+        return False
+    holders = APPROVER_POSITIONS.get(leave.approver_position, frozenset())
+    return staff.position in holders and staff.id != leave.staff_id
+
+
+def _is_requester(leave, staff, user_id) -> bool:
+    return bool((staff is not None and staff.id == leave.staff_id)
+                or (user_id is not None and leave.filed_by_id == user_id))
+
+
+def may_cancel_leave(leave, staff, user_id) -> bool:
+    """A pending request is cancelled by its requester (or whoever filed it for them)."""
+    return _is_requester(leave, staff, user_id)
+
+
+def may_report_back(leave, staff, office: bool) -> bool:
+    """LEAVE-3 销假: the staff member reports back, or the general office on their behalf."""
+    return office or (staff is not None and staff.id == leave.staff_id)
+
+
+def may_attach_certificate(leave, staff, user_id, office: bool) -> bool:
+    """LEAVE-1: the requester (or the office filing for them) adds the sick-leave certificate."""
+    return office or _is_requester(leave, staff, user_id)
+
+
+def may_oversee_leave(roles: set[str] | None = None) -> bool:
+    """Office and Leadership see every leave request, the yearly flags and all certificates."""
+    return bool((role_names() if roles is None else roles) & LEAVE_OVERSIGHT_ROLES)
+
+
+def may_see_leave(leave, staff, roles: set[str] | None = None, user_id=None) -> bool:
+    """PRIV-1 for leave: the requester, the users of its approver position, Office and
+    Leadership see a request (its reason, its certificate); clerks see only who is away."""
+    if may_oversee_leave(roles):
+        return True
+    if staff is not None and (staff.id == leave.staff_id
+                              or staff.position in APPROVER_POSITIONS.get(leave.approver_position,
+                                                                          ())):
+        return True
+    return user_id is not None and leave.filed_by_id == user_id
+
+
+def leave_leadership(roles: set[str] | None = None) -> bool:
+    """AB-1: Leadership may override the A/B rule with a reason."""
+    return bool((role_names() if roles is None else roles) & {LEADERSHIP, ADMIN})
+
+
+def leave_office(roles: set[str] | None = None) -> bool:
+    """Office files and reports back on behalf of staff (LEAVE-1/3)."""
+    return bool((role_names() if roles is None else roles) & {OFFICE, ADMIN})
+
+
+class LeaveRowFilter(BaseFilter):
+    """Row filter of leave requests, for the view and the API alike (FAB-NOTES): Office and
+    Leadership see all; everyone else their own requests and those routed to their position."""
+
+    name = "Visible leave"
+    arg_name = "visible_leave"
+
+    def apply(self, query, value):
+        from sqlalchemy import false, or_
+
+        if may_oversee_leave():
+            return query
+        staff = current_staff()
+        if staff is None:
+            return query.filter(false())
+        positions = [p for p, holders in APPROVER_POSITIONS.items() if staff.position in holders]
+        conditions = [self.model.staff_id == staff.id]
+        if positions:
+            conditions.append(self.model.approver_position.in_(positions))
+        user = _user()
+        if user is not None:
+            conditions.append(self.model.filed_by_id == user.id)
+        return query.filter(or_(*conditions))
+
+
+def leave_filters() -> list:
+    return [["id", LeaveRowFilter, None]]
+
+
+def current_leave_actor():
+    """The LeaveActor (app.services.leave) of this request's user."""
+    from app.services.leave import LeaveActor
+
+    user = _user()
+    roles = role_names()
+    return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
+                      leadership=leave_leadership(roles), office=leave_office(roles))

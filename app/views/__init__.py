@@ -8,6 +8,7 @@ from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.meetings import MeetingApi
+from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
@@ -16,6 +17,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
@@ -34,6 +36,7 @@ SYSTEM = "System"
 DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
+LEAVE = "Leave"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -72,9 +75,17 @@ LINKS = [
     ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
     ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", MEETINGS, _l("Meetings and study"), "Meeting", "read"),
+    # LEAVE-1..4 (请假)
+    ("My leave", _l("My leave"), "/leaverequestview/mine/", "fa-plane", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", LEAVE, _l("Leave"), "LeaveRequest", "write"),
+    ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
 
 
 def register_views(appbuilder) -> None:
@@ -90,6 +101,8 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(YearScheduleView)
     appbuilder.add_view_no_menu(ClockRecordView)
+    appbuilder.add_view_no_menu(LeaveRequestView)
+    appbuilder.add_view_no_menu(LeaveOverviewView)
     for api in APIS:
         appbuilder.add_api(api)
 
