@@ -111,6 +111,9 @@ def _settings(env: str, production: bool) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Center settings
         "CENTER_TIMEZONE": os.environ.get("CENTER_TIMEZONE", "Asia/Shanghai"),
+        # LEAVE-1: sick-leave certificates; several app instances need one shared folder.
+        "LEAVE_ATTACHMENT_DIR": os.environ.get("LEAVE_ATTACHMENT_DIR",
+                                               str(instance_dir() / "attachments")),
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)
         "APP_ICON": "",

@@ -122,7 +122,12 @@ def demo_command(password, cases):
     from app.context import today
     from app.services.audit import audit_actor
     from app.demo import create_demo_center
+    from app.demo.attendance import generate_demo_attendance
     from app.demo.cases import generate_demo_cases
+    from app.demo.roster import generate_demo_rota
+    from app.demo.meetings import create_demo_meetings
+    from app.demo.handover import create_demo_handovers
+    from app.demo.leave import generate_demo_leave
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -132,12 +137,18 @@ def demo_command(password, cases):
         with audit_actor("cli:demo"):
             with command_transaction():
                 logins = create_demo_center(db.session, current_app.appbuilder.sm, password)
+            with command_transaction():  # LEAVE-1..4, before the clocks that respect it
+                generate_demo_leave(db.session, current_app.appbuilder.sm, today())
+            with command_transaction():  # ATT-1..4: a year of clocks, derived
+                generate_demo_attendance(db.session, today())
+            with command_transaction():  # ROSTER-1/2: the year's duty rota and logs
+                generate_demo_rota(db.session, today())
+            with command_transaction():  # MEET-1: the year's meetings up to today
+                create_demo_meetings(db.session, today())
             started = time.perf_counter()
             if cases:
                 generate_demo_cases(db.session, cases, today=today(),
                                     zone=current_app.config["CENTER_TIMEZONE"])
-            from app.demo.handover import create_demo_handovers
-
             with command_transaction():  # HAND-1: after the cases, so the lists name some
                 create_demo_handovers(db.session, current_app.appbuilder.sm, today(),
                                       zone=current_app.config["CENTER_TIMEZONE"])

@@ -61,7 +61,16 @@ def register_context(app: Flask) -> None:
     def inject_center():
         from flask_babel import get_locale
 
-        return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale())}
+        return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
+                "bianmin_todo_count": todo_count}
+
+
+def todo_count() -> int:
+    """The navigation bar's 待办 count (issue #10), computed only when the navbar is drawn."""
+    from app.security import current_staff
+    from app.services.todo import todo_count as count
+
+    return count(db.session, current_staff(), today())
 
 
 def banners() -> list[str]:

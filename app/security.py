@@ -43,6 +43,9 @@ API_METHOD_PERMISSIONS = {
 READ = ("read",)
 WRITE = ("read", "write")
 ALL = ("read", "write", "delete")
+# ROSTER-2: "log" writes a duty log (the service lets only that day's duty person or substitute).
+DUTY_READ_LOG = ("read", "log")
+DUTY_MANAGE = ("read", "write", "log")
 
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -52,6 +55,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
         "RefusalReport": READ,
         "Handover": READ,  # HAND-1: reads every handover
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
+        "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -60,6 +67,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "RuleSetting": READ, "Holiday": ALL,
         "RefusalReport": READ,
         "Handover": WRITE,  # HAND-1: creates for staff, confirms for those without login
+        "DutyShift": DUTY_MANAGE,  # ROSTER-1/2: generates, edits, arranges substitutes
+        "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
+        "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
+        "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -67,6 +78,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
         "RefusalReport": WRITE,  # NEG-2: reviews
         "Handover": WRITE,  # HAND-1: own handovers
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,  # LEAVE-1: own requests (approvers: LEAVE-2 by position)
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
@@ -74,6 +89,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "Handover": WRITE,  # HAND-1: own handovers
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
@@ -81,6 +100,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ItemMaterial": READ,
         "RefusalReport": WRITE,  # NEG-1: files
         "Handover": WRITE,  # HAND-1: own handovers
+        "DutyShift": DUTY_READ_LOG,  # ROSTER-1/2: reads the rota, writes own duty logs
+        "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
+        "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
+        "LeaveRequest": WRITE,
     },
 }
 
@@ -96,6 +119,9 @@ SELF_SERVICE_PERMISSIONS = (
     ("can_get", "OpenApi"),
     ("can_show", "SwaggerView"),
 )
+
+# Every staff member's own corner (issue #10: my to-do list, my leave...), whatever their role.
+SELF_SERVICE_RESOURCES: dict[str, tuple[str, ...]] = {"MyWork": READ}
 
 # PRIV-1: who sees applicants' personal data in full (besides the case's own window).
 PERSONAL_DATA_ROLES = frozenset({OFFICE, LEADERSHIP})
@@ -305,7 +331,7 @@ def sync_roles(sm, menu_entries) -> None:
         if role_name == ADMIN:
             role.permissions = _all_pvms(sm)
             continue
-        granted = ROLE_PERMISSIONS.get(role_name, {})
+        granted = {**SELF_SERVICE_RESOURCES, **ROLE_PERMISSIONS.get(role_name, {})}
         wanted = set(SELF_SERVICE_PERMISSIONS)
         for resource, actions in granted.items():
             wanted.update((f"can_{action}", resource) for action in actions)
@@ -441,6 +467,8 @@ def may_see_personal_data(window_id: int | None = None, case=None) -> bool:
 CASE_READING_ROLES = frozenset(ROLES)
 REFUSAL_FILING_ROLES = frozenset({CLERK, WINDOW_HEAD, ADMIN})
 REFUSAL_REVIEWING_ROLES = frozenset({SECTION_HEAD, ADMIN})
+MEETING_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
+MEETING_ATTENDANCE_READING_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 
 def may_read_cases(roles: set[str] | None = None) -> bool:
@@ -453,6 +481,15 @@ def may_file_refusal_report(roles: set[str] | None = None) -> bool:
     """NEG-1: the refusing window (clerk, window head) files the report and informs the
     applicant of a correction; the section head, who reviews it, does not."""
     return bool((role_names() if roles is None else roles) & REFUSAL_FILING_ROLES)
+
+
+ROTA_MANAGING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_manage_rota(roles: set[str] | None = None) -> bool:
+    """ROSTER-1/2: the general office keeps the duty order, generates and edits the rota,
+    arranges substitutes and enters a duty log for a staff member without a login."""
+    return bool((role_names() if roles is None else roles) & ROTA_MANAGING_ROLES)
 
 
 def may_review_refusal_report(roles: set[str] | None = None) -> bool:
@@ -505,6 +542,44 @@ def may_reach_case(case) -> bool:
     """ORG-2 + AB-2 for one loaded case: the Python twin of `case_scope_condition`."""
     scope = window_scope()
     return scope is None or case.window_id == scope or covers_case(case)
+def may_record_meetings(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office generates the month's meetings, records attendance, writes minutes."""
+    return bool((role_names() if roles is None else roles) & MEETING_RECORDING_ROLES)
+
+
+def may_see_meeting_attendance(roles: set[str] | None = None) -> bool:
+    """MEET-1: the office and leadership see everyone's meeting attendance; other staff
+    their own."""
+    return bool((role_names() if roles is None else roles) & MEETING_ATTENDANCE_READING_ROLES)
+# ATT: who sees every staff member's attendance and who keeps the clock records.
+ATTENDANCE_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+CLOCK_KEEPING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_see_all_attendance(roles: set[str] | None = None) -> bool:
+    """ATT: Office and Leadership see every staff member's month; everyone else only their own."""
+    return bool((role_names() if roles is None else roles) & ATTENDANCE_ALL_ROLES)
+
+
+def attendance_scope() -> list[int] | None:
+    """ATT: the staff ids whose attendance the user may see: None for all, else the user's own
+    (an empty list for a login without a Staff row)."""
+    if may_see_all_attendance():
+        return None
+    staff = current_staff()
+    return [staff.id] if staff else []
+
+
+def may_keep_clock_records(roles: set[str] | None = None) -> bool:
+    """ATT-1: the office imports, enters and corrects clock records and off-post times."""
+    return bool((role_names() if roles is None else roles) & CLOCK_KEEPING_ROLES)
+
+
+def may_approve_clock_excuse() -> bool:
+    """ATT-4: a 补签单 is approved by the deputy director — by position (Staff.position),
+    whatever the login role."""
+    staff = current_staff()
+    return staff is not None and getattr(staff, "position", None) == "deputy_director"
 
 
 class OwnWindowFilter(BaseFilter):
@@ -577,3 +652,107 @@ class OwnHandoverFilter(BaseFilter):
 
 def handover_filters() -> list:
     return [["id", OwnHandoverFilter, None]]
+# --- Leave (LEAVE-1..3, AB-1): who may decide, file, report back, see ----------------------
+# LEAVE-2: the approver position a request is routed to, and the Staff positions holding it:
+# "more than half a day up to 3 days → deputy director or director" (RULES.md §7).
+APPROVER_POSITIONS = {
+    "office_head": frozenset({"office_head"}),
+    "director": frozenset({"director", "deputy_director"}),
+    "secretary": frozenset({"secretary"}),
+}
+LEAVE_OVERSIGHT_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+
+
+def may_decide_leave(leave, staff) -> bool:
+    """LEAVE-2: only a staff member whose position holds the request's approver position
+    approves or rejects it — by position, not by login role — and never their own request."""
+    if staff is None or leave is None:
+        return False
+    holders = APPROVER_POSITIONS.get(leave.approver_position, frozenset())
+    return staff.position in holders and staff.id != leave.staff_id
+
+
+def _is_requester(leave, staff, user_id) -> bool:
+    return bool((staff is not None and staff.id == leave.staff_id)
+                or (user_id is not None and leave.filed_by_id == user_id))
+
+
+def may_cancel_leave(leave, staff, user_id) -> bool:
+    """A pending request is cancelled by its requester (or whoever filed it for them)."""
+    return _is_requester(leave, staff, user_id)
+
+
+def may_report_back(leave, staff, office: bool) -> bool:
+    """LEAVE-3 销假: the staff member reports back, or the general office on their behalf."""
+    return office or (staff is not None and staff.id == leave.staff_id)
+
+
+def may_attach_certificate(leave, staff, user_id, office: bool) -> bool:
+    """LEAVE-1: the requester (or the office filing for them) adds the sick-leave certificate."""
+    return office or _is_requester(leave, staff, user_id)
+
+
+def may_oversee_leave(roles: set[str] | None = None) -> bool:
+    """Office and Leadership see every leave request, the yearly flags and all certificates."""
+    return bool((role_names() if roles is None else roles) & LEAVE_OVERSIGHT_ROLES)
+
+
+def may_see_leave(leave, staff, roles: set[str] | None = None, user_id=None) -> bool:
+    """PRIV-1 for leave: the requester, the users of its approver position, Office and
+    Leadership see a request (its reason, its certificate); clerks see only who is away."""
+    if may_oversee_leave(roles):
+        return True
+    if staff is not None and (staff.id == leave.staff_id
+                              or staff.position in APPROVER_POSITIONS.get(leave.approver_position,
+                                                                          ())):
+        return True
+    return user_id is not None and leave.filed_by_id == user_id
+
+
+def leave_leadership(roles: set[str] | None = None) -> bool:
+    """AB-1: Leadership may override the A/B rule with a reason."""
+    return bool((role_names() if roles is None else roles) & {LEADERSHIP, ADMIN})
+
+
+def leave_office(roles: set[str] | None = None) -> bool:
+    """Office files and reports back on behalf of staff (LEAVE-1/3)."""
+    return bool((role_names() if roles is None else roles) & {OFFICE, ADMIN})
+
+
+class LeaveRowFilter(BaseFilter):
+    """Row filter of leave requests, for the view and the API alike (FAB-NOTES): Office and
+    Leadership see all; everyone else their own requests and those routed to their position."""
+
+    name = "Visible leave"
+    arg_name = "visible_leave"
+
+    def apply(self, query, value):
+        from sqlalchemy import false, or_
+
+        if may_oversee_leave():
+            return query
+        staff = current_staff()
+        if staff is None:
+            return query.filter(false())
+        positions = [p for p, holders in APPROVER_POSITIONS.items() if staff.position in holders]
+        conditions = [self.model.staff_id == staff.id]
+        if positions:
+            conditions.append(self.model.approver_position.in_(positions))
+        user = _user()
+        if user is not None:
+            conditions.append(self.model.filed_by_id == user.id)
+        return query.filter(or_(*conditions))
+
+
+def leave_filters() -> list:
+    return [["id", LeaveRowFilter, None]]
+
+
+def current_leave_actor():
+    """The LeaveActor (app.services.leave) of this request's user."""
+    from app.services.leave import LeaveActor
+
+    user = _user()
+    roles = role_names()
+    return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
+                      leadership=leave_leadership(roles), office=leave_office(roles))

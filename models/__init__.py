@@ -6,6 +6,7 @@ share one metadata that Alembic compares against the migrations.
 
 from flask_appbuilder import Model
 
-from models import audit, cases, catalogue, handover, leave, logins, org, settings  # noqa: F401  (register the tables)
+from models import (attendance, audit, cases, catalogue, handover, leave, logins,  # noqa: F401
+                    meetings, org, roster, settings)  # (register the tables)
 
 __all__ = ["Model"]

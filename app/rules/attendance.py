@@ -54,3 +54,77 @@ def absence_days(late_or_early_count: int, off_post_minutes: list[int], *, late_
         raise RuleViolation("ATT-3", N_("Counts and minutes cannot be negative."))
     days = HALF if late_or_early_count >= late_threshold else Decimal(0)
     return days + HALF * sum(1 for minutes in off_post_minutes if minutes > off_post_limit_minutes)
+
+
+# --- Half-days and clock times (ATT-1/2), used by the derivation and the import ---------------
+AM, PM = "am", "pm"
+OK, LATE, EARLY, LATE_EARLY, ABSENT, LEAVE, EXCUSED = (
+    "ok", "late", "early", "late_early", "absent", "leave", "excused")
+
+
+def seconds(value: time) -> int:
+    """A wall-clock time as seconds since midnight."""
+    return value.hour * 3600 + value.minute * 60 + value.second
+
+
+def parse_hhmm(text: str) -> time:
+    """A rule setting's "08:00" as a time."""
+    hours, minutes = str(text).strip().split(":")
+    return time(int(hours), int(minutes))
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """A season start setting "05-01" as (5, 1) (ATT-1)."""
+    month, day = str(text).strip().split("-")
+    date(2000, int(month), int(day))  # a real day (29 February included)
+    return int(month), int(day)
+
+
+def noon_boundary(hours) -> int:
+    """ATT-2: the second of the day that splits a day's clocks into morning and afternoon —
+    halfway between the end of the morning and the start of the afternoon."""
+    (_am_start, am_end), (pm_start, _pm_end) = hours
+    return (seconds(am_end) + seconds(pm_start)) // 2
+
+
+def half_day_status(first: int | None, last: int | None, start: time, end: time) -> tuple[str, int]:
+    """ATT-2/3: a worked half-day's status from its first and last clock (seconds of the day)
+    and how many late/early it counts (0, 1 or 2). No clock at all is an absence (旷工).
+
+    The first clock is the clock-in and the last the clock-out; a half-day with one clock
+    only has both at once, so a single clock at 07:55 is an early leave (no clock-out) and a
+    single clock at 11:40 a late arrival.
+    """
+    if first is None:
+        return ABSENT, 0
+    late = is_late_seconds(first, start)
+    early = last < seconds(end)
+    if late and early:
+        return LATE_EARLY, 2
+    if late:
+        return LATE, 1
+    if early:
+        return EARLY, 1
+    return OK, 0
+
+
+def is_late_seconds(first: int, start: time) -> bool:
+    """ATT-2 on seconds of the day: `is_late` for the derivation's integer clocks."""
+    return first > seconds(start)
+
+
+def leave_halves(day: date, start_day: date, end_day: date, half_day_start: bool,
+                 half_day_end: bool) -> set[str]:
+    """ATT-3: the half-days of `day` an approved leave covers (none outside it).
+
+    `half_day_start`: the leave begins at noon of its first day (only the afternoon);
+    `half_day_end`: it ends at noon of its last day (only the morning).
+    """
+    if not start_day <= day <= end_day:
+        return set()
+    halves = {AM, PM}
+    if day == start_day and half_day_start:
+        halves.discard(AM)
+    if day == end_day and half_day_end:
+        halves.discard(PM)
+    return halves

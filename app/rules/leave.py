@@ -46,6 +46,21 @@ def informs_town_head(days, director_max=Decimal(3)) -> bool:
     return _positive_days(days) > _days(director_max)
 
 
+# LEAVE-2: the approver slot each position fills. "director" requests (over half a day up to
+# 3 days) go to the deputy director or the director (分管主任、主任).
+APPROVER_SLOTS = {
+    "office_head": frozenset({"office_head"}),
+    "director": frozenset({"director"}),
+    "deputy_director": frozenset({"director"}),
+    "secretary": frozenset({"secretary"}),
+}
+
+
+def approver_slots(position: str | None) -> frozenset[str]:
+    """LEAVE-2: the `approver_for` results a person in `position` may decide (none for staff)."""
+    return APPROVER_SLOTS.get(position or "", frozenset())
+
+
 def _check_period(start: date, end: date, rule_id: str) -> None:
     if end < start:
         raise RuleViolation(rule_id, N_("A leave cannot end before it starts."), field="end")

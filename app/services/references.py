@@ -30,6 +30,8 @@ USED_BY_LABELS = {
     "case_transition": N_("%(count)s case history entries"),
     "case_annotation": N_("%(count)s case notes"),
     "refusal_report": N_("%(count)s refusal reports"),
+    "duty_shift": N_("%(count)s duty days"),
+    "duty_order": N_("%(count)s places in the duty order"),
 }
 OTHER_RECORDS = N_("%(count)s other records")
 RECORD_LABELS = {

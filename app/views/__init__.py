@@ -4,30 +4,45 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.handover import HandoverApi
+from app.api.meetings import MeetingApi
+from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
+from app.api.roster import DutyShiftApi
+from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.handover import HandoverView
+from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
+from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
+from app.views.self_service import MyWorkView
+from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 
+MY_WORK = "My work"
 CASES = "Cases"
 CATALOGUE = "Catalogue"
 ORGANISATION = "Organisation"
 SYSTEM = "System"
+DUTY = "Duty"
+MEETINGS = "Meetings and study"
+ATTENDANCE = "Attendance"
+LEAVE = "Leave"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
+    (MyWorkView, "My to-do list", _l("My to-do list"), "fa-check-square-o", MY_WORK, _l("My work"), "fa-user-circle"),
     (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES, _l("Cases"), "fa-folder-open"),
     (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),
     (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
@@ -37,6 +52,8 @@ MENU = [
     (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
     (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
     (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),
+    (AttendanceView, "Attendance month", _l("Attendance month"), "fa-calendar-check-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
+    (ClockExcuseView, "Clock excuses", _l("补签单"), "fa-check-square-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
     (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
     (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
     (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
@@ -44,6 +61,8 @@ MENU = [
     (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
+    (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
+    (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -54,10 +73,24 @@ LINKS = [
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
     ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", ORGANISATION, _l("Organisation"), "Handover", "write"),
+    ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", DUTY, _l("Duty"), "DutyShift", "read"),
+    ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", DUTY, _l("Duty"), "DutyShift", "write"),
+    ("Import clock records", _l("Import clock records"), "/clockrecords/import/", "fa-upload", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
+    ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
     ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
+    ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", MEETINGS, _l("Meetings and study"), "Meeting", "read"),
+    # LEAVE-1..4 (请假)
+    ("My leave", _l("My leave"), "/leaverequestview/mine/", "fa-plane", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", LEAVE, _l("Leave"), "LeaveRequest", "write"),
+    ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        HandoverApi]
+        HandoverApi,
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
 
 
 def register_views(appbuilder) -> None:
@@ -72,6 +105,9 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(YearScheduleView)
+    appbuilder.add_view_no_menu(ClockRecordView)
+    appbuilder.add_view_no_menu(LeaveRequestView)
+    appbuilder.add_view_no_menu(LeaveOverviewView)
     for api in APIS:
         appbuilder.add_api(api)
 

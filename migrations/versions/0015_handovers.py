@@ -1,7 +1,7 @@
 """Handovers with their list of unfinished cases (issue #10: HAND-1)
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-01 10:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0015'
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

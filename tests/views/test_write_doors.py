@@ -20,23 +20,35 @@ from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSu
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
 from models.handover import Handover, HandoverCase
+from models.meetings import Meeting, MeetingAttendance
+from models.leave import LeaveNotification, LeaveRequest
 from models.org import Staff, Window
+from models.roster import DutyOrder, DutyShift
 from tests.factories import clock_on
 from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 # Rows that carry rules: only the domain's own pages and endpoints write them.
 RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, CaseAnnotation,
-                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog,
+                NoticeMaterial, NoticeViolation, RefusalReport, AuditLog, DutyShift, DutyOrder,
+                Meeting, MeetingAttendance,  # ROSTER-1/2, MEET-1
+                LeaveRequest, LeaveNotification,  # LEAVE-1..4
                 Handover, HandoverCase}  # HAND-1
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
 DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "review",
                  "escalate", "informed",
+                 "generate", "order", "reassign", "substitute", "log",  # ROSTER-1/2
+                 "attendance", "minutes",  # MEET-1
+                 # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate
+                 "decide", "approve", "reject", "report_back", "cancel", "certificate",
                  "create", "change", "confirm", "refill"}  # HAND-1 (handovers)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
-                  "RefusalReportView", "AuditLogView", "CaseApi", "HandoverView", "HandoverApi"}
+                  "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
+                  "MeetingView", "MeetingApi",  # MEET-1
+                  "LeaveRequestView", "LeaveApi",  # LEAVE-1..4
+                  "HandoverView", "HandoverApi"}  # HAND-1
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -1,0 +1,183 @@
+"""考勤 API: import a clock export (multipart upload → the row errors as JSON), read a month
+(ATT-1..4). Same services and the same scope as the pages: everyone reads their own month,
+Office and Leadership all; only the office imports."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
+
+from app import context
+from app.extensions import db
+from app.rules.errors import RuleViolation
+from app.security import attendance_scope, current_actor
+from app.services.attendance import MAX_IMPORT_BYTES, import_clock_file, window_month
+from app.services.transaction import Conflict, transaction
+
+
+class ClockRecordApi(BaseApi):
+    """/api/v1/clock_record/ — the office imports clock exports (ATT-1)."""
+
+    resource_name = "clock_record"
+    class_permission_name = "ClockRecord"
+    method_permission_name = {"import_file": "write"}
+    base_permissions = ["can_write"]
+    allow_browser_login = True
+
+    @expose("/import", methods=["POST"])
+    @protect()
+    @safe
+    def import_file(self):
+        """Import a clock export, all of it or nothing (ATT-1).
+        ---
+        post:
+          summary: Import a clock export (CSV or .xlsx; columns employee_no, clocked_at)
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  properties:
+                    file:
+                      type: string
+                      format: binary
+                  required: [file]
+          responses:
+            200:
+              description: Imported (clocks already there are skipped)
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      rows: {type: integer}
+                      added: {type: integer}
+                      skipped: {type: integer}
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Another import ran at the same time; nothing was imported
+            422:
+              description: Rows with errors, by row number; nothing was imported
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      message: {type: string}
+                      errors:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            row: {type: integer}
+                            message: {type: string}
+        """
+        upload = request.files.get("file")
+        if upload is None:
+            return self.response_400(message=gettext("Choose a file."))
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        answers = {}
+
+        def refuse(error):
+            if isinstance(error, Conflict):
+                return self.response(409, message=error.render(gettext))
+            return self.response_422(message=error.render(gettext))
+
+        with transaction(db.session, on_error=refuse) as unit:
+            result = import_clock_file(db.session, upload.filename or "clock.csv", data,
+                                       current_actor().user_id)
+            answers["result"] = result
+        if unit.answer is not None:
+            return unit.answer
+        result = answers["result"]
+        if not result.ok:
+            return self.response(
+                422, message=gettext("Nothing was imported: %(count)s rows have errors. Correct them "
+                                "and import the file again.", count=result.error_count),
+                errors=[{"row": e.row, "message": e.render(gettext)} for e in result.errors])
+        return self.response(200, rows=result.rows, added=result.added, skipped=result.skipped)
+
+
+class AttendanceApi(BaseApi):
+    """/api/v1/attendance/ — a month's absence days and why, per staff member (ATT-2/3/4)."""
+
+    resource_name = "attendance"
+    class_permission_name = "Attendance"
+    method_permission_name = {"month": "read"}
+    base_permissions = ["can_read"]
+    allow_browser_login = True
+
+    @expose("/month", methods=["GET"])
+    @protect()
+    @safe
+    def month(self):
+        """A month's attendance per staff member: late, early, absent half-days, off-post, days.
+        ---
+        get:
+          summary: A month's attendance (own only, unless Office or Leadership)
+          parameters:
+          - in: query
+            name: year
+            required: true
+            schema: {type: integer, minimum: 2000, maximum: 2099}
+          - in: query
+            name: month
+            required: true
+            schema: {type: integer, minimum: 1, maximum: 12}
+          - in: query
+            name: window_id
+            schema: {type: integer, minimum: 1, maximum: 2147483647}
+          responses:
+            200:
+              description: One entry per staff member in scope
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      result:
+                        type: array
+                        items:
+                          type: object
+                          properties:
+                            staff_id: {type: integer}
+                            name: {type: string}
+                            late: {type: integer}
+                            early: {type: integer}
+                            absent_half_days: {type: integer}
+                            off_post_minutes: {type: array, items: {type: integer}}
+                            absence_days: {type: string}
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+        """
+        try:
+            year = int(request.args.get("year", ""))
+            month = int(request.args.get("month", ""))
+            window_id = request.args.get("window_id")
+            window_id = int(window_id) if window_id not in (None, "") else None
+        except ValueError:
+            return self.response_400(message=gettext("Give the year and month as numbers."))
+        if not (2000 <= year <= 2099 and 1 <= month <= 12) or (
+                window_id is not None and not 1 <= window_id <= 2**31 - 1):
+            return self.response_400(message=gettext("Give a month between 2000 and 2099."))
+        try:
+            rows = window_month(db.session, year, month, context.today(), window_id=window_id,
+                                staff_ids=attendance_scope())
+        except RuleViolation as violation:
+            return self.response_400(message=violation.render(gettext))
+        return self.response(200, result=[{
+            "staff_id": staff.id, "name": staff.name, "late": m.late, "early": m.early,
+            "absent_half_days": m.absent_half_days,
+            "off_post_minutes": [minutes for _day, minutes in m.off_post],
+            "absence_days": str(m.absence_days)} for staff, m in rows])

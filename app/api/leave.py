@@ -1,0 +1,387 @@
+"""Leave API: read the requests a user may see, file, approve / reject (routed, LEAVE-2),
+report back (LEAVE-3), cancel, upload the certificate (LEAVE-1); AB-1 override by Leadership.
+
+The same row filter as the view (app.security.LeaveRowFilter); the same service as the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, request
+from flask_appbuilder.api import expose, protect, safe
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
+
+from app.api.base import DomainApi, expected_version
+from app.context import clock
+from app.extensions import db
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import (MalformedInput, validate_day, validate_kind, validate_object,
+                             validate_row_id, validate_text)
+from app.security import (API_METHOD_PERMISSIONS, current_leave_actor, leave_filters,
+                          may_decide_leave)
+from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
+                                cancel_leave, decide_leave, file_leave, report_back)
+from models.leave import LeaveRequest
+
+LEAVE_COLUMNS = ["id", "staff.id", "staff.name", "kind", "start_day", "end_day", "half_day_start",
+                 "half_day_end", "days", "reason", "emergency", "substitute.id", "substitute.name",
+                 "approver_position", "state", "filed_at", "decided_at", "decision_note",
+                 "ab_override_reason", "reported_back_on", "overstay_days", "handover_note",
+                 "certificate_name"]
+FILE_KEYS = frozenset({"staff_id", "kind", "start_day", "end_day", "half_day_start",
+                       "half_day_end", "reason", "emergency", "substitute_id", "handover_note",
+                       "ab_override_reason"})
+TEXT_LIMIT = 2000
+
+
+def _summary(leave: LeaveRequest) -> dict:
+    return {"id": leave.id, "state": leave.state, "days": str(leave.days),
+            "approver_position": leave.approver_position, "version": leave.version,
+            "overstay_days": str(leave.overstay_days) if leave.overstay_days is not None else None}
+
+
+def _text(body, key):
+    return validate_text(body.get(key), TEXT_LIMIT, key)
+
+
+def _flag(body, key) -> bool:
+    return bool(validate_kind(body.get(key, False), bool, key))
+
+
+def _day(body, key, required=True):
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise MalformedInput(N_("This field is required."), field=key)
+        return None
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise MalformedInput(N_("Give a date like 2026-10-13."), field=key)
+    return validate_day(day, key)
+
+
+class LeaveApi(DomainApi):
+    """/api/v1/leave/ — own requests, those routed to the user's position, or (Office,
+    Leadership) all."""
+
+    resource_name = "leave"
+    class_permission_name = "LeaveRequest"
+    datamodel = SQLAInterface(LeaveRequest)
+    method_permission_name = {**API_METHOD_PERMISSIONS, "file": "write", "approve": "write",
+                              "reject": "write", "report_back": "write", "cancel": "write",
+                              "certificate": "write"}
+    include_route_methods = {"get", "get_list", "info", "file", "approve", "reject",
+                             "report_back", "cancel", "certificate"}
+    base_filters = leave_filters()
+    list_columns = show_columns = LEAVE_COLUMNS
+    order_columns = ["start_day", "end_day", "days", "filed_at"]
+    search_columns = ["state", "kind", "staff", "start_day", "end_day"]
+
+    def _visible(self, pk):
+        return self.datamodel.get(pk, self._base_filters)
+
+    def _body(self):
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise MalformedInput(N_("Send a JSON object."), field="_schema")
+        return body
+
+    def _run(self, write):
+        try:
+            with self.unit_of_work() as saved:
+                leave = write()
+        except NotYourDecision:
+            db.session.rollback()
+            return self.response_403()
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, **_summary(leave))
+
+    @expose("/file", methods=["POST"])
+    @protect()
+    @safe
+    def file(self):
+        """File a leave request (LEAVE-1); routed to its approver (LEAVE-2); AB-1 checked.
+        ---
+        post:
+          summary: File a leave request (LEAVE-1/2, AB-1)
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [kind, start_day, end_day]
+                  properties:
+                    staff_id: {type: integer, minimum: 1, description: "Office/Leadership file for others; default: yourself"}
+                    kind: {type: string, enum: [personal, sick, marriage, bereavement, annual]}
+                    start_day: {type: string, format: date}
+                    end_day: {type: string, format: date}
+                    half_day_start: {type: boolean}
+                    half_day_end: {type: boolean}
+                    reason: {type: [string, "null"], maxLength: 2000}
+                    emergency: {type: boolean, description: "filed afterwards (补假)"}
+                    substitute_id: {type: [integer, "null"], minimum: 1}
+                    handover_note: {type: [string, "null"], maxLength: 2000}
+                    ab_override_reason: {type: [string, "null"], maxLength: 2000, description: "Leadership only (AB-1)"}
+          responses:
+            200:
+              description: The filed request (id, state, days, approver_position, version)
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            422:
+              $ref: '#/components/responses/422'
+        """
+        actor = current_leave_actor()
+        try:
+            body = self._body()
+            validate_object(body, FILE_KEYS, "_schema")
+            staff_id = body.get("staff_id")
+            if staff_id is None:
+                if actor.staff is None:
+                    raise RuleViolation("LEAVE-1", N_("Your login is not linked to a staff "
+                                                      "member."), field="staff_id")
+                staff_id = actor.staff.id
+            staff_id = validate_row_id(staff_id, "staff_id")
+            substitute = body.get("substitute_id")
+            substitute = validate_row_id(substitute, "substitute_id") if substitute is not None else None
+            kind = validate_kind(body.get("kind"), str, "kind")
+            values = LeaveInput(
+                staff_id=staff_id, kind=kind, start_day=_day(body, "start_day"),
+                end_day=_day(body, "end_day"), half_day_start=_flag(body, "half_day_start"),
+                half_day_end=_flag(body, "half_day_end"), reason=_text(body, "reason"),
+                emergency=_flag(body, "emergency"), substitute_id=substitute,
+                handover_note=_text(body, "handover_note"))
+            override = _text(body, "ab_override_reason")
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        if override and not actor.leadership:
+            return self.response_403()  # AB-1: only Leadership overrides
+        return self._run(lambda: file_leave(db.session, values, actor, clock(),
+                                            ab_override_reason=override))
+
+    def _decide(self, pk, approve: bool):
+        leave = self._visible(pk)
+        if leave is None:
+            return self.response_404()
+        actor = current_leave_actor()
+        if not may_decide_leave(leave, actor.staff):
+            return self.response_403()
+        try:
+            body = self._body()
+            seen = expected_version(body)
+            validate_object(body, frozenset({"note", "ab_override_reason"}), "_schema")
+            note, override = _text(body, "note"), _text(body, "ab_override_reason")
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        if override and not actor.leadership:
+            return self.response_403()
+        return self._run(lambda: decide_leave(db.session, leave, approve, note, actor, clock(),
+                                              seen_version=seen, ab_override_reason=override))
+
+    @expose("/<int:pk>/approve", methods=["POST"])
+    @protect()
+    @safe
+    def approve(self, pk):
+        """Approve a pending request: only its routed approver position (LEAVE-2).
+        ---
+        post:
+          summary: Approve a leave request (LEAVE-2; AB-1 and the certificate re-checked)
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer}
+                    note: {type: [string, "null"], maxLength: 2000}
+                    ab_override_reason: {type: [string, "null"], maxLength: 2000}
+          responses:
+            200: {description: The request after the decision}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Someone changed the request since the client read it}
+            422: {$ref: '#/components/responses/422'}
+        """
+        return self._decide(pk, True)
+
+    @expose("/<int:pk>/reject", methods=["POST"])
+    @protect()
+    @safe
+    def reject(self, pk):
+        """Reject a pending request with a note: only its routed approver position (LEAVE-2).
+        ---
+        post:
+          summary: Reject a leave request (LEAVE-2)
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer}
+                    note: {type: [string, "null"], maxLength: 2000}
+                    ab_override_reason: {type: [string, "null"], maxLength: 2000}
+          responses:
+            200: {description: The request after the decision}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Someone changed the request since the client read it}
+            422: {$ref: '#/components/responses/422'}
+        """
+        return self._decide(pk, False)
+
+    @expose("/<int:pk>/report-back", methods=["POST"])
+    @protect()
+    @safe
+    def report_back(self, pk):
+        """销假: the day the person was back at work (LEAVE-3); late without reason = overstay.
+        ---
+        post:
+          summary: Report back from an approved leave (LEAVE-3)
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [returned_on]
+                  properties:
+                    version: {type: integer}
+                    returned_on: {type: string, format: date}
+                    reason: {type: [string, "null"], maxLength: 2000}
+          responses:
+            200: {description: The request after reporting back (overstay_days)}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Someone changed the request since the client read it}
+            422: {$ref: '#/components/responses/422'}
+        """
+        leave = self._visible(pk)
+        if leave is None:
+            return self.response_404()
+        actor = current_leave_actor()
+        try:
+            body = self._body()
+            seen = expected_version(body)
+            validate_object(body, frozenset({"returned_on", "reason"}), "_schema")
+            returned_on, reason = _day(body, "returned_on"), _text(body, "reason")
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        return self._run(lambda: report_back(db.session, leave, returned_on, reason, actor,
+                                             clock(), seen_version=seen))
+
+    @expose("/<int:pk>/cancel", methods=["POST"])
+    @protect()
+    @safe
+    def cancel(self, pk):
+        """Cancel a pending request (its requester only).
+        ---
+        post:
+          summary: Cancel a pending leave request
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer}
+          responses:
+            200: {description: The cancelled request}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Someone changed the request since the client read it}
+            422: {$ref: '#/components/responses/422'}
+        """
+        leave = self._visible(pk)
+        if leave is None:
+            return self.response_404()
+        body = request.get_json(silent=True)
+        if body is None:
+            body = {}
+        try:
+            if not isinstance(body, dict):
+                raise MalformedInput(N_("Send a JSON object."), field="_schema")
+            seen = expected_version(body)
+            validate_object(body, frozenset(), "_schema")
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        actor = current_leave_actor()
+        return self._run(lambda: cancel_leave(db.session, leave, actor, clock(),
+                                              seen_version=seen))
+
+    @expose("/<int:pk>/certificate", methods=["POST"])
+    @protect()
+    @safe
+    def certificate(self, pk):
+        """Upload the sick-leave certificate (LEAVE-1): PDF, JPEG or PNG by content, size limit
+        `leave.max_attachment_mb`.
+        ---
+        post:
+          summary: Upload a leave request's certificate (LEAVE-1)
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  required: [file]
+                  properties:
+                    file: {type: string, format: binary}
+                    version: {type: integer}
+          responses:
+            200: {description: The request with its certificate}
+            400: {$ref: '#/components/responses/400'}
+            401: {$ref: '#/components/responses/401'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Someone changed the request since the client read it}
+            422: {$ref: '#/components/responses/422'}
+        """
+        leave = self._visible(pk)
+        if leave is None:
+            return self.response_404()
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return self.response_400(message={"file": [gettext("Choose a file.")]})
+        certificate = Certificate(upload.read(), upload.filename)
+        seen = request.form.get("version") or request.headers.get("If-Match") or None
+        actor = current_leave_actor()
+        directory = current_app.config["LEAVE_ATTACHMENT_DIR"]
+        return self._run(lambda: attach_certificate(db.session, leave, certificate, directory,
+                                                    actor, seen_version=seen))

@@ -1,0 +1,798 @@
+"""考勤 — attendance: clock records in, attendance days out (ATT-1..4).
+
+- ATT-1: the seasonal work hours are rule settings (att.*, migration 0002); clock records are
+  imported from a clock export (CSV or .xlsx, `import_clock_file`) or entered and corrected by
+  the office (`enter_clock_record`, `correct_clock_record`), audited (AUDIT-1).
+- ATT-2/3: per staff member and working day, each half-day is late (first clock after its
+  start), early (last clock before its end), absent (no clock, no approved leave, no excuse),
+  on leave, excused, or fine (`compute_days`). A month adds ½ day for 4+ late/early and ½
+  day per off-post time over 2 hours (`app.rules.attendance.absence_days`).
+- ATT-4: a 补签单 (`ClockExcuse`) excuses a half-day once approved by the deputy director.
+
+The derivation reads a period in a fixed number of queries (clock aggregates grouped in SQL,
+leave, excuses, staff), whatever the number of staff or days — never a query per staff-day.
+`derive_range` stores the result as `AttendanceDay` rows (nightly, after an import, the demo);
+the month views and `month_absences` compute from the records themselves, so a leave approved
+a minute ago already counts. `app/services/attendance_sql.py` is the same derivation as one
+SQL statement (the benchmark's reference, bench/bench_attendance.py).
+
+Nothing here commits: the caller's `transaction()` does.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_days,
+                                  half_day_status, leave_halves, noon_boundary, parse_hhmm,
+                                  parse_month_day, work_hours_for)
+from app.rules.calendar import WorkCalendar
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import BUSINESS_YEARS
+from app.services.calendar import load_calendar
+from app.services.settings import setting_value
+from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
+                               ClockRecord, OffPostRecord)
+from models.leave import LeaveRequest
+from models.org import Staff
+from models.types import center_zone
+
+DEPUTY_DIRECTOR = "deputy_director"
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_LISTED_ERRORS = 200  # a broken file lists this many rows; the count says how many more
+# The documented columns of a clock export (README, docs/samples/clock_records.*): English or
+# Chinese headers; other columns (a name, a device) are ignored.
+EMPLOYEE_COLUMNS = ("employee_no", "工号")
+TIME_COLUMNS = ("clocked_at", "打卡时间")
+TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+
+# --- ATT-1: the settings ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class AttendanceSettings:
+    """ATT-1/3 rule settings, read once per derivation."""
+
+    summer_start: tuple[int, int] = (5, 1)
+    winter_start: tuple[int, int] = (10, 1)
+    summer: tuple = ((time(8, 0), time(11, 30)), (time(15, 0), time(18, 0)))
+    winter: tuple = ((time(8, 0), time(11, 30)), (time(14, 0), time(17, 30)))
+    late_threshold: int = 4
+    off_post_limit_minutes: int = 120
+
+    def hours(self, day: date):
+        return work_hours_for(day, self.summer_start, self.winter_start, self.summer, self.winter)
+
+    def absence_days(self, late_or_early: int, off_post_minutes: list[int]) -> Decimal:
+        """ATT-3: the month's extra absence days (the public rule, with these settings)."""
+        return absence_days(late_or_early, off_post_minutes, late_threshold=self.late_threshold,
+                            off_post_limit_minutes=self.off_post_limit_minutes)
+
+
+def attendance_settings(session: Session) -> AttendanceSettings:
+    def hours(season):
+        return tuple((parse_hhmm(setting_value(session, f"att.{season}_{half}_start")),
+                      parse_hhmm(setting_value(session, f"att.{season}_{half}_end")))
+                     for half in HALVES)
+
+    return AttendanceSettings(
+        summer_start=parse_month_day(setting_value(session, "att.summer_starts")),
+        winter_start=parse_month_day(setting_value(session, "att.winter_starts")),
+        summer=hours("summer"), winter=hours("winter"),
+        late_threshold=setting_value(session, "att.late_count_half_day_absence"),
+        off_post_limit_minutes=setting_value(session, "att.leave_post_hours") * 60,
+    )
+
+
+# --- ATT-1: clock records --------------------------------------------------------------------
+def local_parts(instant: datetime) -> tuple[date, int]:
+    """The center's day and second of the day of an instant (what a ClockRecord stores)."""
+    local = instant.astimezone(center_zone())
+    return local.date(), local.hour * 3600 + local.minute * 60 + local.second
+
+
+def _stored_instant(local: datetime) -> datetime:
+    """A wall-clock time of the center as an aware UTC instant, whole seconds."""
+    return local.replace(microsecond=0, tzinfo=center_zone()).astimezone(timezone.utc)
+
+
+def parse_clock_time(value) -> datetime | None:
+    """A clock export's time cell (text or an Excel date-time) as a naive wall-clock time, or
+    None when it cannot be read or lies outside the business years (INPUT-1)."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = str(value or "").strip()
+        parsed = _fast_time(text)
+        for pattern in TIME_FORMATS if parsed is None else ():
+            try:
+                parsed = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            return None
+    if parsed.tzinfo is not None or not BUSINESS_YEARS[0] <= parsed.year <= BUSINESS_YEARS[1]:
+        return None
+    return parsed
+
+
+def _fast_time(text: str) -> datetime | None:
+    """The export's usual "2026-11-02 08:03:15" without strptime (a year of clocks is
+    300,000 of them); anything else goes to the formats."""
+    if len(text) == 19 and text[4] == "-" and text[7] == "-" and text[10] == " " \
+            and text[13] == ":" and text[16] == ":":
+        try:
+            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:19]))
+        except ValueError:
+            return None
+    return None
+
+
+class _LocalClock:
+    """Wall-clock times of the center to (naive UTC instant, day, second of day), with the
+    zone's offset looked up once per local hour rather than per clock."""
+
+    def __init__(self):
+        self.zone, self.offsets = center_zone(), {}
+
+    def parts(self, local: datetime) -> tuple[datetime, date, int]:
+        local = local.replace(microsecond=0, tzinfo=None)
+        hour = local.replace(minute=0, second=0)
+        offset = self.offsets.get(hour)
+        if offset is None:
+            offset = self.offsets[hour] = hour.replace(tzinfo=self.zone).utcoffset()
+        return local - offset, local.date(), local.hour * 3600 + local.minute * 60 + local.second
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One refused row of an import: its row number in the file (the header is row 1)."""
+
+    row: int
+    message: str  # an English msgid (N_), formatted with params after translation
+    params: dict = field(default_factory=dict)
+
+    def render(self, translate=lambda s: s) -> str:
+        text = translate(self.message)
+        return text % self.params if self.params else text
+
+
+@dataclass
+class ImportResult:
+    """What an import did: `errors` non-empty means nothing of the file was written."""
+
+    file_name: str
+    rows: int = 0
+    added: int = 0
+    skipped: int = 0  # already in the database (a re-import)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    months: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _read_rows(file_name: str, data: bytes) -> list[list]:
+    """The file's rows (header first) as lists of cell values: .xlsx by openpyxl (read-only),
+    anything else as CSV in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese CSV)."""
+    if file_name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 — any unreadable workbook is the same refusal
+            raise RuleViolation("ATT-1", N_("The file is not a readable Excel (.xlsx) workbook."),
+                                field="file") from None
+        try:
+            sheet = workbook.worksheets[0]
+            return [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RuleViolation("ATT-1", N_("The file is neither UTF-8 nor GB18030 text."), field="file")
+    if "\x00" in text:
+        raise RuleViolation("ATT-1", N_("The file is not a CSV text file."), field="file")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    for index, cell in enumerate(header):
+        if str(cell or "").strip().lower() in names:
+            return index
+    return None
+
+
+def check_clock_file(session: Session, file_name: str, data: bytes):
+    """ATT-1: read and check a clock export; (result, rows to insert as (staff_id, instant)).
+
+    Every row is checked: unknown staff number, unreadable time, duplicate of an earlier row of
+    the same file. Rows already in the database are not errors (a re-import): they are skipped.
+    """
+    result = ImportResult(file_name=file_name)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise RuleViolation("ATT-1", N_("The file is larger than %(mb)s MB."), field="file",
+                            mb=MAX_IMPORT_BYTES // (1024 * 1024))
+    rows = _read_rows(file_name, data)
+    while rows and not any(str(cell or "").strip() for cell in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise RuleViolation("ATT-1", N_("The file is empty."), field="file")
+    header = [str(cell or "") for cell in rows[0]]
+    staff_column, time_column = _column(header, EMPLOYEE_COLUMNS), _column(header, TIME_COLUMNS)
+    if staff_column is None or time_column is None:
+        raise RuleViolation("ATT-1", N_("The first row must name the columns employee_no (工号) "
+                                        "and clocked_at (打卡时间)."), field="file")
+    staff_by_number = {number: staff_id for number, staff_id in session.execute(
+        select(Staff.employee_no, Staff.id).where(Staff.employee_no.is_not(None)))}
+    seen: dict[tuple[int, date, int], int] = {}
+    instants: dict[tuple[int, date, int], datetime] = {}
+    converter = _LocalClock()
+    errors: list[RowError] = []
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not any(str(cell or "").strip() for cell in row):
+            continue
+        result.rows += 1
+        cells = list(row) + [None] * (max(staff_column, time_column) + 1 - len(row))
+        number = str(cells[staff_column] or "").strip()
+        if isinstance(cells[staff_column], float) and cells[staff_column].is_integer():
+            number = str(int(cells[staff_column]))  # Excel's numbers: 1001.0 is 工号 1001
+        staff_id = staff_by_number.get(number)
+        local = parse_clock_time(cells[time_column])
+        if staff_id is None:
+            errors.append(RowError(row_number, N_("Unknown staff number %(number)s."),
+                                   {"number": number[:30] or "—"}))
+        if local is None:
+            errors.append(RowError(row_number, N_("Unreadable time %(value)s (write 2026-11-02 08:03)."),
+                                   {"value": str(cells[time_column] or "—")[:40]}))
+        if staff_id is None or local is None:
+            continue
+        instant, day, second = converter.parts(local)
+        key = (staff_id, day, second)
+        if key in seen:
+            errors.append(RowError(row_number, N_("Same staff number and time as row %(row)s."),
+                                   {"row": seen[key]}))
+            continue
+        seen[key] = row_number
+        instants[key] = instant
+    result.error_count = len(errors)
+    result.errors = errors[:MAX_LISTED_ERRORS]
+    return result, instants
+
+
+def _existing_keys(session: Session, keys) -> set[tuple[int, date, int]]:
+    """(staff_id, day, second of day) of the keys already stored: one query over their days
+    (plain integers and dates: no instant to parse per row)."""
+    if not keys:
+        return set()
+    days = [day for _staff, day, _second in keys]
+    rows = session.execute(select(ClockRecord.staff_id, ClockRecord.day, ClockRecord.second_of_day)
+                           .where(ClockRecord.day.between(min(days), max(days))))
+    return set(map(tuple, rows))
+
+
+def _bulk_insert(session: Session, records: list[dict]) -> None:
+    """Core executemany of new clock rows; on SQLite the values go to the driver already as
+    SQLAlchemy stores them (no per-value type processing: a third of the time at 300,000)."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        for record in records:  # UTCDateTime reads a naive value as the center's wall clock
+            record["clocked_at"] = record["clocked_at"].replace(tzinfo=timezone.utc)
+        for start in range(0, len(records), 20_000):
+            session.execute(insert(ClockRecord), records[start:start + 20_000])
+        return
+    columns = ("staff_id", "clocked_at", "day", "second_of_day", "source", "import_id", "version")
+    sql = (f"INSERT INTO clock_record ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
+    values = [(r["staff_id"], r["clocked_at"].isoformat(" ", "microseconds"), r["day"].isoformat(),
+               r["second_of_day"], r["source"], r["import_id"], 1) for r in records]
+    connection.exec_driver_sql(sql, values)
+
+
+def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None) -> ImportResult:
+    """ATT-1: import a clock export — all of it, or nothing while any row is wrong.
+
+    Re-importing a file (or an overlapping export) adds only the clocks not yet stored
+    (unique staff_id + clocked_at). The rows go in by one Core executemany; the audited
+    `ClockImport` row is their trail (AUDIT-1).
+    """
+    file_name = (file_name or "clock.csv")[:200]
+    result, keys = check_clock_file(session, file_name, data)
+    if result.errors:
+        return result
+    existing = _existing_keys(session, keys)
+    new = [key for key in keys if key not in existing]
+    result.skipped, result.added = len(keys) - len(new), len(new)
+    batch = ClockImport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
+                        rows=result.rows, added=len(new), imported_by_id=user_id)
+    session.add(batch)
+    session.flush()
+    records = []
+    for staff_id, day, second in new:
+        result.months.add((day.year, day.month))
+        records.append({"staff_id": staff_id, "clocked_at": keys[(staff_id, day, second)],
+                        "day": day, "second_of_day": second, "source": "import",
+                        "import_id": batch.id, "version": 1})
+    if records:
+        _bulk_insert(session, records)
+    return result
+
+
+def _staff(session: Session, staff_id) -> Staff:
+    staff = session.get(Staff, staff_id) if staff_id else None
+    if staff is None:
+        raise RuleViolation("ATT-1", N_("Choose a staff member."), field="staff_id")
+    return staff
+
+
+def _note(note) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise RuleViolation("ATT-1", N_("Say why the office enters or corrects this clock."),
+                            field="note")
+    if len(note) > 500:
+        raise RuleViolation("ATT-1", N_("At most %(max)s characters."), field="note", max=500)
+    return note
+
+
+def _local_instant(local: datetime) -> datetime:
+    if local is None or not BUSINESS_YEARS[0] <= local.year <= BUSINESS_YEARS[1]:
+        raise RuleViolation("ATT-1", N_("Give the day and time of the clock."), field="clocked_at")
+    return _stored_instant(local.replace(tzinfo=None))
+
+
+def _taken(session: Session, staff_id: int, instant: datetime, other_id=None) -> None:
+    query = select(ClockRecord.id).where(ClockRecord.staff_id == staff_id,
+                                         ClockRecord.clocked_at == instant)
+    if other_id is not None:
+        query = query.where(ClockRecord.id != other_id)
+    if session.scalar(query) is not None:
+        raise RuleViolation("ATT-1", N_("This staff member already has a clock at that time."),
+                            field="clocked_at")
+
+
+def enter_clock_record(session: Session, staff_id: int, local: datetime, note: str,
+                       user_id: int | None) -> ClockRecord:
+    """ATT-1: the office enters a clock (a broken machine, a forgotten card), with a reason."""
+    staff = _staff(session, staff_id)
+    instant, note = _local_instant(local), _note(note)
+    _taken(session, staff.id, instant)
+    day, second = local_parts(instant)
+    record = ClockRecord(staff_id=staff.id, clocked_at=instant, day=day, second_of_day=second,
+                         source="office", note=note, entered_by_id=user_id)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def correct_clock_record(session: Session, record: ClockRecord, local: datetime | None,
+                         note: str, user_id: int | None, delete_it: bool = False) -> ClockRecord | None:
+    """ATT-1: the office corrects a clock's time (or removes a wrong one), with a reason;
+    the audit trail keeps the time before (AUDIT-1)."""
+    note = _note(note)
+    if delete_it:
+        session.delete(record)
+        session.flush()
+        return None
+    instant = _local_instant(local)
+    _taken(session, record.staff_id, instant, other_id=record.id)
+    record.clocked_at = instant
+    record.day, record.second_of_day = local_parts(instant)
+    record.source, record.note, record.entered_by_id = "office", note, user_id
+    session.flush()
+    return record
+
+
+# --- ATT-3: off-post records ------------------------------------------------------------------
+def enter_off_post(session: Session, staff_id: int, day: date | None, minutes, note,
+                   user_id: int | None) -> OffPostRecord:
+    """ATT-3 离岗: the office records time a staff member was found away from the post (from an
+    inspection); each time over `att.leave_post_hours` counts ½ day of absence in its month."""
+    staff = _staff(session, staff_id)
+    if day is None or not BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
+        raise RuleViolation("ATT-3", N_("Give the day."), field="day")
+    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        raise RuleViolation("ATT-3", N_("Minutes off post: 1 to 1440."), field="minutes")
+    record = OffPostRecord(staff_id=staff.id, day=day, minutes=minutes,
+                           note=(note or "").strip()[:500] or None, entered_by_id=user_id)
+    session.add(record)
+    session.flush()
+    return record
+
+
+# --- ATT-4: 补签单 ------------------------------------------------------------------------------
+def file_excuse(session: Session, staff_id: int, day: date | None, half: str, reason: str,
+                note, user_id: int | None, today: date) -> ClockExcuse:
+    """ATT-4: a 补签单 for a half-day missed because of a meeting or an official errand."""
+    staff = _staff(session, staff_id)
+    if day is None or day > today or day.year < BUSINESS_YEARS[0]:
+        raise RuleViolation("ATT-4", N_("Give a day up to today."), field="day")
+    if half not in HALVES:
+        raise RuleViolation("ATT-4", N_("Choose morning or afternoon."), field="half")
+    if reason not in EXCUSE_REASONS:
+        raise RuleViolation("ATT-4", N_("Only a meeting or an official errand excuses a missed "
+                                        "clock-in."), field="reason")
+    if session.scalar(select(ClockExcuse.id).where(ClockExcuse.staff_id == staff.id,
+                                                   ClockExcuse.day == day,
+                                                   ClockExcuse.half == half)) is not None:
+        raise RuleViolation("ATT-4", N_("This half-day already has a 补签单."), field="day")
+    excuse = ClockExcuse(staff_id=staff.id, day=day, half=half, reason=reason,
+                         note=(note or "").strip()[:500] or None, state="pending",
+                         filed_by_id=user_id)
+    session.add(excuse)
+    session.flush()
+    return excuse
+
+
+def may_decide_excuse(approver: Staff | None) -> bool:
+    """ATT-4: only the deputy director (by position, not by login role) approves a 补签单."""
+    return approver is not None and getattr(approver, "position", None) == DEPUTY_DIRECTOR
+
+
+def decide_excuse(session: Session, excuse: ClockExcuse, approve: bool, approver: Staff | None,
+                  user_id: int | None, now: datetime) -> ClockExcuse:
+    """ATT-4: the deputy director approves or rejects a pending 补签单."""
+    if not may_decide_excuse(approver):
+        raise RuleViolation("ATT-4", N_("Only the deputy director approves a 补签单."))
+    if excuse.state != "pending":
+        raise RuleViolation("ATT-4", N_("This 补签单 is already decided."))
+    excuse.state = "approved" if approve else "rejected"
+    excuse.decided_by_id, excuse.decided_at = user_id, now
+    session.flush()
+    return excuse
+
+
+# --- ATT-2/3/4: the derivation ------------------------------------------------------------------
+@dataclass(frozen=True)
+class HalfDay:
+    status: str
+    first: int | None = None  # second of the day of the first clock
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """One staff member's working day: morning, afternoon, late/early count, absent days."""
+
+    staff_id: int
+    day: date
+    am: HalfDay
+    pm: HalfDay
+    late_early: int
+    absent_days: Decimal
+
+
+def working_days(start: date, end: date, calendar: WorkCalendar) -> list[date]:
+    days, day = [], start
+    while day <= end:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _half_expression(days: list[date], settings: AttendanceSettings):
+    """SQL: "am" or "pm" for a clock, split at the noon boundary of its day's season."""
+    ranges: list[list] = []  # [first day, last day, boundary] of days with one boundary
+    for day in days:
+        boundary = noon_boundary(settings.hours(day))
+        if ranges and ranges[-1][2] == boundary:
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day, boundary])
+    if len(ranges) == 1:
+        boundary = literal(ranges[0][2])
+    else:
+        boundary = case(*[(ClockRecord.day.between(first, last), literal(value))
+                          for first, last, value in ranges[:-1]], else_=literal(ranges[-1][2]))
+    return case((ClockRecord.second_of_day < boundary, literal(AM)), else_=literal(PM))
+
+
+def _clock_aggregates(session, days, staff_ids, settings):
+    """(staff_id, day, half) → (first, last) of the period, grouped in SQL: one query."""
+    half = _half_expression(days, settings).label("half")
+    query = (select(ClockRecord.staff_id, ClockRecord.day, half,
+                    func.min(ClockRecord.second_of_day), func.max(ClockRecord.second_of_day))
+             .where(ClockRecord.day.between(days[0], days[-1]))
+             .group_by(ClockRecord.staff_id, ClockRecord.day, half))
+    if staff_ids is not None:
+        query = query.where(ClockRecord.staff_id.in_(staff_ids))
+    return {(staff_id, day, h): (first, last)
+            for staff_id, day, h, first, last in session.execute(query)}
+
+
+def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
+    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered."""
+    query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
+                   LeaveRequest.half_day_start, LeaveRequest.half_day_end).where(
+        LeaveRequest.state == "approved", LeaveRequest.start_day <= end,
+        LeaveRequest.end_day >= start)
+    if staff_ids is not None:
+        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    covered: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for staff_id, first, last, half_start, half_end in session.execute(query):
+        day = max(first, start)
+        while day <= min(last, end):
+            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end)
+            day += timedelta(days=1)
+    return covered
+
+
+def _excused(session, start, end, staff_ids) -> set[tuple[int, date, str]]:
+    """ATT-4: the half-days excused by an approved 补签单."""
+    query = select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
+        ClockExcuse.state == "approved", ClockExcuse.day.between(start, end))
+    if staff_ids is not None:
+        query = query.where(ClockExcuse.staff_id.in_(staff_ids))
+    return {tuple(row) for row in session.execute(query)}
+
+
+def _staff_ids(session, staff_ids) -> list[int]:
+    query = select(Staff.id).where(Staff.is_active.is_(True)).order_by(Staff.id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    return list(session.scalars(query))
+
+
+def compute_days(session: Session, start: date, end: date, today: date, staff_ids=None,
+                 settings: AttendanceSettings | None = None,
+                 calendar: WorkCalendar | None = None) -> list[DayResult]:
+    """ATT-2/3/4: every active staff member's working days from `start` to `end`, days before
+    `today` only (today is not over). Non-working days (holidays, weekends not worked: the
+    calendar) have no result. Five queries, whatever the period or the number of staff."""
+    settings = settings or attendance_settings(session)
+    calendar = calendar or load_calendar(session)
+    days = working_days(start, min(end, today - timedelta(days=1)), calendar)
+    ids = _staff_ids(session, staff_ids)
+    if not days or not ids:
+        return []
+    scope = None if staff_ids is None else ids
+    clocks = _clock_aggregates(session, days, scope, settings)
+    leave = _leave_halves(session, days[0], days[-1], scope)
+    excused = _excused(session, days[0], days[-1], scope)
+    results = []
+    for staff_id in ids:
+        for day in days:
+            hours = settings.hours(day)
+            on_leave = leave.get((staff_id, day), ())
+            halves, late_early, absent = [], 0, 0
+            for half, (start_time, end_time) in zip(HALVES, hours):
+                first, last = clocks.get((staff_id, day, half), (None, None))
+                if half in on_leave:
+                    halves.append(HalfDay(LEAVE, first, last))
+                    continue
+                if (staff_id, day, half) in excused:
+                    halves.append(HalfDay(EXCUSED, first, last))
+                    continue
+                status, count = half_day_status(first, last, start_time, end_time)
+                late_early += count
+                absent += status == ABSENT
+                halves.append(HalfDay(status, first, last))
+            results.append(DayResult(staff_id, day, halves[0], halves[1], late_early,
+                                     HALF * absent))
+    return results
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    if not (BUSINESS_YEARS[0] <= year <= BUSINESS_YEARS[1] and 1 <= month <= 12):
+        raise RuleViolation("ATT-2", N_("Give a month between %(first)s and %(last)s."),
+                            field="month", first=BUSINESS_YEARS[0], last=BUSINESS_YEARS[1])
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def derive_range(session: Session, start: date, end: date, today: date) -> int:
+    """ATT-2/3/4: recompute and store the AttendanceDay rows of the period in one pass (one
+    delete, one executemany). Returns the rows written."""
+    results = compute_days(session, start, end, today)
+    session.execute(delete(AttendanceDay).where(AttendanceDay.day.between(start, end)))
+    rows = [{"staff_id": r.staff_id, "day": r.day, "am_status": r.am.status, "am_in": r.am.first,
+             "am_out": r.am.last, "pm_status": r.pm.status, "pm_in": r.pm.first,
+             "pm_out": r.pm.last, "late_early": r.late_early, "absent_days": r.absent_days}
+            for r in results]
+    for first in range(0, len(rows), 20_000):
+        session.execute(insert(AttendanceDay), rows[first:first + 20_000])
+    return len(rows)
+
+
+def derive_month(session: Session, year: int, month: int, today: date) -> int:
+    """ATT-2/3/4: recompute one month's AttendanceDay rows."""
+    return derive_range(session, *month_bounds(year, month), today)
+
+
+# --- The month: per person, per window, for scoring and leave ---------------------------------
+@dataclass
+class MonthAbsence:
+    """One staff member's month (ATT-3): what M8 scoring and LEAVE-4 read."""
+
+    staff_id: int
+    late: int = 0
+    early: int = 0
+    absent_half_days: int = 0  # working half-days with no clock, leave or excuse
+    off_post: list[tuple[date, int]] = field(default_factory=list)  # (day, minutes)
+    rule_days: Decimal = Decimal(0)  # ATT-3: 4+ late/early, off post over the limit
+    absence_days: Decimal = Decimal(0)  # total 旷工 days, in ½ steps
+
+    @property
+    def late_early(self) -> int:
+        return self.late + self.early
+
+
+def _today(today: date | None) -> date:
+    if today is not None:
+        return today
+    from app.context import today as center_today
+
+    return center_today()
+
+
+def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> dict[int, MonthAbsence]:
+    months = {staff_id: MonthAbsence(staff_id) for staff_id in staff_ids}
+    for result in results:
+        month = months[result.staff_id]
+        for half in (result.am, result.pm):
+            month.late += half.status in ("late", "late_early")
+            month.early += half.status in ("early", "late_early")
+            month.absent_half_days += half.status == ABSENT
+    for staff_id, day, minutes in off_post_rows:
+        if staff_id in months:
+            months[staff_id].off_post.append((day, minutes))
+    for month in months.values():
+        month.rule_days = settings.absence_days(month.late_early, [m for _d, m in month.off_post])
+        month.absence_days = HALF * month.absent_half_days + month.rule_days
+    return months
+
+
+def _off_post_rows(session, start, end, staff_ids=None):
+    query = (select(OffPostRecord.staff_id, OffPostRecord.day, OffPostRecord.minutes)
+             .where(OffPostRecord.day.between(start, end))
+             .order_by(OffPostRecord.day, OffPostRecord.id))
+    if staff_ids is not None:
+        query = query.where(OffPostRecord.staff_id.in_(staff_ids))
+    return list(session.execute(query))
+
+
+def month_absences(session: Session, year: int, month: int, today: date | None = None,
+                   staff_ids=None) -> dict[int, MonthAbsence]:
+    """ATT-3 for the scoring (M8) and leave (LEAVE-4) rules: every active staff member's
+    absence days of the month (½ steps), late/early counts and off-post times — computed from
+    the records, leave and 补签单 as they are now, in a fixed number of queries."""
+    start, end = month_bounds(year, month)
+    settings = attendance_settings(session)
+    results = compute_days(session, start, end, _today(today), staff_ids, settings)
+    ids = _staff_ids(session, staff_ids)
+    return _month_summaries(session, results, _off_post_rows(session, start, end, staff_ids),
+                            settings, ids)
+
+
+@dataclass
+class DayLine:
+    """A calendar day of a person's month view: its half-days and why."""
+
+    day: date
+    working: bool
+    result: DayResult | None
+    off_post: list[int] = field(default_factory=list)
+
+
+@dataclass
+class PersonMonth:
+    staff: Staff
+    year: int
+    month: int
+    summary: MonthAbsence
+    lines: list[DayLine]
+    settings: AttendanceSettings
+    excuses: list[ClockExcuse]
+    records: dict[date, list[ClockRecord]]
+
+
+def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
+                        today: date | None = None) -> PersonMonth:
+    """ATT-2/3/4: one staff member's month — every day with each half-day's status and the
+    clocks behind it, the late/early count, off-post times and the absence days total (the
+    self-service area shows this to the staff member)."""
+    staff = _staff(session, staff_id)
+    start, end = month_bounds(year, month)
+    today = _today(today)
+    settings, calendar = attendance_settings(session), load_calendar(session)
+    results = compute_days(session, start, end, today, [staff.id], settings, calendar)
+    off_post = _off_post_rows(session, start, end, [staff.id])
+    summary = _month_summaries(session, results, off_post, settings, [staff.id]).get(
+        staff.id, MonthAbsence(staff.id))
+    by_day = {r.day: r for r in results}
+    off_by_day: dict[date, list[int]] = defaultdict(list)
+    for _staff_id, day, minutes in off_post:
+        off_by_day[day].append(minutes)
+    lines, day = [], start
+    while day <= end:
+        lines.append(DayLine(day, calendar.is_working_day(day), by_day.get(day), off_by_day[day]))
+        day += timedelta(days=1)
+    excuses = list(session.scalars(select(ClockExcuse).where(
+        ClockExcuse.staff_id == staff.id, ClockExcuse.day.between(start, end)
+    ).order_by(ClockExcuse.day, ClockExcuse.half)))
+    records: dict[date, list[ClockRecord]] = defaultdict(list)
+    for record in session.scalars(select(ClockRecord).where(
+            ClockRecord.staff_id == staff.id, ClockRecord.day.between(start, end)
+    ).order_by(ClockRecord.clocked_at)):
+        records[record.day].append(record)
+    return PersonMonth(staff, year, month, summary, lines, settings, excuses, records)
+
+
+def window_month(session: Session, year: int, month: int, today: date | None = None,
+                 window_id: int | None = None, staff_ids=None) -> list[tuple[Staff, MonthAbsence]]:
+    """The month of every active staff member (of one window, if given), by window and name."""
+    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name)
+    if window_id is not None:
+        query = query.where(Staff.window_id == window_id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    people = list(session.scalars(query))
+    if not people:
+        return []
+    ids = [person.id for person in people]
+    months = month_absences(session, year, month, today, staff_ids=ids)
+    return [(person, months[person.id]) for person in people]
+
+
+def clock_label(second: int | None) -> str:
+    """A second of the day as the clock shows it: 08:07."""
+    if second is None:
+        return ""
+    return f"{second // 3600:02d}:{second % 3600 // 60:02d}"
+
+
+def pending_excuses(session: Session, staff_ids=None) -> list[ClockExcuse]:
+    query = select(ClockExcuse).where(ClockExcuse.state == "pending").order_by(ClockExcuse.day)
+    if staff_ids is not None:
+        query = query.where(ClockExcuse.staff_id.in_(staff_ids))
+    return list(session.scalars(query))
+
+
+
+# --- ATT-1: the documented sample of a clock export --------------------------------------------
+SAMPLE_ROWS = [("1001", "张三", "2026-11-02 07:56:12"), ("1001", "张三", "2026-11-02 11:31:40"),
+               ("1001", "张三", "2026-11-02 13:57:03"), ("1001", "张三", "2026-11-02 17:32:55"),
+               ("1002", "李四", "2026-11-02 08:07:41"), ("1002", "李四", "2026-11-02 17:12:09")]
+
+
+def sample_clock_file(kind: str) -> bytes:
+    """The sample clock export (docs/samples/clock_records.csv / .xlsx): header employee_no,
+    name, clocked_at — one row per clock, the center's wall-clock time."""
+    header = ("employee_no", "name", "clocked_at")
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "clock_records"
+        sheet.append(header)
+        for number, name, at in SAMPLE_ROWS:
+            sheet.append([number, name, datetime.fromisoformat(at)])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(SAMPLE_ROWS)
+    return out.getvalue().encode()

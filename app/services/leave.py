@@ -1,0 +1,636 @@
+"""请假 — filing, routed approval, 销假 and the yearly flags of leave (RULES.md §7 LEAVE-1..4, AB-1).
+
+Every decision is a rule function of app/rules/leave.py (approver_for, informs_town_head,
+uncovered_days, leave_working_days, yearly_flags); this module loads what they need, writes the
+rows (audited by the session, AUDIT-1) and opens one `transaction()` per call (a caller's outer
+block joins it). Who may decide a request is app.security.may_decide_leave, asked here too so
+no door can forget it.
+
+Design decisions (documented for the merger):
+- AB-1 is checked at filing and again at approval; a Leadership user may pass a reason that
+  overrides the refusal (stored with who and when). Without a clash the reason is not stored.
+- The town head (镇长) is informed on approval of a leave over `leave.director_max_days`
+  (a LeaveNotification for "town_head"): the town head learns of leave that is granted.
+- LEAVE-1 certificate: a sick leave needs its certificate before it is approved; the web form
+  asks for it at filing, the API uploads it to the filed request (POST …/certificate).
+- Cancelling: the requester (the staff member's own login) or whoever filed it for them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.rules.errors import N_, RuleViolation
+from app.rules.leave import (approver_for, informs_town_head, leave_working_days, uncovered_days,
+                             yearly_flags)
+from app.services.calendar import load_calendar
+from app.services.settings import setting_value
+from app.services.transaction import check_version, transaction
+from models.leave import LEAVE_KINDS, LeaveNotification, LeaveRequest
+from models.org import Post, Staff
+
+PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
+ACTIVE_STATES = (PENDING, APPROVED)  # a request that still occupies its days
+PERSONAL, SICK = "personal", "sick"
+TOWN_HEAD = "town_head"
+# LEAVE-1 certificate types, recognised by their first bytes, not by the file's name.
+CERTIFICATE_TYPES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+TEXT_MAX = 2000
+
+
+class NotYourDecision(Exception):
+    """LEAVE-2: the user is not the routed approver of this request (the doors answer 403)."""
+
+
+@dataclass(frozen=True)
+class LeaveInput:
+    """What a leave form or the API gives (LEAVE-1)."""
+
+    staff_id: int
+    kind: str
+    start_day: date
+    end_day: date
+    half_day_start: bool = False
+    half_day_end: bool = False
+    reason: str | None = None
+    emergency: bool = False
+    substitute_id: int | None = None
+    handover_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """An uploaded certificate (LEAVE-1): its bytes and the name the user gave it."""
+
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class LeaveActor:
+    """Who acts: the login user, their Staff row (if any), and whether they are Leadership
+    (AB-1 override) or Office (files and reports back on behalf of others)."""
+
+    user_id: int | None
+    staff: Staff | None = None
+    leadership: bool = False
+    office: bool = False
+
+
+def _clean(text):
+    text = text.strip() if isinstance(text, str) else text
+    return text or None
+
+
+def _slots(start: date, end: date, half_start: bool, half_end: bool) -> tuple[int, int]:
+    """The leave as half-day slots (morning = even, afternoon = odd), both ends included."""
+    return (start.toordinal() * 2 + (1 if half_start else 0),
+            end.toordinal() * 2 + (0 if half_end else 1))
+
+
+def days_text(days) -> str:
+    """AB-1's days as the message names them: 2026-12-03、2026-12-04."""
+    return "、".join(day.isoformat() for day in days)
+
+
+def away_period(leave: LeaveRequest) -> tuple[date, date]:
+    """The days a request keeps its person away: up to the end day, or to the day before
+    they reported back early (LEAVE-3)."""
+    end = leave.end_day
+    if leave.reported_back_on is not None and leave.reported_back_on <= end:
+        end = max(leave.start_day, leave.reported_back_on - timedelta(days=1))
+    return leave.start_day, end
+
+
+# --- LEAVE-1 / AB-1 checks -----------------------------------------------------------------
+def _check_overlap(session: Session, values: LeaveInput, exclude_id: int | None = None) -> None:
+    """LEAVE-1: one person, one leave at a time: a pending or approved request of the same
+    person over any of the same half days is refused, naming its dates."""
+    mine = _slots(values.start_day, values.end_day, values.half_day_start, values.half_day_end)
+    query = select(LeaveRequest).where(
+        LeaveRequest.staff_id == values.staff_id, LeaveRequest.state.in_(ACTIVE_STATES),
+        LeaveRequest.start_day <= values.end_day, LeaveRequest.end_day >= values.start_day)
+    if exclude_id is not None:
+        query = query.where(LeaveRequest.id != exclude_id)
+    for other in session.scalars(query):
+        theirs = _slots(other.start_day, other.end_day, other.half_day_start, other.half_day_end)
+        if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
+            raise RuleViolation(
+                "LEAVE-1", N_("This overlaps another leave request of the same person "
+                              "(%(start)s to %(end)s)."), field="start_day",
+                start=other.start_day.isoformat(), end=other.end_day.isoformat())
+
+
+def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calendar,
+                 exclude_id: int | None = None) -> list[date]:
+    """AB-1: the working days of `start`..`end` on which a post of `staff_id` would have
+    neither its A nor its B present (the partner's pending or approved leave)."""
+    posts = session.scalars(select(Post).where(
+        or_(Post.a_staff_id == staff_id, Post.b_staff_id == staff_id))).all()
+    partners = {post.b_staff_id if post.a_staff_id == staff_id else post.a_staff_id
+                for post in posts} - {None, staff_id}
+    if not partners:
+        return []
+    query = select(LeaveRequest).where(
+        LeaveRequest.staff_id.in_(partners), LeaveRequest.state.in_(ACTIVE_STATES),
+        LeaveRequest.start_day <= end, LeaveRequest.end_day >= start)
+    if exclude_id is not None:
+        query = query.where(LeaveRequest.id != exclude_id)
+    periods = [away_period(leave) for leave in session.scalars(query)]
+    return uncovered_days((start, end), periods, calendar)
+
+
+def _check_ab(session: Session, leave: LeaveRequest, calendar, override_reason, actor: LeaveActor,
+              now) -> None:
+    """AB-1: refused naming the days, unless Leadership overrides with a reason."""
+    days = ab_conflicts(session, leave.staff_id, leave.start_day, leave.end_day, calendar,
+                        exclude_id=leave.id)
+    if not days or leave.ab_override_reason:
+        return
+    reason = _clean(override_reason)
+    if reason is None:
+        raise RuleViolation(
+            "AB-1", N_("The post would have neither its A nor its B present on %(days)s: "
+                       "the A/B partner is away then."), field="start_day", days=days_text(days))
+    if not actor.leadership:
+        raise RuleViolation("AB-1", N_("Only Leadership may override the A/B rule."),
+                            field="ab_override_reason")
+    leave.ab_override_reason = reason[:TEXT_MAX]
+    leave.ab_override_by_id = actor.user_id
+    leave.ab_override_at = now
+
+
+def _settings_days(session: Session) -> tuple[Decimal, Decimal]:
+    return (Decimal(str(setting_value(session, "leave.office_head_max_days"))),
+            Decimal(str(setting_value(session, "leave.director_max_days"))))
+
+
+def may_file_for(actor: LeaveActor, staff: Staff) -> bool:
+    """LEAVE-1: everyone files their own leave; Office (and Leadership, who may override AB-1)
+    files on behalf of staff, also of staff without a login."""
+    if actor.office or actor.leadership:
+        return True
+    return actor.staff is not None and actor.staff.id == staff.id
+
+
+def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
+               certificate: Certificate | None = None, attachment_dir: str | None = None,
+               ab_override_reason: str | None = None,
+               require_certificate: bool = False) -> LeaveRequest:
+    """LEAVE-1/2, AB-1: file a leave request, routed to its approver by its working days.
+
+    Refused: an unknown kind; a start before today unless `emergency` (补假, kept on the
+    request); no working day in the period (holidays and weekends are not counted); a
+    substitute who is not another active staff member; an overlap with the person's own
+    pending or approved request; an A/B clash (AB-1) unless Leadership gives a reason.
+    `require_certificate` (the web form) refuses a sick leave filed without its certificate.
+    """
+    with transaction(session):
+        staff = session.get(Staff, values.staff_id)
+        if staff is None or not staff.is_active:
+            raise RuleViolation("LEAVE-1", N_("Choose an active staff member."), field="staff_id")
+        if not may_file_for(actor, staff):
+            raise RuleViolation("LEAVE-1", N_("You may file leave only for yourself."),
+                                field="staff_id")
+        if values.kind not in LEAVE_KINDS:
+            raise RuleViolation("LEAVE-1", N_("Choose a kind of leave."), field="kind")
+        if values.end_day < values.start_day:
+            raise RuleViolation("LEAVE-1", N_("A leave cannot end before it starts."),
+                                field="end_day")
+        if values.start_day < clock.today and not values.emergency:
+            raise RuleViolation(
+                "LEAVE-1", N_("Leave is requested in advance; a leave that has already begun "
+                              "is filed as an emergency request (补假)."), field="start_day")
+        if values.substitute_id is not None:
+            substitute = session.get(Staff, values.substitute_id)
+            if substitute is None or not substitute.is_active or substitute.id == staff.id:
+                raise RuleViolation("LEAVE-1", N_("The substitute must be another active staff "
+                                                  "member."), field="substitute_id")
+        if values.kind == SICK and require_certificate and certificate is None:
+            raise RuleViolation("LEAVE-1", N_("A sick leave needs a certificate from a "
+                                              "designated hospital."), field="certificate")
+        calendar = load_calendar(session)
+        days = leave_working_days(values.start_day, values.end_day, calendar,
+                                  values.half_day_start, values.half_day_end)
+        if days <= 0:
+            raise RuleViolation("LEAVE-1", N_("This period has no working day: there is "
+                                              "nothing to take leave from."), field="end_day")
+        _check_overlap(session, values)
+        office_max, director_max = _settings_days(session)
+        leave = LeaveRequest(
+            staff_id=staff.id, kind=values.kind, start_day=values.start_day,
+            end_day=values.end_day, half_day_start=bool(values.half_day_start),
+            half_day_end=bool(values.half_day_end), days=days,
+            reason=_clean(values.reason), emergency=bool(values.emergency),
+            substitute_id=values.substitute_id, handover_note=_clean(values.handover_note),
+            approver_position=approver_for(days, office_max, director_max), state=PENDING,
+            filed_by_id=actor.user_id, filed_at=clock.now)
+        session.add(leave)
+        _check_ab(session, leave, calendar, ab_override_reason, actor, clock.now)
+        session.flush()
+        if certificate is not None:
+            attach_certificate(session, leave, certificate, attachment_dir, actor)
+    return leave
+
+
+# --- LEAVE-2: routed approval --------------------------------------------------------------
+def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str | None,
+                 actor: LeaveActor, clock, seen_version=None,
+                 ab_override_reason: str | None = None) -> LeaveRequest:
+    """LEAVE-2: the routed approver (app.security.may_decide_leave) approves or rejects a
+    pending request; never their own. Approval re-checks AB-1 and the sick-leave certificate
+    (LEAVE-1) and informs the town head of a leave over `leave.director_max_days`."""
+    from app.security import may_decide_leave
+
+    with transaction(session):
+        check_version(leave, seen_version)
+        if not may_decide_leave(leave, actor.staff):
+            raise NotYourDecision()
+        if leave.state != PENDING:
+            raise RuleViolation("LEAVE-2", N_("Only a pending request is approved or rejected."))
+        note = _clean(note)
+        if approve:
+            if leave.kind == SICK and not leave.certificate_path:
+                raise RuleViolation("LEAVE-1", N_("A sick leave needs a certificate from a "
+                                                  "designated hospital."), field="certificate")
+            _check_ab(session, leave, load_calendar(session), ab_override_reason, actor,
+                      clock.now)
+            _check_overlap(session, LeaveInput(leave.staff_id, leave.kind, leave.start_day,
+                                               leave.end_day, leave.half_day_start,
+                                               leave.half_day_end), exclude_id=leave.id)
+        elif note is None:
+            raise RuleViolation("LEAVE-2", N_("Say why the request is rejected."),
+                                field="decision_note")
+        leave.state = APPROVED if approve else REJECTED
+        leave.decided_by_id, leave.decided_at = actor.user_id, clock.now
+        leave.decision_note = note[:TEXT_MAX] if note else None
+        if approve:
+            _, director_max = _settings_days(session)
+            if informs_town_head(leave.days, director_max):
+                session.add(LeaveNotification(leave_request_id=leave.id,
+                                              recipient_position=TOWN_HEAD, created_at=clock.now))
+        session.flush()
+    return leave
+
+
+def cancel_leave(session: Session, leave: LeaveRequest, actor: LeaveActor, clock,
+                 seen_version=None) -> LeaveRequest:
+    """A pending request is withdrawn by its requester (or whoever filed it for them)."""
+    from app.security import may_cancel_leave
+
+    with transaction(session):
+        check_version(leave, seen_version)
+        if not may_cancel_leave(leave, actor.staff, actor.user_id):
+            raise NotYourDecision()
+        if leave.state != PENDING:
+            raise RuleViolation("LEAVE-2", N_("Only a pending request can be cancelled."))
+        leave.state = CANCELLED
+        session.flush()
+    return leave
+
+
+# --- LEAVE-3: 销假 --------------------------------------------------------------------------
+def overstayed_dates(leave: LeaveRequest, calendar, returned_on: date | None = None) -> list[date]:
+    """LEAVE-3: the working days after the leave's end day before the person came back."""
+    returned_on = returned_on or leave.reported_back_on
+    if returned_on is None or returned_on <= leave.end_day + timedelta(days=1):
+        return []
+    day, days = leave.end_day + timedelta(days=1), []
+    while day < returned_on:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason: str | None,
+                actor: LeaveActor, clock, seen_version=None) -> LeaveRequest:
+    """LEAVE-3 销假: the person (or Office for them) reports the day they were back at work;
+    the approved leave is closed. Back after the end day without a reason is overstay: its
+    working days are stored and count as absence (ATT-3)."""
+    from app.security import may_report_back
+
+    with transaction(session):
+        check_version(leave, seen_version)
+        if not may_report_back(leave, actor.staff, actor.office):
+            raise NotYourDecision()
+        if leave.state != APPROVED:
+            raise RuleViolation("LEAVE-3", N_("Only an approved leave is reported back."))
+        if leave.reported_back_on is not None:
+            raise RuleViolation("LEAVE-3", N_("This leave is already reported back."))
+        if returned_on is None:
+            raise RuleViolation("LEAVE-3", N_("Give the day of return."), field="returned_on")
+        if returned_on < leave.start_day or returned_on > clock.today:
+            raise RuleViolation("LEAVE-3", N_("The day of return lies between the leave's first "
+                                              "day and today."), field="returned_on")
+        reason = _clean(reason)
+        over = overstayed_dates(leave, load_calendar(session), returned_on)
+        leave.reported_back_on, leave.reported_back_at = returned_on, clock.now
+        leave.report_back_reason = reason[:TEXT_MAX] if reason else None
+        leave.overstay_days = Decimal(len(over)) if over and reason is None else Decimal(0)
+        session.flush()
+    return leave
+
+
+# --- LEAVE-1 certificates ------------------------------------------------------------------
+def certificate_type(data: bytes) -> tuple[str, str] | None:
+    """LEAVE-1: (MIME type, suffix) of a PDF, JPEG or PNG by its first bytes, else None."""
+    for magic, mime, suffix in CERTIFICATE_TYPES:
+        if data.startswith(magic):
+            return mime, suffix
+    return None
+
+
+def attach_certificate(session: Session, leave: LeaveRequest, certificate: Certificate,
+                       directory: str | None, actor: LeaveActor, seen_version=None) -> LeaveRequest:
+    """LEAVE-1: store a sick-leave certificate under a random name in `directory`; checked by
+    content (PDF/JPEG/PNG) and size (`leave.max_attachment_mb`). The file is removed again
+    when the transaction fails."""
+    from app.security import may_attach_certificate
+
+    if not directory:
+        raise ValueError("no attachment directory configured")
+    written: Path | None = None
+    try:
+        with transaction(session):
+            check_version(leave, seen_version)
+            if not may_attach_certificate(leave, actor.staff, actor.user_id, actor.office):
+                raise NotYourDecision()
+            if leave.state not in ACTIVE_STATES:
+                raise RuleViolation("LEAVE-1", N_("A certificate is added to a pending or "
+                                                  "approved request only."), field="certificate")
+            limit = int(setting_value(session, "leave.max_attachment_mb"))
+            if len(certificate.data) > limit * 1024 * 1024:
+                raise RuleViolation("LEAVE-1", N_("The certificate is larger than %(mb)s MB."),
+                                    field="certificate", mb=limit)
+            kind = certificate_type(certificate.data)
+            if kind is None:
+                raise RuleViolation("LEAVE-1", N_("The certificate must be a PDF, JPEG or PNG "
+                                                  "file."), field="certificate")
+            folder = Path(directory)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = secrets.token_hex(16) + kind[1]
+            written = folder / name
+            with open(written, "xb") as handle:
+                handle.write(certificate.data)
+            old = leave.certificate_path
+            leave.certificate_path = name
+            leave.certificate_name = (os.path.basename(certificate.filename or "")
+                                      or "certificate")[:200]
+            leave.certificate_type = kind[0]
+            session.flush()
+        written = None  # committed (or joined an outer block that will)
+        if old:
+            _remove_quietly(folder / old)
+    finally:
+        if written is not None:
+            _remove_quietly(written)
+    return leave
+
+
+def certificate_file(leave: LeaveRequest, directory: str) -> Path | None:
+    """The stored certificate's path, if there is one and it is a plain name in `directory`."""
+    name = leave.certificate_path
+    if not name or os.path.basename(name) != name:
+        return None
+    path = Path(directory) / name
+    return path if path.is_file() else None
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+# --- Queries -------------------------------------------------------------------------------
+def approver_positions(staff: Staff | None) -> tuple[str, ...]:
+    """LEAVE-2: the approver positions a staff member holds ("director" also by the deputy)."""
+    if staff is None:
+        return ()
+    from app.security import APPROVER_POSITIONS
+
+    return tuple(p for p, holders in APPROVER_POSITIONS.items() if staff.position in holders)
+
+
+def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
+    """LEAVE-2: the pending requests routed to `staff`'s position, their own left out."""
+    positions = approver_positions(staff)
+    if not positions:
+        return []
+    return list(session.scalars(
+        select(LeaveRequest).where(LeaveRequest.state == PENDING,
+                                   LeaveRequest.approver_position.in_(positions),
+                                   LeaveRequest.staff_id != staff.id)
+        .order_by(LeaveRequest.start_day, LeaveRequest.id)))
+
+
+def away_on(session: Session, day: date) -> list[LeaveRequest]:
+    """Approved leave running on `day` (not yet reported back before it), by start day."""
+    rows = session.scalars(
+        select(LeaveRequest).where(LeaveRequest.state == APPROVED,
+                                   LeaveRequest.start_day <= day,
+                                   or_(LeaveRequest.end_day >= day,
+                                       LeaveRequest.reported_back_on.is_(None)))
+        .order_by(LeaveRequest.start_day, LeaveRequest.id))
+    away = []
+    for leave in rows:
+        back = leave.reported_back_on
+        if back is not None and back <= day:
+            continue
+        if back is None and leave.end_day < day:
+            continue  # ended, not yet reported back: not on leave any more (see overstay)
+        away.append(leave)
+    return away
+
+
+def notifications_for(session: Session, staff: Staff | None) -> list[LeaveNotification]:
+    """LEAVE-2 知会: the notifications for `staff`'s position, newest first."""
+    if staff is None:
+        return []
+    return list(session.scalars(
+        select(LeaveNotification).where(LeaveNotification.recipient_position == staff.position)
+        .order_by(LeaveNotification.created_at.desc(), LeaveNotification.id.desc())))
+
+
+def filtered_requests(session: Session, state=None, kind=None, staff_id=None,
+                      month: tuple[int, int] | None = None, limit: int = 500) -> list[LeaveRequest]:
+    """All requests (Office, Leadership) by state, kind, staff and a month they touch."""
+    query = select(LeaveRequest)
+    if state:
+        query = query.where(LeaveRequest.state == state)
+    if kind:
+        query = query.where(LeaveRequest.kind == kind)
+    if staff_id:
+        query = query.where(LeaveRequest.staff_id == staff_id)
+    if month:
+        first = date(month[0], month[1], 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        query = query.where(LeaveRequest.start_day <= last, LeaveRequest.end_day >= first)
+    return list(session.scalars(query.order_by(LeaveRequest.start_day.desc(),
+                                               LeaveRequest.id.desc()).limit(limit)))
+
+
+# --- LEAVE-4 and ATT-3: days per year ------------------------------------------------------
+def _year_part(leave: LeaveRequest, year: int, calendar) -> Decimal:
+    """The working days of an approved leave that fall in `year` (a half day only at its
+    real ends)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start, end = max(leave.start_day, first), min(leave.end_day, last)
+    if start > end:
+        return Decimal(0)
+    return leave_working_days(start, end, calendar,
+                              leave.half_day_start and start == leave.start_day,
+                              leave.half_day_end and end == leave.end_day)
+
+
+@dataclass
+class LeaveTotals:
+    """One person's approved 事假 and 病假 days of a year and the requests they come from."""
+
+    personal: Decimal = Decimal(0)
+    sick: Decimal = Decimal(0)
+    personal_requests: list[int] = field(default_factory=list)
+    sick_requests: list[int] = field(default_factory=list)
+
+
+def yearly_leave_totals(session: Session, year: int, calendar=None) -> dict[int, LeaveTotals]:
+    """LEAVE-4: per staff id, the approved personal and sick leave days falling in `year`."""
+    calendar = calendar or load_calendar(session)
+    rows = session.scalars(select(LeaveRequest).where(
+        LeaveRequest.state == APPROVED, LeaveRequest.kind.in_((PERSONAL, SICK)),
+        LeaveRequest.start_day <= date(year, 12, 31), LeaveRequest.end_day >= date(year, 1, 1))
+        .order_by(LeaveRequest.start_day, LeaveRequest.id))
+    totals: dict[int, LeaveTotals] = defaultdict(LeaveTotals)
+    for leave in rows:
+        days = _year_part(leave, year, calendar)
+        if not days:
+            continue
+        entry = totals[leave.staff_id]
+        if leave.kind == PERSONAL:
+            entry.personal += days
+            entry.personal_requests.append(leave.id)
+        else:
+            entry.sick += days
+            entry.sick_requests.append(leave.id)
+    return dict(totals)
+
+
+def _overstayed_requests(session: Session, start: date, end: date, staff_id=None):
+    query = select(LeaveRequest).where(
+        LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on > start,
+        LeaveRequest.end_day < end)
+    if staff_id is not None:
+        query = query.where(LeaveRequest.staff_id == staff_id)
+    return session.scalars(query.order_by(LeaveRequest.end_day, LeaveRequest.id))
+
+
+def overstay_dates_in(session: Session, staff_id: int | None, start: date, end: date,
+                      calendar=None) -> dict[int, dict[date, int]]:
+    """LEAVE-3/ATT-3: per staff id, each overstayed working day in `start`..`end` with the
+    leave request it comes from."""
+    calendar = calendar or load_calendar(session)
+    found: dict[int, dict[date, int]] = defaultdict(dict)
+    for leave in _overstayed_requests(session, start, end, staff_id):
+        for day in overstayed_dates(leave, calendar):
+            if start <= day <= end:
+                found[leave.staff_id][day] = leave.id
+    return dict(found)
+
+
+def overstay_days_in(session: Session, staff_id: int, start: date, end: date) -> Decimal:
+    """ATT-3: overstaying leave without reason counts as absence — the overstayed working
+    days of `staff_id` between `start` and `end` (both included), for the attendance code."""
+    return Decimal(len(overstay_dates_in(session, staff_id, start, end).get(staff_id, {})))
+
+
+def absence_days_by_staff(session: Session, year: int, calendar=None) -> dict[int, dict[date, int | None]]:
+    """LEAVE-4 hook: per staff id, the absence (旷工) days of `year`, each with the leave
+    request that caused it (None when it comes from attendance).
+
+    Today only overstayed leave (LEAVE-3); the merger connects the attendance derivation
+    (ATT-2/3, `month_absences`) here, so the flags page counts every absence."""
+    return overstay_dates_in(session, None, date(year, 1, 1), date(year, 12, 31), calendar)
+
+
+def longest_run(days, calendar) -> int:
+    """The longest run of absence days that are consecutive working days."""
+    best = run = 0
+    previous = None
+    for day in sorted(days):
+        if previous is not None and calendar.add_working_days(previous, 1) == day:
+            run += 1
+        else:
+            run = 1
+        best, previous = max(best, run), day
+    return best
+
+
+@dataclass
+class YearFlags:
+    """LEAVE-4: one person's year: days, flags and the requests behind each flag."""
+
+    staff: Staff
+    personal: Decimal
+    sick: Decimal
+    absence: Decimal
+    longest_absence_run: int
+    flags: set[str]
+    causes: dict[str, list[int]]  # flag → leave request ids
+
+
+FLAG_SOURCES = {"bonus_withheld_one_month": "personal", "bonus_withheld_half_year": "personal",
+                "not_eligible_for_awards": "sick", "year_bonus_cancelled": "absence",
+                "dismissal_review": "absence"}
+
+
+def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[YearFlags]:
+    """LEAVE-4: every staff member with leave or absence in `year`, their flags (yearly_flags
+    with the rule settings) and the requests causing each. `absence_source(session, year)`
+    gives the absence days (default `absence_days_by_staff`)."""
+    calendar = load_calendar(session)
+    totals = yearly_leave_totals(session, year, calendar)
+    absences = (absence_source or absence_days_by_staff)(session, year)
+    thresholds = dict(
+        personal_one_month=setting_value(session, "leave.personal_month_bonus_days"),
+        personal_half_year=setting_value(session, "leave.personal_half_year_bonus_days"),
+        sick_awards=setting_value(session, "leave.sick_award_days"),
+        absence_bonus=setting_value(session, "leave.absence_bonus_days"),
+        absence_run_dismissal=setting_value(session, "leave.absence_consecutive_dismissal_days"),
+        absence_year_dismissal=setting_value(session, "leave.absence_yearly_dismissal_days"))
+    ids = set(totals) | set(absences)
+    staff_rows = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(ids)))} if ids else {}
+    rows = []
+    for staff_id in sorted(ids, key=lambda i: (staff_rows[i].name, i)):
+        entry = totals.get(staff_id, LeaveTotals())
+        absent = absences.get(staff_id, {})
+        run = longest_run(absent, calendar)
+        flags = yearly_flags(entry.personal, entry.sick, len(absent), run, **thresholds)
+        sources = {"personal": entry.personal_requests, "sick": entry.sick_requests,
+                   "absence": sorted({i for i in absent.values() if i is not None})}
+        rows.append(YearFlags(staff_rows[staff_id], entry.personal, entry.sick,
+                              Decimal(len(absent)), run, flags,
+                              {flag: sources[FLAG_SOURCES[flag]] for flag in flags}))
+    return rows
+
+
+__all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_leave",
+           "decide_leave", "cancel_leave", "report_back", "attach_certificate",
+           "certificate_file", "certificate_type", "approval_queue", "away_on",
+           "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
+           "overstay_days_in", "overstay_dates_in", "absence_days_by_staff", "yearly_flag_rows",
+           "overstayed_dates", "days_text", "may_file_for", "approver_positions"]

@@ -1,0 +1,305 @@
+"""考勤 pages: the month per window and per person, the clock import with its error table, the
+office's clock entry and correction, off-post records, 补签单 filing and approval (ATT-1..4).
+
+Three resources: "Attendance" (the months: everyone reads; clerks, window and section heads
+see only their own, Office and Leadership all — `attendance_scope`), "ClockRecord" (Office:
+import, enter, correct, off-post) and "ClockExcuse" (everyone files their own 补签单, Office
+for anyone; only the deputy director approves, by Staff.position). No generic add/edit/delete:
+every write is a service of app/services/attendance.py in one transaction, audited (AUDIT-1).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, IntegerField,
+                     SelectField, TextAreaField)
+from wtforms.validators import Optional
+
+from app import context
+from app.extensions import db
+from app.security import (attendance_scope, current_actor, current_staff,
+                          may_approve_clock_excuse, may_keep_clock_records)
+from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, clock_label,
+                                     correct_clock_record, decide_excuse, enter_clock_record,
+                                     enter_off_post, file_excuse, import_clock_file,
+                                     pending_excuses, sample_clock_file, window_month)
+from app.views.base import rule_checked
+from models.attendance import ClockExcuse, ClockRecord
+from models.org import Staff, Window
+
+STATUS_LABELS = {"ok": _l("on time"), "late": _l("late"), "early": _l("early leave"),
+                 "late_early": _l("late and early leave"), "absent": _l("absent, no clock-in"),
+                 "leave": _l("on leave"), "excused": _l("excused (补签单)")}
+REASON_LABELS = {"meeting": _l("Meeting"), "errand": _l("Official errand")}
+HALF_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon")}
+EXCUSE_STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
+                       "rejected": _l("Rejected")}
+
+
+def half_reason(half) -> str:
+    """ATT-2: why a half-day is what it is: "late 08:07", "early leave 17:12", "on leave"."""
+    label = str(STATUS_LABELS.get(half.status, half.status))
+    if half.status == "late":
+        return f"{label} {clock_label(half.first)}"
+    if half.status == "early":
+        return f"{label} {clock_label(half.last)}"
+    if half.status == "late_early":
+        return f"{label} {clock_label(half.first)}–{clock_label(half.last)}"
+    return label
+
+
+def _month_args() -> tuple[int, int]:
+    today = context.today()
+    year = request.args.get("year", type=int) or today.year
+    month = request.args.get("month", type=int) or today.month
+    if not (2000 <= year <= 2099 and 1 <= month <= 12):
+        abort(404)
+    return year, month
+
+
+def _staff_choices(scope=None) -> list[tuple[str, str]]:
+    query = select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True)).order_by(Staff.name)
+    if scope is not None:
+        query = query.where(Staff.id.in_(scope))
+    return [(str(i), f"{name} ({number})" if number else name) for i, name, number in db.session.execute(query)]
+
+
+class AttendanceView(BaseView):
+    """考勤 — the month of every staff member (Office, Leadership) or one's own (everyone)."""
+
+    route_base = "/attendance"
+    default_view = "month"
+    class_permission_name = "Attendance"
+    method_permission_name = {"month": "read", "person": "read"}
+    base_permissions = ["can_read"]
+
+    @expose("/")
+    @has_access
+    def month(self):
+        year, month = _month_args()
+        scope = attendance_scope()
+        if scope is not None:  # only their own month
+            if not scope:
+                abort(404)
+            return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
+        window_id = request.args.get("window_id", type=int)
+        rows = window_month(db.session, year, month, context.today(), window_id=window_id)
+        windows = db.session.scalars(select(Window).order_by(Window.number)).all()
+        return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
+                                    month=month, windows=windows, window_id=window_id,
+                                    title=gettext("Attendance %(year)s-%(month)02d", year=year, month=month))
+
+    @expose("/person/<int:staff_id>")
+    @has_access
+    def person(self, staff_id):
+        year, month = _month_args()
+        scope = attendance_scope()
+        if scope is not None and staff_id not in scope:
+            abort(404)
+        if db.session.get(Staff, staff_id) is None:
+            abort(404)
+        view = attendance_month_of(db.session, staff_id, year, month, context.today())
+        return self.render_template(
+            "bianmin/attendance_person.html", view=view, half_reason=half_reason,
+            clock_label=clock_label, may_keep=may_keep_clock_records(),
+            reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,
+            local_time=lambda at: at.astimezone(context.center_zone()).strftime("%H:%M:%S"),
+            title=gettext("Attendance of %(name)s, %(year)s-%(month)02d", name=view.staff.name,
+                          year=year, month=month))
+
+
+class ClockImportForm(DynamicForm):
+    file = FileField(_l("Clock export (CSV or .xlsx)"))
+
+
+class ClockEntryForm(DynamicForm):
+    staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
+    clocked_at = DateTimeLocalField(_l("Clock time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                    validators=[Optional()])
+    note = TextAreaField(_l("Reason"))
+
+
+class ClockCorrectionForm(DynamicForm):
+    clocked_at = DateTimeLocalField(_l("Clock time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                    validators=[Optional()])
+    note = TextAreaField(_l("Reason"))
+    remove = BooleanField(_l("Remove this clock (a wrong record)"))
+
+
+class OffPostForm(DynamicForm):
+    staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
+    minutes = IntegerField(_l("Minutes off post"), validators=[Optional()])
+    note = TextAreaField(_l("Inspection note"))
+
+
+class ClockRecordView(BaseView):
+    """打卡记录 — the office imports clock exports, enters and corrects clocks (ATT-1) and
+    records off-post times (ATT-3)."""
+
+    route_base = "/clockrecords"
+    default_view = "import_page"
+    class_permission_name = "ClockRecord"
+    method_permission_name = {"import_page": "write", "sample": "write", "enter": "write",
+                              "correct": "write", "offpost": "write"}
+    base_permissions = ["can_write"]
+
+    @expose("/import/", methods=["GET", "POST"])
+    @has_access
+    def import_page(self):
+        form = ClockImportForm(request.form if request.method == "POST" else None)
+        result = None
+        if request.method == "POST" and form.validate():
+            upload = request.files.get("file")
+            if upload is None or not upload.filename:
+                form.file.errors = [gettext("Choose a file.")]
+            else:
+                data = upload.read(MAX_IMPORT_BYTES + 1)
+                with rule_checked(form) as saved:
+                    result = import_clock_file(db.session, upload.filename, data, current_actor().user_id)
+                if saved.ok and result.ok:
+                    flash(gettext("%(added)s clocks imported, %(skipped)s already there.",
+                                  added=result.added, skipped=result.skipped), "success")
+        errors = [(e.row, e.render(gettext)) for e in result.errors] if result else []
+        return self.render_template("bianmin/clock_import.html", form=form, result=result,
+                                    errors=errors,
+                                    title=gettext("Import clock records"))
+
+    @expose("/sample/<kind>")
+    @has_access
+    def sample(self, kind):
+        if kind not in ("csv", "xlsx"):
+            abort(404)
+        mimetype = ("text/csv" if kind == "csv" else
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return Response(sample_clock_file(kind), mimetype=mimetype, headers={
+            "Content-Disposition": f"attachment; filename=clock_records.{kind}"})
+
+    @expose("/enter/", methods=["GET", "POST"])
+    @has_access
+    def enter(self):
+        form = ClockEntryForm(request.form if request.method == "POST" else None)
+        form.staff_id.choices = [("", "—")] + _staff_choices()
+        if request.method == "GET" and request.args.get("staff_id", type=int):
+            form.staff_id.data = str(request.args.get("staff_id", type=int))
+        if request.method == "POST" and form.validate():
+            staff_id = int(form.staff_id.data) if (form.staff_id.data or "").isdigit() else None
+            with rule_checked(form) as saved:
+                record = enter_clock_record(db.session, staff_id, form.clocked_at.data,
+                                            form.note.data, current_actor().user_id)
+            if saved.ok:
+                flash(gettext("Clock entered."), "success")
+                return redirect(url_for("AttendanceView.person", staff_id=record.staff_id,
+                                        year=record.day.year, month=record.day.month))
+        return self.render_template("bianmin/attendance_form.html", form=form,
+                                    title=gettext("Enter a clock"), multipart=False)
+
+    @expose("/correct/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def correct(self, pk):
+        record = db.session.get(ClockRecord, pk)
+        if record is None:
+            abort(404)
+        staff_id, day = record.staff_id, record.day
+        form = ClockCorrectionForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.clocked_at.data = record.clocked_at.astimezone(context.center_zone()).replace(tzinfo=None)
+        if request.method == "POST" and form.validate():
+            with rule_checked(form) as saved:
+                correct_clock_record(db.session, record, form.clocked_at.data, form.note.data,
+                                     current_actor().user_id, delete_it=form.remove.data)
+            if saved.ok:
+                flash(gettext("Clock corrected."), "success")
+                return redirect(url_for("AttendanceView.person", staff_id=staff_id,
+                                        year=day.year, month=day.month))
+        return self.render_template("bianmin/attendance_form.html", form=form, multipart=False,
+                                    title=gettext("Correct a clock of %(name)s", name=record.staff.name))
+
+    @expose("/offpost/", methods=["GET", "POST"])
+    @has_access
+    def offpost(self):
+        form = OffPostForm(request.form if request.method == "POST" else None)
+        form.staff_id.choices = [("", "—")] + _staff_choices()
+        if request.method == "POST" and form.validate():
+            staff_id = int(form.staff_id.data) if (form.staff_id.data or "").isdigit() else None
+            with rule_checked(form) as saved:
+                record = enter_off_post(db.session, staff_id, form.day.data, form.minutes.data,
+                                        form.note.data, current_actor().user_id)
+            if saved.ok:
+                flash(gettext("Off-post time recorded."), "success")
+                return redirect(url_for("AttendanceView.person", staff_id=record.staff_id,
+                                        year=record.day.year, month=record.day.month))
+        return self.render_template("bianmin/attendance_form.html", form=form, multipart=False,
+                                    title=gettext("Record off-post time"))
+
+
+class ClockExcuseForm(DynamicForm):
+    staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
+    half = SelectField(_l("Half-day"), choices=list(HALF_LABELS.items()), validators=[Optional()])
+    reason = SelectField(_l("Reason"), choices=list(REASON_LABELS.items()), validators=[Optional()])
+    note = TextAreaField(_l("Meeting or errand"))
+
+
+class ClockExcuseView(BaseView):
+    """补签单 — a missed clock-in excused by a meeting or an official errand (ATT-4)."""
+
+    route_base = "/clockexcuses"
+    default_view = "list"
+    class_permission_name = "ClockExcuse"
+    method_permission_name = {"list": "read", "file": "write", "decide": "write"}
+    base_permissions = ["can_read", "can_write"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        approver = may_approve_clock_excuse()
+        scope = None if approver or may_keep_clock_records() else attendance_scope()
+        excuses = pending_excuses(db.session, scope)
+        return self.render_template(
+            "bianmin/clock_excuses.html", excuses=excuses, may_approve=approver,
+            reason_labels=REASON_LABELS, half_labels=HALF_LABELS,
+            title=gettext("Pending 补签单"))
+
+    @expose("/file/", methods=["GET", "POST"])
+    @has_access
+    def file(self):
+        own = current_staff()
+        scope = None if may_keep_clock_records() else ([own.id] if own else [])
+        form = ClockExcuseForm(request.form if request.method == "POST" else None)
+        form.staff_id.choices = _staff_choices(scope)
+        if request.method == "POST" and form.validate():
+            staff_id = int(form.staff_id.data) if (form.staff_id.data or "").isdigit() else None
+            if scope is not None and staff_id not in scope:
+                abort(403)
+            with rule_checked(form) as saved:
+                file_excuse(db.session, staff_id, form.day.data, form.half.data, form.reason.data,
+                            form.note.data, current_actor().user_id, context.today())
+            if saved.ok:
+                flash(gettext("补签单 filed; the deputy director approves it."), "success")
+                return redirect(url_for(".list"))
+        return self.render_template("bianmin/attendance_form.html", form=form, multipart=False,
+                                    title=gettext("File a 补签单"))
+
+    @expose("/decide/<int:pk>", methods=["POST"])
+    @has_access
+    def decide(self, pk):
+        excuse = db.session.get(ClockExcuse, pk)
+        if excuse is None:
+            abort(404)
+        if not may_approve_clock_excuse():
+            abort(403)
+        if DynamicForm(request.form).validate():  # the CSRF token
+            with rule_checked() as saved:
+                decide_excuse(db.session, excuse, request.form.get("approve") == "1",
+                              current_staff(), current_actor().user_id, context.clock().now)
+            if saved.ok:
+                flash(gettext("补签单 decided."), "success")
+        return redirect(url_for(".list"))
+

@@ -1,0 +1,416 @@
+"""请假 views: file, approve (routed by position), 销假, cancel, the approver's queue, who is away
+today, all requests and the yearly flags (LEAVE-1..4, AB-1, PRIV-1, AUDIT-1).
+
+Resource "LeaveRequest": every staff role reads and writes (files its own leave); which request
+a user sees and which action they may take is app/security.py (LeaveRowFilter, may_decide_leave,
+may_see_leave …). Resource "LeaveOverview": Office and Leadership, all requests and the flags.
+Everything writes through app/services/leave.py; no generic add/edit/delete.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_appbuilder import BaseView, expose
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import Optional
+
+from app import context
+from app.extensions import db
+from app.security import (current_leave_actor, current_staff, leave_filters,
+                          may_attach_certificate, may_cancel_leave, may_decide_leave,
+                          may_report_back, may_see_leave)
+from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approval_queue,
+                                attach_certificate, away_on, cancel_leave, certificate_file,
+                                decide_leave, file_leave, filtered_requests, notifications_for,
+                                report_back, yearly_flag_rows)
+from app.views.base import DomainModelView, interface, rule_checked
+from app.views.choices import POSITION_LABELS
+from models.leave import LEAVE_KINDS, LEAVE_STATES, LeaveRequest
+from models.org import Staff
+
+KIND_LABELS = {"personal": _l("Personal leave"), "sick": _l("Sick leave"),
+               "marriage": _l("Marriage leave"), "bereavement": _l("Bereavement leave"),
+               "annual": _l("Annual leave")}
+STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
+                "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+FLAG_LABELS = {
+    "bonus_withheld_one_month": _l("One month's assessment bonus withheld"),
+    "bonus_withheld_half_year": _l("Half a year's assessment bonus withheld"),
+    "not_eligible_for_awards": _l("Not eligible for awards"),
+    "year_bonus_cancelled": _l("The year's assessment bonus cancelled"),
+    "dismissal_review": _l("Dismissal case raised to Leadership"),
+}
+LEAVE_LABELS = {
+    "staff": _l("Staff"), "kind": _l("Kind"), "start_day": _l("First day"),
+    "end_day": _l("Last day"), "half_day_start": _l("Afternoon only on the first day"),
+    "half_day_end": _l("Morning only on the last day"), "days": _l("Working days"),
+    "reason": _l("Reason"), "emergency": _l("Emergency request filed afterwards (补假)"),
+    "substitute": _l("Substitute"), "approver_position": _l("Approver"), "state": _l("State"),
+    "filed_at": _l("Filed"), "reported_back_on": _l("Reported back"),
+    "overstay_days": _l("Overstayed working days"),
+}
+
+
+def kind_label(value) -> str:
+    return str(KIND_LABELS.get(value, value or ""))
+
+
+def state_label(value) -> str:
+    return str(STATE_LABELS.get(value, value or ""))
+
+
+def approver_label(value) -> str:
+    return str(POSITION_LABELS.get(value, value or ""))
+
+
+class LeaveForm(DynamicForm):
+    """LEAVE-1: what a request says; the rules run in the service, messages beside the fields."""
+
+    staff_id = SelectField(_l("Staff"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=[("", "—")] + list(KIND_LABELS.items()),
+                       validators=[Optional()])
+    start_day = DateField(_l("First day"), validators=[Optional()])
+    half_day_start = BooleanField(_l("Afternoon only on the first day"))
+    end_day = DateField(_l("Last day"), validators=[Optional()])
+    half_day_end = BooleanField(_l("Morning only on the last day"))
+    reason = TextAreaField(_l("Reason"))
+    emergency = BooleanField(_l("Emergency request filed afterwards (补假)"))
+    substitute_id = SelectField(_l("Substitute"), coerce=lambda v: int(v) if v else None,
+                                validators=[Optional()])
+    handover_note = TextAreaField(_l("Handover note"))
+    certificate = FileField(_l("Certificate (sick leave: PDF, JPEG or PNG)"))
+    ab_override_reason = TextAreaField(_l("Override the A/B rule: reason (Leadership)"))
+
+
+class DecisionForm(DynamicForm):
+    version = HiddenField()
+    decision_note = TextAreaField(_l("Note"))
+    ab_override_reason = TextAreaField(_l("Override the A/B rule: reason (Leadership)"))
+
+
+class ReportBackForm(DynamicForm):
+    version = HiddenField()
+    returned_on = DateField(_l("Back at work on"), validators=[Optional()])
+    report_back_reason = TextAreaField(_l("Reason for returning after the last day"))
+
+
+class VersionForm(DynamicForm):
+    version = HiddenField()
+
+
+class CertificateForm(DynamicForm):
+    version = HiddenField()
+    certificate = FileField(_l("Certificate (sick leave: PDF, JPEG or PNG)"))
+
+
+def _staff_choices(all_staff: bool):
+    staff = current_staff()
+    if all_staff:
+        rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                                  .order_by(Staff.name)).all()
+    else:
+        rows = [staff] if staff else []
+    return [(row.id, row.name) for row in rows]
+
+
+def _uploaded(field) -> Certificate | None:
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        return None
+    return Certificate(upload.read(), upload.filename)
+
+
+def attachment_dir() -> str:
+    return current_app.config["LEAVE_ATTACHMENT_DIR"]
+
+
+class LeaveRequestView(DomainModelView):
+    """请假 — leave requests; each user sees their own, those routed to their position, or
+    (Office, Leadership) all of them."""
+
+    datamodel = interface(LeaveRequest)
+    class_permission_name = "LeaveRequest"
+    method_permission_name = {"list": "read", "show": "read", "mine": "read", "queue": "read",
+                              "away": "read", "notifications": "read",
+                              "certificate_file": "read", "file": "write", "decide": "write",
+                              "report_back": "write", "cancel": "write", "certificate": "write"}
+    base_permissions = ["can_read", "can_write"]
+    include_route_methods = {"list", "show", "mine", "queue", "away", "notifications",
+                             "certificate_file", "file", "decide", "report_back", "cancel",
+                             "certificate"}
+    base_filters = leave_filters()
+    list_title = _l("Leave requests")
+    show_title = _l("Leave request")
+    label_columns = LEAVE_LABELS
+    list_columns = ["staff", "kind", "start_day", "end_day", "days", "state", "approver_position"]
+    search_columns = ["staff", "kind", "state", "start_day", "end_day"]
+    order_columns = ["start_day", "end_day", "days"]
+    base_order = ("start_day", "desc")
+    formatters_columns = {"kind": kind_label, "state": state_label,
+                          "approver_position": approver_label}
+
+    def _get_visible(self, pk) -> LeaveRequest:
+        leave = self.datamodel.get(pk, self._base_filters)
+        if leave is None:
+            abort(404)
+        return leave
+
+    def _list_page(self, title, rows, **extra):
+        return self.render_template("bianmin/leave_list.html", title=title, rows=rows,
+                                    kind_label=kind_label, state_label=state_label,
+                                    approver_label=approver_label, **extra)
+
+    @expose("/show/<pk>")
+    @has_access
+    def show(self, pk):
+        leave = self._get_visible(pk)
+        staff = current_staff()
+        actor = current_leave_actor()
+        version = {"version": leave.version}
+        return self.render_template(
+            "bianmin/leave_show.html", title=self.show_title, leave=leave,
+            kind_label=kind_label, state_label=state_label, approver_label=approver_label,
+            may_decide=leave.state == "pending" and may_decide_leave(leave, staff),
+            may_cancel=leave.state == "pending" and may_cancel_leave(leave, staff, actor.user_id),
+            may_report=leave.state == "approved" and leave.reported_back_on is None
+            and may_report_back(leave, staff, actor.office),
+            may_attach=leave.state in ("pending", "approved")
+            and may_attach_certificate(leave, staff, actor.user_id, actor.office),
+            leadership=actor.leadership,
+            decision_form=DecisionForm(data=version), report_form=ReportBackForm(data=version),
+            version_form=VersionForm(data=version), certificate_form=CertificateForm(data=version))
+
+    # --- LEAVE-1: filing ------------------------------------------------------------------
+    @expose("/file/", methods=["GET", "POST"])
+    @has_access
+    def file(self):
+        actor = current_leave_actor()
+        on_behalf = actor.office or actor.leadership
+        if not on_behalf and actor.staff is None:
+            flash(gettext("Your login is not linked to a staff member."), "danger")
+            return redirect(url_for(".mine"))
+        form = LeaveForm() if request.method == "POST" else LeaveForm(
+            data={"staff_id": actor.staff.id if actor.staff else None})
+        form.staff_id.choices = _staff_choices(on_behalf)
+        form.substitute_id.choices = [("", "—")] + _staff_choices(True)
+        if not actor.leadership:
+            del form.ab_override_reason
+        if request.method == "POST" and form.validate():
+            missing = [name for name in ("staff_id", "kind", "start_day", "end_day")
+                       if not form[name].data]
+            for name in missing:
+                form[name].errors = list(form[name].errors) + [gettext("This field is required.")]
+            if not missing:
+                values = LeaveInput(
+                    staff_id=form.staff_id.data, kind=form.kind.data,
+                    start_day=form.start_day.data, end_day=form.end_day.data,
+                    half_day_start=form.half_day_start.data, half_day_end=form.half_day_end.data,
+                    reason=form.reason.data, emergency=form.emergency.data,
+                    substitute_id=form.substitute_id.data, handover_note=form.handover_note.data)
+                override = form.ab_override_reason.data if actor.leadership else None
+                with rule_checked(form) as saved:
+                    leave = file_leave(db.session, values, actor, context.clock(),
+                                       certificate=_uploaded("certificate"),
+                                       attachment_dir=attachment_dir(),
+                                       ab_override_reason=override, require_certificate=True)
+                if saved.ok:
+                    flash(gettext("Leave request filed; it goes to: %(approver)s.",
+                                  approver=approver_label(leave.approver_position)), "success")
+                    return redirect(url_for(".show", pk=leave.id))
+        return self.render_template("bianmin/leave_file.html", form=form,
+                                    title=gettext("Request leave"),
+                                    leadership=actor.leadership)
+
+    # --- LEAVE-2: approve / reject --------------------------------------------------------
+    @expose("/decide/<int:pk>/<decision>", methods=["POST"])
+    @has_access
+    def decide(self, pk, decision):
+        leave = self._get_visible(pk)
+        if decision not in ("approve", "reject"):
+            abort(404)
+        if not may_decide_leave(leave, current_staff()):
+            abort(403)
+        form = DecisionForm()
+        actor = current_leave_actor()
+        if form.validate():
+            try:
+                with rule_checked() as saved:
+                    decide_leave(db.session, leave, decision == "approve",
+                                 form.decision_note.data, actor, context.clock(),
+                                 seen_version=form.version.data,
+                                 ab_override_reason=form.ab_override_reason.data
+                                 if actor.leadership else None)
+            except NotYourDecision:
+                abort(403)
+            if saved.ok:
+                flash(gettext("Leave approved.") if decision == "approve"
+                      else gettext("Leave rejected."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    # --- LEAVE-3: 销假 ----------------------------------------------------------------------
+    @expose("/report_back/<int:pk>", methods=["POST"])
+    @has_access
+    def report_back(self, pk):
+        leave = self._get_visible(pk)
+        actor = current_leave_actor()
+        if not may_report_back(leave, actor.staff, actor.office):
+            abort(403)
+        form = ReportBackForm()
+        if form.validate():
+            try:
+                with rule_checked() as saved:
+                    report_back(db.session, leave, form.returned_on.data,
+                                form.report_back_reason.data, actor, context.clock(),
+                                seen_version=form.version.data)
+            except NotYourDecision:
+                abort(403)
+            if saved.ok:
+                flash(gettext("Reported back."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/cancel/<int:pk>", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        leave = self._get_visible(pk)
+        actor = current_leave_actor()
+        if not may_cancel_leave(leave, actor.staff, actor.user_id):
+            abort(403)
+        form = VersionForm()
+        if form.validate():
+            with rule_checked() as saved:
+                cancel_leave(db.session, leave, actor, context.clock(),
+                             seen_version=form.version.data)
+            if saved.ok:
+                flash(gettext("Leave request cancelled."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    # --- LEAVE-1: certificate --------------------------------------------------------------
+    @expose("/certificate/<int:pk>", methods=["POST"])
+    @has_access
+    def certificate(self, pk):
+        leave = self._get_visible(pk)
+        actor = current_leave_actor()
+        if not may_attach_certificate(leave, actor.staff, actor.user_id, actor.office):
+            abort(403)
+        form = CertificateForm()
+        upload = _uploaded("certificate")
+        if form.validate():
+            if upload is None:
+                flash(gettext("Choose a file."), "danger")
+            else:
+                try:
+                    with rule_checked() as saved:
+                        attach_certificate(db.session, leave, upload, attachment_dir(), actor,
+                                           seen_version=form.version.data)
+                except NotYourDecision:
+                    abort(403)
+                if saved.ok:
+                    flash(gettext("Certificate stored."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/certificate_file/<int:pk>")
+    @has_access
+    def certificate_file(self, pk):
+        """PRIV-1: the certificate only for the requester, the approver position's users,
+        Office and Leadership (404 for everyone else), as a download, never sniffed."""
+        leave = db.session.get(LeaveRequest, pk)
+        user = current_leave_actor()
+        if leave is None or not may_see_leave(leave, user.staff, user_id=user.user_id):
+            abort(404)
+        path = certificate_file(leave, attachment_dir())
+        if path is None:
+            abort(404)
+        response = send_file(path, mimetype=leave.certificate_type or "application/octet-stream",
+                             as_attachment=True,
+                             download_name=leave.certificate_name or path.name)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+    # --- lists -----------------------------------------------------------------------------
+    @expose("/mine/")
+    @has_access
+    def mine(self):
+        staff = current_staff()
+        rows = filtered_requests(db.session, staff_id=staff.id) if staff else []
+        return self._list_page(gettext("My leave requests"), rows, show_staff=False)
+
+    @expose("/queue/")
+    @has_access
+    def queue(self):
+        rows = approval_queue(db.session, current_staff())
+        return self._list_page(gettext("Waiting for my approval"), rows, show_staff=True)
+
+    @expose("/away/")
+    @has_access
+    def away(self):
+        """Who is away today: names and windows only, no kinds or reasons (clerks see
+        nothing else of other people's leave)."""
+        today = context.today()
+        return self.render_template("bianmin/leave_away.html", title=gettext("Away today"),
+                                    today=today, rows=away_on(db.session, today))
+
+    @expose("/notifications/")
+    @has_access
+    def notifications(self):
+        """LEAVE-2 知会: the leave over 3 days reported to the town head."""
+        return self.render_template(
+            "bianmin/leave_notifications.html", title=gettext("Leave notifications"),
+            rows=notifications_for(db.session, current_staff()), kind_label=kind_label)
+
+
+def _month(value: str | None) -> tuple[int, int] | None:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        date(year, month, 1)
+        return year, month
+    except ValueError:
+        return None
+
+
+class LeaveOverviewView(BaseView):
+    """Office and Leadership: every leave request (filters) and the yearly flags (LEAVE-4)."""
+
+    route_base = "/leaveoverview"
+    default_view = "all"
+    class_permission_name = "LeaveOverview"
+    method_permission_name = {"all": "read", "flags": "read"}
+    base_permissions = ["can_read"]
+
+    @expose("/all/")
+    @has_access
+    def all(self):
+        args = request.args
+        state = args.get("state") if args.get("state") in LEAVE_STATES else None
+        kind = args.get("kind") if args.get("kind") in LEAVE_KINDS else None
+        staff_id = args.get("staff", type=int)
+        month = _month(args.get("month"))
+        rows = filtered_requests(db.session, state=state, kind=kind, staff_id=staff_id,
+                                 month=month)
+        return self.render_template(
+            "bianmin/leave_list.html", title=gettext("All leave requests"), rows=rows,
+            show_staff=True, filters=True, kind_label=kind_label, state_label=state_label,
+            approver_label=approver_label, states=STATE_LABELS, kinds=KIND_LABELS,
+            staff=_staff_choices(True), chosen={"state": state, "kind": kind,
+                                                "staff": staff_id, "month": args.get("month", "")})
+
+    @expose("/flags/")
+    @has_access
+    def flags(self):
+        year = args_year = request.args.get("year", type=int)
+        if not year or not 2000 <= year <= 2099:
+            year = context.today().year
+        rows = yearly_flag_rows(db.session, year)
+        return self.render_template("bianmin/leave_flags.html", title=gettext("Yearly leave flags"),
+                                    rows=rows, year=year, flag_labels=FLAG_LABELS,
+                                    asked=args_year)
+
+
+__all__ = ["LeaveRequestView", "LeaveOverviewView", "KIND_LABELS", "STATE_LABELS", "FLAG_LABELS"]

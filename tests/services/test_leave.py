@@ -1,0 +1,371 @@
+"""请假 services: filing, routed approval, 销假, A/B cover and the yearly flags
+(LEAVE-1..4, AB-1, AUDIT-1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.rules.errors import RuleViolation
+from app.security import may_decide_leave
+from app.services.leave import (Certificate, LeaveActor, LeaveInput, NotYourDecision,
+                                absence_days_by_staff, approval_queue, attach_certificate,
+                                away_on, cancel_leave, decide_leave, file_leave,
+                                overstay_days_in, report_back, yearly_flag_rows,
+                                yearly_leave_totals)
+from models.audit import AuditLog
+from models.leave import LeaveNotification, LeaveRequest
+from models.org import Post, Staff
+from tests.factories import clock_on
+
+TODAY = date(2026, 11, 2)  # a Monday
+NOW = clock_on(TODAY)
+PDF = b"%PDF-1.4\n%fake certificate\n"
+
+
+@pytest.fixture
+def org(db_session, window_a):
+    """Two clerks A and B of one post, a third clerk, and one staff member per approver position."""
+    people = {}
+    for key, position in [("a", "staff"), ("b", "staff"), ("c", "staff"),
+                          ("office_head", "office_head"), ("director", "director"),
+                          ("deputy", "deputy_director"), ("secretary", "secretary"),
+                          ("town_head", "town_head")]:
+        people[key] = Staff(name=f"员工{key}", unit="window", window=window_a, position=position)
+        db_session.add(people[key])
+    db_session.flush()
+    db_session.add(Post(window=window_a, name="受理岗", a_staff=people["a"], b_staff=people["b"]))
+    db_session.commit()
+    return people
+
+
+def actor(staff=None, **roles) -> LeaveActor:
+    return LeaveActor(user_id=None, staff=staff, **roles)
+
+
+def request_of(staff, start, end, kind="personal", clock=NOW, **kwargs):
+    override = kwargs.pop("ab_override_reason", None)
+    by = kwargs.pop("by", None)
+    values = LeaveInput(staff_id=staff.id, kind=kind, start_day=start, end_day=end, **kwargs)
+    return values, by or actor(staff), clock, override
+
+
+def file(db_session, staff, start, end, **kwargs):
+    values, by, clock, override = request_of(staff, start, end, **kwargs)
+    return file_leave(db_session, values, by, clock, ab_override_reason=override)
+
+
+def approve(db_session, leave, staff, **kwargs):
+    return decide_leave(db_session, leave, True, None, actor(staff, **kwargs), NOW)
+
+
+# --- LEAVE-1 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["personal", "sick", "marriage", "bereavement", "annual"])
+def test_leave_1_kinds_are_filed_and_routed(db_session, org, kind):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), kind=kind)
+    assert (leave.kind, leave.state, leave.days, leave.approver_position) == (
+        kind, "pending", Decimal(1), "director")
+
+
+def test_leave_1_unknown_kind_refused(db_session, org):
+    with pytest.raises(RuleViolation, match="kind"):
+        file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="holiday")
+
+
+def test_leave_1_half_day_counts_half_and_goes_to_the_office_head(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_start=True)
+    assert (leave.days, leave.approver_position) == (Decimal("0.5"), "office_head")
+
+
+def test_leave_1_across_holidays_counts_working_days_only(db_session, org):
+    """2026-09-28..2026-10-09 crosses National Day (10-01..10-07): 5 working days of 12."""
+    leave = file(db_session, org["c"], date(2026, 9, 28), date(2026, 10, 9),
+                 clock=clock_on(date(2026, 9, 1)))
+    assert leave.days == Decimal(5) and leave.approver_position == "secretary"
+
+
+def test_leave_1_a_period_of_no_working_day_is_refused(db_session, org):
+    with pytest.raises(RuleViolation, match="no working day"):
+        file(db_session, org["c"], date(2026, 11, 7), date(2026, 11, 8))  # a weekend
+
+
+def test_leave_1_written_in_advance_a_past_start_is_refused(db_session, org):
+    with pytest.raises(RuleViolation, match="in advance") as refused:
+        file(db_session, org["c"], date(2026, 10, 30), date(2026, 10, 30))
+    assert refused.value.field == "start_day"
+
+
+def test_leave_1_emergency_backfilled_request_keeps_its_flag(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 10, 30), date(2026, 10, 30), emergency=True)
+    assert leave.emergency and leave.state == "pending"
+
+
+def test_leave_1_substitute_must_be_another_active_staff_member(db_session, org):
+    with pytest.raises(RuleViolation, match="substitute"):
+        file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), substitute_id=org["c"].id)
+    org["a"].is_active = False
+    db_session.commit()
+    with pytest.raises(RuleViolation, match="substitute"):
+        file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), substitute_id=org["a"].id)
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4),
+                 substitute_id=org["b"].id)
+    assert leave.substitute_id == org["b"].id
+
+
+def test_leave_1_overlap_with_own_request_is_refused_naming_its_dates(db_session, org):
+    file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 6))
+    with pytest.raises(RuleViolation) as refused:
+        file(db_session, org["c"], date(2026, 11, 6), date(2026, 11, 10))
+    assert "2026-11-04" in str(refused.value) and "2026-11-06" in str(refused.value)
+
+
+def test_leave_1_morning_and_afternoon_of_one_day_do_not_overlap(db_session, org):
+    file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_start=True)
+    assert leave.days == Decimal("0.5")
+
+
+def test_leave_1_cancelled_request_no_longer_overlaps(db_session, org):
+    first = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4))
+    cancel_leave(db_session, first, actor(org["c"]), NOW)
+    assert first.state == "cancelled"
+    assert file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4)).state == "pending"
+
+
+def test_leave_1_only_own_leave_unless_office(db_session, org):
+    with pytest.raises(RuleViolation, match="yourself"):
+        file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), by=actor(org["a"]))
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4),
+                 by=LeaveActor(user_id=None, staff=org["office_head"], office=True))
+    assert leave.staff_id == org["c"].id
+
+
+def test_leave_1_sick_leave_needs_its_certificate_before_approval(db_session, org, tmp_path):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick")
+    with pytest.raises(RuleViolation, match="certificate"):
+        approve(db_session, leave, org["director"])
+    attach_certificate(db_session, leave, Certificate(PDF, "诊断证明.pdf"), str(tmp_path),
+                       actor(org["c"]))
+    assert approve(db_session, leave, org["director"]).state == "approved"
+
+
+def test_leave_1_form_refuses_a_sick_leave_without_certificate(db_session, org):
+    values, by, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick")
+    with pytest.raises(RuleViolation) as refused:
+        file_leave(db_session, values, by, clock, require_certificate=True)
+    assert refused.value.field == "certificate"
+
+
+# --- LEAVE-2 ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("start,end,half,position", [
+    (date(2026, 11, 4), date(2026, 11, 4), True, "office_head"),
+    (date(2026, 11, 4), date(2026, 11, 6), False, "director"),
+    (date(2026, 11, 4), date(2026, 11, 9), False, "secretary"),
+])
+def test_leave_2_routing_by_length(db_session, org, start, end, half, position):
+    leave = file(db_session, org["c"], start, end, half_day_end=half)
+    assert leave.approver_position == position
+
+
+@pytest.mark.parametrize("approver,allowed", [
+    ("director", True), ("deputy", True), ("office_head", False), ("secretary", False),
+    ("town_head", False), ("a", False)])
+def test_leave_2_only_the_routed_position_approves_incl_deputy_director(db_session, org, approver,
+                                                                       allowed):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 5))
+    assert may_decide_leave(leave, org[approver]) is allowed
+    if allowed:
+        assert approve(db_session, leave, org[approver]).state == "approved"
+    else:
+        with pytest.raises(NotYourDecision):
+            approve(db_session, leave, org[approver])
+        assert leave.state == "pending"
+
+
+def test_leave_2_self_approval_is_refused(db_session, org):
+    leave = file(db_session, org["deputy"], date(2026, 11, 4), date(2026, 11, 5))
+    assert not may_decide_leave(leave, org["deputy"])
+    with pytest.raises(NotYourDecision):
+        approve(db_session, leave, org["deputy"])
+    assert approve(db_session, leave, org["director"]).state == "approved"
+
+
+def test_leave_2_rejection_needs_a_note(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    with pytest.raises(RuleViolation, match="why"):
+        decide_leave(db_session, leave, False, " ", actor(org["office_head"]), NOW)
+    decide_leave(db_session, leave, False, "窗口人手不足", actor(org["office_head"]), NOW)
+    assert (leave.state, leave.decision_note) == ("rejected", "窗口人手不足")
+
+
+def test_leave_2_town_head_notified_of_a_leave_over_3_days_on_approval(db_session, org):
+    short = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 6))
+    approve(db_session, short, org["director"])
+    long = file(db_session, org["c"], date(2026, 11, 9), date(2026, 11, 13))
+    assert db_session.scalars(select(LeaveNotification)).all() == []
+    approve(db_session, long, org["secretary"])
+    notes = db_session.scalars(select(LeaveNotification)).all()
+    assert [(n.leave_request_id, n.recipient_position) for n in notes] == [(long.id, "town_head")]
+
+
+def test_leave_2_approver_queue_lists_routed_pending_requests(db_session, org):
+    two_days = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 5))
+    own = file(db_session, org["deputy"], date(2026, 11, 4), date(2026, 11, 5))
+    file(db_session, org["a"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    assert approval_queue(db_session, org["deputy"]) == [two_days]
+    assert approval_queue(db_session, org["director"]) == [two_days, own]
+    assert approval_queue(db_session, org["a"]) == []
+
+
+# --- AB-1 ------------------------------------------------------------------------------------
+def test_ab_1_refused_naming_the_days_when_the_partner_is_away(db_session, org):
+    file(db_session, org["a"], date(2026, 12, 2), date(2026, 12, 4))
+    with pytest.raises(RuleViolation) as refused:
+        file(db_session, org["b"], date(2026, 12, 3), date(2026, 12, 8))
+    assert refused.value.rule_id == "AB-1"
+    assert "2026-12-03、2026-12-04" in str(refused.value)
+    assert db_session.scalars(select(LeaveRequest).where(
+        LeaveRequest.staff_id == org["b"].id)).all() == []
+
+
+def test_ab_1_no_clash_with_someone_outside_the_post(db_session, org):
+    file(db_session, org["a"], date(2026, 12, 2), date(2026, 12, 4))
+    assert file(db_session, org["c"], date(2026, 12, 3), date(2026, 12, 4)).state == "pending"
+
+
+def test_ab_1_override_by_leadership_only_with_reason(db_session, org):
+    file(db_session, org["a"], date(2026, 12, 2), date(2026, 12, 4))
+    with pytest.raises(RuleViolation, match="Only Leadership"):
+        file(db_session, org["b"], date(2026, 12, 3), date(2026, 12, 3),
+             ab_override_reason="急事", by=actor(org["b"], office=True))
+    leave = file(db_session, org["b"], date(2026, 12, 3), date(2026, 12, 3),
+                 ab_override_reason="家中急事，由综合岗临时顶岗",
+                 by=LeaveActor(user_id=None, staff=org["director"], leadership=True))
+    assert leave.ab_override_reason == "家中急事，由综合岗临时顶岗" and leave.ab_override_at
+    audited = db_session.scalars(select(AuditLog).where(AuditLog.model == "LeaveRequest",
+                                                        AuditLog.record_id == str(leave.id))).all()
+    assert audited, "AUDIT-1: the override is in the trail"
+
+
+def test_ab_1_checked_again_on_approval(db_session, org):
+    """Both filed while neither was away yet is impossible; a pending partner request counts."""
+    mine = file(db_session, org["b"], date(2026, 12, 3), date(2026, 12, 3))
+    # The partner's request was filed with an override; approving B's own is refused again.
+    file(db_session, org["a"], date(2026, 12, 3), date(2026, 12, 3), ab_override_reason="必需",
+         by=LeaveActor(user_id=None, staff=org["director"], leadership=True))
+    with pytest.raises(RuleViolation, match="2026-12-03"):
+        approve(db_session, mine, org["director"])
+    decide_leave(db_session, mine, True, None, LeaveActor(None, org["director"], leadership=True),
+                 NOW, ab_override_reason="领导同意")
+    assert mine.state == "approved" and mine.ab_override_reason == "领导同意"
+
+
+# --- LEAVE-3 ---------------------------------------------------------------------------------
+def test_leave_3_report_back_closes_the_leave(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    report_back(db_session, leave, date(2026, 11, 5), None, actor(org["c"]), clock_on(date(2026, 11, 5)))
+    assert (leave.reported_back_on, leave.overstay_days) == (date(2026, 11, 5), Decimal(0))
+    with pytest.raises(RuleViolation, match="already"):
+        report_back(db_session, leave, date(2026, 11, 5), None, actor(org["c"]),
+                    clock_on(date(2026, 11, 5)))
+
+
+def test_leave_3_overstay_without_reason_counts_as_absence(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    later = clock_on(date(2026, 11, 12))
+    report_back(db_session, leave, date(2026, 11, 10), None,
+                LeaveActor(None, org["office_head"], office=True), later)
+    # 11-05, 11-06 and 11-09 (Monday) were working days after the end day.
+    assert leave.overstay_days == Decimal(3)
+    assert overstay_days_in(db_session, org["c"].id, date(2026, 11, 1), date(2026, 11, 30)) == 3
+    assert overstay_days_in(db_session, org["c"].id, date(2026, 11, 6), date(2026, 11, 6)) == 1
+    assert absence_days_by_staff(db_session, 2026)[org["c"].id] == {
+        date(2026, 11, 5): leave.id, date(2026, 11, 6): leave.id, date(2026, 11, 9): leave.id}
+
+
+def test_leave_3_late_return_with_reason_is_no_overstay(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    report_back(db_session, leave, date(2026, 11, 6), "航班取消", actor(org["c"]),
+                clock_on(date(2026, 11, 6)))
+    assert leave.overstay_days == 0 and leave.report_back_reason == "航班取消"
+
+
+def test_leave_3_only_own_or_office_reports_back_and_only_approved(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
+    with pytest.raises(RuleViolation, match="approved"):
+        report_back(db_session, leave, date(2026, 11, 5), None, actor(org["c"]), NOW)
+    approve(db_session, leave, org["director"])
+    with pytest.raises(NotYourDecision):
+        report_back(db_session, leave, date(2026, 11, 5), None, actor(org["a"]), NOW)
+
+
+def test_leave_3_away_today_until_reported_back(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 5))
+    approve(db_session, leave, org["director"])
+    assert away_on(db_session, date(2026, 11, 4)) == [leave]
+    report_back(db_session, leave, date(2026, 11, 4), None, actor(org["c"]),
+                clock_on(date(2026, 11, 4)))
+    assert away_on(db_session, date(2026, 11, 4)) == []
+
+
+def test_cancel_only_pending_and_only_by_the_requester(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4))
+    with pytest.raises(NotYourDecision):
+        cancel_leave(db_session, leave, actor(org["a"]), NOW)
+    approve(db_session, leave, org["director"])
+    with pytest.raises(RuleViolation, match="pending"):
+        cancel_leave(db_session, leave, actor(org["c"]), NOW)
+
+
+# --- LEAVE-4 ---------------------------------------------------------------------------------
+def _approved(db_session, staff, kind, start, end, **extra):
+    leave = LeaveRequest(staff_id=staff.id, kind=kind, start_day=start, end_day=end,
+                         days=Decimal(0), approver_position="secretary", state="approved", **extra)
+    db_session.add(leave)
+    db_session.commit()
+    return leave
+
+
+def test_leave_4_yearly_totals_count_the_year_part_only(db_session, org):
+    _approved(db_session, org["c"], "personal", date(2025, 12, 29), date(2026, 1, 9))
+    _approved(db_session, org["c"], "sick", date(2026, 3, 2), date(2026, 3, 3), half_day_end=True)
+    _approved(db_session, org["c"], "annual", date(2026, 4, 1), date(2026, 4, 3))
+    totals = yearly_leave_totals(db_session, 2026)[org["c"].id]
+    # 2026-01-01..02 are the New Year holiday; 01-04 (Sunday) is a working day in 2026.
+    assert (totals.personal, totals.sick) == (Decimal(6), Decimal("1.5"))
+
+
+def test_leave_4_flags_page_numbers_and_causes(db_session, org):
+    """事假 31 days → one month's bonus; 病假 over 30 → no awards; overstay 8 → year bonus."""
+    personal = _approved(db_session, org["c"], "personal", date(2026, 3, 2), date(2026, 4, 14))
+    sick = _approved(db_session, org["a"], "sick", date(2026, 5, 6), date(2026, 6, 30))
+    over = _approved(db_session, org["b"], "annual", date(2026, 7, 1), date(2026, 7, 1),
+                     reported_back_on=date(2026, 7, 14), overstay_days=Decimal(8))
+    rows = {row.staff.id: row for row in yearly_flag_rows(db_session, 2026)}
+    c, a, b = rows[org["c"].id], rows[org["a"].id], rows[org["b"].id]
+    assert c.personal == Decimal(31) and c.flags == {"bonus_withheld_one_month"}
+    assert c.causes == {"bonus_withheld_one_month": [personal.id]}
+    assert a.sick > 30 and a.flags == {"not_eligible_for_awards"}
+    assert a.causes["not_eligible_for_awards"] == [sick.id]
+    assert (b.absence, b.longest_absence_run) == (Decimal(8), 8)
+    assert b.flags == {"year_bonus_cancelled"} and b.causes["year_bonus_cancelled"] == [over.id]
+
+
+def test_leave_4_absence_source_is_injectable(db_session, org):
+    days = {date(2026, 6, d): None for d in (1, 2, 3, 4, 5, 8, 9, 10)}
+    rows = yearly_flag_rows(db_session, 2026, absence_source=lambda s, y: {org["c"].id: days})
+    assert rows[0].flags == {"year_bonus_cancelled"} and rows[0].absence == 8
+
+
+def test_audit_1_leave_changes_are_audited(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    actions = db_session.scalars(select(AuditLog.action).where(
+        AuditLog.model == "LeaveRequest", AuditLog.record_id == str(leave.id))).all()
+    assert len(actions) >= 2

@@ -1,0 +1,127 @@
+"""考勤 pages and API: who sees which month, the import's error table, 补签单 (ATT-1..4)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from models.attendance import ClockExcuse, ClockRecord
+from models.org import Staff
+
+CLEAN = (b"employee_no,clocked_at\n1001,2026-11-02 08:07\n1001,2026-11-02 11:35\n"
+         b"1001,2026-11-02 13:55\n1001,2026-11-02 17:40\n")
+BROKEN = b"employee_no,clocked_at\n1001,2026-11-02 08:07\n4242,2026-11-02 08:00\n1001,2026-11-02 8 o'clock\n"
+
+
+@pytest.fixture
+def worker(db_session):
+    staff = Staff(name="张三", employee_no="1001", unit="office")
+    db_session.add(staff)
+    db_session.commit()
+    return staff
+
+
+def records(db_session) -> int:
+    return db_session.scalar(select(func.count()).select_from(ClockRecord))
+
+
+def upload(actor, data, name="clock.csv"):
+    return actor.post_form("/clockrecords/import/", {"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+
+
+def test_att_1_import_page_lists_row_errors_and_imports_nothing(as_office, db_session, worker):
+    html = upload(as_office, BROKEN).get_data(as_text=True)
+    assert 'id="import-errors"' in html and "<td>3</td>" in html and "<td>4</td>" in html
+    assert "4242" in html and records(db_session) == 0
+    page = as_office.get("/clockrecords/import/").get_data(as_text=True)
+    assert "/clockrecords/sample/csv" in page and "/clockrecords/sample/xlsx" in page
+    assert upload(as_office, CLEAN).status_code == 200 and records(db_session) == 4
+    upload(as_office, CLEAN)
+    assert records(db_session) == 4
+
+
+def test_att_1_samples_download(as_office):
+    assert as_office.get("/clockrecords/sample/csv").get_data().startswith(b"employee_no,name,clocked_at")
+    assert as_office.get("/clockrecords/sample/xlsx").get_data()[:2] == b"PK"
+
+
+def test_att_1_clerks_do_not_import(as_clerk, worker, db_session):
+    token = as_clerk.api_headers()["X-CSRFToken"]
+    response = as_clerk.client.post("/clockrecords/import/", content_type="multipart/form-data",
+                                    data={"file": (io.BytesIO(CLEAN), "c.csv"), "csrf_token": token})
+    assert response.status_code in (302, 403)
+    assert records(db_session) == 0
+
+
+def test_att_1_api_import_answers_the_row_errors_with_422(as_office, db_session, worker):
+    headers = as_office.api_headers()
+    response = as_office.client.post("/api/v1/clock_record/import", headers=headers,
+                                     data={"file": (io.BytesIO(BROKEN), "c.csv")},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert [e["row"] for e in response.get_json()["errors"]] == [3, 4]
+    assert records(db_session) == 0
+    response = as_office.client.post("/api/v1/clock_record/import", headers=headers,
+                                     data={"file": (io.BytesIO(CLEAN), "c.csv")},
+                                     content_type="multipart/form-data")
+    assert response.status_code == 200 and response.get_json()["added"] == 4
+
+
+def test_att_2_clerk_sees_only_their_own_month(as_clerk, as_office, db_session, worker):
+    own = db_session.scalar(select(Staff).where(Staff.user_id == as_clerk.user.id))
+    response = as_clerk.get("/attendance/?year=2026&month=11")
+    assert response.status_code == 302 and f"/attendance/person/{own.id}" in response.location
+    assert as_clerk.get(f"/attendance/person/{worker.id}?year=2026&month=11").status_code == 404
+    assert as_clerk.get(f"/attendance/person/{own.id}?year=2026&month=11").status_code == 200
+    api = as_clerk.client.get("/api/v1/attendance/month?year=2026&month=11").get_json()
+    assert [row["staff_id"] for row in api["result"]] == [own.id]
+    html = as_office.get("/attendance/?year=2026&month=10").get_data(as_text=True)
+    assert f'data-staff="{worker.id}"' in html
+
+
+def test_att_2_person_month_says_late_with_the_time(as_office, db_session, worker):
+    upload(as_office, CLEAN)
+    html = as_office.get(f"/attendance/person/{worker.id}?year=2026&month=11").get_data(as_text=True)
+    assert "08:07" in html and 'class="half am late"' in html
+
+
+def decide(actor, excuse, approve="1"):
+    token = actor.api_headers()["X-CSRFToken"]
+    return actor.client.post(f"/clockexcuses/decide/{excuse.id}",
+                             data={"approve": approve, "csrf_token": token})
+
+
+def test_att_4_excuse_is_approved_by_the_deputy_director_only(log_in, db_session, worker, window_a):
+    clerk = log_in("Clerk", window=window_a)
+    own = db_session.scalar(select(Staff).where(Staff.user_id == clerk.user.id))
+    response = clerk.post_form("/clockexcuses/file/", {"staff_id": own.id, "day": "2026-11-02",
+                                                       "half": "am", "reason": "meeting",
+                                                       "note": "县政府会议"})
+    assert response.status_code == 302
+    excuse = db_session.scalar(select(ClockExcuse))
+    leader = log_in("Leadership")
+    assert decide(leader, excuse).status_code == 403
+    deputy = log_in("Leadership")
+    db_session.execute(Staff.__table__.update().where(Staff.user_id == deputy.user.id)
+                       .values(position="deputy_director"))
+    db_session.commit()
+    assert decide(deputy, excuse).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(ClockExcuse, excuse.id).state == "approved"
+
+
+def test_att_1_office_enters_and_corrects_a_clock_with_a_reason(as_office, db_session, worker):
+    response = as_office.post_form("/clockrecords/enter/", {
+        "staff_id": worker.id, "clocked_at": "2026-11-03T08:00", "note": ""})
+    assert response.status_code == 200 and records(db_session) == 0  # the reason is required
+    as_office.post_form("/clockrecords/enter/", {"staff_id": worker.id,
+                                                 "clocked_at": "2026-11-03T08:00",
+                                                 "note": "打卡机故障"})
+    record = db_session.scalar(select(ClockRecord))
+    as_office.post_form(f"/clockrecords/correct/{record.id}", {"clocked_at": "2026-11-03T07:58",
+                                                              "note": "更正"})
+    db_session.expire_all()
+    assert db_session.get(ClockRecord, record.id).second_of_day == 7 * 3600 + 58 * 60

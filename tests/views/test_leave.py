@@ -1,0 +1,326 @@
+"""请假 pages and API: filing, routed approval by position (403 for anyone else), 销假, the row
+filter, A/B override by Leadership, stale versions, certificates (type, size, who may download),
+the flags page and who sees what (LEAVE-1..4, AB-1, PRIV-1)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app import context
+from app.rules.calendar import WorkCalendar
+from models.leave import LeaveNotification, LeaveRequest
+from models.org import Post, Staff
+from models.settings import RuleSetting
+
+PDF = b"%PDF-1.4\n%certificate\n"
+
+
+def workday(app, n: int):
+    """The n-th working day after today (the tests' database has no holiday entries)."""
+    with app.test_request_context():
+        today = context.today()
+    return WorkCalendar().add_working_days(today, n)
+
+
+def staff_of(db_session, user) -> Staff:
+    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+
+
+@pytest.fixture
+def people(app, db_session, log_in, window_a):
+    """A clerk (A of a post, B is a second clerk), a director and a deputy (Leadership), the
+    office head (Office), a second clerk, and a staff member without a login."""
+    actors = {
+        "clerk": log_in("Clerk", window=window_a),
+        "partner": log_in("Clerk", window=window_a),
+        "director": log_in("Leadership"),
+        "deputy": log_in("Leadership"),
+        "townhead": log_in("Leadership"),
+        "office": log_in("Office"),
+    }
+    for key, position in [("director", "director"), ("deputy", "deputy_director"),
+                          ("townhead", "town_head"), ("office", "office_head")]:
+        staff_of(db_session, actors[key].user).position = position
+    nologin = Staff(name="无账号员工", unit="window", window=window_a)
+    db_session.add(nologin)
+    db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
+                        b_staff=staff_of(db_session, actors["partner"].user)))
+    db_session.commit()
+    actors["nologin_id"] = nologin.id
+    return actors
+
+
+def api_file(actor, body):
+    return actor.client.post("/api/v1/leave/file", json=body, headers=actor.api_headers())
+
+
+def api_post(actor, url, body=None):
+    return actor.client.post(url, json=body if body is not None else {},
+                             headers=actor.api_headers())
+
+
+def two_days(app, **extra):
+    return {"kind": "personal", "start_day": workday(app, 5).isoformat(),
+            "end_day": workday(app, 6).isoformat(), "reason": "家中有事", **extra}
+
+
+# --- filing through the page -----------------------------------------------------------------
+def test_leave_1_clerk_files_through_the_form_and_sees_it_in_my_requests(app, people, db_session):
+    clerk = people["clerk"]
+    start, end = workday(app, 3), workday(app, 3)
+    response = clerk.post_form("/leaverequestview/file/", {
+        "staff_id": staff_of(db_session, clerk.user).id, "kind": "personal",
+        "start_day": start.isoformat(), "end_day": end.isoformat(), "half_day_end": "y",
+        "reason": "看病", "substitute_id": staff_of(db_session, people["partner"].user).id,
+    }, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="leave-request"' in html
+    leave = db_session.scalars(select(LeaveRequest)).one()
+    assert (leave.days, leave.approver_position, leave.filed_by_id) == (
+        Decimal("0.5"), "office_head", clerk.user.id)
+    assert f'data-leave="{leave.id}"' in clerk.get("/leaverequestview/mine/").get_data(as_text=True)
+
+
+def test_leave_1_form_shows_the_rule_next_to_the_field(app, people):
+    clerk = people["clerk"]
+    response = clerk.post_form("/leaverequestview/file/", {
+        "staff_id": "", "kind": "sick", "start_day": workday(app, 3).isoformat(),
+        "end_day": workday(app, 3).isoformat()})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "field-error" in html
+
+
+def test_leave_1_sick_leave_filed_with_certificate_through_the_form(app, people, db_session):
+    clerk = people["clerk"]
+    page = clerk.get("/leaverequestview/file/").get_data(as_text=True)
+    from tests.conftest import csrf_token
+
+    response = clerk.client.post("/leaverequestview/file/", data={
+        "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),
+        "kind": "sick", "start_day": workday(app, 3).isoformat(),
+        "end_day": workday(app, 3).isoformat(),
+        "certificate": (io.BytesIO(PDF), "证明.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    leave = db_session.scalars(select(LeaveRequest)).one()
+    assert leave.certificate_type == "application/pdf" and leave.certificate_name == "证明.pdf"
+
+
+def test_leave_1_office_files_for_staff_without_login_recorded_as_such(app, people, db_session):
+    office = people["office"]
+    response = api_file(office, two_days(app, staff_id=people["nologin_id"]))
+    assert response.status_code == 200, response.get_json()
+    leave = db_session.get(LeaveRequest, response.get_json()["id"])
+    assert leave.staff_id == people["nologin_id"] and leave.filed_by_id == office.user.id
+    html = office.get(f"/leaverequestview/show/{leave.id}").get_data(as_text=True)
+    assert office.user.username in html
+
+
+def test_leave_1_clerk_may_not_file_for_someone_else(app, people):
+    response = api_file(people["clerk"], two_days(app, staff_id=people["nologin_id"]))
+    assert response.status_code == 422
+
+
+def test_leave_1_api_bad_input_is_4xx(app, people):
+    clerk = people["clerk"]
+    assert api_file(clerk, {"kind": "personal"}).status_code == 400
+    assert api_file(clerk, {**two_days(app), "start_day": "2026-13-01"}).status_code == 400
+    assert api_file(clerk, {**two_days(app), "colour": "red"}).status_code == 400
+    assert api_file(clerk, {**two_days(app), "kind": "holiday"}).status_code == 422
+
+
+# --- LEAVE-2: routed approval ----------------------------------------------------------------
+def test_leave_2_only_the_routed_approver_sees_and_takes_the_action(app, people, db_session):
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    show = f"/leaverequestview/show/{leave_id}"
+    assert "leave-decide-form" in people["deputy"].get(show).get_data(as_text=True)
+    for other in ("office", "townhead"):
+        assert "leave-decide-form" not in people[other].get(show).get_data(as_text=True)
+        assert api_post(people[other], f"/api/v1/leave/{leave_id}/approve").status_code == 403
+    page = people["office"].post_form(f"/leaverequestview/decide/{leave_id}/approve",
+                                      {"version": 1}, form_url=show)
+    assert page.status_code == 403
+    response = people["deputy"].post_form(f"/leaverequestview/decide/{leave_id}/approve",
+                                          {"version": 1}, form_url=show)
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "approved"
+
+
+def test_leave_2_approver_queue_page(app, people):
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    assert f'data-leave="{leave_id}"' in people["director"].get(
+        "/leaverequestview/queue/").get_data(as_text=True)
+    assert f'data-leave="{leave_id}"' not in people["office"].get(
+        "/leaverequestview/queue/").get_data(as_text=True)
+
+
+def test_leave_2_self_approval_refused_at_the_api(app, people):
+    leave_id = api_file(people["deputy"], two_days(app)).get_json()["id"]
+    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve").status_code == 403
+    assert api_post(people["director"], f"/api/v1/leave/{leave_id}/approve").status_code == 200
+
+
+def test_leave_2_stale_version_is_409(app, people):
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    response = api_post(people["director"], f"/api/v1/leave/{leave_id}/reject",
+                        {"version": 7, "note": "不行"})
+    assert response.status_code == 409
+
+
+def test_leave_2_town_head_sees_the_notification_of_a_long_leave(app, people, db_session):
+    body = {"kind": "annual", "start_day": workday(app, 5).isoformat(),
+            "end_day": workday(app, 9).isoformat()}
+    leave_id = api_file(people["clerk"], body).get_json()["id"]
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).approver_position == "secretary"
+    secretary = staff_of(db_session, people["director"].user)
+    secretary.position = "secretary"
+    db_session.commit()
+    assert api_post(people["director"], f"/api/v1/leave/{leave_id}/approve").status_code == 200
+    assert db_session.scalars(select(LeaveNotification)).one().leave_request_id == leave_id
+    html = people["townhead"].get("/leaverequestview/notifications/").get_data(as_text=True)
+    assert f"/leaverequestview/show/{leave_id}" in html
+    assert "/leaverequestview/show/" not in people["office"].get(
+        "/leaverequestview/notifications/").get_data(as_text=True)
+
+
+# --- row filter and PRIV-1 -------------------------------------------------------------------
+def test_priv_1_row_filter_own_routed_or_all(app, people, db_session):
+    mine = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    theirs = api_file(people["partner"], {**two_days(app), "start_day": workday(app, 20).isoformat(),
+                                          "end_day": workday(app, 20).isoformat(),
+                                          "half_day_end": True}).get_json()["id"]
+
+    def ids(actor):
+        return {row["id"] for row in actor.get("/api/v1/leave/").get_json()["result"]}
+
+    assert ids(people["clerk"]) == {mine}
+    assert ids(people["partner"]) == {theirs}
+    assert ids(people["office"]) == ids(people["director"]) == {mine, theirs}  # all
+    # A clerk holding the deputy director's position also sees what is routed to it.
+    staff_of(db_session, people["partner"].user).position = "deputy_director"
+    db_session.commit()
+    assert ids(people["partner"]) == {mine, theirs}
+    assert people["clerk"].get(f"/api/v1/leave/{theirs}").status_code == 404
+    assert people["clerk"].get(f"/leaverequestview/show/{theirs}").status_code == 404
+
+
+def test_priv_1_clerks_see_only_who_is_away_today(app, people, db_session):
+    db_session.add(LeaveRequest(
+        staff_id=staff_of(db_session, people["partner"].user).id, kind="sick",
+        start_day=workday(app, 0) - timedelta(days=1), end_day=workday(app, 3),
+        days=Decimal(3), reason="住院手术", approver_position="director", state="approved"))
+    db_session.commit()
+    html = people["clerk"].get("/leaverequestview/away/").get_data(as_text=True)
+    assert staff_of(db_session, people["partner"].user).name in html
+    assert "住院手术" not in html and "病假" not in html and "Sick" not in html
+
+
+def test_leave_overview_pages_are_office_and_leadership_only(app, people):
+    assert people["clerk"].get("/leaveoverview/all/").status_code in (302, 403)
+    assert people["clerk"].get("/leaveoverview/flags/").status_code in (302, 403)
+    assert people["office"].get("/leaveoverview/all/?state=pending&month=2026-13").status_code == 200
+    assert people["director"].get("/leaveoverview/flags/?year=abc").status_code == 200
+
+
+# --- AB-1 ------------------------------------------------------------------------------------
+def test_ab_1_refusal_names_the_days_and_leadership_overrides_by_api(app, people, db_session):
+    assert api_file(people["clerk"], two_days(app)).status_code == 200
+    partner_id = staff_of(db_session, people["partner"].user).id
+    refused = api_file(people["partner"], two_days(app))
+    assert refused.status_code == 422
+    assert workday(app, 5).isoformat() in str(refused.get_json()["message"])
+    assert api_file(people["office"], two_days(app, staff_id=partner_id,
+                                               ab_override_reason="急")).status_code == 403
+    response = api_file(people["director"], two_days(app, staff_id=partner_id,
+                                                     ab_override_reason="领导批准：临时调人顶岗"))
+    assert response.status_code == 200, response.get_json()
+    leave = db_session.get(LeaveRequest, response.get_json()["id"])
+    assert leave.ab_override_reason and leave.ab_override_by_id == people["director"].user.id
+
+
+def test_ab_1_form_shows_the_clash_and_the_override_field_to_leadership_only(app, people,
+                                                                            db_session):
+    api_file(people["clerk"], two_days(app))
+    form = {"staff_id": staff_of(db_session, people["partner"].user).id, "kind": "personal",
+            "start_day": workday(app, 5).isoformat(), "end_day": workday(app, 5).isoformat()}
+    html = people["partner"].post_form("/leaverequestview/file/", form).get_data(as_text=True)
+    assert workday(app, 5).isoformat() in html and "ab_override_reason" not in html
+    page = people["director"].get("/leaverequestview/file/").get_data(as_text=True)
+    assert 'name="ab_override_reason"' in page
+
+
+# --- LEAVE-3 ---------------------------------------------------------------------------------
+def test_leave_3_report_back_through_the_api_and_overstay_shown(app, people, db_session):
+    staff_id = staff_of(db_session, people["clerk"].user).id
+    with app.test_request_context():
+        today = context.today()
+    cal = WorkCalendar()
+    end = today - timedelta(days=10)
+    while not cal.is_working_day(end):
+        end -= timedelta(days=1)
+    leave = LeaveRequest(staff_id=staff_id, kind="personal", start_day=end, end_day=end,
+                         days=Decimal(1), approver_position="director", state="approved")
+    db_session.add(leave)
+    db_session.commit()
+    response = api_post(people["clerk"], f"/api/v1/leave/{leave.id}/report-back",
+                        {"returned_on": today.isoformat()})
+    assert response.status_code == 200, response.get_json()
+    expected = sum(1 for n in range(1, (today - end).days) if cal.is_working_day(end + timedelta(n)))
+    assert Decimal(response.get_json()["overstay_days"]) == expected > 0
+    html = people["clerk"].get(f"/leaverequestview/show/{leave.id}").get_data(as_text=True)
+    assert 'id="leave-overstay"' in html
+    assert api_post(people["partner"], f"/api/v1/leave/{leave.id}/report-back",
+                    {"returned_on": today.isoformat()}).status_code == 404
+
+
+def test_cancel_through_the_page_by_the_requester_only(app, people, db_session):
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    show = f"/leaverequestview/show/{leave_id}"
+    assert people["director"].post_form(f"/leaverequestview/cancel/{leave_id}", {"version": 1},
+                                        form_url=show).status_code == 403
+    assert people["clerk"].post_form(f"/leaverequestview/cancel/{leave_id}", {"version": 1},
+                                     form_url=show).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "cancelled"
+
+
+# --- certificates ----------------------------------------------------------------------------
+def upload(actor, leave_id, data, name="a.pdf"):
+    return actor.client.post(f"/api/v1/leave/{leave_id}/certificate",
+                             data={"file": (io.BytesIO(data), name)},
+                             content_type="multipart/form-data", headers=actor.api_headers())
+
+
+def test_leave_1_certificate_checked_by_content_and_size(app, people, db_session):
+    leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
+    assert upload(people["clerk"], leave_id, b"<html>not a pdf</html>", "fake.pdf").status_code == 422
+    db_session.execute(RuleSetting.__table__.update().where(
+        RuleSetting.key == "leave.max_attachment_mb").values(value="1"))
+    db_session.commit()
+    too_big = PDF + b"0" * (1024 * 1024)
+    assert upload(people["clerk"], leave_id, too_big).status_code == 422
+    assert upload(people["clerk"], leave_id, b"\x89PNG\r\n\x1a\n....", "x.png").status_code == 200
+    assert api_post(people["director"], f"/api/v1/leave/{leave_id}/approve").status_code == 200
+
+
+def test_priv_1_certificate_served_to_requester_approver_office_only(app, people, log_in,
+                                                                     db_session):
+    leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
+    assert upload(people["clerk"], leave_id, PDF, "诊断.pdf").status_code == 200
+    url = f"/leaverequestview/certificate_file/{leave_id}"
+    for allowed in ("clerk", "director", "deputy", "office"):
+        response = people[allowed].get(url)
+        assert response.status_code == 200, allowed
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Content-Disposition"].startswith("attachment")
+        assert response.data == PDF
+    for denied in ("partner",):
+        assert people[denied].get(url).status_code == 404
+    stored = db_session.get(LeaveRequest, leave_id).certificate_path
+    assert stored != "诊断.pdf" and len(stored) > 30

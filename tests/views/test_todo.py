@@ -1,0 +1,74 @@
+"""待办 — every staff member's to-do list and its count in the navigation bar (issue #10):
+requests waiting for my approval (LEAVE-2) and a 销假 I owe (LEAVE-3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from app.context import today
+from app.services.todo import todo_count, todo_rows
+from models.leave import LeaveRequest
+from models.org import Staff
+
+
+def leave(db_session, staff, *, days="1", state="pending", approver="director", start=None,
+          end=None):
+    start = start or today() + timedelta(days=7)
+    request = LeaveRequest(staff=staff, kind="personal", start_day=start, end_day=end or start,
+                           days=Decimal(days), approver_position=approver, state=state)
+    db_session.add(request)
+    db_session.commit()
+    return request
+
+
+def staff_of(db_session, actor) -> Staff:
+    return db_session.query(Staff).filter_by(user_id=actor.user.id).one()
+
+
+def test_leave_2_a_request_waits_on_the_to_do_list_of_its_approver_position_only(
+        db_session, log_in, window_a):
+    deputy = log_in("Leadership", username="deputy")
+    office = log_in("Office", username="officehead")
+    clerk = log_in("Clerk", window=window_a)
+    staff_of(db_session, deputy).position = "deputy_director"
+    staff_of(db_session, office).position = "office_head"
+    db_session.commit()
+    request = leave(db_session, staff_of(db_session, clerk), days="2", approver="director")
+
+    page = deputy.get("/my/").get_data(as_text=True)
+    assert f"/leaverequestview/show/{request.id}" in page
+    assert 'class="badge badge-todo">1<' in page  # the navbar count
+    assert f"/leaverequestview/show/{request.id}" not in office.get("/my/").get_data(as_text=True)
+    assert "badge-todo" not in clerk.get("/my/").get_data(as_text=True)
+
+
+def test_leave_2_nobody_approves_their_own_request_so_it_is_not_on_their_list(
+        db_session, log_in):
+    director = log_in("Leadership", username="director")
+    me = staff_of(db_session, director)
+    me.position = "director"
+    db_session.commit()
+    leave(db_session, me, days="2", approver="director")
+    assert todo_count(db_session, me, today()) == 0
+
+
+def test_leave_3_an_ended_leave_without_report_back_waits_until_reported(db_session, log_in,
+                                                                        window_a):
+    clerk = log_in("Clerk", window=window_a)
+    me = staff_of(db_session, clerk)
+    day = date(2026, 11, 2)
+    ended = leave(db_session, me, state="approved", start=day, end=day)
+    leave(db_session, me, state="approved", start=day + timedelta(days=30),
+          end=day + timedelta(days=30))  # not ended yet on the 20th
+    rows = todo_rows(db_session, me, date(2026, 11, 20))["report_back"]
+    assert [row.record_id for row in rows] == [ended.id]
+    ended.reported_back_on = date(2026, 11, 3)
+    db_session.commit()
+    assert todo_rows(db_session, me, date(2026, 11, 20))["report_back"] == []
+
+
+def test_a_login_without_a_staff_record_has_an_empty_to_do_list(as_admin, db_session):
+    page = as_admin.get("/my/")
+    assert page.status_code == 200
+    assert todo_count(db_session, None, today()) == 0
