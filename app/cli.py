@@ -205,7 +205,21 @@ def nightly_jobs():
         with transaction(session):
             refresh_work_days(session, today())
 
-    return [("work-days", work_days)]
+    def attendance(session):
+        """ATT-2/3: the stored attendance days of this month (and of last month in its first
+        week, when late corrections and 补签单 still arrive), for the month views and LEAVE-4."""
+        from datetime import timedelta
+
+        from app.services.attendance import derive_month
+
+        day = today()
+        months = {(day.year, day.month), ((day - timedelta(days=7)).year,
+                                          (day - timedelta(days=7)).month)}
+        with transaction(session):
+            for year, month in sorted(months):
+                derive_month(session, year, month, day)
+
+    return [("work-days", work_days), ("attendance", attendance)]
 
 
 @bianmin_cli.command("nightly")

@@ -22,6 +22,8 @@ from flask_appbuilder.security.views import (
 from flask_babel import gettext
 from flask_login import current_user
 
+from app.rules.leave import APPROVER_POSITIONS
+
 ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK = (
     "Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk",
 )
@@ -653,13 +655,7 @@ class OwnHandoverFilter(BaseFilter):
 def handover_filters() -> list:
     return [["id", OwnHandoverFilter, None]]
 # --- Leave (LEAVE-1..3, AB-1): who may decide, file, report back, see ----------------------
-# LEAVE-2: the approver position a request is routed to, and the Staff positions holding it:
-# "more than half a day up to 3 days → deputy director or director" (RULES.md §7).
-APPROVER_POSITIONS = {
-    "office_head": frozenset({"office_head"}),
-    "director": frozenset({"director", "deputy_director"}),
-    "secretary": frozenset({"secretary"}),
-}
+# LEAVE-2: APPROVER_POSITIONS (app/rules/leave.py) names the positions holding each approver slot
 LEAVE_OVERSIGHT_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 

@@ -46,19 +46,18 @@ def informs_town_head(days, director_max=Decimal(3)) -> bool:
     return _positive_days(days) > _days(director_max)
 
 
-# LEAVE-2: the approver slot each position fills. "director" requests (over half a day up to
-# 3 days) go to the deputy director or the director (分管主任、主任).
-APPROVER_SLOTS = {
+# LEAVE-2: the approver slot `approver_for` names, and the positions that fill it: "more than
+# half a day up to 3 days → deputy director or director" (分管主任、主任).
+APPROVER_POSITIONS = {
     "office_head": frozenset({"office_head"}),
-    "director": frozenset({"director"}),
-    "deputy_director": frozenset({"director"}),
+    "director": frozenset({"director", "deputy_director"}),
     "secretary": frozenset({"secretary"}),
 }
 
 
 def approver_slots(position: str | None) -> frozenset[str]:
     """LEAVE-2: the `approver_for` results a person in `position` may decide (none for staff)."""
-    return APPROVER_SLOTS.get(position or "", frozenset())
+    return frozenset(slot for slot, holders in APPROVER_POSITIONS.items() if position in holders)
 
 
 def _check_period(start: date, end: date, rule_id: str) -> None:

@@ -30,11 +30,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.rules.errors import N_, RuleViolation
-from app.rules.leave import (approver_for, informs_town_head, leave_working_days, uncovered_days,
-                             yearly_flags)
+from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
+                             uncovered_days, yearly_flags)
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from app.services.transaction import check_version, transaction
+from models.attendance import AttendanceDay
 from models.leave import LEAVE_KINDS, LeaveNotification, LeaveRequest
 from models.org import Post, Staff
 
@@ -422,9 +423,7 @@ def approver_positions(staff: Staff | None) -> tuple[str, ...]:
     """LEAVE-2: the approver positions a staff member holds ("director" also by the deputy)."""
     if staff is None:
         return ()
-    from app.security import APPROVER_POSITIONS
-
-    return tuple(p for p, holders in APPROVER_POSITIONS.items() if staff.position in holders)
+    return tuple(sorted(approver_slots(staff.position)))
 
 
 def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
@@ -559,12 +558,38 @@ def overstay_days_in(session: Session, staff_id: int, start: date, end: date) ->
 
 
 def absence_days_by_staff(session: Session, year: int, calendar=None) -> dict[int, dict[date, int | None]]:
-    """LEAVE-4 hook: per staff id, the absence (旷工) days of `year`, each with the leave
-    request that caused it (None when it comes from attendance).
+    """LEAVE-4: per staff id, the absence (旷工) days of `year`, each with the leave request that
+    caused it: overstayed leave (LEAVE-3), and the days the attendance derivation (ATT-2/3,
+    the stored AttendanceDay rows of `flask bianmin nightly`) found absent — those map to None.
+    A day with only half a day absent is in `half_absence_days` too."""
+    days = overstay_dates_in(session, None, date(year, 1, 1), date(year, 12, 31), calendar)
+    for staff_id, day in session.execute(
+            select(AttendanceDay.staff_id, AttendanceDay.day)
+            .where(AttendanceDay.day.between(date(year, 1, 1), date(year, 12, 31)),
+                   AttendanceDay.absent_days > 0)):
+        days.setdefault(staff_id, {}).setdefault(day, None)
+    return days
 
-    Today only overstayed leave (LEAVE-3); the merger connects the attendance derivation
-    (ATT-2/3, `month_absences`) here, so the flags page counts every absence."""
-    return overstay_dates_in(session, None, date(year, 1, 1), date(year, 12, 31), calendar)
+
+HALF_DAY = Decimal("0.5")
+
+
+def half_absence_days(session: Session, year: int) -> dict[int, set[date]]:
+    """ATT-2: the days of `year` on which a staff member missed only half a day (½ day each)."""
+    halves: dict[int, set[date]] = {}
+    for staff_id, day in session.execute(
+            select(AttendanceDay.staff_id, AttendanceDay.day)
+            .where(AttendanceDay.day.between(date(year, 1, 1), date(year, 12, 31)),
+                   AttendanceDay.absent_days == HALF_DAY)):
+        halves.setdefault(staff_id, set()).add(day)
+    return halves
+
+
+def absence_total(absent: dict[date, int | None], halves: set[date]) -> Decimal:
+    """LEAVE-4: the absence days of one person: a whole day each, half for a half-day absence
+    (an overstayed day, with its request, is always whole)."""
+    return sum((HALF_DAY if day in halves and request is None else Decimal(1)
+                for day, request in absent.items()), Decimal(0))
 
 
 def longest_run(days, calendar) -> int:
@@ -605,6 +630,7 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
     calendar = load_calendar(session)
     totals = yearly_leave_totals(session, year, calendar)
     absences = (absence_source or absence_days_by_staff)(session, year)
+    halves = half_absence_days(session, year) if absence_source is None else {}
     thresholds = dict(
         personal_one_month=setting_value(session, "leave.personal_month_bonus_days"),
         personal_half_year=setting_value(session, "leave.personal_half_year_bonus_days"),
@@ -619,11 +645,12 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
         entry = totals.get(staff_id, LeaveTotals())
         absent = absences.get(staff_id, {})
         run = longest_run(absent, calendar)
-        flags = yearly_flags(entry.personal, entry.sick, len(absent), run, **thresholds)
+        absence = absence_total(absent, halves.get(staff_id, set()))
+        flags = yearly_flags(entry.personal, entry.sick, absence, run, **thresholds)
         sources = {"personal": entry.personal_requests, "sick": entry.sick_requests,
                    "absence": sorted({i for i in absent.values() if i is not None})}
         rows.append(YearFlags(staff_rows[staff_id], entry.personal, entry.sick,
-                              Decimal(len(absent)), run, flags,
+                              absence, run, flags,
                               {flag: sources[FLAG_SOURCES[flag]] for flag in flags}))
     return rows
 
@@ -632,5 +659,6 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "decide_leave", "cancel_leave", "report_back", "attach_certificate",
            "certificate_file", "certificate_type", "approval_queue", "away_on",
            "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
-           "overstay_days_in", "overstay_dates_in", "absence_days_by_staff", "yearly_flag_rows",
+           "overstay_days_in", "overstay_dates_in", "absence_days_by_staff", "half_absence_days",
+           "absence_total", "yearly_flag_rows",
            "overstayed_dates", "days_text", "may_file_for", "approver_positions"]

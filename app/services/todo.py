@@ -1,7 +1,8 @@
 """待办 — what waits for a staff member: the self-service to-do list and its count (issue #10).
 
-Each source is one query answering "what does this person owe now?". Sources are listed in
-TODO_SOURCES; the to-do page shows their rows, the navigation bar the total.
+Each source asks its own domain "what does this person owe now?" — approvals routed to their
+position (LEAVE-2), a 销假 (LEAVE-3), a duty log (ROSTER-2), a handover to confirm (HAND-1).
+The to-do page shows the rows, the navigation bar their number. Each source is one query.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.rules.leave import approver_slots
+from app.services.handover import handovers_awaiting
+from app.services.leave import approval_queue
+from app.services.roster import duty_logs_owed
 from models.leave import LeaveRequest
 from models.org import Staff
 
@@ -27,39 +30,41 @@ class TodoRow:
     text: str
 
 
-def leave_awaiting_approval(session: Session, staff: Staff, today: date, *, count=False):
+def leave_awaiting_approval(session: Session, staff: Staff, today: date) -> list[TodoRow]:
     """LEAVE-2: pending requests routed to this person's position (never their own)."""
-    slots = approver_slots(staff.position)
-    if not slots:
-        return 0 if count else []
-    condition = (LeaveRequest.state == "pending",
-                 LeaveRequest.approver_position.in_(sorted(slots)),
-                 LeaveRequest.staff_id != staff.id)
-    if count:
-        return session.scalar(select(func.count(LeaveRequest.id)).where(*condition))
-    rows = session.execute(
-        select(LeaveRequest.id, LeaveRequest.start_day, Staff.name, LeaveRequest.days)
-        .join(Staff, Staff.id == LeaveRequest.staff_id)
-        .where(*condition).order_by(LeaveRequest.start_day, LeaveRequest.id)).all()
-    return [TodoRow("leave_approval", row.id, row.start_day, f"{row.name} {row.days}")
-            for row in rows]
+    return [TodoRow("leave_approval", request.id, request.start_day,
+                    f"{request.staff.name} {request.days}")
+            for request in approval_queue(session, staff)]
 
 
-def report_back_owed(session: Session, staff: Staff, today: date, *, count=False):
+def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRow]:
     """LEAVE-3 销假: this person's approved leaves that have ended without a report back."""
-    condition = (LeaveRequest.staff_id == staff.id, LeaveRequest.state == "approved",
-                 LeaveRequest.end_day < today, LeaveRequest.reported_back_on.is_(None))
-    if count:
-        return session.scalar(select(func.count(LeaveRequest.id)).where(*condition))
-    rows = session.execute(select(LeaveRequest.id, LeaveRequest.end_day)
-                           .where(*condition).order_by(LeaveRequest.end_day)).all()
+    rows = session.execute(
+        select(LeaveRequest.id, LeaveRequest.end_day)
+        .where(LeaveRequest.staff_id == staff.id, LeaveRequest.state == "approved",
+               LeaveRequest.end_day < today, LeaveRequest.reported_back_on.is_(None))
+        .order_by(LeaveRequest.end_day)).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 
 
-# (kind, source): each source answers rows, or their number with count=True.
+def duty_logs_due(session: Session, staff: Staff, today: date) -> list[TodoRow]:
+    """ROSTER-2: past duty days of this person without a duty log."""
+    return [TodoRow("duty_log", shift.id, shift.day, "")
+            for shift in duty_logs_owed(session, staff.id, today)]
+
+
+def handovers_to_confirm(session: Session, staff: Staff, today: date) -> list[TodoRow]:
+    """HAND-1: handovers waiting for this person's own confirmation."""
+    return [TodoRow("handover_confirm", handover.id, handover.created_at.date(), "")
+            for handover in handovers_awaiting(session, staff.id)]
+
+
+# (kind, source): each source answers the rows of its kind for one staff member.
 TODO_SOURCES = [
     ("leave_approval", leave_awaiting_approval),
     ("report_back", report_back_owed),
+    ("duty_log", duty_logs_due),
+    ("handover_confirm", handovers_to_confirm),
 ]
 
 
@@ -71,10 +76,8 @@ def todo_rows(session: Session, staff: Staff | None, today: date) -> dict[str, l
 
 
 def todo_count(session: Session, staff: Staff | None, today: date) -> int:
-    """How many things wait for `staff`: one COUNT per source."""
-    if staff is None:
-        return 0
-    return sum(source(session, staff, today, count=True) or 0 for _, source in TODO_SOURCES)
+    """How many things wait for `staff` (the navigation bar's badge)."""
+    return sum(len(rows) for rows in todo_rows(session, staff, today).values())
 
 
 __all__ = ["TodoRow", "TODO_SOURCES", "todo_rows", "todo_count"]

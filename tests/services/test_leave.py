@@ -369,3 +369,22 @@ def test_audit_1_leave_changes_are_audited(db_session, org):
     actions = db_session.scalars(select(AuditLog.action).where(
         AuditLog.model == "LeaveRequest", AuditLog.record_id == str(leave.id))).all()
     assert len(actions) >= 2
+
+
+def test_leave_4_attendance_absences_count_in_the_yearly_flags_half_days_as_half(db_session, org):
+    """ATT-2/3 → LEAVE-4: the derived absence days (stored by the nightly derivation) count,
+    a half-day absence as ½; over 7 days cancels the year's bonus."""
+    from models.attendance import AttendanceDay
+
+    person = org["c"]
+    whole = [date(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10)]  # 7 working days
+    for day in whole:
+        db_session.add(AttendanceDay(staff_id=person.id, day=day, am_status="absent",
+                                     pm_status="absent", late_early=0, absent_days=Decimal(1)))
+    db_session.add(AttendanceDay(staff_id=person.id, day=date(2026, 3, 11), am_status="absent",
+                                 pm_status="ok", late_early=0, absent_days=Decimal("0.5")))
+    db_session.commit()
+    row = next(r for r in yearly_flag_rows(db_session, 2026) if r.staff.id == person.id)
+    assert row.absence == Decimal("7.5")
+    assert "year_bonus_cancelled" in row.flags
+    assert absence_days_by_staff(db_session, 2026)[person.id][date(2026, 3, 11)] is None

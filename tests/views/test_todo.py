@@ -1,15 +1,18 @@
 """待办 — every staff member's to-do list and its count in the navigation bar (issue #10):
-requests waiting for my approval (LEAVE-2) and a 销假 I owe (LEAVE-3)."""
+requests waiting for my approval (LEAVE-2), a 销假 I owe (LEAVE-3), a duty log I owe
+(ROSTER-2), a handover waiting for my confirmation (HAND-1)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.context import today
 from app.services.todo import todo_count, todo_rows
+from models.handover import Handover
 from models.leave import LeaveRequest
 from models.org import Staff
+from models.roster import DutyShift
 
 
 def leave(db_session, staff, *, days="1", state="pending", approver="director", start=None,
@@ -72,3 +75,33 @@ def test_a_login_without_a_staff_record_has_an_empty_to_do_list(as_admin, db_ses
     page = as_admin.get("/my/")
     assert page.status_code == 200
     assert todo_count(db_session, None, today()) == 0
+
+
+def test_roster_2_a_past_duty_day_without_log_waits_on_the_duty_persons_list(db_session, log_in,
+                                                                             window_a):
+    clerk = log_in("Clerk", window=window_a)
+    me = staff_of(db_session, clerk)
+    past = DutyShift(day=today() - timedelta(days=3), staff=me)
+    coming = DutyShift(day=today() + timedelta(days=3), staff=me)
+    db_session.add_all([past, coming])
+    db_session.commit()
+    page = clerk.get("/my/").get_data(as_text=True)
+    assert f"/dutyshiftview/log/{past.id}" in page
+    assert f"/dutyshiftview/log/{coming.id}" not in page
+    assert coming.day.isoformat() in page  # listed among my duty days, not as owed
+    past.log_written_at = datetime.now(timezone.utc)
+    db_session.commit()
+    assert todo_rows(db_session, me, today())["duty_log"] == []
+
+
+def test_hand_1_a_handover_waits_for_the_receivers_own_confirmation(db_session, log_in, window_a):
+    giver = log_in("Clerk", window=window_a)
+    receiver = log_in("Clerk", window=window_a)
+    handover = Handover(giver=staff_of(db_session, giver), receiver=staff_of(db_session, receiver),
+                        items="公章一枚")
+    db_session.add(handover)
+    db_session.commit()
+    assert f"/handoverview/show/{handover.id}" in receiver.get("/my/").get_data(as_text=True)
+    counts = {kind: len(rows) for kind, rows in
+              todo_rows(db_session, staff_of(db_session, receiver), today()).items()}
+    assert counts["handover_confirm"] == 1
