@@ -32,8 +32,7 @@ class TodoRow:
 
 def leave_awaiting_approval(session: Session, staff: Staff, today: date) -> list[TodoRow]:
     """LEAVE-2: pending requests routed to this person's position (never their own)."""
-    return [TodoRow("leave_approval", request.id, request.start_day,
-                    f"{request.staff.name} {request.days}")
+    return [TodoRow("leave_approval", request.id, request.start_day, request.staff.name)
             for request in approval_queue(session, staff)]
 
 
