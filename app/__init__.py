@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.logging_filters import install_log_filters
     from app.security import BianminSecurityManager, ensure_roles, sync_roles
     from app.services.audit import install_audit_trail
+    from app.services.scoring import guard_frozen_months
     from app.services.transaction import install_sqlite_busy_timeout
     from app.views import menu_entries, register_views
     from app.views.errors import register_error_pages
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     protect_api_from_csrf(app)
     install_audit_trail()
+    guard_frozen_months()  # SCORE-3: confirmed months are frozen
     install_sqlite_busy_timeout()
 
     with app.app_context():

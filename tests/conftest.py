@@ -20,6 +20,7 @@ PASSWORD = "Test#Pass12ab"
 KEEP_TABLES = {
     "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
     "ab_permission_view_role", "rule_setting",
+    "deduction_item",  # the SCORE-2 catalogue seeded by migration 0016 (tests must not edit it)
 }
 
 
