@@ -90,12 +90,15 @@ class ComplaintApi(DomainApi):
     def pre_get(self, data) -> None:
         """PRIV-1: the complainant's name and contact masked for roles without access."""
         super().pre_get(data)
+        result = data.get("result")
+        if not isinstance(result, dict):
+            return
         item = self.datamodel.get(data["id"]) if "id" in data else None
         if item is not None:  # COMP-2: the further windows that made it complex
-            data["other_window_ids"] = [row.window_id for row in item.other_windows]
+            result["other_window_ids"] = [row.window_id for row in item.other_windows]
         if not may_see_personal_data():
-            data["complainant_name"] = mask_address(data.get("complainant_name"))
-            data["complainant_contact"] = mask_phone(data.get("complainant_contact"))
+            result["complainant_name"] = mask_address(result.get("complainant_name"))
+            result["complainant_contact"] = mask_phone(result.get("complainant_contact"))
 
     def _body(self) -> dict:
         body = request.get_json(silent=True)
