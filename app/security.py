@@ -48,6 +48,8 @@ ALL = ("read", "write", "delete")
 # ROSTER-2: "log" writes a duty log (the service lets only that day's duty person or substitute).
 DUTY_READ_LOG = ("read", "log")
 DUTY_MANAGE = ("read", "write", "log")
+# COMP-1: "record" registers a complaint (the office); "write" answers and decides it.
+COMPLAINT_OFFICE = ("read", "write", "record")
 
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -61,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "Complaint": WRITE,  # COMP-2..4: decides complex complaints, confirms escalations
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -73,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "Complaint": COMPLAINT_OFFICE,  # COMP-1..3: records, answers, decides
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -752,3 +756,19 @@ def current_leave_actor():
     roles = role_names()
     return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
                       leadership=leave_leadership(roles), office=leave_office(roles))
+
+
+# COMP-1..4 (投诉): ORG-2 — clerks cannot see complaints, window heads neither; the office
+# records them, Office and Leadership answer and decide, Leadership confirms an escalation.
+COMPLAINT_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
+ESCALATION_CONFIRMING_ROLES = frozenset({LEADERSHIP, ADMIN})
+
+
+def may_record_complaints(roles: set[str] | None = None) -> bool:
+    """COMP-1: the general office records every complaint."""
+    return bool((role_names() if roles is None else roles) & COMPLAINT_RECORDING_ROLES)
+
+
+def may_confirm_escalation(roles: set[str] | None = None) -> bool:
+    """COMP-4: the app proposes the step; Leadership confirms it."""
+    return bool((role_names() if roles is None else roles) & ESCALATION_CONFIRMING_ROLES)

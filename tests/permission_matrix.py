@@ -98,6 +98,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockRecord": ("can_write",),
         "Import clock records": ("menu_access",),
         "Record off-post time": ("menu_access",),
+        # COMP-1..5 (complaints)
+        "Complaint": ("can_read", "can_record", "can_write"),
+        "Complaints": ("menu_access",),
+        "Overdue complaints": ("menu_access",),
+        "Record a complaint": ("menu_access",),
     },
     "Leadership": {
         "Duty": ("menu_access",),
@@ -168,6 +173,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
+        # COMP-1..5 (complaints)
+        "Complaint": ("can_read", "can_write"),
+        "Complaints": ("menu_access",),
+        "Overdue complaints": ("menu_access",),
     },
     "Office": {
         "Duty": ("menu_access",),
@@ -242,6 +251,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockRecord": ("can_write",),
         "Import clock records": ("menu_access",),
         "Record off-post time": ("menu_access",),
+        # COMP-1..5 (complaints)
+        "Complaint": ("can_read", "can_record", "can_write"),
+        "Complaints": ("menu_access",),
+        "Overdue complaints": ("menu_access",),
+        "Record a complaint": ("menu_access",),
     },
     "SectionHead": {
         "Duty": ("menu_access",),

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
+from app.api.complaints import ComplaintApi
 from app.api.handover import HandoverApi
 from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
@@ -18,6 +19,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.complaints import ComplaintView
 from app.views.handover import HandoverView
 from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
@@ -39,6 +41,7 @@ DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
+COMPLAINTS = "Complaints"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -62,6 +65,7 @@ MENU = [
     (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
+    (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", COMPLAINTS, _l("Complaints"), "fa-bullhorn"),  # COMP-1..5
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
@@ -87,10 +91,14 @@ LINKS = [
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    # COMP-1..2 (投诉)
+    ("Record a complaint", _l("Record a complaint"), "/complaintview/record/", "fa-plus", COMPLAINTS, _l("Complaints"), "Complaint", "record"),
+    ("Overdue complaints", _l("Overdue complaints"), "/complaintview/overdue/", "fa-exclamation-triangle", COMPLAINTS, _l("Complaints"), "Complaint", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
-        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
+        ComplaintApi]
 
 
 def register_views(appbuilder) -> None:
