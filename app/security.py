@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -73,6 +74,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
+        "ReferenceImport": ("write",),  # IMPORT-1: imports windows, staff, service items
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,

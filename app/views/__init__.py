@@ -24,11 +24,13 @@ from app.views.ledger import LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
+from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.self_service import MyWorkView
 from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
+from app.views.window_scores import WindowScoreView
 
 MY_WORK = "My work"
 CASES = "Cases"
@@ -39,6 +41,7 @@ DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
+ASSESSMENT = "Assessment"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -63,6 +66,7 @@ MENU = [
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
+    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENT, _l("Assessment"), "fa-star"),  # SCORE-2/3, issue #12
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -87,6 +91,10 @@ LINKS = [
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    # IMPORT-1 (issue #12): Excel/CSV import of reference data
+    ("Import windows", _l("Import windows"), "/imports/windows/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
+    ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
+    ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", CATALOGUE, _l("Catalogue"), "ReferenceImport", "write"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
@@ -108,6 +116,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(ClockRecordView)
     appbuilder.add_view_no_menu(LeaveRequestView)
     appbuilder.add_view_no_menu(LeaveOverviewView)
+    appbuilder.add_view_no_menu(ReferenceImportView)
     for api in APIS:
         appbuilder.add_api(api)
 
