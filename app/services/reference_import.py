@@ -478,6 +478,8 @@ def _items(session, sheets, report, errors):
             continue
         clean.append((number, values))
     materials = _material_rows(sheets, errors)
+    if materials or len(sheets) > 1 and sheets[1][0].strip().lower() in MATERIAL_SHEETS:
+        report.rows += _count_rows(sheets[1][1])  # the materials' rows count too
     codes = set(seen)
     if materials:
         known = codes | set(session.scalars(select(ServiceItem.code).where(
