@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
         "Complaint": WRITE,  # COMP-2..4: decides complex complaints, confirms escalations
+        "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -77,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
         "Complaint": COMPLAINT_OFFICE,  # COMP-1..3: records, answers, decides
+        "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
+        "ReferenceImport": ("write",),  # IMPORT-1: imports windows, staff, service items
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,

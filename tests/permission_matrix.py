@@ -8,6 +8,15 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
+        "Assessment": ("menu_access",),
+        "Window scores": ("menu_access",),
+        "WindowScore": ("can_read",),
+        # Issue #12 (IMPORT-1): Excel/CSV import of windows, staff, service items
+        "Import service items": ("menu_access",),
+        "Import staff": ("menu_access",),
+        "Import windows": ("menu_access",),
+        "ReferenceImport": ("can_write",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -105,6 +114,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record a complaint": ("menu_access",),
     },
     "Leadership": {
+        # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
+        "Assessment": ("menu_access",),
+        "Window scores": ("menu_access",),
+        "WindowScore": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -179,6 +192,15 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue complaints": ("menu_access",),
     },
     "Office": {
+        # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
+        "Assessment": ("menu_access",),
+        "Window scores": ("menu_access",),
+        "WindowScore": ("can_read",),
+        # Issue #12 (IMPORT-1): Excel/CSV import of windows, staff, service items
+        "Import service items": ("menu_access",),
+        "Import staff": ("menu_access",),
+        "Import windows": ("menu_access",),
+        "ReferenceImport": ("can_write",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),

@@ -469,7 +469,14 @@ def notifications_for(session: Session, staff: Staff | None) -> list[LeaveNotifi
 def filtered_requests(session: Session, state=None, kind=None, staff_id=None,
                       month: tuple[int, int] | None = None, limit: int = 500) -> list[LeaveRequest]:
     """All requests (Office, Leadership) by state, kind, staff and a month they touch."""
-    query = select(LeaveRequest)
+    query = filter_requests(select(LeaveRequest), state, kind, staff_id, month)
+    return list(session.scalars(query.order_by(LeaveRequest.start_day.desc(),
+                                               LeaveRequest.id.desc()).limit(limit)))
+
+
+def filter_requests(query, state=None, kind=None, staff_id=None,
+                    month: tuple[int, int] | None = None):
+    """The filters of the leave register: the page and its Excel export (issue #12) alike."""
     if state:
         query = query.where(LeaveRequest.state == state)
     if kind:
@@ -480,8 +487,7 @@ def filtered_requests(session: Session, state=None, kind=None, staff_id=None,
         first = date(month[0], month[1], 1)
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         query = query.where(LeaveRequest.start_day <= last, LeaveRequest.end_day >= first)
-    return list(session.scalars(query.order_by(LeaveRequest.start_day.desc(),
-                                               LeaveRequest.id.desc()).limit(limit)))
+    return query
 
 
 # --- LEAVE-4 and ATT-3: days per year ------------------------------------------------------

@@ -19,6 +19,8 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO
 
 ROWS_PER_WRITE = 500  # rows joined before one write to the zip stream: fewer calls, small buffer
@@ -55,9 +57,11 @@ WORKBOOK_RELS = (
     f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{_REL_NS}/styles" Target="styles.xml"/>'
     '</Relationships>')
-# Two cell formats: 0 the default, 1 bold (the header row).
+# Cell formats: 0 the default, 1 bold (the header row), 2 a date, 3 a date and time.
 STYLES = (
     _HEAD + f'<styleSheet xmlns="{_NS}">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
     '<fonts count="2">'
     '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
     '<scheme val="minor"/></font>'
@@ -68,8 +72,11 @@ STYLES = (
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
 _FROZEN_HEADER = ('<sheetViews><sheetView workbookViewId="0">'
@@ -78,7 +85,18 @@ _FROZEN_HEADER = ('<sheetViews><sheetView workbookViewId="0">'
 _PAGE_MARGINS = ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3"'
                  ' footer="0.3"/>')
 
-Value = str | int | float | None
+Value = str | int | float | Decimal | date | datetime | None
+_EPOCH = date(1899, 12, 30)  # Excel's day 0 (1900 date system, past its 1900-02-29 bug)
+_DATE_STYLE, _DATETIME_STYLE = ' s="2"', ' s="3"'
+
+
+def serial_day(value: date | datetime) -> int | float:
+    """Excel's serial number of a day (an int) or of a wall-clock date-time (a float)."""
+    days = (value.date() if isinstance(value, datetime) else value) - _EPOCH
+    if not isinstance(value, datetime):
+        return days.days
+    seconds = value.hour * 3600 + value.minute * 60 + value.second
+    return days.days + seconds / 86400
 
 
 def column_letter(index: int) -> str:
@@ -126,7 +144,13 @@ def _cell(ref: str, value: Value, style: str = "") -> str:
         return ""
     if (kind is int or kind is float) and math.isfinite(value):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    return _cell(ref, str(value), style)  # bool, Decimal, inf…: their text
+    if kind is Decimal and value.is_finite():
+        return f'<c r="{ref}"{style}><v>{value:f}</v></c>'
+    if kind is datetime:  # a wall-clock time: the caller converts to the center's zone first
+        return f'<c r="{ref}"{_DATETIME_STYLE}><v>{serial_day(value)!r}</v></c>'
+    if kind is date:
+        return f'<c r="{ref}"{_DATE_STYLE}><v>{serial_day(value)}</v></c>'
+    return _cell(ref, str(value), style)  # bool, inf…: their text
 
 
 def _row(number: int, letters: Sequence[str], values: Sequence[Value], style: str = "") -> str:

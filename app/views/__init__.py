@@ -26,11 +26,13 @@ from app.views.ledger import LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
+from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.self_service import MyWorkView
 from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
+from app.views.window_scores import WindowScoreView
 
 MY_WORK = "My work"
 CASES = "Cases"
@@ -42,6 +44,7 @@ MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
 COMPLAINTS = "Complaints"
+ASSESSMENT = "Assessment"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -67,6 +70,7 @@ MENU = [
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", COMPLAINTS, _l("Complaints"), "fa-bullhorn"),  # COMP-1..5
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
+    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENT, _l("Assessment"), "fa-star"),  # SCORE-2/3, issue #12
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -94,6 +98,10 @@ LINKS = [
     # COMP-1..2 (投诉)
     ("Record a complaint", _l("Record a complaint"), "/complaintview/record/", "fa-plus", COMPLAINTS, _l("Complaints"), "Complaint", "record"),
     ("Overdue complaints", _l("Overdue complaints"), "/complaintview/overdue/", "fa-exclamation-triangle", COMPLAINTS, _l("Complaints"), "Complaint", "read"),
+    # IMPORT-1 (issue #12): Excel/CSV import of reference data
+    ("Import windows", _l("Import windows"), "/imports/windows/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
+    ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
+    ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", CATALOGUE, _l("Catalogue"), "ReferenceImport", "write"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
@@ -116,6 +124,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(ClockRecordView)
     appbuilder.add_view_no_menu(LeaveRequestView)
     appbuilder.add_view_no_menu(LeaveOverviewView)
+    appbuilder.add_view_no_menu(ReferenceImportView)
     for api in APIS:
         appbuilder.add_api(api)
 

@@ -29,7 +29,9 @@ from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, cloc
                                      correct_clock_record, decide_excuse, enter_clock_record,
                                      enter_off_post, file_excuse, import_clock_file,
                                      pending_excuses, sample_clock_file, window_month)
+from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
 from app.views.base import rule_checked
+from app.views.downloads import xlsx_download
 from models.attendance import ClockExcuse, ClockRecord
 from models.org import Staff, Window
 
@@ -76,7 +78,7 @@ class AttendanceView(BaseView):
     route_base = "/attendance"
     default_view = "month"
     class_permission_name = "Attendance"
-    method_permission_name = {"month": "read", "person": "read"}
+    method_permission_name = {"month": "read", "person": "read", "export": "read"}
     base_permissions = ["can_read"]
 
     @expose("/")
@@ -95,6 +97,26 @@ class AttendanceView(BaseView):
                                     month=month, windows=windows, window_id=window_id,
                                     title=gettext("Attendance %(year)s-%(month)02d", year=year, month=month))
 
+    @expose("/export.xlsx")
+    @has_access
+    def export(self):
+        """ATT-3 (issue #12): the month summary as .xlsx, filtered exactly like the page — the
+        chosen window for Office and Leadership; everyone else gets only their own row."""
+        year, month = _month_args()
+        scope = attendance_scope()
+        window_id = request.args.get("window_id", type=int) if scope is None else None
+        today = context.today()
+
+        def write(out):
+            rows = attendance_rows(db.session, year, month, today, window_id=window_id,
+                                   staff_ids=scope)
+            return write_export(out, ATTENDANCE_COLUMNS, rows, title=gettext("Attendance"),
+                                translate=gettext)
+
+        name = f"{year}-{month:02d}"
+        return xlsx_download(write, kind="attendance", ascii_name=f"attendance-{name}.xlsx",
+                             display_name=f"{gettext('Attendance')}-{name}.xlsx")
+
     @expose("/person/<int:staff_id>")
     @has_access
     def person(self, staff_id):
@@ -108,7 +130,7 @@ class AttendanceView(BaseView):
         return self.render_template(
             "bianmin/attendance_person.html", view=view, half_reason=half_reason,
             clock_label=clock_label, may_keep=may_keep_clock_records(),
-            reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,
+            own_export=scope is not None, reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,
             local_time=lambda at: at.astimezone(context.center_zone()).strftime("%H:%M:%S"),
             title=gettext("Attendance of %(name)s, %(year)s-%(month)02d", name=view.staff.name,
                           year=year, month=month))
