@@ -10,7 +10,10 @@ shown in full only to the roles of PRIV-1.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -32,9 +35,12 @@ from app.security import (current_actor, may_confirm_escalation, may_record_comp
 from app.services.complaints import (ComplaintInput, answer_complaint, complaint_events,
                                      confirm_escalation, decide_outcome, is_overdue,
                                      overdue_condition, record_complaint, verified_in_year)
+from app.services.complaint_register import complaint_register_statement, complaint_rows
+from app.services.exports import complaint_register_sheet
 from app.services.transaction import check_version
 from app.views.base import DomainModelView, VersionField, rule_checked
 from app.views.choices import label_of
+from app.views.downloads import xlsx_download
 from models.cases import Case
 from models.complaints import Complaint
 from models.org import Staff, Window
@@ -136,10 +142,10 @@ class ComplaintView(DomainModelView):
     datamodel = SQLAInterface(Complaint)
     record_name = _l("Complaint")
     class_permission_name = "Complaint"
-    method_permission_name = {"list": "read", "show": "read", "overdue": "read",
+    method_permission_name = {"list": "read", "show": "read", "overdue": "read", "export": "read",
                               "record": "record", "answer": "write", "outcome": "write",
                               "escalation": "write"}
-    include_route_methods = {"list", "show", "overdue", "record", "answer", "outcome",
+    include_route_methods = {"list", "show", "overdue", "export", "record", "answer", "outcome",
                              "escalation"}
     base_permissions = ["can_read", "can_write", "can_record"]
     list_title = _l("Complaints")
@@ -208,6 +214,42 @@ class ComplaintView(DomainModelView):
             else gettext("Open complaints"), rows=[(row, is_overdue(row, day)) for row in rows],
             only_overdue=only_overdue, channel_labels=CHANNEL_LABELS,
             complexity_labels=COMPLEXITY_LABELS, label_of=label_of)
+
+    @expose("/export.xlsx")
+    @has_access
+    def export(self):
+        """投诉台帐 (issue #12): the register as .xlsx — every complaint, or those received in
+        `?month=YYYY-MM` and/or in `?state=` — without the complainant or the text (PRIV-1)."""
+        statement = complaint_register_statement()
+        name = "all"
+        month = request.args.get("month", "")
+        if month:
+            try:
+                first = datetime.strptime(month, "%Y-%m").date()
+            except ValueError:
+                abort(400)
+            last = (first + timedelta(days=32)).replace(day=1)
+            statement = statement.where(Complaint.received_on >= first,
+                                        Complaint.received_on < last)
+            name = month
+        state = request.args.get("state")
+        if state:
+            if state not in STATE_LABELS:
+                abort(400)
+            statement = statement.where(Complaint.state == state)
+        labels = {"channel": CHANNEL_LABELS, "complexity": COMPLEXITY_LABELS,
+                  "state": STATE_LABELS, "outcome": OUTCOME_LABELS}
+        labels = {kind: {key: str(text) for key, text in values.items()}
+                  for kind, values in labels.items()}
+        zone = ZoneInfo(current_app.config["CENTER_TIMEZONE"])
+
+        def write(out):
+            rows = complaint_rows(db.session, statement, zone, labels, gettext("Yes"))
+            return complaint_register_sheet(out, rows, title=gettext("Complaint register"),
+                                            translate=gettext)
+
+        return xlsx_download(write, kind="complaints", ascii_name=f"complaints-{name}.xlsx",
+                             display_name=f"{gettext('Complaint register')}-{name}.xlsx")
 
     @expose("/record/", methods=["GET", "POST"])
     @has_access

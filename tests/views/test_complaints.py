@@ -167,3 +167,25 @@ def test_comp_4_api_escalation_is_leadership_only(as_office, as_leadership, db_s
     assert as_office.client.post(url, headers=as_office.api_headers(), json={}).status_code == 403
     response = as_leadership.client.post(url, headers=as_leadership.api_headers(), json={})
     assert response.status_code == 200 and response.get_json()["confirmed_step"] == 1
+
+
+def test_comp_1_the_complaint_register_exports_without_the_complainant(as_office, db_session,
+                                                                       window_a):
+    """Issue #12: 投诉台帐 as .xlsx for Office; PRIV-1: no complainant name, contact or text."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from models.complaints import Complaint
+
+    db_session.add(Complaint(received_on=date(2026, 10, 12), channel="phone", window=window_a,
+                             content="态度生硬，推诿扯皮", complainant_name="李四",
+                             complainant_contact="13912345678", due_on=date(2026, 10, 12)))
+    db_session.commit()
+    response = as_office.get("/complaintview/export.xlsx?month=2026-10")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert len(list(sheet.iter_rows())) == 2 and sheet.freeze_panes == "A2"
+    assert not any(text in cell for cell in cells for text in ("李四", "13912345678", "推诿"))
+    assert as_office.get("/complaintview/export.xlsx?month=2026-13").status_code == 400
