@@ -8,6 +8,10 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "New semi-annual assessment": ("menu_access",),
+        "Semiannual": ("can_confirm", "can_read", "can_write"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -100,6 +104,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record off-post time": ("menu_access",),
     },
     "Leadership": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_confirm", "can_read"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -170,6 +177,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Office": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "New semi-annual assessment": ("menu_access",),
+        "Semiannual": ("can_read", "can_write"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -244,6 +255,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record off-post time": ("menu_access",),
     },
     "SectionHead": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -310,6 +324,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -372,6 +389,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),

@@ -12,6 +12,7 @@ from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
+from app.api.semiannual import SemiannualApi
 from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
@@ -27,6 +28,7 @@ from app.views.public import PublicGuideView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.self_service import MyWorkView
+from app.views.semiannual import SemiannualView
 from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 
@@ -39,6 +41,7 @@ DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
+ASSESSMENTS = "Assessments"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -63,6 +66,7 @@ MENU = [
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
+    (SemiannualView, "Semi-annual assessments", _l("Semi-annual assessments"), "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-5/6
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -87,10 +91,12 @@ LINKS = [
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
-        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
+        SemiannualApi]  # SCORE-5/6
 
 
 def register_views(appbuilder) -> None:
