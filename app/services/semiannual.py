@@ -5,7 +5,8 @@ Where each part's items come from (001 考核办法, RULES.md SCORE-5; the scale
 001 gives none, noted per line):
 - 德 / 能: entered by the office per person (`manual_de`, `manual_neng`).
 - 勤 (15 = attendance 8 + meetings 2 + duty 5): −1 per absence day of ATT-3
-  (`app.services.attendance.month_absences`, half days as ½); meetings as M5 counts them
+  (`app.services.attendance.month_absences`, half days as ½; only months with clock records
+  at all — a month never imported is no data, not everyone absent); meetings as M5 counts them
   (`app.services.meetings.m5_events`: late −score.m5_late, absent without reason
   −score.m5_absent); −1 per past duty day without its duty log (ROSTER-2).
 - 绩 (40): on-time rate of the cases the person decided in the half-year (handler, decided
@@ -41,6 +42,7 @@ from app.rules.scoring import SEMIANNUAL_PARTS, grades, semiannual_score
 from app.rules.semiannual import (KINDS, MANUAL_KINDS, PRAISE_POINTS, SUBITEMS, Applied,
                                   breakdown, grade_category, ontime_deduction)
 from app.services.settings import setting_value
+from models.attendance import ClockRecord
 from models.cases import Case
 from models.org import Staff
 from models.roster import DutyShift
@@ -123,13 +125,24 @@ class Fact:
         return (self.kind, self.source, self.source_id, self.evidence)
 
 
+def months_with_clock_data(session: Session, start: date, end: date) -> set[int]:
+    """The months of the half-year with any clock record: only those count for 勤's attendance
+    ("from the data where it exists") — a month never imported would make everyone absent."""
+    month = func.extract("month", ClockRecord.day)
+    return {int(m) for m in session.scalars(select(month).where(
+        ClockRecord.day >= start, ClockRecord.day <= end).group_by(month))}
+
+
 def _attendance_facts(session, start, end, today, facts) -> None:
     from app.services.attendance import month_absences
 
+    with_data = months_with_clock_data(session, start, end)
     for month in range(start.month, end.month + 1):
         first = date(start.year, month, 1)
         if first > today:
             break
+        if month not in with_data:
+            continue
         for staff_id, summary in month_absences(session, start.year, month, today).items():
             if summary.absence_days > 0:
                 facts[staff_id].append(Fact(
