@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, event, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.rules.errors import N_, RuleViolation
@@ -479,6 +479,43 @@ def explain(session: Session, entry: SemiannualEntry) -> Explanation:
                        result.bonus, bonus_cap, score.bonus, score.total)
 
 
+# --- SCORE-6: the frozen confirmed assessment, whatever the door -----------------------------------
+def _assessment_ids(session: Session) -> set[int]:
+    ids = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, SemiannualItem):
+            entry = obj.entry
+            ids.add(entry.assessment_id if entry is not None else None)
+        elif isinstance(obj, SemiannualEntry):
+            ids.add(obj.assessment_id if obj.assessment_id is not None else
+                    getattr(obj.assessment, "id", None))
+        elif isinstance(obj, SemiannualAssessment) and obj not in session.new:
+            ids.add(obj.id)
+    ids.discard(None)
+    return ids
+
+
+def _guard_confirmed(session: Session, _flush_context, _instances) -> None:
+    """Refuse any change to the entries and items of an assessment confirmed in the database
+    (or to the confirmed assessment itself); the confirming flush passes, since the stored
+    state is still "draft" then."""
+    with session.no_autoflush:
+        ids = _assessment_ids(session)
+        if not ids:
+            return
+        confirmed = session.execute(select(SemiannualAssessment.id).where(
+            SemiannualAssessment.id.in_(ids), SemiannualAssessment.state == "confirmed")).first()
+    if confirmed is not None:
+        raise RuleViolation("SCORE-6", N_("This assessment is confirmed and can no longer be "
+                                          "changed."), field="state")
+
+
+def guard_confirmed_assessments() -> None:
+    """Install the SCORE-6 freeze on every ORM session (idempotent; called by create_app)."""
+    if not event.contains(Session, "before_flush", _guard_confirmed):
+        event.listen(Session, "before_flush", _guard_confirmed)
+
+
 # --- Scope (ORG-2): whose entries a user sees -----------------------------------------------------
 def entry_scope_condition(scope):
     """SQL condition on SemiannualEntry for a scope from app.security.semiannual_scope():
@@ -493,4 +530,5 @@ def entry_scope_condition(scope):
 
 __all__ = ["compute", "create_assessment", "confirm", "save_entries", "add_praise",
            "remove_praise", "explain", "rescore", "half_bounds", "find_assessment",
-           "ontime_counts", "collect_facts", "manual_values", "entry_scope_condition"]
+           "ontime_counts", "collect_facts", "manual_values", "entry_scope_condition",
+           "guard_confirmed_assessments"]

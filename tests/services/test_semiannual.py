@@ -141,3 +141,32 @@ def test_score_6_a_confirmed_assessment_is_frozen(db_session, people):
         assert caught.value.rule_id == "SCORE-6"
         db_session.rollback()
     assert db_session.scalar(select(func.count(SemiannualItem.id))) == 0
+    # Whatever the door: a direct change of a confirmed entry is refused at the flush.
+    entry = _entry(db_session, a)
+    entry.de = D(1)
+    with pytest.raises(RuleViolation) as caught:
+        db_session.flush()
+    assert caught.value.rule_id == "SCORE-6"
+    db_session.rollback()
+    entry = _entry(db_session, a)
+    entry.items.append(SemiannualItem(part="de", kind="manual_de", points=D(-1), manual=True))
+    with pytest.raises(RuleViolation):
+        db_session.flush()
+    db_session.rollback()
+    assert _entry(db_session, a).de == D(15)
+
+
+def test_score_5_attendance_counts_only_months_with_clock_data(db_session, people):
+    from models.attendance import ClockRecord
+
+    a, b = people
+    db_session.add(ClockRecord(staff_id=a.id, clocked_at=datetime(2026, 3, 2, 0, 20, tzinfo=timezone.utc),
+                               day=date(2026, 3, 2), second_of_day=8 * 3600 + 20 * 60))
+    db_session.commit()
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    eb = _entry(db_session, b)
+    absences = [i for i in eb.items if i.kind == "attendance_absence"]
+    assert [i.evidence[:7] for i in absences] == ["2026-03"]  # no data in the other months
+    assert absences[0].points < D(-8)
+    assert eb.qin == D(15 - 8) and eb.off_qin == D(8)  # the attendance sub-item stops at 8
