@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.security import BianminSecurityManager, ensure_roles, sync_roles
     from app.services.audit import install_audit_trail
     from app.services.scoring import guard_frozen_months
+    from app.services.semiannual import guard_confirmed_assessments
     from app.services.transaction import install_sqlite_busy_timeout
     from app.views import menu_entries, register_views
     from app.views.errors import register_error_pages
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     protect_api_from_csrf(app)
     install_audit_trail()
     guard_frozen_months()  # SCORE-3: confirmed months are frozen
+    guard_confirmed_assessments()  # SCORE-6: a confirmed half-year is frozen
     install_sqlite_busy_timeout()
 
     with app.app_context():

@@ -129,6 +129,7 @@ def demo_command(password, cases):
     from app.demo.handover import create_demo_handovers
     from app.demo.leave import generate_demo_leave
     from app.demo.complaints import create_demo_complaints
+    from app.demo.semiannual import create_demo_semiannual
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -156,6 +157,11 @@ def demo_command(password, cases):
             with command_transaction():  # COMP-1..5: a year of complaints, after the cases
                 create_demo_complaints(db.session, current_app.appbuilder.sm, today(),
                                        zone=current_app.config["CENTER_TIMEZONE"])
+            with command_transaction():  # SCORE-5/6: the first half-year, graded and confirmed
+                sm = current_app.appbuilder.sm
+                office, leader = sm.find_user(username="office"), sm.find_user(username="leader")
+                create_demo_semiannual(db.session, today(), office.id if office else None,
+                                       leader.id if leader else None)
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()

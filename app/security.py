@@ -50,6 +50,8 @@ DUTY_READ_LOG = ("read", "log")
 DUTY_MANAGE = ("read", "write", "log")
 # COMP-1: "record" registers a complaint (the office); "write" answers and decides it.
 COMPLAINT_OFFICE = ("read", "write", "record")
+# SCORE-6: Leadership reads every semi-annual entry and confirms the grades.
+SEMIANNUAL_CONFIRM = ("read", "confirm")
 
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -65,6 +67,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
         "Complaint": WRITE,  # COMP-2..4: decides complex complaints, confirms escalations
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
+        "Semiannual": SEMIANNUAL_CONFIRM,  # SCORE-6: confirms the half-year's grades
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -80,6 +83,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Complaint": COMPLAINT_OFFICE,  # COMP-1..3: records, answers, decides
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
         "ReferenceImport": ("write",),  # IMPORT-1: imports windows, staff, service items
+        "Semiannual": WRITE,  # SCORE-5: computes, enters 德/能, praises
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -91,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,  # LEAVE-1: own requests (approvers: LEAVE-2 by position)
+        "Semiannual": READ,  # SCORE-5: own entry
     },
     WINDOW_HEAD: {
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
@@ -102,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,
+        "Semiannual": READ,  # SCORE-5: own entry (window head: the window's)
     },
     CLERK: {
         "Case": WRITE, "CaseSubTask": WRITE,
@@ -113,6 +119,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,
+        "Semiannual": READ,  # SCORE-5: own entry (window head: the window's)
     },
 }
 
@@ -775,3 +782,61 @@ def may_record_complaints(roles: set[str] | None = None) -> bool:
 def may_confirm_escalation(roles: set[str] | None = None) -> bool:
     """COMP-4: the app proposes the step; Leadership confirms it."""
     return bool((role_names() if roles is None else roles) & ESCALATION_CONFIRMING_ROLES)
+# --- SCORE-5/6: the semi-annual individual assessment (半年考核) ------------------------------
+SEMIANNUAL_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+SEMIANNUAL_OFFICE_ROLES = frozenset({OFFICE, ADMIN})
+SEMIANNUAL_CONFIRMING_ROLES = frozenset({LEADERSHIP, ADMIN})
+
+
+def may_manage_semiannual(roles: set[str] | None = None) -> bool:
+    """SCORE-5: the office opens and computes the assessment, enters 德/能, accuracy, 廉,
+    innovation and praise."""
+    return bool((role_names() if roles is None else roles) & SEMIANNUAL_OFFICE_ROLES)
+
+
+def may_confirm_semiannual(roles: set[str] | None = None) -> bool:
+    """SCORE-6: Leadership confirms the grades (then frozen)."""
+    return bool((role_names() if roles is None else roles) & SEMIANNUAL_CONFIRMING_ROLES)
+
+
+def semiannual_scope():
+    """ORG-2 for the semi-annual entries: None (Office, Leadership, Admin: everyone),
+    ("window", id) for a window head, else ("own", staff id) — a clerk or section head sees
+    their own entry only; a login without a Staff row sees nothing (("own", -1))."""
+    roles = role_names()
+    if roles & SEMIANNUAL_ALL_ROLES:
+        return None
+    staff = current_staff()
+    if staff is None:
+        return ("own", -1)
+    if WINDOW_HEAD in roles and staff.window_id:
+        return ("window", staff.window_id)
+    return ("own", staff.id)
+
+
+def may_see_semiannual_entry(entry) -> bool:
+    """The Python twin of `semiannual_scope` for one loaded entry."""
+    scope = semiannual_scope()
+    if scope is None:
+        return True
+    kind, value = scope
+    if kind == "window":
+        return entry.staff is not None and entry.staff.window_id == value
+    return entry.staff_id == value
+
+
+class SemiannualEntryFilter(BaseFilter):
+    """Row filter of semi-annual entries for the view and the API alike (FAB-NOTES)."""
+
+    name = "Visible semi-annual entries"
+    arg_name = "visible_semiannual"
+
+    def apply(self, query, value):
+        from app.services.semiannual import entry_scope_condition
+
+        condition = entry_scope_condition(semiannual_scope())
+        return query if condition is None else query.filter(condition)
+
+
+def semiannual_entry_filters() -> list:
+    return [["id", SemiannualEntryFilter, None]]

@@ -7,6 +7,7 @@ share one metadata that Alembic compares against the migrations.
 from flask_appbuilder import Model
 
 from models import (attendance, audit, cases, catalogue, complaints, handover,  # noqa: F401
-                    leave, logins, meetings, org, roster, scoring, settings)  # (register the tables)
+                    leave, logins, meetings, org, roster, scoring, semiannual,
+                    settings)  # (register the tables)
 
 __all__ = ["Model"]

@@ -9,7 +9,6 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
-        "Assessment": ("menu_access",),
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
         # Issue #12 (IMPORT-1): Excel/CSV import of windows, staff, service items
@@ -17,6 +16,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Import staff": ("menu_access",),
         "Import windows": ("menu_access",),
         "ReferenceImport": ("can_write",),
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "New semi-annual assessment": ("menu_access",),
+        "Semiannual": ("can_confirm", "can_read", "can_write"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -115,9 +118,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Leadership": {
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
-        "Assessment": ("menu_access",),
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_confirm", "can_read"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -193,7 +198,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "Office": {
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
-        "Assessment": ("menu_access",),
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
         # Issue #12 (IMPORT-1): Excel/CSV import of windows, staff, service items
@@ -201,6 +205,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Import staff": ("menu_access",),
         "Import windows": ("menu_access",),
         "ReferenceImport": ("can_write",),
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "New semi-annual assessment": ("menu_access",),
+        "Semiannual": ("can_read", "can_write"),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -280,6 +288,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record a complaint": ("menu_access",),
     },
     "SectionHead": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -346,6 +357,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -408,6 +422,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
+        "Assessments": ("menu_access",),  # SCORE-5/6
+        "Semi-annual assessments": ("menu_access",),
+        "Semiannual": ("can_read",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),

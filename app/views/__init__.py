@@ -13,6 +13,7 @@ from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
+from app.api.semiannual import SemiannualApi
 from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
@@ -30,6 +31,7 @@ from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.self_service import MyWorkView
+from app.views.semiannual import SemiannualView
 from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 from app.views.window_scores import WindowScoreView
@@ -44,7 +46,7 @@ MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
 COMPLAINTS = "Complaints"
-ASSESSMENT = "Assessment"
+ASSESSMENTS = "Assessments"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -70,7 +72,8 @@ MENU = [
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", COMPLAINTS, _l("Complaints"), "fa-bullhorn"),  # COMP-1..5
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
-    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENT, _l("Assessment"), "fa-star"),  # SCORE-2/3, issue #12
+    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-2/3, issue #12
+    (SemiannualView, "Semi-annual assessments", _l("Semi-annual assessments"), "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-5/6
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -102,11 +105,12 @@ LINKS = [
     ("Import windows", _l("Import windows"), "/imports/windows/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
     ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
     ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", CATALOGUE, _l("Catalogue"), "ReferenceImport", "write"),
+    ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
-        ComplaintApi]
+        ComplaintApi, SemiannualApi]  # SCORE-5/6
 
 
 def register_views(appbuilder) -> None:

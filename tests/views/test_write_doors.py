@@ -25,6 +25,7 @@ from models.meetings import Meeting, MeetingAttendance
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Staff, Window
 from models.roster import DutyOrder, DutyShift
+from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 from tests.factories import clock_on
 from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
@@ -34,7 +35,8 @@ RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, Cas
                 Meeting, MeetingAttendance,  # ROSTER-1/2, MEET-1
                 LeaveRequest, LeaveNotification,  # LEAVE-1..4
                 Handover, HandoverCase,  # HAND-1
-                Complaint, ComplaintWindow}  # COMP-1..4
+                Complaint, ComplaintWindow,  # COMP-1..4
+                SemiannualAssessment, SemiannualEntry, SemiannualItem}  # SCORE-5/6
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
@@ -45,14 +47,16 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate
                  "decide", "approve", "reject", "report_back", "cancel", "certificate",
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
-                 "record", "answer", "outcome", "escalation"}  # COMP-1..4 (complaints)
+                 "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
+                 "compute", "entries", "praise", "unpraise"}  # SCORE-5/6 (create, confirm above)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
                   "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
                   "MeetingView", "MeetingApi",  # MEET-1
                   "LeaveRequestView", "LeaveApi",  # LEAVE-1..4
                   "HandoverView", "HandoverApi",  # HAND-1
-                  "ComplaintView", "ComplaintApi"}  # COMP-1..4
+                  "ComplaintView", "ComplaintApi",  # COMP-1..4
+                  "SemiannualView", "SemiannualApi"}  # SCORE-5/6
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -1,0 +1,61 @@
+"""The demo's semi-annual assessment (SCORE-5/6/7): the first half of the demo year computed
+from the demo's attendance, meetings, duty logs and cases, with some 德/能 entries, accuracy,
+innovation and praises by the office, then confirmed by the director — so the grade list and
+its explanations have something to show on first start. Deterministic (seeded) and idempotent:
+a confirmed assessment is left as it is.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.services.semiannual import add_praise, compute, confirm, find_assessment, save_entries
+from app.services.transaction import transaction
+from models.org import Staff
+
+DE_NOTES = ("着装不规范两次", "工作时间玩手机，经提醒改正", "与同事争执，影响窗口秩序")
+NENG_NOTES = ("业务考试不合格，补考通过", "新政策掌握不熟，多次咨询答复不准确")
+PRAISES = (("praise_written", "县政务服务管理办公室书面表扬"),
+           ("praise_media_county", "县电视台《民生直通车》报道其耐心服务"),
+           ("title_county", "被评为县级“优秀政务服务工作者”"),
+           ("praise_media_city", "《南通日报》报道其帮办代办事迹"))
+
+
+def create_demo_semiannual(session: Session, today: date, user_id: int | None = None,
+                           confirmer_id: int | None = None) -> int | None:
+    """The first half of `today`'s year: computed, entered, confirmed. Returns its id."""
+    year = today.year
+    existing = find_assessment(session, year, 1)
+    if existing is not None and existing.state == "confirmed":
+        return existing.id
+    with transaction(session):  # joins the caller's (the CLI's) unit of work, if any
+        end = min(today, date(year, 7, 1))
+        now = datetime.combine(end, time(2, 0), tzinfo=timezone.utc)
+        assessment = compute(session, year, 1, end, user_id, now)
+        rng = random.Random(f"semiannual-{year}-1")
+        staff = session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                                .order_by(Staff.id)).all()
+        values: dict[int, dict[str, object]] = {}
+        for person in rng.sample(staff, min(4, len(staff))):
+            values.setdefault(person.id, {}).update(
+                {"manual_de": rng.choice(("1", "2", "3")), "notes": rng.choice(DE_NOTES)})
+        for person in rng.sample(staff, min(3, len(staff))):
+            values.setdefault(person.id, {}).update(
+                {"manual_neng": rng.choice(("2", "3")), "wrong_result": "1",
+                 "notes": rng.choice(NENG_NOTES)})
+        for person in rng.sample(staff, min(2, len(staff))):
+            values.setdefault(person.id, {})["innovation"] = "5"
+        save_entries(session, assessment, values, user_id)
+        for person, (kind, evidence) in zip(rng.sample(staff, min(len(PRAISES), len(staff))),
+                                            PRAISES):
+            add_praise(session, assessment, person.id, kind, f"{year}年上半年：{evidence}",
+                       user_id)
+        confirm(session, assessment, confirmer_id, now)
+    return assessment.id
+
+
+__all__ = ["create_demo_semiannual"]

@@ -1,0 +1,307 @@
+"""半年考核 views: the semi-annual individual assessment — open, compute, the office's entries
+(德/能, accuracy, 廉, innovation, praise), Leadership's confirmation, the grade list (printable
+on A4) and the explanation of every score (SCORE-5/6/7).
+
+Resource "Semiannual": everyone reads (rows filtered by `app.security.semiannual_scope`: a
+clerk or section head their own entry, a window head the window's staff, Office and
+Leadership all); Office (and Admin) write; Leadership (and Admin) confirm. Everything goes
+through app/services/semiannual.py; no generic add/edit/delete.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.forms import DynamicForm
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import IntegerField, SelectField
+from wtforms.validators import DataRequired, NumberRange
+
+from app import context
+from app.extensions import db
+from app.rules.input import BUSINESS_YEARS
+from app.rules.scoring import GRADE_LABELS, SEMIANNUAL_PARTS
+from app.rules.semiannual import MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS
+from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
+                          may_see_semiannual_entry, semiannual_scope)
+from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
+                                     entry_scope_condition, explain, manual_values,
+                                     remove_praise, save_entries)
+from app.services.transaction import Conflict, transaction
+from app.views.base import DomainModelView, conflict_message, interface, rule_checked
+from app.views.choices import STAFF_CATEGORY_LABELS, label_of
+from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
+
+PART_LABELS = {"de": _l("Conduct (德)"), "neng": _l("Skills (能)"), "qin": _l("Diligence (勤)"),
+               "ji": _l("Results (绩)"), "lian": _l("Integrity (廉)"), "bonus": _l("Bonus")}
+SUBITEM_LABELS = {"attendance": _l("Attendance"), "meetings": _l("Meetings and study"),
+                  "duty": _l("Duty"), "accuracy": _l("Accuracy"), "ontime": _l("On-time rate"),
+                  "satisfaction": _l("Satisfaction"), "reporting": _l("Reporting"),
+                  "innovation": _l("Innovation")}
+KIND_LABELS = {
+    "manual_de": _l("Conduct, entered by the office"),
+    "manual_neng": _l("Skills, entered by the office"),
+    "manual_qin": _l("Diligence, entered by the office"),
+    "manual_lian": _l("Integrity, entered by the office"),
+    "attendance_absence": _l("Absence days (attendance)"),
+    "meeting_late": _l("Late to a meeting"),
+    "meeting_absent": _l("Absent from a meeting without reason"),
+    "duty_log_missing": _l("Duty day without duty log"),
+    "wrong_result": _l("Wrong results (accuracy)"),
+    "ontime_rate": _l("On-time rate of decided cases"),
+    "dissatisfied": _l("Result rated dissatisfied"),
+    "reporting": _l("Reporting"),
+    "innovation": _l("Innovation (proven improvements)"),
+    "integrity": _l("Integrity breach (M6)"),
+    **{kind: _l(label) for kind, label in PRAISE_LABELS.items()},
+}
+FORM_LABELS = {"manual_de": _l("Conduct off"), "manual_neng": _l("Skills off"),
+               "wrong_result": _l("Accuracy off"), "manual_lian": _l("Integrity off"),
+               "innovation": _l("Innovation +")}
+STATE_LABELS = {"draft": _l("Draft"), "confirmed": _l("Confirmed")}
+HALF_LABELS = {1: _l("First half"), 2: _l("Second half")}
+
+
+def state_label(value) -> str:
+    return str(STATE_LABELS.get(value, value or ""))
+
+
+def half_label(value) -> str:
+    return str(HALF_LABELS.get(value, value or ""))
+
+
+def grade_label(value) -> str:
+    return gettext(GRADE_LABELS[value]) if value in GRADE_LABELS else ""
+
+
+def kind_label(value) -> str:
+    return str(KIND_LABELS.get(value, value or ""))
+
+
+class AssessmentForm(DynamicForm):
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(*BUSINESS_YEARS)])
+    half = SelectField(_l("Half-year"), choices=[("1", _l("First half")),
+                                                 ("2", _l("Second half"))])
+
+
+def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
+    """ORG-2: the entries of the assessment the user may see, by category then name."""
+    query = (select(SemiannualEntry).where(SemiannualEntry.assessment_id == assessment.id)
+             .options(selectinload(SemiannualEntry.staff)))
+    condition = entry_scope_condition(semiannual_scope())
+    if condition is not None:
+        query = query.where(condition)
+    entries = db.session.scalars(query).all()
+    return sorted(entries, key=lambda e: (e.staff_category != "civil_servant",
+                                          -(e.total or 0), e.staff.name))
+
+
+class SemiannualView(DomainModelView):
+    """半年考核 — one per half-year; its page is the grade list (SCORE-5/6/7)."""
+
+    datamodel = interface(SemiannualAssessment)
+    class_permission_name = "Semiannual"
+    method_permission_name = {"list": "read", "show": "read", "explain": "read",
+                              "printable": "read", "create": "write", "compute": "write",
+                              "entries": "write", "praise": "write", "unpraise": "write",
+                              "confirm": "confirm"}
+    base_permissions = ["can_read", "can_write", "can_confirm"]
+    include_route_methods = {"list", "show", "explain", "printable", "create", "compute",
+                             "entries", "praise", "unpraise", "confirm"}
+    list_title = _l("Semi-annual assessments")
+    label_columns = {"year": _l("Year"), "half": _l("Half-year"), "state": _l("State"),
+                     "computed_at": _l("Computed"), "confirmed_at": _l("Confirmed")}
+    list_columns = ["year", "half", "state", "computed_at", "confirmed_at"]
+    search_columns = ["year", "half", "state"]
+    order_columns = ["year", "half"]
+    base_order = ("year", "desc")
+    formatters_columns = {"state": state_label, "half": half_label,
+                          "computed_at": context.local_datetime,
+                          "confirmed_at": context.local_datetime}
+
+    def _assessment(self, pk) -> SemiannualAssessment:
+        assessment = db.session.get(SemiannualAssessment, pk)
+        if assessment is None:
+            abort(404)
+        return assessment
+
+    def _checked_post(self) -> None:
+        if not DynamicForm(request.form).validate():  # the CSRF token
+            abort(400)
+
+    def _page_values(self, assessment):
+        return dict(assessment=assessment, entries=visible_entries(assessment),
+                    parts=list(SEMIANNUAL_PARTS), part_labels=PART_LABELS,
+                    grade_label=grade_label, state_label=state_label, half_label=half_label,
+                    category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+
+    # --- The grade list ---------------------------------------------------------------------
+    @expose("/show/<int:pk>")
+    @has_access
+    def show(self, pk):
+        assessment = self._assessment(pk)
+        manage = may_manage_semiannual() and assessment.state == "draft"
+        return self.render_template(
+            "bianmin/semiannual_show.html", title=gettext("Semi-annual assessment"),
+            may_manage=manage, may_confirm=may_confirm_semiannual() and assessment.state == "draft"
+            and assessment.computed_at is not None, form=DynamicForm(),
+            praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
+            **self._page_values(assessment))
+
+    @expose("/print/<int:pk>")
+    @has_access
+    def printable(self, pk):
+        """SCORE-6: the grade list on A4, standalone (no menu), printed from the browser."""
+        assessment = self._assessment(pk)
+        return self.render_template("print/semiannual_grades.html",
+                                    title=gettext("Semi-annual assessment"),
+                                    **self._page_values(assessment))
+
+    # --- SCORE-7: a person's explanation -------------------------------------------------------
+    @expose("/explain/<int:pk>")
+    @has_access
+    def explain(self, pk):
+        entry = db.session.get(SemiannualEntry, pk)
+        if entry is None or not may_see_semiannual_entry(entry):
+            abort(404)
+        explanation = explain(db.session, entry)
+        manage = may_manage_semiannual() and entry.assessment.state == "draft"
+        return self.render_template(
+            "bianmin/semiannual_explain.html", title=gettext("Score explanation"),
+            x=explanation, entry=entry, part_labels=PART_LABELS, subitem_labels=SUBITEM_LABELS,
+            subitem_max={g: m for g, (_p, m) in SUBITEMS.items()}, kind_label=kind_label,
+            grade_label=grade_label, half_label=half_label, may_manage=manage, form=DynamicForm(),
+            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+
+    # --- Writes -------------------------------------------------------------------------------
+    @expose("/create/", methods=["GET", "POST"])
+    @has_access
+    def create(self):
+        if not may_manage_semiannual():
+            abort(403)
+        form = AssessmentForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            today = context.today()
+            form.year.data = today.year
+            form.half.data = "1" if today.month <= 6 else "2"
+        if request.method == "POST" and form.validate():
+            with rule_checked(form) as saved:
+                assessment = create_assessment(db.session, form.year.data, int(form.half.data),
+                                               current_actor().user_id)
+            if saved.ok:
+                flash(gettext("Assessment opened: compute it to list everyone."), "success")
+                return redirect(url_for(".show", pk=assessment.id))
+        return self.render_template("bianmin/semiannual_create.html",
+                                    title=gettext("New semi-annual assessment"), form=form)
+
+    @expose("/compute/<int:pk>", methods=["POST"])
+    @has_access
+    def compute(self, pk):
+        if not may_manage_semiannual():
+            abort(403)
+        assessment = self._assessment(pk)
+        self._checked_post()
+        with rule_checked() as saved:
+            clock = context.clock()
+            compute(db.session, assessment.year, assessment.half, clock.today,
+                    current_actor().user_id, clock.now)
+        if saved.ok:
+            flash(gettext("Assessment computed."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/confirm/<int:pk>", methods=["POST"])
+    @has_access
+    def confirm(self, pk):
+        if not may_confirm_semiannual():
+            abort(403)
+        assessment = self._assessment(pk)
+        self._checked_post()
+        with rule_checked() as saved:
+            confirm(db.session, assessment, current_actor().user_id, context.clock().now)
+        if saved.ok:
+            flash(gettext("Assessment confirmed: the grades are final."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/entries/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def entries(self, pk):
+        """SCORE-5: one form listing everyone — 德/能/accuracy/廉 points off, innovation, notes."""
+        if not may_manage_semiannual():
+            abort(403)
+        assessment = self._assessment(pk)
+        form = DynamicForm(request.form if request.method == "POST" else None)
+        entries = visible_entries(assessment)
+        errors: dict[str, str] = {}
+        submitted = {}
+        if request.method == "POST" and form.validate():
+            submitted = {entry.staff_id: {
+                **{kind: request.form.get(f"{kind}_{entry.staff_id}", "") for kind in MANUAL_KINDS},
+                "notes": request.form.get(f"notes_{entry.staff_id}", "")} for entry in entries}
+
+            def show(error):
+                if isinstance(error, Conflict):
+                    flash(conflict_message(), "danger")
+                elif getattr(error, "field", None) and "_" in error.field and error.field[-1].isdigit():
+                    errors[error.field] = error.render(gettext)
+                else:
+                    flash(error.render(gettext), "danger")
+
+            with transaction(db.session, on_error=show) as saved:
+                save_entries(db.session, assessment, submitted, current_actor().user_id)
+            if saved.ok:
+                flash(gettext("Entries saved."), "success")
+                return redirect(url_for(".show", pk=pk))
+            entries = visible_entries(assessment)
+        values = {entry.staff_id: {k: (submitted.get(entry.staff_id, {}).get(k)
+                                       if submitted else v)
+                                   for k, v in manual_values(entry).items()}
+                  for entry in entries}
+        notes = {entry.staff_id: (submitted.get(entry.staff_id, {}).get("notes")
+                                  if submitted else entry.notes) or "" for entry in entries}
+        return self.render_template(
+            "bianmin/semiannual_entries.html", title=gettext("Entries of the office"),
+            assessment=assessment, entries=entries, values=values, notes=notes, errors=errors,
+            kinds=[(k, FORM_LABELS[k]) for k in MANUAL_KINDS], form=form, half_label=half_label,
+            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+
+    @expose("/praise/<int:pk>", methods=["POST"])
+    @has_access
+    def praise(self, pk):
+        if not may_manage_semiannual():
+            abort(403)
+        assessment = self._assessment(pk)
+        self._checked_post()
+        try:
+            staff_id = int(request.form.get("staff_id", ""))
+        except ValueError:
+            flash(gettext("Choose the person praised."), "danger")
+            return redirect(url_for(".show", pk=pk))
+        with rule_checked() as saved:
+            add_praise(db.session, assessment, staff_id, request.form.get("kind", ""),
+                       request.form.get("evidence", ""), current_actor().user_id)
+        if saved.ok:
+            flash(gettext("Praise recorded."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/unpraise/<int:pk>", methods=["POST"])
+    @has_access
+    def unpraise(self, pk):
+        if not may_manage_semiannual():
+            abort(403)
+        item = db.session.get(SemiannualItem, pk)
+        if item is None:
+            abort(404)
+        self._checked_post()
+        entry_id = item.entry_id
+        with rule_checked() as saved:
+            remove_praise(db.session, item)
+        if saved.ok:
+            flash(gettext("Praise removed."), "success")
+        return redirect(url_for(".explain", pk=entry_id))
+
+
+__all__ = ["SemiannualView", "PART_LABELS", "KIND_LABELS"]

@@ -1,0 +1,172 @@
+"""SCORE-5/6/7: computing the semi-annual assessment from the facts (cases, duty logs,
+meetings, integrity events), the office's entries kept on recompute, the explanation adding up,
+and the frozen confirmed assessment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from app.rules.errors import RuleViolation
+from app.services.scoring import EventInput, build_event, item_by_code
+from app.services.semiannual import (add_praise, compute, confirm, explain, ontime_counts,
+                                     save_entries)
+from models.cases import Case
+from models.meetings import Meeting, MeetingAttendance
+from models.org import Staff
+from models.roster import DutyShift
+from models.semiannual import SemiannualEntry, SemiannualItem
+from tests.factories import residence_permit_item
+
+TODAY = date(2026, 7, 10)
+NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def people(db_session, window_a):
+    a = Staff(name="甲", window=window_a, category="civil_servant")
+    b = Staff(name="乙", window=window_a, category="institution")
+    db_session.add_all([a, b])
+    db_session.commit()
+    return a, b
+
+
+def _cases(db_session, window, handler, decided: int, late: int, dissatisfied: int = 0):
+    item = residence_permit_item(db_session, window, f"S-{handler.id}")
+    for n in range(decided):
+        deadline = date(2026, 3, 20)
+        decided_on = deadline + timedelta(days=1) if n < late else deadline - timedelta(days=2)
+        db_session.add(Case(number=f"T{handler.id}-{n}", case_class="accepted", state="closed",
+                            item_id=item.id, window_id=window.id, applicant_name="赵六",
+                            handler_id=handler.id, deadline=deadline, decided_on=decided_on,
+                            satisfaction="dissatisfied" if n < dissatisfied else None))
+    db_session.commit()
+
+
+def _facts(db_session, window_a, a):
+    _cases(db_session, window_a, a, decided=20, late=1, dissatisfied=1)  # 95 %: −2.5; −1
+    db_session.add(DutyShift(day=date(2026, 5, 6), staff_id=a.id))  # no duty log: −1
+    meeting = Meeting(kind="weekly", day=date(2026, 4, 3), starts_at="15:00")
+    meeting.attendance = [MeetingAttendance(staff_id=a.id, status="absent_unexcused")]  # −2
+    db_session.add(meeting)
+    db_session.add(build_event(db_session, EventInput(
+        item_by_code(db_session, "M6-integrity").id, date(2026, 3, 3), None, window_a.id,
+        staff_id=a.id, evidence="收受礼品")))  # −2
+    db_session.commit()
+
+
+def _entry(db_session, staff) -> SemiannualEntry:
+    return db_session.scalars(select(SemiannualEntry).where(SemiannualEntry.staff_id == staff.id)).one()
+
+
+def test_score_5_on_time_counts_are_one_group_by_per_handler(db_session, window_a, people):
+    a, b = people
+    _cases(db_session, window_a, a, decided=4, late=1)
+    _cases(db_session, window_a, b, decided=2, late=0)
+    assert ontime_counts(db_session, date(2026, 1, 1), date(2026, 6, 30)) == {a.id: (4, 3),
+                                                                              b.id: (2, 2)}
+
+
+def test_score_5_compute_from_the_facts(db_session, window_a, people):
+    a, b = people
+    _facts(db_session, window_a, a)
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    ea, eb = _entry(db_session, a), _entry(db_session, b)
+    kinds = sorted((i.kind, i.points) for i in ea.items)
+    assert kinds == [("dissatisfied", D(-1)), ("duty_log_missing", D(-1)),
+                     ("integrity", D(-2)), ("meeting_absent", D(-2)), ("ontime_rate", D("-2.5"))]
+    assert (ea.qin, ea.ji, ea.lian) == (D(15 - 1 - 2), D("36.5"), D(13))
+    assert ea.total == D(15 + 15 + 12 + D("36.5") + 13)
+    assert (eb.total, eb.items) == (D(100), [])
+    # One person per category: 20 % of 1 is no 优秀 seat — the second grade of each scale.
+    assert (ea.grade, eb.grade) == ("competent", "qualified")
+
+
+def test_score_7_explanation_items_add_up_to_the_parts(db_session, window_a, people):
+    a, _b = people
+    _facts(db_session, window_a, a)
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    save_entries(db_session, assessment, {a.id: {"manual_de": "4", "innovation": "5"}}, None)
+    db_session.commit()
+    entry = _entry(db_session, a)
+    x = explain(db_session, entry)
+    for part in x.parts:
+        assert sum((i.points for i in part.items if i.kind != "innovation"), D(0)) == -part.off
+        assert part.score == min(part.maximum, max(D(0), part.maximum - part.off) + part.innovation)
+        assert part.score == getattr(entry, part.part)
+    assert x.total == entry.total == sum((p.score for p in x.parts), D(0)) + x.bonus
+
+
+def test_score_5_recompute_is_idempotent_and_keeps_manual_entries(db_session, window_a, people):
+    a, b = people
+    _facts(db_session, window_a, a)
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    save_entries(db_session, assessment, {b.id: {"manual_neng": "3", "notes": "培训缺课"}}, None)
+    add_praise(db_session, assessment, b.id, "praise_written", "县政府书面表扬 2026-05", None)
+    db_session.commit()
+    before = sorted((i.id, i.kind, i.points) for i in db_session.scalars(select(SemiannualItem)))
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    after = sorted((i.id, i.kind, i.points) for i in db_session.scalars(select(SemiannualItem)))
+    assert before == after
+    eb = _entry(db_session, b)
+    assert (eb.neng, eb.bonus, eb.total, eb.notes) == (D(12), D(2), D(99), "培训缺课")
+
+
+def test_score_5_manual_points_outside_the_range_are_refused(db_session, people):
+    a, _b = people
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    for value in ("16", "-1", "x", "0.25"):
+        with pytest.raises(RuleViolation) as caught:
+            save_entries(db_session, assessment, {a.id: {"manual_de": value}}, None)
+        assert caught.value.field == f"manual_de_{a.id}"
+        db_session.rollback()
+
+
+def test_score_6_a_confirmed_assessment_is_frozen(db_session, people):
+    a, _b = people
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    confirm(db_session, assessment, None, NOW)
+    db_session.commit()
+    for attempt in (lambda: compute(db_session, 2026, 1, TODAY, now=NOW),
+                    lambda: save_entries(db_session, assessment, {a.id: {"manual_de": "1"}}, None),
+                    lambda: add_praise(db_session, assessment, a.id, "praise_written", "表扬", None),
+                    lambda: confirm(db_session, assessment, None, NOW)):
+        with pytest.raises(RuleViolation) as caught:
+            attempt()
+        assert caught.value.rule_id == "SCORE-6"
+        db_session.rollback()
+    assert db_session.scalar(select(func.count(SemiannualItem.id))) == 0
+    # Whatever the door: a direct change of a confirmed entry is refused at the flush.
+    entry = _entry(db_session, a)
+    entry.de = D(1)
+    with pytest.raises(RuleViolation) as caught:
+        db_session.flush()
+    assert caught.value.rule_id == "SCORE-6"
+    db_session.rollback()
+    entry = _entry(db_session, a)
+    entry.items.append(SemiannualItem(part="de", kind="manual_de", points=D(-1), manual=True))
+    with pytest.raises(RuleViolation):
+        db_session.flush()
+    db_session.rollback()
+    assert _entry(db_session, a).de == D(15)
+
+
+def test_score_5_attendance_counts_only_months_with_clock_data(db_session, people):
+    from models.attendance import ClockRecord
+
+    a, b = people
+    db_session.add(ClockRecord(staff_id=a.id, clocked_at=datetime(2026, 3, 2, 0, 20, tzinfo=timezone.utc),
+                               day=date(2026, 3, 2), second_of_day=8 * 3600 + 20 * 60))
+    db_session.commit()
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    eb = _entry(db_session, b)
+    absences = [i for i in eb.items if i.kind == "attendance_absence"]
+    assert [i.evidence[:7] for i in absences] == ["2026-03"]  # no data in the other months
+    assert absences[0].points < D(-8)
+    assert eb.qin == D(15 - 8) and eb.off_qin == D(8)  # the attendance sub-item stops at 8

@@ -1,0 +1,182 @@
+"""半年考核 pages and API: Office opens, computes and enters; Leadership confirms (then frozen);
+clerks see their own entry, window heads their window's, Office and Leadership all
+(SCORE-5/6/7, ORG-2)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import select
+
+from app.services.semiannual import compute
+from app.services.transaction import transaction
+from models.org import Staff
+from models.semiannual import SemiannualAssessment, SemiannualEntry
+
+TODAY = date(2026, 7, 10)
+NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
+
+
+def staff_of(db_session, user) -> Staff:
+    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+
+
+def entry_of(db_session, staff) -> SemiannualEntry:
+    db_session.expire_all()
+    return db_session.scalars(select(SemiannualEntry).where(
+        SemiannualEntry.staff_id == staff.id)).one()
+
+
+@pytest.fixture
+def people(log_in, window_a, window_b, db_session):
+    """A clerk and a window head of window A, a clerk of window B, Office, Leadership."""
+    actors = {"clerk": log_in("Clerk", window=window_a),
+              "head": log_in("WindowHead", window=window_a),
+              "other": log_in("Clerk", window=window_b),
+              "office": log_in("Office"), "leadership": log_in("Leadership")}
+    staff = {name: staff_of(db_session, actor.user) for name, actor in actors.items()}
+    staff["other"].category = "institution"
+    db_session.commit()
+    return actors, staff
+
+
+@pytest.fixture
+def assessment(db_session, people):
+    with transaction(db_session):
+        row = compute(db_session, 2026, 1, TODAY, now=NOW)
+    return row
+
+
+def test_score_5_office_opens_computes_and_enters_per_person(db_session, people):
+    actors, staff = people
+    office = actors["office"]
+    response = office.post_form("/semiannualview/create/", {"year": "2026", "half": "1"})
+    assert response.status_code == 302
+    row = db_session.scalars(select(SemiannualAssessment)).one()
+    assert (row.year, row.half, row.state) == (2026, 1, "draft")
+    office.post_form(f"/semiannualview/compute/{row.id}", {},
+                     form_url=f"/semiannualview/show/{row.id}")
+    clerk = staff["clerk"]
+    response = office.post_form(f"/semiannualview/entries/{row.id}",
+                                {f"manual_de_{clerk.id}": "2", f"innovation_{clerk.id}": "5",
+                                 f"wrong_result_{clerk.id}": "1.5", f"notes_{clerk.id}": "迟交材料"})
+    assert response.status_code == 302
+    entry = entry_of(db_session, clerk)
+    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(13), D(40), D(98), "迟交材料")
+    response = office.post_form(f"/semiannualview/praise/{row.id}",
+                                {"staff_id": str(clerk.id), "kind": "title_county",
+                                 "evidence": "县先进个人 2026-04"},
+                                form_url=f"/semiannualview/show/{row.id}")
+    assert response.status_code == 302
+    assert (entry_of(db_session, clerk).bonus, entry_of(db_session, clerk).total) == (D(2), D(100))
+
+
+def test_score_5_an_entry_out_of_range_shows_under_its_field_and_saves_nothing(db_session, people,
+                                                                                assessment):
+    actors, staff = people
+    clerk = staff["clerk"]
+    response = actors["office"].post_form(f"/semiannualview/entries/{assessment.id}",
+                                          {f"manual_neng_{clerk.id}": "99"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "field-error" in html
+    assert entry_of(db_session, clerk).neng == D(15)
+
+
+def test_score_7_every_score_links_to_its_explanation(db_session, people, assessment):
+    actors, staff = people
+    entry = entry_of(db_session, staff["clerk"])
+    html = actors["office"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
+    assert f"/semiannualview/explain/{entry.id}#part-ji" in html
+    page = actors["office"].get(f"/semiannualview/explain/{entry.id}")
+    assert page.status_code == 200 and 'id="part-lian"' in page.get_data(as_text=True)
+    printed = actors["office"].get(f"/semiannualview/print/{assessment.id}")
+    assert printed.status_code == 200 and "semiannual-print" in printed.get_data(as_text=True)
+
+
+def test_org_2_clerk_sees_only_own_entry_window_head_the_windows(db_session, people, assessment):
+    actors, staff = people
+    clerk_entry = entry_of(db_session, staff["clerk"])
+    other_entry = entry_of(db_session, staff["other"])
+    html = actors["clerk"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
+    assert staff["clerk"].name in html and staff["other"].name not in html
+    assert actors["clerk"].get(f"/semiannualview/explain/{other_entry.id}").status_code == 404
+    assert actors["clerk"].get(f"/semiannualview/explain/{clerk_entry.id}").status_code == 200
+    api = actors["clerk"].get("/api/v1/semiannual/").get_json()
+    assert [row["staff"]["id"] for row in api["result"]] == [staff["clerk"].id]
+    assert actors["clerk"].get(f"/api/v1/semiannual/{other_entry.id}").status_code == 404
+    head = {row["staff"]["id"] for row in actors["head"].get("/api/v1/semiannual/").get_json()["result"]}
+    assert head == {staff["clerk"].id, staff["head"].id}
+    everyone = actors["leadership"].get("/api/v1/semiannual/?q=(page_size:100)").get_json()
+    assert len(everyone["result"]) == 5
+    # SCORE-6: institution staff get their own grade names.
+    assert other_entry.grade == "qualified"
+
+
+def test_score_6_only_leadership_confirms_and_then_the_assessment_is_frozen(db_session, people,
+                                                                            assessment):
+    actors, staff = people
+    url = f"/semiannualview/confirm/{assessment.id}"
+    show = f"/semiannualview/show/{assessment.id}"
+    assert actors["office"].post_form(url, {}, form_url=show).status_code in (302, 403)
+    db_session.expire_all()
+    assert db_session.get(SemiannualAssessment, assessment.id).state == "draft"
+    assert actors["leadership"].post_form(url, {}, form_url=show).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(SemiannualAssessment, assessment.id).state == "confirmed"
+    clerk = staff["clerk"]
+    actors["office"].post_form(f"/semiannualview/entries/{assessment.id}",
+                               {f"manual_de_{clerk.id}": "5"},
+                               form_url="/semiannualview/create/")
+    assert entry_of(db_session, clerk).de == D(15)
+    headers = actors["office"].api_headers()
+    response = actors["office"].client.post("/api/v1/semiannual/compute",
+                                            json={"year": 2026, "half": 1}, headers=headers)
+    assert response.status_code == 422
+
+
+def test_score_6_api_compute_and_confirm(db_session, people):
+    actors, _staff = people
+    office, leadership = actors["office"], actors["leadership"]
+    response = office.client.post("/api/v1/semiannual/compute", json={"year": 2026, "half": 1},
+                                  headers=office.api_headers())
+    assert response.status_code == 200 and response.get_json()["entries"] == 5
+    assert office.client.post("/api/v1/semiannual/confirm", json={"year": 2026, "half": 1},
+                              headers=office.api_headers()).status_code == 403
+    assert office.client.post("/api/v1/semiannual/compute", json={"year": 2026, "half": 3},
+                              headers=office.api_headers()).status_code in (400, 422)
+    response = leadership.client.post("/api/v1/semiannual/confirm",
+                                      json={"year": 2026, "half": 1, "version": 1},
+                                      headers=leadership.api_headers())
+    assert response.status_code == 409  # computed since: the version moved on
+    version = db_session.scalars(select(SemiannualAssessment)).one().version
+    response = leadership.client.post("/api/v1/semiannual/confirm",
+                                      json={"year": 2026, "half": 1, "version": version},
+                                      headers=leadership.api_headers())
+    assert response.status_code == 200 and response.get_json()["state"] == "confirmed"
+
+
+# ORG-2 as a table: role × page → what the role gets (200 the page, 403 refused).
+PAGES = ["list", "show", "print", "create", "entries"]
+EXPECTED = {
+    "Admin": (200, 200, 200, 200, 200),
+    "Leadership": (200, 200, 200, 403, 403),
+    "Office": (200, 200, 200, 200, 200),
+    "SectionHead": (200, 200, 200, 403, 403),
+    "WindowHead": (200, 200, 200, 403, 403),
+    "Clerk": (200, 200, 200, 403, 403),
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_org_2_semiannual_pages_by_role(role, log_in, window_a, db_session, public):
+    with transaction(db_session):
+        row = compute(db_session, 2026, 1, TODAY, now=NOW)
+    actor = log_in(role, window=window_a if role in ("WindowHead", "Clerk") else None)
+    urls = ["/semiannualview/list/", f"/semiannualview/show/{row.id}",
+            f"/semiannualview/print/{row.id}", "/semiannualview/create/",
+            f"/semiannualview/entries/{row.id}"]
+    got = tuple(actor.get(url).status_code for url in urls)
+    assert got == EXPECTED[role], dict(zip(PAGES, got))
+    assert public.get(urls[0]).status_code == 302  # to the login page
