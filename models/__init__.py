@@ -6,7 +6,7 @@ share one metadata that Alembic compares against the migrations.
 
 from flask_appbuilder import Model
 
-from models import (attendance, audit, cases, catalogue, handover, leave, logins,  # noqa: F401
-                    meetings, org, roster, scoring, settings)  # (register the tables)
+from models import (attendance, audit, cases, catalogue, deductions, handover, leave,  # noqa: F401
+                    logins, meetings, org, roster, scoring, settings)  # (register the tables)
 
 __all__ = ["Model"]

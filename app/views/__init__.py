@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
+from app.api.deductions import DerelictionApi, ScoreEventApi
 from app.api.handover import HandoverApi
 from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
@@ -18,6 +19,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
+from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
 from app.views.handover import HandoverView
 from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
@@ -39,6 +41,7 @@ DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
+ASSESSMENT = "Assessment"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -63,6 +66,10 @@ MENU = [
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
+    # SCORE-1, FAULT-1: deductions and bonuses, the catalogue, derelictions
+    (ScoreEventView, "Deductions and bonuses", _l("Deductions and bonuses"), "fa-balance-scale", ASSESSMENT, _l("Assessment"), "fa-trophy"),
+    (DeductionItemView, "Deduction catalogue", _l("Deduction catalogue"), "fa-list-ol", ASSESSMENT, _l("Assessment"), "fa-trophy"),
+    (DerelictionView, "Derelictions", _l("Derelictions"), "fa-gavel", ASSESSMENT, _l("Assessment"), "fa-trophy"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -87,10 +94,13 @@ LINKS = [
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENT, _l("Assessment"), "ScoreEvent", "write"),
+    ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENT, _l("Assessment"), "Dereliction", "write"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
-        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
+        ScoreEventApi, DerelictionApi]  # SCORE-1, FAULT-1
 
 
 def register_views(appbuilder) -> None:
