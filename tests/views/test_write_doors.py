@@ -19,6 +19,8 @@ from models.audit import AuditLog
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
+from models.deductions import Dereliction
+from models.scoring import ScoreEvent
 from models.handover import Handover, HandoverCase
 from models.meetings import Meeting, MeetingAttendance
 from models.leave import LeaveNotification, LeaveRequest
@@ -32,7 +34,8 @@ RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, Cas
                 NoticeMaterial, NoticeViolation, RefusalReport, AuditLog, DutyShift, DutyOrder,
                 Meeting, MeetingAttendance,  # ROSTER-1/2, MEET-1
                 LeaveRequest, LeaveNotification,  # LEAVE-1..4
-                Handover, HandoverCase}  # HAND-1
+                Handover, HandoverCase,  # HAND-1
+                ScoreEvent, Dereliction}  # SCORE-1, FAULT-1
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
@@ -42,13 +45,15 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "attendance", "minutes",  # MEET-1
                  # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate
                  "decide", "approve", "reject", "report_back", "cancel", "certificate",
-                 "create", "change", "confirm", "refill"}  # HAND-1 (handovers)
+                 "create", "change", "confirm", "refill",  # HAND-1 (handovers)
+                 "record", "correct", "remove"}  # SCORE-1, FAULT-1 ("generate" above)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
                   "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
                   "MeetingView", "MeetingApi",  # MEET-1
                   "LeaveRequestView", "LeaveApi",  # LEAVE-1..4
-                  "HandoverView", "HandoverApi"}  # HAND-1
+                  "HandoverView", "HandoverApi",  # HAND-1
+                  "ScoreEventView", "ScoreEventApi", "DerelictionView", "DerelictionApi"}
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
