@@ -157,6 +157,9 @@ def demo_command(password, cases):
             with command_transaction():  # COMP-1..5: a year of complaints, after the cases
                 create_demo_complaints(db.session, current_app.appbuilder.sm, today(),
                                        zone=current_app.config["CENTER_TIMEZONE"])
+            # SCORE-1, FAULT-1: after cases, attendance, meetings (and complaints)
+            from app.demo.deductions import create_demo_deductions
+            create_demo_deductions(db.session, today())
             with command_transaction():  # SCORE-5/6: the first half-year, graded and confirmed
                 sm = current_app.appbuilder.sm
                 office, leader = sm.find_user(username="office"), sm.find_user(username="leader")
@@ -229,7 +232,52 @@ def nightly_jobs():
             for year, month in sorted(months):
                 derive_month(session, year, month, day)
 
-    return [("work-days", work_days), ("attendance", attendance)]
+    def deductions(session):
+        """SCORE-1: this month's automatic deductions (and last month's in its first week),
+        each month in its own transaction; a confirmed month is skipped."""
+        from app.services.deductions import generate_month, months_to_generate
+
+        day = today()
+        for year, month in months_to_generate(day):
+            with transaction(session):
+                generate_month(session, year, month, day)
+
+    return [("work-days", work_days), ("attendance", attendance), ("deductions", deductions)]
+
+
+@bianmin_cli.command("deductions")
+@click.option("--month", "month_text", required=True, help="The month, e.g. 2026-10.")
+@with_appcontext
+def deductions_command(month_text):
+    """Generate the month's automatic deductions (SCORE-1: overdue cases, one-time notice
+    violations, refusals without report, absences and off-post time, meeting attendance).
+    Running it again adds nothing twice; a confirmed month is left as it is. One run at a
+    time (the nightly job's lock)."""
+    from app.context import today
+    from app.services.audit import audit_actor
+    from app.services.deductions import generate_month, parse_month
+    from app.services.jobs import run_exclusively
+
+    try:
+        year, month = parse_month(month_text)
+    except RuleViolation as error:
+        fail(f"--month {month_text!r}: {error}")
+
+    def job(session):
+        with command_transaction():
+            return generate_month(session, year, month, today())
+
+    with audit_actor("cli:deductions"):
+        run = run_exclusively(db.session, "nightly:deductions", job)
+    if not run.ran:
+        click.echo("skipped, another instance is generating deductions")
+        return
+    result = run.result
+    if result.skipped:
+        click.echo(f"{result.period:%Y-%m}: confirmed, nothing changed (reopen the month first)")
+        return
+    click.echo(f"{result.period:%Y-%m}: {result.added} added, {result.updated} updated, "
+               f"{result.removed} removed, {result.kept} unchanged")
 
 
 @bianmin_cli.command("nightly")

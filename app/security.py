@@ -123,6 +123,19 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# SCORE-1, FAULT-1 (issue #11, deductions): the catalogue is Admin's reference data, Office
+# records deductions, bonuses and derelictions, Leadership reads them all; every other role
+# reads its own (clerk) or its window's (window head) — OwnScoreFilter below.
+SCORE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    LEADERSHIP: {"DeductionItem": READ, "ScoreEvent": READ, "Dereliction": READ},
+    OFFICE: {"DeductionItem": READ, "ScoreEvent": WRITE, "Dereliction": WRITE},
+    SECTION_HEAD: {"ScoreEvent": READ, "Dereliction": READ},
+    WINDOW_HEAD: {"ScoreEvent": READ, "Dereliction": READ},
+    CLERK: {"ScoreEvent": READ, "Dereliction": READ},
+}
+for _role, _grants in SCORE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role].update(_grants)
+
 # Every signed-in role may read its own profile, change its password and read the API spec.
 SELF_SERVICE_PERMISSIONS = (
     ("can_userinfo", "UserDBModelView"),
@@ -840,3 +853,43 @@ class SemiannualEntryFilter(BaseFilter):
 
 def semiannual_entry_filters() -> list:
     return [["id", SemiannualEntryFilter, None]]
+# --- SCORE-1, FAULT-1: who records and who sees deductions, bonuses, derelictions ------------
+SCORE_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+SCORE_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_record_scores(roles: set[str] | None = None) -> bool:
+    """SCORE-1/FAULT-1: the general office records deductions, bonuses and derelictions, runs
+    the month's generation, corrects and deletes manual events."""
+    return bool((role_names() if roles is None else roles) & SCORE_RECORDING_ROLES)
+
+
+def may_see_all_scores(roles: set[str] | None = None) -> bool:
+    """Office, Leadership (and Admin) see every window's and person's deductions."""
+    return bool((role_names() if roles is None else roles) & SCORE_ALL_ROLES)
+
+
+class OwnScoreFilter(BaseFilter):
+    """Row filter of score events and derelictions, for the view and the API alike (FAB-NOTES):
+    Office, Leadership and Admin see all; a window head their window's rows; everyone else
+    (clerks, section heads) their own (staff_id = their Staff row); no Staff row, nothing."""
+
+    name = "Visible scores"
+    arg_name = "visible_scores"
+
+    def apply(self, query, value):
+        from sqlalchemy import false
+
+        roles = role_names()
+        if may_see_all_scores(roles):
+            return query
+        staff = current_staff()
+        if staff is None:
+            return query.filter(false())
+        if WINDOW_HEAD in roles and staff.window_id:
+            return query.filter(self.model.window_id == staff.window_id)
+        return query.filter(self.model.staff_id == staff.id)
+
+
+def score_filters() -> list:
+    return [["id", OwnScoreFilter, None]]

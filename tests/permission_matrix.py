@@ -487,3 +487,61 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Public": {
     },
 }
+
+# SCORE-1, FAULT-1 (issue #11, deductions): the catalogue, score events, derelictions.
+DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Admin": {
+        "Assessments": ("menu_access",),
+        "Deduction catalogue": ("menu_access",),
+        "DeductionItem": ("can_read", "can_write"),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read", "can_write"),
+        "Derelictions": ("menu_access",),
+        "Record a deduction or bonus": ("menu_access",),
+        "Record a dereliction": ("menu_access",),
+        "ScoreEvent": ("can_read", "can_write"),
+    },
+    "Leadership": {
+        "Assessments": ("menu_access",),
+        "Deduction catalogue": ("menu_access",),
+        "DeductionItem": ("can_read",),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read",),
+        "Derelictions": ("menu_access",),
+        "ScoreEvent": ("can_read",),
+    },
+    "Office": {
+        "Assessments": ("menu_access",),
+        "Deduction catalogue": ("menu_access",),
+        "DeductionItem": ("can_read",),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read", "can_write"),
+        "Derelictions": ("menu_access",),
+        "Record a deduction or bonus": ("menu_access",),
+        "Record a dereliction": ("menu_access",),
+        "ScoreEvent": ("can_read", "can_write"),
+    },
+    "SectionHead": {
+        "Assessments": ("menu_access",),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read",),
+        "Derelictions": ("menu_access",),
+        "ScoreEvent": ("can_read",),
+    },
+    "WindowHead": {
+        "Assessments": ("menu_access",),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read",),
+        "Derelictions": ("menu_access",),
+        "ScoreEvent": ("can_read",),
+    },
+    "Clerk": {
+        "Assessments": ("menu_access",),
+        "Deductions and bonuses": ("menu_access",),
+        "Dereliction": ("can_read",),
+        "Derelictions": ("menu_access",),
+        "ScoreEvent": ("can_read",),
+    },
+}
+for _role, _grants in DEDUCTIONS.items():
+    MATRIX[_role].update(_grants)

@@ -8,6 +8,7 @@ from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.complaints import ComplaintApi
+from app.api.deductions import DerelictionApi, ScoreEventApi
 from app.api.handover import HandoverApi
 from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
@@ -21,6 +22,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.complaints import ComplaintView
+from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
 from app.views.handover import HandoverView
 from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
@@ -74,6 +76,10 @@ MENU = [
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
     (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-2/3, issue #12
     (SemiannualView, "Semi-annual assessments", _l("Semi-annual assessments"), "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-5/6
+    # SCORE-1, FAULT-1: deductions and bonuses, the catalogue, derelictions
+    (ScoreEventView, "Deductions and bonuses", _l("Deductions and bonuses"), "fa-balance-scale", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
+    (DeductionItemView, "Deduction catalogue", _l("Deduction catalogue"), "fa-list-ol", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
+    (DerelictionView, "Derelictions", _l("Derelictions"), "fa-gavel", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -106,11 +112,14 @@ LINKS = [
     ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
     ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", CATALOGUE, _l("Catalogue"), "ReferenceImport", "write"),
     ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
+    ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "ScoreEvent", "write"),
+    ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Dereliction", "write"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
-        ComplaintApi, SemiannualApi]  # SCORE-5/6
+        ComplaintApi, SemiannualApi,  # COMP, SCORE-5/6
+        ScoreEventApi, DerelictionApi]  # SCORE-1, FAULT-1
 
 
 def register_views(appbuilder) -> None:

@@ -20,6 +20,8 @@ from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSu
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)
 from models.catalogue import ServiceItem
 from models.complaints import Complaint, ComplaintWindow
+from models.deductions import Dereliction
+from models.scoring import ScoreEvent
 from models.handover import Handover, HandoverCase
 from models.meetings import Meeting, MeetingAttendance
 from models.leave import LeaveNotification, LeaveRequest
@@ -36,7 +38,8 @@ RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, Cas
                 LeaveRequest, LeaveNotification,  # LEAVE-1..4
                 Handover, HandoverCase,  # HAND-1
                 Complaint, ComplaintWindow,  # COMP-1..4
-                SemiannualAssessment, SemiannualEntry, SemiannualItem}  # SCORE-5/6
+                SemiannualAssessment, SemiannualEntry, SemiannualItem,  # SCORE-5/6
+                ScoreEvent, Dereliction}  # SCORE-1, FAULT-1
 GENERIC_WRITES = {"add", "edit", "delete", "action", "action_post", "download",  # ModelView
                   "post", "put"}  # ModelRestApi ("delete" above serves both)
 # The domain's own write routes on those doors, each running a service with its rules.
@@ -48,7 +51,8 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "decide", "approve", "reject", "report_back", "cancel", "certificate",
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
-                 "compute", "entries", "praise", "unpraise"}  # SCORE-5/6 (create, confirm above)
+                 "compute", "entries", "praise", "unpraise",  # SCORE-5/6 (create, confirm above)
+                 "record", "correct", "remove"}  # SCORE-1, FAULT-1 ("generate" above)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
                   "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
@@ -56,7 +60,8 @@ EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseVi
                   "LeaveRequestView", "LeaveApi",  # LEAVE-1..4
                   "HandoverView", "HandoverApi",  # HAND-1
                   "ComplaintView", "ComplaintApi",  # COMP-1..4
-                  "SemiannualView", "SemiannualApi"}  # SCORE-5/6
+                  "SemiannualView", "SemiannualApi",  # SCORE-5/6
+                  "ScoreEventView", "ScoreEventApi", "DerelictionView", "DerelictionApi"}
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -1,0 +1,153 @@
+"""扣分/加分 pages and API: Office records with evidence (the range's message next to the
+points field), clerks see only their own, window heads their window's, the month's button
+generates; the catalogue is Admin's; derelictions (SCORE-1, FAULT-1, ORG-2)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.services.cases import Actor
+from app.services.deductions import record_manual_event
+from app.services.scoring import EventInput, item_by_code
+from app.services.transaction import transaction
+from models.deductions import Dereliction
+from models.org import Staff
+from models.scoring import ScoreEvent
+from tests.factories import clock_on
+
+D = date.fromisoformat
+
+
+def staff_of(db_session, user) -> Staff:
+    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+
+
+def record(db_session, staff, code="M9-untidy", window=None, day="2026-10-13"):
+    item = item_by_code(db_session, code)
+    with transaction(db_session):
+        event = record_manual_event(
+            db_session, EventInput(item.id, D(day), None, window or staff.window_id, staff.id,
+                                   f"检查记录 {staff.name}"),
+            Actor(username="office"), clock_on(D("2026-11-30")))
+    return event
+
+
+def test_score_1_office_records_and_the_range_message_stands_at_the_points_field(
+        as_office, window_a, db_session, log_in):
+    clerk = staff_of(db_session, log_in("Clerk", window=window_a).user)
+    filing = item_by_code(db_session, "M4-notice-filing")
+    data = {"item_id": str(filing.id), "day": "2026-10-13", "points": "7",
+            "window_id": str(window_a.id), "staff_id": str(clerk.id), "evidence": "抽查"}
+    response = as_office.post_form("/scoreeventview/record/", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "field-error" in html
+    assert html.index("field-error") > html.index('name="points"')
+    assert db_session.scalars(select(ScoreEvent)).all() == []
+    response = as_office.post_form("/scoreeventview/record/", {**data, "points": "3"},
+                                   follow_redirects=True)
+    assert response.status_code == 200
+    [event] = db_session.scalars(select(ScoreEvent)).all()
+    assert (event.points, event.staff_id, event.evidence) == (Decimal(-3), clerk.id, "抽查")
+    page = as_office.get(f"/scoreeventview/show/{event.id}").get_data(as_text=True)
+    assert "score-correct-form" in page and "抽查" in page
+
+
+def test_org_2_score_1_clerk_sees_own_window_head_the_window_office_all(
+        app, log_in, window_a, window_b, db_session):
+    clerk = log_in("Clerk", window=window_a)
+    head = log_in("WindowHead", window=window_a)
+    other = log_in("Clerk", window=window_b)
+    mine = record(db_session, staff_of(db_session, clerk.user))
+    colleague = record(db_session, staff_of(db_session, head.user))
+    elsewhere = record(db_session, staff_of(db_session, other.user))
+    office = log_in("Office")
+
+    def visible(actor):
+        ids = {row["id"] for row in actor.get("/api/v1/score_event/").get_json()["result"]}
+        pages = {e.id for e in (mine, colleague, elsewhere)
+                 if actor.get(f"/scoreeventview/show/{e.id}").status_code == 200}
+        assert ids == pages
+        return ids
+
+    assert visible(clerk) == {mine.id}
+    assert visible(head) == {mine.id, colleague.id}
+    assert visible(other) == {elsewhere.id}
+    assert visible(office) == {mine.id, colleague.id, elsewhere.id}
+    assert clerk.get("/scoreeventview/record/").status_code in (302, 403)
+
+
+def test_score_1_the_api_records_a_manual_event_within_the_range(as_office, window_a, db_session):
+    filing = item_by_code(db_session, "M4-notice-filing")
+    body = {"item_id": filing.id, "day": "2026-10-13", "points": 9, "window_id": window_a.id,
+            "evidence": "抽查"}
+    response = as_office.client.post("/api/v1/score_event/record", json=body,
+                                      headers=as_office.api_headers())
+    assert response.status_code == 422 and "points" in response.get_json()["message"]
+    response = as_office.client.post("/api/v1/score_event/record", json={**body, "points": 2},
+                                      headers=as_office.api_headers())
+    assert response.status_code == 201 and response.get_json()["points"] == "-2.0"
+    bad = as_office.client.post("/api/v1/score_event/record", json={**body, "day": "10/13"},
+                                headers=as_office.api_headers())
+    assert bad.status_code == 400
+
+
+def test_score_1_clerk_cannot_record_through_the_api(as_clerk, window_a, db_session):
+    item = item_by_code(db_session, "M9-untidy")
+    response = as_clerk.client.post("/api/v1/score_event/record", json={
+        "item_id": item.id, "day": "2026-10-13", "window_id": window_a.id, "evidence": "x"},
+        headers=as_clerk.api_headers())
+    assert response.status_code == 403
+    assert db_session.scalars(select(ScoreEvent)).all() == []
+
+
+def test_score_1_the_month_button_runs_the_generation(as_office, db_session):
+    response = as_office.post_form("/scoreeventview/generate", {"month": "2026-10"},
+                                   form_url="/scoreeventview/list/", follow_redirects=True)
+    assert response.status_code == 200 and "2026-10" in response.get_data(as_text=True)
+    bad = as_office.post_form("/scoreeventview/generate", {"month": "2026-13"},
+                              form_url="/scoreeventview/list/", follow_redirects=True)
+    assert bad.status_code == 200
+
+
+@pytest.mark.parametrize("points_min, points_max, ok", [("2", "5", True), ("6", "5", False)])
+def test_score_2_admin_edits_the_catalogue_min_not_above_max(as_admin, db_session,
+                                                              points_min, points_max, ok):
+    data = {"code": "X-test", "category": "M9", "description": "Test item",
+            "points_min": points_min, "points_max": points_max, "sort_order": "99"}
+    response = as_admin.post_form("/deductionitemview/add", data)
+    from models.scoring import DeductionItem
+
+    created = db_session.scalars(select(DeductionItem).where(DeductionItem.code == "X-test")).all()
+    try:
+        assert bool(created) is ok, response.get_data(as_text=True)[:500]
+    finally:
+        for row in created:  # the catalogue table is kept between tests
+            db_session.delete(row)
+        db_session.commit()
+
+
+def test_score_2_office_reads_the_catalogue_but_does_not_edit_it(as_office, db_session):
+    assert as_office.get("/deductionitemview/list/").status_code == 200
+    item = item_by_code(db_session, "M9-untidy")
+    assert as_office.get(f"/deductionitemview/edit/{item.id}").status_code in (302, 403)
+
+
+def test_fault_1_office_records_a_dereliction_and_the_clerk_sees_only_own(
+        as_office, log_in, window_a, db_session):
+    clerk = log_in("Clerk", window=window_a)
+    colleague = log_in("Clerk", window=window_a)
+    for actor in (clerk, colleague):
+        response = as_office.post_form("/derelictionview/record/", {
+            "staff_id": str(staff_of(db_session, actor.user).id), "kind": "2",
+            "day": "2026-10-13", "sanction": "criticism", "evidence": "申请人二次来访"},
+            follow_redirects=True)
+        assert response.status_code == 200
+    rows = db_session.scalars(select(Dereliction)).all()
+    assert len(rows) == 2
+    own = {row["id"] for row in clerk.get("/api/v1/dereliction/").get_json()["result"]}
+    assert own == {r.id for r in rows if r.staff_id == staff_of(db_session, clerk.user).id}
+    assert clerk.get("/derelictionview/record/").status_code in (302, 403)
