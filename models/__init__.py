@@ -8,5 +8,6 @@ from flask_appbuilder import Model
 
 from models import (attendance, audit, cases, catalogue, handover, leave, logins,  # noqa: F401
                     meetings, org, roster, scoring, settings)  # (register the tables)
+from models import assessment  # noqa: F401,E402  (SCORE-2..4: peer ratings, monthly results)
 
 __all__ = ["Model"]
