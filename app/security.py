@@ -52,6 +52,7 @@ DUTY_MANAGE = ("read", "write", "log")
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     LEADERSHIP: {
+        "MonthlyAssessment": ("read", "confirm"),  # SCORE-3: confirms/reopens the month
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     OFFICE: {
+        "MonthlyAssessment": ("read", "rate"),  # SCORE-2 M10: enters a window's ratings
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": WRITE, "Staff": ALL, "Post": ALL, "ServiceItem": ALL,
         "ItemMaterial": ALL,
@@ -75,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
     },
     SECTION_HEAD: {
+        "MonthlyAssessment": READ,  # SCORE-2..4
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
@@ -86,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "LeaveRequest": WRITE,  # LEAVE-1: own requests (approvers: LEAVE-2 by position)
     },
     WINDOW_HEAD: {
+        "MonthlyAssessment": ("read", "rate"),  # SCORE-2 M10: rates the other windows
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
@@ -97,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "LeaveRequest": WRITE,
     },
     CLERK: {
+        "MonthlyAssessment": READ,  # SCORE-2..4: own window's total, own events
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
@@ -752,3 +757,45 @@ def current_leave_actor():
     roles = role_names()
     return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
                       leadership=leave_leadership(roles), office=leave_office(roles))
+
+
+
+# --- SCORE-2/3/4/7: the monthly assessment (月度考核) -------------------------------------------
+ASSESSMENT_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, SECTION_HEAD, ADMIN})
+# SCORE-3: Leadership alone confirms (and reopens) a month — a decision of the director's
+# office meeting (001 五), so not Admin's either.
+MONTH_CONFIRMING_ROLES = frozenset({LEADERSHIP})
+# SCORE-2 M10: a window head rates for their window; Office (and Admin) enter a window's sheet.
+PEER_RATING_OFFICE_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_confirm_month(roles: set[str] | None = None) -> bool:
+    """SCORE-3: only Leadership confirms or reopens a month."""
+    return bool((role_names() if roles is None else roles) & MONTH_CONFIRMING_ROLES)
+
+
+def assessment_scope() -> tuple[int | None, int | None]:
+    """ORG-2 for scores: (window, staff) the user may see — (None, None) for Office,
+    Leadership, section heads and Admin; (own window, None) for a window head; (own window,
+    own staff id) for a clerk, who sees the window's totals but only their own events."""
+    roles = role_names()
+    if roles & ASSESSMENT_ALL_ROLES:
+        return None, None
+    staff = current_staff()
+    if staff is None or not staff.window_id:
+        return -1, -1
+    if WINDOW_HEAD in roles:
+        return staff.window_id, None
+    return staff.window_id, staff.id
+
+
+def peer_rater_windows(roles: set[str] | None = None) -> list[int] | None:
+    """SCORE-2 M10: the windows the user rates for: None for any (Office, Admin), the own
+    window for a window head, none otherwise."""
+    roles = role_names() if roles is None else roles
+    if roles & PEER_RATING_OFFICE_ROLES:
+        return None
+    staff = current_staff()
+    if WINDOW_HEAD in roles and staff is not None and staff.window_id:
+        return [staff.window_id]
+    return []

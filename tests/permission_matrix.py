@@ -8,6 +8,11 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        "MonthlyAssessment": ("can_confirm", "can_read", "can_rate"),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -100,6 +105,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record off-post time": ("menu_access",),
     },
     "Leadership": {
+        "MonthlyAssessment": ("can_confirm", "can_read"),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -170,6 +179,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Office": {
+        "MonthlyAssessment": ("can_rate", "can_read"),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -244,6 +258,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record off-post time": ("menu_access",),
     },
     "SectionHead": {
+        "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -310,6 +328,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
+        "MonthlyAssessment": ("can_rate", "can_read"),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -372,6 +395,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
+        "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
+        "Assessment": ("menu_access",),
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),

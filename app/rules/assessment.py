@@ -55,6 +55,20 @@ def next_month(period: date) -> date:
     return date(period.year + period.month // 12, period.month % 12 + 1, 1)
 
 
+def parse_period(text: str | None) -> date | None:
+    """"2026-10" → 2026-10-01; None unless it is a month of the business years (INPUT-1)."""
+    from app.rules.input import BUSINESS_YEARS
+
+    parts = (text or "").strip().split("-")
+    if len(parts) != 2 or not all(p.isdigit() and p.isascii() for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    if len(parts[0]) != 4 or not (BUSINESS_YEARS[0] <= year <= BUSINESS_YEARS[1]
+                                  and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
 def peer_rating_window(period: date, opens_day: int = 25, closes_day: int = 5
                        ) -> tuple[date, date]:
     """SCORE-2 M10: the days (both included) during which month `period` is rated."""
@@ -182,7 +196,7 @@ def quarter_months(year: int, quarter: int) -> list[date]:
     return [date(year, month, 1) for month in range(first, first + 3)]
 
 
-__all__ = ["PEER_CRITERIA", "peer_rating_window", "check_peer_rating", "peer_mean",
+__all__ = ["PEER_CRITERIA", "parse_period", "peer_rating_window", "check_peer_rating", "peer_mean",
            "is_satisfied", "second_notice_violations", "Line", "explanation_lines",
            "individual_result", "mean_result", "pick_stars", "quarter_of", "quarter_months",
            "next_month"]

@@ -285,7 +285,10 @@ def record_peer_ratings(session: Session, period: date, rater_window_id: int | N
                             field="period", month=period.strftime("%Y-%m"))
     window = rating_window(session, period)
     existing = ratings_by(session, period, rater_window_id) if rater_window_id else {}
-    valid_ids = set(session.scalars(select(Window.id).where(Window.id.in_(list(ratings) or [-1]))))
+    valid_ids = set(session.scalars(select(Window.id).where(
+        Window.id.in_([*ratings, rater_window_id or -1]))))
+    if rater_window_id not in valid_ids:
+        raise RuleViolation("SCORE-2", N_("Choose the rating window."), field="rater_window_id")
     written = 0
     for rated_id, scores in ratings.items():
         if rated_id not in valid_ids:
@@ -352,6 +355,7 @@ class PersonResult:
     months: dict[date, Decimal]
     deductions: int
     result: Decimal
+    window_id: int | None = None
 
 
 def individual_results(session: Session, months: list[date]) -> dict[int, PersonResult]:
@@ -368,17 +372,17 @@ def individual_results(session: Session, months: list[date]) -> dict[int, Person
             .where(ScoreEvent.staff_id.is_not(None), ScoreEvent.period.in_(months))
             .group_by(ScoreEvent.staff_id, ScoreEvent.period)):
         sums.setdefault(staff_id, {})[period] = (_points(minus), _points(plus), int(count or 0))
-    people = session.execute(select(Staff.id, Staff.name, Window.number, Window.name)
+    people = session.execute(select(Staff.id, Staff.name, Window.number, Window.name, Window.id)
                              .join(Window, Staff.window_id == Window.id)
                              .where(Staff.is_active.is_(True)))
     results = {}
-    for staff_id, name, number, window_name in people:
+    for staff_id, name, number, window_name, window_id in people:
         own = sums.get(staff_id, {})
         per_month = {m: rules.individual_result(*own.get(m, (ZERO, ZERO, 0))[:2], cap)
                      for m in months}
         results[staff_id] = PersonResult(staff_id, name, f"{number} {window_name}", per_month,
                                          sum(v[2] for v in own.values()),
-                                         rules.mean_result(per_month.values()))
+                                         rules.mean_result(per_month.values()), window_id)
     return results
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.assessment import AssessmentApi
 from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
@@ -12,6 +13,7 @@ from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
+from app.views.assessment import AssessmentView
 from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
@@ -39,6 +41,7 @@ DUTY = "Duty"
 MEETINGS = "Meetings and study"
 ATTENDANCE = "Attendance"
 LEAVE = "Leave"
+ASSESSMENT = "Assessment"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
@@ -63,6 +66,8 @@ MENU = [
     (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
     (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
     (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
+    # SCORE-2/3/4/7 (月度考核)
+    (AssessmentView, "Monthly assessment", _l("Monthly assessment"), "fa-trophy", ASSESSMENT, _l("Assessment"), "fa-line-chart"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -87,10 +92,14 @@ LINKS = [
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    # SCORE-2 M10, SCORE-4 (窗口互评, 服务明星, 岗位之星)
+    ("Mutual window rating", _l("Mutual window rating"), "/assessment/rate/", "fa-star-half-o", ASSESSMENT, _l("Assessment"), "MonthlyAssessment", "rate"),
+    ("Service stars and post stars", _l("Service stars and post stars"), "/assessment/stars/", "fa-star", ASSESSMENT, _l("Assessment"), "MonthlyAssessment", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
-        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi]
+        DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
+        AssessmentApi]  # SCORE-2/3/4
 
 
 def register_views(appbuilder) -> None:
