@@ -128,6 +128,7 @@ def demo_command(password, cases):
     from app.demo.meetings import create_demo_meetings
     from app.demo.handover import create_demo_handovers
     from app.demo.leave import generate_demo_leave
+    from app.demo.assessment import create_demo_assessments
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -152,6 +153,8 @@ def demo_command(password, cases):
             with command_transaction():  # HAND-1: after the cases, so the lists name some
                 create_demo_handovers(db.session, current_app.appbuilder.sm, today(),
                                       zone=current_app.config["CENTER_TIMEZONE"])
+            with command_transaction():  # SCORE-2/3: last, after every score event
+                create_demo_assessments(db.session, current_app.appbuilder.sm, today())
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()
