@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
 
 from models.org import Window
+from models.scoring import ScoreEvent
 from models.types import UTCDateTime, Versioned, utcnow
 
 #: SCORE-2 M10: the four criteria of 窗口互评, each rated 0..100 (the mean is scaled to M10's
@@ -75,6 +76,11 @@ class MonthlyResult(Versioned, Model):
 
     def __repr__(self) -> str:
         return f"{self.period:%Y-%m} {self.window_id}: {self.total}"
+
+
+# NOTICE-1 / SCORE-4: the year's one-time-notice violations per staff member (满意窗口 and 服务明星
+# exclusions) are read by source and period; without it that read walks the year's events.
+Index("ix_score_event_source_period", ScoreEvent.source, ScoreEvent.period)
 
 
 __all__ = ["PeerRating", "MonthlyResult", "PEER_CRITERIA"]

@@ -90,6 +90,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_monthly_result_window_id'), ['window_id'],
                               unique=False)
 
+    with op.batch_alter_table('score_event', schema=None) as batch_op:
+        batch_op.create_index('ix_score_event_source_period', ['source', 'period'], unique=False)
+
     op.bulk_insert(rule_setting, [
         {"key": key, "rule_id": rule, "value_type": kind, "default_value": default,
          "value": default, "unit": unit, "description": description}
@@ -99,6 +102,8 @@ def upgrade():
 
 def downgrade():
     op.execute(rule_setting.delete().where(rule_setting.c.key.in_([row[0] for row in SETTINGS])))
+    with op.batch_alter_table('score_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_score_event_source_period')
     with op.batch_alter_table('monthly_result', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_monthly_result_window_id'))
         batch_op.drop_index(batch_op.f('ix_monthly_result_period'))
