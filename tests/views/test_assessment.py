@@ -174,3 +174,42 @@ def test_score_2_assessment_doors_write_only_through_their_services(app):
     assert set(writes) == {"AssessmentView.confirm", "AssessmentView.reopen",
                            "AssessmentView.rate", "AssessmentApi.confirm",
                            "AssessmentApi.reopen", "AssessmentApi.rate"}
+
+
+@pytest.mark.parametrize("role", ["Admin", "Leadership", "Office", "SectionHead", "WindowHead",
+                                  "Clerk"])
+def test_input_1_bad_assessment_requests_answer_4xx_for_every_role(log_in, window_a, role):
+    actor = log_in(role, window=window_a if role in ("WindowHead", "Clerk") else None)
+    headers = actor.api_headers()
+    post = actor.client.post
+    answers = [
+        actor.get("/api/v1/assessment/results/2026-99"),
+        actor.get("/api/v1/assessment/results/%00"),
+        post("/api/v1/assessment/confirm/2026-10", json=[1], headers=headers),
+        post("/api/v1/assessment/confirm/2026-10", json={"version": 2**40}, headers=headers),
+        post("/api/v1/assessment/reopen/x", json={"reason": "a\x00"}, headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": 2**40, "ratings": []},
+             headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": window_a.id,
+                                                      "ratings": [{"rated_window_id": 2**31}]},
+             headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": window_a.id,
+                                                      "ratings": "x"}, headers=headers),
+        actor.get("/assessment/month/?month=9999-99"),
+        actor.get("/assessment/stars/?year=abc&quarter=9"),
+        actor.get(f"/assessment/window/{window_a.id}/?month=x"),
+        actor.get("/assessment/person/2147483647/?year=2026&quarter=x"),
+    ]
+    assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
+
+
+@pytest.mark.parametrize("role, confirms, rates_any", [
+    ("Leadership", True, False), ("Admin", False, True), ("Office", False, True),
+    ("SectionHead", False, False), ("WindowHead", False, False), ("Clerk", False, False),
+])
+def test_score_3_policy_only_leadership_confirms_and_office_rates_for_any_window(
+        role, confirms, rates_any):
+    from app.security import may_confirm_month, peer_rater_windows
+
+    assert may_confirm_month({role}) is confirms
+    assert (peer_rater_windows({role}) is None) is rates_any
