@@ -227,8 +227,9 @@ def confirm_month(session: Session, period: date, user_id: int | None, now: date
         raise RuleViolation("SCORE-3", N_("%(month)s is already confirmed."), field="period",
                             month=period.strftime("%Y-%m"))
     rows = compute_month(session, period, exclusions)
-    session.query(MonthlyResult).filter(MonthlyResult.period == period).delete(
-        synchronize_session=False)
+    for stale in session.scalars(select(MonthlyResult).where(MonthlyResult.period == period)):
+        session.delete(stale)  # row by row, so the audit trail has them (AUDIT-1)
+    session.flush()
     for row in rows:
         session.add(MonthlyResult(
             period=period, window_id=row.window_id, total=row.total,
