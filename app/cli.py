@@ -130,6 +130,7 @@ def demo_command(password, cases):
     from app.demo.leave import generate_demo_leave
     from app.demo.complaints import create_demo_complaints
     from app.demo.semiannual import create_demo_semiannual
+    from app.demo.assessment import create_demo_assessments
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -165,6 +166,8 @@ def demo_command(password, cases):
                 office, leader = sm.find_user(username="office"), sm.find_user(username="leader")
                 create_demo_semiannual(db.session, today(), office.id if office else None,
                                        leader.id if leader else None)
+            with command_transaction():  # SCORE-2/3: last, after every score event
+                create_demo_assessments(db.session, current_app.appbuilder.sm, today())
     except (RuleViolation, ValueError) as error:
         fail(str(error))
     refresh_planner_statistics()

@@ -56,6 +56,7 @@ SEMIANNUAL_CONFIRM = ("read", "confirm")
 # ORG-2: what each product role may do, per resource. Admin gets everything from FAB.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     LEADERSHIP: {
+        "MonthlyAssessment": ("read", "confirm"),  # SCORE-3: confirms/reopens the month
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ, "AuditLog": READ,
@@ -70,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Semiannual": SEMIANNUAL_CONFIRM,  # SCORE-6: confirms the half-year's grades
     },
     OFFICE: {
+        "MonthlyAssessment": ("read", "rate"),  # SCORE-2 M10: enters a window's ratings
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": WRITE, "Staff": ALL, "Post": ALL, "ServiceItem": ALL,
         "ItemMaterial": ALL,
@@ -86,6 +88,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Semiannual": WRITE,  # SCORE-5: computes, enters 德/能, praises
     },
     SECTION_HEAD: {
+        "MonthlyAssessment": READ,  # SCORE-2..4
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ, "RuleSetting": READ, "Holiday": READ,
@@ -98,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Semiannual": READ,  # SCORE-5: own entry
     },
     WINDOW_HEAD: {
+        "MonthlyAssessment": ("read", "rate"),  # SCORE-2 M10: rates the other windows
         "NoticeViolation": READ, "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
@@ -110,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Semiannual": READ,  # SCORE-5: own entry (window head: the window's)
     },
     CLERK: {
+        "MonthlyAssessment": READ,  # SCORE-2..4: own window's total, own events
         "Case": WRITE, "CaseSubTask": WRITE,
         "Center": READ, "Window": READ, "Staff": READ, "Post": READ, "ServiceItem": READ,
         "ItemMaterial": READ,
@@ -893,3 +898,43 @@ class OwnScoreFilter(BaseFilter):
 
 def score_filters() -> list:
     return [["id", OwnScoreFilter, None]]
+
+# --- SCORE-2/3/4/7: the monthly assessment (月度考核) -------------------------------------------
+ASSESSMENT_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, SECTION_HEAD, ADMIN})
+# SCORE-3: Leadership alone confirms (and reopens) a month — a decision of the director's
+# office meeting (001 五), so not Admin's either.
+MONTH_CONFIRMING_ROLES = frozenset({LEADERSHIP})
+# SCORE-2 M10: a window head rates for their window; Office (and Admin) enter a window's sheet.
+PEER_RATING_OFFICE_ROLES = frozenset({OFFICE, ADMIN})
+
+
+def may_confirm_month(roles: set[str] | None = None) -> bool:
+    """SCORE-3: only Leadership confirms or reopens a month."""
+    return bool((role_names() if roles is None else roles) & MONTH_CONFIRMING_ROLES)
+
+
+def assessment_scope() -> tuple[int | None, int | None]:
+    """ORG-2 for scores: (window, staff) the user may see — (None, None) for Office,
+    Leadership, section heads and Admin; (own window, None) for a window head; (own window,
+    own staff id) for a clerk, who sees the window's totals but only their own events."""
+    roles = role_names()
+    if roles & ASSESSMENT_ALL_ROLES:
+        return None, None
+    staff = current_staff()
+    if staff is None or not staff.window_id:
+        return -1, -1
+    if WINDOW_HEAD in roles:
+        return staff.window_id, None
+    return staff.window_id, staff.id
+
+
+def peer_rater_windows(roles: set[str] | None = None) -> list[int] | None:
+    """SCORE-2 M10: the windows the user rates for: None for any (Office, Admin), the own
+    window for a window head, none otherwise."""
+    roles = role_names() if roles is None else roles
+    if roles & PEER_RATING_OFFICE_ROLES:
+        return None
+    staff = current_staff()
+    if WINDOW_HEAD in roles and staff is not None and staff.window_id:
+        return [staff.window_id]
+    return []

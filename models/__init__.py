@@ -6,8 +6,8 @@ share one metadata that Alembic compares against the migrations.
 
 from flask_appbuilder import Model
 
-from models import (attendance, audit, cases, catalogue, complaints, deductions,  # noqa: F401
-                    handover, leave, logins, meetings, org, roster, scoring, semiannual,
-                    settings)  # (register the tables)
+from models import (assessment, attendance, audit, cases, catalogue, complaints,  # noqa: F401
+                    deductions, handover, leave, logins, meetings, org, roster, scoring,
+                    semiannual, settings)  # (register the tables)
 
 __all__ = ["Model"]

@@ -20,6 +20,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Semi-annual assessments": ("menu_access",),
         "New semi-annual assessment": ("menu_access",),
         "Semiannual": ("can_confirm", "can_read", "can_write"),
+        "MonthlyAssessment": ("can_confirm", "can_read", "can_rate"),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -123,6 +127,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_confirm", "can_read"),
+        "MonthlyAssessment": ("can_confirm", "can_read"),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -209,6 +216,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Semi-annual assessments": ("menu_access",),
         "New semi-annual assessment": ("menu_access",),
         "Semiannual": ("can_read", "can_write"),
+        "MonthlyAssessment": ("can_rate", "can_read"),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -291,6 +302,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
+        "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -360,6 +374,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
+        "MonthlyAssessment": ("can_rate", "can_read"),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
+        "Mutual window rating": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -425,6 +443,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
+        "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
+        "Monthly assessment": ("menu_access",),
+        "Service stars and post stars": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.api.assessment import AssessmentApi
 from app.api.attendance import AttendanceApi, ClockRecordApi
 from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
@@ -15,6 +16,7 @@ from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.api.semiannual import SemiannualApi
+from app.views.assessment import AssessmentView
 from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
@@ -80,6 +82,8 @@ MENU = [
     (ScoreEventView, "Deductions and bonuses", _l("Deductions and bonuses"), "fa-balance-scale", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
     (DeductionItemView, "Deduction catalogue", _l("Deduction catalogue"), "fa-list-ol", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
     (DerelictionView, "Derelictions", _l("Derelictions"), "fa-gavel", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
+    # SCORE-2/3/4/7 (月度考核)
+    (AssessmentView, "Monthly assessment", _l("Monthly assessment"), "fa-trophy", ASSESSMENTS, _l("Assessments"), "fa-line-chart"),
     (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
     (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
     (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
@@ -114,12 +118,16 @@ LINKS = [
     ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
     ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "ScoreEvent", "write"),
     ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Dereliction", "write"),
+    # SCORE-2 M10, SCORE-4 (窗口互评, 服务明星, 岗位之星)
+    ("Mutual window rating", _l("Mutual window rating"), "/assessment/rate/", "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "rate"),
+    ("Service stars and post stars", _l("Service stars and post stars"), "/assessment/stars/", "fa-star", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
         ComplaintApi, SemiannualApi,  # COMP, SCORE-5/6
-        ScoreEventApi, DerelictionApi]  # SCORE-1, FAULT-1
+        ScoreEventApi, DerelictionApi,  # SCORE-1, FAULT-1
+        AssessmentApi]  # SCORE-2/3/4
 
 
 def register_views(appbuilder) -> None:

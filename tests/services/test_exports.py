@@ -44,13 +44,13 @@ def test_complaint_register_is_written_from_plain_tuples():
 
 
 def test_score_3_month_window_scores_rank_and_tie_break(db_session, window_a, window_b, make_window):
-    """SCORE-2/3: equal totals are broken by fewer M7 (complaint) deductions; M10 counts in full
-    until rated; other months' events do not count."""
+    """SCORE-2/3: equal totals are broken by fewer verified complaints (M7 events from
+    complaints); M10 counts in full until rated; other months' events do not count."""
     window_c = make_window("03", "民政窗口", "县民政局")
     period = date(2026, 10, 1)
     db_session.add_all([
         ScoreEvent(window_id=window_a.id, category="M7", day=period, period=period,
-                   points=Decimal("-2")),
+                   points=Decimal("-2"), source="complaint"),
         ScoreEvent(window_id=window_b.id, category="M1", day=period, period=period,
                    points=Decimal("-2")),
         ScoreEvent(window_id=window_c.id, category="M1", day=date(2026, 9, 30),

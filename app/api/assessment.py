@@ -1,0 +1,295 @@
+"""Monthly assessment API: the month's results (row-filtered, SCORE-2/3/4), Leadership's
+confirm and reopen (SCORE-3), a window's mutual ratings (SCORE-2 M10).
+
+The same services and policies as the pages (app/views/assessment.py): one rule, two doors.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
+
+from app.context import clock
+from app.extensions import db
+from app.rules.assessment import PEER_CRITERIA, parse_period
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import (MalformedInput, validate_integer, validate_object, validate_row_id,
+                             validate_text)
+from app.security import (assessment_scope, current_actor, may_confirm_month,
+                          peer_rater_windows)
+from app.services import assessment as svc
+from app.services.transaction import Conflict, transaction
+
+RATING_KEYS = frozenset({"rated_window_id", *PEER_CRITERIA})
+
+
+def _row(row) -> dict:
+    return {"window_id": row.window_id, "window": row.window_name, "total": str(row.total),
+            "categories": {k: str(v) for k, v in row.by_category.items()}, "rank": row.rank,
+            "red_flag": row.red_flag, "satisfied": row.satisfied,
+            "peer_mean": str(row.peer_mean) if row.peer_mean is not None else None,
+            "peer_missing": row.peer_missing}
+
+
+class AssessmentApi(BaseApi):
+    """/api/v1/assessment/ — SCORE-2/3/4 results, confirm/reopen, mutual ratings."""
+
+    resource_name = "assessment"
+    class_permission_name = "MonthlyAssessment"
+    method_permission_name = {"results": "read", "confirm": "confirm", "reopen": "confirm",
+                              "rate": "rate"}
+    base_permissions = ["can_read", "can_confirm", "can_rate"]
+    allow_browser_login = True
+    openapi_spec_tag = "Assessment"
+
+    def _refuse(self, error):
+        db.session.rollback()
+        if isinstance(error, Conflict):
+            return self.response(409, message=Conflict().render(gettext))
+        message = {error.field or "_schema": [error.render(gettext)]}
+        if isinstance(error, MalformedInput):
+            return self.response_400(message=message)
+        return self.response_422(message=message)
+
+    def _period(self, month):
+        period = parse_period(month)
+        if period is None:
+            raise MalformedInput(N_("Give the month as YYYY-MM."), field="month")
+        return period
+
+    def _body(self, allowed):
+        body = request.get_json(silent=True)
+        return validate_object({} if body is None else body, allowed, "_schema")
+
+    @expose("/results/<month>", methods=["GET"])
+    @protect()
+    @safe
+    def results(self, month):
+        """The month's results of the windows the caller may see (SCORE-2/3/4).
+        ---
+        get:
+          summary: A month's results, ranking, red-flag and satisfied windows (SCORE-2/3/4)
+          parameters:
+          - in: path
+            name: month
+            required: true
+            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
+          responses:
+            200:
+              description: The month's state and its rows
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      month: {type: string}
+                      state: {type: string}
+                      version: {type: integer, nullable: true}
+                      rows: {type: array, items: {type: object}}
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+        """
+        try:
+            period = self._period(month)
+        except RuleViolation as error:
+            return self._refuse(error)
+        state, rows = svc.month_results(db.session, period)
+        scope_window, _staff = assessment_scope()
+        if scope_window is not None:
+            rows = [r for r in rows if r.window_id == scope_window]
+        return self.response(200, month=period.strftime("%Y-%m"),
+                             state=state.state if state else "open",
+                             version=state.version if state else None,
+                             rows=[_row(r) for r in rows])
+
+    @expose("/confirm/<month>", methods=["POST"])
+    @protect()
+    @safe
+    def confirm(self, month):
+        """Leadership confirms a finished month: results stored, events frozen (SCORE-3).
+        ---
+        post:
+          summary: Confirm a month (Leadership, SCORE-3)
+          parameters:
+          - in: path
+            name: month
+            required: true
+            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
+          requestBody:
+            required: false
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  properties:
+                    version: {type: integer, description: "the month's version read (409 if it moved on)"}
+          responses:
+            200:
+              description: Confirmed
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Someone else confirmed or changed the month meanwhile
+            422:
+              $ref: '#/components/responses/422'
+        """
+        if not may_confirm_month():
+            return self.response_403()
+        try:
+            period = self._period(month)
+            body = self._body({"version"})
+            version = validate_integer(body.get("version"), "version")
+        except RuleViolation as error:
+            return self._refuse(error)
+        now = clock()
+        with transaction(db.session, on_error=self._refuse) as saved:
+            state = svc.confirm_month(db.session, period, current_actor().user_id, now.now,
+                                      now.today, seen_version=version)
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, month=period.strftime("%Y-%m"), state=state.state,
+                             version=state.version)
+
+    @expose("/reopen/<month>", methods=["POST"])
+    @protect()
+    @safe
+    def reopen(self, month):
+        """Leadership reopens a confirmed month with a reason (SCORE-3, audited).
+        ---
+        post:
+          summary: Reopen a confirmed month with a reason (Leadership, SCORE-3)
+          parameters:
+          - in: path
+            name: month
+            required: true
+            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [reason]
+                  properties:
+                    reason: {type: string, maxLength: 2000}
+                    version: {type: integer}
+          responses:
+            200:
+              description: Reopened
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Someone else changed the month meanwhile
+            422:
+              $ref: '#/components/responses/422'
+        """
+        if not may_confirm_month():
+            return self.response_403()
+        try:
+            period = self._period(month)
+            body = self._body({"reason", "version"})
+            reason = validate_text(body.get("reason"), 2000, "reason")
+            version = validate_integer(body.get("version"), "version")
+        except RuleViolation as error:
+            return self._refuse(error)
+        now = clock()
+        with transaction(db.session, on_error=self._refuse) as saved:
+            state = svc.reopen_month(db.session, period, reason, current_actor().user_id,
+                                     now.now, seen_version=version)
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, month=period.strftime("%Y-%m"), state=state.state,
+                             version=state.version)
+
+    @expose("/rate/<month>", methods=["POST"])
+    @protect()
+    @safe
+    def rate(self, month):
+        """A window's ratings of the other windows for a month (SCORE-2 M10).
+        ---
+        post:
+          summary: Rate the other windows (window head for their window, Office for any)
+          parameters:
+          - in: path
+            name: month
+            required: true
+            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [rater_window_id, ratings]
+                  properties:
+                    rater_window_id: {type: integer, minimum: 1}
+                    ratings:
+                      type: array
+                      maxItems: 200
+                      items:
+                        type: object
+                        additionalProperties: false
+                        required: [rated_window_id, attitude, efficiency, quality, integrity]
+                        properties:
+                          rated_window_id: {type: integer, minimum: 1}
+                          attitude: {type: integer, minimum: 0, maximum: 100}
+                          efficiency: {type: integer, minimum: 0, maximum: 100}
+                          quality: {type: integer, minimum: 0, maximum: 100}
+                          integrity: {type: integer, minimum: 0, maximum: 100}
+          responses:
+            200:
+              description: How many ratings were saved
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            409:
+              description: Rated concurrently elsewhere
+            422:
+              $ref: '#/components/responses/422'
+        """
+        allowed = peer_rater_windows()
+        if allowed == []:
+            return self.response_403()
+        try:
+            period = self._period(month)
+            body = self._body({"rater_window_id", "ratings"})
+            rater = validate_row_id(body.get("rater_window_id"), "rater_window_id")
+            items = body.get("ratings")
+            if not isinstance(items, list) or len(items) > 200:
+                raise MalformedInput(N_("Send a list of ratings."), field="ratings")
+            ratings = {}
+            for entry in items:
+                entry = validate_object(entry, RATING_KEYS, "ratings")
+                rated = validate_row_id(entry.get("rated_window_id"), "rated_window_id")
+                ratings[rated] = {name: validate_integer(entry.get(name), name)
+                                  for name in PEER_CRITERIA}
+        except RuleViolation as error:
+            return self._refuse(error)
+        if allowed is not None and rater not in allowed:
+            return self.response_403()
+        now = clock()
+        with transaction(db.session, on_error=self._refuse) as saved:
+            count = svc.record_peer_ratings(db.session, period, rater, ratings,
+                                            current_actor().user_id, now.today, now.now)
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, saved=count)

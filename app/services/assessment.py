@@ -1,0 +1,446 @@
+"""月度考核 — the month's results of every window, its confirmation and reopening, the mutual
+rating, the explanations and the awards (SCORE-2/3/4/7, COMP-5, NOTICE-1).
+
+The month's scores come from the stored ScoreEvents in ONE aggregate query — GROUP BY
+(window, category), SUM(points) — however many windows and events there are (bench/
+bench_monthly.py: 30 windows, 1,000,000 events); then the pure `monthly_window_score` per
+window and `rank_windows` for the month (app/rules/scoring.py). A confirmed month is read from
+its snapshot (MonthlyResult), written when Leadership confirms it.
+
+COMP-5 exclusions come from the complaints domain (`app.services.complaints.
+attitude_exclusions(session, start, end)` → (staff ids, window ids) with a verified language or
+attitude complaint between the two days). Every function that needs them also takes an
+`exclusions` argument (tests inject their own).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.rules import assessment as rules
+from app.rules.errors import N_, RuleViolation
+from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, PEER, MonthlyScore, monthly_window_score, rank_windows
+from app.services.complaints import attitude_exclusions
+from app.services.scoring import confirmed_periods
+from app.services.settings import setting_value
+from app.services.transaction import Conflict, check_version
+from models.assessment import MonthlyResult, PeerRating
+from models.org import Staff, Window
+from models.scoring import AssessmentMonth, ScoreEvent
+
+TENTH = Decimal("0.1")
+ZERO = Decimal("0")
+COMPLAINT_SOURCE = "complaint"
+NOTICE_SOURCE = "notice_violation"
+
+
+def _attitude(session, start, end, exclusions):
+    hook = exclusions or attitude_exclusions
+    staff_ids, window_ids = hook(session, start, end)
+    return set(staff_ids), set(window_ids)
+
+
+# --- settings ----------------------------------------------------------------------------------
+def score_categories(session: Session) -> dict[str, Decimal]:
+    """SCORE-2: category → maximum, from the score.m*_max rule settings."""
+    return {name: Decimal(str(setting_value(session, f"score.{name.lower()}_max")))
+            for name in DEFAULT_CATEGORIES}
+
+
+def bonus_cap(session: Session) -> Decimal:
+    return Decimal(str(setting_value(session, "score.bonus_cap")))
+
+
+def _points(value) -> Decimal:
+    return Decimal(str(value or 0)).quantize(TENTH)
+
+
+def month_end(period: date) -> date:
+    return date.fromordinal(rules.next_month(period).toordinal() - 1)
+
+
+# --- the month's results ----------------------------------------------------------------------
+@dataclass
+class ResultRow:
+    """One window's month (SCORE-2/3/4): computed live while the month is open, read from the
+    snapshot once it is confirmed."""
+
+    window_id: int
+    window_name: str
+    total: Decimal
+    by_category: dict[str, Decimal]
+    peer_mean: Decimal | None
+    verified_complaints: int = 0
+    overdue_days: Decimal = ZERO
+    rank: int = 0
+    red_flag: bool = False
+    satisfied: bool = False
+    excluded: list[str] = field(default_factory=list)  # "COMP-5", "NOTICE-1"
+
+    @property
+    def peer_missing(self) -> bool:
+        return self.peer_mean is None
+
+
+def month_sums(session: Session, period: date) -> dict[int, dict]:
+    """SCORE-2: every window's sums per category in ONE query — GROUP BY (window, category) —
+    with the verified complaints (M7 events from complaints) counted in the same pass."""
+    complaints = func.sum(case((ScoreEvent.source == COMPLAINT_SOURCE, 1), else_=0))
+    rows = session.execute(
+        select(ScoreEvent.window_id, ScoreEvent.category, func.sum(ScoreEvent.points), complaints)
+        .where(ScoreEvent.period == period, ScoreEvent.window_id.is_not(None))
+        .group_by(ScoreEvent.window_id, ScoreEvent.category))
+    sums: dict[int, dict] = {}
+    for window_id, category, points, complaint_count in rows:
+        entry = sums.setdefault(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
+        entry["events"].append((category, _points(points)))
+        if category == "M7":
+            entry["complaints"] += int(complaint_count or 0)
+        if category == "M3":  # M3 is only overdue working days (CASE-6): −1 each
+            entry["overdue"] = -_points(points)
+    return sums
+
+
+def peer_means(session: Session, period: date) -> dict[int, Decimal]:
+    """SCORE-2 M10: each rated window's mean of the month (0..100)."""
+    ratings: dict[int, list] = {}
+    for row in session.execute(select(PeerRating.rated_window_id, PeerRating.attitude,
+                                      PeerRating.efficiency, PeerRating.quality,
+                                      PeerRating.integrity).where(PeerRating.period == period)):
+        ratings.setdefault(row[0], []).append(row[1:])
+    return {window_id: rules.peer_mean(values) for window_id, values in ratings.items()}
+
+
+def notice_exclusions(session: Session, period: date) -> set[int]:
+    """NOTICE-1 (004 一次性告知 四): windows whose staff member's one-time-notice violation of
+    the month is their second (or later) of the year: no 满意窗口 this month."""
+    rows = session.execute(
+        select(ScoreEvent.window_id, ScoreEvent.staff_id, func.count(ScoreEvent.id),
+               func.max(ScoreEvent.period))
+        .where(ScoreEvent.source == NOTICE_SOURCE, ScoreEvent.staff_id.is_not(None),
+               ScoreEvent.period >= period.replace(month=1), ScoreEvent.period <= period)
+        .group_by(ScoreEvent.window_id, ScoreEvent.staff_id))
+    return rules.second_notice_violations(
+        (window_id, count, last == period) for window_id, _staff, count, last in rows)
+
+
+def _windows(session: Session, window_ids) -> list[tuple[int, str]]:
+    """The active windows and any window holding events this month."""
+    rows = session.execute(select(Window.id, Window.number, Window.name).where(
+        (Window.is_active.is_(True)) | Window.id.in_(list(window_ids) or [-1]))
+        .order_by(Window.number, Window.id))
+    return [(window_id, f"{number} {name}") for window_id, number, name in rows]
+
+
+def compute_month(session: Session, period: date, exclusions=None) -> list[ResultRow]:
+    """SCORE-2/3/4: every window's month from the stored events, ranked; 红旗窗口 and 满意窗口."""
+    categories, cap = score_categories(session), bonus_cap(session)
+    sums = month_sums(session, period)
+    peers = peer_means(session, period)
+    _staff, attitude_windows = _attitude(session, period, month_end(period), exclusions)
+    notice_windows = notice_exclusions(session, period)
+    satisfied_min = Decimal(str(setting_value(session, "score.satisfied_min")))
+    red_flags = int(setting_value(session, "score.red_flag_count"))
+    results = {}
+    for window_id, name in _windows(session, sums):
+        entry = sums.get(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
+        score = monthly_window_score(entry["events"], peers.get(window_id), categories, cap)
+        excluded = [rule for rule, ids in (("COMP-5", attitude_windows),
+                                           ("NOTICE-1", notice_windows)) if window_id in ids]
+        results[name] = ResultRow(window_id, name, score.total, dict(score.by_category),
+                                  peers.get(window_id), entry["complaints"], entry["overdue"],
+                                  excluded=excluded)
+        results[name].satisfied = rules.is_satisfied(score.total, satisfied_min, bool(excluded))
+    ranking = rank_windows(((r.window_name, r.total, r.verified_complaints, r.overdue_days)
+                            for r in results.values()), red_flags)
+    ordered = []
+    for rank, name, red in ranking:
+        row = results[name]
+        row.rank, row.red_flag = rank, red
+        ordered.append(row)
+    return ordered
+
+
+def _snapshot_rows(session: Session, period: date) -> list[ResultRow]:
+    rows = session.execute(select(MonthlyResult, Window.number, Window.name)
+                           .join(Window, MonthlyResult.window_id == Window.id)
+                           .where(MonthlyResult.period == period)
+                           .order_by(MonthlyResult.rank))
+    return [ResultRow(result.window_id, f"{number} {name}", result.total,
+                      {k: Decimal(v) for k, v in json.loads(result.categories).items()},
+                      result.peer_mean, result.verified_complaints, result.overdue_days,
+                      result.rank, result.red_flag, result.satisfied)
+            for result, number, name in rows]
+
+
+def assessment_month(session: Session, period: date) -> AssessmentMonth | None:
+    return session.scalars(select(AssessmentMonth).where(AssessmentMonth.period == period)).first()
+
+
+def month_results(session: Session, period: date, exclusions=None
+                  ) -> tuple[AssessmentMonth | None, list[ResultRow]]:
+    """The month's rows: the confirmed snapshot, or computed live while open."""
+    month = assessment_month(session, period)
+    if month is not None and month.state == "confirmed":
+        return month, _snapshot_rows(session, period)
+    return month, compute_month(session, period, exclusions)
+
+
+# --- SCORE-3: confirm and reopen --------------------------------------------------------------
+def confirm_month(session: Session, period: date, user_id: int | None, now: datetime,
+                  today: date, seen_version=None, exclusions=None) -> AssessmentMonth:
+    """SCORE-3: Leadership confirms a finished month: the results are stored (MonthlyResult)
+    and the month is frozen (the before_flush guard of app/services/scoring.py then refuses
+    every change to its events). Twice, or two at once: one wins, the other gets a Conflict
+    (the version column) or "already confirmed"."""
+    if period >= today.replace(day=1):
+        raise RuleViolation("SCORE-3", N_("A month can be confirmed once it is over."),
+                            field="period")
+    month = assessment_month(session, period)
+    if month is None:
+        month = AssessmentMonth(period=period, state="open")
+        session.add(month)
+        try:
+            session.flush()
+        except IntegrityError as error:  # another confirmation created the row meanwhile
+            raise Conflict(f"assessment month {period} created concurrently") from error
+    else:
+        check_version(month, seen_version)
+    if month.state == "confirmed":
+        raise RuleViolation("SCORE-3", N_("%(month)s is already confirmed."), field="period",
+                            month=period.strftime("%Y-%m"))
+    rows = compute_month(session, period, exclusions)
+    for stale in session.scalars(select(MonthlyResult).where(MonthlyResult.period == period)):
+        session.delete(stale)  # row by row, so the audit trail has them (AUDIT-1)
+    session.flush()
+    for row in rows:
+        session.add(MonthlyResult(
+            period=period, window_id=row.window_id, total=row.total,
+            categories=json.dumps({k: str(v) for k, v in row.by_category.items()}),
+            rank=row.rank, red_flag=row.red_flag, satisfied=row.satisfied,
+            peer_mean=row.peer_mean, verified_complaints=row.verified_complaints,
+            overdue_days=row.overdue_days))
+    month.state, month.confirmed_by_id, month.confirmed_at = "confirmed", user_id, now
+    session.flush()
+    return month
+
+
+def reopen_month(session: Session, period: date, reason: str | None, user_id: int | None,
+                 now: datetime, seen_version=None) -> AssessmentMonth:
+    """SCORE-3: Leadership reopens a confirmed month with a reason (audited: the month's row
+    and the deleted snapshot rows are in the audit trail); its events may change again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("SCORE-3", N_("Give the reason for reopening the month."),
+                            field="reason")
+    month = assessment_month(session, period)
+    if month is None or month.state != "confirmed":
+        raise RuleViolation("SCORE-3", N_("%(month)s is not confirmed."), field="period",
+                            month=period.strftime("%Y-%m"))
+    check_version(month, seen_version)
+    for result in session.scalars(select(MonthlyResult).where(MonthlyResult.period == period)):
+        session.delete(result)
+    month.state, month.reopen_reason = "open", reason
+    month.reopened_by_id, month.reopened_at = user_id, now
+    session.flush()
+    return month
+
+
+# --- SCORE-2 M10: the mutual rating -----------------------------------------------------------
+def rating_window(session: Session, period: date) -> tuple[date, date]:
+    return rules.peer_rating_window(period, int(setting_value(session, "score.peer_opens_day")),
+                                    int(setting_value(session, "score.peer_closes_day")))
+
+
+def ratings_by(session: Session, period: date, rater_window_id: int) -> dict[int, PeerRating]:
+    return {r.rated_window_id: r for r in session.scalars(select(PeerRating).where(
+        PeerRating.period == period, PeerRating.rater_window_id == rater_window_id))}
+
+
+def record_peer_ratings(session: Session, period: date, rater_window_id: int | None,
+                        ratings: dict[int, dict], user_id: int | None, today: date,
+                        now: datetime) -> int:
+    """SCORE-2 M10: the rater window's ratings of the other windows for `period` (a rating
+    already given is replaced); refused outside the rating days, for itself, in a confirmed
+    month (SCORE-3). Returns how many ratings were written."""
+    if confirmed_periods(session, [period]):
+        raise RuleViolation("SCORE-3", N_("%(month)s is confirmed and frozen: reopen the month "
+                                          "with a reason before changing its scores."),
+                            field="period", month=period.strftime("%Y-%m"))
+    window = rating_window(session, period)
+    existing = ratings_by(session, period, rater_window_id) if rater_window_id else {}
+    valid_ids = set(session.scalars(select(Window.id).where(
+        Window.id.in_([*ratings, rater_window_id or -1]))))
+    if rater_window_id not in valid_ids:
+        raise RuleViolation("SCORE-2", N_("Choose the rating window."), field="rater_window_id")
+    written = 0
+    for rated_id, scores in ratings.items():
+        if rated_id not in valid_ids:
+            raise RuleViolation("SCORE-2", N_("Choose an existing window."),
+                                field="rated_window_id")
+        checked = rules.check_peer_rating(rater_window_id, rated_id, scores, today, window)
+        rating = existing.get(rated_id)
+        if rating is None:
+            rating = PeerRating(period=period, rater_window_id=rater_window_id,
+                                rated_window_id=rated_id)
+            session.add(rating)
+        for name, value in checked.items():
+            setattr(rating, name, value)
+        rating.rated_by_id, rating.rated_at = user_id, now
+        written += 1
+    try:
+        session.flush()
+    except IntegrityError as error:  # the same rating entered at the same time elsewhere
+        raise Conflict(f"peer rating {period} {rater_window_id} concurrent") from error
+    return written
+
+
+# --- SCORE-7: explanations --------------------------------------------------------------------
+@dataclass
+class Explanation:
+    """The events behind a window's month and the lines they make (SCORE-7)."""
+
+    row: ResultRow | None
+    lines: list[rules.Line]
+    events: list[ScoreEvent]
+    hidden: dict[str, Decimal]  # category → points of events the reader may not see
+    total: Decimal
+
+
+def window_explanation(session: Session, period: date, window_id: int,
+                       own_staff_id: int | None = None, exclusions=None) -> Explanation:
+    """SCORE-7: every event of the window's month (or, `own_staff_id` given — a clerk —, only
+    that person's, the others summed per category), the floors and caps applied, the total."""
+    categories, cap = score_categories(session), bonus_cap(session)
+    events = list(session.scalars(select(ScoreEvent).where(
+        ScoreEvent.period == period, ScoreEvent.window_id == window_id)
+        .order_by(ScoreEvent.category, ScoreEvent.day, ScoreEvent.id)))
+    peer = peer_means(session, period).get(window_id)
+    score: MonthlyScore = monthly_window_score(((e.category, e.points) for e in events), peer,
+                                               categories, cap)
+    lines = rules.explanation_lines(score, categories, cap, peer)
+    hidden: dict[str, Decimal] = {}
+    if own_staff_id is not None:
+        for event in events:
+            if event.staff_id != own_staff_id:
+                hidden[event.category] = hidden.get(event.category, ZERO) + event.points
+        events = [e for e in events if e.staff_id == own_staff_id]
+    _month, rows = month_results(session, period, exclusions)
+    row = next((r for r in rows if r.window_id == window_id), None)
+    return Explanation(row, lines, events, hidden, score.total)
+
+
+# --- SCORE-4: individual results, 服务明星, 岗位之星 ----------------------------------------------
+@dataclass
+class PersonResult:
+    staff_id: int
+    name: str
+    window_name: str
+    months: dict[date, Decimal]
+    deductions: int
+    result: Decimal
+    window_id: int | None = None
+
+
+def individual_results(session: Session, months: list[date]) -> dict[int, PersonResult]:
+    """SCORE-4: every window staff member's individual result for `months` (the mean of each
+    month's 100 + own deductions + own bonus within the cap), from one GROUP BY (staff, month)."""
+    cap = bonus_cap(session)
+    negative = case((ScoreEvent.points < 0, ScoreEvent.points), else_=0)
+    positive = case((ScoreEvent.points > 0, ScoreEvent.points), else_=0)
+    counted = case((ScoreEvent.points < 0, 1), else_=0)
+    sums: dict[int, dict] = {}
+    for staff_id, period, minus, plus, count in session.execute(
+            select(ScoreEvent.staff_id, ScoreEvent.period, func.sum(negative), func.sum(positive),
+                   func.sum(counted))
+            .where(ScoreEvent.staff_id.is_not(None), ScoreEvent.period.in_(months))
+            .group_by(ScoreEvent.staff_id, ScoreEvent.period)):
+        sums.setdefault(staff_id, {})[period] = (_points(minus), _points(plus), int(count or 0))
+    people = session.execute(select(Staff.id, Staff.name, Window.number, Window.name, Window.id)
+                             .join(Window, Staff.window_id == Window.id)
+                             .where(Staff.is_active.is_(True)))
+    results = {}
+    for staff_id, name, number, window_name, window_id in people:
+        own = sums.get(staff_id, {})
+        per_month = {m: rules.individual_result(*own.get(m, (ZERO, ZERO, 0))[:2], cap)
+                     for m in months}
+        results[staff_id] = PersonResult(staff_id, name, f"{number} {window_name}", per_month,
+                                         sum(v[2] for v in own.values()),
+                                         rules.mean_result(per_month.values()), window_id)
+    return results
+
+
+def started_months(months: list[date], today: date) -> list[date]:
+    return [m for m in months if m <= today.replace(day=1)]
+
+
+def notice_staff(session: Session, start: date, end: date) -> set[int]:
+    """NOTICE-1: staff with a one-time-notice violation between the two months."""
+    return set(session.scalars(select(ScoreEvent.staff_id).where(
+        ScoreEvent.source == NOTICE_SOURCE, ScoreEvent.staff_id.is_not(None),
+        ScoreEvent.period >= start, ScoreEvent.period <= end).distinct()))
+
+
+@dataclass
+class Stars:
+    months: list[date]
+    stars: list[tuple[int, PersonResult]]
+    excluded: dict[int, list[str]]  # staff id → rule ids
+
+
+def quarter_stars(session: Session, year: int, quarter: int, today: date,
+                  exclusions=None) -> Stars:
+    """SCORE-4 服务明星: the quarter's best individual results (fewer deductions break ties),
+    without the staff excluded by COMP-5 (verified attitude complaint) or NOTICE-1."""
+    months = started_months(rules.quarter_months(year, quarter), today)
+    if not months:
+        return Stars([], [], {})
+    people = individual_results(session, months)
+    attitude_staff, _windows = _attitude(session, months[0], month_end(months[-1]), exclusions)
+    notices = notice_staff(session, months[0], months[-1])
+    excluded = {sid: [r for r, ids in (("COMP-5", attitude_staff), ("NOTICE-1", notices))
+                      if sid in ids] for sid in people}
+    excluded = {sid: rules_ for sid, rules_ in excluded.items() if rules_}
+    count = int(setting_value(session, "score.service_star_count"))
+    picked = rules.pick_stars(((p.staff_id, p.name, p.result, -p.deductions)
+                               for p in people.values()), count, set(excluded))
+    return Stars(months, [(place, people[key]) for place, key, _n, _r in picked], excluded)
+
+
+def year_stars(session: Session, year: int, today: date) -> Stars:
+    """SCORE-4 岗位之星: the year's best individual results (score.star_count), ties broken by
+    their window's mean confirmed monthly total."""
+    months = started_months([date(year, m, 1) for m in range(1, 13)], today)
+    if not months:
+        return Stars([], [], {})
+    people = individual_results(session, months)
+    window_means = dict(session.execute(
+        select(Staff.id, func.avg(MonthlyResult.total))
+        .join(MonthlyResult, MonthlyResult.window_id == Staff.window_id)
+        .where(MonthlyResult.period.in_(months)).group_by(Staff.id)).all())
+    count = int(setting_value(session, "score.star_count"))
+    picked = rules.pick_stars(((p.staff_id, p.name, p.result, _points(window_means.get(p.staff_id)))
+                               for p in people.values()), count)
+    return Stars(months, [(place, people[key]) for place, key, _n, _r in picked], {})
+
+
+def person_events(session: Session, staff_id: int, months: list[date]) -> list[ScoreEvent]:
+    """SCORE-7: the events behind a person's result for `months`."""
+    return list(session.scalars(select(ScoreEvent).where(
+        ScoreEvent.staff_id == staff_id, ScoreEvent.period.in_(months or [date(1900, 1, 1)]))
+        .order_by(ScoreEvent.day, ScoreEvent.id)))
+
+
+__all__ = ["score_categories", "bonus_cap",
+           "ResultRow", "month_sums", "peer_means", "notice_exclusions", "compute_month",
+           "month_results", "assessment_month", "confirm_month", "reopen_month",
+           "rating_window", "ratings_by", "record_peer_ratings", "Explanation",
+           "window_explanation", "PersonResult", "individual_results", "quarter_stars",
+           "year_stars", "person_events", "month_end", "BONUS", "PEER"]

@@ -1,0 +1,215 @@
+"""月度考核 pages and API: who sees which rows (ORG-2), only Leadership confirms (SCORE-3), a
+confirmed month refuses an event change until reopened with a reason, the explanation adds
+up (SCORE-7), the mutual rating form (SCORE-2 M10), the stars page (SCORE-4)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.rules.errors import RuleViolation
+from app.services.cases import Clock
+from models.assessment import MonthlyResult, PeerRating
+from models.org import Staff
+from models.scoring import AssessmentMonth, ScoreEvent
+
+OCT = date(2026, 10, 1)
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_day(day: date):
+        monkeypatch.setattr("app.context.today", lambda: day)
+        monkeypatch.setattr("app.context.clock", lambda: Clock(
+            datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day))
+    return set_day
+
+
+def staff_of(db_session, user) -> Staff:
+    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+
+
+@pytest.fixture
+def october(db_session, window_a, window_b):
+    """Window A: M3 −14 (floored), B +12 (capped), M1 −1; window B: M9 −1."""
+    for window, category, points in ((window_a, "M3", -14), (window_a, "B", 12),
+                                     (window_a, "M1", -1), (window_b, "M9", -1)):
+        db_session.add(ScoreEvent(window_id=window.id, category=category, day=date(2026, 10, 9),
+                                  period=OCT, points=Decimal(points), source="manual",
+                                  evidence=f"证据 {category}"))
+    db_session.commit()
+
+
+def values(html: str, attribute: str) -> list[Decimal]:
+    return [Decimal(v) for v in re.findall(rf'{attribute}="([-0-9.]+)"', html)]
+
+
+def test_score_7_the_explanation_page_adds_up_with_floors_and_caps(as_office, october, window_a):
+    html = as_office.get(f"/assessment/window/{window_a.id}/?month=2026-10").get_data(as_text=True)
+    lines = values(html, "data-value")
+    total = Decimal(re.search(r'id="explained-total"><strong>([0-9.]+)<', html).group(1))
+    assert sum(lines) == total == Decimal("99")
+    assert "floored at 0" in html and "capped at 10" in html
+    assert html.count("data-event=") == 3 and "/scoreeventview/show/" in html
+    assert "no mutual rating yet" in html  # M10 counted full and flagged (SCORE-2)
+
+
+def test_score_2_the_month_table_shows_every_window_to_office(as_office, october, window_a,
+                                                             window_b):
+    html = as_office.get("/assessment/month/?month=2026-10").get_data(as_text=True)
+    assert f'data-window="{window_a.id}"' in html and f'data-window="{window_b.id}"' in html
+    assert 'data-total="99.0"' in html and "confirm-form" not in html  # Office cannot confirm
+
+
+def test_score_2_clerks_and_window_heads_see_their_own_window_only(log_in, db_session, october,
+                                                                  window_a, window_b):
+    clerk = log_in("Clerk", window=window_a)
+    html = clerk.get("/assessment/month/?month=2026-10").get_data(as_text=True)
+    assert f'data-window="{window_a.id}"' in html and f'data-window="{window_b.id}"' not in html
+    assert clerk.get(f"/assessment/window/{window_b.id}/?month=2026-10").status_code == 404
+    # A clerk sees the window's total, but of the events only their own (others summed).
+    page = clerk.get(f"/assessment/window/{window_a.id}/?month=2026-10").get_data(as_text=True)
+    assert "data-event=" not in page and 'id="hidden-events"' in page
+    head = log_in("WindowHead", window=window_b)
+    page = head.get(f"/assessment/window/{window_b.id}/?month=2026-10").get_data(as_text=True)
+    assert page.count("data-event=") == 1
+    api = clerk.get("/api/v1/assessment/results/2026-10").get_json()
+    assert [row["window_id"] for row in api["rows"]] == [window_a.id]
+
+
+def test_score_3_only_leadership_confirms_then_an_event_change_is_refused(
+        log_in, as_office, as_leadership, db_session, october, on_day):
+    on_day(date(2026, 11, 3))
+    refused = as_office.post_form("/assessment/confirm", {"month": "2026-10"},
+                                  form_url="/assessment/rate/?month=2026-10")
+    assert refused.status_code == 403
+    admin = log_in("Admin")
+    assert admin.client.post("/api/v1/assessment/confirm/2026-10", json={},
+                             headers=admin.api_headers()).status_code == 403
+    page = as_leadership.get("/assessment/month/?month=2026-10").get_data(as_text=True)
+    assert "confirm-form" in page
+    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": ""},
+                            form_url="/assessment/month/?month=2026-10")
+    db_session.expire_all()
+    month = db_session.scalars(select(AssessmentMonth)).one()
+    assert month.state == "confirmed"
+    assert len(db_session.scalars(select(MonthlyResult)).all()) == 2
+    event = db_session.scalars(select(ScoreEvent).where(ScoreEvent.category == "M9")).one()
+    event.points = Decimal("-3")
+    with pytest.raises(RuleViolation):
+        db_session.flush()
+    db_session.rollback()
+    # Confirming again: one wins, the second is refused (already confirmed / stale version).
+    again = as_leadership.client.post("/api/v1/assessment/confirm/2026-10",
+                                      json={"version": month.version - 1},
+                                      headers=as_leadership.api_headers())
+    assert again.status_code == 409
+    again = as_leadership.client.post("/api/v1/assessment/confirm/2026-10", json={},
+                                      headers=as_leadership.api_headers())
+    assert again.status_code == 422
+    # Reopen needs a reason; then the event may change.
+    response = as_leadership.client.post("/api/v1/assessment/reopen/2026-10", json={},
+                                         headers=as_leadership.api_headers())
+    assert response.status_code == 422
+    as_leadership.post_form("/assessment/reopen", {"month": "2026-10", "reason": "复核",
+                                                   "version": str(month.version)},
+                            form_url="/assessment/month/?month=2026-10")
+    db_session.expire_all()
+    assert db_session.scalars(select(AssessmentMonth)).one().reopen_reason == "复核"
+    event = db_session.scalars(select(ScoreEvent).where(ScoreEvent.category == "M9")).one()
+    event.points = Decimal("-3")
+    db_session.commit()
+
+
+def test_score_2_a_window_head_rates_the_other_windows_not_itself(log_in, db_session, window_a,
+                                                                 window_b, on_day):
+    head = log_in("WindowHead", window=window_a)
+    on_day(date(2026, 10, 27))
+    page = head.get("/assessment/rate/?month=2026-10").get_data(as_text=True)
+    assert f'name="attitude_{window_b.id}"' in page and f'name="attitude_{window_a.id}"' not in page
+    head.post_form("/assessment/rate/", {
+        "month": "2026-10", "rater": str(window_a.id), f"attitude_{window_b.id}": "90",
+        f"efficiency_{window_b.id}": "80", f"quality_{window_b.id}": "70",
+        f"integrity_{window_b.id}": "100"}, form_url="/assessment/rate/?month=2026-10")
+    rating = db_session.scalars(select(PeerRating)).one()
+    assert (rating.rater_window_id, rating.rated_window_id, rating.quality) == (
+        window_a.id, window_b.id, 70)
+    # Another window's sheet is not the head's to fill; a clerk has no rating form.
+    assert head.get(f"/assessment/rate/?month=2026-10&rater={window_b.id}").status_code == 404
+    assert log_in("Clerk", window=window_a).get("/assessment/rate/").status_code == 403
+    self_rating = head.client.post("/api/v1/assessment/rate/2026-10", json={
+        "rater_window_id": window_a.id, "ratings": [{"rated_window_id": window_a.id,
+                                                     "attitude": 1, "efficiency": 1,
+                                                     "quality": 1, "integrity": 1}]},
+        headers=head.api_headers())
+    assert self_rating.status_code == 422
+
+
+def test_score_4_the_stars_page_lists_quarter_and_year_stars(as_office, db_session, window_a,
+                                                            log_in, on_day):
+    on_day(date(2026, 11, 30))
+    clerk = staff_of(db_session, log_in("Clerk", window=window_a).user)
+    db_session.add(ScoreEvent(window_id=window_a.id, staff_id=clerk.id, category="B",
+                              day=date(2026, 10, 9), period=OCT, points=Decimal(2),
+                              source="manual"))
+    db_session.commit()
+    html = as_office.get("/assessment/stars/?year=2026&quarter=4").get_data(as_text=True)
+    assert f'data-staff="{clerk.id}"' in html and "quarter-stars" in html and "year-stars" in html
+    person = as_office.get(f"/assessment/person/{clerk.id}/?year=2026&quarter=4")
+    assert person.status_code == 200 and "person-events" in person.get_data(as_text=True)
+
+
+def test_score_2_assessment_doors_write_only_through_their_services(app):
+    """Write doors: the assessment page and API register no generic add/edit/delete; their
+    POST routes are the domain's own (confirm, reopen, rate)."""
+    writes = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("AssessmentView.", "AssessmentApi.")) and (
+                rule.methods & {"POST", "PUT", "PATCH", "DELETE"}):
+            writes[rule.endpoint] = rule.methods
+    assert set(writes) == {"AssessmentView.confirm", "AssessmentView.reopen",
+                           "AssessmentView.rate", "AssessmentApi.confirm",
+                           "AssessmentApi.reopen", "AssessmentApi.rate"}
+
+
+@pytest.mark.parametrize("role", ["Admin", "Leadership", "Office", "SectionHead", "WindowHead",
+                                  "Clerk"])
+def test_input_1_bad_assessment_requests_answer_4xx_for_every_role(log_in, window_a, role):
+    actor = log_in(role, window=window_a if role in ("WindowHead", "Clerk") else None)
+    headers = actor.api_headers()
+    post = actor.client.post
+    answers = [
+        actor.get("/api/v1/assessment/results/2026-99"),
+        actor.get("/api/v1/assessment/results/%00"),
+        post("/api/v1/assessment/confirm/2026-10", json=[1], headers=headers),
+        post("/api/v1/assessment/confirm/2026-10", json={"version": 2**40}, headers=headers),
+        post("/api/v1/assessment/reopen/x", json={"reason": "a\x00"}, headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": 2**40, "ratings": []},
+             headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": window_a.id,
+                                                      "ratings": [{"rated_window_id": 2**31}]},
+             headers=headers),
+        post("/api/v1/assessment/rate/2026-10", json={"rater_window_id": window_a.id,
+                                                      "ratings": "x"}, headers=headers),
+        actor.get("/assessment/month/?month=9999-99"),
+        actor.get("/assessment/stars/?year=abc&quarter=9"),
+        actor.get(f"/assessment/window/{window_a.id}/?month=x"),
+        actor.get("/assessment/person/2147483647/?year=2026&quarter=x"),
+    ]
+    assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
+
+
+@pytest.mark.parametrize("role, confirms, rates_any", [
+    ("Leadership", True, False), ("Admin", False, True), ("Office", False, True),
+    ("SectionHead", False, False), ("WindowHead", False, False), ("Clerk", False, False),
+])
+def test_score_3_policy_only_leadership_confirms_and_office_rates_for_any_window(
+        role, confirms, rates_any):
+    from app.security import may_confirm_month, peer_rater_windows
+
+    assert may_confirm_month({role}) is confirms
+    assert (peer_rater_windows({role}) is None) is rates_any
