@@ -231,3 +231,26 @@ def test_att_2_stored_days_and_one_sql_statement_agree_with_the_python_derivatio
         assert sql[(staff.id, 2026, 11)] == (m.late, m.early, m.absent_half_days), staff.name
     assert sql[(people[0].id, 2026, 11)] == (1, 1, 0)
     assert sql[(people[1].id, 2026, 11)] == (0, 0, 5)  # Tue pm after the leave, Thu, Fri
+
+
+def test_att_1_quoted_fields_and_windows_line_ends_read_as_plain_rows(db_session, people):
+    """ATT-1: the import's fast path (unquoted text split by hand) and the csv module agree."""
+    quoted = ('employee_no,name,clocked_at\r\n1001,"张, 三",2026-11-02 08:07:30\r\n'
+              '"1002",李四,2026-11-02 17:12:09\r\n\r\n').encode()
+    plain = "employee_no,name,clocked_at\r\n1001,张三,2026-11-03 08:07:30\r\n\r\n".encode()
+    first = import_clock_file(db_session, "a.csv", quoted, None)
+    second = import_clock_file(db_session, "b.csv", plain, None)
+    db_session.commit()
+    assert (first.rows, first.added, second.rows, second.added) == (2, 2, 1, 1)
+    assert sorted((r.day, r.second_of_day) for r in db_session.scalars(select(ClockRecord))) == [
+        (MON, 8 * 3600 + 7 * 60 + 30), (MON, 17 * 3600 + 12 * 60 + 9),
+        (TUE, 8 * 3600 + 7 * 60 + 30)]
+
+
+def test_att_1_odd_times_still_go_through_the_formats(db_session, people):
+    """ATT-1: only the exact "YYYY-MM-DD HH:MM:SS" takes the cached path; 24:00:00 and
+    2026-02-30 are refused as before, other formats still read."""
+    result = load(db_session, "1001,x,2026-11-02 24:00:00", "1001,x,2026-02-30 08:00:00",
+                  "1002,x,2026-11-02T08:00:00")
+    assert [e.row for e in result.errors] == [2, 3]
+    assert result.rows == 3
