@@ -665,21 +665,37 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
                  calendar: WorkCalendar | None = None) -> list[DayResult]:
     """ATT-2/3/4: every active staff member's working days from `start` to `end`, days before
     `today` only (today is not over). Non-working days (holidays, weekends not worked: the
-    calendar) have no result. Five queries, whatever the period or the number of staff."""
+    calendar) have no result, nor has staff who does not clock in (`Staff.clocks_in` off) in a
+    month without clock records. Five queries (six with such staff), whatever the period or the
+    number of staff."""
     settings = settings or attendance_settings(session)
     calendar = calendar or load_calendar(session)
     days = working_days(start, min(end, today - timedelta(days=1)), calendar)
-    ids = _staff_ids(session, staff_ids)
-    if not days or not ids:
+    query = select(Staff.id, Staff.clocks_in).where(Staff.is_active.is_(True)).order_by(Staff.id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    people = list(session.execute(query))
+    if not days or not people:
         return []
-    scope = None if staff_ids is None else ids
+    scope = None if staff_ids is None else [staff_id for staff_id, _clocks_in in people]
     clocks = _clock_aggregates(session, days, scope, settings)
     leave = _leave_halves(session, days[0], days[-1], scope)
     excused = _excused(session, days[0], days[-1], scope)
+    # ATT-2: who does not clock in (Staff.clocks_in off: the leadership) has days only in the
+    # months with clock records of theirs; never an absence for a month without any.
+    not_clocking = [staff_id for staff_id, clocks_in in people if not clocks_in]
+    clocked_months = set()
+    if not_clocking:  # whole months: a period may hold only part of one
+        first, last = days[0].replace(day=1), month_bounds(days[-1].year, days[-1].month)[1]
+        clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
+            select(ClockRecord.staff_id, ClockRecord.day).distinct().where(
+                ClockRecord.staff_id.in_(not_clocking), ClockRecord.day.between(first, last)))}
     results = []
     day_hours = [(day, list(zip(HALVES, settings.hours(day)))) for day in days]
-    for staff_id in ids:
+    for staff_id, clocks_in in people:
         for day, hours in day_hours:
+            if not clocks_in and (staff_id, day.year, day.month) not in clocked_months:
+                continue
             on_leave = leave.get((staff_id, day), ())
             halves, late_early, absent = [], 0, 0
             for half, (start_time, end_time) in hours:

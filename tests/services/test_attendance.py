@@ -254,3 +254,25 @@ def test_att_1_odd_times_still_go_through_the_formats(db_session, people):
                   "1002,x,2026-11-02T08:00:00")
     assert [e.row for e in result.errors] == [2, 3]
     assert result.rows == 3
+
+
+def test_att_2_staff_who_does_not_clock_in_is_derived_only_in_months_with_clocks(db_session, people):
+    """ATT-2: leadership (Staff.clocks_in off) is never shown absent for a month without any
+    clock of theirs; a month with clocks is derived as for everyone (Python and SQL alike)."""
+    leader = people[2]
+    leader.clocks_in = False
+    db_session.commit()
+    refresh_work_days(db_session, TODAY)
+    load(db_session, *week("1001"))
+    assert day_of(db_session, leader, MON) is None
+    assert month_absences(db_session, 2026, 11, TODAY)[leader.id].absence_days == 0
+    sql = month_totals_sql(db_session, date(2026, 11, 1), date(2026, 11, 30), TODAY)
+    assert (leader.id, 2026, 11) not in sql and (people[0].id, 2026, 11) in sql
+    assert derive_month(db_session, 2026, 11, TODAY) == 2 * 5
+    db_session.rollback()
+    load(db_session, *full_day("9001", TUE))
+    assert day_of(db_session, leader, MON).am.status == "absent"
+    assert month_absences(db_session, 2026, 11, TODAY)[leader.id].absent_half_days == 8
+    sql = month_totals_sql(db_session, date(2026, 11, 1), date(2026, 11, 30), TODAY)
+    assert sql[(leader.id, 2026, 11)] == (0, 0, 8)
+
