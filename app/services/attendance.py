@@ -508,15 +508,49 @@ def enter_off_post(session: Session, staff_id: int, day: date | None, minutes, n
     """ATT-3 离岗: the office records time a staff member was found away from the post (from an
     inspection); each time over `att.leave_post_hours` counts ½ day of absence in its month."""
     staff = _staff(session, staff_id)
-    if day is None or not BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
-        raise RuleViolation("ATT-3", N_("Give the day."), field="day")
-    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
-        raise RuleViolation("ATT-3", N_("Minutes off post: 1 to 1440."), field="minutes")
+    _off_post_fields(day, minutes)
     record = OffPostRecord(staff_id=staff.id, day=day, minutes=minutes,
                            note=(note or "").strip()[:500] or None, entered_by_id=user_id)
     session.add(record)
     session.flush()
     return record
+
+
+def _off_post_fields(day: date | None, minutes) -> None:
+    if day is None or not BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
+        raise RuleViolation("ATT-3", N_("Give the day."), field="day")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
+        raise RuleViolation("ATT-3", N_("Minutes off post: 1 to 1440."), field="minutes")
+
+
+def _correction_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("ATT-3", N_("Say why the office corrects or removes this off-post "
+                                        "record."), field="reason")
+    if len(reason) > 500:
+        raise RuleViolation("ATT-3", N_("At most %(max)s characters."), field="reason", max=500)
+    return reason
+
+
+def correct_off_post(session: Session, record: OffPostRecord, day: date | None, minutes,
+                     reason) -> OffPostRecord:
+    """ATT-3 离岗: the office corrects an off-post record's day or minutes, with a reason
+    (kept on the record; the audit trail keeps the values before and who, AUDIT-1). The
+    caller checks the version the form was opened with (`check_version`)."""
+    _off_post_fields(day, minutes)
+    record.correction_note = _correction_reason(reason)
+    record.day, record.minutes = day, minutes
+    session.flush()
+    return record
+
+
+def delete_off_post(session: Session, record: OffPostRecord, reason) -> None:
+    """ATT-3 离岗: the office removes a wrong off-post record, with a reason — the audit
+    trail's delete entry holds the record as it was and that reason (AUDIT-1)."""
+    record.correction_note = _correction_reason(reason)
+    session.delete(record)
+    session.flush()
 
 
 # --- ATT-4: 补签单 ------------------------------------------------------------------------------
@@ -832,6 +866,7 @@ class PersonMonth:
     settings: AttendanceSettings
     excuses: list[ClockExcuse]
     records: dict[date, list[ClockRecord]]
+    off_post_records: dict[date, list[OffPostRecord]] = field(default_factory=dict)
 
 
 def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
@@ -863,7 +898,13 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
             ClockRecord.staff_id == staff.id, ClockRecord.day.between(start, end)
     ).order_by(ClockRecord.clocked_at)):
         records[record.day].append(record)
-    return PersonMonth(staff, year, month, summary, lines, settings, excuses, records)
+    off_post_records: dict[date, list[OffPostRecord]] = defaultdict(list)
+    for record in session.scalars(select(OffPostRecord).where(
+            OffPostRecord.staff_id == staff.id, OffPostRecord.day.between(start, end)
+    ).order_by(OffPostRecord.day, OffPostRecord.id)):
+        off_post_records[record.day].append(record)
+    return PersonMonth(staff, year, month, summary, lines, settings, excuses, records,
+                       off_post_records)
 
 
 def window_month(session: Session, year: int, month: int, today: date | None = None,

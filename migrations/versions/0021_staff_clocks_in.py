@@ -1,4 +1,5 @@
-"""Staff who clock in (ATT-2): leadership is not derived as absent for months without clocks
+"""Staff who clock in (ATT-2): leadership is not derived as absent for months without clocks;
+the reason of an off-post record's correction (ATT-3)
 
 Revision ID: 0021
 Revises: 0016
@@ -28,8 +29,12 @@ def upgrade():
     op.execute(staff.update().where(sa.or_(staff.c.unit == "leadership",
                                            staff.c.position.in_(LEADERSHIP_POSITIONS)))
                .values(clocks_in=False))
+    with op.batch_alter_table('off_post_record', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('correction_note', sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('off_post_record', schema=None) as batch_op:
+        batch_op.drop_column('correction_note')
     with op.batch_alter_table('staff', schema=None) as batch_op:
         batch_op.drop_column('clocks_in')

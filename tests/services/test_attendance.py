@@ -276,3 +276,41 @@ def test_att_2_staff_who_does_not_clock_in_is_derived_only_in_months_with_clocks
     sql = month_totals_sql(db_session, date(2026, 11, 1), date(2026, 11, 30), TODAY)
     assert sql[(leader.id, 2026, 11)] == (0, 0, 8)
 
+
+
+# --- ATT-3: off-post records corrected and removed, with a reason ------------------------------
+def test_att_3_office_corrects_and_removes_an_off_post_record_with_a_reason(db_session, people):
+    import json
+
+    from app.services.attendance import correct_off_post, delete_off_post
+    from models.attendance import OffPostRecord
+    from models.audit import AuditLog
+
+    record = enter_off_post(db_session, people[0].id, MON, 150, "巡查", None)
+    db_session.commit()
+    assert month_absences(db_session, 2026, 11, TODAY)[people[0].id].rule_days == Decimal("0.5")
+    with pytest.raises(RuleViolation) as info:
+        correct_off_post(db_session, record, MON, 90, "  ")
+    assert (info.value.rule_id, info.value.field) == ("ATT-3", "reason")
+    db_session.rollback()
+    with pytest.raises(RuleViolation):
+        correct_off_post(db_session, record, MON, 0, "误记")
+    db_session.rollback()
+    correct_off_post(db_session, record, TUE, 90, "巡查记录误记")
+    db_session.commit()
+    assert (record.day, record.minutes, record.correction_note, record.version) == (
+        TUE, 90, "巡查记录误记", 2)
+    assert month_absences(db_session, 2026, 11, TODAY)[people[0].id].rule_days == 0
+    with pytest.raises(RuleViolation):
+        delete_off_post(db_session, record, "")
+    db_session.rollback()
+    record_id = record.id
+    delete_off_post(db_session, record, "重复录入")
+    db_session.commit()
+    assert db_session.get(OffPostRecord, record_id) is None
+    trail = db_session.scalars(select(AuditLog).where(
+        AuditLog.model == "OffPostRecord", AuditLog.record_id == str(record_id))
+        .order_by(AuditLog.id)).all()
+    assert [entry.action for entry in trail] == ["create", "update", "delete"]
+    assert json.loads(trail[1].changes)["minutes"] == [150, 90]
+    assert json.loads(trail[2].changes)["correction_note"] == ["重复录入", None]
