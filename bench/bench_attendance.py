@@ -2,11 +2,14 @@
 CSV export, then derived for the year — in Python over a fixed number of queries and stored
 (`derive_range`), and as one SQL statement (`month_totals_sql`); both results are compared.
 
-Run: python bench/bench_attendance.py   (SQLite only: the PostgreSQL server is shared)
+Run: python bench/bench_attendance.py [--database-url postgresql+psycopg://…/bench_att_x]
+(a fresh SQLite file by default; or an empty database of its own — never a shared one — which
+is migrated here; create and drop it yourself)
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import random
@@ -23,9 +26,12 @@ STAFF, SEED, TODAY = 300, 2026, date(2026, 11, 30)
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", help="an empty database of its own (default: SQLite)")
+    args = parser.parse_args()
     folder = tempfile.mkdtemp()
     os.environ["BIANMIN_INSTANCE"] = folder
-    url = f"sqlite:///{folder}/bench.db"
+    url = args.database_url or f"sqlite:///{folder}/bench.db"
     os.environ["DATABASE_URL"] = url
     from app import create_app
 
@@ -95,7 +101,8 @@ def main() -> None:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), "?")
     print(f"### Attendance (ATT-1..4), 2026-11-30 — {cpu}\n")
-    print(f"SQLite only (the PostgreSQL server is shared with other runs). {STAFF} staff, "
+    backend = url.split(":", 1)[0].split("+", 1)[0]
+    print(f"{backend}, load average {os.getloadavg()[0]:.1f} at the end. {STAFF} staff, "
           f"{len(days)} working days, {len(rows):,} clock rows ({len(data) / 1e6:.1f} MB CSV).\n")
     print("| step | seconds |\n|---|---:|")
     print(f"| import CSV (parse, check every row, bulk insert) | {import_s:.1f} |")

@@ -82,6 +82,8 @@ class OffPostRecord(Versioned, Model):
     note: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why the office last corrected (or removed) it; the audit trail keeps who, when, before.
+    correction_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ClockExcuse(Versioned, Model):

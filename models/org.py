@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
@@ -79,6 +79,10 @@ class Staff(Versioned, Model):
     category: Mapped[str] = mapped_column(String(20), default="civil_servant")
     phone: Mapped[str | None] = mapped_column(String(30))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # ATT-2: clocks in and out (打卡). Leadership does not: its attendance is derived only for a
+    # month in which it has clock records (migration 0021 set it off for the leadership unit
+    # and the leadership positions; editable on the staff form).
+    clocks_in: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def __repr__(self) -> str:
         return self.name

@@ -53,8 +53,8 @@ def generate_demo_attendance(session: Session, today: date, seed: int = SEED) ->
     any yet, some off-post times and approved 补签单, then the year derived. Returns clocks."""
     rng = random.Random(seed)
     have = set(session.scalars(select(ClockRecord.staff_id).distinct()))
-    staff_ids = [i for i in session.scalars(select(Staff.id).where(Staff.is_active.is_(True))
-                                            .order_by(Staff.id)) if i not in have]
+    staff_ids = [i for i in session.scalars(select(Staff.id).where(  # ATT-2: who clocks in
+        Staff.is_active.is_(True), Staff.clocks_in.is_(True)).order_by(Staff.id)) if i not in have]
     if not staff_ids:
         return 0
     start = today - timedelta(days=365)

@@ -145,7 +145,7 @@ def create_logins(session: Session, sm, windows: dict[str, Window], password: st
         staff = session.scalars(select(Staff).where(Staff.user_id == user.id)).first()
         if staff is None:
             session.add(Staff(name=f"{post}（演示）", user_id=user.id, unit=unit,
-                              position=position,
+                              position=position, clocks_in=unit != "leadership",
                               window=windows.get(window_no) if window_no else None))
         else:
             staff.position = position

@@ -22,14 +22,16 @@ Nothing here commits: the caller's `transaction()` does.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import case, delete, func, insert, literal, select
+from sqlalchemy import String, case, delete, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_days,
@@ -140,19 +142,80 @@ def _fast_time(text: str) -> datetime | None:
 
 
 class _LocalClock:
-    """Wall-clock times of the center to (naive UTC instant, day, second of day), with the
-    zone's offset looked up once per local hour rather than per clock."""
+    """(center's day, second of the day) to the stored instant — naive UTC, on SQLite already
+    SQLAlchemy's DATETIME text — with the zone's offset looked up once per local hour of a day
+    rather than per clock (a year of clocks is 300,000 of them)."""
+
+    def __init__(self, sqlite: bool):
+        self.zone, self.sqlite, self.hours = center_zone(), sqlite, {}
+
+    def stored(self, day: date, second: int):
+        hour = self.hours.get((day, second // 3600))
+        if hour is None:
+            local = datetime(day.year, day.month, day.day, second // 3600)
+            utc = local - local.replace(tzinfo=self.zone).utcoffset()
+            # A whole-hour offset keeps minutes and seconds: the text is a prefix away.
+            prefix = utc.isoformat(" ")[:14] if utc.minute == 0 else None  # "2026-11-02 00:"
+            hour = self.hours[(day, second // 3600)] = (utc, prefix)
+        utc, prefix = hour
+        if self.sqlite and prefix is not None:
+            return prefix + _MINUTE_SECOND[second % 3600]
+        instant = utc + timedelta(seconds=second % 3600)
+        return instant.isoformat(" ", "microseconds") if self.sqlite else instant
+
+
+_MINUTE_SECOND = [f"{s // 60:02d}:{s % 60:02d}.000000" for s in range(3600)]
+_MISSING = object()
+
+
+class _ClockCells:
+    """A time cell to (day, second of the day), or None when unreadable (`parse_clock_time`).
+
+    The export's usual "2026-11-02 08:03:15" is split into its day and its time, each read
+    once per distinct text (a year holds ~250 days and at most 86,400 times); anything else
+    (other formats, Excel date-times) goes through `parse_clock_time`."""
 
     def __init__(self):
-        self.zone, self.offsets = center_zone(), {}
+        self.days: dict[str, date | None] = {}
+        self.times: dict[str, int | None] = {}
 
-    def parts(self, local: datetime) -> tuple[datetime, date, int]:
-        local = local.replace(microsecond=0, tzinfo=None)
-        hour = local.replace(minute=0, second=0)
-        offset = self.offsets.get(hour)
-        if offset is None:
-            offset = self.offsets[hour] = hour.replace(tzinfo=self.zone).utcoffset()
-        return local - offset, local.date(), local.hour * 3600 + local.minute * 60 + local.second
+    def parts(self, value) -> tuple[date, int] | None:
+        if type(value) is str and len(value) == 19 and value[10] == " ":
+            day = self.days.get(value[:10], _MISSING)
+            if day is _MISSING:
+                day = self.days[value[:10]] = _iso_day(value[:10])
+            second = self.times.get(value[11:], _MISSING)
+            if second is _MISSING:
+                second = self.times[value[11:]] = _iso_second(value[11:])
+            if day is not None and second is not None:
+                return day, second
+        local = parse_clock_time(value)
+        if local is None:
+            return None
+        return local.date(), local.hour * 3600 + local.minute * 60 + local.second
+
+
+def _iso_day(text: str) -> date | None:
+    """'2026-11-02' as a day of the business years, else None (left to `parse_clock_time`)."""
+    if not (text.isascii() and text[4] == "-" and text[7] == "-"
+            and (text[:4] + text[5:7] + text[8:]).isdigit()):
+        return None
+    try:
+        day = date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
+    return day if BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1] else None
+
+
+def _iso_second(text: str) -> int | None:
+    """'08:03:15' as seconds since midnight, else None (left to `parse_clock_time`)."""
+    if not (text.isascii() and text[2] == ":" and text[5] == ":"
+            and (text[:2] + text[3:5] + text[6:]).isdigit()):
+        return None
+    hour, minute, second = int(text[:2]), int(text[3:5]), int(text[6:])
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return hour * 3600 + minute * 60 + second
 
 
 @dataclass(frozen=True)
@@ -211,6 +274,12 @@ def _read_rows(file_name: str, data: bytes) -> list[list]:
         raise RuleViolation("ATT-1", N_("The file is neither UTF-8 nor GB18030 text."), field="file")
     if "\x00" in text:
         raise RuleViolation("ATT-1", N_("The file is not a CSV text file."), field="file")
+    text = text.replace("\r\n", "\n")
+    if '"' not in text and "\r" not in text:  # nothing quoted: the csv module's rows, faster
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return [line.split(",") for line in lines]
     return list(csv.reader(io.StringIO(text)))
 
 
@@ -221,11 +290,20 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def _staff_number(cell) -> str:
+    number = str(cell or "").strip()
+    if isinstance(cell, float) and cell.is_integer():
+        number = str(int(cell))  # Excel's numbers: 1001.0 is 工号 1001
+    return number
+
+
 def check_clock_file(session: Session, file_name: str, data: bytes):
-    """ATT-1: read and check a clock export; (result, rows to insert as (staff_id, instant)).
+    """ATT-1: read and check a clock export; (result, the rows' keys (staff_id, day, second
+    of the day) → their row number).
 
     Every row is checked: unknown staff number, unreadable time, duplicate of an earlier row of
     the same file. Rows already in the database are not errors (a re-import): they are skipped.
+    One pass over the rows with dictionaries (staff numbers, days, times): no query per row.
     """
     result = ImportResult(file_name=file_name)
     if len(data) > MAX_IMPORT_BYTES:
@@ -241,98 +319,141 @@ def check_clock_file(session: Session, file_name: str, data: bytes):
     if staff_column is None or time_column is None:
         raise RuleViolation("ATT-1", N_("The first row must name the columns employee_no (工号) "
                                         "and clocked_at (打卡时间)."), field="file")
-    staff_by_number = {number: staff_id for number, staff_id in session.execute(
-        select(Staff.employee_no, Staff.id).where(Staff.employee_no.is_not(None)))}
+    staff_of = {number: staff_id for number, staff_id in session.execute(
+        select(Staff.employee_no, Staff.id).where(Staff.employee_no.is_not(None)))}.get
+    width = max(staff_column, time_column) + 1
+    cells = _ClockCells()
     seen: dict[tuple[int, date, int], int] = {}
-    instants: dict[tuple[int, date, int], datetime] = {}
-    converter = _LocalClock()
     errors: list[RowError] = []
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(str(cell or "").strip() for cell in row):
+    counted = 0
+    for row_number, row in enumerate(rows, start=1):
+        if row_number == 1:
             continue
-        result.rows += 1
-        cells = list(row) + [None] * (max(staff_column, time_column) + 1 - len(row))
-        number = str(cells[staff_column] or "").strip()
-        if isinstance(cells[staff_column], float) and cells[staff_column].is_integer():
-            number = str(int(cells[staff_column]))  # Excel's numbers: 1001.0 is 工号 1001
-        staff_id = staff_by_number.get(number)
-        local = parse_clock_time(cells[time_column])
+        if len(row) < width:
+            row = list(row) + [None] * (width - len(row))
+        number_cell, time_cell = row[staff_column], row[time_column]
+        number = number_cell.strip() if type(number_cell) is str else _staff_number(number_cell)
+        if not number and not any(str(cell or "").strip() for cell in row):
+            continue
+        counted += 1
+        staff_id = staff_of(number)
+        parts = cells.parts(time_cell)
         if staff_id is None:
             errors.append(RowError(row_number, N_("Unknown staff number %(number)s."),
                                    {"number": number[:30] or "—"}))
-        if local is None:
+        if parts is None:
             errors.append(RowError(row_number, N_("Unreadable time %(value)s (write 2026-11-02 08:03)."),
-                                   {"value": str(cells[time_column] or "—")[:40]}))
-        if staff_id is None or local is None:
+                                   {"value": str(time_cell or "—")[:40]}))
             continue
-        instant, day, second = converter.parts(local)
-        key = (staff_id, day, second)
-        if key in seen:
+        if staff_id is None:
+            continue
+        first = seen.setdefault((staff_id, parts[0], parts[1]), row_number)
+        if first != row_number:
             errors.append(RowError(row_number, N_("Same staff number and time as row %(row)s."),
-                                   {"row": seen[key]}))
-            continue
-        seen[key] = row_number
-        instants[key] = instant
+                                   {"row": first}))
+    result.rows = counted
     result.error_count = len(errors)
     result.errors = errors[:MAX_LISTED_ERRORS]
-    return result, instants
+    return result, seen
+
+
+def _sqlite(session: Session) -> bool:
+    return session.connection().dialect.name == "sqlite"
 
 
 def _existing_keys(session: Session, keys) -> set[tuple[int, date, int]]:
-    """(staff_id, day, second of day) of the keys already stored: one query over their days
-    (plain integers and dates: no instant to parse per row)."""
+    """(staff_id, day, second of day) of the keys already stored: at most two queries over
+    their days, none when nothing is stored then (a first import). The day comes back as
+    stored (SQLite's text, mapped to the file's days) — no value parsed per row."""
     if not keys:
         return set()
-    days = [day for _staff, day, _second in keys]
-    rows = session.execute(select(ClockRecord.staff_id, ClockRecord.day, ClockRecord.second_of_day)
-                           .where(ClockRecord.day.between(min(days), max(days))))
-    return set(map(tuple, rows))
-
-
-def _bulk_insert(session: Session, records: list[dict]) -> None:
-    """Core executemany of new clock rows; on SQLite the values go to the driver already as
-    SQLAlchemy stores them (no per-value type processing: a third of the time at 300,000)."""
-    connection = session.connection()
+    days = {day for _staff, day, _second in keys}
+    within = ClockRecord.day.between(min(days), max(days))
+    if session.scalar(select(ClockRecord.id).where(within).limit(1)) is None:
+        return set()
+    connection = session.connection()  # Core rows: no ORM loading per row
     if connection.dialect.name != "sqlite":
-        for record in records:  # UTCDateTime reads a naive value as the center's wall clock
-            record["clocked_at"] = record["clocked_at"].replace(tzinfo=timezone.utc)
-        for start in range(0, len(records), 20_000):
-            session.execute(insert(ClockRecord), records[start:start + 20_000])
+        return set(map(tuple, connection.execute(select(
+            ClockRecord.staff_id, ClockRecord.day, ClockRecord.second_of_day).where(within))))
+    day_of = {day.isoformat(): day for day in days}
+    rows = connection.execute(select(ClockRecord.staff_id, type_coerce(ClockRecord.day, String),
+                                     ClockRecord.second_of_day).where(within))
+    return {(staff_id, day_of.get(day), second) for staff_id, day, second in rows}
+
+
+def _write_rows(session: Session, table, columns: tuple[str, ...], values: list[tuple]) -> None:
+    """Rows of values as the driver takes them (no SQLAlchemy type processing per value): one
+    executemany, or on PostgreSQL through psycopg one `COPY … FROM STDIN`, in the session's
+    transaction. Used for clock records and derived days, never for what a user types."""
+    connection = session.connection()
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(map(quote, columns))})"
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(f"COPY {target} FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
         return
-    columns = ("staff_id", "clocked_at", "day", "second_of_day", "source", "import_id", "version")
-    sql = (f"INSERT INTO clock_record ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
-    values = [(r["staff_id"], r["clocked_at"].isoformat(" ", "microseconds"), r["day"].isoformat(),
-               r["second_of_day"], r["source"], r["import_id"], 1) for r in records]
-    connection.exec_driver_sql(sql, values)
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    for start in range(0, len(values), 50_000):
+        connection.exec_driver_sql(
+            f"INSERT INTO {target} VALUES ({', '.join([marker] * len(columns))})",
+            values[start:start + 50_000])
+
+
+@contextmanager
+def _bulk_python():
+    """No cyclic garbage collection while a few hundred thousand acyclic rows (lists, tuples)
+    are made: each collection would walk them all again — a second of a year's import. The
+    collector runs as usual afterwards; reference counting frees everything meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+CLOCK_COLUMNS = ("staff_id", "clocked_at", "day", "second_of_day", "source", "import_id", "version")
 
 
 def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None) -> ImportResult:
     """ATT-1: import a clock export — all of it, or nothing while any row is wrong.
 
     Re-importing a file (or an overlapping export) adds only the clocks not yet stored
-    (unique staff_id + clocked_at). The rows go in by one Core executemany; the audited
-    `ClockImport` row is their trail (AUDIT-1).
+    (unique staff_id + clocked_at). The rows go in by one executemany (COPY on PostgreSQL) of
+    values made once per row; the audited `ClockImport` row is their trail (AUDIT-1).
     """
-    file_name = (file_name or "clock.csv")[:200]
+    with _bulk_python():
+        return _import_clock_file(session, (file_name or "clock.csv")[:200], data, user_id)
+
+
+def _import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None):
     result, keys = check_clock_file(session, file_name, data)
     if result.errors:
         return result
     existing = _existing_keys(session, keys)
-    new = [key for key in keys if key not in existing]
+    new = [key for key in keys if key not in existing] if existing else list(keys)
     result.skipped, result.added = len(keys) - len(new), len(new)
     batch = ClockImport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
                         rows=result.rows, added=len(new), imported_by_id=user_id)
     session.add(batch)
     session.flush()
-    records = []
-    for staff_id, day, second in new:
-        result.months.add((day.year, day.month))
-        records.append({"staff_id": staff_id, "clocked_at": keys[(staff_id, day, second)],
-                        "day": day, "second_of_day": second, "source": "import",
-                        "import_id": batch.id, "version": 1})
-    if records:
-        _bulk_insert(session, records)
+    days = {day for _staff, day, _second in new}
+    result.months = {(day.year, day.month) for day in days}
+    if new:
+        sqlite = _sqlite(session)
+        stored = _LocalClock(sqlite).stored
+        day_value = {day: day.isoformat() if sqlite else day for day in days}
+        import_id = batch.id
+        _write_rows(session, ClockRecord.__table__, CLOCK_COLUMNS,
+                    [(staff_id, stored(day, second), day_value[day], second, "import", import_id, 1)
+                     for staff_id, day, second in new])
     return result
 
 
@@ -407,15 +528,49 @@ def enter_off_post(session: Session, staff_id: int, day: date | None, minutes, n
     """ATT-3 离岗: the office records time a staff member was found away from the post (from an
     inspection); each time over `att.leave_post_hours` counts ½ day of absence in its month."""
     staff = _staff(session, staff_id)
-    if day is None or not BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
-        raise RuleViolation("ATT-3", N_("Give the day."), field="day")
-    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
-        raise RuleViolation("ATT-3", N_("Minutes off post: 1 to 1440."), field="minutes")
+    _off_post_fields(day, minutes)
     record = OffPostRecord(staff_id=staff.id, day=day, minutes=minutes,
                            note=(note or "").strip()[:500] or None, entered_by_id=user_id)
     session.add(record)
     session.flush()
     return record
+
+
+def _off_post_fields(day: date | None, minutes) -> None:
+    if day is None or not BUSINESS_YEARS[0] <= day.year <= BUSINESS_YEARS[1]:
+        raise RuleViolation("ATT-3", N_("Give the day."), field="day")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= 24 * 60:
+        raise RuleViolation("ATT-3", N_("Minutes off post: 1 to 1440."), field="minutes")
+
+
+def _correction_reason(reason) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("ATT-3", N_("Say why the office corrects or removes this off-post "
+                                        "record."), field="reason")
+    if len(reason) > 500:
+        raise RuleViolation("ATT-3", N_("At most %(max)s characters."), field="reason", max=500)
+    return reason
+
+
+def correct_off_post(session: Session, record: OffPostRecord, day: date | None, minutes,
+                     reason) -> OffPostRecord:
+    """ATT-3 离岗: the office corrects an off-post record's day or minutes, with a reason
+    (kept on the record; the audit trail keeps the values before and who, AUDIT-1). The
+    caller checks the version the form was opened with (`check_version`)."""
+    _off_post_fields(day, minutes)
+    record.correction_note = _correction_reason(reason)
+    record.day, record.minutes = day, minutes
+    session.flush()
+    return record
+
+
+def delete_off_post(session: Session, record: OffPostRecord, reason) -> None:
+    """ATT-3 离岗: the office removes a wrong off-post record, with a reason — the audit
+    trail's delete entry holds the record as it was and that reason (AUDIT-1)."""
+    record.correction_note = _correction_reason(reason)
+    session.delete(record)
+    session.flush()
 
 
 # --- ATT-4: 补签单 ------------------------------------------------------------------------------
@@ -515,8 +670,15 @@ def _clock_aggregates(session, days, staff_ids, settings):
              .group_by(ClockRecord.staff_id, ClockRecord.day, half))
     if staff_ids is not None:
         query = query.where(ClockRecord.staff_id.in_(staff_ids))
-    return {(staff_id, day, h): (first, last)
-            for staff_id, day, h, first, last in session.execute(query)}
+    connection = session.connection()  # Core rows; on SQLite the day's text mapped once per day
+    if connection.dialect.name != "sqlite":
+        return {(staff_id, day, h): (first, last)
+                for staff_id, day, h, first, last in connection.execute(query)}
+    day_of = {day.isoformat(): day for day in days}
+    query = query.with_only_columns(ClockRecord.staff_id, type_coerce(ClockRecord.day, String),
+                                    *query.selected_columns[2:])
+    return {(staff_id, day_of[day], h): (first, last)
+            for staff_id, day, h, first, last in connection.execute(query) if day in day_of}
 
 
 def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
@@ -557,24 +719,45 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
                  calendar: WorkCalendar | None = None) -> list[DayResult]:
     """ATT-2/3/4: every active staff member's working days from `start` to `end`, days before
     `today` only (today is not over). Non-working days (holidays, weekends not worked: the
-    calendar) have no result. Five queries, whatever the period or the number of staff."""
+    calendar) have no result, nor has staff who does not clock in (`Staff.clocks_in` off) in a
+    month without clock records. Five queries (six with such staff), whatever the period or the
+    number of staff."""
+    with _bulk_python():
+        return _compute_days(session, start, end, today, staff_ids, settings, calendar)
+
+
+def _compute_days(session, start, end, today, staff_ids, settings, calendar) -> list[DayResult]:
     settings = settings or attendance_settings(session)
     calendar = calendar or load_calendar(session)
     days = working_days(start, min(end, today - timedelta(days=1)), calendar)
-    ids = _staff_ids(session, staff_ids)
-    if not days or not ids:
+    query = select(Staff.id, Staff.clocks_in).where(Staff.is_active.is_(True)).order_by(Staff.id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    people = list(session.execute(query))
+    if not days or not people:
         return []
-    scope = None if staff_ids is None else ids
+    scope = None if staff_ids is None else [staff_id for staff_id, _clocks_in in people]
     clocks = _clock_aggregates(session, days, scope, settings)
     leave = _leave_halves(session, days[0], days[-1], scope)
     excused = _excused(session, days[0], days[-1], scope)
+    # ATT-2: who does not clock in (Staff.clocks_in off: the leadership) has days only in the
+    # months with clock records of theirs; never an absence for a month without any.
+    not_clocking = [staff_id for staff_id, clocks_in in people if not clocks_in]
+    clocked_months = set()
+    if not_clocking:  # whole months: a period may hold only part of one
+        first, last = days[0].replace(day=1), month_bounds(days[-1].year, days[-1].month)[1]
+        clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
+            select(ClockRecord.staff_id, ClockRecord.day).distinct().where(
+                ClockRecord.staff_id.in_(not_clocking), ClockRecord.day.between(first, last)))}
     results = []
-    for staff_id in ids:
-        for day in days:
-            hours = settings.hours(day)
+    day_hours = [(day, list(zip(HALVES, settings.hours(day)))) for day in days]
+    for staff_id, clocks_in in people:
+        for day, hours in day_hours:
+            if not clocks_in and (staff_id, day.year, day.month) not in clocked_months:
+                continue
             on_leave = leave.get((staff_id, day), ())
             halves, late_early, absent = [], 0, 0
-            for half, (start_time, end_time) in zip(HALVES, hours):
+            for half, (start_time, end_time) in hours:
                 first, last = clocks.get((staff_id, day, half), (None, None))
                 if half in on_leave:
                     halves.append(HalfDay(LEAVE, first, last))
@@ -600,18 +783,22 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return first, last
 
 
+DAY_COLUMNS = ("staff_id", "day", "am_status", "am_in", "am_out", "pm_status", "pm_in", "pm_out",
+               "late_early", "absent_days")
+
+
 def derive_range(session: Session, start: date, end: date, today: date) -> int:
     """ATT-2/3/4: recompute and store the AttendanceDay rows of the period in one pass (one
-    delete, one executemany). Returns the rows written."""
+    delete, one executemany of plain values, COPY on PostgreSQL). Returns the rows written."""
     results = compute_days(session, start, end, today)
     session.execute(delete(AttendanceDay).where(AttendanceDay.day.between(start, end)))
-    rows = [{"staff_id": r.staff_id, "day": r.day, "am_status": r.am.status, "am_in": r.am.first,
-             "am_out": r.am.last, "pm_status": r.pm.status, "pm_in": r.pm.first,
-             "pm_out": r.pm.last, "late_early": r.late_early, "absent_days": r.absent_days}
-            for r in results]
-    for first in range(0, len(rows), 20_000):
-        session.execute(insert(AttendanceDay), rows[first:first + 20_000])
-    return len(rows)
+    sqlite = _sqlite(session)
+    day_value = {r.day: r.day.isoformat() if sqlite else r.day for r in results}
+    amount = {r.absent_days: float(r.absent_days) if sqlite else r.absent_days for r in results}
+    _write_rows(session, AttendanceDay.__table__, DAY_COLUMNS, [
+        (r.staff_id, day_value[r.day], r.am.status, r.am.first, r.am.last, r.pm.status,
+         r.pm.first, r.pm.last, r.late_early, amount[r.absent_days]) for r in results])
+    return len(results)
 
 
 def derive_month(session: Session, year: int, month: int, today: date) -> int:
@@ -704,6 +891,7 @@ class PersonMonth:
     settings: AttendanceSettings
     excuses: list[ClockExcuse]
     records: dict[date, list[ClockRecord]]
+    off_post_records: dict[date, list[OffPostRecord]] = field(default_factory=dict)
 
 
 def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
@@ -735,7 +923,13 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
             ClockRecord.staff_id == staff.id, ClockRecord.day.between(start, end)
     ).order_by(ClockRecord.clocked_at)):
         records[record.day].append(record)
-    return PersonMonth(staff, year, month, summary, lines, settings, excuses, records)
+    off_post_records: dict[date, list[OffPostRecord]] = defaultdict(list)
+    for record in session.scalars(select(OffPostRecord).where(
+            OffPostRecord.staff_id == staff.id, OffPostRecord.day.between(start, end)
+    ).order_by(OffPostRecord.day, OffPostRecord.id)):
+        off_post_records[record.day].append(record)
+    return PersonMonth(staff, year, month, summary, lines, settings, excuses, records,
+                       off_post_records)
 
 
 def window_month(session: Session, year: int, month: int, today: date | None = None,

@@ -54,7 +54,8 @@ def month_totals_sql(session: Session, start: date, end: date, today: date,
                                                    seconds(w_am[index]))),
                     else_=_by_season(day_column, settings, seconds(s_pm[index]), seconds(w_pm[index])))
 
-    grid = (select(Staff.id.label("staff_id"), days.c.day, halves.c.half,
+    grid = (select(Staff.id.label("staff_id"), Staff.clocks_in.label("clocks_in"), days.c.day,
+                   halves.c.half,
                    bound(0, halves.c.half, days.c.day).label("start_s"),
                    bound(1, halves.c.half, days.c.day).label("end_s"))
             .select_from(Staff).join(days, literal_column("1") == 1).join(halves, literal_column("1") == 1)
@@ -89,6 +90,9 @@ def month_totals_sql(session: Session, start: date, end: date, today: date,
              .select_from(grid.outerjoin(clocks, and_(clocks.c.staff_id == grid.c.staff_id,
                                                       clocks.c.day == grid.c.day,
                                                       clocks.c.half == grid.c.half)))
-             .group_by(grid.c.staff_id, year, month))
+             .group_by(grid.c.staff_id, year, month)
+             # ATT-2: staff who does not clock in counts only in a month with clocks of theirs
+             .having(or_(func.max(case((grid.c.clocks_in.is_(True), 1), else_=0)) == 1,
+                         func.count(clocks.c.first) > 0)))
     return {(staff_id, int(y), int(m)): (int(late), int(early), int(absent))
             for staff_id, y, m, late, early, absent in session.execute(query)}

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
@@ -133,7 +134,7 @@ def attendance_sheet(session: Session, meeting: Meeting) -> list[SheetRow]:
 
 def record_attendance(session: Session, meeting: Meeting,
                       marks: Mapping[int, tuple[str, str | None]], actor: Actor,
-                      clock: Clock) -> list[MeetingAttendance]:
+                      clock: Clock, seen_version=None) -> list[MeetingAttendance]:
     """MEET-1: the whole sheet in one go. `marks` maps a staff id to (status, reason); a staff
     member of the sheet left out is present. Absent with reason needs the reason (an approved
     leave, an errand); a reason is kept only for an absence with reason. Attendance is
@@ -141,7 +142,12 @@ def record_attendance(session: Session, meeting: Meeting,
     (the audit trail shows only real changes, AUDIT-1).
 
     A broken rule names its row: field `status_<staff id>` or `reason_<staff id>`.
+
+    The sheet is saved as a whole against the meeting's version it was opened with
+    (`seen_version`, issue #9): each save moves that version, so of two office users saving
+    the same sheet at once the second is told to reload instead of overwriting row by row.
     """
+    check_version(meeting, seen_version)
     if meeting.day > clock.today:
         raise RuleViolation(RULE_ID, N_("Attendance is recorded on or after the meeting day "
                                         "(%(day)s)."), day=meeting.day.isoformat())
@@ -172,6 +178,7 @@ def record_attendance(session: Session, meeting: Meeting,
         record.status, record.reason = status, reason
         record.recorded_by_id, record.recorded_at = actor.user_id, clock.now
         written.append(record)
+    flag_modified(meeting, "starts_at")  # an UPDATE of the meeting: its version moves (issue #9)
     session.flush()
     return written
 

@@ -17,8 +17,8 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, IntegerField,
-                     SelectField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, HiddenField,
+                     IntegerField, SelectField, TextAreaField)
 from wtforms.validators import Optional
 
 from app import context
@@ -26,13 +26,15 @@ from app.extensions import db
 from app.security import (attendance_scope, current_actor, current_staff,
                           may_approve_clock_excuse, may_keep_clock_records)
 from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, clock_label,
-                                     correct_clock_record, decide_excuse, enter_clock_record,
-                                     enter_off_post, file_excuse, import_clock_file,
-                                     pending_excuses, sample_clock_file, window_month)
+                                     correct_clock_record, correct_off_post, decide_excuse,
+                                     delete_off_post, enter_clock_record, enter_off_post,
+                                     file_excuse, import_clock_file, pending_excuses,
+                                     sample_clock_file, window_month)
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
+from app.services.transaction import check_version
 from app.views.base import rule_checked
 from app.views.downloads import xlsx_download
-from models.attendance import ClockExcuse, ClockRecord
+from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff, Window
 
 STATUS_LABELS = {"ok": _l("on time"), "late": _l("late"), "early": _l("early leave"),
@@ -161,6 +163,14 @@ class OffPostForm(DynamicForm):
     note = TextAreaField(_l("Inspection note"))
 
 
+class OffPostCorrectionForm(DynamicForm):
+    day = DateField(_l("Day"), validators=[Optional()])
+    minutes = IntegerField(_l("Minutes off post"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason for the correction"))
+    remove = BooleanField(_l("Remove this off-post record (a wrong record)"))
+    version = HiddenField()
+
+
 class ClockRecordView(BaseView):
     """打卡记录 — the office imports clock exports, enters and corrects clocks (ATT-1) and
     records off-post times (ATT-3)."""
@@ -169,7 +179,7 @@ class ClockRecordView(BaseView):
     default_view = "import_page"
     class_permission_name = "ClockRecord"
     method_permission_name = {"import_page": "write", "sample": "write", "enter": "write",
-                              "correct": "write", "offpost": "write"}
+                              "correct": "write", "offpost": "write", "offpost_correct": "write"}
     base_permissions = ["can_write"]
 
     @expose("/import/", methods=["GET", "POST"])
@@ -259,6 +269,37 @@ class ClockRecordView(BaseView):
                                         year=record.day.year, month=record.day.month))
         return self.render_template("bianmin/attendance_form.html", form=form, multipart=False,
                                     title=gettext("Record off-post time"))
+
+    @expose("/offpost/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def offpost_correct(self, pk):
+        """ATT-3: the office corrects or removes an off-post record, with a reason, against
+        the version the page was opened with (two office users at once: the second is told)."""
+        record = db.session.get(OffPostRecord, pk)
+        if record is None:
+            abort(404)
+        staff_id, day, name = record.staff_id, record.day, record.staff.name
+        form = OffPostCorrectionForm(request.form if request.method == "POST" else None)
+        if request.method == "GET":
+            form.day.data, form.minutes.data = record.day, record.minutes
+            form.version.data = record.version
+        if request.method == "POST" and form.validate():
+            with rule_checked(form) as saved:
+                check_version(record, form.version.data)
+                if form.remove.data:
+                    delete_off_post(db.session, record, form.reason.data)
+                else:
+                    correct_off_post(db.session, record, form.day.data, form.minutes.data,
+                                     form.reason.data)
+                    day = record.day
+            if saved.ok:
+                flash(gettext("Off-post record removed.") if form.remove.data
+                      else gettext("Off-post record corrected."), "success")
+                return redirect(url_for("AttendanceView.person", staff_id=staff_id,
+                                        year=day.year, month=day.month))
+        return self.render_template("bianmin/attendance_form.html", form=form, multipart=False,
+                                    title=gettext("Correct an off-post record of %(name)s",
+                                                  name=name))
 
 
 class ClockExcuseForm(DynamicForm):

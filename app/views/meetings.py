@@ -175,7 +175,7 @@ class MeetingView(DomainModelView):
 
             with transaction(db.session, on_error=show) as saved:
                 record_attendance(db.session, meeting, submitted, current_actor(),
-                                  context.clock())
+                                  context.clock(), seen_version=request.form.get("version"))
             if saved.ok:
                 flash(gettext("Attendance recorded."), "success")
                 return redirect(url_for(".show", pk=pk))
@@ -183,6 +183,8 @@ class MeetingView(DomainModelView):
         return self.render_template(
             "bianmin/meeting_attendance.html", title=gettext("Attendance sheet"),
             meeting=meeting, rows=rows, submitted=submitted, errors=errors, form=form,
+            # the version the sheet was opened with, kept across a re-shown form (issue #9)
+            version=request.form.get("version") if request.method == "POST" else meeting.version,
             statuses=list(STATUS_LABELS.items()), excused=ABSENT_EXCUSED, kind_label=kind_label)
 
     # --- Minutes ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ WINDOW_LABELS = {
     "department": _l("Stationed department"),
     "description": _l("Description"),
     "is_active": _l("Active"),
+    "clocks_in": _l("Clocks in (attendance derived every month)"),
 }
 STAFF_LABELS = {
     "name": _l("Name"),
@@ -77,7 +78,7 @@ class StaffView(WindowScopedModelView):
     list_columns = ["name", "employee_no", "unit", "window", "position", "phone", "is_active"]
     add_columns = edit_columns = [
         "name", "employee_no", "user", "unit", "window", "position", "category", "phone",
-        "is_active",
+        "is_active", "clocks_in",
     ]
     show_columns = add_columns
     search_columns = ["name", "employee_no", "unit", "window", "is_active"]

@@ -231,3 +231,86 @@ def test_att_2_stored_days_and_one_sql_statement_agree_with_the_python_derivatio
         assert sql[(staff.id, 2026, 11)] == (m.late, m.early, m.absent_half_days), staff.name
     assert sql[(people[0].id, 2026, 11)] == (1, 1, 0)
     assert sql[(people[1].id, 2026, 11)] == (0, 0, 5)  # Tue pm after the leave, Thu, Fri
+
+
+def test_att_1_quoted_fields_and_windows_line_ends_read_as_plain_rows(db_session, people):
+    """ATT-1: the import's fast path (unquoted text split by hand) and the csv module agree."""
+    quoted = ('employee_no,name,clocked_at\r\n1001,"张, 三",2026-11-02 08:07:30\r\n'
+              '"1002",李四,2026-11-02 17:12:09\r\n\r\n').encode()
+    plain = "employee_no,name,clocked_at\r\n1001,张三,2026-11-03 08:07:30\r\n\r\n".encode()
+    first = import_clock_file(db_session, "a.csv", quoted, None)
+    second = import_clock_file(db_session, "b.csv", plain, None)
+    db_session.commit()
+    assert (first.rows, first.added, second.rows, second.added) == (2, 2, 1, 1)
+    assert sorted((r.day, r.second_of_day) for r in db_session.scalars(select(ClockRecord))) == [
+        (MON, 8 * 3600 + 7 * 60 + 30), (MON, 17 * 3600 + 12 * 60 + 9),
+        (TUE, 8 * 3600 + 7 * 60 + 30)]
+
+
+def test_att_1_odd_times_still_go_through_the_formats(db_session, people):
+    """ATT-1: only the exact "YYYY-MM-DD HH:MM:SS" takes the cached path; 24:00:00 and
+    2026-02-30 are refused as before, other formats still read."""
+    result = load(db_session, "1001,x,2026-11-02 24:00:00", "1001,x,2026-02-30 08:00:00",
+                  "1002,x,2026-11-02T08:00:00")
+    assert [e.row for e in result.errors] == [2, 3]
+    assert result.rows == 3
+
+
+def test_att_2_staff_who_does_not_clock_in_is_derived_only_in_months_with_clocks(db_session, people):
+    """ATT-2: leadership (Staff.clocks_in off) is never shown absent for a month without any
+    clock of theirs; a month with clocks is derived as for everyone (Python and SQL alike)."""
+    leader = people[2]
+    leader.clocks_in = False
+    db_session.commit()
+    refresh_work_days(db_session, TODAY)
+    load(db_session, *week("1001"))
+    assert day_of(db_session, leader, MON) is None
+    assert month_absences(db_session, 2026, 11, TODAY)[leader.id].absence_days == 0
+    sql = month_totals_sql(db_session, date(2026, 11, 1), date(2026, 11, 30), TODAY)
+    assert (leader.id, 2026, 11) not in sql and (people[0].id, 2026, 11) in sql
+    assert derive_month(db_session, 2026, 11, TODAY) == 2 * 5
+    db_session.rollback()
+    load(db_session, *full_day("9001", TUE))
+    assert day_of(db_session, leader, MON).am.status == "absent"
+    assert month_absences(db_session, 2026, 11, TODAY)[leader.id].absent_half_days == 8
+    sql = month_totals_sql(db_session, date(2026, 11, 1), date(2026, 11, 30), TODAY)
+    assert sql[(leader.id, 2026, 11)] == (0, 0, 8)
+
+
+
+# --- ATT-3: off-post records corrected and removed, with a reason ------------------------------
+def test_att_3_office_corrects_and_removes_an_off_post_record_with_a_reason(db_session, people):
+    import json
+
+    from app.services.attendance import correct_off_post, delete_off_post
+    from models.attendance import OffPostRecord
+    from models.audit import AuditLog
+
+    record = enter_off_post(db_session, people[0].id, MON, 150, "巡查", None)
+    db_session.commit()
+    assert month_absences(db_session, 2026, 11, TODAY)[people[0].id].rule_days == Decimal("0.5")
+    with pytest.raises(RuleViolation) as info:
+        correct_off_post(db_session, record, MON, 90, "  ")
+    assert (info.value.rule_id, info.value.field) == ("ATT-3", "reason")
+    db_session.rollback()
+    with pytest.raises(RuleViolation):
+        correct_off_post(db_session, record, MON, 0, "误记")
+    db_session.rollback()
+    correct_off_post(db_session, record, TUE, 90, "巡查记录误记")
+    db_session.commit()
+    assert (record.day, record.minutes, record.correction_note, record.version) == (
+        TUE, 90, "巡查记录误记", 2)
+    assert month_absences(db_session, 2026, 11, TODAY)[people[0].id].rule_days == 0
+    with pytest.raises(RuleViolation):
+        delete_off_post(db_session, record, "")
+    db_session.rollback()
+    record_id = record.id
+    delete_off_post(db_session, record, "重复录入")
+    db_session.commit()
+    assert db_session.get(OffPostRecord, record_id) is None
+    trail = db_session.scalars(select(AuditLog).where(
+        AuditLog.model == "OffPostRecord", AuditLog.record_id == str(record_id))
+        .order_by(AuditLog.id)).all()
+    assert [entry.action for entry in trail] == ["create", "update", "delete"]
+    assert json.loads(trail[1].changes)["minutes"] == [150, 90]
+    assert json.loads(trail[2].changes)["correction_note"] == ["重复录入", None]

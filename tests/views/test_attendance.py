@@ -125,3 +125,48 @@ def test_att_1_office_enters_and_corrects_a_clock_with_a_reason(as_office, db_se
                                                               "note": "更正"})
     db_session.expire_all()
     assert db_session.get(ClockRecord, record.id).second_of_day == 7 * 3600 + 58 * 60
+
+
+def test_att_3_office_corrects_an_off_post_record_from_the_page_it_opened(as_office, db_session, worker):
+    """ATT-3: the correction needs a reason and the version the page was opened with; a second
+    save from the same stale page is told to reload; removing it leaves the month clean."""
+    from datetime import date
+
+    from models.attendance import OffPostRecord
+
+    record = OffPostRecord(staff_id=worker.id, day=date(2026, 11, 3), minutes=150)
+    db_session.add(record)
+    db_session.commit()
+    url = f"/clockrecords/offpost/{record.id}"
+    page = as_office.get(url).get_data(as_text=True)
+    assert 'name="version"' in page and 'value="1"' in page
+    response = as_office.post_form(url, {"day": "2026-11-03", "minutes": "90", "reason": "",
+                                         "version": "1"})
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert db_session.get(OffPostRecord, record.id).minutes == 150  # no reason, nothing saved
+    response = as_office.post_form(url, {"day": "2026-11-03", "minutes": "90",
+                                         "reason": "误记", "version": "1"})
+    assert response.status_code == 302
+    stale = as_office.post_form(url, {"day": "2026-11-03", "minutes": "60", "reason": "再改",
+                                      "version": "1"}, follow_redirects=True)
+    assert "reload-link" in stale.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(OffPostRecord, record.id).minutes == 90
+    month = as_office.get(f"/attendance/person/{worker.id}?year=2026&month=11").get_data(as_text=True)
+    assert url in month
+    as_office.post_form(url, {"reason": "重复录入", "remove": "y", "version": "2"})
+    db_session.expire_all()
+    assert db_session.get(OffPostRecord, record.id) is None
+
+
+def test_att_3_clerks_do_not_correct_off_post_records(as_clerk, db_session, worker):
+    from datetime import date
+
+    from models.attendance import OffPostRecord
+
+    record = OffPostRecord(staff_id=worker.id, day=date(2026, 11, 3), minutes=150)
+    db_session.add(record)
+    db_session.commit()
+    response = as_clerk.get(f"/clockrecords/offpost/{record.id}")
+    assert response.status_code in (302, 403)

@@ -75,6 +75,31 @@ def test_meet_1_office_records_the_attendance_sheet(as_office, log_in, window_a,
     assert {status for status, _ in rows.values()} == {"present", "late", "absent_excused"}
 
 
+def test_meet_1_two_saves_from_the_same_stale_sheet_the_second_is_told_to_reload(
+        as_office, log_in, window_a, db_session, october):
+    """MEET-1, issue #9: the sheet carries the meeting's version; each save moves it, so a
+    second save from a page opened before the first one overwrites nothing."""
+    clerk = staff_of(db_session, log_in("Clerk", window=window_a).user)
+    meeting = october[0]
+    url = f"/meetingview/attendance/{meeting.id}"
+    page = as_office.get(url).get_data(as_text=True)
+    assert f'name="version" value="{meeting.version}"' in page
+    opened = str(meeting.version)
+    first = as_office.post_form(url, {f"status_{clerk.id}": "late", "version": opened})
+    assert first.status_code == 302
+    second = as_office.post_form(url, {f"status_{clerk.id}": "absent_unexcused",
+                                       "version": opened})
+    html = second.get_data(as_text=True)
+    assert second.status_code == 200 and "reload-link" in html
+    assert f'name="version" value="{opened}"' in html  # still the stale page: no silent retry
+    db_session.expire_all()
+    rows = {r.staff_id: r.status for r in db_session.scalars(select(MeetingAttendance))}
+    assert rows[clerk.id] == "late"
+    assert db_session.get(Meeting, meeting.id).version == int(opened) + 1
+    fresh = as_office.get(url).get_data(as_text=True)
+    assert f'name="version" value="{int(opened) + 1}"' in fresh
+
+
 def test_meet_1_office_writes_the_minutes(as_office, db_session, october):
     meeting = october[0]
     url, opened = f"/meetingview/minutes/{meeting.id}", meeting.version
