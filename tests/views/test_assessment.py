@@ -53,9 +53,9 @@ def test_score_7_the_explanation_page_adds_up_with_floors_and_caps(as_office, oc
     lines = values(html, "data-value")
     total = Decimal(re.search(r'id="explained-total"><strong>([0-9.]+)<', html).group(1))
     assert sum(lines) == total == Decimal("99")
-    assert "floored at 0" in html and "capped at 10" in html
+    assert "扣完为止（不低于 0）" in html and "封顶 10" in html  # zh_CN, the default locale
     assert html.count("data-event=") == 3 and "/scoreeventview/show/" in html
-    assert "no mutual rating yet" in html  # M10 counted full and flagged (SCORE-2)
+    assert "尚无互评结果，按满分计" in html  # M10 counted full and flagged (SCORE-2)
 
 
 def test_score_2_the_month_table_shows_every_window_to_office(as_office, october, window_a,
