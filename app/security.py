@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "Dashboard": READ,  # issue #12: the Leadership dashboard
     },
     OFFICE: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -73,6 +74,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "Dashboard": READ,  # issue #12: the Leadership dashboard
     },
     SECTION_HEAD: {
         "NoticeViolation": READ, "Case": READ, "CaseSubTask": READ,
@@ -752,3 +754,23 @@ def current_leave_actor():
     roles = role_names()
     return LeaveActor(user_id=user.id if user else None, staff=current_staff(),
                       leadership=leave_leadership(roles), office=leave_office(roles))
+
+
+# --- Dashboards (issue #12): which home page each role gets ----------------------------------
+# "Dashboard" (read) in ROLE_PERMISSIONS opens the Leadership page; the home widgets below need
+# no resource of their own: each shows only what its role already reads (ORG-2).
+CENTER_DASHBOARD_ROLES = frozenset({LEADERSHIP, OFFICE, ADMIN})
+
+
+def home_dashboard_kind(roles: set[str] | None = None) -> str | None:
+    """The home dashboard of the signed-in user: "center" (Leadership, Office, Admin: the whole
+    center), "window" (a window head: their window), "clerk" (their own queue and this month's
+    score), or None (no dashboard: the plain counters)."""
+    roles = role_names() if roles is None else roles
+    if roles & CENTER_DASHBOARD_ROLES:
+        return "center"
+    if WINDOW_HEAD in roles:
+        return "window"
+    if CLERK in roles:
+        return "clerk"
+    return None

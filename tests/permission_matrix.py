@@ -8,6 +8,9 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -100,6 +103,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record off-post time": ("menu_access",),
     },
     "Leadership": {
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -170,6 +176,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Office": {
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
