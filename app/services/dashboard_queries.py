@@ -252,7 +252,8 @@ def category_sums(session: Session, period: date, window_id=None) -> dict[int, d
              .group_by(ScoreEvent.window_id, ScoreEvent.category))
     sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for window, category, points in session.execute(_where_window(query, ScoreEvent.window_id, window_id)):
-        sums[window][category] = Decimal(str(points or 0))
+        # SQLite sums NUMERIC as floats: back to one decimal place, like every score.
+        sums[window][category] = Decimal(str(points or 0)).quantize(Decimal("0.1"))
     return sums
 
 
