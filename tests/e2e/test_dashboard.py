@@ -90,9 +90,9 @@ def test_dashboards_render_their_charts_for_each_role(role, browser, live_server
         context.close()
 
 
-def test_a_chart_bar_opens_the_list_behind_it(browser, live_server, make_user, center_data,
+def test_a_kpi_card_opens_the_list_behind_it(browser, live_server, make_user, center_data,
                                               browser_login):
-    """Clicking the overdue bar of a window opens the case list filtered to that window."""
+    """Clicking the "overdue now" card opens the case list with its filters."""
     user = make_user("Leadership")
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN", base_url=live_server)
     page = context.new_page()
