@@ -110,3 +110,14 @@ def test_figures_open_the_filtered_list_behind_them(as_leadership, window_a, cas
         assert page.status_code == 200 and "W01-0" in page.get_data(as_text=True)
     assert all(row["link"].startswith(f"/assessment/window/{row['window_id']}/")
                for row in data["ranking"])
+
+
+@pytest.mark.parametrize("roles, kind", [
+    ({"Leadership"}, "center"), ({"Office"}, "center"), ({"Admin"}, "center"),
+    ({"WindowHead"}, "window"), ({"Clerk"}, "clerk"), ({"WindowHead", "Clerk"}, "window"),
+    ({"SectionHead"}, None), (set(), None),
+])
+def test_home_dashboard_kind_per_role(roles, kind):
+    from app.security import home_dashboard_kind
+
+    assert home_dashboard_kind(roles) == kind
