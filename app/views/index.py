@@ -52,7 +52,6 @@ def clerk_cards(data: dict, day) -> list[tuple[str, str, object, str, str]]:
         ("clerk-due_today", gettext("Due today"), queue["due_today"], "", due_today),
         ("clerk-overdue", gettext("Overdue"), queue["overdue"], "", overdue_now_list(day, window_id)),
         ("clerk-urgent", gettext("Urgent (green channel)"), queue["urgent"], "", "/casequeue/list/"),
-        ("clerk-open", gettext("Open cases"), queue["open"], "", "/casequeue/list/"),
         ("clerk-score", gettext("This month's window score"), data["score"], "",
          score_explanation(window_id, data["period"])),
     ]

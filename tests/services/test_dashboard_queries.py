@@ -33,6 +33,9 @@ RATINGS = (None, "satisfied", "basically_satisfied", "dissatisfied")
 
 @pytest.fixture
 def world(db_session, window_a, window_b):
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db_session, TODAY)  # the work_day ordinals behind "days to decide"
     rnd = random.Random(12)
     items = {w.id: residence_permit_item(db_session, w, code=f"D-{w.number}")
              for w in (window_a, window_b)}
