@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Complaint": WRITE,  # COMP-2..4: decides complex complaints, confirms escalations
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
         "Semiannual": SEMIANNUAL_CONFIRM,  # SCORE-6: confirms the half-year's grades
+        "Dashboard": READ,  # issue #12: the Leadership dashboard
     },
     OFFICE: {
         "MonthlyAssessment": ("read", "rate"),  # SCORE-2 M10: enters a window's ratings
@@ -86,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
         "ReferenceImport": ("write",),  # IMPORT-1: imports windows, staff, service items
         "Semiannual": WRITE,  # SCORE-5: computes, enters 德/能, praises
+        "Dashboard": READ,  # issue #12: the Leadership dashboard
     },
     SECTION_HEAD: {
         "MonthlyAssessment": READ,  # SCORE-2..4
@@ -938,3 +940,21 @@ def peer_rater_windows(roles: set[str] | None = None) -> list[int] | None:
     if WINDOW_HEAD in roles and staff is not None and staff.window_id:
         return [staff.window_id]
     return []
+# --- Dashboards (issue #12): which home page each role gets ----------------------------------
+# "Dashboard" (read) in ROLE_PERMISSIONS opens the Leadership page; the home widgets below need
+# no resource of their own: each shows only what its role already reads (ORG-2).
+CENTER_DASHBOARD_ROLES = frozenset({LEADERSHIP, OFFICE, ADMIN})
+
+
+def home_dashboard_kind(roles: set[str] | None = None) -> str | None:
+    """The home dashboard of the signed-in user: "center" (Leadership, Office, Admin: the whole
+    center), "window" (a window head: their window), "clerk" (their own queue and this month's
+    score), or None (no dashboard: the plain counters)."""
+    roles = role_names() if roles is None else roles
+    if roles & CENTER_DASHBOARD_ROLES:
+        return "center"
+    if WINDOW_HEAD in roles:
+        return "window"
+    if CLERK in roles:
+        return "clerk"
+    return None

@@ -24,6 +24,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
         "Mutual window rating": ("menu_access",),
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
@@ -130,6 +133,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "MonthlyAssessment": ("can_confirm", "can_read"),  # SCORE-2/3/4/7
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -220,6 +226,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
         "Mutual window rating": ("menu_access",),
+        "Dashboard": ("can_read",),  # issue #12
+        "Dashboards": ("menu_access",),
+        "Leadership dashboard": ("menu_access",),
         "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),

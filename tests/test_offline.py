@@ -285,3 +285,34 @@ def test_offline_bootswatch_theme_would_be_flagged():
     """The check on FAB's stylesheets works: a Google-Fonts theme is caught (FAB-NOTES)."""
     css = '/* https://bootswatch.com */ @import url("https://fonts.googleapis.com/css?family=Lato"); a{}'
     assert [t for t in css_references(css) if is_external(t)] == ["https://fonts.googleapis.com/css?family=Lato"]
+
+
+# ---- the dashboards (issue #12): charts drawn by the vendored ECharts, nothing fetched -------
+
+@pytest.mark.parametrize("role", ["Leadership", "WindowHead", "Clerk"])
+def test_offline_dashboards_and_vendored_charts_load_nothing_from_other_hosts(role, log_in,
+                                                                              window_a, site):
+    """Each role's home dashboard and the Leadership page load only this host's files, among
+    them the vendored ECharts bundle (checked for URLs like any script) and dashboard.js."""
+    actor = log_in(role, window=window_a if role != "Leadership" else None)
+    starts = ["/", "/dashboard/"] if role == "Leadership" else ["/"]
+    statuses, pages = crawl(actor.client, starts)
+    assert all(statuses[url] == 200 for url in starts), statuses
+    assert not page_problems(pages), page_problems(pages)
+    issues, assets = asset_problems(actor.client, pages)
+    assert not issues, "\n".join(issues)
+    if role != "Clerk":  # the clerk's home has cards only, no chart
+        assert "/static/vendor/echarts/echarts.min.js" in assets
+        assert "/static/js/dashboard.js" in assets
+    assert "/static/css/dashboard.css" in assets
+
+
+def test_offline_vendored_echarts_has_its_licence_and_no_cdn():
+    from pathlib import Path
+
+    vendor = Path(__file__).resolve().parents[1] / "app" / "static" / "vendor"
+    bundle = (vendor / "echarts" / "echarts.min.js").read_text(encoding="utf-8")
+    assert not external_in_script(bundle, NAMESPACE_HOSTS)
+    assert "Apache License" in (vendor / "echarts" / "LICENSE").read_text(encoding="utf-8")
+    assert (vendor / "echarts" / "NOTICE").exists()
+    assert "echarts@6" in (vendor / "README.md").read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.complaints import ComplaintView
 from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
+from app.views.dashboard import DashboardView
 from app.views.handover import HandoverView
 from app.views.leave import LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
@@ -54,6 +55,7 @@ ASSESSMENTS = "Assessments"
 
 # (view, menu name, label, icon, category, category label, category icon)
 MENU = [
+    (DashboardView, "Leadership dashboard", _l("Leadership dashboard"), "fa-tachometer", "Dashboards", _l("Dashboards"), "fa-bar-chart"),
     (MyWorkView, "My to-do list", _l("My to-do list"), "fa-check-square-o", MY_WORK, _l("My work"), "fa-user-circle"),
     (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES, _l("Cases"), "fa-folder-open"),
     (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),

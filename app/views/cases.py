@@ -51,6 +51,8 @@ CASE_LABELS = {
     "state": _l("State"),
     "item": _l("Service item"),
     "window": _l("Window"),
+    "accepted_on": _l("Accepted on"),
+    "decided_on": _l("Decided on"),
     "applicant_kind": _l("Applicant type"),
     "applicant_name": _l("Applicant"),
     "id_number_shown": _l("ID number"),
@@ -356,8 +358,11 @@ class CaseView(WindowScopedModelView):
                                    "return_reason", "competent_unit", "consultation_note",
                                    "satisfaction", "satisfaction_opinion"]}),
     ]
+    # window, accepted_on, decided_on, satisfaction: the dashboards' figures open this list
+    # filtered by them (issue #12, app/views/dashboard.py).
     search_columns = ["number", "item", "state", "case_class", "applicant_name", "received_at",
-                      "deadline", "decided_at", "urgent"]
+                      "deadline", "decided_at", "urgent", "window", "accepted_on", "decided_on",
+                      "satisfaction"]
     # Only indexed columns sort: a sort on anything else would scan a million rows.
     order_columns = ["number", "received_at", "deadline"]
     base_order = ("received_at", "desc")

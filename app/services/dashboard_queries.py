@@ -1,0 +1,370 @@
+"""驾驶舱 — the dashboards' figures as database aggregates (issue #12).
+
+Every figure here is a GROUP BY or COUNT in SQL, served by an index (migration 0022), so the
+Leadership dashboard at a million cases and a million score events is a handful of small
+result sets: rows per (day, window) or per (window, category), never per case. Views and the
+JSON endpoint call these functions only; they hold no query of their own.
+
+Periods are whole months: `period` is the first day of the month shown; trends cover the
+twelve months up to it. A `window_id` narrows every figure to one window (the filter of the
+Leadership page, and the scope of a window head's or clerk's home page, ORG-2).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
+from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, monthly_window_score, rank_windows
+from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
+from app.services.settings import parse_setting
+from models.attendance import AttendanceDay
+from models.cases import Case, WorkDay
+from models.leave import LeaveRequest
+from models.org import Staff, Window
+from models.scoring import ScoreEvent
+from models.settings import RuleSetting
+
+from models.complaints import Complaint
+
+GOOD_RATINGS = (SATISFIED, BASICALLY_SATISFIED)  # 满意率 = (满意 + 基本满意) / 评价数 (CASE-11)
+APPROVED = "approved"  # LeaveRequest.state of approved leave (LEAVE-2)
+TREND_MONTHS = 12
+
+
+# --- periods ---------------------------------------------------------------------------------
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return next_month(day) - timedelta(days=1)
+
+
+def months_back(period: date, count: int) -> list[date]:
+    """The first days of the `count` months ending with `period`, oldest first."""
+    months = [month_start(period)]
+    while len(months) < count:
+        months.insert(0, month_start(months[0] - timedelta(days=1)))
+    return months
+
+
+def _pct(part, whole) -> float | None:
+    return None if not whole else round(float(part) * 100.0 / float(whole), 1)
+
+
+def _where_window(query, column, window_id):
+    return query if window_id is None else query.where(column == window_id)
+
+
+# --- windows ---------------------------------------------------------------------------------
+def windows(session: Session, window_id: int | None = None) -> list[tuple[int, str, str]]:
+    """(id, number, name) of the active windows (or the one asked for), in number order."""
+    query = select(Window.id, Window.number, Window.name).order_by(Window.number, Window.id)
+    query = (query.where(Window.is_active.is_(True)) if window_id is None
+             else query.where(Window.id == window_id))
+    return [tuple(row) for row in session.execute(query)]
+
+
+# --- cases (CASE-3/6/11) -----------------------------------------------------------------------
+def count_accepted(session: Session, start: date, end: date, window_id=None) -> int:
+    """Cases accepted (受理) from `start` to `end`: ix_case_accepted_window covers it."""
+    query = select(func.count()).select_from(Case).where(Case.accepted_on.between(start, end))
+    return session.scalar(_where_window(query, Case.window_id, window_id)) or 0
+
+
+def count_overdue_now(session: Session, today: date, window_id=None) -> int:
+    """CASE-6: open cases past their deadline today (the home page's 超期 counter)."""
+    query = select(func.count()).select_from(Case).where(running_overdue_condition(today))
+    return session.scalar(_where_window(query, Case.window_id, window_id)) or 0
+
+
+def overdue_by_window(session: Session, today: date, window_id=None) -> dict[int, int]:
+    """CASE-6: open cases past their deadline, per window."""
+    query = (select(Case.window_id, func.count()).where(running_overdue_condition(today))
+             .group_by(Case.window_id))
+    return dict(session.execute(_where_window(query, Case.window_id, window_id)).all())
+
+
+def accepted_by_day_window(session: Session, start: date, end: date, window_id=None):
+    """(day, window, cases accepted) — the month buckets are summed in Python (a few thousand
+    rows a year), so the SQL is the same on SQLite and PostgreSQL (no date_trunc)."""
+    query = (select(Case.accepted_on, Case.window_id, func.count())
+             .where(Case.accepted_on.between(start, end))
+             .group_by(Case.accepted_on, Case.window_id))
+    return session.execute(_where_window(query, Case.window_id, window_id)).all()
+
+
+def decided_by_day_window(session: Session, start: date, end: date, window_id=None):
+    """(day, window, decided, on time, rated, rated well, rated dissatisfied) of the cases
+    decided from `start` to `end`. On time (CASE-6): decided on or before the deadline.
+    Satisfaction (CASE-11) is counted on the cases decided in the period."""
+    on_time = sql_case((and_(Case.deadline.is_not(None), Case.decided_on <= Case.deadline), 1),
+                       else_=0)
+    rated = sql_case((Case.satisfaction.is_not(None), 1), else_=0)
+    good = sql_case((Case.satisfaction.in_(GOOD_RATINGS), 1), else_=0)
+    bad = sql_case((Case.satisfaction == DISSATISFIED, 1), else_=0)
+    query = (select(Case.decided_on, Case.window_id, func.count(), func.sum(on_time),
+                    func.sum(rated), func.sum(good), func.sum(bad))
+             .where(Case.decided_on.between(start, end))
+             .group_by(Case.decided_on, Case.window_id))
+    return session.execute(_where_window(query, Case.window_id, window_id)).all()
+
+
+def average_days_to_decide(session: Session, start: date, end: date, window_id=None) -> float | None:
+    """Average working days from acceptance to decision of the cases decided in the period
+    (the difference of the two days' work_day ordinals, as CASE-6 counts overdue days)."""
+    accepted_day, decided_day = aliased(WorkDay), aliased(WorkDay)
+    query = (select(func.sum(decided_day.ordinal - accepted_day.ordinal), func.count())
+             .select_from(Case)
+             .join(accepted_day, accepted_day.day == Case.accepted_on)
+             .join(decided_day, decided_day.day == Case.decided_on)
+             .where(Case.decided_on.between(start, end)))
+    total, count = session.execute(_where_window(query, Case.window_id, window_id)).one()
+    return None if not count else round(float(total) / count, 1)
+
+
+def queue_counts(session: Session, today: date, window_id: int) -> dict[str, int]:
+    """A clerk's queue today (CASE-6/8): due today, overdue, urgent — of their window."""
+    base = select(func.count()).select_from(Case).where(Case.window_id == window_id)
+    return {
+        "due_today": session.scalar(base.where(Case.state.in_(RUNNING), Case.deadline == today)) or 0,
+        "overdue": session.scalar(base.where(running_overdue_condition(today))) or 0,
+        "urgent": session.scalar(base.where(Case.state.in_(OPEN_STATES), Case.urgent.is_(True))) or 0,
+        "open": session.scalar(base.where(Case.state.in_(OPEN_STATES))) or 0,
+    }
+
+
+# --- people (LEAVE-1..3, ATT-2/3) ----------------------------------------------------------------
+def _away_condition(day: date):
+    """Approved leave running on `day`, not reported back (销假) on or before it — the SQL twin
+    of app.services.leave.away_on."""
+    return and_(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= day,
+                LeaveRequest.end_day >= day,
+                or_(LeaveRequest.reported_back_on.is_(None), LeaveRequest.reported_back_on > day))
+
+
+def away_by_window(session: Session, day: date, window_id=None) -> dict[int | None, int]:
+    """Staff away on approved leave on `day`, per window (None: staff of no window)."""
+    query = (select(Staff.window_id, func.count(func.distinct(LeaveRequest.staff_id)))
+             .join(Staff, Staff.id == LeaveRequest.staff_id).where(_away_condition(day))
+             .group_by(Staff.window_id))
+    return dict(session.execute(_where_window(query, Staff.window_id, window_id)).all())
+
+
+def attendance_by_window(session: Session, start: date, end: date, window_id=None) -> dict:
+    """ATT-2/3 from the derived attendance days (nightly): late/early count and absence days
+    per window; LEAVE-1: approved leave requests overlapping the month and their days."""
+    att = (select(Staff.window_id, func.sum(AttendanceDay.late_early),
+                  func.sum(AttendanceDay.absent_days))
+           .join(Staff, Staff.id == AttendanceDay.staff_id)
+           .where(AttendanceDay.day.between(start, end)).group_by(Staff.window_id))
+    leave = (select(Staff.window_id, func.count(LeaveRequest.id), func.sum(LeaveRequest.days))
+             .join(Staff, Staff.id == LeaveRequest.staff_id)
+             .where(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
+                    LeaveRequest.end_day >= start).group_by(Staff.window_id))
+    out: dict = defaultdict(lambda: {"late_early": 0, "absent_days": 0.0, "leave_requests": 0,
+                                     "leave_days": 0.0})
+    for window, late, absent in session.execute(_where_window(att, Staff.window_id, window_id)):
+        out[window].update(late_early=int(late or 0), absent_days=float(absent or 0))
+    for window, requests, days in session.execute(_where_window(leave, Staff.window_id, window_id)):
+        out[window].update(leave_requests=int(requests or 0), leave_days=float(days or 0))
+    return dict(out)
+
+
+# --- complaints (COMP-1..5) -------------------------------------------------------------------
+def complaint_figures(session: Session, months: list[date], today: date, window_id=None):
+    """Open complaints, overdue answers (COMP-2) and complaints received per month."""
+    open_q = select(func.count()).select_from(Complaint).where(Complaint.state == "open")
+    open_q = _where_window(open_q, Complaint.window_id, window_id)
+    start, end = months[0], month_end(months[-1])
+    trend_q = (select(Complaint.received_on, func.count())
+               .where(Complaint.received_on.between(start, end)).group_by(Complaint.received_on))
+    trend = defaultdict(int)
+    for day, count in session.execute(_where_window(trend_q, Complaint.window_id, window_id)):
+        trend[month_start(day)] += count
+    return {
+        "open": session.scalar(open_q) or 0,
+        "overdue": session.scalar(open_q.where(Complaint.due_on < today)) or 0,
+        "trend": [trend.get(month, 0) for month in months],
+    }
+
+
+# --- scores (SCORE-2/3) -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class WindowScore:
+    window_id: int
+    number: str
+    name: str
+    total: Decimal
+    by_category: dict[str, Decimal]
+    rank: int
+    red_flag: bool  # 红旗窗口 (SCORE-3)
+    incomplete: bool  # M10 not yet known: counted full meanwhile
+
+
+def score_settings(session: Session) -> tuple[dict[str, Decimal], Decimal, int]:
+    """SCORE-2/3 settings in one query: category maxima, bonus cap, red-flag count."""
+    rows = {row.key: parse_setting(row.value_type, row.value or row.default_value)
+            for row in session.scalars(select(RuleSetting).where(RuleSetting.key.like("score.%")))}
+    categories = {name: Decimal(str(rows.get(f"score.{name.lower()}_max", default)))
+                  for name, default in DEFAULT_CATEGORIES.items()}
+    return (categories, Decimal(str(rows.get("score.bonus_cap", 10))),
+            int(rows.get("score.red_flag_count", 5)))
+
+
+def category_sums(session: Session, period: date, window_id=None) -> dict[int, dict[str, Decimal]]:
+    """SUM(points) of the month's score events per window and category (SCORE-2), from the
+    covering index ix_score_event_period_window_category_points (migration 0022)."""
+    known = [*[name for name in DEFAULT_CATEGORIES if name != "M10"], BONUS]
+    query = (select(ScoreEvent.window_id, ScoreEvent.category, func.sum(ScoreEvent.points))
+             .where(ScoreEvent.period == period, ScoreEvent.category.in_(known),
+                    ScoreEvent.window_id.is_not(None))
+             .group_by(ScoreEvent.window_id, ScoreEvent.category))
+    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for window, category, points in session.execute(_where_window(query, ScoreEvent.window_id, window_id)):
+        # SQLite sums NUMERIC as floats: back to one decimal place, like every score.
+        sums[window][category] = Decimal(str(points or 0)).quantize(Decimal("0.1"))
+    return sums
+
+
+def window_ranking(session: Session, period: date) -> list[WindowScore]:
+    """SCORE-2/3: the month's window scores and ranking with 红旗窗口 — the monthly
+    assessment's own results (confirmed snapshot, or live from one GROUP BY while open:
+    app/services/assessment.py), so the dashboard and the assessment pages never disagree."""
+    from app.services.window_scores import month_window_scores
+
+    return [WindowScore(row.window_id, row.number, row.name, row.total, row.by_category,
+                        row.rank, row.red_flag, bool(row.missing))
+            for row in month_window_scores(session, period)]
+
+
+def window_month_score(session: Session, window_id: int, period: date) -> Decimal:
+    """A window's score of the month (SCORE-2) — the clerk's and window head's home figure."""
+    categories, bonus_cap, _ = score_settings(session)
+    events = list(category_sums(session, period, window_id).get(window_id, {}).items())
+    return monthly_window_score(events, None, categories, bonus_cap).total
+
+
+# --- the pages' data -----------------------------------------------------------------------
+def case_figures(session: Session, period: date, today: date, window_id=None) -> dict:
+    """KPIs and the per-window, per-month case series of the twelve months up to `period`."""
+    months = months_back(period, TREND_MONTHS)
+    start, end = months[0], month_end(period)
+    accepted: dict = defaultdict(int)
+    for day, window, count in accepted_by_day_window(session, start, end, window_id):
+        accepted[(month_start(day), window)] += count
+    decided: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for day, window, *counts in decided_by_day_window(session, start, end, window_id):
+        bucket = decided[(month_start(day), window)]
+        for index, value in enumerate(counts):
+            bucket[index] += int(value or 0)
+
+    def month_total(month, index):
+        return sum(v[index] for (m, _w), v in decided.items() if m == month)
+
+    def window_total(window, index):
+        return sum(v[index] for (m, w), v in decided.items() if m == period and w == window)
+
+    year_start = period.replace(month=1, day=1)
+    year_end = min(end, today) if period <= today else end
+    return {
+        "months": months,
+        "accepted_month": sum(c for (m, _w), c in accepted.items() if m == period),
+        "accepted_year": count_accepted(session, year_start, year_end, window_id),
+        "decided_month": month_total(period, 0),
+        "on_time_rate": _pct(month_total(period, 1), month_total(period, 0)),
+        "satisfaction_rate": _pct(month_total(period, 3), month_total(period, 2)),
+        "rated_month": month_total(period, 2),
+        "average_days": average_days_to_decide(session, period, end, window_id),
+        "overdue_now": count_overdue_now(session, today, window_id),
+        "accepted": accepted,
+        "on_time_trend": [_pct(month_total(m, 1), month_total(m, 0)) for m in months],
+        "satisfaction_by_window": {w: (_pct(window_total(w, 3), window_total(w, 2)),
+                                       window_total(w, 2), window_total(w, 4))
+                                   for (m, w) in decided if m == period},
+    }
+
+
+def leadership_dashboard(session: Session, period: date, today: date, window_id=None) -> dict:
+    """Everything the Leadership dashboard shows for one month (and, with `window_id`, one
+    window), as plain JSON-ready values: KPI cards, chart series, ranking (issue #12)."""
+    period = month_start(period)
+    wins = windows(session, window_id)
+    cases = case_figures(session, period, today, window_id)
+    months = cases["months"]
+    overdue = overdue_by_window(session, today, window_id)
+    away = away_by_window(session, today, window_id)
+    attendance = attendance_by_window(session, period, month_end(period), window_id)
+    complaints = complaint_figures(session, months, today, window_id)
+    ranking = window_ranking(session, period)
+    if window_id is not None:
+        ranking = [row for row in ranking if row.window_id == window_id]
+    return {
+        "period": period.strftime("%Y-%m"),
+        "today": today.isoformat(),
+        "window_id": window_id,
+        "windows": [{"id": w, "number": n, "name": name} for w, n, name in wins],
+        "months": [m.strftime("%Y-%m") for m in months],
+        "kpi": {
+            "accepted_month": cases["accepted_month"],
+            "accepted_year": cases["accepted_year"],
+            "on_time_rate": cases["on_time_rate"],
+            "decided_month": cases["decided_month"],
+            "overdue_now": cases["overdue_now"],
+            "average_days": cases["average_days"],
+            "satisfaction_rate": cases["satisfaction_rate"],
+            "rated_month": cases["rated_month"],
+            "complaints_open": None if complaints is None else complaints["open"],
+            "complaints_overdue": None if complaints is None else complaints["overdue"],
+            "away_today": sum(away.values()),
+        },
+        "accepted_by_window": [
+            {"window_id": w, "counts": [cases["accepted"].get((m, w), 0) for m in months]}
+            for w, _n, _name in wins],
+        "on_time_trend": cases["on_time_trend"],
+        "overdue_by_window": [{"window_id": w, "count": overdue.get(w, 0)} for w, _n, _name in wins],
+        "satisfaction_by_window": [
+            {"window_id": w, "rate": cases["satisfaction_by_window"].get(w, (None, 0, 0))[0],
+             "rated": cases["satisfaction_by_window"].get(w, (None, 0, 0))[1],
+             "dissatisfied": cases["satisfaction_by_window"].get(w, (None, 0, 0))[2]}
+            for w, _n, _name in wins],
+        "ranking": [{"window_id": r.window_id, "number": r.number, "name": r.name,
+                     "total": float(r.total), "rank": r.rank, "red_flag": r.red_flag,
+                     "incomplete": r.incomplete} for r in ranking],
+        "attendance_by_window": [
+            {"window_id": w, "away_today": away.get(w, 0),
+             **attendance.get(w, {"late_early": 0, "absent_days": 0.0, "leave_requests": 0,
+                                  "leave_days": 0.0})}
+            for w, _n, _name in wins],
+        "complaint_trend": None if complaints is None else complaints["trend"],
+    }
+
+
+def window_home(session: Session, window_id: int, period: date, today: date) -> dict:
+    """A window head's home: the Leadership figures narrowed to their window (ORG-2), with
+    their window's month score."""
+    data = leadership_dashboard(session, period, today, window_id)
+    data["score"] = float(window_month_score(session, window_id, month_start(period)))
+    return data
+
+
+def clerk_home(session: Session, window_id: int, period: date, today: date) -> dict:
+    """A clerk's home: their own queue (due today, overdue, urgent) and this month's score of
+    their window (SCORE-2)."""
+    return {
+        "period": month_start(period).strftime("%Y-%m"),
+        "window_id": window_id,
+        "queue": queue_counts(session, today, window_id),
+        "score": float(window_month_score(session, window_id, month_start(period))),
+    }

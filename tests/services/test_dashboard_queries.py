@@ -1,0 +1,213 @@
+"""Dashboard figures (issue #12) against direct counts on the same data.
+
+The data: two windows, cases accepted and decided over three months (on time, late, rated,
+still running past the deadline), approved leave around "today", derived attendance days and
+score events. Every KPI and chart series of `leadership_dashboard` is compared with a count
+made in Python over the very rows created here.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.rules.scoring import DEFAULT_CATEGORIES, monthly_window_score, rank_windows
+from app.services import dashboard_queries as dq
+from app.services.calendar import load_calendar
+from models.attendance import AttendanceDay
+from models.cases import Case
+from models.leave import LeaveRequest
+from models.org import Staff
+from models.scoring import ScoreEvent
+from tests.factories import residence_permit_item
+
+TODAY = date(2026, 10, 20)
+PERIOD = date(2026, 10, 1)
+RUNNING_STATES = ("accepted", "in_progress", "extended")
+DECIDED_STATES = ("decided_approved", "delivered", "closed")
+RATINGS = (None, "satisfied", "basically_satisfied", "dissatisfied")
+
+
+@pytest.fixture
+def world(db_session, window_a, window_b):
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db_session, TODAY)  # the work_day ordinals behind "days to decide"
+    rnd = random.Random(12)
+    items = {w.id: residence_permit_item(db_session, w, code=f"D-{w.number}")
+             for w in (window_a, window_b)}
+    cases = []
+    for n in range(160):
+        window = rnd.choice((window_a, window_b))
+        accepted = date(2026, 8, 1) + timedelta(days=rnd.randrange(0, 80))
+        deadline = accepted + timedelta(days=rnd.randrange(3, 20))
+        decided = accepted + timedelta(days=rnd.randrange(1, 30)) if rnd.random() < 0.7 else None
+        if decided is not None and decided > TODAY:
+            decided = None
+        state = rnd.choice(DECIDED_STATES) if decided else rnd.choice(RUNNING_STATES)
+        satisfaction = rnd.choice(RATINGS) if decided else None
+        case = Case(number=f"DASH-{n:04d}", case_class="promised", state=state,
+                    item_id=items[window.id].id, window_id=window.id, applicant_name="张三",
+                    accepted_on=accepted, deadline=deadline, decided_on=decided,
+                    urgent=rnd.random() < 0.1, satisfaction=satisfaction,
+                    satisfaction_source="clerk" if satisfaction else None)
+        cases.append(case)
+    db_session.add_all(cases)
+    staff = [Staff(name=f"员工{i}", window=(window_a, window_b)[i % 2], unit="window")
+             for i in range(6)]
+    db_session.add_all(staff)
+    db_session.flush()
+    leave = [
+        # away today: approved, covering today, not reported back
+        LeaveRequest(staff_id=staff[0].id, kind="annual", start_day=TODAY - timedelta(days=1),
+                     end_day=TODAY + timedelta(days=2), days=Decimal("4"),
+                     approver_position="director", state="approved"),
+        LeaveRequest(staff_id=staff[1].id, kind="sick", start_day=TODAY, end_day=TODAY,
+                     days=Decimal("1"), approver_position="director", state="approved"),
+        # not away: reported back today, pending, rejected, ended yesterday
+        LeaveRequest(staff_id=staff[2].id, kind="annual", start_day=TODAY - timedelta(days=3),
+                     end_day=TODAY + timedelta(days=3), days=Decimal("5"),
+                     approver_position="director", state="approved", reported_back_on=TODAY),
+        LeaveRequest(staff_id=staff[3].id, kind="annual", start_day=TODAY, end_day=TODAY,
+                     days=Decimal("1"), approver_position="director", state="pending"),
+        LeaveRequest(staff_id=staff[4].id, kind="annual", start_day=TODAY, end_day=TODAY,
+                     days=Decimal("1"), approver_position="director", state="rejected"),
+        LeaveRequest(staff_id=staff[5].id, kind="annual", start_day=TODAY - timedelta(days=5),
+                     end_day=TODAY - timedelta(days=1), days=Decimal("3"),
+                     approver_position="director", state="approved"),
+    ]
+    db_session.add_all(leave)
+    attendance = []
+    for person in staff:
+        for day in (date(2026, 10, 9), date(2026, 10, 12), date(2026, 9, 30)):
+            attendance.append(AttendanceDay(
+                staff_id=person.id, day=day, am_status="ok", pm_status="ok",
+                late_early=rnd.randrange(0, 3), absent_days=Decimal(rnd.choice(("0", "0.5")))))
+    db_session.add_all(attendance)
+    categories = ("M1", "M2", "M3", "M4", "M5", "M7", "M8", "M9", "B")
+    events = []
+    for n in range(60):
+        window = rnd.choice((window_a, window_b))
+        period = rnd.choice((PERIOD, date(2026, 9, 1)))
+        category = rnd.choice(categories)
+        points = Decimal(rnd.randrange(1, 6)) * (1 if category == "B" else -1)
+        events.append(ScoreEvent(window_id=window.id, category=category, day=period,
+                                 period=period, points=points, source="manual"))
+    db_session.add_all(events)
+    db_session.commit()
+    return {"cases": cases, "staff": staff, "leave": leave, "attendance": attendance,
+            "events": events, "windows": (window_a, window_b)}
+
+
+def month_of(day):
+    return day.replace(day=1)
+
+
+def pct(part, whole):
+    return None if not whole else round(part * 100.0 / whole, 1)
+
+
+def test_every_kpi_matches_a_hand_count(db_session, world):
+    data = dq.leadership_dashboard(db_session, PERIOD, TODAY)
+    cases = world["cases"]
+    end = date(2026, 10, 31)
+    in_month = [c for c in cases if c.decided_on and PERIOD <= c.decided_on <= end]
+    rated = [c for c in in_month if c.satisfaction]
+    calendar = load_calendar(db_session)
+
+    def working_between(a, b):
+        return len([d for d in (a + timedelta(days=i) for i in range((b - a).days + 1))
+                    if calendar.is_working_day(d)]) - (1 if calendar.is_working_day(a) else 0)
+
+    kpi = data["kpi"]
+    assert kpi["accepted_month"] == len([c for c in cases if PERIOD <= c.accepted_on <= end])
+    assert kpi["accepted_year"] == len([c for c in cases if date(2026, 1, 1) <= c.accepted_on <= TODAY])
+    assert kpi["decided_month"] == len(in_month)
+    assert kpi["on_time_rate"] == pct(len([c for c in in_month if c.decided_on <= c.deadline]),
+                                      len(in_month))
+    assert kpi["overdue_now"] == len([c for c in cases if c.state in RUNNING_STATES
+                                      and c.deadline < TODAY])
+    assert kpi["satisfaction_rate"] == pct(
+        len([c for c in rated if c.satisfaction in ("satisfied", "basically_satisfied")]), len(rated))
+    assert kpi["rated_month"] == len(rated)
+    expected_days = round(sum(working_between(c.accepted_on, c.decided_on) for c in in_month)
+                          / len(in_month), 1)
+    assert kpi["average_days"] == expected_days
+    assert kpi["away_today"] == 2
+    assert kpi["complaints_open"] == 0 and set(data["complaint_trend"]) == {0}  # none recorded
+
+
+def test_chart_series_match_hand_counts(db_session, world):
+    data = dq.leadership_dashboard(db_session, PERIOD, TODAY)
+    cases, (window_a, window_b) = world["cases"], world["windows"]
+    months = [date.fromisoformat(m + "-01") for m in data["months"]]
+    assert months[-1] == PERIOD and len(months) == 12
+    for row in data["accepted_by_window"]:
+        assert row["counts"] == [len([c for c in cases if c.window_id == row["window_id"]
+                                      and month_of(c.accepted_on) == m]) for m in months]
+    for index, month in enumerate(months):
+        decided = [c for c in cases if c.decided_on and month_of(c.decided_on) == month]
+        assert data["on_time_trend"][index] == pct(
+            len([c for c in decided if c.decided_on <= c.deadline]), len(decided))
+    for row in data["overdue_by_window"]:
+        assert row["count"] == len([c for c in cases if c.window_id == row["window_id"]
+                                    and c.state in RUNNING_STATES and c.deadline < TODAY])
+    for row in data["satisfaction_by_window"]:
+        rated = [c for c in cases if c.window_id == row["window_id"] and c.satisfaction
+                 and c.decided_on and month_of(c.decided_on) == PERIOD]
+        assert row["rated"] == len(rated)
+        assert row["dissatisfied"] == len([c for c in rated if c.satisfaction == "dissatisfied"])
+        assert row["rate"] == pct(len([c for c in rated if c.satisfaction != "dissatisfied"]),
+                                  len(rated))
+    staff_window = {s.id: s.window_id for s in world["staff"]}
+    for row in data["attendance_by_window"]:
+        days = [a for a in world["attendance"] if staff_window[a.staff_id] == row["window_id"]
+                and month_of(a.day) == PERIOD]
+        assert row["late_early"] == sum(a.late_early for a in days)
+        assert row["absent_days"] == float(sum(a.absent_days for a in days))
+        leave = [r for r in world["leave"] if staff_window[r.staff_id] == row["window_id"]
+                 and r.state == "approved"]
+        assert row["leave_requests"] == len(leave)
+        assert row["leave_days"] == float(sum(r.days for r in leave))
+    assert sum(row["away_today"] for row in data["attendance_by_window"]) == 2
+
+
+def test_score_2_3_ranking_from_events_matches_the_rules(db_session, world):
+    """SCORE-2/3: each window's month score is monthly_window_score of its events' sums, the
+    ranking is rank_windows' and the first five (here: both) are 红旗窗口."""
+    data = dq.leadership_dashboard(db_session, PERIOD, TODAY)
+    rows = []
+    for window in world["windows"]:
+        events = [(e.category, e.points) for e in world["events"]
+                  if e.window_id == window.id and e.period == PERIOD]
+        score = monthly_window_score(events, None, DEFAULT_CATEGORIES, 10)
+        m3 = -sum((p for c, p in events if c == "M3"), Decimal(0))
+        rows.append((f"{window.number} {window.name}", score.total, 0, m3))
+        assert dq.window_month_score(db_session, window.id, PERIOD) == score.total
+    expected = rank_windows(rows, 5)
+    assert [(r["rank"], f'{r["number"]} {r["name"]}', r["red_flag"]) for r in data["ranking"]] \
+        == expected
+    totals = {f"{w.number} {w.name}": t for w, (_n, t, _c, _o) in zip(world["windows"], rows)}
+    assert all(Decimal(str(r["total"])) == totals[f'{r["number"]} {r["name"]}']
+               for r in data["ranking"])
+
+
+def test_window_filter_narrows_every_figure(db_session, world):
+    window_a = world["windows"][0]
+    data = dq.leadership_dashboard(db_session, PERIOD, TODAY, window_a.id)
+    assert [w["id"] for w in data["windows"]] == [window_a.id]
+    assert data["kpi"]["overdue_now"] == len([c for c in world["cases"] if c.window_id == window_a.id
+                                              and c.state in RUNNING_STATES and c.deadline < TODAY])
+    assert {r["window_id"] for r in data["ranking"]} == {window_a.id}
+
+
+def test_clerk_queue_counts_own_window(db_session, world):
+    window_a = world["windows"][0]
+    queue = dq.queue_counts(db_session, TODAY, window_a.id)
+    own = [c for c in world["cases"] if c.window_id == window_a.id]
+    assert queue["overdue"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline < TODAY])
+    assert queue["due_today"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline == TODAY])
+    assert queue["urgent"] == len([c for c in own if c.urgent and c.state in RUNNING_STATES])
