@@ -32,6 +32,7 @@ from app.views.public import PublicGuideView
 from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
+from app.views.reports import ReportView
 from app.views.self_service import MyWorkView
 from app.views.semiannual import SemiannualView
 from app.views.roster import DutyShiftView
@@ -114,6 +115,8 @@ LINKS = [
     ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
     ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "ScoreEvent", "write"),
     ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Dereliction", "write"),
+    # Issue #12: 月度考核通报 on A4 and as PDF
+    ("Monthly assessment notice", _l("Monthly assessment notice"), "/reports/month/", "fa-print", ASSESSMENTS, _l("Assessments"), "Report", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
@@ -138,6 +141,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(LeaveRequestView)
     appbuilder.add_view_no_menu(LeaveOverviewView)
     appbuilder.add_view_no_menu(ReferenceImportView)
+    appbuilder.add_view_no_menu(ReportView)
     for api in APIS:
         appbuilder.add_api(api)
 
