@@ -159,7 +159,8 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
         legend += "\n" + t(N_("M10 not yet rated: counted in full"))
     red = [f"{s.number} {s.name}" for s in notice.red_flags]
     sections = [
-        Section(t(N_("Red-flag windows")), text="、".join(red) if red else t(N_("None"))),
+        Section(t(N_("Red-flag windows")),
+                text="、".join(red) if red else t(N_("No red-flag window"))),
         Section(t(N_("Window ranking")), table=ranking),
         Section(t(N_("Categories")), text=legend),
     ]

@@ -149,7 +149,7 @@ def test_score_3_notice_pdf_embeds_the_cjk_font_and_says_what_the_page_says(log_
     assert data.count(b"/FontFile2") == 2 and "喆" in lines
 
 
-def test_score_3_notice_pdf_of_thirty_windows_grows_to_a_second_page_with_its_numbers(
+def test_score_3_notice_pdf_of_thirty_windows_lists_each_and_numbers_its_pages(
         db_session, make_window, app):
     for n in range(1, 31):
         make_window(f"{n:02d}", f"第{n}窗口")
