@@ -143,6 +143,16 @@ SCORE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 for _role, _grants in SCORE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role].update(_grants)
 
+# Issue #12: the printable reports (月度考核通报, the grade list as PDF) are Leadership's and
+# the office's; every other role is refused (403).
+REPORT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    LEADERSHIP: {"Report": READ},
+    OFFICE: {"Report": READ},
+}
+for _role, _grants in REPORT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role].update(_grants)
+REPORT_ROLES = frozenset({LEADERSHIP, OFFICE, ADMIN})
+
 # Every signed-in role may read its own profile, change its password and read the API spec.
 SELF_SERVICE_PERMISSIONS = (
     ("can_userinfo", "UserDBModelView"),
@@ -817,6 +827,11 @@ def may_manage_semiannual(roles: set[str] | None = None) -> bool:
 def may_confirm_semiannual(roles: set[str] | None = None) -> bool:
     """SCORE-6: Leadership confirms the grades (then frozen)."""
     return bool((role_names() if roles is None else roles) & SEMIANNUAL_CONFIRMING_ROLES)
+
+
+def may_print_reports(roles: set[str] | None = None) -> bool:
+    """Issue #12: Leadership and the office print the monthly notice and the grade list PDF."""
+    return bool((role_names() if roles is None else roles) & REPORT_ROLES)
 
 
 def semiannual_scope():

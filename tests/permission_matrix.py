@@ -575,3 +575,11 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 for _role, _grants in DEDUCTIONS.items():
     MATRIX[_role].update(_grants)
+
+# Issue #12: the printable reports (月度考核通报, the grade list PDF): Leadership and Office.
+REPORTS: dict[str, dict[str, tuple[str, ...]]] = {
+    role: {"Monthly assessment notice": ("menu_access",), "Report": ("can_read",)}
+    for role in ("Admin", "Leadership", "Office")
+}
+for _role, _grants in REPORTS.items():
+    MATRIX[_role].update(_grants)

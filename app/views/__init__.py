@@ -35,6 +35,7 @@ from app.views.public import PublicGuideView
 from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
+from app.views.reports import ReportView
 from app.views.self_service import MyWorkView
 from app.views.semiannual import SemiannualView
 from app.views.roster import DutyShiftView
@@ -123,6 +124,8 @@ LINKS = [
     # SCORE-2 M10, SCORE-4 (窗口互评, 服务明星, 岗位之星)
     ("Mutual window rating", _l("Mutual window rating"), "/assessment/rate/", "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "rate"),
     ("Service stars and post stars", _l("Service stars and post stars"), "/assessment/stars/", "fa-star", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "read"),
+    # Issue #12: 月度考核通报 on A4 and as PDF
+    ("Monthly assessment notice", _l("Monthly assessment notice"), "/reports/month/", "fa-print", ASSESSMENTS, _l("Assessments"), "Report", "read"),
 ]
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
@@ -148,6 +151,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(LeaveRequestView)
     appbuilder.add_view_no_menu(LeaveOverviewView)
     appbuilder.add_view_no_menu(ReferenceImportView)
+    appbuilder.add_view_no_menu(ReportView)
     for api in APIS:
         appbuilder.add_api(api)
 

@@ -1,0 +1,193 @@
+"""Printable reports of issue #12: 月度考核通报 (the monthly assessment notice) and, as PDF, the
+半年考核等次名单 (the semi-annual grade list).
+
+The notice of a month (SCORE-2/3): the ranking of every active window with its categories and
+total, the 红旗窗口 (the first `score.red_flag_count`), and the main deductions — the month's
+largest deductions (ScoreEvent joined with its DeductionItem: window, staff, item, evidence)
+and the items deducted most often. The window scores come from
+`app.services.window_scores.month_window_scores` only (it will read the confirmed results once
+they are stored). Both the A4 HTML page and the PDF are drawn from one `MonthNotice`; the PDF
+is laid out by app/services/pdf.py from texts the caller has translated (`translate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.rules.errors import N_
+from app.rules.scoring import PEER
+from app.services.exports import SCORE_CATEGORY_LABELS
+from app.services.pdf import Column, PdfReport, Section, Table, render
+from app.services.window_scores import COLUMNS, WindowMonthScore, month_window_scores
+from models.org import Center, Staff, Window
+from models.scoring import AssessmentMonth, DeductionItem, ScoreEvent
+
+MAIN_DEDUCTIONS = 10  # the notice lists the month's ten largest deductions
+FREQUENT_ITEMS = 5  # and the five items deducted most often
+EVIDENCE_CHARS = 60  # evidence is cut on paper; the full text stays on the event's page
+
+
+@dataclass(frozen=True)
+class NoticeDeduction:
+    """One of the month's main deductions (SCORE-1 record)."""
+
+    event_id: int
+    day: date
+    window: str
+    staff: str
+    code: str
+    description: str  # the item's English msgid (translate when shown)
+    category: str
+    points: Decimal
+    evidence: str
+    automatic: bool
+
+
+@dataclass(frozen=True)
+class FrequentItem:
+    code: str
+    description: str  # English msgid
+    category: str
+    count: int
+    points: Decimal  # their sum (negative)
+
+
+@dataclass(frozen=True)
+class MonthNotice:
+    """月度考核通报 of `period` (the first day of the month)."""
+
+    period: date
+    center_name: str
+    confirmed_at: datetime | None  # None: the month is still open (provisional figures)
+    scores: list[WindowMonthScore]
+    deductions: list[NoticeDeduction]
+    frequent: list[FrequentItem]
+    deduction_count: int
+    deduction_points: Decimal
+
+    @property
+    def month(self) -> str:
+        return self.period.strftime("%Y-%m")
+
+    @property
+    def red_flags(self) -> list[WindowMonthScore]:
+        return [score for score in self.scores if score.red_flag]
+
+    @property
+    def missing(self) -> frozenset[str]:
+        return frozenset().union(*(score.missing for score in self.scores))
+
+
+def center_name(session: Session) -> str:
+    return session.scalar(select(Center.name).order_by(Center.id).limit(1)) or ""
+
+
+def shorten(text: str | None, limit: int = EVIDENCE_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def month_notice(session: Session, period: date, limit: int = MAIN_DEDUCTIONS) -> MonthNotice:
+    """SCORE-2/3: the notice of the month of `period` — four queries whatever the month."""
+    period = period.replace(day=1)
+    deducted = (ScoreEvent.period == period, ScoreEvent.points < 0, ScoreEvent.category != PEER)
+    rows = session.execute(
+        select(ScoreEvent.id, ScoreEvent.day, Window.number, Window.name, Staff.name,
+               DeductionItem.code, DeductionItem.description, ScoreEvent.category,
+               ScoreEvent.points, ScoreEvent.evidence, ScoreEvent.automatic)
+        .outerjoin(Window, Window.id == ScoreEvent.window_id)
+        .outerjoin(Staff, Staff.id == ScoreEvent.staff_id)
+        .outerjoin(DeductionItem, DeductionItem.id == ScoreEvent.item_id)
+        .where(*deducted)
+        .order_by(ScoreEvent.points, ScoreEvent.day, ScoreEvent.id).limit(limit))
+    deductions = [
+        NoticeDeduction(event_id, day, f"{number} {name}" if number else (name or ""),
+                        staff or "", code or "", description or "", category,
+                        Decimal(str(points)), shorten(evidence), bool(automatic))
+        for (event_id, day, number, name, staff, code, description, category, points, evidence,
+             automatic) in rows]
+    count = func.count(ScoreEvent.id)
+    frequent = [
+        FrequentItem(code, description, category, int(n), Decimal(str(points)))
+        for code, description, category, n, points in session.execute(
+            select(DeductionItem.code, DeductionItem.description, DeductionItem.category, count,
+                   func.sum(ScoreEvent.points))
+            .join(DeductionItem, DeductionItem.id == ScoreEvent.item_id)
+            .where(*deducted)
+            .group_by(DeductionItem.id, DeductionItem.code, DeductionItem.description,
+                      DeductionItem.category)
+            .order_by(count.desc(), func.sum(ScoreEvent.points), DeductionItem.code)
+            .limit(FREQUENT_ITEMS))]
+    total_count, total_points = session.execute(
+        select(func.count(ScoreEvent.id), func.sum(ScoreEvent.points)).where(*deducted)).one()
+    confirmed_at = session.scalar(select(AssessmentMonth.confirmed_at).where(
+        AssessmentMonth.period == period, AssessmentMonth.state == "confirmed"))
+    return MonthNotice(period, center_name(session), confirmed_at,
+                       month_window_scores(session, period), deductions, frequent,
+                       int(total_count or 0), Decimal(str(total_points or 0)))
+
+
+# --- PDF --------------------------------------------------------------------------------------
+def points(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def notice_title(translate: Callable[[str], str]) -> str:
+    return translate(N_("Monthly assessment notice"))
+
+
+def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: date,
+               month_label: str, state_line: str) -> bytes:
+    """The notice as a PDF (A4 portrait): the same sections as its HTML page."""
+    t = translate
+    ranking = Table(
+        [Column(t(N_("Rank")), 7), Column(t(N_("Window")), 34, "L"),
+         *(Column(key, 7.5) for key in COLUMNS),
+         Column(t(N_("Total")), 10), Column(t(N_("Red-flag window")), 12)],
+        [(str(s.rank), f"{s.number} {s.name}",
+          *(points(s.by_category.get(key)) for key in COLUMNS), points(s.total),
+          "★" if s.red_flag else "") for s in notice.scores],
+        marked=frozenset(i for i, s in enumerate(notice.scores) if s.red_flag), font_size=8)
+    legend = " · ".join(t(SCORE_CATEGORY_LABELS[key]) for key in COLUMNS)
+    if PEER in notice.missing:
+        legend += "\n" + t(N_("M10 not yet rated: counted in full"))
+    red = [f"{s.number} {s.name}" for s in notice.red_flags]
+    sections = [
+        Section(t(N_("Red-flag windows")),
+                text="、".join(red) if red else t(N_("No red-flag window"))),
+        Section(t(N_("Window ranking")), table=ranking),
+        Section(t(N_("Categories")), text=legend),
+    ]
+    if notice.deductions:
+        sections.append(Section(t(N_("Main deductions")), table=Table(
+            [Column(t(N_("Date")), 16), Column(t(N_("Window")), 28, "L"),
+             Column(t(N_("Staff")), 14), Column(t(N_("Deduction item")), 38, "L"),
+             Column(t(N_("Points")), 10), Column(t(N_("Evidence")), 44, "L")],
+            [(d.day.isoformat(), d.window, d.staff, f"{d.code} {t(d.description)}",
+              points(d.points), d.evidence) for d in notice.deductions])))
+        sections.append(Section(t(N_("Most frequent deductions")), table=Table(
+            [Column(t(N_("Deduction item")), 110, "L"), Column(t(N_("Times")), 20),
+             Column(t(N_("Points")), 20)],
+            [(f"{f.code} {t(f.description)}", str(f.count), points(f.points))
+             for f in notice.frequent])))
+    else:
+        sections.append(Section(t(N_("Main deductions")), text=t(N_("No deductions this month."))))
+    return render(PdfReport(
+        notice.center_name, notice_title(t), [month_label, state_line], sections,
+        footer=t(N_("Printed %(day)s")) % {"day": printed.isoformat()}))
+
+
+def grades_pdf(center: str, title: str, lines: Sequence[str], columns: Sequence[Column],
+               rows: Sequence[Sequence[str]], translate: Callable[[str], str],
+               printed: date) -> bytes:
+    """SCORE-6: the semi-annual grade list as a PDF (A4 portrait, as its HTML page)."""
+    return render(PdfReport(
+        center, title, lines, [Section(translate(N_("Grade list")),
+                                       table=Table(columns, rows, font_size=9))],
+        footer=translate(N_("Printed %(day)s")) % {"day": printed.isoformat()}))
