@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
-from flask_babel import gettext
 
+from app.api.base import RuleAnswers
 from app.context import clock
 from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period
@@ -19,7 +19,6 @@ from app.rules.input import (MalformedInput, validate_integer, validate_object, 
 from app.security import (assessment_scope, current_actor, may_confirm_month,
                           peer_rater_windows)
 from app.services import assessment as svc
-from app.services.transaction import Conflict, transaction
 
 RATING_KEYS = frozenset({"rated_window_id", *PEER_CRITERIA})
 
@@ -32,7 +31,7 @@ def _row(row) -> dict:
             "peer_missing": row.peer_missing}
 
 
-class AssessmentApi(BaseApi):
+class AssessmentApi(RuleAnswers, BaseApi):
     """/api/v1/assessment/ — SCORE-2/3/4 results, confirm/reopen, mutual ratings."""
 
     resource_name = "assessment"
@@ -42,15 +41,6 @@ class AssessmentApi(BaseApi):
     base_permissions = ["can_read", "can_confirm", "can_rate"]
     allow_browser_login = True
     openapi_spec_tag = "Assessment"
-
-    def _refuse(self, error):
-        db.session.rollback()
-        if isinstance(error, Conflict):
-            return self.response(409, message=Conflict().render(gettext))
-        message = {error.field or "_schema": [error.render(gettext)]}
-        if isinstance(error, MalformedInput):
-            return self.response_400(message=message)
-        return self.response_422(message=message)
 
     def _period(self, month):
         period = parse_period(month)
@@ -97,7 +87,7 @@ class AssessmentApi(BaseApi):
         try:
             period = self._period(month)
         except RuleViolation as error:
-            return self._refuse(error)
+            return self.refuse(error)
         state, rows = svc.month_results(db.session, period)
         scope_window, _staff = assessment_scope()
         if scope_window is not None:
@@ -150,9 +140,9 @@ class AssessmentApi(BaseApi):
             body = self._body({"version"})
             version = validate_integer(body.get("version"), "version")
         except RuleViolation as error:
-            return self._refuse(error)
+            return self.refuse(error)
         now = clock()
-        with transaction(db.session, on_error=self._refuse) as saved:
+        with self.unit_of_work() as saved:
             state = svc.confirm_month(db.session, period, current_actor().user_id, now.now,
                                       now.today, seen_version=version)
         if not saved.ok:
@@ -206,9 +196,9 @@ class AssessmentApi(BaseApi):
             reason = validate_text(body.get("reason"), 2000, "reason")
             version = validate_integer(body.get("version"), "version")
         except RuleViolation as error:
-            return self._refuse(error)
+            return self.refuse(error)
         now = clock()
-        with transaction(db.session, on_error=self._refuse) as saved:
+        with self.unit_of_work() as saved:
             state = svc.reopen_month(db.session, period, reason, current_actor().user_id,
                                      now.now, seen_version=version)
         if not saved.ok:
@@ -283,11 +273,11 @@ class AssessmentApi(BaseApi):
                 ratings[rated] = {name: validate_integer(entry.get(name), name)
                                   for name in PEER_CRITERIA}
         except RuleViolation as error:
-            return self._refuse(error)
+            return self.refuse(error)
         if allowed is not None and rater not in allowed:
             return self.response_403()
         now = clock()
-        with transaction(db.session, on_error=self._refuse) as saved:
+        with self.unit_of_work() as saved:
             count = svc.record_peer_ratings(db.session, period, rater, ratings,
                                             current_actor().user_id, now.today, now.now)
         if not saved.ok:

@@ -83,21 +83,9 @@ def bound_schema(schema, model) -> None:
             field.validators.append(schema_validator(checks[name], name))
 
 
-class DomainApi(ModelRestApi):
-    """A REST resource of one domain model; `rule_checks` are the view's own (one rule, two doors).
-
-    A broken rule answers 422 with `{"message": {field: [text]}}` in the user's language,
-    like FAB's own schema errors, and nothing is saved.
-    """
-
-    method_permission_name = API_METHOD_PERMISSIONS
-    allow_browser_login = True
-    rule_checks: tuple = ()
-
-    def __init__(self):
-        # FAB's POST/PUT/DELETE commit inside its interface: ours runs them in transaction().
-        self.datamodel = transactional(self.datamodel)
-        super().__init__()
+class RuleAnswers:
+    """How every API of ours answers a broken rule or a concurrent change, model or not: one
+    transaction per custom endpoint, 422/400 for a refusal, 409 for a conflict (issue #9)."""
 
     def unit_of_work(self) -> transaction:
         """One transaction for a custom endpoint: its `.answer` is the 422 of a broken rule or
@@ -112,6 +100,32 @@ class DomainApi(ModelRestApi):
     def conflict(self):
         """409: someone else changed the row since the client read it (or is changing it)."""
         return self.response(409, message=Conflict().render(gettext))
+
+    def refuse(self, violation: RuleViolation):
+        """Nothing saved; 422 with the rule's message under its field (400 when the body was
+        not even of the expected shape, INPUT-1)."""
+        db.session.rollback()
+        message = {violation.field or "_schema": [violation.render(gettext)]}
+        if isinstance(violation, MalformedInput):
+            return self.response_400(message=message)
+        return self.response_422(message=message)
+
+
+class DomainApi(RuleAnswers, ModelRestApi):
+    """A REST resource of one domain model; `rule_checks` are the view's own (one rule, two doors).
+
+    A broken rule answers 422 with `{"message": {field: [text]}}` in the user's language,
+    like FAB's own schema errors, and nothing is saved.
+    """
+
+    method_permission_name = API_METHOD_PERMISSIONS
+    allow_browser_login = True
+    rule_checks: tuple = ()
+
+    def __init__(self):
+        # FAB's POST/PUT/DELETE commit inside its interface: ours runs them in transaction().
+        self.datamodel = transactional(self.datamodel)
+        super().__init__()
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()
@@ -128,15 +142,6 @@ class DomainApi(ModelRestApi):
 
     def pre_update(self, item) -> None:
         self._check(item)
-
-    def refuse(self, violation: RuleViolation):
-        """Nothing saved; 422 with the rule's message under its field (400 when the body was
-        not even of the expected shape, INPUT-1)."""
-        db.session.rollback()
-        message = {violation.field or "_schema": [violation.render(gettext)]}
-        if isinstance(violation, MalformedInput):
-            return self.response_400(message=message)
-        return self.response_422(message=message)
 
     def _guarded(self, write, *args):
         try:
