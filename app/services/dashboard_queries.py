@@ -13,7 +13,6 @@ Leadership page, and the scope of a window head's or clerk's home page, ORG-2).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,17 +20,13 @@ from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
-from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, monthly_window_score, rank_windows
 from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
-from app.services.settings import parse_setting
+from app.services.window_scores import WindowMonthScore, month_window_scores
 from models.attendance import AttendanceDay
 from models.cases import Case, WorkDay
+from models.complaints import Complaint
 from models.leave import LeaveRequest
 from models.org import Staff, Window
-from models.scoring import ScoreEvent
-from models.settings import RuleSetting
-
-from models.complaints import Complaint
 
 GOOD_RATINGS = (SATISFIED, BASICALLY_SATISFIED)  # 满意率 = (满意 + 基本满意) / 评价数 (CASE-11)
 APPROVED = "approved"  # LeaveRequest.state of approved leave (LEAVE-2)
@@ -201,59 +196,18 @@ def complaint_figures(session: Session, months: list[date], today: date, window_
 
 
 # --- scores (SCORE-2/3) -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class WindowScore:
-    window_id: int
-    number: str
-    name: str
-    total: Decimal
-    by_category: dict[str, Decimal]
-    rank: int
-    red_flag: bool  # 红旗窗口 (SCORE-3)
-    incomplete: bool  # M10 not yet known: counted full meanwhile
-
-
-def score_settings(session: Session) -> tuple[dict[str, Decimal], Decimal, int]:
-    """SCORE-2/3 settings in one query: category maxima, bonus cap, red-flag count."""
-    rows = {row.key: parse_setting(row.value_type, row.value or row.default_value)
-            for row in session.scalars(select(RuleSetting).where(RuleSetting.key.like("score.%")))}
-    categories = {name: Decimal(str(rows.get(f"score.{name.lower()}_max", default)))
-                  for name, default in DEFAULT_CATEGORIES.items()}
-    return (categories, Decimal(str(rows.get("score.bonus_cap", 10))),
-            int(rows.get("score.red_flag_count", 5)))
-
-
-def category_sums(session: Session, period: date, window_id=None) -> dict[int, dict[str, Decimal]]:
-    """SUM(points) of the month's score events per window and category (SCORE-2), from the
-    covering index ix_score_event_period_window_category_points (migration 0022)."""
-    known = [*[name for name in DEFAULT_CATEGORIES if name != "M10"], BONUS]
-    query = (select(ScoreEvent.window_id, ScoreEvent.category, func.sum(ScoreEvent.points))
-             .where(ScoreEvent.period == period, ScoreEvent.category.in_(known),
-                    ScoreEvent.window_id.is_not(None))
-             .group_by(ScoreEvent.window_id, ScoreEvent.category))
-    sums: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for window, category, points in session.execute(_where_window(query, ScoreEvent.window_id, window_id)):
-        # SQLite sums NUMERIC as floats: back to one decimal place, like every score.
-        sums[window][category] = Decimal(str(points or 0)).quantize(Decimal("0.1"))
-    return sums
-
-
-def window_ranking(session: Session, period: date) -> list[WindowScore]:
+def window_ranking(session: Session, period: date) -> list[WindowMonthScore]:
     """SCORE-2/3: the month's window scores and ranking with 红旗窗口 — the monthly
     assessment's own results (confirmed snapshot, or live from one GROUP BY while open:
     app/services/assessment.py), so the dashboard and the assessment pages never disagree."""
-    from app.services.window_scores import month_window_scores
-
-    return [WindowScore(row.window_id, row.number, row.name, row.total, row.by_category,
-                        row.rank, row.red_flag, bool(row.missing))
-            for row in month_window_scores(session, period)]
+    return month_window_scores(session, period)
 
 
 def window_month_score(session: Session, window_id: int, period: date) -> Decimal:
-    """A window's score of the month (SCORE-2) — the clerk's and window head's home figure."""
-    categories, bonus_cap, _ = score_settings(session)
-    events = list(category_sums(session, period, window_id).get(window_id, {}).items())
-    return monthly_window_score(events, None, categories, bonus_cap).total
+    """A window's score of the month (SCORE-2) — the clerk's and window head's home figure,
+    the same total the assessment page shows for that window."""
+    return next((row.total for row in window_ranking(session, period)
+                 if row.window_id == window_id), Decimal(100))
 
 
 # --- the pages' data -----------------------------------------------------------------------
@@ -341,7 +295,7 @@ def leadership_dashboard(session: Session, period: date, today: date, window_id=
             for w, _n, _name in wins],
         "ranking": [{"window_id": r.window_id, "number": r.number, "name": r.name,
                      "total": float(r.total), "rank": r.rank, "red_flag": r.red_flag,
-                     "incomplete": r.incomplete} for r in ranking],
+                     "incomplete": bool(r.missing)} for r in ranking],
         "attendance_by_window": [
             {"window_id": w, "away_today": away.get(w, 0),
              **attendance.get(w, {"late_early": 0, "absent_days": 0.0, "leave_requests": 0,

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.scoring import BONUS, PEER
-from app.services.settings import setting_value
 from models.org import Window
 
 CATEGORY_KEYS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M10")
@@ -36,14 +35,6 @@ class WindowMonthScore:
     missing: frozenset[str]
     rank: int
     red_flag: bool
-
-
-def score_settings(session: Session) -> tuple[dict[str, Decimal], Decimal, int]:
-    """SCORE-2/3 settings: category maxima, the bonus cap and the number of red-flag windows."""
-    maxima = {name: Decimal(str(setting_value(session, f"score.{name.lower()}_max")))
-              for name in CATEGORY_KEYS}
-    return (maxima, Decimal(str(setting_value(session, "score.bonus_cap"))),
-            int(setting_value(session, "score.red_flag_count")))
 
 
 def month_window_scores(session: Session, period: date) -> list[WindowMonthScore]:
