@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.rules.assessment import PEER_CRITERIA, next_month
+from app.rules.assessment import PEER_CRITERIA
+from app.rules.calendar import next_month
 from app.services import assessment as svc
 from app.services.transaction import transaction
 from models.assessment import PeerRating

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.rules.calendar import next_month
 from app.rules.errors import N_, RuleViolation
 from app.rules.scoring import BONUS, PEER, MonthlyScore
 
@@ -49,10 +50,6 @@ def _dec(value) -> Decimal:
 
 def _day_in_month(year: int, month: int, day: int) -> date:
     return date(year, month, max(1, min(day, calendar.monthrange(year, month)[1])))
-
-
-def next_month(period: date) -> date:
-    return date(period.year + period.month // 12, period.month % 12 + 1, 1)
 
 
 def parse_period(text: str | None) -> date | None:
@@ -198,5 +195,4 @@ def quarter_months(year: int, quarter: int) -> list[date]:
 
 __all__ = ["PEER_CRITERIA", "parse_period", "peer_rating_window", "check_peer_rating", "peer_mean",
            "is_satisfied", "second_notice_violations", "Line", "explanation_lines",
-           "individual_result", "mean_result", "pick_stars", "quarter_of", "quarter_months",
-           "next_month"]
+           "individual_result", "mean_result", "pick_stars", "quarter_of", "quarter_months"]

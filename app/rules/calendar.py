@@ -11,6 +11,7 @@ Dates are plain `date`s in the center's time zone; the caller converts timestamp
 
 from __future__ import annotations
 
+import calendar as _monthly
 from collections.abc import Iterable
 from datetime import MAXYEAR, date
 
@@ -124,3 +125,18 @@ class WorkCalendar:
             count += len(self._year(year)[2])
         base, rank, _ = self._year(end.year)
         return count + rank[end.toordinal() - base]
+
+
+def month_start(day: date) -> date:
+    """The first day of the month `day` falls in (a month's `period` in the assessments)."""
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the month `day` falls in."""
+    return day.replace(day=_monthly.monthrange(day.year, day.month)[1])
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the one `day` falls in."""
+    return date.fromordinal(month_end(day).toordinal() + 1)

@@ -13,10 +13,10 @@ No Flask, no session: the calendar is any object with `is_working_day(day)`.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
+from app.rules.calendar import month_end
 from app.rules.errors import N_, RuleViolation
 
 DAY, WEEK = "day", "week"
@@ -27,7 +27,8 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     """The first and the last day of the month."""
     if not 1 <= month <= 12 or not 1 <= year <= 9999:
         raise RuleViolation("ROSTER-1", N_("Choose a month."), field="month")
-    return date(year, month, 1), date(year, month, _calendar.monthrange(year, month)[1])
+    first = date(year, month, 1)
+    return first, month_end(first)
 
 
 def month_weeks(year: int, month: int) -> list[list[date]]:

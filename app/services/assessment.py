@@ -24,6 +24,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.rules.calendar import month_end
 from app.rules import assessment as rules
 from app.rules.errors import N_, RuleViolation
 from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, PEER, MonthlyScore, monthly_window_score, rank_windows
@@ -60,10 +61,6 @@ def bonus_cap(session: Session) -> Decimal:
 
 def _points(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(TENTH)
-
-
-def month_end(period: date) -> date:
-    return date.fromordinal(rules.next_month(period).toordinal() - 1)
 
 
 # --- the month's results ----------------------------------------------------------------------

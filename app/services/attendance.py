@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_days,
                                   half_day_status, leave_halves, noon_boundary, parse_hhmm,
                                   parse_month_day, work_hours_for)
-from app.rules.calendar import WorkCalendar
+from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.services.calendar import load_calendar
@@ -779,7 +779,7 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
         raise RuleViolation("ATT-2", N_("Give a month between %(first)s and %(last)s."),
                             field="month", first=BUSINESS_YEARS[0], last=BUSINESS_YEARS[1])
     first = date(year, month, 1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = month_end(first)
     return first, last
 
 

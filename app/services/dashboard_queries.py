@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
 from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
@@ -34,18 +35,6 @@ TREND_MONTHS = 12
 
 
 # --- periods ---------------------------------------------------------------------------------
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return next_month(day) - timedelta(days=1)
-
-
 def months_back(period: date, count: int) -> list[date]:
     """The first days of the `count` months ending with `period`, oldest first."""
     months = [month_start(period)]

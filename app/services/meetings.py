@@ -9,7 +9,6 @@ commits (`transaction()`).
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +22,7 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
 from app.rules.meetings import (ABSENT_EXCUSED, PRESENT, RULE_ID, WEEKLY, check_attendance,
                                 meeting_deductions, month_schedule, parse_study_days)
+from app.rules.calendar import month_end, month_start
 from app.services.calendar import load_calendar
 from app.services.cases import Actor, Clock
 from app.services.settings import setting_value
@@ -35,8 +35,7 @@ TOPIC_MAX, REASON_MAX = 200, 200  # the columns' lengths
 
 def month_bounds(month: date) -> tuple[date, date]:
     """The first and last day of the month `month` falls in."""
-    first = month.replace(day=1)
-    return first, first.replace(day=_calendar.monthrange(first.year, first.month)[1])
+    return month_start(month), month_end(month)
 
 
 def schedule_settings(session: Session) -> dict:

@@ -15,15 +15,11 @@ from decimal import Decimal
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.rules.calendar import month_start
 from app.rules.errors import N_, RuleViolation
 from models.scoring import AssessmentMonth, DeductionItem, ScoreEvent
 
 BONUS = "B"
-
-
-def month_start(day: date) -> date:
-    """The `period` of a day: the first day of its month."""
-    return day.replace(day=1)
 
 
 def confirmed_periods(session: Session, periods) -> set[date]:

@@ -239,3 +239,14 @@ def test_calendar_admin_entries_keep_the_invariants(start, days, closed, opened)
     assert cal.working_days_between(start, due) == days
     assert all(cal.is_working_day(d) for d in opened)
     assert not any(cal.is_working_day(d) for d in closed - opened)
+
+
+@pytest.mark.parametrize(("day", "start", "end", "following"), [
+    (date(2026, 2, 14), date(2026, 2, 1), date(2026, 2, 28), date(2026, 3, 1)),
+    (date(2028, 2, 29), date(2028, 2, 1), date(2028, 2, 29), date(2028, 3, 1)),
+    (date(2026, 12, 31), date(2026, 12, 1), date(2026, 12, 31), date(2027, 1, 1)),
+])
+def test_month_start_end_and_next_month(day, start, end, following):
+    from app.rules.calendar import month_end, month_start, next_month
+
+    assert (month_start(day), month_end(day), next_month(day)) == (start, end, following)
