@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
@@ -427,7 +427,9 @@ def approver_positions(staff: Staff | None) -> tuple[str, ...]:
 
 
 def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
-    """LEAVE-2: the pending requests routed to `staff`'s position, their own left out."""
+    """LEAVE-2: the pending requests routed to `staff`'s position, their own left out, with
+    their requesters loaded in the same round trip (the navbar's 待办 count names them on every
+    page an approver opens)."""
     positions = approver_positions(staff)
     if not positions:
         return []
@@ -435,6 +437,7 @@ def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
         select(LeaveRequest).where(LeaveRequest.state == PENDING,
                                    LeaveRequest.approver_position.in_(positions),
                                    LeaveRequest.staff_id != staff.id)
+        .options(joinedload(LeaveRequest.staff))
         .order_by(LeaveRequest.start_day, LeaveRequest.id)))
 
 

@@ -105,3 +105,38 @@ def test_hand_1_a_handover_waits_for_the_receivers_own_confirmation(db_session, 
     counts = {kind: len(rows) for kind, rows in
               todo_rows(db_session, staff_of(db_session, receiver), today()).items()}
     assert counts["handover_confirm"] == 1
+
+
+def test_leave_2_the_navbar_count_costs_the_same_queries_for_one_or_many_requests(
+        db_session, log_in, window_a):
+    """The 待办 count runs on every page: one query per source, not one per waiting request."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    deputy = log_in("Leadership", username="deputy_n")
+    me = staff_of(db_session, deputy)
+    me.position = "deputy_director"
+    db_session.commit()
+    me_id = me.id
+
+    def statements() -> int:
+        db_session.expunge_all()
+        approver = db_session.get(Staff, me_id)  # loaded before counting
+        seen = []
+        record = lambda *args: seen.append(args[2])  # noqa: E731 — (conn, cursor, statement...)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert todo_count(db_session, approver, today()) >= 1
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        return len(seen)
+
+    clerks = [Staff(name=f"请假人{n}", unit="window", window=window_a) for n in range(4)]
+    db_session.add_all(clerks)
+    db_session.commit()
+    leave(db_session, clerks[0], days="2")
+    one = statements()
+    for clerk in clerks[1:]:
+        leave(db_session, clerk, days="2")
+    assert statements() == one
