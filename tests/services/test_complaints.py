@@ -145,7 +145,8 @@ def test_comp_3_answered_and_decided_complaint_is_closed_and_audited(db_session,
     decide(db_session, complaint, outcome="not_verified", gravity=None)
     assert complaint.state == "closed"
     actions = db_session.scalars(select(AuditLog.action).where(
-        AuditLog.model == "Complaint", AuditLog.record_id == str(complaint.id))).all()
+        AuditLog.model == "Complaint", AuditLog.record_id == str(complaint.id))
+        .order_by(AuditLog.id)).all()
     assert actions[0] == "create" and "update" in actions
 
 
