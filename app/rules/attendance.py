@@ -9,6 +9,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from app.rules.errors import N_, RuleViolation
+from app.rules.leave import is_away
 
 HALF = Decimal("0.5")
 SUMMER_HOURS = ((time(8, 0), time(11, 30)), (time(15, 0), time(18, 0)))
@@ -114,13 +115,15 @@ def is_late_seconds(first: int, start: time) -> bool:
 
 
 def leave_halves(day: date, start_day: date, end_day: date, half_day_start: bool,
-                 half_day_end: bool) -> set[str]:
+                 half_day_end: bool, reported_back_on: date | None = None) -> set[str]:
     """ATT-3: the half-days of `day` an approved leave covers (none outside it).
 
     `half_day_start`: the leave begins at noon of its first day (only the afternoon);
-    `half_day_end`: it ends at noon of its last day (only the morning).
+    `half_day_end`: it ends at noon of its last day (only the morning). The planned days on
+    which the person is away (LEAVE-3 `is_away`): none from the day they reported back (销假)
+    early, and none past the end day — an overstay is absence, not leave.
     """
-    if not start_day <= day <= end_day:
+    if day > end_day or not is_away(day, start_day, reported_back_on):
         return set()
     halves = {AM, PM}
     if day == start_day and half_day_start:

@@ -1,4 +1,4 @@
-"""请假 — pure rules of leave (RULES.md §7 LEAVE-1/2/4) and of A/B cover during leave (AB-1).
+"""请假 — pure rules of leave (RULES.md §7 LEAVE-1..4) and of A/B cover during leave (AB-1/2).
 
 Days are `Decimal` (half days are common); rule settings come in as keyword arguments whose
 defaults are the values of RULES.md, so the service passes the `RuleSetting` values it loaded.
@@ -83,6 +83,27 @@ def uncovered_days(request: tuple[date, date], partner_leaves: list[tuple[date, 
     away = [(s, e) for s, e in partner_leaves if s <= end and e >= start]
     return [day for day in _working_days(start, end, calendar)
             if any(s <= day <= e for s, e in away)]
+
+
+def is_away(day: date, start_day: date, reported_back_on: date | None) -> bool:
+    """LEAVE-3 / AB-2 请假在外 — the one rule of "away on `day`" for an approved leave.
+
+    An approved leave keeps its person away from its first day until they report back (销假):
+    `reported_back_on` is the day they were back at work, so that day and later are not away.
+    Until then they stay away even past the end day — an overstay, or a 销假 not yet given —
+    since nothing says they are back (AB-2: B keeps covering A; the to-do asks for the 销假).
+    A half day counts: the person is away that day (which half: `leave_halves` of
+    app.rules.attendance). A 补签单 (ATT-4) is work away from the desk, not leave: not here.
+    `day` is today or a past day; planning future days (AB-1) uses the planned period.
+    The SQL twin is app.services.away.away_condition.
+    """
+    return start_day <= day and (reported_back_on is None or day < reported_back_on)
+
+
+def is_overdue(day: date, start_day: date, end_day: date, reported_back_on: date | None) -> bool:
+    """LEAVE-3: away on `day` although the leave ended before it — the 销假 is owed (overstay
+    without a 销假 so far). Its days past the end are not leave (ATT-3): absent without clocks."""
+    return end_day < day and is_away(day, start_day, reported_back_on)
 
 
 def leave_working_days(start: date, end: date, calendar, half_day_start=False,

@@ -40,6 +40,7 @@ from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_
 from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
+from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
@@ -682,18 +683,21 @@ def _clock_aggregates(session, days, staff_ids, settings):
 
 
 def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
-    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered."""
+    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered: the
+    planned ones on which the person is away (LEAVE-3, app/services/away.py), so the days from
+    an early 销假 on are work days again."""
     query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
-                   LeaveRequest.half_day_start, LeaveRequest.half_day_end).where(
-        LeaveRequest.state == "approved", LeaveRequest.start_day <= end,
+                   LeaveRequest.half_day_start, LeaveRequest.half_day_end,
+                   LeaveRequest.reported_back_on).where(
+        LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
         LeaveRequest.end_day >= start)
     if staff_ids is not None:
         query = query.where(LeaveRequest.staff_id.in_(staff_ids))
     covered: dict[tuple[int, date], set[str]] = defaultdict(set)
-    for staff_id, first, last, half_start, half_end in session.execute(query):
+    for staff_id, first, last, half_start, half_end, back in session.execute(query):
         day = max(first, start)
         while day <= min(last, end):
-            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end)
+            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end, back)
             day += timedelta(days=1)
     return covered
 

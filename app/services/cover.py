@@ -1,9 +1,10 @@
 """代A角 — B covers A's unfinished cases while A is on approved leave (AB-2).
 
-A is "covered" on day D when A has an approved leave with start_day <= D that A has not yet
-reported back from (LEAVE-3: a leave runs until 销假, overstay included), and A is the A staff of
-a post whose B staff is the one asking. "A's cases" are those A handles (经办人), or received
-(受理人) when nobody handles them yet, and that are not closed (办结归档).
+A is "covered" on day D when A is away on D (LEAVE-3, the one rule of app/services/away.py: an
+approved leave begun on or before D that A has not reported back from — a leave runs until
+销假, overstay included), and A is the A staff of a post whose B staff is the one asking.
+"A's cases" are those A handles (经办人), or received (受理人) when nobody handles them yet, and
+that are not closed (办结归档).
 
 The row-level filter of app/security.py asks `covered_staff` once per request and widens the
 own-window condition with `covered_cases_condition`; nothing here knows about requests.
@@ -17,11 +18,10 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.rules import case_states as cs
+from app.services.away import away_condition
 from models.cases import Case
 from models.leave import LeaveRequest
 from models.org import Post, Staff
-
-APPROVED = "approved"
 
 
 def covered_staff(session: Session, b_staff_id: int, day: date) -> dict[int, str]:
@@ -32,9 +32,7 @@ def covered_staff(session: Session, b_staff_id: int, day: date) -> dict[int, str
         .join(LeaveRequest, LeaveRequest.staff_id == Staff.id)
         .where(Post.b_staff_id == b_staff_id,
                Post.a_staff_id != b_staff_id,
-               LeaveRequest.state == APPROVED,
-               LeaveRequest.start_day <= day,
-               LeaveRequest.reported_back_on.is_(None))
+               away_condition(day))
         .distinct()
     ).all()
     return {staff_id: name for staff_id, name in rows}

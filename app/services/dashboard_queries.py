@@ -16,11 +16,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy import and_, case as sql_case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
+from app.services.away import away_condition
 from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
 from models.attendance import AttendanceDay
@@ -130,18 +131,11 @@ def queue_counts(session: Session, today: date, window_id: int) -> dict[str, int
 
 
 # --- people (LEAVE-1..3, ATT-2/3) ----------------------------------------------------------------
-def _away_condition(day: date):
-    """Approved leave running on `day`, not reported back (销假) on or before it — the SQL twin
-    of app.services.leave.away_on."""
-    return and_(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= day,
-                LeaveRequest.end_day >= day,
-                or_(LeaveRequest.reported_back_on.is_(None), LeaveRequest.reported_back_on > day))
-
-
 def away_by_window(session: Session, day: date, window_id=None) -> dict[int | None, int]:
-    """Staff away on approved leave on `day`, per window (None: staff of no window)."""
+    """LEAVE-3 / AB-2: staff away on `day`, per window (None: staff of no window) — the one
+    rule of app/services/away.py, so the KPI counts the people the "Away today" list names."""
     query = (select(Staff.window_id, func.count(func.distinct(LeaveRequest.staff_id)))
-             .join(Staff, Staff.id == LeaveRequest.staff_id).where(_away_condition(day))
+             .join(Staff, Staff.id == LeaveRequest.staff_id).where(away_condition(day))
              .group_by(Staff.window_id))
     return dict(session.execute(_where_window(query, Staff.window_id, window_id)).all())
 

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, joinedload
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
                              uncovered_days, yearly_flags)
+from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from app.services.transaction import check_version, transaction
@@ -108,8 +109,8 @@ def days_text(days) -> str:
 
 
 def away_period(leave: LeaveRequest) -> tuple[date, date]:
-    """The days a request keeps its person away: up to the end day, or to the day before
-    they reported back early (LEAVE-3)."""
+    """AB-1: the planned days a request keeps its person away: up to the end day, or to the
+    day before they reported back early — `is_away` (app/services/away.py) within the plan."""
     end = leave.end_day
     if leave.reported_back_on is not None and leave.reported_back_on <= end:
         end = max(leave.start_day, leave.reported_back_on - timedelta(days=1))
@@ -439,25 +440,6 @@ def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
                                    LeaveRequest.staff_id != staff.id)
         .options(joinedload(LeaveRequest.staff))
         .order_by(LeaveRequest.start_day, LeaveRequest.id)))
-
-
-def away_on(session: Session, day: date) -> list[LeaveRequest]:
-    """Approved leave running on `day` (not yet reported back before it), by start day."""
-    rows = session.scalars(
-        select(LeaveRequest).where(LeaveRequest.state == APPROVED,
-                                   LeaveRequest.start_day <= day,
-                                   or_(LeaveRequest.end_day >= day,
-                                       LeaveRequest.reported_back_on.is_(None)))
-        .order_by(LeaveRequest.start_day, LeaveRequest.id))
-    away = []
-    for leave in rows:
-        back = leave.reported_back_on
-        if back is not None and back <= day:
-            continue
-        if back is None and leave.end_day < day:
-            continue  # ended, not yet reported back: not on leave any more (see overstay)
-        away.append(leave)
-    return away
 
 
 def notifications_for(session: Session, staff: Staff | None) -> list[LeaveNotification]:

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.away import overdue_condition
 from app.services.handover import handovers_awaiting
 from app.services.leave import approval_queue
 from app.services.roster import duty_logs_owed
@@ -37,11 +38,11 @@ def leave_awaiting_approval(session: Session, staff: Staff, today: date) -> list
 
 
 def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRow]:
-    """LEAVE-3 销假: this person's approved leaves that have ended without a report back."""
+    """LEAVE-3 销假: this person's approved leaves that have ended without a report back (still
+    away past the end day, app/services/away.py)."""
     rows = session.execute(
         select(LeaveRequest.id, LeaveRequest.end_day)
-        .where(LeaveRequest.staff_id == staff.id, LeaveRequest.state == "approved",
-               LeaveRequest.end_day < today, LeaveRequest.reported_back_on.is_(None))
+        .where(LeaveRequest.staff_id == staff.id, overdue_condition(today))
         .order_by(LeaveRequest.end_day)).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 

@@ -27,9 +27,10 @@ from app.security import (current_leave_actor, current_staff, leave_filters,
                           may_attach_certificate, may_cancel_leave, may_decide_leave,
                           may_report_back, may_see_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approval_queue,
-                                attach_certificate, away_on, cancel_leave, certificate_file,
+                                attach_certificate, cancel_leave, certificate_file,
                                 decide_leave, file_leave, filtered_requests, notifications_for,
                                 report_back, yearly_flag_rows)
+from app.services.away import away_rows
 from app.services.exports import LEAVE_COLUMNS, leave_register_rows, write_export
 from app.views.base import DomainModelView, interface, rule_checked
 from app.views.downloads import xlsx_download
@@ -353,11 +354,12 @@ class LeaveRequestView(DomainModelView):
     @expose("/away/")
     @has_access
     def away(self):
-        """Who is away today: names and windows only, no kinds or reasons (clerks see
-        nothing else of other people's leave)."""
+        """Who is away today (LEAVE-3, app/services/away.py — the people the dashboard's KPI
+        counts): names, windows, which half of the day and a 销假 owed; no kinds or reasons
+        (clerks see nothing else of other people's leave)."""
         today = context.today()
         return self.render_template("bianmin/leave_away.html", title=gettext("Away today"),
-                                    today=today, rows=away_on(db.session, today))
+                                    today=today, rows=away_rows(db.session, today))
 
     @expose("/notifications/")
     @has_access

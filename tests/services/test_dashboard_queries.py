@@ -67,7 +67,8 @@ def world(db_session, window_a, window_b):
                      approver_position="director", state="approved"),
         LeaveRequest(staff_id=staff[1].id, kind="sick", start_day=TODAY, end_day=TODAY,
                      days=Decimal("1"), approver_position="director", state="approved"),
-        # not away: reported back today, pending, rejected, ended yesterday
+        # not away: reported back today, pending, rejected, ended yesterday and reported back
+        # today (an overstay not reported back stays away: tests/services/test_away.py)
         LeaveRequest(staff_id=staff[2].id, kind="annual", start_day=TODAY - timedelta(days=3),
                      end_day=TODAY + timedelta(days=3), days=Decimal("5"),
                      approver_position="director", state="approved", reported_back_on=TODAY),
@@ -77,7 +78,7 @@ def world(db_session, window_a, window_b):
                      days=Decimal("1"), approver_position="director", state="rejected"),
         LeaveRequest(staff_id=staff[5].id, kind="annual", start_day=TODAY - timedelta(days=5),
                      end_day=TODAY - timedelta(days=1), days=Decimal("3"),
-                     approver_position="director", state="approved"),
+                     approver_position="director", state="approved", reported_back_on=TODAY),
     ]
     db_session.add_all(leave)
     attendance = []

@@ -221,6 +221,32 @@ def test_priv_1_clerks_see_only_who_is_away_today(app, people, db_session):
     assert "住院手术" not in html and "病假" not in html and "Sick" not in html
 
 
+def test_leave_3_away_list_names_whom_the_dashboard_counts(app, people, db_session):
+    """LEAVE-3: the "Away today" page and the dashboard's KPI read one rule — approved and
+    begun, not reported back (an overstay stays, marked as owing its 销假); a pending request
+    or an early 销假 keeps nobody away."""
+    with app.test_request_context():
+        today = context.today()
+    names = {}
+    for key, state, first, last, back in [
+            ("running", "approved", -1, 1, None), ("overstay", "approved", -5, -1, None),
+            ("pending", "pending", 0, 0, None), ("back_early", "approved", -3, 2, 0)]:
+        person = Staff(name=f"员工{key}", unit="window")
+        db_session.add(person)
+        db_session.add(LeaveRequest(
+            staff=person, kind="personal", start_day=today + timedelta(days=first),
+            end_day=today + timedelta(days=last), days=Decimal(1), approver_position="director",
+            state=state, reported_back_on=back if back is None else today + timedelta(days=back)))
+        names[key] = person.name
+    db_session.commit()
+    html = people["clerk"].get("/leaverequestview/away/").get_data(as_text=True)
+    assert names["running"] in html and names["overstay"] in html
+    assert names["pending"] not in html and names["back_early"] not in html
+    assert html.count('class="label label-warning"') == 1  # the overstay's 销假 owed
+    kpi = people["director"].get("/dashboard/data").get_json()["kpi"]
+    assert kpi["away_today"] == html.count("<tr data-staff=") == 2
+
+
 def test_leave_overview_pages_are_office_and_leadership_only(app, people):
     assert people["clerk"].get("/leaveoverview/all/").status_code in (302, 403)
     assert people["clerk"].get("/leaveoverview/flags/").status_code in (302, 403)

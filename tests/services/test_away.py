@@ -1,0 +1,157 @@
+"""Who is away on a day — one definition (LEAVE-3, AB-2), asked by the leave service
+(`away_on`, the "Away today" list), the Leadership dashboard (`away_by_window`, its KPI), B's
+cover of A's cases (`covered_staff`), the to-do's 销假 owed and attendance's leave half days.
+
+The prepared requests: approved and running, pending, rejected, cancelled, a half day each
+way, reported back early, reported back today, an overstay not reported back, an overstay
+reported back late, one starting tomorrow, one over and reported back on time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from app.rules.attendance import AM, PM, leave_halves
+from app.rules.leave import is_away, is_overdue
+from app.services import dashboard_queries as dq
+from app.services.attendance import compute_days
+from app.services.attendance_sql import month_totals_sql
+from app.services.away import away_on, away_rows, keeps_away, overdue
+from app.services.calendar import refresh_work_days
+from app.services.cover import covered_staff
+from app.services.todo import report_back_owed
+from models.leave import LeaveRequest
+from models.org import Post, Staff
+
+TODAY = date(2026, 11, 11)  # a Wednesday
+
+
+def day(offset: int) -> date:
+    return TODAY + timedelta(days=offset)
+
+
+# name → (state, first day, last day, half_day_start, half_day_end, reported back on)
+CASES = {
+    "running": ("approved", -1, 2, False, False, None),
+    "pending": ("pending", 0, 0, False, False, None),
+    "rejected": ("rejected", 0, 0, False, False, None),
+    "cancelled": ("cancelled", -1, 1, False, False, None),
+    "afternoon": ("approved", 0, 0, True, False, None),
+    "morning": ("approved", -2, 0, False, True, None),
+    "back_early": ("approved", -3, 3, False, False, -1),
+    "back_today": ("approved", -3, 3, False, False, 0),
+    "overstay": ("approved", -5, -1, False, False, None),
+    "overstay_reported": ("approved", -10, -6, False, False, -2),
+    "tomorrow": ("approved", 1, 2, False, False, None),
+    "over": ("approved", -9, -8, False, False, -7),
+}
+AWAY_TODAY = {"running", "afternoon", "morning", "overstay"}
+
+
+@pytest.fixture
+def world(db_session, window_a, window_b):
+    """One person per case (so a count of people is a count of cases), half of them at each
+    window, each the A of a post whose B is `backup`."""
+    backup = Staff(name="B角", unit="window", window=window_a)
+    people, leaves = {}, {}
+    for n, (name, (state, first, last, half_start, half_end, back)) in enumerate(CASES.items()):
+        person = Staff(name=name, unit="window", window=(window_a, window_b)[n % 2])
+        people[name] = person
+        leaves[name] = LeaveRequest(
+            staff=person, kind="personal", start_day=day(first), end_day=day(last),
+            half_day_start=half_start, half_day_end=half_end, days=Decimal(1),
+            approver_position="director", state=state,
+            reported_back_on=None if back is None else day(back))
+        db_session.add(Post(window=person.window, name=f"岗{n}", a_staff=person, b_staff=backup))
+    db_session.add_all([backup, *people.values(), *leaves.values()])
+    db_session.commit()
+    return {"people": people, "leaves": leaves, "backup": backup,
+            "names": {person.id: name for name, person in people.items()}}
+
+
+def test_leave_3_away_today_is_the_prepared_set_for_service_dashboard_and_list(db_session, world):
+    names = world["names"]
+    assert {names[leave.staff_id] for leave in away_on(db_session, TODAY)} == AWAY_TODAY
+    assert dq.leadership_dashboard(db_session, TODAY, TODAY)["kpi"]["away_today"] == len(AWAY_TODAY)
+    assert sum(dq.away_by_window(db_session, TODAY).values()) == len(AWAY_TODAY)
+    rows = {names[row.leave.staff_id]: row for row in away_rows(db_session, TODAY)}
+    assert set(rows) == AWAY_TODAY
+    assert {name: (sorted(row.halves), row.overdue) for name, row in rows.items()} == {
+        "running": ([AM, PM], False), "afternoon": ([PM], False), "morning": ([AM], False),
+        "overstay": ([], True)}
+
+
+@pytest.mark.parametrize("offset", range(-12, 5))
+def test_leave_3_ab_2_every_door_agrees_on_every_day(db_session, world, offset):
+    """The SQL condition (list, dashboard per window, B's cover) and the Python rule on the
+    loaded rows name the same people, whatever the day."""
+    on, names = day(offset), world["names"]
+    python = {name for name, leave in world["leaves"].items() if keeps_away(leave, on)}
+    assert {names[leave.staff_id] for leave in away_on(db_session, on)} == python
+    counts = dq.away_by_window(db_session, on)
+    for window in {person.window for person in world["people"].values()}:
+        assert counts.get(window.id, 0) == len(
+            [n for n in python if world["people"][n].window_id == window.id])
+    assert dq.away_by_window(db_session, on, window_id=world["backup"].window_id) == (
+        {world["backup"].window_id: counts[world["backup"].window_id]}
+        if counts.get(world["backup"].window_id) else {})
+    assert {names[i] for i in covered_staff(db_session, world["backup"].id, on)} == python
+
+
+def test_leave_3_pending_rejected_cancelled_and_future_leave_keep_nobody_away(db_session, world):
+    leaves = world["leaves"]
+    for name in ("pending", "rejected", "cancelled", "tomorrow", "over", "back_today"):
+        assert not keeps_away(leaves[name], TODAY), name
+    assert keeps_away(leaves["back_early"], day(-2)) and not keeps_away(leaves["back_early"], day(-1))
+    # An overstay reported back late was away until the day before the 销假, then no longer.
+    assert keeps_away(leaves["overstay_reported"], day(-3))
+    assert overdue(leaves["overstay_reported"], day(-3))
+    assert not keeps_away(leaves["overstay_reported"], day(-2))
+
+
+def test_leave_3_the_self_service_to_do_asks_for_the_overdue_report_back_only(db_session, world):
+    owed = {name for name, person in world["people"].items()
+            if report_back_owed(db_session, person, TODAY)}
+    assert owed == {name for name, leave in world["leaves"].items() if overdue(leave, TODAY)}
+    assert owed == {"overstay"}
+
+
+def test_att_3_leave_half_days_are_the_planned_days_the_person_is_away(db_session, world):
+    """ATT-3: from an early 销假 on, the days are work days (absent without clocks), and an
+    overstay's days past the end are absence, not leave — in the Python derivation and the
+    one SQL statement alike."""
+    people = world["people"]
+    ids = [people["back_early"].id, people["overstay_reported"].id]
+    first = date(2026, 11, 1)
+    results = compute_days(db_session, first, TODAY, TODAY, ids)
+    status = {(r.staff_id, r.day): (r.am.status, r.pm.status) for r in results}
+    early, late = ids
+    assert status[(early, day(-2))] == ("leave", "leave")
+    assert status[(early, day(-1))] == ("absent", "absent")  # back on day −1, no clock
+    assert status[(late, day(-6))] == ("leave", "leave")  # its last day
+    assert status[(late, day(-5))] == ("absent", "absent")  # overstayed: away, not on leave
+    refresh_work_days(db_session, TODAY)  # the SQL reads the calendar from work_day
+    sql = month_totals_sql(db_session, first, TODAY, TODAY)
+    for staff_id in ids:
+        absent = sum((r.am.status == "absent") + (r.pm.status == "absent")
+                     for r in results if r.staff_id == staff_id)
+        assert sql[(staff_id, 2026, 11)][2] == absent
+
+
+@pytest.mark.parametrize("on, start, end, back, away, late", [
+    (date(2026, 11, 3), date(2026, 11, 3), date(2026, 11, 5), None, True, False),
+    (date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 5), None, False, False),
+    (date(2026, 11, 6), date(2026, 11, 3), date(2026, 11, 5), None, True, True),
+    (date(2026, 11, 6), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 6), False, False),
+    (date(2026, 11, 4), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 4), False, False),
+    (date(2026, 11, 3), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 4), True, False),
+    (date(2026, 11, 9), date(2026, 11, 3), date(2026, 11, 5), date(2026, 11, 10), True, True),
+])
+def test_leave_3_is_away_until_the_report_back(on, start, end, back, away, late):
+    assert is_away(on, start, back) is away
+    assert is_overdue(on, start, end, back) is late
+    # Attendance's leave half days: only on the planned days the person is away.
+    assert bool(leave_halves(on, start, end, False, False, back)) == (away and not late)
