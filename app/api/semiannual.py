@@ -1,5 +1,6 @@
 """Semi-annual assessment API: the entries (one person's half-year), read only and
-row-filtered like the pages; compute a draft and confirm it (SCORE-5/6).
+row-filtered like the pages, each with `assessment_bonus_eligible` beside its grade (SCORE-6:
+false for the lowest grade); compute a draft and confirm it (SCORE-5/6).
 
 Rows: a clerk or section head reads their own entry, a window head the window's staff, Office
 and Leadership everyone (app/security.SemiannualEntryFilter). The office's entries and praises
@@ -17,6 +18,7 @@ from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_integer, validate_object
+from app.rules.scoring import assessment_bonus_eligible
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
                           may_manage_semiannual, semiannual_entry_filters)
 from app.services.semiannual import compute, confirm, find_assessment
@@ -59,6 +61,22 @@ class SemiannualApi(DomainApi):
     show_columns = SHOW_COLUMNS
     order_columns = ["total", "staff_category"]
     search_columns = ["staff_category", "grade"]
+
+    @staticmethod
+    def _with_bonus(row) -> None:
+        """SCORE-6: beside the grade, whether it allows the assessment bonus (考核奖金): false
+        for the lowest grade (不称职/不合格), null while ungraded."""
+        if isinstance(row, dict) and "grade" in row:
+            row["assessment_bonus_eligible"] = assessment_bonus_eligible(row["grade"])
+
+    def pre_get(self, data) -> None:
+        super().pre_get(data)
+        self._with_bonus(data.get("result"))
+
+    def pre_get_list(self, data) -> None:
+        super().pre_get_list(data)
+        for row in data.get("result") or ():
+            self._with_bonus(row)
 
     def _body(self):
         body = request.get_json(silent=True)

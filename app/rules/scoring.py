@@ -55,6 +55,8 @@ GRADE_NAMES: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
         "institution": ("excellent", "qualified", "basically_qualified", "unqualified"),
     }
 )
+#: SCORE-6: the lowest grade of each scale (不称职 / 不合格): no assessment bonus (考核奖金).
+LOWEST_GRADES = frozenset(names[-1] for names in GRADE_NAMES.values())
 #: SCORE-6: 优秀 ≥ 90, 称职/合格 ≥ 75, 基本称职/基本合格 ≥ 60 (blank in 003; defaults of RULES.md).
 DEFAULT_THRESHOLDS = (Decimal("90"), Decimal("75"), Decimal("60"))
 
@@ -280,3 +282,16 @@ def grades(
         else:
             result[key] = lowest
     return result
+
+
+def assessment_bonus_eligible(grade: str | None) -> bool | None:
+    """SCORE-6 考核奖金: "the lowest grade gets no assessment bonus" — False for 不称职 (civil
+    servants) and 不合格 (public-institution staff), True for every other grade, None while
+    the person has no grade yet. The bonus is money, paid outside the product; this is only
+    whether the grade allows it (LEAVE-4's withholdings are flags of their own)."""
+    if grade is None:
+        return None
+    if grade not in GRADE_LABELS:
+        raise RuleViolation("SCORE-6", N_("Unknown grade: %(grade)s."), field="grade",
+                            grade=grade)
+    return grade not in LOWEST_GRADES

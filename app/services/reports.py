@@ -183,11 +183,18 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
         footer=t(N_("Printed %(day)s")) % {"day": printed.isoformat()}))
 
 
+#: SCORE-6, said under every grade list (page, print, PDF).
+NO_BONUS_NOTE = N_("The lowest grade (不称职 / 不合格) gets no assessment bonus (考核奖金).")
+
+
 def grades_pdf(center: str, title: str, lines: Sequence[str], columns: Sequence[Column],
                rows: Sequence[Sequence[str]], translate: Callable[[str], str],
                printed: date) -> bytes:
-    """SCORE-6: the semi-annual grade list as a PDF (A4 portrait, as its HTML page)."""
+    """SCORE-6: the semi-annual grade list as a PDF (A4 portrait, as its HTML page), with
+    the rule of its assessment-bonus column under it."""
     return render(PdfReport(
         center, title, lines, [Section(translate(N_("Grade list")),
-                                       table=Table(columns, rows, font_size=9))],
+                                       table=Table(columns, rows, font_size=9)),
+                               Section(translate(N_("Assessment bonus")),
+                                       text=translate(NO_BONUS_NOTE))],
         footer=translate(N_("Printed %(day)s")) % {"day": printed.isoformat()}))

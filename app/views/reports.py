@@ -29,7 +29,8 @@ from app.services.reports import (MonthNotice, center_name, grades_pdf, month_no
                                   notice_pdf, notice_title)
 from app.services.window_scores import COLUMNS
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
-from app.views.semiannual import PART_LABELS, grade_label, half_label, visible_entries
+from app.views.semiannual import (PART_LABELS, bonus_label, grade_label, half_label,
+                                  visible_entries)
 from models.semiannual import SemiannualAssessment
 
 log = logging.getLogger(__name__)
@@ -120,14 +121,14 @@ class ReportView(BaseView):
         columns = [Column(gettext("Full name"), 22, "L"), Column(gettext("Staff category"), 22),
                    *(Column(str(PART_LABELS[p]), 14) for p in parts),
                    Column(str(PART_LABELS["bonus"]), 12), Column(gettext("Total"), 14),
-                   Column(gettext("Grade"), 16)]
+                   Column(gettext("Grade"), 16), Column(gettext("Assessment bonus"), 14)]
 
         def figure(value):
             return "" if value is None else str(value)
 
         rows = [(e.staff.name, label_of(STAFF_CATEGORY_LABELS, e.staff_category),
                  *(figure(getattr(e, p)) for p in parts), figure(e.bonus), figure(e.total),
-                 grade_label(e.grade)) for e in visible_entries(assessment)]
+                 grade_label(e.grade), bonus_label(e.grade)) for e in visible_entries(assessment)]
         title = gettext("Semi-annual assessment")
         heading = f"{assessment.year} {half_label(assessment.half)}"
         content = grades_pdf(center_name(db.session), title, [heading], columns, rows, gettext,

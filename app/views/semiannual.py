@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, NumberRange
 from app import context
 from app.extensions import db
 from app.rules.input import BUSINESS_YEARS
-from app.rules.scoring import GRADE_LABELS, SEMIANNUAL_PARTS
+from app.rules.scoring import GRADE_LABELS, SEMIANNUAL_PARTS, assessment_bonus_eligible
 from app.rules.semiannual import MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS
 from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
                           may_see_semiannual_entry, semiannual_scope)
@@ -76,6 +76,16 @@ def half_label(value) -> str:
 
 def grade_label(value) -> str:
     return gettext(GRADE_LABELS[value]) if value in GRADE_LABELS else ""
+
+
+#: SCORE-6: whether the grade allows the assessment bonus (考核奖金) — the grade list's column.
+BONUS_LABELS = {True: _l("Yes"), False: _l("No")}
+
+
+def bonus_label(grade) -> str:
+    """SCORE-6: "Yes", or "No" for the lowest grade (不称职/不合格); empty while ungraded."""
+    eligible = assessment_bonus_eligible(grade)
+    return "" if eligible is None else str(BONUS_LABELS[eligible])
 
 
 def kind_label(value) -> str:
@@ -136,7 +146,8 @@ class SemiannualView(DomainModelView):
     def _page_values(self, assessment):
         return dict(assessment=assessment, entries=visible_entries(assessment),
                     parts=list(SEMIANNUAL_PARTS), part_labels=PART_LABELS,
-                    grade_label=grade_label, state_label=state_label, half_label=half_label,
+                    grade_label=grade_label, bonus_label=bonus_label, state_label=state_label,
+                    half_label=half_label,
                     category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
 
     # --- The grade list ---------------------------------------------------------------------
@@ -174,7 +185,8 @@ class SemiannualView(DomainModelView):
             "bianmin/semiannual_explain.html", title=gettext("Score explanation"),
             x=explanation, entry=entry, part_labels=PART_LABELS, subitem_labels=SUBITEM_LABELS,
             subitem_max={g: m for g, (_p, m) in SUBITEMS.items()}, kind_label=kind_label,
-            grade_label=grade_label, half_label=half_label, may_manage=manage, form=DynamicForm(),
+            grade_label=grade_label, bonus_label=bonus_label, half_label=half_label,
+            may_manage=manage, form=DynamicForm(),
             category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
 
     # --- Writes -------------------------------------------------------------------------------
@@ -304,4 +316,4 @@ class SemiannualView(DomainModelView):
         return redirect(url_for(".explain", pk=entry_id))
 
 
-__all__ = ["SemiannualView", "PART_LABELS", "KIND_LABELS"]
+__all__ = ["SemiannualView", "PART_LABELS", "KIND_LABELS", "bonus_label"]

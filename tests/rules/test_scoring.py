@@ -10,6 +10,7 @@ from app.rules.errors import RuleViolation
 from app.rules.scoring import (
     DEFAULT_CATEGORIES,
     SEMIANNUAL_PARTS,
+    assessment_bonus_eligible,
     grades,
     monthly_window_score,
     rank_windows,
@@ -260,6 +261,31 @@ def test_score_6_share_floors_so_four_people_get_no_excellent():
 def test_score_6_unknown_staff_category_is_refused():
     with pytest.raises(RuleViolation) as caught:
         grades({"a": 90}, "contractor")
+    assert caught.value.rule_id == "SCORE-6"
+
+
+@pytest.mark.parametrize("grade, eligible", [
+    ("excellent", True), ("competent", True), ("basically_competent", True),
+    ("incompetent", False),  # 不称职, civil servants' lowest
+    ("qualified", True), ("basically_qualified", True),
+    ("unqualified", False),  # 不合格, public-institution staff's lowest
+    (None, None),  # not graded yet
+])
+def test_score_6_the_lowest_grade_gets_no_assessment_bonus(grade, eligible):
+    assert assessment_bonus_eligible(grade) is eligible
+
+
+@given(st.dictionaries(st.integers(), st.integers(0, 110), min_size=1),
+       st.sampled_from(["civil_servant", "institution"]))
+def test_score_6_exactly_those_below_the_third_threshold_lose_the_assessment_bonus(scores, scale):
+    graded = grades(scores, scale)
+    for key, score in scores.items():
+        assert assessment_bonus_eligible(graded[key]) is (score >= 60)
+
+
+def test_score_6_an_unknown_grade_is_refused_not_paid():
+    with pytest.raises(RuleViolation) as caught:
+        assessment_bonus_eligible("outstanding")
     assert caught.value.rule_id == "SCORE-6"
 
 

@@ -4,16 +4,18 @@ clerks see their own entry, window heads their window's, Office and Leadership a
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal as D
 
 import pytest
 from sqlalchemy import select
 
-from app.services.semiannual import compute
+from app.services.semiannual import compute, save_entries
 from app.services.transaction import transaction
 from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry
+from tests.pdf_text import pdf_lines
 
 TODAY = date(2026, 7, 10)
 NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
@@ -112,6 +114,45 @@ def test_org_2_clerk_sees_only_own_entry_window_head_the_windows(db_session, peo
     assert len(everyone["result"]) == 5
     # SCORE-6: institution staff get their own grade names.
     assert other_entry.grade == "qualified"
+
+
+def _lowest(db_session, assessment, *people) -> None:
+    """Give `people` 45 points off (德, 能, 廉 in full): 55 at most, the lowest grade."""
+    with transaction(db_session):
+        save_entries(db_session, assessment, {person.id: {
+            "manual_de": "15", "manual_neng": "15", "manual_lian": "15"} for person in people},
+            None)
+
+
+def test_score_6_lowest_grade_gets_no_assessment_bonus_on_page_print_pdf_and_api(
+        db_session, people, assessment):
+    """SCORE-6: 不称职 (civil servant) and 不合格 (institution staff) get no assessment bonus;
+    every other grade may — said in the grade list, its print and PDF, the explanation and the
+    API."""
+    actors, staff = people
+    _lowest(db_session, assessment, staff["clerk"], staff["other"])
+    assert entry_of(db_session, staff["clerk"]).grade == "incompetent"
+    assert entry_of(db_session, staff["other"]).grade == "unqualified"
+    expected = {person.id: person.name not in (staff["clerk"].name, staff["other"].name)
+                for person in staff.values()}
+    office = actors["office"]
+    html = office.get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
+    cells = dict(re.findall(r'<tr data-staff="(\d+)".*?<td class="assessment-bonus">(.*?)</td>',
+                            html, re.S))
+    assert {int(k): v for k, v in cells.items()} == {
+        k: "是" if v else "否" for k, v in expected.items()}
+    printed = office.get(f"/semiannualview/print/{assessment.id}").get_data(as_text=True)
+    assert printed.count("<td>否</td>") == 2 and printed.count("<td>是</td>") == 3
+    pdf = " ".join(pdf_lines(office.get(f"/reports/semiannual/{assessment.id}/grades.pdf")
+                             .get_data()))
+    assert pdf.count("否") == 2 and pdf.count("是") == 3
+    explained = office.get(f"/semiannualview/explain/{entry_of(db_session, staff['clerk']).id}")
+    assert 'id="explain-assessment-bonus">否<' in explained.get_data(as_text=True)
+    rows = office.get("/api/v1/semiannual/?q=(page_size:100)").get_json()["result"]
+    assert {row["staff"]["id"]: row["assessment_bonus_eligible"] for row in rows} == expected
+    one = office.get(f"/api/v1/semiannual/{entry_of(db_session, staff['other']).id}").get_json()
+    assert one["result"]["grade"] == "unqualified"
+    assert one["result"]["assessment_bonus_eligible"] is False
 
 
 def test_score_6_only_leadership_confirms_and_then_the_assessment_is_frozen(db_session, people,
