@@ -88,6 +88,8 @@ DEMO_USERS = [
 # AB-1: every window's reception post (受理岗) has its two clerks as A and B; window 01's
 # general post has the demo clerk as A and the demo window head as B (AB-2 cover in the demo).
 RECEPTION_POST = "受理岗"
+# SCORE-6: the window seat held by public-institution staff (事业单位人员) in the demo.
+INSTITUTION_SEAT = 2
 DEMO_POST = ("综合岗", "clerk", "winhead")
 
 
@@ -119,14 +121,19 @@ def create_windows(session: Session, center: Center) -> dict[str, Window]:
 
 
 def create_staff(session: Session, windows: dict[str, Window]) -> None:
-    """Two clerks per window; names from the demo list (no logins: the demo users have those)."""
+    """Two clerks per window; names from the demo list (no logins: the demo users have those).
+    The first seat is a civil servant (公务员), the second public-institution staff (事业单位人员,
+    `INSTITUTION_SEAT`), as in a town center's hall, so the semi-annual grade list shows both
+    grade scales (SCORE-6)."""
     if session.scalars(select(Staff).limit(1)).first() is not None:
         return
     names = iter(STAFF_NAMES)
     for number in sorted(windows):
         for seat in (1, 2):
             session.add(Staff(name=next(names), unit="window", window=windows[number],
-                              employee_no=f"W{number}-{seat:02d}"))
+                              employee_no=f"W{number}-{seat:02d}",
+                              category="institution" if seat == INSTITUTION_SEAT
+                              else "civil_servant"))
 
 
 def create_logins(session: Session, sm, windows: dict[str, Window], password: str | None):

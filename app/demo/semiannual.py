@@ -1,7 +1,9 @@
 """The demo's semi-annual assessment (SCORE-5/6/7): the first half of the demo year computed
 from the demo's attendance, meetings, duty logs and cases, with some 德/能 entries, accuracy,
 innovation and praises by the office, then confirmed by the director — so the grade list and
-its explanations have something to show on first start. Deterministic (seeded) and idempotent:
+its explanations have something to show on first start: civil servants and public-institution
+staff (the demo's second window seats) with their own grade names, one of them at the lowest
+grade, without the assessment bonus (SCORE-6). Deterministic (seeded) and idempotent:
 a confirmed assessment is left as it is.
 """
 
@@ -23,6 +25,19 @@ PRAISES = (("praise_written", "县政务服务管理办公室书面表扬"),
            ("praise_media_county", "县电视台《民生直通车》报道其耐心服务"),
            ("title_county", "被评为县级“优秀政务服务工作者”"),
            ("praise_media_city", "《南通日报》报道其帮办代办事迹"))
+
+
+# SCORE-6: one institution staff member's half-year below 60 — the lowest grade (不合格), so the
+# grade list shows a row without the assessment bonus. Points off 德, 能, 廉 and accuracy.
+LOWEST = {"manual_de": "12", "manual_neng": "12", "manual_lian": "10", "wrong_result": "8",
+          "notes": "多次无故脱岗，办件差错频发；收受办事群众礼品经查属实，已诫勉谈话"}
+
+
+def _lowest_grade(session: Session, assessment, staff, praised, user_id) -> None:
+    """The first institution staff member without a praise gets `LOWEST` (不合格)."""
+    candidates = [p for p in staff if p.category == "institution" and p not in praised]
+    if candidates:
+        save_entries(session, assessment, {candidates[0].id: dict(LOWEST)}, user_id)
 
 
 def create_demo_semiannual(session: Session, today: date, user_id: int | None = None,
@@ -50,10 +65,11 @@ def create_demo_semiannual(session: Session, today: date, user_id: int | None = 
         for person in rng.sample(staff, min(2, len(staff))):
             values.setdefault(person.id, {})["innovation"] = "5"
         save_entries(session, assessment, values, user_id)
-        for person, (kind, evidence) in zip(rng.sample(staff, min(len(PRAISES), len(staff))),
-                                            PRAISES):
+        praised = rng.sample(staff, min(len(PRAISES), len(staff)))
+        for person, (kind, evidence) in zip(praised, PRAISES):
             add_praise(session, assessment, person.id, kind, f"{year}年上半年：{evidence}",
                        user_id)
+        _lowest_grade(session, assessment, staff, praised, user_id)
         confirm(session, assessment, confirmer_id, now)
     return assessment.id
 
