@@ -30,7 +30,8 @@ from app.security import (current_actor, may_confirm_semiannual, may_manage_semi
                           may_see_semiannual_entry, semiannual_scope)
 from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
                                      entry_scope_condition, explain, manual_values,
-                                     remove_praise, save_entries)
+                                     part_maxima, remove_praise, save_entries)
+from app.services.settings import setting_value
 from app.services.transaction import Conflict, transaction
 from app.views.base import DomainModelView, conflict_message, interface, rule_checked
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
@@ -137,7 +138,9 @@ class SemiannualView(DomainModelView):
         return dict(assessment=assessment, entries=visible_entries(assessment),
                     parts=list(SEMIANNUAL_PARTS), part_labels=PART_LABELS,
                     grade_label=grade_label, state_label=state_label, half_label=half_label,
-                    category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+                    category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
+                    maxima=part_maxima(db.session),
+                    bonus_cap=setting_value(db.session, "semi.bonus_cap"))
 
     # --- The grade list ---------------------------------------------------------------------
     @expose("/show/<int:pk>")
@@ -266,7 +269,8 @@ class SemiannualView(DomainModelView):
             "bianmin/semiannual_entries.html", title=gettext("Entries of the office"),
             assessment=assessment, entries=entries, values=values, notes=notes, errors=errors,
             kinds=[(k, FORM_LABELS[k]) for k in MANUAL_KINDS], form=form, half_label=half_label,
-            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
+            maxima=part_maxima(db.session))
 
     @expose("/praise/<int:pk>", methods=["POST"])
     @has_access
