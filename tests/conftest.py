@@ -323,3 +323,28 @@ def as_clerk(log_in, window_a):
 @pytest.fixture
 def public(app):
     return app.test_client()
+
+
+@pytest.fixture
+def item_points(db_session):
+    """`item_points(code, low, high=None)`: change a catalogue item's points (SCORE-2) for one
+    test, as Admin's edit would; the catalogue table is kept between tests, so the seeded
+    points are put back afterwards."""
+    from decimal import Decimal
+
+    from app.services.scoring import item_by_code
+
+    seeded: dict[str, tuple] = {}
+
+    def change(code: str, low, high=None):
+        item = item_by_code(db_session, code)
+        seeded.setdefault(code, (item.points_min, item.points_max))
+        item.points_min, item.points_max = Decimal(str(low)), Decimal(str(low if high is None else high))
+        db_session.commit()
+
+    yield change
+    db_session.rollback()
+    for code, (low, high) in seeded.items():
+        item = item_by_code(db_session, code)
+        item.points_min, item.points_max = low, high
+    db_session.commit()
