@@ -70,6 +70,9 @@ class AttendanceSettings:
     winter: tuple = ((time(8, 0), time(11, 30)), (time(14, 0), time(17, 30)))
     late_threshold: int = 4
     off_post_limit_minutes: int = 120
+    # ATT-1 "arrive 5 minutes early": shown with the work hours, never a lateness criterion
+    # (ATT-2: late is after the half-day's start).
+    arrive_early_minutes: int = 5
 
     def hours(self, day: date):
         return work_hours_for(day, self.summer_start, self.winter_start, self.summer, self.winter)
@@ -92,6 +95,7 @@ def attendance_settings(session: Session) -> AttendanceSettings:
         summer=hours("summer"), winter=hours("winter"),
         late_threshold=setting_value(session, "att.late_count_half_day_absence"),
         off_post_limit_minutes=setting_value(session, "att.leave_post_hours") * 60,
+        arrive_early_minutes=setting_value(session, "att.arrive_early_minutes"),
     )
 
 
