@@ -184,6 +184,34 @@ def db_session(app):
         db.session.rollback()
 
 
+@pytest.fixture
+def unordered_reversed(db_session):
+    """SQLite returns rows without ORDER BY (and rows an ORDER BY leaves tied) in the order it
+    stored them, as the tests add them; PostgreSQL in any order. Reversed here (SQLite's
+    `reverse_unordered_selects`, on every connection checked out meanwhile), a result that
+    leans on the insertion order fails on SQLite too. On PostgreSQL: nothing to do."""
+    from sqlalchemy import event
+
+    engine = db_session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+
+    def on(dbapi_connection, _record, _proxy):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
+
+    def off(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = OFF")
+
+    db_session.commit()  # the session's next statement checks a connection out
+    event.listen(engine, "checkout", on)
+    event.listen(engine, "checkin", off)
+    yield
+    db_session.rollback()
+    event.remove(engine, "checkout", on)
+    event.remove(engine, "checkin", off)
+
+
 # ---- factories -------------------------------------------------------------------------
 
 @pytest.fixture

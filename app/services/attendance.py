@@ -938,8 +938,10 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
 
 def window_month(session: Session, year: int, month: int, today: date | None = None,
                  window_id: int | None = None, staff_ids=None) -> list[tuple[Staff, MonthAbsence]]:
-    """The month of every active staff member (of one window, if given), by window and name."""
-    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name)
+    """The month of every active staff member (of one window, if given), by window and name
+    (then id: two people of one name keep their places)."""
+    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name,
+                                                                     Staff.id)
     if window_id is not None:
         query = query.where(Staff.window_id == window_id)
     if staff_ids is not None:
@@ -960,7 +962,8 @@ def clock_label(second: int | None) -> str:
 
 
 def pending_excuses(session: Session, staff_ids=None) -> list[ClockExcuse]:
-    query = select(ClockExcuse).where(ClockExcuse.state == "pending").order_by(ClockExcuse.day)
+    query = select(ClockExcuse).where(ClockExcuse.state == "pending").order_by(ClockExcuse.day,
+                                                                              ClockExcuse.id)
     if staff_ids is not None:
         query = query.where(ClockExcuse.staff_id.in_(staff_ids))
     return list(session.scalars(query))

@@ -190,7 +190,8 @@ def overdue_in_month(session: Session, first: date, last: date, today: date):
     """CASE-6 → M3: (case id, number, window, handler or clerk, deadline, days) for every case
     with overdue working days inside the month: days d with deadline < d <= decision day (or
     withdrawal day, or today), first <= d <= last. Three indexed SQL queries — cases decided in
-    or after the month, withdrawn ones, running ones — never the whole case table."""
+    or after the month, withdrawn ones, running ones — never the whole case table. By case
+    number, so the month's events are created (and listed on one day) in that order."""
     before = first - timedelta(days=1)
     if today < first:
         return []
@@ -214,7 +215,7 @@ def overdue_in_month(session: Session, first: date, last: date, today: date):
                         days.label("days"))
                  .where(Case.deadline.is_not(None), Case.deadline < last, condition))
         rows.extend(row for row in session.execute(query) if row.days and row.days > 0)
-    return rows
+    return sorted(rows, key=lambda row: row.number)
 
 
 def _overdue(session: Session, first: date, last: date, today: date) -> list[Wanted]:
@@ -234,7 +235,8 @@ def _notice_violations(session: Session, first: date, last: date) -> list[Wanted
         select(NoticeViolation.id, NoticeViolation.window_id, NoticeViolation.staff_id,
                NoticeViolation.found_on, NoticeViolation.material_name, Case.number)
         .join(Case, NoticeViolation.case_id == Case.id)
-        .where(NoticeViolation.found_on >= first, NoticeViolation.found_on <= last))
+        .where(NoticeViolation.found_on >= first, NoticeViolation.found_on <= last)
+        .order_by(NoticeViolation.found_on, NoticeViolation.id))
     return [Wanted(f"M2N:{row.id}:{_ym(first)}", "notice_violation", row.id,
                    "M2-notice-violation", row.window_id, row.staff_id, row.found_on, ONE,
                    f"{row.number} · {row.material_name}") for row in rows]
@@ -245,7 +247,8 @@ def _refusals(session: Session, first: date, last: date) -> list[Wanted]:
     rows = session.execute(
         select(Case.id, Case.number, Case.window_id, func.coalesce(Case.handler_id, Case.clerk_id),
                Case.decided_on)
-        .where(missing_report_condition(), Case.decided_on >= first, Case.decided_on <= last))
+        .where(missing_report_condition(), Case.decided_on >= first, Case.decided_on <= last)
+        .order_by(Case.decided_on, Case.id))
     return [Wanted(f"M2R:{case_id}:{_ym(first)}", "refusal", case_id, "M2-refusal-unreported",
                    window_id, staff_id, decided_on, ONE, number)
             for case_id, number, window_id, staff_id, decided_on in rows]

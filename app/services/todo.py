@@ -42,7 +42,7 @@ def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRo
         select(LeaveRequest.id, LeaveRequest.end_day)
         .where(LeaveRequest.staff_id == staff.id, LeaveRequest.state == "approved",
                LeaveRequest.end_day < today, LeaveRequest.reported_back_on.is_(None))
-        .order_by(LeaveRequest.end_day)).all()
+        .order_by(LeaveRequest.end_day, LeaveRequest.id)).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 
 

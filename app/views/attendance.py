@@ -89,7 +89,8 @@ def _month_args() -> tuple[int, int]:
 
 
 def _staff_choices(scope=None) -> list[tuple[str, str]]:
-    query = select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True)).order_by(Staff.name)
+    query = (select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True))
+             .order_by(Staff.name, Staff.id))
     if scope is not None:
         query = query.where(Staff.id.in_(scope))
     return [(str(i), f"{name} ({number})" if number else name) for i, name, number in db.session.execute(query)]
@@ -115,7 +116,7 @@ class AttendanceView(BaseView):
             return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
         window_id = request.args.get("window_id", type=int)
         rows = window_month(db.session, year, month, context.today(), window_id=window_id)
-        windows = db.session.scalars(select(Window).order_by(Window.number)).all()
+        windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
         settings = attendance_settings(db.session)
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
                                     month=month, windows=windows, window_id=window_id,

@@ -90,7 +90,8 @@ class AssessmentForm(DynamicForm):
 
 
 def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
-    """ORG-2: the entries of the assessment the user may see, by category then name."""
+    """ORG-2: the entries of the assessment the user may see, by category, total, name (then
+    staff id: namesakes keep their places; the query itself has no order)."""
     query = (select(SemiannualEntry).where(SemiannualEntry.assessment_id == assessment.id)
              .options(selectinload(SemiannualEntry.staff)))
     condition = entry_scope_condition(semiannual_scope())
@@ -98,7 +99,7 @@ def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
         query = query.where(condition)
     entries = db.session.scalars(query).all()
     return sorted(entries, key=lambda e: (e.staff_category != "civil_servant",
-                                          -(e.total or 0), e.staff.name))
+                                          -(e.total or 0), e.staff.name, e.staff_id))
 
 
 class SemiannualView(DomainModelView):
