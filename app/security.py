@@ -14,10 +14,14 @@ from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import (
+    PermissionModelView,
+    PermissionViewModelView,
     RoleListWidget,
     RoleModelView,
     RoleShowWidget,
     UserDBModelView,
+    UserGroupModelView,
+    ViewMenuModelView,
 )
 from flask_babel import gettext
 from flask_login import current_user
@@ -187,8 +191,11 @@ def role_label(role) -> str:
 
 def translated_names(rows) -> str:
     """Roles (or groups, whose names may have a translation too) as one translated list; the
-    separator is translated as well: "、" in Chinese, ", " in English."""
-    return gettext(", ").join(gettext(row.name) for row in rows) if rows else ""
+    separator is translated as well: "、" in Chinese, ", " in English. In id order: a user's
+    roles come from an association table, in no fixed order on PostgreSQL."""
+    if not rows:
+        return ""
+    return gettext(", ").join(gettext(row.name) for row in sorted(rows, key=lambda row: row.id))
 
 
 def roles_field():
@@ -196,7 +203,8 @@ def roles_field():
     return QuerySelectMultipleField(
         UserDBModelView.label_columns["roles"],
         description=UserDBModelView.description_columns["roles"],
-        query_func=lambda: current_app.appbuilder.sm.get_all_roles(),
+        query_func=lambda: sorted(current_app.appbuilder.sm.get_all_roles(),
+                                  key=lambda role: role.id),  # FAB's query has no order
         get_pk_func=lambda role: role.id,
         get_label=role_label,
         widget=Select2ManyWidget(),
@@ -212,6 +220,7 @@ class BianminUserDBModelView(UserDBModelView):
 
     formatters_columns = {"roles": translated_names, "groups": translated_names,
                           "active": lambda active: gettext("Yes") if active else gettext("No")}
+    base_order = ("username", "asc")  # FAB's list has none: PostgreSQL's order would wander
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field()}
     edit_form_extra_fields = {**(UserDBModelView.edit_form_extra_fields or {}), "roles": roles_field()}
 
@@ -242,6 +251,14 @@ class BianminRoleModelView(RoleModelView):
     list_widget = BianminRoleListWidget
     show_widget = BianminRoleShowWidget
     formatters_columns = {"name": gettext}
+    base_order = ("id", "asc")  # as declared; the translated names are not the stored ones
+
+
+def ordered_list(view_class, base_order):
+    """One of FAB's own list views with a default order (FAB gives none: PostgreSQL then lists
+    the rows as they lie, another order after any change), under FAB's permission name."""
+    return type(f"Bianmin{view_class.__name__}", (view_class,),
+                {"class_permission_name": view_class.__name__, "base_order": base_order})
 
 
 class BianminSecurityManager(SecurityManager):
@@ -250,6 +267,10 @@ class BianminSecurityManager(SecurityManager):
     # FAB's user and role pages, with role names and "active" translated (above).
     userdbmodelview = BianminUserDBModelView
     rolemodelview = BianminRoleModelView
+    groupmodelview = ordered_list(UserGroupModelView, ("name", "asc"))
+    permissionmodelview = ordered_list(PermissionModelView, ("name", "asc"))
+    viewmenumodelview = ordered_list(ViewMenuModelView, ("name", "asc"))
+    permissionviewmodelview = ordered_list(PermissionViewModelView, ("id", "asc"))
 
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).

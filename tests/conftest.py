@@ -184,6 +184,34 @@ def db_session(app):
         db.session.rollback()
 
 
+@pytest.fixture
+def unordered_reversed(db_session):
+    """SQLite returns rows without ORDER BY (and rows an ORDER BY leaves tied) in the order it
+    stored them, as the tests add them; PostgreSQL in any order. Reversed here (SQLite's
+    `reverse_unordered_selects`, on every connection checked out meanwhile), a result that
+    leans on the insertion order fails on SQLite too. On PostgreSQL: nothing to do."""
+    from sqlalchemy import event
+
+    engine = db_session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+
+    def on(dbapi_connection, _record, _proxy):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = ON")
+
+    def off(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA reverse_unordered_selects = OFF")
+
+    db_session.commit()  # the session's next statement checks a connection out
+    event.listen(engine, "checkout", on)
+    event.listen(engine, "checkin", off)
+    yield
+    db_session.rollback()
+    event.remove(engine, "checkout", on)
+    event.remove(engine, "checkin", off)
+
+
 # ---- factories -------------------------------------------------------------------------
 
 @pytest.fixture
@@ -323,3 +351,28 @@ def as_clerk(log_in, window_a):
 @pytest.fixture
 def public(app):
     return app.test_client()
+
+
+@pytest.fixture
+def item_points(db_session):
+    """`item_points(code, low, high=None)`: change a catalogue item's points (SCORE-2) for one
+    test, as Admin's edit would; the catalogue table is kept between tests, so the seeded
+    points are put back afterwards."""
+    from decimal import Decimal
+
+    from app.services.scoring import item_by_code
+
+    seeded: dict[str, tuple] = {}
+
+    def change(code: str, low, high=None):
+        item = item_by_code(db_session, code)
+        seeded.setdefault(code, (item.points_min, item.points_max))
+        item.points_min, item.points_max = Decimal(str(low)), Decimal(str(low if high is None else high))
+        db_session.commit()
+
+    yield change
+    db_session.rollback()
+    for code, (low, high) in seeded.items():
+        item = item_by_code(db_session, code)
+        item.points_min, item.points_max = low, high
+    db_session.commit()

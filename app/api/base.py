@@ -121,6 +121,9 @@ class DomainApi(RuleAnswers, ModelRestApi):
     method_permission_name = API_METHOD_PERMISSIONS
     allow_browser_login = True
     rule_checks: tuple = ()
+    # Each resource names its `base_order`: without one a page of `get_list` has no ORDER BY
+    # and PostgreSQL may repeat or skip rows from one page to the next (FAB adds the id as
+    # the tie-break of whatever column is chosen).
 
     def __init__(self):
         # FAB's POST/PUT/DELETE commit inside its interface: ours runs them in transaction().

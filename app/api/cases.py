@@ -66,6 +66,7 @@ class CaseApi(WindowScopedApi):
     include_route_methods = {"get", "get_list", "info", "intake", "act", "details"}
     list_columns = show_columns = CASE_COLUMNS
     order_columns = ["number", "received_at", "deadline"]
+    base_order = ("received_at", "desc")  # as the case list; FAB adds the id as tie-break
     search_columns = ["number", "state", "case_class", "window", "item", "received_at", "deadline"]
     openapi_spec_component_schemas = (CaseSummary,)
 

@@ -12,6 +12,7 @@ class ServiceItemApi(DomainApi):
     resource_name = "service_item"
     class_permission_name = "ServiceItem"
     datamodel = SQLAInterface(ServiceItem)
+    base_order = ("code", "asc")
     rule_checks = ITEM_RULE_CHECKS
     list_columns = [
         "id", "code", "name", "window.id", "window.name", "kind", "promised_days",
@@ -35,5 +36,6 @@ class ItemMaterialApi(DomainApi):
     resource_name = "item_material"
     class_permission_name = "ItemMaterial"
     datamodel = SQLAInterface(ItemMaterial)
+    base_order = ("item_id", "asc")  # an item's materials together, then by id
     list_columns = show_columns = ["id", "item.id", "name", "form", "copies", "mandatory", "note"]
     add_columns = edit_columns = ["item", "name", "form", "copies", "mandatory", "note", "sort_order"]

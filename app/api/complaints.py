@@ -85,6 +85,7 @@ class ComplaintApi(DomainApi):
     list_columns = LIST_COLUMNS
     show_columns = SHOW_COLUMNS
     order_columns = ["received_on", "due_on"]
+    base_order = ("received_on", "desc")
     search_columns = ["state", "outcome", "received_on", "due_on", "complexity", "channel"]
 
     def pre_get(self, data) -> None:

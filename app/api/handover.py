@@ -45,6 +45,7 @@ class HandoverApi(DomainApi):
     list_columns = HANDOVER_COLUMNS
     show_columns = SHOW_COLUMNS
     order_columns = ["created_at"]
+    base_order = ("created_at", "desc")
     search_columns = ["created_at"]
 
     @expose("/<int:pk>/confirm", methods=["POST"])

@@ -80,6 +80,7 @@ class LeaveApi(DomainApi):
     base_filters = leave_filters()
     list_columns = show_columns = LEAVE_COLUMNS
     order_columns = ["start_day", "end_day", "days", "filed_at"]
+    base_order = ("start_day", "desc")
     search_columns = ["state", "kind", "staff", "start_day", "end_day"]
 
     def _visible(self, pk):

@@ -11,6 +11,7 @@ class CenterApi(DomainApi):
     resource_name = "center"
     class_permission_name = "Center"
     datamodel = SQLAInterface(Center)
+    base_order = ("id", "asc")  # the first center is the one the pages work for
     list_columns = show_columns = [
         "id", "name", "address", "service_phone", "complaint_phone", "opening_hours",
     ]
@@ -21,6 +22,7 @@ class WindowApi(DomainApi):
     resource_name = "window"
     class_permission_name = "Window"
     datamodel = SQLAInterface(Window)
+    base_order = ("number", "asc")
     list_columns = show_columns = ["id", "number", "name", "department", "description", "is_active"]
     add_columns = edit_columns = ["center", "number", "name", "department", "description", "is_active"]
 
@@ -29,6 +31,7 @@ class StaffApi(WindowScopedApi):
     resource_name = "staff"
     class_permission_name = "Staff"
     datamodel = SQLAInterface(Staff)
+    base_order = ("name", "asc")
     rule_checks = STAFF_RULE_CHECKS
     list_columns = show_columns = [
         "id", "name", "employee_no", "unit", "window.id", "window.name", "position",
@@ -45,6 +48,7 @@ class PostApi(WindowScopedApi):
     resource_name = "post"
     class_permission_name = "Post"
     datamodel = SQLAInterface(Post)
+    base_order = ("window_id", "asc")
     rule_checks = POST_RULE_CHECKS
     list_columns = show_columns = [
         "id", "window.id", "window.name", "name", "a_staff.id", "a_staff.name", "b_staff.id",

@@ -63,6 +63,7 @@ class DutyShiftApi(DomainApi):
     include_route_methods = {"get", "get_list", "info", "log", "mine"}
     list_columns = show_columns = SHIFT_COLUMNS
     order_columns = ["day"]
+    base_order = ("day", "desc")
     search_columns = ["day", "staff", "substitute", "log_written_at"]
     openapi_spec_component_schemas = (DutyShiftSummary,)
 

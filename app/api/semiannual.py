@@ -60,6 +60,7 @@ class SemiannualApi(DomainApi):
     list_columns = ENTRY_COLUMNS
     show_columns = SHOW_COLUMNS
     order_columns = ["total", "staff_category"]
+    base_order = ("assessment_id", "desc")  # the latest half-year first
     search_columns = ["staff_category", "grade"]
 
     @staticmethod

@@ -174,11 +174,12 @@ def pick_stars(rows: Iterable[tuple[object, str, object, object]], count: int,
                excluded: set | frozenset = frozenset()) -> list[tuple[int, object, str, Decimal]]:
     """SCORE-4 服务明星/岗位之星: `rows` are (key, name, result, tie-break) — the best result
     first, then the higher tie-break (fewer deductions given as a negative count, or the
-    window's mean), then name; excluded keys (COMP-5, NOTICE-1) never get a star.
+    window's mean), then name, then key (two people of one name: the rows come from the
+    database in no fixed order); excluded keys (COMP-5, NOTICE-1) never get a star.
     Returns (place, key, name, result) of the first `count`."""
     ordered = sorted(((key, name, _dec(result), _dec(tie)) for key, name, result, tie in rows
                       if key not in excluded),
-                     key=lambda row: (-row[2], -row[3], row[1]))
+                     key=lambda row: (-row[2], -row[3], row[1], row[0]))
     return [(place, key, name, result)
             for place, (key, name, result, _tie) in enumerate(ordered[:max(count, 0)], 1)]
 

@@ -19,9 +19,9 @@ app.rules.calendar.WorkCalendar) and the rule settings `meet.weekday`, `meet.tim
 - A study day on the meeting day stays: the weekly meeting and the study session are two
   events of that day, each with its own attendance.
 
-M5 (001 月度考核 (五) 参加中心活动): late to a meeting −`score.m5_late` (1), absent without
-reason −`score.m5_absent` (2); absent with a reason (an approved leave, an official errand)
-costs nothing.
+M5 (001 月度考核 (五) 参加中心活动): late to a meeting −1, absent without reason −2 (the points
+of the deduction catalogue's items M5-late and M5-absent, passed in by the service); absent
+with a reason (an approved leave, an official errand) costs nothing.
 """
 
 from __future__ import annotations

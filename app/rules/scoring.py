@@ -184,7 +184,8 @@ def rank_windows(rows: Iterable[tuple[str, object, int, int]], red_flags: int = 
 
 @dataclass(frozen=True)
 class SemiannualScore:
-    """SCORE-5: 半年考核 — `parts` (de/neng/qin/ji/lian), `bonus` (≤ 10) and `total` (≤ 110)."""
+    """SCORE-5: 半年考核 — `parts` (de/neng/qin/ji/lian), `bonus` (≤ 10) and `total` (≤ 110
+    with the default part maxima and bonus cap)."""
 
     parts: dict[str, Decimal]
     bonus: Decimal
@@ -207,23 +208,38 @@ def _points_off(deductions: Mapping[str, object]) -> dict[str, Decimal]:
     return off
 
 
-def semiannual_score(deductions: Mapping[str, object], innovation=0, bonus=0, bonus_cap=10):
+def semiannual_score(deductions: Mapping[str, object], innovation=0, bonus=0, bonus_cap=10, *,
+                     part_maxima: Mapping[str, object] = SEMIANNUAL_PARTS):
     """SCORE-5: 半年考核 德 15 能 15 勤 15 绩 40 廉 15, each floored at zero, plus bonus ≤ 10.
 
     `deductions` are points off per part (missing part = 0 off). `innovation` (创新, +5 per
-    proven improvement) adds to 绩, which stays capped at 40; `bonus` is floored at 0 and
-    capped at `bonus_cap`.
+    proven improvement) adds to 绩, which stays capped at its maximum; `bonus` is floored at 0
+    and capped at `bonus_cap`. `part_maxima` (the semi.part_*_max settings; default
+    `SEMIANNUAL_PARTS`) names every part's maximum, so the total is at most their sum plus
+    `bonus_cap`.
     """
     extra = _dec(innovation)
     if extra < ZERO:
         raise RuleViolation(
             "SCORE-5", N_("Innovation points cannot be negative."), field="innovation"
         )
+    maxima = _part_maxima(part_maxima)
     off = _points_off(deductions)
-    parts = {part: max(ZERO, maximum - off[part]) for part, maximum in SEMIANNUAL_PARTS.items()}
-    parts["ji"] = min(SEMIANNUAL_PARTS["ji"], parts["ji"] + extra)
+    parts = {part: max(ZERO, maximum - off[part]) for part, maximum in maxima.items()}
+    parts["ji"] = min(maxima["ji"], parts["ji"] + extra)
     capped_bonus = min(_dec(bonus_cap), max(ZERO, _dec(bonus)))
     return SemiannualScore(parts, capped_bonus, sum(parts.values(), ZERO) + capped_bonus)
+
+
+def _part_maxima(part_maxima: Mapping[str, object]) -> dict[str, Decimal]:
+    """SCORE-5: every part's maximum as a Decimal — exactly the five parts, none negative."""
+    if set(part_maxima) != set(SEMIANNUAL_PARTS):
+        raise RuleViolation("SCORE-5", N_("Give the maximum of each assessment part."),
+                            field="part")
+    maxima = {part: _dec(part_maxima[part]) for part in SEMIANNUAL_PARTS}
+    if any(value < ZERO for value in maxima.values()):
+        raise RuleViolation("SCORE-5", N_("A part's maximum cannot be negative."), field="part")
+    return maxima
 
 
 def _excellent_keys(candidates: list[tuple[object, Decimal]], seats: int) -> set:

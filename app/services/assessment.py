@@ -29,7 +29,7 @@ from app.rules import assessment as rules
 from app.rules.errors import N_, RuleViolation
 from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, PEER, MonthlyScore, monthly_window_score, rank_windows
 from app.services.complaints import attitude_exclusions
-from app.services.scoring import confirmed_periods
+from app.services.scoring import confirmed_periods, item_by_code
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from models.assessment import MonthlyResult, PeerRating
@@ -40,6 +40,7 @@ TENTH = Decimal("0.1")
 ZERO = Decimal("0")
 COMPLAINT_SOURCE = "complaint"
 NOTICE_SOURCE = "notice_violation"
+OVERDUE_ITEM = "M3-overdue-day"
 
 
 def _attitude(session, start, end, exclusions):
@@ -89,6 +90,7 @@ class ResultRow:
 def month_sums(session: Session, period: date) -> dict[int, dict]:
     """SCORE-2: every window's sums per category in ONE query — GROUP BY (window, category) —
     with the verified complaints (M7 events from complaints) counted in the same pass."""
+    per_day = item_by_code(session, OVERDUE_ITEM).points_min  # CASE-6: M3's points per day
     complaints = func.sum(case((ScoreEvent.source == COMPLAINT_SOURCE, 1), else_=0))
     rows = session.execute(
         select(ScoreEvent.window_id, ScoreEvent.category, func.sum(ScoreEvent.points), complaints)
@@ -100,8 +102,8 @@ def month_sums(session: Session, period: date) -> dict[int, dict]:
         entry["events"].append((category, _points(points)))
         if category == "M7":
             entry["complaints"] += int(complaint_count or 0)
-        if category == "M3":  # M3 is only overdue working days (CASE-6): −1 each
-            entry["overdue"] = -_points(points)
+        if category == "M3" and per_day > 0:  # M3 is only overdue working days (CASE-6)
+            entry["overdue"] = (-_points(points) / per_day).quantize(TENTH)
     return sums
 
 

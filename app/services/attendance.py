@@ -71,6 +71,9 @@ class AttendanceSettings:
     winter: tuple = ((time(8, 0), time(11, 30)), (time(14, 0), time(17, 30)))
     late_threshold: int = 4
     off_post_limit_minutes: int = 120
+    # ATT-1 "arrive 5 minutes early": shown with the work hours, never a lateness criterion
+    # (ATT-2: late is after the half-day's start).
+    arrive_early_minutes: int = 5
 
     def hours(self, day: date):
         return work_hours_for(day, self.summer_start, self.winter_start, self.summer, self.winter)
@@ -93,6 +96,7 @@ def attendance_settings(session: Session) -> AttendanceSettings:
         summer=hours("summer"), winter=hours("winter"),
         late_threshold=setting_value(session, "att.late_count_half_day_absence"),
         off_post_limit_minutes=setting_value(session, "att.leave_post_hours") * 60,
+        arrive_early_minutes=setting_value(session, "att.arrive_early_minutes"),
     )
 
 
@@ -938,8 +942,10 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
 
 def window_month(session: Session, year: int, month: int, today: date | None = None,
                  window_id: int | None = None, staff_ids=None) -> list[tuple[Staff, MonthAbsence]]:
-    """The month of every active staff member (of one window, if given), by window and name."""
-    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name)
+    """The month of every active staff member (of one window, if given), by window and name
+    (then id: two people of one name keep their places)."""
+    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name,
+                                                                     Staff.id)
     if window_id is not None:
         query = query.where(Staff.window_id == window_id)
     if staff_ids is not None:
@@ -960,7 +966,8 @@ def clock_label(second: int | None) -> str:
 
 
 def pending_excuses(session: Session, staff_ids=None) -> list[ClockExcuse]:
-    query = select(ClockExcuse).where(ClockExcuse.state == "pending").order_by(ClockExcuse.day)
+    query = select(ClockExcuse).where(ClockExcuse.state == "pending").order_by(ClockExcuse.day,
+                                                                              ClockExcuse.id)
     if staff_ids is not None:
         query = query.where(ClockExcuse.staff_id.in_(staff_ids))
     return list(session.scalars(query))

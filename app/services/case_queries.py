@@ -62,9 +62,11 @@ def overdue_days_expression(today: date):
 
 
 def queue_order():
-    """CASE-8: urgent first, then the nearest deadline, then appointments, then arrival."""
+    """CASE-8: urgent first, then the nearest deadline, then appointments, then arrival (the
+    id last: cases arriving in the same second keep one order, page after page, on PostgreSQL)."""
     return (Case.urgent.desc(), Case.deadline.is_(None), Case.deadline.asc(),
-            Case.appointment_at.is_(None), Case.appointment_at.asc(), Case.received_at.asc())
+            Case.appointment_at.is_(None), Case.appointment_at.asc(), Case.received_at.asc(),
+            Case.id.asc())
 
 
 def work_queue(window_id: int):

@@ -71,4 +71,4 @@ def open_cases_of(session: Session, staff_id: int) -> list[Case]:
     """The unfinished cases a staff member owns, by deadline (the handover list, HAND-1)."""
     return list(session.scalars(
         select(Case).where(owned_by_condition([staff_id]), unfinished_condition())
-        .order_by(Case.deadline.is_(None), Case.deadline, Case.received_at)))
+        .order_by(Case.deadline.is_(None), Case.deadline, Case.received_at, Case.id)))

@@ -35,6 +35,7 @@ MANUAL = "manual"
 # The sources this generation owns (M7 "complaint" belongs to the complaints' service).
 GENERATED_SOURCES = ("case", "notice_violation", "refusal", "attendance", "off_post", "meeting")
 RULE = "SCORE-1"
+ONE = Decimal(1)  # one time the catalogue item's points
 
 
 # --- Manual events (SCORE-1): Office, with evidence --------------------------------------------
@@ -143,7 +144,9 @@ CATALOGUE_RULE_CHECKS = (check_catalogue_item,)
 # --- Automatic events: the month's generation --------------------------------------------------
 @dataclass(frozen=True)
 class Wanted:
-    """One automatic event the facts call for, before it is matched with the stored ones."""
+    """One automatic event the facts call for, before it is matched with the stored ones.
+    `units` times the catalogue item's points is its magnitude (SCORE-2: the catalogue is the
+    one home of item points; CASE-6: M3 counts one unit per overdue working day)."""
 
     key: str
     source: str
@@ -152,7 +155,7 @@ class Wanted:
     window_id: int | None
     staff_id: int | None
     day: date
-    magnitude: Decimal
+    units: Decimal
     evidence: str
 
 
@@ -187,7 +190,8 @@ def overdue_in_month(session: Session, first: date, last: date, today: date):
     """CASE-6 → M3: (case id, number, window, handler or clerk, deadline, days) for every case
     with overdue working days inside the month: days d with deadline < d <= decision day (or
     withdrawal day, or today), first <= d <= last. Three indexed SQL queries — cases decided in
-    or after the month, withdrawn ones, running ones — never the whole case table."""
+    or after the month, withdrawn ones, running ones — never the whole case table. By case
+    number, so the month's events are created (and listed on one day) in that order."""
     before = first - timedelta(days=1)
     if today < first:
         return []
@@ -211,17 +215,17 @@ def overdue_in_month(session: Session, first: date, last: date, today: date):
                         days.label("days"))
                  .where(Case.deadline.is_not(None), Case.deadline < last, condition))
         rows.extend(row for row in session.execute(query) if row.days and row.days > 0)
-    return rows
+    return sorted(rows, key=lambda row: row.number)
 
 
 def _overdue(session: Session, first: date, last: date, today: date) -> list[Wanted]:
-    per_day = Decimal(setting_value(session, "score.m3_overdue_day"))
+    """CASE-6 → M3: one event per case, the item M3-overdue-day's points × its overdue days."""
     wanted = []
     for case_id, number, window_id, staff_id, deadline, days in overdue_in_month(
             session, first, last, today):
         wanted.append(Wanted(f"M3:{case_id}:{_ym(first)}", "case", case_id, "M3-overdue-day",
                              window_id, staff_id, last if today > last else today,
-                             per_day * days, f"{number} · {deadline.isoformat()} · {days}"))
+                             Decimal(days), f"{number} · {deadline.isoformat()} · {days}"))
     return wanted
 
 
@@ -231,9 +235,10 @@ def _notice_violations(session: Session, first: date, last: date) -> list[Wanted
         select(NoticeViolation.id, NoticeViolation.window_id, NoticeViolation.staff_id,
                NoticeViolation.found_on, NoticeViolation.material_name, Case.number)
         .join(Case, NoticeViolation.case_id == Case.id)
-        .where(NoticeViolation.found_on >= first, NoticeViolation.found_on <= last))
+        .where(NoticeViolation.found_on >= first, NoticeViolation.found_on <= last)
+        .order_by(NoticeViolation.found_on, NoticeViolation.id))
     return [Wanted(f"M2N:{row.id}:{_ym(first)}", "notice_violation", row.id,
-                   "M2-notice-violation", row.window_id, row.staff_id, row.found_on, None,
+                   "M2-notice-violation", row.window_id, row.staff_id, row.found_on, ONE,
                    f"{row.number} · {row.material_name}") for row in rows]
 
 
@@ -242,19 +247,19 @@ def _refusals(session: Session, first: date, last: date) -> list[Wanted]:
     rows = session.execute(
         select(Case.id, Case.number, Case.window_id, func.coalesce(Case.handler_id, Case.clerk_id),
                Case.decided_on)
-        .where(missing_report_condition(), Case.decided_on >= first, Case.decided_on <= last))
+        .where(missing_report_condition(), Case.decided_on >= first, Case.decided_on <= last)
+        .order_by(Case.decided_on, Case.id))
     return [Wanted(f"M2R:{case_id}:{_ym(first)}", "refusal", case_id, "M2-refusal-unreported",
-                   window_id, staff_id, decided_on, None, number)
+                   window_id, staff_id, decided_on, ONE, number)
             for case_id, number, window_id, staff_id, decided_on in rows]
 
 
 def _attendance(session: Session, first: date, last: date, today: date) -> list[Wanted]:
-    """ATT-3 → M8: −`score.m8_leave_post` each time a person is away from the post half a day:
-    each absent half-day, the month's 4+ late/early (half a day), each off-post time over the
-    limit."""
+    """ATT-3 → M8: the points of item M8-off-post each time a person is away from the post
+    half a day: each absent half-day, the month's 4+ late/early (half a day), each off-post
+    time over the limit."""
     from app.services.attendance import attendance_settings, month_absences
 
-    per_time = Decimal(setting_value(session, "score.m8_leave_post"))
     limit = attendance_settings(session).off_post_limit_minutes
     threshold = setting_value(session, "att.late_count_half_day_absence")
     from models.attendance import ClockRecord
@@ -273,11 +278,11 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
         window_id = staff.get(staff_id)
         for n in range(1, (month.absent_half_days if absences_judged else 0) + 1):
             wanted.append(Wanted(f"M8A:{staff_id}:{ym}:{n}", "attendance", staff_id,
-                                 "M8-off-post", window_id, staff_id, day, per_time,
+                                 "M8-off-post", window_id, staff_id, day, ONE,
                                  f"{ym} · {n}/{month.absent_half_days}"))
         if absences_judged and month.late_early >= threshold:
             wanted.append(Wanted(f"M8L:{staff_id}:{ym}", "attendance", staff_id, "M8-off-post",
-                                 window_id, staff_id, day, per_time,
+                                 window_id, staff_id, day, ONE,
                                  f"{ym} · {month.late} + {month.early}"))
         counted: dict[date, int] = {}
         for off_day, minutes in month.off_post:
@@ -286,19 +291,19 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
             counted[off_day] = counted.get(off_day, 0) + 1
             wanted.append(Wanted(f"M8O:{staff_id}:{off_day.isoformat()}:{counted[off_day]}",
                                  "off_post", staff_id, "M8-off-post", window_id, staff_id,
-                                 off_day, per_time,
+                                 off_day, ONE,
                                  f"{off_day.isoformat()} · {minutes // 60}:{minutes % 60:02d}"))
     return wanted
 
 
 def _meetings(session: Session, first: date) -> list[Wanted]:
-    """MEET-1 → M5: late (−score.m5_late), absent without reason (−score.m5_absent)."""
-    from app.services.meetings import m5_events
+    """MEET-1 → M5: late (item M5-late), absent without reason (item M5-absent)."""
+    from app.services.meetings import M5_ITEMS, m5_events
 
-    codes = {"late": "M5-late"}
+    codes = {"late": M5_ITEMS[0]}
     return [Wanted(f"M5:{event.attendance_id}:{_ym(first)}", "meeting", event.meeting_id,
-                   codes.get(event.status, "M5-absent"), event.window_id, event.staff_id,
-                   event.day, Decimal(event.points), event.day.isoformat())
+                   codes.get(event.status, M5_ITEMS[1]), event.window_id, event.staff_id,
+                   event.day, ONE, event.day.isoformat())
             for event in m5_events(session, first)]
 
 
@@ -330,9 +335,9 @@ def generate_month(session: Session, year: int, month: int, today: date) -> Gene
         if wanted.code not in items:
             items[wanted.code] = item_by_code(session, wanted.code)
         item = items[wanted.code]
-        magnitude = Decimal(item.points_min) if wanted.magnitude is None else wanted.magnitude
+        magnitude = Decimal(item.points_min) * wanted.units
         if magnitude <= 0:
-            continue  # a setting of 0 points: nothing to explain (SCORE-7)
+            continue  # an item of 0 points: nothing to explain (SCORE-7)
         values = dict(item_id=item.id, category=item.category, day=wanted.day,
                       period=month_start(wanted.day), points=signed(item, magnitude),
                       window_id=wanted.window_id, staff_id=wanted.staff_id,

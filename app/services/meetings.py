@@ -2,9 +2,10 @@
 M5 deductions attendance causes (MEET-1, SCORE-2 M5, AUDIT-1).
 
 The schedule and the deductions are rule functions (app/rules/meetings.py); this module loads
-the calendar and the settings (`meet.weekday`, `meet.time`, `meet.study_days`,
-`score.m5_late`, `score.m5_absent`), and writes the rows (audited by the session). The caller
-commits (`transaction()`).
+the calendar, the settings (`meet.weekday`, `meet.time`, `meet.study_days`) and the points of
+the deduction catalogue's items M5-late and M5-absent (SCORE-2: the catalogue is the one home
+of item points), and writes the rows (audited by the session). The caller commits
+(`transaction()`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.rules.meetings import (ABSENT_EXCUSED, PRESENT, RULE_ID, WEEKLY, check_
 from app.rules.calendar import month_end, month_start
 from app.services.calendar import load_calendar
 from app.services.cases import Actor, Clock
+from app.services.scoring import item_by_code
 from app.services.settings import setting_value
 from app.services.transaction import check_version
 from models.meetings import Meeting, MeetingAttendance
@@ -201,6 +203,10 @@ def write_minutes(session: Session, meeting: Meeting, topic: str | None, minutes
 
 
 # --- What the scoring issue and the self-service area read -------------------------------
+#: SCORE-2 M5: the catalogue items whose points a late arrival and an unexcused absence cost.
+M5_ITEMS = ("M5-late", "M5-absent")
+
+
 @dataclass(frozen=True)
 class M5Event:
     """SCORE-2 M5: one deduction from meeting attendance — automatic, evidence = the meeting."""
@@ -215,12 +221,12 @@ class M5Event:
 
 
 def m5_events(session: Session, month: date) -> list[M5Event]:
-    """MEET-1 → SCORE-2 M5: the month's deductions from meeting attendance (late
-    −`score.m5_late`, absent without reason −`score.m5_absent`), in meeting order. The window
+    """MEET-1 → SCORE-2 M5: the month's deductions from meeting attendance (late −the points of
+    catalogue item M5-late, absent without reason −M5-absent's), in meeting order. The window
     is the staff member's (None for office staff). Pure reading: the same rows give the same
     events, so the scoring generation can run it again without duplicates (SCORE-1)."""
     first, last = month_bounds(month)
-    late, absent = setting_value(session, "score.m5_late"), setting_value(session, "score.m5_absent")
+    late, absent = (item_by_code(session, code).points_min for code in M5_ITEMS)
     rows = session.execute(
         select(MeetingAttendance, Meeting.day, Staff.window_id)
         .join(Meeting, MeetingAttendance.meeting_id == Meeting.id)

@@ -7,18 +7,18 @@ Where each part's items come from (001 考核办法, RULES.md SCORE-5; the scale
 - 勤 (15 = attendance 8 + meetings 2 + duty 5): −1 per absence day of ATT-3
   (`app.services.attendance.month_absences`, half days as ½; only months with clock records
   at all — a month never imported is no data, not everyone absent); meetings as M5 counts them
-  (`app.services.meetings.m5_events`: late −score.m5_late, absent without reason
-  −score.m5_absent); −1 per past duty day without its duty log (ROSTER-2).
+  (`app.services.meetings.m5_events`: the points of the catalogue items M5-late and
+  M5-absent); −1 per past duty day without its duty log (ROSTER-2).
 - 绩 (40): on-time rate of the cases the person decided in the half-year (handler, decided
   on ≤ deadline), −semi.ontime_per_point per percentage point below 100%, within 10; −1 per
   case the applicant rated dissatisfied, within 10; accuracy entered by the office
   (`wrong_result`, −1 to −2 per wrong result), within 10; innovation (+5 per proven
-  improvement) entered by the office — the part capped at 40 by `semiannual_score`.
+  improvement) entered by the office — the part capped at its maximum by `semiannual_score`.
 - 廉: the person's M6 integrity score events of the half-year (their points), and the office's
   manual entry.
 - Bonus: praises by kind (`PRAISE_POINTS`), capped at semi.bonus_cap.
-The part maxima are those of `app.rules.scoring.SEMIANNUAL_PARTS` (the seeded semi.part_*_max
-values; the rule function takes no other).
+The part maxima are the settings semi.part_*_max (seeded with `app.rules.scoring.SEMIANNUAL_PARTS`,
+德15 能15 勤15 绩40 廉15): the score, its explanation and the office's entry limits all read them.
 
 Facts are read for every person at once (GROUP BY handler, one query per source, one call per
 month for attendance and meetings), never one query per person. A draft is recomputed at will:
@@ -56,10 +56,19 @@ ABSENCE_DAY_POINTS = Decimal("1")
 MISSING_LOG_POINTS = Decimal("1")
 #: SCORE-5 绩: points off per dissatisfied result (001: −1 to −2; the lower bound).
 DISSATISFIED_POINTS = Decimal("1")
-#: SCORE-5: the most the office may enter per person for each manual kind.
-MANUAL_LIMITS = {"manual_de": SEMIANNUAL_PARTS["de"], "manual_neng": SEMIANNUAL_PARTS["neng"],
-                 "wrong_result": SUBITEMS["accuracy"][1], "manual_lian": SEMIANNUAL_PARTS["lian"],
-                 "innovation": SEMIANNUAL_PARTS["ji"]}
+
+
+def part_maxima(session: Session) -> dict[str, Decimal]:
+    """SCORE-5: each part's maximum, from the settings semi.part_<part>_max."""
+    return {part: setting_value(session, f"semi.part_{part}_max") for part in SEMIANNUAL_PARTS}
+
+
+def manual_limits(maxima) -> dict[str, Decimal]:
+    """SCORE-5: the most the office may enter per person for each manual kind (a part's
+    maximum, or the accuracy sub-item's)."""
+    return {"manual_de": maxima["de"], "manual_neng": maxima["neng"],
+            "wrong_result": SUBITEMS["accuracy"][1], "manual_lian": maxima["lian"],
+            "innovation": maxima["ji"]}
 
 
 def half_bounds(year: int, half: int) -> tuple[date, date]:
@@ -267,12 +276,12 @@ def rescore(session: Session, assessment: SemiannualAssessment) -> None:
     per grade scale (civil servants; institution and other staff) with the settings'
     thresholds and 优秀 share."""
     session.flush()  # new entries get their ids (the keys of the grading)
-    bonus_cap = setting_value(session, "semi.bonus_cap")
+    bonus_cap, maxima = setting_value(session, "semi.bonus_cap"), part_maxima(session)
     totals: dict[str, dict[int, Decimal]] = defaultdict(dict)
     for entry in assessment.entries:
         result = breakdown((item.kind, item.points) for item in entry.items)
         score = semiannual_score(result.deductions, innovation=result.innovation,
-                                 bonus=result.bonus, bonus_cap=bonus_cap)
+                                 bonus=result.bonus, bonus_cap=bonus_cap, part_maxima=maxima)
         for part in SEMIANNUAL_PARTS:
             _set(entry, f"off_{part}", result.deductions[part])
             _set(entry, part, score.parts[part])
@@ -339,16 +348,16 @@ def manual_values(entry: SemiannualEntry) -> dict[str, Decimal]:
     return values
 
 
-def _checked_amount(kind: str, value, staff_id: int) -> Decimal:
+def _checked_amount(kind: str, value, staff_id: int, limits: dict[str, Decimal]) -> Decimal:
     field = f"{kind}_{staff_id}"
     try:
         amount = Decimal(str(value if value not in (None, "") else 0).strip())
     except ArithmeticError:
         raise RuleViolation(RULE, N_("Enter a number of points."), field=field) from None
-    if not amount.is_finite() or amount < 0 or amount > MANUAL_LIMITS[kind] \
+    if not amount.is_finite() or amount < 0 or amount > limits[kind] \
             or amount != amount.quantize(Decimal("0.1")):
         raise RuleViolation(RULE, N_("Enter between 0 and %(limit)s points, in steps of 0.1."),
-                            field=field, limit=MANUAL_LIMITS[kind])
+                            field=field, limit=limits[kind])
     return amount
 
 
@@ -360,6 +369,7 @@ def save_entries(session: Session, assessment: SemiannualAssessment,
     ensure_draft(assessment)
     _load(session, assessment)
     entries = {entry.staff_id: entry for entry in assessment.entries}
+    limits = manual_limits(part_maxima(session))
     changed = 0
     for staff_id, fields in values.items():
         entry = entries.get(staff_id)
@@ -371,7 +381,7 @@ def save_entries(session: Session, assessment: SemiannualAssessment,
         for kind in MANUAL_KINDS:
             if kind not in fields:
                 continue
-            amount = _checked_amount(kind, fields[kind], staff_id)
+            amount = _checked_amount(kind, fields[kind], staff_id, limits)
             if amount == before[kind]:
                 continue
             touched = True
@@ -443,7 +453,7 @@ class PartExplanation:
     off: Decimal  # points off after the sub-item caps
     innovation: Decimal
     floored: bool  # the deductions exceeded the part: it stops at zero
-    capped: bool  # 绩 with innovation would exceed 40
+    capped: bool  # 绩 with innovation would exceed its maximum
     score: Decimal
 
 
@@ -463,11 +473,11 @@ def explain(session: Session, entry: SemiannualEntry) -> Explanation:
     the floor at zero and the 绩 cap — recomputed from the items by the same rule functions, so
     what is shown adds up to the stored score."""
     result = breakdown((item.kind, item.points) for item in entry.items)
-    bonus_cap = setting_value(session, "semi.bonus_cap")
+    bonus_cap, maxima = setting_value(session, "semi.bonus_cap"), part_maxima(session)
     score = semiannual_score(result.deductions, innovation=result.innovation,
-                             bonus=result.bonus, bonus_cap=bonus_cap)
+                             bonus=result.bonus, bonus_cap=bonus_cap, part_maxima=maxima)
     parts = []
-    for part, maximum in SEMIANNUAL_PARTS.items():
+    for part, maximum in maxima.items():
         off = result.deductions[part]
         innovation = result.innovation if part == "ji" else Decimal(0)
         parts.append(PartExplanation(

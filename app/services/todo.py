@@ -43,7 +43,7 @@ def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRo
     rows = session.execute(
         select(LeaveRequest.id, LeaveRequest.end_day)
         .where(LeaveRequest.staff_id == staff.id, overdue_condition(today))
-        .order_by(LeaveRequest.end_day)).all()
+        .order_by(LeaveRequest.end_day, LeaveRequest.id)).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.datamodel import OrderedChoicesInterface
 from app.rules.errors import N_, RuleViolation
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ def install_sqlite_busy_timeout() -> None:
 
 
 # --- FAB's generated forms and ModelRestApi write through transaction() too -----------------
-class TransactionalInterface(SQLAInterface):
+class TransactionalInterface(OrderedChoicesInterface):
     """FAB's add/edit/delete, each one unit of work through `transaction()` instead of FAB's
     own commit, with FAB's contract kept: add re-raises the database error, edit and delete
     raise DatabaseException from it. A stale version or a lock raises `Conflict` (the view
@@ -170,6 +171,7 @@ class TransactionalInterface(SQLAInterface):
 
     `after_write(session)` runs inside the same transaction after the write (e.g. the
     work-day table following a holiday entry), so the two commit together or not at all.
+    Relationship choices come in a fixed order (`OrderedChoicesInterface`).
     """
 
     after_write = None

@@ -189,7 +189,7 @@ class AssessmentView(BaseView):
         source = request.form if request.method == "POST" else request.args
         period = _month_arg(source.get("month"))
         windows = db.session.scalars(select(Window).where(Window.is_active.is_(True))
-                                     .order_by(Window.number)).all()
+                                     .order_by(Window.number, Window.id)).all()
         raters = [w for w in windows if allowed is None or w.id in allowed]
         try:
             rater_id = int(source.get("rater") or (raters[0].id if raters else 0))

@@ -25,8 +25,9 @@ from app import context
 from app.extensions import db
 from app.security import (attendance_scope, current_actor, current_staff,
                           may_approve_clock_excuse, may_keep_clock_records)
-from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, clock_label,
-                                     correct_clock_record, correct_off_post, decide_excuse,
+from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, attendance_settings,
+                                     clock_label, correct_clock_record, correct_off_post,
+                                     decide_excuse,
                                      delete_off_post, enter_clock_record, enter_off_post,
                                      file_excuse, import_clock_file, pending_excuses,
                                      sample_clock_file, window_month)
@@ -58,6 +59,26 @@ def half_reason(half) -> str:
     return label
 
 
+def work_hours_note(settings) -> str:
+    """ATT-1: the seasonal work hours and how early staff arrive (att.arrive_early_minutes),
+    as the attendance pages show them; the minutes are a request, not a lateness criterion
+    (ATT-2: late is after the half-day's start)."""
+    def hours(halves):
+        return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in halves)
+
+    def month_day(pair):
+        return f"{pair[0]:02d}-{pair[1]:02d}"
+
+    note = gettext("Work hours: summer (from %(summer_start)s) %(summer)s; winter (from "
+                   "%(winter_start)s) %(winter)s.", summer_start=month_day(settings.summer_start),
+                   summer=hours(settings.summer), winter_start=month_day(settings.winter_start),
+                   winter=hours(settings.winter))
+    if settings.arrive_early_minutes:
+        note += " " + gettext("Please arrive %(minutes)s minutes early.",
+                              minutes=settings.arrive_early_minutes)
+    return note
+
+
 def _month_args() -> tuple[int, int]:
     today = context.today()
     year = request.args.get("year", type=int) or today.year
@@ -68,7 +89,8 @@ def _month_args() -> tuple[int, int]:
 
 
 def _staff_choices(scope=None) -> list[tuple[str, str]]:
-    query = select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True)).order_by(Staff.name)
+    query = (select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True))
+             .order_by(Staff.name, Staff.id))
     if scope is not None:
         query = query.where(Staff.id.in_(scope))
     return [(str(i), f"{name} ({number})" if number else name) for i, name, number in db.session.execute(query)]
@@ -94,9 +116,11 @@ class AttendanceView(BaseView):
             return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
         window_id = request.args.get("window_id", type=int)
         rows = window_month(db.session, year, month, context.today(), window_id=window_id)
-        windows = db.session.scalars(select(Window).order_by(Window.number)).all()
+        windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
+        settings = attendance_settings(db.session)
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
                                     month=month, windows=windows, window_id=window_id,
+                                    settings=settings, work_hours=work_hours_note(settings),
                                     title=gettext("Attendance %(year)s-%(month)02d", year=year, month=month))
 
     @expose("/export.xlsx")
@@ -131,6 +155,7 @@ class AttendanceView(BaseView):
         view = attendance_month_of(db.session, staff_id, year, month, context.today())
         return self.render_template(
             "bianmin/attendance_person.html", view=view, half_reason=half_reason,
+            work_hours=work_hours_note(view.settings),
             clock_label=clock_label, may_keep=may_keep_clock_records(),
             own_export=scope is not None, reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,
             local_time=lambda at: at.astimezone(context.center_zone()).strftime("%H:%M:%S"),

@@ -431,7 +431,7 @@ class CaseView(WindowScopedModelView):
             return self.render_template("bianmin/case_intake_choose.html", items=items,
                                         title=gettext("New case"))
         windows = db.session.scalars(select(Window).where(Window.is_active.is_(True))
-                                     .order_by(Window.number)).all()
+                                     .order_by(Window.number, Window.id)).all()
         form = intake_form_class(item, windows)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             with rule_checked(form) as saved:

@@ -257,9 +257,9 @@ class ComplaintView(DomainModelView):
         """COMP-1: the office records a complaint."""
         if not may_record_complaints():
             abort(403)
-        windows = db.session.scalars(select(Window).order_by(Window.number)).all()
+        windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
         staff = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                   .order_by(Staff.name)).all()
+                                   .order_by(Staff.name, Staff.id)).all()
         form_class = record_form_class(windows, staff)
         form = form_class(request.form) if request.method == "POST" else form_class()
         if request.method == "POST" and form.validate():

@@ -163,14 +163,14 @@ def _active_items(manual_only: bool = True):
 
 
 def _window_choices():
-    windows = db.session.scalars(select(Window).order_by(Window.number)).all()
+    windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
     return [("", "—")] + [(str(w.id), f"{w.number} {w.name}") for w in windows]
 
 
 def _staff_choices(with_window: bool = True):
     rows = db.session.execute(select(Staff.id, Staff.name, Window.number).outerjoin(
         Window, Staff.window_id == Window.id).where(Staff.is_active.is_(True))
-        .order_by(Window.number, Staff.name)).all()
+        .order_by(Window.number, Staff.name, Staff.id)).all()
     return [("", "—")] + [(str(i), f"{name} ({number})" if number and with_window else name)
                           for i, name, number in rows]
 

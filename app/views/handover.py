@@ -90,11 +90,13 @@ def content_from(form) -> HandoverContent:
 
 
 def default_receiver(giver: Staff | None) -> int | None:
-    """AB-2: the B of the giver's post is who usually takes over."""
+    """AB-2: the B of the giver's post is who usually takes over; A of several posts: the
+    B of the first post (by id — without an order PostgreSQL may answer another each time)."""
     if giver is None:
         return None
     return db.session.scalar(select(Post.b_staff_id).where(Post.a_staff_id == giver.id,
-                                                           Post.b_staff_id.is_not(None)).limit(1))
+                                                           Post.b_staff_id.is_not(None))
+                             .order_by(Post.id).limit(1))
 
 
 class HandoverView(DomainModelView):
@@ -145,12 +147,13 @@ class HandoverView(DomainModelView):
         if not office and me is None:
             abort(403)
         everyone = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                      .order_by(Staff.name)).all()
+                                      .order_by(Staff.name, Staff.id)).all()
         givers = everyone if office else [me]
         leaves_query = select(LeaveRequest).where(LeaveRequest.state.in_(("pending", "approved")))
         if not office:
             leaves_query = leaves_query.where(LeaveRequest.staff_id == me.id)
-        leaves = db.session.scalars(leaves_query.order_by(LeaveRequest.start_day.desc())
+        leaves = db.session.scalars(leaves_query.order_by(LeaveRequest.start_day.desc(),
+                                                          LeaveRequest.id.desc())
                                     .limit(200)).all()
         form_class = create_form_class(givers, everyone, leaves)
         if request.method == "POST":

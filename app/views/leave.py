@@ -117,7 +117,7 @@ def _staff_choices(all_staff: bool):
     staff = current_staff()
     if all_staff:
         rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                  .order_by(Staff.name)).all()
+                                  .order_by(Staff.name, Staff.id)).all()
     else:
         rows = [staff] if staff else []
     return [(row.id, row.name) for row in rows]

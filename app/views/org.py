@@ -51,6 +51,9 @@ class CenterView(DomainModelView):
     add_columns = edit_columns = show_columns = [
         "name", "address", "service_phone", "complaint_phone", "opening_hours",
     ]
+    # The first center is the one the pages work for (app.context); without an order
+    # PostgreSQL lists the rows as they lie, which changes after an edit.
+    base_order = ("id", "asc")
 
 
 class WindowView(DomainModelView):

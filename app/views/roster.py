@@ -63,7 +63,8 @@ def log_status(shift: DutyShift) -> str:
 
 
 def staff_choices(blank: bool = False) -> list[tuple[str, str]]:
-    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.name))
+    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                              .order_by(Staff.name, Staff.id))
     return ([("", "—")] if blank else []) + [(str(s.id), s.name) for s in rows]
 
 
@@ -180,7 +181,7 @@ class DutyShiftView(DomainModelView):
         if not may_manage_rota():
             abort(403)
         people = list(db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                         .order_by(Staff.name)))
+                                         .order_by(Staff.name, Staff.id)))
         current = {staff.id: i for i, staff in enumerate(duty_order(db.session), start=1)}
         errors = []
         if request.method == "POST" and DynamicForm(request.form).validate():

@@ -30,7 +30,8 @@ from app.security import (current_actor, may_confirm_semiannual, may_manage_semi
                           may_see_semiannual_entry, semiannual_scope)
 from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
                                      entry_scope_condition, explain, manual_values,
-                                     remove_praise, save_entries)
+                                     part_maxima, remove_praise, save_entries)
+from app.services.settings import setting_value
 from app.services.transaction import Conflict, transaction
 from app.views.base import DomainModelView, conflict_message, interface, rule_checked
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
@@ -99,7 +100,8 @@ class AssessmentForm(DynamicForm):
 
 
 def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
-    """ORG-2: the entries of the assessment the user may see, by category then name."""
+    """ORG-2: the entries of the assessment the user may see, by category, total, name (then
+    staff id: namesakes keep their places; the query itself has no order)."""
     query = (select(SemiannualEntry).where(SemiannualEntry.assessment_id == assessment.id)
              .options(selectinload(SemiannualEntry.staff)))
     condition = entry_scope_condition(semiannual_scope())
@@ -107,7 +109,7 @@ def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
         query = query.where(condition)
     entries = db.session.scalars(query).all()
     return sorted(entries, key=lambda e: (e.staff_category != "civil_servant",
-                                          -(e.total or 0), e.staff.name))
+                                          -(e.total or 0), e.staff.name, e.staff_id))
 
 
 class SemiannualView(DomainModelView):
@@ -148,7 +150,9 @@ class SemiannualView(DomainModelView):
                     parts=list(SEMIANNUAL_PARTS), part_labels=PART_LABELS,
                     grade_label=grade_label, bonus_label=bonus_label, state_label=state_label,
                     half_label=half_label,
-                    category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+                    category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
+                    maxima=part_maxima(db.session),
+                    bonus_cap=setting_value(db.session, "semi.bonus_cap"))
 
     # --- The grade list ---------------------------------------------------------------------
     @expose("/show/<int:pk>")
@@ -278,7 +282,8 @@ class SemiannualView(DomainModelView):
             "bianmin/semiannual_entries.html", title=gettext("Entries of the office"),
             assessment=assessment, entries=entries, values=values, notes=notes, errors=errors,
             kinds=[(k, FORM_LABELS[k]) for k in MANUAL_KINDS], form=form, half_label=half_label,
-            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
+            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
+            maxima=part_maxima(db.session))
 
     @expose("/praise/<int:pk>", methods=["POST"])
     @has_access

@@ -207,6 +207,37 @@ def test_score_5_total_never_above_110(deductions, innovation, bonus):
         assert D("0") <= score.parts[part] <= maximum
 
 
+def test_score_5_part_maxima_are_an_argument_and_the_total_follows_them():
+    maxima = {"de": 10, "neng": 15, "qin": 15, "ji": 50, "lian": 10}
+    score = semiannual_score({"de": 12, "ji": 5}, 20, 3, part_maxima=maxima)
+    assert score.parts == {"de": D(0), "neng": D(15), "qin": D(15), "ji": D(50), "lian": D(10)}
+    assert score.total == D(93) and semiannual_score({}, part_maxima=maxima).total == D(100)
+
+
+@pytest.mark.parametrize("maxima", [{"de": 15}, {**SEMIANNUAL_PARTS, "morale": 5},
+                                    {**SEMIANNUAL_PARTS, "ji": -1}])
+def test_score_5_part_maxima_missing_unknown_or_negative_are_refused(maxima):
+    with pytest.raises(RuleViolation) as caught:
+        semiannual_score({}, part_maxima=maxima)
+    assert caught.value.rule_id == "SCORE-5"
+
+
+@given(
+    st.fixed_dictionaries({part: st.decimals(min_value=0, max_value=60, places=1)
+                           for part in SEMIANNUAL_PARTS}),
+    st.dictionaries(
+        st.sampled_from(list(SEMIANNUAL_PARTS)), st.decimals(min_value=0, max_value=60, places=1)
+    ),
+    st.decimals(min_value=0, max_value=30, places=1),
+    st.decimals(min_value=-20, max_value=30, places=1),
+)
+def test_score_5_total_never_above_the_sum_of_maxima_and_the_bonus_cap(maxima, deductions,
+                                                                        innovation, bonus):
+    score = semiannual_score(deductions, innovation, bonus, 10, part_maxima=maxima)
+    assert D("0") <= score.total <= sum(maxima.values(), D(0)) + 10
+    assert all(D("0") <= score.parts[part] <= maxima[part] for part in SEMIANNUAL_PARTS)
+
+
 TEN = {"p1": 95, "p2": 93, "p3": 91, "p4": 80, "p5": 75, "p6": 74, "p7": 60, "p8": "59.9",
        "p9": 88, "p10": 40}
 

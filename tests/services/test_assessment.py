@@ -88,6 +88,16 @@ def test_score_3_ranking_ties_fewer_complaints_then_fewer_overdue_days(db_sessio
     assert [r.rank for r in rows] == [1, 2, 3] and all(r.red_flag for r in rows)
 
 
+def test_score_3_case_6_overdue_days_are_days_whatever_the_m3_items_points(
+        db_session, windows, item_points):
+    """SCORE-3's tie-break counts overdue working days: the M3 points over the item's points."""
+    item_points("M3-overdue-day", 2)
+    add_event(db_session, windows[1], "M3", -6)
+    db_session.commit()
+    rows = svc.compute_month(db_session, OCT)
+    assert row_of(rows, windows[1]).overdue_days == 3 and row_of(rows, windows[0]).overdue_days == 0
+
+
 def test_score_3_red_flags_are_the_top_n_of_the_setting(db_session, make_window):
     from models.settings import RuleSetting
 

@@ -13,7 +13,7 @@ from app.rules.errors import RuleViolation
 from app.rules.identity import id_check_digit
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.case_queries import (due_soon_condition, overdue_condition,
-                                       overdue_days_expression, work_queue)
+                                       overdue_days_expression, queue_order, work_queue)
 from app.services.cases import (Actor, Applicant, Intake, SubTaskPlan, allocate_case_number,
                                 annotate, apply_action, available_actions, complete_sub_task,
                                 record_satisfaction, register_intake)
@@ -227,6 +227,13 @@ def test_case_8_queue_puts_urgent_first_then_nearest_deadline(db_session, item):
     db_session.commit()
     queue = db_session.scalars(work_queue(item.window_id)).all()
     assert [c.id for c in queue] == [urgent.id, normal.id, later.id]
+
+
+def test_case_8_queue_order_leaves_no_tie_to_the_database():
+    """CASE-8: cases equal in urgency, deadline, appointment and arrival (one second) come
+    in id order. SQLite returns such ties in id order anyway, PostgreSQL in any — and the
+    queue is paged, so a page could repeat or skip a case: the order ends on the key."""
+    assert queue_order()[-1].compare(Case.id.asc())
 
 
 def test_case_3_immediate_item_is_due_the_day_it_is_accepted(db_session, item):

@@ -266,6 +266,61 @@ def test_meet_1_late_at_a_meeting_is_an_m5_deduction_removed_when_corrected(db_s
     assert result.removed == 1 and automatic(db_session, "meeting") == {}
 
 
+# --- SCORE-2: the catalogue is the one home of an automatic item's points ----------------------
+def test_score_2_case_6_editing_the_m3_item_changes_the_next_overdue_deduction(
+        db_session, make_case, item_points):
+    late = make_case("2026-10-20", state="decided_approved", decided_on="2026-10-23")  # 3 days
+    generate(db_session)
+    assert [e.points for e in automatic(db_session, "case").values()] == [Decimal(-3)]
+    item_points("M3-overdue-day", 2)  # Admin: 2 points per overdue working day
+    result = generate(db_session)
+    [event] = automatic(db_session, "case").values()
+    assert (event.source_id, event.points, result.updated) == (late.id, Decimal(-6), 1)
+
+
+def test_score_2_att_3_editing_the_m8_item_changes_the_next_off_post_deduction(
+        db_session, clerk, item_points):
+    db_session.add(ClockRecord(staff_id=clerk.id, day=D("2026-10-12"),
+                               clocked_at=datetime(2026, 10, 12, 0, 5, tzinfo=timezone.utc),
+                               second_of_day=8 * 3600 + 300))
+    db_session.add(OffPostRecord(staff_id=clerk.id, day=D("2026-10-13"), minutes=150))
+    db_session.commit()
+    item_points("M8-off-post", 3)
+    generate(db_session)
+    assert [e.points for e in automatic(db_session, "off_post").values()] == [Decimal(-3)]
+    assert {e.points for e in automatic(db_session, "attendance").values()} == {Decimal(-3)}
+
+
+def test_score_2_meet_1_editing_the_m5_item_changes_the_next_meeting_deduction(
+        db_session, clerk, item_points):
+    from app.services.meetings import generate_month as generate_meetings
+    from app.services.meetings import record_attendance
+    from models.meetings import Meeting
+
+    with transaction(db_session):
+        generate_meetings(db_session, D("2026-10-01"))
+    late, absent = db_session.scalars(select(Meeting).order_by(Meeting.day).limit(2)).all()
+    with transaction(db_session):
+        record_attendance(db_session, late, {clerk.id: ("late", None)}, OFFICE,
+                          clock_on(late.day))
+        record_attendance(db_session, absent, {clerk.id: ("absent_unexcused", None)}, OFFICE,
+                          clock_on(absent.day))
+    item_points("M5-late", "1.5")
+    item_points("M5-absent", 4)
+    generate(db_session)
+    events = automatic(db_session, "meeting").values()
+    assert {e.item.code: e.points for e in events} == {"M5-late": Decimal("-1.5"),
+                                                       "M5-absent": Decimal(-4)}
+
+
+def test_score_2_an_automatic_item_of_zero_points_generates_nothing(db_session, make_case,
+                                                                    item_points):
+    make_case("2026-10-20", state="decided_approved", decided_on="2026-10-23")
+    item_points("M3-overdue-day", 0)
+    generate(db_session)
+    assert automatic(db_session, "case") == {}
+
+
 # --- FAULT-1 ---------------------------------------------------------------------------------------
 def test_fault_1_a_dereliction_is_recorded_with_kind_sanction_and_evidence(db_session, clerk,
                                                                           make_case):

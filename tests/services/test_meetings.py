@@ -172,7 +172,8 @@ def test_meet_1_minutes_are_written_after_the_meeting_with_who_and_when(db_sessi
     assert meeting.minutes_at is not None
 
 
-def test_meet_1_score_m5_events_of_the_month(db_session, staff, window_a):
+def test_meet_1_score_m5_events_of_the_month(db_session, staff, window_a, item_points):
+    """MEET-1 → SCORE-2 M5: late and unexcused absence cost their catalogue items' points."""
     generate(db_session)
     first, second = meetings(db_session)[:2]
     zhang, li, wang, zhao, _ = staff
@@ -189,9 +190,7 @@ def test_meet_1_score_m5_events_of_the_month(db_session, staff, window_a):
         (li.id, window_a.id, Decimal("1"), second.id, "late")]
     assert m5_events(db_session, D("2026-10-31")) == events  # reading twice: the same events
     assert m5_events(db_session, D("2026-11-01")) == []
-    with transaction(db_session):
-        db_session.scalars(select(RuleSetting).where(
-            RuleSetting.key == "score.m5_absent")).one().value = "3"
+    item_points("M5-absent", 3)  # Admin edits the catalogue: the next reading follows it
     assert [e.points for e in m5_events(db_session, D("2026-10-01"))] == [
         Decimal("1"), Decimal("3"), Decimal("1")]
 

@@ -127,6 +127,45 @@ def test_score_5_manual_points_outside_the_range_are_refused(db_session, people)
         db_session.rollback()
 
 
+def _set(db_session, key, value):
+    from models.settings import RuleSetting
+
+    db_session.scalars(select(RuleSetting).where(RuleSetting.key == key)).one().value = value
+    db_session.commit()
+
+
+def test_score_5_the_ji_maximum_setting_changes_the_semiannual_cap(db_session, people):
+    """SCORE-5: 绩 with innovation is capped at semi.part_ji_max, and the total follows."""
+    a, _b = people
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    save_entries(db_session, assessment, {a.id: {"innovation": "15"}}, None)
+    db_session.commit()
+    assert (_entry(db_session, a).ji, _entry(db_session, a).total) == (D(40), D(100))
+    _set(db_session, "semi.part_ji_max", "50")
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    entry = _entry(db_session, a)
+    assert (entry.ji, entry.total) == (D(50), D(110))
+    ji = next(part for part in explain(db_session, entry).parts if part.part == "ji")
+    assert (ji.maximum, ji.score, ji.capped) == (D(50), D(50), True)
+
+
+def test_score_5_part_maxima_settings_bound_the_parts_and_the_office_entries(db_session, people):
+    a, _b = people
+    _set(db_session, "semi.part_de_max", "10")
+    _set(db_session, "semi.part_lian_max", "20")
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    assert (_entry(db_session, a).de, _entry(db_session, a).lian) == (D(10), D(20))
+    with pytest.raises(RuleViolation) as caught:  # 12 off a part of 10 is a typing error
+        save_entries(db_session, assessment, {a.id: {"manual_de": "12"}}, None)
+    assert caught.value.field == f"manual_de_{a.id}"
+    db_session.rollback()
+    save_entries(db_session, assessment, {a.id: {"manual_lian": "18"}}, None)
+    db_session.commit()
+    assert _entry(db_session, a).lian == D(2)
+
+
 def test_score_6_a_confirmed_assessment_is_frozen(db_session, people):
     a, _b = people
     assessment = compute(db_session, 2026, 1, TODAY, now=NOW)

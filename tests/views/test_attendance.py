@@ -170,3 +170,49 @@ def test_att_3_clerks_do_not_correct_off_post_records(as_clerk, db_session, work
     db_session.commit()
     response = as_clerk.get(f"/clockrecords/offpost/{record.id}")
     assert response.status_code in (302, 403)
+
+
+def _setting(db_session, key, value):
+    from models.settings import RuleSetting
+
+    db_session.scalars(select(RuleSetting).where(RuleSetting.key == key)).one().value = value
+    db_session.commit()
+
+
+def _paragraph(html: str, element_id: str) -> str:
+    import re
+
+    match = re.search(rf'<p id="{element_id}"[^>]*>(.*?)</p>', html, re.S)
+    assert match, f"no #{element_id} on the page"
+    return match.group(1)
+
+
+def test_att_1_staff_see_the_work_hours_and_how_early_to_arrive(as_clerk, db_session):
+    """ATT-1: the seasonal hours and att.arrive_early_minutes, on the staff member's own month."""
+    own = db_session.scalar(select(Staff).where(Staff.user_id == as_clerk.user.id))
+    url = f"/attendance/person/{own.id}?year=2026&month=11"
+
+    def line():
+        return _paragraph(as_clerk.get(url).get_data(as_text=True), "work-hours")
+
+    default = line()
+    assert all(hours in default for hours in ("08:00–11:30, 15:00–18:00", "05-01", "10-01",
+                                              "08:00–11:30, 14:00–17:30"))
+    _setting(db_session, "att.arrive_early_minutes", "12")
+    twelve = line()
+    assert twelve != default and twelve.replace("12", "5") == default
+    _setting(db_session, "att.arrive_early_minutes", "0")  # nothing to ask: no sentence
+    none = line()
+    assert twelve.startswith(none.rstrip()) and len(none) < len(twelve) and "12" not in none
+    _setting(db_session, "att.winter_pm_start", "14:30")
+    assert "08:00–11:30, 14:30–17:30" in line()
+
+
+def test_att_3_office_month_page_states_the_absence_rule_with_the_settings(as_office, db_session):
+    html = as_office.get("/attendance/?year=2026&month=10").get_data(as_text=True)
+    assert "08:00–11:30" in _paragraph(html, "work-hours")
+    _setting(db_session, "att.late_count_half_day_absence", "7")
+    _setting(db_session, "att.leave_post_hours", "9")
+    rule = _paragraph(as_office.get("/attendance/?year=2026&month=10").get_data(as_text=True),
+                      "absence-rule")
+    assert "7" in rule and "9" in rule and "4" not in rule

@@ -130,6 +130,42 @@ def test_score_2_admin_edits_the_catalogue_min_not_above_max(as_admin, db_sessio
         db_session.commit()
 
 
+def test_score_2_meet_1_admins_catalogue_edit_sets_the_next_automatic_deduction(
+        as_admin, window_a, db_session):
+    """SCORE-2: the catalogue is the one home of item points — Admin's edit of M5-late on its
+    page is what the month's generation charges next (MEET-1)."""
+    from app.services.deductions import generate_month
+    from app.services.meetings import generate_month as generate_meetings
+    from app.services.meetings import record_attendance
+    from models.meetings import Meeting
+
+    clerk = Staff(name="张三", window=window_a, unit="window")
+    db_session.add(clerk)
+    with transaction(db_session):
+        generate_meetings(db_session, D("2026-10-01"))
+    meeting = db_session.scalars(select(Meeting).order_by(Meeting.day)).first()
+    with transaction(db_session):
+        record_attendance(db_session, meeting, {clerk.id: ("late", None)},
+                          Actor(username="office"), clock_on(meeting.day))
+    item = item_by_code(db_session, "M5-late")
+    url = f"/deductionitemview/edit/{item.id}"
+    form = {"code": item.code, "category": item.category, "description": item.description,
+            "points_min": "3", "points_max": "3", "automatic": "y", "is_active": "y",
+            "sort_order": str(item.sort_order), "version": str(item.version)}
+    try:
+        assert as_admin.post_form(url, form).status_code == 302
+        with transaction(db_session):
+            generate_month(db_session, 2026, 10, D("2026-11-30"))
+        db_session.expire_all()
+        [event] = db_session.scalars(select(ScoreEvent).where(ScoreEvent.source == "meeting"))
+        assert (event.item_id, event.points) == (item.id, Decimal(-3))
+    finally:  # the catalogue table is kept between tests
+        db_session.rollback()
+        item = item_by_code(db_session, "M5-late")
+        item.points_min = item.points_max = Decimal(1)
+        db_session.commit()
+
+
 def test_score_2_office_reads_the_catalogue_but_does_not_edit_it(as_office, db_session):
     assert as_office.get("/deductionitemview/list/").status_code == 200
     item = item_by_code(db_session, "M9-untidy")

@@ -64,7 +64,7 @@ def test_roster_1_a_clerk_cannot_generate_or_edit(app, db_session, rota):
                                {"year": str(today.year), "month": str(today.month), "mode": "week"},
                                form_url="/resetmypassword/form")
     assert response.status_code in (302, 403)
-    shift = db_session.scalars(select(DutyShift)).first()
+    shift = db_session.scalars(select(DutyShift).order_by(DutyShift.id)).first()
     for url in (f"/dutyshiftview/reassign/{shift.id}", f"/dutyshiftview/substitute/{shift.id}",
                 "/dutyshiftview/order"):
         response = first.get(url)

@@ -97,6 +97,28 @@ def test_score_7_every_score_links_to_its_explanation(db_session, people, assess
     assert printed.status_code == 200 and "semiannual-print" in printed.get_data(as_text=True)
 
 
+def test_score_5_pages_state_the_part_maxima_and_bonus_cap_of_the_settings(db_session, people,
+                                                                           assessment):
+    import re
+
+    from models.settings import RuleSetting
+
+    for key, value in (("semi.part_ji_max", "47"), ("semi.part_de_max", "13"),
+                       ("semi.bonus_cap", "8")):
+        db_session.scalars(select(RuleSetting).where(RuleSetting.key == key)).one().value = value
+    db_session.commit()
+    office = people[0]["office"]
+
+    def paragraph(url, element_id):
+        html = office.get(url).get_data(as_text=True)
+        return re.search(rf'<p id="{element_id}"[^>]*>(.*?)</p>', html, re.S).group(1)
+
+    shown = paragraph(f"/semiannualview/show/{assessment.id}", "semiannual-maxima")
+    assert "47" in shown and "13" in shown and "8" in shown and "40" not in shown
+    limits = paragraph(f"/semiannualview/entries/{assessment.id}", "semiannual-limits")
+    assert "13" in limits and "15" in limits
+
+
 def test_org_2_clerk_sees_only_own_entry_window_head_the_windows(db_session, people, assessment):
     actors, staff = people
     clerk_entry = entry_of(db_session, staff["clerk"])
