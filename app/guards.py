@@ -42,7 +42,10 @@ def _value_does_not_fit(_error):
     from app.extensions import db
 
     db.session.rollback()
-    return gettext("A filter value does not fit its column."), 400
+    message = gettext("A filter value does not fit its column.")
+    if request.path.startswith("/api/"):
+        return jsonify(message=message), 400  # the API answers JSON (INPUT-1)
+    return message, 400
 
 
 def refuse_impossible_urls():

@@ -6,10 +6,9 @@ The same services and policies as the pages (app/views/assessment.py): one rule,
 
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
-from app.api.base import RuleAnswers
+from app.api.base import RuleAnswers, json_body, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period
@@ -47,10 +46,6 @@ class AssessmentApi(RuleAnswers, BaseApi):
         if period is None:
             raise MalformedInput(N_("Give the month as YYYY-MM."), field="month")
         return period
-
-    def _body(self, allowed):
-        body = request.get_json(silent=True)
-        return validate_object({} if body is None else body, allowed, "_schema")
 
     @expose("/results/<month>", methods=["GET"])
     @protect()
@@ -137,8 +132,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
             return self.response_403()
         try:
             period = self._period(month)
-            body = self._body({"version"})
-            version = validate_integer(body.get("version"), "version")
+            _body, version = versioned_body((), optional=True)
         except RuleViolation as error:
             return self.refuse(error)
         now = clock()
@@ -192,9 +186,8 @@ class AssessmentApi(RuleAnswers, BaseApi):
             return self.response_403()
         try:
             period = self._period(month)
-            body = self._body({"reason", "version"})
+            body, version = versioned_body({"reason"})  # no reason: SCORE-3's own message
             reason = validate_text(body.get("reason"), 2000, "reason")
-            version = validate_integer(body.get("version"), "version")
         except RuleViolation as error:
             return self.refuse(error)
         now = clock()
@@ -261,7 +254,8 @@ class AssessmentApi(RuleAnswers, BaseApi):
             return self.response_403()
         try:
             period = self._period(month)
-            body = self._body({"rater_window_id", "ratings"})
+            body = json_body({"rater_window_id", "ratings"},
+                             required=("rater_window_id", "ratings"))
             rater = validate_row_id(body.get("rater_window_id"), "rater_window_id")
             items = body.get("ratings")
             if not isinstance(items, list) or len(items) > 200:

@@ -4,20 +4,22 @@ Office and Leadership all; only the office imports."""
 
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
 from app import context
+from app.api.base import RuleAnswers, query_int, uploaded_file
 from app.extensions import db
 from app.rules.errors import RuleViolation
+from app.rules.input import BUSINESS_YEARS, MAX_ROW_ID
 from app.security import attendance_scope, current_actor
 from app.services.attendance import MAX_IMPORT_BYTES, import_clock_file, window_month
-from app.services.transaction import Conflict, transaction
 
 
-class ClockRecordApi(BaseApi):
-    """/api/v1/clock_record/ — the office imports clock exports (ATT-1)."""
+class ClockRecordApi(RuleAnswers, BaseApi):
+    """/api/v1/clock_record/ — the office imports clock exports (ATT-1). Every refusal is JSON
+    like the other APIs' (INPUT-1): `{"message": {"file": [text]}}`, with the row errors as a
+    list under `errors` when rows are wrong."""
 
     resource_name = "clock_record"
     class_permission_name = "ClockRecord"
@@ -64,13 +66,16 @@ class ClockRecordApi(BaseApi):
             409:
               description: Another import ran at the same time; nothing was imported
             422:
-              description: Rows with errors, by row number; nothing was imported
+              description: An unreadable file, or rows with errors (by row); nothing imported
               content:
                 application/json:
                   schema:
                     type: object
                     properties:
-                      message: {type: string}
+                      message:
+                        type: object
+                        properties:
+                          file: {type: array, items: {type: string}}
                       errors:
                         type: array
                         items:
@@ -79,33 +84,26 @@ class ClockRecordApi(BaseApi):
                             row: {type: integer}
                             message: {type: string}
         """
-        upload = request.files.get("file")
-        if upload is None:
-            return self.response_400(message=gettext("Choose a file."))
+        try:
+            upload = uploaded_file("file")
+        except RuleViolation as violation:
+            return self.refuse(violation)
         data = upload.read(MAX_IMPORT_BYTES + 1)
-        answers = {}
-
-        def refuse(error):
-            if isinstance(error, Conflict):
-                return self.response(409, message=error.render(gettext))
-            return self.response_422(message=error.render(gettext))
-
-        with transaction(db.session, on_error=refuse) as unit:
-            result = import_clock_file(db.session, upload.filename or "clock.csv", data,
+        with self.unit_of_work() as saved:
+            result = import_clock_file(db.session, upload.filename, data,
                                        current_actor().user_id)
-            answers["result"] = result
-        if unit.answer is not None:
-            return unit.answer
-        result = answers["result"]
+        if not saved.ok:
+            return saved.answer
         if not result.ok:
+            summary = gettext("Nothing was imported: %(count)s rows have errors. Correct them "
+                              "and import the file again.", count=result.error_count)
             return self.response(
-                422, message=gettext("Nothing was imported: %(count)s rows have errors. Correct them "
-                                "and import the file again.", count=result.error_count),
+                422, message={"file": [summary]},
                 errors=[{"row": e.row, "message": e.render(gettext)} for e in result.errors])
         return self.response(200, rows=result.rows, added=result.added, skipped=result.skipped)
 
 
-class AttendanceApi(BaseApi):
+class AttendanceApi(RuleAnswers, BaseApi):
     """/api/v1/attendance/ — a month's absence days and why, per staff member (ATT-2/3/4)."""
 
     resource_name = "attendance"
@@ -160,22 +158,17 @@ class AttendanceApi(BaseApi):
               $ref: '#/components/responses/401'
             403:
               $ref: '#/components/responses/403'
+            422:
+              $ref: '#/components/responses/422'
         """
         try:
-            year = int(request.args.get("year", ""))
-            month = int(request.args.get("month", ""))
-            window_id = request.args.get("window_id")
-            window_id = int(window_id) if window_id not in (None, "") else None
-        except ValueError:
-            return self.response_400(message=gettext("Give the year and month as numbers."))
-        if not (2000 <= year <= 2099 and 1 <= month <= 12) or (
-                window_id is not None and not 1 <= window_id <= 2**31 - 1):
-            return self.response_400(message=gettext("Give a month between 2000 and 2099."))
-        try:
+            year = query_int("year", BUSINESS_YEARS, required=True)
+            month = query_int("month", (1, 12), required=True)
+            window_id = query_int("window_id", (1, MAX_ROW_ID))
             rows = window_month(db.session, year, month, context.today(), window_id=window_id,
                                 staff_ids=attendance_scope())
         except RuleViolation as violation:
-            return self.response_400(message=violation.render(gettext))
+            return self.refuse(violation)
         return self.response(200, result=[{
             "staff_id": staff.id, "name": staff.name, "late": m.late, "early": m.early,
             "absent_half_days": m.absent_half_days,

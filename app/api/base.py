@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask import request
 from flask_appbuilder import ModelRestApi
 from flask_babel import gettext
@@ -10,23 +13,156 @@ from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
 from flask_appbuilder.exceptions import ApplyFilterException
 from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from app.datamodel import column_checks
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import RULE, MalformedInput, validate_row_id
+from app.rules.input import (BUSINESS_YEARS, RECORD_YEARS, RULE, MalformedInput, validate_day,
+                             validate_kind, validate_object, validate_row_id)
 from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.references import StillReferenced, check_deletable
 from app.services.transaction import Conflict, check_version, transaction, transactional
 
+# The row's version a client read and sends back with a write (issue #9).
+VERSION = "version"
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
+
+
+def json_body(keys=None, *, required=(), optional: bool = False) -> dict:
+    """INPUT-1: the request's body as a JSON object, or a MalformedInput (the API's 400 with a
+    message under "_schema", or under the field) saying what is wrong with it:
+
+    - nothing sent: `{}` when the route's body is `optional` (a confirm, a cancel), else 400;
+    - another content type (a form post, JSON sent as text/plain), text that does not parse
+      as JSON (or nests deeper than the parser goes), or JSON that is no object (an array, a
+      string, a number, null): 400 — never read as an empty body, which would run the write;
+    - `keys` given: a key outside them is 400;
+    - `required`: each of these keys present and neither null nor "" (400 under the key).
+    """
+    if not (request.content_length or request.get_data(cache=True)):
+        if optional:
+            return {}
+        raise MalformedInput(N_("Send a JSON object."), field="_schema")
+    if not request.is_json:
+        raise MalformedInput(N_("Send the body as JSON, with the header Content-Type: "
+                                "application/json."), field="_schema")
+    try:
+        body = request.get_json()
+    except (BadRequest, RecursionError):
+        raise MalformedInput(N_("The body is not valid JSON."), field="_schema") from None
+    if not isinstance(body, dict):
+        raise MalformedInput(N_("Send a JSON object."), field="_schema")
+    if keys is not None:
+        validate_object(body, frozenset(keys), "_schema")
+    for key in required:
+        if body.get(key) in (None, ""):
+            raise MalformedInput(N_("This field is required."), field=key)
+    return body
+
+
+def versioned_body(keys, *, required=(), optional: bool = False) -> tuple[dict, object]:
+    """json_body whose keys may include the row's `version` the client read: (the body without
+    it, that version or the If-Match header's, None when neither was sent)."""
+    body = json_body(frozenset(keys) | {VERSION}, required=required, optional=optional)
+    return body, expected_version(body)
+
+
+def form_version():
+    """Issue #9 for a multipart upload: the version the client read, from the form's `version`
+    field (a whole number, INPUT-1) or an `If-Match` header; None when it sent neither."""
+    text = request.form.get(VERSION, "").strip()
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 10):
+        raise MalformedInput(N_("Enter a whole number."), field=VERSION)
+    return text or request.headers.get("If-Match", "").strip() or None
+
 
 def expected_version(body=None):
     """Issue #9: the version the client read, from the JSON body's `version` (taken out, so
-    the schema never sees it) or an `If-Match` header; None when it sent neither."""
-    if isinstance(body, dict) and "version" in body:
-        return body.pop("version")
+    the schema never sees it; a whole number, INPUT-1) or an `If-Match` header; None when it
+    sent neither."""
+    if isinstance(body, dict) and VERSION in body:
+        version = body.pop(VERSION)
+        if version is not None:
+            validate_kind(version, int, VERSION)
+        return version
     header = request.headers.get("If-Match", "").strip()
     return header or None
+
+
+def body_flag(body: dict, key: str) -> bool:
+    """INPUT-1: a JSON boolean (absent or null: false); "yes" or 1 is 400, not true."""
+    return bool(validate_kind(body.get(key), bool, key))
+
+
+def body_row_id(body: dict, key: str) -> int | None:
+    """INPUT-1: an optional reference to a row, a positive id its INTEGER column holds."""
+    value = body.get(key)
+    return None if value is None else validate_row_id(value, key)
+
+
+def body_day(body: dict, key: str, years=RECORD_YEARS, required: bool = False) -> date | None:
+    """INPUT-1: a day written as JSON text "2026-10-13" (none of ISO's other forms, nor a
+    number), within `years`; absent or null is None, or 400 when `required`."""
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise MalformedInput(N_("This field is required."), field=key)
+        return None
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise MalformedInput(N_("Give a date like 2026-10-13."), field=key)
+    return validate_day(day, key, years)
+
+
+def query_int(name: str, bounds: tuple[int, int], required: bool = False) -> int | None:
+    """INPUT-1: a whole number in the query string within `bounds`; absent or empty is None,
+    or 400 when `required`."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        if required:
+            raise MalformedInput(N_("This field is required."), field=name)
+        return None
+    if not _WHOLE_NUMBER.fullmatch(text):  # int() would also take "٣" or "1_000"
+        raise MalformedInput(N_("Enter a whole number."), field=name)
+    low, high = bounds
+    if not low <= int(text) <= high:
+        raise MalformedInput(N_("Enter a number between %(low)s and %(high)s."), field=name,
+                             low=low, high=high)
+    return int(text)
+
+
+def query_day(name: str, years=BUSINESS_YEARS) -> date | None:
+    """INPUT-1: a day in the query string ("2026-10-13"), within `years`; absent or empty is
+    None."""
+    text = request.args.get(name)
+    if text in (None, ""):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise MalformedInput(N_("Enter a date."), field=name) from None
+    try:
+        return validate_day(day, name, years)
+    except RuleViolation as error:  # out of the years: malformed here
+        raise MalformedInput(N_("Enter a date."), field=name) from error
+
+
+def uploaded_file(name: str = "file"):
+    """INPUT-1: the file a multipart upload sends as `name`, or MalformedInput (400) under
+    it — no file, a file without a name, or a form Werkzeug refuses to parse (too many parts,
+    a text part over MAX_FORM_MEMORY_SIZE), which would otherwise be a 500 or an HTML 413."""
+    try:
+        upload = request.files.get(name)
+    except RequestEntityTooLarge:
+        raise MalformedInput(N_("Send one file as multipart/form-data, without other large "
+                                "fields."), field=name) from None
+    if upload is None or not upload.filename:
+        raise MalformedInput(N_("Choose a file."), field=name)
+    return upload
 
 
 def item_values(item) -> dict:
@@ -163,7 +299,7 @@ class DomainApi(RuleAnswers, ModelRestApi):
     def _check_version(self, pk) -> None:
         """Issue #9: a PUT/DELETE naming the version it read fails with 409 once the row moved
         on; without one, the version column still refuses an UPDATE racing another."""
-        seen = expected_version(request.get_json(silent=True))
+        seen = expected_version(json_body(optional=True))
         item = self.datamodel.get(pk, self._base_filters) if seen is not None else None
         if item is not None and self.datamodel.is_versioned():
             check_version(item, seen)
@@ -187,10 +323,16 @@ class DomainApi(RuleAnswers, ModelRestApi):
             return self.response_400(message=gettext("A filter value does not fit its column."))
 
     def post_headless(self):
-        return self._guarded(super().post_headless)
+        return self._guarded(self._from_json, super().post_headless)
 
     def put_headless(self, pk):
-        return self._guarded(self._versioned_write, super().put_headless, pk)
+        return self._guarded(self._from_json, self._versioned_write, super().put_headless, pk)
+
+    def _from_json(self, write, *args):
+        """INPUT-1: FAB's add and edit run only on a JSON object (json_body's 400 otherwise):
+        FAB answers anything else in English, and a body nested too deep with a 500."""
+        json_body()
+        return write(*args)
 
     def delete_headless(self, pk):
         return self._guarded(self._versioned_write, self._delete_unless_referenced, pk)

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
-from flask_babel import gettext
 from marshmallow import Schema, fields
 
-from app.api.base import WindowScopedApi, expected_version
+from app.api.base import WindowScopedApi, json_body, versioned_body
 from app.context import center_zone, clock
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
@@ -144,7 +142,8 @@ class CaseApi(WindowScopedApi):
               $ref: '#/components/responses/422'
         """
         try:
-            intake = _intake_from_json(request.get_json(silent=True))
+            intake = _intake_from_json(json_body(_INTAKE_KEYS, required=("item_id",
+                                                                           "case_class")))
         except RuleViolation as violation:
             return self.refuse(violation)
         item = db.session.get(ServiceItem, intake.item_id)
@@ -228,17 +227,14 @@ class CaseApi(WindowScopedApi):
         case = self.datamodel.get(pk, self._base_filters)
         if case is None:
             return self.response_404()
-        if action not in cs.ACTIONS:
-            return self.response_400(message=gettext("Unknown action."))
-        body = request.get_json(silent=True)
-        if body is None and request.get_data():
-            return self.refuse(MalformedInput(N_("Send a JSON object."), field="_schema"))
-        seen = expected_version(body)
-        unknown = sorted(set(body) - action_parameters(action)) if isinstance(body, dict) else []
-        if unknown:
-            return self.response_400(message=gettext(
-                "Unknown parameter for this action: %(names)s.", names=", ".join(unknown)))
         try:
+            if action not in cs.ACTIONS:
+                raise MalformedInput(N_("Unknown action."), field="action")
+            body, seen = versioned_body(_ACTION_KEYS, optional=True)
+            unknown = sorted(set(body) - action_parameters(action))
+            if unknown:
+                raise MalformedInput(N_("Unknown parameter for this action: %(names)s."),
+                                     field="_schema", names=", ".join(unknown))
             params = action_params_from_json(body)
         except RuleViolation as violation:
             return self.refuse(violation)
@@ -302,12 +298,8 @@ class CaseApi(WindowScopedApi):
         case = self.datamodel.get(pk, self._base_filters)
         if case is None:
             return self.response_404()
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message=gettext("Send a JSON object."))
-        seen = expected_version(body)
         try:
-            validate_object(body, DETAIL_KEYS, "_schema")  # INPUT-1: unknown keys are 400
+            body, seen = versioned_body(DETAIL_KEYS)  # INPUT-1: unknown keys are 400
         except RuleViolation as violation:
             return self.refuse(violation)
         if set(body) & PERSONAL_KEYS and not may_see_personal_data(case=case):

@@ -9,18 +9,17 @@ full only to the roles of PRIV-1 (never listed).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, expected_version
+from app.api.base import DomainApi, body_day, body_flag, body_row_id, json_body, versioned_body
 from app.context import center_zone, clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_day, validate_kind,
-                             validate_object, validate_row_id, validate_text)
+from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_kind, validate_row_id,
+                             validate_text)
 from app.rules.privacy import mask_address, mask_phone
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_escalation,
                           may_record_complaints, may_see_personal_data)
@@ -40,28 +39,6 @@ RECORD_KEYS = frozenset({"channel", "window_id", "content", "anonymous", "compla
                          "complainant_contact", "major", "written_record", "staff_id", "case_id",
                          "complex", "other_window_ids", "promised_on", "received_on"})
 TEXT_LIMIT = 10_000
-
-
-def _flag(body, key) -> bool:
-    return bool(validate_kind(body.get(key, False), bool, key))
-
-
-def _row(body, key) -> int | None:
-    value = body.get(key)
-    return validate_row_id(value, key) if value is not None else None
-
-
-def _day(body, key) -> date | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise MalformedInput(N_("Give a date like 2026-10-13."), field=key)
-    return validate_day(day, key, BUSINESS_YEARS)
 
 
 def _summary(complaint: Complaint) -> dict:
@@ -100,14 +77,6 @@ class ComplaintApi(DomainApi):
         if not may_see_personal_data():
             result["complainant_name"] = mask_address(result.get("complainant_name"))
             result["complainant_contact"] = mask_phone(result.get("complainant_contact"))
-
-    def _body(self) -> dict:
-        body = request.get_json(silent=True)
-        if body is None and not request.get_data():
-            return {}
-        if not isinstance(body, dict):
-            raise MalformedInput(N_("Send a JSON object."), field="_schema")
-        return body
 
     @expose("/record", methods=["POST"])
     @protect()
@@ -155,28 +124,27 @@ class ComplaintApi(DomainApi):
         if not may_record_complaints():
             return self.response_403()
         try:
-            body = self._body()
-            validate_object(body, RECORD_KEYS, "_schema")
+            body = json_body(RECORD_KEYS)
             others = body.get("other_window_ids") or []
             if not isinstance(others, list) or len(others) > 50:
                 raise MalformedInput(N_("Send a list of window ids."), field="other_window_ids")
-            received_on = _day(body, "received_on")
+            received_on = body_day(body, "received_on", BUSINESS_YEARS)
             received_at = (datetime.combine(received_on, time(9, 0), tzinfo=center_zone())
                            if received_on is not None and received_on != clock().today else None)
             values = ComplaintInput(
                 channel=validate_kind(body.get("channel"), str, "channel"),
-                window_id=_row(body, "window_id"),
+                window_id=body_row_id(body, "window_id"),
                 content=validate_text(body.get("content"), TEXT_LIMIT, "content"),
-                anonymous=_flag(body, "anonymous"),
+                anonymous=body_flag(body, "anonymous"),
                 complainant_name=validate_text(body.get("complainant_name"), 100,
                                                "complainant_name"),
                 complainant_contact=validate_text(body.get("complainant_contact"), 100,
                                                   "complainant_contact"),
-                major=_flag(body, "major"), written_record=_flag(body, "written_record"),
-                staff_id=_row(body, "staff_id"), case_id=_row(body, "case_id"),
-                complex=_flag(body, "complex"),
+                major=body_flag(body, "major"), written_record=body_flag(body, "written_record"),
+                staff_id=body_row_id(body, "staff_id"), case_id=body_row_id(body, "case_id"),
+                complex=body_flag(body, "complex"),
                 other_window_ids=[validate_row_id(v, "other_window_ids") for v in others],
-                promised_on=_day(body, "promised_on"), received_at=received_at)
+                promised_on=body_day(body, "promised_on", BUSINESS_YEARS), received_at=received_at)
         except RuleViolation as violation:
             return self.refuse(violation)
         with self.unit_of_work() as saved:
@@ -279,7 +247,7 @@ class ComplaintApi(DomainApi):
         def parse(body):
             return (validate_kind(body.get("outcome"), str, "outcome"),
                     validate_kind(body.get("gravity"), str, "gravity"),
-                    _flag(body, "about_attitude"))
+                    body_flag(body, "about_attitude"))
 
         return self._change(pk, frozenset({"outcome", "gravity", "about_attitude"}), parse,
                             lambda c, v: decide_outcome(db.session, c, v[0], v[1], v[2],
@@ -336,16 +304,15 @@ class ComplaintApi(DomainApi):
         return self._change(pk, frozenset({"step"}), parse,
                             lambda c, step: confirm_escalation(db.session, c, step,
                                                                current_actor(), clock(),
-                                                               leadership=True))
+                                                               leadership=True),
+                            optional=True)
 
-    def _change(self, pk, keys, parse, write):
+    def _change(self, pk, keys, parse, write, optional=False):
         complaint = self.datamodel.get(pk)
         if complaint is None:
             return self.response_404()
         try:
-            body = self._body()
-            seen = expected_version(body)
-            validate_object(body, keys, "_schema")
+            body, seen = versioned_body(keys, optional=optional)
             values = parse(body)
         except RuleViolation as violation:
             return self.refuse(violation)

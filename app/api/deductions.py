@@ -9,19 +9,15 @@ months of SCORE-3).
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import Schema, fields
 
-from app.api.base import DomainApi
+from app.api.base import DomainApi, body_day, body_row_id, json_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import (MalformedInput, validate_day, validate_decimal, validate_kind,
-                             validate_object, validate_row_id, validate_text)
+from app.rules.input import MalformedInput, validate_decimal, validate_text
 from app.security import API_METHOD_PERMISSIONS, current_actor, may_record_scores, score_filters
 from app.services.deductions import record_manual_event
 from app.services.scoring import EventInput
@@ -43,26 +39,15 @@ class ScoreEventSummary(Schema):
     day = fields.Date()
 
 
-def _event_from_json(body) -> EventInput:
+def _event_from_json(body: dict) -> EventInput:
     """The JSON body as an EventInput, each value typed and bounded (INPUT-1)."""
-    body = validate_object(body, RECORD_KEYS, "_schema")
-    day = validate_kind(body.get("day"), str, "day")
-    try:
-        parsed = date.fromisoformat(day) if day else None
-    except ValueError:
-        raise MalformedInput(N_("Enter a date."), field="day") from None
     points = body.get("points")
     if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float, str))):
         raise MalformedInput(N_("Enter an amount."), field="points")
-
-    def row_id(key):
-        value = body.get(key)
-        return None if value is None else validate_row_id(value, key)
-
     return EventInput(
-        item_id=row_id("item_id"), day=validate_day(parsed, "day"),
+        item_id=body_row_id(body, "item_id"), day=body_day(body, "day"),
         points=validate_decimal(points, 5, 1, "points"),
-        window_id=row_id("window_id"), staff_id=row_id("staff_id"),
+        window_id=body_row_id(body, "window_id"), staff_id=body_row_id(body, "staff_id"),
         evidence=validate_text(body.get("evidence"), 10000, "evidence"))
 
 
@@ -124,7 +109,7 @@ class ScoreEventApi(DomainApi):
         if not may_record_scores():
             return self.response_403()
         try:
-            values = _event_from_json(request.get_json(silent=True))
+            values = _event_from_json(json_body(RECORD_KEYS))
         except RuleViolation as violation:
             return self.refuse(violation)
         with self.unit_of_work() as saved:

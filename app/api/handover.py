@@ -7,17 +7,15 @@ the API confirms, carrying the version read (409 once someone else changed it).
 
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
 
-from app.api.base import DomainApi, expected_version
+from app.api.base import DomainApi, versioned_body
 from app.context import clock
 from app.extensions import db
-from app.rules.errors import N_
+from app.rules.errors import N_, RuleViolation
 from app.rules.handover import SIDES
-from app.rules.input import MalformedInput, validate_object
+from app.rules.input import MalformedInput
 from app.security import (API_METHOD_PERMISSIONS, confirms_for_staff_without_login, current_actor,
                           handover_filters)
 from app.services.handover import confirm_handover, is_valid
@@ -103,18 +101,13 @@ class HandoverApi(DomainApi):
         handover = self.datamodel.get(pk, self._base_filters)
         if handover is None:
             return self.response_404()
-        body = request.get_json(silent=True)
-        if body is None and request.get_data():
-            return self.refuse(MalformedInput(N_("Send a JSON object."), field="_schema"))
-        body = body if body is not None else {}
-        seen = expected_version(body)
         try:
-            validate_object(body, frozenset({"side"}), "_schema")
-        except MalformedInput as violation:
+            body, seen = versioned_body({"side"}, optional=True)
+            side = body.get("side")
+            if side is not None and side not in SIDES:
+                raise MalformedInput(N_("Confirm as the giver or as the receiver."), field="side")
+        except RuleViolation as violation:
             return self.refuse(violation)
-        side = body.get("side")
-        if side is not None and side not in SIDES:
-            return self.response_400(message=gettext("Confirm as the giver or as the receiver."))
         with self.unit_of_work() as saved:
             check_version(handover, seen)
             confirm_handover(db.session, handover, side, current_actor(), clock(),

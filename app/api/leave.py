@@ -6,19 +6,16 @@ The same row filter as the view (app.security.LeaveRowFilter); the same service 
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import current_app, request
+from flask import current_app
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
 
-from app.api.base import DomainApi, expected_version
+from app.api.base import (DomainApi, body_day, body_flag, body_row_id, form_version, json_body,
+                          uploaded_file, versioned_body)
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import (MalformedInput, validate_day, validate_kind, validate_object,
-                             validate_row_id, validate_text)
+from app.rules.input import validate_kind, validate_row_id, validate_text
 from app.security import (API_METHOD_PERMISSIONS, current_leave_actor, leave_filters,
                           may_decide_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
@@ -46,25 +43,6 @@ def _text(body, key):
     return validate_text(body.get(key), TEXT_LIMIT, key)
 
 
-def _flag(body, key) -> bool:
-    return bool(validate_kind(body.get(key, False), bool, key))
-
-
-def _day(body, key, required=True):
-    value = body.get(key)
-    if value is None:
-        if required:
-            raise MalformedInput(N_("This field is required."), field=key)
-        return None
-    try:
-        day = date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise MalformedInput(N_("Give a date like 2026-10-13."), field=key)
-    return validate_day(day, key)
-
-
 class LeaveApi(DomainApi):
     """/api/v1/leave/ — own requests, those routed to the user's position, or (Office,
     Leadership) all."""
@@ -85,12 +63,6 @@ class LeaveApi(DomainApi):
 
     def _visible(self, pk):
         return self.datamodel.get(pk, self._base_filters)
-
-    def _body(self):
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise MalformedInput(N_("Send a JSON object."), field="_schema")
-        return body
 
     def _run(self, write):
         try:
@@ -145,8 +117,7 @@ class LeaveApi(DomainApi):
         """
         actor = current_leave_actor()
         try:
-            body = self._body()
-            validate_object(body, FILE_KEYS, "_schema")
+            body = json_body(FILE_KEYS)
             staff_id = body.get("staff_id")
             if staff_id is None:
                 if actor.staff is None:
@@ -154,14 +125,14 @@ class LeaveApi(DomainApi):
                                                       "member."), field="staff_id")
                 staff_id = actor.staff.id
             staff_id = validate_row_id(staff_id, "staff_id")
-            substitute = body.get("substitute_id")
-            substitute = validate_row_id(substitute, "substitute_id") if substitute is not None else None
             kind = validate_kind(body.get("kind"), str, "kind")
             values = LeaveInput(
-                staff_id=staff_id, kind=kind, start_day=_day(body, "start_day"),
-                end_day=_day(body, "end_day"), half_day_start=_flag(body, "half_day_start"),
-                half_day_end=_flag(body, "half_day_end"), reason=_text(body, "reason"),
-                emergency=_flag(body, "emergency"), substitute_id=substitute,
+                staff_id=staff_id, kind=kind, start_day=body_day(body, "start_day", required=True),
+                end_day=body_day(body, "end_day", required=True),
+                half_day_start=body_flag(body, "half_day_start"),
+                half_day_end=body_flag(body, "half_day_end"), reason=_text(body, "reason"),
+                emergency=body_flag(body, "emergency"),
+                substitute_id=body_row_id(body, "substitute_id"),
                 handover_note=_text(body, "handover_note"))
             override = _text(body, "ab_override_reason")
         except RuleViolation as violation:
@@ -179,9 +150,7 @@ class LeaveApi(DomainApi):
         if not may_decide_leave(leave, actor.staff):
             return self.response_403()
         try:
-            body = self._body()
-            seen = expected_version(body)
-            validate_object(body, frozenset({"note", "ab_override_reason"}), "_schema")
+            body, seen = versioned_body({"note", "ab_override_reason"})
             note, override = _text(body, "note"), _text(body, "ab_override_reason")
         except RuleViolation as violation:
             return self.refuse(violation)
@@ -290,10 +259,9 @@ class LeaveApi(DomainApi):
             return self.response_404()
         actor = current_leave_actor()
         try:
-            body = self._body()
-            seen = expected_version(body)
-            validate_object(body, frozenset({"returned_on", "reason"}), "_schema")
-            returned_on, reason = _day(body, "returned_on"), _text(body, "reason")
+            body, seen = versioned_body({"returned_on", "reason"})
+            returned_on = body_day(body, "returned_on", required=True)
+            reason = _text(body, "reason")
         except RuleViolation as violation:
             return self.refuse(violation)
         return self._run(lambda: report_back(db.session, leave, returned_on, reason, actor,
@@ -330,14 +298,8 @@ class LeaveApi(DomainApi):
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()
-        body = request.get_json(silent=True)
-        if body is None:
-            body = {}
         try:
-            if not isinstance(body, dict):
-                raise MalformedInput(N_("Send a JSON object."), field="_schema")
-            seen = expected_version(body)
-            validate_object(body, frozenset(), "_schema")
+            _body, seen = versioned_body((), optional=True)
         except RuleViolation as violation:
             return self.refuse(violation)
         actor = current_leave_actor()
@@ -377,11 +339,11 @@ class LeaveApi(DomainApi):
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            return self.response_400(message={"file": [gettext("Choose a file.")]})
+        try:
+            upload, seen = uploaded_file("file"), form_version()
+        except RuleViolation as violation:
+            return self.refuse(violation)
         certificate = Certificate(upload.read(), upload.filename)
-        seen = request.form.get("version") or request.headers.get("If-Match") or None
         actor = current_leave_actor()
         directory = current_app.config["LEAVE_ATTACHMENT_DIR"]
         return self._run(lambda: attach_certificate(db.session, leave, certificate, directory,

@@ -7,19 +7,17 @@ login), 409 when the shift changed since the client read it. No generic post/put
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import gettext
 from marshmallow import Schema, fields
 
-from app.api.base import DomainApi, expected_version
+from app.api.base import DomainApi, body_flag, query_day, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_day, validate_kind, validate_object
+from app.rules.input import MalformedInput, validate_kind
 from app.security import API_METHOD_PERMISSIONS, current_actor, current_staff, may_manage_rota
 from app.services.roster import DutyLog, duty_days_of, may_write_log, write_duty_log
 from app.services.transaction import check_version
@@ -106,13 +104,13 @@ class DutyShiftApi(DomainApi):
               $ref: '#/components/responses/403'
         """
         try:
-            start = _query_day("start") or clock().today
-            end = _query_day("end") or start + timedelta(days=31)
+            start = query_day("start") or clock().today
+            end = query_day("end") or start + timedelta(days=31)
+            if end < start or end - start > MAX_SPAN:
+                raise MalformedInput(N_("Choose an end from the start to a year after it."),
+                                     field="end")
         except MalformedInput as violation:
             return self.refuse(violation)
-        if end < start or end - start > MAX_SPAN:
-            return self.response_400(message=gettext("Choose an end from the start to a year "
-                                                     "after it."))
         staff = current_staff()
         shifts = duty_days_of(db.session, staff.id, start, end) if staff else []
         return self.response(200, result=[_shift_json(shift) for shift in shifts])
@@ -166,13 +164,10 @@ class DutyShiftApi(DomainApi):
         shift = db.session.get(DutyShift, pk)
         if shift is None:
             return self.response_404()
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return self.response_400(message=gettext("Send a JSON object."))
-        seen = expected_version(body)
         try:
+            body, seen = versioned_body(LOG_KEYS)
             log = _log_from_json(body)
-        except MalformedInput as violation:
+        except RuleViolation as violation:
             return self.refuse(violation)
         actor = current_actor()
         own = may_write_log(shift, actor)
@@ -186,26 +181,9 @@ class DutyShiftApi(DomainApi):
         return self.response(200, **_shift_json(shift))
 
 
-def _query_day(name: str) -> date | None:
-    text = request.args.get(name)
-    if text in (None, ""):
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise MalformedInput(N_("Enter a date."), field=name) from None
-    try:
-        return validate_day(day, name, BUSINESS_YEARS)
-    except RuleViolation as error:  # out of the business years: malformed here
-        raise MalformedInput(N_("Enter a date."), field=name) from error
-
-
 def _log_from_json(body: dict) -> DutyLog:
     """The duty log a JSON body describes: booleans and a bounded note (INPUT-1)."""
-    validate_object(body, LOG_KEYS, "_schema")
     note = validate_kind(body.get("note"), str, "note")
-    return DutyLog(opened_hall=bool(validate_kind(body.get("opened_hall"), bool, "opened_hall")),
-                   closed_up=bool(validate_kind(body.get("closed_up"), bool, "closed_up")),
-                   cleaning_supervised=bool(validate_kind(body.get("cleaning_supervised"), bool,
-                                                          "cleaning_supervised")),
-                   note=note)
+    return DutyLog(opened_hall=body_flag(body, "opened_hall"),
+                   closed_up=body_flag(body, "closed_up"),
+                   cleaning_supervised=body_flag(body, "cleaning_supervised"), note=note)

@@ -9,15 +9,14 @@ are made on the pages (app/views/semiannual.py); no generic writes here.
 
 from __future__ import annotations
 
-from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, expected_version
+from app.api.base import DomainApi, json_body, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_integer, validate_object
+from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_integer
 from app.rules.scoring import assessment_bonus_eligible
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
                           may_manage_semiannual, semiannual_entry_filters)
@@ -32,8 +31,10 @@ SHOW_COLUMNS = ENTRY_COLUMNS + ["off_de", "off_neng", "off_qin", "off_ji", "off_
                                 "innovation", "bonus_raw", "notes"]
 
 
+YEAR_HALF = frozenset({"year", "half"})
+
+
 def _year_half(body) -> tuple[int, int]:
-    body = validate_object(body, frozenset({"year", "half"}), "_schema")
     if body.get("year") is None or body.get("half") is None:
         raise MalformedInput(N_("Give the year and the half-year (1 or 2)."), field="_schema")
     year = validate_integer(body["year"], "year", BUSINESS_YEARS)
@@ -78,12 +79,6 @@ class SemiannualApi(DomainApi):
         super().pre_get_list(data)
         for row in data.get("result") or ():
             self._with_bonus(row)
-
-    def _body(self):
-        body = request.get_json(silent=True)
-        if body is None and request.get_data():
-            raise MalformedInput(N_("Send a JSON object."), field="_schema")
-        return body
 
     @expose("/compute", methods=["POST"])
     @protect()
@@ -132,7 +127,7 @@ class SemiannualApi(DomainApi):
         if not may_manage_semiannual():
             return self.response_403()
         try:
-            year, half = _year_half(self._body())
+            year, half = _year_half(json_body(YEAR_HALF))
         except RuleViolation as violation:
             return self.refuse(violation)
         now = clock()
@@ -193,10 +188,7 @@ class SemiannualApi(DomainApi):
         if not may_confirm_semiannual():
             return self.response_403()
         try:
-            body = self._body()
-            seen = expected_version(body)
-            if seen is not None:
-                validate_integer(seen, "version")
+            body, seen = versioned_body(YEAR_HALF)
             year, half = _year_half(body)
         except RuleViolation as violation:
             return self.refuse(violation)

@@ -50,7 +50,9 @@ def validate_object(value, allowed: set[str] | frozenset[str], field: str) -> di
         raise MalformedInput(N_("Send an object here."), field=field)
     unknown = sorted(str(key) for key in value if key not in allowed)
     if unknown:
-        raise MalformedInput(N_("Unknown keys: %(keys)s."), field=field, keys=", ".join(unknown))
+        # A few names are enough to correct the call; a body of a million keys is not echoed.
+        shown = unknown[:10] + (["…"] if len(unknown) > 10 else [])
+        raise MalformedInput(N_("Unknown keys: %(keys)s."), field=field, keys=", ".join(shown))
     return value
 
 

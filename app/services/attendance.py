@@ -267,6 +267,9 @@ def _read_rows(file_name: str, data: bytes) -> list[list]:
         try:
             sheet = workbook.worksheets[0]
             return [list(row) for row in sheet.iter_rows(values_only=True)]
+        except Exception:  # noqa: BLE001 — a sheet broken inside a sound archive, the same refusal
+            raise RuleViolation("ATT-1", N_("The file is not a readable Excel (.xlsx) workbook."),
+                                field="file") from None
         finally:
             workbook.close()
     for encoding in ("utf-8-sig", "gb18030"):
@@ -285,7 +288,11 @@ def _read_rows(file_name: str, data: bytes) -> list[list]:
         if lines[-1] == "":
             lines.pop()
         return [line.split(",") for line in lines]
-    return list(csv.reader(io.StringIO(text)))
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error:  # a cell past the csv module's field limit (128 KB): no clock export
+        raise RuleViolation("ATT-1", N_("The file is not a readable CSV file."),
+                            field="file") from None
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

@@ -56,7 +56,17 @@ def handle_server_error(error: InternalServerError):
         return PLAIN_500, 500
 
 
+def handle_other_http_error(error: HTTPException):
+    """Any other HTTP error keeps Werkzeug's page, except under /api/, whose clients read JSON
+    (INPUT-1): a method the route does not take (405), a cookie-borne write without its CSRF
+    token (400), a body past a size limit (413)."""
+    if not request.path.startswith("/api/"):
+        return error
+    return jsonify(message=error.description or error.name), error.code
+
+
 def register_error_pages(app: Flask) -> None:
     app.register_error_handler(403, handle_http_error)
     app.register_error_handler(404, handle_http_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(HTTPException, handle_other_http_error)
