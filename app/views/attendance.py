@@ -64,7 +64,9 @@ def work_hours_note(settings) -> str:
     as the attendance pages show them; the minutes are a request, not a lateness criterion
     (ATT-2: late is after the half-day's start)."""
     def hours(halves):
-        return ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in halves)
+        morning, afternoon = (f"{start:%H:%M}–{end:%H:%M}" for start, end in halves)
+        return gettext("morning %(morning)s, afternoon %(afternoon)s", morning=morning,
+                       afternoon=afternoon)
 
     def month_day(pair):
         return f"{pair[0]:02d}-{pair[1]:02d}"
