@@ -181,7 +181,6 @@ def _setting(db_session, key, value):
 
 
 def _paragraph(html: str, element_id: str) -> str:
-
     match = re.search(rf'<p id="{element_id}"[^>]*>(.*?)</p>', html, re.S)
     assert match, f"no #{element_id} on the page"
     return match.group(1)
