@@ -3,7 +3,9 @@
 The rule is `app.rules.leave.is_away`: an approved leave keeps its person away from its first
 day until the day they report back (销假), past the end day too while no 销假 is given (an
 overstay, `is_overdue`); pending, rejected and cancelled requests keep nobody away; a half day
-counts for its day. `away_condition` is the same rule as a SQL condition, usable in a WHERE,
+counts for its day. Staff no longer active (`Staff.is_active` off: left the center) is away
+from nobody's point of view: an old leave never reported back names no one, asks no 销假 and
+hands no cases to B. `away_condition` is the same rule as a SQL condition, usable in a WHERE,
 a JOIN or an aggregate; everything that asks "away on this day" uses one of the two:
 
 - the clerks' "Away today" list and the leave service (`away_on`, app/views/leave.py);
@@ -36,11 +38,18 @@ from models.org import Staff
 APPROVED = "approved"  # LEAVE-2: only an approved request keeps anyone away
 
 
+def active_staff_condition():
+    """The request is of staff still active: whoever left the center is nobody's "away"."""
+    return LeaveRequest.staff_id.in_(select(Staff.id).where(Staff.is_active.is_(True)))
+
+
 def away_condition(day):
     """LEAVE-3 / AB-2: SQL twin of `is_away` on LeaveRequest — approved, begun on or before
-    `day`, not reported back on or before it. `day` is a date or a date column."""
+    `day`, not reported back on or before it, of active staff. `day` is a date or a date
+    column."""
     return and_(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= day,
-                or_(LeaveRequest.reported_back_on.is_(None), LeaveRequest.reported_back_on > day))
+                or_(LeaveRequest.reported_back_on.is_(None), LeaveRequest.reported_back_on > day),
+                active_staff_condition())
 
 
 def overdue_condition(day):
@@ -83,7 +92,8 @@ def on_leave_half_condition(day, half):
 
 def keeps_away(leave: LeaveRequest, day: date) -> bool:
     """`away_condition` for one loaded request."""
-    return leave.state == APPROVED and is_away(day, leave.start_day, leave.reported_back_on)
+    return (leave.state == APPROVED and is_away(day, leave.start_day, leave.reported_back_on)
+            and leave.staff.is_active)
 
 
 def overdue(leave: LeaveRequest, day: date) -> bool:
@@ -126,6 +136,6 @@ def away_rows(session: Session, day: date) -> list[AwayRow]:
             for leave in away_on(session, day)]
 
 
-__all__ = ["APPROVED", "away_condition", "on_leave_condition",
+__all__ = ["APPROVED", "active_staff_condition", "away_condition", "on_leave_condition",
            "on_leave_half_condition", "overdue_condition", "overstay_excused_condition",
            "keeps_away", "overdue", "leave_halves_of", "away_on", "AwayRow", "away_rows"]

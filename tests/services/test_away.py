@@ -5,8 +5,8 @@ cover of A's cases (`covered_staff`), the to-do's 销假 owed and attendance's l
 The prepared requests: approved and running, pending, rejected, cancelled, a half day each
 way, reported back early, reported back today, an overstay not reported back, an overstay
 reported back late, one starting tomorrow, one over and reported back on time, an overstay
-whose reason the general office accepted, a 销假 at the planned noon of the end day, and one cut
-short to its first afternoon.
+whose reason the general office accepted, a 销假 at the planned noon of the end day, one cut
+short to its first afternoon, and two of staff no longer active.
 """
 
 from __future__ import annotations
@@ -54,10 +54,12 @@ CASES = {
     "overstay_excused": ("approved", -10, -6, False, True, -2),
     "back_at_noon": ("approved", -4, -2, False, True, -2),  # back Monday noon, as planned
     "cut_to_half": ("approved", -6, 1, True, False, -5),  # only Thursday afternoon taken
+    "gone_running": ("approved", -1, 2, False, False, None),
+    "gone_overstay": ("approved", -5, -1, False, False, None),
 }
 # ATT-3: the general office accepted the reason of this late return (LEAVE-3 report_back).
 EXCUSED = {"overstay_excused": {"report_back_reason": "航班取消", "overstay_days": Decimal(0)}}
-GONE: set[str] = set()
+GONE = {"gone_running", "gone_overstay"}  # staff no longer active: away from nobody's view
 AWAY_TODAY = {"running", "afternoon", "morning", "overstay"}
 
 
@@ -166,6 +168,24 @@ def test_leave_3_is_away_until_the_report_back(on, start, end, back, away, late)
     assert is_overdue(on, start, end, back) is late
     # Attendance's leave half days: only on the planned days the person is away.
     assert bool(leave_halves(on, start, end, False, False, back)) == (away and not late)
+
+
+def test_leave_3_staff_no_longer_active_is_away_nowhere(db_session, world):
+    """Someone who left the center (Staff.is_active off) with a leave never reported back is
+    not in the "Away today" list nor the dashboard's count, asks no 销假 in the to-do, and
+    hands no cases to B."""
+    people, names = world["people"], world["names"]
+    gone = {people[name].id for name in GONE}
+    assert not gone & {leave.staff_id for leave in away_on(db_session, TODAY)}
+    assert sum(dq.away_by_window(db_session, TODAY).values()) == len(AWAY_TODAY)
+    assert not gone & set(covered_staff(db_session, world["backup"].id, TODAY))
+    assert [report_back_owed(db_session, people[name], TODAY) for name in GONE] == [[], []]
+    # Active again, the same requests count again: the staff flag is the only difference.
+    for name in GONE:
+        people[name].is_active = True
+    db_session.commit()
+    assert {names[leave.staff_id] for leave in away_on(db_session, TODAY)} == AWAY_TODAY | GONE
+    assert report_back_owed(db_session, people["gone_overstay"], TODAY)
 
 
 @pytest.mark.parametrize("offset", range(-12, 1))
