@@ -748,6 +748,13 @@ def may_report_back(leave, staff, office: bool) -> bool:
     return office or (staff is not None and staff.id == leave.staff_id)
 
 
+def may_excuse_overstay(leave, staff, office: bool) -> bool:
+    """LEAVE-3 / ATT-3 逾期理由: the general office, to whom staff report back, accepts the reason
+    of a late return at the 销假 (the days are then leave, not absence) — never for its own
+    leave. Staff reporting back themselves give no such reason."""
+    return office and not (staff is not None and staff.id == leave.staff_id)
+
+
 def may_attach_certificate(leave, staff, user_id, office: bool) -> bool:
     """LEAVE-1: the requester (or the office filing for them) adds the sick-leave certificate."""
     return office or _is_requester(leave, staff, user_id)

@@ -227,7 +227,8 @@ class LeaveApi(DomainApi):
     @protect()
     @safe
     def report_back(self, pk):
-        """销假: the day the person was back at work (LEAVE-3); late without reason = overstay.
+        """销假: the day the person was back at work (LEAVE-3); late without reason = overstay;
+        a reason for a late return is accepted from Office only, never for its own leave (422).
         ---
         post:
           summary: Report back from an approved leave (LEAVE-3)

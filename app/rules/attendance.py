@@ -9,7 +9,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from app.rules.errors import N_, RuleViolation
-from app.rules.leave import is_away
+from app.rules.leave import taken_period
 
 HALF = Decimal("0.5")
 SUMMER_HOURS = ((time(8, 0), time(11, 30)), (time(15, 0), time(18, 0)))
@@ -115,19 +115,24 @@ def is_late_seconds(first: int, start: time) -> bool:
 
 
 def leave_halves(day: date, start_day: date, end_day: date, half_day_start: bool,
-                 half_day_end: bool, reported_back_on: date | None = None) -> set[str]:
+                 half_day_end: bool, reported_back_on: date | None = None,
+                 excused: bool = False) -> set[str]:
     """ATT-3: the half-days of `day` an approved leave covers (none outside it).
 
     `half_day_start`: the leave begins at noon of its first day (only the afternoon);
-    `half_day_end`: it ends at noon of its last day (only the morning). The planned days on
-    which the person is away (LEAVE-3 `is_away`): none from the day they reported back (销假)
-    early, and none past the end day — an overstay is absence, not leave.
+    `half_day_end`: it ends at noon of its last day (only the morning). The days are those of
+    the leave actually taken (LEAVE-3 `taken_period`): none from an early 销假 on; none past
+    the end day for an overstay without reason — that is absence, not leave — but up to the
+    销假 when the general office accepted the reason (`excused`).
     """
-    if day > end_day or not is_away(day, start_day, reported_back_on):
+    period = taken_period(start_day, end_day, half_day_start, half_day_end, reported_back_on,
+                          excused)
+    if period is None or not period[0] <= day <= period[1]:
         return set()
+    first, last, half_start, half_end = period
     halves = {AM, PM}
-    if day == start_day and half_day_start:
+    if day == first and half_start:
         halves.discard(AM)
-    if day == end_day and half_day_end:
+    if day == last and half_end:
         halves.discard(PM)
     return halves

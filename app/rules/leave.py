@@ -102,8 +102,42 @@ def is_away(day: date, start_day: date, reported_back_on: date | None) -> bool:
 
 def is_overdue(day: date, start_day: date, end_day: date, reported_back_on: date | None) -> bool:
     """LEAVE-3: away on `day` although the leave ended before it — the 销假 is owed (overstay
-    without a 销假 so far). Its days past the end are not leave (ATT-3): absent without clocks."""
+    without a 销假 so far). Its days past the end are not leave (ATT-3): absent without clocks,
+    unless the general office accepts the reason at the 销假 (`taken_period`)."""
     return end_day < day and is_away(day, start_day, reported_back_on)
+
+
+def overstay_excused(report_back_reason: str | None, overstay_days) -> bool:
+    """ATT-3 / LEAVE-3 逾期有理由: a late return whose reason the general office accepted at the
+    销假 — the service then stores the reason and counts no overstay days. Such days past the
+    end are leave of the request's kind (`taken_period`); an overstay without reason is absence.
+    The SQL twin is app.services.away.overstay_excused_condition."""
+    return bool(report_back_reason) and overstay_days is not None and _days(overstay_days) == 0
+
+
+def taken_period(start_day: date, end_day: date, half_day_start: bool, half_day_end: bool,
+                 reported_back_on: date | None,
+                 excused: bool = False) -> tuple[date, date, bool, bool] | None:
+    """LEAVE-3 / LEAVE-4 / ATT-3 实际休假: the leave actually taken, as (first day, last day,
+    half_day_start, half_day_end); None when the 销假 left nothing of it.
+
+    - no 销假 yet, or back on time: the planned period (an open overstay is no leave);
+    - back early (销假 on or before the end day): the first day up to the day before the 销假,
+      the first day's half kept; a 销假 on the end day of a leave that ends at noon is on time
+      (back for the afternoon as planned), a 销假 on the first day leaves nothing;
+    - back late with the reason accepted (`excused`, see `overstay_excused`): up to the day
+      before the 销假 — the afternoon of an end day that ended at noon included: the person
+      was not back then either;
+    - back late without reason: the planned period; the days after it are absence (ATT-3).
+    """
+    back = reported_back_on
+    if back is None or (half_day_end and back == end_day):
+        return start_day, end_day, half_day_start, half_day_end
+    if back <= start_day:
+        return None
+    if back <= end_day or excused:
+        return start_day, back - timedelta(days=1), half_day_start, False
+    return start_day, end_day, half_day_start, half_day_end
 
 
 def leave_working_days(start: date, end: date, calendar, half_day_start=False,

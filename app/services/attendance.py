@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import String, case, delete, func, literal, select, type_coerce
+from sqlalchemy import String, case, delete, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_days,
@@ -40,6 +40,7 @@ from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_
 from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
+from app.rules.leave import overstay_excused
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
@@ -694,21 +695,24 @@ def _clock_aggregates(session, days, staff_ids, settings):
 
 
 def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
-    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered: the
-    planned ones on which the person is away (LEAVE-3, app/services/away.py), so the days from
-    an early 销假 on are work days again."""
+    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered: those of
+    the leave actually taken (LEAVE-3 `taken_period`, app/services/away.py), so the days from
+    an early 销假 on are work days again, and an overstay the general office excused is leave."""
     query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
                    LeaveRequest.half_day_start, LeaveRequest.half_day_end,
-                   LeaveRequest.reported_back_on).where(
+                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
+                   LeaveRequest.overstay_days).where(
         LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
-        LeaveRequest.end_day >= start)
+        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start))
     if staff_ids is not None:
         query = query.where(LeaveRequest.staff_id.in_(staff_ids))
     covered: dict[tuple[int, date], set[str]] = defaultdict(set)
-    for staff_id, first, last, half_start, half_end, back in session.execute(query):
+    for staff_id, first, last, half_start, half_end, back, reason, over in session.execute(query):
+        excused = overstay_excused(reason, over)
         day = max(first, start)
-        while day <= min(last, end):
-            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end, back)
+        while day <= min(max(last, back or last), end):
+            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end, back,
+                                                     excused)
             day += timedelta(days=1)
     return covered
 
@@ -802,11 +806,15 @@ DAY_COLUMNS = ("staff_id", "day", "am_status", "am_in", "am_out", "pm_status", "
                "late_early", "absent_days")
 
 
-def derive_range(session: Session, start: date, end: date, today: date) -> int:
-    """ATT-2/3/4: recompute and store the AttendanceDay rows of the period in one pass (one
-    delete, one executemany of plain values, COPY on PostgreSQL). Returns the rows written."""
-    results = compute_days(session, start, end, today)
-    session.execute(delete(AttendanceDay).where(AttendanceDay.day.between(start, end)))
+def derive_range(session: Session, start: date, end: date, today: date, staff_ids=None) -> int:
+    """ATT-2/3/4: recompute and store the AttendanceDay rows of the period (of `staff_ids`
+    only, if given) in one pass (one delete, one executemany of plain values, COPY on
+    PostgreSQL). Returns the rows written."""
+    results = compute_days(session, start, end, today, staff_ids)
+    stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end))
+    if staff_ids is not None:
+        stale = stale.where(AttendanceDay.staff_id.in_(staff_ids))
+    session.execute(stale)
     sqlite = _sqlite(session)
     day_value = {r.day: r.day.isoformat() if sqlite else r.day for r in results}
     amount = {r.absent_days: float(r.absent_days) if sqlite else r.absent_days for r in results}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.rules.attendance import AM, PM, noon_boundary, seconds
 from app.services.attendance import AttendanceSettings, attendance_settings
-from app.services.away import on_leave_condition
+from app.services.away import on_leave_half_condition
 from models.attendance import ClockExcuse, ClockRecord
 from models.cases import WorkDay
 from models.leave import LeaveRequest
@@ -69,13 +69,9 @@ def month_totals_sql(session: Session, start: date, end: date, today: date,
                      func.max(ClockRecord.second_of_day).label("last"))
               .where(ClockRecord.day.between(start, end))
               .group_by(ClockRecord.staff_id, ClockRecord.day, clock_half)).cte("clocks")
-    # ATT-3 / LEAVE-3: the planned half days of an away person (app/services/away.py).
-    on_leave = exists().where(
-        LeaveRequest.staff_id == grid.c.staff_id, on_leave_condition(grid.c.day),
-        not_(and_(grid.c.day == LeaveRequest.start_day, LeaveRequest.half_day_start.is_(True),
-                  grid.c.half == AM)),
-        not_(and_(grid.c.day == LeaveRequest.end_day, LeaveRequest.half_day_end.is_(True),
-                  grid.c.half == PM)))
+    # ATT-3 / LEAVE-3: the half days of the leave actually taken (app/services/away.py).
+    on_leave = exists().where(LeaveRequest.staff_id == grid.c.staff_id,
+                              on_leave_half_condition(grid.c.day, grid.c.half))
     excused = exists().where(ClockExcuse.staff_id == grid.c.staff_id, ClockExcuse.day == grid.c.day,
                              ClockExcuse.half == grid.c.half, ClockExcuse.state == "approved")
     counted = not_(or_(on_leave, excused))

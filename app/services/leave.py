@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
-                             uncovered_days, yearly_flags)
+                             overstay_excused, taken_period, uncovered_days, yearly_flags)
+from app.services.attendance import derive_range
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
@@ -318,12 +319,24 @@ def overstayed_dates(leave: LeaveRequest, calendar, returned_on: date | None = N
     return days
 
 
+def late_return(leave: LeaveRequest, returned_on: date, calendar) -> bool:
+    """LEAVE-3: back after the planned return — working days after the end day passed, or the
+    afternoon of an end day that was to end at noon (a working day)."""
+    return bool(overstayed_dates(leave, calendar, returned_on)) or (
+        leave.half_day_end and returned_on > leave.end_day
+        and calendar.is_working_day(leave.end_day))
+
+
 def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason: str | None,
                 actor: LeaveActor, clock, seen_version=None) -> LeaveRequest:
     """LEAVE-3 销假: the person (or Office for them) reports the day they were back at work;
     the approved leave is closed. Back after the end day without a reason is overstay: its
-    working days are stored and count as absence (ATT-3)."""
-    from app.security import may_report_back
+    working days are stored and count as absence (ATT-3). A reason for a late return is
+    accepted by the general office only (app.security.may_excuse_overstay): the days up to the
+    销假 are then leave of the request's kind (`taken_period`), for attendance and LEAVE-4 —
+    the audit trail (AUDIT-1) keeps who accepted it. The person's stored attendance days of
+    the leave are derived again, so LEAVE-4 reads the 销假 at once."""
+    from app.security import may_excuse_overstay, may_report_back
 
     with transaction(session):
         check_version(leave, seen_version)
@@ -339,12 +352,33 @@ def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason
             raise RuleViolation("LEAVE-3", N_("The day of return lies between the leave's first "
                                               "day and today."), field="returned_on")
         reason = _clean(reason)
-        over = overstayed_dates(leave, load_calendar(session), returned_on)
+        calendar = load_calendar(session)
+        if (reason is not None and late_return(leave, returned_on, calendar)
+                and not may_excuse_overstay(leave, actor.staff, actor.office)):
+            raise RuleViolation(
+                "LEAVE-3", N_("The reason for coming back late is accepted by the general office "
+                              "(综合科) at the 销假: report back there, or report back without a "
+                              "reason and the days after the leave count as absence."),
+                field="reason")
+        over = overstayed_dates(leave, calendar, returned_on)
         leave.reported_back_on, leave.reported_back_at = returned_on, clock.now
         leave.report_back_reason = reason[:TEXT_MAX] if reason else None
         leave.overstay_days = Decimal(len(over)) if over and reason is None else Decimal(0)
         session.flush()
+        _derive_attendance_again(session, leave, clock.today)
     return leave
+
+
+def _derive_attendance_again(session: Session, leave: LeaveRequest, today: date) -> None:
+    """ATT-3: when the 销假 changes the days taken — an early return makes the days from it to
+    the end day work days, an excused overstay makes those after the end day leave — the
+    person's stored attendance days between the end day and the 销假 are derived again (the
+    nightly job re-derives only the recent months; LEAVE-4 reads the stored days)."""
+    if taken_period_of(leave) == _planned(leave):
+        return
+    back = leave.reported_back_on
+    first, last = min(leave.end_day, back), max(leave.end_day, back - timedelta(days=1))
+    derive_range(session, first, last, today, staff_ids=[leave.staff_id])
 
 
 # --- LEAVE-1 certificates ------------------------------------------------------------------
@@ -476,16 +510,46 @@ def filter_requests(query, state=None, kind=None, staff_id=None,
 
 
 # --- LEAVE-4 and ATT-3: days per year ------------------------------------------------------
-def _year_part(leave: LeaveRequest, year: int, calendar) -> Decimal:
-    """The working days of an approved leave that fall in `year` (a half day only at its
-    real ends)."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    start, end = max(leave.start_day, first), min(leave.end_day, last)
+def _year_part(period: tuple[date, date, bool, bool] | None, year: int,
+               calendar) -> tuple[Decimal, date | None, date | None]:
+    """The working days of a leave period that fall in `year` (a half day only at the period's
+    real ends), with the first and last day of the period within the year."""
+    if period is None:
+        return Decimal(0), None, None
+    first, last, half_start, half_end = period
+    start, end = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
     if start > end:
-        return Decimal(0)
-    return leave_working_days(start, end, calendar,
-                              leave.half_day_start and start == leave.start_day,
-                              leave.half_day_end and end == leave.end_day)
+        return Decimal(0), None, None
+    return (leave_working_days(start, end, calendar, half_start and start == first,
+                               half_end and end == last), start, end)
+
+
+def _planned(leave: LeaveRequest) -> tuple[date, date, bool, bool]:
+    return leave.start_day, leave.end_day, leave.half_day_start, leave.half_day_end
+
+
+def taken_period_of(leave: LeaveRequest) -> tuple[date, date, bool, bool] | None:
+    """LEAVE-3/4: `taken_period` of a loaded request — cut short by an early 销假, carried to
+    the 销假 by an excused overstay."""
+    return taken_period(*_planned(leave), leave.reported_back_on,
+                        overstay_excused(leave.report_back_reason, leave.overstay_days))
+
+
+@dataclass(frozen=True)
+class CountedLeave:
+    """LEAVE-4: a request whose counted days differ from its plan — the first and last working
+    day of the year it counted (None when `days` is 0), against its planned days of the year,
+    and why: "cut_short" (an early 销假) or "excused_overstay" (a late return whose reason the
+    general office accepted)."""
+
+    request_id: int
+    kind: str
+    first: date | None
+    last: date | None
+    days: Decimal
+    planned: Decimal
+    reported_back_on: date
+    why: str
 
 
 @dataclass
@@ -496,18 +560,44 @@ class LeaveTotals:
     sick: Decimal = Decimal(0)
     personal_requests: list[int] = field(default_factory=list)
     sick_requests: list[int] = field(default_factory=list)
+    counted: list[CountedLeave] = field(default_factory=list)  # those not counted as planned
+
+
+def _counted(leave: LeaveRequest, year: int, calendar) -> tuple[Decimal, CountedLeave | None]:
+    """LEAVE-4: the days a request counts in `year` — those actually taken (`taken_period`) —
+    and, when they are not the planned ones, what was counted instead."""
+    taken = taken_period_of(leave)
+    days, first, last = _year_part(taken, year, calendar)
+    if taken == _planned(leave):
+        return days, None
+    if days:  # name the working days it counted, not a weekend the 销假 came after
+        while not calendar.is_working_day(first):
+            first += timedelta(days=1)
+        while not calendar.is_working_day(last):
+            last -= timedelta(days=1)
+    else:
+        first = last = None
+    planned = _year_part(_planned(leave), year, calendar)[0]
+    why = "excused_overstay" if leave.reported_back_on > leave.end_day else "cut_short"
+    return days, CountedLeave(leave.id, leave.kind, first, last, days, planned, leave.reported_back_on, why)
 
 
 def yearly_leave_totals(session: Session, year: int, calendar=None) -> dict[int, LeaveTotals]:
-    """LEAVE-4: per staff id, the approved personal and sick leave days falling in `year`."""
+    """LEAVE-4: per staff id, the approved personal and sick leave days falling in `year`: the
+    working days actually taken (LEAVE-3 `taken_period`), so a leave cut short by an early
+    销假 counts up to the day before it, and an excused overstay adds its working days."""
     calendar = calendar or load_calendar(session)
+    first, last = date(year, 1, 1), date(year, 12, 31)
     rows = session.scalars(select(LeaveRequest).where(
         LeaveRequest.state == APPROVED, LeaveRequest.kind.in_((PERSONAL, SICK)),
-        LeaveRequest.start_day <= date(year, 12, 31), LeaveRequest.end_day >= date(year, 1, 1))
+        LeaveRequest.start_day <= last,
+        or_(LeaveRequest.end_day >= first, LeaveRequest.reported_back_on > first))
         .order_by(LeaveRequest.start_day, LeaveRequest.id))
     totals: dict[int, LeaveTotals] = defaultdict(LeaveTotals)
     for leave in rows:
-        days = _year_part(leave, year, calendar)
+        days, counted = _counted(leave, year, calendar)
+        if counted is not None and days != counted.planned:
+            totals[leave.staff_id].counted.append(counted)
         if not days:
             continue
         entry = totals[leave.staff_id]
@@ -607,6 +697,7 @@ class YearFlags:
     longest_absence_run: int
     flags: set[str]
     causes: dict[str, list[int]]  # flag → leave request ids
+    counted: list[CountedLeave] = field(default_factory=list)  # cut short or excused overstay
 
 
 FLAG_SOURCES = {"bonus_withheld_one_month": "personal", "bonus_withheld_half_year": "personal",
@@ -642,7 +733,8 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
                    "absence": sorted({i for i in absent.values() if i is not None})}
         rows.append(YearFlags(staff_rows[staff_id], entry.personal, entry.sick,
                               absence, run, flags,
-                              {flag: sources[FLAG_SOURCES[flag]] for flag in flags}))
+                              {flag: sources[FLAG_SOURCES[flag]] for flag in flags},
+                              entry.counted))
     return rows
 
 
@@ -652,4 +744,5 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
            "overstay_days_in", "overstay_dates_in", "absence_days_by_staff", "half_absence_days",
            "absence_total", "yearly_flag_rows",
-           "overstayed_dates", "days_text", "may_file_for", "approver_positions"]
+           "overstayed_dates", "days_text", "may_file_for", "approver_positions", "late_return",
+           "taken_period_of", "CountedLeave"]

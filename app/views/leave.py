@@ -25,7 +25,7 @@ from app import context
 from app.extensions import db
 from app.security import (current_leave_actor, current_staff, leave_filters,
                           may_attach_certificate, may_cancel_leave, may_decide_leave,
-                          may_report_back, may_see_leave)
+                          may_excuse_overstay, may_report_back, may_see_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approval_queue,
                                 attach_certificate, cancel_leave, certificate_file,
                                 decide_leave, file_leave, filtered_requests, notifications_for,
@@ -184,6 +184,7 @@ class LeaveRequestView(DomainModelView):
             may_cancel=leave.state == "pending" and may_cancel_leave(leave, staff, actor.user_id),
             may_report=leave.state == "approved" and leave.reported_back_on is None
             and may_report_back(leave, staff, actor.office),
+            may_excuse=may_excuse_overstay(leave, staff, actor.office),
             may_attach=leave.state in ("pending", "approved")
             and may_attach_certificate(leave, staff, actor.user_id, actor.office),
             leadership=actor.leadership,

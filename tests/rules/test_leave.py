@@ -7,12 +7,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.rules.attendance import AM, PM, leave_halves
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.leave import (
     approver_for,
     informs_town_head,
     leave_working_days,
+    overstay_excused,
+    taken_period,
     uncovered_days,
     yearly_flags,
 )
@@ -197,3 +200,72 @@ def test_leave_4_more_days_never_remove_a_flag(personal, sick, absent, run, extr
     before = yearly_flags(personal, sick, absent, run)
     after = yearly_flags(personal + extra, sick + extra, absent + extra, run + int(extra))
     assert before <= after
+
+
+# --- LEAVE-3 / ATT-3 / LEAVE-4: the leave actually taken ----------------------------------------
+# Monday 2026-11-02 … Friday 11-06, Monday 11-09 …; a leave Mon 11-02 to Wed 11-04.
+MON, TUE, WED, THU, FRI, NEXT_MON = (D("2026-11-0%d" % d) for d in (2, 3, 4, 5, 6, 9))
+
+
+@pytest.mark.parametrize("half_start, half_end, back, excused, taken", [
+    (False, False, None, False, (MON, WED, False, False)),  # no 销假 yet: as planned
+    (False, False, THU, False, (MON, WED, False, False)),  # back on time
+    (False, False, TUE, False, (MON, MON, False, False)),  # early: up to the day before
+    (False, True, TUE, False, (MON, MON, False, False)),  # early: the planned noon end is gone
+    (True, False, TUE, False, (MON, MON, True, False)),  # early: only Monday afternoon taken
+    (False, False, MON, False, None),  # back on the first day: nothing taken
+    (False, True, WED, False, (MON, WED, False, True)),  # back Wednesday noon as planned
+    (False, False, NEXT_MON, False, (MON, WED, False, False)),  # late without reason
+    (False, False, NEXT_MON, True, (MON, D("2026-11-08"), False, False)),  # late, excused
+    (False, True, THU, True, (MON, WED, False, False)),  # excused: Wednesday afternoon too
+    (False, False, TUE, True, (MON, MON, False, False)),  # early: a reason changes nothing
+])
+def test_leave_3_taken_period_cut_short_by_an_early_report_back_or_carried_by_an_excused_one(
+        half_start, half_end, back, excused, taken):
+    assert taken_period(MON, WED, half_start, half_end, back, excused) == taken
+
+
+@pytest.mark.parametrize("reason, overstay, excused", [
+    ("航班取消", Decimal(0), True), ("航班取消", 0, True), (None, Decimal(0), False),
+    ("", Decimal(0), False), ("航班取消", Decimal(3), False), ("航班取消", None, False),
+])
+def test_att_3_an_overstay_is_excused_only_with_a_reason_and_no_overstay_days(reason, overstay,
+                                                                              excused):
+    assert overstay_excused(reason, overstay) is excused
+
+
+def test_att_3_excused_overstay_days_are_leave_halves_unexcused_ones_absence():
+    late = [THU, FRI]
+    assert all(leave_halves(day, MON, WED, False, True, NEXT_MON, True) == {AM, PM}
+               for day in late)
+    assert leave_halves(WED, MON, WED, False, True, NEXT_MON, True) == {AM, PM}
+    assert all(leave_halves(day, MON, WED, False, True, NEXT_MON) == set() for day in late)
+    assert leave_halves(WED, MON, WED, False, True, NEXT_MON) == {AM}
+    assert leave_halves(NEXT_MON, MON, WED, False, False, NEXT_MON, True) == set()
+
+
+def test_att_3_a_report_back_on_the_end_day_of_a_leave_ending_at_noon_keeps_the_morning():
+    assert leave_halves(WED, MON, WED, False, True, WED) == {AM}
+    assert leave_halves(WED, MON, WED, False, False, WED) == set()  # back a day early
+
+
+DAYS = st.integers(min_value=0, max_value=12).map(lambda n: MON + timedelta(days=n))
+
+
+@given(DAYS, DAYS, st.booleans(), st.booleans(), st.one_of(st.none(), DAYS), st.booleans())
+def test_leave_4_counted_days_are_the_attendance_leave_half_days(first, last, half_start,
+                                                                 half_end, back, excused):
+    """LEAVE-4 counts what ATT-3 treats as leave: the working days of `taken_period` are the
+    leave half days (½ each) of every working day — whatever the 销假 and its reason."""
+    first, last = min(first, last), max(first, last)
+    if first == last and half_start and half_end:
+        return  # a one-day leave with both halves set is one half day by LEAVE-1's count
+    if back is not None and back < first:
+        back = first
+    taken = taken_period(first, last, half_start, half_end, back, excused)
+    counted = leave_working_days(*taken[:2], CAL, *taken[2:]) if taken else Decimal(0)
+    halves = sum((Decimal(len(leave_halves(day, first, last, half_start, half_end, back,
+                                           excused))) / 2
+                  for day in (MON + timedelta(days=n) for n in range(14))
+                  if CAL.is_working_day(day)), Decimal(0))
+    assert counted == halves

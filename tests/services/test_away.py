@@ -4,7 +4,9 @@ cover of A's cases (`covered_staff`), the to-do's 销假 owed and attendance's l
 
 The prepared requests: approved and running, pending, rejected, cancelled, a half day each
 way, reported back early, reported back today, an overstay not reported back, an overstay
-reported back late, one starting tomorrow, one over and reported back on time.
+reported back late, one starting tomorrow, one over and reported back on time, an overstay
+whose reason the general office accepted, a 销假 at the planned noon of the end day, one cut
+short to its first afternoon, and two of staff no longer active.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from app.rules.attendance import AM, PM, leave_halves
 from app.rules.leave import is_away, is_overdue
 from app.services import dashboard_queries as dq
 from app.services.attendance import compute_days
 from app.services.attendance_sql import month_totals_sql
-from app.services.away import away_on, away_rows, keeps_away, overdue
+from app.services.away import (away_on, away_rows, keeps_away, leave_halves_of,
+                               on_leave_half_condition, overdue)
 from app.services.calendar import refresh_work_days
 from app.services.cover import covered_staff
 from app.services.todo import report_back_owed
@@ -47,7 +51,15 @@ CASES = {
     "overstay_reported": ("approved", -10, -6, False, False, -2),
     "tomorrow": ("approved", 1, 2, False, False, None),
     "over": ("approved", -9, -8, False, False, -7),
+    "overstay_excused": ("approved", -10, -6, False, True, -2),
+    "back_at_noon": ("approved", -4, -2, False, True, -2),  # back Monday noon, as planned
+    "cut_to_half": ("approved", -6, 1, True, False, -5),  # only Thursday afternoon taken
+    "gone_running": ("approved", -1, 2, False, False, None),
+    "gone_overstay": ("approved", -5, -1, False, False, None),
 }
+# ATT-3: the general office accepted the reason of this late return (LEAVE-3 report_back).
+EXCUSED = {"overstay_excused": {"report_back_reason": "航班取消", "overstay_days": Decimal(0)}}
+GONE = {"gone_running", "gone_overstay"}  # staff no longer active: away from nobody's view
 AWAY_TODAY = {"running", "afternoon", "morning", "overstay"}
 
 
@@ -58,13 +70,14 @@ def world(db_session, window_a, window_b):
     backup = Staff(name="B角", unit="window", window=window_a)
     people, leaves = {}, {}
     for n, (name, (state, first, last, half_start, half_end, back)) in enumerate(CASES.items()):
-        person = Staff(name=name, unit="window", window=(window_a, window_b)[n % 2])
+        person = Staff(name=name, unit="window", window=(window_a, window_b)[n % 2],
+                       is_active=name not in GONE)
         people[name] = person
         leaves[name] = LeaveRequest(
             staff=person, kind="personal", start_day=day(first), end_day=day(last),
             half_day_start=half_start, half_day_end=half_end, days=Decimal(1),
             approver_position="director", state=state,
-            reported_back_on=None if back is None else day(back))
+            reported_back_on=None if back is None else day(back), **EXCUSED.get(name, {}))
         db_session.add(Post(window=person.window, name=f"岗{n}", a_staff=person, b_staff=backup))
     db_session.add_all([backup, *people.values(), *leaves.values()])
     db_session.commit()
@@ -155,3 +168,64 @@ def test_leave_3_is_away_until_the_report_back(on, start, end, back, away, late)
     assert is_overdue(on, start, end, back) is late
     # Attendance's leave half days: only on the planned days the person is away.
     assert bool(leave_halves(on, start, end, False, False, back)) == (away and not late)
+
+
+def test_leave_3_staff_no_longer_active_is_away_nowhere(db_session, world):
+    """Someone who left the center (Staff.is_active off) with a leave never reported back is
+    not in the "Away today" list nor the dashboard's count, asks no 销假 in the to-do, and
+    hands no cases to B."""
+    people, names = world["people"], world["names"]
+    gone = {people[name].id for name in GONE}
+    assert not gone & {leave.staff_id for leave in away_on(db_session, TODAY)}
+    assert sum(dq.away_by_window(db_session, TODAY).values()) == len(AWAY_TODAY)
+    assert not gone & set(covered_staff(db_session, world["backup"].id, TODAY))
+    assert [report_back_owed(db_session, people[name], TODAY) for name in GONE] == [[], []]
+    # Active again, the same requests count again: the staff flag is the only difference.
+    for name in GONE:
+        people[name].is_active = True
+    db_session.commit()
+    assert {names[leave.staff_id] for leave in away_on(db_session, TODAY)} == AWAY_TODAY | GONE
+    assert report_back_owed(db_session, people["gone_overstay"], TODAY)
+
+
+@pytest.mark.parametrize("offset", range(-12, 1))
+def test_att_3_the_sql_leave_half_days_are_the_python_ones_on_every_day(db_session, world,
+                                                                         offset):
+    """ATT-3: `on_leave_half_condition` (the SQL derivation) and `leave_halves_of` (the Python
+    one) name the same requests for each half of every day — early and on-time 销假, an
+    overstay with and without an accepted reason, half days."""
+    on = day(offset)
+    for half in (AM, PM):
+        sql = set(db_session.scalars(select(LeaveRequest.id).where(
+            on_leave_half_condition(on, half))))
+        python = {leave.id for leave in world["leaves"].values()
+                  if leave.state == "approved" and half in leave_halves_of(leave, on)}
+        assert sql == python, (on, half)
+
+
+def test_att_3_an_overstay_with_an_accepted_reason_is_leave_without_one_absence(db_session,
+                                                                               world):
+    """ATT-3 "overstaying leave without reason": the excused late return (back Monday, the
+    leave ended Thursday noon) is leave on Thursday afternoon and Friday; the unexcused one
+    is absent past its end day — in the Python derivation and the one SQL statement alike."""
+    people = world["people"]
+    excused, late = people["overstay_excused"].id, people["overstay_reported"].id
+    first = date(2026, 11, 1)
+    results = compute_days(db_session, first, TODAY, TODAY, [excused, late])
+    status = {(r.staff_id, r.day): (r.am.status, r.pm.status) for r in results}
+    assert status[(excused, day(-6))] == ("leave", "leave")  # its end day, afternoon too
+    assert status[(excused, day(-5))] == ("leave", "leave")  # Friday: excused overstay
+    assert status[(excused, day(-2))] == ("absent", "absent")  # back Monday, no clock
+    assert status[(late, day(-5))] == ("absent", "absent")
+    noon, half = people["back_at_noon"].id, people["cut_to_half"].id
+    results += compute_days(db_session, first, TODAY, TODAY, [noon, half])
+    status = {(r.staff_id, r.day): (r.am.status, r.pm.status) for r in results}
+    assert status[(noon, day(-2))] == ("leave", "absent")  # 销假 on its end day: on time
+    assert status[(half, day(-6))] == ("absent", "leave")
+    assert status[(half, day(-5))] == ("absent", "absent")  # back early on Friday
+    refresh_work_days(db_session, TODAY)
+    sql = month_totals_sql(db_session, first, TODAY, TODAY)
+    for staff_id in (excused, late, noon, half):
+        absent = sum((r.am.status == "absent") + (r.pm.status == "absent")
+                     for r in results if r.staff_id == staff_id)
+        assert sql[(staff_id, 2026, 11)][2] == absent

@@ -288,12 +288,106 @@ def test_leave_3_overstay_without_reason_counts_as_absence(db_session, org):
         date(2026, 11, 5): leave.id, date(2026, 11, 6): leave.id, date(2026, 11, 9): leave.id}
 
 
-def test_leave_3_late_return_with_reason_is_no_overstay(db_session, org):
+def office(staff) -> LeaveActor:
+    return LeaveActor(None, staff, office=True)
+
+
+def test_leave_3_late_return_with_a_reason_the_office_accepts_is_no_overstay(db_session, org):
     leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
     approve(db_session, leave, org["director"])
-    report_back(db_session, leave, date(2026, 11, 6), "航班取消", actor(org["c"]),
+    report_back(db_session, leave, date(2026, 11, 6), "航班取消", office(org["office_head"]),
                 clock_on(date(2026, 11, 6)))
     assert leave.overstay_days == 0 and leave.report_back_reason == "航班取消"
+
+
+@pytest.mark.parametrize("who", ["self", "office_self"])
+def test_leave_3_att_3_only_the_office_accepts_a_reason_for_coming_back_late(db_session, org,
+                                                                            who):
+    """LEAVE-3: staff report back to the general office; a reason given by the person
+    themselves (or by an Office member for their own leave) does not excuse the overstay."""
+    person = org["c"] if who == "self" else org["office_head"]
+    leave = file(db_session, person, date(2026, 11, 3), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    by = actor(person) if who == "self" else office(person)
+    with pytest.raises(RuleViolation, match="general office") as refused:
+        report_back(db_session, leave, date(2026, 11, 6), "航班取消", by,
+                    clock_on(date(2026, 11, 6)))
+    assert refused.value.field == "reason"  # the API's name of it
+    assert leave.reported_back_on is None
+    report_back(db_session, leave, date(2026, 11, 6), None, by, clock_on(date(2026, 11, 6)))
+    assert leave.overstay_days == Decimal(1)
+
+
+def test_leave_3_a_reason_on_time_or_early_needs_no_office(db_session, org):
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 5))
+    approve(db_session, leave, org["director"])
+    report_back(db_session, leave, date(2026, 11, 4), "提前返岗", actor(org["c"]),
+                clock_on(date(2026, 11, 4)))
+    assert (leave.overstay_days, leave.report_back_reason) == (Decimal(0), "提前返岗")
+
+
+def test_leave_3_the_afternoon_of_a_noon_end_day_is_a_late_return_too(db_session, org):
+    """Back the next morning after a leave that was to end at noon: the afternoon was missed,
+    so only the general office accepts a reason for it."""
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4), half_day_end=True)
+    approve(db_session, leave, org["director"])
+    with pytest.raises(RuleViolation, match="general office"):
+        report_back(db_session, leave, date(2026, 11, 5), "堵车", actor(org["c"]),
+                    clock_on(date(2026, 11, 5)))
+    report_back(db_session, leave, date(2026, 11, 5), "堵车", office(org["office_head"]),
+                clock_on(date(2026, 11, 5)))
+    assert leave.overstay_days == 0
+
+
+def test_att_3_leave_3_an_accepted_reason_makes_the_overstay_leave_and_the_stored_days_follow(
+        db_session, org):
+    """ATT-3: a leave of October overstayed into November; the nightly job had stored the
+    overstayed days as absent. The general office accepts the reason at the 销假: those days
+    are derived again as leave at once, so LEAVE-4 counts them as 事假, not as absence."""
+    from app.services.attendance import derive_range
+    from models.attendance import AttendanceDay
+
+    person = org["c"]
+    leave = file(db_session, person, date(2026, 10, 29), date(2026, 10, 30), emergency=True)
+    approve(db_session, leave, org["director"])
+    derive_range(db_session, date(2026, 10, 29), date(2026, 11, 4), date(2026, 11, 5))
+    db_session.commit()
+    stored = lambda: {row.day: (row.am_status, row.pm_status) for row in db_session.scalars(  # noqa: E731
+        select(AttendanceDay).where(AttendanceDay.staff_id == person.id))}
+    assert stored()[date(2026, 11, 2)] == ("absent", "absent")
+    assert absence_days_by_staff(db_session, 2026)[person.id]
+    report_back(db_session, leave, date(2026, 11, 5), "家人住院", office(org["office_head"]),
+                clock_on(date(2026, 11, 5)))
+    days = stored()
+    assert {days[d] for d in (date(2026, 10, 30), date(2026, 11, 2), date(2026, 11, 3),
+                              date(2026, 11, 4))} == {("leave", "leave")}
+    assert other_staff_days_untouched(db_session, person)
+    assert person.id not in absence_days_by_staff(db_session, 2026)
+    totals = yearly_leave_totals(db_session, 2026)[person.id]
+    assert totals.personal == Decimal(5)  # 10-29, 10-30 planned; 11-02..04 excused
+
+
+def other_staff_days_untouched(db_session, person) -> bool:
+    """The re-derivation of one person's 销假 writes that person's days only."""
+    from models.attendance import AttendanceDay
+
+    others = db_session.scalars(select(AttendanceDay.day).where(
+        AttendanceDay.staff_id != person.id, AttendanceDay.day == date(2026, 11, 2))).all()
+    return len(others) == 7  # the other seven staff of `org`, as the first derivation left them
+
+
+def test_audit_1_the_office_accepting_a_late_return_is_in_the_audit_trail(db_session, org):
+    from app.services.audit import audit_actor
+
+    leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
+    approve(db_session, leave, org["director"])
+    with audit_actor("综合科张"):
+        report_back(db_session, leave, date(2026, 11, 6), "航班取消", office(org["office_head"]),
+                    clock_on(date(2026, 11, 6)))
+    changes = db_session.scalars(select(AuditLog.changes).where(
+        AuditLog.model == "LeaveRequest", AuditLog.record_id == str(leave.id),
+        AuditLog.username == "综合科张")).all()
+    assert any("航班取消" in change and "report_back_reason" in change for change in changes)
 
 
 def test_leave_3_only_own_or_office_reports_back_and_only_approved(db_session, org):
@@ -388,3 +482,63 @@ def test_leave_4_attendance_absences_count_in_the_yearly_flags_half_days_as_half
     assert row.absence == Decimal("7.5")
     assert "year_bonus_cancelled" in row.flags
     assert absence_days_by_staff(db_session, 2026)[person.id][date(2026, 3, 11)] is None
+
+
+@pytest.mark.parametrize("half_start, half_end, back, counted, first, last", [
+    (False, False, date(2026, 3, 4), Decimal(2), date(2026, 3, 2), date(2026, 3, 3)),
+    (True, False, date(2026, 3, 3), Decimal("0.5"), date(2026, 3, 2), date(2026, 3, 2)),
+    (False, False, date(2026, 3, 2), Decimal(0), None, None),
+    (False, True, date(2026, 3, 6), Decimal(4), date(2026, 3, 2), date(2026, 3, 5)),
+])
+def test_leave_4_a_leave_cut_short_by_an_early_report_back_counts_the_days_taken(
+        db_session, org, half_start, half_end, back, counted, first, last):
+    """LEAVE-4: 事假 planned Monday 3-02 to Monday 3-09 (6 working days, 5.5 ending at noon),
+    back early: the working days from the start to the day before the 销假 count — half of
+    the first day if it began at noon; nothing if back on the first day."""
+    leave = _approved(db_session, org["c"], "personal", date(2026, 3, 2), date(2026, 3, 9),
+                      half_day_start=half_start, half_day_end=half_end, reported_back_on=back,
+                      overstay_days=Decimal(0))
+    planned = Decimal(6) - (Decimal("0.5") if half_start else 0) - (Decimal("0.5") if half_end
+                                                                      else 0)
+    row = next(r for r in yearly_flag_rows(db_session, 2026) if r.staff.id == org["c"].id)
+    assert row.personal == counted
+    assert [(c.request_id, c.first, c.last, c.days, c.planned, c.why) for c in row.counted] == [
+        (leave.id, first, last, counted, planned, "cut_short")]
+
+
+def test_leave_4_a_report_back_at_the_planned_noon_counts_the_whole_leave(db_session, org):
+    _approved(db_session, org["c"], "personal", date(2026, 3, 2), date(2026, 3, 4),
+              half_day_end=True, reported_back_on=date(2026, 3, 4), overstay_days=Decimal(0))
+    totals = yearly_leave_totals(db_session, 2026)[org["c"].id]
+    assert (totals.personal, totals.counted) == (Decimal("2.5"), [])
+
+
+def test_leave_4_att_3_an_excused_overstay_adds_its_working_days_an_unexcused_one_is_absence(
+        db_session, org):
+    """病假 Thursday 3-05 to Friday 3-06, back Wednesday 3-11: with the reason the office
+    accepted, Monday and Tuesday are sick leave too (4 days); without, they are 2 days of
+    absence and the sick leave stays 2."""
+    excused = _approved(db_session, org["c"], "sick", date(2026, 3, 5), date(2026, 3, 6),
+                        reported_back_on=date(2026, 3, 11), report_back_reason="复查",
+                        overstay_days=Decimal(0))
+    _approved(db_session, org["a"], "sick", date(2026, 3, 5), date(2026, 3, 6),
+              reported_back_on=date(2026, 3, 11), overstay_days=Decimal(2))
+    rows = {row.staff.id: row for row in yearly_flag_rows(db_session, 2026)}
+    c, a = rows[org["c"].id], rows[org["a"].id]
+    assert (c.sick, c.absence) == (Decimal(4), Decimal(0))
+    assert [(x.request_id, x.first, x.last, x.planned, x.why) for x in c.counted] == [
+        (excused.id, date(2026, 3, 5), date(2026, 3, 10), Decimal(2), "excused_overstay")]
+    assert (a.sick, a.absence, a.counted) == (Decimal(2), Decimal(2), [])
+
+
+def test_leave_4_an_excused_overstay_into_the_new_year_counts_in_the_new_year(db_session, org):
+    _approved(db_session, org["c"], "personal", date(2026, 12, 28), date(2026, 12, 31),
+              reported_back_on=date(2027, 1, 6), report_back_reason="大雪封路",
+              overstay_days=Decimal(0))
+    from app.services.calendar import load_calendar
+
+    assert yearly_leave_totals(db_session, 2026)[org["c"].id].personal == Decimal(4)
+    # 2027-01-01..05, as the calendar knows them (New Year's Day, a weekend, 01-04 and 01-05).
+    calendar = load_calendar(db_session)
+    expected = sum(calendar.is_working_day(date(2027, 1, d)) for d in range(1, 6))
+    assert yearly_leave_totals(db_session, 2027)[org["c"].id].personal == expected >= 2

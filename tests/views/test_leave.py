@@ -305,6 +305,73 @@ def test_leave_3_report_back_through_the_api_and_overstay_shown(app, people, db_
                     {"returned_on": today.isoformat()}).status_code == 404
 
 
+def _past_leave(app, db_session, staff_id, working_days_ago: int, **extra) -> LeaveRequest:
+    """An approved one-day 事假 `working_days_ago` working days before today."""
+    with app.test_request_context():
+        today = context.today()
+    cal, end = WorkCalendar(), today
+    for _ in range(working_days_ago):
+        end -= timedelta(days=1)
+        while not cal.is_working_day(end):
+            end -= timedelta(days=1)
+    leave = LeaveRequest(staff_id=staff_id, kind="personal", start_day=end, end_day=end,
+                         days=Decimal(1), approver_position="director", state="approved", **extra)
+    db_session.add(leave)
+    db_session.commit()
+    return leave
+
+
+def test_leave_3_att_3_office_accepts_a_late_return_at_the_report_back_page_audited(
+        app, people, db_session):
+    """LEAVE-3: the general office records the 销假 with the reason of a late return; no
+    overstay is counted (ATT-3), and the audit trail names the office user who accepted it.
+    The clerk's own page asks no reason and says where to give it; the API refuses one."""
+    from models.audit import AuditLog
+
+    staff_id = staff_of(db_session, people["clerk"].user).id
+    leave = _past_leave(app, db_session, staff_id, 4)
+    show = f"/leaverequestview/show/{leave.id}"
+    clerk_page = people["clerk"].get(show).get_data(as_text=True)
+    assert 'name="report_back_reason"' not in clerk_page
+    assert 'id="leave-late-reason-help"' in clerk_page
+    with app.test_request_context():
+        today = context.today()
+    refused = api_post(people["clerk"], f"/api/v1/leave/{leave.id}/report-back",
+                       {"returned_on": today.isoformat(), "reason": "航班取消"})
+    assert refused.status_code == 422 and "general office" in str(refused.get_json()["message"])
+    office_page = people["office"].get(show).get_data(as_text=True)
+    assert 'name="report_back_reason"' in office_page
+    people["office"].post_form(f"/leaverequestview/report_back/{leave.id}", {
+        "version": leave.version, "returned_on": today.isoformat(),
+        "report_back_reason": "航班取消"}, form_url=show)
+    db_session.refresh(leave)
+    assert (leave.reported_back_on, leave.overstay_days) == (today, Decimal(0))
+    audit = db_session.scalars(select(AuditLog).where(
+        AuditLog.model == "LeaveRequest", AuditLog.record_id == str(leave.id))).all()
+    assert any(row.username == people["office"].user.username and "航班取消" in row.changes
+               for row in audit)
+
+
+def test_leave_4_flags_page_shows_the_days_a_cut_short_leave_counted(app, people, db_session):
+    """LEAVE-4: a 事假 over the threshold, back early: the page counts the days taken and names
+    them next to the request's link, with the days planned."""
+    from datetime import date
+
+    staff_id = staff_of(db_session, people["clerk"].user).id
+    year = 2026
+    leave = LeaveRequest(staff_id=staff_id, kind="personal", start_day=date(year, 3, 2),
+                         end_day=date(year, 5, 29), days=Decimal(60), approver_position="secretary",
+                         state="approved", reported_back_on=date(year, 3, 9),
+                         overstay_days=Decimal(0))
+    db_session.add(leave)
+    db_session.commit()
+    html = people["office"].get(f"/leaveoverview/flags/?year={year}").get_data(as_text=True)
+    row = html[html.index(f'data-request="{leave.id}"'):]
+    row = row[:row.index("</div>")]
+    assert f"{year}-03-02" in row and f"{year}-03-06" in row
+    assert f"/leaverequestview/show/{leave.id}" in row
+
+
 def test_cancel_through_the_page_by_the_requester_only(app, people, db_session):
     leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
     show = f"/leaverequestview/show/{leave_id}"
