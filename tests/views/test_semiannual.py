@@ -121,9 +121,11 @@ def test_score_7_explanation_shows_reporting_with_its_sub_item_cap(db_session, p
     entry = entry_of(db_session, clerk)
     html = actors["office"].get(f"/semiannualview/explain/{entry.id}").get_data(as_text=True)
     ji = html[html.index('id="part-ji"'):html.index('id="part-lian"')]
-    assert "<td>信息报送</td>" in ji
+    assert "<td>信息报送</td><td>−3</td>" in ji
     step = re.search(r'<li data-group="reporting">(.*?)</li>', ji, re.S).group(1)
-    assert "信息报送" in step and " 5 " in step and "−3" in step.split("→")[-1]
+    assert "信息报送" in step and " 5 " in step and step.rstrip().endswith("→ −3")
+    # Scores with one decimal, points as given (app/rules/points.py).
+    assert "<strong>37.0</strong>" in ji and 'id="explain-total">97.0<' in html
 
 
 def test_score_7_every_score_links_to_its_explanation(db_session, people, assessment):
@@ -131,10 +133,12 @@ def test_score_7_every_score_links_to_its_explanation(db_session, people, assess
     entry = entry_of(db_session, staff["clerk"])
     html = actors["office"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
     assert f"/semiannualview/explain/{entry.id}#part-ji" in html
+    assert f'/semiannualview/explain/{entry.id}#part-ji">40.0</a>' in html  # one decimal
     page = actors["office"].get(f"/semiannualview/explain/{entry.id}")
     assert page.status_code == 200 and 'id="part-lian"' in page.get_data(as_text=True)
     printed = actors["office"].get(f"/semiannualview/print/{assessment.id}")
     assert printed.status_code == 200 and "semiannual-print" in printed.get_data(as_text=True)
+    assert "<td>40.0</td>" in printed.get_data(as_text=True)
 
 
 def test_score_5_pages_state_the_part_maxima_and_bonus_cap_of_the_settings(db_session, people,
