@@ -1,4 +1,5 @@
-"""Template context shared by every page: the center, dates in its time zone."""
+"""Template context shared by every page: the center, dates in its time zone, points and
+scores written one way."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 from app.extensions import db
+from app.rules.points import format_points
 
 if TYPE_CHECKING:
     from app.services.cases import Clock
@@ -53,9 +55,29 @@ def current_center():
     return db.session.query(Center).order_by(Center.id).first()
 
 
+def score(value) -> str:
+    """A score or total as shown everywhere: one decimal, "98.0" (app.rules.points)."""
+    return format_points(value, score=True)
+
+
+def points(value) -> str:
+    """Item points as shown everywhere: as given, "−0.5", "−2", "10" (app.rules.points)."""
+    return format_points(value)
+
+
+def signed_points(value) -> str:
+    """Item points with their sign either way: "+2", "−0.5" (app.rules.points)."""
+    return format_points(value, signed=True)
+
+
 def register_context(app: Flask) -> None:
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
+    # Points and scores read one way on every page (app/rules/points.py); data-* attributes
+    # and form values keep the plain Decimal for scripts and tests.
+    app.add_template_filter(score, "score")
+    app.add_template_filter(points, "points")
+    app.add_template_filter(signed_points, "signed_points")
 
     @app.context_processor
     def inject_center():

@@ -4,7 +4,8 @@ The full font is 10.5 MB and fpdf2 needs about 0.7 s just to open it, on every P
 reports must stay well under a second. So the font is cut in two, by the GB character sets:
 
   NotoSansSC-Core.ttf   GB2312 (6,763 hanzi and the symbols) + ASCII, Latin-1, punctuation,
-                        CJK symbols and full-width forms: every report opens this one (~0.3 s)
+                        the minus sign, CJK symbols and full-width forms: every report opens
+                        this one (~0.3 s)
   NotoSansSC-Ext.ttf    the rest of GBK (the other 14,000 hanzi: rarer name characters such
                         as 喆 or 堃): opened only when a document has such a character
 
@@ -26,8 +27,9 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 OUT = Path(__file__).resolve().parent.parent / "app" / "static" / "fonts"
+# U+2212 "−": the minus sign every negative figure is written with (app/rules/points.py).
 EXTRA_RANGES = [(0x20, 0x7F), (0xA0, 0x100), (0x2000, 0x2070), (0x2100, 0x2200),
-                (0x2460, 0x2500), (0x3000, 0x3040), (0xFF00, 0xFFF0)]
+                (0x2212, 0x2213), (0x2460, 0x2500), (0x3000, 0x3040), (0xFF00, 0xFFF0)]
 
 
 def double_byte(encoding: str, lead: range, trail: range) -> set[int]:

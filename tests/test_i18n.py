@@ -105,6 +105,17 @@ def test_i18n_filters_are_registered_for_templates(app):
     assert rendered == "2026-05-01 2026-05-01 08:30"
 
 
+def test_score_7_points_filters_are_registered_for_templates(app):
+    """Points and scores read one way on every page (app/rules/points.py)."""
+    from decimal import Decimal
+
+    with app.test_request_context():
+        rendered = app.jinja_env.from_string(
+            "{{ t|score }} {{ p|points }} {{ p|signed_points }} {{ b|signed_points }} "
+            "[{{ none|score }}]").render(t=Decimal("97.50"), p=Decimal("-2.0"), b=Decimal("5"))
+    assert rendered == "97.5 −2 −2 +5 []"
+
+
 @pytest.fixture
 def holiday(db_session):
     from models.settings import Holiday

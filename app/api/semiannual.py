@@ -1,10 +1,12 @@
 """Semi-annual assessment API: the entries (one person's half-year), read only and
 row-filtered like the pages, each with `assessment_bonus_eligible` beside its grade (SCORE-6:
-false for the lowest grade); compute a draft and confirm it (SCORE-5/6).
+false for the lowest grade); compute a draft, the office's entries per person (德/能, accuracy,
+信息报送 reporting, 廉, innovation, notes — the entry page's, through the same service), and
+confirm it (SCORE-5/6).
 
 Rows: a clerk or section head reads their own entry, a window head the window's staff, Office
-and Leadership everyone (app/security.SemiannualEntryFilter). The office's entries and praises
-are made on the pages (app/views/semiannual.py); no generic writes here.
+and Leadership everyone (app/security.SemiannualEntryFilter). Praises are recorded on the pages
+(app/views/semiannual.py); no generic writes here.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ from app.api.base import DomainApi, json_body, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
+<<<<<<< HEAD
 from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_integer
+=======
+from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_integer, validate_object,
+                             validate_row_id, validate_text)
+>>>>>>> semi2
 from app.rules.scoring import assessment_bonus_eligible
+from app.rules.semiannual import MANUAL_KINDS
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
                           may_manage_semiannual, semiannual_entry_filters)
-from app.services.semiannual import compute, confirm, find_assessment
+from app.services.semiannual import compute, confirm, find_assessment, save_entries
 from app.services.transaction import check_version
 from models.semiannual import SemiannualEntry
 
@@ -29,17 +37,51 @@ ENTRY_COLUMNS = ["id", "assessment.id", "assessment.year", "assessment.half",
                  "de", "neng", "qin", "ji", "lian", "bonus", "total", "grade"]
 SHOW_COLUMNS = ENTRY_COLUMNS + ["off_de", "off_neng", "off_qin", "off_ji", "off_lian",
                                 "innovation", "bonus_raw", "notes"]
+#: SCORE-5: what one person's entry may carry — the page's fields, by the same names.
+ENTRY_KEYS = frozenset({"staff_id", *MANUAL_KINDS, "notes"})
+MAX_ENTRIES = 1000  # a center's staff, with room; a longer list is no entry form
 
 
+<<<<<<< HEAD
 YEAR_HALF = frozenset({"year", "half"})
 
 
 def _year_half(body) -> tuple[int, int]:
+=======
+def _year_half(body, extra: frozenset[str] = frozenset()) -> tuple[int, int]:
+    body = validate_object(body, frozenset({"year", "half"}) | extra, "_schema")
+>>>>>>> semi2
     if body.get("year") is None or body.get("half") is None:
         raise MalformedInput(N_("Give the year and the half-year (1 or 2)."), field="_schema")
     year = validate_integer(body["year"], "year", BUSINESS_YEARS)
     half = validate_integer(body["half"], "half", (1, 2))
     return year, half
+
+
+def _entry_values(items) -> dict[int, dict[str, object]]:
+    """SCORE-5: the body's `entries` as `save_entries` takes them (staff id → fields); the
+    points are JSON numbers, their range and step checked by the service as on the page."""
+    if not isinstance(items, list) or len(items) > MAX_ENTRIES:
+        raise MalformedInput(N_("Send a list of entries."), field="entries")
+    values: dict[int, dict[str, object]] = {}
+    for item in items:
+        item = validate_object(item, ENTRY_KEYS, "entries")
+        staff_id = validate_row_id(item.get("staff_id"), "staff_id")
+        if staff_id in values:
+            raise MalformedInput(N_("Each person once."), field="entries")
+        fields = {}
+        for kind in MANUAL_KINDS:
+            if kind not in item:
+                continue
+            value = item[kind]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise RuleViolation("SCORE-5", N_("Enter a number of points."),
+                                    field=f"{kind}_{staff_id}")
+            fields[kind] = value
+        if "notes" in item:
+            fields["notes"] = validate_text(item["notes"], 2000, f"notes_{staff_id}")
+        values[staff_id] = fields
+    return values
 
 
 def _assessment_json(assessment) -> dict:
@@ -49,14 +91,15 @@ def _assessment_json(assessment) -> dict:
 
 
 class SemiannualApi(DomainApi):
-    """/api/v1/semiannual/ — semi-annual entries (row-filtered); compute; confirm."""
+    """/api/v1/semiannual/ — semi-annual entries (row-filtered); compute; the office's
+    entries; confirm."""
 
     resource_name = "semiannual"
     class_permission_name = "Semiannual"
     datamodel = SQLAInterface(SemiannualEntry)
     method_permission_name = {**API_METHOD_PERMISSIONS, "compute": "write",
-                              "confirm": "confirm"}
-    include_route_methods = {"get", "get_list", "info", "compute", "confirm"}
+                              "entries": "write", "confirm": "confirm"}
+    include_route_methods = {"get", "get_list", "info", "compute", "entries", "confirm"}
     base_filters = semiannual_entry_filters()
     list_columns = ENTRY_COLUMNS
     show_columns = SHOW_COLUMNS
@@ -137,6 +180,98 @@ class SemiannualApi(DomainApi):
         if not saved.ok:
             return saved.answer
         return self.response(200, **_assessment_json(assessment))
+
+    @expose("/entries", methods=["POST"])
+    @protect()
+    @safe
+    def entries(self):
+        """The office's entries of a draft half-year, per person (SCORE-5).
+        ---
+        post:
+          summary: Enter the office's points per person in a draft semi-annual assessment (SCORE-5)
+          description: >-
+            The entry page's fields by the same names, as magnitudes in steps of 0.1: points
+            off 德 (manual_de), 能 (manual_neng), 绩's accuracy (wrong_result, at most 10) and
+            信息报送 reporting (reporting, at most 5), 廉 (manual_lian); innovation added
+            (innovation). Each replaces the person's previous value of its kind (0 removes
+            it); a kind left out is unchanged. 德, 能, 廉 and innovation are bounded by the part
+            maxima of the settings. The parts, totals and grades are recomputed at once.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [year, half, entries]
+                  properties:
+                    year: {type: integer, minimum: 2000, maximum: 2099}
+                    half: {type: integer, enum: [1, 2]}
+                    version: {type: integer, description: "the assessment's version the client read (409 if it moved on)"}
+                    entries:
+                      type: array
+                      maxItems: 1000
+                      items:
+                        type: object
+                        additionalProperties: false
+                        required: [staff_id]
+                        properties:
+                          staff_id: {type: integer, minimum: 1}
+                          manual_de: {type: number, minimum: 0}
+                          manual_neng: {type: number, minimum: 0}
+                          wrong_result: {type: number, minimum: 0, maximum: 10}
+                          reporting: {type: number, minimum: 0, maximum: 5}
+                          manual_lian: {type: number, minimum: 0}
+                          innovation: {type: number, minimum: 0}
+                          notes: {type: string, maxLength: 2000}
+          responses:
+            200:
+              description: The assessment after the entries, and how many people's entries changed
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      id: {type: integer}
+                      version: {type: integer}
+                      year: {type: integer}
+                      half: {type: integer}
+                      state: {type: string}
+                      entries: {type: integer}
+                      changed: {type: integer}
+            400:
+              $ref: '#/components/responses/400'
+            401:
+              $ref: '#/components/responses/401'
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            409:
+              description: Someone changed the assessment or an entry since the client read it
+            422:
+              $ref: '#/components/responses/422'
+        """
+        if not may_manage_semiannual():
+            return self.response_403()
+        try:
+            body = self._body()
+            seen = expected_version(body)
+            if seen is not None:
+                validate_integer(seen, "version")
+            year, half = _year_half(body, frozenset({"entries"}))
+            values = _entry_values(body.get("entries"))
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        assessment = find_assessment(db.session, year, half)
+        if assessment is None:
+            return self.response_404()
+        with self.unit_of_work() as saved:
+            check_version(assessment, seen)
+            changed = save_entries(db.session, assessment, values, current_actor().user_id)
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, changed=changed, **_assessment_json(assessment))
 
     @expose("/confirm", methods=["POST"])
     @protect()

@@ -1,10 +1,10 @@
 """The demo's semi-annual assessment (SCORE-5/6/7): the first half of the demo year computed
 from the demo's attendance, meetings, duty logs and cases, with some 德/能 entries, accuracy,
-innovation and praises by the office, then confirmed by the director — so the grade list and
-its explanations have something to show on first start: civil servants and public-institution
-staff (the demo's second window seats) with their own grade names, one of them at the lowest
-grade, without the assessment bonus (SCORE-6). Deterministic (seeded) and idempotent:
-a confirmed assessment is left as it is.
+信息报送 reporting, innovation and praises by the office, then confirmed by the director — so
+the grade list and its explanations have something to show on first start: civil servants and
+public-institution staff (the demo's second window seats) with their own grade names, one of
+them at the lowest grade, without the assessment bonus (SCORE-6). Deterministic (seeded) and
+idempotent: a confirmed assessment is left as it is.
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ def create_demo_semiannual(session: Session, today: date, user_id: int | None = 
                  "notes": rng.choice(NENG_NOTES)})
         for person in rng.sample(staff, min(2, len(staff))):
             values.setdefault(person.id, {})["innovation"] = "5"
+        # SCORE-5 信息报送: two people reported late, drawn with a seed of their own so the
+        # demo's other entries (and its lowest grade) are the ones they were before.
+        reporting = random.Random(f"semiannual-{year}-1-reporting")
+        for person in reporting.sample(staff, min(2, len(staff))):
+            values.setdefault(person.id, {})["reporting"] = reporting.choice(("1", "2"))
         save_entries(session, assessment, values, user_id)
         praised = rng.sample(staff, min(len(PRAISES), len(staff)))
         for person, (kind, evidence) in zip(praised, PRAISES):

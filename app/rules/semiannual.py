@@ -88,8 +88,11 @@ PRAISE_LABELS = {
     "title_national": N_("Advanced individual (national)"),
 }
 
-#: The manual kinds the office enters per person on the entry form (points off, or innovation).
-MANUAL_KINDS = ("manual_de", "manual_neng", "wrong_result", "manual_lian", "innovation")
+#: The manual kinds the office enters per person on the entry form and through the API (points
+#: off, or innovation): 德, 能, accuracy and 信息报送 reporting of 绩 (SCORE-5: 001 gives the
+#: reporting sub-item 5 points and no scale, so the office enters what it finds), 廉, innovation.
+MANUAL_KINDS = ("manual_de", "manual_neng", "wrong_result", "reporting", "manual_lian",
+                "innovation")
 
 
 def _dec(value) -> Decimal:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.rules.errors import N_
+from app.rules.points import format_points
 from app.rules.scoring import PEER
 from app.services.exports import SCORE_CATEGORY_LABELS
 from app.services.pdf import Column, PdfReport, Section, Table, render
@@ -134,8 +135,14 @@ def month_notice(session: Session, period: date, limit: int = MAIN_DEDUCTIONS) -
 
 
 # --- PDF --------------------------------------------------------------------------------------
+def score(value: Decimal | None) -> str:
+    """A score or total as on the notice's page: one decimal (app.rules.points)."""
+    return format_points(value, score=True)
+
+
 def points(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    """Deduction points as on the notice's page: as given, "−2" (app.rules.points)."""
+    return format_points(value)
 
 
 def notice_title(translate: Callable[[str], str]) -> str:
@@ -151,7 +158,7 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
          *(Column(key, 7.5) for key in COLUMNS),
          Column(t(N_("Total")), 10), Column(t(N_("Red-flag window")), 12)],
         [(str(s.rank), f"{s.number} {s.name}",
-          *(points(s.by_category.get(key)) for key in COLUMNS), points(s.total),
+          *(score(s.by_category.get(key)) for key in COLUMNS), score(s.total),
           "★" if s.red_flag else "") for s in notice.scores],
         marked=frozenset(i for i, s in enumerate(notice.scores) if s.red_flag), font_size=8)
     legend = " · ".join(t(SCORE_CATEGORY_LABELS[key]) for key in COLUMNS)

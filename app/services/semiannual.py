@@ -12,8 +12,9 @@ Where each part's items come from (001 考核办法, RULES.md SCORE-5; the scale
 - 绩 (40): on-time rate of the cases the person decided in the half-year (handler, decided
   on ≤ deadline), −semi.ontime_per_point per percentage point below 100%, within 10; −1 per
   case the applicant rated dissatisfied, within 10; accuracy entered by the office
-  (`wrong_result`, −1 to −2 per wrong result), within 10; innovation (+5 per proven
-  improvement) entered by the office — the part capped at its maximum by `semiannual_score`.
+  (`wrong_result`, −1 to −2 per wrong result), within 10; 信息报送 reporting entered by the
+  office (`reporting`, 001 gives no scale), within 5; innovation (+5 per proven improvement)
+  entered by the office — the part capped at its maximum by `semiannual_score`.
 - 廉: the person's M6 integrity score events of the half-year (their points), and the office's
   manual entry.
 - Bonus: praises by kind (`PRAISE_POINTS`), capped at semi.bonus_cap.
@@ -65,10 +66,10 @@ def part_maxima(session: Session) -> dict[str, Decimal]:
 
 def manual_limits(maxima) -> dict[str, Decimal]:
     """SCORE-5: the most the office may enter per person for each manual kind (a part's
-    maximum, or the accuracy sub-item's)."""
+    maximum, or the accuracy or reporting sub-item's)."""
     return {"manual_de": maxima["de"], "manual_neng": maxima["neng"],
-            "wrong_result": SUBITEMS["accuracy"][1], "manual_lian": maxima["lian"],
-            "innovation": maxima["ji"]}
+            "wrong_result": SUBITEMS["accuracy"][1], "reporting": SUBITEMS["reporting"][1],
+            "manual_lian": maxima["lian"], "innovation": maxima["ji"]}
 
 
 def half_bounds(year: int, half: int) -> tuple[date, date]:
@@ -363,8 +364,8 @@ def _checked_amount(kind: str, value, staff_id: int, limits: dict[str, Decimal])
 
 def save_entries(session: Session, assessment: SemiannualAssessment,
                  values: dict[int, dict[str, object]], user_id: int | None) -> int:
-    """SCORE-5: the office's 德/能/accuracy/廉/innovation points per person (magnitudes: points
-    off, or innovation added) and notes; each kind is one manual item per person, replaced by
+    """SCORE-5: the office's 德/能/accuracy/reporting/廉/innovation points per person
+    (magnitudes: points off, or innovation added) and notes; each kind is one manual item per person, replaced by
     the value entered (0 removes it). Returns the number of entries changed. Rescored at once."""
     ensure_draft(assessment)
     _load(session, assessment)

@@ -11,7 +11,6 @@ own events, window heads their window — `assessment_scope`), "confirm" (Leader
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
@@ -25,6 +24,7 @@ from app import context
 from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period, quarter_months, quarter_of
 from app.rules.input import BUSINESS_YEARS
+from app.rules.points import format_points
 from app.security import (assessment_scope, current_actor, may_confirm_month,
                           peer_rater_windows)
 from app.services import assessment as svc
@@ -49,33 +49,29 @@ def event_link(event_id: int) -> str:
     return f"/scoreeventview/show/{event_id}"
 
 
-def signed(value) -> str:
-    value = Decimal(value)
-    return f"+{value}" if value > 0 else ("−" + str(-value) if value < 0 else str(value))
-
-
 def line_text(line) -> str:
-    """SCORE-7: how a category's points came about, in words: raw sum, floor or cap, result."""
+    """SCORE-7: how a category's points came about, in words: raw sum, floor or cap, result —
+    the raw sum signed, the result a score, written as everywhere (app.rules.points)."""
+    raw, value = format_points(line.raw, signed=True), format_points(line.value, score=True)
+    maximum = format_points(line.maximum)
     if line.applied == "peer_missing":
         return gettext("%(cat)s: no mutual rating yet, counted full → %(value)s of %(max)s",
-                       cat=line.category, value=line.value, max=line.maximum)
+                       cat=line.category, value=value, max=maximum)
     if line.applied == "peer":
         return gettext("%(cat)s: mutual rating mean %(mean)s of 100, scaled → %(value)s of "
-                       "%(max)s", cat=line.category, mean=line.raw, value=line.value,
-                       max=line.maximum)
+                       "%(max)s", cat=line.category, mean=format_points(line.raw), value=value,
+                       max=maximum)
     if line.category == "B":
         if line.applied == "cap":
             return gettext("%(cat)s: %(raw)s raw, capped at %(max)s → %(value)s",
-                           cat=line.category, raw=signed(line.raw), max=line.maximum,
-                           value=line.value)
+                           cat=line.category, raw=raw, max=maximum, value=value)
         return gettext("%(cat)s: %(raw)s raw → %(value)s (cap %(max)s)", cat=line.category,
-                       raw=signed(line.raw), value=line.value, max=line.maximum)
+                       raw=raw, value=value, max=maximum)
     if line.applied == "floor":
         return gettext("%(cat)s: %(raw)s raw, floored at 0 → %(value)s of %(max)s",
-                       cat=line.category, raw=signed(line.raw), value=line.value,
-                       max=line.maximum)
+                       cat=line.category, raw=raw, value=value, max=maximum)
     return gettext("%(cat)s: %(raw)s raw → %(value)s of %(max)s", cat=line.category,
-                   raw=signed(line.raw), value=line.value, max=line.maximum)
+                   raw=raw, value=value, max=maximum)
 
 
 def default_month() -> date:
@@ -176,7 +172,7 @@ class AssessmentView(BaseView):
         return self.render_template(
             "bianmin/assessment_window.html", title=gettext("Score explained"), window=window,
             period=period, explanation=explanation, labels=CATEGORY_LABELS,
-            line_text=line_text, signed=signed, event_link=event_link,
+            line_text=line_text, event_link=event_link,
             month=svc.assessment_month(db.session, period))
 
     # --- SCORE-2 M10: the mutual rating form --------------------------------------------------
@@ -258,7 +254,7 @@ class AssessmentView(BaseView):
         return self.render_template(
             "bianmin/assessment_person.html", title=gettext("Individual result explained"),
             staff=staff, year=year, quarter=quarter if 1 <= quarter <= 4 else None,
-            months=months, result=result, events=events, signed=signed,
+            months=months, result=result, events=events,
             event_link=event_link, labels=CATEGORY_LABELS,
             cap=svc.bonus_cap(db.session))
 

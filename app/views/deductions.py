@@ -25,6 +25,7 @@ from wtforms.validators import Optional
 from app import context
 from app.extensions import db
 from app.rules.errors import RuleViolation
+from app.rules.points import format_points
 from app.security import current_actor, may_record_scores, score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
@@ -97,7 +98,8 @@ def item_label(item) -> str:
 
 
 def points_shown(points) -> str:
-    return f"{points:+}" if points is not None else ""
+    """SCORE-1: an event's points with their sign, "+2" or "−0.5" (app.rules.points)."""
+    return format_points(points, signed=True)
 
 
 def source_url(event: ScoreEvent) -> str | None:
@@ -142,7 +144,8 @@ class DeductionItemView(DomainModelView):
     show_columns = add_columns
     search_columns = ["code", "category", "automatic", "is_active"]
     formatters_columns = {"category": lambda value: label(CATEGORY_LABELS, value),
-                          "description": lambda value: gettext(value) if value else ""}
+                          "description": lambda value: gettext(value) if value else "",
+                          "points_min": format_points, "points_max": format_points}
     add_form_extra_fields = edit_form_extra_fields = {
         "category": select_field(_l("Category"), ITEM_CATEGORY_LABELS),
     }
@@ -249,7 +252,7 @@ class ScoreEventView(DomainModelView):
         may_change = may_record_scores() and not event.automatic
         return self.render_template(
             "bianmin/score_event_show.html", title=self.show_title, event=event,
-            item_label=item_label, points_shown=points_shown,
+            item_label=item_label,
             category=label(CATEGORY_LABELS, event.category),
             source=label(SOURCE_LABELS, event.source), source_url=source_url(event),
             may_change=may_change,
@@ -266,8 +269,8 @@ class ScoreEventView(DomainModelView):
         form = ScoreEventForm(request.form if request.method == "POST" else None)
         groups: dict[str, list] = {}
         for item in _active_items():
-            points = (f"{item.points_min}" if item.points_min == item.points_max
-                      else f"{item.points_min}–{item.points_max}")
+            points = (format_points(item.points_min) if item.points_min == item.points_max
+                      else f"{format_points(item.points_min)}–{format_points(item.points_max)}")
             groups.setdefault(label(CATEGORY_LABELS, item.category), []).append(
                 (str(item.id), f"{item_label(item)} ({points})"))
         form.item_id.choices = [("", "—")] + [pair for pairs in groups.values() for pair in pairs]
@@ -306,7 +309,7 @@ class ScoreEventView(DomainModelView):
                 return redirect(url_for(".show", pk=pk))
         return self.render_template(
             "bianmin/score_event_show.html", title=self.show_title, event=event,
-            item_label=item_label, points_shown=points_shown,
+            item_label=item_label,
             category=label(CATEGORY_LABELS, event.category),
             source=label(SOURCE_LABELS, event.source), source_url=source_url(event),
             may_change=True, correct_form=form,
@@ -328,7 +331,7 @@ class ScoreEventView(DomainModelView):
                 return redirect(url_for(".list"))
         return self.render_template(
             "bianmin/score_event_show.html", title=self.show_title, event=event,
-            item_label=item_label, points_shown=points_shown,
+            item_label=item_label,
             category=label(CATEGORY_LABELS, event.category),
             source=label(SOURCE_LABELS, event.source), source_url=source_url(event),
             may_change=True, remove_form=form,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.context import today
 from app.extensions import db
+from app.rules.points import format_points
 from app.security import (case_scope_condition, current_staff, home_dashboard_kind,
                           may_read_cases)
 from app.services import dashboard_queries as dq
@@ -52,7 +53,8 @@ def clerk_cards(data: dict, day) -> list[tuple[str, str, object, str, str]]:
         ("clerk-due_today", gettext("Due today"), queue["due_today"], "", due_today),
         ("clerk-overdue", gettext("Overdue"), queue["overdue"], "", overdue_now_list(day, window_id)),
         ("clerk-urgent", gettext("Urgent (green channel)"), queue["urgent"], "", "/casequeue/list/"),
-        ("clerk-score", gettext("This month's window score"), data["score"], "",
+        ("clerk-score", gettext("This month's window score"),
+         format_points(data["score"], score=True), "",
          score_explanation(window_id, data["period"])),
     ]
 
@@ -76,7 +78,8 @@ def home_dashboard() -> tuple[str | None, dict | None, list]:
         data = dashboard_data(period, window_id)
         data["score"] = float(dq.window_month_score(db.session, window_id, period))
         cards = kpi_cards(data) + [("window-score", gettext("This month's window score"),
-                                    data["score"], "", score_explanation(window_id, data["period"]))]
+                                    format_points(data["score"], score=True), "",
+                                    score_explanation(window_id, data["period"]))]
         return kind, data, cards
     data = dq.clerk_home(db.session, window_id, period, day)
     return kind, data, clerk_cards(data, day)

@@ -26,7 +26,7 @@ from app.rules.scoring import SEMIANNUAL_PARTS
 from app.services.exports import SCORE_CATEGORY_LABELS
 from app.services.pdf import PDF_MIMETYPE, Column
 from app.services.reports import (MonthNotice, center_name, grades_pdf, month_notice,
-                                  notice_pdf, notice_title)
+                                  notice_pdf, notice_title, score)
 from app.services.window_scores import COLUMNS
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
 from app.views.semiannual import (PART_LABELS, bonus_label, grade_label, half_label,
@@ -123,11 +123,8 @@ class ReportView(BaseView):
                    Column(str(PART_LABELS["bonus"]), 12), Column(gettext("Total"), 14),
                    Column(gettext("Grade"), 16), Column(gettext("Assessment bonus"), 14)]
 
-        def figure(value):
-            return "" if value is None else str(value)
-
         rows = [(e.staff.name, label_of(STAFF_CATEGORY_LABELS, e.staff_category),
-                 *(figure(getattr(e, p)) for p in parts), figure(e.bonus), figure(e.total),
+                 *(score(getattr(e, p)) for p in parts), score(e.bonus), score(e.total),
                  grade_label(e.grade), bonus_label(e.grade)) for e in visible_entries(assessment)]
         title = gettext("Semi-annual assessment")
         heading = f"{assessment.year} {half_label(assessment.half)}"

@@ -1,6 +1,6 @@
 """半年考核 views: the semi-annual individual assessment — open, compute, the office's entries
-(德/能, accuracy, 廉, innovation, praise), Leadership's confirmation, the grade list (printable
-on A4) and the explanation of every score (SCORE-5/6/7).
+(德/能, accuracy, reporting, 廉, innovation, praise), Leadership's confirmation, the grade list
+(printable on A4) and the explanation of every score (SCORE-5/6/7).
 
 Resource "Semiannual": everyone reads (rows filtered by `app.security.semiannual_scope`: a
 clerk or section head their own entry, a window head the window's staff, Office and
@@ -61,8 +61,8 @@ KIND_LABELS = {
     **{kind: _l(label) for kind, label in PRAISE_LABELS.items()},
 }
 FORM_LABELS = {"manual_de": _l("Conduct off"), "manual_neng": _l("Skills off"),
-               "wrong_result": _l("Accuracy off"), "manual_lian": _l("Integrity off"),
-               "innovation": _l("Innovation +")}
+               "wrong_result": _l("Accuracy off"), "reporting": _l("Reporting off"),
+               "manual_lian": _l("Integrity off"), "innovation": _l("Innovation +")}
 STATE_LABELS = {"draft": _l("Draft"), "confirmed": _l("Confirmed")}
 HALF_LABELS = {1: _l("First half"), 2: _l("Second half")}
 
@@ -245,7 +245,8 @@ class SemiannualView(DomainModelView):
     @expose("/entries/<int:pk>", methods=["GET", "POST"])
     @has_access
     def entries(self, pk):
-        """SCORE-5: one form listing everyone — 德/能/accuracy/廉 points off, innovation, notes."""
+        """SCORE-5: one form listing everyone — 德/能/accuracy/reporting/廉 points off,
+        innovation, notes."""
         if not may_manage_semiannual():
             abort(403)
         assessment = self._assessment(pk)
@@ -283,7 +284,7 @@ class SemiannualView(DomainModelView):
             assessment=assessment, entries=entries, values=values, notes=notes, errors=errors,
             kinds=[(k, FORM_LABELS[k]) for k in MANUAL_KINDS], form=form, half_label=half_label,
             category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
-            maxima=part_maxima(db.session))
+            maxima=part_maxima(db.session), subitem_max={g: m for g, (_p, m) in SUBITEMS.items()})
 
     @expose("/praise/<int:pk>", methods=["POST"])
     @has_access

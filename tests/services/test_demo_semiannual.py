@@ -53,7 +53,11 @@ def test_score_5_demo_semiannual_assessment_is_graded_and_confirmed(app, db_sess
     assert len(entries) == db_session.scalar(select(func.count()).select_from(Staff))
     assert all(e.grade and e.total is not None for e in entries)
     kinds = set(db_session.scalars(select(SemiannualItem.kind)))
-    assert {"manual_de", "manual_neng", "innovation", "praise_written", "meeting_absent"} <= kinds
+    assert {"manual_de", "manual_neng", "innovation", "praise_written", "meeting_absent",
+            "reporting"} <= kinds
+    reporting = db_session.scalars(select(SemiannualItem.points).where(
+        SemiannualItem.kind == "reporting")).all()  # 信息报送: a person or two reported late
+    assert len(reporting) == 2 and all(-2 <= points < 0 for points in reporting)
     excellent = sum(e.grade == "excellent" for e in entries)
     assert 0 < excellent <= len(entries) * 0.2 + 1
     for scale in ("civil_servant", "institution"):  # the 优秀 share holds per scale

@@ -209,3 +209,47 @@ def test_score_5_attendance_counts_only_months_with_clock_data(db_session, peopl
     assert [i.evidence[:7] for i in absences] == ["2026-03"]  # no data in the other months
     assert absences[0].points < D(-8)
     assert eb.qin == D(15 - 8) and eb.off_qin == D(8)  # the attendance sub-item stops at 8
+
+
+def test_score_5_reporting_is_entered_by_the_office_within_its_sub_item(db_session, people):
+    """SCORE-5 绩 信息报送 (5): the office enters the points off reporting like accuracy —
+    0 to the sub-item's 5 in steps of 0.1, kept on recompute, 0 removes it."""
+    a, _b = people
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    for value in ("5.5", "-1", "0.25", "x"):
+        with pytest.raises(RuleViolation) as caught:
+            save_entries(db_session, assessment, {a.id: {"reporting": value}}, None)
+        assert (caught.value.rule_id, caught.value.field) == ("SCORE-5", f"reporting_{a.id}")
+        db_session.rollback()
+    save_entries(db_session, assessment, {a.id: {"reporting": "2.5", "wrong_result": "1"}}, None)
+    db_session.commit()
+    compute(db_session, 2026, 1, TODAY, now=NOW)
+    db_session.commit()
+    entry = _entry(db_session, a)
+    assert sorted((i.kind, i.points, i.manual) for i in entry.items) == [
+        ("reporting", D("-2.5"), True), ("wrong_result", D(-1), True)]
+    assert (entry.off_ji, entry.ji, entry.total) == (D("3.5"), D("36.5"), D("96.5"))
+    save_entries(db_session, assessment, {a.id: {"reporting": "5"}}, None)  # the whole sub-item
+    db_session.commit()
+    assert _entry(db_session, a).ji == D(40 - 1 - 5)
+    save_entries(db_session, assessment, {a.id: {"reporting": ""}}, None)
+    db_session.commit()
+    assert [i.kind for i in _entry(db_session, a).items] == ["wrong_result"]
+
+
+def test_score_7_reporting_is_explained_with_its_sub_item_cap(db_session, people):
+    """SCORE-7: the reporting items show under 绩 as a sub-item of 5, stopping there even if
+    more were recorded (扣分至小项扣完为止)."""
+    a, _b = people
+    assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
+    save_entries(db_session, assessment, {a.id: {"reporting": "4"}}, None)
+    entry = _entry(db_session, a)
+    entry.items.append(SemiannualItem(part="ji", kind="reporting", points=D(-3), manual=False,
+                                      source="manual"))
+    db_session.flush()
+    ji = next(part for part in explain(db_session, entry).parts if part.part == "ji")
+    reporting = [step for step in ji.applied if step.group == "reporting"]
+    assert [(s.raw, s.counted, s.note) for s in reporting] == [(D(-7), D(5), "cap")]
+    assert (ji.off, ji.score) == (D(5), D(35))
+    db_session.rollback()

@@ -58,6 +58,19 @@ def test_score_7_the_explanation_page_adds_up_with_floors_and_caps(as_office, oc
     assert "尚无互评结果，按满分计" in html  # M10 counted full and flagged (SCORE-2)
 
 
+def test_score_7_the_explanation_writes_points_signed_and_scores_with_one_decimal(
+        as_office, october, window_a):
+    """Points read one way (app/rules/points.py): events and raw sums signed with the true
+    minus sign, categories and the total with one decimal; data-* stay plain Decimals."""
+    html = as_office.get(f"/assessment/window/{window_a.id}/?month=2026-10").get_data(as_text=True)
+    assert html.count("<td>−14</td>") == 2 and html.count("<td>+12</td>") == 2  # raw and event
+    assert "<td><strong>0.0</strong></td>" in html and "<td><strong>10.0</strong></td>" in html
+    assert 'id="explained-total"><strong>99.0</strong>' in html
+    assert "→ 0.0" in html and "<td>-" not in html and 'data-points="-14.0"' in html
+    month = as_office.get("/assessment/month/?month=2026-10").get_data(as_text=True)
+    assert "<strong><a " in month and re.search(r'#cat-M1">9\.0</a>', month)
+
+
 def test_score_2_the_month_table_shows_every_window_to_office(as_office, october, window_a,
                                                              window_b):
     html = as_office.get("/assessment/month/?month=2026-10").get_data(as_text=True)

@@ -54,6 +54,9 @@ def test_score_1_office_records_and_the_range_message_stands_at_the_points_field
     assert (event.points, event.staff_id, event.evidence) == (Decimal(-3), clerk.id, "抽查")
     page = as_office.get(f"/scoreeventview/show/{event.id}").get_data(as_text=True)
     assert "score-correct-form" in page and "抽查" in page
+    assert 'class="score-points">−3</td>' in page  # the true minus sign, no "-3.0"
+    listed = as_office.get("/scoreeventview/list/").get_data(as_text=True)
+    assert "−3" in listed and "-3.0" not in listed
 
 
 def test_org_2_score_1_clerk_sees_own_window_head_the_window_office_all(

@@ -86,15 +86,59 @@ def test_score_5_an_entry_out_of_range_shows_under_its_field_and_saves_nothing(d
     assert entry_of(db_session, clerk).neng == D(15)
 
 
+def test_score_5_office_enters_reporting_on_the_page_and_its_help_names_it(db_session, people,
+                                                                          assessment):
+    """SCORE-5 绩 信息报送: the entry form has a reporting column, its help names the
+    sub-item and its 5 points, and a value beyond them shows under its field, nothing saved."""
+    actors, staff = people
+    clerk, office = staff["clerk"], actors["office"]
+    url = f"/semiannualview/entries/{assessment.id}"
+    html = office.get(url).get_data(as_text=True)
+    assert f'name="reporting_{clerk.id}"' in html
+    assert "信息报送扣分" in html or "Reporting off" in html  # the column (until translated)
+    limits = re.search(r'<p id="semiannual-limits"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert re.search(r"信息报送[（(，, ]*5\b", limits)  # English, or 信息报送（5 分）
+    response = office.post_form(url, {f"reporting_{clerk.id}": "5.5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(rf'name="reporting_{clerk.id}" value="5.5"[^>]*>\s*<div class="alert '
+                     r'alert-danger field-error">', html)
+    assert entry_of(db_session, clerk).ji == D(40)
+    response = office.post_form(url, {f"reporting_{clerk.id}": "2"})
+    assert response.status_code == 302
+    entry = entry_of(db_session, clerk)
+    assert (entry.ji, entry.total) == (D(38), D(98))
+    html = office.get(url).get_data(as_text=True)
+    assert f'name="reporting_{clerk.id}" value="2.0"' in html  # the form shows what was entered
+
+
+def test_score_7_explanation_shows_reporting_with_its_sub_item_cap(db_session, people,
+                                                                   assessment):
+    actors, staff = people
+    clerk = staff["clerk"]
+    with transaction(db_session):
+        save_entries(db_session, assessment, {clerk.id: {"reporting": "3"}}, None)
+    entry = entry_of(db_session, clerk)
+    html = actors["office"].get(f"/semiannualview/explain/{entry.id}").get_data(as_text=True)
+    ji = html[html.index('id="part-ji"'):html.index('id="part-lian"')]
+    assert "<td>信息报送</td><td>−3</td>" in ji
+    step = re.search(r'<li data-group="reporting">(.*?)</li>', ji, re.S).group(1)
+    assert "信息报送" in step and " 5 " in step and step.rstrip().endswith("→ −3")
+    # Scores with one decimal, points as given (app/rules/points.py).
+    assert "<strong>37.0</strong>" in ji and 'id="explain-total">97.0<' in html
+
+
 def test_score_7_every_score_links_to_its_explanation(db_session, people, assessment):
     actors, staff = people
     entry = entry_of(db_session, staff["clerk"])
     html = actors["office"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
     assert f"/semiannualview/explain/{entry.id}#part-ji" in html
+    assert f'/semiannualview/explain/{entry.id}#part-ji">40.0</a>' in html  # one decimal
     page = actors["office"].get(f"/semiannualview/explain/{entry.id}")
     assert page.status_code == 200 and 'id="part-lian"' in page.get_data(as_text=True)
     printed = actors["office"].get(f"/semiannualview/print/{assessment.id}")
     assert printed.status_code == 200 and "semiannual-print" in printed.get_data(as_text=True)
+    assert "<td>40.0</td>" in printed.get_data(as_text=True)
 
 
 def test_score_5_pages_state_the_part_maxima_and_bonus_cap_of_the_settings(db_session, people,
@@ -218,6 +262,44 @@ def test_score_6_api_compute_and_confirm(db_session, people):
                                       json={"year": 2026, "half": 1, "version": version},
                                       headers=leadership.api_headers())
     assert response.status_code == 200 and response.get_json()["state"] == "confirmed"
+
+
+def test_score_5_api_enters_reporting_like_the_page(db_session, people, assessment):
+    """SCORE-5: POST /api/v1/semiannual/entries takes the entry page's fields, reporting among
+    them, through the same service: 0 to 5 in steps of 0.1, refused under its field beyond."""
+    actors, staff = people
+    office, clerk = actors["office"], staff["clerk"]
+    url = "/api/v1/semiannual/entries"
+
+    def post(actor, body):
+        return actor.client.post(url, json=body, headers=actor.api_headers())
+
+    body = {"year": 2026, "half": 1, "entries": [
+        {"staff_id": clerk.id, "reporting": 2.5, "manual_de": 1, "notes": "简报迟报两次"}]}
+    response = post(office, body)
+    assert response.status_code == 200, response.get_json()
+    assert (response.get_json()["changed"], response.get_json()["state"]) == (1, "draft")
+    entry = entry_of(db_session, clerk)
+    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(14), D("37.5"), D("96.5"),
+                                                              "简报迟报两次")
+    for points, status in ((5.5, 422), (0.25, 422), (-1, 422), ("2", 422), (True, 422)):
+        response = post(office, {"year": 2026, "half": 1,
+                                 "entries": [{"staff_id": clerk.id, "reporting": points}]})
+        assert response.status_code == status, (points, response.get_json())
+        assert f"reporting_{clerk.id}" in response.get_json()["message"]
+    assert entry_of(db_session, clerk).ji == D("37.5")  # nothing saved
+    for bad in ({"year": 2026, "half": 1, "entries": [{"staff_id": clerk.id, "bogus": 1}]},
+                {"year": 2026, "half": 1, "entries": {"staff_id": clerk.id}},
+                {"year": 2026, "half": 1, "entries": [{"staff_id": clerk.id},
+                                                      {"staff_id": clerk.id}]}):
+        assert post(office, bad).status_code == 400
+    assert post(office, {"year": 2025, "half": 1, "entries": []}).status_code == 404
+    assert post(office, {**body, "version": assessment.version - 1}).status_code == 409
+    assert post(actors["clerk"], body).status_code == 403
+    assert post(actors["leadership"], body).status_code == 403
+    response = post(office, {"year": 2026, "half": 1, "entries": [
+        {"staff_id": clerk.id, "reporting": 0}]})
+    assert response.status_code == 200 and entry_of(db_session, clerk).ji == D(40)
 
 
 # ORG-2 as a table: role × page → what the role gets (200 the page, 403 refused).

@@ -51,7 +51,8 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "decide", "approve", "reject", "report_back", "cancel", "certificate",
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
-                 "compute", "entries", "praise", "unpraise",  # SCORE-5/6 (create, confirm above)
+                 # SCORE-5/6, pages and API (create, confirm above)
+                 "compute", "entries", "praise", "unpraise",
                  "record", "correct", "remove"}  # SCORE-1, FAULT-1 ("generate" above)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
