@@ -18,12 +18,8 @@ from app.api.base import DomainApi, json_body, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-<<<<<<< HEAD
-from app.rules.input import BUSINESS_YEARS, MalformedInput, validate_integer
-=======
 from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_integer, validate_object,
                              validate_row_id, validate_text)
->>>>>>> semi2
 from app.rules.scoring import assessment_bonus_eligible
 from app.rules.semiannual import MANUAL_KINDS
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
@@ -42,15 +38,10 @@ ENTRY_KEYS = frozenset({"staff_id", *MANUAL_KINDS, "notes"})
 MAX_ENTRIES = 1000  # a center's staff, with room; a longer list is no entry form
 
 
-<<<<<<< HEAD
 YEAR_HALF = frozenset({"year", "half"})
 
 
 def _year_half(body) -> tuple[int, int]:
-=======
-def _year_half(body, extra: frozenset[str] = frozenset()) -> tuple[int, int]:
-    body = validate_object(body, frozenset({"year", "half"}) | extra, "_schema")
->>>>>>> semi2
     if body.get("year") is None or body.get("half") is None:
         raise MalformedInput(N_("Give the year and the half-year (1 or 2)."), field="_schema")
     year = validate_integer(body["year"], "year", BUSINESS_YEARS)
@@ -255,11 +246,8 @@ class SemiannualApi(DomainApi):
         if not may_manage_semiannual():
             return self.response_403()
         try:
-            body = self._body()
-            seen = expected_version(body)
-            if seen is not None:
-                validate_integer(seen, "version")
-            year, half = _year_half(body, frozenset({"entries"}))
+            body, seen = versioned_body(YEAR_HALF | {"entries"})
+            year, half = _year_half(body)
             values = _entry_values(body.get("entries"))
         except RuleViolation as violation:
             return self.refuse(violation)
