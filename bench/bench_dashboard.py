@@ -8,10 +8,14 @@ Builds the database the way an operator does (`flask bianmin upgrade`, then `fla
 demo --cases N`, as bench/bench_lists.py), in a temporary SQLite file or in a database of its
 own on the PostgreSQL server of --server (created and dropped here); then bulk-inserts N score
 events with Core (12 windows × 120 months, every category, signed points) and ANALYZEs.
-Logs in as the demo leader through the login form and times with Flask's test client:
-GET /dashboard/data (the JSON of the whole page: KPIs, every chart, the ranking), the
-dashboard page and the leader's home page. The SQL statements each request sent are run again
-on the driver's cursor with every row fetched: "raw SQL", measured in the same run.
+Logs in through the login form and times with Flask's test client, as the demo leader:
+GET /dashboard/data (the JSON of the whole page: KPIs, every chart, the ranking), the same
+narrowed to one window (?window=1), the dashboard page and the leader's home page; then the
+home pages that show a window's month score, as the window head ("winhead": their window's
+dashboard and score) and the clerk (their queue and score). The ranking and those scores are
+the monthly assessment's results (app/services/assessment.py `month_results`: computed live
+for the current month). The SQL statements each request sent are run again on the driver's
+cursor with every row fetched: "raw SQL", measured in the same run.
 Prints a Markdown section for bench/RESULTS.md.
 """
 
@@ -145,16 +149,18 @@ def report(args, timings: dict) -> None:
         events = conn.execute(text("SELECT count(*) FROM score_event")).scalar()
     cases, name, load_before = case_count(engine), engine_name(engine), load_average()
     log = StatementLog(engine)
-    client = log_in(app, "leader")
-    pages = [("dashboard data (JSON) /dashboard/data", "/dashboard/data"),
-             ("dashboard data, one window", "/dashboard/data?window=1"),
-             ("dashboard page /dashboard/", "/dashboard/"),
-             ("leader's home page /", "/")]
+    clients = {user: log_in(app, user) for user in ("leader", "winhead", "clerk")}
+    pages = [("dashboard data (JSON) /dashboard/data", "leader", "/dashboard/data"),
+             ("dashboard data, one window", "leader", "/dashboard/data?window=1"),
+             ("dashboard page /dashboard/", "leader", "/dashboard/"),
+             ("leader's home page /", "leader", "/"),
+             ("window head's home page / (window and score)", "winhead", "/"),
+             ("clerk's home page / (queue and score)", "clerk", "/")]
     results = []
-    for label, url in pages:
-        result = measure(client, engine, log, url, args.runs)
+    for label, user, url in pages:
+        result = measure(clients[user], engine, log, url, args.runs)
         results.append((label, result))
-        print(f"  {label:<40} {result['page']:8.1f} ms  raw SQL {result['raw']:8.1f} ms",
+        print(f"  {label:<46} {result['page']:8.1f} ms  raw SQL {result['raw']:8.1f} ms",
               file=sys.stderr, flush=True)
     print(f"### Leadership dashboard at {cases:,} cases and {events:,} score events — {name}\n")
     print(f"Machine: {machine()}; Python {platform.python_version()}; {name}; run "
@@ -165,7 +171,8 @@ def report(args, timings: dict) -> None:
         print("Built by " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) +
               " (`flask bianmin upgrade`, `flask bianmin demo --cases N`, score events by Core "
               "+ ANALYZE).\n")
-    print(f"Request = the test client's GET as the demo leader, body read (median of "
+    print(f"Request = the test client's GET as the demo leader (the last two rows: as the "
+          f"demo window head and clerk), body read (median of "
           f"{args.runs}; first run in brackets). Raw SQL = the statements the request sent, "
           "run again on the driver's cursor with every row fetched (median). Ratio = "
           "request / raw SQL (goal: data under 1 s and within 2× raw SQL).\n")

@@ -193,6 +193,14 @@ def window_month_score(session: Session, window_id: int, period: date) -> Decima
                  if row.window_id == window_id), Decimal(100))
 
 
+def ranked_score(data: dict, window_id: int) -> float:
+    """The same score (SCORE-2) read from the ranking of a `leadership_dashboard` already
+    computed for the month: a window head's home shows both, and computing the month's
+    assessment once is half the page's score work (bench/bench_dashboard.py)."""
+    return next((row["total"] for row in data["ranking"] if row["window_id"] == window_id),
+                100.0)
+
+
 # --- the pages' data -----------------------------------------------------------------------
 def case_figures(session: Session, period: date, today: date, window_id=None) -> dict:
     """KPIs and the per-window, per-month case series of the twelve months up to `period`."""
@@ -292,7 +300,7 @@ def window_home(session: Session, window_id: int, period: date, today: date) -> 
     """A window head's home: the Leadership figures narrowed to their window (ORG-2), with
     their window's month score."""
     data = leadership_dashboard(session, period, today, window_id)
-    data["score"] = float(window_month_score(session, window_id, month_start(period)))
+    data["score"] = ranked_score(data, window_id)
     return data
 
 

@@ -76,7 +76,7 @@ def home_dashboard() -> tuple[str | None, dict | None, list]:
         return None, None, []
     if kind == "window":
         data = dashboard_data(period, window_id)
-        data["score"] = float(dq.window_month_score(db.session, window_id, period))
+        data["score"] = dq.ranked_score(data, window_id)
         cards = kpi_cards(data) + [("window-score", gettext("This month's window score"),
                                     format_points(data["score"], score=True), "",
                                     score_explanation(window_id, data["period"]))]

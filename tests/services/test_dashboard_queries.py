@@ -188,6 +188,7 @@ def test_score_2_3_ranking_from_events_matches_the_rules(db_session, world):
         m3 = -sum((p for c, p in events if c == "M3"), Decimal(0))
         rows.append((f"{window.number} {window.name}", score.total, 0, m3))
         assert dq.window_month_score(db_session, window.id, PERIOD) == score.total
+        assert dq.window_home(db_session, window.id, PERIOD, TODAY)["score"] == float(score.total)
     expected = rank_windows(rows, 5)
     assert [(r["rank"], f'{r["number"]} {r["name"]}', r["red_flag"]) for r in data["ranking"]] \
         == expected

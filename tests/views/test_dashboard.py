@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from app.context import today
+from app.services.assessment import month_results
 from models.cases import Case
+from models.scoring import ScoreEvent
 from tests.factories import residence_permit_item
 
 
@@ -81,6 +84,24 @@ def test_home_of_a_window_head_shows_their_window(as_window_head, window_a, wind
     assert data["kind"] == "window" and [w["id"] for w in data["windows"]] == [window_a.id]
     assert all(row["window_id"] == window_a.id for row in data["overdue_by_window"])
     assert data["kpi"]["overdue_now"] == 1
+
+
+def test_score_2_home_of_a_window_head_shows_its_assessment_total(as_window_head, db_session,
+                                                                 window_a, window_b, cases):
+    """SCORE-2: the window head's home score is their window's total of the month's
+    assessment (month_results), read from the ranking the page computed, not another's."""
+    period = today().replace(day=1)
+    db_session.add_all([
+        ScoreEvent(window_id=window_a.id, category="M1", day=period, period=period,
+                   points=Decimal("-2"), source="manual"),
+        ScoreEvent(window_id=window_b.id, category="M4", day=period, period=period,
+                   points=Decimal("-5"), source="manual")])
+    db_session.commit()
+    data = as_window_head.get("/home/data").get_json()
+    totals = {row.window_id: float(row.total) for row in month_results(db_session, period)[1]}
+    assert totals[window_a.id] != totals[window_b.id]
+    assert data["score"] == totals[window_a.id]
+    assert str(data["score"]) in as_window_head.get("/").get_data(as_text=True)
 
 
 def test_home_of_leadership_shows_the_center(as_leadership, cases):
