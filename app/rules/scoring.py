@@ -300,6 +300,31 @@ def grades(
     return result
 
 
+@dataclass(frozen=True)
+class ExcellentQuota:
+    """SCORE-6: how the 优秀 share came out for one grade scale — `people` graded, `seats`
+    (floor of share × people), `awarded` 优秀, and `left_out`: those at or above the 优秀
+    threshold who got the second grade because the seats ran out (a tie straddling the last
+    seat leaves the whole tied group out, see `_excellent_keys`)."""
+
+    people: int
+    seats: int
+    awarded: int
+    left_out: int
+
+
+def excellent_quota(totals: Iterable[object], excellent_share=Decimal("0.2"),
+                    thresholds=None) -> ExcellentQuota:
+    """SCORE-6/7: the figures behind `grades`' 优秀 for one scale, so a page can say why a
+    score over the threshold is not 优秀. Same share, thresholds and tie rule as `grades`."""
+    values = [_dec(value) for value in totals]
+    threshold = _dec((thresholds or DEFAULT_THRESHOLDS)[0])
+    seats = int(_dec(excellent_share) * len(values))
+    candidates = [(index, value) for index, value in enumerate(values) if value >= threshold]
+    awarded = len(_excellent_keys(candidates, seats))
+    return ExcellentQuota(len(values), seats, awarded, len(candidates) - awarded)
+
+
 def assessment_bonus_eligible(grade: str | None) -> bool | None:
     """SCORE-6 考核奖金: "the lowest grade gets no assessment bonus" — False for 不称职 (civil
     servants) and 不合格 (public-institution staff), True for every other grade, None while

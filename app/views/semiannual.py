@@ -24,13 +24,17 @@ from wtforms.validators import DataRequired, NumberRange
 from app import context
 from app.extensions import db
 from app.rules.input import BUSINESS_YEARS
-from app.rules.scoring import GRADE_LABELS, SEMIANNUAL_PARTS, assessment_bonus_eligible
-from app.rules.semiannual import MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS
+from app.rules.points import format_points
+from app.rules.scoring import (GRADE_LABELS, SEMIANNUAL_PARTS, assessment_bonus_eligible,
+                               excellent_quota)
+from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
+                                  grade_category)
 from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
                           may_see_semiannual_entry, semiannual_scope)
 from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
                                      entry_scope_condition, explain, manual_values,
-                                     part_maxima, remove_praise, save_entries)
+                                     grade_settings, part_maxima, remove_praise,
+                                     save_entries)
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, transaction
 from app.views.base import DomainModelView, conflict_message, interface, rule_checked
@@ -112,6 +116,36 @@ def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
                                           -(e.total or 0), e.staff.name, e.staff_id))
 
 
+#: SCORE-6: the two grade scales (grade_category), as the quota lines name them.
+SCALE_LABELS = {"civil_servant": _l("Civil servants"),
+                "institution": _l("Public institution and other staff")}
+
+
+def quota_lines(assessment) -> list[str]:
+    """SCORE-6/7: per grade scale, how many were graded, the 优秀 seats of the share, how many
+    got 优秀 — and how many at or above the threshold did not fit, so that a 98 graded 称职
+    is explained on the page."""
+    share, thresholds = grade_settings(db.session)
+    lines = []
+    for scale, label in SCALE_LABELS.items():
+        totals = [entry.total for entry in assessment.entries if entry.total is not None
+                  and grade_category(entry.staff_category) == scale]
+        if not totals:
+            continue
+        quota = excellent_quota(totals, share, thresholds)
+        line = gettext("%(scale)s: %(people)s graded, %(seats)s 优秀 seats (%(share)s%%), "
+                       "%(awarded)s awarded.", scale=label, people=quota.people,
+                       seats=quota.seats, share=format_points(share * 100),
+                       awarded=quota.awarded)
+        if quota.left_out:
+            line += " " + gettext(
+                "%(count)s at or above %(threshold)s did not fit in the seats (equal scores "
+                "get equal grades) and have the second grade.", count=quota.left_out,
+                threshold=format_points(thresholds[0]))
+        lines.append(line)
+    return lines
+
+
 class SemiannualView(DomainModelView):
     """半年考核 — one per half-year; its page is the grade list (SCORE-5/6/7)."""
 
@@ -152,7 +186,8 @@ class SemiannualView(DomainModelView):
                     half_label=half_label,
                     category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
                     maxima=part_maxima(db.session),
-                    bonus_cap=setting_value(db.session, "semi.bonus_cap"))
+                    bonus_cap=setting_value(db.session, "semi.bonus_cap"),
+                    quota_lines=quota_lines(assessment))
 
     # --- The grade list ---------------------------------------------------------------------
     @expose("/show/<int:pk>")

@@ -11,6 +11,7 @@ from app.rules.scoring import (
     DEFAULT_CATEGORIES,
     SEMIANNUAL_PARTS,
     assessment_bonus_eligible,
+    excellent_quota,
     grades,
     monthly_window_score,
     rank_windows,
@@ -332,3 +333,20 @@ def test_score_2_mutual_evaluation_is_scaled_to_one_decimal_place(peer_mean, m10
     score = monthly_window_score([], peer_mean=peer_mean)
     assert score.by_category["M10"] == m10
     assert score.total == Decimal("90") + m10
+
+
+def test_score_6_excellent_quota_says_how_the_share_came_out():
+    """SCORE-6/7: ten people → 2 seats; a tie for the second seat leaves both out, so one is
+    awarded and two over 90 are left out — the figures the grade list shows."""
+    scores = [96, 92, 92, 70, 70, 70, 70, 70, 70, 70]
+    quota = excellent_quota(scores)
+    assert (quota.people, quota.seats, quota.awarded, quota.left_out) == (10, 2, 1, 2)
+    awarded = list(grades(dict(enumerate(scores)), "civil_servant").values()).count("excellent")
+    assert awarded == quota.awarded
+
+
+def test_score_6_excellent_quota_follows_share_and_threshold():
+    quota = excellent_quota([95, 88, 86, 50], excellent_share=Decimal("0.5"),
+                            thresholds=(85, 70, 60))
+    assert (quota.seats, quota.awarded, quota.left_out) == (2, 2, 1)
+    assert excellent_quota([]) == excellent_quota([], excellent_share=1)

@@ -325,3 +325,16 @@ def test_org_2_semiannual_pages_by_role(role, log_in, window_a, db_session, publ
     got = tuple(actor.get(url).status_code for url in urls)
     assert got == EXPECTED[role], dict(zip(PAGES, got))
     assert public.get(urls[0]).status_code == 302  # to the login page
+
+
+def test_score_6_grade_list_says_how_the_excellent_share_came_out(db_session, people, assessment):
+    """SCORE-6/7: under the grade list, per scale, the people graded, the 优秀 seats of the
+    share and how many got it — so a full score graded 称职 is explained on the page."""
+    actors, _staff = people
+    html = actors["office"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
+    quota = re.search(r'<ul id="semiannual-quota"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    lines = re.findall(r"<li>(.*?)</li>", quota, re.S)
+    # 4 civil servants → 0 seats (20 %, floored): all four over 90 are left out; 1 institution.
+    numbers = [re.findall(r"\d+", line) for line in lines]
+    # people, seats, share %, awarded, left out, threshold
+    assert numbers == [["4", "0", "20", "0", "4", "90"], ["1", "0", "20", "0", "1", "90"]]
