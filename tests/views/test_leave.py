@@ -338,7 +338,7 @@ def test_leave_3_att_3_office_accepts_a_late_return_at_the_report_back_page_audi
         today = context.today()
     refused = api_post(people["clerk"], f"/api/v1/leave/{leave.id}/report-back",
                        {"returned_on": today.isoformat(), "reason": "航班取消"})
-    assert refused.status_code == 422 and "general office" in str(refused.get_json()["message"])
+    assert refused.status_code == 422 and "综合科" in str(refused.get_json()["message"]["reason"])
     office_page = people["office"].get(show).get_data(as_text=True)
     assert 'name="report_back_reason"' in office_page
     people["office"].post_form(f"/leaverequestview/report_back/{leave.id}", {
