@@ -324,16 +324,12 @@ def cancel_leave(session: Session, leave: LeaveRequest, actor: LeaveActor, clock
 
 
 # --- LEAVE-3: 销假 --------------------------------------------------------------------------
-def overstay_of(leave: LeaveRequest, calendar, returned_on: date | None = None) -> dict[date, Decimal]:
+def overstay_of(leave: LeaveRequest, calendar,
+                returned_on: date | None = None) -> dict[date, Decimal]:
     """LEAVE-3 / ATT-3: `overstay` of a loaded request — each overstayed working day with the
     part of it overstayed (½ for the afternoon of an end day that ended at noon)."""
     return overstay(leave.end_day, leave.half_day_end, returned_on or leave.reported_back_on,
                     calendar)
-
-
-def overstayed_dates(leave: LeaveRequest, calendar, returned_on: date | None = None) -> list[date]:
-    """LEAVE-3: the working days the person overstayed, wholly or (the end day) by half."""
-    return sorted(overstay_of(leave, calendar, returned_on))
 
 
 def late_return(leave: LeaveRequest, returned_on: date, calendar) -> bool:
@@ -790,5 +786,5 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "overstay_days_in", "overstay_dates_in", "overstay_parts_in", "half_overstay_days",
            "overstay_of", "absence_days_by_staff", "half_absence_days",
            "absence_total", "yearly_flag_rows",
-           "overstayed_dates", "days_text", "may_file_for", "approver_positions", "late_return",
+           "days_text", "may_file_for", "approver_positions", "late_return",
            "taken_period_of", "CountedLeave"]
