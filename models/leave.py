@@ -66,7 +66,8 @@ class LeaveRequest(Versioned, Model):
     certificate_path: Mapped[str | None] = mapped_column(String(255))  # sick leave (LEAVE-1)
     certificate_name: Mapped[str | None] = mapped_column(String(200))
     certificate_type: Mapped[str | None] = mapped_column(String(50))
-    # LEAVE-3: working days after end_day before reporting back, without a reason (absence, ATT-3).
+    # LEAVE-3: working days after end_day before reporting back, without a reason (absence,
+    # ATT-3); the afternoon of an end day that ended at noon counts ½ (app.rules.leave.overstay).
     overstay_days: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     report_back_reason: Mapped[str | None] = mapped_column(Text)
     handover_note: Mapped[str | None] = mapped_column(Text)  # free text; HAND-1 rows link by id

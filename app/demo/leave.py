@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.rules.leave import approver_for, informs_town_head, leave_working_days
 from app.services.calendar import load_calendar
-from app.services.leave import overstayed_dates
+from app.services.leave import overstay_of
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Staff
 
@@ -84,7 +84,7 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
         if back is not None:
             row.reported_back_on = back(end)
             row.reported_back_at = _at(row.reported_back_on)
-            row.overstay_days = Decimal(len(overstayed_dates(row, calendar)))
+            row.overstay_days = sum(overstay_of(row, calendar).values(), Decimal(0))
         session.add(row)
         made.append(row)
         return row
@@ -93,8 +93,8 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
     next_day = lambda end: calendar.add_working_days(end, 1)  # noqa: E731 — back on time
     # Earlier in the year: approved and reported back on time, a half day, a long leave.
     leave(clerk, "annual", 20, 2, "approved", back=next_day, substitute_id=winhead.id)
-    leave(winhead, "personal", 45, 1, "approved", half_end=True, back=next_day,
-          decided_by="office")
+    leave(winhead, "personal", 45, 1, "approved", half_end=True,
+          back=lambda end: end, decided_by="office")  # back for the afternoon, as planned
     leave(users["office"], "marriage", 70, 5, "approved", back=next_day,
                        reason="结婚")
     leave(clerk, "sick", 100, 1, "approved", emergency=True, back=next_day, reason="急性肠胃炎",

@@ -107,6 +107,25 @@ def is_overdue(day: date, start_day: date, end_day: date, reported_back_on: date
     return end_day < day and is_away(day, start_day, reported_back_on)
 
 
+def overstay(end_day: date, half_day_end: bool, returned_on: date | None,
+             calendar) -> dict[date, Decimal]:
+    """LEAVE-3 / ATT-3 逾期未归: the working days a return on `returned_on` overstays, each with
+    the part of it that was not leave — ½ for the afternoon of an end day that ended at noon
+    (`half_day_end`), 1 for each working day after the end day before the return. These are
+    the half days attendance finds absent without clocks (`leave_halves` of
+    app.rules.attendance keeps the planned period of an overstay without reason), so their sum
+    is the request's `overstay_days`. Empty when back on time or early."""
+    if returned_on is None or returned_on <= end_day:
+        return {}
+    days = {}
+    if half_day_end and calendar.is_working_day(end_day):
+        days[end_day] = HALF
+    days.update((day, Decimal(1)) for day in
+                _working_days(end_day + timedelta(days=1), returned_on - timedelta(days=1),
+                              calendar))
+    return days
+
+
 def overstay_excused(report_back_reason: str | None, overstay_days) -> bool:
     """ATT-3 / LEAVE-3 逾期有理由: a late return whose reason the general office accepted at the
     销假 — the service then stores the reason and counts no overstay days. Such days past the

@@ -19,7 +19,8 @@ a JOIN or an aggregate; everything that asks "away on this day" uses one of the 
   accepted the reason of a late return; an overstay without reason is absence.
 
 AB-1 plans future days and counts pending requests too: it uses the planned period
-(app/services/leave.away_period), cut short by an early 销假 like this rule.
+(app/services/leave.away_period), cut short by an early 销假 like this rule, and leaves out
+inactive partners with `active_staff_condition` (app/services/leave.ab_conflicts).
 """
 
 from __future__ import annotations

@@ -16,12 +16,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case as sql_case, func, select
+from sqlalchemy import and_, case as sql_case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from app.rules.attendance import AM, PM
 from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
-from app.services.away import away_condition
+from app.services.away import away_condition, on_leave_half_condition
 from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
 from models.attendance import AttendanceDay
@@ -140,23 +141,47 @@ def away_by_window(session: Session, day: date, window_id=None) -> dict[int | No
     return dict(session.execute(_where_window(query, Staff.window_id, window_id)).all())
 
 
+def leave_taken_by_window(session: Session, start: date, end: date, window_id=None):
+    """LEAVE-3/4, ATT-3: per window, (approved requests with leave taken from `start` to
+    `end`, the leave half days of those days) — the working days actually taken
+    (`taken_period`: cut short by an early 销假, carried to the 销假 by an excused overstay),
+    half day by half day with `on_leave_half_condition`, the very condition the SQL attendance
+    derivation counts as leave; an overstay without reason is absence, not leave. One
+    aggregate over the month's working days (`work_day`) × the two halves × the requests.
+
+    The days of the month not yet over count as planned (the leave of the rest of the month
+    is known). A person who has since left the center keeps the leave they took then, as in
+    LEAVE-4's totals."""
+    days = (select(WorkDay.day.label("day"))
+            .where(WorkDay.working.is_(True), WorkDay.day.between(start, end)).cte("leave_days"))
+    halves = union_all(select(literal(AM).label("half")),
+                       select(literal(PM).label("half"))).cte("leave_halves")
+    query = (select(Staff.window_id, func.count(func.distinct(LeaveRequest.id)), func.count())
+             .select_from(LeaveRequest)
+             .join(Staff, Staff.id == LeaveRequest.staff_id)
+             .join(days, days.c.day >= LeaveRequest.start_day)
+             .join(halves, literal_column("1") == 1)
+             .where(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
+                    or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start),
+                    on_leave_half_condition(days.c.day, halves.c.half))
+             .group_by(Staff.window_id))
+    return session.execute(_where_window(query, Staff.window_id, window_id)).all()
+
+
 def attendance_by_window(session: Session, start: date, end: date, window_id=None) -> dict:
     """ATT-2/3 from the derived attendance days (nightly): late/early count and absence days
-    per window; LEAVE-1: approved leave requests overlapping the month and their days."""
+    per window; LEAVE-3/4: the approved requests with leave taken in the period and its days
+    (`leave_taken_by_window`, the days attendance counts as leave)."""
     att = (select(Staff.window_id, func.sum(AttendanceDay.late_early),
                   func.sum(AttendanceDay.absent_days))
            .join(Staff, Staff.id == AttendanceDay.staff_id)
            .where(AttendanceDay.day.between(start, end)).group_by(Staff.window_id))
-    leave = (select(Staff.window_id, func.count(LeaveRequest.id), func.sum(LeaveRequest.days))
-             .join(Staff, Staff.id == LeaveRequest.staff_id)
-             .where(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
-                    LeaveRequest.end_day >= start).group_by(Staff.window_id))
     out: dict = defaultdict(lambda: {"late_early": 0, "absent_days": 0.0, "leave_requests": 0,
                                      "leave_days": 0.0})
     for window, late, absent in session.execute(_where_window(att, Staff.window_id, window_id)):
         out[window].update(late_early=int(late or 0), absent_days=float(absent or 0))
-    for window, requests, days in session.execute(_where_window(leave, Staff.window_id, window_id)):
-        out[window].update(leave_requests=int(requests or 0), leave_days=float(days or 0))
+    for window, requests, half_days in leave_taken_by_window(session, start, end, window_id):
+        out[window].update(leave_requests=int(requests), leave_days=half_days / 2)
     return dict(out)
 
 

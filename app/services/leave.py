@@ -31,8 +31,10 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
-                             overstay_excused, taken_period, uncovered_days, yearly_flags)
+                             overstay, overstay_excused, taken_period, uncovered_days,
+                             yearly_flags)
 from app.services.attendance import derive_range
+from app.services.away import active_staff_condition
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
@@ -140,7 +142,13 @@ def _check_overlap(session: Session, values: LeaveInput, exclude_id: int | None 
 def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calendar,
                  exclude_id: int | None = None) -> list[date]:
     """AB-1: the working days of `start`..`end` on which a post of `staff_id` would have
-    neither its A nor its B present (the partner's pending or approved leave)."""
+    neither its A nor its B present (the partner's pending or approved leave).
+
+    A partner no longer active (`Staff.is_active` off: left the center) is no partner, as on
+    a post without a B: their old requests clash with nobody (互为AB角的人员不得同期休假 binds two
+    people at work), and refusing the remaining person's every leave would not fill the vacant
+    slot — naming a new partner on the post does. As in app/services/away.py, an inactive
+    person is away from nobody's view."""
     posts = session.scalars(select(Post).where(
         or_(Post.a_staff_id == staff_id, Post.b_staff_id == staff_id))).all()
     partners = {post.b_staff_id if post.a_staff_id == staff_id else post.a_staff_id
@@ -148,7 +156,8 @@ def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calend
     if not partners:
         return []
     query = select(LeaveRequest).where(
-        LeaveRequest.staff_id.in_(partners), LeaveRequest.state.in_(ACTIVE_STATES),
+        LeaveRequest.staff_id.in_(partners), active_staff_condition(),
+        LeaveRequest.state.in_(ACTIVE_STATES),
         LeaveRequest.start_day <= end, LeaveRequest.end_day >= start)
     if exclude_id is not None:
         query = query.where(LeaveRequest.id != exclude_id)
@@ -255,7 +264,11 @@ def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str
                  ab_override_reason: str | None = None) -> LeaveRequest:
     """LEAVE-2: the routed approver (app.security.may_decide_leave) approves or rejects a
     pending request; never their own. Approval re-checks AB-1 and the sick-leave certificate
-    (LEAVE-1) and informs the town head of a leave over `leave.director_max_days`."""
+    (LEAVE-1), informs the town head of a leave over `leave.director_max_days` and, for a
+    leave already begun (an emergency request backfilled, LEAVE-1), derives the requester's
+    stored attendance days of its period again (ATT-3), as the 销假 does. A rejection changes
+    no stored day: a pending request was never leave. Only a pending request is cancelled, so
+    no cancellation changes stored days either."""
     from app.security import may_decide_leave
 
     with transaction(session):
@@ -286,6 +299,11 @@ def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str
                 session.add(LeaveNotification(leave_request_id=leave.id,
                                               recipient_position=TOWN_HEAD, created_at=clock.now))
         session.flush()
+        if approve and leave.start_day < clock.today:
+            # LEAVE-1 补假: a request approved after its first day turns that stored absence
+            # into leave now; the nightly job re-derives only the recent months.
+            derive_range(session, leave.start_day, leave.end_day, clock.today,
+                         staff_ids=[leave.staff_id])
     return leave
 
 
@@ -306,25 +324,18 @@ def cancel_leave(session: Session, leave: LeaveRequest, actor: LeaveActor, clock
 
 
 # --- LEAVE-3: 销假 --------------------------------------------------------------------------
-def overstayed_dates(leave: LeaveRequest, calendar, returned_on: date | None = None) -> list[date]:
-    """LEAVE-3: the working days after the leave's end day before the person came back."""
-    returned_on = returned_on or leave.reported_back_on
-    if returned_on is None or returned_on <= leave.end_day + timedelta(days=1):
-        return []
-    day, days = leave.end_day + timedelta(days=1), []
-    while day < returned_on:
-        if calendar.is_working_day(day):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+def overstay_of(leave: LeaveRequest, calendar,
+                returned_on: date | None = None) -> dict[date, Decimal]:
+    """LEAVE-3 / ATT-3: `overstay` of a loaded request — each overstayed working day with the
+    part of it overstayed (½ for the afternoon of an end day that ended at noon)."""
+    return overstay(leave.end_day, leave.half_day_end, returned_on or leave.reported_back_on,
+                    calendar)
 
 
 def late_return(leave: LeaveRequest, returned_on: date, calendar) -> bool:
     """LEAVE-3: back after the planned return — working days after the end day passed, or the
     afternoon of an end day that was to end at noon (a working day)."""
-    return bool(overstayed_dates(leave, calendar, returned_on)) or (
-        leave.half_day_end and returned_on > leave.end_day
-        and calendar.is_working_day(leave.end_day))
+    return bool(overstay_of(leave, calendar, returned_on))
 
 
 def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason: str | None,
@@ -360,10 +371,11 @@ def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason
                               "(综合科) at the 销假: report back there, or report back without a "
                               "reason and the days after the leave count as absence."),
                 field="reason")
-        over = overstayed_dates(leave, calendar, returned_on)
+        over = overstay_of(leave, calendar, returned_on)
         leave.reported_back_on, leave.reported_back_at = returned_on, clock.now
         leave.report_back_reason = reason[:TEXT_MAX] if reason else None
-        leave.overstay_days = Decimal(len(over)) if over and reason is None else Decimal(0)
+        # ATT-3: half days as attendance counts them (Numeric(5, 1) keeps the ½).
+        leave.overstay_days = sum(over.values(), Decimal(0)) if reason is None else Decimal(0)
         session.flush()
         _derive_attendance_again(session, leave, clock.today)
     return leave
@@ -464,7 +476,12 @@ def approver_positions(staff: Staff | None) -> tuple[str, ...]:
 def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
     """LEAVE-2: the pending requests routed to `staff`'s position, their own left out, with
     their requesters loaded in the same round trip (the navbar's 待办 count names them on every
-    page an approver opens)."""
+    page an approver opens). The to-do list and its count are these rows (app/services/todo.py).
+
+    A request of someone no longer active stays here: it still waits for a decision — a
+    backfilled 补假 of days worked before leaving decides whether those days were leave or
+    absence (ATT-3, LEAVE-4) — and nobody else can decide it; the queue page marks such a
+    requester, so the approver may reject what has become moot."""
     positions = approver_positions(staff)
     if not positions:
         return []
@@ -613,29 +630,49 @@ def yearly_leave_totals(session: Session, year: int, calendar=None) -> dict[int,
 def _overstayed_requests(session: Session, start: date, end: date, staff_id=None):
     query = select(LeaveRequest).where(
         LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on > start,
-        LeaveRequest.end_day < end)
+        LeaveRequest.end_day <= end)
     if staff_id is not None:
         query = query.where(LeaveRequest.staff_id == staff_id)
     return session.scalars(query.order_by(LeaveRequest.end_day, LeaveRequest.id))
 
 
+def overstay_parts_in(session: Session, staff_id: int | None, start: date, end: date,
+                      calendar=None) -> dict[int, dict[date, tuple[int, Decimal]]]:
+    """LEAVE-3/ATT-3: per staff id, each overstayed working day in `start`..`end` with the
+    leave request it comes from and the part overstayed (`overstay`: ½ for the afternoon of
+    an end day that ended at noon, else 1)."""
+    calendar = calendar or load_calendar(session)
+    found: dict[int, dict[date, tuple[int, Decimal]]] = defaultdict(dict)
+    for leave in _overstayed_requests(session, start, end, staff_id):
+        for day, part in overstay_of(leave, calendar).items():
+            if start <= day <= end:
+                found[leave.staff_id][day] = (leave.id, part)
+    return dict(found)
+
+
 def overstay_dates_in(session: Session, staff_id: int | None, start: date, end: date,
                       calendar=None) -> dict[int, dict[date, int]]:
-    """LEAVE-3/ATT-3: per staff id, each overstayed working day in `start`..`end` with the
-    leave request it comes from."""
-    calendar = calendar or load_calendar(session)
-    found: dict[int, dict[date, int]] = defaultdict(dict)
-    for leave in _overstayed_requests(session, start, end, staff_id):
-        for day in overstayed_dates(leave, calendar):
-            if start <= day <= end:
-                found[leave.staff_id][day] = leave.id
-    return dict(found)
+    """LEAVE-3/ATT-3: per staff id, each overstayed working day in `start`..`end` (wholly or
+    by its afternoon) with the leave request it comes from."""
+    return {person: {day: request for day, (request, _part) in days.items()}
+            for person, days in overstay_parts_in(session, staff_id, start, end,
+                                                  calendar).items()}
 
 
 def overstay_days_in(session: Session, staff_id: int, start: date, end: date) -> Decimal:
     """ATT-3: overstaying leave without reason counts as absence — the overstayed working
-    days of `staff_id` between `start` and `end` (both included), for the attendance code."""
-    return Decimal(len(overstay_dates_in(session, staff_id, start, end).get(staff_id, {})))
+    days of `staff_id` between `start` and `end` (both included), half days as ½ like the
+    attendance derivation and the request's `overstay_days`."""
+    days = overstay_parts_in(session, staff_id, start, end).get(staff_id, {})
+    return sum((part for _request, part in days.values()), Decimal(0))
+
+
+def half_overstay_days(session: Session, year: int, calendar=None) -> dict[int, set[date]]:
+    """LEAVE-3/ATT-3: the days of `year` overstayed by their afternoon only (the end day of a
+    leave that ended at noon) — ½ day of absence each, though a request names them."""
+    parts = overstay_parts_in(session, None, date(year, 1, 1), date(year, 12, 31), calendar)
+    return {person: {day for day, (_request, part) in days.items() if part == HALF_DAY}
+            for person, days in parts.items()}
 
 
 def absence_days_by_staff(session: Session, year: int, calendar=None) -> dict[int, dict[date, int | None]]:
@@ -666,11 +703,13 @@ def half_absence_days(session: Session, year: int) -> dict[int, set[date]]:
     return halves
 
 
-def absence_total(absent: dict[date, int | None], halves: set[date]) -> Decimal:
+def absence_total(absent: dict[date, int | None], halves: set[date],
+                  overstay_halves: set[date] = frozenset()) -> Decimal:
     """LEAVE-4: the absence days of one person: a whole day each, half for a half-day absence
-    (an overstayed day, with its request, is always whole)."""
-    return sum((HALF_DAY if day in halves and request is None else Decimal(1)
-                for day, request in absent.items()), Decimal(0))
+    found by the attendance derivation; an overstayed day, with its request, is whole unless
+    only its afternoon was overstayed (`overstay_halves`, the noon end day of the leave)."""
+    return sum((HALF_DAY if (day in halves and request is None) or day in overstay_halves
+                else Decimal(1) for day, request in absent.items()), Decimal(0))
 
 
 def longest_run(days, calendar) -> int:
@@ -713,6 +752,7 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
     totals = yearly_leave_totals(session, year, calendar)
     absences = (absence_source or absence_days_by_staff)(session, year)
     halves = half_absence_days(session, year) if absence_source is None else {}
+    overstay_halves = half_overstay_days(session, year, calendar) if absence_source is None else {}
     thresholds = dict(
         personal_one_month=setting_value(session, "leave.personal_month_bonus_days"),
         personal_half_year=setting_value(session, "leave.personal_half_year_bonus_days"),
@@ -727,7 +767,8 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
         entry = totals.get(staff_id, LeaveTotals())
         absent = absences.get(staff_id, {})
         run = longest_run(absent, calendar)
-        absence = absence_total(absent, halves.get(staff_id, set()))
+        absence = absence_total(absent, halves.get(staff_id, set()),
+                                overstay_halves.get(staff_id, set()))
         flags = yearly_flags(entry.personal, entry.sick, absence, run, **thresholds)
         sources = {"personal": entry.personal_requests, "sick": entry.sick_requests,
                    "absence": sorted({i for i in absent.values() if i is not None})}
@@ -742,7 +783,8 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "decide_leave", "cancel_leave", "report_back", "attach_certificate",
            "certificate_file", "certificate_type", "approval_queue", "away_on",
            "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
-           "overstay_days_in", "overstay_dates_in", "absence_days_by_staff", "half_absence_days",
+           "overstay_days_in", "overstay_dates_in", "overstay_parts_in", "half_overstay_days",
+           "overstay_of", "absence_days_by_staff", "half_absence_days",
            "absence_total", "yearly_flag_rows",
-           "overstayed_dates", "days_text", "may_file_for", "approver_positions", "late_return",
+           "days_text", "may_file_for", "approver_positions", "late_return",
            "taken_period_of", "CountedLeave"]

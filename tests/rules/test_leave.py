@@ -14,6 +14,7 @@ from app.rules.leave import (
     approver_for,
     informs_town_head,
     leave_working_days,
+    overstay,
     overstay_excused,
     taken_period,
     uncovered_days,
@@ -269,3 +270,41 @@ def test_leave_4_counted_days_are_the_attendance_leave_half_days(first, last, ha
                   for day in (MON + timedelta(days=n) for n in range(14))
                   if CAL.is_working_day(day)), Decimal(0))
     assert counted == halves
+
+
+@pytest.mark.parametrize("half_end, back, expected", [
+    (False, WED, {}),  # back early
+    (False, THU, {}),  # back on time
+    (True, WED, {}),  # back on the afternoon of a noon end day, as planned
+    (True, THU, {WED: Decimal("0.5")}),  # the afternoon of Wednesday missed
+    (False, NEXT_MON, {THU: Decimal(1), FRI: Decimal(1)}),  # the weekend needs no one
+    (True, NEXT_MON, {WED: Decimal("0.5"), THU: Decimal(1), FRI: Decimal(1)}),
+    (False, None, {}),  # no 销假 yet
+])
+def test_leave_3_att_3_overstay_counts_the_half_days_that_were_not_leave(half_end, back,
+                                                                         expected):
+    assert overstay(WED, half_end, back, CAL) == expected
+
+
+def test_leave_3_no_afternoon_overstayed_on_a_noon_end_day_that_is_no_working_day():
+    saturday = D("2026-11-07")
+    assert overstay(saturday, True, NEXT_MON, CAL) == {}
+
+
+@given(DAYS, DAYS, st.booleans(), st.booleans(), DAYS)
+def test_att_3_overstay_is_what_the_accepted_reason_would_have_made_leave(first, last,
+                                                                         half_start, half_end,
+                                                                         back):
+    """ATT-3: day by day, the overstay without reason is exactly the half days that become
+    leave when the general office accepts the reason — the half days attendance finds absent
+    for want of leave."""
+    first, last = min(first, last), max(first, last)
+    if first == last and half_start and half_end:
+        return  # one half day of unknown half (LEAVE-1)
+    over = overstay(last, half_end, back, CAL)
+    for day in (MON + timedelta(days=n) for n in range(14)):
+        if not CAL.is_working_day(day):
+            continue
+        excused = leave_halves(day, first, last, half_start, half_end, back, True)
+        not_excused = leave_halves(day, first, last, half_start, half_end, back, False)
+        assert over.get(day, Decimal(0)) == Decimal(len(excused - not_excused)) / 2

@@ -13,9 +13,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
+from app.rules.calendar import month_end
 from app.rules.scoring import DEFAULT_CATEGORIES, monthly_window_score, rank_windows
 from app.services import dashboard_queries as dq
+from app.services.away import leave_halves_of
 from app.services.calendar import load_calendar
 from models.attendance import AttendanceDay
 from models.cases import Case
@@ -107,6 +110,13 @@ def month_of(day):
     return day.replace(day=1)
 
 
+def taken_in_month(leave, month, calendar) -> Decimal:
+    """The leave half days (ATT-3 `leave_halves`) of the month's working days, ½ each."""
+    days = (month + timedelta(days=n) for n in range((month_end(month) - month).days + 1))
+    return sum((Decimal(len(leave_halves_of(leave, day))) / 2 for day in days
+                if calendar.is_working_day(day)), Decimal(0))
+
+
 def pct(part, whole):
     return None if not whole else round(part * 100.0 / whole, 1)
 
@@ -164,15 +174,19 @@ def test_chart_series_match_hand_counts(db_session, world):
         assert row["rate"] == pct(len([c for c in rated if c.satisfaction != "dissatisfied"]),
                                   len(rated))
     staff_window = {s.id: s.window_id for s in world["staff"]}
+    calendar = load_calendar(db_session)
+    assert sum(row["leave_days"] for row in data["attendance_by_window"]) == 9.0  # not 4+1+5+3
     for row in data["attendance_by_window"]:
         days = [a for a in world["attendance"] if staff_window[a.staff_id] == row["window_id"]
                 and month_of(a.day) == PERIOD]
         assert row["late_early"] == sum(a.late_early for a in days)
         assert row["absent_days"] == float(sum(a.absent_days for a in days))
-        leave = [r for r in world["leave"] if staff_window[r.staff_id] == row["window_id"]
-                 and r.state == "approved"]
-        assert row["leave_requests"] == len(leave)
-        assert row["leave_days"] == float(sum(r.days for r in leave))
+        # LEAVE-3/4: the days taken in the month, half day by half day (the 销假 of 10-20
+        # cuts staff 2's leave to Monday 10-19), not the planned `days`.
+        taken = {r.id: taken_in_month(r, PERIOD, calendar) for r in world["leave"]
+                 if staff_window[r.staff_id] == row["window_id"] and r.state == "approved"}
+        assert row["leave_requests"] == len([r for r, days in taken.items() if days])
+        assert row["leave_days"] == float(sum(taken.values()))
     assert sum(row["away_today"] for row in data["attendance_by_window"]) == 2
 
 
@@ -213,3 +227,81 @@ def test_clerk_queue_counts_own_window(db_session, world):
     assert queue["overdue"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline < TODAY])
     assert queue["due_today"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline == TODAY])
     assert queue["urgent"] == len([c for c in own if c.urgent and c.state in RUNNING_STATES])
+
+
+# --- LEAVE-3/4, ATT-3: the dashboard's leave days are the days attendance counts as leave ----
+MARCH = date(2026, 3, 1)
+AFTER = date(2026, 4, 15)  # every day of the leave below is over
+
+
+@pytest.fixture
+def taken_leave(db_session, window_a, window_b):
+    """事假 and 病假 of four clerks around March 2026, each 销假 a different way."""
+    from app.services.calendar import refresh_work_days
+
+    refresh_work_days(db_session, AFTER)
+    staff = [Staff(name=f"休假{i}", window=(window_a, window_b)[i % 2], unit="window")
+             for i in range(4)]
+    db_session.add_all(staff)
+    db_session.flush()
+
+    def leave(person, kind, start, end, state="approved", **extra):
+        return LeaveRequest(staff_id=staff[person].id, kind=kind, start_day=date(2026, *start),
+                            end_day=date(2026, *end), days=Decimal(9), state=state,
+                            approver_position="director", **extra)
+
+    back = lambda month, day: {"reported_back_on": date(2026, month, day)}  # noqa: E731
+    rows = [
+        # planned Thu 2-26 to Wed 3-04 (Saturday 2-28 a 调休 working day), back early on 3-03
+        leave(0, "personal", (2, 26), (3, 4), **back(3, 3), overstay_days=Decimal(0)),
+        # back on its first day: nothing taken, no request counted
+        leave(2, "personal", (3, 2), (3, 3), **back(3, 2), overstay_days=Decimal(0)),
+        # 3-09..3-10, back 3-13 with the reason the office accepted: 3-11, 3-12 are leave too
+        leave(1, "sick", (3, 9), (3, 10), **back(3, 13), report_back_reason="复查",
+              overstay_days=Decimal(0)),
+        # 3-16..3-18 noon, back 3-20 without reason: 3-18 afternoon and 3-19 are absence
+        leave(2, "personal", (3, 16), (3, 18), half_day_end=True, **back(3, 20),
+              overstay_days=Decimal("1.5")),
+        # from the afternoon of 3-23 to 3-24, back on time
+        leave(3, "personal", (3, 23), (3, 24), half_day_start=True, **back(3, 25),
+              overstay_days=Decimal(0)),
+        # 3-30..4-02 not reported back yet: the planned days, across the month's end
+        leave(3, "sick", (3, 30), (4, 2)),
+        leave(0, "personal", (3, 25), (3, 26), state="pending"),
+        leave(1, "personal", (3, 25), (3, 26), state="rejected"),
+    ]
+    db_session.add_all(rows)
+    db_session.commit()
+    return {"staff": staff, "windows": (window_a, window_b)}
+
+
+def test_leave_4_att_3_dashboard_leave_days_are_the_attendance_leave_half_days(db_session,
+                                                                               taken_leave):
+    """The dashboard's leave days per window and month equal the stored attendance's leave
+    half days / 2 (derived without clocks), and over the year the LEAVE-4 totals."""
+    from app.services.attendance import derive_range
+    from app.services.leave import yearly_leave_totals
+
+    derive_range(db_session, date(2026, 2, 1), date(2026, 4, 30), AFTER)
+    db_session.commit()
+    staff_window = {s.id: s.window_id for s in taken_leave["staff"]}
+    months = [date(2026, m, 1) for m in (2, 3, 4)]
+    figures = {m: dq.attendance_by_window(db_session, m, month_end(m)) for m in months}
+    for month in months:
+        halves: dict = {w.id: 0 for w in taken_leave["windows"]}
+        for row in db_session.scalars(select(AttendanceDay).where(
+                AttendanceDay.day.between(month, month_end(month)))):
+            halves[staff_window[row.staff_id]] += ((row.am_status == "leave")
+                                                   + (row.pm_status == "leave"))
+        assert {w: figures[month].get(w, {}).get("leave_days", 0.0) for w in halves} == {
+            w: count / 2 for w, count in halves.items()}
+    window_a, window_b = (w.id for w in taken_leave["windows"])
+    # 2-26, 2-27, 2-28 | 3-02; 3-16, 3-17, 3-18 morning | 3-09..3-12; 3-23 pm, 3-24; 3-30, 3-31
+    assert figures[months[0]][window_a]["leave_days"] == 3.0
+    assert figures[MARCH][window_a]["leave_days"] == 3.5
+    assert figures[MARCH][window_b]["leave_days"] == 7.5
+    assert (figures[MARCH][window_a]["leave_requests"],
+            figures[MARCH][window_b]["leave_requests"]) == (2, 3)
+    totals = yearly_leave_totals(db_session, 2026)
+    year = sum(float(figures[m][w]["leave_days"]) for m in months for w in figures[m])
+    assert year == float(sum(t.personal + t.sick for t in totals.values())) == 16.0

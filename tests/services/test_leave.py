@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -101,6 +101,51 @@ def test_leave_1_written_in_advance_a_past_start_is_refused(db_session, org):
 def test_leave_1_emergency_backfilled_request_keeps_its_flag(db_session, org):
     leave = file(db_session, org["c"], date(2026, 10, 30), date(2026, 10, 30), emergency=True)
     assert leave.emergency and leave.state == "pending"
+
+
+def test_leave_1_att_3_approving_a_backfilled_request_turns_the_stored_absence_into_leave(
+        db_session, org):
+    """LEAVE-1 补假: phoned in for Thursday 10-29 and Friday 10-30, written on Monday 11-02; the
+    nightly job had stored both days absent. The approval derives the requester's stored days
+    of the leave again in the same transaction — nobody else's — so LEAVE-4 counts leave."""
+    from app.services.attendance import derive_range
+    from models.attendance import AttendanceDay
+
+    person = org["c"]
+    leave = file(db_session, person, date(2026, 10, 29), date(2026, 10, 30), emergency=True)
+    derive_range(db_session, date(2026, 10, 26), date(2026, 11, 1), TODAY)
+    db_session.commit()
+
+    def stored(day):
+        return {row.staff_id: (row.am_status, row.pm_status) for row in db_session.scalars(
+            select(AttendanceDay).where(AttendanceDay.day == day))}
+    before = stored(date(2026, 10, 29))
+    assert before[person.id] == ("absent", "absent")
+    assert set(absence_days_by_staff(db_session, 2026)[person.id]) >= {date(2026, 10, 29),
+                                                                       date(2026, 10, 30)}
+    approve(db_session, leave, org["director"])
+    db_session.rollback()  # what the approval wrote was committed with it
+    for day in (date(2026, 10, 29), date(2026, 10, 30)):
+        assert stored(day)[person.id] == ("leave", "leave")
+    after = stored(date(2026, 10, 29))
+    assert {k: v for k, v in after.items() if k != person.id} == {
+        k: v for k, v in before.items() if k != person.id}
+    absent = absence_days_by_staff(db_session, 2026).get(person.id, {})
+    assert date(2026, 10, 29) not in absent and date(2026, 10, 30) not in absent
+    assert yearly_leave_totals(db_session, 2026)[person.id].personal == Decimal(2)
+
+
+def test_leave_1_rejecting_a_backfilled_request_leaves_the_stored_absence(db_session, org):
+    from app.services.attendance import derive_range
+    from models.attendance import AttendanceDay
+
+    leave = file(db_session, org["c"], date(2026, 10, 29), date(2026, 10, 29), emergency=True)
+    derive_range(db_session, date(2026, 10, 29), date(2026, 10, 29), TODAY)
+    db_session.commit()
+    decide_leave(db_session, leave, False, "未附说明", actor(org["director"]), NOW)
+    row = db_session.scalars(select(AttendanceDay).where(
+        AttendanceDay.staff_id == org["c"].id, AttendanceDay.day == date(2026, 10, 29))).one()
+    assert (row.am_status, row.pm_status) == ("absent", "absent")
 
 
 def test_leave_1_substitute_must_be_another_active_staff_member(db_session, org):
@@ -263,6 +308,24 @@ def test_ab_1_checked_again_on_approval(db_session, org):
     assert mine.state == "approved" and mine.ab_override_reason == "领导同意"
 
 
+def test_ab_1_a_partner_who_left_the_center_is_no_partner(db_session, org):
+    """AB-1: A's approved leave clashes with B's request while A works here; once A has left
+    the center (inactive), the post's A slot is vacant — as on a post without an A — and B's
+    leave passes at approval and at filing, whatever A's old requests say."""
+    mine = file(db_session, org["b"], date(2026, 12, 3), date(2026, 12, 3))
+    theirs = file(db_session, org["a"], date(2026, 12, 2), date(2026, 12, 4),
+                  ab_override_reason="必需",
+                  by=LeaveActor(user_id=None, staff=org["director"], leadership=True))
+    approve(db_session, theirs, org["director"])
+    with pytest.raises(RuleViolation, match="2026-12-03"):
+        approve(db_session, mine, org["director"])
+    org["a"].is_active = False
+    db_session.commit()
+    assert approve(db_session, mine, org["director"]).state == "approved"
+    assert mine.ab_override_reason is None
+    assert file(db_session, org["b"], date(2026, 12, 4), date(2026, 12, 4)).state == "pending"
+
+
 # --- LEAVE-3 ---------------------------------------------------------------------------------
 def test_leave_3_report_back_closes_the_leave(db_session, org):
     leave = file(db_session, org["c"], date(2026, 11, 3), date(2026, 11, 4))
@@ -337,6 +400,36 @@ def test_leave_3_the_afternoon_of_a_noon_end_day_is_a_late_return_too(db_session
     report_back(db_session, leave, date(2026, 11, 5), "堵车", office(org["office_head"]),
                 clock_on(date(2026, 11, 5)))
     assert leave.overstay_days == 0
+
+
+@pytest.mark.parametrize("back, overstay", [
+    (date(2026, 11, 5), Decimal("0.5")),  # the afternoon of 11-04 only
+    (date(2026, 11, 6), Decimal("1.5")),  # and Thursday 11-05
+])
+def test_leave_3_att_3_an_afternoon_overstayed_after_a_noon_end_counts_half_a_day(
+        db_session, org, back, overstay):
+    """LEAVE-3 / ATT-3: a leave Tuesday 11-03 to Wednesday 11-04 at noon, reported back late
+    without reason: the afternoon of 11-04 is absence in attendance, so the overstay counts it
+    as ½ — on the request, in the overstay totals and in LEAVE-4's absence days, which name
+    the request."""
+    from app.services.attendance import derive_range
+    from models.attendance import AttendanceDay
+
+    person = org["c"]
+    leave = file(db_session, person, date(2026, 11, 3), date(2026, 11, 4), half_day_end=True)
+    approve(db_session, leave, org["director"])
+    report_back(db_session, leave, back, None, actor(person), clock_on(back))
+    assert leave.overstay_days == overstay
+    assert overstay_days_in(db_session, person.id, date(2026, 11, 1), date(2026, 11, 30)) \
+        == overstay
+    derive_range(db_session, date(2026, 11, 3), back - timedelta(days=1), back)  # no clocks
+    db_session.commit()
+    absent = db_session.scalars(select(AttendanceDay.absent_days).where(
+        AttendanceDay.staff_id == person.id)).all()
+    assert sum(absent, Decimal(0)) == overstay  # attendance finds the same half days absent
+    row = next(r for r in yearly_flag_rows(db_session, 2026) if r.staff.id == person.id)
+    assert row.absence == overstay
+    assert absence_days_by_staff(db_session, 2026)[person.id][date(2026, 11, 4)] == leave.id
 
 
 def test_att_3_leave_3_an_accepted_reason_makes_the_overstay_leave_and_the_stored_days_follow(

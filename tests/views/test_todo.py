@@ -140,3 +140,25 @@ def test_leave_2_the_navbar_count_costs_the_same_queries_for_one_or_many_request
     for clerk in clerks[1:]:
         leave(db_session, clerk, days="2")
     assert statements() == one
+
+
+def test_leave_2_a_request_of_someone_who_left_still_waits_for_its_decision_on_both_lists(
+        db_session, log_in, window_a):
+    """LEAVE-2: the requester left the center after filing (a backfilled 补假 of days worked
+    before, say): the request still needs its decision, so the approver's queue and the to-do
+    list with its count keep it alike, the queue marking the requester as gone."""
+    deputy = log_in("Leadership", username="deputy")
+    clerk = log_in("Clerk", window=window_a)
+    staff_of(db_session, deputy).position = "deputy_director"
+    gone = staff_of(db_session, clerk)
+    request = leave(db_session, gone, days="2", approver="director")
+    gone.is_active = False
+    db_session.commit()
+
+    me = staff_of(db_session, deputy)
+    assert [row.record_id for row in todo_rows(db_session, me, today())["leave_approval"]] == [
+        request.id]
+    assert todo_count(db_session, me, today()) == 1
+    queue = deputy.get("/leaverequestview/queue/").get_data(as_text=True)
+    assert f'data-leave="{request.id}"' in queue and "leave-inactive" in queue
+    assert 'class="badge badge-todo">1<' in queue  # the navbar count on the same page
