@@ -69,6 +69,17 @@ def _int_env(name: str, default: int) -> int:
     return value
 
 
+def _max_request_bytes() -> int:
+    """INPUT-1: the largest request body, `MAX_REQUEST_MB` (default 32): above the largest
+    upload (a year's clock export ~10 MB, at most 20; a sick-leave certificate, 10 MB by the
+    rule setting leave.max_attachment_mb; reference imports at most 5 MB), so that a huge body
+    is refused with 413 before it is read into memory."""
+    megabytes = _int_env("MAX_REQUEST_MB", 32)
+    if megabytes < 1:
+        raise ConfigError("MAX_REQUEST_MB must be 1 or more")
+    return megabytes * 1024 * 1024
+
+
 def _ratelimit_storage() -> str:
     """SEC-1: where login and lookup counters live. One Redis shared by every process when
     `RATELIMIT_STORAGE_URI` or `REDIS_URL` names one; else each process counts alone."""
@@ -114,6 +125,7 @@ def _settings(env: str, production: bool) -> dict:
         # LEAVE-1: sick-leave certificates; several app instances need one shared folder.
         "LEAVE_ATTACHMENT_DIR": os.environ.get("LEAVE_ATTACHMENT_DIR",
                                                str(instance_dir() / "attachments")),
+        "MAX_CONTENT_LENGTH": _max_request_bytes(),
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)
         "APP_ICON": "",

@@ -11,18 +11,23 @@ Checked once for every route, FAB's own included, rather than in each view:
 - FAB's API login reads `provider` though its schema does not require it (a KeyError): a
   body without one is answered 400 like any other schema error;
 - a malformed, forged or expired JWT is a failed authentication: 401, not Flask-JWT-Extended's
-  default 422 (FAB-NOTES).
+  default 422 (FAB-NOTES);
+- a body whose Content-Length passes MAX_CONTENT_LENGTH is 413 before any route runs: raised
+  inside an API route, FAB's `@safe` would turn it into a 500.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, request
 from flask_appbuilder.exceptions import ApplyFilterException
+from flask_babel import gettext
 from sqlalchemy.exc import DataError
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from app.error_messages import LOGIN_EXPIRED, NO_SUCH_RECORD, NOT_LOGGED_IN, NOT_RISON, api_error
 from app.rules.input import MAX_ROW_ID
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,10}")
@@ -37,18 +42,19 @@ def install_request_guards(app: Flask) -> None:
 
 
 def _value_does_not_fit(_error):
-    from flask_babel import gettext
-
     from app.extensions import db
 
     db.session.rollback()
     message = gettext("A filter value does not fit its column.")
     if request.path.startswith("/api/"):
-        return jsonify(message=message), 400  # the API answers JSON (INPUT-1)
+        return api_error(400, message)  # the API answers JSON (INPUT-1)
     return message, 400
 
 
 def refuse_impossible_urls():
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
     if request.url_rule is None:
         return None
     if request.endpoint == "SecurityApi.login":
@@ -70,9 +76,7 @@ def refuse_impossible_urls():
 def _login_names_its_provider():
     body = request.get_json(silent=True)
     if isinstance(body, dict) and "provider" not in body:
-        response = jsonify(message={"provider": ["Missing data for required field."]})
-        response.status_code = 400
-        abort(response)
+        abort(api_error(400, gettext("This field is required."), "provider"))
 
 
 def _rison_must_parse(value: str) -> None:
@@ -85,9 +89,7 @@ def _rison_must_parse(value: str) -> None:
     except prison.decoder.ParserException:
         return  # FAB's own answer: a JSON fallback or 400
     except (ValueError, TypeError, IndexError, KeyError, RecursionError):
-        response = jsonify(message="Not a valid rison argument")
-        response.status_code = 400
-        abort(response)
+        abort(api_error(400, gettext(NOT_RISON), "q"))
 
 
 def _is_row_id(value) -> bool:
@@ -98,9 +100,7 @@ def _is_row_id(value) -> bool:
 def _not_found():
     """404 — as JSON under /api/ (FAB's API answers in JSON), as the page elsewhere."""
     if request.path.startswith("/api/"):
-        response = jsonify(message="Not found")
-        response.status_code = 404
-        abort(response)
+        abort(api_error(404, gettext(NO_SUCH_RECORD)))
     abort(404)
 
 
@@ -109,16 +109,14 @@ def _answer_bad_tokens_with_401(app: Flask) -> None:
     if jwt is None:
         return
 
-    def unauthorized(reason: str):
-        response = jsonify(message=reason)
-        response.status_code = 401
-        return response
+    def unauthorized(message: str = NOT_LOGGED_IN):
+        """Flask-JWT-Extended's reasons are English; the user reads one of two sentences."""
+        return api_error(401, gettext(message))
 
-    jwt.invalid_token_loader(lambda reason: unauthorized(reason))
-    jwt.unauthorized_loader(lambda reason: unauthorized(reason))
-    jwt.expired_token_loader(lambda _header, _data: unauthorized("Token has expired"))
-    jwt.revoked_token_loader(lambda _header, _data: unauthorized("Token has been revoked"))
-    jwt.user_lookup_error_loader(lambda _header, _data: unauthorized("Unknown user"))
-    jwt.token_verification_failed_loader(
-        lambda _header, _data: unauthorized("Token verification failed"))
-    jwt.needs_fresh_token_loader(lambda _header, _data: unauthorized("Fresh token required"))
+    jwt.invalid_token_loader(lambda _reason: unauthorized())
+    jwt.unauthorized_loader(lambda _reason: unauthorized())
+    jwt.expired_token_loader(lambda _header, _data: unauthorized(LOGIN_EXPIRED))
+    jwt.revoked_token_loader(lambda _header, _data: unauthorized(LOGIN_EXPIRED))
+    jwt.user_lookup_error_loader(lambda _header, _data: unauthorized())
+    jwt.token_verification_failed_loader(lambda _header, _data: unauthorized())
+    jwt.needs_fresh_token_loader(lambda _header, _data: unauthorized(LOGIN_EXPIRED))

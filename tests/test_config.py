@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from config import BASE_DIR, build_config
+from config import BASE_DIR, ConfigError, build_config
 
 VARIABLE = re.compile(r'(?:os\.environ\.get|_int_env)\("([A-Z_]+)"')
 
@@ -21,7 +21,7 @@ def test_sec_every_environment_variable_is_in_the_readme_table():
 @pytest.fixture
 def env(monkeypatch, tmp_path):
     for name in ("BIANMIN_ENV", "AUTH_LOCKOUT_FAILURES", "AUTH_LOCKOUT_MINUTES", "BIANMIN_PROXIES",
-                 "WEB_CONCURRENCY"):
+                 "WEB_CONCURRENCY", "MAX_REQUEST_MB"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BIANMIN_INSTANCE", str(tmp_path))
     return monkeypatch
@@ -34,6 +34,25 @@ def test_sec_2_lockout_defaults_and_overrides(env):
     env.setenv("AUTH_LOCKOUT_MINUTES", "60")
     config = build_config()
     assert (config["AUTH_LOCKOUT_FAILURES"], config["AUTH_LOCKOUT_MINUTES"]) == (3, 60)
+
+
+def test_input_1_the_request_limit_is_above_every_upload_and_set_from_the_environment(env):
+    """MAX_CONTENT_LENGTH: 32 MB by default — more than the largest clock export, a
+    certificate at the default leave.max_attachment_mb (10) and a reference import, with room
+    for the form around them; MAX_REQUEST_MB changes it; 0 or text stops the start."""
+    from app.services import attendance, reference_import
+
+    limit = build_config()["MAX_CONTENT_LENGTH"]
+    assert limit == 32 * 1024 * 1024
+    for upload in (attendance.MAX_IMPORT_BYTES, 10 * 1024 * 1024,
+                   reference_import.MAX_IMPORT_BYTES):
+        assert upload + 1024 * 1024 <= limit
+    env.setenv("MAX_REQUEST_MB", "64")
+    assert build_config()["MAX_CONTENT_LENGTH"] == 64 * 1024 * 1024
+    for wrong in ("0", "lots"):
+        env.setenv("MAX_REQUEST_MB", wrong)
+        with pytest.raises(ConfigError):
+            build_config()
 
 
 def test_sec_1_no_proxy_is_trusted_by_default(env):

@@ -42,6 +42,7 @@ def test_sec_login_is_rate_limited_after_auth_rate_limit_attempts(limited_app, m
     # The next one is refused even with the right password: no login happens.
     response = client.post("/login/", data={"username": user.username, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 429
+    assert 'data-status="429"' in response.get_data(as_text=True)  # our page, translated
     with client.session_transaction() as session:
         assert "_user_id" not in session
     assert client.get("/users/userinfo/").status_code == 302  # sent to the login page

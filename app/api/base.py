@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 
 from flask import request
@@ -13,9 +14,11 @@ from marshmallow_sqlalchemy.fields import Related
 from sqlalchemy import inspect
 from flask_appbuilder.exceptions import ApplyFilterException
 from sqlalchemy.exc import DataError, IntegrityError
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from app.datamodel import column_checks
+from app.error_messages import (NO_SUCH_RECORD, NOT_LOGGED_IN, WHOLE_REQUEST, error_texts,
+                                translated_refusal)
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import (BUSINESS_YEARS, RECORD_YEARS, RULE, MalformedInput, validate_day,
@@ -158,11 +161,20 @@ def uploaded_file(name: str = "file"):
     try:
         upload = request.files.get(name)
     except RequestEntityTooLarge:
+        if over_request_limit():
+            raise  # past MAX_CONTENT_LENGTH: the 413 of every route (app/views/errors.py)
         raise MalformedInput(N_("Send one file as multipart/form-data, without other large "
                                 "fields."), field=name) from None
     if upload is None or not upload.filename:
         raise MalformedInput(N_("Choose a file."), field=name)
     return upload
+
+
+def over_request_limit() -> bool:
+    """The body is (or may be, when sent without a length) past MAX_CONTENT_LENGTH."""
+    limit = request.max_content_length
+    return limit is not None and (request.content_length is None
+                                  or request.content_length > limit)
 
 
 def item_values(item) -> dict:
@@ -221,7 +233,37 @@ def bound_schema(schema, model) -> None:
 
 class RuleAnswers:
     """How every API of ours answers a broken rule or a concurrent change, model or not: one
-    transaction per custom endpoint, 422/400 for a refusal, 409 for a conflict (issue #9)."""
+    transaction per custom endpoint, 422/400 for a refusal, 409 for a conflict (issue #9).
+
+    Every error answer is JSON with a `message` in the user's language, shaped as
+    app/error_messages.py documents: `{field: [text]}` for 400 and 422, a text for any other
+    status. FAB's own answers (its `protect()`'s 401/403, a missing row's 404, its 400s) pass
+    through the response_* methods below, which say them so too."""
+
+    def response_400(self, message=None):
+        return self.response(400, message=translated_refusal(message, 400))
+
+    def response_422(self, message=None):
+        return self.response(422, message=translated_refusal(message, 422))
+
+    def response_401(self):
+        return self.response(401, message=gettext(NOT_LOGGED_IN))
+
+    def response_403(self):
+        return self.response(403, message=error_texts(403)[0])
+
+    def response_404(self):
+        return self.response(404, message=gettext(NO_SUCH_RECORD))
+
+    def response_500(self, message=None):
+        """FAB's `@safe` hands the exception's text (or a stack trace): the user gets ours.
+        An HTTP error raised inside the route (a body sent without a length that runs past
+        MAX_CONTENT_LENGTH while read) keeps its own status: `@safe` calls this from its
+        `except`, so the error is re-raised to the app's handlers (app/views/errors.py)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, HTTPException):
+            raise error
+        return self.response(500, message=error_texts(500)[0])
 
     def unit_of_work(self) -> transaction:
         """One transaction for a custom endpoint: its `.answer` is the 422 of a broken rule or
@@ -320,7 +362,8 @@ class DomainApi(RuleAnswers, ModelRestApi):
             return super().get_list_headless(**kwargs)
         except (ApplyFilterException, DataError, OverflowError):
             db.session.rollback()
-            return self.response_400(message=gettext("A filter value does not fit its column."))
+            return self.response_400(message={WHOLE_REQUEST: [
+                gettext("A filter value does not fit its column.")]})
 
     def post_headless(self):
         return self._guarded(self._from_json, super().post_headless)

@@ -44,6 +44,7 @@ from app.rules.leave import overstay_excused
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
+from app.services.table_files import read_csv, read_workbook
 from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
                                ClockRecord, OffPostRecord)
 from models.leave import LeaveRequest
@@ -255,45 +256,12 @@ class ImportResult:
 
 
 def _read_rows(file_name: str, data: bytes) -> list[list]:
-    """The file's rows (header first) as lists of cell values: .xlsx by openpyxl (read-only),
-    anything else as CSV in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese CSV)."""
+    """The file's rows (header first) as lists of cell values: the first sheet of an .xlsx,
+    anything else as CSV in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese CSV) —
+    read by the imports' shared reader, which refuses a broken or oversized file whole."""
     if file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 — any unreadable workbook is the same refusal
-            raise RuleViolation("ATT-1", N_("The file is not a readable Excel (.xlsx) workbook."),
-                                field="file") from None
-        try:
-            sheet = workbook.worksheets[0]
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # noqa: BLE001 — a sheet broken inside a sound archive, the same refusal
-            raise RuleViolation("ATT-1", N_("The file is not a readable Excel (.xlsx) workbook."),
-                                field="file") from None
-        finally:
-            workbook.close()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise RuleViolation("ATT-1", N_("The file is neither UTF-8 nor GB18030 text."), field="file")
-    if "\x00" in text:
-        raise RuleViolation("ATT-1", N_("The file is not a CSV text file."), field="file")
-    text = text.replace("\r\n", "\n")
-    if '"' not in text and "\r" not in text:  # nothing quoted: the csv module's rows, faster
-        lines = text.split("\n")
-        if lines[-1] == "":
-            lines.pop()
-        return [line.split(",") for line in lines]
-    try:
-        return list(csv.reader(io.StringIO(text)))
-    except csv.Error:  # a cell past the csv module's field limit (128 KB): no clock export
-        raise RuleViolation("ATT-1", N_("The file is not a readable CSV file."),
-                            field="file") from None
+        return read_workbook(data, "ATT-1")[0][1]
+    return read_csv(data, "ATT-1")
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:

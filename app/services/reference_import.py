@@ -36,12 +36,14 @@ from app.rules.catalogue import (IMMEDIATE, ITEM_KINDS, JOINT, PROMISED, REPORTE
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_phone
 from app.rules.input import LIMIT_DAYS, validate_decimal, validate_text
+from app.services.table_files import read_csv, read_workbook, refusal
 from models.catalogue import MATERIAL_FORMS, ItemMaterial, ServiceItem
 from models.org import POSITIONS, STAFF_CATEGORIES, STAFF_UNITS, Center, Staff, Window
 
 RULE = "IMPORT-1"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000  # per sheet: a center's catalogue is hundreds of items, its staff fewer
+MAX_CELLS = 2 * (MAX_ROWS + 1) * 100  # two sheets of 100 columns: ours have at most 15
 MAX_LISTED_ERRORS = 200
 KINDS = ("windows", "staff", "items")
 
@@ -247,12 +249,14 @@ assert set(FORM_ALIASES) == set(MATERIAL_FORMS)
 
 # --- Reading the file -----------------------------------------------------------------------
 def _refuse(message: str, **params):
-    return RuleViolation(RULE, message, field="file", **params)
+    return refusal(RULE, message, **params)
 
 
 def read_file(file_name: str, data: bytes) -> list[tuple[str, list[list]]]:
-    """IMPORT-1: the file's sheets as (name, rows): a workbook's sheets, or one CSV sheet.
-    Anything but .xlsx or .csv, an unreadable workbook or an oversize file is refused whole."""
+    """IMPORT-1: the file's sheets as (name, rows): a workbook's first two sheets, or one CSV
+    sheet. Anything but .xlsx or .csv, an oversize file or one the shared reader refuses
+    (app/services/table_files.py: encodings, broken or oversized sheets and cells) is refused
+    whole."""
     name = (file_name or "").lower()
     if not name.endswith((".xlsx", ".csv")):
         raise _refuse(N_("Import an Excel workbook (.xlsx) or a CSV file (.csv); "
@@ -261,41 +265,8 @@ def read_file(file_name: str, data: bytes) -> list[tuple[str, list[list]]]:
         raise _refuse(N_("The file is larger than %(mb)s MB."),
                       mb=MAX_IMPORT_BYTES // (1024 * 1024))
     if name.endswith(".xlsx"):
-        return _read_workbook(data)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise _refuse(N_("The file is neither UTF-8 nor GB18030 text."))
-    if "\x00" in content:
-        raise _refuse(N_("The file is not a CSV text file."))
-    return [("csv", list(csv.reader(io.StringIO(content))))]
-
-
-def _read_workbook(data: bytes) -> list[tuple[str, list[list]]]:
-    from openpyxl import load_workbook
-
-    if not data.startswith(b"PK"):
-        raise _refuse(N_("The file is not a readable Excel (.xlsx) workbook."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable workbook is the same refusal
-        raise _refuse(N_("The file is not a readable Excel (.xlsx) workbook.")) from None
-    try:
-        sheets = []
-        for sheet in workbook.worksheets[:2]:
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(list(row))
-                if len(rows) > MAX_ROWS + 1:
-                    raise _refuse(N_("A sheet has more than %(max)s rows."), max=MAX_ROWS)
-            sheets.append((sheet.title, rows))
-        return sheets
-    finally:
-        workbook.close()
+        return read_workbook(data, RULE, sheets=2, max_rows=MAX_ROWS, max_cells=MAX_CELLS)
+    return [("csv", read_csv(data, RULE))]
 
 
 def _blank(row) -> bool:
@@ -371,13 +342,18 @@ def _window_lookup(session: Session) -> Callable[[str], Window | None]:
     """A window by its number as typed: "01", or 1 for "01" (Excel drops leading zeros)."""
     windows = list(session.scalars(select(Window)))
     exact = {w.number: w for w in windows}
-    numeric = {int(w.number): w for w in windows if w.number.isdigit()}
+    numeric = {int(w.number): w for w in windows if _digits(w.number)}
 
     def find(number: str | None) -> Window | None:
         if not number:
             return None
-        return exact.get(number) or (numeric.get(int(number)) if number.isdigit() else None)
+        return exact.get(number) or (numeric.get(int(number)) if _digits(number) else None)
     return find
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _apply(record, values: dict) -> bool:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.context import today
+from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.rules.points import format_points
 from app.security import (case_scope_condition, current_staff, home_dashboard_kind,
@@ -104,8 +105,8 @@ class HomeView(IndexView):
         """The home dashboard's figures as JSON, row-filtered like the page: a clerk or window
         head gets their own window only, whatever they ask for (ORG-2)."""
         if not current_user.is_authenticated:
-            return jsonify(message="Unauthorized"), 401
+            return jsonify(message=gettext(NOT_LOGGED_IN)), 401
         kind, data, _cards = home_dashboard()
         if kind is None:
-            return jsonify(message="Forbidden"), 403
+            return jsonify(message=error_texts(403)[0]), 403
         return jsonify(kind=kind, **data)

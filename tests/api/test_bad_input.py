@@ -444,4 +444,4 @@ def test_input_1_http_errors_under_the_api_are_json(app, log_in, db_session):
     assert no_csrf.status_code == 400 and no_csrf.is_json and no_csrf.get_json()["message"]
     assert fingerprint(db_session) == before
     page = office.client.delete("/complaintview/list/")
-    assert page.status_code == 405 and not page.is_json  # pages keep Werkzeug's own
+    assert page.status_code == 405 and not page.is_json  # pages answer with the error page

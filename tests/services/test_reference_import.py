@@ -3,14 +3,19 @@ without a change, and a materials row of an unknown item stops the whole workboo
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from app.services.reference_import import import_reference_file
+from app.rules.errors import RuleViolation
+from app.services.reference_import import (COLUMNS, KINDS, MATERIAL_COLUMNS,
+                                           import_reference_file)
 from models.catalogue import ItemMaterial, ServiceItem
 
 SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
@@ -43,3 +48,44 @@ def test_import_1_a_materials_row_of_an_unknown_item_stops_the_workbook(db_sessi
     db_session.rollback()
     assert db_session.scalar(select(func.count()).select_from(ServiceItem)) == 0
     assert db_session.scalar(select(func.count()).select_from(ItemMaterial)) == 0
+
+
+# Cell values a workbook can hold, and texts the columns know.
+CELLS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**20, 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=15),
+    st.sampled_from(["01", "1", "²", "١", "是", "否", "窗口", "承诺件", "联办件", "1e400", "NaN",
+                     "-0", "20.005", "GA-001", "原件", "13812345678"]),
+    st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(9999, 1, 1)),
+    st.dates(min_value=date(1900, 1, 2)), st.times())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@given(kind=st.sampled_from(KINDS), rows=st.lists(st.lists(CELLS, max_size=16), max_size=5),
+       materials=st.lists(st.lists(CELLS, max_size=8), max_size=3), order=st.randoms())
+def test_import_1_odd_cells_give_a_report_or_a_refusal_never_an_error(db_session, window_a, kind,
+                                                                      rows, materials, order):
+    """INPUT-1: whatever the cells (floats past Excel's, NaN, dates, other digits…), in any
+    column order, the import answers with its report or a RuleViolation."""
+    headers = [column.header for column in COLUMNS[kind]]
+    order.shuffle(headers)
+    book = Workbook()
+    book.active.append(headers)
+    for row in rows:
+        book.active.append(row)
+    if kind == "items":
+        sheet = book.create_sheet("申报材料")
+        sheet.append([column.header for column in MATERIAL_COLUMNS])
+        for row in materials:
+            sheet.append(row)
+    out = BytesIO()
+    book.save(out)
+    try:
+        import_reference_file(db_session, kind, "f.xlsx", out.getvalue())
+        db_session.flush()
+    except RuleViolation:
+        pass
+    finally:
+        db_session.rollback()

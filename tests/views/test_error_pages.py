@@ -3,6 +3,8 @@ English pages (issue #9); the API keeps answering JSON."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 
@@ -75,3 +77,65 @@ def test_500_falls_back_to_a_plain_chinese_page_when_the_layout_fails(app, faili
     monkeypatch.setattr(errors, "render_template", broken)
     body, status = errors.handle_server_error(failing_request)
     assert status == 500 and "系统错误" in body
+
+
+# --- Every other HTTP error: our page, translated (INPUT-1) ---------------------------------
+def zh(app, msgid: str, **params) -> str:
+    """`msgid` as the page shows it in zh_CN (HTML-escaped)."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        return str(escape(gettext(msgid, **params)))
+
+
+def assert_our_page(response, code: int, title: str):
+    html = response.get_data(as_text=True)
+    assert response.status_code == code and not response.is_json
+    assert f'data-status="{code}"' in html and title in html, html[:500]
+    assert 'class="navbar' in html  # in the layout, with the menu
+    return html
+
+
+def test_405_is_our_translated_page_and_keeps_allow(app, as_office):
+    response = as_office.client.delete("/complaintview/list/")
+    html = assert_our_page(response, 405, zh(app, "Method not allowed"))
+    assert "Method Not Allowed" not in html
+    assert "GET" in response.headers["Allow"]
+
+
+def test_a_form_without_its_csrf_token_is_our_translated_page(app, as_admin, center):
+    response = as_admin.client.post("/windowview/add", data={"number": "09", "name": "九号窗口"})
+    html = assert_our_page(response, 400, zh(app, "The form has expired"))
+    assert "CSRF token is missing" not in html
+
+
+@pytest.fixture
+def one_mb_limit(app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+
+
+def test_input_1_an_upload_past_the_request_limit_is_our_translated_413_page(app, as_office,
+                                                                              db_session,
+                                                                              one_mb_limit):
+    """MAX_CONTENT_LENGTH (config.py): the body is refused before it is read, the page says
+    so in the user's language, and nothing is imported."""
+    from models.org import Staff
+
+    data = "姓名,工号\n".encode() + "张三,3001\n".encode() * 200_000
+    assert len(data) > 1024 * 1024
+    response = as_office.post_form("/imports/staff/", {"file": (io.BytesIO(data), "s.csv")},
+                                   content_type="multipart/form-data")
+    html = assert_our_page(response, 413, zh(app, "Request larger than %(mb)s MB", mb="1"))
+    assert zh(app, "What you sent is larger than %(mb)s MB, the most the system accepts, and "
+                   "nothing was saved. Send a smaller file.", mb="1") in html
+    assert "Request Entity Too Large" not in html
+    db_session.expire_all()
+    assert db_session.query(Staff).filter_by(employee_no="3001").count() == 0
+
+
+def test_input_1_the_413_page_follows_the_chosen_language(app, as_admin, one_mb_limit):
+    as_admin.get("/lang/en")
+    response = as_admin.client.post("/imports/staff/", data=b"x" * (2 * 1024 * 1024),
+                                    content_type="application/octet-stream")
+    assert_our_page(response, 413, "Request larger than 1 MB")
