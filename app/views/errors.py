@@ -42,6 +42,10 @@ def error_response(code: int, csrf: bool = False, headers=()):
 
 
 def handle_http_error(error: HTTPException):
+    if error.response is not None:
+        # The error brings its own answer (the public lookup's 429 in the public frame, made
+        # by its limit's on_breach): keep it.
+        return error.response
     headers = [(name, value) for name, value in error.get_headers() if name in KEPT_HEADERS]
     return error_response(error.code, isinstance(error, CSRFError), headers)
 
