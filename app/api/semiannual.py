@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, json_body, versioned_body
+from app.api.base import DomainApi, json_body, openapi, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -117,6 +117,7 @@ class SemiannualApi(DomainApi):
     @expose("/compute", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def compute(self):
         """(Re)compute a half-year's draft assessment (SCORE-5/6).
         ---
@@ -147,16 +148,8 @@ class SemiannualApi(DomainApi):
                       half: {type: integer}
                       state: {type: string}
                       entries: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             409:
               description: Someone else is changing the assessment
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_manage_semiannual():
             return self.response_403()
@@ -175,6 +168,7 @@ class SemiannualApi(DomainApi):
     @expose("/entries", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the assessment")
     def entries(self):
         """The office's entries of a draft half-year, per person (SCORE-5).
         ---
@@ -198,7 +192,6 @@ class SemiannualApi(DomainApi):
                   properties:
                     year: {type: integer, minimum: 2000, maximum: 2099}
                     half: {type: integer, enum: [1, 2]}
-                    version: {type: integer, description: "the assessment's version the client read (409 if it moved on)"}
                     entries:
                       type: array
                       maxItems: 1000
@@ -230,18 +223,8 @@ class SemiannualApi(DomainApi):
                       state: {type: string}
                       entries: {type: integer}
                       changed: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
             409:
               description: Someone changed the assessment or an entry since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_manage_semiannual():
             return self.response_403()
@@ -264,6 +247,7 @@ class SemiannualApi(DomainApi):
     @expose("/confirm", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the assessment")
     def confirm(self):
         """Confirm a half-year's grades; the assessment is frozen afterwards (SCORE-6).
         ---
@@ -280,7 +264,6 @@ class SemiannualApi(DomainApi):
                   properties:
                     year: {type: integer, minimum: 2000, maximum: 2099}
                     half: {type: integer, enum: [1, 2]}
-                    version: {type: integer, description: "the assessment's version the client read (409 if it moved on)"}
           responses:
             200:
               description: The confirmed assessment
@@ -295,18 +278,6 @@ class SemiannualApi(DomainApi):
                       half: {type: integer}
                       state: {type: string}
                       entries: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the assessment since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_confirm_semiannual():
             return self.response_403()
