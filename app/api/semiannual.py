@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from marshmallow import INCLUDE, Schema, fields
 
 from app.api.base import DomainApi, json_body, openapi, versioned_body
 from app.context import clock
@@ -75,6 +76,21 @@ def _entry_values(items) -> dict[int, dict[str, object]]:
     return values
 
 
+class SemiannualSummary(Schema):
+    """What computing, entering and confirming a half-year answer (the OpenAPI component);
+    open, as the entries' answer adds how many people's entries `changed`."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.Integer()
+    version = fields.Integer()
+    year = fields.Integer()
+    half = fields.Integer()
+    state = fields.String()
+    entries = fields.Integer()
+
+
 def _assessment_json(assessment) -> dict:
     return {"id": assessment.id, "version": assessment.version, "year": assessment.year,
             "half": assessment.half, "state": assessment.state,
@@ -97,6 +113,7 @@ class SemiannualApi(DomainApi):
     order_columns = ["total", "staff_category"]
     base_order = ("assessment_id", "desc")  # the latest half-year first
     search_columns = ["staff_category", "grade"]
+    openapi_spec_component_schemas = (SemiannualSummary,)
 
     @staticmethod
     def _with_bonus(row) -> None:
@@ -140,14 +157,7 @@ class SemiannualApi(DomainApi):
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
+                    $ref: '#/components/schemas/SemiannualSummary'
             409:
               description: Someone else is changing the assessment
         """
@@ -214,15 +224,9 @@ class SemiannualApi(DomainApi):
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
-                      changed: {type: integer}
+                    allOf:
+                    - $ref: '#/components/schemas/SemiannualSummary'
+                    - {type: object, properties: {changed: {type: integer}}}
             409:
               description: Someone changed the assessment or an entry since the client read it
         """
@@ -270,14 +274,7 @@ class SemiannualApi(DomainApi):
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
+                    $ref: '#/components/schemas/SemiannualSummary'
         """
         if not may_confirm_semiannual():
             return self.response_403()
