@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 
-from app.api.base import RuleAnswers, json_body, versioned_body
+from app.api.base import RuleAnswers, json_body, openapi, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period
@@ -50,6 +50,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/results/<month>", methods=["GET"])
     @protect()
     @safe
+    @openapi()
     def results(self, month):
         """The month's results of the windows the caller may see (SCORE-2/3/4).
         ---
@@ -72,12 +73,6 @@ class AssessmentApi(RuleAnswers, BaseApi):
                       state: {type: string}
                       version: {type: integer, nullable: true}
                       rows: {type: array, items: {type: object}}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
         """
         try:
             period = self._period(month)
@@ -95,6 +90,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/confirm/<month>", methods=["POST"])
     @protect()
     @safe
+    @openapi(version="the month")
     def confirm(self, month):
         """Leadership confirms a finished month: results stored, events frozen (SCORE-3).
         ---
@@ -112,21 +108,11 @@ class AssessmentApi(RuleAnswers, BaseApi):
                 schema:
                   type: object
                   additionalProperties: false
-                  properties:
-                    version: {type: integer, description: "the month's version read (409 if it moved on)"}
           responses:
             200:
               description: Confirmed
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             409:
               description: Someone else confirmed or changed the month meanwhile
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_confirm_month():
             return self.response_403()
@@ -147,6 +133,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/reopen/<month>", methods=["POST"])
     @protect()
     @safe
+    @openapi(version="the month")
     def reopen(self, month):
         """Leadership reopens a confirmed month with a reason (SCORE-3, audited).
         ---
@@ -167,20 +154,11 @@ class AssessmentApi(RuleAnswers, BaseApi):
                   required: [reason]
                   properties:
                     reason: {type: string, maxLength: 2000}
-                    version: {type: integer}
           responses:
             200:
               description: Reopened
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             409:
               description: Someone else changed the month meanwhile
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_confirm_month():
             return self.response_403()
@@ -202,6 +180,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/rate/<month>", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def rate(self, month):
         """A window's ratings of the other windows for a month (SCORE-2 M10).
         ---
@@ -238,16 +217,8 @@ class AssessmentApi(RuleAnswers, BaseApi):
           responses:
             200:
               description: How many ratings were saved
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             409:
               description: Rated concurrently elsewhere
-            422:
-              $ref: '#/components/responses/422'
         """
         allowed = peer_rater_windows()
         if allowed == []:

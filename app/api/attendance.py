@@ -8,7 +8,7 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
 from app import context
-from app.api.base import RuleAnswers, query_int, uploaded_file
+from app.api.base import RuleAnswers, openapi, query_int, uploaded_file
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS, MAX_ROW_ID
@@ -30,6 +30,7 @@ class ClockRecordApi(RuleAnswers, BaseApi):
     @expose("/import", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def import_file(self):
         """Import a clock export, all of it or nothing (ATT-1).
         ---
@@ -57,12 +58,6 @@ class ClockRecordApi(RuleAnswers, BaseApi):
                       rows: {type: integer}
                       added: {type: integer}
                       skipped: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
             409:
               description: Another import ran at the same time; nothing was imported
             422:
@@ -115,6 +110,7 @@ class AttendanceApi(RuleAnswers, BaseApi):
     @expose("/month", methods=["GET"])
     @protect()
     @safe
+    @openapi(422)
     def month(self):
         """A month's attendance per staff member: late, early, absent half-days, off-post, days.
         ---
@@ -152,14 +148,6 @@ class AttendanceApi(RuleAnswers, BaseApi):
                             absent_half_days: {type: integer}
                             off_post_minutes: {type: array, items: {type: integer}}
                             absence_days: {type: string}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
         """
         try:
             year = query_int("year", BUSINESS_YEARS, required=True)

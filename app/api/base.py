@@ -6,6 +6,8 @@ import re
 import sys
 from datetime import date
 
+import yaml
+from apispec.yaml_utils import load_yaml_from_docstring
 from flask import request
 from flask_appbuilder import ModelRestApi
 from flask_babel import gettext
@@ -91,6 +93,49 @@ def expected_version(body=None):
         return version
     header = request.headers.get("If-Match", "").strip()
     return header or None
+
+
+# The error answers every custom route gives, as FAB's components/responses (shaped as
+# app/error_messages.py says): bad input, not logged in, not allowed; a write also a broken rule.
+STANDARD_ANSWERS = {"get": (400, 401, 403), "post": (400, 401, 403, 422)}
+
+
+def openapi(*answers: int, version: str | None = None):
+    """What every custom route's OpenAPI operation shares, said once: merged into the YAML of
+    its docstring (what FAB's generator reads after `---`), which states only what is
+    particular to the route.
+
+    The standard error answers of its method, and the further `answers` given (404), as
+    FAB's components; with `version` (what the route changes: "the complaint"), the body's
+    `version` the client read and the 409 once the row moved on (issue #9). What the docstring
+    says itself (a 422 of its own shape, a 409 in other words) stands. Place it below `@safe`:
+    FAB's decorators copy the docstring when they wrap the view.
+    """
+
+    def document(view):
+        operations = load_yaml_from_docstring(view.__doc__)
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in (*STANDARD_ANSWERS[method], *answers):
+                responses.setdefault(status, {"$ref": f"#/components/responses/{status}"})
+            if version is not None:
+                _document_version(operation, version)
+        lines = view.__doc__.splitlines()
+        prose = lines[:next(i for i, line in enumerate(lines) if line.strip().startswith("---"))]
+        view.__doc__ = "\n".join([*prose, "---", yaml.safe_dump(operations, allow_unicode=True,
+                                                                  sort_keys=False)])
+        return view
+
+    return document
+
+
+def _document_version(operation: dict, thing: str) -> None:
+    for content in operation["requestBody"]["content"].values():
+        content["schema"].setdefault("properties", {}).setdefault(VERSION, {
+            "type": "integer",
+            "description": f"{thing}'s version the client read (409 if it moved on)"})
+    operation["responses"].setdefault(
+        409, {"description": f"Someone changed {thing} since the client read it"})
 
 
 def body_flag(body: dict, key: str) -> bool:

@@ -11,7 +11,7 @@ from datetime import datetime
 from flask_appbuilder.api import expose, protect, safe
 from marshmallow import Schema, fields
 
-from app.api.base import WindowScopedApi, json_body, versioned_body
+from app.api.base import WindowScopedApi, json_body, openapi, versioned_body
 from app.context import center_zone, clock
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
@@ -71,6 +71,7 @@ class CaseApi(WindowScopedApi):
     @expose("/intake", methods=["POST"])
     @protect()
     @safe
+    @openapi(404)
     def intake(self):
         """Register a case (CASE-1/2); every value is bounded by its column (INPUT-1).
         ---
@@ -130,16 +131,6 @@ class CaseApi(WindowScopedApi):
                 application/json:
                   schema:
                     $ref: '#/components/schemas/CaseSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            422:
-              $ref: '#/components/responses/422'
         """
         try:
             intake = _intake_from_json(json_body(_INTAKE_KEYS, required=("item_id",
@@ -159,6 +150,7 @@ class CaseApi(WindowScopedApi):
     @expose("/<int:pk>/action/<action>", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the case")
     def act(self, pk, action):
         """Perform a CASE-4 action; the JSON body carries its parameters (reason, days…).
         ---
@@ -185,7 +177,6 @@ class CaseApi(WindowScopedApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer, description: "the case's version the client read (409 if it moved on)"}
                     note: {type: string, maxLength: 10000}
                     reason: {type: string, maxLength: 10000}
                     procedure: {type: string, maxLength: 100}
@@ -211,18 +202,6 @@ class CaseApi(WindowScopedApi):
                 application/json:
                   schema:
                     $ref: '#/components/schemas/CaseSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the case since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         case = self.datamodel.get(pk, self._base_filters)
         if case is None:
@@ -250,6 +229,7 @@ class CaseApi(WindowScopedApi):
     @expose("/<int:pk>/details", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the case")
     def details(self, pk):
         """Change what may change after intake (CASE-4): applicant_phone, applicant_address,
         request, urgent, appointment_at (ISO 8601; null removes it). Absent keys stay.
@@ -269,7 +249,6 @@ class CaseApi(WindowScopedApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer, description: "the case's version the client read (409 if it moved on)"}
                     applicant_phone: {type: [string, "null"], maxLength: 30}
                     applicant_address: {type: [string, "null"], maxLength: 200}
                     request: {type: [string, "null"], maxLength: 2000}
@@ -282,18 +261,6 @@ class CaseApi(WindowScopedApi):
                 application/json:
                   schema:
                     $ref: '#/components/schemas/CaseSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the case since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         case = self.datamodel.get(pk, self._base_filters)
         if case is None:

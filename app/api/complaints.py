@@ -14,7 +14,8 @@ from datetime import datetime, time
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, body_day, body_flag, body_row_id, json_body, versioned_body
+from app.api.base import (DomainApi, body_day, body_flag, body_row_id, json_body, openapi,
+                          versioned_body)
 from app.context import center_zone, clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -81,6 +82,7 @@ class ComplaintApi(DomainApi):
     @expose("/record", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def record(self):
         """Record a complaint (COMP-1); its answer due date (COMP-2).
         ---
@@ -112,14 +114,6 @@ class ComplaintApi(DomainApi):
           responses:
             200:
               description: The recorded complaint (id, version, state, due_on, overdue)
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_record_complaints():
             return self.response_403()
@@ -156,6 +150,7 @@ class ComplaintApi(DomainApi):
     @expose("/<int:pk>/answer", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the complaint")
     def answer(self, pk):
         """Record the answer (COMP-2: a written complaint gets a written answer).
         ---
@@ -175,24 +170,11 @@ class ComplaintApi(DomainApi):
                   additionalProperties: false
                   required: [answer, answer_form]
                   properties:
-                    version: {type: integer}
                     answer: {type: string, maxLength: 10000}
                     answer_form: {type: string, enum: [written, oral]}
           responses:
             200:
               description: The complaint after the answer
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the complaint since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         def parse(body):
             return (validate_text(body.get("answer"), TEXT_LIMIT, "answer"),
@@ -205,6 +187,7 @@ class ComplaintApi(DomainApi):
     @expose("/<int:pk>/outcome", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the complaint")
     def outcome(self, pk):
         """Decide the outcome (COMP-3): verified takes the M7 points by gravity.
         ---
@@ -224,25 +207,12 @@ class ComplaintApi(DomainApi):
                   additionalProperties: false
                   required: [outcome]
                   properties:
-                    version: {type: integer}
                     outcome: {type: string, enum: [verified, not_verified]}
                     gravity: {type: [string, "null"], enum: ["2", "3", "4", "5", serious, null]}
                     about_attitude: {type: boolean, description: "language or attitude (COMP-5)"}
           responses:
             200:
               description: The complaint after the decision
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the complaint since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         def parse(body):
             return (validate_kind(body.get("outcome"), str, "outcome"),
@@ -256,6 +226,7 @@ class ComplaintApi(DomainApi):
     @expose("/<int:pk>/escalation", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the complaint")
     def escalation(self, pk):
         """Confirm the escalation step (COMP-4; Leadership only).
         ---
@@ -274,23 +245,10 @@ class ComplaintApi(DomainApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer}
                     step: {type: [integer, "null"], enum: [1, 2, 3, null], description: "default the proposed step"}
           responses:
             200:
               description: The complaint after the confirmation
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the complaint since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_confirm_escalation():
             return self.response_403()

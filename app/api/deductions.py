@@ -13,7 +13,7 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import Schema, fields
 
-from app.api.base import DomainApi, body_day, body_row_id, json_body
+from app.api.base import DomainApi, body_day, body_row_id, json_body, openapi
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -69,6 +69,7 @@ class ScoreEventApi(DomainApi):
     @expose("/record", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def record(self):
         """Record a manual deduction or bonus with evidence (Office; SCORE-1).
         ---
@@ -97,14 +98,6 @@ class ScoreEventApi(DomainApi):
                 application/json:
                   schema:
                     $ref: '#/components/schemas/ScoreEventSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_record_scores():
             return self.response_403()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, versioned_body
+from app.api.base import DomainApi, openapi, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -49,6 +49,7 @@ class HandoverApi(DomainApi):
     @expose("/<int:pk>/confirm", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the handover")
     def confirm(self, pk):
         """Confirm a handover as its giver or receiver (HAND-1).
         ---
@@ -67,7 +68,6 @@ class HandoverApi(DomainApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer, description: "the handover's version the client read (409 if it moved on)"}
                     side:
                       type: string
                       enum: [giver, receiver]
@@ -85,18 +85,6 @@ class HandoverApi(DomainApi):
                       valid: {type: boolean}
                       giver_confirmed: {type: boolean}
                       receiver_confirmed: {type: boolean}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the handover since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         handover = self.datamodel.get(pk, self._base_filters)
         if handover is None:

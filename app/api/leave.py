@@ -11,7 +11,7 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import (DomainApi, body_day, body_flag, body_row_id, form_version, json_body,
-                          uploaded_file, versioned_body)
+                          openapi, uploaded_file, versioned_body)
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -78,6 +78,7 @@ class LeaveApi(DomainApi):
     @expose("/file", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def file(self):
         """File a leave request (LEAVE-1); routed to its approver (LEAVE-2); AB-1 checked.
         ---
@@ -106,14 +107,6 @@ class LeaveApi(DomainApi):
           responses:
             200:
               description: The filed request (id, state, days, approver_position, version)
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            422:
-              $ref: '#/components/responses/422'
         """
         actor = current_leave_actor()
         try:
@@ -162,6 +155,7 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the request")
     def approve(self, pk):
         """Approve a pending request: only its routed approver position (LEAVE-2).
         ---
@@ -177,23 +171,17 @@ class LeaveApi(DomainApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer}
                     note: {type: [string, "null"], maxLength: 2000}
                     ab_override_reason: {type: [string, "null"], maxLength: 2000}
           responses:
             200: {description: The request after the decision}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: Someone changed the request since the client read it}
-            422: {$ref: '#/components/responses/422'}
         """
         return self._decide(pk, True)
 
     @expose("/<int:pk>/reject", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the request")
     def reject(self, pk):
         """Reject a pending request with a note: only its routed approver position (LEAVE-2).
         ---
@@ -209,23 +197,17 @@ class LeaveApi(DomainApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer}
                     note: {type: [string, "null"], maxLength: 2000}
                     ab_override_reason: {type: [string, "null"], maxLength: 2000}
           responses:
             200: {description: The request after the decision}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: Someone changed the request since the client read it}
-            422: {$ref: '#/components/responses/422'}
         """
         return self._decide(pk, False)
 
     @expose("/<int:pk>/report-back", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the request")
     def report_back(self, pk):
         """销假: the day the person was back at work (LEAVE-3); late without reason = overstay;
         a reason for a late return is accepted from Office only, never for its own leave (422).
@@ -243,17 +225,10 @@ class LeaveApi(DomainApi):
                   additionalProperties: false
                   required: [returned_on]
                   properties:
-                    version: {type: integer}
                     returned_on: {type: string, format: date}
                     reason: {type: [string, "null"], maxLength: 2000}
           responses:
             200: {description: The request after reporting back (overstay_days)}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: Someone changed the request since the client read it}
-            422: {$ref: '#/components/responses/422'}
         """
         leave = self._visible(pk)
         if leave is None:
@@ -271,6 +246,7 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the request")
     def cancel(self, pk):
         """Cancel a pending request (its requester only).
         ---
@@ -285,16 +261,8 @@ class LeaveApi(DomainApi):
                 schema:
                   type: object
                   additionalProperties: false
-                  properties:
-                    version: {type: integer}
           responses:
             200: {description: The cancelled request}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: Someone changed the request since the client read it}
-            422: {$ref: '#/components/responses/422'}
         """
         leave = self._visible(pk)
         if leave is None:
@@ -310,6 +278,7 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/certificate", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the request")
     def certificate(self, pk):
         """Upload the sick-leave certificate (LEAVE-1): PDF, JPEG or PNG by content, size limit
         `leave.max_attachment_mb`.
@@ -327,15 +296,8 @@ class LeaveApi(DomainApi):
                   required: [file]
                   properties:
                     file: {type: string, format: binary}
-                    version: {type: integer}
           responses:
             200: {description: The request with its certificate}
-            400: {$ref: '#/components/responses/400'}
-            401: {$ref: '#/components/responses/401'}
-            403: {$ref: '#/components/responses/403'}
-            404: {$ref: '#/components/responses/404'}
-            409: {description: Someone changed the request since the client read it}
-            422: {$ref: '#/components/responses/422'}
         """
         leave = self._visible(pk)
         if leave is None:

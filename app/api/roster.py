@@ -13,7 +13,7 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import Schema, fields
 
-from app.api.base import DomainApi, body_flag, query_day, versioned_body
+from app.api.base import DomainApi, body_flag, openapi, query_day, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -68,6 +68,7 @@ class DutyShiftApi(DomainApi):
     @expose("/mine", methods=["GET"])
     @protect()
     @safe
+    @openapi()
     def mine(self):
         """My duty days (as the duty person or the substitute) from `start` to `end`.
         ---
@@ -96,12 +97,6 @@ class DutyShiftApi(DomainApi):
                         type: array
                         items:
                           $ref: '#/components/schemas/DutyShiftSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
         """
         try:
             start = query_day("start") or clock().today
@@ -118,6 +113,7 @@ class DutyShiftApi(DomainApi):
     @expose("/<int:pk>/log", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the duty day")
     def log(self, pk):
         """Write the duty log of a duty day (ROSTER-2).
         ---
@@ -136,7 +132,6 @@ class DutyShiftApi(DomainApi):
                   type: object
                   additionalProperties: false
                   properties:
-                    version: {type: integer, description: "the shift's version the client read (409 if it moved on)"}
                     opened_hall: {type: boolean}
                     closed_up: {type: boolean, description: "lights, air-conditioning and windows off"}
                     cleaning_supervised: {type: boolean}
@@ -148,18 +143,6 @@ class DutyShiftApi(DomainApi):
                 application/json:
                   schema:
                     $ref: '#/components/schemas/DutyShiftSummary'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the duty day since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         shift = db.session.get(DutyShift, pk)
         if shift is None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from marshmallow import INCLUDE, Schema, fields
 
-from app.api.base import DomainApi, json_body, versioned_body
+from app.api.base import DomainApi, json_body, openapi, versioned_body
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
@@ -75,6 +76,21 @@ def _entry_values(items) -> dict[int, dict[str, object]]:
     return values
 
 
+class SemiannualSummary(Schema):
+    """What computing, entering and confirming a half-year answer (the OpenAPI component);
+    open, as the entries' answer adds how many people's entries `changed`."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    id = fields.Integer()
+    version = fields.Integer()
+    year = fields.Integer()
+    half = fields.Integer()
+    state = fields.String()
+    entries = fields.Integer()
+
+
 def _assessment_json(assessment) -> dict:
     return {"id": assessment.id, "version": assessment.version, "year": assessment.year,
             "half": assessment.half, "state": assessment.state,
@@ -97,6 +113,7 @@ class SemiannualApi(DomainApi):
     order_columns = ["total", "staff_category"]
     base_order = ("assessment_id", "desc")  # the latest half-year first
     search_columns = ["staff_category", "grade"]
+    openapi_spec_component_schemas = (SemiannualSummary,)
 
     @staticmethod
     def _with_bonus(row) -> None:
@@ -117,6 +134,7 @@ class SemiannualApi(DomainApi):
     @expose("/compute", methods=["POST"])
     @protect()
     @safe
+    @openapi()
     def compute(self):
         """(Re)compute a half-year's draft assessment (SCORE-5/6).
         ---
@@ -139,24 +157,9 @@ class SemiannualApi(DomainApi):
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
+                    $ref: '#/components/schemas/SemiannualSummary'
             409:
               description: Someone else is changing the assessment
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_manage_semiannual():
             return self.response_403()
@@ -175,6 +178,7 @@ class SemiannualApi(DomainApi):
     @expose("/entries", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the assessment")
     def entries(self):
         """The office's entries of a draft half-year, per person (SCORE-5).
         ---
@@ -198,7 +202,6 @@ class SemiannualApi(DomainApi):
                   properties:
                     year: {type: integer, minimum: 2000, maximum: 2099}
                     half: {type: integer, enum: [1, 2]}
-                    version: {type: integer, description: "the assessment's version the client read (409 if it moved on)"}
                     entries:
                       type: array
                       maxItems: 1000
@@ -221,27 +224,11 @@ class SemiannualApi(DomainApi):
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
-                      changed: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
+                    allOf:
+                    - $ref: '#/components/schemas/SemiannualSummary'
+                    - {type: object, properties: {changed: {type: integer}}}
             409:
               description: Someone changed the assessment or an entry since the client read it
-            422:
-              $ref: '#/components/responses/422'
         """
         if not may_manage_semiannual():
             return self.response_403()
@@ -264,6 +251,7 @@ class SemiannualApi(DomainApi):
     @expose("/confirm", methods=["POST"])
     @protect()
     @safe
+    @openapi(404, version="the assessment")
     def confirm(self):
         """Confirm a half-year's grades; the assessment is frozen afterwards (SCORE-6).
         ---
@@ -280,33 +268,13 @@ class SemiannualApi(DomainApi):
                   properties:
                     year: {type: integer, minimum: 2000, maximum: 2099}
                     half: {type: integer, enum: [1, 2]}
-                    version: {type: integer, description: "the assessment's version the client read (409 if it moved on)"}
           responses:
             200:
               description: The confirmed assessment
               content:
                 application/json:
                   schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      year: {type: integer}
-                      half: {type: integer}
-                      state: {type: string}
-                      entries: {type: integer}
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            409:
-              description: Someone changed the assessment since the client read it
-            422:
-              $ref: '#/components/responses/422'
+                    $ref: '#/components/schemas/SemiannualSummary'
         """
         if not may_confirm_semiannual():
             return self.response_403()
