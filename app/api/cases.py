@@ -42,14 +42,17 @@ def _summary(case: Case) -> dict:
 
 
 class CaseSummary(Schema):
-    """What an intake or an action answers: the case's number, state, deadline and the actions
-    its state now allows (the OpenAPI component of those answers)."""
+    """What an intake or an action answers: the case's number, state, deadline, the actions
+    its state now allows and its version (for the next write, issue #9); a change of details
+    also names the `changed` columns (the OpenAPI component of those answers)."""
 
     id = fields.Integer()
     number = fields.String()
     state = fields.String()
     deadline = fields.Date(allow_none=True)
     actions = fields.List(fields.String())
+    version = fields.Integer()
+    changed = fields.List(fields.String())
 
 
 class CaseApi(WindowScopedApi):

@@ -182,3 +182,15 @@ def test_input_1_api_an_appointment_this_century_is_kept(log_in, db_session, win
     db_session.expire_all()
     appointment = db_session.scalars(select(Case)).one().appointment_at
     assert appointment.astimezone(ZoneInfo("Asia/Shanghai")).hour == 9
+
+
+def test_case_1_the_intake_answer_matches_its_documented_schema(log_in, db_session, window_a, item):
+    """INPUT-1: CaseSummary is closed (additionalProperties false), so each key the intake
+    answers — the version for the next write included — must be one of its properties."""
+    clerk = log_in("Clerk", window=window_a)
+    body = clerk.client.post("/api/v1/case/intake", json=intake_body(item),
+                             headers=csrf_headers(clerk)).get_json()
+    spec = clerk.client.get("/api/v1/_openapi", headers=csrf_headers(clerk)).get_json()
+    schema = spec["components"]["schemas"]["CaseSummary"]
+    assert set(body) <= set(schema["properties"]), set(body) - set(schema["properties"])
+    assert "version" in body and "changed" in schema["properties"]
