@@ -295,6 +295,23 @@ def test_org_2_home_data_stays_on_the_own_window_whatever_is_asked(world, attack
 
 
 # --- IDOR through FAB's _info: related rows of other people and windows ----------------------
+@pytest.mark.parametrize("attacker", ATTACKERS)
+@pytest.mark.parametrize("resource", ["leave", "handover", "score_event", "dereliction",
+                                      "semiannual", "dutyshift", "meeting", "case"])
+def test_org_2_api_info_lists_no_related_rows_of_apis_without_generic_writes(
+        world, attacker, resource, db_session, app):
+    """ORG-2/PRIV-1: FAB's `_info` answers the add and edit columns of an API with every row of
+    each related model — every leave request (whose and when), every case number of every
+    window — even where the API has no generic add or edit. Those APIs answer none."""
+    actor = world["actors"][attacker]
+    response = actor.get(f"/api/v1/{resource}/_info")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body.get("add_columns", []) == [] and body.get("edit_columns", []) == []
+    text = json.dumps(body, ensure_ascii=False)
+    assert world["staff"]["victim"].name not in text
+
+
 # --- Acting for others -----------------------------------------------------------------------
 def test_leave_2_nobody_but_the_routed_position_decides(world, db_session):
     """LEAVE-2: the office head (another position), the victim's colleague, a window head —
