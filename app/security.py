@@ -642,11 +642,12 @@ def may_keep_clock_records(roles: set[str] | None = None) -> bool:
     return bool((role_names() if roles is None else roles) & CLOCK_KEEPING_ROLES)
 
 
-def may_approve_clock_excuse() -> bool:
+def may_approve_clock_excuse(excuse=None) -> bool:
     """ATT-4: a 补签单 is approved by the deputy director — by position (Staff.position),
-    whatever the login role."""
-    staff = current_staff()
-    return staff is not None and getattr(staff, "position", None) == "deputy_director"
+    whatever the login role; with `excuse`, not their own (app.services.attendance)."""
+    from app.services.attendance import may_decide_excuse
+
+    return may_decide_excuse(current_staff(), excuse)
 
 
 class OwnWindowFilter(BaseFilter):

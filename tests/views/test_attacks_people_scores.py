@@ -500,6 +500,28 @@ def test_att_4_no_one_files_a_clock_excuse_for_someone_else_or_approves_without_
     assert db_session.get(ClockExcuse, world["excuse_id"]).state == "pending"
 
 
+def test_att_4_the_deputy_director_does_not_approve_own_clock_excuse(world, db_session):
+    """ATT-4 (like LEAVE-2): the approver never decides their own 补签单."""
+    director = world["actors"]["director"]
+    me = world["staff"]["director"]
+    me.position = "deputy_director"
+    excuse = ClockExcuse(staff_id=me.id, day=date(2026, 11, 2), half="am", reason="errand",
+                         state="pending")
+    db_session.add(excuse)
+    db_session.commit()
+    response = director.client.post(f"/clockexcuses/decide/{excuse.id}",
+                                     data={"approve": "1", "csrf_token": token_of(director)})
+    assert response.status_code in (302, 403)
+    db_session.expire_all()
+    assert db_session.get(ClockExcuse, excuse.id).state == "pending"
+    # The victim's 补签单 the deputy director does decide (the door itself is open to them).
+    response = director.client.post(f"/clockexcuses/decide/{world['excuse_id']}",
+                                    data={"approve": "1", "csrf_token": token_of(director)})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(ClockExcuse, world["excuse_id"]).state == "approved"
+
+
 def test_score_2_a_window_head_rates_neither_its_own_window_nor_as_another(world, db_session,
                                                                           app):
     """SCORE-2 M10: a window head rates for their own window only, and never itself; a clerk
