@@ -771,3 +771,27 @@ def test_priv_1_complainant_contact_never_reaches_the_log(world, caplog, log_in)
 
 # --- Acting for others through the staff records (ORG-2, LEAVE-2, HAND-1) ---------------------
 # --- SCORE-4: the stars page tells no one else's complaint ------------------------------------
+def test_org_2_stars_page_names_no_one_elses_complaint_or_deductions(world, db_session):
+    """SCORE-4/COMP-5 × ORG-2: the victim left out of the quarter's service stars for a verified
+    attitude complaint: the office reads why; a clerk and the window head of another window read
+    neither her name with the reason nor the deduction counts of other windows' stars (the
+    stars and their results are the award list: shown to all)."""
+    from app.services.complaints import decide_outcome
+
+    victim = world["staff"]["victim"]
+    seed = Actor(username="seed")
+    with transaction(db_session):
+        complaint = record_complaint(db_session, ComplaintInput(
+            channel="phone", window_id=world["window_b"], staff_id=victim.id, content="态度差",
+            anonymous=True), seed, clock_on(date(2026, 10, 14)))
+        decide_outcome(db_session, complaint, "verified", "2", True, seed,
+                       clock_on(date(2026, 10, 20)))
+    url = "/assessment/stars/?year=2026&quarter=4"
+    office_page = world["actors"]["office"].get(url).get_data(as_text=True)
+    exclusions = office_page.split('id="star-exclusions"')[1].split("</p>")[0]
+    assert victim.name in exclusions
+    for name in ATTACKERS:
+        page = world["actors"][name].get(url).get_data(as_text=True)
+        assert "star-exclusions" not in page, name
+        row = page.split(f'data-staff="{victim.id}"')[1].split("</tr>")[0]
+        assert row.rstrip().endswith("<td>—</td>"), (name, row)
