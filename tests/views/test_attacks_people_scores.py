@@ -770,6 +770,82 @@ def test_priv_1_complainant_contact_never_reaches_the_log(world, caplog, log_in)
 
 
 # --- Acting for others through the staff records (ORG-2, LEAVE-2, HAND-1) ---------------------
+def staff_form(staff, **changes) -> dict:
+    """The staff edit form as the page posts it, with `changes`."""
+    form = {"name": staff.name, "employee_no": staff.employee_no or "", "unit": staff.unit,
+            "window": str(staff.window_id or ""), "position": staff.position,
+            "category": staff.category, "phone": staff.phone or "",
+            "user": str(staff.user_id or ""), "is_active": "y", "clocks_in": "y",
+            "version": str(staff.version)}
+    return {**form, **changes}
+
+
+def test_leave_2_the_office_does_not_promote_itself_to_approver(world, db_session):
+    """LEAVE-2: an office user raising their own position to director (page or API) is refused,
+    so the director's requests stay the director's; changing someone else's stays possible."""
+    office, me = world["actors"]["office"], world["staff"]["office"]
+    page = office.post_form(f"/staffview/edit/{me.id}", staff_form(me, position="director"),
+                            follow_redirects=True)
+    assert page.status_code == 200 and "alert-danger" in page.get_data(as_text=True)
+    response = api(office, "PUT", f"/api/v1/staff/{me.id}", {"position": "director"})
+    assert response.status_code == 422, response.get_json()
+    db_session.expire_all()
+    assert db_session.get(Staff, me.id).position == "office_head"
+    assert api(office, "POST", f"/api/v1/leave/{world['leave_id']}/approve", {}).status_code == 403
+    assert db_session.get(LeaveRequest, world["leave_id"]).state == "pending"
+    colleague = world["staff"]["colleague"]
+    response = api(office, "PUT", f"/api/v1/staff/{colleague.id}", {"position": "deputy_director"})
+    assert response.status_code == 200, response.get_json()
+
+
+def test_leave_2_the_office_does_not_promote_itself_through_the_staff_import(world, db_session):
+    """IMPORT-1 × LEAVE-2: the office's own row in a staff import with a new position: refused,
+    nothing imported."""
+    office, me = world["actors"]["office"], world["staff"]["office"]
+    me.employee_no = "9001"
+    db_session.commit()
+    csv = f"name,employee_no,unit,position\n{me.name},9001,office,director\n新人,9002,office,staff\n"
+    response = office.post_form("/imports/staff/", {"file": (io.BytesIO(csv.encode()), "s.csv")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert db_session.get(Staff, me.id).position == "office_head"
+    assert db_session.scalar(select(func.count()).select_from(Staff).where(
+        Staff.employee_no == "9002")) == 0
+
+
+def test_hand_1_the_office_does_not_unlink_a_login_to_sign_for_its_owner(world, db_session):
+    """HAND-1: the office confirms only for staff *without* a login; taking the victim's login
+    off her staff row (to then sign "on her behalf") is refused — and linking one's own login to
+    someone else's row as well. An administrator keeps the logins."""
+    office, victim = world["actors"]["office"], world["staff"]["victim"]
+    page = office.post_form(f"/staffview/edit/{victim.id}", staff_form(victim, user=""),
+                            follow_redirects=True)
+    assert page.status_code == 200
+    db_session.expire_all()
+    assert db_session.get(Staff, victim.id).user_id == world["actors"]["victim"].user.id
+    response = api(office, "POST", f"/api/v1/handover/{world['handover_id']}/confirm",
+                   {"side": "giver"})
+    assert response.status_code == 422
+    added = office.post_form("/staffview/add", {
+        "name": "冒名", "unit": "office", "position": "staff", "category": "civil_servant",
+        "user": str(world["actors"]["director"].user.id), "is_active": "y"})
+    assert added.status_code in (200, 302)
+    assert db_session.scalar(select(func.count()).select_from(Staff).where(
+        Staff.name == "冒名")) == 0
+    db_session.expire_all()
+    assert db_session.get(Handover, world["handover_id"]).giver_confirmed_at is None
+
+
+def test_org_2_an_administrator_still_links_logins_and_sets_positions(world, db_session, log_in):
+    """The guard's other side: Admin, who manages logins, unlinks and relinks a login."""
+    admin, victim = log_in("Admin"), world["staff"]["victim"]
+    response = admin.post_form(f"/staffview/edit/{victim.id}", staff_form(victim, user=""))
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Staff, victim.id).user_id is None
+
+
 # --- SCORE-4: the stars page tells no one else's complaint ------------------------------------
 def test_org_2_stars_page_names_no_one_elses_complaint_or_deductions(world, db_session):
     """SCORE-4/COMP-5 × ORG-2: the victim left out of the quarter's service stars for a verified
