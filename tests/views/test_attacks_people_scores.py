@@ -720,6 +720,31 @@ def test_sec_page_posts_without_the_csrf_token_are_refused_and_change_nothing(wo
     assert {model: count(db_session, model) for model in before} == before
 
 
+def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_bearer_header(
+        world, db_session, app):
+    """SEC (CSRF): an API write riding on the session cookie without the X-CSRFToken header is
+    refused — also when it carries a junk "Authorization: Bearer" header, which once earned the
+    exemption meant for JWT clients while FAB still served the cookie's user. A real JWT client
+    (no session) needs no token."""
+    from tests.conftest import PASSWORD
+
+    director, leave_id = world["actors"]["director"], world["leave_id"]
+    url = f"/api/v1/leave/{leave_id}/approve"
+    assert director.client.post(url, json={}).status_code == 400
+    junk = director.client.post(url, json={}, headers={"Authorization": "Bearer junk"})
+    assert junk.status_code in (400, 401, 422)
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "pending"
+    jwt_client = app.test_client()
+    token = jwt_client.post("/api/v1/security/login", json={
+        "username": director.user.username, "password": PASSWORD, "provider": "db"}
+    ).get_json()["access_token"]
+    response = jwt_client.post(url, json={}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "approved"
+
+
 def test_leave_1_mass_assignment_extra_form_fields_are_ignored(world, app, db_session):
     """LEAVE-1/2: the filing page ignores fields it does not have (state, approver position,
     filer): the request is pending, routed by its length, filed by the clerk."""
