@@ -17,7 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.extensions import csrf, db, migrate, protect_api_from_csrf
     from app.i18n import install_catalogues
     from app.logging_filters import install_log_filters
-    from app.security import BianminSecurityManager, ensure_roles, sync_roles
+    from app.security import (BianminSecurityManager, ensure_roles, guard_staff_changes,
+                              sync_roles)
     from app.services.audit import install_audit_trail
     from app.services.scoring import guard_frozen_months
     from app.services.semiannual import guard_confirmed_assessments
@@ -46,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_audit_trail()
     guard_frozen_months()  # SCORE-3: confirmed months are frozen
     guard_confirmed_assessments()  # SCORE-6: a confirmed half-year is frozen
+    guard_staff_changes()  # ORG-2: logins and own positions (LEAVE-2, ATT-4, HAND-1)
     install_sqlite_busy_timeout()
 
     with app.app_context():

@@ -26,6 +26,7 @@ from flask_appbuilder.security.views import (
 from flask_babel import gettext
 from flask_login import current_user
 
+from app.rules.errors import N_, RuleViolation
 from app.rules.leave import APPROVER_POSITIONS
 
 ADMIN, LEADERSHIP, OFFICE, SECTION_HEAD, WINDOW_HEAD, CLERK = (
@@ -528,6 +529,82 @@ def may_see_personal_data(window_id: int | None = None, case=None) -> bool:
     return case is not None and covers_case(case)
 
 
+# --- ORG-2: a staff row's login and position decide who signs and who approves ---------------
+# HAND-1 and ROSTER-2 let the office act for a staff member *without* a login; LEAVE-2 and
+# ATT-4 route approvals by Staff.position. Who edits staff rows (the office: Staff, IMPORT-1)
+# could otherwise unlink a colleague's login and sign for them, or promote themselves.
+STAFF_LINKING_ROLES = frozenset({ADMIN})
+
+
+def staff_change_violation(old_user_id, new_user_id, old_position, new_position,
+                           roles: set[str] | None = None, user_id: int | None = None):
+    """ORG-2 (LEAVE-2, ATT-4, HAND-1): only an administrator, who keeps the logins, links a
+    login to a staff row or removes it; and nobody else changes the position of their own row.
+    The RuleViolation to refuse the change with, or None."""
+    roles = role_names() if roles is None else roles
+    if roles & STAFF_LINKING_ROLES:
+        return None
+    if old_user_id != new_user_id:
+        return RuleViolation("ORG-2", N_("Only an administrator links a login to a staff member "
+                                         "or removes it."), field="user")
+    if old_position != new_position and user_id is not None and old_user_id == user_id:
+        return RuleViolation("LEAVE-2", N_("No one changes their own position: it decides what "
+                                           "they approve. Ask an administrator."),
+                             field="position")
+    return None
+
+
+def _new_user_id(staff, old_user_id):
+    """The login a staff row is given in this flush: the relationship set by a form, else the
+    column set directly, else unchanged."""
+    from sqlalchemy import inspect
+
+    state = inspect(staff)
+    relation = state.attrs.user.history
+    if relation.added:
+        return getattr(relation.added[0], "id", None)
+    if relation.deleted:
+        return None
+    column = state.attrs.user_id.history
+    return column.added[0] if column.added else old_user_id
+
+
+def _guard_staff_changes(session, _flush_context, _instances) -> None:
+    """ORG-2 at every door (the staff page, the API, the reference import): a signed-in user's
+    flush changing a login link or their own position against `staff_change_violation` is
+    refused. Outside a request (CLI, demo, jobs) nothing is checked."""
+    from sqlalchemy import select
+
+    from models.org import Staff
+
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Staff)]
+    user = _user() if changed else None
+    if user is None or role_names(user) & STAFF_LINKING_ROLES:
+        return
+    known = [obj.id for obj in changed if obj.id is not None]
+    before = {}
+    if known:  # the rows as stored: what this flush would change
+        query = select(Staff.id, Staff.user_id, Staff.position).where(Staff.id.in_(known))
+        before = {row.id: row for row in session.execute(query)}
+    for staff in changed:
+        old = before.get(staff.id)
+        old_user_id, old_position = (old.user_id, old.position) if old else (None, None)
+        violation = staff_change_violation(old_user_id, _new_user_id(staff, old_user_id),
+                                           old_position, staff.position,
+                                           roles=role_names(user), user_id=user.id)
+        if violation is not None:
+            raise violation
+
+
+def guard_staff_changes() -> None:
+    """Install the ORG-2 staff guard on every ORM session (idempotent; called by create_app)."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", _guard_staff_changes):
+        event.listen(Session, "before_flush", _guard_staff_changes)
+
+
 # --- Permission policy: who may do what ----------------------------------------------------
 # A role's write permission on a resource lets it change the resource; which change is whose
 # is decided here, once, for every door (issue #9), not by role lists inside the views.
@@ -642,11 +719,12 @@ def may_keep_clock_records(roles: set[str] | None = None) -> bool:
     return bool((role_names() if roles is None else roles) & CLOCK_KEEPING_ROLES)
 
 
-def may_approve_clock_excuse() -> bool:
+def may_approve_clock_excuse(excuse=None) -> bool:
     """ATT-4: a 补签单 is approved by the deputy director — by position (Staff.position),
-    whatever the login role."""
-    staff = current_staff()
-    return staff is not None and getattr(staff, "position", None) == "deputy_director"
+    whatever the login role; with `excuse`, not their own (app.services.attendance)."""
+    from app.services.attendance import may_decide_excuse
+
+    return may_decide_excuse(current_staff(), excuse)
 
 
 class OwnWindowFilter(BaseFilter):

@@ -391,6 +391,21 @@ class DomainApi(RuleAnswers, ModelRestApi):
         if item is not None and self.datamodel.is_versioned():
             check_version(item, seen)
 
+    def _serves(self, method: str) -> bool:
+        routes, excluded = self.include_route_methods, self.exclude_route_methods or set()
+        return (routes is None or method in routes) and method not in excluded
+
+    def _get_fields_info(self, cols, model_schema, filter_rel_fields, **kwargs):
+        """ORG-2/PRIV-1: FAB's `_info` describes the add and edit forms with every row of each
+        related model, unfiltered — every leave request (whose, when), every case number of
+        every window — to anyone who may read the resource. An API without FAB's generic POST
+        (PUT) has no add (edit) form: it describes none. (FAB's `info` calls its own merge
+        functions, not overrides of them: this is the method they call on the API.)"""
+        generic = "post" if model_schema is self.add_model_schema else "put"
+        if not self._serves(generic):
+            return []
+        return super()._get_fields_info(cols, model_schema, filter_rel_fields, **kwargs)
+
     def pre_get(self, data) -> None:
         """The row's version beside its fields: what a client sends back to PUT safely."""
         if self.datamodel.is_versioned() and "id" in data:

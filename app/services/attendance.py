@@ -578,9 +578,11 @@ def file_excuse(session: Session, staff_id: int, day: date | None, half: str, re
     return excuse
 
 
-def may_decide_excuse(approver: Staff | None) -> bool:
-    """ATT-4: only the deputy director (by position, not by login role) approves a 补签单."""
-    return approver is not None and getattr(approver, "position", None) == DEPUTY_DIRECTOR
+def may_decide_excuse(approver: Staff | None, excuse: ClockExcuse | None = None) -> bool:
+    """ATT-4: only the deputy director (by position, not by login role) approves a 补签单 —
+    and never their own (like a leave request, LEAVE-2)."""
+    return (approver is not None and getattr(approver, "position", None) == DEPUTY_DIRECTOR
+            and (excuse is None or excuse.staff_id != approver.id))
 
 
 def decide_excuse(session: Session, excuse: ClockExcuse, approve: bool, approver: Staff | None,
@@ -588,6 +590,8 @@ def decide_excuse(session: Session, excuse: ClockExcuse, approve: bool, approver
     """ATT-4: the deputy director approves or rejects a pending 补签单."""
     if not may_decide_excuse(approver):
         raise RuleViolation("ATT-4", N_("Only the deputy director approves a 补签单."))
+    if not may_decide_excuse(approver, excuse):
+        raise RuleViolation("ATT-4", N_("No one approves their own 补签单."))
     if excuse.state != "pending":
         raise RuleViolation("ATT-4", N_("This 补签单 is already decided."))
     excuse.state = "approved" if approve else "rejected"

@@ -121,6 +121,12 @@ class transaction:  # noqa: N801 — used as a statement: `with transaction(sess
         if kind is None:
             try:
                 self.session.commit()
+            except RuleViolation as violation:
+                # A session guard's rule, checked when the commit flushes (ORG-2 staff rows).
+                self.session.rollback()
+                if self.on_error is None:
+                    raise
+                return self._handle(violation)
             except SQLAlchemyError as failure:
                 self.session.rollback()
                 if not is_conflict(failure):

@@ -228,11 +228,12 @@ class AssessmentView(BaseView):
             quarter = quarter_of(today.replace(day=1))[1] if year == today.year else 4
         quarterly = svc.quarter_stars(db.session, year, quarter, today)
         yearly = svc.year_stars(db.session, year, today)
+        excluded = _visible_exclusions(quarterly.excluded)
         return self.render_template(
             "bianmin/assessment_stars.html", title=gettext("Service stars and post stars"),
             year=year, quarter=quarter, quarterly=quarterly, yearly=yearly,
             exclusion_labels=EXCLUSION_LABELS, may_open=_may_open_person,
-            staff_names=_names(quarterly.excluded))
+            excluded=excluded, staff_names=_names(excluded))
 
     @expose("/person/<int:staff_id>/")
     @has_access
@@ -265,6 +266,18 @@ def _may_open_person(staff_id: int, window_id: int | None) -> bool:
     if scope_staff is not None:
         return scope_staff == staff_id
     return scope_window is None or scope_window == window_id
+
+
+def _visible_exclusions(excluded: dict) -> dict[int, list[str]]:
+    """ORG-2: who was left out of the stars and why — a verified attitude complaint (COMP-5),
+    a one-time notice violation (NOTICE-1) — is complaint and deduction data: listed only for
+    the people the user may open (a clerk: themselves; a window head: their window)."""
+    if not excluded:
+        return {}
+    windows = dict(db.session.execute(select(Staff.id, Staff.window_id).where(
+        Staff.id.in_(list(excluded)))).all())
+    return {staff_id: reasons for staff_id, reasons in excluded.items()
+            if _may_open_person(staff_id, windows.get(staff_id))}
 
 
 def _names(excluded: dict) -> dict[int, str]:

@@ -354,6 +354,7 @@ class ClockExcuseView(BaseView):
         excuses = pending_excuses(db.session, scope)
         return self.render_template(
             "bianmin/clock_excuses.html", excuses=excuses, may_approve=approver,
+            may_decide=may_approve_clock_excuse,
             reason_labels=REASON_LABELS, half_labels=HALF_LABELS,
             title=gettext("Pending 补签单"))
 
@@ -383,7 +384,7 @@ class ClockExcuseView(BaseView):
         excuse = db.session.get(ClockExcuse, pk)
         if excuse is None:
             abort(404)
-        if not may_approve_clock_excuse():
+        if not may_approve_clock_excuse(excuse):
             abort(403)
         if DynamicForm(request.form).validate():  # the CSRF token
             with rule_checked() as saved:

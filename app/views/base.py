@@ -198,9 +198,13 @@ class DomainModelView(ModelView):
     @property
     def database_error_message(self):
         """FAB's _edit flashes this for any error of datamodel.edit: a concurrent change that
-        slipped past the form's version check (the UPDATE matched no row) reads as one."""
-        if isinstance(sys.exc_info()[1], Conflict):
+        slipped past the form's version check (the UPDATE matched no row) reads as one; a rule
+        a session guard checks at flush time (ORG-2 on staff rows) says itself."""
+        error = sys.exc_info()[1]
+        if isinstance(error, Conflict):
             return conflict_message()
+        if isinstance(error, RuleViolation):
+            return error.render(gettext)
         return lazy_gettext("Database Error")
 
     def _init_titles(self):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from app.security import staff_change_violation
 from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
 from app.views.choices import (POSITION_LABELS, STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS,
@@ -97,6 +99,14 @@ class StaffView(WindowScopedModelView):
     }
     rule_checks = STAFF_RULE_CHECKS
     base_order = ("name", "asc")
+
+    def pre_add(self, item):
+        """ORG-2: a new staff row gets its login from an administrator only (the session guard
+        refuses it at every door; here the message is the user's language, not FAB's)."""
+        violation = staff_change_violation(None, item.user.id if item.user else None, None,
+                                           item.position)
+        if violation is not None:
+            raise ValueError(violation.render(gettext))
 
 
 POST_LABELS = {

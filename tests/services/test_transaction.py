@@ -46,6 +46,33 @@ def test_issue_9_a_broken_rule_rolls_back_and_becomes_the_doors_answer(db_sessio
     assert committed_names(db_session) == set()
 
 
+@pytest.fixture
+def flush_guard():
+    """A session guard like the staff one (app/security.py): a rule checked at flush time."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def guard(session, _context, _instances):
+        if any(isinstance(obj, Window) and obj.number == "66" for obj in session.new):
+            raise RuleViolation("ORG-2", "Guarded.", field="number")
+
+    event.listen(Session, "before_flush", guard)
+    yield
+    event.remove(Session, "before_flush", guard)
+
+
+def test_issue_9_a_rule_a_guard_checks_when_the_commit_flushes_is_answered_like_any(
+        db_session, center, flush_guard):
+    """The block flushed nothing itself: the guard's rule comes from the commit's flush, and is
+    the door's answer (or propagates without one) — not a 500 — with nothing saved."""
+    with transaction(db_session, on_error=lambda error: ("answered", error.field)) as txn:
+        db_session.add(new_window(center, "66"))
+    assert not txn.ok and txn.answer == ("answered", "number")
+    with pytest.raises(RuleViolation), transaction(db_session):
+        db_session.add(new_window(center, "66"))
+    assert committed_names(db_session) == set()
+
+
 def test_issue_9_other_errors_roll_back_and_pass_through_untouched(db_session, center):
     with pytest.raises(ZeroDivisionError), transaction(db_session, on_error=lambda e: "never"):
         db_session.add(new_window(center))
