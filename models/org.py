@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from flask_appbuilder import Model
 from flask_appbuilder.security.sqla.models import User
@@ -83,6 +83,13 @@ class Staff(Versioned, Model):
     # month in which it has clock records (migration 0021 set it off for the leadership unit
     # and the leadership positions; editable on the staff form).
     clocks_in: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    @validates("employee_no")
+    def _blank_number_is_none(self, _key, value):
+        """A blank employee number is no number: stored as NULL, so several staff without one
+        do not collide on the unique constraint (forms and imports send "")."""
+        value = value.strip() if isinstance(value, str) else value
+        return value or None
 
     def __repr__(self) -> str:
         return self.name

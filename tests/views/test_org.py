@@ -94,3 +94,16 @@ def test_leave_2_staff_have_a_position_for_routing_and_the_api_refuses_an_unknow
     assert response.status_code == 201, response.get_json()
     staff = db_session.scalars(select(Staff).where(Staff.name == "郑九")).one()
     assert staff.position == "deputy_director"
+
+
+def test_org_1_staff_without_an_employee_number_do_not_collide(as_admin, db_session):
+    """ORG-1: the form sends an empty employee number; two such staff both save (no unique
+    clash on ""), and the number is stored as none."""
+    for name in ("吴九", "郑十"):
+        response = as_admin.post_form("/staffview/add", {
+            "name": name, "unit": "office", "category": "civil_servant", "employee_no": " ",
+            "is_active": "y"})
+        assert response.status_code == 302, name
+    numbers = db_session.scalars(select(Staff.employee_no).where(
+        Staff.name.in_(("吴九", "郑十")))).all()
+    assert numbers == [None, None]
