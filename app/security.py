@@ -921,7 +921,7 @@ def may_confirm_escalation(roles: set[str] | None = None) -> bool:
 # --- SCORE-5/6: the semi-annual individual assessment (半年考核) ------------------------------
 SEMIANNUAL_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 SEMIANNUAL_OFFICE_ROLES = frozenset({OFFICE, ADMIN})
-SEMIANNUAL_CONFIRMING_ROLES = frozenset({LEADERSHIP, ADMIN})
+SEMIANNUAL_CONFIRMING_ROLES = frozenset({LEADERSHIP})  # as months: results are Leadership's (SCORE-3)
 
 
 def may_manage_semiannual(roles: set[str] | None = None) -> bool:

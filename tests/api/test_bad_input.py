@@ -136,7 +136,7 @@ def routes(ids) -> dict[str, Route]:
                                     [{"year": "2026", "half": 1}, {"year": 2026, "half": "1"},
                                      {"year": 2026.5, "half": 1}],
                                     [{"year": 2026}, {"half": 1}]),
-        "semiannual confirm": Route("Admin", "/api/v1/semiannual/confirm",
+        "semiannual confirm": Route("Leadership", "/api/v1/semiannual/confirm",
                                     [{"year": 2026, "half": True},
                                      {"year": 2026, "half": 1, "version": "one"}],
                                     [{"year": 2026}, {"half": 2}]),

@@ -222,11 +222,15 @@ def test_score_6_lowest_grade_gets_no_assessment_bonus_on_page_print_pdf_and_api
 
 
 def test_score_6_only_leadership_confirms_and_then_the_assessment_is_frozen(db_session, people,
-                                                                            assessment):
+                                                                            assessment, log_in):
     actors, staff = people
     url = f"/semiannualview/confirm/{assessment.id}"
     show = f"/semiannualview/show/{assessment.id}"
     assert actors["office"].post_form(url, {}, form_url=show).status_code in (302, 403)
+    db_session.expire_all()
+    assert db_session.get(SemiannualAssessment, assessment.id).state == "draft"
+    # Results are Leadership's, as a month's (SCORE-3): the administrator does not confirm.
+    assert log_in("Admin").post_form(url, {}, form_url=show).status_code in (302, 403)
     db_session.expire_all()
     assert db_session.get(SemiannualAssessment, assessment.id).state == "draft"
     assert actors["leadership"].post_form(url, {}, form_url=show).status_code == 302
