@@ -35,10 +35,21 @@ def check_new_value(session: Session, setting: RuleSetting, text: str,
     type and within its bounds, given the other settings' current values and the request size
     limit (MAX_CONTENT_LENGTH). Returns the typed value; raises RuleViolation when out of
     bounds, another ValueError (or ArithmeticError) when it does not read as the type."""
-    value = parse_setting(setting.value_type, text)
-    check_setting(setting.key, value, current_values(session),
+    check_setting(setting.key, _signed(setting.value_type, text), current_values(session),
                   max_request_bytes=max_request_bytes)
-    return value
+    return parse_setting(setting.value_type, text)
+
+
+def _signed(value_type: str, text: str):
+    """`text` as `parse_setting` reads it, except that a negative number reads too: the
+    bounds then refuse it naming the range (every lower bound is 0 or more) instead of
+    calling it unreadable."""
+    if value_type in ("int", "decimal"):
+        try:
+            return int(text.strip()) if value_type == "int" else Decimal(text.strip())
+        except (ValueError, ArithmeticError):
+            pass
+    return parse_setting(value_type, text)
 
 
 def stored_text(value) -> str:

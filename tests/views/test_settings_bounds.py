@@ -48,6 +48,10 @@ def edit(actor, db_session, key: str, value: str):
     ("grade.excellent", "70",
      "The grade thresholds run excellent ≥ competent ≥ basic: enter a number from %(low)s to "
      "%(high)s.", {"low": "75", "high": "110"}),
+    # The range left by the other nine categories (90 of the 100 points).
+    ("score.m3_max", "-5",
+     "Enter a number from %(low)s to %(high)s with at most one decimal place.",
+     {"low": "0", "high": "10"}),
     ("grade.excellent_share", "500",
      "Enter a number from %(low)s to %(high)s with at most one decimal place.",
      {"low": "0", "high": "100"}),
