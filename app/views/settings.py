@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, flash, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
 from app.extensions import db
+from app.rules.errors import RuleViolation
+from app.services.settings import check_new_value, notes_after_saving, stored_text
 
 from app.views.base import DomainModelView, interface
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
 from app.views.fields import select_field
-from models.settings import Holiday, RuleSetting, parse_setting
+from models.settings import Holiday, RuleSetting
 
 SETTING_LABELS = {
     "key": _l("Setting"),
@@ -25,12 +27,18 @@ SETTING_LABELS = {
     "description": _l("Description"),
 }
 def valid_setting_value(form, field) -> None:
-    """The value must read as the setting's type (a number, a time 'HH:MM', ...)."""
+    """INPUT-1 and the setting's rule: the value reads as the setting's type (a number, a time
+    'HH:MM', ...) and lies within its bounds, given the other settings and the request size
+    limit (app/rules/settings.py); else the message stands next to it and nothing is saved."""
     setting = db.session.get(RuleSetting, request.view_args.get("pk"))
     try:
-        field.data = str(parse_setting(setting.value_type, field.data))
+        value = check_new_value(db.session, setting, field.data,
+                                current_app.config.get("MAX_CONTENT_LENGTH"))
+    except RuleViolation as violation:
+        raise ValidationError(violation.render(gettext)) from None
     except (ValueError, ArithmeticError):
         raise ValidationError(gettext("'%(value)s' is not a valid value for this setting.", value=field.data))
+    field.data = stored_text(value)
 
 
 HOLIDAY_LABELS = {"day": _l("Date"), "kind": _l("Kind"), "name": _l("Name")}
@@ -59,6 +67,13 @@ class RuleSettingView(DomainModelView):
     edit_form_extra_fields = {
         "value": StringField(_l("Value"), validators=[DataRequired(), valid_setting_value]),
     }
+
+    def post_update(self, item):
+        """SCORE-2/5: a setting is edited alone, so moving points between maxima passes through
+        a sum below 100: say so after the save (the bounds refuse a sum above 100)."""
+        super().post_update(item)
+        for note in notes_after_saving(db.session, item.key):
+            flash(note.render(gettext), "warning")
 
 
 class HolidayView(DomainModelView):
