@@ -67,6 +67,38 @@ FAB_MESSAGES = {
 }
 
 
+# marshmallow's fixed field messages (FAB's generic POST/PUT and its login schema), for the
+# catalogue; messages with figures in them ("Longer than maximum length 50.") stay as they are.
+MARSHMALLOW_MESSAGES = {
+    "Missing data for required field.": N_("This field is required."),
+    "Field may not be null.": N_("This field may not be empty."),
+    "Unknown field.": N_("Unknown field."),
+    "Not a valid string.": N_("Enter text."),
+    "Not a valid integer.": N_("Enter a whole number."),
+    "Not a valid number.": N_("Enter a number."),
+    "Not a valid boolean.": N_("Enter true or false."),
+    "Not a valid date.": N_("Enter a date such as 2026-10-13."),
+    "Not a valid datetime.": N_("Enter a date and time such as 2026-10-13T09:30:00."),
+    "Not a valid list.": N_("Send a list."),
+    "Invalid input type.": N_("The value has the wrong type."),
+    "Invalid value.": N_("The value is not valid."),
+}
+# FAB's API login (its SecurityApi) answers a wrong name or password with a bare 401.
+WRONG_LOGIN = N_("Wrong username or password, or the account is locked or inactive.")
+
+
+def _translated_field_messages(messages):
+    """A marshmallow error dict with its fixed English texts in the user's language, nested
+    dicts (a list's items, a related object) and lists kept in shape."""
+    if isinstance(messages, dict):
+        return {key: _translated_field_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [_translated_field_messages(value) for value in messages]
+    if isinstance(messages, str) and messages in MARSHMALLOW_MESSAGES:
+        return gettext(MARSHMALLOW_MESSAGES[messages])
+    return messages
+
+
 def megabytes(limit: int | None) -> str:
     """A byte limit as the messages show it: "32", or "0.5"."""
     mb = (limit or 0) / (1024 * 1024)
@@ -101,7 +133,7 @@ def translated_refusal(message, status: int) -> dict:
     the documented shape and the user's language — FAB's fixed ones translated, others quoted
     after a translated lead."""
     if isinstance(message, dict):
-        return message
+        return _translated_field_messages(message)
     if not message:
         message = "Arguments are not correct" if status == 400 else "Could not process entity"
     if message in FAB_MESSAGES:

@@ -12,6 +12,7 @@ from flask import current_app, g, has_request_context
 from flask_appbuilder.fields import QuerySelectMultipleField
 from flask_appbuilder.fieldwidgets import Select2ManyWidget
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import (
     PermissionModelView,
@@ -26,6 +27,7 @@ from flask_appbuilder.security.views import (
 from flask_babel import gettext
 from flask_login import current_user
 
+from app.error_messages import WRONG_LOGIN, error_texts, translated_refusal
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import APPROVER_POSITIONS
 
@@ -262,8 +264,25 @@ def ordered_list(view_class, base_order):
                 {"class_permission_name": view_class.__name__, "base_order": base_order})
 
 
+class SecurityApi(FabSecurityApi):
+    """FAB's /api/v1/security (login, refresh), answering in the user's language and the
+    documented JSON shape (app/error_messages.py, INPUT-1). Same class name as FAB's, so its
+    endpoints keep their names (`SecurityApi.login`: the login limit and guards key on it)."""
+
+    def response_400(self, message=None):
+        return self.response(400, message=translated_refusal(message, 400))
+
+    def response_401(self):
+        return self.response(401, message=gettext(WRONG_LOGIN))
+
+    def response_500(self, message=None):
+        return self.response(500, message=error_texts(500)[0])
+
+
 class BianminSecurityManager(SecurityManager):
     """FAB's security manager; the roles themselves are synced by `sync_roles`."""
+
+    security_api = SecurityApi
 
     # FAB's user and role pages, with role names and "active" translated (above).
     userdbmodelview = BianminUserDBModelView

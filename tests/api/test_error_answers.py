@@ -206,3 +206,34 @@ def test_input_1_a_broken_rule_is_422_under_its_field(app, admin, center):
         "number": "0" * 50, "name": "九号窗口", "department": "县民政局", "center": center.id})
     assert_error(response, 422)
     assert "number" in response.get_json()["message"]
+
+
+# --- FAB's API login and its schemas ----------------------------------------------------------
+def test_input_1_the_api_login_refuses_in_the_users_language(app, make_user):
+    """FAB's /api/v1/security/login answered "Not authorized", "Request payload is not JSON"
+    and marshmallow's "Missing data for required field.": now ours, translated."""
+    from app.error_messages import MARSHMALLOW_MESSAGES, WRONG_LOGIN
+
+    user = make_user("Office")
+    client = app.test_client()
+    wrong = client.post("/api/v1/security/login", json={
+        "username": user.username, "password": "not-the-password", "provider": "db"})
+    assert assert_error(wrong, 401) == [translated(WRONG_LOGIN)]
+    not_json = client.post("/api/v1/security/login", data="username=x",
+                           content_type="text/plain")
+    assert_error(not_json, 400)
+    missing = client.post("/api/v1/security/login", json={"password": "x", "provider": "db"})
+    assert assert_error(missing, 400) == [
+        translated(MARSHMALLOW_MESSAGES["Missing data for required field."])]
+    assert list(missing.get_json()["message"]) == ["username"]
+
+
+def test_input_1_a_generic_post_missing_a_field_is_refused_in_the_users_language(admin, app):
+    """FAB's generic POST validates with marshmallow: its fixed texts come translated, under
+    their fields."""
+    from app.error_messages import MARSHMALLOW_MESSAGES
+
+    response = app.test_client().post("/api/v1/window/", json={"name": None}, headers=admin)
+    texts = assert_error(response, 422)
+    assert translated(MARSHMALLOW_MESSAGES["Field may not be null."]) in texts, texts
+    assert not set(MARSHMALLOW_MESSAGES) & set(texts), texts
