@@ -80,6 +80,25 @@ def _max_request_bytes() -> int:
     return megabytes * 1024 * 1024
 
 
+# Issue #12: an export is written inside the request, and gunicorn kills a sync worker after
+# `--timeout 120` (docs/deploy.md), mid-file. The slowest export per row is the leave register,
+# ~48 µs of CPU a row (bench/RESULTS.md, 4.8 s per 100,000); the ledger was ~117 µs a row of wall
+# time when first measured (11.7 s for 100,000) and ~20 µs of CPU with today's writer. 300,000 rows
+# is then ~15 s of CPU (~35 s at the ledger's slowest measured pace): a margin of three to eight
+# for a loaded machine, and far below Excel's 1,048,576 rows a sheet.
+EXPORT_MAX_ROWS_DEFAULT = 300_000
+EXCEL_MAX_DATA_ROWS = 1_048_576 - 1  # a sheet's rows less the header row
+
+
+def _export_max_rows() -> int:
+    """Issue #12: the most rows one Excel export may write, `EXPORT_MAX_ROWS`; a larger export
+    is refused before anything is written, with the period or filters to narrow."""
+    rows = _int_env("EXPORT_MAX_ROWS", EXPORT_MAX_ROWS_DEFAULT)
+    if not 1 <= rows <= EXCEL_MAX_DATA_ROWS:
+        raise ConfigError(f"EXPORT_MAX_ROWS must be between 1 and {EXCEL_MAX_DATA_ROWS:,}")
+    return rows
+
+
 def _ratelimit_storage() -> str:
     """SEC-1: where login and lookup counters live. One Redis shared by every process when
     `RATELIMIT_STORAGE_URI` or `REDIS_URL` names one; else each process counts alone."""
@@ -126,6 +145,7 @@ def _settings(env: str, production: bool) -> dict:
         "LEAVE_ATTACHMENT_DIR": os.environ.get("LEAVE_ATTACHMENT_DIR",
                                                str(instance_dir() / "attachments")),
         "MAX_CONTENT_LENGTH": _max_request_bytes(),
+        "EXPORT_MAX_ROWS": _export_max_rows(),
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)
         "APP_ICON": "",

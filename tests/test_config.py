@@ -21,7 +21,7 @@ def test_sec_every_environment_variable_is_in_the_readme_table():
 @pytest.fixture
 def env(monkeypatch, tmp_path):
     for name in ("BIANMIN_ENV", "AUTH_LOCKOUT_FAILURES", "AUTH_LOCKOUT_MINUTES", "BIANMIN_PROXIES",
-                 "WEB_CONCURRENCY", "MAX_REQUEST_MB"):
+                 "WEB_CONCURRENCY", "MAX_REQUEST_MB", "EXPORT_MAX_ROWS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BIANMIN_INSTANCE", str(tmp_path))
     return monkeypatch
@@ -100,3 +100,15 @@ def test_sec_1_without_a_trusted_proxy_a_forged_header_gains_nothing(app, databa
         with direct.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_input_1_the_export_cap_is_300000_rows_and_set_from_the_environment(env):
+    """Issue #12: EXPORT_MAX_ROWS — 300,000 by default (config.py says why); the environment
+    changes it within what one sheet holds; 0, more than a sheet, or text stops the start."""
+    assert build_config()["EXPORT_MAX_ROWS"] == 300_000
+    env.setenv("EXPORT_MAX_ROWS", "50000")
+    assert build_config()["EXPORT_MAX_ROWS"] == 50_000
+    for wrong in ("0", "1048576", "-5", "many"):
+        env.setenv("EXPORT_MAX_ROWS", wrong)
+        with pytest.raises(ConfigError, match="EXPORT_MAX_ROWS"):
+            build_config()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.rules.errors import N_
@@ -68,6 +68,14 @@ def write_export(out: IO[bytes], columns: Columns, rows: Iterable[Sequence], *, 
                        widths=[width for _label, width in columns])
 
 
+def bounded_count(session: Session, statement, cap: int) -> int:
+    """Issue #12: how many rows `statement` selects, counted no further than `cap` + 1 — enough
+    to tell an export over the cap (config EXPORT_MAX_ROWS) without counting a whole table.
+    The order is dropped: the count stops at the first `cap` + 1 matches, unsorted."""
+    limited = statement.order_by(None).limit(cap + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited))
+
+
 def window_label(number, name) -> str:
     return f"{number} {name}" if number else ""
 
@@ -89,6 +97,12 @@ def attendance_rows(session: Session, year: int, month: int, today: date,
 
 
 # --- LEAVE-1..3: the leave register -------------------------------------------------------------
+def leave_register_count(session: Session, cap: int, **filters) -> int:
+    """The rows `leave_register_rows` would write for `filters`, counted up to `cap` + 1."""
+    keys = select(LeaveRequest.id).join(Staff, Staff.id == LeaveRequest.staff_id)
+    return bounded_count(session, filter_requests(keys, **filters), cap)
+
+
 def leave_register_rows(session: Session, zone: tzinfo, kind_labels: Mapping[str, str],
                         state_labels: Mapping[str, str], approver_labels: Mapping[str, str],
                         emergency_suffix: str = "", **filters):
@@ -139,5 +153,6 @@ def complaint_register_sheet(out: IO[bytes], rows: Iterable[Sequence], *, title:
 
 
 __all__ = ["ATTENDANCE_COLUMNS", "LEAVE_COLUMNS", "SCORE_COLUMNS", "COMPLAINT_COLUMNS",
-           "SCORE_CATEGORY_LABELS", "write_export", "attendance_rows", "leave_register_rows",
+           "SCORE_CATEGORY_LABELS", "write_export", "bounded_count", "attendance_rows",
+           "leave_register_count", "leave_register_rows",
            "score_rows", "complaint_register_sheet"]

@@ -34,7 +34,7 @@ from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, atte
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
 from app.services.transaction import check_version
 from app.views.base import rule_checked
-from app.views.downloads import xlsx_download
+from app.views.downloads import refuse_over_cap, xlsx_download
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff, Window
 
@@ -133,11 +133,14 @@ class AttendanceView(BaseView):
         year, month = _month_args()
         scope = attendance_scope()
         window_id = request.args.get("window_id", type=int) if scope is None else None
-        today = context.today()
+        # One row per staff member, computed in memory anyway (window_month): counted as is.
+        rows = list(attendance_rows(db.session, year, month, context.today(),
+                                    window_id=window_id, staff_ids=scope))
+        refused = refuse_over_cap(lambda _cap: len(rows), ".month", kind="attendance")
+        if refused:
+            return refused
 
         def write(out):
-            rows = attendance_rows(db.session, year, month, today, window_id=window_id,
-                                   staff_ids=scope)
             return write_export(out, ATTENDANCE_COLUMNS, rows, title=gettext("Attendance"),
                                 translate=gettext)
 

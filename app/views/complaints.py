@@ -36,11 +36,11 @@ from app.services.complaints import (ComplaintInput, answer_complaint, complaint
                                      confirm_escalation, decide_outcome, is_overdue,
                                      overdue_condition, record_complaint, verified_in_year)
 from app.services.complaint_register import complaint_register_statement, complaint_rows
-from app.services.exports import complaint_register_sheet
+from app.services.exports import bounded_count, complaint_register_sheet
 from app.services.transaction import check_version
 from app.views.base import DomainModelView, VersionField, rule_checked
 from app.views.choices import label_of
-from app.views.downloads import xlsx_download
+from app.views.downloads import refuse_over_cap, xlsx_download
 from models.cases import Case
 from models.complaints import Complaint
 from models.org import Staff, Window
@@ -237,6 +237,11 @@ class ComplaintView(DomainModelView):
             if state not in STATE_LABELS:
                 abort(400)
             statement = statement.where(Complaint.state == state)
+        # Issue #12: refused back on the open complaints page, where the export's button is.
+        refused = refuse_over_cap(lambda cap: bounded_count(db.session, statement, cap),
+                                  ".overdue", kind="complaints")
+        if refused:
+            return refused
         labels = {"channel": CHANNEL_LABELS, "complexity": COMPLEXITY_LABELS,
                   "state": STATE_LABELS, "outcome": OUTCOME_LABELS}
         labels = {kind: {key: str(text) for key, text in values.items()}

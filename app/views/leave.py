@@ -31,9 +31,10 @@ from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approv
                                 decide_leave, file_leave, filtered_requests, notifications_for,
                                 report_back, yearly_flag_rows)
 from app.services.away import away_rows
-from app.services.exports import LEAVE_COLUMNS, leave_register_rows, write_export
+from app.services.exports import (LEAVE_COLUMNS, leave_register_count, leave_register_rows,
+                                  write_export)
 from app.views.base import DomainModelView, interface, rule_checked
-from app.views.downloads import xlsx_download
+from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.choices import POSITION_LABELS
 from models.leave import LEAVE_KINDS, LEAVE_STATES, LeaveRequest
 from models.org import Staff
@@ -417,6 +418,10 @@ class LeaveOverviewView(BaseView):
         """Issue #12: the leave register as .xlsx — every request the page's filters select
         (not only the 500 the page lists), with the list's columns and nothing more."""
         filters = self._filters()
+        refused = refuse_over_cap(lambda cap: leave_register_count(db.session, cap, **filters),
+                                  ".all", kind="leave register")
+        if refused:
+            return refused
 
         def write(out):
             rows = leave_register_rows(

@@ -27,7 +27,9 @@ from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
                                  minute_formatter, result_condition, results_by_case,
                                  write_ledger)
+from app.services.exports import bounded_count
 from app.views.base import WindowScopedModelView
+from app.views.downloads import refuse_over_cap
 from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
 from models.cases import Case
@@ -207,6 +209,12 @@ class LedgerView(WindowScopedModelView):
         cases = self.datamodel.apply_all(session.query(Case),
                                          filters.get_joined_filters(self._base_filters),
                                          order_column, order_direction)
+        # Issue #12: a ledger over EXPORT_MAX_ROWS is refused back on the list, filters kept.
+        refused = refuse_over_cap(
+            lambda cap: bounded_count(session, cases.with_entities(Case.id).statement, cap),
+            ".list", kind="ledger")
+        if refused:
+            return refused
         spool = tempfile.TemporaryFile()
         try:
             count = write_ledger(

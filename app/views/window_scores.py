@@ -16,7 +16,7 @@ from app import context
 from app.extensions import db
 from app.services.exports import SCORE_CATEGORY_LABELS, SCORE_COLUMNS, score_rows, write_export
 from app.services.window_scores import COLUMNS, month_window_scores
-from app.views.downloads import xlsx_download
+from app.views.downloads import refuse_over_cap, xlsx_download
 
 
 def _period() -> date:
@@ -57,10 +57,13 @@ class WindowScoreView(BaseView):
         """SCORE-2/3 (issue #12): the month's window scores as .xlsx."""
         period = _period()
         name = period.strftime("%Y-%m")
+        scores = month_window_scores(db.session, period)  # one row per window, a list
+        refused = refuse_over_cap(lambda _cap: len(scores), ".month", kind="window scores")
+        if refused:
+            return refused
 
         def write(out):
-            rows = score_rows(month_window_scores(db.session, period), gettext("Yes"),
-                              gettext("M10 not yet rated: counted in full"))
+            rows = score_rows(scores, gettext("Yes"), gettext("M10 not yet rated: counted in full"))
             return write_export(out, SCORE_COLUMNS, rows, title=gettext("Window scores"),
                                 translate=gettext)
 
