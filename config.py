@@ -81,11 +81,11 @@ def _max_request_bytes() -> int:
 
 
 # Issue #12: an export is written inside the request, and gunicorn kills a sync worker after
-# `--timeout 120` (docs/deploy.md), mid-file. The slowest export per row is the leave register,
-# ~48 µs of CPU a row (bench/RESULTS.md, 4.8 s per 100,000); the ledger was ~117 µs a row of wall
-# time when first measured (11.7 s for 100,000) and ~20 µs of CPU with today's writer. 300,000 rows
-# is then ~15 s of CPU (~35 s at the ledger's slowest measured pace): a margin of three to eight
-# for a loaded machine, and far below Excel's 1,048,576 rows a sheet.
+# `--timeout 120` (docs/deploy.md), mid-file. Measured (bench/RESULTS.md): ~13 µs of CPU a row for
+# the ledger and the leave register on a quiet machine (2026-12-01), but 290 µs a row of wall time
+# for the leave register on a machine loaded ten deep (29 s per 100,000; the ledger's first
+# measure, with XlsxWriter, was 117 µs). 300,000 rows are then ~4 s quiet and ~90 s at that worst
+# pace: inside the timeout, and far below Excel's 1,048,576 rows a sheet.
 EXPORT_MAX_ROWS_DEFAULT = 300_000
 EXCEL_MAX_DATA_ROWS = 1_048_576 - 1  # a sheet's rows less the header row
 
