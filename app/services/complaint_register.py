@@ -1,16 +1,6 @@
-"""投诉台帐 — the adapter between the Complaint model (branch `complaints`, models/complaints.py)
-and the complaint register export (app/services/exports.py `complaint_register_sheet`).
-
-Written before the model is merged: `models.complaints` is imported when a function runs, not
-at import time, so this module loads on a branch without it. To wire it (the merger):
-1. the complaints list view gets an `export` route (permission "read" of its resource) that
-   narrows `complaint_register_statement()` with the page's own filters and row scope, and
-   streams `complaint_register_sheet(out, complaint_rows(...))` with
-   app/views/downloads.py `xlsx_download` — see AttendanceView.export for the pattern;
-2. a download button on the complaints list template pointing at that route;
-3. the label dicts below come from the complaints views' labels (channel, complexity, state,
-   outcome), translated by the view.
-The columns are those of the model at commit 02fc46e of `complaints`; nothing of the
+"""投诉台帐 — the rows of the complaint register export (COMP-1): the query the complaint
+list's export route (app/views/complaints.py) narrows with its page's filters and row scope,
+and the plain tuples `app.services.exports.complaint_register_sheet` streams. Nothing of the
 complainant (name, contact) nor the complaint's text is exported (PRIV-1).
 """
 
@@ -23,14 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.exports import YIELD_PER, local_minute, window_label
+from models.complaints import Complaint
 from models.org import Staff, Window
 
 
 def complaint_register_statement():
     """SELECT of the register's columns, newest first; the caller adds its page's filters
     (`.where(Complaint.state == ...)`) and scope before passing it to `complaint_rows`."""
-    from models.complaints import Complaint  # the complaints branch
-
     return (select(Complaint.received_on, Complaint.channel, Window.number, Window.name,
                    Staff.name, Complaint.major, Complaint.complexity, Complaint.due_on,
                    Complaint.state, Complaint.answered_at, Complaint.outcome, Complaint.gravity)
