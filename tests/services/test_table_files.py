@@ -13,21 +13,12 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from app.rules.errors import RuleViolation
 from app.services.table_files import read_csv, read_workbook
+from tests.xlsx_files import workbook
 
 RULE = "IMPORT-1"
-
-
-def workbook(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 GOOD = workbook([["工号", "打卡时间"], ["1001", "2026-11-02 08:07"], [1002, 3.5]])

@@ -13,7 +13,6 @@ import re
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.services import table_files
@@ -21,20 +20,12 @@ from app.services.reference_import import MAX_CELLS, MAX_ROWS
 from models.attendance import ClockRecord
 from models.audit import AuditLog
 from models.org import Staff, Window
+from tests.xlsx_files import workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
 UNREADABLE_XLSX = "The file is not a readable Excel (.xlsx) workbook."
 NOT_TEXT = "The file is neither UTF-8 nor GB18030 text."
 EMPTY = "The file is empty."
-
-
-def workbook(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def rewrite(data: bytes, part: str, change) -> bytes:
