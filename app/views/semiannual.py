@@ -30,7 +30,7 @@ from app.rules.scoring import (GRADE_LABELS, SEMIANNUAL_PARTS, assessment_bonus_
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
 from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
-                          may_see_semiannual_entry, semiannual_scope)
+                          may_see_semiannual_entry, semiannual_scope, staff_names)
 from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
                                      entry_scope_condition, explain, manual_values,
                                      grade_settings, part_maxima, remove_praise,
@@ -116,6 +116,14 @@ def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
                                           -(e.total or 0), e.staff.name, e.staff_id))
 
 
+def confirmer_name(assessment) -> str:
+    """Who confirmed the grades, by the staff member's name (the login name without one)."""
+    user = assessment.confirmed_by
+    if user is None:
+        return ""
+    return staff_names([user.username]).get(user.username, user.username)
+
+
 #: SCORE-6: the two grade scales (grade_category), as the quota lines name them.
 SCALE_LABELS = {"civil_servant": _l("Civil servants"),
                 "institution": _l("Public institution and other staff")}
@@ -187,7 +195,7 @@ class SemiannualView(DomainModelView):
                     category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
                     maxima=part_maxima(db.session),
                     bonus_cap=setting_value(db.session, "semi.bonus_cap"),
-                    quota_lines=quota_lines(assessment))
+                    quota_lines=quota_lines(assessment), confirmer=confirmer_name(assessment))
 
     # --- The grade list ---------------------------------------------------------------------
     @expose("/show/<int:pk>")

@@ -236,6 +236,10 @@ def test_score_6_only_leadership_confirms_and_then_the_assessment_is_frozen(db_s
     assert actors["leadership"].post_form(url, {}, form_url=show).status_code == 302
     db_session.expire_all()
     assert db_session.get(SemiannualAssessment, assessment.id).state == "confirmed"
+    state = re.search(r'<p id="semiannual-state">(.*?)</p>',
+                      actors["office"].get(show).get_data(as_text=True), re.S).group(1)
+    assert staff["leadership"].name in state  # who confirmed, by name
+    assert actors["leadership"].user.username not in state
     clerk = staff["clerk"]
     actors["office"].post_form(f"/semiannualview/entries/{assessment.id}",
                                {f"manual_de_{clerk.id}": "5"},
