@@ -781,9 +781,13 @@ DAY_COLUMNS = ("staff_id", "day", "am_status", "am_in", "am_out", "pm_status", "
 def derive_range(session: Session, start: date, end: date, today: date, staff_ids=None) -> int:
     """ATT-2/3/4: recompute and store the AttendanceDay rows of the period (of `staff_ids`
     only, if given) in one pass (one delete, one executemany of plain values, COPY on
-    PostgreSQL). Returns the rows written."""
+    PostgreSQL). Returns the rows written. Only active staff are derived, so only their rows
+    are replaced: the stored days of someone who has left stay as they were last derived (their
+    LEAVE-4 flags and half-year still read them)."""
     results = compute_days(session, start, end, today, staff_ids)
-    stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end))
+    active = select(Staff.id).where(Staff.is_active.is_(True))
+    stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end),
+                                        AttendanceDay.staff_id.in_(active))
     if staff_ids is not None:
         stale = stale.where(AttendanceDay.staff_id.in_(staff_ids))
     session.execute(stale)

@@ -314,3 +314,24 @@ def test_att_3_office_corrects_and_removes_an_off_post_record_with_a_reason(db_s
     assert [entry.action for entry in trail] == ["create", "update", "delete"]
     assert json.loads(trail[1].changes)["minutes"] == [150, 90]
     assert json.loads(trail[2].changes)["correction_note"] == ["重复录入", None]
+
+
+def test_att_2_deriving_again_keeps_the_stored_days_of_someone_who_has_left(db_session, people):
+    """ATT-2/LEAVE-4: the nightly re-derivation covers active staff only; the days stored for
+    a person who has since left are history, not recomputed to nothing."""
+    refresh_work_days(db_session, TODAY)
+    load(db_session, *week("1001"), *week("1002"))
+    derive_month(db_session, 2026, 11, TODAY)
+    db_session.commit()
+    leaver = people[1]
+    stored = db_session.scalar(select(func.count()).select_from(AttendanceDay).where(
+        AttendanceDay.staff_id == leaver.id))
+    assert stored == 5
+    leaver.is_active = False
+    db_session.commit()
+    derive_month(db_session, 2026, 11, TODAY)
+    db_session.commit()
+    assert db_session.scalar(select(func.count()).select_from(AttendanceDay).where(
+        AttendanceDay.staff_id == leaver.id)) == 5
+    assert db_session.scalar(select(func.count()).select_from(AttendanceDay).where(
+        AttendanceDay.staff_id == people[0].id)) == 5
