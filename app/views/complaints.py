@@ -213,7 +213,7 @@ class ComplaintView(DomainModelView):
             "bianmin/complaint_overdue.html", title=gettext("Overdue complaints") if only_overdue
             else gettext("Open complaints"), rows=[(row, is_overdue(row, day)) for row in rows],
             only_overdue=only_overdue, channel_labels=CHANNEL_LABELS,
-            complexity_labels=COMPLEXITY_LABELS, label_of=label_of)
+            complexity_labels=COMPLEXITY_LABELS, state_labels=STATE_LABELS, label_of=label_of)
 
     @expose("/export.xlsx")
     @has_access

@@ -189,3 +189,29 @@ def test_comp_1_the_complaint_register_exports_without_the_complainant(as_office
     assert len(list(sheet.iter_rows())) == 2 and sheet.freeze_panes == "A2"
     assert not any(text in cell for cell in cells for text in ("李四", "13912345678", "推诿"))
     assert as_office.get("/complaintview/export.xlsx?month=2026-13").status_code == 400
+
+
+def test_comp_1_the_open_complaints_page_exports_a_chosen_month_and_state(as_office, db_session,
+                                                                          window_a):
+    """COMP-1 × issue #12: the register's export form on the open complaints page sends its
+    month and state; left empty, they mean every month and every state."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    for day, state in ((date(2026, 9, 3), "closed"), (date(2026, 10, 12), "open"),
+                       (date(2026, 10, 20), "closed")):
+        db_session.add(Complaint(received_on=day, channel="phone", window=window_a, content="x",
+                                 due_on=day, state=state))
+    db_session.commit()
+    page = as_office.get("/complaintview/overdue/").get_data(as_text=True)
+    assert 'id="complaint-export"' in page and 'name="month"' in page and 'name="state"' in page
+
+    def rows(query: str) -> int:
+        response = as_office.get(f"/complaintview/export.xlsx?{query}")
+        assert response.status_code == 200, query
+        return len(list(load_workbook(BytesIO(response.data)).active.iter_rows())) - 1
+
+    assert rows("month=&state=") == 3
+    assert rows("month=2026-10&state=") == 2
+    assert rows("month=2026-10&state=closed") == 1
