@@ -253,6 +253,10 @@ class BianminRoleModelView(RoleModelView):
 
     list_widget = BianminRoleListWidget
     show_widget = BianminRoleShowWidget
+    # The list names the roles only: FAB's list also printed each role's whole permission set,
+    # hundreds of technical English names in one cell; they stay on each role's page. The
+    # roles and their permissions are declared in code (ROLE_PERMISSIONS, sync_roles).
+    list_columns = ["name"]
     formatters_columns = {"name": gettext}
     base_order = ("id", "asc")  # as declared; the translated names are not the stored ones
 
