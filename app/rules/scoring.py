@@ -36,6 +36,15 @@ DEFAULT_CATEGORIES: Mapping[str, Decimal] = MappingProxyType(
 BONUS = "B"
 #: SCORE-2: 窗口互评 — computed from the peer mean, never from events.
 PEER = "M10"
+#: SCORE-2: each category's name as pages, exports and reports show it (English msgids,
+#: translated where shown).
+CATEGORY_LABELS: Mapping[str, str] = MappingProxyType({
+    "M1": N_("M1 conduct and attitude"), "M2": N_("M2 case management"),
+    "M3": N_("M3 time-limit promise"), "M4": N_("M4 handling quality"),
+    "M5": N_("M5 center activities"), "M6": N_("M6 integrity"),
+    "M7": N_("M7 work style and complaints"), "M8": N_("M8 staff presence"),
+    "M9": N_("M9 cleanliness"), "M10": N_("M10 mutual window rating"), BONUS: N_("B bonus"),
+})
 
 #: SCORE-5: 半年考核 parts → maximum points (001 考核办法): 德 能 勤 绩 廉.
 SEMIANNUAL_PARTS: Mapping[str, Decimal] = MappingProxyType(

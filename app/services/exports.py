@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.rules.errors import N_
+from app.rules.scoring import CATEGORY_LABELS
 from app.services.attendance import window_month
 from app.services.leave import filter_requests
 from app.services.window_scores import COLUMNS as SCORE_KEYS, WindowMonthScore
@@ -41,13 +42,7 @@ LEAVE_COLUMNS: Columns = (
     (N_("Approver"), 16), (N_("Reported back"), 12), (N_("Overstayed working days"), 12),
     (N_("Filed"), 17),
 )
-SCORE_CATEGORY_LABELS = {
-    "M1": N_("M1 conduct and attitude"), "M2": N_("M2 case management"),
-    "M3": N_("M3 time-limit promise"), "M4": N_("M4 handling quality"),
-    "M5": N_("M5 center activities"), "M6": N_("M6 integrity"),
-    "M7": N_("M7 work style and complaints"), "M8": N_("M8 staff presence"),
-    "M9": N_("M9 cleanliness"), "M10": N_("M10 mutual window rating"), "B": N_("B bonus"),
-}
+SCORE_CATEGORY_LABELS = CATEGORY_LABELS  # SCORE-2, one home: app.rules.scoring
 SCORE_COLUMNS: Columns = (
     (N_("Rank"), 6), (N_("Window number"), 8), (N_("Window name"), 22),
     *((SCORE_CATEGORY_LABELS[key], 10) for key in SCORE_KEYS),

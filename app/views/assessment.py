@@ -25,19 +25,14 @@ from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period, quarter_months, quarter_of
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
+from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
 from app.security import (assessment_scope, current_actor, may_confirm_month,
                           peer_rater_windows)
 from app.services import assessment as svc
 from app.views.base import rule_checked
 from models.org import Staff, Window
 
-CATEGORY_LABELS = {
-    "M1": _l("M1 Conduct and attitude"), "M2": _l("M2 Case management"),
-    "M3": _l("M3 Time-limit promise"), "M4": _l("M4 Handling quality"),
-    "M5": _l("M5 Center activities"), "M6": _l("M6 Integrity"),
-    "M7": _l("M7 Work style and complaints"), "M8": _l("M8 Staff presence"),
-    "M9": _l("M9 Cleanliness"), "M10": _l("M10 Mutual rating"), "B": _l("B Bonus"),
-}
+CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
 CRITERIA_LABELS = dict(zip(PEER_CRITERIA, (_l("Attitude"), _l("Efficiency"), _l("Quality"),
                                           _l("Integrity"))))
 EXCLUSION_LABELS = {"COMP-5": _l("verified language or attitude complaint (COMP-5)"),
@@ -120,9 +115,10 @@ class AssessmentView(BaseView):
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
             finished=period < context.today().replace(day=1))
 
-    @expose("/confirm", methods=["POST"])
-    @has_access
-    def confirm(self):
+    @staticmethod
+    def _confirmable_period():
+        """SCORE-3: the posted month of a confirm or reopen, for Leadership only (403), from a
+        form with its CSRF token and a YYYY-MM month (400)."""
         if not may_confirm_month():
             abort(403)
         if not DynamicForm(request.form).validate():
@@ -130,6 +126,12 @@ class AssessmentView(BaseView):
         period = parse_period(request.form.get("month"))
         if period is None:
             abort(400)
+        return period
+
+    @expose("/confirm", methods=["POST"])
+    @has_access
+    def confirm(self):
+        period = self._confirmable_period()
         clock = context.clock()
         with rule_checked() as saved:
             svc.confirm_month(db.session, period, current_actor().user_id, clock.now,
@@ -142,13 +144,7 @@ class AssessmentView(BaseView):
     @expose("/reopen", methods=["POST"])
     @has_access
     def reopen(self):
-        if not may_confirm_month():
-            abort(403)
-        if not DynamicForm(request.form).validate():
-            abort(400)
-        period = parse_period(request.form.get("month"))
-        if period is None:
-            abort(400)
+        period = self._confirmable_period()
         clock = context.clock()
         with rule_checked() as saved:
             svc.reopen_month(db.session, period, (request.form.get("reason") or "")[:2000],

@@ -26,6 +26,7 @@ from app import context
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.rules.points import format_points
+from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
 from app.security import current_actor, may_record_scores, score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
@@ -37,13 +38,7 @@ from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.org import Staff, Window
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
-CATEGORY_LABELS = {
-    "M1": _l("M1 Conduct and attitude"), "M2": _l("M2 Case management"),
-    "M3": _l("M3 Time-limit promise"), "M4": _l("M4 Handling quality"),
-    "M5": _l("M5 Center activities"), "M6": _l("M6 Integrity"),
-    "M7": _l("M7 Work style and complaints"), "M8": _l("M8 Staff presence"),
-    "M9": _l("M9 Cleanliness"), "M10": _l("M10 Mutual window rating"), "B": _l("B Bonus"),
-}
+CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
 # The catalogue holds every category but M10 (the mutual rating is not a deduction item).
 ITEM_CATEGORY_LABELS = {c: CATEGORY_LABELS[c] for c in SCORE_CATEGORIES if c != "M10"}
 SOURCE_LABELS = {
