@@ -80,7 +80,7 @@ def missing_official_years(years: Iterable[int]) -> list[int]:
 def schedule_missing(year: int, entered_years: Collection[int]) -> bool:
     """Calendar: `year` has neither the official schedule (the package) nor one the
     administrator entered (any Holiday entry of that year counts as entered, as for the
-    administrators' banner): its working days are the statutory fallback."""
+    administrators' banner): the administrators are warned, its deadlines are provisional."""
     return year not in OFFICIAL_YEARS and year not in entered_years
 
 
