@@ -67,7 +67,8 @@ def bianmin_cli():
 
 def _recompute_after_upgrade() -> None:
     """CASE-3: a newer chinese-calendar may know a year's official schedule the running cases'
-    deadlines were counted without (Monday–Friday fallback): count them again. Idempotent."""
+    deadlines were counted without (the statutory fallback), and a release before issue #16
+    counted such a year as plain Monday–Friday: count them again. Idempotent."""
     from datetime import datetime
 
     from app.context import center_zone

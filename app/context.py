@@ -7,10 +7,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+from flask_babel import gettext, lazy_gettext as _l
+from markupsafe import Markup
 
 from app.extensions import db
 from app.rules.points import format_points
+from app.services.calendar import request_calendar, years_missing_schedule
 
 if TYPE_CHECKING:
     from app.services.cases import Clock
@@ -34,6 +37,49 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(center_zone()).date()
     return value.isoformat()
+
+
+# Calendar / CASE-3: what a provisional deadline says (RULES.md, verbatim in zh_CN).
+PROVISIONAL_NOTE = _l("This year's official holiday schedule has not been published; the deadline "
+                      "is computed from the statutory holidays and is subject to the official "
+                      "schedule.")
+
+
+def deadline_provisional(value: date | datetime | None) -> bool:
+    """Calendar / CASE-3: whether a deadline falls in a year without the official schedule
+    that nobody entered (app.rules.calendar.deadline_is_provisional, on the request's calendar)."""
+    if value is None:
+        return False
+    if isinstance(value, datetime):
+        value = value.astimezone(center_zone()).date()
+    return request_calendar().is_provisional(value)
+
+
+def deadline_marked(value: date | datetime | None) -> str:
+    """A deadline in a list: its date, and when provisional a compact 暂定 badge carrying the
+    sentence as its title; the page repeats the sentence once as a footnote (baselayout)."""
+    text = local_date(value)
+    if not deadline_provisional(value):
+        return text
+    g.bianmin_provisional_shown = True
+    return Markup('{} <span class="label label-warning provisional-deadline" title="{}" '
+                  'data-provisional-deadline>{}</span>').format(
+        text, PROVISIONAL_NOTE, gettext("Provisional"))
+
+
+def deadline_noted(value: date | datetime | None) -> str:
+    """A deadline with the whole sentence beside it when provisional (case page, notices,
+    public lookup)."""
+    text = local_date(value)
+    if not deadline_provisional(value):
+        return text
+    return Markup('{} <span class="provisional-note" data-provisional-deadline>{}</span>').format(
+        text, PROVISIONAL_NOTE)
+
+
+def provisional_footnote() -> bool:
+    """Whether a list of this page marked a deadline provisional (its footnote is due)."""
+    return bool(g.get("bianmin_provisional_shown"))
 
 
 def today() -> date:
@@ -73,6 +119,12 @@ def signed_points(value) -> str:
 def register_context(app: Flask) -> None:
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
+    # Calendar / CASE-3: a deadline in a year without the official schedule is provisional.
+    app.add_template_filter(deadline_marked, "deadline_marked")
+    app.add_template_filter(deadline_noted, "deadline_noted")
+    app.add_template_global(deadline_provisional, "deadline_provisional")
+    app.add_template_global(provisional_footnote, "provisional_footnote")
+    app.jinja_env.globals["provisional_note"] = PROVISIONAL_NOTE
     # Points and scores read one way on every page (app/rules/points.py); data-* attributes
     # and form values keep the plain Decimal for scripts and tests.
     app.add_template_filter(score, "score")
@@ -97,15 +149,14 @@ def todo_count() -> int:
 
 def banners() -> list[str]:
     """Warnings for administrators and the office, e.g. a year without its official schedule."""
-    from flask_babel import gettext
-
     from app.security import ADMIN, OFFICE, role_names
-    from app.services.calendar import years_missing_schedule
 
     if not role_names() & {ADMIN, OFFICE}:
         return []
     return [
         gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "
-                "are counted as Monday to Friday. Enter the schedule under System → Year schedule.", year=year)
+                "are counted as Monday to Friday minus the statutory public holidays, and "
+                "deadlines in %(year)s are shown as provisional. Enter the schedule under "
+                "System → Year schedule.", year=year)
         for year in years_missing_schedule(db.session, today())
     ]

@@ -21,16 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 import chinese_calendar  # noqa: E402
 
 from app.rules.calendar import OFFICIAL_YEARS, WorkCalendar  # noqa: E402
+from app.rules.statutory_holidays import statutory_days  # noqa: E402
 
 N, SAMPLE, SEED = 1_000_000, 20_000, 2026
 
 
 def naive_package(start: date, days: int) -> date:
-    """The obvious implementation: ask chinese_calendar about each day (Mon–Fri past its years)."""
+    """The obvious implementation: ask chinese_calendar about each day (past its years,
+    Monday–Friday minus the statutory holidays)."""
     day = start
     while days:
         day += timedelta(days=1)
-        if chinese_calendar.is_workday(day) if day.year in OFFICIAL_YEARS else day.weekday() < 5:
+        if (chinese_calendar.is_workday(day) if day.year in OFFICIAL_YEARS
+                else day.weekday() < 5 and day not in statutory_days(day.year)):
             days -= 1
     return day
 

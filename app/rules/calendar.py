@@ -3,8 +3,14 @@
 A working day is Monday–Friday minus public holidays plus adjusted working weekends (调休上班),
 from the State Council schedule carried by the `chinese_calendar` package, overridden by the
 administrator's local closures and extra working days. A year the package does not know (it
-knows none after its release) falls back to Monday–Friday plus the administrator's entries and
-never fails; `missing_official_years` feeds the administrators' warning banner.
+knows none after its release) falls back to Monday–Friday minus the statutory public holidays
+of 《全国年节及纪念日放假办法》 computed for that year (app/rules/statutory_holidays.py), plus
+the administrator's entries, and never fails. A deadline in such a year is provisional
+(`deadline_is_provisional`) until the administrator enters the year's schedule;
+`missing_official_years` feeds the administrators' warning banner.
+
+Only the package's public functions are read (`is_workday`, `get_workdays`): its tables are
+internals that may change between releases.
 
 Dates are plain `date`s in the center's time zone; the caller converts timestamps first.
 """
@@ -12,20 +18,77 @@ Dates are plain `date`s in the center's time zone; the caller converts timestamp
 from __future__ import annotations
 
 import calendar as _monthly
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import MAXYEAR, date
+from functools import lru_cache
 
-from chinese_calendar.constants import holidays as _OFFICIAL_HOLIDAYS
-from chinese_calendar.constants import workdays as _OFFICIAL_WORKDAYS
+import chinese_calendar
 
-# The package itself supports exactly the years spanned by its holiday table
-# (chinese_calendar.utils._validate_date); outside them is_workday raises NotImplementedError.
-OFFICIAL_YEARS = range(min(_OFFICIAL_HOLIDAYS).year, max(_OFFICIAL_HOLIDAYS).year + 1)
+from app.rules.statutory_holidays import statutory_days
+
+# The package raises NotImplementedError for a year outside its tables, which span one run of
+# years: probed once at import, through its public is_workday (a few dozen calls, < 10 ms).
+_PROBE_YEARS = range(1949, 2201)
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _official_years() -> range:
+    first = next((y for y in _PROBE_YEARS if _package_knows(y)), None)
+    if first is None:
+        return range(0)
+    last = first
+    while last + 1 < _PROBE_YEARS.stop and _package_knows(last + 1):
+        last += 1
+    return range(first, last + 1)
+
+
+OFFICIAL_YEARS = _official_years()
+
+
+@lru_cache(maxsize=None)
+def _official_workdays(year: int) -> frozenset[int]:
+    """The ordinals of the working days of an official year (adjusted weekends included), read
+    once per process: `get_workdays` asks `is_workday` about each day of the year (~8 ms)."""
+    return frozenset(d.toordinal() for d in chinese_calendar.get_workdays(
+        date(year, 1, 1), date(year, 12, 31), include_weekends=True))
+
+
+# Fallback years a process meets are few (next year, a long limit's years); bounded anyway.
+@lru_cache(maxsize=256)
+def _fallback_workdays(year: int) -> frozenset[int]:
+    """Calendar: the ordinals of Monday–Friday of `year` minus its statutory holidays; no
+    adjusted working weekend is invented, a holiday on a weekend is not moved."""
+    closed = statutory_days(year)
+    first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+    # Ordinal 1 (0001-01-01) is a Monday: o % 7 is 1..5 from Monday to Friday.
+    return frozenset(o for o in range(first, last + 1)
+                     if 0 < o % 7 < 6 and date.fromordinal(o) not in closed)
 
 
 def missing_official_years(years: Iterable[int]) -> list[int]:
     """The years (sorted, once each) whose official holiday schedule is not known: warn the admin."""
     return sorted({y for y in years if y not in OFFICIAL_YEARS})
+
+
+def schedule_missing(year: int, entered_years: Collection[int]) -> bool:
+    """Calendar: `year` has neither the official schedule (the package) nor one the
+    administrator entered (any Holiday entry of that year counts as entered, as for the
+    administrators' banner): the administrators are warned, its deadlines are provisional."""
+    return year not in OFFICIAL_YEARS and year not in entered_years
+
+
+def deadline_is_provisional(deadline: date | None, entered_years: Collection[int]) -> bool:
+    """Calendar / CASE-3: a deadline falling in a year whose schedule is missing is
+    provisional — shown and printed with 本年度放假安排尚未公布，期限按法定节假日推算，以正式安排为准.
+    The one test every page, notice and the public lookup ask."""
+    return deadline is not None and schedule_missing(deadline.year, entered_years)
 
 
 class WorkCalendar:
@@ -48,13 +111,19 @@ class WorkCalendar:
             # Which of two admin entries wins would be a guess; the settings UI must prevent it.
             days = ", ".join(sorted(date.fromordinal(o).isoformat() for o in clash))
             raise ValueError(f"dates both extra holiday and extra working day: {days}")
+        # The years the administrator entered something for (deadline_is_provisional).
+        self.entered_years = frozenset(date.fromordinal(o).year for o in self._closed | self._open)
         # Immutable tuples, so threads sharing a calendar need no lock (a race builds twice).
         self._years: dict[int, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
 
     @staticmethod
     def has_official_schedule(year: int) -> bool:
-        """Whether the State Council schedule of `year` is known (else Monday–Friday fallback)."""
+        """Whether the State Council schedule of `year` is known (else the statutory fallback)."""
         return year in OFFICIAL_YEARS
+
+    def is_provisional(self, deadline: date | None) -> bool:
+        """Calendar / CASE-3: `deadline_is_provisional` with this calendar's entries."""
+        return deadline_is_provisional(deadline, self.entered_years)
 
     def _year(self, year: int) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
         """`(base, rank, ords)` of `year`: base is the ordinal of 1 January, rank[o - base] the
@@ -63,27 +132,17 @@ class WorkCalendar:
         if table is None:
             if year > MAXYEAR:
                 raise OverflowError("date value out of range")
-            base, official = date(year, 1, 1).toordinal(), year in OFFICIAL_YEARS
+            base = date(year, 1, 1).toordinal()
+            usual = _official_workdays(year) if year in OFFICIAL_YEARS else _fallback_workdays(year)
+            opened, shut = self._open, self._closed
             rank: list[int] = []
             ords: list[int] = []
             for o in range(base, date(year, 12, 31).toordinal() + 1):
-                if self._works(o, official):
+                if o in opened or (o in usual and o not in shut):
                     ords.append(o)
                 rank.append(len(ords))
             table = self._years[year] = (base, tuple(rank), tuple(ords))
         return table
-
-    def _works(self, o: int, official: bool) -> bool:
-        if o in self._open:
-            return True
-        if o in self._closed:
-            return False
-        day = date.fromordinal(o)
-        if official:
-            # Same test as chinese_calendar.is_workday, read from its tables directly: is_workday
-            # rescans the whole table on every call to check the year range.
-            return day in _OFFICIAL_WORKDAYS or (day.weekday() < 5 and day not in _OFFICIAL_HOLIDAYS)
-        return day.weekday() < 5
 
     def is_working_day(self, day: date) -> bool:
         """Whether `day` is a working day (工作日)."""

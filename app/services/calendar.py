@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.rules.calendar import WorkCalendar
+from app.rules.calendar import WorkCalendar, schedule_missing
 from models.settings import Holiday
 
 # Deadlines reach this far ahead: a year this close needs its schedule already.
@@ -40,13 +40,14 @@ def years_missing_schedule(session: Session, today: date) -> list[int]:
     """Years deadlines may reach now whose official schedule is unknown and not entered by hand.
 
     The State Council publishes a year's schedule late in the year before; until the
-    package or an administrator has it, that year falls back to Monday–Friday.
+    package or an administrator has it, that year falls back to Monday–Friday minus the
+    statutory holidays, and its deadlines are provisional (RULES.md "Calendar").
     """
     years = sorted({today.year, (today + LOOKAHEAD).year})
     entered_years = {day.year for day in session.scalars(
         select(Holiday.day).where(Holiday.day >= date(years[0], 1, 1))
     )}
-    return [y for y in years if not WorkCalendar.has_official_schedule(y) and y not in entered_years]
+    return [y for y in years if schedule_missing(y, entered_years)]
 
 
 # --- The work_day table: working-day counts the database can use (CASE-6) ----------------

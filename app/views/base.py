@@ -187,6 +187,10 @@ class DomainModelView(ModelView):
     method_permission_name = VIEW_METHOD_PERMISSIONS
     rule_checks: tuple = ()
     column_bounds: dict = {}  # INPUT-1: narrower bounds than the column's, by field name
+    # Formatters of the detail page that replace those of `formatters_columns` there (the
+    # lists keep theirs): e.g. a deadline with its whole provisional sentence on the case
+    # page, a compact 暂定 badge in the lists (Calendar, CASE-3).
+    show_formatters_columns: dict = {}
     page_size = 25
     record_name = None
 
@@ -225,6 +229,14 @@ class DomainModelView(ModelView):
         for name in shown:
             if name not in self.formatters_columns:
                 self.formatters_columns[name] = yes_no if self._is_boolean(name) else blank
+
+    def _get_show_widget(self, pk, item, widgets=None, actions=None, show_fieldsets=None):
+        widgets = super()._get_show_widget(pk, item, widgets=widgets, actions=actions,
+                                           show_fieldsets=show_fieldsets)
+        if self.show_formatters_columns:
+            widgets["show"].template_args["formatters_columns"] = {
+                **self.formatters_columns, **self.show_formatters_columns}
+        return widgets
 
     def _is_boolean(self, name: str) -> bool:
         try:

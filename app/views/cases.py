@@ -20,7 +20,8 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerFiel
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from app.context import center_zone, clock, local_datetime, today
+from app.context import (center_zone, clock, deadline_marked, deadline_noted, local_datetime,
+                         today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.rules import case_states as cs
@@ -374,7 +375,10 @@ class CaseView(WindowScopedModelView):
         "appointment_at": local_datetime,
         "urgent": lambda v: gettext("Urgent") if v else "",
         "applicant_objected": lambda v: "" if v is None else yes_no(v),
+        # Calendar / CASE-3: a deadline in a year without the official schedule is 暂定.
+        "deadline": deadline_marked, "original_deadline": deadline_marked,
     }
+    show_formatters_columns = {"deadline": deadline_noted, "original_deadline": deadline_noted}
     show_template = "bianmin/case_show.html"
 
     # --- show with actions, notices, history ------------------------------------------------
@@ -623,6 +627,8 @@ class CaseSubTaskView(WindowScopedModelView):
                      "done_on": _l("Done"), "done_by": _l("Done by"), "note": _l("Note")}
     list_columns = ["case", "window", "part", "deadline", "done_on"]
     show_columns = ["case", "window", "part", "promised_days", "deadline", "done_on", "done_by", "note"]
+    formatters_columns = {"deadline": deadline_marked}  # Calendar / CASE-3
+    show_formatters_columns = {"deadline": deadline_noted}
     search_columns = ["window", "deadline", "done_on"]
     base_order = ("deadline", "asc")
     show_template = "bianmin/subtask_show.html"

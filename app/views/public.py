@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.context import local_date
+from app.context import deadline_provisional, local_date
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
@@ -128,6 +128,8 @@ def progress_of(case: Case) -> dict:
         "state_label": gettext(cs.STATE_LABELS[case.state]),
         "accepted_on": local_date(case.accepted_on),
         "deadline": local_date(case.deadline),
+        # Calendar / CASE-3: the public sees the provisional sentence too.
+        "deadline_provisional": deadline_provisional(case.deadline),
         "step": NEXT_STEPS.get(case.state, "closed"),
         "materials": materials_to_bring(case) if case.state == cs.SUPPLEMENT_REQUESTED else [],
         "competent_unit": case.competent_unit if case.state == cs.TRANSFERRED else None,

@@ -120,7 +120,8 @@ class RefusalReportView(WindowScopedModelView):
                       "outcome", "important"]
     order_columns = ["filed_on", "review_due", "reviewed_on"]
     base_order = ("filed_on", "desc")
-    formatters_columns = {"outcome": outcome_label, "review_late": late_label}
+    formatters_columns = {"outcome": outcome_label, "review_late": late_label,
+                          "review_due": context.deadline_marked}  # Calendar / CASE-3
 
     @expose("/show/<pk>")
     @has_access

@@ -21,7 +21,8 @@ from tests.factories import clock_on, residence_permit_item
 
 ACTOR = Actor(username="office01")
 ZONE = "Asia/Shanghai"
-# 2027 is not in chinese-calendar: Monday–Friday until the office enters the schedule.
+# 2027 is not in chinese-calendar: Monday–Friday minus the statutory holidays (10-01..10-03,
+# of which only Fri 10-01 is a weekday) until the office enters the schedule.
 NATIONAL_DAY_2027 = [(date(2027, 10, d), "国庆节") for d in range(1, 8)]
 ADJUSTED_2027 = [(date(2027, 9, 26), "调休上班"), (date(2027, 10, 9), "调休上班")]
 
@@ -62,7 +63,8 @@ def test_case_3_new_schedule_recomputes_running_deadlines_only(db_session, item)
     last_year = accepted(db_session, item, date(2026, 11, 2))
     db_session.commit()
     before = {c.number: c.deadline for c in (running, extended, suspended, decided, last_year)}
-    assert before[running.number] == date(2027, 10, 5)  # Monday–Friday fallback
+    # Statutory fallback: 09-29, 09-30, (Fri 10-01 National Day), 10-04, 10-05, 10-06.
+    assert before[running.number] == date(2027, 10, 6)
 
     replace_year_schedule(db_session, 2027, NATIONAL_DAY_2027, ADJUSTED_2027, date(2027, 9, 30))
     assert recompute(db_session) == 3
@@ -76,11 +78,11 @@ def test_case_3_new_schedule_recomputes_running_deadlines_only(db_session, item)
     assert last_year.deadline == before[last_year.number]
     history = running.transitions[-1]
     assert (history.action, history.to_state) == (RECOMPUTE_DEADLINE, cs.ACCEPTED)
-    assert history.note == "2027-10-05 → 2027-10-11" and history.username == "office01"
+    assert history.note == "2027-10-06 → 2027-10-11" and history.username == "office01"
     audited = [json.loads(row.changes) for row in db_session.scalars(
         select(AuditLog).where(AuditLog.model == "Case", AuditLog.action == "update",
                                AuditLog.record_id == str(running.id)).order_by(AuditLog.id))]
-    assert {"deadline": ["2027-10-05", "2027-10-11"]}.items() <= audited[-1].items()
+    assert {"deadline": ["2027-10-06", "2027-10-11"]}.items() <= audited[-1].items()
 
 
 def test_case_3_recomputing_again_on_the_same_schedule_moves_nothing(db_session, item):
@@ -125,10 +127,11 @@ def test_case_3_a_suspended_case_still_resumes_after_a_schedule_moved_its_deadli
                  procedure="专家评审", reason="论证")
     replace_year_schedule(db_session, 2027, [], [], date(2027, 9, 30))  # entered by mistake
     assert recompute(db_session) == 1
-    assert case.deadline == date(2027, 10, 5)  # Monday–Friday: now before the suspension
+    # The statutory fallback again (10-01 off): now before the suspension.
+    assert case.deadline == date(2027, 10, 6)
     apply_action(db_session, case, cs.RESUME, ACTOR, clock_on(date(2027, 10, 12)))
     # Resumed: the deadline moves by the suspended working days (10-11, 10-12).
-    assert case.state == cs.IN_PROGRESS and case.deadline == date(2027, 10, 7)
+    assert case.state == cs.IN_PROGRESS and case.deadline == date(2027, 10, 8)
     # The reprint of the special-procedure notice replays the same history without refusing it.
     from zoneinfo import ZoneInfo
 
@@ -137,4 +140,4 @@ def test_case_3_a_suspended_case_still_resumes_after_a_schedule_moved_its_deadli
 
     notice = [n for n in case.notices if n.kind == "special_procedure"][-1]
     shown = deadlines_around_notice(case, notice, load_calendar(db_session), ZoneInfo(ZONE))
-    assert (shown.before, shown.after) == (date(2027, 10, 5), date(2027, 10, 7))
+    assert (shown.before, shown.after) == (date(2027, 10, 6), date(2027, 10, 8))

@@ -155,7 +155,9 @@ def _running_case(db_session, window, accepted_on: date):
 def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
         as_office, db_session, window_a, today):
     case = _running_case(db_session, window_a, date(2027, 9, 28))
-    assert case.deadline == date(2027, 10, 5)  # Monday–Friday until the schedule is known
+    # The statutory fallback until the schedule is known: 09-29, 09-30, (Fri 10-01 National
+    # Day), 10-04, 10-05, 10-06.
+    assert case.deadline == date(2027, 10, 6)
     response = as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
     assert response.status_code == 302
     db_session.expire_all()
@@ -165,7 +167,7 @@ def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
     assert "已按新的节假日安排重新计算 1 件在办办件的办结期限。" in flashed
     page = as_office.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     # The case's history (CASE-4) shows the change, named in zh_CN.
-    assert "按节假日安排重新计算办结期限" in page and "2027-10-05 → 2027-10-12" in page
+    assert "按节假日安排重新计算办结期限" in page and "2027-10-06 → 2027-10-12" in page
 
 
 def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
