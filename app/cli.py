@@ -213,14 +213,16 @@ def restore_command(path, yes):
     click.echo(f"恢复完成 / database restored from {path}")
 
 
-def nightly_jobs():
-    """The jobs of `flask bianmin nightly`, in order: (name, function of the session)."""
-    from app.context import today
+def nightly_jobs(day):
+    """The jobs of `flask bianmin nightly` for the night `day` (the center's date), in order:
+    (name, function of the session). Each name is the job's lock and its `job_run` record
+    (app/services/jobs.py): the same lock as the pages and commands that start the same work."""
     from app.services.calendar import refresh_work_days
+    from app.services.jobs import ATTENDANCE, DEDUCTIONS, WORK_DAYS
 
     def work_days(session):
         with transaction(session):
-            refresh_work_days(session, today())
+            refresh_work_days(session, day)
 
     def attendance(session):
         """ATT-2/3: the stored attendance days of this month (and of last month in its first
@@ -229,7 +231,6 @@ def nightly_jobs():
 
         from app.services.attendance import derive_month
 
-        day = today()
         months = {(day.year, day.month), ((day - timedelta(days=7)).year,
                                           (day - timedelta(days=7)).month)}
         with transaction(session):
@@ -241,12 +242,11 @@ def nightly_jobs():
         each month in its own transaction; a confirmed month is skipped."""
         from app.services.deductions import generate_month, months_to_generate
 
-        day = today()
         for year, month in months_to_generate(day):
             with transaction(session):
                 generate_month(session, year, month, day)
 
-    return [("work-days", work_days), ("attendance", attendance), ("deductions", deductions)]
+    return [(WORK_DAYS, work_days), (ATTENDANCE, attendance), (DEDUCTIONS, deductions)]
 
 
 @bianmin_cli.command("deductions")
@@ -256,27 +256,26 @@ def deductions_command(month_text):
     """Generate the month's automatic deductions (SCORE-1: overdue cases, one-time notice
     violations, refusals without report, absences and off-post time, meeting attendance).
     Running it again adds nothing twice; a confirmed month is left as it is. One run at a
-    time (the nightly job's lock)."""
+    time, with the pages' and the nightly job's: while one runs, this one ends with one line
+    and exit status 1 (OPS-1)."""
     from app.context import today
     from app.services.audit import audit_actor
     from app.services.deductions import generate_month, parse_month
-    from app.services.jobs import run_exclusively
+    from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
 
     try:
         year, month = parse_month(month_text)
     except RuleViolation as error:
         fail(f"--month {month_text!r}: {error}")
 
-    def job(session):
-        with command_transaction():
-            return generate_month(session, year, month, today())
-
-    with audit_actor("cli:deductions"):
-        run = run_exclusively(db.session, "nightly:deductions", job)
-    if not run.ran:
-        click.echo("skipped, another instance is generating deductions")
-        return
-    result = run.result
+    try:
+        with audit_actor("cli:deductions"), \
+                exclusive_job(db.session, DEDUCTIONS, started_by="cli:deductions",
+                              subject=f"{year}-{month:02d}", run_date=today()) as run, \
+                run.watch(command_transaction()):
+            result = generate_month(db.session, year, month, today())
+    except JobBusy as busy:
+        fail(busy.line())
     if result.skipped:
         click.echo(f"{result.period:%Y-%m}: confirmed, nothing changed (reopen the month first)")
         return
@@ -284,18 +283,96 @@ def deductions_command(month_text):
                f"{result.removed} removed, {result.kept} unchanged")
 
 
-@bianmin_cli.command("nightly")
+@bianmin_cli.command("attendance")
+@click.option("--month", "month_text", required=True, help="The month, e.g. 2026-10.")
 @with_appcontext
-def nightly_command():
-    """Run the nightly jobs once for the whole deployment: every app server's cron may call
-    it, only the one that takes a job's lock runs that job (OPS-1, app/services/jobs.py)."""
+def attendance_command(month_text):
+    """Derive the month's stored attendance days again (ATT-2/3/4), e.g. after importing late
+    clock records or approving 补签单 of a closed month. One derivation at a time, with the
+    nightly job's: while one runs, this one ends with one line and exit status 1 (OPS-1)."""
+    from app.context import today
+    from app.services.attendance import derive_month
     from app.services.audit import audit_actor
-    from app.services.jobs import run_exclusively
+    from app.services.deductions import parse_month
+    from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job
 
-    for name, job in nightly_jobs():
-        with audit_actor(f"cli:nightly:{name}"):
-            try:
-                run = run_exclusively(db.session, f"nightly:{name}", job)
-            except RuleViolation as error:
-                fail(f"{name}: {error}")
-        click.echo(f"{name}: {'done' if run.ran else 'skipped, another instance is running it'}")
+    try:
+        year, month = parse_month(month_text)
+    except RuleViolation as error:
+        fail(f"--month {month_text!r}: {error}")
+    try:
+        with audit_actor("cli:attendance"), \
+                exclusive_job(db.session, ATTENDANCE, started_by="cli:attendance",
+                              subject=f"{year}-{month:02d}", run_date=today()) as run, \
+                run.watch(command_transaction()):
+            days = derive_month(db.session, year, month, today())
+    except JobBusy as busy:
+        fail(busy.line())
+    click.echo(f"{year}-{month:02d}: {days} attendance days derived")
+
+
+@bianmin_cli.command("nightly")
+@click.option("--date", "night", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The night to run for, as the center's date (default: today).")
+@click.option("--force", is_flag=True,
+              help="Run the jobs even if they are already done for that night.")
+@click.option("--job", "only", multiple=True,
+              help="Run only this job (repeatable): work-days, attendance, deductions.")
+@with_appcontext
+def nightly_command(night, force, only):
+    """Run the nightly jobs once per night for the whole deployment (OPS-1, issue #18): every
+    app server's cron may call it, at the same moment or later; each job runs on the runner
+    that takes its lock and is recorded done for the night (table job_run), so the others —
+    and any later run that night — skip it and say so. A failed job is not done: the next run
+    runs it again (--force runs a done one again). Exit status 1 when a job failed."""
+    import logging
+
+    from app.context import today
+    from app.services.audit import audit_actor
+    from app.services.jobs import run_nightly
+
+    night = night.date() if night else today()
+    jobs = nightly_jobs(night)
+    unknown = set(only) - {name for name, _job in jobs}
+    if unknown:
+        fail(f"--job: no such nightly job {', '.join(sorted(unknown))} "
+             f"(jobs: {', '.join(name for name, _job in jobs)})")
+    failed = 0
+    for name, job in jobs:
+        if only and name not in only:
+            continue
+        try:
+            with audit_actor(f"cli:nightly:{name}"):
+                attempt = run_nightly(db.session, name, job, night=night, force=force)
+        except Exception as error:  # noqa: BLE001 — recorded failed; the other jobs still run
+            db.session.rollback()
+            failed += 1
+            message = str(error) if isinstance(error, RuleViolation) else \
+                f"{type(error).__name__}: {error}"
+            if not isinstance(error, RuleViolation):
+                logging.getLogger(__name__).exception("nightly job %s failed", name)
+            click.echo(f"{name}: failed for {night:%Y-%m-%d}: {message}", err=True)
+            continue
+        if attempt.ran:
+            click.echo(f"{name}: done for {night:%Y-%m-%d}")
+        elif attempt.busy is not None:
+            click.echo(f"{name}: skipped, {attempt.busy.line().removeprefix(name + ': ')}")
+        else:
+            click.echo(f"{name}: skipped, another instance is running it")
+    if failed:
+        sys.exit(1)
+
+
+@bianmin_cli.command("jobs")
+@click.option("--limit", default=20, show_default=True, help="How many runs to list.")
+@with_appcontext
+def jobs_command(limit):
+    """List the latest job runs (nightly and generations started by hand), newest first."""
+    from app.services.jobs import last_runs, local_time
+
+    for run in last_runs(db.session, max(1, min(limit, 1000))):
+        what = f"night {run.run_date:%Y-%m-%d}" if run.nightly else (run.subject or "-")
+        click.echo(f"{local_time(run.started_at)}  {run.job:<11} {what:<16} {run.outcome:<8} "
+                   f"{local_time(run.finished_at) or '-':<19}  {run.started_by} "
+                   f"({run.host}, pid {run.pid}, attempt {run.attempts})"
+                   + (f"  {run.detail}" if run.detail else ""))

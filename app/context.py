@@ -3,7 +3,7 @@ scores written one way."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -130,6 +130,9 @@ def register_context(app: Flask) -> None:
     app.add_template_filter(score, "score")
     app.add_template_filter(points, "points")
     app.add_template_filter(signed_points, "signed_points")
+    # The instant a page was drawn, in its generate forms: a generation done since refuses the
+    # click as "already done" instead of running again (OPS-1, app/services/jobs.py).
+    app.jinja_env.globals["page_opened_at"] = lambda: datetime.now(timezone.utc).isoformat()
 
     @app.context_processor
     def inject_center():

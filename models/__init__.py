@@ -7,7 +7,7 @@ share one metadata that Alembic compares against the migrations.
 from flask_appbuilder import Model
 
 from models import (assessment, attendance, audit, cases, catalogue, complaints,  # noqa: F401
-                    deductions, handover, leave, logins, meetings, org, roster, scoring,
-                    semiannual, settings)  # (register the tables)
+                    deductions, handover, jobs, leave, logins, meetings, org, roster,
+                    scoring, semiannual, settings)  # (register the tables)
 
 __all__ = ["Model"]

@@ -147,3 +147,45 @@ def test_cli_upgrade_ends_with_analyze(app, no_statistics):
     result = run(app, "upgrade")
     assert result.exit_code == 0, result.output + repr(result.exception)
     assert case_rows_in_statistics(app) == cases >= 10
+
+
+# --- OPS-1 (issue #18): a generation by command while the same job runs ------------------------
+@pytest.fixture
+def other_process(database_url):
+    """A session of another process, in effect: its own engine and connections."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(database_url)
+    session = Session(bind=engine)
+    yield session
+    session.close()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("command", ["deductions", "attendance"])
+def test_ops_1_a_command_generating_while_the_job_runs_ends_in_one_line_and_status_1(
+        app, other_process, command):
+    from app.services.jobs import exclusive_job
+
+    with exclusive_job(other_process, command, started_by="office_wang", subject="2026-10"):
+        result = run(app, command, "--month", "2026-10")
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert f"{command}: running since " in line and "(office_wang on " in line
+    # Free again: the command runs and is recorded.
+    again = run(app, command, "--month", "2026-10")
+    assert again.exit_code == 0, again.output
+    assert again.output.startswith("2026-10: ")
+
+
+def test_ops_1_attendance_command_derives_a_month_and_refuses_a_bad_one(app, db_session):
+    from models.jobs import JobRun
+
+    result = run(app, "attendance", "--month", "2026-10")
+    assert result.exit_code == 0 and result.output.startswith("2026-10: "), result.output
+    [row] = db_session.scalars(select(JobRun)).all()
+    assert (row.job, row.subject, row.started_by, row.outcome) == (
+        "attendance", "2026-10", "cli:attendance", "done")
+    bad = run(app, "attendance", "--month", "2026-13")
+    assert bad.exit_code == 1 and len(bad.output.strip().splitlines()) == 1

@@ -25,7 +25,8 @@ from app.extensions import db
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import (BUSINESS_YEARS, RECORD_YEARS, RULE, MalformedInput, validate_day,
                              validate_kind, validate_object, validate_row_id)
-from app.security import API_METHOD_PERMISSIONS, window_scoped_filters
+from app.security import API_METHOD_PERMISSIONS, staff_names, window_scoped_filters
+from app.services.jobs import JobBusy
 from app.services.references import StillReferenced, check_deletable
 from app.services.transaction import Conflict, check_version, transaction, transactional
 
@@ -323,6 +324,12 @@ class RuleAnswers:
     def conflict(self):
         """409: someone else changed the row since the client read it (or is changing it)."""
         return self.response(409, message=Conflict().render(gettext))
+
+    def job_busy(self, busy: JobBusy):
+        """409: the generation is running (or was just done) — by whom, since when (OPS-1)."""
+        db.session.rollback()
+        names = staff_names([busy.run.started_by]) if busy.run is not None else {}
+        return self.response(409, message=busy.render(gettext, names=names))
 
     def refuse(self, violation: RuleViolation):
         """Nothing saved; 422 with the rule's message under its field (400 when the body was

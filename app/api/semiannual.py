@@ -25,6 +25,7 @@ from app.rules.scoring import assessment_bonus_eligible
 from app.rules.semiannual import MANUAL_KINDS
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
                           may_manage_semiannual, semiannual_entry_filters)
+from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.semiannual import compute, confirm, find_assessment, save_entries
 from app.services.transaction import check_version
 from models.semiannual import SemiannualEntry
@@ -159,7 +160,9 @@ class SemiannualApi(DomainApi):
                   schema:
                     $ref: '#/components/schemas/SemiannualSummary'
             409:
-              description: Someone else is changing the assessment
+              description: >-
+                Someone else is changing the assessment, or computing it right now (the
+                message says who and since when); nothing was computed
         """
         if not may_manage_semiannual():
             return self.response_403()
@@ -168,9 +171,14 @@ class SemiannualApi(DomainApi):
         except RuleViolation as violation:
             return self.refuse(violation)
         now = clock()
-        with self.unit_of_work() as saved:
-            assessment = compute(db.session, year, half, now.today, current_actor().user_id,
-                                 now.now)
+        try:  # OPS-1: one computation at a time (page and API)
+            with exclusive_job(db.session, SEMIANNUAL, started_by=current_actor().username,
+                               subject=f"{year}-H{half}", run_date=now.today) as run, \
+                    run.watch(self.unit_of_work()) as saved:
+                assessment = compute(db.session, year, half, now.today, current_actor().user_id,
+                                     now.now)
+        except JobBusy as busy:
+            return self.job_busy(busy)
         if not saved.ok:
             return saved.answer
         return self.response(200, **_assessment_json(assessment))

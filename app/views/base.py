@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 from flask import abort, flash, request
 from flask_appbuilder import ModelView
@@ -14,7 +15,8 @@ from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.extensions import db
 from app.rules.errors import RuleViolation
-from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
+from app.security import VIEW_METHOD_PERMISSIONS, staff_names, window_scoped_filters
+from app.services.jobs import JobBusy
 from app.services.references import check_deletable
 from app.services.transaction import (Conflict, TransactionalInterface, check_version,
                                       transaction, transactional)
@@ -88,6 +90,24 @@ def conflict_message() -> Markup:
     reload_url = request.full_path.rstrip("?") if request else "#"
     return Markup('{} <a href="{}" class="alert-link reload-link">{}</a>').format(
         Conflict().render(gettext), reload_url, gettext("Reload"))
+
+
+def opened_at() -> datetime | None:
+    """When the page of the submitted form was opened (its hidden `opened_at`, written by the
+    template global `page_opened_at()`): a generation that finished since refuses the request
+    as "already done" (OPS-1, app/services/jobs.py). None when missing or unreadable."""
+    value = (request.form.get("opened_at") or "").strip()
+    try:
+        seen = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    return seen if seen is not None and seen.tzinfo is not None else None
+
+
+def flash_job_busy(busy: JobBusy) -> None:
+    """A generation refused because it is running or was just done: by whom, since when."""
+    names = staff_names([busy.run.started_by]) if busy.run is not None else {}
+    flash(busy.render(gettext, names=names), "warning")
 
 
 class rule_checked(transaction):  # noqa: N801 — used as a statement: `with rule_checked(form) as saved:`

@@ -25,9 +25,10 @@ from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
 from app.security import current_actor
 from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
+from app.services.jobs import WORK_DAYS, JobBusy, exclusive_job
 from app.services.schedule import recompute_running_deadlines, replace_year_schedule, year_entries
 from app.services.transaction import transaction
-from app.views.base import conflict_message
+from app.views.base import conflict_message, flash_job_busy
 from app.views.cases import clock
 
 
@@ -75,13 +76,19 @@ class YearScheduleView(BaseView):
             form.entries.data = _entries_text(form.year.data)
         elif form.validate():
             year = form.year.data
-            with transaction(db.session, on_error=lambda error: _show_error(form, error)) as saved:
-                holidays, workdays = parse_year_schedule(form.entries.data or "", year)
-                change = replace_year_schedule(db.session, year, holidays, workdays,
-                                               context.today())
-                moved = recompute_running_deadlines(db.session, [year], current_actor(),
-                                                    clock(), context.center_zone())
-            if saved.ok:
+            unit = transaction(db.session, on_error=lambda error: _show_error(form, error))
+            try:  # OPS-1: the work_day table is rebuilt by one at a time, nightly job included
+                with exclusive_job(db.session, WORK_DAYS, started_by=current_actor().username,
+                                   subject=str(year), run_date=context.today()) as run, \
+                        run.watch(unit):
+                    holidays, workdays = parse_year_schedule(form.entries.data or "", year)
+                    change = replace_year_schedule(db.session, year, holidays, workdays,
+                                                   context.today())
+                    moved = recompute_running_deadlines(db.session, [year], current_actor(),
+                                                        clock(), context.center_zone())
+            except JobBusy as busy:
+                flash_job_busy(busy)
+            if unit.ok:
                 flash(gettext("Schedule of %(year)s saved: %(added)s added, %(changed)s changed, "
                               "%(removed)s removed.", year=year, added=change.added,
                               changed=change.changed, removed=change.removed), "success")

@@ -31,8 +31,10 @@ from app.security import current_actor, may_record_scores, score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
                                      record_manual_event, remove_event)
+from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
 from app.services.scoring import EventInput
-from app.views.base import DomainModelView, interface, rule_checked
+from app.views.base import (DomainModelView, flash_job_busy, interface, opened_at,
+                            rule_checked)
 from app.views.fields import select_field
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.org import Staff, Window
@@ -347,8 +349,15 @@ class ScoreEventView(DomainModelView):
         except RuleViolation as violation:
             flash(violation.render(gettext), "danger")
             return redirect(url_for(".list"))
-        with rule_checked() as saved:
-            result = generate_month(db.session, year, month, context.today())
+        try:  # OPS-1: one generation at a time, with the nightly job's and the CLI's
+            with exclusive_job(db.session, DEDUCTIONS, started_by=current_actor().username,
+                               subject=f"{year}-{month:02d}", seen=opened_at(),
+                               run_date=context.today()) as run, \
+                    run.watch(rule_checked()) as saved:
+                result = generate_month(db.session, year, month, context.today())
+        except JobBusy as busy:
+            flash_job_busy(busy)
+            return redirect(url_for(".list"))
         if saved.ok:
             if result.skipped:
                 flash(gettext("%(month)s is confirmed and frozen: reopen the month with a "

@@ -29,8 +29,10 @@ from app.security import (current_actor, current_staff, may_record_meetings,
                           may_see_meeting_attendance)
 from app.services.meetings import (attendance_sheet, generate_month, meetings_between,
                                    month_bounds, record_attendance, write_minutes)
+from app.services.jobs import MEETINGS, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
-from app.views.base import DomainModelView, conflict_message, interface, rule_checked
+from app.views.base import (DomainModelView, conflict_message, flash_job_busy, interface,
+                            opened_at, rule_checked)
 from models.meetings import Meeting, MeetingAttendance
 
 KIND_LABELS = dict(zip(MEETING_KINDS, (_l("Weekly work meeting"), _l("Study session"))))
@@ -140,8 +142,15 @@ class MeetingView(DomainModelView):
         if chosen is None:
             flash(gettext("Choose a month, e.g. 2026-10."), "danger")
             return redirect(url_for(".month"))
-        with rule_checked() as saved:
-            result = generate_month(db.session, chosen)
+        try:  # OPS-1: one generation of meetings at a time
+            with exclusive_job(db.session, MEETINGS, started_by=current_actor().username,
+                               subject=chosen.strftime("%Y-%m"), seen=opened_at(),
+                               run_date=context.today()) as run, \
+                    run.watch(rule_checked()) as saved:
+                result = generate_month(db.session, chosen)
+        except JobBusy as busy:
+            flash_job_busy(busy)
+            return redirect(url_for(".month", month=chosen.strftime("%Y-%m")))
         if saved.ok:
             flash(gettext("%(month)s: %(added)s meetings added, %(removed)s no longer scheduled "
                           "removed, %(kept)s kept.", month=chosen.strftime("%Y-%m"),

@@ -30,8 +30,9 @@ from app.security import current_actor, current_staff, may_manage_rota
 from app.services.roster import (DutyLog, arrange_substitute, duty_order, generate_month,
                                  may_write_log, missing_logs, month_calendar, reassign_shift,
                                  roster_mode, set_duty_order, write_duty_log)
+from app.services.jobs import ROSTER, JobBusy, exclusive_job
 from app.services.transaction import check_version
-from app.views.base import DomainModelView, rule_checked
+from app.views.base import DomainModelView, flash_job_busy, opened_at, rule_checked
 from app.views.derived import derived_interface
 from models.org import Staff
 from models.roster import DutyShift
@@ -168,8 +169,15 @@ class DutyShiftView(DomainModelView):
             flash(gettext("Choose a month."), "danger")
             return redirect(url_for(".calendar"))
         year, month = form.year.data, form.month.data
-        with rule_checked() as saved:
-            shifts = generate_month(db.session, year, month, mode=form.mode.data)
+        try:  # OPS-1: one generation of the rota at a time
+            with exclusive_job(db.session, ROSTER, started_by=current_actor().username,
+                               subject=f"{year}-{month:02d}", seen=opened_at(),
+                               run_date=context.today()) as run, \
+                    run.watch(rule_checked()) as saved:
+                shifts = generate_month(db.session, year, month, mode=form.mode.data)
+        except JobBusy as busy:
+            flash_job_busy(busy)
+            return redirect(url_for(".calendar", month=f"{year}-{month:02d}"))
         if saved.ok:
             flash(gettext("Rota generated: %(count)s duty days.", count=len(shifts)), "success")
         return redirect(url_for(".calendar", month=f"{year}-{month:02d}"))

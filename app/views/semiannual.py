@@ -36,8 +36,10 @@ from app.services.semiannual import (add_praise, compute, confirm, create_assess
                                      grade_settings, part_maxima, remove_praise,
                                      save_entries)
 from app.services.settings import setting_value
+from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
-from app.views.base import DomainModelView, conflict_message, interface, rule_checked
+from app.views.base import (DomainModelView, conflict_message, flash_job_busy, interface,
+                            opened_at, rule_checked)
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
@@ -264,10 +266,17 @@ class SemiannualView(DomainModelView):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
-        with rule_checked() as saved:
-            clock = context.clock()
-            compute(db.session, assessment.year, assessment.half, clock.today,
-                    current_actor().user_id, clock.now)
+        clock = context.clock()
+        try:  # OPS-1: one computation at a time (page and API)
+            with exclusive_job(db.session, SEMIANNUAL, started_by=current_actor().username,
+                               subject=f"{assessment.year}-H{assessment.half}", seen=opened_at(),
+                               run_date=clock.today) as run, \
+                    run.watch(rule_checked()) as saved:
+                compute(db.session, assessment.year, assessment.half, clock.today,
+                        current_actor().user_id, clock.now)
+        except JobBusy as busy:
+            flash_job_busy(busy)
+            return redirect(url_for(".show", pk=pk))
         if saved.ok:
             flash(gettext("Assessment computed."), "success")
         return redirect(url_for(".show", pk=pk))

@@ -1,0 +1,386 @@
+"""OPS-1 (issue #18): jobs run once per night and generations one at a time — with real
+processes and real threads, on SQLite and on PostgreSQL (DATABASE_URL).
+
+- Two `flask --app run bianmin nightly` processes started together for the same night: each job
+  is done by exactly one of them (the other says it skipped it), recorded once; a third run
+  later that night skips everything.
+- Simultaneous generations from pages (deductions, rota, meetings, semi-annual computation):
+  exactly one runs, the others get the "already running / already done by … at …" flash,
+  no duplicate rows, no 500. The API's computation: one 200, the others 409 with the message.
+- Simultaneous attendance derivations: one runs, the others are refused (JobBusy).
+
+The threads are released together by a barrier; nothing here waits for time to pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job, local_time
+from app.services.transaction import transaction
+from models.jobs import JobRun
+from tests.conftest import PASSWORD, csrf_token
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 10
+THREADS = 3
+NIGHTLY_JOBS = ("work-days", "attendance", "deductions")
+BUSY_MARKS = ("本次未重复启动", "本次未再执行")  # zh_CN of JobBusy's two answers
+
+
+@pytest.fixture
+def other_instance(database_url):
+    """A session of another process, in effect: its own engine and connections."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(database_url)
+    session = Session(bind=engine)
+    yield session
+    session.close()
+    engine.dispose()
+
+
+def job_runs(db_session, **where) -> list[JobRun]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(JobRun).filter_by(**where).order_by(JobRun.id)))
+
+
+# --- Two nightly processes -------------------------------------------------------------------------
+def flask_command(*args: str) -> list[str]:
+    flask = Path(sys.executable).with_name("flask")
+    head = [str(flask)] if flask.exists() else [sys.executable, "-m", "flask"]
+    return [*head, "--app", "run", "bianmin", *args]
+
+
+def start_nightly(night: str) -> subprocess.Popen:
+    """`flask --app run bianmin nightly` in a process of its own, on the test database (the
+    `app` fixture put DATABASE_URL and BIANMIN_INSTANCE in the environment)."""
+    return subprocess.Popen(flask_command("nightly", "--date", night), cwd=ROOT,
+                            env={**os.environ, "FLASK_DEBUG": "0"}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, list[str], str]:
+    out, err = process.communicate(timeout=300)
+    return process.returncode, out.strip().splitlines(), err
+
+
+def test_ops_1_two_nightly_processes_started_together_run_each_job_once(app, db_session):
+    db_session.commit()  # no transaction of the test's own open while the processes write
+    for night in ("2026-10-12", "2026-10-13"):
+        processes = [start_nightly(night) for _ in range(2)]
+        results = [finish(process) for process in processes]
+        for code, lines, err in results:
+            assert code == 0, (lines, err[-2000:])
+            assert len(lines) == len(NIGHTLY_JOBS), lines
+        for name in NIGHTLY_JOBS:
+            said = [line for _code, lines, _err in results for line in lines
+                    if line.startswith(f"{name}: ")]
+            assert sorted(s.split(",")[0] for s in said) == [
+                f"{name}: done for {night}", f"{name}: skipped"], said
+        rows = job_runs(db_session, nightly=True, run_date=date.fromisoformat(night))
+        assert sorted((r.job, r.outcome, r.attempts) for r in rows) == sorted(
+            (name, "done", 1) for name in NIGHTLY_JOBS)
+    # Later that night, a third runner: everything is done already.
+    code, lines, err = finish(start_nightly("2026-10-13"))
+    assert code == 0, err[-2000:]
+    assert [line.split(",")[0] for line in lines] == [f"{name}: skipped" for name in NIGHTLY_JOBS]
+    assert all("already done for 2026-10-13" in line for line in lines)
+    assert len(job_runs(db_session)) == 2 * len(NIGHTLY_JOBS)
+
+
+# --- Pages: simultaneous generations ---------------------------------------------------------------
+@pytest.fixture
+def office_clients(log_in):
+    """Three Office users, each signed in with a client of their own."""
+    return [log_in("Office") for _ in range(THREADS)]
+
+
+def opened_at_of(html: str) -> str:
+    match = re.search(r'name="opened_at" value="([^"]+)"', html)
+    assert match, "the generate form carries no opened_at"
+    return match.group(1)
+
+
+def page_race(actors, form_url: str, post_url: str, data: dict) -> list[tuple[int, str]]:
+    """Each actor opens `form_url`, then all post its generate form at once (a barrier); each
+    one's status and the page it is sent back to (with the flash)."""
+    forms = []
+    for actor in actors:
+        html = actor.get(form_url).get_data(as_text=True)
+        forms.append({**data, "csrf_token": csrf_token(html), "opened_at": opened_at_of(html)})
+    barrier = threading.Barrier(len(actors))
+    results: list = [None] * len(actors)
+
+    def send(index: int) -> None:
+        client = actors[index].client
+        barrier.wait(timeout=60)
+        try:
+            response = client.post(post_url, data=forms[index])
+        except Exception as error:  # noqa: BLE001 — TESTING lets a 500's error through: the assertion shows it
+            results[index] = (500, repr(error))
+            return
+        page = client.get(response.location) if response.status_code == 302 else response
+        results[index] = (response.status_code, page.get_data(as_text=True))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(actors))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert all(result is not None for result in results), "a request did not finish"
+    return results
+
+
+def assert_one_ran(results, db_session, job: str, subject: str) -> None:
+    assert [status for status, _html in results] == [302] * len(results), [
+        html[:300] for status, html in results if status != 302]
+    refused = [html for _status, html in results if any(mark in html for mark in BUSY_MARKS)]
+    assert len(refused) == len(results) - 1, "exactly one generation runs"
+    runs = job_runs(db_session, job=job, subject=subject)
+    assert [(r.outcome, r.attempts) for r in runs] == [("done", 1)], runs
+
+
+@pytest.fixture
+def overdue_case_in(db_session, window_a):
+    """`overdue_case_in(year, month)`: a case past its deadline (the 5th) and still open."""
+    from app.services.calendar import refresh_work_days
+    from models.cases import Case
+    from models.org import Staff
+    from tests.factories import residence_permit_item
+
+    refresh_work_days(db_session, date(2026, 11, 30))  # CASE-6 counts working days in SQL
+    clerk = Staff(name="张三", window=window_a, unit="window")
+    item = residence_permit_item(db_session, window_a, "J-001")
+    db_session.add(clerk)
+    db_session.commit()
+
+    def make(year: int, month: int) -> Case:
+        case = Case(number=f"BC-{year}-{month:06d}", case_class="accepted", state="accepted",
+                    item_id=item.id, window_id=window_a.id, applicant_name="赵六",
+                    deadline=date(year, month, 5), handler_id=clerk.id)
+        db_session.add(case)
+        db_session.commit()
+        return case
+
+    return make
+
+
+def test_ops_1_simultaneous_deduction_generations_run_once_the_others_are_told(
+        db_session, office_clients, overdue_case_in):
+    from models.scoring import ScoreEvent
+
+    for month in range(1, ROUNDS + 1):  # 2025-01 … 2025-10, months long past
+        case = overdue_case_in(2025, month)
+        subject = f"2025-{month:02d}"
+        results = page_race(office_clients, "/scoreeventview/list/", "/scoreeventview/generate",
+                            {"month": subject})
+        assert_one_ran(results, db_session, "deductions", subject)
+        events = db_session.scalars(select(ScoreEvent.source_key).where(
+            ScoreEvent.source == "case", ScoreEvent.source_id == case.id)).all()
+        assert len(events) == 1, events  # the overdue case's one event, not two
+
+
+def test_ops_1_simultaneous_rota_generations_run_once_the_others_are_told(
+        db_session, office_clients, make_user):
+    from app.services.roster import set_duty_order
+    from models.org import Staff
+    from models.roster import DutyShift
+
+    users = [make_user("Clerk") for _ in range(3)]
+    with transaction(db_session):
+        set_duty_order(db_session, [db_session.scalars(select(Staff.id).where(
+            Staff.user_id == user.id)).one() for user in users])
+    for month in range(1, ROUNDS + 1):
+        subject = f"2026-{month:02d}"
+        results = page_race(office_clients, f"/dutyshiftview/calendar/?month={subject}",
+                            "/dutyshiftview/generate",
+                            {"year": "2026", "month": str(month), "mode": "day"})
+        assert_one_ran(results, db_session, "roster", subject)
+        first, last = date(2026, month, 1), date(2026, month, 28)
+        shifts = db_session.execute(select(DutyShift.day, DutyShift.staff_id).where(
+            DutyShift.day.between(first, last))).all()
+        assert shifts and len(shifts) == len(set(shifts)), "no duty day twice"
+
+
+def test_ops_1_simultaneous_meeting_generations_run_once_the_others_are_told(
+        db_session, office_clients):
+    from models.meetings import Meeting
+
+    for month in range(1, ROUNDS + 1):
+        subject = f"2026-{month:02d}"
+        results = page_race(office_clients, f"/meetingview/month/?month={subject}",
+                            "/meetingview/generate", {"month": subject})
+        assert_one_ran(results, db_session, "meetings", subject)
+        meetings = db_session.execute(select(Meeting.kind, Meeting.day).where(
+            Meeting.day.between(date(2026, month, 1), date(2026, month, 28)))).all()
+        assert meetings and len(meetings) == len(set(meetings)), "no meeting twice"
+
+
+def half_years():
+    return [(2021 + index // 2, 1 + index % 2) for index in range(ROUNDS)]
+
+
+def test_ops_1_simultaneous_semiannual_computations_run_once_the_others_are_told(
+        db_session, office_clients):
+    from app.services.semiannual import create_assessment
+    from models.semiannual import SemiannualEntry
+
+    for year, half in half_years():
+        with transaction(db_session):
+            assessment = create_assessment(db_session, year, half, None)
+        results = page_race(office_clients, f"/semiannualview/show/{assessment.id}",
+                            f"/semiannualview/compute/{assessment.id}", {})
+        assert_one_ran(results, db_session, "semiannual", f"{year}-H{half}")
+        staff = db_session.scalars(select(SemiannualEntry.staff_id).where(
+            SemiannualEntry.assessment_id == assessment.id)).all()
+        assert staff and len(staff) == len(set(staff)), "no one entered twice"
+
+
+def test_ops_1_a_busy_flash_names_who_runs_it_and_since_when(db_session, office_clients,
+                                                              other_instance):
+    """The refused user is told by whom (their name, not a login) and since when."""
+    from app.services.jobs import MEETINGS
+
+    first = office_clients[0]
+    html = first.get("/meetingview/month/?month=2026-10").get_data(as_text=True)
+    holder = office_clients[1].user.username
+    with exclusive_job(other_instance, MEETINGS, started_by=holder, subject="2026-10"):
+        response = first.client.post("/meetingview/generate", data={
+            "month": "2026-10", "csrf_token": csrf_token(html), "opened_at": opened_at_of(html)},
+            follow_redirects=True)
+    page = response.get_data(as_text=True)
+    [run] = job_runs(db_session, job=MEETINGS)
+    told = page.split("正在进行中：由")[1].split("。")[0]
+    staff_name = f"Office{holder[-3:]}"  # make_user's Staff name: the person, not the login
+    assert told.startswith(f"{staff_name}于 {local_time(run.started_at)} 启动"), told
+    assert run.started_by == holder and db_session.scalar(select(func.count(JobRun.id))) == 1
+
+
+# --- API: simultaneous computations ----------------------------------------------------------------
+@pytest.fixture
+def office_tokens(app, office_clients):
+    tokens = []
+    for actor in office_clients:
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": actor.user.username, "password": PASSWORD, "provider": "db"})
+        assert response.status_code == 200, response.get_json()
+        tokens.append(response.get_json()["access_token"])
+    return tokens
+
+
+def test_ops_1_simultaneous_api_computations_one_200_the_others_409_with_who_and_when(
+        app, db_session, office_tokens, monkeypatch):
+    """The computation that takes the lock waits (inside the lock) until every other request
+    has been answered: the requests overlap for sure, however the threads are scheduled."""
+    import app.api.semiannual as semiannual_api
+    from models.semiannual import SemiannualAssessment, SemiannualEntry
+
+    real_compute = semiannual_api.compute
+    for year, half in half_years():
+        answered = threading.Semaphore(0)
+
+        def held_compute(*args, **kwargs):
+            for _other in range(THREADS - 1):
+                assert answered.acquire(timeout=120), "the other requests were not answered"
+            return real_compute(*args, **kwargs)
+
+        monkeypatch.setattr(semiannual_api, "compute", held_compute)
+        barrier = threading.Barrier(THREADS)
+        answers: list = [None] * THREADS
+
+        def send(index: int) -> None:
+            client = app.test_client()
+            barrier.wait(timeout=60)
+            response = client.post("/api/v1/semiannual/compute", json={"year": year, "half": half},
+                                   headers={"Authorization": f"Bearer {office_tokens[index]}"})
+            answers[index] = (response.status_code, response.get_json())
+            if response.status_code != 200:
+                answered.release()
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        statuses = sorted(status for status, _body in answers)
+        assert statuses == [200] + [409] * (THREADS - 1), answers
+        for status, body in answers:
+            if status == 409:
+                assert set(body) == {"message"} and body["message"].startswith("正在进行中：由")
+        db_session.expire_all()
+        [assessment] = db_session.scalars(select(SemiannualAssessment).filter_by(
+            year=year, half=half)).all()
+        staff = db_session.scalars(select(SemiannualEntry.staff_id).where(
+            SemiannualEntry.assessment_id == assessment.id)).all()
+        assert staff and len(staff) == len(set(staff))
+        assert len(job_runs(db_session, job="semiannual", subject=f"{year}-H{half}")) == 1
+
+
+# --- Attendance derivation -------------------------------------------------------------------------
+def test_ops_1_simultaneous_attendance_derivations_run_once_the_others_are_refused(
+        app, db_session, window_a):
+    """ATT-2: the month's stored days derived by one of the simultaneous requests; the others
+    get JobBusy (running, or done since they looked), never a duplicate day or an error."""
+    from app.extensions import db
+    from app.services.attendance import derive_month
+    from models.attendance import AttendanceDay, ClockRecord
+    from models.org import Staff
+
+    people = [Staff(name=f"职员{i}", window=window_a, unit="window") for i in range(3)]
+    db_session.add_all(people)
+    db_session.flush()
+    for person in people:
+        for day in (1, 2, 5, 6, 7):  # a few clocked working days of each month
+            for month in range(1, ROUNDS + 1):
+                for hour in (1, 9):  # 09:00 and 17:00 in the center
+                    db_session.add(ClockRecord(
+                        staff_id=person.id, day=date(2026, month, day),
+                        second_of_day=(hour + 8) * 3600,
+                        clocked_at=datetime(2026, month, day, hour, tzinfo=timezone.utc),
+                        source="manual"))
+    db_session.commit()
+    for month in range(1, ROUNDS + 1):
+        seen = datetime.now(timezone.utc)
+        barrier = threading.Barrier(THREADS)
+        outcomes: list = [None] * THREADS
+
+        def derive(index: int) -> None:
+            with app.app_context():
+                session = db.session
+                try:
+                    barrier.wait(timeout=60)
+                    with exclusive_job(session, ATTENDANCE, started_by=f"worker{index}",
+                                       subject=f"2026-{month:02d}", seen=seen) as run, \
+                            run.watch(transaction(session)):
+                        derive_month(session, 2026, month, date(2026, 11, 30))
+                    outcomes[index] = "derived"
+                except JobBusy as busy:
+                    outcomes[index] = "done" if busy.done else "running"
+                except Exception as error:  # noqa: BLE001 — the assertion shows it
+                    outcomes[index] = repr(error)
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=derive, args=(i,)) for i in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert outcomes.count("derived") == 1, outcomes
+        assert all(outcome in ("derived", "done", "running") for outcome in outcomes), outcomes
+        db_session.expire_all()
+        days = db_session.execute(select(AttendanceDay.staff_id, AttendanceDay.day).where(
+            AttendanceDay.day.between(date(2026, month, 1), date(2026, month, 28)))).all()
+        assert days and len(days) == len(set(days))
+        assert len(job_runs(db_session, job=ATTENDANCE, subject=f"2026-{month:02d}")) == 1
