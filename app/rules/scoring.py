@@ -178,6 +178,24 @@ def monthly_window_score(
     return MonthlyScore(total, by_category, missing, tuple(applied))
 
 
+def days_away_from_post(absent_halves: Mapping[object, int],
+                        off_post: Iterable[tuple[object, int]],
+                        off_post_limit_minutes=120) -> list:
+    """SCORE-2 M8 人员到岗: the days on which a staff member left the post half a day or more —
+    "−2 for each day on which the staff member left the post half a day or more" — each day
+    once, in order, whatever happened on it.
+
+    `absent_halves` maps a day to its absent half-days (ATT-2: no clock, leave or excuse; one
+    or two); `off_post` are (day, minutes) times away from the post, and one over
+    `off_post_limit_minutes` is half a day of absence (ATT-3: over 2 hours; exactly 2 hours is
+    not). A morning and an afternoon away on the same day are one day, not two.
+    """
+    limit = int(off_post_limit_minutes)
+    days = {day for day, halves in absent_halves.items() if int(halves) > 0}
+    days.update(day for day, minutes in off_post if int(minutes) > limit)
+    return sorted(days)
+
+
 def rank_windows(rows: Iterable[tuple[str, object, int, int]], red_flags: int = 5):
     """SCORE-3: 月度排名 — ``(rank, window_name, is_red_flag)``, the first `red_flags` are 红旗窗口.
 

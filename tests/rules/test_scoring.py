@@ -350,3 +350,18 @@ def test_score_6_excellent_quota_follows_share_and_threshold():
                             thresholds=(85, 70, 60))
     assert (quota.seats, quota.awarded, quota.left_out) == (2, 2, 1)
     assert excellent_quota([]) == excellent_quota([], excellent_share=1)
+
+
+def test_score_2_m8_each_day_away_half_a_day_or_more_counts_once():
+    """SCORE-2 M8: a day away counts once, whether one half-day, both, or off post (ATT-3:
+    over 2 hours) once or twice; exactly 2 hours is no day away."""
+    from datetime import date
+
+    from app.rules.scoring import days_away_from_post
+
+    mon, tue, wed, thu = (date(2026, 11, d) for d in (2, 3, 4, 5))
+    assert days_away_from_post({mon: 2, tue: 1, wed: 0}, [(thu, 121), (thu, 180), (wed, 120)],
+                               120) == [mon, tue, thu]
+    assert days_away_from_post({}, [(mon, 150), (mon, 150)]) == [mon]  # morning + afternoon
+    assert days_away_from_post({mon: 2}, [(mon, 150)], 120) == [mon]
+    assert days_away_from_post({}, [(mon, 150)], 180) == []  # the limit is a setting
