@@ -68,11 +68,29 @@ def _check_staff(session: Session, values: EventInput) -> None:
                             name=staff.name)
 
 
+def _check_not_own(session: Session, staff_id: int | None, actor: Actor) -> None:
+    """SCORE-1 (four eyes, issue #18): nobody records, corrects or deletes a deduction or
+    bonus of their own staff entry — a colleague of the office does."""
+    if staff_id is None:
+        return
+    if actor.staff_id is not None and actor.staff_id == staff_id:
+        own = True
+    else:
+        own = actor.user_id is not None and session.scalar(
+            select(Staff.user_id).where(Staff.id == staff_id)) == actor.user_id
+    if own:
+        raise RuleViolation(RULE, N_("No one records, corrects or deletes a deduction or bonus "
+                                     "of their own: a colleague of the office does it."),
+                            field="staff_id")
+
+
 def record_manual_event(session: Session, values: EventInput, actor: Actor,
                         clock: Clock) -> ScoreEvent:
     """SCORE-1: a deduction or bonus recorded by Office — a catalogue item recorded by hand,
     points within its range, the window (and optionally its staff member), the day, and the
-    evidence. Refused in a confirmed month (SCORE-3). Audited by the session (AUDIT-1)."""
+    evidence; never about the recorder themselves. Refused in a confirmed month (SCORE-3).
+    Audited by the session (AUDIT-1)."""
+    _check_not_own(session, values.staff_id, actor)
     item = session.get(DeductionItem, values.item_id) if values.item_id else None
     _check_manual_item(item)
     if values.window_id is not None and session.get(Window, values.window_id) is None:
@@ -97,9 +115,11 @@ def _check_manual_event(event: ScoreEvent) -> None:
 def correct_event(session: Session, event: ScoreEvent, points: Decimal | None,
                   evidence: str | None, actor: Actor, seen_version=None) -> ScoreEvent:
     """SCORE-1: change a manual event's points (within the item's range) and evidence; the
-    version the user read must still be the row's (issue #9); refused in a confirmed month."""
+    version the user read must still be the row's (issue #9); refused in a confirmed month
+    and for one's own entry."""
     check_version(event, seen_version)
     _check_manual_event(event)
+    _check_not_own(session, event.staff_id, actor)
     ensure_month_open(session, event.day)
     magnitude = check_points(event.item, points)
     event.points = signed(event.item, magnitude)
@@ -110,10 +130,11 @@ def correct_event(session: Session, event: ScoreEvent, points: Decimal | None,
 
 def remove_event(session: Session, event: ScoreEvent, reason: str | None, actor: Actor,
                  seen_version=None) -> None:
-    """SCORE-1: delete a manual event with a reason. The reason is written into the event
-    first, so the audit trail's delete entry carries it (AUDIT-1)."""
+    """SCORE-1: delete a manual event with a reason (never one's own). The reason is written
+    into the event first, so the audit trail's delete entry carries it (AUDIT-1)."""
     check_version(event, seen_version)
     _check_manual_event(event)
+    _check_not_own(session, event.staff_id, actor)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(RULE, N_("Give the reason for deleting it."), field="reason")

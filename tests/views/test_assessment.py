@@ -105,7 +105,8 @@ def test_score_3_only_leadership_confirms_then_an_event_change_is_refused(
                              headers=admin.api_headers()).status_code == 403
     page = as_leadership.get("/assessment/month/?month=2026-10").get_data(as_text=True)
     assert "confirm-form" in page
-    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": ""},
+    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": "",
+                                                    "unrated_reason": "本月未组织互评"},
                             form_url="/assessment/month/?month=2026-10")
     db_session.expire_all()
     month = db_session.scalars(select(AssessmentMonth)).one()
@@ -123,7 +124,7 @@ def test_score_3_only_leadership_confirms_then_an_event_change_is_refused(
     assert again.status_code == 409
     again = as_leadership.client.post("/api/v1/assessment/confirm/2026-10", json={},
                                       headers=as_leadership.api_headers())
-    assert again.status_code == 422
+    assert again.status_code == 409 and "已由" in again.get_json()["message"]  # issue #18
     # Reopen needs a reason; then the event may change.
     response = as_leadership.client.post("/api/v1/assessment/reopen/2026-10", json={},
                                          headers=as_leadership.api_headers())
