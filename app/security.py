@@ -28,6 +28,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from app.error_messages import WRONG_LOGIN, error_texts, translated_refusal
+from app.rules.complaints import is_complex, may_decide_outcome
 from app.rules.errors import N_, RuleViolation
 from app.rules.leave import APPROVER_POSITIONS
 
@@ -931,6 +932,8 @@ def current_leave_actor():
 # records them, Office and Leadership answer and decide, Leadership confirms an escalation.
 COMPLAINT_RECORDING_ROLES = frozenset({OFFICE, ADMIN})
 ESCALATION_CONFIRMING_ROLES = frozenset({LEADERSHIP, ADMIN})
+# COMP-2/3: the roles holding Complaint "write" (answer, decide); complex ones: the director.
+COMPLAINT_DECIDING_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 
 def may_record_complaints(roles: set[str] | None = None) -> bool:
@@ -941,6 +944,18 @@ def may_record_complaints(roles: set[str] | None = None) -> bool:
 def may_confirm_escalation(roles: set[str] | None = None) -> bool:
     """COMP-4: the app proposes the step; Leadership confirms it."""
     return bool((role_names() if roles is None else roles) & ESCALATION_CONFIRMING_ROLES)
+
+
+def may_decide_complaint(complaint) -> bool:
+    """COMP-2: who may post a complaint's outcome — the complaint writers (Office, Leadership)
+    for a simple one, only the center's director (Staff.position) for a complex one (the
+    service asks the same rule: app.services.complaints.check_outcome_decider)."""
+    if not role_names() & COMPLAINT_DECIDING_ROLES:
+        return False
+    staff = current_staff()
+    others = sum(1 for row in complaint.other_windows if row.window_id != complaint.window_id)
+    return may_decide_outcome(is_complex(complaint.complexity, others),
+                              staff.position if staff else None)
 # --- SCORE-5/6: the semi-annual individual assessment (半年考核) ------------------------------
 SEMIANNUAL_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 SEMIANNUAL_OFFICE_ROLES = frozenset({OFFICE, ADMIN})

@@ -102,6 +102,9 @@ class AssessmentMonth(Versioned, Model):
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     confirmed_by = relationship(User, foreign_keys=[confirmed_by_id])
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SCORE-2 M10: why the month was confirmed although windows had no mutual rating (their
+    # M10 is then the mean of the rated windows'); None when every window was rated.
+    unrated_reason: Mapped[str | None] = mapped_column(Text)
     reopen_reason: Mapped[str | None] = mapped_column(Text)
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
     reopened_by = relationship(User, foreign_keys=[reopened_by_id])

@@ -7,6 +7,7 @@ The same services and policies as the pages (app/views/assessment.py): one rule,
 from __future__ import annotations
 
 from flask_appbuilder.api import BaseApi, expose, protect, safe
+from flask_babel import gettext
 
 from app.api.base import RuleAnswers, json_body, openapi, versioned_body
 from app.context import clock
@@ -27,7 +28,7 @@ def _row(row) -> dict:
             "categories": {k: str(v) for k, v in row.by_category.items()}, "rank": row.rank,
             "red_flag": row.red_flag, "satisfied": row.satisfied,
             "peer_mean": str(row.peer_mean) if row.peer_mean is not None else None,
-            "peer_missing": row.peer_missing}
+            "peer_missing": row.peer_missing, "peer_imputed": row.peer_imputed}
 
 
 class AssessmentApi(RuleAnswers, BaseApi):
@@ -40,6 +41,13 @@ class AssessmentApi(RuleAnswers, BaseApi):
     base_permissions = ["can_read", "can_confirm", "can_rate"]
     allow_browser_login = True
     openapi_spec_tag = "Assessment"
+
+    def answer_error(self, error):
+        """Issue #18: the second of two simultaneous confirmations or reopenings is a 409
+        naming who did it and when (SCORE-3), not a 422 nor a 500."""
+        if isinstance(error, svc.MonthDecided):
+            return self.response(409, message=error.render(gettext))
+        return super().answer_error(error)
 
     def _period(self, month):
         period = parse_period(month)
@@ -108,23 +116,29 @@ class AssessmentApi(RuleAnswers, BaseApi):
                 schema:
                   type: object
                   additionalProperties: false
+                  properties:
+                    unrated_reason:
+                      type: string
+                      maxLength: 2000
+                      description: "why windows nobody rated are confirmed without their rating (SCORE-2 M10; required when there are such windows)"
           responses:
             200:
               description: Confirmed
             409:
-              description: Someone else confirmed or changed the month meanwhile
+              description: Someone else confirmed (the answer names who and when) or changed the month meanwhile
         """
         if not may_confirm_month():
             return self.response_403()
         try:
             period = self._period(month)
-            _body, version = versioned_body((), optional=True)
+            body, version = versioned_body({"unrated_reason"}, optional=True)
+            reason = validate_text(body.get("unrated_reason"), 2000, "unrated_reason")
         except RuleViolation as error:
             return self.refuse(error)
         now = clock()
         with self.unit_of_work() as saved:
             state = svc.confirm_month(db.session, period, current_actor().user_id, now.now,
-                                      now.today, seen_version=version)
+                                      now.today, seen_version=version, unrated_reason=reason)
         if not saved.ok:
             return saved.answer
         return self.response(200, month=period.strftime("%Y-%m"), state=state.state,
@@ -158,7 +172,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
             200:
               description: Reopened
             409:
-              description: Someone else changed the month meanwhile
+              description: Someone else reopened (the answer names who and when) or changed the month meanwhile
         """
         if not may_confirm_month():
             return self.response_403()

@@ -13,6 +13,7 @@ from datetime import datetime, time
 
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext
 
 from app.api.base import (DomainApi, body_day, body_flag, body_row_id, json_body, openapi,
                           versioned_body)
@@ -24,8 +25,9 @@ from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_kind, vali
 from app.rules.privacy import mask_address, mask_phone
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_escalation,
                           may_record_complaints, may_see_personal_data)
-from app.services.complaints import (ComplaintInput, answer_complaint, confirm_escalation,
-                                     decide_outcome, is_overdue, record_complaint)
+from app.services.complaints import (ComplaintInput, DirectorDecides, answer_complaint,
+                                     confirm_escalation, decide_outcome, is_overdue,
+                                     record_complaint)
 from app.services.transaction import check_version
 from models.complaints import Complaint
 
@@ -189,10 +191,11 @@ class ComplaintApi(DomainApi):
     @safe
     @openapi(404, version="the complaint")
     def outcome(self, pk):
-        """Decide the outcome (COMP-3): verified takes the M7 points by gravity.
+        """Decide the outcome (COMP-3): verified takes the M7 points by gravity; a complex
+        complaint only by the director (COMP-2).
         ---
         post:
-          summary: Decide a complaint verified or not (COMP-3, COMP-5)
+          summary: Decide a complaint verified or not (COMP-3, COMP-5; complex ones the director, COMP-2)
           parameters:
           - in: path
             name: pk
@@ -213,6 +216,8 @@ class ComplaintApi(DomainApi):
           responses:
             200:
               description: The complaint after the decision
+            403:
+              description: A complex complaint, decided by someone else than the director (COMP-2)
         """
         def parse(body):
             return (validate_kind(body.get("outcome"), str, "outcome"),
@@ -264,6 +269,13 @@ class ComplaintApi(DomainApi):
                                                                current_actor(), clock(),
                                                                leadership=True),
                             optional=True)
+
+    def answer_error(self, error):
+        """COMP-2: someone else than the director deciding a complex complaint: 403 with the
+        rule's message (nothing saved)."""
+        if isinstance(error, DirectorDecides):
+            return self.response(403, message=error.render(gettext))
+        return super().answer_error(error)
 
     def _change(self, pk, keys, parse, write, optional=False):
         complaint = self.datamodel.get(pk)

@@ -8,6 +8,11 @@ Decisions written down here (RULES.md leaves them open):
 - M10 窗口互评: each criterion (attitude, efficiency, quality, integrity) is rated 0..100; a
   window's month mean is the mean over its raters of each rating's four-criteria mean
   (0..100, two decimals), which `monthly_window_score` scales to M10's maximum.
+- M10 of a window nobody rated (SCORE-2): the mean of the rated windows' M10, shown so while
+  the month is open (the table previews what confirming stores) and stored so when Leadership
+  confirms — which then needs a reason (audited). When no window at all was rated there is no
+  mean: every window's M10 counts full (equal for all, so the ranking is that of the other
+  categories), and confirming still needs the reason.
 - The rating of month M is open from `opens_day` of M (default the 25th) to `closes_day` of
   M+1 (default the 5th), both included: the month is mostly over and the results are due early
   in the next month (001: 每月窗口之间打分互评).
@@ -136,7 +141,7 @@ class Line:
     maximum: Decimal | None
     raw: Decimal
     value: Decimal
-    applied: str | None  # "floor", "cap", "peer", "peer_missing" or None
+    applied: str | None  # "floor", "cap", "peer", "peer_imputed", "peer_missing" or None
 
 
 def explanation_lines(score: MonthlyScore, categories: Mapping[str, object], bonus_cap,
@@ -145,8 +150,9 @@ def explanation_lines(score: MonthlyScore, categories: Mapping[str, object], bon
     applied = {name: (raw, note) for name, raw, note in score.applied}
     lines = []
     for name, maximum in categories.items():
-        if name == PEER:
-            note = "peer_missing" if peer is None else "peer"
+        if name == PEER:  # SCORE-2 M10: rated, nobody rated (the rated windows' mean), none
+            note = ("peer" if peer is not None else
+                    "peer_imputed" if score.peer_imputed else "peer_missing")
             lines.append(Line(PEER, _dec(maximum), _dec(peer) if peer is not None else ZERO,
                               score.by_category[PEER], note))
             continue

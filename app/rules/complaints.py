@@ -19,6 +19,24 @@ ESCALATION_LABELS = {
 }
 
 
+#: COMP-2: who decides a complex complaint (or one concerning two or more windows): the
+#: center's director (中心主任, ORG-1) — by Staff.position, whatever the login role, as LEAVE-2
+#: routes leave by position. The deputy directors (分管主任) are not the director.
+COMPLEX_DECIDER_POSITIONS = frozenset({"director"})
+
+
+def is_complex(complexity: str | None, other_windows: int = 0) -> bool:
+    """COMP-2: marked complex, or concerning two or more windows (the one recorded and at
+    least one further window)."""
+    return complexity == "complex" or int(other_windows) > 0
+
+
+def may_decide_outcome(complex_case: bool, position: str | None) -> bool:
+    """COMP-2: a simple complaint is decided by whoever handles complaints (Office,
+    Leadership); a complex one "goes to the director": only a director posts its outcome."""
+    return not complex_case or position in COMPLEX_DECIDER_POSITIONS
+
+
 def escalation_step(verified_in_year: int) -> int:
     """COMP-4: 投诉责任追究 — 1st verified 口头批评, 2nd 通报批评, 3rd and later 通知派驻单位.
 

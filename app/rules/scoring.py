@@ -98,6 +98,9 @@ class MonthlyScore:
     by_category: dict[str, Decimal]
     missing: frozenset[str] = frozenset()
     applied: tuple[tuple[str, Decimal, str | None], ...] = field(default=())
+    #: SCORE-2 M10: nobody rated the window, and its M10 is the mean of the rated windows' M10
+    #: (`unrated_peer`), not its maximum.
+    peer_imputed: bool = False
 
 
 def _bounded(maximum: Decimal, raw: Decimal) -> tuple[Decimal, str | None]:
@@ -145,16 +148,40 @@ def _peer_score(peer_mean, maximum: Decimal) -> tuple[Decimal, frozenset[str]]:
     return (mean / HUNDRED * maximum).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), frozenset()
 
 
+def peer_score(peer_mean, maximum=DEFAULT_CATEGORIES[PEER]) -> Decimal | None:
+    """SCORE-2 M10 of a rated window: its 0–100 mean scaled to `maximum` (one decimal, half
+    up); None for a window nobody rated."""
+    if peer_mean is None:
+        return None
+    return _peer_score(peer_mean, _dec(maximum))[0]
+
+
+def unrated_peer_score(rated_scores: Iterable[object]) -> Decimal | None:
+    """SCORE-2 M10 of a window nobody rated that month: "the mean of the rated windows' M10"
+    (their scaled M10, not their raw means), one decimal, half up like every score. None when
+    no window at all was rated: then there is no mean, and every window's M10 counts full
+    (the decision written in app/rules/assessment.py)."""
+    values = [_dec(value) for value in rated_scores]
+    if not values:
+        return None
+    return (sum(values, ZERO) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def monthly_window_score(
     events: Iterable[tuple[str, object]],
     peer_mean=None,
     categories: Mapping[str, Decimal] = DEFAULT_CATEGORIES,
     bonus_cap=10,
+    *,
+    unrated_peer=None,
 ) -> MonthlyScore:
     """SCORE-2: 月度考核 — each category full minus its deductions, within 0..max; plus 受奖附加.
 
     `events` are ``(category, signed points)`` with category M1…M9 or "B"; M10 comes from
     `peer_mean` only, so an "M10" event (or any unknown category) raises `RuleViolation`.
+    A window nobody rated (`peer_mean` None) gets `unrated_peer` as its M10 — the mean of the
+    rated windows' M10 (`unrated_peer_score`), flagged `peer_imputed` — or, without one (no
+    window rated at all), M10's maximum; either way "M10" is in `missing`.
     B = min(`bonus_cap`, max(0, sum of B points)); total = categories + B (≤ 100 + cap).
     """
     maxima = {name: _dec(value) for name, value in categories.items()}
@@ -167,15 +194,41 @@ def monthly_window_score(
         by_category[name], note = _bounded(maximum, sums[name])
         applied.append((name, sums[name], note))
     missing: frozenset[str] = frozenset()
+    imputed = False
     if PEER in maxima:
         by_category[PEER], missing = _peer_score(peer_mean, maxima[PEER])
+        if peer_mean is None and unrated_peer is not None:
+            value = _dec(unrated_peer)
+            if not ZERO <= value <= maxima[PEER]:
+                raise RuleViolation("SCORE-2", N_("The mutual rating of a window nobody rated "
+                                                  "must lie between 0 and the category's "
+                                                  "maximum."), field="unrated_peer")
+            by_category[PEER], imputed = value, True
     cap = _dec(bonus_cap)
     raw_bonus = sums[BONUS]
     by_category[BONUS] = min(cap, max(ZERO, raw_bonus))
     note = "cap" if raw_bonus > cap else "floor" if raw_bonus < ZERO else None
     applied.append((BONUS, raw_bonus, note))
     total = sum(by_category.values(), ZERO)
-    return MonthlyScore(total, by_category, missing, tuple(applied))
+    return MonthlyScore(total, by_category, missing, tuple(applied), imputed)
+
+
+def days_away_from_post(absent_halves: Mapping[object, int],
+                        off_post: Iterable[tuple[object, int]],
+                        off_post_limit_minutes=120) -> list:
+    """SCORE-2 M8 人员到岗: the days on which a staff member left the post half a day or more —
+    "−2 for each day on which the staff member left the post half a day or more" — each day
+    once, in order, whatever happened on it.
+
+    `absent_halves` maps a day to its absent half-days (ATT-2: no clock, leave or excuse; one
+    or two); `off_post` are (day, minutes) times away from the post, and one over
+    `off_post_limit_minutes` is half a day of absence (ATT-3: over 2 hours; exactly 2 hours is
+    not). A morning and an afternoon away on the same day are one day, not two.
+    """
+    limit = int(off_post_limit_minutes)
+    days = {day for day, halves in absent_halves.items() if int(halves) > 0}
+    days.update(day for day, minutes in off_post if int(minutes) > limit)
+    return sorted(days)
 
 
 def rank_windows(rows: Iterable[tuple[str, object, int, int]], red_flags: int = 5):

@@ -20,14 +20,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from flask_appbuilder.security.sqla.models import User
 
 from app.rules.calendar import month_end
 from app.rules import assessment as rules
 from app.rules.errors import N_, RuleViolation
-from app.rules.scoring import BONUS, DEFAULT_CATEGORIES, PEER, MonthlyScore, monthly_window_score, rank_windows
+from app.rules.scoring import (BONUS, DEFAULT_CATEGORIES, PEER, MonthlyScore,
+                               monthly_window_score, peer_score, rank_windows,
+                               unrated_peer_score)
 from app.services.complaints import attitude_exclusions
 from app.services.scoring import confirmed_periods, item_by_code
 from app.services.settings import setting_value
@@ -35,6 +41,7 @@ from app.services.transaction import Conflict, check_version
 from models.assessment import MonthlyResult, PeerRating
 from models.org import Staff, Window
 from models.scoring import AssessmentMonth, ScoreEvent
+from models.types import center_zone
 
 TENTH = Decimal("0.1")
 ZERO = Decimal("0")
@@ -81,9 +88,13 @@ class ResultRow:
     red_flag: bool = False
     satisfied: bool = False
     excluded: list[str] = field(default_factory=list)  # "COMP-5", "NOTICE-1"
+    # SCORE-2 M10: nobody rated the window and its M10 is the mean of the rated windows' M10
+    # (False while no window at all was rated: M10 then counts full).
+    peer_imputed: bool = False
 
     @property
     def peer_missing(self) -> bool:
+        """SCORE-2 M10: nobody rated the window this month (listed on the confirm page)."""
         return self.peer_mean is None
 
 
@@ -122,6 +133,16 @@ def peer_means(session: Session, period: date) -> dict[int, Decimal]:
     return {window_id: rules.peer_mean(values) for window_id, values in ratings.items()}
 
 
+def unrated_peer(peers: dict[int, Decimal], window_ids, categories) -> Decimal | None:
+    """SCORE-2 M10: the M10 of a window nobody rated — the mean of the M10 of the month's
+    rated windows (`window_ids`: the windows assessed this month); None when none was rated."""
+    maximum = categories.get(PEER)
+    if maximum is None:
+        return None
+    return unrated_peer_score(peer_score(peers[window_id], maximum)
+                              for window_id in window_ids if window_id in peers)
+
+
 def notice_exclusions(session: Session, period: date) -> set[int]:
     """NOTICE-1 (004 一次性告知 四): windows whose staff member's one-time-notice violation of
     the month is their second (or later) of the year: no 满意窗口 this month."""
@@ -153,14 +174,17 @@ def compute_month(session: Session, period: date, exclusions=None) -> list[Resul
     satisfied_min = Decimal(str(setting_value(session, "score.satisfied_min")))
     red_flags = int(setting_value(session, "score.red_flag_count"))
     results = {}
-    for window_id, name in _windows(session, sums):
+    windows = _windows(session, sums)
+    unrated = unrated_peer(peers, [window_id for window_id, _name in windows], categories)
+    for window_id, name in windows:
         entry = sums.get(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
-        score = monthly_window_score(entry["events"], peers.get(window_id), categories, cap)
+        score = monthly_window_score(entry["events"], peers.get(window_id), categories, cap,
+                                     unrated_peer=unrated)
         excluded = [rule for rule, ids in (("COMP-5", attitude_windows),
                                            ("NOTICE-1", notice_windows)) if window_id in ids]
         results[name] = ResultRow(window_id, name, score.total, dict(score.by_category),
                                   peers.get(window_id), entry["complaints"], entry["overdue"],
-                                  excluded=excluded)
+                                  excluded=excluded, peer_imputed=score.peer_imputed)
         results[name].satisfied = rules.is_satisfied(score.total, satisfied_min, bool(excluded))
     ranking = rank_windows(((r.window_name, r.total, r.verified_complaints, r.overdue_days)
                             for r in results.values()), red_flags)
@@ -173,15 +197,19 @@ def compute_month(session: Session, period: date, exclusions=None) -> list[Resul
 
 
 def _snapshot_rows(session: Session, period: date) -> list[ResultRow]:
-    rows = session.execute(select(MonthlyResult, Window.number, Window.name)
-                           .join(Window, MonthlyResult.window_id == Window.id)
-                           .where(MonthlyResult.period == period)
-                           .order_by(MonthlyResult.rank))
-    return [ResultRow(result.window_id, f"{number} {name}", result.total,
+    rows = [ResultRow(result.window_id, f"{number} {name}", result.total,
                       {k: Decimal(v) for k, v in json.loads(result.categories).items()},
                       result.peer_mean, result.verified_complaints, result.overdue_days,
                       result.rank, result.red_flag, result.satisfied)
-            for result, number, name in rows]
+            for result, number, name in session.execute(
+                select(MonthlyResult, Window.number, Window.name)
+                .join(Window, MonthlyResult.window_id == Window.id)
+                .where(MonthlyResult.period == period).order_by(MonthlyResult.rank))]
+    # SCORE-2 M10: a window confirmed without a rating got the rated windows' mean, if any.
+    any_rated = any(not row.peer_missing for row in rows)
+    for row in rows:
+        row.peer_imputed = row.peer_missing and any_rated
+    return rows
 
 
 def assessment_month(session: Session, period: date) -> AssessmentMonth | None:
@@ -198,29 +226,112 @@ def month_results(session: Session, period: date, exclusions=None
 
 
 # --- SCORE-3: confirm and reopen --------------------------------------------------------------
+class MonthDecided(RuleViolation):
+    """SCORE-3: the month was confirmed (or reopened) by someone else a moment ago — what the
+    second of two simultaneous confirmations or reopenings is told (issue #18: one succeeds,
+    the other hears who did it and when; 409 in the API, a flash on the page, never a 500)."""
+
+
+def _person(session: Session, user_id: int | None) -> str:
+    """Who a user is, as pages name people: their staff name, else their login's name."""
+    if user_id is None:
+        return "—"
+    name = session.scalar(select(Staff.name).where(Staff.user_id == user_id).limit(1))
+    if name:
+        return name
+    user = session.get(User, user_id)
+    if user is None:
+        return "—"
+    return f"{user.last_name or ''}{user.first_name or ''}".strip() or user.username
+
+
+def _local(instant: datetime | None) -> str:
+    return instant.astimezone(center_zone()).strftime("%Y-%m-%d %H:%M") if instant else "—"
+
+
+def _already(session: Session, month: AssessmentMonth) -> MonthDecided:
+    ym = month.period.strftime("%Y-%m")
+    if month.state == "confirmed":
+        return MonthDecided("SCORE-3", N_("%(month)s was already confirmed by %(name)s at "
+                                          "%(time)s."), field="period", month=ym,
+                            name=_person(session, month.confirmed_by_id),
+                            time=_local(month.confirmed_at))
+    return MonthDecided("SCORE-3", N_("%(month)s was already reopened by %(name)s at %(time)s."),
+                        field="period", month=ym, name=_person(session, month.reopened_by_id),
+                        time=_local(month.reopened_at))
+
+
+def lock_month(session: Session, period: date, create: bool = False) -> AssessmentMonth | None:
+    """Issue #18: the month's row, locked until the transaction ends, so that two
+    confirmations or reopenings of one month run one after the other and the second sees what
+    the first did. The first statement is a write — creating the row if it is missing (INSERT
+    … ON CONFLICT DO NOTHING: two creators never collide), else a no-op UPDATE: on SQLite that
+    takes the database's write lock (a deferred transaction would let both read first), on
+    PostgreSQL the row lock, which the SELECT … FOR UPDATE then holds; it re-reads the row
+    as the other transaction committed it."""
+    table = AssessmentMonth.__table__
+    if create:
+        dialect = session.get_bind().dialect.name
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}.get(dialect)
+        if insert is None:  # pragma: no cover — the two databases the app supports
+            raise Conflict(f"no insert-or-ignore for {dialect}")
+        session.execute(insert(table).values(period=period, state="open", version=1)
+                        .on_conflict_do_nothing(index_elements=["period"]))
+    else:
+        session.execute(update(table).where(table.c.period == period)
+                        .values(version=table.c.version))
+    return session.scalars(select(AssessmentMonth).where(AssessmentMonth.period == period)
+                           .with_for_update()
+                           .execution_options(populate_existing=True)).first()
+
+
+def mark_events_confirmed(session: Session, period: date, confirmed: bool) -> int:
+    """SCORE-1: the confirmed flag of every deduction and bonus of the month — set when
+    Leadership confirms the month, cleared by a reopen — in one UPDATE inside the confirming
+    transaction (a month holds up to a million events: bench/bench_monthly.py). The month's
+    own row is the audited record of who confirmed and when (AUDIT-1); events loaded in the
+    session are refreshed. Returns how many events changed."""
+    changed = session.execute(
+        update(ScoreEvent.__table__)
+        .where(ScoreEvent.__table__.c.period == period,
+               ScoreEvent.__table__.c.confirmed.is_distinct_from(confirmed))
+        .values(confirmed=confirmed)).rowcount
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, ScoreEvent) and obj.period == period:
+            session.expire(obj, ["confirmed"])
+    return changed
+
+
+def unrated_windows(rows: list[ResultRow]) -> list[ResultRow]:
+    """SCORE-2 M10: the month's windows nobody rated (listed on the confirm page)."""
+    return [row for row in rows if row.peer_missing]
+
+
 def confirm_month(session: Session, period: date, user_id: int | None, now: datetime,
-                  today: date, seen_version=None, exclusions=None) -> AssessmentMonth:
-    """SCORE-3: Leadership confirms a finished month: the results are stored (MonthlyResult)
-    and the month is frozen (the before_flush guard of app/services/scoring.py then refuses
-    every change to its events). Twice, or two at once: one wins, the other gets a Conflict
-    (the version column) or "already confirmed"."""
+                  today: date, seen_version=None, exclusions=None,
+                  unrated_reason: str | None = None) -> AssessmentMonth:
+    """SCORE-3: Leadership confirms a finished month: the results are stored (MonthlyResult),
+    every deduction and bonus of the month is marked confirmed (SCORE-1) and the month is
+    frozen (the before_flush guard of app/services/scoring.py then refuses every change to its
+    events). Windows nobody rated (SCORE-2 M10) need `unrated_reason`: their M10 is the mean
+    of the rated windows' M10, and the reason is kept with the month (audited). Twice, or two
+    at once: the month's row is locked (`lock_month`), one wins and the other is told who
+    confirmed it and when (`MonthDecided`)."""
     if period >= today.replace(day=1):
         raise RuleViolation("SCORE-3", N_("A month can be confirmed once it is over."),
                             field="period")
-    month = assessment_month(session, period)
-    if month is None:
-        month = AssessmentMonth(period=period, state="open")
-        session.add(month)
-        try:
-            session.flush()
-        except IntegrityError as error:  # another confirmation created the row meanwhile
-            raise Conflict(f"assessment month {period} created concurrently") from error
-    else:
-        check_version(month, seen_version)
+    month = lock_month(session, period, create=True)
     if month.state == "confirmed":
-        raise RuleViolation("SCORE-3", N_("%(month)s is already confirmed."), field="period",
-                            month=period.strftime("%Y-%m"))
+        raise _already(session, month)
+    check_version(month, seen_version)
     rows = compute_month(session, period, exclusions)
+    unrated = unrated_windows(rows)
+    reason = (unrated_reason or "").strip()
+    if unrated and not reason:
+        raise RuleViolation("SCORE-2", N_("Nobody rated %(windows)s this month: give the reason "
+                                          "for confirming without their mutual rating."),
+                            field="unrated_reason",
+                            windows="、".join(sorted(row.window_name for row in unrated)))
     for stale in session.scalars(select(MonthlyResult).where(MonthlyResult.period == period)):
         session.delete(stale)  # row by row, so the audit trail has them (AUDIT-1)
     session.flush()
@@ -232,28 +343,35 @@ def confirm_month(session: Session, period: date, user_id: int | None, now: date
             peer_mean=row.peer_mean, verified_complaints=row.verified_complaints,
             overdue_days=row.overdue_days))
     month.state, month.confirmed_by_id, month.confirmed_at = "confirmed", user_id, now
+    month.unrated_reason = reason if unrated else None
     session.flush()
+    mark_events_confirmed(session, period, True)
     return month
 
 
 def reopen_month(session: Session, period: date, reason: str | None, user_id: int | None,
                  now: datetime, seen_version=None) -> AssessmentMonth:
     """SCORE-3: Leadership reopens a confirmed month with a reason (audited: the month's row
-    and the deleted snapshot rows are in the audit trail); its events may change again."""
+    and the deleted snapshot rows are in the audit trail); its events may change again and
+    lose their confirmed flag (SCORE-1). Two reopenings at once: one wins, the other is told
+    who reopened it and when."""
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation("SCORE-3", N_("Give the reason for reopening the month."),
                             field="reason")
-    month = assessment_month(session, period)
-    if month is None or month.state != "confirmed":
+    month = lock_month(session, period)
+    if month is None or (month.state != "confirmed" and month.reopened_at is None):
         raise RuleViolation("SCORE-3", N_("%(month)s is not confirmed."), field="period",
                             month=period.strftime("%Y-%m"))
+    if month.state != "confirmed":
+        raise _already(session, month)
     check_version(month, seen_version)
     for result in session.scalars(select(MonthlyResult).where(MonthlyResult.period == period)):
         session.delete(result)
     month.state, month.reopen_reason = "open", reason
     month.reopened_by_id, month.reopened_at = user_id, now
     session.flush()
+    mark_events_confirmed(session, period, False)
     return month
 
 
@@ -326,9 +444,12 @@ def window_explanation(session: Session, period: date, window_id: int,
     events = list(session.scalars(select(ScoreEvent).where(
         ScoreEvent.period == period, ScoreEvent.window_id == window_id)
         .order_by(ScoreEvent.category, ScoreEvent.day, ScoreEvent.id)))
-    peer = peer_means(session, period).get(window_id)
+    peers = peer_means(session, period)
+    peer = peers.get(window_id)
+    _month, rows = month_results(session, period, exclusions)
+    unrated = unrated_peer(peers, [r.window_id for r in rows] or [window_id], categories)
     score: MonthlyScore = monthly_window_score(((e.category, e.points) for e in events), peer,
-                                               categories, cap)
+                                               categories, cap, unrated_peer=unrated)
     lines = rules.explanation_lines(score, categories, cap, peer)
     hidden: dict[str, Decimal] = {}
     if own_staff_id is not None:
@@ -336,7 +457,6 @@ def window_explanation(session: Session, period: date, window_id: int,
             if event.staff_id != own_staff_id:
                 hidden[event.category] = hidden.get(event.category, ZERO) + event.points
         events = [e for e in events if e.staff_id == own_staff_id]
-    _month, rows = month_results(session, period, exclusions)
     row = next((r for r in rows if r.window_id == window_id), None)
     return Explanation(row, lines, events, hidden, score.total)
 
@@ -445,6 +565,8 @@ def person_events(session: Session, staff_id: int, months: list[date]) -> list[S
 __all__ = ["score_categories", "bonus_cap",
            "ResultRow", "month_sums", "peer_means", "notice_exclusions", "compute_month",
            "month_results", "assessment_month", "confirm_month", "reopen_month",
+           "MonthDecided", "lock_month", "mark_events_confirmed", "unrated_windows",
+           "unrated_peer",
            "rating_window", "ratings_by", "record_peer_ratings", "Explanation",
            "window_explanation", "PersonResult", "individual_results", "quarter_stars",
            "year_stars", "person_events", "month_end", "BONUS", "PEER"]

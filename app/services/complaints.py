@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from app.rules.complaints import answer_due, escalation_step
+from app.rules.complaints import answer_due, escalation_step, is_complex, may_decide_outcome
 from app.rules.errors import N_, RuleViolation
 from app.rules.privacy import mask_personal_text
 from app.services.calendar import load_calendar
@@ -261,13 +261,46 @@ def _repropose(session: Session, staff_id: int | None, year: int) -> None:
         row.proposed_step = None
 
 
+class DirectorDecides(RuleViolation):
+    """COMP-2: the outcome of a complex complaint is the director's: anyone else is refused
+    (403 in the API, next to the outcome on the page)."""
+
+
+def actor_position(session: Session, actor: Actor) -> str | None:
+    """The position (Staff.position) of the person acting: their Staff row, by the actor's
+    staff id or else by their login."""
+    if actor.staff_id is not None:
+        return session.scalar(select(Staff.position).where(Staff.id == actor.staff_id))
+    if actor.user_id is None:
+        return None
+    return session.scalar(select(Staff.position).where(Staff.user_id == actor.user_id)
+                          .order_by(Staff.id).limit(1))
+
+
+def complaint_is_complex(complaint: Complaint) -> bool:
+    """COMP-2: marked complex, or concerning two or more windows."""
+    return is_complex(complaint.complexity, sum(
+        1 for row in complaint.other_windows if row.window_id != complaint.window_id))
+
+
+def check_outcome_decider(session: Session, complaint: Complaint, actor: Actor) -> None:
+    """COMP-2: a complex complaint "goes to the director": only the center's director posts
+    its outcome (verified or not); Office still records, answers and tracks it."""
+    if not may_decide_outcome(complaint_is_complex(complaint), actor_position(session, actor)):
+        raise DirectorDecides("COMP-2", N_("A complex complaint, or one concerning two or more "
+                                           "windows, is decided by the center's director."),
+                              field="outcome")
+
+
 def decide_outcome(session: Session, complaint: Complaint, outcome: str | None,
                    gravity: str | None, about_attitude: bool, actor: Actor,
                    clock: Clock) -> Complaint:
-    """COMP-3: verified (查实) or not verified. A verified complaint takes its M7 points by
-    gravity (2..5, or "serious": 10) from the staff and window(s), proposes the COMP-4 step,
-    and when about language or attitude triggers the COMP-5 exclusions. Deciding again
-    updates or removes the deductions (never duplicates them)."""
+    """COMP-3: verified (查实) or not verified — for a complex complaint by the director only
+    (COMP-2). A verified complaint takes its M7 points by gravity (2..5, or "serious": 10)
+    from the staff and window(s), proposes the COMP-4 step, and when about language or
+    attitude triggers the COMP-5 exclusions. Deciding again updates or removes the deductions
+    (never duplicates them)."""
+    check_outcome_decider(session, complaint, actor)
     if outcome not in OUTCOMES:
         raise RuleViolation("COMP-3", N_("Choose verified or not verified."), field="outcome")
     if outcome == "verified" and gravity not in GRAVITIES:
@@ -339,6 +372,7 @@ def attitude_exclusions(session: Session, start: date, end: date) -> tuple[set[i
 
 
 __all__ = ["ComplaintInput", "record_complaint", "answer_complaint", "decide_outcome",
+           "DirectorDecides", "actor_position", "complaint_is_complex", "check_outcome_decider",
            "confirm_escalation", "sync_events", "complaint_events", "verified_in_year",
            "is_overdue", "overdue_condition", "open_complaints", "attitude_exclusions",
            "event_key"]

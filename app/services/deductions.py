@@ -18,7 +18,10 @@ from decimal import Decimal
 from sqlalchemy import and_, case as sql_case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
+from app.rules.attendance import ABSENT
 from app.rules.errors import N_, RuleViolation
+from app.rules.scoring import days_away_from_post
+from app.services.attendance import compute_days
 from app.services.case_queries import RUNNING
 from app.services.cases import Actor, Clock
 from app.services.refusals import missing_report_condition
@@ -65,11 +68,29 @@ def _check_staff(session: Session, values: EventInput) -> None:
                             name=staff.name)
 
 
+def _check_not_own(session: Session, staff_id: int | None, actor: Actor) -> None:
+    """SCORE-1 (four eyes, issue #18): nobody records, corrects or deletes a deduction or
+    bonus of their own staff entry — a colleague of the office does."""
+    if staff_id is None:
+        return
+    if actor.staff_id is not None and actor.staff_id == staff_id:
+        own = True
+    else:
+        own = actor.user_id is not None and session.scalar(
+            select(Staff.user_id).where(Staff.id == staff_id)) == actor.user_id
+    if own:
+        raise RuleViolation(RULE, N_("No one records, corrects or deletes a deduction or bonus "
+                                     "of their own: a colleague of the office does it."),
+                            field="staff_id")
+
+
 def record_manual_event(session: Session, values: EventInput, actor: Actor,
                         clock: Clock) -> ScoreEvent:
     """SCORE-1: a deduction or bonus recorded by Office — a catalogue item recorded by hand,
     points within its range, the window (and optionally its staff member), the day, and the
-    evidence. Refused in a confirmed month (SCORE-3). Audited by the session (AUDIT-1)."""
+    evidence; never about the recorder themselves. Refused in a confirmed month (SCORE-3).
+    Audited by the session (AUDIT-1)."""
+    _check_not_own(session, values.staff_id, actor)
     item = session.get(DeductionItem, values.item_id) if values.item_id else None
     _check_manual_item(item)
     if values.window_id is not None and session.get(Window, values.window_id) is None:
@@ -94,9 +115,11 @@ def _check_manual_event(event: ScoreEvent) -> None:
 def correct_event(session: Session, event: ScoreEvent, points: Decimal | None,
                   evidence: str | None, actor: Actor, seen_version=None) -> ScoreEvent:
     """SCORE-1: change a manual event's points (within the item's range) and evidence; the
-    version the user read must still be the row's (issue #9); refused in a confirmed month."""
+    version the user read must still be the row's (issue #9); refused in a confirmed month
+    and for one's own entry."""
     check_version(event, seen_version)
     _check_manual_event(event)
+    _check_not_own(session, event.staff_id, actor)
     ensure_month_open(session, event.day)
     magnitude = check_points(event.item, points)
     event.points = signed(event.item, magnitude)
@@ -107,10 +130,11 @@ def correct_event(session: Session, event: ScoreEvent, points: Decimal | None,
 
 def remove_event(session: Session, event: ScoreEvent, reason: str | None, actor: Actor,
                  seen_version=None) -> None:
-    """SCORE-1: delete a manual event with a reason. The reason is written into the event
-    first, so the audit trail's delete entry carries it (AUDIT-1)."""
+    """SCORE-1: delete a manual event with a reason (never one's own). The reason is written
+    into the event first, so the audit trail's delete entry carries it (AUDIT-1)."""
     check_version(event, seen_version)
     _check_manual_event(event)
+    _check_not_own(session, event.staff_id, actor)
     reason = (reason or "").strip()
     if not reason:
         raise RuleViolation(RULE, N_("Give the reason for deleting it."), field="reason")
@@ -254,10 +278,29 @@ def _refusals(session: Session, first: date, last: date) -> list[Wanted]:
             for case_id, number, window_id, staff_id, decided_on in rows]
 
 
+def _absent_halves(session: Session, first: date, last: date, today: date,
+                   staff_ids: list[int]) -> dict[int, dict[date, int]]:
+    """ATT-2: staff id → day → its absent half-days (1 or 2), for `staff_ids` only."""
+    if not staff_ids:
+        return {}
+    halves: dict[int, dict[date, int]] = {}
+    for result in compute_days(session, first, last, today, staff_ids):
+        count = (result.am.status == ABSENT) + (result.pm.status == ABSENT)
+        if count:
+            halves.setdefault(result.staff_id, {})[result.day] = count
+    return halves
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
 def _attendance(session: Session, first: date, last: date, today: date) -> list[Wanted]:
-    """ATT-3 → M8: the points of item M8-off-post each time a person is away from the post
-    half a day: each absent half-day, the month's 4+ late/early (half a day), each off-post
-    time over the limit."""
+    """ATT-3 → M8 (SCORE-2 "−2 for each day on which the staff member left the post half a
+    day or more"): the points of item M8-off-post once for each such day — an absent half-day
+    or two, or an off-post time over the limit, whatever their number that day
+    (`days_away_from_post`) — and once for the month's 4+ late/early (ATT-3: half a day of
+    absence on no particular day). Keyed by person and day, so reruns never duplicate."""
     from app.services.attendance import attendance_settings, month_absences
 
     limit = attendance_settings(session).off_post_limit_minutes
@@ -272,27 +315,29 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
         return []
     staff = dict(session.execute(select(Staff.id, Staff.window_id).where(
         Staff.id.in_(list(months)))).all())
+    halves = _absent_halves(session, first, last, today, sorted(
+        staff_id for staff_id, month in months.items() if month.absent_half_days)
+    ) if absences_judged else {}
     ym, wanted = _ym(first), []
     day = min(last, today - timedelta(days=1)) if today > first else first
     for staff_id, month in sorted(months.items()):
         window_id = staff.get(staff_id)
-        for n in range(1, (month.absent_half_days if absences_judged else 0) + 1):
-            wanted.append(Wanted(f"M8A:{staff_id}:{ym}:{n}", "attendance", staff_id,
-                                 "M8-off-post", window_id, staff_id, day, ONE,
-                                 f"{ym} · {n}/{month.absent_half_days}"))
+        absent = halves.get(staff_id, {})
+        over = {}
+        for off_day, minutes in month.off_post:
+            if minutes > limit:
+                over.setdefault(off_day, []).append(_hours(minutes))
+        for away in days_away_from_post(absent, month.off_post, limit):
+            facts = [f"{absent[away]}/2"] if away in absent else []
+            facts += over.get(away, [])
+            wanted.append(Wanted(f"M8D:{staff_id}:{away.isoformat()}",
+                                 "attendance" if away in absent else "off_post", staff_id,
+                                 "M8-off-post", window_id, staff_id, away, ONE,
+                                 " · ".join([away.isoformat(), *facts])))
         if absences_judged and month.late_early >= threshold:
             wanted.append(Wanted(f"M8L:{staff_id}:{ym}", "attendance", staff_id, "M8-off-post",
                                  window_id, staff_id, day, ONE,
                                  f"{ym} · {month.late} + {month.early}"))
-        counted: dict[date, int] = {}
-        for off_day, minutes in month.off_post:
-            if minutes <= limit:
-                continue
-            counted[off_day] = counted.get(off_day, 0) + 1
-            wanted.append(Wanted(f"M8O:{staff_id}:{off_day.isoformat()}:{counted[off_day]}",
-                                 "off_post", staff_id, "M8-off-post", window_id, staff_id,
-                                 off_day, ONE,
-                                 f"{off_day.isoformat()} · {minutes // 60}:{minutes % 60:02d}"))
     return wanted
 
 

@@ -163,7 +163,8 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
         marked=frozenset(i for i, s in enumerate(notice.scores) if s.red_flag), font_size=8)
     legend = " · ".join(t(SCORE_CATEGORY_LABELS[key]) for key in COLUMNS)
     if PEER in notice.missing:
-        legend += "\n" + t(N_("M10 not yet rated: counted in full"))
+        legend += "\n" + t(N_("M10 of a window nobody rated: the mean of the rated "
+                               "windows' M10 (in full while no window is rated)"))
     red = [f"{s.number} {s.name}" for s in notice.red_flags]
     sections = [
         Section(t(N_("Red-flag windows")),

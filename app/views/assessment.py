@@ -49,6 +49,10 @@ def line_text(line) -> str:
     the raw sum signed, the result a score, written as everywhere (app.rules.points)."""
     raw, value = format_points(line.raw, signed=True), format_points(line.value, score=True)
     maximum = format_points(line.maximum)
+    if line.applied == "peer_imputed":
+        return gettext("%(cat)s: nobody rated this window; the mean of the rated windows' "
+                       "%(cat)s → %(value)s of %(max)s", cat=line.category, value=value,
+                       max=maximum)
     if line.applied == "peer_missing":
         return gettext("%(cat)s: no mutual rating yet, counted full → %(value)s of %(max)s",
                        cat=line.category, value=value, max=maximum)
@@ -113,6 +117,8 @@ class AssessmentView(BaseView):
             month=month, period=period, categories=categories, labels=CATEGORY_LABELS,
             may_confirm=may_confirm_month(), may_rate=peer_rater_windows() != [],
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
+            unrated=sorted(svc.unrated_windows(rows), key=lambda row: row.window_name),
+            any_rated=any(not row.peer_missing for row in rows),
             finished=period < context.today().replace(day=1))
 
     @staticmethod
@@ -133,9 +139,10 @@ class AssessmentView(BaseView):
     def confirm(self):
         period = self._confirmable_period()
         clock = context.clock()
-        with rule_checked() as saved:
+        with rule_checked() as saved:  # the second of two at once: who confirmed, when
             svc.confirm_month(db.session, period, current_actor().user_id, clock.now,
-                              clock.today, seen_version=request.form.get("version"))
+                              clock.today, seen_version=request.form.get("version"),
+                              unrated_reason=(request.form.get("unrated_reason") or "")[:2000])
         if saved.ok:
             flash(gettext("%(month)s confirmed: its scores are frozen.",
                           month=period.strftime("%Y-%m")), "success")

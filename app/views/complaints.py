@@ -30,8 +30,8 @@ from app.rules.complaints import ESCALATION_LABELS
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
 from app.rules.privacy import mask_address, mask_phone
-from app.security import (current_actor, may_confirm_escalation, may_record_complaints,
-                          may_see_personal_data)
+from app.security import (current_actor, may_confirm_escalation, may_decide_complaint,
+                          may_record_complaints, may_see_personal_data)
 from app.services.complaints import (ComplaintInput, answer_complaint, complaint_events,
                                      confirm_escalation, decide_outcome, is_overdue,
                                      overdue_condition, record_complaint, verified_in_year)
@@ -189,6 +189,7 @@ class ComplaintView(DomainModelView):
             verified_count=verified_in_year(db.session, complaint),
             answer_form=answer_form, outcome_form=outcome_form, escalation_form=escalation_form,
             may_confirm=may_confirm_escalation(), labels=COMPLAINT_LABELS,
+            may_decide=may_decide_complaint(complaint),  # COMP-2: complex: the director's
             channel_labels=CHANNEL_LABELS, complexity_labels=COMPLEXITY_LABELS,
             state_labels=STATE_LABELS, answer_form_labels=ANSWER_FORM_LABELS,
             outcome_labels=OUTCOME_LABELS, gravity_labels=GRAVITY_LABELS,
@@ -327,7 +328,8 @@ class ComplaintView(DomainModelView):
     @expose("/outcome/<int:pk>", methods=["POST"])
     @has_access
     def outcome(self, pk):
-        """COMP-3: verified or not; a verified one takes its M7 points."""
+        """COMP-3: verified or not; a verified one takes its M7 points. COMP-2: a complex
+        complaint's outcome is the director's (the service refuses anyone else)."""
         complaint = self._get(pk)
         form = OutcomeForm(request.form)
         if form.validate():

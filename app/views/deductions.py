@@ -75,6 +75,7 @@ EVENT_LABELS = {
     "day": _l("Date"), "period": _l("Month"), "window": _l("Window"), "staff": _l("Staff"),
     "item": _l("Deduction item"), "category": _l("Category"), "points": _l("Points"),
     "evidence": _l("Evidence"), "source": _l("Source"), "automatic": _l("Automatic"),
+    "confirmed": _l("Confirmed"),
     "recorded_by": _l("Recorded by"), "recorded_at": _l("Recorded at"),
 }
 DERELICTION_LABELS = {
@@ -221,8 +222,11 @@ class ScoreEventView(DomainModelView):
     list_title = _l("Deductions and bonuses")
     show_title = _l("Deduction or bonus")
     label_columns = EVENT_LABELS
-    list_columns = ["day", "window", "staff", "category", "item", "points", "automatic", "source"]
-    search_columns = ["period", "day", "window", "staff", "category", "automatic", "source"]
+    # SCORE-1: `confirmed` is set for the month's events when Leadership confirms it.
+    list_columns = ["day", "window", "staff", "category", "item", "points", "automatic", "source",
+                    "confirmed"]
+    search_columns = ["period", "day", "window", "staff", "category", "automatic", "source",
+                      "confirmed"]
     order_columns = ["day", "points"]
     base_order = ("day", "desc")
     list_template = "bianmin/score_event_list.html"

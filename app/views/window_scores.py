@@ -63,7 +63,9 @@ class WindowScoreView(BaseView):
             return refused
 
         def write(out):
-            rows = score_rows(scores, gettext("Yes"), gettext("M10 not yet rated: counted in full"))
+            rows = score_rows(scores, gettext("Yes"), gettext(
+                "M10 of a window nobody rated: the mean of the rated windows' M10 (in full "
+                "while no window is rated)"))
             return write_export(out, SCORE_COLUMNS, rows, title=gettext("Window scores"),
                                 translate=gettext)
 

@@ -69,7 +69,11 @@ def test_assessment_journey_complaint_to_frozen_month(page, db_session, window_a
     switch_user(page, browser_login, "leader_m7")
     page.goto(f"/assessment/month/?month={month}")
     assert "97.0" in page.content()  # a score always with one decimal (app/rules/points.py)
-    # SCORE-3: Leadership confirms; the month is frozen.
+    # SCORE-3: Leadership confirms; the month is frozen. SCORE-2 M10: nobody rated the window,
+    # so the page lists it and asks for the reason.
+    assert page.locator("#unrated-windows .unrated-window").count() == 1
+    page.fill("#unrated-reason-input", "本月未组织互评")
+    shot(page, "assessment-month-unrated")
     with page.expect_navigation():
         page.click("#confirm-form button[type=submit]")
     shot(page, "assessment-month-confirmed")

@@ -350,3 +350,38 @@ def test_score_6_excellent_quota_follows_share_and_threshold():
                             thresholds=(85, 70, 60))
     assert (quota.seats, quota.awarded, quota.left_out) == (2, 2, 1)
     assert excellent_quota([]) == excellent_quota([], excellent_share=1)
+
+
+def test_score_2_m8_each_day_away_half_a_day_or_more_counts_once():
+    """SCORE-2 M8: a day away counts once, whether one half-day, both, or off post (ATT-3:
+    over 2 hours) once or twice; exactly 2 hours is no day away."""
+    from datetime import date
+
+    from app.rules.scoring import days_away_from_post
+
+    mon, tue, wed, thu = (date(2026, 11, d) for d in (2, 3, 4, 5))
+    assert days_away_from_post({mon: 2, tue: 1, wed: 0}, [(thu, 121), (thu, 180), (wed, 120)],
+                               120) == [mon, tue, thu]
+    assert days_away_from_post({}, [(mon, 150), (mon, 150)]) == [mon]  # morning + afternoon
+    assert days_away_from_post({mon: 2}, [(mon, 150)], 120) == [mon]
+    assert days_away_from_post({}, [(mon, 150)], 180) == []  # the limit is a setting
+
+
+def test_score_2_m10_of_a_window_nobody_rated_is_the_mean_of_the_rated_windows_m10():
+    """SCORE-2 M10: not silently full — the rated windows' M10 (scaled), averaged, one
+    decimal half up; none rated → no mean (None) and M10 counts full."""
+    from app.rules.scoring import peer_score, unrated_peer_score
+
+    assert [peer_score(mean) for mean in (D("85"), D("92.5"), None)] == [D("8.5"), D("9.3"), None]
+    assert unrated_peer_score([D("8.5"), D("10")]) == D("9.3")  # 9.25, half up
+    assert unrated_peer_score([]) is None
+    imputed = monthly_window_score([("M1", -1)], None, unrated_peer=D("9.3"))
+    assert imputed.by_category["M10"] == D("9.3") and imputed.total == D("98.3")
+    assert imputed.peer_imputed and "M10" in imputed.missing
+    full = monthly_window_score([("M1", -1)], None)  # positional use unchanged: full M10
+    assert full.by_category["M10"] == 10 and not full.peer_imputed and full.total == D("99")
+    rated = monthly_window_score([], D("80"), unrated_peer=D("9.3"))  # own rating wins
+    assert rated.by_category["M10"] == D("8") and not rated.peer_imputed
+    with pytest.raises(RuleViolation) as caught:
+        monthly_window_score([], None, unrated_peer=D("10.1"))
+    assert caught.value.rule_id == "SCORE-2"

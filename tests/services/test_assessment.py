@@ -71,8 +71,10 @@ def test_score_2_month_results_equal_hand_computed_values(db_session, windows):
     assert ra.by_category["M10"] == D("8.5") and ra.peer_mean == D("85.00")
     assert ra.total == D("100") - 10 - 1 - D("1.5") + 10 == D("97.5")
     assert rb.total == D("99") and not rb.peer_missing
-    # SCORE-2: no mutual rating yet → M10 counts full, flagged missing.
-    assert rc.total == D("100") and rc.peer_missing and rc.by_category["M10"] == 10
+    # SCORE-2 M10: nobody rated c → the mean of the rated windows' M10, (8.5 + 10) / 2 = 9.25
+    # → 9.3 (one decimal, half up), flagged missing and imputed — not silently full.
+    assert rc.by_category["M10"] == D("9.3") and rc.total == D("99.3")
+    assert rc.peer_missing and rc.peer_imputed and not ra.peer_imputed
 
 
 def test_score_3_ranking_ties_fewer_complaints_then_fewer_overdue_days(db_session, windows):
@@ -156,7 +158,8 @@ def test_score_3_confirm_freezes_and_reopen_with_reason_is_audited(db_session, w
     add_event(db_session, a, "M1", -1)
     db_session.commit()
     with transaction(db_session):
-        month = svc.confirm_month(db_session, OCT, None, NOW, TODAY)
+        month = svc.confirm_month(db_session, OCT, None, NOW, TODAY,
+                                  unrated_reason="本月未组织互评")
     assert month.state == "confirmed"
     snapshot = db_session.scalars(select(MonthlyResult).where(MonthlyResult.window_id == a.id)).one()
     assert snapshot.total == D("99") and snapshot.rank == 3
@@ -255,3 +258,122 @@ def test_score_4_service_stars_exclude_comp_5_and_notice_1(db_session, windows):
     assert stars.stars[0][1].result == D("100.7")  # (100 + 102 + 100) / 3
     year = svc.year_stars(db_session, 2026, date(2026, 12, 31))
     assert year.stars[0][1].staff_id == best.id  # no exclusion for the year's 岗位之星
+
+
+# --- SCORE-1: the confirmed flag follows the month ---------------------------------------------
+def test_score_1_confirming_sets_and_reopening_clears_the_confirmed_flag_of_the_months_events(
+        db_session, windows):
+    a, b, _c = windows
+    october = [add_event(db_session, a, "M1", -1), add_event(db_session, b, "B", 2),
+               add_event(db_session, b, "M9", -1, source="attendance")]
+    november = add_event(db_session, a, "M1", -1, period=date(2026, 11, 1))
+    db_session.commit()
+    assert not any(e.confirmed for e in october)
+    with transaction(db_session):
+        svc.confirm_month(db_session, OCT, None, NOW, TODAY, unrated_reason="未互评")
+    assert [e.confirmed for e in october] == [True, True, True]  # refreshed in the session
+    db_session.expire_all()
+    assert set(db_session.scalars(select(ScoreEvent.confirmed).where(
+        ScoreEvent.period == OCT))) == {True}
+    assert db_session.get(ScoreEvent, november.id).confirmed is False  # another month
+    with transaction(db_session):
+        svc.reopen_month(db_session, OCT, "复核", None, NOW)
+    db_session.expire_all()
+    assert set(db_session.scalars(select(ScoreEvent.confirmed))) == {False}
+
+
+def test_score_1_a_failed_confirmation_sets_no_flag(db_session, windows):
+    """SCORE-1: the flags are set in the confirming transaction: refused (no reason for the
+    unrated windows), nothing is confirmed — neither the month nor an event."""
+    add_event(db_session, windows[0], "M1", -1)
+    db_session.commit()
+    with pytest.raises(RuleViolation):
+        with transaction(db_session):
+            svc.confirm_month(db_session, OCT, None, NOW, TODAY)
+    db_session.expire_all()
+    assert db_session.scalars(select(ScoreEvent.confirmed)).all() == [False]
+    assert db_session.scalars(select(AssessmentMonth)).all() == []
+
+
+# --- SCORE-2 M10: windows nobody rated ------------------------------------------------------------
+def test_score_2_m10_confirming_with_an_unrated_window_needs_a_reason_and_gives_the_mean(
+        db_session, windows):
+    a, b, c = windows
+    rate(db_session, OCT, b, a, 80)  # a: M10 8.0
+    rate(db_session, OCT, a, b, 95)  # b: M10 9.5 — c rated by nobody
+    db_session.commit()
+    rows = svc.compute_month(db_session, OCT)
+    assert [r.window_id for r in svc.unrated_windows(rows)] == [c.id]
+    with pytest.raises(RuleViolation) as caught:
+        with transaction(db_session):
+            svc.confirm_month(db_session, OCT, None, NOW, TODAY, unrated_reason="   ")
+    assert (caught.value.rule_id, caught.value.field) == ("SCORE-2", "unrated_reason")
+    assert "03 窗口3" in caught.value.render() and "01 窗口1" not in caught.value.render()
+    with transaction(db_session):
+        month = svc.confirm_month(db_session, OCT, None, NOW, TODAY,
+                                  unrated_reason="窗口3当月人员轮换，未参加互评")
+    assert month.unrated_reason == "窗口3当月人员轮换，未参加互评"
+    snapshot = db_session.scalars(select(MonthlyResult).where(
+        MonthlyResult.window_id == c.id)).one()
+    assert snapshot.peer_mean is None and '"M10": "8.8"' in snapshot.categories  # (8+9.5)/2
+    _month, confirmed = svc.month_results(db_session, OCT)
+    assert row_of(confirmed, c).peer_imputed and not row_of(confirmed, a).peer_imputed
+    # SCORE-7: the explanation says M10 is the rated windows' mean, and adds up.
+    explained = svc.window_explanation(db_session, OCT, c.id)
+    m10 = next(line for line in explained.lines if line.category == "M10")
+    assert (m10.value, m10.applied) == (D("8.8"), "peer_imputed")
+    assert explained.total == row_of(confirmed, c).total == D("98.8")
+    trail = db_session.scalars(select(AuditLog).where(AuditLog.model == "AssessmentMonth")).all()
+    assert any("窗口3当月人员轮换" in str(entry.changes) for entry in trail)  # audited
+
+
+def test_score_2_m10_when_no_window_was_rated_every_m10_is_full_and_a_reason_is_needed(
+        db_session, windows):
+    """SCORE-2 M10, the decision of app/rules/assessment.py: no rated window, no mean — every
+    window's M10 counts full (equal for all) and confirming still needs the reason."""
+    db_session.commit()
+    rows = svc.compute_month(db_session, OCT)
+    assert {r.by_category["M10"] for r in rows} == {D("10")}
+    assert not any(r.peer_imputed for r in rows) and len(svc.unrated_windows(rows)) == 3
+    with pytest.raises(RuleViolation) as caught:
+        with transaction(db_session):
+            svc.confirm_month(db_session, OCT, None, NOW, TODAY)
+    assert caught.value.field == "unrated_reason"
+    with transaction(db_session):
+        svc.confirm_month(db_session, OCT, None, NOW, TODAY, unrated_reason="本月未组织互评")
+    explained = svc.window_explanation(db_session, OCT, windows[0].id)
+    m10 = next(line for line in explained.lines if line.category == "M10")
+    assert (m10.value, m10.applied) == (D("10"), "peer_missing")
+
+
+def test_score_2_m10_all_rated_needs_no_reason_and_clears_an_old_one(db_session, windows):
+    a, b, c = windows
+    for rater, rated in ((a, b), (b, c), (c, a)):
+        rate(db_session, OCT, rater, rated, 90)
+    db_session.add(AssessmentMonth(period=OCT, state="open", unrated_reason="旧的理由"))
+    db_session.commit()
+    with transaction(db_session):
+        month = svc.confirm_month(db_session, OCT, None, NOW, TODAY)
+    assert month.state == "confirmed" and month.unrated_reason is None
+
+
+# --- Issue #18: the second of two confirmations is told who and when ------------------------------
+def test_score_3_a_second_confirmation_is_told_who_confirmed_the_month_and_when(
+        db_session, windows, make_user):
+    leader = make_user("Leadership", username="leader_zhou")
+    db_session.get(Staff, db_session.scalar(select(Staff.id).where(
+        Staff.user_id == leader.id))).name = "周主任"
+    db_session.commit()
+    with transaction(db_session):
+        svc.confirm_month(db_session, OCT, leader.id, NOW, TODAY, unrated_reason="未互评")
+    with pytest.raises(svc.MonthDecided) as caught:
+        with transaction(db_session):
+            svc.confirm_month(db_session, OCT, None, NOW, TODAY, unrated_reason="未互评")
+    assert caught.value.rule_id == "SCORE-3"
+    assert caught.value.render() == "2026-10 was already confirmed by 周主任 at 2026-11-02 10:00."
+    with transaction(db_session):
+        svc.reopen_month(db_session, OCT, "复核", leader.id, NOW)
+    with pytest.raises(svc.MonthDecided) as caught:
+        with transaction(db_session):
+            svc.reopen_month(db_session, OCT, "复核", None, NOW)
+    assert caught.value.render() == "2026-10 was already reopened by 周主任 at 2026-11-02 10:00."

@@ -40,10 +40,20 @@ def record(db_session, window, day=DAY, **values):
     return complaint
 
 
-def decide(db_session, complaint, outcome="verified", gravity="3", attitude=False, day=DAY):
-    decide_outcome(db_session, complaint, outcome, gravity, attitude, OFFICE, clock_on(day))
+def decide(db_session, complaint, outcome="verified", gravity="3", attitude=False, day=DAY,
+           actor=OFFICE):
+    decide_outcome(db_session, complaint, outcome, gravity, attitude, actor, clock_on(day))
     db_session.commit()
     return complaint
+
+
+@pytest.fixture
+def director(db_session):
+    """中心主任: the position that decides complex complaints (COMP-2)."""
+    row = Staff(name="周主任", unit="leadership", position="director")
+    db_session.add(row)
+    db_session.commit()
+    return Actor(username="leader", staff_id=row.id)
 
 
 def test_comp_1_an_anonymous_complaint_is_recorded_without_name_or_contact(db_session, window_a):
@@ -125,9 +135,9 @@ def test_comp_3_verified_creates_the_linked_m7_event_and_re_deciding_never_dupli
 
 
 def test_comp_3_a_multi_window_complaint_deducts_every_window_concerned(
-        db_session, window_a, window_b, staff):
+        db_session, window_a, window_b, staff, director):
     complaint = record(db_session, window_a, staff_id=staff.id, other_window_ids=[window_b.id])
-    decide(db_session, complaint, gravity="2")
+    decide(db_session, complaint, gravity="2", actor=director)  # COMP-2: the director's
     rows = {(event.window_id, event.staff_id) for event in events(db_session, complaint)}
     assert rows == {(window_a.id, staff.id), (window_b.id, None)}
 
@@ -207,3 +217,42 @@ def test_comp_5_attitude_exclusions_in_the_period(db_session, window_a, window_b
     assert attitude_exclusions(db_session, date(2026, 3, 1), date(2026, 3, 31)) == \
         ({staff.id}, {window_a.id})
     assert attitude_exclusions(db_session, date(2026, 4, 1), date(2026, 6, 30)) == (set(), set())
+
+
+# --- COMP-2: a complex complaint is decided by the director ---------------------------------------
+@pytest.mark.parametrize("marked", ["complex", "two windows"])
+def test_comp_2_only_the_director_posts_the_outcome_of_a_complex_complaint(
+        db_session, window_a, window_b, staff, director, marked):
+    values = {"complex": True} if marked == "complex" else {"other_window_ids": [window_b.id]}
+    complaint = record(db_session, window_a, staff_id=staff.id, **values)
+    deputy = Staff(name="副主任", unit="leadership", position="deputy_director")
+    db_session.add(deputy)
+    db_session.commit()
+    for actor in (OFFICE, Actor(username="deputy", staff_id=deputy.id),
+                  Actor(username="clerk", staff_id=staff.id)):
+        with pytest.raises(RuleViolation) as caught:
+            decide_outcome(db_session, complaint, "verified", "3", False, actor, clock_on(DAY))
+        assert (caught.value.rule_id, caught.value.field) == ("COMP-2", "outcome")
+        db_session.rollback()
+    assert complaint.outcome is None and events(db_session, complaint) == []
+    # Office still answers and tracks it; the director decides it.
+    answer_complaint(db_session, complaint, "已转中心主任处理", "oral", OFFICE, clock_on(DAY))
+    decide(db_session, complaint, "not_verified", None, actor=director)
+    assert (complaint.outcome, complaint.state) == ("not_verified", "closed")
+
+
+def test_comp_2_the_director_is_found_by_the_login_too(db_session, window_a, make_user):
+    """COMP-2: an actor without a staff id (a job, the demo) is the director through the
+    Staff row of its login."""
+    user = make_user("Leadership", username="leader_wu")
+    db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one().position = "director"
+    complaint = record(db_session, window_a, complex=True)
+    decide(db_session, complaint, "not_verified", None,
+           actor=Actor(username="leader_wu", user_id=user.id))
+    assert complaint.outcome == "not_verified"
+
+
+def test_comp_2_office_still_decides_a_simple_complaint(db_session, window_a, staff):
+    complaint = record(db_session, window_a, staff_id=staff.id)
+    decide(db_session, complaint, "not_verified", None)
+    assert complaint.outcome == "not_verified"

@@ -230,18 +230,103 @@ def test_neg_3_fault_1_7_a_refusal_without_report_is_an_m2_deduction(db_session,
     assert automatic(db_session, "refusal") == {}
 
 
-def test_att_3_off_post_over_two_hours_is_an_m8_deduction_each_time(db_session, clerk):
-    at = datetime(2026, 10, 12, 0, 5, tzinfo=timezone.utc)
-    db_session.add(ClockRecord(staff_id=clerk.id, clocked_at=at, day=D("2026-10-12"),
-                               second_of_day=8 * 3600 + 300))
-    db_session.add_all([OffPostRecord(staff_id=clerk.id, day=D("2026-10-13"), minutes=150),
-                        OffPostRecord(staff_id=clerk.id, day=D("2026-10-14"), minutes=120)])
+# November 2026: Mon 2nd … Fri 6th are working days; winter hours 08:00–11:30 / 14:00–17:30.
+NOV_WEEK = [D(f"2026-11-0{d}") for d in range(2, 7)]
+NOV_TODAY = D("2026-11-07")
+
+
+@pytest.fixture
+def week_clocks(db_session, window_a):
+    """Two staff of window A: 李四 clocks in and out of every half-day of the week (so every
+    day has clock data, ATT-2); `clock(person, day, am=True, pm=True)` clocks someone else in."""
+    from app.services.attendance import import_clock_file
+
+    present = Staff(name="李四", window=window_a, unit="window", employee_no="2001")
+    person = Staff(name="王五", window=window_a, unit="window", employee_no="2002")
+    db_session.add_all([present, person])
     db_session.commit()
-    generate(db_session)
-    off_post = automatic(db_session, "off_post")
-    assert [(e.day, e.points, e.category) for e in off_post.values()] == [
-        (D("2026-10-13"), Decimal(-2), "M8")]  # exactly 2 hours is not over the limit
-    assert automatic(db_session, "attendance")  # the other half-days have no clock: absent
+    lines: list[str] = []
+
+    def clock(staff, day, am=True, pm=True):
+        times = (["07:55", "11:31"] if am else []) + (["13:58", "17:31"] if pm else [])
+        lines.extend(f"{staff.employee_no},x,{day} {t}" for t in times)
+
+    for day in NOV_WEEK:
+        clock(present, day)
+
+    def load():
+        body = ("employee_no,name,clocked_at\n" + "\n".join(lines) + "\n").encode()
+        assert import_clock_file(db_session, "clock.csv", body, None).ok
+        db_session.commit()
+
+    return person, clock, load
+
+
+def m8_of(db_session, staff) -> list[ScoreEvent]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(ScoreEvent).where(
+        ScoreEvent.category == "M8", ScoreEvent.staff_id == staff.id,
+        ScoreEvent.automatic.is_(True)).order_by(ScoreEvent.day)))
+
+
+def test_score_2_m8_three_days_away_morning_and_afternoon_cost_2_each_not_4(
+        db_session, week_clocks):
+    """SCORE-2 M8: −2 for each DAY away half a day or more: three whole days without a clock
+    (morning and afternoon absent, ATT-2) are −6, not −12; a day with one absent half-day
+    is −2; the points are the catalogue item's; a rerun changes nothing (SCORE-1)."""
+    person, clock, load = week_clocks
+    clock(person, NOV_WEEK[3], am=True, pm=False)  # Thursday: the afternoon away
+    clock(person, NOV_WEEK[4])  # Friday at work all day
+    load()
+    generate(db_session, "2026-11", NOV_TODAY)
+    events = m8_of(db_session, person)
+    assert [(e.day, e.points) for e in events] == [
+        (NOV_WEEK[0], Decimal(-2)), (NOV_WEEK[1], Decimal(-2)), (NOV_WEEK[2], Decimal(-2)),
+        (NOV_WEEK[3], Decimal(-2))]
+    assert sum(e.points for e in events[:3]) == Decimal(-6)
+    assert item_by_code(db_session, "M8-off-post").points_min == Decimal(2)
+    again = generate(db_session, "2026-11", NOV_TODAY)
+    assert (again.added, again.updated, again.removed) == (0, 0, 0)
+    assert [e.id for e in m8_of(db_session, person)] == [e.id for e in events]
+
+
+def test_score_2_m8_off_post_morning_and_afternoon_of_three_days_is_minus_6(
+        db_session, week_clocks):
+    """SCORE-2 M8 / ATT-3: off post over 2 hours in the morning and again in the afternoon,
+    three days running: one day away each, −2 each, −6 in all (not −12); exactly 2 hours is
+    not over the limit; the evidence names the day and both times."""
+    person, clock, load = week_clocks
+    for day in NOV_WEEK:
+        clock(person, day)
+    load()
+    for day in NOV_WEEK[:3]:
+        db_session.add_all([OffPostRecord(staff_id=person.id, day=day, minutes=150),
+                            OffPostRecord(staff_id=person.id, day=day, minutes=130)])
+    db_session.add(OffPostRecord(staff_id=person.id, day=NOV_WEEK[3], minutes=120))
+    db_session.commit()
+    generate(db_session, "2026-11", NOV_TODAY)
+    events = m8_of(db_session, person)
+    assert [(e.day, e.points, e.source) for e in events] == [
+        (day, Decimal(-2), "off_post") for day in NOV_WEEK[:3]]
+    assert sum(e.points for e in events) == Decimal(-6)
+    assert events[0].evidence == "2026-11-02 · 2:30 · 2:10"
+    generate(db_session, "2026-11", NOV_TODAY)
+    assert len(m8_of(db_session, person)) == 3  # SCORE-1: never duplicated
+
+
+def test_score_2_m8_a_day_absent_and_off_post_is_still_one_day(db_session, week_clocks):
+    """SCORE-2 M8: a morning absent and an afternoon off post over the limit, the same day:
+    one day away, −2."""
+    person, clock, load = week_clocks
+    for day in NOV_WEEK:
+        clock(person, day, am=day != NOV_WEEK[1])
+    load()
+    db_session.add(OffPostRecord(staff_id=person.id, day=NOV_WEEK[1], minutes=180))
+    db_session.commit()
+    generate(db_session, "2026-11", NOV_TODAY)
+    [event] = m8_of(db_session, person)
+    assert (event.day, event.points, event.source) == (NOV_WEEK[1], Decimal(-2), "attendance")
+    assert event.evidence == "2026-11-03 · 1/2 · 3:00"
 
 
 def test_meet_1_late_at_a_meeting_is_an_m5_deduction_removed_when_corrected(db_session, clerk):
@@ -287,8 +372,10 @@ def test_score_2_att_3_editing_the_m8_item_changes_the_next_off_post_deduction(
     db_session.commit()
     item_points("M8-off-post", 3)
     generate(db_session)
-    assert [e.points for e in automatic(db_session, "off_post").values()] == [Decimal(-3)]
-    assert {e.points for e in automatic(db_session, "attendance").values()} == {Decimal(-3)}
+    events = automatic(db_session, "attendance")
+    # one event per day away (SCORE-2 M8), each the item's new points
+    assert events and {e.points for e in events.values()} == {Decimal(-3)}
+    assert len({(e.staff_id, e.day) for e in events.values()}) == len(events)
 
 
 def test_score_2_meet_1_editing_the_m5_item_changes_the_next_meeting_deduction(

@@ -105,7 +105,8 @@ def test_score_3_only_leadership_confirms_then_an_event_change_is_refused(
                              headers=admin.api_headers()).status_code == 403
     page = as_leadership.get("/assessment/month/?month=2026-10").get_data(as_text=True)
     assert "confirm-form" in page
-    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": ""},
+    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": "",
+                                                    "unrated_reason": "本月未组织互评"},
                             form_url="/assessment/month/?month=2026-10")
     db_session.expire_all()
     month = db_session.scalars(select(AssessmentMonth)).one()
@@ -123,7 +124,7 @@ def test_score_3_only_leadership_confirms_then_an_event_change_is_refused(
     assert again.status_code == 409
     again = as_leadership.client.post("/api/v1/assessment/confirm/2026-10", json={},
                                       headers=as_leadership.api_headers())
-    assert again.status_code == 422
+    assert again.status_code == 409 and "已由" in again.get_json()["message"]  # issue #18
     # Reopen needs a reason; then the event may change.
     response = as_leadership.client.post("/api/v1/assessment/reopen/2026-10", json={},
                                          headers=as_leadership.api_headers())
@@ -226,3 +227,53 @@ def test_score_3_policy_only_leadership_confirms_and_office_rates_for_any_window
 
     assert may_confirm_month({role}) is confirms
     assert (peer_rater_windows({role}) is None) is rates_any
+
+
+def test_score_2_m10_the_confirm_page_lists_unrated_windows_and_needs_a_reason(
+        as_leadership, db_session, october, window_a, window_b, on_day):
+    """SCORE-2 M10: window B was rated, window A by nobody: the confirm page lists A and asks
+    for the reason; without it nothing is confirmed; with it the month is confirmed, the reason
+    shown, and A's explanation says its M10 is the rated windows' mean (SCORE-7)."""
+    on_day(date(2026, 11, 3))
+    db_session.add(PeerRating(period=OCT, rater_window_id=window_a.id,
+                              rated_window_id=window_b.id, attitude=90, efficiency=90,
+                              quality=90, integrity=90))
+    db_session.commit()
+    url = "/assessment/month/?month=2026-10"
+    page = as_leadership.get(url).get_data(as_text=True)
+    assert 'id="unrated-windows"' in page and 'name="unrated_reason"' in page
+    assert f'class="unrated-window" data-window="{window_a.id}"' in page
+    assert f'class="unrated-window" data-window="{window_b.id}"' not in page
+    assert "其互评分取已参评窗口互评分的平均" in page
+    refused = as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": ""},
+                                      form_url=url, follow_redirects=True)
+    assert "请填写缺少其互评结果仍予确认的理由" in refused.get_data(as_text=True)
+    assert db_session.scalars(select(AssessmentMonth)).all() == []
+    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": "",
+                                                    "unrated_reason": "窗口轮岗未参评"},
+                            form_url=url)
+    db_session.expire_all()
+    assert db_session.scalars(select(AssessmentMonth)).one().unrated_reason == "窗口轮岗未参评"
+    confirmed = as_leadership.get(url).get_data(as_text=True)
+    assert 'id="unrated-reason"' in confirmed and "窗口轮岗未参评" in confirmed
+    explained = as_leadership.get(f"/assessment/window/{window_a.id}/?month=2026-10")
+    html = explained.get_data(as_text=True)
+    assert 'data-applied="peer_imputed"' in html and "本窗口无人互评，取已参评窗口" in html
+    results = as_leadership.get("/api/v1/assessment/results/2026-10").get_json()["rows"]
+    row_a = next(row for row in results if row["window_id"] == window_a.id)
+    assert row_a["peer_imputed"] and row_a["categories"]["M10"] == "9.0"
+
+
+def test_score_1_the_event_list_and_page_show_the_confirmed_flag(
+        as_office, as_leadership, db_session, october, on_day):
+    on_day(date(2026, 11, 3))
+    as_leadership.post_form("/assessment/confirm", {"month": "2026-10", "version": "",
+                                                    "unrated_reason": "未互评"},
+                            form_url="/assessment/month/?month=2026-10")
+    event = db_session.scalars(select(ScoreEvent).where(ScoreEvent.category == "M9")).one()
+    listed = as_office.get("/scoreeventview/list/").get_data(as_text=True)
+    assert "已确认" in listed and "是" in listed  # the column, and its value (Yes)
+    api = as_office.get("/api/v1/score_event/").get_json()["result"]
+    assert len(api) == 4 and {row["confirmed"] for row in api} == {True}
+    shown = as_office.get(f"/scoreeventview/show/{event.id}").get_data(as_text=True)
+    assert 'id="score-confirmed"><span class="label label-success">' in shown

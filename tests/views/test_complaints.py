@@ -215,3 +215,60 @@ def test_comp_1_the_open_complaints_page_exports_a_chosen_month_and_state(as_off
     assert rows("month=&state=") == 3
     assert rows("month=2026-10&state=") == 2
     assert rows("month=2026-10&state=closed") == 1
+
+
+@pytest.fixture
+def complex_complaint(db_session, window_a, window_b, staff):
+    """COMP-2: a complaint concerning two windows (complex: the director's)."""
+    row = record_complaint(db_session, ComplaintInput(
+        channel="letter", window_id=window_a.id, content="两个窗口互相推诿",
+        anonymous=True, staff_id=staff.id, other_window_ids=[window_b.id]),
+        Actor(username="seed"), clock_on(date(2026, 11, 2)))
+    db_session.commit()
+    return row
+
+
+def test_comp_2_office_cannot_post_the_outcome_of_a_complex_complaint_at_any_door(
+        as_office, as_leadership, db_session, complex_complaint):
+    """COMP-2: the outcome form is not offered (the policy), a forged POST and the API are
+    refused with the rule's message, nothing is saved; Office still answers it; a Leadership
+    login that is not the director is refused too."""
+    show = f"/complaintview/show/{complex_complaint.id}"
+    page = as_office.get(show).get_data(as_text=True)
+    assert 'id="complaint-outcome"' not in page and 'id="complaint-director-decides"' in page
+    assert "由中心主任决定" in page and 'id="complaint-answer"' in page
+    forged = as_office.post_form(f"/complaintview/outcome/{complex_complaint.id}",
+                                 {"version": complex_complaint.version, "outcome": "verified",
+                                  "gravity": "3"}, form_url=show)
+    assert forged.status_code == 200 and "由中心主任决定" in forged.get_data(as_text=True)
+    for actor in (as_office, as_leadership):
+        api = actor.client.post(f"/api/v1/complaint/{complex_complaint.id}/outcome",
+                                json={"outcome": "verified", "gravity": "3"},
+                                headers=actor.api_headers())
+        assert api.status_code == 403 and "由中心主任决定" in api.get_json()["message"]
+    db_session.expire_all()
+    assert db_session.get(Complaint, complex_complaint.id).outcome is None
+    assert db_session.scalar(select(func.count(ScoreEvent.id))) == 0
+    answered = as_office.client.post(f"/api/v1/complaint/{complex_complaint.id}/answer",
+                                     json={"answer": "已转中心主任", "answer_form": "written"},
+                                     headers=as_office.api_headers())
+    assert answered.status_code == 200
+
+
+def test_comp_2_the_director_decides_a_complex_complaint_on_the_page_and_the_api(
+        log_in, db_session, complex_complaint, window_a, window_b):
+    director = log_in("Leadership")
+    db_session.scalars(select(Staff).where(Staff.user_id == director.user.id)).one().position = \
+        "director"
+    db_session.commit()
+    show = f"/complaintview/show/{complex_complaint.id}"
+    assert 'id="complaint-outcome"' in director.get(show).get_data(as_text=True)
+    response = director.post_form(f"/complaintview/outcome/{complex_complaint.id}",
+                                  {"version": complex_complaint.version, "outcome": "verified",
+                                   "gravity": "2"}, form_url=show)
+    assert response.status_code == 302
+    assert {e.window_id for e in db_session.scalars(select(ScoreEvent))} == {window_a.id,
+                                                                            window_b.id}
+    api = director.client.post(f"/api/v1/complaint/{complex_complaint.id}/outcome",
+                               json={"outcome": "not_verified"}, headers=director.api_headers())
+    assert api.status_code == 200 and api.get_json()["outcome"] == "not_verified"

@@ -190,3 +190,35 @@ def test_fault_1_office_records_a_dereliction_and_the_clerk_sees_only_own(
     own = {row["id"] for row in clerk.get("/api/v1/dereliction/").get_json()["result"]}
     assert own == {r.id for r in rows if r.staff_id == staff_of(db_session, clerk.user).id}
     assert clerk.get("/derelictionview/record/").status_code in (302, 403)
+
+
+def test_score_1_nobody_records_corrects_or_deletes_a_deduction_of_their_own(
+        log_in, window_a, db_session):
+    """SCORE-1 / issue #18 (four eyes): an office member charged at window A records nothing
+    for their own staff entry — page and API — and cannot correct or delete what a colleague
+    recorded about them; the colleague can."""
+    me = log_in("Office", window=window_a)
+    colleague = log_in("Office")
+    mine = staff_of(db_session, me.user)
+    item = item_by_code(db_session, "M9-untidy")
+    data = {"item_id": str(item.id), "day": "2026-10-13", "window_id": str(window_a.id),
+            "staff_id": str(mine.id), "evidence": "卫生检查"}
+    page = me.post_form("/scoreeventview/record/", data).get_data(as_text=True)
+    assert "field-error" in page and "不得为自己" in page
+    api = me.client.post("/api/v1/score_event/record", json={
+        "item_id": item.id, "day": "2026-10-13", "window_id": window_a.id,
+        "staff_id": mine.id, "evidence": "卫生检查"}, headers=me.api_headers())
+    assert api.status_code == 422 and "不得为自己" in str(api.get_json()["message"])
+    assert db_session.scalars(select(ScoreEvent)).all() == []
+    assert colleague.post_form("/scoreeventview/record/", data).status_code == 302
+    event = db_session.scalars(select(ScoreEvent)).one()
+    show = f"/scoreeventview/show/{event.id}"
+    corrected = me.post_form(f"/scoreeventview/correct/{event.id}",
+                             {"points": "0", "evidence": "改", "version": str(event.version)},
+                             form_url=show)
+    removed = me.post_form(f"/scoreeventview/remove/{event.id}",
+                           {"reason": "删", "version": str(event.version)}, form_url=show)
+    assert "不得为自己" in corrected.get_data(as_text=True)
+    assert "不得为自己" in removed.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(ScoreEvent, event.id).evidence == "卫生检查"
