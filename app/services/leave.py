@@ -14,6 +14,11 @@ Design decisions (documented for the merger):
 - LEAVE-1 certificate: a sick leave needs its certificate before it is approved; the web form
   asks for it at filing, the API uploads it to the filed request (POST …/certificate).
 - Cancelling: the requester (the staff member's own login) or whoever filed it for them.
+- Revoking (LEAVE-1, ATT-3 以欺骗手段): an approved leave only, by a holder of its approver
+  position or Leadership (never its requester), with a reason; state "revoked" with who, when
+  and why. Its days as taken are absence from then on, also on days without clock data (the
+  leave record, not a clock, says the person was away); the town head is told if they were
+  told of the approval.
 """
 
 from __future__ import annotations
