@@ -757,8 +757,8 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
     calendar) have no result, nor has staff who does not clock in (`Staff.clocks_in` off) in a
     month without clock records. A working day without any clock record of anyone (ATT-2) has
     its halves "no data" (`NO_DATA`) unless on leave, excused or absent by the leave records
-    themselves (`_known_absences`): no late, no absence. Six queries (seven with such staff,
-    eight with days without data), whatever the period or the number of staff."""
+    themselves (`_known_absences`): no late, no absence. Six queries (one more with such
+    staff, one more when some days have no data), whatever the period or the number of staff."""
     with _bulk_python():
         return _compute_days(session, start, end, today, staff_ids, settings, calendar)
 
