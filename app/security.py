@@ -835,6 +835,15 @@ def may_decide_leave(leave, staff) -> bool:
     return staff.position in holders and staff.id != leave.staff_id
 
 
+def may_revoke_leave(leave, staff, leadership: bool) -> bool:
+    """LEAVE-1 / ATT-3: an approved leave found obtained by deception is revoked by its
+    approver — a holder of its approver position, as `may_decide_leave` — or by Leadership;
+    never by the person whose leave it is."""
+    if leave is None or (staff is not None and staff.id == leave.staff_id):
+        return False
+    return leadership or may_decide_leave(leave, staff)
+
+
 def _is_requester(leave, staff, user_id) -> bool:
     return bool((staff is not None and staff.id == leave.staff_id)
                 or (user_id is not None and leave.filed_by_id == user_id))

@@ -24,8 +24,9 @@ CLOCK_SOURCES = ("import", "office")  # from a clock export, or entered by the o
 HALVES = ("am", "pm")  # 上午 / 下午
 EXCUSE_REASONS = ("meeting", "errand")  # 会议 / 公务外出 (ATT-4)
 EXCUSE_STATES = ("pending", "approved", "rejected")
-# What a half-day of a derived attendance day is (ATT-2/3/4).
-HALF_STATUSES = ("ok", "late", "early", "late_early", "absent", "leave", "excused")
+# What a half-day of a derived attendance day is (ATT-2/3/4); "no_data": a day without any
+# clock record of anyone (ATT-2), nothing derived.
+HALF_STATUSES = ("ok", "late", "early", "late_early", "absent", "leave", "excused", "no_data")
 
 
 class ClockImport(Model):

@@ -16,8 +16,10 @@ from models.types import UTCDateTime, Versioned, utcnow
 
 # LEAVE-1: 事假, 病假 (needs a certificate), 婚假, 丧假, 年休假.
 LEAVE_KINDS = ("personal", "sick", "marriage", "bereavement", "annual")
-# pending → approved / rejected by the routed approver (LEAVE-2); cancelled by the requester.
-LEAVE_STATES = ("pending", "approved", "rejected", "cancelled")
+# pending → approved / rejected by the routed approver (LEAVE-2); cancelled by the requester;
+# approved → revoked (已撤销（骗假）) when found obtained by deception (LEAVE-1, ATT-3).
+REVOKED = "revoked"
+LEAVE_STATES = ("pending", "approved", "rejected", "cancelled", REVOKED)
 
 
 class LeaveRequest(Versioned, Model):
@@ -71,9 +73,18 @@ class LeaveRequest(Versioned, Model):
     overstay_days: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     report_back_reason: Mapped[str | None] = mapped_column(Text)
     handover_note: Mapped[str | None] = mapped_column(Text)  # free text; HAND-1 rows link by id
+    # LEAVE-1 / ATT-3: revoked as obtained by deception — by whom, when and why; its days taken
+    # are absence (app.services.leave.revoke_leave).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    revoked_by = relationship(User, foreign_keys=[revoked_by_id])
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"{self.staff} {self.start_day.isoformat()}–{self.end_day.isoformat()}"
+
+
+NOTIFICATION_EVENTS = ("approved", REVOKED)
 
 
 class LeaveNotification(Model):
@@ -85,8 +96,11 @@ class LeaveNotification(Model):
     leave_request_id: Mapped[int] = mapped_column(ForeignKey("leave_request.id"), index=True)
     leave_request: Mapped[LeaveRequest] = relationship()
     recipient_position: Mapped[str] = mapped_column(String(20))
+    # What the recipient is told of: the leave granted, or revoked (LEAVE-1, NOTIFICATION_EVENTS).
+    event: Mapped[str] = mapped_column(String(10), default="approved", server_default="approved")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-__all__ = ["LeaveRequest", "LeaveNotification", "LEAVE_KINDS", "LEAVE_STATES"]
+__all__ = ["LeaveRequest", "LeaveNotification", "LEAVE_KINDS", "LEAVE_STATES", "REVOKED",
+           "NOTIFICATION_EVENTS"]

@@ -1,10 +1,13 @@
-"""Small builders the case tests share: a clock on a given day, the residence-permit item."""
+"""Small builders the tests share: a clock on a given day, the residence-permit item, a
+staff member clocking on time (ATT-1/2)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from app.services.attendance import attendance_settings, enter_clock_record, working_days
+from app.services.calendar import load_calendar
 from app.services.cases import Clock
 from models.catalogue import ItemMaterial, ServiceItem
 
@@ -27,3 +30,15 @@ def residence_permit_item(session, window, code: str | None = None, materials=RE
     session.add(item)
     session.commit()
     return item
+
+
+def clocks_on_time(session, staff, first: date, last: date) -> None:
+    """ATT-1/2: `staff` clocks in and out at the work hours' very seconds (on time, no early
+    leave) on every working day from `first` to `last` — so those days have clock data (a day
+    without any clock of anyone is no data, not absence)."""
+    settings = attendance_settings(session)
+    for day in working_days(first, last, load_calendar(session)):
+        for start, end in settings.hours(day):
+            for at in (start, end):
+                enter_clock_record(session, staff.id, datetime.combine(day, at), "考勤机", None)
+    session.commit()

@@ -1,5 +1,6 @@
 """Leave API: read the requests a user may see, file, approve / reject (routed, LEAVE-2),
-report back (LEAVE-3), cancel, upload the certificate (LEAVE-1); AB-1 override by Leadership.
+report back (LEAVE-3), cancel, upload the certificate (LEAVE-1), revoke a leave obtained by
+deception (LEAVE-1, ATT-3); AB-1 override by Leadership.
 
 The same row filter as the view (app.security.LeaveRowFilter); the same service as the pages.
 """
@@ -17,16 +18,17 @@ from app.extensions import db
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_kind, validate_row_id, validate_text
 from app.security import (API_METHOD_PERMISSIONS, current_leave_actor, leave_filters,
-                          may_decide_leave)
+                          may_decide_leave, may_revoke_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
-                                cancel_leave, decide_leave, file_leave, report_back)
+                                cancel_leave, decide_leave, file_leave, report_back,
+                                revoke_leave)
 from models.leave import LeaveRequest
 
 LEAVE_COLUMNS = ["id", "staff.id", "staff.name", "kind", "start_day", "end_day", "half_day_start",
                  "half_day_end", "days", "reason", "emergency", "substitute.id", "substitute.name",
                  "approver_position", "state", "filed_at", "decided_at", "decision_note",
                  "ab_override_reason", "reported_back_on", "overstay_days", "handover_note",
-                 "certificate_name"]
+                 "certificate_name", "revoked_at", "revoke_reason"]
 FILE_KEYS = frozenset({"staff_id", "kind", "start_day", "end_day", "half_day_start",
                        "half_day_end", "reason", "emergency", "substitute_id", "handover_note",
                        "ab_override_reason"})
@@ -52,9 +54,9 @@ class LeaveApi(DomainApi):
     datamodel = SQLAInterface(LeaveRequest)
     method_permission_name = {**API_METHOD_PERMISSIONS, "file": "write", "approve": "write",
                               "reject": "write", "report_back": "write", "cancel": "write",
-                              "certificate": "write"}
+                              "certificate": "write", "revoke": "write"}
     include_route_methods = {"get", "get_list", "info", "file", "approve", "reject",
-                             "report_back", "cancel", "certificate"}
+                             "report_back", "cancel", "certificate", "revoke"}
     base_filters = leave_filters()
     list_columns = show_columns = LEAVE_COLUMNS
     order_columns = ["start_day", "end_day", "days", "filed_at"]
@@ -273,6 +275,46 @@ class LeaveApi(DomainApi):
             return self.refuse(violation)
         actor = current_leave_actor()
         return self._run(lambda: cancel_leave(db.session, leave, actor, clock(),
+                                              seen_version=seen))
+
+    @expose("/<int:pk>/revoke", methods=["POST"])
+    @protect()
+    @safe
+    @openapi(404, version="the request")
+    def revoke(self, pk):
+        """Revoke an approved leave found obtained by deception (LEAVE-1, ATT-3): its approver
+        position or Leadership, never the requester (403); a reason is required (422); its days
+        as taken become absence.
+        ---
+        post:
+          summary: Revoke a leave obtained by deception (LEAVE-1, ATT-3)
+          parameters:
+          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [reason]
+                  properties:
+                    reason: {type: string, maxLength: 2000, description: "how the leave was obtained by deception"}
+          responses:
+            200: {description: The revoked request}
+        """
+        leave = self._visible(pk)
+        if leave is None:
+            return self.response_404()
+        actor = current_leave_actor()
+        if not may_revoke_leave(leave, actor.staff, actor.leadership):
+            return self.response_403()
+        try:
+            body, seen = versioned_body({"reason"})
+            reason = _text(body, "reason")
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        return self._run(lambda: revoke_leave(db.session, leave, reason, actor, clock(),
                                               seen_version=seen))
 
     @expose("/<int:pk>/certificate", methods=["POST"])

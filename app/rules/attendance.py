@@ -33,12 +33,14 @@ def work_hours_for(day: date, summer_start=(5, 1), winter_start=(10, 1), summer=
 
 
 def is_late(first_clock_in: time, start: time) -> bool:
-    """ATT-2 迟到: the first clock-in of a half-day is after its start (on the minute is on time)."""
+    """ATT-2 迟到: the first clock-in of a half-day is after its start — a clock-in at the start
+    second itself (08:00:00) is on time, one second after it (08:00:01) is late."""
     return first_clock_in > start
 
 
 def is_early_leave(last_clock_out: time, end: time) -> bool:
-    """ATT-2 早退: the last clock-out of a half-day is before its end."""
+    """ATT-2 早退: the last clock-out of a half-day is before its end — a clock-out at the end
+    second itself (11:30:00) is no early leave, one second before it (11:29:59) is."""
     return last_clock_out < end
 
 
@@ -61,6 +63,9 @@ def absence_days(late_or_early_count: int, off_post_minutes: list[int], *, late_
 AM, PM = "am", "pm"
 OK, LATE, EARLY, LATE_EARLY, ABSENT, LEAVE, EXCUSED = (
     "ok", "late", "early", "late_early", "absent", "leave", "excused")
+# ATT-2 无打卡数据: a working day for which no clock record of anyone has been imported or
+# entered — nothing is derived from clocks for it (`unclocked_status`).
+NO_DATA = "no_data"
 
 
 def seconds(value: time) -> int:
@@ -107,6 +112,16 @@ def half_day_status(first: int | None, last: int | None, start: time, end: time)
     if early:
         return EARLY, 1
     return OK, 0
+
+
+def unclocked_status(known_absent: bool) -> str:
+    """ATT-2/3: a half-day without clocks, leave or 补签单 on a day without any clock data (no
+    clock record of anyone imported or entered): "no data", not absence — no late, no absence,
+    nothing the month, LEAVE-4 or the deductions count. Unless the leave records themselves
+    say the person was away (`known_absent`): an overstay without reason after a 销假, or a
+    leave revoked as obtained by deception (ATT-3 以欺骗手段) — that absence is no clock's
+    finding, so it stands without clock data too."""
+    return ABSENT if known_absent else NO_DATA
 
 
 def is_late_seconds(first: int, start: time) -> bool:

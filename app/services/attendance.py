@@ -5,8 +5,11 @@
   the office (`enter_clock_record`, `correct_clock_record`), audited (AUDIT-1).
 - ATT-2/3: per staff member and working day, each half-day is late (first clock after its
   start), early (last clock before its end), absent (no clock, no approved leave, no excuse),
-  on leave, excused, or fine (`compute_days`). A month adds ½ day for 4+ late/early and ½
-  day per off-post time over 2 hours (`app.rules.attendance.absence_days`).
+  on leave, excused, or fine (`compute_days`). A day without any clock record of anyone is
+  "no data": nothing is derived for it, only what the leave records say (an overstay without
+  reason, a revoked leave) is absence there too. A month adds ½ day for 4+ late/early and ½
+  day per off-post time over 2 hours (`app.rules.attendance.absence_days`): the month view
+  (`month_absences`) and LEAVE-4 (`stored_month_absences`) sum the days by one function.
 - ATT-4: a 补签单 (`ClockExcuse`) excuses a half-day once approved by the deputy director.
 
 The derivation reads a period in a fixed number of queries (clock aggregates grouped in SQL,
@@ -31,23 +34,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import String, case, delete, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, case, delete, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, absence_days,
+from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, NO_DATA, PM, absence_days,
                                   half_day_status, leave_halves, noon_boundary, parse_hhmm,
-                                  parse_month_day, work_hours_for)
+                                  parse_month_day, unclocked_status, work_hours_for)
 from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
-from app.rules.leave import overstay_excused
+from app.rules.leave import overstay, overstay_excused
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from app.services.table_files import read_csv, read_workbook
 from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
                                ClockRecord, OffPostRecord)
-from models.leave import LeaveRequest
+from models.leave import REVOKED, LeaveRequest
 from models.org import Staff
 from models.types import center_zone
 
@@ -689,6 +692,47 @@ def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[
     return covered
 
 
+def _days_with_clock_data(session, start, end) -> set[date]:
+    """ATT-2: the days of `start`..`end` with a clock record of anyone (whoever is asked for):
+    the others are "no data". One query on the (day, staff_id) index."""
+    return set(session.scalars(select(ClockRecord.day).distinct().where(
+        ClockRecord.day.between(start, end))))
+
+
+def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int, date], set[str]]:
+    """ATT-3: the half-days the leave records themselves make absence, clocks or not: an
+    overstay without reason (the 销假 came after the end, `overstay`: the afternoon of a noon
+    end day, then whole working days) and the days taken of a leave revoked as obtained by
+    deception (`leave_halves` of its taken period). Asked for the days without clock data only:
+    elsewhere the clocks decide, as for every day not on leave. SQL twin:
+    app.services.attendance_sql (`known_absent`)."""
+    query = select(LeaveRequest.staff_id, LeaveRequest.state, LeaveRequest.start_day,
+                   LeaveRequest.end_day, LeaveRequest.half_day_start, LeaveRequest.half_day_end,
+                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
+                   LeaveRequest.overstay_days).where(
+        LeaveRequest.start_day <= end,
+        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start),
+        or_(LeaveRequest.state == REVOKED,
+            and_(LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on.is_not(None))))
+    if staff_ids is not None:
+        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    known: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for staff_id, state, first, last, half_start, half_end, back, reason, over in \
+            session.execute(query):
+        if over and back is not None:
+            for day, part in overstay(last, half_end, back, calendar).items():
+                if start <= day <= end:
+                    known[(staff_id, day)] |= {PM} if part == HALF else {AM, PM}
+        if state == REVOKED:
+            excused = overstay_excused(reason, over)
+            day = max(first, start)
+            while day <= min(max(last, back or last), end):
+                known[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end,
+                                                       back, excused)
+                day += timedelta(days=1)
+    return known
+
+
 def _excused(session, start, end, staff_ids) -> set[tuple[int, date, str]]:
     """ATT-4: the half-days excused by an approved 补签单."""
     query = select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
@@ -711,8 +755,10 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
     """ATT-2/3/4: every active staff member's working days from `start` to `end`, days before
     `today` only (today is not over). Non-working days (holidays, weekends not worked: the
     calendar) have no result, nor has staff who does not clock in (`Staff.clocks_in` off) in a
-    month without clock records. Five queries (six with such staff), whatever the period or the
-    number of staff."""
+    month without clock records. A working day without any clock record of anyone (ATT-2) has
+    its halves "no data" (`NO_DATA`) unless on leave, excused or absent by the leave records
+    themselves (`_known_absences`): no late, no absence. Six queries (one more with such
+    staff, one more when some days have no data), whatever the period or the number of staff."""
     with _bulk_python():
         return _compute_days(session, start, end, today, staff_ids, settings, calendar)
 
@@ -731,6 +777,10 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar) -> 
     clocks = _clock_aggregates(session, days, scope, settings)
     leave = _leave_halves(session, days[0], days[-1], scope)
     excused = _excused(session, days[0], days[-1], scope)
+    # ATT-2: the days without any clock record of anyone are no data.
+    with_data = _days_with_clock_data(session, days[0], days[-1])
+    known = (_known_absences(session, days[0], days[-1], scope, calendar)
+             if len(with_data) < len(days) else {})
     # ATT-2: who does not clock in (Staff.clocks_in off: the leadership) has days only in the
     # months with clock records of theirs; never an absence for a month without any.
     not_clocking = [staff_id for staff_id, clocks_in in people if not clocks_in]
@@ -755,6 +805,11 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar) -> 
                     continue
                 if (staff_id, day, half) in excused:
                     halves.append(HalfDay(EXCUSED, first, last))
+                    continue
+                if day not in with_data:  # ATT-2: no clock of anyone that day
+                    status = unclocked_status(half in known.get((staff_id, day), ()))
+                    absent += status == ABSENT
+                    halves.append(HalfDay(status))
                     continue
                 status, count = half_day_status(first, last, start_time, end_time)
                 late_early += count
@@ -817,6 +872,7 @@ class MonthAbsence:
     off_post: list[tuple[date, int]] = field(default_factory=list)  # (day, minutes)
     rule_days: Decimal = Decimal(0)  # ATT-3: 4+ late/early, off post over the limit
     absence_days: Decimal = Decimal(0)  # total 旷工 days, in ½ steps
+    no_data_days: list[date] = field(default_factory=list)  # ATT-2: no clock data, not derived
 
     @property
     def late_early(self) -> int:
@@ -832,6 +888,10 @@ def _today(today: date | None) -> date:
 
 
 def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> dict[int, MonthAbsence]:
+    """ATT-3 / LEAVE-4: one month's days (computed now, or as stored) summed per person — the
+    one computation of a month's absence days: ½ per absent half-day plus the month's ATT-3
+    half days (4+ late/early, each off-post time over the limit). The month view, the export,
+    the deductions and the yearly flags (`stored_month_absences`) all read it."""
     months = {staff_id: MonthAbsence(staff_id) for staff_id in staff_ids}
     for result in results:
         month = months[result.staff_id]
@@ -839,6 +899,8 @@ def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> di
             month.late += half.status in ("late", "late_early")
             month.early += half.status in ("early", "late_early")
             month.absent_half_days += half.status == ABSENT
+        if NO_DATA in (result.am.status, result.pm.status):
+            month.no_data_days.append(result.day)
     for staff_id, day, minutes in off_post_rows:
         if staff_id in months:
             months[staff_id].off_post.append((day, minutes))
@@ -846,6 +908,36 @@ def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> di
         month.rule_days = settings.absence_days(month.late_early, [m for _d, m in month.off_post])
         month.absence_days = HALF * month.absent_half_days + month.rule_days
     return months
+
+
+def stored_month_absences(session: Session, start: date, end: date,
+                          settings: AttendanceSettings | None = None
+                          ) -> dict[int, dict[tuple[int, int], MonthAbsence]]:
+    """ATT-3 for LEAVE-4: per staff id and (year, month), the months of `start`..`end` as the
+    stored attendance days (`derive_range`, nightly and at every leave decision) and the
+    off-post records hold them, summed by `_month_summaries` like the month view — so a
+    year's absence is the sum of the months the view shows. Staff who has left is included
+    (their stored days are kept). Two queries."""
+    settings = settings or attendance_settings(session)
+    rows = session.execute(
+        select(AttendanceDay.staff_id, AttendanceDay.day, AttendanceDay.am_status,
+               AttendanceDay.pm_status, AttendanceDay.late_early, AttendanceDay.absent_days)
+        .where(AttendanceDay.day.between(start, end))
+        .order_by(AttendanceDay.day, AttendanceDay.staff_id))
+    results: dict[tuple[int, int], list[DayResult]] = defaultdict(list)
+    for staff_id, day, am, pm, late_early, absent in rows:
+        results[(day.year, day.month)].append(
+            DayResult(staff_id, day, HalfDay(am), HalfDay(pm), late_early, absent))
+    off_post: dict[tuple[int, int], list] = defaultdict(list)
+    for row in _off_post_rows(session, start, end):
+        off_post[(row[1].year, row[1].month)].append(row)
+    found: dict[int, dict[tuple[int, int], MonthAbsence]] = defaultdict(dict)
+    for key in sorted(set(results) | set(off_post)):
+        ids = {r.staff_id for r in results[key]} | {row[0] for row in off_post[key]}
+        for staff_id, month in _month_summaries(session, results[key], off_post[key], settings,
+                                                ids).items():
+            found[staff_id][key] = month
+    return dict(found)
 
 
 def _off_post_rows(session, start, end, staff_ids=None):
@@ -868,6 +960,31 @@ def month_absences(session: Session, year: int, month: int, today: date | None =
     ids = _staff_ids(session, staff_ids)
     return _month_summaries(session, results, _off_post_rows(session, start, end, staff_ids),
                             settings, ids)
+
+
+def days_without_clock_data(session: Session, year: int, month: int,
+                            today: date | None = None) -> list[tuple[date, date]]:
+    """ATT-2 无打卡数据: the working days of the month before `today` without any clock record of
+    anyone — nothing is derived for them — as runs of consecutive working days (first, last),
+    for the month pages and the export to show the gap."""
+    start, end = month_bounds(year, month)
+    days = working_days(start, min(end, _today(today) - timedelta(days=1)),
+                        load_calendar(session))
+    if not days:
+        return []
+    with_data = _days_with_clock_data(session, days[0], days[-1])
+    runs: list[tuple[date, date]] = []
+    previous = False
+    for day in days:
+        if day in with_data:
+            previous = False
+            continue
+        if previous:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+        previous = True
+    return runs
 
 
 @dataclass

@@ -5,7 +5,9 @@ It is the benchmark's reference (bench/bench_attendance.py) and a cross-check of
 derivation (tests compare both). Written with SQLAlchemy Core, so it runs on SQLite and
 PostgreSQL alike: working days come from the `work_day` table (the calendar, CASE-6), the
 seasonal hours are literals from the rule settings, approved leave and approved 补签单 are
-correlated EXISTS on their indexes.
+correlated EXISTS on their indexes. A day without any clock record of anyone is no data
+(ATT-2): only the absence the leave records make (an overstay without reason, a revoked
+leave's days, ATT-3) counts on it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from app.services.attendance import AttendanceSettings, attendance_settings
 from app.services.away import on_leave_half_condition
 from models.attendance import ClockExcuse, ClockRecord
 from models.cases import WorkDay
-from models.leave import LeaveRequest
+from models.leave import REVOKED, LeaveRequest
 from models.org import Staff
 
 
@@ -75,6 +77,19 @@ def month_totals_sql(session: Session, start: date, end: date, today: date,
     excused = exists().where(ClockExcuse.staff_id == grid.c.staff_id, ClockExcuse.day == grid.c.day,
                              ClockExcuse.half == grid.c.half, ClockExcuse.state == "approved")
     counted = not_(or_(on_leave, excused))
+    # ATT-2: a day with a clock record of anyone has data; ATT-3: on a day without, absence
+    # only where the leave records say so — an overstay without reason (its afternoon of a
+    # noon end day, then the days before the 销假) or a revoked leave's days taken.
+    has_data = exists().where(ClockRecord.day == grid.c.day)
+    back, end_day = LeaveRequest.reported_back_on, LeaveRequest.end_day
+    overstayed = exists().where(
+        LeaveRequest.staff_id == grid.c.staff_id, LeaveRequest.overstay_days > 0,
+        back.is_not(None), back > end_day, grid.c.day < back,
+        or_(grid.c.day > end_day, and_(grid.c.day == end_day,
+                                       LeaveRequest.half_day_end.is_(True), grid.c.half == PM)))
+    revoked = exists().where(LeaveRequest.staff_id == grid.c.staff_id,
+                             on_leave_half_condition(grid.c.day, grid.c.half, state=REVOKED))
+    known_absent = or_(overstayed, revoked)
 
     def count(condition):
         return func.sum(case((and_(counted, condition), 1), else_=0))
@@ -83,7 +98,7 @@ def month_totals_sql(session: Session, start: date, end: date, today: date,
     query = (select(grid.c.staff_id, year, month,
                     count(clocks.c.first > grid.c.start_s),
                     count(clocks.c.last < grid.c.end_s),
-                    count(clocks.c.first.is_(None)))
+                    count(and_(clocks.c.first.is_(None), or_(has_data, known_absent))))
              .select_from(grid.outerjoin(clocks, and_(clocks.c.staff_id == grid.c.staff_id,
                                                       clocks.c.day == grid.c.day,
                                                       clocks.c.half == grid.c.half)))

@@ -65,26 +65,27 @@ def overstay_excused_condition():
     return and_(reason.is_not(None), reason != "", over.is_not(None), over == 0)
 
 
-def on_leave_condition(day):
+def on_leave_condition(day, state=APPROVED):
     """ATT-3: SQL twin of `taken_period` — `day` lies in the leave actually taken (some half of
     it: `on_leave_half_condition` says which). Unlike `away_condition`, a 销假 on the end day of
     a leave ending at noon keeps that morning, and an excused overstay runs to the 销假. The
-    attendance grid holds active staff only, so no staff condition here."""
+    attendance grid holds active staff only, so no staff condition here. `state`: of a request
+    in that state instead (the days a revoked leave was taken are absence, ATT-3)."""
     back, end = LeaveRequest.reported_back_on, LeaveRequest.end_day
     on_time_at_noon = and_(LeaveRequest.half_day_end.is_(True), back == end, day == end)
-    return and_(LeaveRequest.state == APPROVED, LeaveRequest.start_day <= day,
+    return and_(LeaveRequest.state == state, LeaveRequest.start_day <= day,
                 or_(back.is_(None), day < back, on_time_at_noon),
                 or_(day <= end, and_(overstay_excused_condition(), day < back)))
 
 
-def on_leave_half_condition(day, half):
+def on_leave_half_condition(day, half, state=APPROVED):
     """ATT-3: SQL twin of `leave_halves` — `half` (AM/PM, a value or a column) of `day` is
     leave: the first morning of a leave starting at noon is not, nor the last afternoon of one
     ending at noon unless an excused overstay carried the leave past it."""
     back, end = LeaveRequest.reported_back_on, LeaveRequest.end_day
     extended = and_(overstay_excused_condition(), back.is_not(None), back > end)
     return and_(
-        on_leave_condition(day),
+        on_leave_condition(day, state),
         not_(and_(day == LeaveRequest.start_day, LeaveRequest.half_day_start.is_(True),
                   half == AM)),
         not_(and_(day == end, LeaveRequest.half_day_end.is_(True), half == PM,

@@ -35,6 +35,7 @@ ATTENDANCE_COLUMNS: Columns = (
     (N_("Staff"), 12), (N_("Employee number"), 10), (N_("Window"), 22),
     (N_("Late arrival"), 10), (N_("Early leave"), 10), (N_("Absent half-days"), 12),
     (N_("Off-post times"), 12), (N_("Off post"), 30), (N_("Absence days"), 12),
+    (N_("Days without clock data"), 14),  # ATT-2: nothing derived for them
 )
 LEAVE_COLUMNS: Columns = (
     (N_("Staff"), 12), (N_("Employee number"), 10), (N_("Window"), 22), (N_("Kind"), 14),
@@ -79,7 +80,8 @@ def window_label(number, name) -> str:
 def attendance_rows(session: Session, year: int, month: int, today: date,
                     window_id: int | None = None, staff_ids=None):
     """ATT-2/3: one row per active staff member (of `window_id`; of `staff_ids` — the viewer's
-    scope), as the month page: late, early, absent half-days, off-post times, absence days.
+    scope), as the month page: late, early, absent half-days, off-post times, absence days,
+    and the working days without clock data (ATT-2: no data, nothing derived).
     The month of a few hundred staff is computed in a fixed number of queries (window_month)."""
     for staff, summary in window_month(session, year, month, today, window_id=window_id,
                                        staff_ids=staff_ids):
@@ -88,7 +90,7 @@ def attendance_rows(session: Session, year: int, month: int, today: date,
                window_label(window.number, window.name) if window else "",
                summary.late, summary.early, summary.absent_half_days, len(summary.off_post),
                "; ".join(f"{day.isoformat()} {minutes}′" for day, minutes in summary.off_post),
-               summary.absence_days)
+               summary.absence_days, len(summary.no_data_days))
 
 
 # --- LEAVE-1..3: the leave register -------------------------------------------------------------

@@ -14,6 +14,11 @@ Design decisions (documented for the merger):
 - LEAVE-1 certificate: a sick leave needs its certificate before it is approved; the web form
   asks for it at filing, the API uploads it to the filed request (POST …/certificate).
 - Cancelling: the requester (the staff member's own login) or whoever filed it for them.
+- Revoking (LEAVE-1, ATT-3 以欺骗手段): an approved leave only, by a holder of its approver
+  position or Leadership (never its requester), with a reason; state "revoked" with who, when
+  and why. Its days as taken are absence from then on, also on days without clock data (the
+  leave record, not a clock, says the person was away); the town head is told if they were
+  told of the approval.
 """
 
 from __future__ import annotations
@@ -33,14 +38,14 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
                              overstay, overstay_excused, taken_period, uncovered_days,
                              yearly_flags)
-from app.services.attendance import derive_range
+from app.services.attendance import derive_range, stored_month_absences
 from app.services.away import active_staff_condition
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
 from app.services.transaction import check_version, transaction
 from models.attendance import AttendanceDay
-from models.leave import LEAVE_KINDS, LeaveNotification, LeaveRequest
+from models.leave import LEAVE_KINDS, REVOKED, LeaveNotification, LeaveRequest
 from models.org import Post, Staff
 
 PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
@@ -320,6 +325,45 @@ def cancel_leave(session: Session, leave: LeaveRequest, actor: LeaveActor, clock
             raise RuleViolation("LEAVE-2", N_("Only a pending request can be cancelled."))
         leave.state = CANCELLED
         session.flush()
+    return leave
+
+
+# --- LEAVE-1 / ATT-3: leave obtained by deception is revoked ------------------------------
+def revoke_leave(session: Session, leave: LeaveRequest, reason: str | None, actor: LeaveActor,
+                 clock, seen_version=None) -> LeaveRequest:
+    """LEAVE-1 / ATT-3 以欺骗手段获得的假: an approved leave found to have been obtained by
+    deception is revoked by its approver (a holder of its approver position) or Leadership
+    (app.security.may_revoke_leave), with a reason; never by its own requester. The request
+    keeps who revoked it, when and why (audited, AUDIT-1); the town head, told of its approval,
+    is told of the revocation. Its days as taken (LEAVE-3 `taken_period`) are no leave any more:
+    they count as absence (旷工) in attendance — even on a day without clock data (ATT-2) —, in
+    LEAVE-4 and the deductions, and no more as 事假/病假. The requester's stored attendance days
+    of those days are derived again in the same transaction, so LEAVE-4 reads them at once."""
+    from app.security import may_revoke_leave
+
+    with transaction(session):
+        check_version(leave, seen_version)
+        if not may_revoke_leave(leave, actor.staff, actor.leadership):
+            raise NotYourDecision()
+        if leave.state == REVOKED:
+            raise RuleViolation("LEAVE-1", N_("This leave is already revoked."))
+        if leave.state != APPROVED:
+            raise RuleViolation("LEAVE-1", N_("Only an approved leave is revoked."))
+        reason = _clean(reason)
+        if reason is None:
+            raise RuleViolation("LEAVE-1", N_("Say how the leave was obtained by deception."),
+                                field="reason")
+        leave.state = REVOKED
+        leave.revoked_at, leave.revoked_by_id = clock.now, actor.user_id
+        leave.revoke_reason = reason[:TEXT_MAX]
+        _, director_max = _settings_days(session)
+        if informs_town_head(leave.days, director_max):
+            session.add(LeaveNotification(leave_request_id=leave.id, recipient_position=TOWN_HEAD,
+                                          event=REVOKED, created_at=clock.now))
+        session.flush()
+        taken = taken_period_of(leave)
+        if taken is not None and taken[0] < clock.today:
+            derive_range(session, taken[0], taken[1], clock.today, staff_ids=[leave.staff_id])
     return leave
 
 
@@ -725,6 +769,31 @@ def longest_run(days, calendar) -> int:
     return best
 
 
+def revoked_leave_days(session: Session, year: int) -> dict[int, dict[int, tuple[date, date]]]:
+    """LEAVE-4 / ATT-3: per staff id, the leave requests revoked as obtained by deception with
+    the first and last day of their taken period within `year` — absence days' causes."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    found: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
+    for leave in session.scalars(select(LeaveRequest).where(
+            LeaveRequest.state == REVOKED, LeaveRequest.start_day <= last,
+            or_(LeaveRequest.end_day >= first, LeaveRequest.reported_back_on > first))
+            .order_by(LeaveRequest.start_day, LeaveRequest.id)):
+        taken = taken_period_of(leave)
+        if taken is not None and taken[0] <= last and taken[1] >= first:
+            found[leave.staff_id][leave.id] = (max(taken[0], first), min(taken[1], last))
+    return dict(found)
+
+
+def month_rule_days(session: Session, year: int) -> dict[int, Decimal]:
+    """LEAVE-4 / ATT-3: per staff id, the year's half days of absence the months add for 4 or
+    more late/early and each off-post time over the limit — the months of the stored days
+    summed as the month view sums them (`stored_month_absences`)."""
+    months = stored_month_absences(session, date(year, 1, 1), date(year, 12, 31))
+    return {staff_id: total for staff_id, total in (
+        (staff_id, sum((m.rule_days for m in by_month.values()), Decimal(0)))
+        for staff_id, by_month in months.items()) if total}
+
+
 @dataclass
 class YearFlags:
     """LEAVE-4: one person's year: days, flags and the requests behind each flag."""
@@ -737,6 +806,7 @@ class YearFlags:
     flags: set[str]
     causes: dict[str, list[int]]  # flag → leave request ids
     counted: list[CountedLeave] = field(default_factory=list)  # cut short or excused overstay
+    rule_days: Decimal = Decimal(0)  # of `absence`: ATT-3's 4+ late/early and off-post halves
 
 
 FLAG_SOURCES = {"bonus_withheld_one_month": "personal", "bonus_withheld_half_year": "personal",
@@ -747,12 +817,18 @@ FLAG_SOURCES = {"bonus_withheld_one_month": "personal", "bonus_withheld_half_yea
 def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[YearFlags]:
     """LEAVE-4: every staff member with leave or absence in `year`, their flags (yearly_flags
     with the rule settings) and the requests causing each. `absence_source(session, year)`
-    gives the absence days (default `absence_days_by_staff`)."""
+    gives the absence days (default `absence_days_by_staff`). The absence (旷工) days are
+    those of the attendance months (ATT-3, `month_rule_days`): the absent half days and the
+    half days each month adds for 4+ late/early and off-post times over the limit — what the
+    month view shows — with the overstays (LEAVE-3) of the requests; a revoked leave (LEAVE-1)
+    is a cause of the days it made absent."""
     calendar = load_calendar(session)
     totals = yearly_leave_totals(session, year, calendar)
     absences = (absence_source or absence_days_by_staff)(session, year)
     halves = half_absence_days(session, year) if absence_source is None else {}
     overstay_halves = half_overstay_days(session, year, calendar) if absence_source is None else {}
+    rule_days = month_rule_days(session, year) if absence_source is None else {}
+    revoked = revoked_leave_days(session, year)
     thresholds = dict(
         personal_one_month=setting_value(session, "leave.personal_month_bonus_days"),
         personal_half_year=setting_value(session, "leave.personal_half_year_bonus_days"),
@@ -760,27 +836,31 @@ def yearly_flag_rows(session: Session, year: int, absence_source=None) -> list[Y
         absence_bonus=setting_value(session, "leave.absence_bonus_days"),
         absence_run_dismissal=setting_value(session, "leave.absence_consecutive_dismissal_days"),
         absence_year_dismissal=setting_value(session, "leave.absence_yearly_dismissal_days"))
-    ids = set(totals) | set(absences)
+    ids = set(totals) | set(absences) | set(rule_days)
     staff_rows = {s.id: s for s in session.scalars(select(Staff).where(Staff.id.in_(ids)))} if ids else {}
     rows = []
     for staff_id in sorted(ids, key=lambda i: (staff_rows[i].name, i)):
         entry = totals.get(staff_id, LeaveTotals())
         absent = absences.get(staff_id, {})
         run = longest_run(absent, calendar)
+        extra = rule_days.get(staff_id, Decimal(0))
         absence = absence_total(absent, halves.get(staff_id, set()),
-                                overstay_halves.get(staff_id, set()))
+                                overstay_halves.get(staff_id, set())) + extra
         flags = yearly_flags(entry.personal, entry.sick, absence, run, **thresholds)
+        deceived = {i for i, (first, last) in revoked.get(staff_id, {}).items()
+                    if any(first <= day <= last for day in absent)}
         sources = {"personal": entry.personal_requests, "sick": entry.sick_requests,
-                   "absence": sorted({i for i in absent.values() if i is not None})}
+                   "absence": sorted({i for i in absent.values() if i is not None} | deceived)}
         rows.append(YearFlags(staff_rows[staff_id], entry.personal, entry.sick,
                               absence, run, flags,
                               {flag: sources[FLAG_SOURCES[flag]] for flag in flags},
-                              entry.counted))
+                              entry.counted, extra))
     return rows
 
 
 __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_leave",
-           "decide_leave", "cancel_leave", "report_back", "attach_certificate",
+           "decide_leave", "cancel_leave", "revoke_leave", "revoked_leave_days",
+           "month_rule_days", "report_back", "attach_certificate",
            "certificate_file", "certificate_type", "approval_queue", "away_on",
            "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
            "overstay_days_in", "overstay_dates_in", "overstay_parts_in", "half_overstay_days",

@@ -27,7 +27,7 @@ from app.security import (attendance_scope, current_actor, current_staff,
                           may_approve_clock_excuse, may_keep_clock_records)
 from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
-                                     decide_excuse,
+                                     days_without_clock_data, decide_excuse,
                                      delete_off_post, enter_clock_record, enter_off_post,
                                      file_excuse, import_clock_file, pending_excuses,
                                      sample_clock_file, window_month)
@@ -40,7 +40,8 @@ from models.org import Staff, Window
 
 STATUS_LABELS = {"ok": _l("on time"), "late": _l("late"), "early": _l("early leave"),
                  "late_early": _l("late and early leave"), "absent": _l("absent, no clock-in"),
-                 "leave": _l("on leave"), "excused": _l("excused (补签单)")}
+                 "leave": _l("on leave"), "excused": _l("excused (补签单)"),
+                 "no_data": _l("no clock data")}
 REASON_LABELS = {"meeting": _l("Meeting"), "errand": _l("Official errand")}
 HALF_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon")}
 EXCUSE_STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
@@ -57,6 +58,13 @@ def half_reason(half) -> str:
     if half.status == "late_early":
         return f"{label} {clock_label(half.first)}–{clock_label(half.last)}"
     return label
+
+
+def runs_text(runs) -> str:
+    """ATT-2: runs of days without clock data as the pages say them: 2026-11-16 – 2026-11-20、
+    2026-11-23."""
+    return "、".join(first.isoformat() if first == last else
+                    f"{first.isoformat()} – {last.isoformat()}" for first, last in runs)
 
 
 def work_hours_note(settings) -> str:
@@ -120,9 +128,11 @@ class AttendanceView(BaseView):
         rows = window_month(db.session, year, month, context.today(), window_id=window_id)
         windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
         settings = attendance_settings(db.session)
+        no_data = days_without_clock_data(db.session, year, month, context.today())
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
                                     month=month, windows=windows, window_id=window_id,
                                     settings=settings, work_hours=work_hours_note(settings),
+                                    no_data=no_data, runs_text=runs_text,
                                     title=gettext("Attendance %(year)s-%(month)02d", year=year, month=month))
 
     @expose("/export.xlsx")
@@ -160,6 +170,8 @@ class AttendanceView(BaseView):
         view = attendance_month_of(db.session, staff_id, year, month, context.today())
         return self.render_template(
             "bianmin/attendance_person.html", view=view, half_reason=half_reason,
+            no_data=days_without_clock_data(db.session, year, month, context.today()),
+            runs_text=runs_text,
             work_hours=work_hours_note(view.settings),
             clock_label=clock_label, may_keep=may_keep_clock_records(),
             own_export=scope is not None, reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,

@@ -25,11 +25,11 @@ from app import context
 from app.extensions import db
 from app.security import (current_leave_actor, current_staff, leave_filters,
                           may_attach_certificate, may_cancel_leave, may_decide_leave,
-                          may_excuse_overstay, may_report_back, may_see_leave)
+                          may_excuse_overstay, may_report_back, may_revoke_leave, may_see_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approval_queue,
                                 attach_certificate, cancel_leave, certificate_file,
                                 decide_leave, file_leave, filtered_requests, notifications_for,
-                                report_back, yearly_flag_rows)
+                                report_back, revoke_leave, yearly_flag_rows)
 from app.services.away import away_rows
 from app.services.exports import (LEAVE_COLUMNS, leave_register_count, leave_register_rows,
                                   write_export)
@@ -43,7 +43,8 @@ KIND_LABELS = {"personal": _l("Personal leave"), "sick": _l("Sick leave"),
                "marriage": _l("Marriage leave"), "bereavement": _l("Bereavement leave"),
                "annual": _l("Annual leave")}
 STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
-                "rejected": _l("Rejected"), "cancelled": _l("Cancelled")}
+                "rejected": _l("Rejected"), "cancelled": _l("Cancelled"),
+                "revoked": _l("Revoked (obtained by deception)")}
 FLAG_LABELS = {
     "bonus_withheld_one_month": _l("One month's assessment bonus withheld"),
     "bonus_withheld_half_year": _l("Half a year's assessment bonus withheld"),
@@ -109,6 +110,13 @@ class VersionForm(DynamicForm):
     version = HiddenField()
 
 
+class RevokeForm(DynamicForm):
+    """LEAVE-1 / ATT-3: revoke a leave obtained by deception — the reason is required."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("How the leave was obtained by deception"))
+
+
 class CertificateForm(DynamicForm):
     version = HiddenField()
     certificate = FileField(_l("Certificate (sick leave: PDF, JPEG or PNG)"))
@@ -144,11 +152,12 @@ class LeaveRequestView(DomainModelView):
     method_permission_name = {"list": "read", "show": "read", "mine": "read", "queue": "read",
                               "away": "read", "notifications": "read",
                               "certificate_file": "read", "file": "write", "decide": "write",
-                              "report_back": "write", "cancel": "write", "certificate": "write"}
+                              "report_back": "write", "cancel": "write", "certificate": "write",
+                              "revoke": "write"}
     base_permissions = ["can_read", "can_write"]
     include_route_methods = {"list", "show", "mine", "queue", "away", "notifications",
                              "certificate_file", "file", "decide", "report_back", "cancel",
-                             "certificate"}
+                             "certificate", "revoke"}
     base_filters = leave_filters()
     list_title = _l("Leave requests")
     show_title = _l("Leave request")
@@ -188,6 +197,8 @@ class LeaveRequestView(DomainModelView):
             may_excuse=may_excuse_overstay(leave, staff, actor.office),
             may_attach=leave.state in ("pending", "approved")
             and may_attach_certificate(leave, staff, actor.user_id, actor.office),
+            may_revoke=leave.state == "approved"
+            and may_revoke_leave(leave, staff, actor.leadership),
             leadership=actor.leadership,
             decision_form=DecisionForm(data=version), report_form=ReportBackForm(data=version),
             version_form=VersionForm(data=version), certificate_form=CertificateForm(data=version))
@@ -295,6 +306,32 @@ class LeaveRequestView(DomainModelView):
             if saved.ok:
                 flash(gettext("Leave request cancelled."), "success")
         return redirect(url_for(".show", pk=pk))
+
+    # --- LEAVE-1 / ATT-3: revoke a leave obtained by deception --------------------------------
+    @expose("/revoke/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def revoke(self, pk):
+        """LEAVE-1 / ATT-3: its approver or Leadership revokes an approved leave found obtained
+        by deception, saying how; the reason's rule message stands next to it."""
+        leave = self._get_visible(pk)
+        actor = current_leave_actor()
+        if not may_revoke_leave(leave, actor.staff, actor.leadership):
+            abort(403)
+        form = RevokeForm() if request.method == "POST" else RevokeForm(
+            data={"version": leave.version})
+        if request.method == "POST" and form.validate():
+            try:
+                with rule_checked(form) as saved:
+                    revoke_leave(db.session, leave, form.reason.data, actor, context.clock(),
+                                 seen_version=form.version.data)
+            except NotYourDecision:
+                abort(403)
+            if saved.ok:
+                flash(gettext("Leave revoked: its days count as absence."), "success")
+                return redirect(url_for(".show", pk=pk))
+        return self.render_template("bianmin/leave_revoke.html", form=form, leave=leave,
+                                    title=gettext("Revoke a leave obtained by deception"),
+                                    kind_label=kind_label, state_label=state_label)
 
     # --- LEAVE-1: certificate --------------------------------------------------------------
     @expose("/certificate/<int:pk>", methods=["POST"])

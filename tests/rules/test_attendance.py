@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.attendance import absence_days, is_early_leave, is_late, work_hours_for
+from app.rules.attendance import (ABSENT, NO_DATA, absence_days, half_day_status, is_early_leave,
+                                  is_late, unclocked_status, work_hours_for)
 from app.rules.errors import RuleViolation
 
 T = time.fromisoformat
@@ -82,3 +83,26 @@ def test_att_3_absence_is_half_days_bounded_by_the_month_record(late, off_post):
     got = absence_days(late, off_post)
     assert got % Decimal("0.5") == 0
     assert Decimal(0) <= got <= Decimal("0.5") * (1 + len(off_post))
+
+
+@pytest.mark.parametrize("first, last, status", [
+    ("08:00:00", "11:30:00", "ok"),  # at the start second and at the end second
+    ("08:00:01", "11:30:00", "late"),  # one second after the start
+    ("08:00:00", "11:29:59", "early"),  # one second before the end
+    ("08:00:01", "11:29:59", "late_early"),
+])
+def test_att_2_a_half_days_status_at_its_boundary_seconds(first, last, status):
+    def second(text):
+        clock = T(text)
+        return clock.hour * 3600 + clock.minute * 60 + clock.second
+
+    got, count = half_day_status(second(first), second(last), T("08:00"), T("11:30"))
+    assert (got, count) == (status, {"ok": 0, "late_early": 2}.get(status, 1))
+
+
+def test_att_2_a_half_day_on_a_day_without_clock_data_is_no_data_not_absence():
+    """ATT-2: no clock record of anyone that day — nothing derived; ATT-3: unless the leave
+    records themselves (an overstay, a revoked leave) say the person was away."""
+    assert half_day_status(None, None, T("08:00"), T("11:30")) == (ABSENT, 0)  # a day with data
+    assert unclocked_status(known_absent=False) == NO_DATA
+    assert unclocked_status(known_absent=True) == ABSENT

@@ -145,6 +145,7 @@ def test_att_3_approved_leave_covers_its_half_days_only(db_session, people):
                      days=Decimal(1), approver_position="director", state="pending"),
     ])
     db_session.commit()
+    load(db_session, *week("1002"))  # ATT-2: the days have clock data
     results = {r.day: r for r in compute_days(db_session, MON, WED, TODAY, [staff.id])}
     assert (results[MON].am.status, results[MON].pm.status) == ("absent", "leave")
     assert (results[TUE].am.status, results[TUE].pm.status) == ("leave", "leave")
@@ -202,7 +203,7 @@ def test_att_3_off_post_over_two_hours_is_half_a_day_each(db_session, people):
 
 
 def test_att_2_month_of_a_person_says_why(db_session, people):
-    load(db_session, *full_day("1001", MON, am_in="08:07"))
+    load(db_session, *full_day("1001", MON, am_in="08:07"), *week("1002"))
     view = attendance_month_of(db_session, people[0].id, 2026, 11, TODAY)
     lines = {line.day: line for line in view.lines}
     assert lines[MON].result.am.status == "late"

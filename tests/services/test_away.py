@@ -29,6 +29,7 @@ from app.services.cover import covered_staff
 from app.services.todo import report_back_owed
 from models.leave import LeaveRequest
 from models.org import Post, Staff
+from tests.factories import clocks_on_time
 
 TODAY = date(2026, 11, 11)  # a Wednesday
 
@@ -132,11 +133,21 @@ def test_leave_3_the_self_service_to_do_asks_for_the_overdue_report_back_only(db
     assert owed == {"overstay"}
 
 
+def someone_clocks_every_day(db_session, first: date, last: date) -> None:
+    """ATT-2: a bystander clocks on every working day, so every day has clock data (a day
+    without any clock of anyone is no data, not absence)."""
+    bystander = Staff(name="打卡人", unit="office")
+    db_session.add(bystander)
+    db_session.flush()
+    clocks_on_time(db_session, bystander, first, last)
+
+
 def test_att_3_leave_half_days_are_the_planned_days_the_person_is_away(db_session, world):
     """ATT-3: from an early 销假 on, the days are work days (absent without clocks), and an
     overstay's days past the end are absence, not leave — in the Python derivation and the
     one SQL statement alike."""
     people = world["people"]
+    someone_clocks_every_day(db_session, date(2026, 11, 1), TODAY)
     ids = [people["back_early"].id, people["overstay_reported"].id]
     first = date(2026, 11, 1)
     results = compute_days(db_session, first, TODAY, TODAY, ids)
@@ -209,6 +220,7 @@ def test_att_3_an_overstay_with_an_accepted_reason_is_leave_without_one_absence(
     leave ended Thursday noon) is leave on Thursday afternoon and Friday; the unexcused one
     is absent past its end day — in the Python derivation and the one SQL statement alike."""
     people = world["people"]
+    someone_clocks_every_day(db_session, date(2026, 11, 1), TODAY)
     excused, late = people["overstay_excused"].id, people["overstay_reported"].id
     first = date(2026, 11, 1)
     results = compute_days(db_session, first, TODAY, TODAY, [excused, late])

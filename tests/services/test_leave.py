@@ -19,7 +19,7 @@ from app.services.leave import (Certificate, LeaveActor, LeaveInput, NotYourDeci
 from models.audit import AuditLog
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Post, Staff
-from tests.factories import clock_on
+from tests.factories import clock_on, clocks_on_time
 
 TODAY = date(2026, 11, 2)  # a Monday
 NOW = clock_on(TODAY)
@@ -113,6 +113,7 @@ def test_leave_1_att_3_approving_a_backfilled_request_turns_the_stored_absence_i
 
     person = org["c"]
     leave = file(db_session, person, date(2026, 10, 29), date(2026, 10, 30), emergency=True)
+    clocks_on_time(db_session, org["a"], date(2026, 10, 26), date(2026, 11, 1))  # clock data
     derive_range(db_session, date(2026, 10, 26), date(2026, 11, 1), TODAY)
     db_session.commit()
 
@@ -140,6 +141,7 @@ def test_leave_1_rejecting_a_backfilled_request_leaves_the_stored_absence(db_ses
     from models.attendance import AttendanceDay
 
     leave = file(db_session, org["c"], date(2026, 10, 29), date(2026, 10, 29), emergency=True)
+    clocks_on_time(db_session, org["a"], date(2026, 10, 29), date(2026, 10, 29))  # clock data
     derive_range(db_session, date(2026, 10, 29), date(2026, 10, 29), TODAY)
     db_session.commit()
     decide_leave(db_session, leave, False, "未附说明", actor(org["director"]), NOW)
@@ -443,6 +445,7 @@ def test_att_3_leave_3_an_accepted_reason_makes_the_overstay_leave_and_the_store
     person = org["c"]
     leave = file(db_session, person, date(2026, 10, 29), date(2026, 10, 30), emergency=True)
     approve(db_session, leave, org["director"])
+    clocks_on_time(db_session, org["a"], date(2026, 10, 29), date(2026, 11, 4))  # clock data
     derive_range(db_session, date(2026, 10, 29), date(2026, 11, 4), date(2026, 11, 5))
     db_session.commit()
     stored = lambda: {row.day: (row.am_status, row.pm_status) for row in db_session.scalars(  # noqa: E731

@@ -19,7 +19,7 @@ from models.meetings import Meeting, MeetingAttendance
 from models.org import Staff
 from models.roster import DutyShift
 from models.semiannual import SemiannualEntry, SemiannualItem
-from tests.factories import residence_permit_item
+from tests.factories import clocks_on_time, residence_permit_item
 
 TODAY = date(2026, 7, 10)
 NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
@@ -196,12 +196,10 @@ def test_score_6_a_confirmed_assessment_is_frozen(db_session, people):
 
 
 def test_score_5_attendance_counts_only_months_with_clock_data(db_session, people):
-    from models.attendance import ClockRecord
-
+    """SCORE-5 勤 from ATT-2/3: only March has clock data (a's clocks on every working day):
+    b is absent there; the months never imported are no data, not absence."""
     a, b = people
-    db_session.add(ClockRecord(staff_id=a.id, clocked_at=datetime(2026, 3, 2, 0, 20, tzinfo=timezone.utc),
-                               day=date(2026, 3, 2), second_of_day=8 * 3600 + 20 * 60))
-    db_session.commit()
+    clocks_on_time(db_session, a, date(2026, 3, 1), date(2026, 3, 31))
     compute(db_session, 2026, 1, TODAY, now=NOW)
     db_session.commit()
     eb = _entry(db_session, b)

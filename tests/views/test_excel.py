@@ -65,7 +65,9 @@ def test_att_3_attendance_export_has_the_month_of_everyone_for_the_office(as_off
     assert clerk.name in names and len(names) >= 2
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == clerk.name)
     assert row[2].startswith("01 ")  # the clerk's window
-    assert row[5] > 0 and row[8] == row[5] / 2  # no clocks: every half-day absent (ATT-2/3)
+    # nobody's clock imported for the month: no data, not absence (ATT-2) — the file says so
+    assert header(sheet)[9] == "无打卡数据天数"
+    assert (row[5], row[8], row[9]) == (0, 0, 21)  # March 2025: 21 working days
     page = as_office.get(f"/attendance/?year={MONTH[0]}&month={MONTH[1]}").get_data(as_text=True)
     assert 'id="attendance-export"' in page
 
