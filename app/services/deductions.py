@@ -305,19 +305,15 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
 
     limit = attendance_settings(session).off_post_limit_minutes
     threshold = setting_value(session, "att.late_count_half_day_absence")
-    from models.attendance import ClockRecord
-
-    # No clock imported for the month yet: nobody is judged absent on missing data.
-    absences_judged = session.scalar(select(ClockRecord.id).where(
-        ClockRecord.day >= first, ClockRecord.day <= last).limit(1)) is not None
     months = month_absences(session, first.year, first.month, today)
     if not months:
         return []
     staff = dict(session.execute(select(Staff.id, Staff.window_id).where(
         Staff.id.in_(list(months)))).all())
+    # Days without any clock record are no data (ATT-2) and bring no absent half-day here,
+    # except the absence leave records make themselves (an overstay, a revoked leave).
     halves = _absent_halves(session, first, last, today, sorted(
-        staff_id for staff_id, month in months.items() if month.absent_half_days)
-    ) if absences_judged else {}
+        staff_id for staff_id, month in months.items() if month.absent_half_days))
     ym, wanted = _ym(first), []
     day = min(last, today - timedelta(days=1)) if today > first else first
     for staff_id, month in sorted(months.items()):
@@ -334,7 +330,7 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
                                  "attendance" if away in absent else "off_post", staff_id,
                                  "M8-off-post", window_id, staff_id, away, ONE,
                                  " · ".join([away.isoformat(), *facts])))
-        if absences_judged and month.late_early >= threshold:
+        if month.late_early >= threshold:
             wanted.append(Wanted(f"M8L:{staff_id}:{ym}", "attendance", staff_id, "M8-off-post",
                                  window_id, staff_id, day, ONE,
                                  f"{ym} · {month.late} + {month.early}"))

@@ -110,6 +110,24 @@ def test_leave_1_att_3_a_revoked_leave_is_absence_without_clock_data_too_and_cau
     assert events == ["approved", "revoked"]
 
 
+def test_score_2_m8_a_revoked_leave_costs_its_days_in_a_month_without_any_clock_record(
+        db_session, org):
+    """SCORE-2 M8 / ATT-2: November has no clock record of anyone (no data), yet the revoked
+    leave's 3 days are absence by the leave records themselves: the automatic deductions charge
+    each of them once (M8, per day), and nobody else is charged for the missing data."""
+    clerk = org["clerk"]
+    leave = approved(db_session, org, date(2026, 11, 9), date(2026, 11, 11))
+    revoke_leave(db_session, leave, "伪造病历", by(org["director"]), LATER)
+    with transaction(db_session):
+        generate_month(db_session, 2026, 11, TODAY)
+    m8 = db_session.scalars(select(ScoreEvent).where(ScoreEvent.category == "M8")
+                            .order_by(ScoreEvent.day, ScoreEvent.id)).all()
+    days = [event.day for event in m8]
+    staff = {event.staff_id for event in m8}
+    assert days == [date(2026, 11, 9), date(2026, 11, 10), date(2026, 11, 11)]
+    assert staff == {clerk.id}
+
+
 def test_leave_1_leadership_revokes_too(db_session, org):
     leave = approved(db_session, org, date(2026, 11, 3), date(2026, 11, 3))
     revoke_leave(db_session, leave, "伪造证明", by(org["office_head"], leadership=True), LATER)
