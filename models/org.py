@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, true
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from flask_appbuilder import Model
@@ -83,6 +83,11 @@ class Staff(Versioned, Model):
     # month in which it has clock records (migration 0021 set it off for the leadership unit
     # and the leadership positions; editable on the staff form).
     clocks_in: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # SCORE-5: assessed elsewhere (the center's leadership, assessed by the town): no entry in
+    # the semi-annual assessment, so not on its grade list nor in its 优秀 share. Migration 0027
+    # set it for the leadership unit; an administrator changes it on the staff form.
+    assessed_elsewhere: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=false())
 
     @validates("employee_no")
     def _blank_number_is_none(self, _key, value):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from flask_appbuilder import Model
@@ -79,6 +80,9 @@ class SemiannualEntry(Versioned, Model):
     total: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     grade: Mapped[str | None] = mapped_column(String(30))
     notes: Mapped[str | None] = mapped_column(Text)
+    # SCORE-6: chosen by Leadership among those tied across the last 优秀 seat (audited);
+    # cleared by a rescore that changes the scale's scores.
+    tie_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     items: Mapped[list["SemiannualItem"]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="SemiannualItem.id")

@@ -11,6 +11,7 @@ and Leadership everyone (app/security.SemiannualEntryFilter). Praises are record
 
 from __future__ import annotations
 
+from flask import request
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from marshmallow import INCLUDE, Schema, fields
@@ -26,7 +27,8 @@ from app.rules.semiannual import MANUAL_KINDS
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
                           may_manage_semiannual, semiannual_entry_filters)
 from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
-from app.services.semiannual import compute, confirm, find_assessment, save_entries
+from app.services.semiannual import (choose_excellent, compute, confirm, excellent_ties,
+                                     find_assessment, save_entries)
 from app.services.transaction import check_version
 from models.semiannual import SemiannualEntry
 
@@ -34,7 +36,7 @@ ENTRY_COLUMNS = ["id", "assessment.id", "assessment.year", "assessment.half",
                  "assessment.state", "staff.id", "staff.name", "staff_category",
                  "de", "neng", "qin", "ji", "lian", "bonus", "total", "grade"]
 SHOW_COLUMNS = ENTRY_COLUMNS + ["off_de", "off_neng", "off_qin", "off_ji", "off_lian",
-                                "innovation", "bonus_raw", "notes"]
+                                "innovation", "bonus_raw", "notes", "tie_chosen"]
 #: SCORE-5: what one person's entry may carry — the page's fields, by the same names.
 ENTRY_KEYS = frozenset({"staff_id", *MANUAL_KINDS, "notes"})
 MAX_ENTRIES = 1000  # a center's staff, with room; a longer list is no entry form
@@ -98,6 +100,32 @@ def _assessment_json(assessment) -> dict:
             "entries": len(assessment.entries)}
 
 
+def _ties_json(ties) -> list[dict]:
+    """SCORE-6: each tie across the last 优秀 seat — scale, total, seats left, the tied staff
+    ids and those Leadership chose (empty: undecided, confirming is refused)."""
+    return [{"scale": tie.scale, "total": str(tie.total), "seats_left": tie.seats_left,
+             "staff_ids": [entry.staff_id for entry in tie.entries],
+             "chosen": [entry.staff_id for entry in tie.chosen], "resolved": not tie.unresolved}
+            for tie in ties]
+
+
+def _staff_ids(value) -> list[int]:
+    if not isinstance(value, list) or not value or len(value) > MAX_ENTRIES:
+        raise MalformedInput(N_("Send a list of staff ids."), field="staff_ids")
+    return [validate_row_id(item, "staff_ids") for item in value]
+
+
+class SemiannualTie(Schema):
+    """A tie across the last 优秀 seat of one grade scale (SCORE-6)."""
+
+    scale = fields.String()
+    total = fields.String()
+    seats_left = fields.Integer()
+    staff_ids = fields.List(fields.Integer())
+    chosen = fields.List(fields.Integer())
+    resolved = fields.Boolean()
+
+
 class SemiannualApi(DomainApi):
     """/api/v1/semiannual/ — semi-annual entries (row-filtered); compute; the office's
     entries; confirm."""
@@ -106,15 +134,17 @@ class SemiannualApi(DomainApi):
     class_permission_name = "Semiannual"
     datamodel = SQLAInterface(SemiannualEntry)
     method_permission_name = {**API_METHOD_PERMISSIONS, "compute": "write",
-                              "entries": "write", "confirm": "confirm"}
-    include_route_methods = {"get", "get_list", "info", "compute", "entries", "confirm"}
+                              "entries": "write", "confirm": "confirm", "ties": "read",
+                              "choose": "confirm"}
+    include_route_methods = {"get", "get_list", "info", "compute", "entries", "confirm",
+                             "ties", "choose"}
     base_filters = semiannual_entry_filters()
     list_columns = ENTRY_COLUMNS
     show_columns = SHOW_COLUMNS
     order_columns = ["total", "staff_category"]
     base_order = ("assessment_id", "desc")  # the latest half-year first
     search_columns = ["staff_category", "grade"]
-    openapi_spec_component_schemas = (SemiannualSummary,)
+    openapi_spec_component_schemas = (SemiannualSummary, SemiannualTie)
 
     @staticmethod
     def _with_bonus(row) -> None:
@@ -300,3 +330,96 @@ class SemiannualApi(DomainApi):
         if not saved.ok:
             return saved.answer
         return self.response(200, **_assessment_json(assessment))
+
+    @expose("/ties", methods=["GET"])
+    @protect()
+    @safe
+    @openapi(404)
+    def ties(self):
+        """The ties across the last 优秀 seat of a half-year (SCORE-6).
+        ---
+        get:
+          summary: The ties across the last excellent seat of a half-year (SCORE-6)
+          parameters:
+          - {in: query, name: year, required: true, schema: {type: integer}}
+          - {in: query, name: half, required: true, schema: {type: integer, enum: [1, 2]}}
+          responses:
+            200:
+              description: Each grade scale's tie, if any
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      ties:
+                        type: array
+                        items: {$ref: '#/components/schemas/SemiannualTie'}
+        """
+        if not may_confirm_semiannual() and not may_manage_semiannual():
+            return self.response_403()
+        try:
+            year, half = _year_half({key: request.args.get(key, type=int)
+                                     for key in ("year", "half")})
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        assessment = find_assessment(db.session, year, half)
+        if assessment is None:
+            return self.response_404()
+        return self.response(200, ties=_ties_json(excellent_ties(db.session, assessment)))
+
+    @expose("/choose", methods=["POST"])
+    @protect()
+    @safe
+    @openapi(404, version="the assessment")
+    def choose(self):
+        """Leadership chooses among those tied for the last 优秀 seat(s) (SCORE-6).
+        ---
+        post:
+          summary: Choose who among those tied takes the last excellent seat(s), as Leadership (SCORE-6)
+          description: >-
+            Exactly as many staff as there are seats left, all from one tie; nobody chooses in
+            a tie they are part of. The choice stands until a recompute changes the scores.
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  additionalProperties: false
+                  required: [year, half, staff_ids]
+                  properties:
+                    year: {type: integer, minimum: 2000, maximum: 2099}
+                    half: {type: integer, enum: [1, 2]}
+                    staff_ids: {type: array, items: {type: integer, minimum: 1}, minItems: 1}
+          responses:
+            200:
+              description: The assessment and its ties after the choice
+              content:
+                application/json:
+                  schema:
+                    allOf:
+                    - $ref: '#/components/schemas/SemiannualSummary'
+                    - type: object
+                      properties:
+                        ties:
+                          type: array
+                          items: {$ref: '#/components/schemas/SemiannualTie'}
+        """
+        if not may_confirm_semiannual():
+            return self.response_403()
+        try:
+            body, seen = versioned_body(YEAR_HALF | {"staff_ids"})
+            year, half = _year_half(body)
+            staff_ids = _staff_ids(body.get("staff_ids"))
+        except RuleViolation as violation:
+            return self.refuse(violation)
+        assessment = find_assessment(db.session, year, half)
+        if assessment is None:
+            return self.response_404()
+        with self.unit_of_work() as saved:
+            check_version(assessment, seen)
+            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id)
+        if not saved.ok:
+            return saved.answer
+        return self.response(200, ties=_ties_json(excellent_ties(db.session, assessment)),
+                             **_assessment_json(assessment))

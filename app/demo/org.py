@@ -153,6 +153,7 @@ def create_logins(session: Session, sm, windows: dict[str, Window], password: st
         if staff is None:
             session.add(Staff(name=f"{post}（演示）", user_id=user.id, unit=unit,
                               position=position, clocks_in=unit != "leadership",
+                              assessed_elsewhere=unit == "leadership",  # by the town (SCORE-5)
                               window=windows.get(window_no) if window_no else None))
         else:
             staff.position = position

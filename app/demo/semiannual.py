@@ -1,6 +1,8 @@
 """The demo's semi-annual assessment (SCORE-5/6/7): the first half of the demo year computed
-from the demo's attendance, meetings, duty logs and cases, with some 德/能 entries, accuracy,
-信息报送 reporting, innovation and praises by the office, then confirmed by the director — so
+from the demo's attendance, leave, meetings, duty logs and cases, with some 德/能 entries,
+accuracy, 信息报送 reporting, innovation and praises by the office (never for the recording
+office member's own entry; the leadership is assessed by the town and has none), a tie for the
+last 优秀 seat chosen by the director, then confirmed by the director — so
 the grade list and its explanations have something to show on first start: civil servants and
 public-institution staff (the demo's second window seats) with their own grade names, one of
 them at the lowest grade, without the assessment bonus (SCORE-6). Deterministic (seeded) and
@@ -15,7 +17,9 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.semiannual import add_praise, compute, confirm, find_assessment, save_entries
+from app.services.semiannual import (add_praise, choose_excellent, compute, confirm,
+                                     excellent_ties, find_assessment, own_staff_id,
+                                     save_entries)
 from app.services.transaction import transaction
 from models.org import Staff
 
@@ -52,8 +56,12 @@ def create_demo_semiannual(session: Session, today: date, user_id: int | None = 
         now = datetime.combine(end, time(2, 0), tzinfo=timezone.utc)
         assessment = compute(session, year, 1, end, user_id, now)
         rng = random.Random(f"semiannual-{year}-1")
-        staff = session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                .order_by(Staff.id)).all()
+        # SCORE-5: the leadership is assessed by the town (no entry), and the office member
+        # recording the entries enters none for their own.
+        own = own_staff_id(session, user_id)
+        staff = [person for person in session.scalars(
+            select(Staff).where(Staff.is_active.is_(True), Staff.assessed_elsewhere.is_(False))
+            .order_by(Staff.id)) if person.id != own]
         values: dict[int, dict[str, object]] = {}
         for person in rng.sample(staff, min(4, len(staff))):
             values.setdefault(person.id, {}).update(
@@ -75,6 +83,11 @@ def create_demo_semiannual(session: Session, today: date, user_id: int | None = 
             add_praise(session, assessment, person.id, kind, f"{year}年上半年：{evidence}",
                        user_id)
         _lowest_grade(session, assessment, staff, praised, user_id)
+        # SCORE-6: a tie across the last 优秀 seat is the director's choice before confirming.
+        for tie in excellent_ties(session, assessment):
+            chosen = sorted(tie.entries, key=lambda entry: entry.staff_id)[:tie.seats_left]
+            choose_excellent(session, assessment, [entry.staff_id for entry in chosen],
+                             confirmer_id)
         confirm(session, assessment, confirmer_id, now)
     return assessment.id
 

@@ -56,6 +56,10 @@ SEMIANNUAL_PARTS: Mapping[str, Decimal] = MappingProxyType(
         "lian": Decimal("15"),  # 廉 廉政建设
     }
 )
+#: SCORE-5 绩: what its four items make without innovation — accuracy 10, on-time rate 10,
+#: satisfaction 10, reporting 5 (001 考核办法 四.1–4). The part's maximum (40) is a cap that
+#: only innovation (+5 per proven improvement, 四.5) reaches: no innovation gives 35.
+JI_ITEMS = Decimal("35")
 
 #: SCORE-6: grade names per staff category, best first (公务员 / 事业单位人员).
 GRADE_NAMES: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
@@ -271,13 +275,17 @@ def _points_off(deductions: Mapping[str, object]) -> dict[str, Decimal]:
 
 
 def semiannual_score(deductions: Mapping[str, object], innovation=0, bonus=0, bonus_cap=10, *,
-                     part_maxima: Mapping[str, object] = SEMIANNUAL_PARTS):
+                     part_maxima: Mapping[str, object] = SEMIANNUAL_PARTS, ji_items=JI_ITEMS):
     """SCORE-5: 半年考核 德 15 能 15 勤 15 绩 40 廉 15, each floored at zero, plus bonus ≤ 10.
 
-    `deductions` are points off per part (missing part = 0 off). `innovation` (创新, +5 per
-    proven improvement) adds to 绩, which stays capped at its maximum; `bonus` is floored at 0
-    and capped at `bonus_cap`. `part_maxima` (the semi.part_*_max settings; default
-    `SEMIANNUAL_PARTS`) names every part's maximum, so the total is at most their sum plus
+    `deductions` are points off per part (missing part = 0 off). 绩 starts from its four
+    items, `ji_items` (35: accuracy, on-time rate, satisfaction, reporting), not from its
+    maximum: the points off come from those items (floored at zero), then `innovation` — in
+    points, +5 per proven improvement — is added and the part is capped at its maximum (40).
+    No deductions and no innovation give 绩 35 and a total of 95; one improvement gives 40.
+    `bonus` is floored at 0 and capped at `bonus_cap`. `part_maxima` (the semi.part_*_max
+    settings; default `SEMIANNUAL_PARTS`) names every part's maximum (for 绩 the cap with
+    innovation; its items count at most that much), so the total is at most their sum plus
     `bonus_cap`.
     """
     extra = _dec(innovation)
@@ -287,10 +295,23 @@ def semiannual_score(deductions: Mapping[str, object], innovation=0, bonus=0, bo
         )
     maxima = _part_maxima(part_maxima)
     off = _points_off(deductions)
-    parts = {part: max(ZERO, maximum - off[part]) for part, maximum in maxima.items()}
+    parts = {part: max(ZERO, part_base(part, maxima, ji_items) - off[part]) for part in maxima}
     parts["ji"] = min(maxima["ji"], parts["ji"] + extra)
     capped_bonus = min(_dec(bonus_cap), max(ZERO, _dec(bonus)))
     return SemiannualScore(parts, capped_bonus, sum(parts.values(), ZERO) + capped_bonus)
+
+
+def part_base(part: str, maxima: Mapping[str, Decimal], ji_items=JI_ITEMS) -> Decimal:
+    """SCORE-5: what a part counts from before its points off — its maximum, except 绩, which
+    counts from its four items (`ji_items`, 35; at most the part's maximum): innovation alone
+    takes it further, to its maximum."""
+    if part == "ji":
+        items = _dec(ji_items)
+        if items < ZERO:
+            raise RuleViolation("SCORE-5", N_("A part's maximum cannot be negative."),
+                                field="part")
+        return min(_dec(maxima["ji"]), items)
+    return _dec(maxima[part])
 
 
 def _part_maxima(part_maxima: Mapping[str, object]) -> dict[str, Decimal]:
@@ -304,24 +325,74 @@ def _part_maxima(part_maxima: Mapping[str, object]) -> dict[str, Decimal]:
     return maxima
 
 
-def _excellent_keys(candidates: list[tuple[object, Decimal]], seats: int) -> set:
-    """SCORE-6: the 优秀 share — highest first; a tie that would straddle the cap gets no seat.
+def excellent_tie(candidates: Iterable[tuple[object, object]], seats: int) -> tuple[frozenset, int]:
+    """SCORE-6: the tie across the last 优秀 seat — ``(keys of the tied group, seats left for
+    it)``, or ``(frozenset(), 0)`` when there is none.
 
-    Choosing among equal scores by key (or name) would be arbitrary, so a tied group that does
-    not fit entirely stays at the second grade: the share is never exceeded and equal scores
-    always get equal grades.
+    `candidates` are ``(key, total)`` of those at or above the 优秀 threshold; the seats go
+    highest first, a whole group of equal totals at a time. The group that would take more
+    seats than are left, while some are left, is the tie: RULES.md SCORE-6 has Leadership
+    choose among them (`grades(..., chosen=...)`). A group reached with no seat left is no tie.
     """
-    ranked = sorted(candidates, key=lambda item: item[1], reverse=True)
-    chosen: set = set()
-    index = 0
+    ranked = sorted(((key, _dec(value)) for key, value in candidates),
+                    key=lambda item: item[1], reverse=True)
+    taken = index = 0
     while index < len(ranked):
         score = ranked[index][1]
         group = [key for key, value in ranked[index:] if value == score]
-        if len(chosen) + len(group) > seats:
-            break
-        chosen.update(group)
+        if taken + len(group) > seats:
+            left = seats - taken
+            return (frozenset(group), left) if left > 0 else (frozenset(), 0)
+        taken += len(group)
         index += len(group)
-    return chosen
+    return frozenset(), 0
+
+
+def _excellent_keys(candidates: list[tuple[object, Decimal]], seats: int,
+                    chosen: frozenset = frozenset()) -> set:
+    """SCORE-6: the 优秀 share — highest first, whole groups of equal totals; of a group that
+    straddles the last seat (`excellent_tie`) only those Leadership `chosen` get the seats
+    left. Unchosen, the tied group stays at the second grade: the share is never exceeded."""
+    tied, _left = excellent_tie(candidates, seats)
+    ranked = sorted(candidates, key=lambda item: item[1], reverse=True)
+    selected: set = set()
+    for key, _value in ranked:
+        if key in tied:
+            break
+        if len(selected) >= seats:
+            break
+        selected.add(key)
+    return selected | set(chosen)
+
+
+class Grades(dict):
+    """SCORE-6: `grades`' answer — a plain dict key → grade name, which also says how the
+    last 优秀 seat came out: `tied` (the keys tied across it, empty without a tie),
+    `seats_left` (the seats left for them), `chosen` (those Leadership chose, empty until it
+    does) and `seats` (the 优秀 seats of the share)."""
+
+    tied: frozenset = frozenset()
+    seats_left: int = 0
+    chosen: frozenset = frozenset()
+    seats: int = 0
+
+    @property
+    def unresolved(self) -> bool:
+        """A tie across the last seat that Leadership has not decided yet."""
+        return bool(self.tied) and not self.chosen
+
+
+def _chosen(chosen, tied: frozenset, seats_left: int) -> frozenset:
+    """SCORE-6: Leadership's choice among the tied — exactly the seats left, all of them from
+    the tied group — or none."""
+    picked = frozenset(chosen or ())
+    if not picked:
+        return picked
+    if not tied or not picked <= tied or len(picked) != seats_left:
+        raise RuleViolation("SCORE-6", N_("Choose exactly %(seats)s of those tied for the last "
+                                          "excellent seats."), field="chosen",
+                            seats=seats_left)
+    return picked
 
 
 def grades(
@@ -329,12 +400,16 @@ def grades(
     staff_category: str,
     excellent_share=Decimal("0.2"),
     thresholds=None,
-) -> dict:
+    *,
+    chosen=(),
+) -> Grades:
     """SCORE-6: 考核等次 — 优秀/称职/基本称职/不称职 (公务员) or 优秀/合格/基本合格/不合格 (事业单位).
 
     `thresholds` (excellent, second, third) default to (90, 75, 60). At most
     floor(`excellent_share` × number of people) are 优秀; one at or above the threshold who
-    does not fit in the share gets the second grade (see `_excellent_keys` for ties).
+    does not fit in the share gets the second grade. When staff tie on the total that takes
+    the last seat, the answer reports the tie (`Grades.tied`, `Grades.seats_left`) and, until
+    Leadership has `chosen` exactly that many of them, none of the tied is 优秀.
     """
     if staff_category not in GRADE_NAMES:
         raise RuleViolation(
@@ -347,8 +422,11 @@ def grades(
     limits = tuple(_dec(t) for t in (thresholds or DEFAULT_THRESHOLDS))
     totals = {key: _dec(value) for key, value in scores.items()}
     seats = int(_dec(excellent_share) * len(totals))  # floor: both factors are non-negative
-    excellent = _excellent_keys([(k, v) for k, v in totals.items() if v >= limits[0]], seats)
-    result = {}
+    candidates = [(k, v) for k, v in totals.items() if v >= limits[0]]
+    tied, seats_left = excellent_tie(candidates, seats)
+    picked = _chosen(chosen, tied, seats_left)
+    excellent = _excellent_keys(candidates, seats, picked)
+    result = Grades()
     for key, value in totals.items():
         if key in excellent:
             result[key] = top
@@ -359,6 +437,7 @@ def grades(
             result[key] = third
         else:
             result[key] = lowest
+    result.tied, result.seats_left, result.chosen, result.seats = tied, seats_left, picked, seats
     return result
 
 
@@ -366,25 +445,40 @@ def grades(
 class ExcellentQuota:
     """SCORE-6: how the 优秀 share came out for one grade scale — `people` graded, `seats`
     (floor of share × people), `awarded` 优秀, and `left_out`: those at or above the 优秀
-    threshold who got the second grade because the seats ran out (a tie straddling the last
-    seat leaves the whole tied group out, see `_excellent_keys`)."""
+    threshold who got the second grade because the seats ran out. `tied` names those tied
+    across the last seat (keys, or positions when the totals came as a list) and `seats_left`
+    the seats left for them; `chosen` those of them Leadership chose (none yet: the tied
+    group is left out and the assessment cannot be confirmed)."""
 
     people: int
     seats: int
     awarded: int
     left_out: int
+    tied: frozenset = frozenset()
+    seats_left: int = 0
+    chosen: frozenset = frozenset()
+
+    @property
+    def unresolved(self) -> bool:
+        return bool(self.tied) and not self.chosen
 
 
-def excellent_quota(totals: Iterable[object], excellent_share=Decimal("0.2"),
-                    thresholds=None) -> ExcellentQuota:
+def excellent_quota(totals, excellent_share=Decimal("0.2"), thresholds=None, *,
+                    chosen=()) -> ExcellentQuota:
     """SCORE-6/7: the figures behind `grades`' 优秀 for one scale, so a page can say why a
-    score over the threshold is not 优秀. Same share, thresholds and tie rule as `grades`."""
-    values = [_dec(value) for value in totals]
+    score over the threshold is not 优秀. `totals` is a list of totals or a mapping key →
+    total (then `tied` and `chosen` are keys). Same share, thresholds and tie rule as
+    `grades`."""
+    keyed = totals if isinstance(totals, Mapping) else dict(enumerate(totals))
+    values = {key: _dec(value) for key, value in keyed.items()}
     threshold = _dec((thresholds or DEFAULT_THRESHOLDS)[0])
     seats = int(_dec(excellent_share) * len(values))
-    candidates = [(index, value) for index, value in enumerate(values) if value >= threshold]
-    awarded = len(_excellent_keys(candidates, seats))
-    return ExcellentQuota(len(values), seats, awarded, len(candidates) - awarded)
+    candidates = [(key, value) for key, value in values.items() if value >= threshold]
+    tied, seats_left = excellent_tie(candidates, seats)
+    picked = _chosen(chosen, tied, seats_left)
+    awarded = len(_excellent_keys(candidates, seats, picked))
+    return ExcellentQuota(len(values), seats, awarded, len(candidates) - awarded, tied,
+                          seats_left, picked)
 
 
 def assessment_bonus_eligible(grade: str | None) -> bool | None:

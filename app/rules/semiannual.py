@@ -5,9 +5,19 @@ Pure: `(kind, signed points)` pairs in, the points off per part out, with every 
 applied named so the explanation page can show it (SCORE-7). The part maxima, the floor at
 zero, the 绩 cap with innovation and the bonus cap stay in `app.rules.scoring.semiannual_score`.
 
-The sub-items of 001 考核办法 (RULES.md SCORE-5): 勤 15 = attendance 8 + meetings 2 + duty 5;
-绩 40 = accuracy 10, on-time rate 10, satisfaction 10, reporting 5 (+ innovation). A deduction
-in a sub-item stops when the sub-item is used up (扣分至小项扣完为止), like the parts.
+The sub-items of 001 考核办法 (RULES.md SCORE-5): 勤 15 = attendance 8 + meetings 2 + duty 5
+(001 gives attendance 8 and duty 5 and leaves the meetings' points blank: the 2 that make 15);
+绩 = accuracy 10, on-time rate 10, satisfaction 10, reporting 5 = 35, plus innovation up to the
+part's 40. A deduction in a sub-item stops when the sub-item is used up (扣分至小项扣完为止),
+like the parts.
+
+勤's items and their points (`QinPoints`, the semi.* settings with RULES.md's defaults):
+- attendance 8: absence (旷工) −1 per half day; sick + personal leave over 20 days in the year
+  (public holidays not counted) −2, once a year; every 5 late arrivals or early leaves −1; each
+  empty post (空岗, an inspection's off-post finding) −1;
+- meetings 2: late −0.5, absent without reason −1, per time;
+- duty 5: leaving the post on one's own duty day is absence (−1 per time, as a half day of
+  absence), and a duty day without its duty log (ROSTER-2) −1.
 """
 
 from __future__ import annotations
@@ -28,9 +38,9 @@ INNOVATION = "innovation"
 
 #: SCORE-5: the sub-items with their own maximum: group → (part, maximum).
 SUBITEMS: Mapping[str, tuple[str, Decimal]] = MappingProxyType({
-    "attendance": ("qin", Decimal("8")),  # 出勤 (ATT-3 absence days)
+    "attendance": ("qin", Decimal("8")),  # 考勤: absence, leave over 20 days, late/early, 空岗
     "meetings": ("qin", Decimal("2")),  # 会议学习 (MEET-1); 15 − 8 − 5
-    "duty": ("qin", Decimal("5")),  # 值班 (ROSTER-2 duty logs)
+    "duty": ("qin", Decimal("5")),  # 值班: leaving during duty, duty logs (ROSTER-2)
     "accuracy": ("ji", Decimal("10")),  # 办件准确率: −1 to −2 per wrong result
     "ontime": ("ji", Decimal("10")),  # 按时办结率: −0.5 per point below 100%
     "satisfaction": ("ji", Decimal("10")),  # 满意率: −1 to −2 per dissatisfied result
@@ -43,8 +53,12 @@ KINDS: Mapping[str, tuple[str, str | None]] = MappingProxyType({
     "manual_de": ("de", None),
     "manual_neng": ("neng", None),
     "attendance_absence": ("qin", "attendance"),
+    "leave_over_limit": ("qin", "attendance"),
+    "late_early": ("qin", "attendance"),
+    "empty_post": ("qin", "attendance"),
     "meeting_late": ("qin", "meetings"),
     "meeting_absent": ("qin", "meetings"),
+    "duty_absence": ("qin", "duty"),
     "duty_log_missing": ("qin", "duty"),
     "manual_qin": ("qin", None),
     "wrong_result": ("ji", "accuracy"),
@@ -97,6 +111,55 @@ MANUAL_KINDS = ("manual_de", "manual_neng", "wrong_result", "reporting", "manual
 
 def _dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class QinPoints:
+    """SCORE-5 勤: the points of its items. 001 leaves them blank except absence (旷工每半天扣1分);
+    the defaults are RULES.md's, each a setting (semi.*): absence per half day 1; sick +
+    personal leave over `leave_days_limit` (20) days in the year 2; every `late_early_count`
+    (5) late arrivals or early leaves 1; each empty post (空岗) 1; meetings late 0.5, absent 1."""
+
+    absence_half_day: Decimal = Decimal("1")
+    leave_days_limit: Decimal = Decimal("20")
+    leave_over: Decimal = Decimal("2")
+    late_early_count: int = 5
+    late_early: Decimal = Decimal("1")
+    empty_post: Decimal = Decimal("1")
+    meeting_late: Decimal = Decimal("0.5")
+    meeting_absent: Decimal = Decimal("1")
+
+
+def absence_deduction(half_days, points=Decimal("1")) -> Decimal:
+    """SCORE-5 勤 attendance: 旷工每半天扣1分 — `points` per half day of absence (ATT-3: the
+    half-days without clock, leave or excuse, and the half days ATT-3 adds)."""
+    count, each = _dec(half_days), _dec(points)
+    if count < ZERO or each < ZERO:
+        raise RuleViolation("SCORE-5", N_("Counts and points cannot be negative."))
+    return count * each
+
+
+def leave_deduction(days_through, limit=Decimal("20"), points=Decimal("2"),
+                    days_before=ZERO) -> Decimal:
+    """SCORE-5 勤 attendance: 病、事假全年累计超过20天(不含法定假日) — `points` once a year, when
+    the year's sick + personal leave days pass `limit` (over it: exactly 20 is not over).
+
+    The half-year's assessment takes the deduction when the year's total up to its end
+    (`days_through`) is over the limit and the total before it (`days_before`, the first half's
+    for the second half; 0 for the first) was not: a year's leave is not deducted twice.
+    """
+    through, before, bound = _dec(days_through), _dec(days_before), _dec(limit)
+    if min(through, before, bound, _dec(points)) < ZERO or before > through:
+        raise RuleViolation("SCORE-5", N_("Counts and points cannot be negative."))
+    return _dec(points) if through > bound >= before else ZERO
+
+
+def late_early_deduction(count: int, every: int = 5, points=Decimal("1")) -> Decimal:
+    """SCORE-5 勤 attendance: 迟到、早退每5次扣分 — `points` for every `every` late arrivals or
+    early leaves of the half-year: 4 → 0, 5 → 1, 9 → 1, 10 → 2."""
+    if count < 0 or every < 1 or _dec(points) < ZERO:
+        raise RuleViolation("SCORE-5", N_("Counts and points cannot be negative."))
+    return (count // every) * _dec(points)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ days walks the calendar past the year 9999):
   (ATT-3): 1..8; late or early leaves that make half a day of absence (ATT-3): 1..31 a month;
 - points (SCORE-2/5/6): one decimal place, as scores are stored; a category or part maximum
   0..100, a bonus cap 0..10 (the score is at most 110), a threshold on a total 0..110, a
-  share 0..100 percent; leave lengths (LEAVE-2) in half days;
+  share 0..100 percent; leave lengths (LEAVE-2) in half days; the points of 勤's items
+  (SCORE-5) within their sub-item: 0..8 attendance, 0..2 meetings;
 - the largest certificate (LEAVE-1): 1 MB up to the request limit (MAX_REQUEST_MB) less 1 MB
   for the rest of the upload form, passed in as `max_request_bytes`;
 - texts: season starts are month-days MM-DD (ATT-1), the rota mode is day or week (ROSTER-1),
@@ -145,6 +146,17 @@ SETTING_BOUNDS: Mapping[str, Bound] = {
     # Points per percentage point of on-time rate: a rate, not a score (the deduction it
     # gives is rounded to the tenth), so 0.25 is fine; 10 takes the whole sub-item at 1 %.
     "semi.ontime_per_point": _points("SCORE-5", 0, 10, places=2),
+    # 勤's items: attendance points within its sub-item of 8, the meetings' within 2; the
+    # leave limit in days of a year, the late/early count at least 1 (a deduction per 0 is
+    # no rule) and at most a year's half-days.
+    "semi.absence_half_day_points": _points("SCORE-5", 0, 8),
+    "semi.leave_days_limit": _whole("SCORE-5", 0, 366),
+    "semi.leave_over_points": _points("SCORE-5", 0, 8),
+    "semi.late_early_count": _whole("SCORE-5", 1, 500),
+    "semi.late_early_points": _points("SCORE-5", 0, 8),
+    "semi.empty_post_points": _points("SCORE-5", 0, 8),
+    "semi.meeting_late_points": _points("SCORE-5", 0, 2),
+    "semi.meeting_absent_points": _points("SCORE-5", 0, 2),
     "grade.excellent": _points("SCORE-6", 0, 110),
     "grade.competent": _points("SCORE-6", 0, 110),
     "grade.basic": _points("SCORE-6", 0, 110),

@@ -197,12 +197,14 @@ NO_BONUS_NOTE = N_("The lowest grade (不称职 / 不合格) gets no assessment 
 
 def grades_pdf(center: str, title: str, lines: Sequence[str], columns: Sequence[Column],
                rows: Sequence[Sequence[str]], translate: Callable[[str], str],
-               printed: date) -> bytes:
+               printed: date, notes: Sequence[str] = ()) -> bytes:
     """SCORE-6: the semi-annual grade list as a PDF (A4 portrait, as its HTML page), with
-    the rule of its assessment-bonus column under it."""
+    the rule of its assessment-bonus column under it; `notes` (how the 优秀 share came out,
+    a tie across its last seat, who is assessed elsewhere) in a section of their own."""
+    sections = [Section(translate(N_("Grade list")), table=Table(columns, rows, font_size=9))]
+    if notes:
+        sections.append(Section(translate(N_("Excellent share")), text="\n".join(notes)))
+    sections.append(Section(translate(N_("Assessment bonus")), text=translate(NO_BONUS_NOTE)))
     return render(PdfReport(
-        center, title, lines, [Section(translate(N_("Grade list")),
-                                       table=Table(columns, rows, font_size=9)),
-                               Section(translate(N_("Assessment bonus")),
-                                       text=translate(NO_BONUS_NOTE))],
+        center, title, lines, sections,
         footer=translate(N_("Printed %(day)s")) % {"day": printed.isoformat()}))

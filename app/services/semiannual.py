@@ -4,11 +4,21 @@
 Where each part's items come from (001 考核办法, RULES.md SCORE-5; the scale is ours where
 001 gives none, noted per line):
 - 德 / 能: entered by the office per person (`manual_de`, `manual_neng`).
-- 勤 (15 = attendance 8 + meetings 2 + duty 5): −1 per absence day of ATT-3
-  (`app.services.attendance.month_absences`, half days as ½; only months with clock records
-  at all — a month never imported is no data, not everyone absent); meetings as M5 counts them
-  (`app.services.meetings.m5_events`: the points of the catalogue items M5-late and
-  M5-absent); −1 per past duty day without its duty log (ROSTER-2).
+- 勤 (15 = attendance 8 + meetings 2 + duty 5), the points the semi.* settings (`qin_points`):
+  attendance — −semi.absence_half_day_points per half day of ATT-3 absence
+  (`app.services.attendance.month_absences`; only months with clock records at all — a month
+  never imported is no data, not everyone absent); −semi.leave_over_points once a year when
+  the year's approved sick + personal leave (working days actually taken, public holidays and
+  weekends not counted, as LEAVE-4 counts them) passes semi.leave_days_limit — in the half-year
+  in which it passes; −semi.late_early_points for every semi.late_early_count late arrivals or
+  early leaves of the half-year; −semi.empty_post_points for each empty post (空岗): an
+  inspection's off-post record (离岗, `OffPostRecord`, the M8 finding) of at most the ATT-3
+  limit — a longer one is already half a day of absence (ATT-3) and counts there once.
+  Meetings (MEET-1 attendance, `app.services.meetings.m5_events`): late
+  −semi.meeting_late_points, absent without reason −semi.meeting_absent_points. Duty: leaving
+  the post on one's own duty day (an off-post record on a day one is on duty, ROSTER-1) is
+  absence — half a day's points, counted under duty and not again under attendance; −1 per
+  past duty day without its duty log (ROSTER-2).
 - 绩 (40): on-time rate of the cases the person decided in the half-year (handler, decided
   on ≤ deadline), −semi.ontime_per_point per percentage point below 100%, within 10; −1 per
   case the applicant rated dissatisfied, within 10; accuracy entered by the office
@@ -31,7 +41,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import case, event, func, or_, select
@@ -39,20 +49,27 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.intake import DISSATISFIED
-from app.rules.scoring import SEMIANNUAL_PARTS, grades, semiannual_score
+from app.rules.leave import leave_working_days
+from app.rules.points import format_points
+from app.rules.scoring import SEMIANNUAL_PARTS, grades, part_base, semiannual_score
 from app.rules.semiannual import (KINDS, MANUAL_KINDS, PRAISE_POINTS, SUBITEMS, Applied,
-                                  breakdown, grade_category, ontime_deduction)
+                                  QinPoints, absence_deduction, breakdown, grade_category,
+                                  late_early_deduction, leave_deduction, ontime_deduction)
+from app.services.attendance import attendance_settings, month_absences
+from app.services.calendar import load_calendar
+from app.services.leave import APPROVED, PERSONAL, SICK, taken_period_of
+from app.services.meetings import m5_events
+from app.services.roster import missing_log_condition
 from app.services.settings import setting_value
-from models.attendance import ClockRecord
+from models.attendance import ClockRecord, OffPostRecord
 from models.cases import Case
+from models.leave import LeaveRequest
 from models.org import Staff
 from models.roster import DutyShift
 from models.scoring import ScoreEvent
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
 RULE = "SCORE-5"
-#: SCORE-5 勤: points off per ATT-3 absence day (001 gives 8 points for attendance, no scale).
-ABSENCE_DAY_POINTS = Decimal("1")
 #: SCORE-5 勤: points off per duty day without its duty log (ROSTER-2), within the duty 5.
 MISSING_LOG_POINTS = Decimal("1")
 #: SCORE-5 绩: points off per dissatisfied result (001: −1 to −2; the lower bound).
@@ -62,6 +79,19 @@ DISSATISFIED_POINTS = Decimal("1")
 def part_maxima(session: Session) -> dict[str, Decimal]:
     """SCORE-5: each part's maximum, from the settings semi.part_<part>_max."""
     return {part: setting_value(session, f"semi.part_{part}_max") for part in SEMIANNUAL_PARTS}
+
+
+def qin_points(session: Session) -> QinPoints:
+    """SCORE-5 勤: the points of its attendance and meeting items, from the semi.* settings."""
+    return QinPoints(
+        absence_half_day=setting_value(session, "semi.absence_half_day_points"),
+        leave_days_limit=setting_value(session, "semi.leave_days_limit"),
+        leave_over=setting_value(session, "semi.leave_over_points"),
+        late_early_count=setting_value(session, "semi.late_early_count"),
+        late_early=setting_value(session, "semi.late_early_points"),
+        empty_post=setting_value(session, "semi.empty_post_points"),
+        meeting_late=setting_value(session, "semi.meeting_late_points"),
+        meeting_absent=setting_value(session, "semi.meeting_absent_points"))
 
 
 def manual_limits(maxima) -> dict[str, Decimal]:
@@ -98,6 +128,22 @@ def create_assessment(session: Session, year: int, half: int,
     return assessment
 
 
+def own_staff_id(session: Session, user_id: int | None) -> int | None:
+    """The staff member the signed-in user is (None for a login without a staff row)."""
+    if user_id is None:
+        return None
+    return session.scalar(select(Staff.id).where(Staff.user_id == user_id))
+
+
+def refuse_own_entry(session: Session, staff_id: int, user_id: int | None) -> None:
+    """SCORE-5 (issue #18, four eyes): no one enters points, praise or innovation for their
+    own entry — the office's entries of someone else are what the rule gives it."""
+    if staff_id is not None and staff_id == own_staff_id(session, user_id):
+        raise RuleViolation(RULE, N_("No one enters points, praise or innovation for their own "
+                                     "entry: a colleague of the office does."),
+                            field="staff")
+
+
 def ensure_draft(assessment: SemiannualAssessment) -> None:
     """SCORE-6: a confirmed assessment is frozen — no recompute, entry or praise changes it."""
     if assessment.state != "draft":
@@ -112,6 +158,14 @@ def confirm(session: Session, assessment: SemiannualAssessment, user_id: int | N
     if assessment.computed_at is None:
         raise RuleViolation("SCORE-6", N_("Compute the assessment before confirming it."),
                             field="state")
+    _load(session, assessment)
+    for tie in excellent_ties(session, assessment):
+        if tie.unresolved:
+            raise RuleViolation(
+                "SCORE-6", N_("%(count)s people are tied at %(total)s for the last %(seats)s "
+                              "excellent seat(s): choose among them before confirming."),
+                field="chosen", count=len(tie.entries), total=format_points(tie.total, score=True),
+                seats=tie.seats_left)
     assessment.state = "confirmed"
     assessment.confirmed_by_id = user_id
     assessment.confirmed_at = now
@@ -143,39 +197,132 @@ def months_with_clock_data(session: Session, start: date, end: date) -> set[int]
         ClockRecord.day >= start, ClockRecord.day <= end).group_by(month))}
 
 
-def _attendance_facts(session, start, end, today, facts) -> None:
-    from app.services.attendance import month_absences
+def _months(start: date, end: date, today: date) -> list[date]:
+    """The first days of the half-year's months that have begun by `today`."""
+    return [date(start.year, month, 1) for month in range(start.month, end.month + 1)
+            if date(start.year, month, 1) <= today]
 
+
+def duty_days(session: Session, start: date, end: date, today: date) -> set[tuple[int, date]]:
+    """ROSTER-1: (staff id, day) of everyone on duty on a past day of the period — the
+    substitute when one was arranged."""
+    owner = func.coalesce(DutyShift.substitute_id, DutyShift.staff_id)
+    return {(staff_id, day) for staff_id, day in session.execute(select(owner, DutyShift.day).where(
+        DutyShift.day >= start, DutyShift.day <= end, DutyShift.day < today))}
+
+
+def _off_post_facts(session, start, end, today, with_data, points, facts) -> dict:
+    """SCORE-5 勤 empty posts (attendance) and leaving during duty (duty), from the off-post
+    records (离岗, an inspection's finding): each record counts once. On one's own duty day it
+    is absence under duty (half a day's points); otherwise one over the ATT-3 limit is half a
+    day of absence, already in the month's absence when the month has clock data (else added
+    here); otherwise it is an empty post (空岗). Returns (staff id, month) → the duty records
+    over the limit, which the month's absence must not count again."""
+    limit = attendance_settings(session).off_post_limit_minutes
+    on_duty = duty_days(session, start, end, today)
+    counted_in_duty: dict[tuple[int, int], int] = defaultdict(int)
+    rows = session.execute(select(OffPostRecord.id, OffPostRecord.staff_id, OffPostRecord.day,
+                                  OffPostRecord.minutes).where(
+        OffPostRecord.day >= start, OffPostRecord.day <= min(end, today))
+        .order_by(OffPostRecord.day, OffPostRecord.id))
+    for record_id, staff_id, day, minutes in rows:
+        evidence = f"{day.isoformat()} {minutes // 60}:{minutes % 60:02d}"
+        if (staff_id, day) in on_duty:
+            facts[staff_id].append(Fact("duty_absence", -absence_deduction(
+                1, points.absence_half_day), evidence, "off_post", record_id))
+            if minutes > limit:
+                counted_in_duty[(staff_id, day.month)] += 1
+        elif minutes > limit:
+            if day.month not in with_data:
+                facts[staff_id].append(Fact("attendance_absence", -absence_deduction(
+                    1, points.absence_half_day), evidence, "off_post", record_id))
+        elif points.empty_post:
+            facts[staff_id].append(Fact("empty_post", -points.empty_post, evidence, "off_post",
+                                        record_id))
+    return counted_in_duty
+
+
+def _attendance_facts(session, start, end, today, points: QinPoints, facts) -> None:
+    """SCORE-5 勤 attendance: absence per half day (months with clock data), every
+    `late_early_count` late/early of the half-year, empty posts and leaving during duty."""
     with_data = months_with_clock_data(session, start, end)
-    for month in range(start.month, end.month + 1):
-        first = date(start.year, month, 1)
-        if first > today:
-            break
-        if month not in with_data:
+    in_duty = _off_post_facts(session, start, end, today, with_data, points, facts)
+    late_early: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for first in _months(start, end, today):
+        if first.month not in with_data:
             continue
-        for staff_id, summary in month_absences(session, start.year, month, today).items():
-            if summary.absence_days > 0:
+        for staff_id, summary in month_absences(session, first.year, first.month, today).items():
+            half_days = int(summary.absence_days * 2) - in_duty.get((staff_id, first.month), 0)
+            if half_days > 0 and points.absence_half_day:
                 facts[staff_id].append(Fact(
-                    "attendance_absence", -summary.absence_days * ABSENCE_DAY_POINTS,
-                    f"{first:%Y-%m}: {summary.absence_days}", "attendance"))
+                    "attendance_absence", -absence_deduction(half_days, points.absence_half_day),
+                    f"{first:%Y-%m}: {half_days}", "attendance"))
+            if summary.late_early:
+                late_early[staff_id].append((first, summary.late_early))
+    for staff_id, months in late_early.items():
+        count = sum(number for _first, number in months)
+        off = late_early_deduction(count, points.late_early_count, points.late_early)
+        if off:
+            text = " + ".join(f"{first:%Y-%m}: {number}" for first, number in months)
+            facts[staff_id].append(Fact("late_early", -off, f"{text} = {count}", "attendance"))
 
 
-def _meeting_facts(session, start, end, today, facts) -> None:
-    from app.services.meetings import m5_events
+def leave_days_through(session: Session, year: int, last: date,
+                       calendar=None) -> dict[int, Decimal]:
+    """SCORE-5 勤 (LEAVE-4's count): per staff id, the approved sick and personal leave days of
+    `year` up to `last` — the working days actually taken (LEAVE-3 `taken_period`), public
+    holidays and weekends not counted."""
+    calendar = calendar or load_calendar(session)
+    first = date(year, 1, 1)
+    rows = session.scalars(select(LeaveRequest).where(
+        LeaveRequest.state == APPROVED, LeaveRequest.kind.in_((PERSONAL, SICK)),
+        LeaveRequest.start_day <= last,
+        or_(LeaveRequest.end_day >= first, LeaveRequest.reported_back_on > first))
+        .order_by(LeaveRequest.start_day, LeaveRequest.id))
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for leave in rows:
+        period = taken_period_of(leave)
+        if period is None:
+            continue
+        begin, end, half_start, half_end = period
+        since, until = max(begin, first), min(end, last)
+        if since > until:
+            continue
+        totals[leave.staff_id] += leave_working_days(since, until, calendar,
+                                                     half_start and since == begin,
+                                                     half_end and until == end)
+    return dict(totals)
 
-    for month in range(start.month, end.month + 1):
-        first = date(start.year, month, 1)
-        if first > today:
-            break
+
+def _leave_facts(session, start, end, points: QinPoints, facts) -> None:
+    """SCORE-5 勤 attendance: sick + personal leave over the limit in the year, deducted once —
+    in the half-year in which the year's total passes the limit."""
+    calendar = load_calendar(session)
+    through = leave_days_through(session, start.year, end, calendar)
+    before = (leave_days_through(session, start.year, start - timedelta(days=1), calendar)
+              if start.month > 1 else {})
+    for staff_id, days in through.items():
+        off = leave_deduction(days, points.leave_days_limit, points.leave_over,
+                              before.get(staff_id, Decimal(0)))
+        if off:
+            facts[staff_id].append(Fact("leave_over_limit", -off,
+                                        f"{start.year}-01-01 – {end.isoformat()}: {days}",
+                                        "leave"))
+
+
+def _meeting_facts(session, start, end, today, points: QinPoints, facts) -> None:
+    """SCORE-5 勤 meetings: each time late or absent without reason (MEET-1's attendance)."""
+    for first in _months(start, end, today):
         for event in m5_events(session, first):
-            kind = "meeting_late" if event.status == "late" else "meeting_absent"
-            facts[event.staff_id].append(Fact(kind, -Decimal(event.points),
-                                              event.day.isoformat(), "meeting", event.meeting_id))
+            late = event.status == "late"
+            off = points.meeting_late if late else points.meeting_absent
+            if off:
+                facts[event.staff_id].append(Fact(
+                    "meeting_late" if late else "meeting_absent", -off,
+                    event.day.isoformat(), "meeting", event.meeting_id))
 
 
 def _duty_facts(session, start, end, today, facts) -> None:
-    from app.services.roster import missing_log_condition
-
     owner = func.coalesce(DutyShift.substitute_id, DutyShift.staff_id)
     rows = session.execute(select(owner, DutyShift.id, DutyShift.day).where(
         missing_log_condition(today), DutyShift.day >= start, DutyShift.day <= end)
@@ -228,8 +375,10 @@ def collect_facts(session: Session, year: int, half: int, today: date) -> dict[i
     facts: dict[int, list[Fact]] = defaultdict(list)
     if start > today:
         return facts
-    _attendance_facts(session, start, end, today, facts)
-    _meeting_facts(session, start, end, today, facts)
+    points = qin_points(session)
+    _attendance_facts(session, start, end, today, points, facts)
+    _leave_facts(session, start, end, points, facts)
+    _meeting_facts(session, start, end, today, points, facts)
     _duty_facts(session, start, end, today, facts)
     _case_facts(session, start, end, facts)
     _integrity_facts(session, start, end, facts)
@@ -275,10 +424,13 @@ def grade_settings(session: Session) -> tuple[Decimal, tuple[Decimal, Decimal, D
 def rescore(session: Session, assessment: SemiannualAssessment) -> None:
     """SCORE-5/6: every entry's parts, bonus and total from its stored items, then the grades
     per grade scale (civil servants; institution and other staff) with the settings'
-    thresholds and 优秀 share."""
+    thresholds and 优秀 share. Leadership's choice among those tied for the last 优秀 seat
+    (`SemiannualEntry.tie_chosen`) stands while the scale's scores stay as they were: a
+    rescore that changes any total of the scale (or who is in it) clears it."""
     session.flush()  # new entries get their ids (the keys of the grading)
     bonus_cap, maxima = setting_value(session, "semi.bonus_cap"), part_maxima(session)
     totals: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    changed: set[str] = set()
     for entry in assessment.entries:
         result = breakdown((item.kind, item.points) for item in entry.items)
         score = semiannual_score(result.deductions, innovation=result.innovation,
@@ -289,14 +441,101 @@ def rescore(session: Session, assessment: SemiannualAssessment) -> None:
         _set(entry, "innovation", result.innovation)
         _set(entry, "bonus_raw", result.bonus)
         _set(entry, "bonus", score.bonus)
+        scale = grade_category(entry.staff_category)
+        if entry.total is None or Decimal(entry.total) != score.total:
+            changed.add(scale)
         _set(entry, "total", score.total)
-        totals[grade_category(entry.staff_category)][entry.id] = score.total
+        totals[scale][entry.id] = score.total
     share, thresholds = grade_settings(session)
     by_id = {entry.id: entry for entry in assessment.entries}
     for scale, scores in totals.items():
-        for entry_id, grade in grades(scores, scale, share, thresholds).items():
+        chosen = {key for key in scores if by_id[key].tie_chosen}
+        if chosen and (scale in changed or not _valid_choice(scores, share, thresholds, chosen)):
+            for key in chosen:
+                _set(by_id[key], "tie_chosen", False)
+            chosen = set()
+        for entry_id, grade in grades(scores, scale, share, thresholds, chosen=chosen).items():
             _set(by_id[entry_id], "grade", grade)
     session.flush()
+
+
+def _valid_choice(scores, share, thresholds, chosen) -> bool:
+    """SCORE-6: whether a stored choice still picks exactly the seats left from the tie."""
+    try:
+        grades(scores, "civil_servant", share, thresholds, chosen=chosen)
+    except RuleViolation:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Tie:
+    """SCORE-6: staff of one grade scale tied across the last 优秀 seat: their entries (by
+    name), their total, the seats left for them and those Leadership chose (empty: undecided,
+    the assessment cannot be confirmed)."""
+
+    scale: str
+    entries: list[SemiannualEntry]
+    total: Decimal
+    seats_left: int
+    chosen: list[SemiannualEntry]
+
+    @property
+    def unresolved(self) -> bool:
+        return not self.chosen
+
+
+def excellent_ties(session: Session, assessment: SemiannualAssessment) -> list[Tie]:
+    """SCORE-6: the ties across the last 优秀 seat of each grade scale, as `grades` reports
+    them for the stored totals and choices."""
+    share, thresholds = grade_settings(session)
+    scales: dict[str, dict[int, SemiannualEntry]] = defaultdict(dict)
+    for entry in assessment.entries:
+        if entry.total is not None:
+            scales[grade_category(entry.staff_category)][entry.id] = entry
+    ties = []
+    for scale in sorted(scales):
+        entries = scales[scale]
+        scores = {key: entry.total for key, entry in entries.items()}
+        chosen = {key for key, entry in entries.items() if entry.tie_chosen}
+        if not _valid_choice(scores, share, thresholds, chosen):
+            chosen = set()
+        result = grades(scores, scale, share, thresholds, chosen=chosen)
+        if not result.tied:
+            continue
+        tied = sorted((entries[key] for key in result.tied), key=lambda e: (e.staff.name, e.staff_id))
+        ties.append(Tie(scale, tied, Decimal(tied[0].total), result.seats_left,
+                        [entry for entry in tied if entry.id in result.chosen]))
+    return ties
+
+
+def choose_excellent(session: Session, assessment: SemiannualAssessment, staff_ids,
+                     user_id: int | None) -> Tie:
+    """SCORE-6: Leadership chooses who among those tied across the last 优秀 seat takes the
+    seats left — exactly that many, all from one tie; nobody chooses in a tie they are part
+    of. Stored on the entries (audited) until a recompute changes the scores."""
+    ensure_draft(assessment)
+    _load(session, assessment)
+    wanted = set(staff_ids)
+    ties = excellent_ties(session, assessment)
+    tie = next((t for t in ties if wanted & {e.staff_id for e in t.entries}), None)
+    if tie is None:
+        raise RuleViolation("SCORE-6", N_("Choose among those tied for the last excellent "
+                                          "seats."), field="chosen")
+    members = {entry.staff_id: entry for entry in tie.entries}
+    if not wanted <= set(members) or len(wanted) != tie.seats_left:
+        raise RuleViolation("SCORE-6", N_("Choose exactly %(seats)s of those tied for the last "
+                                          "excellent seats."), field="chosen",
+                            seats=tie.seats_left)
+    own = own_staff_id(session, user_id)
+    if own is not None and own in members:
+        raise RuleViolation("SCORE-6", N_("You are among those tied: another member of the "
+                                          "leadership chooses."), field="chosen")
+    for staff_id, entry in members.items():
+        _set(entry, "tie_chosen", staff_id in wanted)
+    session.flush()
+    rescore(session, assessment)
+    return next(t for t in excellent_ties(session, assessment) if t.scale == tie.scale)
 
 
 def _load(session: Session, assessment: SemiannualAssessment) -> None:
@@ -320,6 +559,11 @@ def compute(session: Session, year: int, half: int, today: date,
     staff_rows = session.scalars(select(Staff).where(or_(
         Staff.is_active.is_(True), Staff.id.in_(list(entries) or [-1])))).all()
     for staff in staff_rows:
+        if staff.assessed_elsewhere:  # SCORE-5: not on this grade list nor in its 优秀 share
+            entry = entries.get(staff.id)
+            if entry is not None:
+                assessment.entries.remove(entry)
+            continue
         entry = entries.get(staff.id)
         if entry is None:
             entry = SemiannualEntry(staff=staff, staff_category=staff.category,
@@ -362,6 +606,17 @@ def _checked_amount(kind: str, value, staff_id: int, limits: dict[str, Decimal])
     return amount
 
 
+def _changes(entry: SemiannualEntry, fields: dict[str, object], limits) -> bool:
+    """Whether `fields` would change the entry's manual points or notes (a form or a client
+    that sends an unchanged row back changes nothing)."""
+    before = manual_values(entry)
+    for kind in MANUAL_KINDS:
+        if kind in fields and _checked_amount(kind, fields[kind], entry.staff_id,
+                                              limits) != before[kind]:
+            return True
+    return "notes" in fields and (str(fields["notes"] or "").strip() or None) != entry.notes
+
+
 def save_entries(session: Session, assessment: SemiannualAssessment,
                  values: dict[int, dict[str, object]], user_id: int | None) -> int:
     """SCORE-5: the office's 德/能/accuracy/reporting/廉/innovation points per person
@@ -371,12 +626,15 @@ def save_entries(session: Session, assessment: SemiannualAssessment,
     _load(session, assessment)
     entries = {entry.staff_id: entry for entry in assessment.entries}
     limits = manual_limits(part_maxima(session))
+    own = own_staff_id(session, user_id)
     changed = 0
     for staff_id, fields in values.items():
         entry = entries.get(staff_id)
         if entry is None:
             raise RuleViolation(RULE, N_("This person has no entry in the assessment: compute "
                                          "it first."), field="staff")
+        if staff_id == own and _changes(entry, fields, limits):
+            refuse_own_entry(session, staff_id, user_id)
         before = manual_values(entry)
         touched = False
         for kind in MANUAL_KINDS:
@@ -425,6 +683,7 @@ def add_praise(session: Session, assessment: SemiannualAssessment, staff_id: int
     if entry is None:
         raise RuleViolation(RULE, N_("This person has no entry in the assessment: compute it "
                                      "first."), field="staff")
+    refuse_own_entry(session, staff_id, user_id)
     item = SemiannualItem(part="bonus", kind=kind, points=PRAISE_POINTS[kind], manual=True,
                           evidence=evidence, source="manual", recorded_by_id=user_id)
     entry.items.append(item)
@@ -433,12 +692,13 @@ def add_praise(session: Session, assessment: SemiannualAssessment, staff_id: int
     return item
 
 
-def remove_praise(session: Session, item: SemiannualItem) -> None:
-    """SCORE-5: take back a praise entered by mistake (draft only)."""
+def remove_praise(session: Session, item: SemiannualItem, user_id: int | None = None) -> None:
+    """SCORE-5: take back a praise entered by mistake (draft only; not one's own)."""
     assessment = item.entry.assessment
     ensure_draft(assessment)
     if item.kind not in PRAISE_POINTS:
         raise RuleViolation(RULE, N_("Only a praise can be removed here."), field="kind")
+    refuse_own_entry(session, item.entry.staff_id, user_id)
     item.entry.items.remove(item)
     session.flush()
     rescore(session, assessment)
@@ -449,6 +709,7 @@ def remove_praise(session: Session, item: SemiannualItem) -> None:
 class PartExplanation:
     part: str
     maximum: Decimal
+    base: Decimal  # what the part counts from: its maximum, for 绩 its four items (35)
     items: list[SemiannualItem]
     applied: list[Applied]
     off: Decimal  # points off after the sub-item caps
@@ -480,11 +741,12 @@ def explain(session: Session, entry: SemiannualEntry) -> Explanation:
     parts = []
     for part, maximum in maxima.items():
         off = result.deductions[part]
+        base = part_base(part, maxima)
         innovation = result.innovation if part == "ji" else Decimal(0)
         parts.append(PartExplanation(
-            part, maximum, [i for i in entry.items if i.part == part],
+            part, maximum, base, [i for i in entry.items if i.part == part],
             [a for a in result.applied if a.part == part], off, innovation,
-            floored=off > maximum, capped=max(Decimal(0), maximum - off) + innovation > maximum,
+            floored=off > base, capped=max(Decimal(0), base - off) + innovation > maximum,
             score=score.parts[part]))
     return Explanation(entry, parts, [i for i in entry.items if i.part == "bonus"],
                        result.bonus, bonus_cap, score.bonus, score.total)
@@ -540,6 +802,7 @@ def entry_scope_condition(scope):
 
 
 __all__ = ["compute", "create_assessment", "confirm", "save_entries", "add_praise",
-           "remove_praise", "explain", "rescore", "half_bounds", "find_assessment",
+           "remove_praise", "choose_excellent", "excellent_ties", "qin_points",
+           "leave_days_through", "refuse_own_entry", "explain", "rescore", "half_bounds", "find_assessment",
            "ontime_counts", "collect_facts", "manual_values", "entry_scope_condition",
            "guard_confirmed_assessments"]

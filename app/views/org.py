@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 
-from app.security import staff_change_violation
+from app.extensions import db
+from app.rules.errors import N_, RuleViolation
+from app.security import ADMIN, role_names, staff_change_violation
 from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
 from app.views.choices import (POSITION_LABELS, STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS,
@@ -39,6 +42,7 @@ STAFF_LABELS = {
     "category": _l("Staff category"),
     "phone": _l("Phone"),
     "is_active": _l("Active"),
+    "assessed_elsewhere": _l("Assessed elsewhere (not on the center's semi-annual grade list)"),
 }
 
 
@@ -83,9 +87,14 @@ class StaffView(WindowScopedModelView):
     list_columns = ["name", "employee_no", "unit", "window", "position", "phone", "is_active"]
     add_columns = edit_columns = [
         "name", "employee_no", "user", "unit", "window", "position", "category", "phone",
-        "is_active", "clocks_in",
+        "is_active", "clocks_in", "assessed_elsewhere",
     ]
     show_columns = add_columns
+    description_columns = {
+        "assessed_elsewhere": _l("For example the center's leadership, assessed by the town: "
+                                 "left out of the semi-annual grade list and its excellent "
+                                 "share. Only an administrator changes it."),
+    }
     search_columns = ["name", "employee_no", "unit", "window", "is_active"]
     formatters_columns = {
         "unit": lambda value: label_of(STAFF_UNIT_LABELS, value),
@@ -107,6 +116,26 @@ class StaffView(WindowScopedModelView):
                                            item.position)
         if violation is not None:
             raise ValueError(violation.render(gettext))
+        self._check_assessed_elsewhere(item)
+
+    def pre_update(self, item):
+        self._check_assessed_elsewhere(item)
+
+    @staticmethod
+    def _check_assessed_elsewhere(item):
+        """SCORE-5: who is assessed elsewhere decides who is on the grade list and how many
+        优秀 seats there are: only an administrator marks it (the form shows it to everyone
+        who edits staff; the API does not carry it)."""
+        if ADMIN in role_names():
+            return
+        history = inspect(item).attrs.assessed_elsewhere.history
+        before = history.deleted[0] if history.deleted else (False if item.id is None
+                                                              else item.assessed_elsewhere)
+        if bool(item.assessed_elsewhere) != bool(before):
+            db.session.rollback()  # nothing of the form is saved, whatever flushes next
+            raise ValueError(RuleViolation(
+                "SCORE-5", N_("Only an administrator marks who is assessed elsewhere."),
+                field="assessed_elsewhere").render(gettext))
 
 
 POST_LABELS = {

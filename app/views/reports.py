@@ -23,14 +23,16 @@ from app import context
 from app.extensions import db
 from app.rules.input import BUSINESS_YEARS
 from app.rules.scoring import SEMIANNUAL_PARTS
+from app.security import semiannual_scope
 from app.services.exports import SCORE_CATEGORY_LABELS
 from app.services.pdf import PDF_MIMETYPE, Column
 from app.services.reports import (MonthNotice, center_name, grades_pdf, month_notice,
                                   notice_pdf, notice_title, score)
+from app.services.semiannual import excellent_ties
 from app.services.window_scores import COLUMNS
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
-from app.views.semiannual import (PART_LABELS, bonus_label, grade_label, half_label,
-                                  visible_entries)
+from app.views.semiannual import (PART_LABELS, bonus_label, elsewhere_names, grade_label,
+                                  half_label, quota_lines, tie_lines, visible_entries)
 from models.semiannual import SemiannualAssessment
 
 log = logging.getLogger(__name__)
@@ -128,8 +130,17 @@ class ReportView(BaseView):
                  grade_label(e.grade), bonus_label(e.grade)) for e in visible_entries(assessment)]
         title = gettext("Semi-annual assessment")
         heading = f"{assessment.year} {half_label(assessment.half)}"
+        # SCORE-6: the share, any tie across the last 优秀 seat, who is assessed elsewhere.
+        notes = quota_lines(assessment)
+        everyone = semiannual_scope() is None  # ORG-2: the tie names people and totals
+        if everyone:
+            notes += tie_lines(excellent_ties(db.session, assessment))
+        elsewhere = elsewhere_names(assessment) if everyone else []
+        if elsewhere:
+            notes.append(gettext("Assessed elsewhere, not on this list nor in its 优秀 share: "
+                                 "%(names)s.", names="、".join(elsewhere)))
         content = grades_pdf(center_name(db.session), title, [heading], columns, rows, gettext,
-                             context.today())
+                             context.today(), notes=notes)
         return pdf_response(content, kind="grade list",
                             ascii_name=f"grades-{assessment.year}-{assessment.half}.pdf",
                             display_name=f"{title}-{assessment.year}-{assessment.half}.pdf")

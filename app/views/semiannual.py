@@ -23,24 +23,26 @@ from wtforms.validators import DataRequired, NumberRange
 
 from app import context
 from app.extensions import db
+from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
-from app.rules.scoring import (GRADE_LABELS, SEMIANNUAL_PARTS, assessment_bonus_eligible,
-                               excellent_quota)
+from app.rules.scoring import (GRADE_LABELS, JI_ITEMS, SEMIANNUAL_PARTS,
+                               assessment_bonus_eligible, excellent_quota)
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
 from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
                           may_see_semiannual_entry, semiannual_scope, staff_names)
-from app.services.semiannual import (add_praise, compute, confirm, create_assessment,
-                                     entry_scope_condition, explain, manual_values,
-                                     grade_settings, part_maxima, remove_praise,
-                                     save_entries)
+from app.services.semiannual import (add_praise, choose_excellent, compute, confirm,
+                                     create_assessment, entry_scope_condition,
+                                     excellent_ties, explain, grade_settings, manual_values,
+                                     own_staff_id, part_maxima, remove_praise, save_entries)
 from app.services.settings import setting_value
 from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
 from app.views.base import (DomainModelView, conflict_message, flash_job_busy, interface,
                             opened_at, rule_checked)
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
+from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
 PART_LABELS = {"de": _l("Conduct (德)"), "neng": _l("Skills (能)"), "qin": _l("Diligence (勤)"),
@@ -54,9 +56,13 @@ KIND_LABELS = {
     "manual_neng": _l("Skills, entered by the office"),
     "manual_qin": _l("Diligence, entered by the office"),
     "manual_lian": _l("Integrity, entered by the office"),
-    "attendance_absence": _l("Absence days (attendance)"),
+    "attendance_absence": _l("Absence, per half day"),
+    "leave_over_limit": _l("Sick and personal leave over the year's limit"),
+    "late_early": _l("Late arrivals and early leaves, each full count"),
+    "empty_post": _l("Empty post (found off post)"),
     "meeting_late": _l("Late to a meeting"),
     "meeting_absent": _l("Absent from a meeting without reason"),
+    "duty_absence": _l("Left the post on duty (absence)"),
     "duty_log_missing": _l("Duty day without duty log"),
     "wrong_result": _l("Wrong results (accuracy)"),
     "ontime_rate": _l("On-time rate of decided cases"),
@@ -134,26 +140,58 @@ SCALE_LABELS = {"civil_servant": _l("Civil servants"),
 def quota_lines(assessment) -> list[str]:
     """SCORE-6/7: per grade scale, how many were graded, the 优秀 seats of the share, how many
     got 优秀 — and how many at or above the threshold did not fit, so that a 98 graded 称职
-    is explained on the page."""
+    is explained on the page; a tie across the last seat names the tied and the seats left."""
     share, thresholds = grade_settings(db.session)
     lines = []
     for scale, label in SCALE_LABELS.items():
-        totals = [entry.total for entry in assessment.entries if entry.total is not None
-                  and grade_category(entry.staff_category) == scale]
+        totals = {entry.id: entry.total for entry in assessment.entries
+                  if entry.total is not None and grade_category(entry.staff_category) == scale}
         if not totals:
             continue
-        quota = excellent_quota(totals, share, thresholds)
+        chosen = {entry.id for entry in assessment.entries if entry.id in totals
+                  and entry.tie_chosen}
+        try:
+            quota = excellent_quota(totals, share, thresholds, chosen=chosen)
+        except RuleViolation:  # a stale choice: the next compute clears it
+            quota = excellent_quota(totals, share, thresholds)
         line = gettext("%(scale)s: %(people)s graded, %(seats)s 优秀 seats (%(share)s%%), "
                        "%(awarded)s awarded.", scale=label, people=quota.people,
                        seats=quota.seats, share=format_points(share * 100),
                        awarded=quota.awarded)
         if quota.left_out:
             line += " " + gettext(
-                "%(count)s at or above %(threshold)s did not fit in the seats (equal scores "
-                "get equal grades) and have the second grade.", count=quota.left_out,
-                threshold=format_points(thresholds[0]))
+                "%(count)s at or above %(threshold)s did not fit in the seats and have the "
+                "second grade.", count=quota.left_out, threshold=format_points(thresholds[0]))
         lines.append(line)
     return lines
+
+
+def tie_lines(ties) -> list[str]:
+    """SCORE-6: each tie across the last 优秀 seat — who, at what total, how many seats are
+    left, and Leadership's choice (or that it is still to be made)."""
+    lines = []
+    for tie in ties:
+        names = "、".join(entry.staff.name for entry in tie.entries)
+        values = dict(count=len(tie.entries), names=names, seats=tie.seats_left,
+                      total=format_points(tie.total, score=True),
+                      scale=SCALE_LABELS[tie.scale])
+        if tie.unresolved:
+            lines.append(gettext("%(scale)s: %(count)s tied at %(total)s for the last "
+                                 "%(seats)s 优秀 seat(s): %(names)s. The leadership chooses "
+                                 "among them before confirming.", **values))
+        else:
+            lines.append(gettext("%(scale)s: %(count)s tied at %(total)s for the last "
+                                 "%(seats)s 优秀 seat(s): %(names)s. The leadership chose "
+                                 "%(chosen)s.", chosen="、".join(e.staff.name for e in tie.chosen),
+                                 **values))
+    return lines
+
+
+def elsewhere_names(assessment) -> list[str]:
+    """SCORE-5: the active staff assessed elsewhere (not on this grade list), by name."""
+    return list(db.session.scalars(select(Staff.name).where(
+        Staff.assessed_elsewhere.is_(True), Staff.is_active.is_(True))
+        .order_by(Staff.name, Staff.id)))
 
 
 class SemiannualView(DomainModelView):
@@ -164,10 +202,10 @@ class SemiannualView(DomainModelView):
     method_permission_name = {"list": "read", "show": "read", "explain": "read",
                               "printable": "read", "create": "write", "compute": "write",
                               "entries": "write", "praise": "write", "unpraise": "write",
-                              "confirm": "confirm"}
+                              "confirm": "confirm", "choose": "confirm"}
     base_permissions = ["can_read", "can_write", "can_confirm"]
     include_route_methods = {"list", "show", "explain", "printable", "create", "compute",
-                             "entries", "praise", "unpraise", "confirm"}
+                             "entries", "praise", "unpraise", "confirm", "choose"}
     list_title = _l("Semi-annual assessments")
     label_columns = {"year": _l("Year"), "half": _l("Half-year"), "state": _l("State"),
                      "computed_at": _l("Computed"), "confirmed_at": _l("Confirmed")}
@@ -190,14 +228,19 @@ class SemiannualView(DomainModelView):
             abort(400)
 
     def _page_values(self, assessment):
+        # ORG-2: the tie names people and their totals — for those who see every entry only.
+        everyone = semiannual_scope() is None
+        ties = excellent_ties(db.session, assessment) if everyone else []
         return dict(assessment=assessment, entries=visible_entries(assessment),
                     parts=list(SEMIANNUAL_PARTS), part_labels=PART_LABELS,
                     grade_label=grade_label, bonus_label=bonus_label, state_label=state_label,
                     half_label=half_label,
                     category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
-                    maxima=part_maxima(db.session),
+                    maxima=part_maxima(db.session), ji_items=JI_ITEMS,
                     bonus_cap=setting_value(db.session, "semi.bonus_cap"),
-                    quota_lines=quota_lines(assessment), confirmer=confirmer_name(assessment))
+                    quota_lines=quota_lines(assessment), ties=ties, tie_lines=tie_lines(ties),
+                    elsewhere=elsewhere_names(assessment) if everyone else [],
+                    confirmer=confirmer_name(assessment))
 
     # --- The grade list ---------------------------------------------------------------------
     @expose("/show/<int:pk>")
@@ -205,10 +248,11 @@ class SemiannualView(DomainModelView):
     def show(self, pk):
         assessment = self._assessment(pk)
         manage = may_manage_semiannual() and assessment.state == "draft"
+        own = own_staff_id(db.session, current_actor().user_id)
         return self.render_template(
             "bianmin/semiannual_show.html", title=gettext("Semi-annual assessment"),
             may_manage=manage, may_confirm=may_confirm_semiannual() and assessment.state == "draft"
-            and assessment.computed_at is not None, form=DynamicForm(),
+            and assessment.computed_at is not None, form=DynamicForm(), own_staff_id=own,
             praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
             **self._page_values(assessment))
 
@@ -229,13 +273,15 @@ class SemiannualView(DomainModelView):
         if entry is None or not may_see_semiannual_entry(entry):
             abort(404)
         explanation = explain(db.session, entry)
-        manage = may_manage_semiannual() and entry.assessment.state == "draft"
+        # SCORE-5: nobody takes back a praise of their own entry.
+        manage = (may_manage_semiannual() and entry.assessment.state == "draft"
+                  and entry.staff_id != own_staff_id(db.session, current_actor().user_id))
         return self.render_template(
             "bianmin/semiannual_explain.html", title=gettext("Score explanation"),
             x=explanation, entry=entry, part_labels=PART_LABELS, subitem_labels=SUBITEM_LABELS,
             subitem_max={g: m for g, (_p, m) in SUBITEMS.items()}, kind_label=kind_label,
             grade_label=grade_label, bonus_label=bonus_label, half_label=half_label,
-            may_manage=manage, form=DynamicForm(),
+            may_manage=manage, form=DynamicForm(), ji_items=JI_ITEMS,
             category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v))
 
     # --- Writes -------------------------------------------------------------------------------
@@ -294,6 +340,24 @@ class SemiannualView(DomainModelView):
             flash(gettext("Assessment confirmed: the grades are final."), "success")
         return redirect(url_for(".show", pk=pk))
 
+    @expose("/choose/<int:pk>", methods=["POST"])
+    @has_access
+    def choose(self, pk):
+        """SCORE-6: Leadership chooses who among those tied takes the last 优秀 seat(s)."""
+        if not may_confirm_semiannual():
+            abort(403)
+        assessment = self._assessment(pk)
+        self._checked_post()
+        try:
+            staff_ids = [int(value) for value in request.form.getlist("staff_id")]
+        except ValueError:
+            abort(400)
+        with rule_checked() as saved:
+            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id)
+        if saved.ok:
+            flash(gettext("Choice recorded: the grades follow it."), "success")
+        return redirect(url_for(".show", pk=pk))
+
     @expose("/entries/<int:pk>", methods=["GET", "POST"])
     @has_access
     def entries(self, pk):
@@ -304,12 +368,15 @@ class SemiannualView(DomainModelView):
         assessment = self._assessment(pk)
         form = DynamicForm(request.form if request.method == "POST" else None)
         entries = visible_entries(assessment)
+        # SCORE-5: one's own row is shown read-only and not sent (the service refuses it too).
+        own = own_staff_id(db.session, current_actor().user_id)
         errors: dict[str, str] = {}
         submitted = {}
         if request.method == "POST" and form.validate():
             submitted = {entry.staff_id: {
                 **{kind: request.form.get(f"{kind}_{entry.staff_id}", "") for kind in MANUAL_KINDS},
-                "notes": request.form.get(f"notes_{entry.staff_id}", "")} for entry in entries}
+                "notes": request.form.get(f"notes_{entry.staff_id}", "")} for entry in entries
+                if entry.staff_id != own}
 
             def show(error):
                 if isinstance(error, Conflict):
@@ -326,17 +393,19 @@ class SemiannualView(DomainModelView):
                 return redirect(url_for(".show", pk=pk))
             entries = visible_entries(assessment)
         values = {entry.staff_id: {k: (submitted.get(entry.staff_id, {}).get(k)
-                                       if submitted else v)
+                                       if entry.staff_id in submitted else v)
                                    for k, v in manual_values(entry).items()}
                   for entry in entries}
         notes = {entry.staff_id: (submitted.get(entry.staff_id, {}).get("notes")
-                                  if submitted else entry.notes) or "" for entry in entries}
+                                  if entry.staff_id in submitted else entry.notes) or ""
+                 for entry in entries}
         return self.render_template(
             "bianmin/semiannual_entries.html", title=gettext("Entries of the office"),
             assessment=assessment, entries=entries, values=values, notes=notes, errors=errors,
             kinds=[(k, FORM_LABELS[k]) for k in MANUAL_KINDS], form=form, half_label=half_label,
-            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v),
-            maxima=part_maxima(db.session), subitem_max={g: m for g, (_p, m) in SUBITEMS.items()})
+            category_label=lambda v: label_of(STAFF_CATEGORY_LABELS, v), own_staff_id=own,
+            maxima=part_maxima(db.session), subitem_max={g: m for g, (_p, m) in SUBITEMS.items()},
+            ji_items=JI_ITEMS)
 
     @expose("/praise/<int:pk>", methods=["POST"])
     @has_access
@@ -368,7 +437,7 @@ class SemiannualView(DomainModelView):
         self._checked_post()
         entry_id = item.entry_id
         with rule_checked() as saved:
-            remove_praise(db.session, item)
+            remove_praise(db.session, item, current_actor().user_id)
         if saved.ok:
             flash(gettext("Praise removed."), "success")
         return redirect(url_for(".explain", pk=entry_id))

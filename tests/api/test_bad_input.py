@@ -143,6 +143,13 @@ def routes(ids) -> dict[str, Route]:
                                     [{"year": 2026, "half": True},
                                      {"year": 2026, "half": 1, "version": "one"}],
                                     [{"year": 2026}, {"half": 2}]),
+        "semiannual choose": Route("Leadership", "/api/v1/semiannual/choose",  # SCORE-6
+                                   [{"year": 2026, "half": 1, "staff_ids": 5},
+                                    {"year": 2026, "half": 1, "staff_ids": ["a"]},
+                                    {"year": 2026, "half": 1, "staff_ids": [True]},
+                                    {"year": 2026, "half": 1, "staff_ids": [1],
+                                     "version": "one"}],
+                                   [{"year": 2026, "half": 1}, {"half": 1, "staff_ids": [1]}]),
         "semiannual entries": Route("Admin", "/api/v1/semiannual/entries",
                                     [{"year": 2026, "half": 1, "entries": {"staff_id": 1}},
                                      {"year": 2026, "half": 1, "entries": [[1]]},

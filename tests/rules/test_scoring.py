@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from app.rules.errors import RuleViolation
 from app.rules.scoring import (
     DEFAULT_CATEGORIES,
+    JI_ITEMS,
     SEMIANNUAL_PARTS,
     assessment_bonus_eligible,
     excellent_quota,
+    excellent_tie,
     grades,
     monthly_window_score,
     rank_windows,
@@ -161,25 +163,41 @@ def test_score_5_semiannual_parts_and_maxima():
     assert SEMIANNUAL_PARTS == {
         "de": D("15"), "neng": D("15"), "qin": D("15"), "ji": D("40"), "lian": D("15")
     }
-    full = semiannual_score({})
+    full = semiannual_score({}, innovation=5)
     assert full.total == D("100") and full.bonus == D("0")
+
+
+def test_score_5_ji_is_its_four_items_35_without_innovation():
+    """SCORE-5 绩: accuracy 10 + on-time rate 10 + satisfaction 10 + reporting 5 = 35; only an
+    innovation (+5 per proven improvement, in points) reaches the part's 40, never beyond."""
+    assert JI_ITEMS == D("35")
+    none = semiannual_score({}, innovation=0)
+    assert (none.parts["ji"], none.total) == (D("35"), D("95"))
+    assert none.parts == {"de": D(15), "neng": D(15), "qin": D(15), "ji": D(35), "lian": D(15)}
+    one = semiannual_score({}, innovation=5)  # one proven improvement
+    assert (one.parts["ji"], one.total) == (D("40"), D("100"))
+    two = semiannual_score({}, innovation=10)
+    assert (two.parts["ji"], two.total) == (D("40"), D("100"))
+    assert semiannual_score({"ji": 3}, innovation=5).parts["ji"] == D("37")  # 32 + 5
+    assert semiannual_score({"ji": 40}, innovation=5).parts["ji"] == D("5")  # floored, then +5
+    assert semiannual_score({}).total == D("95")  # positional defaults keep working
 
 
 @pytest.mark.parametrize(
     ("deductions", "innovation", "bonus", "parts", "bonus_out", "total"),
     [
-        ({"de": 2, "ji": "3.5"}, 0, 0, {"de": D("13"), "ji": D("36.5")}, D("0"), D("94.5")),
-        ({"lian": 20}, 0, 0, {"lian": D("0")}, D("0"), D("85")),  # part floors at zero
-        ({"ji": 8}, 5, 0, {"ji": D("37")}, D("0"), D("97")),
+        ({"de": 2, "ji": "3.5"}, 0, 0, {"de": D("13"), "ji": D("31.5")}, D("0"), D("89.5")),
+        ({"lian": 20}, 0, 0, {"lian": D("0")}, D("0"), D("80")),  # part floors at zero
+        ({"ji": 8}, 5, 0, {"ji": D("32")}, D("0"), D("92")),
         ({"ji": 3}, 10, 0, {"ji": D("40")}, D("0"), D("100")),  # 绩 capped at 40
-        ({}, 0, 12, {}, D("10"), D("110")),  # bonus capped at 10
-        ({"qin": 1}, 0, -4, {"qin": D("14")}, D("0"), D("99")),  # bonus floored at 0
-        ({"neng": 3}, 0, 6, {"neng": D("12")}, D("6"), D("103")),
+        ({}, 0, 12, {}, D("10"), D("105")),  # bonus capped at 10
+        ({"qin": 1}, 0, -4, {"qin": D("14")}, D("0"), D("94")),  # bonus floored at 0
+        ({"neng": 3}, 0, 6, {"neng": D("12")}, D("6"), D("98")),
     ],
 )
 def test_score_5_semiannual_examples(deductions, innovation, bonus, parts, bonus_out, total):
     score = semiannual_score(deductions, innovation=innovation, bonus=bonus)
-    expected_parts = dict(SEMIANNUAL_PARTS) | parts
+    expected_parts = dict(SEMIANNUAL_PARTS) | {"ji": JI_ITEMS} | parts
     assert score.parts == expected_parts
     assert score.bonus == bonus_out and score.total == total
 
@@ -206,13 +224,17 @@ def test_score_5_total_never_above_110(deductions, innovation, bonus):
     assert D("0") <= score.total <= D("110")
     for part, maximum in SEMIANNUAL_PARTS.items():
         assert D("0") <= score.parts[part] <= maximum
+    if innovation == 0:  # SCORE-5: without innovation 绩 stays within its four items
+        assert score.parts["ji"] <= JI_ITEMS and score.total <= D("105")
 
 
 def test_score_5_part_maxima_are_an_argument_and_the_total_follows_them():
     maxima = {"de": 10, "neng": 15, "qin": 15, "ji": 50, "lian": 10}
     score = semiannual_score({"de": 12, "ji": 5}, 20, 3, part_maxima=maxima)
     assert score.parts == {"de": D(0), "neng": D(15), "qin": D(15), "ji": D(50), "lian": D(10)}
-    assert score.total == D(93) and semiannual_score({}, part_maxima=maxima).total == D(100)
+    # 绩 counts from its 35 items; its maximum of 50 is reached with innovation only.
+    assert score.total == D(93) and semiannual_score({}, part_maxima=maxima).total == D(85)
+    assert semiannual_score({}, part_maxima={**maxima, "ji": 30}).parts["ji"] == D(30)
 
 
 @pytest.mark.parametrize("maxima", [{"de": 15}, {**SEMIANNUAL_PARTS, "morale": 5},
@@ -266,6 +288,48 @@ def test_score_6_tied_group_straddling_the_share_gets_no_excellent():
     result = grades(scores, "civil_servant")  # 2 seats: b and c tie for the second one
     assert result["a"] == "excellent"
     assert result["b"] == result["c"] == "competent"
+
+
+def test_score_6_a_tie_across_the_last_seat_is_reported_with_the_seats_left():
+    """SCORE-6: the grade list shows the tie and the seats left — `grades` reports them."""
+    scores = {"a": 96, "b": 92, "c": 92, "d": 70, "e": 70, "f": 70, "g": 70, "h": 70,
+              "i": 70, "j": 70}
+    result = grades(scores, "civil_servant")
+    assert (result.tied, result.seats_left, result.seats) == (frozenset({"b", "c"}), 1, 2)
+    assert result.unresolved and result.chosen == frozenset()
+    assert isinstance(result, dict) and dict(result) == {  # still the dict of grades
+        **{k: "basically_competent" for k in scores}, "a": "excellent", "b": "competent",
+        "c": "competent"}
+    assert excellent_tie([("a", 96), ("b", 92), ("c", 92)], 2) == (frozenset({"b", "c"}), 1)
+    # Three tied for both seats: two seats left for three.
+    three = grades({**scores, "a": 92}, "civil_servant")
+    assert (three.tied, three.seats_left) == (frozenset({"a", "b", "c"}), 2)
+
+
+def test_score_6_leadership_chooses_among_the_tied_for_the_seats_left():
+    scores = {"a": 96, "b": 92, "c": 92, "d": 70, "e": 70, "f": 70, "g": 70, "h": 70,
+              "i": 70, "j": 70}
+    result = grades(scores, "civil_servant", chosen={"c"})
+    assert (result["a"], result["b"], result["c"]) == ("excellent", "competent", "excellent")
+    assert result.chosen == frozenset({"c"}) and not result.unresolved
+    assert list(result.values()).count("excellent") == result.seats == 2  # the share holds
+    for wrong in ({"b", "c"}, {"d"}, {"a"}):  # too many, not tied, already seated
+        with pytest.raises(RuleViolation) as caught:
+            grades(scores, "civil_servant", chosen=wrong)
+        assert caught.value.rule_id == "SCORE-6"
+
+
+@pytest.mark.parametrize("scores", [
+    {"a": 96, "b": 93, "c": 92, **{f"x{i}": 70 for i in range(7)}},  # no tie: 2 seats, 2 above
+    {"a": 92, "b": 92, **{f"x{i}": 70 for i in range(8)}},  # the tied group fits
+    {"a": 96, "b": 95, "c": 91, "d": 91, **{f"x{i}": 70 for i in range(6)}},  # tie after the seats
+    {"a": 99, "b": 98, "c": 97, "d": 96},  # 4 people: no seat, no tie
+])
+def test_score_6_no_tie_is_reported_when_the_seats_decide(scores):
+    result = grades(scores, "civil_servant")
+    assert (result.tied, result.seats_left, result.unresolved) == (frozenset(), 0, False)
+    with pytest.raises(RuleViolation):
+        grades(scores, "civil_servant", chosen={"a"})
 
 
 def test_score_6_tied_group_that_fits_all_get_excellent():
@@ -343,6 +407,11 @@ def test_score_6_excellent_quota_says_how_the_share_came_out():
     assert (quota.people, quota.seats, quota.awarded, quota.left_out) == (10, 2, 1, 2)
     awarded = list(grades(dict(enumerate(scores)), "civil_servant").values()).count("excellent")
     assert awarded == quota.awarded
+    assert (quota.tied, quota.seats_left, quota.unresolved) == (frozenset({1, 2}), 1, True)
+    chosen = excellent_quota(dict(zip("abcdefghij", scores)), chosen={"c"})
+    assert (chosen.awarded, chosen.left_out, chosen.tied, chosen.chosen) == (
+        2, 1, frozenset({"b", "c"}), frozenset({"c"}))
+    assert not chosen.unresolved
 
 
 def test_score_6_excellent_quota_follows_share_and_threshold():

@@ -50,7 +50,11 @@ def test_score_5_demo_semiannual_assessment_is_graded_and_confirmed(app, db_sess
     assessment = db_session.get(SemiannualAssessment, first)
     assert (assessment.year, assessment.half, assessment.state) == (2026, 1, "confirmed")
     entries = db_session.scalars(select(SemiannualEntry)).all()
-    assert len(entries) == db_session.scalar(select(func.count()).select_from(Staff))
+    # SCORE-5: the leadership (director, deputy, secretary, town head) is assessed by the town.
+    elsewhere = db_session.scalars(select(Staff).where(Staff.assessed_elsewhere.is_(True))).all()
+    assert {s.unit for s in elsewhere} == {"leadership"} and len(elsewhere) == 4
+    assert len(entries) == db_session.scalar(select(func.count()).select_from(Staff)) - 4
+    assert not {e.staff_id for e in entries} & {s.id for s in elsewhere}
     assert all(e.grade and e.total is not None for e in entries)
     kinds = set(db_session.scalars(select(SemiannualItem.kind)))
     assert {"manual_de", "manual_neng", "innovation", "praise_written", "meeting_absent",

@@ -50,7 +50,7 @@ def _facts(db_session, window_a, a):
     _cases(db_session, window_a, a, decided=20, late=1, dissatisfied=1)  # 95 %: −2.5; −1
     db_session.add(DutyShift(day=date(2026, 5, 6), staff_id=a.id))  # no duty log: −1
     meeting = Meeting(kind="weekly", day=date(2026, 4, 3), starts_at="15:00")
-    meeting.attendance = [MeetingAttendance(staff_id=a.id, status="absent_unexcused")]  # −2
+    meeting.attendance = [MeetingAttendance(staff_id=a.id, status="absent_unexcused")]  # −1
     db_session.add(meeting)
     db_session.add(build_event(db_session, EventInput(
         item_by_code(db_session, "M6-integrity").id, date(2026, 3, 3), None, window_a.id,
@@ -78,10 +78,10 @@ def test_score_5_compute_from_the_facts(db_session, window_a, people):
     ea, eb = _entry(db_session, a), _entry(db_session, b)
     kinds = sorted((i.kind, i.points) for i in ea.items)
     assert kinds == [("dissatisfied", D(-1)), ("duty_log_missing", D(-1)),
-                     ("integrity", D(-2)), ("meeting_absent", D(-2)), ("ontime_rate", D("-2.5"))]
-    assert (ea.qin, ea.ji, ea.lian) == (D(15 - 1 - 2), D("36.5"), D(13))
-    assert ea.total == D(15 + 15 + 12 + D("36.5") + 13)
-    assert (eb.total, eb.items) == (D(100), [])
+                     ("integrity", D(-2)), ("meeting_absent", D(-1)), ("ontime_rate", D("-2.5"))]
+    assert (ea.qin, ea.ji, ea.lian) == (D(15 - 1 - 1), D("31.5"), D(13))  # 绩 from its 35
+    assert ea.total == D(15 + 15 + 13 + D("31.5") + 13)
+    assert (eb.total, eb.items) == (D(95), [])  # no innovation: 绩 35
     # One person per category: 20 % of 1 is no 优秀 seat — the second grade of each scale.
     assert (ea.grade, eb.grade) == ("competent", "qualified")
 
@@ -96,7 +96,8 @@ def test_score_7_explanation_items_add_up_to_the_parts(db_session, window_a, peo
     x = explain(db_session, entry)
     for part in x.parts:
         assert sum((i.points for i in part.items if i.kind != "innovation"), D(0)) == -part.off
-        assert part.score == min(part.maximum, max(D(0), part.maximum - part.off) + part.innovation)
+        assert part.score == min(part.maximum, max(D(0), part.base - part.off) + part.innovation)
+        assert part.base == (D(35) if part.part == "ji" else part.maximum)
         assert part.score == getattr(entry, part.part)
     assert x.total == entry.total == sum((p.score for p in x.parts), D(0)) + x.bonus
 
@@ -114,7 +115,7 @@ def test_score_5_recompute_is_idempotent_and_keeps_manual_entries(db_session, wi
     after = sorted((i.id, i.kind, i.points) for i in db_session.scalars(select(SemiannualItem)))
     assert before == after
     eb = _entry(db_session, b)
-    assert (eb.neng, eb.bonus, eb.total, eb.notes) == (D(12), D(2), D(99), "培训缺课")
+    assert (eb.neng, eb.bonus, eb.total, eb.notes) == (D(12), D(2), D(94), "培训缺课")
 
 
 def test_score_5_manual_points_outside_the_range_are_refused(db_session, people):
@@ -138,7 +139,7 @@ def test_score_5_the_ji_maximum_setting_changes_the_semiannual_cap(db_session, p
     """SCORE-5: 绩 with innovation is capped at semi.part_ji_max, and the total follows."""
     a, _b = people
     assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
-    save_entries(db_session, assessment, {a.id: {"innovation": "15"}}, None)
+    save_entries(db_session, assessment, {a.id: {"innovation": "20"}}, None)  # 35 + 20
     db_session.commit()
     assert (_entry(db_session, a).ji, _entry(db_session, a).total) == (D(40), D(100))
     _set(db_session, "semi.part_ji_max", "50")
@@ -227,10 +228,10 @@ def test_score_5_reporting_is_entered_by_the_office_within_its_sub_item(db_sessi
     entry = _entry(db_session, a)
     assert sorted((i.kind, i.points, i.manual) for i in entry.items) == [
         ("reporting", D("-2.5"), True), ("wrong_result", D(-1), True)]
-    assert (entry.off_ji, entry.ji, entry.total) == (D("3.5"), D("36.5"), D("96.5"))
+    assert (entry.off_ji, entry.ji, entry.total) == (D("3.5"), D("31.5"), D("91.5"))
     save_entries(db_session, assessment, {a.id: {"reporting": "5"}}, None)  # the whole sub-item
     db_session.commit()
-    assert _entry(db_session, a).ji == D(40 - 1 - 5)
+    assert _entry(db_session, a).ji == D(35 - 1 - 5)
     save_entries(db_session, assessment, {a.id: {"reporting": ""}}, None)
     db_session.commit()
     assert [i.kind for i in _entry(db_session, a).items] == ["wrong_result"]
@@ -249,5 +250,5 @@ def test_score_7_reporting_is_explained_with_its_sub_item_cap(db_session, people
     ji = next(part for part in explain(db_session, entry).parts if part.part == "ji")
     reporting = [step for step in ji.applied if step.group == "reporting"]
     assert [(s.raw, s.counted, s.note) for s in reporting] == [(D(-7), D(5), "cap")]
-    assert (ji.off, ji.score) == (D(5), D(35))
+    assert (ji.off, ji.score) == (D(5), D(30))
     db_session.rollback()

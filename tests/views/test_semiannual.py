@@ -66,13 +66,16 @@ def test_score_5_office_opens_computes_and_enters_per_person(db_session, people)
                                  f"wrong_result_{clerk.id}": "1.5", f"notes_{clerk.id}": "迟交材料"})
     assert response.status_code == 302
     entry = entry_of(db_session, clerk)
-    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(13), D(40), D(98), "迟交材料")
+    # 绩: its four items 35 − 1.5 accuracy + 5 innovation (SCORE-5).
+    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(13), D("38.5"), D("96.5"),
+                                                              "迟交材料")
     response = office.post_form(f"/semiannualview/praise/{row.id}",
                                 {"staff_id": str(clerk.id), "kind": "title_county",
                                  "evidence": "县先进个人 2026-04"},
                                 form_url=f"/semiannualview/show/{row.id}")
     assert response.status_code == 302
-    assert (entry_of(db_session, clerk).bonus, entry_of(db_session, clerk).total) == (D(2), D(100))
+    assert (entry_of(db_session, clerk).bonus, entry_of(db_session, clerk).total) == (D(2),
+                                                                                   D("98.5"))
 
 
 def test_score_5_an_entry_out_of_range_shows_under_its_field_and_saves_nothing(db_session, people,
@@ -103,11 +106,11 @@ def test_score_5_office_enters_reporting_on_the_page_and_its_help_names_it(db_se
     assert response.status_code == 200
     assert re.search(rf'name="reporting_{clerk.id}" value="5.5"[^>]*>\s*<div class="alert '
                      r'alert-danger field-error">', html)
-    assert entry_of(db_session, clerk).ji == D(40)
+    assert entry_of(db_session, clerk).ji == D(35)
     response = office.post_form(url, {f"reporting_{clerk.id}": "2"})
     assert response.status_code == 302
     entry = entry_of(db_session, clerk)
-    assert (entry.ji, entry.total) == (D(38), D(98))
+    assert (entry.ji, entry.total) == (D(33), D(93))
     html = office.get(url).get_data(as_text=True)
     assert f'name="reporting_{clerk.id}" value="2.0"' in html  # the form shows what was entered
 
@@ -125,7 +128,8 @@ def test_score_7_explanation_shows_reporting_with_its_sub_item_cap(db_session, p
     step = re.search(r'<li data-group="reporting">(.*?)</li>', ji, re.S).group(1)
     assert "信息报送" in step and " 5 " in step and step.rstrip().endswith("→ −3")
     # Scores with one decimal, points as given (app/rules/points.py).
-    assert "<strong>37.0</strong>" in ji and 'id="explain-total">97.0<' in html
+    assert "<strong>32.0</strong>" in ji and 'id="explain-total">92.0<' in html
+    assert re.search(r"\b35\b[^<]*− 3", ji)  # 绩 counts from its four items, 35 (SCORE-5)
 
 
 def test_score_7_every_score_links_to_its_explanation(db_session, people, assessment):
@@ -133,12 +137,12 @@ def test_score_7_every_score_links_to_its_explanation(db_session, people, assess
     entry = entry_of(db_session, staff["clerk"])
     html = actors["office"].get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
     assert f"/semiannualview/explain/{entry.id}#part-ji" in html
-    assert f'/semiannualview/explain/{entry.id}#part-ji">40.0</a>' in html  # one decimal
+    assert f'/semiannualview/explain/{entry.id}#part-ji">35.0</a>' in html  # one decimal
     page = actors["office"].get(f"/semiannualview/explain/{entry.id}")
     assert page.status_code == 200 and 'id="part-lian"' in page.get_data(as_text=True)
     printed = actors["office"].get(f"/semiannualview/print/{assessment.id}")
     assert printed.status_code == 200 and "semiannual-print" in printed.get_data(as_text=True)
-    assert "<td>40.0</td>" in printed.get_data(as_text=True)
+    assert "<td>35.0</td>" in printed.get_data(as_text=True)
 
 
 def test_score_5_pages_state_the_part_maxima_and_bonus_cap_of_the_settings(db_session, people,
@@ -288,14 +292,14 @@ def test_score_5_api_enters_reporting_like_the_page(db_session, people, assessme
     assert response.status_code == 200, response.get_json()
     assert (response.get_json()["changed"], response.get_json()["state"]) == (1, "draft")
     entry = entry_of(db_session, clerk)
-    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(14), D("37.5"), D("96.5"),
+    assert (entry.de, entry.ji, entry.total, entry.notes) == (D(14), D("32.5"), D("91.5"),
                                                               "简报迟报两次")
     for points, status in ((5.5, 422), (0.25, 422), (-1, 422), ("2", 422), (True, 422)):
         response = post(office, {"year": 2026, "half": 1,
                                  "entries": [{"staff_id": clerk.id, "reporting": points}]})
         assert response.status_code == status, (points, response.get_json())
         assert f"reporting_{clerk.id}" in response.get_json()["message"]
-    assert entry_of(db_session, clerk).ji == D("37.5")  # nothing saved
+    assert entry_of(db_session, clerk).ji == D("32.5")  # nothing saved
     for bad in ({"year": 2026, "half": 1, "entries": [{"staff_id": clerk.id, "bogus": 1}]},
                 {"year": 2026, "half": 1, "entries": {"staff_id": clerk.id}},
                 {"year": 2026, "half": 1, "entries": [{"staff_id": clerk.id},
@@ -307,7 +311,7 @@ def test_score_5_api_enters_reporting_like_the_page(db_session, people, assessme
     assert post(actors["leadership"], body).status_code == 403
     response = post(office, {"year": 2026, "half": 1, "entries": [
         {"staff_id": clerk.id, "reporting": 0}]})
-    assert response.status_code == 200 and entry_of(db_session, clerk).ji == D(40)
+    assert response.status_code == 200 and entry_of(db_session, clerk).ji == D(35)
 
 
 # ORG-2 as a table: role × page → what the role gets (200 the page, 403 refused).
@@ -346,3 +350,155 @@ def test_score_6_grade_list_says_how_the_excellent_share_came_out(db_session, pe
     numbers = [re.findall(r"\d+", line) for line in lines]
     # people, seats, share %, awarded, left out, threshold
     assert numbers == [["4", "0", "20", "0", "4", "90"], ["1", "0", "20", "0", "1", "90"]]
+
+
+# --- SCORE-5: nobody enters anything for their own entry (issue #18) ---------------------------
+def test_score_5_the_office_cannot_enter_innovation_for_its_own_entry(db_session, people,
+                                                                      assessment, log_in):
+    """SCORE-5 / issue #18 item 3: on the one form the office member's own row is read-only
+    (a forged field of it changes nothing), the API and a praise of oneself are refused with
+    SCORE-5; a colleague's row is entered as before."""
+    actors, staff = people
+    office, me, clerk = actors["office"], staff["office"], staff["clerk"]
+    url = f"/semiannualview/entries/{assessment.id}"
+    html = office.get(url).get_data(as_text=True)
+    assert f'name="innovation_{me.id}"' not in html and f'name="innovation_{clerk.id}"' in html
+    assert re.search(rf'<tr data-staff="{me.id}" class="own-entry">', html)
+    response = office.post_form(url, {f"innovation_{me.id}": "5", f"innovation_{clerk.id}": "5"})
+    assert response.status_code == 302
+    assert (entry_of(db_session, me).total, entry_of(db_session, clerk).total) == (D(95), D(100))
+    response = office.client.post("/api/v1/semiannual/entries", json={
+        "year": 2026, "half": 1, "entries": [{"staff_id": me.id, "innovation": 5}]},
+        headers=office.api_headers())
+    assert response.status_code == 422
+    assert response.get_json()["message"]["staff"]  # the SCORE-5 refusal, under "staff"
+    assert entry_of(db_session, me).total == D(95)  # not 100 (the issue's 97)
+    show = f"/semiannualview/show/{assessment.id}"
+    assert f'<option value="{me.id}">' not in office.get(show).get_data(as_text=True)
+    page = office.post_form(f"/semiannualview/praise/{assessment.id}",
+                            {"staff_id": str(me.id), "kind": "praise_written", "evidence": "自荐"},
+                            form_url=show, follow_redirects=True)
+    assert "alert-danger" in page.get_data(as_text=True)
+    assert entry_of(db_session, me).bonus == D(0)
+    # A colleague of the office enters it.
+    colleague = log_in("Office")
+    response = colleague.post_form(url, {f"innovation_{me.id}": "5"})
+    assert response.status_code == 302 and entry_of(db_session, me).total == D(100)
+
+
+# --- SCORE-6: a tie across the last 优秀 seat --------------------------------------------------
+@pytest.fixture
+def tie(db_session, people, assessment, window_a):
+    """A fifth civil servant (five: one 优秀 seat); the clerk and the window head both at 100."""
+    _actors, staff = people
+    db_session.add(Staff(name="周五", window=window_a, category="civil_servant"))
+    db_session.commit()
+    with transaction(db_session):
+        compute(db_session, 2026, 1, TODAY, now=NOW)
+        save_entries(db_session, assessment, {staff["clerk"].id: {"innovation": "5"},
+                                              staff["head"].id: {"innovation": "5"}}, None)
+    return assessment
+
+
+def test_score_6_the_grade_list_shows_the_tie_and_leadership_chooses_before_confirming(
+        db_session, people, tie):
+    """SCORE-6: the tie and the seats left on the grade list (and its print and PDF); confirm
+    refused while it stands, with the reason; Leadership chooses on the page; then confirms."""
+    actors, staff = people
+    leadership, office = actors["leadership"], actors["office"]
+    show = f"/semiannualview/show/{tie.id}"
+    html = leadership.get(show).get_data(as_text=True)
+    box = re.search(r'<div class="alert alert-warning semiannual-tie" data-scale="civil_servant" '
+                    r'data-seats-left="1">(.*?)</div>', html, re.S).group(1)
+    assert staff["clerk"].name in box and staff["head"].name in box and "100.0" in box
+    assert f'name="staff_id" value="{staff["clerk"].id}"' in box  # Leadership's choice
+    assert 'name="staff_id"' not in office.get(show).get_data(as_text=True).split(
+        "semiannual-tie")[1].split("</div>")[0]  # the office sees the tie, does not choose
+    # ORG-2: the tie names people and their totals — not shown to a clerk (own entry only).
+    clerk_page = actors["clerk"].get(show).get_data(as_text=True)
+    assert "semiannual-tie" not in clerk_page and staff["head"].name not in clerk_page
+    assert actors["clerk"].get("/api/v1/semiannual/ties?year=2026&half=1").status_code == 403
+    printed = office.get(f"/semiannualview/print/{tie.id}").get_data(as_text=True)
+    assert re.search(r'<p class="tie">[^<]*' + re.escape(staff["head"].name), printed)
+    pdf = " ".join(pdf_lines(office.get(f"/reports/semiannual/{tie.id}/grades.pdf").get_data()))
+    assert "由中心领导从中选定后再确认" in pdf  # the tie line (zh_CN) under the list
+    page = leadership.post_form(f"/semiannualview/confirm/{tie.id}", {}, form_url=show,
+                                follow_redirects=True)
+    assert "alert-danger" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(SemiannualAssessment, tie.id).state == "draft"
+    assert office.post_form(f"/semiannualview/choose/{tie.id}",
+                            {"staff_id": str(staff["head"].id)}, form_url=show).status_code in (302, 403)
+    assert entry_of(db_session, staff["head"]).grade == "competent"
+    response = leadership.post_form(f"/semiannualview/choose/{tie.id}",
+                                    {"staff_id": str(staff["head"].id)}, form_url=show)
+    assert response.status_code == 302
+    assert entry_of(db_session, staff["head"]).grade == "excellent"
+    assert entry_of(db_session, staff["clerk"]).grade == "competent"
+    html = leadership.get(show).get_data(as_text=True)
+    assert 'class="alert alert-info semiannual-tie"' in html
+    assert leadership.post_form(f"/semiannualview/confirm/{tie.id}", {},
+                                form_url=show).status_code == 302
+    db_session.expire_all()
+    assert db_session.get(SemiannualAssessment, tie.id).state == "confirmed"
+
+
+def test_score_6_api_reports_the_tie_and_takes_leadership_s_choice(db_session, people, tie):
+    actors, staff = people
+    leadership, office = actors["leadership"], actors["office"]
+    answer = office.get("/api/v1/semiannual/ties?year=2026&half=1").get_json()
+    [reported] = answer["ties"]
+    assert (reported["scale"], reported["seats_left"], reported["resolved"]) == (
+        "civil_servant", 1, False)
+    assert sorted(reported["staff_ids"]) == sorted([staff["clerk"].id, staff["head"].id])
+    body = {"year": 2026, "half": 1}
+    response = leadership.client.post("/api/v1/semiannual/confirm", json=body,
+                                      headers=leadership.api_headers())
+    assert response.status_code == 422
+    assert "100.0" in response.get_json()["message"]["chosen"][0]  # the tie, by its total
+
+    def choose(actor, ids):
+        return actor.client.post("/api/v1/semiannual/choose", json={**body, "staff_ids": ids},
+                                 headers=actor.api_headers())
+
+    assert choose(office, [staff["clerk"].id]).status_code == 403
+    assert choose(leadership, [staff["clerk"].id, staff["head"].id]).status_code == 422
+    assert choose(leadership, "x").status_code == 400
+    response = choose(leadership, [staff["clerk"].id])
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ties"][0]["chosen"] == [staff["clerk"].id]
+    assert entry_of(db_session, staff["clerk"]).grade == "excellent"
+    response = leadership.client.post("/api/v1/semiannual/confirm", json=body,
+                                      headers=leadership.api_headers())
+    assert response.status_code == 200 and response.get_json()["state"] == "confirmed"
+
+
+# --- SCORE-5: assessed elsewhere, marked by the administrator --------------------------------------
+def test_score_5_only_the_administrator_marks_staff_assessed_elsewhere(db_session, people,
+                                                                       log_in, assessment):
+    actors, staff = people
+    leader = staff["leadership"]
+    form = {"name": leader.name, "employee_no": "", "unit": "leadership", "window": "",
+            "position": "director", "category": "civil_servant", "phone": "",
+            "user": str(leader.user_id), "is_active": "y", "clocks_in": "",
+            "assessed_elsewhere": "y"}
+    url = f"/staffview/edit/{leader.id}"
+
+    def post(actor):
+        db_session.expire_all()
+        return actor.post_form(url, {**form, "version": str(db_session.get(Staff, leader.id).version)},
+                               follow_redirects=True)
+
+    page = post(actors["office"])
+    assert "alert-danger" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Staff, leader.id).assessed_elsewhere is False
+    post(log_in("Admin"))
+    db_session.expire_all()
+    assert db_session.get(Staff, leader.id).assessed_elsewhere is True
+    show = f"/semiannualview/show/{assessment.id}"
+    actors["office"].post_form(f"/semiannualview/compute/{assessment.id}", {}, form_url=show)
+    html = actors["office"].get(show).get_data(as_text=True)
+    assert f'<tr data-staff="{leader.id}"' not in html
+    assert leader.name in re.search(r'<p id="semiannual-elsewhere"[^>]*>(.*?)</p>', html,
+                                    re.S).group(1)

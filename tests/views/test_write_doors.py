@@ -53,7 +53,7 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
                  # SCORE-5/6, pages and API (create, confirm above)
-                 "compute", "entries", "praise", "unpraise",
+                 "compute", "entries", "praise", "unpraise", "choose",
                  "record", "correct", "remove"}  # SCORE-1, FAULT-1 ("generate" above)
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
