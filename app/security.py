@@ -913,28 +913,21 @@ def may_see_personal_data(window_id: int | None = None, case=None) -> bool:
 # themselves) an approver (issue #18: four eyes). Only Admin, who keeps the logins and roles,
 # does either.
 STAFF_LINKING_ROLES = frozenset({ADMIN})
-DEFAULT_POSITION = "staff"
 # LEAVE-2 / ATT-4: the positions that approve something (the town head is only informed).
 APPROVING_POSITIONS = frozenset().union(*APPROVER_POSITIONS.values(), {"deputy_director"})
-
-
-def position_changes(old_position, new_position, new_row: bool = False) -> bool:
-    """Whether a write changes a staff member's position: a new row's only when it is other
-    than the default (工作人员)."""
-    if new_row:
-        return new_position not in (None, DEFAULT_POSITION)
-    return old_position != new_position
 
 
 def staff_change_violation(old_user_id, new_user_id, old_position, new_position,
                            roles: set[str] | None = None, user_id: int | None = None,
                            new_row: bool | None = None):
     """ORG-2 (LEAVE-2, ATT-4, HAND-1): only an administrator links a login to a staff row or
-    removes it, and only an administrator changes a position — anyone's, their own included:
-    a position decides what its holder approves, so whoever edits staff rows could otherwise
-    grant approval rights alone (issue #18). LEAVE-2 names a change to or from an approving
-    position, ORG-2 any other. The RuleViolation to refuse the change with, or None.
-    `new_row` defaults to "no position before" (old_position None)."""
+    removes it, and only an administrator changes the position of a staff row — anyone's,
+    their own included: a position decides what its holder approves, so whoever edits staff
+    rows could otherwise grant approval rights alone (issue #18). A new row (the office's
+    form, API or import) may name any position: it has no login, and the login that brings
+    the position's rights is linked by an administrator. LEAVE-2 names a change to or from an
+    approving position, ORG-2 any other. The RuleViolation to refuse the change with, or
+    None. `new_row` defaults to "no position before" (old_position None)."""
     roles = role_names() if roles is None else roles
     if roles & STAFF_LINKING_ROLES:
         return None
@@ -942,7 +935,7 @@ def staff_change_violation(old_user_id, new_user_id, old_position, new_position,
         return RuleViolation("ORG-2", N_("Only an administrator links a login to a staff member "
                                          "or removes it."), field="user")
     new_row = old_position is None if new_row is None else new_row
-    if position_changes(old_position, new_position, new_row):
+    if not new_row and old_position != new_position:
         rule = "LEAVE-2" if {old_position, new_position} & APPROVING_POSITIONS else "ORG-2"
         return RuleViolation(rule, N_("Only an administrator changes a staff member's position: "
                                       "it decides what they approve."), field="position")

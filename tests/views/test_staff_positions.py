@@ -2,7 +2,8 @@
 (LEAVE-2: leave by length; ATT-4: the deputy director's 补签单), so only an administrator
 changes one — the office, which keeps the staff records, no longer makes a colleague (or
 itself) an approver alone. Refused with a RuleViolation at every door: the staff page, the API,
-the staff import; a new row with an approving position too."""
+the staff import. A new row may name a position: its rights come with a login, which only an
+administrator links."""
 
 from __future__ import annotations
 
@@ -54,10 +55,12 @@ def test_leave_2_only_an_administrator_changes_a_position(old, new, rule):
     assert staff_change_violation(7, 7, old, old, roles={"Office"}, user_id=99) is None
 
 
-def test_leave_2_a_new_staff_row_gets_the_plain_position_unless_from_an_administrator():
-    assert staff_change_violation(None, None, None, "staff", roles={"Office"}) is None
-    violation = staff_change_violation(None, None, None, "director", roles={"Office"})
-    assert violation is not None and violation.rule_id == "LEAVE-2"
+def test_leave_2_a_new_staff_row_may_name_a_position_but_gets_no_login_from_the_office():
+    """A new row (no login) grants nothing: the position's rights come with the login, which
+    only an administrator links — the second pair of eyes."""
+    assert staff_change_violation(None, None, None, "director", roles={"Office"}) is None
+    violation = staff_change_violation(None, 5, None, "director", roles={"Office"})
+    assert violation is not None and (violation.rule_id, violation.field) == ("ORG-2", "user")
 
 
 def test_leave_2_the_office_cannot_make_a_colleague_secretary_through_the_api(
@@ -90,17 +93,21 @@ def test_leave_2_the_office_cannot_make_a_colleague_secretary_by_import(
     assert position_of(db_session, colleague.id) == "staff"
 
 
-def test_leave_2_the_office_cannot_add_a_new_approver(as_office, db_session):
-    response = as_office.post_form("/staffview/add", {
-        "name": "新主任", "unit": "leadership", "position": "director",
-        "category": "civil_servant", "is_active": "y"}, follow_redirects=True)
-    assert "只有系统管理员可以更改工作人员的职务" in response.get_data(as_text=True)
-    assert db_session.scalars(select(Staff).where(Staff.name == "新主任")).first() is None
+def test_leave_2_the_office_cannot_make_its_new_approver_someone_with_a_login(
+        as_office, db_session, make_user):
+    """The office registers a new director's staff row, but linking a login to it (and so
+    the right to approve) is the administrator's."""
+    someone = make_user("Clerk", username="would_be_director")
     response = as_office.client.post("/api/v1/staff/", json={
         "name": "新书记", "unit": "leadership", "position": "secretary"},
         headers=as_office.api_headers())
-    assert response.status_code == 422, response.get_json()
-    assert db_session.scalars(select(Staff).where(Staff.name == "新书记")).first() is None
+    assert response.status_code == 201, response.get_json()
+    row = db_session.scalars(select(Staff).where(Staff.name == "新书记")).one()
+    page = as_office.post_form(f"/staffview/edit/{row.id}",
+                               staff_form(row, user=str(someone.id)), follow_redirects=True)
+    assert "只有系统管理员可以为工作人员关联或解除登录账号" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Staff, row.id).user_id is None
 
 
 def test_leave_2_the_office_still_edits_a_colleagues_other_fields(as_office, colleague, db_session):
