@@ -172,10 +172,16 @@ def _settings(env: str, production: bool) -> dict:
         # SEC-1: behind N reverse proxies the client's address is the N-th from the right of
         # X-Forwarded-For; without this every visitor shares the proxy's address and budget.
         "BIANMIN_PROXIES": _int_env("BIANMIN_PROXIES", 0),
-        # SEC-2: this many wrong passwords in a row lock the account for this many minutes
-        # (0 turns the lockout off).
+        # SEC-2 (issue #18): this many wrong passwords in a row for one user name from one
+        # client address lock that name *from that address* for this many minutes (0 turns
+        # it off); the owner logs in from anywhere else. One address with this many failures
+        # (any names) within an hour waits 1, 2, 4 … 60 s after each; with this many it is
+        # locked out for every name. Logins are kept this many days in the history.
         "AUTH_LOCKOUT_FAILURES": _int_env("AUTH_LOCKOUT_FAILURES", 5),
         "AUTH_LOCKOUT_MINUTES": _int_env("AUTH_LOCKOUT_MINUTES", 15),
+        "AUTH_CLIENT_SLOW_AFTER": _int_env("AUTH_CLIENT_SLOW_AFTER", 10),
+        "AUTH_CLIENT_LOCKOUT_FAILURES": _int_env("AUTH_CLIENT_LOCKOUT_FAILURES", 30),
+        "AUTH_LOGIN_HISTORY_DAYS": _int_env("AUTH_LOGIN_HISTORY_DAYS", 90),
         # SEC-3: HSTS only where the proxy serves HTTPS; no redirect to HTTPS by the app.
         "SECURITY_HSTS": production,
         "FAB_PASSWORD_COMPLEXITY_ENABLED": True,

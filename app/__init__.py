@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_audit_trail()
     guard_frozen_months()  # SCORE-3: confirmed months are frozen
     guard_confirmed_assessments()  # SCORE-6: a confirmed half-year is frozen
-    guard_staff_changes()  # ORG-2: logins and own positions (LEAVE-2, ATT-4, HAND-1)
+    guard_staff_changes()  # ORG-2: logins and positions (LEAVE-2, ATT-4, HAND-1)
     install_sqlite_busy_timeout()
 
     with app.app_context():

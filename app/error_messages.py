@@ -84,7 +84,8 @@ MARSHMALLOW_MESSAGES = {
     "Invalid value.": N_("The value is not valid."),
 }
 # FAB's API login (its SecurityApi) answers a wrong name or password with a bare 401.
-WRONG_LOGIN = N_("Wrong username or password, or the account is locked or inactive.")
+# The same for a name that exists and one that does not (issue #18); a lock answers 429 (SEC-2).
+WRONG_LOGIN = N_("Wrong username or password, or the account is inactive.")
 
 
 def _translated_field_messages(messages):

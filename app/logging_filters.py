@@ -1,4 +1,4 @@
-"""PRIV-1: personal data never reaches the logs."""
+"""PRIV-1: personal data never reaches the logs — nor user names (issue #18)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,36 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
+USER_NAME_HIDDEN = "[user]"
+
+
+class UserNameFilter(logging.Filter):
+    """Issue #18: FAB logs user names as it works — "Updated user <name>" at every login,
+    "Login Failed for user: <what was typed>" (sometimes a password typed in the wrong field),
+    "Added user <name>". Its security loggers' messages about users keep their text; their
+    arguments (the names, or an error quoting them) are replaced by USER_NAME_HIDDEN."""
+
+    PREFIX = "flask_appbuilder.security"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if (record.name.startswith(self.PREFIX) and record.args
+                and "user" in str(record.msg).lower()):
+            if isinstance(record.args, dict):
+                record.args = {key: USER_NAME_HIDDEN for key in record.args}
+            else:
+                record.args = tuple(USER_NAME_HIDDEN for _ in record.args)
+        return True
+
+
+LOG_FILTERS = (UserNameFilter, PersonalDataFilter)  # in this order: names before the masking
+
+
 def install_log_filters() -> None:
-    """Attach the filter to the root handlers (idempotent); records pass through it all."""
+    """Attach the filters to the root handlers (idempotent); records pass through them all."""
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in root.handlers:
-        if not any(isinstance(f, PersonalDataFilter) for f in handler.filters):
-            handler.addFilter(PersonalDataFilter())
+        for kind in LOG_FILTERS:
+            if not any(isinstance(f, kind) for f in handler.filters):
+                handler.addFilter(kind())

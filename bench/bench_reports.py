@@ -97,13 +97,13 @@ def main() -> None:
 
         sm = application.appbuilder.sm
         sm.add_user("bench", "基准", "用户", "bench@example.org", [sm.find_role("Office")],
-                    "Bench-password-2026")
+                    "Bench#Pass1234")
         session.commit()
         page = client.get("/login/").get_data(as_text=True)
         import re
 
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-        client.post("/login/", data={"username": "bench", "password": "Bench-password-2026",
+        client.post("/login/", data={"username": "bench", "password": "Bench#Pass1234",
                                      "csrf_token": token})
         timed("GET /reports/month/2026-11/notice (HTML)",
               lambda: client.get("/reports/month/2026-11/notice").get_data())

@@ -61,6 +61,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "List Users": ("menu_access",),
         "Locked accounts": ("menu_access",),
         "LoginLock": ("can_read", "can_write"),
+        "Login history": ("menu_access",),
+        "LoginAttempt": ("can_read",),
         "MenuApi": ("can_get",),
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),

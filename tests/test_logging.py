@@ -103,3 +103,18 @@ def test_priv_1_without_the_filter_the_number_would_be_written():
     finally:
         logger.removeHandler(handler)
     assert ID in stream.getvalue()
+
+
+def test_fab_security_logs_name_no_user(filtered, caplog):
+    """Issue #18 item 9: FAB logs "Updated user <name>" at every login and "Login Failed for
+    user: <what was typed>" — the filters installed by create_app keep the lines, not the names."""
+    caplog.set_level(logging.INFO)
+    manager = logging.getLogger("flask_appbuilder.security.sqla.manager")
+    manager.info("Updated user %s", "lisi_office")
+    logging.getLogger("flask_appbuilder.security.manager").info(
+        "Login Failed for user: %s", "Secret#Typed123")
+    manager.info("Added Permission %s to role %s", "can_read on Case", "Clerk")  # no user: kept
+    text = filtered.getvalue()
+    assert "lisi_office" not in text and "Secret#Typed123" not in text
+    assert "Updated user [user]" in text and "Login Failed for user: [user]" in text
+    assert "Added Permission can_read on Case to role Clerk" in text

@@ -160,3 +160,20 @@ def audited_model_classes() -> dict[str, type]:
         for mapper in Model.registry.mappers
         if getattr(mapper.class_, "__audited__", False)
     }
+
+
+def record_change(session: Session, action: str, model: str, record_id, changes: dict) -> None:
+    """AUDIT-1 for a record the trail above cannot read off its columns — FAB's users, whose
+    roles are an association and whose password hash must never be copied (issue #18): one
+    entry, written like the others, on the flushing connection, naming the same actor."""
+    user_id, username = _actor()
+    session.connection().execute(insert(AuditLog.__table__), [{
+        "at": datetime.now(timezone.utc),
+        "user_id": user_id,
+        "username": username,
+        "action": action,
+        "model": model,
+        "record_id": str(record_id),
+        "changes": json.dumps({key: [_plain(v) for v in values] for key, values in changes.items()},
+                              ensure_ascii=False, sort_keys=True),
+    }])

@@ -6,6 +6,7 @@ import json
 
 from flask import abort, current_app
 from flask_appbuilder import expose, has_access
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -126,10 +127,22 @@ class AuditLogView(DomainModelView):
         )
 
 
+# Issue #18: a user's roles (and groups) are kept by their stored English names, read translated.
+NAME_LISTS = {("User", "roles"), ("User", "groups")}
+
+
+def _shown(model: str, field: str, value):
+    if isinstance(value, bool):
+        return yes_no(value)
+    if (model, field) in NAME_LISTS and isinstance(value, str) and value:
+        return gettext(", ").join(gettext(name) for name in value.split(", "))
+    return value
+
+
 def labelled_changes(item) -> list[tuple[str, list]]:
     """(field label, [before, after]) of an entry, in field-name order, masked per PRIV-1;
-    true and false read 是 and 否, as in the lists."""
+    true and false read 是 and 否, as in the lists; role names translated."""
     changes = masked_changes(item.model, item.changes, may_see_personal_data())
     labels = field_labels(item.model, changes)
-    return [(labels[field], [yes_no(v) if isinstance(v, bool) else v for v in values])
+    return [(labels[field], [_shown(item.model, field, v) for v in values])
             for field, values in sorted(changes.items())]

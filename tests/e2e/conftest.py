@@ -155,6 +155,21 @@ def browser_login():
     return log_in
 
 
+def log_out(page):
+    """Log out as a user does (issue #18: a POST with the page's CSRF token, from the button
+    in the navbar's user menu — GET /logout/ logs no one out), and wait for the home page."""
+    page.click("a.dropdown-toggle:has(.fa-user)")
+    with page.expect_navigation():
+        page.click("button.navbar-logout-button")
+    assert page.locator("form.navbar-logout").count() == 0, "still logged in after logout"
+
+
+@pytest.fixture
+def browser_logout():
+    """browser_logout(page) logs out through the navbar's button."""
+    return log_out
+
+
 def log_in(page, username: str, password: str, shot=None, step: str | None = None):
     """Sign in through FAB's login form and wait for the page it redirects to."""
     page.goto("/login/")

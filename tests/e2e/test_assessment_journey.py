@@ -19,6 +19,7 @@ from models.complaints import Complaint
 from models.scoring import AssessmentMonth, ScoreEvent
 from models.org import Staff
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,7 @@ def people(db_session, window_a, make_user):
 
 
 def switch_user(page, browser_login, username):
-    page.goto("/logout/")
+    log_out(page)
     browser_login(page, username, PASSWORD)
 
 

@@ -18,6 +18,7 @@ from models.handover import Handover
 from models.leave import LeaveRequest
 from models.org import Post, Staff
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +39,7 @@ def pair(db_session, window_a, make_user):
 
 
 def switch_user(page, browser_login, username):
-    page.goto("/logout/")
+    log_out(page)
     browser_login(page, username, PASSWORD)
 
 

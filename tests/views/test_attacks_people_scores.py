@@ -807,7 +807,8 @@ def staff_form(staff, **changes) -> dict:
 
 def test_leave_2_the_office_does_not_promote_itself_to_approver(world, db_session):
     """LEAVE-2: an office user raising their own position to director (page or API) is refused,
-    so the director's requests stay the director's; changing someone else's stays possible."""
+    so the director's requests stay the director's; someone else's too (issue #18: only an
+    administrator changes positions, tests/views/test_staff_positions.py)."""
     office, me = world["actors"]["office"], world["staff"]["office"]
     page = office.post_form(f"/staffview/edit/{me.id}", staff_form(me, position="director"),
                             follow_redirects=True)
@@ -820,7 +821,7 @@ def test_leave_2_the_office_does_not_promote_itself_to_approver(world, db_sessio
     assert db_session.get(LeaveRequest, world["leave_id"]).state == "pending"
     colleague = world["staff"]["colleague"]
     response = api(office, "PUT", f"/api/v1/staff/{colleague.id}", {"position": "deputy_director"})
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == 422, response.get_json()
 
 
 def test_leave_2_the_office_does_not_promote_itself_through_the_staff_import(world, db_session):
