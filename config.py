@@ -169,7 +169,9 @@ def _settings(env: str, production: bool) -> dict:
         "SECRET_KEY": _secret_key(env),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PRIV-1 (issue #18): a database error's text names no bound parameter (an applicant's
+        # name, ID number, address): "[SQL parameters hidden due to hide_parameters=True]".
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Center settings
         "CENTER_TIMEZONE": os.environ.get("CENTER_TIMEZONE", "Asia/Shanghai"),
         # LEAVE-1: sick-leave certificates; several app instances need one shared folder.
