@@ -17,7 +17,7 @@ import pytest
 from app.rules.errors import RuleViolation
 from app.services.table_files import (MAX_OTHER_ELEMENTS, ImportLimits, read_csv,
                                       read_workbook)
-from config import IMPORT_LIMIT_DEFAULTS, build_config
+from config import IMPORT_LIMIT_DEFAULTS, ConfigError, build_config
 from tests.xlsx_files import (BOMB_ROW, MAIN, rebuilt, sheet_bomb, sheet_writer,
                               with_shared_strings, workbook)
 
@@ -79,6 +79,15 @@ def test_input_1_the_limits_follow_the_environment(monkeypatch):
     monkeypatch.setenv("IMPORT_MAX_UNPACKED_MB", "10")
     limits = ImportLimits.from_config(build_config())
     assert (limits.rows, limits.unpacked_bytes) == (1000, 10 * MB)
+
+
+@pytest.mark.parametrize("name,value", [("IMPORT_MAX_ROWS", "0"), ("IMPORT_MAX_RATIO", "lots"),
+                                        ("IMPORT_MAX_MB", "32")])
+def test_input_1_a_limit_that_cannot_work_stops_the_start(monkeypatch, name, value):
+    """0 or text; an upload limit MAX_REQUEST_MB (32) would cut first, with a bare 413."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError):
+        build_config()
 
 
 def test_input_1_issue_18s_workbook_is_refused_from_its_zip_directory(issue_bomb, monkeypatch):
