@@ -102,7 +102,7 @@ def _export_max_rows() -> int:
 # INPUT-1 (issue #18): what an import file (a clock export, reference data) may hold, checked
 # before it is parsed (app/services/table_files.py ImportLimits, README). A year of clock
 # records of 300 staff is ~293,000 rows of 2-4 columns (bench/RESULTS.md); 60 staff, 60,000.
-# The largest file these let through is read in ~25 s of CPU (bench/RESULTS.md, 2026-12-02),
+# The largest file these let through is read in ~18 s of CPU (bench/RESULTS.md, 2026-12-07),
 # well inside gunicorn's --timeout 120; a 0.9 MB workbook of 3.3 million rows (255 MB unpacked)
 # is refused from the zip's directory alone.
 IMPORT_LIMIT_DEFAULTS = {
