@@ -17,11 +17,11 @@ more time or memory than the rows it holds. Issue #18: a 0.9 MB workbook that un
   the directory declares are binding: Python's zip reader stops there and fails the
   checksum); then one streaming pass (expat, a chunk at a time, no tree built; elements
   known by their local name whatever their prefix, a superset of what openpyxl matches)
-  counts what openpyxl would make of every part: the rows of each sheet and the cells of all (a row's
-  `r` beyond the last one means the rows between; a cell's `r` far to the right, a row that
-  wide), the shared texts (at most one per cell), the elements inside rows and texts, and
-  every other element (styles, sheet settings: openpyxl builds whole trees of those). It
-  stops at the first bound passed. No DTD (no entity expansion) is accepted;
+  counts what openpyxl would make of every part: the rows of each sheet and the cells of
+  all (a row's `r` beyond the last one means the rows between; a cell's `r` far to the
+  right, a row that wide), the shared texts (at most one per cell), the elements inside rows
+  and texts, and every other element (styles, sheet settings: openpyxl builds whole trees of
+  those). It stops at the first bound passed. No DTD (no entity expansion) is accepted;
 - only then openpyxl reads the sheets (read-only, streaming), rows as written: a sheet's own
   `<dimension>` is ignored (openpyxl would pad every row to the width it claims).
 """
@@ -337,8 +337,8 @@ class _Count:
             self.row_cells += 1
             if self.column > self.row_width:
                 self.row_width = self.column
-            if self.row_width + self.row_cells + self.cells > self.limits.cells:
-                self._too_many_cells()
+            if max(self.row_width, self.row_cells) + self.cells > self.limits.cells:
+                self._too_many_cells()  # a row of a million cells stops here, not at its end
         elif local == "row":
             self._close_row()
             self.rows_or_texts = True

@@ -214,6 +214,23 @@ def test_input_1_the_row_bound_is_exact_for_a_workbook(rows, refused):
         assert len(read_workbook(data, RULE, limits=limits)[0][1]) == 1001
 
 
+@pytest.mark.parametrize("cells,refused", [(12, False), (13, True)])
+def test_input_1_the_cell_bound_is_exact_for_a_workbook(cells, refused):
+    """Rows of three cells: 12 cells pass a bound of 12, a thirteenth is refused."""
+    columns = [(b"ABC"[n % 3:n % 3 + 1], n // 3 + 1) for n in range(cells)]
+    rows = {}
+    for column, row in columns:
+        rows.setdefault(row, []).append(b'<c r="%s%d"><v>1</v></c>' % (column, row))
+    body = b"".join(b'<row r="%d">%s</row>' % (row, b"".join(row_cells))
+                    for row, row_cells in rows.items())
+    data = rebuilt(workbook([["x"]]), {"xl/worksheets/sheet1.xml": sheet_writer(body)})
+    limits = ImportLimits(cells=12)
+    if refused:
+        assert refusal_of(data, limits).params == {"max": 12}
+    else:
+        assert sum(map(len, read_workbook(data, RULE, limits=limits)[0][1])) == 12
+
+
 @pytest.mark.parametrize("lines,refused", [(3, False), (4, True)])
 @pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r", b""])
 def test_input_1_a_csv_is_counted_over_its_bytes(lines, refused, end):
