@@ -99,6 +99,36 @@ def _export_max_rows() -> int:
     return rows
 
 
+# INPUT-1 (issue #18): what an import file (a clock export, reference data) may hold, checked
+# before it is parsed (app/services/table_files.py ImportLimits, README). A year of clock
+# records of 300 staff is ~293,000 rows of 2-4 columns (bench/RESULTS.md); 60 staff, 60,000.
+# The largest file these let through is read in ~18 s of CPU (bench/RESULTS.md, 2026-12-07),
+# well inside gunicorn's --timeout 120; a 0.9 MB workbook of 3.3 million rows (255 MB unpacked)
+# is refused from the zip's directory alone.
+IMPORT_LIMIT_DEFAULTS = {
+    "IMPORT_MAX_MB": 20,  # the file as uploaded (a workbook packed)
+    "IMPORT_MAX_UNPACKED_MB": 150,  # a workbook's parts together, unpacked
+    "IMPORT_MAX_PART_MB": 100,  # one part of a workbook (a sheet), unpacked
+    "IMPORT_MAX_SHARED_STRINGS_MB": 32,  # a workbook's table of shared texts, unpacked
+    "IMPORT_MAX_RATIO": 100,  # unpacked over packed size (Apache POI's default bound too)
+    "IMPORT_MAX_ROWS": 300_000,  # rows of a sheet below its header
+    "IMPORT_MAX_CELLS": 1_000_000,  # cells of all sheets read
+}
+
+
+def _import_limits(max_request_bytes: int) -> dict:
+    """INPUT-1: the IMPORT_MAX_* settings, each a whole number of 1 or more; an upload limit
+    that MAX_REQUEST_MB would cut first (413 before the import could say its limit) stops
+    the start."""
+    limits = {name: _int_env(name, default) for name, default in IMPORT_LIMIT_DEFAULTS.items()}
+    for name, value in limits.items():
+        if value < 1:
+            raise ConfigError(f"{name} must be 1 or more")
+    if (limits["IMPORT_MAX_MB"] + 1) * 1024 * 1024 > max_request_bytes:
+        raise ConfigError("IMPORT_MAX_MB must stay at least 1 below MAX_REQUEST_MB")
+    return limits
+
+
 def _ratelimit_storage() -> str:
     """SEC-1: where login and lookup counters live. One Redis shared by every process when
     `RATELIMIT_STORAGE_URI` or `REDIS_URL` names one; else each process counts alone."""
@@ -133,18 +163,22 @@ def build_config() -> dict:
 
 
 def _settings(env: str, production: bool) -> dict:
+    max_request_bytes = _max_request_bytes()
     return {
         "BIANMIN_ENV": env,
         "SECRET_KEY": _secret_key(env),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PRIV-1 (issue #18): a database error's text names no bound parameter (an applicant's
+        # name, ID number, address): "[SQL parameters hidden due to hide_parameters=True]".
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Center settings
         "CENTER_TIMEZONE": os.environ.get("CENTER_TIMEZONE", "Asia/Shanghai"),
         # LEAVE-1: sick-leave certificates; several app instances need one shared folder.
         "LEAVE_ATTACHMENT_DIR": os.environ.get("LEAVE_ATTACHMENT_DIR",
                                                str(instance_dir() / "attachments")),
-        "MAX_CONTENT_LENGTH": _max_request_bytes(),
+        "MAX_CONTENT_LENGTH": max_request_bytes,
+        **_import_limits(max_request_bytes),
         "EXPORT_MAX_ROWS": _export_max_rows(),
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)

@@ -183,15 +183,16 @@ def demo_command(password, cases):
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @with_appcontext
 def backup_command(path):
-    """Back up the whole database into PATH, a new file (pg_dump on PostgreSQL, the online
-    backup API on SQLite) (OPS-2)."""
+    """Back up the whole database and the sick-leave certificates (LEAVE_ATTACHMENT_DIR) into
+    PATH, a new file (pg_dump on PostgreSQL, the online backup API on SQLite) (OPS-2)."""
     from app.services.backup import BackupError, backup
 
     try:
-        written = backup(db.engine, path)
+        report = backup(db.engine, path, current_app.config.get("LEAVE_ATTACHMENT_DIR"))
     except BackupError as error:
         fail(str(error))
-    click.echo(f"备份完成 / backup written: {written}")
+    click.echo(f"备份完成 / backup written: {report.path} "
+               f"({report.attachments} 个证明文件 / certificate files)")
 
 
 @bianmin_cli.command("restore")
@@ -199,18 +200,21 @@ def backup_command(path):
 @click.option("--yes", is_flag=True, help="Do not ask before replacing the database's content.")
 @with_appcontext
 def restore_command(path, yes):
-    """Replace the whole database with the backup in PATH (OPS-2). Stop the app servers first;
-    run `flask bianmin upgrade` afterwards if the backup is from an older release."""
+    """Replace the whole database with the backup in PATH and put its certificates back into
+    LEAVE_ATTACHMENT_DIR (OPS-2). Stop the app servers first; run `flask bianmin upgrade`
+    afterwards if the backup is from an older release."""
     from app.services.backup import BackupError, restore
 
     if not yes and not click.confirm(f"Replace everything in the database with {path}?"):
         fail("restore cancelled")
     db.session.remove()
     try:
-        restore(db.engine, path)
+        report = restore(db.engine, path, current_app.config.get("LEAVE_ATTACHMENT_DIR"))
     except BackupError as error:
         fail(str(error))
-    click.echo(f"恢复完成 / database restored from {path}")
+    files = (f"{report.attachments} 个证明文件 / certificate files" if report.with_attachments
+             else "备份中没有证明文件 / the backup holds no certificate files")
+    click.echo(f"恢复完成 / database restored from {path} ({files})")
 
 
 def nightly_jobs(day):

@@ -13,14 +13,21 @@ Checked once for every route, FAB's own included, rather than in each view:
 - a malformed, forged or expired JWT is a failed authentication: 401, not Flask-JWT-Extended's
   default 422 (FAB-NOTES);
 - a body whose Content-Length passes MAX_CONTENT_LENGTH is 413 before any route runs: raised
-  inside an API route, FAB's `@safe` would turn it into a 500.
+  inside an API route, FAB's `@safe` would turn it into a 500;
+- FAB's action routes of every CRUD view, its own security views included
+  (`/<view>/action/<name>/<pk>`, `/<view>/action_post`), look the action up without checking
+  it exists (`self.actions.get(name).func`) and hand a missing row to it as None: 500s on 12
+  views, reachable anonymously with the CSRF token of /login/ (issue #18). An action the view
+  does not have is 404, an action without its `action` field 400; for a user allowed the action
+  a row id that names no row (through the view's base filters) is 404 — for anyone else FAB's
+  own refusal stands, so that no one learns which rows exist.
 """
 
 from __future__ import annotations
 
 import re
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_babel import gettext
 from sqlalchemy.exc import DataError
@@ -61,6 +68,8 @@ def refuse_impossible_urls():
         _login_names_its_provider()
     if request.endpoint and request.endpoint.endswith(".download"):
         _not_found()
+    if request.endpoint and request.endpoint.endswith((".action", ".action_post")):
+        _action_must_exist()
     if request.path.startswith("/api/") and request.args.get("q"):
         _rison_must_parse(request.args["q"])
     converters = request.url_rule._converters
@@ -71,6 +80,30 @@ def refuse_impossible_urls():
         elif name == "pk" and not _is_row_id(value):
             _not_found()
     return None
+
+
+def _action_must_exist() -> None:
+    """INPUT-1 (issue #18): FAB's action routes answer 4xx, never 500 (module docstring)."""
+    view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
+    actions = getattr(view, "actions", None)
+    if actions is None:
+        return
+    if request.endpoint.endswith(".action_post"):
+        name = request.form.get("action")
+        if name is None:
+            abort(400)
+        pks = request.form.getlist("rowid")
+    else:
+        name, pks = request.view_args.get("name"), [request.view_args.get("pk")]
+    if name not in actions:
+        _not_found()
+    permission = view.get_action_permission_name(name)
+    if not view.appbuilder.sm.has_access(permission, view.class_permission_name):
+        return  # FAB refuses it itself (a flash and a redirect), before any row is read
+    for pk in pks:
+        pk = view._deserialize_pk_if_composite(pk)
+        if not _is_row_id(pk) or view.datamodel.get(pk, view._base_filters) is None:
+            _not_found()
 
 
 def _login_names_its_provider():

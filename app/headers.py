@@ -6,13 +6,19 @@ FAB 5 marks its own inline scripts with `nonce="{{ csp_nonce() }}"` when `csp_no
 the template context (FAB-NOTES), so the policy allows scripts from this host and those
 carrying this response's nonce only: no inline script, no event-handler attribute, no other
 host. Styles may stay inline (FAB's templates set style attributes); they run no code.
+
+PRIV-1 (issue #18): pages with ID numbers were sent without `Cache-Control`, so a browser or a
+proxy could keep them on disk and show them to the next user of a shared computer. Every
+answer but the static files (scripts, styles, icons: the same for everyone) is `no-store`:
+the signed-in pages and API answers, and the public ones too (a progress lookup names the
+applicant's case) — one rule, nothing to forget on a new page.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -54,4 +60,12 @@ def install_security_headers(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if app.config.get("SECURITY_HSTS"):
             headers.setdefault("Strict-Transport-Security", HSTS)
+        if not is_static_file() and "no-store" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = "no-store"  # PRIV-1
         return response
+
+
+def is_static_file() -> bool:
+    """Flask's and FAB's static folders (`static`, `appbuilder.static`): cacheable."""
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static")

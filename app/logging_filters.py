@@ -1,10 +1,38 @@
-"""PRIV-1: personal data never reaches the logs — nor user names (issue #18)."""
+"""PRIV-1: personal data never reaches the logs — nor user names (issue #18).
+
+Two layers: SQLAlchemy's engine hides the bound parameters of a failed statement
+(`hide_parameters`, config.py), and this filter masks what is left in any record — ID and
+phone numbers anywhere (`mask_personal_text`), and the values a database server quotes back in
+its own error text (issue #18): PostgreSQL's "Failing row contains (…)" (every column of the
+row: a name, an ID number, an address) and "Key (column)=(value)", and any "[parameters: …]"
+of an engine that does not hide them. Names and addresses cannot be recognised in free text;
+these are the places a database error puts them.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from app.rules.privacy import mask_personal_text
+
+HIDDEN = "(…)"
+_SQL_DETAILS = (
+    (re.compile(r"(Failing row contains )\(.*\)"), rf"\g<1>{HIDDEN}"),
+    (re.compile(r"(Key \((?:[^()]|\([^()]*\))*\))=\(.*?\)( already exists| is not present"
+                r"| is still referenced|\.|$)", re.MULTILINE), rf"\g<1>={HIDDEN}\g<2>"),
+    (re.compile(r"\[parameters: .*?\](?=\s*(?:\n|\(Background|$))", re.DOTALL),
+     "[parameters hidden]"),
+)
+
+
+def mask_log_text(text: str | None) -> str | None:
+    """PRIV-1: `text` as it may be written to a log."""
+    if not text:
+        return text
+    for pattern, replacement in _SQL_DETAILS:
+        text = pattern.sub(replacement, text)
+    return mask_personal_text(text)
 
 
 class PersonalDataFilter(logging.Filter):
@@ -12,7 +40,7 @@ class PersonalDataFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_personal_text(message)
+        masked = mask_log_text(message)
         if masked != message:
             record.msg, record.args = masked, None
         # The traceback too: an exception's text (a database error's bound parameters) is
@@ -20,9 +48,9 @@ class PersonalDataFilter(logging.Filter):
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_personal_text(record.exc_text)
+            record.exc_text = mask_log_text(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_personal_text(record.stack_info)
+            record.stack_info = mask_log_text(record.stack_info)
         return True
 
 

@@ -4,6 +4,7 @@ Office and Leadership all; only the office imports."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
@@ -13,7 +14,8 @@ from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS, MAX_ROW_ID
 from app.security import attendance_scope, current_actor
-from app.services.attendance import MAX_IMPORT_BYTES, import_clock_file, window_month
+from app.services.attendance import import_clock_file, window_month
+from app.services.table_files import ImportLimits
 
 
 class ClockRecordApi(RuleAnswers, BaseApi):
@@ -83,10 +85,11 @@ class ClockRecordApi(RuleAnswers, BaseApi):
             upload = uploaded_file("file")
         except RuleViolation as violation:
             return self.refuse(violation)
-        data = upload.read(MAX_IMPORT_BYTES + 1)
+        limits = ImportLimits.from_config(current_app.config)  # INPUT-1, issue #18
+        data = upload.read(limits.file_bytes + 1)
         with self.unit_of_work() as saved:
             result = import_clock_file(db.session, upload.filename, data,
-                                       current_actor().user_id)
+                                       current_actor().user_id, limits=limits)
         if not saved.ok:
             return saved.answer
         if not result.ok:

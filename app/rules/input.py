@@ -9,6 +9,7 @@ the database as a 500.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -82,6 +83,21 @@ def validate_text(value, max_length: int | None, field: str) -> str | None:
         raise RuleViolation(RULE, N_("Enter at most %(max)s characters (%(length)s entered)."),
                             field=field, max=limit, length=len(value))
     return value
+
+
+def clean_file_name(name: str | None, default: str, max_length: int) -> str:
+    """INPUT-1 (issue #18): the name an uploaded file is shown and downloaded under — the last
+    part of whatever path the browser sent (`C:\\fakepath\\证明.pdf`), without control
+    characters (a NUL byte, which PostgreSQL refuses and no HTTP header may carry; a newline
+    or tab) and surrounding blanks, at most `max_length` characters keeping the extension;
+    `default` when nothing is left."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if unicodedata.category(c) not in ("Cc", "Cf", "Cs")).strip()
+    if len(base) > max_length:
+        stem, dot, suffix = base.rpartition(".")
+        keep = f"{dot}{suffix}" if dot and stem and len(suffix) < 10 else ""
+        base = base[:max_length - len(keep)] + keep
+    return base or default
 
 
 def validate_integer(value, field: str, bounds: tuple[int, int] = INT32) -> int | None:

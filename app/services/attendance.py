@@ -47,7 +47,7 @@ from app.rules.leave import overstay, overstay_excused
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.settings import setting_value
-from app.services.table_files import read_csv, read_workbook
+from app.services.table_files import ImportLimits, check_file_size, read_csv, read_workbook
 from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
                                ClockRecord, OffPostRecord)
 from models.leave import REVOKED, LeaveRequest
@@ -55,7 +55,7 @@ from models.org import Staff
 from models.types import center_zone
 
 DEPUTY_DIRECTOR = "deputy_director"
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
+MAX_IMPORT_BYTES = ImportLimits().file_bytes  # the default of config.py IMPORT_MAX_MB
 MAX_LISTED_ERRORS = 200  # a broken file lists this many rows; the count says how many more
 # The documented columns of a clock export (README, docs/samples/clock_records.*): English or
 # Chinese headers; other columns (a name, a device) are ignored.
@@ -258,13 +258,14 @@ class ImportResult:
         return not self.errors
 
 
-def _read_rows(file_name: str, data: bytes) -> list[list]:
+def _read_rows(file_name: str, data: bytes, limits: ImportLimits) -> list[list]:
     """The file's rows (header first) as lists of cell values: the first sheet of an .xlsx,
     anything else as CSV in UTF-8 (with or without BOM) or GB18030 (Excel's Chinese CSV) —
-    read by the imports' shared reader, which refuses a broken or oversized file whole."""
+    read by the imports' shared reader, which refuses a broken or oversized file whole, and
+    one over `limits` before parsing it (INPUT-1, issue #18)."""
     if file_name.lower().endswith(".xlsx"):
-        return read_workbook(data, "ATT-1")[0][1]
-    return read_csv(data, "ATT-1")
+        return read_workbook(data, "ATT-1", limits=limits)[0][1]
+    return read_csv(data, "ATT-1", limits=limits)
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -281,19 +282,19 @@ def _staff_number(cell) -> str:
     return number
 
 
-def check_clock_file(session: Session, file_name: str, data: bytes):
+def check_clock_file(session: Session, file_name: str, data: bytes,
+                     limits: ImportLimits | None = None):
     """ATT-1: read and check a clock export; (result, the rows' keys (staff_id, day, second
-    of the day) → their row number).
+    of the day) → their row number). `limits`: the app's IMPORT_MAX_* (config.py).
 
     Every row is checked: unknown staff number, unreadable time, duplicate of an earlier row of
     the same file. Rows already in the database are not errors (a re-import): they are skipped.
     One pass over the rows with dictionaries (staff numbers, days, times): no query per row.
     """
     result = ImportResult(file_name=file_name)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise RuleViolation("ATT-1", N_("The file is larger than %(mb)s MB."), field="file",
-                            mb=MAX_IMPORT_BYTES // (1024 * 1024))
-    rows = _read_rows(file_name, data)
+    limits = limits or ImportLimits()
+    check_file_size(data, "ATT-1", limits)
+    rows = _read_rows(file_name, data, limits)
     while rows and not any(str(cell or "").strip() for cell in rows[-1]):
         rows.pop()
     if not rows:
@@ -406,19 +407,23 @@ def _bulk_python():
 CLOCK_COLUMNS = ("staff_id", "clocked_at", "day", "second_of_day", "source", "import_id", "version")
 
 
-def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None) -> ImportResult:
+def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None, *,
+                      limits: ImportLimits | None = None) -> ImportResult:
     """ATT-1: import a clock export — all of it, or nothing while any row is wrong.
 
     Re-importing a file (or an overlapping export) adds only the clocks not yet stored
     (unique staff_id + clocked_at). The rows go in by one executemany (COPY on PostgreSQL) of
-    values made once per row; the audited `ClockImport` row is their trail (AUDIT-1).
+    values made once per row; the audited `ClockImport` row is their trail (AUDIT-1). A file
+    over `limits` (the app's IMPORT_MAX_*, config.py) is refused before it is parsed (INPUT-1).
     """
     with _bulk_python():
-        return _import_clock_file(session, (file_name or "clock.csv")[:200], data, user_id)
+        return _import_clock_file(session, (file_name or "clock.csv")[:200], data, user_id,
+                                  limits)
 
 
-def _import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None):
-    result, keys = check_clock_file(session, file_name, data)
+def _import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None,
+                       limits: ImportLimits | None = None):
+    result, keys = check_clock_file(session, file_name, data, limits)
     if result.errors:
         return result
     existing = _existing_keys(session, keys)

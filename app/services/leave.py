@@ -23,6 +23,7 @@ Design decisions (documented for the merger):
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections import defaultdict
@@ -35,6 +36,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.rules.errors import N_, RuleViolation
+from app.rules.input import clean_file_name
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
                              overstay, overstay_excused, taken_period, uncovered_days,
                              yearly_flags)
@@ -47,6 +49,8 @@ from app.services.transaction import check_version, transaction
 from models.attendance import AttendanceDay
 from models.leave import LEAVE_KINDS, REVOKED, LeaveNotification, LeaveRequest
 from models.org import Post, Staff
+
+log = logging.getLogger(__name__)
 
 PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "cancelled"
 ACTIVE_STATES = (PENDING, APPROVED)  # a request that still occupies its days
@@ -473,15 +477,22 @@ def attach_certificate(session: Session, leave: LeaveRequest, certificate: Certi
                 raise RuleViolation("LEAVE-1", N_("The certificate must be a PDF, JPEG or PNG "
                                                   "file."), field="certificate")
             folder = Path(directory)
-            folder.mkdir(parents=True, exist_ok=True)
             name = secrets.token_hex(16) + kind[1]
-            written = folder / name
-            with open(written, "xb") as handle:
-                handle.write(certificate.data)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                written = folder / name
+                with open(written, "xb") as handle:
+                    handle.write(certificate.data)
+            except OSError as error:  # read-only, full, not a folder: INPUT-1, issue #18
+                log.error("LEAVE_ATTACHMENT_DIR %s: a certificate cannot be stored (%s)",
+                          folder, error.strerror or type(error).__name__)
+                raise RuleViolation("LEAVE-1", N_("The certificate could not be stored: the "
+                                                  "attachment folder is full or cannot be "
+                                                  "written. Nothing was saved; please tell the "
+                                                  "administrator."), field="certificate") from None
             old = leave.certificate_path
             leave.certificate_path = name
-            leave.certificate_name = (os.path.basename(certificate.filename or "")
-                                      or "certificate")[:200]
+            leave.certificate_name = clean_file_name(certificate.filename, "certificate", 200)
             leave.certificate_type = kind[0]
             session.flush()
         written = None  # committed (or joined an outer block that will)

@@ -36,14 +36,14 @@ from app.rules.catalogue import (IMMEDIATE, ITEM_KINDS, JOINT, PROMISED, REPORTE
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_phone
 from app.rules.input import LIMIT_DAYS, validate_decimal, validate_text
-from app.services.table_files import read_csv, read_workbook, refusal
+from app.services.table_files import ImportLimits, read_csv, read_workbook, refusal
 from models.catalogue import MATERIAL_FORMS, ItemMaterial, ServiceItem
 from models.org import POSITIONS, STAFF_CATEGORIES, STAFF_UNITS, Center, Staff, Window
 
 RULE = "IMPORT-1"
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000  # per sheet: a center's catalogue is hundreds of items, its staff fewer
-MAX_CELLS = 2 * (MAX_ROWS + 1) * 100  # two sheets of 100 columns: ours have at most 15
+MAX_CELLS = 2 * (MAX_ROWS + 1) * 50  # two sheets of 50 columns: ours have at most 15
 MAX_LISTED_ERRORS = 200
 KINDS = ("windows", "staff", "items")
 
@@ -252,21 +252,22 @@ def _refuse(message: str, **params):
     return refusal(RULE, message, **params)
 
 
-def read_file(file_name: str, data: bytes) -> list[tuple[str, list[list]]]:
+def read_file(file_name: str, data: bytes,
+              limits: ImportLimits | None = None) -> list[tuple[str, list[list]]]:
     """IMPORT-1: the file's sheets as (name, rows): a workbook's first two sheets, or one CSV
     sheet. Anything but .xlsx or .csv, an oversize file or one the shared reader refuses
-    (app/services/table_files.py: encodings, broken or oversized sheets and cells) is refused
-    whole."""
+    (app/services/table_files.py: encodings, broken or oversized sheets and cells, checked
+    before parsing — INPUT-1) is refused whole. `limits`: the app's IMPORT_MAX_* (config.py),
+    narrowed to this import's own smaller bounds."""
     name = (file_name or "").lower()
     if not name.endswith((".xlsx", ".csv")):
         raise _refuse(N_("Import an Excel workbook (.xlsx) or a CSV file (.csv); "
                          "other files (.xls, .ods, …) cannot be read — save as .xlsx first."))
-    if len(data) > MAX_IMPORT_BYTES:
-        raise _refuse(N_("The file is larger than %(mb)s MB."),
-                      mb=MAX_IMPORT_BYTES // (1024 * 1024))
+    limits = (limits or ImportLimits()).narrowed(file_bytes=MAX_IMPORT_BYTES, rows=MAX_ROWS,
+                                                 cells=MAX_CELLS)
     if name.endswith(".xlsx"):
-        return read_workbook(data, RULE, sheets=2, max_rows=MAX_ROWS, max_cells=MAX_CELLS)
-    return [("csv", read_csv(data, RULE))]
+        return read_workbook(data, RULE, sheets=2, limits=limits)
+    return [("csv", read_csv(data, RULE, limits=limits))]
 
 
 def _blank(row) -> bool:
@@ -530,14 +531,15 @@ def _count_rows(rows) -> int:
 IMPORTERS = {"windows": _windows, "staff": _staff, "items": _items}
 
 
-def import_reference_file(session: Session, kind: str, file_name: str, data: bytes) -> ImportReport:
+def import_reference_file(session: Session, kind: str, file_name: str, data: bytes, *,
+                          limits: ImportLimits | None = None) -> ImportReport:
     """IMPORT-1: import windows, staff or service items (with their materials) from an .xlsx
     or .csv file: all of it, or nothing while any row is wrong (the report lists them).
     Raises RuleViolation (field "file") when the file itself cannot be read."""
     if kind not in IMPORTERS:
         raise ValueError(kind)
     report = ImportReport(kind=kind, file_name=(file_name or "")[:200])
-    sheets = read_file(file_name, data)
+    sheets = read_file(file_name, data, limits)
     errors: list[RowError] = []
     with session.no_autoflush:
         IMPORTERS[kind](session, sheets, report, errors)

@@ -10,7 +10,7 @@ every write is a service of app/services/attendance.py in one transaction, audit
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
@@ -25,13 +25,14 @@ from app import context
 from app.extensions import db
 from app.security import (attendance_scope, current_actor, current_staff,
                           may_approve_clock_excuse, may_keep_clock_records)
-from app.services.attendance import (MAX_IMPORT_BYTES, attendance_month_of, attendance_settings,
+from app.services.attendance import (attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
                                      days_without_clock_data, decide_excuse,
                                      delete_off_post, enter_clock_record, enter_off_post,
                                      file_excuse, import_clock_file, pending_excuses,
                                      sample_clock_file, window_month)
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
+from app.services.table_files import ImportLimits
 from app.services.transaction import check_version
 from app.views.base import rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
@@ -234,9 +235,11 @@ class ClockRecordView(BaseView):
             if upload is None or not upload.filename:
                 form.file.errors = [gettext("Choose a file.")]
             else:
-                data = upload.read(MAX_IMPORT_BYTES + 1)
+                limits = ImportLimits.from_config(current_app.config)  # INPUT-1, issue #18
+                data = upload.read(limits.file_bytes + 1)
                 with rule_checked(form) as saved:
-                    result = import_clock_file(db.session, upload.filename, data, current_actor().user_id)
+                    result = import_clock_file(db.session, upload.filename, data,
+                                               current_actor().user_id, limits=limits)
                 if saved.ok and result.ok:
                     flash(gettext("%(added)s clocks imported, %(skipped)s already there.",
                                   added=result.added, skipped=result.skipped), "success")

@@ -1,4 +1,12 @@
-"""The audit trail, readable by Admin and Leadership (AUDIT-1), masked per PRIV-1."""
+"""The audit trail, readable by Admin and Leadership (AUDIT-1), masked per PRIV-1.
+
+PRIV-1 (issue #18): an entry shows personal data in full to exactly those who see it in full on
+the audited record's own page — a case's entries (the case and its parts: materials, notes,
+notices, refusal report, sub-tasks) as the case page decides for that case (its window, Office,
+Leadership, B covering A), any other entry as the record's page does (Office, Leadership).
+Whoever sees it masked there sees it masked here, in the declared personal fields and in every
+other text of the entry (a note quoting an ID or a phone number) alike.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +19,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.context import local_datetime
-from app.rules.privacy import mask_address, mask_id_number, mask_phone
+from app.extensions import db
+from app.rules.privacy import mask_address, mask_id_number, mask_personal_text, mask_phone
 from app.security import may_see_personal_data
 from app.services.audit import audited_model_classes
 from app.views.base import DomainModelView, interface, yes_no
 from app.views.choices import AUDIT_ACTION_LABELS, label_of
 from models.audit import AuditLog
+from models.cases import Case
 
 MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
@@ -71,17 +81,39 @@ def field_labels(model_name: str, fields) -> dict[str, str]:
 
 
 def masked_changes(model_name: str, changes_json: str, full: bool) -> dict:
-    """The recorded changes, with the model's personal fields masked unless `full` (PRIV-1)."""
+    """The recorded changes, with the model's personal fields masked unless `full` (PRIV-1),
+    and ID and phone numbers masked in its other texts too."""
     changes = json.loads(changes_json or "{}")
     if full:
         return changes
     model = audited_model_classes().get(model_name)
     personal = getattr(model, "__personal_fields__", {})
-    for field, kind in personal.items():
-        if field in changes:
-            changes[field] = [MASKS[kind](value) if isinstance(value, str) else value
-                              for value in changes[field]]
+    for field, values in changes.items():
+        mask = MASKS[personal[field]] if field in personal else mask_personal_text
+        changes[field] = [mask(value) if isinstance(value, str) else value for value in values]
     return changes
+
+
+def audited_case(entry: AuditLog) -> Case | None:
+    """The case an entry belongs to: the case itself, or the case of one of its parts (the
+    entry's `case_id`, kept in its changes even when the part is deleted)."""
+    model = audited_model_classes().get(entry.model)
+    if model is Case:
+        case_id = entry.record_id
+    elif model is not None and "case_id" in model.__table__.columns:
+        values = json.loads(entry.changes or "{}").get("case_id") or [None, None]
+        case_id = values[1] if values[1] is not None else values[0]
+    else:
+        return None
+    if isinstance(case_id, str) and case_id.isascii() and case_id.isdigit():
+        case_id = int(case_id)
+    return db.session.get(Case, case_id) if isinstance(case_id, int) else None
+
+
+def sees_entry_in_full(entry: AuditLog) -> bool:
+    """PRIV-1: as the audited record's own page decides for this user (module docstring)."""
+    case = audited_case(entry)
+    return may_see_personal_data(case=case) if case is not None else may_see_personal_data()
 
 
 class AuditLogView(DomainModelView):
@@ -142,7 +174,7 @@ def _shown(model: str, field: str, value):
 def labelled_changes(item) -> list[tuple[str, list]]:
     """(field label, [before, after]) of an entry, in field-name order, masked per PRIV-1;
     true and false read 是 and 否, as in the lists; role names translated."""
-    changes = masked_changes(item.model, item.changes, may_see_personal_data())
+    changes = masked_changes(item.model, item.changes, sees_entry_in_full(item))
     labels = field_labels(item.model, changes)
     return [(labels[field], [_shown(item.model, field, v) for v in values])
             for field, values in sorted(changes.items())]

@@ -8,7 +8,7 @@ Each page is a CSRF-protected upload form; no generic add/edit/delete route exis
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, request
+from flask import Response, abort, current_app, flash, request
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
@@ -19,6 +19,7 @@ from wtforms import FileField
 from app.extensions import db
 from app.services.reference_import import (COLUMNS, MATERIAL_COLUMNS, MAX_IMPORT_BYTES,
                                            import_reference_file, sample_file)
+from app.services.table_files import ImportLimits
 from app.views.base import rule_checked
 from app.views.downloads import XLSX
 
@@ -66,7 +67,9 @@ class ReferenceImportView(BaseView):
             else:
                 data = upload.read(MAX_IMPORT_BYTES + 1)
                 with rule_checked(form) as saved:
-                    report = import_reference_file(db.session, kind, upload.filename, data)
+                    report = import_reference_file(
+                        db.session, kind, upload.filename, data,
+                        limits=ImportLimits.from_config(current_app.config))  # INPUT-1
                 if saved.ok and report.ok:
                     flash(gettext("%(added)s added, %(updated)s updated, %(unchanged)s unchanged.",
                                   added=report.added, updated=report.updated,

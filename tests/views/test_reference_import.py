@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
-from app.services import table_files
 from app.services.reference_import import MAX_CELLS, MAX_ROWS
 from models.attendance import ClockRecord
 from models.audit import AuditLog
@@ -153,18 +153,19 @@ def test_att_1_the_clock_import_refuses_the_same_files_the_same_way(app, as_offi
 
 def test_import_1_a_workbook_unpacking_past_the_bound_is_refused(app, as_office, db_session,
                                                                  window_a, monkeypatch):
-    """A zip bomb's parts declare their unpacked size; the bound is lowered here so that the
-    test need not build 256 MB."""
-    monkeypatch.setattr(table_files, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    """INPUT-1: the parts' unpacked size is a setting (IMPORT_MAX_UNPACKED_MB); lowered here
+    so that the test need not build 150 MB. The padding packs poorly (random hex), so that it
+    is the size, not the packing ratio, that refuses the file."""
+    monkeypatch.setitem(app.config, "IMPORT_MAX_UNPACKED_MB", 1)
     padded = rewrite(STAFF, SHEET, lambda xml: xml.replace(
-        b"</worksheet>", b"<!--" + b" " * (2 * 1024 * 1024) + b"--></worksheet>"))
-    assert len(padded) < 100_000  # small on the wire
+        b"</worksheet>", b"<!--" + os.urandom(1024 * 1024).hex().encode() + b"--></worksheet>"))
+    assert len(padded) < 2 * 1024 * 1024
     before = rows_of(db_session)
     page = upload(as_office, "/imports/staff/", padded, "f.xlsx")
     assert field_errors(page) == [zh(app, "The workbook unpacks to more than %(mb)s MB.",
                                      {"mb": 1})]
     assert rows_of(db_session) == before
-    monkeypatch.setattr(table_files, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    monkeypatch.setitem(app.config, "IMPORT_MAX_UNPACKED_MB", 4)
     page = upload(as_office, "/imports/staff/", padded, "f.xlsx")
     assert not field_errors(page) and rows_of(db_session) != before  # the bound, not the file
 
@@ -194,4 +195,40 @@ def test_import_1_a_window_number_in_other_digits_is_a_row_error(as_office, db_s
     page = upload(as_office, "/imports/staff/", "姓名,工号,窗口编号\n张三,3001,²\n".encode(),
                   "f.csv")
     assert 'id="import-errors"' in page and "<td>2</td>" in page
+    assert rows_of(db_session) == before
+
+
+@pytest.fixture(scope="module")
+def issue_18_bomb() -> bytes:
+    from tests.xlsx_files import sheet_bomb
+
+    return sheet_bomb(3_300_000)  # 0.9 MB, 257 MB unpacked
+
+
+def test_input_1_att_1_issue_18s_workbook_is_refused_at_once_with_the_bound(
+        app, as_office, db_session, issue_18_bomb):
+    """The clock export that held a worker 122 s: refused next to the file field (the page)
+    and as 422 JSON under `file` (the API), naming the bound (IMPORT_MAX_PART_MB, 100 MB);
+    nothing saved."""
+    before = rows_of(db_session)
+    page = upload(as_office, "/clockrecords/import/", issue_18_bomb, "clocks.xlsx")
+    message = zh(app, "A part of the workbook unpacks to more than %(mb)s MB.", {"mb": "100"})
+    assert field_errors(page) == [message]
+    response = as_office.client.post(
+        "/api/v1/clock_record/import", headers=as_office.api_headers(),
+        data={"file": (io.BytesIO(issue_18_bomb), "clocks.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert response.get_json()["message"] == {"file": [html.unescape(message)]}
+    assert rows_of(db_session) == before
+
+
+def test_import_1_the_reference_import_takes_the_same_bounds_from_the_settings(
+        app, as_office, db_session, window_a, monkeypatch):
+    """IMPORT_MAX_ROWS below the import's own 5000 rows is the bound shown."""
+    monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 1)
+    data = workbook([["姓名", "工号"], ["张三", "3001"], ["李四", "3002"]])
+    before = rows_of(db_session)
+    page = upload(as_office, "/imports/staff/", data, "f.xlsx")
+    assert field_errors(page) == [zh(app, "A sheet has more than %(max)s rows.", {"max": 1})]
     assert rows_of(db_session) == before
