@@ -46,15 +46,25 @@ def actor(staff=None, **roles) -> LeaveActor:
     return LeaveActor(user_id=None, staff=staff, **roles)
 
 
-def request_of(staff, start, end, kind="personal", clock=NOW, **kwargs):
+def colleague(db_session, staff) -> Staff:
+    """LEAVE-1: a substitute for `staff` — the first other active staff member."""
+    return db_session.scalars(select(Staff).where(Staff.id != staff.id, Staff.is_active.is_(True))
+                              .order_by(Staff.id)).first()
+
+
+def request_of(staff, start, end, kind="personal", clock=NOW, substitute=None, **kwargs):
+    """LEAVE-1: a request naming its substitute and a handover created from it, unless told."""
     override = kwargs.pop("ab_override_reason", None)
     by = kwargs.pop("by", None)
+    kwargs.setdefault("substitute_id", substitute.id if substitute is not None else None)
+    kwargs.setdefault("new_handover", kwargs.get("handover_id") is None)
     values = LeaveInput(staff_id=staff.id, kind=kind, start_day=start, end_day=end, **kwargs)
     return values, by or actor(staff), clock, override
 
 
 def file(db_session, staff, start, end, **kwargs):
-    values, by, clock, override = request_of(staff, start, end, **kwargs)
+    values, by, clock, override = request_of(staff, start, end,
+                                             substitute=colleague(db_session, staff), **kwargs)
     return file_leave(db_session, values, by, clock, ab_override_reason=override)
 
 
@@ -198,7 +208,8 @@ def test_leave_1_sick_leave_needs_its_certificate_before_approval(db_session, or
 
 
 def test_leave_1_form_refuses_a_sick_leave_without_certificate(db_session, org):
-    values, by, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick")
+    values, by, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick",
+                                      substitute=org["a"])
     with pytest.raises(RuleViolation) as refused:
         file_leave(db_session, values, by, clock, require_certificate=True)
     assert refused.value.field == "certificate"

@@ -48,6 +48,7 @@ def people(app, db_session, log_in, window_a):
         staff_of(db_session, actors[key].user).position = position
     nologin = Staff(name="无账号员工", unit="window", window=window_a)
     db_session.add(nologin)
+    db_session.add(Staff(name=SUBSTITUTE, unit="window", window=window_a))  # LEAVE-1
     db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
                         b_staff=staff_of(db_session, actors["partner"].user)))
     db_session.commit()
@@ -55,7 +56,20 @@ def people(app, db_session, log_in, window_a):
     return actors
 
 
+SUBSTITUTE = "顶岗人员"
+
+
+def substitute_id() -> int:
+    """LEAVE-1: the colleague the requests of these tests name as substitute."""
+    from app.extensions import db
+
+    return db.session.scalars(select(Staff.id).where(Staff.name == SUBSTITUTE)).one()
+
+
 def api_file(actor, body):
+    """File through the API naming the substitute and a handover created from the request
+    (LEAVE-1), unless the body says otherwise."""
+    body = {"substitute_id": substitute_id(), "new_handover": "handover_id" not in body, **body}
     return actor.client.post("/api/v1/leave/file", json=body, headers=actor.api_headers())
 
 
@@ -103,7 +117,8 @@ def test_leave_1_sick_leave_filed_with_certificate_through_the_form(app, people,
     response = clerk.client.post("/leaverequestview/file/", data={
         "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),
         "kind": "sick", "start_day": workday(app, 3).isoformat(),
-        "end_day": workday(app, 3).isoformat(),
+        "end_day": workday(app, 3).isoformat(), "substitute_id": str(substitute_id()),
+        "handover_id": "new",
         "certificate": (io.BytesIO(PDF), "证明.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     leave = db_session.scalars(select(LeaveRequest)).one()

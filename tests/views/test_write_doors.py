@@ -47,8 +47,10 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "escalate", "informed",
                  "generate", "order", "reassign", "substitute", "log",  # ROSTER-1/2
                  "attendance", "minutes",  # MEET-1
-                 # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate
+                 # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate, and the
+                 # acknowledgement of a leave filed on one's behalf (LEAVE-1)
                  "decide", "approve", "reject", "report_back", "cancel", "certificate",
+                 "acknowledge",
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
                  # SCORE-5/6, pages and API (create, confirm above)
