@@ -52,16 +52,17 @@ def _workday_on_or_after(calendar, day: date) -> date:
 
 def _substitute(session: Session, staff: Staff) -> Staff | None:
     """LEAVE-1: the post's B (or A), else the first active colleague of the same window or
-    unit who is not an administrator-only login."""
+    unit, else of the center, who is not an administrator-only login."""
     partner = default_substitute(session, staff)
     if partner is not None:
         return partner
     query = select(Staff).where(Staff.is_active.is_(True), Staff.id != staff.id)
-    query = query.where(Staff.window_id == staff.window_id) if staff.window_id else query.where(
+    near = query.where(Staff.window_id == staff.window_id) if staff.window_id else query.where(
         Staff.unit == staff.unit)
-    for colleague in session.scalars(query.order_by(Staff.id)):
-        if not is_admin_only(colleague):
-            return colleague
+    for candidates in (near, query):
+        for colleague in session.scalars(candidates.order_by(Staff.id)):
+            if not is_admin_only(colleague):
+                return colleague
     return None
 
 

@@ -611,11 +611,12 @@ class CoverView(BaseView):
         """AB-2: register an errand or a meeting outside; by the window head of the person's
         window (or Leadership) it is approved at once (ORG-2); another window's: 403."""
         actor = current_cover_actor()
+        asked = request.form.get("staff_id", type=int)
+        person = db.session.get(Staff, asked) if asked and 0 < asked < 2**31 else None
+        if person is not None and not may_register_for(person, actor):
+            abort(403)  # ORG-2: another window's staff
         form = self._form(actor)
         if form.validate():
-            person = db.session.get(Staff, form.staff_id.data) if form.staff_id.data else None
-            if person is not None and not may_register_for(person, actor):
-                abort(403)
             values = AwayInput(staff_id=form.staff_id.data, day=form.day.data,
                                am=form.am.data, pm=form.pm.data,
                                reason=form.reason.data if form.reason.data in AWAY_REASONS
@@ -639,9 +640,10 @@ class CoverView(BaseView):
     @expose("/decide/<int:pk>/<decision>", methods=["POST"])
     @has_access
     def decide(self, pk, decision):
-        """ORG-2: the window head approves (or rejects) the cover of their own window."""
-        registration = self._visible(pk)
-        if decision not in ("approve", "reject"):
+        """ORG-2: the window head approves (or rejects) the cover of their own window; another
+        window's head (or a clerk) is refused with 403."""
+        registration = db.session.get(AwayRegistration, pk)
+        if registration is None or decision not in ("approve", "reject"):
             abort(404)
         actor = current_cover_actor()
         if not may_approve(registration, actor):
