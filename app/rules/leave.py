@@ -101,14 +101,17 @@ def period_halves(day: date, start: date, end: date, half_day_start: bool = Fals
     return frozenset(halves)
 
 
-def uncovered_halves(request, partner_leaves, calendar) -> list[tuple[date, str]]:
+def uncovered_halves(request, partner_leaves, calendar, *, half_day_start: bool = False,
+                     half_day_end: bool = False) -> list[tuple[date, str]]:
     """AB-1 同期休假, judged per half-day: the (working day, half) pairs of `request` in which
     the A/B partner is away too — A away on a morning and B on the afternoon of the same day
     leaves someone present, so that day is no clash. Sorted by day, morning first.
 
     `request` and every partner leave are (start, end) pairs of whole days, 4-tuples (start,
-    end, half_day_start, half_day_end) or objects with LeaveRequest's attributes."""
+    end, half_day_start, half_day_end) or objects with LeaveRequest's attributes; the keyword
+    arguments give the half days of a (start, end) `request`."""
     start, end, half_start, half_end = _period(request)
+    half_start, half_end = half_start or half_day_start, half_end or half_day_end
     _check_period(start, end, "AB-1")
     away = [p for p in map(_period, partner_leaves) if p[0] <= end and p[1] >= start]
     found = []
@@ -119,7 +122,8 @@ def uncovered_halves(request, partner_leaves, calendar) -> list[tuple[date, str]
     return found
 
 
-def uncovered_days(request, partner_leaves, calendar) -> list[date]:
+def uncovered_days(request, partner_leaves, calendar, *, half_day_start: bool = False,
+                   half_day_end: bool = False) -> list[date]:
     """AB-1 AB角不得同期休假: the working days of `request` on which the A/B partner is away too.
 
     Both ends of every period are included; the result is sorted, each day once. A non-working
@@ -127,8 +131,11 @@ def uncovered_days(request, partner_leaves, calendar) -> list[date]:
     stored (an inverted one covers nothing); only the new request is checked. Presence is
     judged per half-day (`uncovered_halves`): with half days given — 4-tuples (start, end,
     half_day_start, half_day_end) or LeaveRequest-like objects — a day counts only when both
-    are away in the same half of it; (start, end) pairs are whole days."""
-    return sorted({day for day, _half in uncovered_halves(request, partner_leaves, calendar)})
+    are away in the same half of it; (start, end) pairs are whole days, unless the keyword
+    arguments give the request's half days."""
+    return sorted({day for day, _half in uncovered_halves(
+        request, partner_leaves, calendar, half_day_start=half_day_start,
+        half_day_end=half_day_end)})
 
 
 def half_of(second: int, noon: int) -> str:

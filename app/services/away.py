@@ -26,7 +26,7 @@ have begun: without it the day is taken as a whole (a past day), with it only th
 begun by then can be absent. `staff_away_condition` is the rule as a SQL condition on Staff;
 `away_rows` the same rule in Python on the loaded rows. Everything that asks "away" uses them:
 
-- the 今日请假人员 / "Away today" list (`away_rows`, app/views/leave.py), naming why and which
+- the 今日不在岗人员 / "Away today" list (`away_rows`, app/views/leave.py), naming why and which
   half-days;
 - the Leadership and window-head dashboards' "staff away today" and their counts per window
   (app/services/dashboard_queries.away_by_window);

@@ -19,8 +19,9 @@ Design decisions (documented for the merger):
   login that is only an administrator — prefilled with `default_substitute` (the B of the
   requester's post, or the A when the requester is the B); the handover (HAND-1) is one of the
   requester's own handovers not named by another running request, or one created from the
-  request (giver the requester, receiver the substitute, the handover note as its items, the
-  requester's unfinished cases listed). Requests of before keep what they had.
+  request (`new_handover`, or a handover note given: giver the requester, receiver the
+  substitute, the note as its items, the requester's unfinished cases listed). Requests of
+  before keep what they had.
 - LEAVE-1 / issue #18 four eyes: a leave filed on someone's behalf is approved (or rejected) by
   someone other than whoever filed it — RuleViolation LEAVE-1 at every door, the buttons are
   not shown and the request is not in the filer's approval queue; another holder of the
@@ -288,9 +289,10 @@ def linkable_handovers(session: Session, staff_id: int | None = None) -> list[Ha
 
 def _check_handover(session: Session, values: LeaveInput, staff: Staff) -> Handover | None:
     """LEAVE-1 / HAND-1: the request names a handover — one of the requester's own not named by
-    another running request — or asks for one created from it. Returns the one to link."""
+    another running request — or asks for one created from it (`new_handover`, or a handover
+    note to be its items). Returns the one to link, None to create one."""
     if values.handover_id is None:
-        if values.new_handover:
+        if values.new_handover or _clean(values.handover_note):  # its items: the note
             return None
         raise RuleViolation("LEAVE-1", N_("Name the handover (工作交接): choose one of the "
                                           "requester's or create it from this request."),

@@ -405,3 +405,9 @@ def test_ab_2_everyone_registers_own_errand_the_head_their_window():
     assert not may_register_away(2, 10, False, False, 3, 10)
     assert may_register_away(1, 10, True, False, 3, 10)
     assert not may_register_away(1, 10, True, False, 3, 20)
+
+
+def test_ab_1_the_request_half_days_may_come_as_keywords():
+    partner = [(TUESDAY, TUESDAY, True, False)]  # the partner takes Tuesday afternoon
+    assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_end=True) == []
+    assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_start=True) == [TUESDAY]

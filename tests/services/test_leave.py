@@ -797,3 +797,10 @@ def test_ab_1_both_away_the_same_half_day_is_refused_naming_it(db_session, org):
         file(db_session, org["b"], date(2026, 12, 8), date(2026, 12, 8), half_day_end=True)
     assert file(db_session, org["b"], date(2026, 12, 8), date(2026, 12, 9),
                 half_day_start=True).state == "pending"
+
+
+def test_leave_1_hand_1_a_handover_note_alone_creates_the_handover_from_it(db_session, org):
+    leave = file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                        substitute_id=org["b"].id, handover_note="档案柜钥匙"),
+                       actor(org["a"]), NOW)
+    assert [h.items for h in handovers_of(db_session, leave)] == ["档案柜钥匙"]
