@@ -17,7 +17,9 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
@@ -152,6 +154,7 @@ def _staff_choices(all_staff: bool):
 def _substitute_choices():
     """LEAVE-1: active colleagues who may stand in (no administrator-only login)."""
     rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                              .options(joinedload(Staff.user).selectinload(User.roles))
                               .order_by(Staff.name, Staff.id)).all()
     return [("", "—")] + [(row.id, row.name) for row in rows if not is_admin_only(row)]
 
@@ -160,7 +163,7 @@ def _handover_choices(staff_id):
     """LEAVE-1 / HAND-1: create the handover from the request, or name one not yet named."""
     rows = linkable_handovers(db.session, staff_id)
     return [(NEW_HANDOVER, gettext("Create the handover from this request (to the substitute, "
-                                   "with my unfinished cases)"))] + [
+                                   "with the requester's unfinished cases)"))] + [
         (str(row.id), gettext("%(giver)s → %(receiver)s, %(day)s", giver=row.giver.name,
                               receiver=row.receiver.name, day=context.local_date(row.created_at)))
         for row in rows]
