@@ -594,7 +594,9 @@ class CoverView(BaseView):
             and may_cancel(r, actor),
             away_label=away_label, state_label=lambda v: str(AWAY_STATE_LABELS.get(v, v)),
             cover_label=lambda v: str(COVER_LABELS.get(v, v)), half_label=half_label,
-            version_form=VersionForm())
+            version_form=VersionForm(),
+            may_register=bool(form.staff_id.choices)
+            and self.appbuilder.sm.has_access("can_write", self.class_permission_name))
 
     def _form(self, actor):
         form = AwayForm() if request.method == "POST" else AwayForm(

@@ -373,7 +373,8 @@ def test_org_2_the_head_of_another_window_is_refused_with_403(log_in, window_b, 
 
 def test_org_2_office_reads_the_cover_page_but_records_nothing(log_in, staff_a, post):
     office = log_in("Office")
-    assert office.get("/cover/").status_code == 200
+    page = office.get("/cover/")
+    assert page.status_code == 200 and "cover-register-form" not in page.get_data(as_text=True)
     response = office.client.post("/cover/register", data={
         "csrf_token": office.api_headers()["X-CSRFToken"], "staff_id": str(staff_a.id),
         "day": working_day_ahead().isoformat(), "am": "y", "reason": "errand"})
