@@ -533,8 +533,9 @@ class LeaveOverviewView(BaseView):
 
 
 # --- AB-2 / ORG-2: 外出登记 and the cover of a window ----------------------------------------------
-AWAY_STATE_LABELS = {"pending": _l("Waiting for the window head"), "approved": _l("Approved"),
-                     "rejected": _l("Rejected"), "cancelled": _l("Withdrawn")}
+AWAY_STATE_LABELS = {"pending": _l("Waiting for the window head"),
+                     "approved": _l("Approved: B covers"), "rejected": _l("Not approved"),
+                     "cancelled": _l("Withdrawn")}
 COVER_LABELS = {"a": _l("A at the post"), "b": _l("B covers A"),
                 "nobody": _l("Neither A nor B present")}
 
@@ -660,7 +661,7 @@ class CoverView(BaseView):
                             context.clock(), seen_version=form.version.data)
             if saved.ok:
                 flash(gettext("Approved: B covers meanwhile.") if decision == "approve"
-                      else gettext("Rejected."), "success")
+                      else gettext("Not approved."), "success")
         return redirect(url_for(".index"))
 
     @expose("/cancel/<int:pk>", methods=["POST"])
