@@ -106,6 +106,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, everyone's attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: every staff member's month
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "AwayRegistration": WRITE,  # AB-2: approves window heads' errands, sees every cover
         "Complaint": WRITE,  # COMP-2..4: decides complex complaints, confirms escalations
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
         "Semiannual": SEMIANNUAL_CONFIRM,  # SCORE-6: confirms the half-year's grades
@@ -123,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": WRITE,  # MEET-1: generates the month, records attendance and minutes
         "Attendance": READ, "ClockRecord": ("write",), "ClockExcuse": WRITE,  # ATT-1: imports, enters
         "LeaveRequest": WRITE, "LeaveOverview": READ,  # LEAVE-1..4
+        "AwayRegistration": READ,  # AB-2: every window's errands and cover
         "Complaint": COMPLAINT_OFFICE,  # COMP-1..3: records, answers, decides
         "WindowScore": READ,  # SCORE-2/3: the month's window scores and their export
         "ReferenceImport": ("write",),  # IMPORT-1: imports windows, staff, service items
@@ -140,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,  # LEAVE-1: own requests (approvers: LEAVE-2 by position)
+        "AwayRegistration": WRITE,  # AB-2: registers own errands (Leadership approves)
         "Semiannual": READ,  # SCORE-5: own entry
     },
     WINDOW_HEAD: {
@@ -153,6 +156,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,
+        "AwayRegistration": WRITE,  # AB-2 / ORG-2: records and approves own window's cover
         "Semiannual": READ,  # SCORE-5: own entry (window head: the window's)
     },
     CLERK: {
@@ -166,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": READ,  # MEET-1: schedule, minutes, own attendance
         "Attendance": READ, "ClockExcuse": WRITE,  # ATT: own month, own 补签单
         "LeaveRequest": WRITE,
+        "AwayRegistration": WRITE,  # AB-2: registers own errands (the window head approves)
         "Semiannual": READ,  # SCORE-5: own entry (window head: the window's)
     },
 }
@@ -1032,20 +1037,23 @@ def may_review_refusal_report(roles: set[str] | None = None) -> bool:
     return bool((role_names() if roles is None else roles) & REFUSAL_REVIEWING_ROLES)
 
 
-# --- AB-2: B covers A's unfinished cases while A is on approved leave ----------------------
+# --- AB-2: B covers A's unfinished cases while A is away --------------------------------------
 def covered_staff() -> dict[int, str]:
-    """AB-2: the staff (id → name) whose cases the signed-in user covers today, as B of their
-    post while they are on approved leave not yet reported back (app/services/cover.py).
-    One query per request, and only for the window-bound roles the cover widens."""
+    """AB-2: the staff (id → name) whose cases the signed-in user covers now, as B of their
+    post while they are away in the half-day of now by the one definition of "away" (leave not
+    yet reported back, an approved errand or meeting, absence: app/services/away.py,
+    app/services/cover.py). One cover query per request, and only for the window-bound roles
+    the cover widens."""
     if not has_request_context() or window_scope() is None:
         return {}
     if "bianmin_covered" not in g:
-        from app.context import today
+        from app.context import clock
         from app.extensions import db
         from app.services.cover import covered_staff as covered_on
 
         staff = current_staff()
-        g.bianmin_covered = covered_on(db.session, staff.id, today()) if staff else {}
+        now = clock()
+        g.bianmin_covered = covered_on(db.session, staff.id, now.today, now.now) if staff else {}
     return g.bianmin_covered
 
 
@@ -1076,6 +1084,46 @@ def may_reach_case(case) -> bool:
     """ORG-2 + AB-2 for one loaded case: the Python twin of `case_scope_condition`."""
     scope = window_scope()
     return scope is None or case.window_id == scope or covers_case(case)
+
+
+# --- ORG-2 / AB-2: 外出登记 and the window head's approval of their window's cover -------------
+AWAY_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
+
+
+def current_cover_actor():
+    """The CoverActor (app.services.cover) of this request's user: a window head approves the
+    cover of their own window, Leadership any other (app.rules.leave.may_approve_away)."""
+    from app.services.cover import CoverActor
+
+    user = _user()
+    roles = role_names()
+    return CoverActor(user_id=user.id if user else None, staff=current_staff(),
+                      window_head=WINDOW_HEAD in roles, leadership=LEADERSHIP in roles)
+
+
+def away_scope() -> tuple[str, int] | None:
+    """ORG-2 for 外出登记 and the cover page: None (Office, Leadership, Admin: every window),
+    ("window", id) for a window head, ("own", staff id) for anyone else; no Staff row: nothing."""
+    roles = role_names()
+    if roles & AWAY_ALL_ROLES:
+        return None
+    staff = current_staff()
+    if staff is None:
+        return ("own", -1)
+    if WINDOW_HEAD in roles and staff.window_id:
+        return ("window", staff.window_id)
+    return ("own", staff.id)
+
+
+def may_see_away_registration(registration) -> bool:
+    """`away_scope` for one loaded registration."""
+    scope = away_scope()
+    if scope is None:
+        return True
+    kind, value = scope
+    if kind == "window":
+        return registration.staff.window_id == value
+    return registration.staff_id == value
 def may_record_meetings(roles: set[str] | None = None) -> bool:
     """MEET-1: the office generates the month's meetings, records attendance, writes minutes."""
     return bool((role_names() if roles is None else roles) & MEETING_RECORDING_ROLES)

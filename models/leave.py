@@ -84,11 +84,14 @@ class LeaveRequest(Versioned, Model):
         return f"{self.staff} {self.start_day.isoformat()}–{self.end_day.isoformat()}"
 
 
-NOTIFICATION_EVENTS = ("approved", REVOKED)
+FILED = "filed"  # LEAVE-1: a leave filed on someone's behalf, made known to them
+NOTIFICATION_EVENTS = ("approved", REVOKED, FILED)
 
 
 class LeaveNotification(Model):
-    """知会 — a leave over 3 days is reported to the town head (LEAVE-2)."""
+    """知会 — a leave over 3 days is reported to the town head (LEAVE-2); a leave filed on
+    someone's behalf is made known to that person (LEAVE-1): `recipient_position` "requester"
+    and `recipient_staff_id` them, `read_at` when they acknowledged it."""
 
     __tablename__ = "leave_notification"
 
@@ -96,11 +99,52 @@ class LeaveNotification(Model):
     leave_request_id: Mapped[int] = mapped_column(ForeignKey("leave_request.id"), index=True)
     leave_request: Mapped[LeaveRequest] = relationship()
     recipient_position: Mapped[str] = mapped_column(String(20))
-    # What the recipient is told of: the leave granted, or revoked (LEAVE-1, NOTIFICATION_EVENTS).
+    # What the recipient is told of: the leave granted, revoked, or filed on their behalf
+    # (LEAVE-1, NOTIFICATION_EVENTS).
     event: Mapped[str] = mapped_column(String(10), default="approved", server_default="approved")
+    recipient_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    recipient_staff: Mapped[Staff | None] = relationship(foreign_keys=[recipient_staff_id])
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-__all__ = ["LeaveRequest", "LeaveNotification", "LEAVE_KINDS", "LEAVE_STATES", "REVOKED",
-           "NOTIFICATION_EVENTS"]
+# AB-2 外出登记: out on an official errand (公务外出) or at a meeting outside (外出开会).
+AWAY_REASONS = ("errand", "meeting")
+# pending → approved / rejected by the window head (ORG-2); cancelled by whoever registered it.
+AWAY_STATES = ("pending", "approved", "rejected", "cancelled")
+
+
+class AwayRegistration(Versioned, Model):
+    """外出登记 — a staff member out of the center on an official errand or at a meeting on a
+    day's morning and/or afternoon (AB-2): while approved, the person is away those half-days
+    (app/services/away.py) and the B of their posts covers their queue. Recorded by the window
+    head for their own window (approved at once) or by the person (pending until the window
+    head approves it, ORG-2); a window head's own by Leadership."""
+
+    __tablename__ = "away_registration"
+    __audited__ = True
+    __table_args__ = (Index("ix_away_registration_day_state", "day", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    day: Mapped[date] = mapped_column(Date)
+    am: Mapped[bool] = mapped_column(Boolean, default=False)  # 上午
+    pm: Mapped[bool] = mapped_column(Boolean, default=False)  # 下午
+    reason: Mapped[str] = mapped_column(String(10))  # AWAY_REASONS
+    note: Mapped[str | None] = mapped_column(Text)  # where, what for
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    filed_by = relationship(User, foreign_keys=[filed_by_id])
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    decided_by = relationship(User, foreign_keys=[decided_by_id])
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"{self.staff} {self.day.isoformat()}"
+
+
+__all__ = ["LeaveRequest", "LeaveNotification", "AwayRegistration", "LEAVE_KINDS",
+           "LEAVE_STATES", "REVOKED", "FILED", "NOTIFICATION_EVENTS", "AWAY_REASONS", "AWAY_STATES"]

@@ -585,3 +585,14 @@ REPORTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 for _role, _grants in REPORTS.items():
     MATRIX[_role].update(_grants)
+
+# AB-2 / ORG-2 (issue #16): 外出登记 and the cover of a window (/cover/: index, register, decide,
+# cancel). Everyone registers their own errand; the window head records and approves those of
+# their own window (the policy refuses other windows: 403), Leadership any other; Office reads.
+AWAY: dict[str, dict[str, tuple[str, ...]]] = {
+    role: {"Errands and AB cover": ("menu_access",),
+           "AwayRegistration": ("can_read",) if role == "Office" else ("can_read", "can_write")}
+    for role in ("Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk")
+}
+for _role, _grants in AWAY.items():
+    MATRIX[_role].update(_grants)

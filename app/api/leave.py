@@ -31,7 +31,7 @@ LEAVE_COLUMNS = ["id", "staff.id", "staff.name", "kind", "start_day", "end_day",
                  "certificate_name", "revoked_at", "revoke_reason"]
 FILE_KEYS = frozenset({"staff_id", "kind", "start_day", "end_day", "half_day_start",
                        "half_day_end", "reason", "emergency", "substitute_id", "handover_note",
-                       "ab_override_reason"})
+                       "handover_id", "new_handover", "ab_override_reason"})
 TEXT_LIMIT = 2000
 
 
@@ -83,6 +83,9 @@ class LeaveApi(DomainApi):
     @openapi()
     def file(self):
         """File a leave request (LEAVE-1); routed to its approver (LEAVE-2); AB-1 checked.
+        It names a substitute and a handover (LEAVE-1): `handover_id` (one of the requester's,
+        named by no other running request) or `new_handover: true` (created from the request,
+        to the substitute, with the requester's unfinished cases).
         ---
         post:
           summary: File a leave request (LEAVE-1/2, AB-1)
@@ -93,7 +96,7 @@ class LeaveApi(DomainApi):
                 schema:
                   type: object
                   additionalProperties: false
-                  required: [kind, start_day, end_day]
+                  required: [kind, start_day, end_day, substitute_id]
                   properties:
                     staff_id: {type: integer, minimum: 1, description: "Office/Leadership file for others; default: yourself"}
                     kind: {type: string, enum: [personal, sick, marriage, bereavement, annual]}
@@ -103,8 +106,10 @@ class LeaveApi(DomainApi):
                     half_day_end: {type: boolean}
                     reason: {type: [string, "null"], maxLength: 2000}
                     emergency: {type: boolean, description: "filed afterwards (补假)"}
-                    substitute_id: {type: [integer, "null"], minimum: 1}
+                    substitute_id: {type: [integer, "null"], minimum: 1, description: "顶岗人 (LEAVE-1), by default the B of the post"}
                     handover_note: {type: [string, "null"], maxLength: 2000}
+                    handover_id: {type: [integer, "null"], minimum: 1, description: "a handover the requester gives (HAND-1)"}
+                    new_handover: {type: boolean, description: "create the handover from the request"}
                     ab_override_reason: {type: [string, "null"], maxLength: 2000, description: "Leadership only (AB-1)"}
           responses:
             200:
@@ -128,7 +133,9 @@ class LeaveApi(DomainApi):
                 half_day_end=body_flag(body, "half_day_end"), reason=_text(body, "reason"),
                 emergency=body_flag(body, "emergency"),
                 substitute_id=body_row_id(body, "substitute_id"),
-                handover_note=_text(body, "handover_note"))
+                handover_note=_text(body, "handover_note"),
+                handover_id=body_row_id(body, "handover_id"),
+                new_handover=body_flag(body, "new_handover"))
             override = _text(body, "ab_override_reason")
         except RuleViolation as violation:
             return self.refuse(violation)
@@ -159,7 +166,8 @@ class LeaveApi(DomainApi):
     @safe
     @openapi(404, version="the request")
     def approve(self, pk):
-        """Approve a pending request: only its routed approver position (LEAVE-2).
+        """Approve a pending request: only its routed approver position (LEAVE-2), never
+        whoever filed it for someone else (LEAVE-1, 422).
         ---
         post:
           summary: Approve a leave request (LEAVE-2; AB-1 and the certificate re-checked)

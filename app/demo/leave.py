@@ -7,7 +7,11 @@ makes, for the demo year (the year of `today`):
   one emergency request backfilled (补假), one approved leave over 3 days with its
   notification to the town head (LEAVE-2);
 - AB-1: a refused request is never stored, so the demo shows the attempt as a rejected request
-  whose note quotes the refusal, and one request filed over the clash by Leadership with a reason.
+  whose note quotes the refusal, and one request filed over the clash by Leadership with a reason;
+- LEAVE-1: every request names its substitute (the B of the post, `default_substitute`, else a
+  colleague of the same unit) and its handover (HAND-1), signed by both for the decided ones, by
+  the giver only for the pending one (it waits in the substitute's to-do); a request filed on
+  someone's behalf has its notification to them, read.
 Idempotent: nothing is added when leave requests exist already.
 """
 
@@ -22,7 +26,9 @@ from sqlalchemy.orm import Session
 
 from app.rules.leave import approver_for, informs_town_head, leave_working_days
 from app.services.calendar import load_calendar
-from app.services.leave import overstay_of
+from app.services.handover import case_rows_for
+from app.services.leave import REQUESTER, default_substitute, is_admin_only, overstay_of
+from models.handover import Handover
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Staff
 
@@ -42,6 +48,42 @@ def _workday_on_or_after(calendar, day: date) -> date:
     while not calendar.is_working_day(day):
         day += timedelta(days=1)
     return day
+
+
+def _substitute(session: Session, staff: Staff) -> Staff | None:
+    """LEAVE-1: the post's B (or A), else the first active colleague of the same window or
+    unit, else of the center, who is not an administrator-only login."""
+    partner = default_substitute(session, staff)
+    if partner is not None:
+        return partner
+    query = select(Staff).where(Staff.is_active.is_(True), Staff.id != staff.id)
+    near = query.where(Staff.window_id == staff.window_id) if staff.window_id else query.where(
+        Staff.unit == staff.unit)
+    for candidates in (near, query):
+        for colleague in session.scalars(candidates.order_by(Staff.id)):
+            if not is_admin_only(colleague):
+                return colleague
+    return None
+
+
+def _handover(session: Session, row: LeaveRequest, receiver: Staff) -> Handover:
+    """HAND-1: the request's handover to its substitute, signed by both when it was decided,
+    by the giver when it waits (the receiver's to-do)."""
+    filed = row.filed_at
+    giver_user = row.staff.user_id
+    handover = Handover(giver_id=row.staff_id, receiver_id=receiver.id, leave_request_id=row.id,
+                        items=row.handover_note, tasks="按时办结在办件，每日核对受理登记",
+                        created_by_id=row.filed_by_id, created_at=filed,
+                        giver_confirmed_at=filed, giver_confirmed_by_id=giver_user or row.filed_by_id,
+                        giver_on_behalf=giver_user is None)
+    if row.state != "pending":
+        handover.receiver_confirmed_at = filed
+        handover.receiver_confirmed_by_id = receiver.user_id or row.filed_by_id
+        handover.receiver_on_behalf = receiver.user_id is None
+    if row.state == "pending":
+        handover.cases = case_rows_for(session, row.staff_id)
+    session.add(handover)
+    return handover
 
 
 def generate_demo_leave(session: Session, sm, today: date) -> int:
@@ -71,10 +113,11 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
         days = leave_working_days(start, end, calendar, False, half_end)
         position = approver_for(days)
         approver = {"office_head": "office", "director": decided_by, "secretary": "secretary"}[position]
+        substitute = extra.pop("substitute", None) or _substitute(session, staff)
         row = LeaveRequest(
-            staff_id=staff.id, kind=kind, start_day=start, end_day=end, half_day_end=half_end,
+            staff=staff, kind=kind, start_day=start, end_day=end, half_day_end=half_end,
             half_day_start=False, days=days, reason=reason, emergency=emergency,
-            substitute_id=extra.pop("substitute_id", None), approver_position=position,
+            substitute=substitute, handover_note="在办件及窗口印章交顶岗人", approver_position=position,
             state=state, filed_by_id=extra.pop("filed_by_id", staff.user_id),
             filed_at=_at(start if emergency else start - timedelta(days=3)),
             **extra)
@@ -92,7 +135,7 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
     clerk, winhead = users["clerk"], users["winhead"]
     next_day = lambda end: calendar.add_working_days(end, 1)  # noqa: E731 — back on time
     # Earlier in the year: approved and reported back on time, a half day, a long leave.
-    leave(clerk, "annual", 20, 2, "approved", back=next_day, substitute_id=winhead.id)
+    leave(clerk, "annual", 20, 2, "approved", back=next_day, substitute=winhead)
     leave(winhead, "personal", 45, 1, "approved", half_end=True,
           back=lambda end: end, decided_by="office")  # back for the afternoon, as planned
     leave(users["office"], "marriage", 70, 5, "approved", back=next_day,
@@ -126,6 +169,12 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
         if row.state == "approved" and informs_town_head(row.days):
             session.add(LeaveNotification(leave_request_id=row.id, recipient_position="town_head",
                                           created_at=row.decided_at))
+        if row.substitute is not None:  # LEAVE-1 / HAND-1
+            _handover(session, row, row.substitute)
+        if row.filed_by_id != row.staff.user_id:  # LEAVE-1: filed on their behalf, made known
+            session.add(LeaveNotification(leave_request_id=row.id, recipient_position=REQUESTER,
+                                          recipient_staff_id=row.staff_id,
+                                          created_at=row.filed_at, read_at=row.filed_at))
     session.flush()
     return len(made)
 

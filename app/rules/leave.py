@@ -70,19 +70,98 @@ def _working_days(start: date, end: date, calendar) -> list[date]:
             if calendar.is_working_day(start + timedelta(n))]
 
 
-def uncovered_days(request: tuple[date, date], partner_leaves: list[tuple[date, date]],
-                   calendar) -> list[date]:
+AM, PM = "am", "pm"  # 上午 / 下午 — the same values as app.rules.attendance (which imports this)
+HALVES = (AM, PM)
+
+
+def _period(value) -> tuple[date, date, bool, bool]:
+    """AB-1: a period as (first day, last day, half_day_start, half_day_end) — from a (start,
+    end) pair (whole days), a 4-tuple, or an object with the LeaveRequest attributes
+    start_day, end_day, half_day_start, half_day_end."""
+    if hasattr(value, "start_day"):
+        return (value.start_day, value.end_day, bool(getattr(value, "half_day_start", False)),
+                bool(getattr(value, "half_day_end", False)))
+    start, end, *halves = value
+    half_start, half_end = (list(halves) + [False, False])[:2]
+    return start, end, bool(half_start), bool(half_end)
+
+
+def period_halves(day: date, start: date, end: date, half_day_start: bool = False,
+                  half_day_end: bool = False) -> frozenset[str]:
+    """AB-1: the halves of `day` a planned period takes — `half_day_start`: only the afternoon
+    of its first day; `half_day_end`: only the morning of its last day. A one-day period with
+    both set is one half day: the afternoon (as `leave_working_days` counts it ½)."""
+    if not start <= day <= end:
+        return frozenset()
+    halves = set(HALVES)
+    if day == start and half_day_start:
+        halves.discard(AM)
+    if day == end and half_day_end and not (start == end and half_day_start):
+        halves.discard(PM)
+    return frozenset(halves)
+
+
+def uncovered_halves(request, partner_leaves, calendar, *, half_day_start: bool = False,
+                     half_day_end: bool = False) -> list[tuple[date, str]]:
+    """AB-1 同期休假, judged per half-day: the (working day, half) pairs of `request` in which
+    the A/B partner is away too — A away on a morning and B on the afternoon of the same day
+    leaves someone present, so that day is no clash. Sorted by day, morning first.
+
+    `request` and every partner leave are (start, end) pairs of whole days, 4-tuples (start,
+    end, half_day_start, half_day_end) or objects with LeaveRequest's attributes; the keyword
+    arguments give the half days of a (start, end) `request`."""
+    start, end, half_start, half_end = _period(request)
+    half_start, half_end = half_start or half_day_start, half_end or half_day_end
+    _check_period(start, end, "AB-1")
+    away = [p for p in map(_period, partner_leaves) if p[0] <= end and p[1] >= start]
+    found = []
+    for day in _working_days(start, end, calendar):
+        mine = period_halves(day, start, end, half_start, half_end)
+        theirs = set().union(*(period_halves(day, *p) for p in away)) if away else set()
+        found.extend((day, half) for half in HALVES if half in mine and half in theirs)
+    return found
+
+
+def uncovered_days(request, partner_leaves, calendar, *, half_day_start: bool = False,
+                   half_day_end: bool = False) -> list[date]:
     """AB-1 AB角不得同期休假: the working days of `request` on which the A/B partner is away too.
 
     Both ends of every period are included; the result is sorted, each day once. A non-working
     day needs no cover, so a clash over a holiday is no clash. Partner periods are taken as
-    stored (an inverted one covers nothing); only the new request is checked.
-    """
-    start, end = request
-    _check_period(start, end, "AB-1")
-    away = [(s, e) for s, e in partner_leaves if s <= end and e >= start]
-    return [day for day in _working_days(start, end, calendar)
-            if any(s <= day <= e for s, e in away)]
+    stored (an inverted one covers nothing); only the new request is checked. Presence is
+    judged per half-day (`uncovered_halves`): with half days given — 4-tuples (start, end,
+    half_day_start, half_day_end) or LeaveRequest-like objects — a day counts only when both
+    are away in the same half of it; (start, end) pairs are whole days, unless the keyword
+    arguments give the request's half days."""
+    return sorted({day for day, _half in uncovered_halves(
+        request, partner_leaves, calendar, half_day_start=half_day_start,
+        half_day_end=half_day_end)})
+
+
+def half_of(second: int, noon: int) -> str:
+    """ATT-2 / AB-2: the half-day a second of the day belongs to — before the noon boundary
+    (app.rules.attendance.noon_boundary) the morning, from it the afternoon."""
+    return AM if second < noon else PM
+
+
+def begun_halves(second: int | None, starts: tuple[int, int]) -> frozenset[str]:
+    """AB-2: the half-days of a day already begun at `second` (None: the whole day, as for a
+    past day) — `starts` are the seconds the morning and the afternoon begin (ATT-1)."""
+    if second is None:
+        return frozenset(HALVES)
+    return frozenset(half for half, start in zip(HALVES, starts) if second >= start)
+
+
+def absent_halves(begun, working_day: bool, clock_data: bool, clocked,
+                  clocks_in: bool = True) -> frozenset[str]:
+    """AB-2 / ATT-2 旷工 so far: the begun working half-days without a clock of the person's
+    (`clocked`: the halves with one) — only on a working day with clock data: a day for which
+    no clock record of anyone exists is "no data", never absence (ATT-2); someone who does not
+    clock in (`clocks_in` off, ATT-2) is never absent by a missing clock. Leave, an errand or a
+    meeting are other reasons of being away (app.services.away)."""
+    if not (working_day and clock_data and clocks_in):
+        return frozenset()
+    return frozenset(half for half in HALVES if half in begun and half not in set(clocked))
 
 
 def is_away(day: date, start_day: date, reported_back_on: date | None) -> bool:
@@ -207,3 +286,26 @@ def yearly_flags(personal_leave_days, sick_leave_days, absence_days, longest_abs
     if _days(longest_absence_run) > absence_run_dismissal or absent > absence_year_dismissal:
         flags.add("dismissal_review")
     return flags
+
+
+def may_approve_away(approver_id: int | None, approver_window_id: int | None, window_head: bool,
+                     leadership: bool, person_id: int, person_window_id: int | None) -> bool:
+    """ORG-2 / AB-2 窗口负责人审批本窗口AB角顶岗: the window head approves the cover of their own
+    window — an errand or meeting registration (外出登记) of someone of their window, after which
+    B covers that person's queue; never another window's, never their own. Leadership approves
+    any but their own (a window head's own, staff outside a window)."""
+    if approver_id is None or approver_id == person_id:
+        return False
+    if window_head and approver_window_id is not None and approver_window_id == person_window_id:
+        return True
+    return leadership
+
+
+def may_register_away(actor_id: int | None, actor_window_id: int | None, window_head: bool,
+                      leadership: bool, person_id: int, person_window_id: int | None) -> bool:
+    """AB-2 外出登记: everyone registers their own errand (approved by the window head); the
+    window head records those of their own window, Leadership anyone's."""
+    if actor_id is not None and actor_id == person_id:
+        return True
+    return may_approve_away(actor_id, actor_window_id, window_head, leadership, person_id,
+                            person_window_id)

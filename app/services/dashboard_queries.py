@@ -13,7 +13,7 @@ Leadership page, and the scope of a window head's or clerk's home page, ORG-2).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import and_, case as sql_case, func, literal, literal_column, or_, select, union_all
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from app.rules.attendance import AM, PM
 from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
-from app.services.away import away_condition, on_leave_half_condition
+from app.services.away import away_count_by_window, away_when, on_leave_half_condition
 from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
 from models.attendance import AttendanceDay
@@ -132,13 +132,13 @@ def queue_counts(session: Session, today: date, window_id: int) -> dict[str, int
 
 
 # --- people (LEAVE-1..3, ATT-2/3) ----------------------------------------------------------------
-def away_by_window(session: Session, day: date, window_id=None) -> dict[int | None, int]:
-    """LEAVE-3 / AB-2: staff away on `day`, per window (None: staff of no window) — the one
-    rule of app/services/away.py, so the KPI counts the people the "Away today" list names."""
-    query = (select(Staff.window_id, func.count(func.distinct(LeaveRequest.staff_id)))
-             .join(Staff, Staff.id == LeaveRequest.staff_id).where(away_condition(day))
-             .group_by(Staff.window_id))
-    return dict(session.execute(_where_window(query, Staff.window_id, window_id)).all())
+def away_by_window(session: Session, day: date, window_id=None,
+                   now: datetime | None = None) -> dict[int | None, int]:
+    """AB-2 / LEAVE-3: staff away on `day`, per window (None: staff of no window) — the one
+    definition of app/services/away.py (leave, errand or meeting, absence; with `now`, absence
+    only in the half-days begun by then), so the KPI counts the people the "Away today" list
+    names."""
+    return away_count_by_window(session, away_when(session, day, now), window_id)
 
 
 def leave_taken_by_window(session: Session, start: date, end: date, window_id=None):
@@ -266,15 +266,17 @@ def case_figures(session: Session, period: date, today: date, window_id=None) ->
     }
 
 
-def leadership_dashboard(session: Session, period: date, today: date, window_id=None) -> dict:
+def leadership_dashboard(session: Session, period: date, today: date, window_id=None,
+                         now: datetime | None = None) -> dict:
     """Everything the Leadership dashboard shows for one month (and, with `window_id`, one
-    window), as plain JSON-ready values: KPI cards, chart series, ranking (issue #12)."""
+    window), as plain JSON-ready values: KPI cards, chart series, ranking (issue #12). `now`
+    (the clock) tells which half-days of today have begun for "staff away today" (AB-2)."""
     period = month_start(period)
     wins = windows(session, window_id)
     cases = case_figures(session, period, today, window_id)
     months = cases["months"]
     overdue = overdue_by_window(session, today, window_id)
-    away = away_by_window(session, today, window_id)
+    away = away_by_window(session, today, window_id, now=now)
     attendance = attendance_by_window(session, period, month_end(period), window_id)
     complaints = complaint_figures(session, months, today, window_id)
     ranking = window_ranking(session, period)

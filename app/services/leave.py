@@ -19,6 +19,19 @@ Design decisions (documented for the merger):
   and why. Its days as taken are absence from then on, also on days without clock data (the
   leave record, not a clock, says the person was away); the town head is told if they were
   told of the approval.
+- LEAVE-1 substitute and handover, both required at filing at every door (page, API; the
+  demo writes both): the substitute (顶岗人) is an active colleague — not the requester, not a
+  login that is only an administrator — prefilled with `default_substitute` (the B of the
+  requester's post, or the A when the requester is the B); the handover (HAND-1) is one of the
+  requester's own handovers not named by another running request, or one created from the
+  request (`new_handover`, or a handover note given: giver the requester, receiver the
+  substitute, the note as its items, the requester's unfinished cases listed). Requests of
+  before keep what they had.
+- LEAVE-1 / issue #18 four eyes: a leave filed on someone's behalf is approved (or rejected) by
+  someone other than whoever filed it — RuleViolation LEAVE-1 at every door, the buttons are
+  not shown and the request is not in the filer's approval queue; another holder of the
+  routed position decides it. The person it was filed for is notified (a LeaveNotification
+  "requester" to them, in their to-do until they acknowledge it).
 """
 
 from __future__ import annotations
@@ -32,22 +45,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import clean_file_name
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
-                             overstay, overstay_excused, taken_period, uncovered_days,
+                             overstay, overstay_excused, taken_period, uncovered_halves,
                              yearly_flags)
 from app.services.attendance import derive_range, stored_month_absences
 from app.services.away import active_staff_condition
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
+from app.services.cases import Actor
+from app.services.handover import HandoverContent, create_handover
 from app.services.settings import setting_value
 from app.services.transaction import check_version, transaction
 from models.attendance import AttendanceDay
-from models.leave import LEAVE_KINDS, REVOKED, LeaveNotification, LeaveRequest
+from models.handover import Handover
+from models.leave import FILED, LEAVE_KINDS, REVOKED, LeaveNotification, LeaveRequest
 from models.org import Post, Staff
 
 log = logging.getLogger(__name__)
@@ -56,6 +72,9 @@ PENDING, APPROVED, REJECTED, CANCELLED = "pending", "approved", "rejected", "can
 ACTIVE_STATES = (PENDING, APPROVED)  # a request that still occupies its days
 PERSONAL, SICK = "personal", "sick"
 TOWN_HEAD = "town_head"
+REQUESTER = "requester"  # LEAVE-1: the notification to whom a leave was filed for
+ADMIN_ROLE = "Admin"  # FAB's administrator role (AUTH_ROLE_ADMIN): no colleague to stand in
+HALF_LABELS = {"am": "上午", "pm": "下午"}
 # LEAVE-1 certificate types, recognised by their first bytes, not by the file's name.
 CERTIFICATE_TYPES = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -83,6 +102,8 @@ class LeaveInput:
     emergency: bool = False
     substitute_id: int | None = None
     handover_note: str | None = None
+    handover_id: int | None = None  # LEAVE-1/HAND-1: an existing handover of the requester
+    new_handover: bool = False  # ... or one created from the request
 
 
 @dataclass(frozen=True)
@@ -116,17 +137,28 @@ def _slots(start: date, end: date, half_start: bool, half_end: bool) -> tuple[in
 
 
 def days_text(days) -> str:
-    """AB-1's days as the message names them: 2026-12-03、2026-12-04."""
-    return "、".join(day.isoformat() for day in days)
+    """AB-1's days as the message names them: 2026-12-03、2026-12-04 — or, given (day, half)
+    pairs, the half-days: 2026-12-08 上午、2026-12-09 (a day clashing in both halves is named
+    alone)."""
+    days = list(days)
+    if not days or isinstance(days[0], date):
+        return "、".join(day.isoformat() for day in days)
+    halves: dict[date, list[str]] = defaultdict(list)
+    for day, half in days:
+        halves[day].append(half)
+    return "、".join(day.isoformat() if len(found) == 2 else f"{day.isoformat()} {HALF_LABELS[found[0]]}"
+                    for day, found in sorted(halves.items()))
 
 
-def away_period(leave: LeaveRequest) -> tuple[date, date]:
-    """AB-1: the planned days a request keeps its person away: up to the end day, or to the
-    day before they reported back early — `is_away` (app/services/away.py) within the plan."""
-    end = leave.end_day
+def away_period(leave: LeaveRequest) -> tuple[date, date, bool, bool]:
+    """AB-1: the planned half-days a request keeps its person away, as (first day, last day,
+    half_day_start, half_day_end): up to the end day, or to the day before they reported back
+    early (the whole of that day) — `is_away` (app/services/away.py) within the plan."""
+    end, half_end = leave.end_day, bool(leave.half_day_end)
     if leave.reported_back_on is not None and leave.reported_back_on <= end:
         end = max(leave.start_day, leave.reported_back_on - timedelta(days=1))
-    return leave.start_day, end
+        half_end = False
+    return leave.start_day, end, bool(leave.half_day_start), half_end
 
 
 # --- LEAVE-1 / AB-1 checks -----------------------------------------------------------------
@@ -148,10 +180,12 @@ def _check_overlap(session: Session, values: LeaveInput, exclude_id: int | None 
                 start=other.start_day.isoformat(), end=other.end_day.isoformat())
 
 
-def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calendar,
-                 exclude_id: int | None = None) -> list[date]:
-    """AB-1: the working days of `start`..`end` on which a post of `staff_id` would have
-    neither its A nor its B present (the partner's pending or approved leave).
+def ab_conflict_halves(session: Session, staff_id: int, start: date, end: date, calendar,
+                       exclude_id: int | None = None, half_day_start: bool = False,
+                       half_day_end: bool = False) -> list[tuple[date, str]]:
+    """AB-1: the (working day, half) pairs of `start`..`end` (with its half days) in which a
+    post of `staff_id` would have neither its A nor its B present (the partner's pending or
+    approved leave) — judged per half-day, `uncovered_halves`.
 
     A partner no longer active (`Staff.is_active` off: left the center) is no partner, as on
     a post without a B: their old requests clash with nobody (互为AB角的人员不得同期休假 binds two
@@ -171,27 +205,123 @@ def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calend
     if exclude_id is not None:
         query = query.where(LeaveRequest.id != exclude_id)
     periods = [away_period(leave) for leave in session.scalars(query)]
-    return uncovered_days((start, end), periods, calendar)
+    return uncovered_halves((start, end, half_day_start, half_day_end), periods, calendar)
+
+
+def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calendar,
+                 exclude_id: int | None = None, half_day_start: bool = False,
+                 half_day_end: bool = False) -> list[date]:
+    """AB-1: the working days of `start`..`end` on which a post of `staff_id` would have
+    neither its A nor its B present in some half of the day (`ab_conflict_halves`)."""
+    return sorted({day for day, _half in ab_conflict_halves(
+        session, staff_id, start, end, calendar, exclude_id, half_day_start, half_day_end)})
 
 
 def _check_ab(session: Session, leave: LeaveRequest, calendar, override_reason, actor: LeaveActor,
               now) -> None:
-    """AB-1: refused naming the days, unless Leadership overrides with a reason."""
-    days = ab_conflicts(session, leave.staff_id, leave.start_day, leave.end_day, calendar,
-                        exclude_id=leave.id)
-    if not days or leave.ab_override_reason:
+    """AB-1: refused naming the half-days, unless Leadership overrides with a reason."""
+    halves = ab_conflict_halves(session, leave.staff_id, leave.start_day, leave.end_day,
+                                calendar, exclude_id=leave.id,
+                                half_day_start=bool(leave.half_day_start),
+                                half_day_end=bool(leave.half_day_end))
+    if not halves or leave.ab_override_reason:
         return
     reason = _clean(override_reason)
     if reason is None:
         raise RuleViolation(
             "AB-1", N_("The post would have neither its A nor its B present on %(days)s: "
-                       "the A/B partner is away then."), field="start_day", days=days_text(days))
+                       "the A/B partner is away then."), field="start_day",
+            days=days_text(halves))
     if not actor.leadership:
         raise RuleViolation("AB-1", N_("Only Leadership may override the A/B rule."),
                             field="ab_override_reason")
     leave.ab_override_reason = reason[:TEXT_MAX]
     leave.ab_override_by_id = actor.user_id
     leave.ab_override_at = now
+
+
+# --- LEAVE-1: substitute (顶岗人) and handover (HAND-1) ------------------------------------------
+def default_substitute(session: Session, staff: Staff | None) -> Staff | None:
+    """LEAVE-1: the substitute a request names by default — the B of the requester's post (the
+    first post they are A of), or its A when they are only a B; None without an active partner."""
+    if staff is None:
+        return None
+    posts = session.scalars(select(Post).where(
+        or_(Post.a_staff_id == staff.id, Post.b_staff_id == staff.id))
+        .order_by(Post.a_staff_id != staff.id, Post.id)).all()
+    for post in posts:
+        partner = post.b_staff if post.a_staff_id == staff.id else post.a_staff
+        if partner is not None and partner.id != staff.id and partner.is_active:
+            return partner
+    return None
+
+
+def is_admin_only(staff: Staff) -> bool:
+    """A staff row whose login is an administrator's and nothing else: a technical account,
+    no colleague to stand in at a post (LEAVE-1)."""
+    roles = {role.name for role in staff.user.roles} if staff.user is not None else set()
+    return roles == {ADMIN_ROLE}
+
+
+def _check_substitute(session: Session, values: LeaveInput, staff: Staff) -> Staff:
+    """LEAVE-1: the request names its substitute: an active colleague, not the requester and
+    not a login that is only an administrator."""
+    if values.substitute_id is None:
+        default = default_substitute(session, staff)
+        if default is not None:
+            raise RuleViolation("LEAVE-1", N_("Name a substitute (顶岗人): by default the B of "
+                                              "the post, %(name)s."), field="substitute_id",
+                                name=default.name)
+        raise RuleViolation("LEAVE-1", N_("Name a substitute (顶岗人)."), field="substitute_id")
+    substitute = session.get(Staff, values.substitute_id)
+    if (substitute is None or not substitute.is_active or substitute.id == staff.id
+            or is_admin_only(substitute)):
+        raise RuleViolation("LEAVE-1", N_("The substitute must be another active staff "
+                                          "member."), field="substitute_id")
+    return substitute
+
+
+def linkable_handovers(session: Session, staff_id: int | None = None) -> list[Handover]:
+    """LEAVE-1 / HAND-1: the handovers a request may name — given by `staff_id` (None: by
+    anyone active) and named by no pending or approved request yet; newest first."""
+    query = (select(Handover).outerjoin(LeaveRequest, Handover.leave_request_id == LeaveRequest.id)
+             .join(Staff, Staff.id == Handover.giver_id)
+             .where(Staff.is_active.is_(True),
+                    or_(Handover.leave_request_id.is_(None),
+                        LeaveRequest.state.not_in(ACTIVE_STATES)))
+             .options(joinedload(Handover.giver), joinedload(Handover.receiver)))
+    if staff_id is not None:
+        query = query.where(Handover.giver_id == staff_id)
+    return list(session.scalars(query.order_by(Handover.created_at.desc(),
+                                               Handover.id.desc()).limit(200)))
+
+
+def _check_handover(session: Session, values: LeaveInput, staff: Staff) -> Handover | None:
+    """LEAVE-1 / HAND-1: the request names a handover — one of the requester's own not named by
+    another running request — or asks for one created from it (`new_handover`, or a handover
+    note to be its items). Returns the one to link, None to create one."""
+    if values.handover_id is None:
+        if values.new_handover or _clean(values.handover_note):  # its items: the note
+            return None
+        raise RuleViolation("LEAVE-1", N_("Name the handover (工作交接): choose one of the "
+                                          "requester's or create it from this request."),
+                            field="handover_id")
+    if values.new_handover:
+        raise RuleViolation("LEAVE-1", N_("Choose a handover or create one, not both."),
+                            field="handover_id")
+    handover = session.get(Handover, values.handover_id)
+    linked = handover.leave_request if handover is not None else None
+    if (handover is None or handover.giver_id != staff.id
+            or (linked is not None and linked.state in ACTIVE_STATES)):
+        raise RuleViolation("LEAVE-1", N_("Choose a handover the requester gives that no other "
+                                          "request names."), field="handover_id")
+    return handover
+
+
+def handovers_of(session: Session, leave: LeaveRequest) -> list[Handover]:
+    """LEAVE-1: the handovers a request names (HAND-1), oldest first."""
+    return list(session.scalars(select(Handover).where(Handover.leave_request_id == leave.id)
+                                .order_by(Handover.created_at, Handover.id)))
 
 
 def _settings_days(session: Session) -> tuple[Decimal, Decimal]:
@@ -214,10 +344,12 @@ def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
     """LEAVE-1/2, AB-1: file a leave request, routed to its approver by its working days.
 
     Refused: an unknown kind; a start before today unless `emergency` (补假, kept on the
-    request); no working day in the period (holidays and weekends are not counted); a
-    substitute who is not another active staff member; an overlap with the person's own
-    pending or approved request; an A/B clash (AB-1) unless Leadership gives a reason.
+    request); no working day in the period (holidays and weekends are not counted); no
+    substitute, or one who is not another active colleague; no handover (an own one not named
+    by another running request, or `new_handover`); an overlap with the person's own pending
+    or approved request; an A/B clash (AB-1, per half-day) unless Leadership gives a reason.
     `require_certificate` (the web form) refuses a sick leave filed without its certificate.
+    Filed on someone's behalf, the person is notified (LEAVE-1).
     """
     with transaction(session):
         staff = session.get(Staff, values.staff_id)
@@ -235,11 +367,8 @@ def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
             raise RuleViolation(
                 "LEAVE-1", N_("Leave is requested in advance; a leave that has already begun "
                               "is filed as an emergency request (补假)."), field="start_day")
-        if values.substitute_id is not None:
-            substitute = session.get(Staff, values.substitute_id)
-            if substitute is None or not substitute.is_active or substitute.id == staff.id:
-                raise RuleViolation("LEAVE-1", N_("The substitute must be another active staff "
-                                                  "member."), field="substitute_id")
+        substitute = _check_substitute(session, values, staff)
+        handover = _check_handover(session, values, staff)
         if values.kind == SICK and require_certificate and certificate is None:
             raise RuleViolation("LEAVE-1", N_("A sick leave needs a certificate from a "
                                               "designated hospital."), field="certificate")
@@ -262,9 +391,34 @@ def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
         session.add(leave)
         _check_ab(session, leave, calendar, ab_override_reason, actor, clock.now)
         session.flush()
+        if handover is not None:
+            handover.leave_request_id = leave.id
+        else:  # HAND-1: created from the request, the requester's open cases listed
+            create_handover(session, staff.id, substitute.id,
+                            HandoverContent(items=leave.handover_note),
+                            Actor(username="", user_id=actor.user_id,
+                                  staff_id=actor.staff.id if actor.staff else None),
+                            clock, leave_request_id=leave.id)
+        if filed_on_behalf(leave, actor):
+            session.add(LeaveNotification(leave_request_id=leave.id, recipient_position=REQUESTER,
+                                          recipient_staff_id=staff.id, event=FILED,
+                                          created_at=clock.now))
+        session.flush()
         if certificate is not None:
             attach_certificate(session, leave, certificate, attachment_dir, actor)
     return leave
+
+
+def filed_on_behalf(leave: LeaveRequest, actor: LeaveActor) -> bool:
+    """LEAVE-1: the request is filed by someone else than the person taking the leave."""
+    return actor.staff is None or actor.staff.id != leave.staff_id
+
+
+def decided_by_filer(leave: LeaveRequest, actor: LeaveActor) -> bool:
+    """LEAVE-1 / issue #18: `actor` filed this leave on someone else's behalf — so they do not
+    decide it (the request page asks the same before it shows the buttons)."""
+    return (leave.filed_by_id is not None and leave.filed_by_id == actor.user_id
+            and (actor.staff is None or actor.staff.id != leave.staff_id))
 
 
 # --- LEAVE-2: routed approval --------------------------------------------------------------
@@ -284,6 +438,9 @@ def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str
         check_version(leave, seen_version)
         if not may_decide_leave(leave, actor.staff):
             raise NotYourDecision()
+        if decided_by_filer(leave, actor):
+            raise RuleViolation("LEAVE-1", N_("A leave filed on someone's behalf is approved by "
+                                              "someone other than the person who filed it."))
         if leave.state != PENDING:
             raise RuleViolation("LEAVE-2", N_("Only a pending request is approved or rejected."))
         note = _clean(note)
@@ -540,21 +697,55 @@ def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
     positions = approver_positions(staff)
     if not positions:
         return []
-    return list(session.scalars(
-        select(LeaveRequest).where(LeaveRequest.state == PENDING,
-                                   LeaveRequest.approver_position.in_(positions),
-                                   LeaveRequest.staff_id != staff.id)
-        .options(joinedload(LeaveRequest.staff))
-        .order_by(LeaveRequest.start_day, LeaveRequest.id)))
+    query = select(LeaveRequest).where(LeaveRequest.state == PENDING,
+                                       LeaveRequest.approver_position.in_(positions),
+                                       LeaveRequest.staff_id != staff.id)
+    if staff.user_id is not None:  # LEAVE-1: not what they filed for someone else
+        query = query.where(or_(LeaveRequest.filed_by_id.is_(None),
+                                LeaveRequest.filed_by_id != staff.user_id))
+    return list(session.scalars(query.options(joinedload(LeaveRequest.staff))
+                                .order_by(LeaveRequest.start_day, LeaveRequest.id)))
 
 
 def notifications_for(session: Session, staff: Staff | None) -> list[LeaveNotification]:
-    """LEAVE-2 知会: the notifications for `staff`'s position, newest first."""
+    """LEAVE-2 知会: the notifications for `staff`'s position, and (LEAVE-1) those of the leave
+    filed on their behalf, newest first."""
     if staff is None:
         return []
     return list(session.scalars(
-        select(LeaveNotification).where(LeaveNotification.recipient_position == staff.position)
+        select(LeaveNotification).where(or_(
+            and_(LeaveNotification.recipient_staff_id.is_(None),
+                 LeaveNotification.recipient_position == staff.position),
+            LeaveNotification.recipient_staff_id == staff.id))
         .order_by(LeaveNotification.created_at.desc(), LeaveNotification.id.desc())))
+
+
+def filed_for_notices(session: Session, staff: Staff | None) -> list[LeaveNotification]:
+    """LEAVE-1: the leave filed on `staff`'s behalf they have not acknowledged yet (their
+    to-do), oldest first, with the request loaded."""
+    if staff is None:
+        return []
+    return list(session.scalars(
+        select(LeaveNotification).where(LeaveNotification.recipient_staff_id == staff.id,
+                                        LeaveNotification.read_at.is_(None))
+        .options(joinedload(LeaveNotification.leave_request))
+        .order_by(LeaveNotification.created_at, LeaveNotification.id)))
+
+
+def acknowledge(session: Session, leave: LeaveRequest, staff: Staff | None, clock) -> int:
+    """LEAVE-1: the person a leave was filed for has read that it was; returns how many of
+    their notifications of it were marked."""
+    if staff is None:
+        return 0
+    with transaction(session):
+        notices = session.scalars(select(LeaveNotification).where(
+            LeaveNotification.leave_request_id == leave.id,
+            LeaveNotification.recipient_staff_id == staff.id,
+            LeaveNotification.read_at.is_(None))).all()
+        for notice in notices:
+            notice.read_at = clock.now
+        session.flush()
+    return len(notices)
 
 
 def filtered_requests(session: Session, state=None, kind=None, staff_id=None,
@@ -878,4 +1069,6 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "overstay_of", "absence_days_by_staff", "half_absence_days",
            "absence_total", "yearly_flag_rows",
            "days_text", "may_file_for", "approver_positions", "late_return",
-           "taken_period_of", "CountedLeave"]
+           "taken_period_of", "CountedLeave", "ab_conflict_halves", "default_substitute",
+           "is_admin_only", "linkable_handovers", "handovers_of", "filed_on_behalf",
+           "decided_by_filer", "filed_for_notices", "acknowledge", "REQUESTER"]

@@ -1,7 +1,8 @@
 """待办 — what waits for a staff member: the self-service to-do list and its count (issue #10).
 
 Each source asks its own domain "what does this person owe now?" — approvals routed to their
-position (LEAVE-2), a 销假 (LEAVE-3), a duty log (ROSTER-2), a handover to confirm (HAND-1).
+position (LEAVE-2), a 销假 (LEAVE-3), a duty log (ROSTER-2), a handover to confirm (HAND-1), a
+leave someone filed on their behalf (LEAVE-1).
 The to-do page shows the rows, the navigation bar their number. Each source is one query.
 """
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.services.away import overdue_condition
 from app.services.handover import handovers_awaiting
-from app.services.leave import approval_queue
+from app.services.leave import approval_queue, filed_for_notices
 from app.services.roster import duty_logs_owed
 from models.leave import LeaveRequest
 from models.org import Staff
@@ -59,12 +60,20 @@ def handovers_to_confirm(session: Session, staff: Staff, today: date) -> list[To
             for handover in handovers_awaiting(session, staff.id)]
 
 
+def leave_filed_for_me(session: Session, staff: Staff, today: date) -> list[TodoRow]:
+    """LEAVE-1: leave someone else filed on this person's behalf, until they acknowledge it."""
+    return [TodoRow("leave_filed_for_me", notice.leave_request_id,
+                    notice.leave_request.start_day, "")
+            for notice in filed_for_notices(session, staff)]
+
+
 # (kind, source): each source answers the rows of its kind for one staff member.
 TODO_SOURCES = [
     ("leave_approval", leave_awaiting_approval),
     ("report_back", report_back_owed),
     ("duty_log", duty_logs_due),
     ("handover_confirm", handovers_to_confirm),
+    ("leave_filed_for_me", leave_filed_for_me),
 ]
 
 

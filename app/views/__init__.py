@@ -27,7 +27,7 @@ from app.views.complaints import ComplaintView
 from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
 from app.views.dashboard import DashboardView
 from app.views.handover import HandoverView
-from app.views.leave import LeaveOverviewView, LeaveRequestView
+from app.views.leave import CoverView, LeaveOverviewView, LeaveRequestView
 from app.views.ledger import LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
@@ -108,6 +108,8 @@ LINKS = [
     ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", LEAVE, _l("Leave"), "LeaveRequest", "write"),
     ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    # AB-2 / ORG-2: 外出登记 and the window head's approval of their window's cover
+    ("Errands and AB cover", _l("Errands and AB cover"), "/cover/", "fa-exchange", LEAVE, _l("Leave"), "AwayRegistration", "read"),
     ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
     ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
     ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
@@ -150,6 +152,7 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(ClockRecordView)
     appbuilder.add_view_no_menu(LeaveRequestView)
     appbuilder.add_view_no_menu(LeaveOverviewView)
+    appbuilder.add_view_no_menu(CoverView)
     appbuilder.add_view_no_menu(ReferenceImportView)
     appbuilder.add_view_no_menu(ReportView)
     for api in APIS:

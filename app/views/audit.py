@@ -36,6 +36,7 @@ UNVIEWED_MODEL_LABELS = {
     "CaseAnnotation": _l("Note"),
     "CaseNotice": _l("Notice"),
     "RefusalReport": _l("Refusal report"),
+    "AwayRegistration": _l("Errand registration"),  # AB-2 外出登记 (the cover page lists them)
 }
 
 

@@ -17,7 +17,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import has_access_api
 from flask_babel import gettext
 
-from app.context import today
+from app.context import clock, today
 from app.extensions import db
 from app.services import dashboard_queries as dq
 from app.services.case_queries import RUNNING
@@ -119,8 +119,10 @@ def with_links(data: dict, day: date) -> dict:
 
 
 def dashboard_data(period: date, window_id=None) -> dict:
-    day = today()
-    return with_links(dq.leadership_dashboard(db.session, period, day, window_id), day)
+    now = clock()  # AB-2: the half-days of today begun by now (absence)
+    day = now.today
+    return with_links(dq.leadership_dashboard(db.session, period, day, window_id, now=now.now),
+                      day)
 
 
 def kpi_cards(data: dict) -> list[tuple[str, str, object, str, str]]:

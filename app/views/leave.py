@@ -9,7 +9,7 @@ Everything writes through app/services/leave.py; no generic add/edit/delete.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose
@@ -17,26 +17,34 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.security import (current_leave_actor, current_staff, leave_filters,
-                          may_attach_certificate, may_cancel_leave, may_decide_leave,
-                          may_excuse_overstay, may_report_back, may_revoke_leave, may_see_leave)
-from app.services.leave import (Certificate, LeaveInput, NotYourDecision, approval_queue,
-                                attach_certificate, cancel_leave, certificate_file,
-                                decide_leave, file_leave, filtered_requests, notifications_for,
-                                report_back, revoke_leave, yearly_flag_rows)
+from app.security import (away_scope, current_cover_actor, current_leave_actor, current_staff,
+                          leave_filters, may_attach_certificate, may_cancel_leave,
+                          may_decide_leave, may_excuse_overstay, may_report_back,
+                          may_revoke_leave, may_see_away_registration, may_see_leave)
+from app.services.cover import (AwayInput, cancel_away, decide_away, may_approve, may_cancel,
+                                may_register_for, register_away, registrations, window_cover)
+from app.services.leave import (Certificate, LeaveInput, NotYourDecision, acknowledge,
+                                approval_queue, attach_certificate, cancel_leave,
+                                certificate_file, decide_leave, decided_by_filer,
+                                default_substitute, file_leave, filed_for_notices,
+                                filtered_requests, handovers_of, is_admin_only,
+                                linkable_handovers, notifications_for, report_back,
+                                revoke_leave, yearly_flag_rows)
 from app.services.away import away_rows
 from app.services.exports import (LEAVE_COLUMNS, leave_register_count, leave_register_rows,
                                   write_export)
 from app.views.base import DomainModelView, interface, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.choices import POSITION_LABELS
-from models.leave import LEAVE_KINDS, LEAVE_STATES, LeaveRequest
+from models.leave import AWAY_REASONS, LEAVE_KINDS, LEAVE_STATES, AwayRegistration, LeaveRequest
 from models.org import Staff
 
 KIND_LABELS = {"personal": _l("Personal leave"), "sick": _l("Sick leave"),
@@ -63,6 +71,20 @@ LEAVE_LABELS = {
 }
 
 
+AWAY_LABELS = {"leave": _l("On leave"), "errand": _l("Official errand"),
+               "meeting": _l("Meeting outside"), "absent": _l("Absent (no clock-in)")}
+HALF_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon")}
+
+
+def away_label(value) -> str:
+    """AB-2: why someone is away, as the lists say it."""
+    return str(AWAY_LABELS.get(value, value or ""))
+
+
+def half_label(value) -> str:
+    return str(HALF_LABELS.get(value, value or ""))
+
+
 def kind_label(value) -> str:
     return str(KIND_LABELS.get(value, value or ""))
 
@@ -73,6 +95,9 @@ def state_label(value) -> str:
 
 def approver_label(value) -> str:
     return str(POSITION_LABELS.get(value, value or ""))
+
+
+NEW_HANDOVER = "new"
 
 
 class LeaveForm(DynamicForm):
@@ -89,6 +114,8 @@ class LeaveForm(DynamicForm):
     emergency = BooleanField(_l("Emergency request filed afterwards (补假)"))
     substitute_id = SelectField(_l("Substitute"), coerce=lambda v: int(v) if v else None,
                                 validators=[Optional()])
+    # LEAVE-1 / HAND-1: a handover of the requester's, or one created from this request.
+    handover_id = SelectField(_l("Handover"), default=NEW_HANDOVER, validators=[Optional()])
     handover_note = TextAreaField(_l("Handover note"))
     certificate = FileField(_l("Certificate (sick leave: PDF, JPEG or PNG)"))
     ab_override_reason = TextAreaField(_l("Override the A/B rule: reason (Leadership)"))
@@ -132,6 +159,34 @@ def _staff_choices(all_staff: bool):
     return [(row.id, row.name) for row in rows]
 
 
+def _substitute_choices():
+    """LEAVE-1: active colleagues who may stand in (no administrator-only login)."""
+    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                              .options(joinedload(Staff.user).selectinload(User.roles))
+                              .order_by(Staff.name, Staff.id)).all()
+    return [("", "—")] + [(row.id, row.name) for row in rows if not is_admin_only(row)]
+
+
+def _handover_choices(staff_id):
+    """LEAVE-1 / HAND-1: create the handover from the request, or name one not yet named."""
+    rows = linkable_handovers(db.session, staff_id)
+    return [(NEW_HANDOVER, gettext("Create the handover from this request (to the substitute, "
+                                   "with the requester's unfinished cases)"))] + [
+        (str(row.id), gettext("%(giver)s → %(receiver)s, %(day)s", giver=row.giver.name,
+                              receiver=row.receiver.name, day=context.local_date(row.created_at)))
+        for row in rows]
+
+
+def _handover_value(value) -> tuple[int | None, bool]:
+    """The form's handover choice as (handover id, create a new one)."""
+    if value == NEW_HANDOVER:
+        return None, True
+    try:
+        return int(value), False
+    except (TypeError, ValueError):
+        return None, False
+
+
 def _uploaded(field) -> Certificate | None:
     upload = request.files.get(field)
     if upload is None or not upload.filename:
@@ -153,11 +208,11 @@ class LeaveRequestView(DomainModelView):
                               "away": "read", "notifications": "read",
                               "certificate_file": "read", "file": "write", "decide": "write",
                               "report_back": "write", "cancel": "write", "certificate": "write",
-                              "revoke": "write"}
+                              "revoke": "write", "acknowledge": "write"}
     base_permissions = ["can_read", "can_write"]
     include_route_methods = {"list", "show", "mine", "queue", "away", "notifications",
                              "certificate_file", "file", "decide", "report_back", "cancel",
-                             "certificate", "revoke"}
+                             "certificate", "revoke", "acknowledge"}
     base_filters = leave_filters()
     list_title = _l("Leave requests")
     show_title = _l("Leave request")
@@ -187,10 +242,15 @@ class LeaveRequestView(DomainModelView):
         staff = current_staff()
         actor = current_leave_actor()
         version = {"version": leave.version}
+        filer = decided_by_filer(leave, actor)  # LEAVE-1: someone else decides what one filed
         return self.render_template(
             "bianmin/leave_show.html", title=self.show_title, leave=leave,
             kind_label=kind_label, state_label=state_label, approver_label=approver_label,
-            may_decide=leave.state == "pending" and may_decide_leave(leave, staff),
+            may_decide=leave.state == "pending" and may_decide_leave(leave, staff) and not filer,
+            filed_it=filer and leave.state == "pending" and may_decide_leave(leave, staff),
+            handovers=handovers_of(db.session, leave),
+            unread=[n for n in filed_for_notices(db.session, staff)
+                    if n.leave_request_id == leave.id],
             may_cancel=leave.state == "pending" and may_cancel_leave(leave, staff, actor.user_id),
             may_report=leave.state == "approved" and leave.reported_back_on is None
             and may_report_back(leave, staff, actor.office),
@@ -212,10 +272,14 @@ class LeaveRequestView(DomainModelView):
         if not on_behalf and actor.staff is None:
             flash(gettext("Your login is not linked to a staff member."), "danger")
             return redirect(url_for(".mine"))
+        default = default_substitute(db.session, actor.staff)  # LEAVE-1: the post's B
         form = LeaveForm() if request.method == "POST" else LeaveForm(
-            data={"staff_id": actor.staff.id if actor.staff else None})
+            data={"staff_id": actor.staff.id if actor.staff else None,
+                  "substitute_id": default.id if default else None,
+                  "handover_id": NEW_HANDOVER})
         form.staff_id.choices = _staff_choices(on_behalf)
-        form.substitute_id.choices = [("", "—")] + _staff_choices(True)
+        form.substitute_id.choices = _substitute_choices()
+        form.handover_id.choices = _handover_choices(None if on_behalf else actor.staff.id)
         if not actor.leadership:
             del form.ab_override_reason
         if request.method == "POST" and form.validate():
@@ -224,12 +288,14 @@ class LeaveRequestView(DomainModelView):
             for name in missing:
                 form[name].errors = list(form[name].errors) + [gettext("This field is required.")]
             if not missing:
+                handover_id, new_handover = _handover_value(form.handover_id.data)
                 values = LeaveInput(
                     staff_id=form.staff_id.data, kind=form.kind.data,
                     start_day=form.start_day.data, end_day=form.end_day.data,
                     half_day_start=form.half_day_start.data, half_day_end=form.half_day_end.data,
                     reason=form.reason.data, emergency=form.emergency.data,
-                    substitute_id=form.substitute_id.data, handover_note=form.handover_note.data)
+                    substitute_id=form.substitute_id.data, handover_note=form.handover_note.data,
+                    handover_id=handover_id, new_handover=new_handover)
                 override = form.ab_override_reason.data if actor.leadership else None
                 with rule_checked(form) as saved:
                     leave = file_leave(db.session, values, actor, context.clock(),
@@ -289,6 +355,19 @@ class LeaveRequestView(DomainModelView):
                 abort(403)
             if saved.ok:
                 flash(gettext("Reported back."), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/acknowledge/<int:pk>", methods=["POST"])
+    @has_access
+    def acknowledge(self, pk):
+        """LEAVE-1: the person a leave was filed for acknowledges the notification of it."""
+        leave = self._get_visible(pk)
+        form = VersionForm()
+        if form.validate():
+            with rule_checked() as saved:
+                acknowledge(db.session, leave, current_staff(), context.clock())
+            if saved.ok:
+                flash(gettext("Noted."), "success")
         return redirect(url_for(".show", pk=pk))
 
     @expose("/cancel/<int:pk>", methods=["POST"])
@@ -393,12 +472,15 @@ class LeaveRequestView(DomainModelView):
     @expose("/away/")
     @has_access
     def away(self):
-        """Who is away today (LEAVE-3, app/services/away.py — the people the dashboard's KPI
-        counts): names, windows, which half of the day and a 销假 owed; no kinds or reasons
-        (clerks see nothing else of other people's leave)."""
-        today = context.today()
+        """Who is away today (AB-2, LEAVE-3, app/services/away.py — the people the dashboard's
+        KPI counts): names, windows, which half of the day and why (leave, errand, meeting,
+        absent so far), a 销假 owed; no kinds of leave or reasons (clerks see nothing else of
+        other people's leave)."""
+        now = context.clock()
         return self.render_template("bianmin/leave_away.html", title=gettext("Away today"),
-                                    today=today, rows=away_rows(db.session, today))
+                                    today=now.today, rows=away_rows(db.session, now.today,
+                                                                    now.now),
+                                    away_label=away_label, half_label=half_label)
 
     @expose("/notifications/")
     @has_access
@@ -486,4 +568,154 @@ class LeaveOverviewView(BaseView):
                                     asked=args_year)
 
 
-__all__ = ["LeaveRequestView", "LeaveOverviewView", "KIND_LABELS", "STATE_LABELS", "FLAG_LABELS"]
+# --- AB-2 / ORG-2: 外出登记 and the cover of a window ----------------------------------------------
+AWAY_STATE_LABELS = {"pending": _l("Waiting for the window head"),
+                     "approved": _l("Approved: B covers"), "rejected": _l("Not approved"),
+                     "cancelled": _l("Withdrawn")}
+COVER_LABELS = {"a": _l("A at the post"), "b": _l("B covers A"),
+                "nobody": _l("Neither A nor B present")}
+
+
+class AwayForm(DynamicForm):
+    """AB-2 外出登记: who is out, which day and half-days, why and where."""
+
+    staff_id = SelectField(_l("Staff"), coerce=lambda v: int(v) if v else None,
+                           validators=[Optional()])
+    day = DateField(_l("Day"), validators=[Optional()])
+    am = BooleanField(_l("Morning"))
+    pm = BooleanField(_l("Afternoon"))
+    reason = SelectField(_l("Why"), choices=[("errand", _l("Official errand")),
+                                             ("meeting", _l("Meeting outside"))],
+                         validators=[Optional()])
+    note = TextAreaField(_l("Where and what for"))
+
+
+def _away_staff_choices(actor):
+    """The people `actor` may register an errand for: themselves; a window head their window's
+    staff, Leadership anyone (ORG-2)."""
+    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
+                              .order_by(Staff.window_id, Staff.name, Staff.id)).all()
+    return [(row.id, row.name) for row in rows if may_register_for(row, actor)]
+
+
+class CoverView(BaseView):
+    """外出登记与顶岗 (AB-2, ORG-2): the posts of the window and who answers for each now (A, or
+    B covering A who is away), the errands and meetings outside registered, and the window
+    head's approval of the cover of their own window — 403 for another window's."""
+
+    route_base = "/cover"
+    default_view = "index"
+    class_permission_name = "AwayRegistration"
+    method_permission_name = {"index": "read", "register": "write", "decide": "write",
+                              "cancel": "write"}
+    base_permissions = ["can_read", "can_write"]
+
+    def _page(self, form):
+        now, actor = context.clock(), current_cover_actor()
+        scope = away_scope()
+        window_id = None
+        if scope is not None:
+            staff = actor.staff
+            window_id = staff.window_id if staff is not None and staff.window_id else -1
+        elif request.args.get("window", type=int):
+            window_id = request.args.get("window", type=int)
+        rows = registrations(
+            db.session, now.today - timedelta(days=7),
+            window_id=scope[1] if scope and scope[0] == "window" else None,
+            staff_id=scope[1] if scope and scope[0] == "own" else None)
+        return self.render_template(
+            "bianmin/cover.html", title=gettext("Errands and AB cover"), form=form,
+            today=now.today, posts=window_cover(db.session, now.today, now.now, window_id),
+            rows=rows, may_approve=lambda r: r.state == "pending" and may_approve(r, actor),
+            may_cancel=lambda r: r.state in ("pending", "approved") and r.day >= now.today
+            and may_cancel(r, actor),
+            away_label=away_label, state_label=lambda v: str(AWAY_STATE_LABELS.get(v, v)),
+            cover_label=lambda v: str(COVER_LABELS.get(v, v)), half_label=half_label,
+            version_form=VersionForm(),
+            may_register=bool(form.staff_id.choices)
+            and self.appbuilder.sm.has_access("can_write", self.class_permission_name))
+
+    def _form(self, actor):
+        form = AwayForm() if request.method == "POST" else AwayForm(
+            data={"staff_id": actor.staff.id if actor.staff else None,
+                  "day": context.today(), "reason": "errand"})
+        form.staff_id.choices = _away_staff_choices(actor)
+        return form
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self._page(self._form(current_cover_actor()))
+
+    @expose("/register", methods=["POST"])
+    @has_access
+    def register(self):
+        """AB-2: register an errand or a meeting outside; by the window head of the person's
+        window (or Leadership) it is approved at once (ORG-2); another window's: 403."""
+        actor = current_cover_actor()
+        asked = request.form.get("staff_id", type=int)
+        person = db.session.get(Staff, asked) if asked and 0 < asked < 2**31 else None
+        if person is not None and not may_register_for(person, actor):
+            abort(403)  # ORG-2: another window's staff
+        form = self._form(actor)
+        if form.validate():
+            values = AwayInput(staff_id=form.staff_id.data, day=form.day.data,
+                               am=form.am.data, pm=form.pm.data,
+                               reason=form.reason.data if form.reason.data in AWAY_REASONS
+                               else None, note=form.note.data)
+            with rule_checked(form) as saved:
+                registration = register_away(db.session, values, actor, context.clock())
+            if saved.ok:
+                flash(gettext("Registered: approved, B covers meanwhile.")
+                      if registration.state == "approved"
+                      else gettext("Registered: waiting for the window head's approval."),
+                      "success")
+                return redirect(url_for(".index"))
+        return self._page(form)
+
+    def _visible(self, pk) -> AwayRegistration:
+        registration = db.session.get(AwayRegistration, pk)
+        if registration is None or not may_see_away_registration(registration):
+            abort(404)
+        return registration
+
+    @expose("/decide/<int:pk>/<decision>", methods=["POST"])
+    @has_access
+    def decide(self, pk, decision):
+        """ORG-2: the window head approves (or rejects) the cover of their own window; another
+        window's head (or a clerk) is refused with 403."""
+        registration = db.session.get(AwayRegistration, pk)
+        if registration is None or decision not in ("approve", "reject"):
+            abort(404)
+        actor = current_cover_actor()
+        if not may_approve(registration, actor):
+            abort(403)
+        form = VersionForm()
+        if form.validate():
+            with rule_checked() as saved:
+                decide_away(db.session, registration, decision == "approve", None, actor,
+                            context.clock(), seen_version=form.version.data)
+            if saved.ok:
+                flash(gettext("Approved: B covers meanwhile.") if decision == "approve"
+                      else gettext("Not approved."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/cancel/<int:pk>", methods=["POST"])
+    @has_access
+    def cancel(self, pk):
+        registration = self._visible(pk)
+        actor = current_cover_actor()
+        if not may_cancel(registration, actor):
+            abort(403)
+        form = VersionForm()
+        if form.validate():
+            with rule_checked() as saved:
+                cancel_away(db.session, registration, actor, context.clock(),
+                            seen_version=form.version.data)
+            if saved.ok:
+                flash(gettext("Registration withdrawn."), "success")
+        return redirect(url_for(".index"))
+
+
+__all__ = ["LeaveRequestView", "LeaveOverviewView", "CoverView", "KIND_LABELS", "STATE_LABELS",
+           "FLAG_LABELS"]

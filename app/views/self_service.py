@@ -22,6 +22,7 @@ TODO_KINDS = {
     "report_back": (_l("Leave I have not reported back from (销假)"), "/leaverequestview/show/{}"),
     "duty_log": (_l("Duty logs I owe"), "/dutyshiftview/log/{}"),
     "handover_confirm": (_l("Handovers waiting for my confirmation"), "/handoverview/show/{}"),
+    "leave_filed_for_me": (_l("Leave filed on my behalf"), "/leaverequestview/show/{}"),
 }
 
 

@@ -211,7 +211,9 @@ def rows(app, db_session, make_user, window_a, window_b):
              for user in (clerk, partner)}
     start = center_today() + timedelta(days=30)
     leave = file_leave(db_session, LeaveInput(staff_id=staff[clerk.id].id, kind="personal",
-                                              start_day=start, end_day=start),
+                                              start_day=start, end_day=start,
+                                              substitute_id=staff[partner.id].id,
+                                              new_handover=True),
                        LeaveActor(user_id=clerk.id, staff=staff[clerk.id]),
                        clock_on(center_today()))
     handover = create_handover(db_session, staff[clerk.id].id, staff[partner.id].id,

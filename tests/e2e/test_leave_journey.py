@@ -1,7 +1,8 @@
-"""The people journey of issue #10 in a real browser: a clerk files leave (LEAVE-1), it goes to
-the routed approver's to-do list and that approver approves it (LEAVE-2), the A/B partner's
-overlapping request is refused naming the days (AB-1), and a handover is valid only once the
-giver and the receiver have each confirmed it as their own user (HAND-1).
+"""The people journey of issue #10 in a real browser: a clerk files leave naming the post's B as
+substitute (prefilled) and the handover created from the request (LEAVE-1), it goes to the
+routed approver's to-do list and that approver approves it (LEAVE-2), the A/B partner's
+overlapping request is refused naming the days (AB-1), and the request's handover is valid only
+once the giver and the receiver have each confirmed it as their own user (HAND-1).
 
 Screenshots go to artifacts/screenshots/leave-*.png.
 """
@@ -66,6 +67,11 @@ def test_leave_journey_routed_approval_ab_conflict_and_handover(
     request = db_session.scalars(select(LeaveRequest)).one()
     assert (request.state, request.approver_position) == ("pending", "director")
     assert "待审批" in page.locator("#leave-state").inner_text()
+    # LEAVE-1: the post's B was the prefilled substitute; the handover A → B came with it.
+    assert request.substitute_id == pair["b_clerk"].id
+    handover = db_session.scalars(select(Handover)).one()
+    assert (handover.giver_id, handover.receiver_id, handover.leave_request_id) == (
+        pair["a_clerk"].id, pair["b_clerk"].id, request.id)
 
     # LEAVE-2: it waits on the deputy director's to-do list; she approves it.
     switch_user(page, browser_login, "deputy_e2e")
@@ -87,14 +93,11 @@ def test_leave_journey_routed_approval_ab_conflict_and_handover(
     assert first.isoformat() in page.content()
     assert db_session.scalar(select(func.count(LeaveRequest.id))) == 1
 
-    # HAND-1: A hands over to B; valid only after both confirmed as themselves.
+    # HAND-1: the request's handover A → B is valid only after both confirmed as themselves.
     switch_user(page, browser_login, "a_clerk")
-    page.goto("/handoverview/create/")
-    page.select_option("#receiver_id", str(pair["b_clerk"].id))
-    page.fill("#items", "窗口印章一枚")
+    page.goto(f"/leaverequestview/show/{request.id}")
     with page.expect_navigation():
-        page.click("form button[type=submit]")
-    handover = db_session.scalars(select(Handover)).one()
+        page.click("#leave-handovers a")
     with page.expect_navigation():
         page.click("button[data-confirm=giver]")
     assert page.locator("[data-handover=awaiting]").count() == 1

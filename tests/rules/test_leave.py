@@ -11,13 +11,20 @@ from app.rules.attendance import AM, PM, leave_halves
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.leave import (
+    absent_halves,
     approver_for,
+    begun_halves,
+    half_of,
     informs_town_head,
     leave_working_days,
+    may_approve_away,
+    may_register_away,
     overstay,
     overstay_excused,
+    period_halves,
     taken_period,
     uncovered_days,
+    uncovered_halves,
     yearly_flags,
 )
 
@@ -308,3 +315,99 @@ def test_att_3_overstay_is_what_the_accepted_reason_would_have_made_leave(first,
         excused = leave_halves(day, first, last, half_start, half_end, back, True)
         not_excused = leave_halves(day, first, last, half_start, half_end, back, False)
         assert over.get(day, Decimal(0)) == Decimal(len(excused - not_excused)) / 2
+
+
+# --- AB-1 per half-day (issue #16 item 8) ----------------------------------------------------
+MONDAY = D("2026-12-07")
+TUESDAY = D("2026-12-08")
+
+
+@pytest.mark.parametrize("request_, partner, expected", [
+    # A away on Tuesday morning, B asks for Tuesday afternoon: someone is present, no clash.
+    ((TUESDAY, TUESDAY, True, False), [(TUESDAY, TUESDAY, False, True)], []),
+    ((TUESDAY, TUESDAY, False, True), [(TUESDAY, TUESDAY, True, False)], []),
+    # Both away the same half-day: a clash on that day.
+    ((TUESDAY, TUESDAY, True, False), [(TUESDAY, TUESDAY, True, False)], [TUESDAY]),
+    ((TUESDAY, TUESDAY, False, True), [(MONDAY, TUESDAY, False, True)], [TUESDAY]),
+    # A whole day against a half day clashes in that half.
+    ((MONDAY, TUESDAY), [(TUESDAY, TUESDAY, True, False)], [TUESDAY]),
+    # Monday afternoon to Tuesday morning against Monday morning: no clash on Monday.
+    ((MONDAY, TUESDAY, True, True), [(MONDAY, MONDAY, False, True)], []),
+])
+def test_ab_1_presence_is_judged_per_half_day(request_, partner, expected):
+    assert uncovered_days(request_, partner, CAL) == expected
+
+
+def test_ab_1_uncovered_halves_name_the_half_days_and_accept_leave_like_rows():
+    class Leave:  # the attributes of models.leave.LeaveRequest
+        start_day, end_day, half_day_start, half_day_end = MONDAY, TUESDAY, False, True
+
+    got = uncovered_halves((MONDAY, TUESDAY), [Leave()], CAL)
+    assert got == [(MONDAY, "am"), (MONDAY, "pm"), (TUESDAY, "am")]
+    assert uncovered_days((MONDAY, TUESDAY), [Leave()], CAL) == [MONDAY, TUESDAY]
+    # the existing call shape: (start, end) pairs are whole days
+    assert uncovered_halves((TUESDAY, TUESDAY), [(TUESDAY, TUESDAY)], CAL) == [
+        (TUESDAY, "am"), (TUESDAY, "pm")]
+
+
+def test_ab_1_period_halves_of_a_leave_starting_or_ending_at_noon():
+    assert period_halves(MONDAY, MONDAY, TUESDAY, True, True) == {"pm"}
+    assert period_halves(TUESDAY, MONDAY, TUESDAY, True, True) == {"am"}
+    assert period_halves(TUESDAY, MONDAY, D("2026-12-09"), True, True) == {"am", "pm"}
+    assert period_halves(D("2026-12-10"), MONDAY, TUESDAY) == set()
+    assert period_halves(MONDAY, MONDAY, MONDAY, True, True) == {"pm"}  # one half day
+
+
+# --- AB-2 away: absence so far, begun half-days (issue #16 item 7) -------------------------
+AM_START, PM_START, NOON = 8 * 3600, 14 * 3600, (11 * 3600 + 1800 + 14 * 3600) // 2
+
+
+@pytest.mark.parametrize("second, begun", [
+    (None, {"am", "pm"}),  # a day over
+    (AM_START - 1, set()),
+    (AM_START, {"am"}),  # the start second itself has begun
+    (PM_START - 1, {"am"}),
+    (PM_START, {"am", "pm"}),
+])
+def test_ab_2_half_days_begun_at_a_second(second, begun):
+    assert begun_halves(second, (AM_START, PM_START)) == begun
+
+
+def test_ab_2_att_2_absent_only_in_begun_working_half_days_with_clock_data():
+    both = {"am", "pm"}
+    assert absent_halves(both, True, True, ()) == both
+    assert absent_halves(both, True, True, {"am"}) == {"pm"}
+    assert absent_halves({"am"}, True, True, ()) == {"am"}  # the afternoon has not begun
+    assert absent_halves(both, True, False, ()) == set()  # ATT-2: no data, no absence
+    assert absent_halves(both, False, True, ()) == set()  # no working day
+    assert absent_halves(both, True, True, (), clocks_in=False) == set()
+
+
+def test_ab_2_a_clock_belongs_to_the_half_day_of_the_noon_boundary():
+    assert half_of(NOON - 1, NOON) == "am" and half_of(NOON, NOON) == "pm"
+
+
+@pytest.mark.parametrize("approver, window, head, leader, person, person_window, allowed", [
+    (1, 10, True, False, 2, 10, True),  # the window head, own window
+    (1, 10, True, False, 2, 20, False),  # another window's
+    (1, 10, True, False, 1, 10, False),  # never their own
+    (1, None, False, True, 2, 20, True),  # Leadership, anyone else's
+    (1, 10, False, False, 2, 10, False),  # a clerk of the same window
+    (None, 10, True, False, 2, 10, False),  # no staff row
+])
+def test_org_2_ab_2_the_window_head_approves_the_cover_of_their_own_window(
+        approver, window, head, leader, person, person_window, allowed):
+    assert may_approve_away(approver, window, head, leader, person, person_window) is allowed
+
+
+def test_ab_2_everyone_registers_own_errand_the_head_their_window():
+    assert may_register_away(2, 10, False, False, 2, 10)
+    assert not may_register_away(2, 10, False, False, 3, 10)
+    assert may_register_away(1, 10, True, False, 3, 10)
+    assert not may_register_away(1, 10, True, False, 3, 20)
+
+
+def test_ab_1_the_request_half_days_may_come_as_keywords():
+    partner = [(TUESDAY, TUESDAY, True, False)]  # the partner takes Tuesday afternoon
+    assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_end=True) == []
+    assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_start=True) == [TUESDAY]

@@ -241,3 +241,203 @@ def test_att_3_an_overstay_with_an_accepted_reason_is_leave_without_one_absence(
         absent = sum((r.am.status == "absent") + (r.pm.status == "absent")
                      for r in results if r.staff_id == staff_id)
         assert sql[(staff_id, 2026, 11)][2] == absent
+
+
+# --- AB-2: the one definition of away — errand, meeting, absence (issue #16 item 7) ---------
+from datetime import datetime, timezone  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from app.rules.errors import RuleViolation  # noqa: E402
+from app.services.away import away_count_by_window, away_staff_ids, away_when  # noqa: E402
+from app.services.cover import (AwayInput, CoverActor, decide_away, register_away,  # noqa: E402
+                                window_cover)
+from models.attendance import ClockExcuse, ClockRecord  # noqa: E402
+from tests.factories import clock_on  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(hour: int, minute: int = 0, on: date = TODAY) -> datetime:
+    """The center's wall-clock time `hour:minute` on `on` (winter hours: 08:00–11:30, 14:00–17:30)."""
+    return datetime(on.year, on.month, on.day, hour, minute, tzinfo=SHANGHAI).astimezone(
+        timezone.utc)
+
+
+def clock_in(person, hour: int, minute: int = 0, on: date = TODAY) -> ClockRecord:
+    return ClockRecord(staff=person, clocked_at=at(hour, minute, on), day=on,
+                       second_of_day=hour * 3600 + minute * 60, source="office")
+
+
+@pytest.fixture
+def post_ab(db_session, window_a, window_b):
+    """A and B of one post at window 01, the window head of 01 and of 02, and a colleague who
+    clocked in this morning (so the day has clock data, ATT-2)."""
+    people = {key: Staff(name=name, unit="window", window=window)
+              for key, name, window in [("a", "甲", window_a), ("b", "乙", window_a),
+                                        ("head", "窗口负责人", window_a),
+                                        ("other_head", "他窗负责人", window_b),
+                                        ("colleague", "同事", window_a)]}
+    db_session.add_all(people.values())
+    db_session.add(Post(window=window_a, name="受理岗", a_staff=people["a"], b_staff=people["b"]))
+    db_session.commit()
+    return people
+
+
+def head_of(person) -> CoverActor:
+    return CoverActor(user_id=None, staff=person, window_head=True)
+
+
+def names_away(db_session, people, when) -> set[str]:
+    """The SQL condition and the Python rows name the same people: their keys."""
+    keys = {person.id: key for key, person in people.items()}
+    sql = {keys[i] for i in away_staff_ids(db_session, when) if i in keys}
+    python = {keys[row.staff.id] for row in away_rows(db_session, when.day, when=when)
+              if row.staff.id in keys}
+    assert sql == python, (sql, python)
+    return sql
+
+
+def test_ab_2_org_2_an_errand_the_window_head_records_makes_a_away_and_b_covers(db_session,
+                                                                                post_ab):
+    a, b = post_ab["a"], post_ab["b"]
+    registration = register_away(db_session, AwayInput(a.id, TODAY, pm=True, reason="errand",
+                                                       note="县政务办送件"),
+                                 head_of(post_ab["head"]), clock_on(TODAY))
+    assert registration.state == "approved"  # ORG-2: recorded by the window head, approved
+    assert names_away(db_session, post_ab, away_when(db_session, TODAY)) == {"a"}
+    assert sum(dq.away_by_window(db_session, TODAY, now=at(9)).values()) == 1
+    row = next(r for r in away_rows(db_session, TODAY) if r.staff.id == a.id)
+    assert (row.leave, row.reasons) == (None, {"pm": "errand"})
+    # B covers while A is out, not in the morning when A is at the post (and back after).
+    assert covered_staff(db_session, b.id, TODAY, now=at(9)) == {}
+    assert covered_staff(db_session, b.id, TODAY, now=at(15)) == {a.id: a.name}
+    assert covered_staff(db_session, b.id, TODAY) == {a.id: a.name}  # the day as a whole
+    assert [p.state for p in window_cover(db_session, TODAY, at(15))] == ["b"]
+    assert [p.state for p in window_cover(db_session, TODAY, at(9))] == ["a"]
+
+
+def test_ab_2_org_2_own_errand_waits_for_the_head_of_the_own_window(db_session, post_ab):
+    a, b = post_ab["a"], post_ab["b"]
+    mine = register_away(db_session, AwayInput(a.id, TODAY, am=True, pm=True, reason="meeting"),
+                         CoverActor(user_id=None, staff=a), clock_on(TODAY))
+    assert mine.state == "pending"
+    assert covered_staff(db_session, b.id, TODAY) == {}  # not approved: A is not away
+    with pytest.raises(RuleViolation) as refused:
+        decide_away(db_session, mine, True, None, head_of(post_ab["other_head"]), clock_on(TODAY))
+    assert refused.value.rule_id == "ORG-2"
+    with pytest.raises(RuleViolation):  # nobody approves their own
+        decide_away(db_session, mine, True, None, head_of(a), clock_on(TODAY))
+    with pytest.raises(RuleViolation) as other_window:
+        register_away(db_session, AwayInput(b.id, TODAY, am=True, reason="errand"),
+                      head_of(post_ab["other_head"]), clock_on(TODAY))
+    assert other_window.value.rule_id == "ORG-2"
+    decide_away(db_session, mine, True, None, head_of(post_ab["head"]), clock_on(TODAY))
+    assert covered_staff(db_session, b.id, TODAY, now=at(9)) == {a.id: a.name}
+    assert names_away(db_session, post_ab, away_when(db_session, TODAY, at(9))) == {"a"}
+
+
+def test_ab_2_a_registration_is_for_a_working_day_from_today_with_a_half_day(db_session,
+                                                                            post_ab):
+    head, a = head_of(post_ab["head"]), post_ab["a"]
+    for values in (AwayInput(a.id, TODAY - timedelta(days=1), am=True, reason="errand"),
+                   AwayInput(a.id, date(2026, 11, 14), am=True, reason="errand"),  # Saturday
+                   AwayInput(a.id, TODAY, reason="errand"),
+                   AwayInput(a.id, TODAY, am=True, reason="holiday")):
+        with pytest.raises(RuleViolation) as refused:
+            register_away(db_session, values, head, clock_on(TODAY))
+        assert refused.value.rule_id == "AB-2"
+    register_away(db_session, AwayInput(a.id, TODAY, am=True, reason="errand"), head,
+                  clock_on(TODAY))
+    with pytest.raises(RuleViolation, match="already"):
+        register_away(db_session, AwayInput(a.id, TODAY, am=True, pm=True, reason="errand"),
+                      head, clock_on(TODAY))
+
+
+def test_ab_2_att_4_an_approved_clock_excuse_says_a_was_out_that_half_day(db_session, post_ab):
+    a, b = post_ab["a"], post_ab["b"]
+    db_session.add(ClockExcuse(staff=a, day=TODAY, half="am", reason="meeting", state="pending"))
+    db_session.commit()
+    assert covered_staff(db_session, b.id, TODAY) == {}  # pending: nothing yet
+    excuse = db_session.scalars(select(ClockExcuse)).one()
+    excuse.state = "approved"
+    db_session.commit()
+    assert covered_staff(db_session, b.id, TODAY, now=at(10)) == {a.id: a.name}
+    assert covered_staff(db_session, b.id, TODAY, now=at(15)) == {}
+    row = next(r for r in away_rows(db_session, TODAY) if r.staff.id == a.id)
+    assert row.reasons == {"am": "meeting"}
+
+
+def test_ab_2_att_2_absent_so_far_without_a_clock_on_a_day_with_clock_data(db_session, post_ab):
+    """A half-day begun without a clock of A's is absence — B covers — until A clocks in; the
+    afternoon is absent only once it has begun; a day without any clock is no data (ATT-2)."""
+    a, b = post_ab["a"], post_ab["b"]
+    for key in ("b", "head", "other_head"):
+        db_session.add(clock_in(post_ab[key], 7, 55))
+    db_session.add(clock_in(post_ab["colleague"], 7, 50))
+    db_session.commit()
+    assert names_away(db_session, post_ab, away_when(db_session, TODAY, at(7, 59))) == set()
+    assert names_away(db_session, post_ab, away_when(db_session, TODAY, at(9))) == {"a"}
+    assert covered_staff(db_session, b.id, TODAY, now=at(9)) == {a.id: a.name}
+    assert sum(dq.away_by_window(db_session, TODAY, now=at(9)).values()) == 1
+    row = next(r for r in away_rows(db_session, TODAY, now=at(9)) if r.staff.id == a.id)
+    assert row.reasons == {"am": "absent"}
+    db_session.add(clock_in(a, 9, 10))  # late, not absent: back at the post
+    db_session.commit()
+    assert covered_staff(db_session, b.id, TODAY, now=at(9, 15)) == {}
+    # 14:00 has begun: nobody clocked for the afternoon yet, so all are absent so far.
+    assert names_away(db_session, post_ab, away_when(db_session, TODAY, at(14, 5))) == set(
+        post_ab)
+    # A day over, seen as a whole: the afternoons without a clock count.
+    assert covered_staff(db_session, b.id, TODAY) == {a.id: a.name}
+
+
+def test_att_2_ab_2_a_day_without_any_clock_record_is_no_data_not_absence(db_session, post_ab):
+    b = post_ab["b"]
+    when = away_when(db_session, TODAY, at(16))
+    assert (when.clock_data, when.absence_halves) == (False, frozenset())
+    assert names_away(db_session, post_ab, when) == set()
+    assert covered_staff(db_session, b.id, TODAY) == {}
+    assert away_count_by_window(db_session, when) == {}
+
+
+def test_att_2_ab_2_who_does_not_clock_in_is_not_absent_in_a_month_without_clocks(db_session,
+                                                                                  post_ab):
+    """ATT-2: someone who does not clock in (the leadership) is absent by a missing clock only
+    in a month with clock records of theirs, as in the attendance derivation."""
+    post_ab["a"].clocks_in = False
+    db_session.add(clock_in(post_ab["b"], 7, 55))
+    db_session.commit()
+    assert "a" not in names_away(db_session, post_ab, away_when(db_session, TODAY, at(10)))
+    db_session.add(clock_in(post_ab["a"], 7, 58, on=day(-1)))  # a clock of theirs this month
+    db_session.commit()
+    assert "a" in names_away(db_session, post_ab, away_when(db_session, TODAY, at(10)))
+
+
+def test_ab_2_a_saturday_is_no_working_day_nobody_is_absent(db_session, post_ab):
+    saturday = date(2026, 11, 14)
+    db_session.add(clock_in(post_ab["b"], 9, 0, on=saturday))
+    db_session.commit()
+    assert names_away(db_session, post_ab, away_when(db_session, saturday, at(10, on=saturday))) \
+        == set()
+
+
+@pytest.mark.parametrize("offset", range(-12, 5))
+@pytest.mark.parametrize("hour", [None, 9, 15])
+def test_leave_3_ab_2_the_sql_and_python_definitions_agree_with_leave_only(db_session, world,
+                                                                          offset, hour):
+    """The prepared leave world, every day, as a whole and at 09:00 and 15:00: the Staff
+    condition and the Python rows name the same people; as a whole, those `keeps_away` names."""
+    on = day(offset)
+    when = away_when(db_session, on, None if hour is None else at(hour, on=on), half_now=True)
+    names = world["names"]
+    sql = {names[i] for i in away_staff_ids(db_session, when) if i in names}
+    rows = {names[r.staff.id] for r in away_rows(db_session, on, when=when) if r.staff.id in names}
+    assert sql == rows
+    if hour is None:
+        assert sql == {n for n, leave in world["leaves"].items() if keeps_away(leave, on)}
+    else:  # a leave taking only the afternoon of its first day leaves that morning
+        assert sql <= {n for n, leave in world["leaves"].items() if keeps_away(leave, on)}
+    if hour == 9 and offset == 0:
+        assert "afternoon" not in sql and "morning" in sql
+    if hour == 15 and offset == 0:
+        assert "afternoon" in sql and "morning" not in sql

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.rules.errors import RuleViolation
 from app.security import may_decide_leave
@@ -46,15 +46,25 @@ def actor(staff=None, **roles) -> LeaveActor:
     return LeaveActor(user_id=None, staff=staff, **roles)
 
 
-def request_of(staff, start, end, kind="personal", clock=NOW, **kwargs):
+def colleague(db_session, staff) -> Staff:
+    """LEAVE-1: a substitute for `staff` — the first other active staff member."""
+    return db_session.scalars(select(Staff).where(Staff.id != staff.id, Staff.is_active.is_(True))
+                              .order_by(Staff.id)).first()
+
+
+def request_of(staff, start, end, kind="personal", clock=NOW, substitute=None, **kwargs):
+    """LEAVE-1: a request naming its substitute and a handover created from it, unless told."""
     override = kwargs.pop("ab_override_reason", None)
     by = kwargs.pop("by", None)
+    kwargs.setdefault("substitute_id", substitute.id if substitute is not None else None)
+    kwargs.setdefault("new_handover", kwargs.get("handover_id") is None)
     values = LeaveInput(staff_id=staff.id, kind=kind, start_day=start, end_day=end, **kwargs)
     return values, by or actor(staff), clock, override
 
 
 def file(db_session, staff, start, end, **kwargs):
-    values, by, clock, override = request_of(staff, start, end, **kwargs)
+    values, by, clock, override = request_of(staff, start, end,
+                                             substitute=colleague(db_session, staff), **kwargs)
     return file_leave(db_session, values, by, clock, ab_override_reason=override)
 
 
@@ -200,7 +210,8 @@ def test_leave_1_sick_leave_needs_its_certificate_before_approval(db_session, or
 
 
 def test_leave_1_form_refuses_a_sick_leave_without_certificate(db_session, org):
-    values, by, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick")
+    values, by, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 4), kind="sick",
+                                      substitute=org["a"])
     with pytest.raises(RuleViolation) as refused:
         file_leave(db_session, values, by, clock, require_certificate=True)
     assert refused.value.field == "certificate"
@@ -638,3 +649,161 @@ def test_leave_4_an_excused_overstay_into_the_new_year_counts_in_the_new_year(db
     calendar = load_calendar(db_session)
     expected = sum(calendar.is_working_day(date(2027, 1, d)) for d in range(1, 6))
     assert yearly_leave_totals(db_session, 2027)[org["c"].id].personal == expected >= 2
+
+
+# --- LEAVE-1: substitute and handover, both required (issue #16 item 9) -----------------------
+from app.services.handover import HandoverContent, create_handover  # noqa: E402
+from app.services.leave import (acknowledge, default_substitute, filed_for_notices,  # noqa: E402
+                                handovers_of)
+from app.services.todo import todo_rows  # noqa: E402
+from app.services.cases import Actor as CaseActor  # noqa: E402
+from models.handover import Handover  # noqa: E402
+
+
+def bare(staff, start, end, **kwargs) -> LeaveInput:
+    return LeaveInput(staff_id=staff.id, kind="personal", start_day=start, end_day=end, **kwargs)
+
+
+def test_leave_1_the_default_substitute_is_the_b_of_the_post_or_its_a(db_session, org):
+    assert default_substitute(db_session, org["a"]) == org["b"]
+    assert default_substitute(db_session, org["b"]) == org["a"]
+    assert default_substitute(db_session, org["c"]) is None
+    org["b"].is_active = False
+    assert default_substitute(db_session, org["a"]) is None
+
+
+def test_leave_1_a_request_without_substitute_is_refused_naming_the_default(db_session, org):
+    with pytest.raises(RuleViolation) as refused:
+        file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                    new_handover=True), actor(org["a"]), NOW)
+    assert (refused.value.rule_id, refused.value.field) == ("LEAVE-1", "substitute_id")
+    assert org["b"].name in str(refused.value)
+    assert db_session.scalars(select(LeaveRequest)).all() == []
+
+
+def test_leave_1_an_administrator_only_login_is_no_substitute(app, db_session, org, make_user):
+    admin = make_user("Admin")
+    admin_staff = db_session.scalars(select(Staff).where(Staff.user_id == admin.id)).one()
+    with pytest.raises(RuleViolation, match="substitute"):
+        file_leave(db_session, bare(org["c"], date(2026, 11, 4), date(2026, 11, 4),
+                                    substitute_id=admin_staff.id, new_handover=True),
+                   actor(org["c"]), NOW)
+
+
+def test_leave_1_a_request_without_handover_is_refused(db_session, org):
+    with pytest.raises(RuleViolation) as refused:
+        file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                    substitute_id=org["b"].id), actor(org["a"]), NOW)
+    assert (refused.value.rule_id, refused.value.field) == ("LEAVE-1", "handover_id")
+
+
+def test_leave_1_hand_1_the_handover_created_from_the_request_goes_to_the_substitute(
+        db_session, org):
+    leave = file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                        substitute_id=org["b"].id, new_handover=True,
+                                        handover_note="窗口印章一枚"), actor(org["a"]), NOW)
+    (handover,) = handovers_of(db_session, leave)
+    assert (handover.giver_id, handover.receiver_id, handover.items) == (
+        org["a"].id, org["b"].id, "窗口印章一枚")
+    assert handover.giver_confirmed_at is None  # HAND-1: each signs as their own user
+
+
+def test_leave_1_hand_1_an_own_handover_is_named_once(db_session, org):
+    def own_handover(giver):
+        return create_handover(db_session, giver.id, org["b"].id, HandoverContent(items="公章"),
+                               CaseActor(username="seed"), NOW)
+
+    mine, theirs = own_handover(org["a"]), own_handover(org["c"])
+    db_session.commit()
+    with pytest.raises(RuleViolation, match="handover"):  # someone else's handover
+        file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                    substitute_id=org["b"].id, handover_id=theirs.id),
+                   actor(org["a"]), NOW)
+    first = file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                        substitute_id=org["b"].id, handover_id=mine.id),
+                       actor(org["a"]), NOW)
+    assert handovers_of(db_session, first) == [mine]
+    with pytest.raises(RuleViolation, match="handover"):  # already named by a running request
+        file_leave(db_session, bare(org["a"], date(2026, 11, 5), date(2026, 11, 5),
+                                    substitute_id=org["b"].id, handover_id=mine.id),
+                   actor(org["a"]), NOW)
+    cancel_leave(db_session, first, actor(org["a"]), NOW)
+    again = file_leave(db_session, bare(org["a"], date(2026, 11, 5), date(2026, 11, 5),
+                                        substitute_id=org["b"].id, handover_id=mine.id),
+                       actor(org["a"]), NOW)
+    assert handovers_of(db_session, again) == [mine]
+    assert db_session.scalar(select(func.count(Handover.id))) == 2  # none created
+
+
+# --- LEAVE-1 / issue #18: four eyes on a leave filed on someone's behalf -------------------------
+@pytest.fixture
+def logins(db_session, org, make_user, window_a):
+    """Logins for the clerk C, the director and the deputy director of `org`."""
+    for key in ("c", "director", "deputy"):
+        user = make_user("Clerk" if key == "c" else "Leadership")
+        db_session.delete(db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one())
+        db_session.flush()
+        org[key].user_id = user.id
+    db_session.commit()
+    return {key: LeaveActor(user_id=org[key].user_id, staff=org[key],
+                            leadership=key != "c") for key in ("c", "director", "deputy")}
+
+
+def test_leave_1_a_leave_filed_on_behalf_is_not_approved_by_who_filed_it(db_session, org,
+                                                                        logins):
+    """The director files a two-day leave for clerk C (routed to the director's slot): the
+    director may not approve it (LEAVE-1), nor does it wait in the director's queue; the
+    deputy director approves it. C is notified until C acknowledges it."""
+    values, _, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 5),
+                                     substitute=org["a"])
+    leave = file_leave(db_session, values, logins["director"], clock)
+    assert leave.approver_position == "director" and leave.filed_by_id == org["director"].user_id
+    assert approval_queue(db_session, org["director"]) == []
+    assert approval_queue(db_session, org["deputy"]) == [leave]
+    for approving in (True, False):
+        with pytest.raises(RuleViolation) as refused:
+            decide_leave(db_session, leave, approving, "不行", logins["director"], NOW)
+        assert refused.value.rule_id == "LEAVE-1"
+    assert leave.state == "pending"
+    # The person it was filed for is told: a notification in their to-do.
+    (notice,) = filed_for_notices(db_session, org["c"])
+    assert (notice.leave_request_id, notice.recipient_staff_id) == (leave.id, org["c"].id)
+    assert [row.record_id for row in todo_rows(db_session, org["c"], TODAY)["leave_filed_for_me"]] \
+        == [leave.id]
+    assert acknowledge(db_session, leave, org["c"], NOW) == 1
+    assert filed_for_notices(db_session, org["c"]) == []
+    assert decide_leave(db_session, leave, True, None, logins["deputy"], NOW).state == "approved"
+
+
+def test_leave_1_own_leave_filed_by_oneself_notifies_nobody(db_session, org, logins):
+    values, _, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 5),
+                                     substitute=org["a"])
+    leave = file_leave(db_session, values, logins["c"], clock)
+    assert filed_for_notices(db_session, org["c"]) == []
+    assert approve(db_session, leave, org["director"]).state == "approved"
+
+
+# --- AB-1 per half-day at filing (issue #16 item 8) --------------------------------------------
+def test_ab_1_a_morning_and_b_afternoon_of_one_day_is_allowed(db_session, org):
+    file(db_session, org["a"], date(2026, 12, 8), date(2026, 12, 8), half_day_end=True)
+    leave = file(db_session, org["b"], date(2026, 12, 8), date(2026, 12, 8), half_day_start=True)
+    assert leave.state == "pending" and leave.days == Decimal("0.5")
+
+
+def test_ab_1_both_away_the_same_half_day_is_refused_naming_it(db_session, org):
+    file(db_session, org["a"], date(2026, 12, 7), date(2026, 12, 8), half_day_end=True)
+    with pytest.raises(RuleViolation) as refused:
+        file(db_session, org["b"], date(2026, 12, 7), date(2026, 12, 9))
+    assert refused.value.rule_id == "AB-1"
+    assert "2026-12-07、2026-12-08 上午" in str(refused.value)
+    with pytest.raises(RuleViolation, match="2026-12-08 上午"):
+        file(db_session, org["b"], date(2026, 12, 8), date(2026, 12, 8), half_day_end=True)
+    assert file(db_session, org["b"], date(2026, 12, 8), date(2026, 12, 9),
+                half_day_start=True).state == "pending"
+
+
+def test_leave_1_hand_1_a_handover_note_alone_creates_the_handover_from_it(db_session, org):
+    leave = file_leave(db_session, bare(org["a"], date(2026, 11, 4), date(2026, 11, 4),
+                                        substitute_id=org["b"].id, handover_note="档案柜钥匙"),
+                       actor(org["a"]), NOW)
+    assert [h.items for h in handovers_of(db_session, leave)] == ["档案柜钥匙"]

@@ -96,7 +96,8 @@ def world(app, db_session, log_in, window_a, window_b):
 
     # LEAVE-1: the victim's sick leave with a certificate (routed to the director, LEAVE-2).
     body = {"kind": "sick", "start_day": workday(app, 5).isoformat(),
-            "end_day": workday(app, 6).isoformat(), "reason": "住院手术 SECRET-REASON"}
+            "end_day": workday(app, 6).isoformat(), "reason": "住院手术 SECRET-REASON",
+            "substitute_id": colleague.id, "new_handover": True}
     filed = api(actors["victim"], "POST", "/api/v1/leave/file", body)
     assert filed.status_code == 200, filed.get_json()
     leave_id = filed.get_json()["id"]
@@ -335,7 +336,8 @@ def test_leave_2_an_approver_does_not_approve_own_leave(world, app, db_session):
     """LEAVE-2: the director files a request routed to the director's slot: still 403."""
     director = world["actors"]["director"]
     body = {"kind": "personal", "start_day": workday(app, 10).isoformat(),
-            "end_day": workday(app, 11).isoformat()}
+            "end_day": workday(app, 11).isoformat(),
+            "substitute_id": world["staff"]["office"].id, "new_handover": True}
     leave_id = api(director, "POST", "/api/v1/leave/file", body).get_json()["id"]
     assert api(director, "POST", f"/api/v1/leave/{leave_id}/approve", {}).status_code == 403
     db_session.expire_all()
@@ -681,7 +683,8 @@ def test_org_2_generic_fab_doors_of_people_and_score_views_are_closed(world, nam
     db_session.expire_all()
     assert db_session.get(LeaveRequest, world["leave_id"]).state == "pending"
     assert db_session.get(ScoreEvent, world["event_id"]).points == Decimal("-1")
-    assert count(db_session, Dereliction) == 1 and count(db_session, Handover) == 1
+    # Two handovers: the world's and the one the sick leave created (LEAVE-1).
+    assert count(db_session, Dereliction) == 1 and count(db_session, Handover) == 2
 
 
 # --- CSRF ------------------------------------------------------------------------------------
@@ -754,6 +757,7 @@ def test_leave_1_mass_assignment_extra_form_fields_are_ignored(world, app, db_se
     response = clerk.post_form("/leaverequestview/file/", {
         "staff_id": str(me), "kind": "personal", "start_day": day.isoformat(),
         "end_day": day.isoformat(), "half_day_end": "y", "state": "approved",
+        "substitute_id": str(world["staff"]["head"].id),
         "approver_position": "secretary", "filed_by_id": "1", "decided_by_id": "1",
         "version": "9"})
     assert response.status_code == 302

@@ -274,3 +274,108 @@ def test_ab_2_cover_costs_one_query_per_request_not_one_per_row(b_user, post, st
         case_of(staff_a)
     five = (cover_queries("/casequeue/list/"), cover_queries("/api/v1/case/"))
     assert one == five == (1, 1)
+
+
+# --- AB-2 / ORG-2: away is not only leave; the window head approves the cover (issue #16) -----
+from app.rules.calendar import WorkCalendar  # noqa: E402
+from models.leave import AwayRegistration  # noqa: E402
+
+
+def working_day_ahead(n: int = 3) -> date:
+    return WorkCalendar().add_working_days(center_today(), n)
+
+
+@pytest.fixture
+def head(log_in, window_a):
+    """The window head of window 01 (A's window)."""
+    return log_in("WindowHead", window=window_a)
+
+
+def registration_of(db_session, staff, day, state="approved"):
+    row = AwayRegistration(staff=staff, day=day, am=True, pm=True, reason="errand", state=state)
+    db_session.add(row)
+    db_session.commit()
+    return row
+
+
+def test_ab_2_while_a_is_out_on_an_approved_errand_b_reaches_a_cases(
+        b_user, post, staff_a, case_of, db_session):
+    """AB-2: an errand (外出登记) approved for today, whichever half of it now is, is "away" as
+    leave is: B at another window reaches A's cases; once it is withdrawn, no longer."""
+    case = case_of(staff_a)
+    assert not reaches(b_user, case)
+    errand = registration_of(db_session, staff_a, center_today())
+    assert reaches(b_user, case) and case.id in api_ids(b_user)
+    errand.state = "cancelled"
+    db_session.commit()
+    assert not reaches(b_user, case)
+
+
+def test_ab_2_a_pending_errand_is_no_cover(b_user, post, staff_a, case_of, db_session):
+    case = case_of(staff_a)
+    registration_of(db_session, staff_a, center_today(), state="pending")
+    assert not reaches(b_user, case)
+
+
+def test_org_2_the_window_head_records_an_errand_of_own_window_approved_at_once(
+        head, staff_a, post, db_session):
+    day = working_day_ahead()
+    response = head.post_form("/cover/register", {
+        "staff_id": str(staff_a.id), "day": day.isoformat(), "am": "y", "reason": "meeting",
+        "note": "县政务服务中心例会"}, form_url="/cover/")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    row = db_session.scalars(select(AwayRegistration)).one()
+    assert (row.staff_id, row.day, row.am, row.pm, row.state) == (staff_a.id, day, True, False,
+                                                                  "approved")
+    page = head.get("/cover/").get_data(as_text=True)
+    assert 'id="cover-posts"' in page and "户籍" in page and f'data-registration="{row.id}"' in page
+
+
+def test_org_2_a_clerk_registers_own_errand_the_window_head_approves_it(
+        log_in, head, window_a, db_session):
+    clerk = log_in("Clerk", window=window_a)
+    me = db_session.scalars(select(Staff).filter_by(user_id=clerk.user.id)).one()
+    day = working_day_ahead()
+    assert clerk.post_form("/cover/register", {
+        "staff_id": str(me.id), "day": day.isoformat(), "pm": "y", "reason": "errand"},
+        form_url="/cover/").status_code == 302
+    row = db_session.scalars(select(AwayRegistration)).one()
+    assert row.state == "pending"
+    token = clerk.api_headers()["X-CSRFToken"]
+    refused = clerk.client.post(f"/cover/decide/{row.id}/approve", data={"csrf_token": token})
+    assert refused.status_code == 403  # never one's own
+    page = head.get("/cover/").get_data(as_text=True)
+    assert f"/cover/decide/{row.id}/approve" in page
+    response = head.client.post(f"/cover/decide/{row.id}/approve",
+                                data={"csrf_token": head.api_headers()["X-CSRFToken"],
+                                      "version": str(row.version)})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(AwayRegistration, row.id).state == "approved"
+
+
+def test_org_2_the_head_of_another_window_is_refused_with_403(log_in, window_b, staff_a, post,
+                                                             db_session):
+    """ORG-2: the window head approves the B cover of their own window only: another window's
+    head can neither record nor approve an errand of window 01 (403), and nothing changes."""
+    other = log_in("WindowHead", window=window_b)
+    pending = registration_of(db_session, staff_a, working_day_ahead(), state="pending")
+    token = other.api_headers()["X-CSRFToken"]
+    assert other.client.post(f"/cover/decide/{pending.id}/approve",
+                             data={"csrf_token": token}).status_code == 403
+    assert other.client.post("/cover/register", data={
+        "csrf_token": token, "staff_id": str(staff_a.id),
+        "day": working_day_ahead().isoformat(), "am": "y", "reason": "errand"}).status_code == 403
+    db_session.expire_all()
+    assert [row.state for row in db_session.scalars(select(AwayRegistration))] == ["pending"]
+    assert f"data-registration=\"{pending.id}\"" not in other.get("/cover/").get_data(as_text=True)
+
+
+def test_org_2_office_reads_the_cover_page_but_records_nothing(log_in, staff_a, post):
+    office = log_in("Office")
+    page = office.get("/cover/")
+    assert page.status_code == 200 and "cover-register-form" not in page.get_data(as_text=True)
+    response = office.client.post("/cover/register", data={
+        "csrf_token": office.api_headers()["X-CSRFToken"], "staff_id": str(staff_a.id),
+        "day": working_day_ahead().isoformat(), "am": "y", "reason": "errand"})
+    assert response.status_code == 403

@@ -48,6 +48,7 @@ def people(app, db_session, log_in, window_a):
         staff_of(db_session, actors[key].user).position = position
     nologin = Staff(name="无账号员工", unit="window", window=window_a)
     db_session.add(nologin)
+    db_session.add(Staff(name=SUBSTITUTE, unit="window", window=window_a))  # LEAVE-1
     db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
                         b_staff=staff_of(db_session, actors["partner"].user)))
     db_session.commit()
@@ -55,7 +56,20 @@ def people(app, db_session, log_in, window_a):
     return actors
 
 
+SUBSTITUTE = "顶岗人员"
+
+
+def substitute_id() -> int:
+    """LEAVE-1: the colleague the requests of these tests name as substitute."""
+    from app.extensions import db
+
+    return db.session.scalars(select(Staff.id).where(Staff.name == SUBSTITUTE)).one()
+
+
 def api_file(actor, body):
+    """File through the API naming the substitute and a handover created from the request
+    (LEAVE-1), unless the body says otherwise."""
+    body = {"substitute_id": substitute_id(), "new_handover": "handover_id" not in body, **body}
     return actor.client.post("/api/v1/leave/file", json=body, headers=actor.api_headers())
 
 
@@ -103,7 +117,8 @@ def test_leave_1_sick_leave_filed_with_certificate_through_the_form(app, people,
     response = clerk.client.post("/leaverequestview/file/", data={
         "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),
         "kind": "sick", "start_day": workday(app, 3).isoformat(),
-        "end_day": workday(app, 3).isoformat(),
+        "end_day": workday(app, 3).isoformat(), "substitute_id": str(substitute_id()),
+        "handover_id": "new",
         "certificate": (io.BytesIO(PDF), "证明.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
     leave = db_session.scalars(select(LeaveRequest)).one()
@@ -417,3 +432,88 @@ def test_priv_1_certificate_served_to_requester_approver_office_only(app, people
         assert people[denied].get(url).status_code == 404
     stored = db_session.get(LeaveRequest, leave_id).certificate_path
     assert stored != "诊断.pdf" and len(stored) > 30
+
+
+# --- LEAVE-1: substitute and handover at every door; four eyes (issues #16, #18) ---------------
+def test_leave_1_the_form_prefills_the_post_b_and_a_handover_from_the_request(app, people,
+                                                                            db_session):
+    partner = staff_of(db_session, people["partner"].user)
+    page = people["clerk"].get("/leaverequestview/file/").get_data(as_text=True)
+    assert f'<option selected value="{partner.id}">' in page
+    assert '<option selected value="new">' in page
+
+
+def test_leave_1_the_api_refuses_a_request_without_substitute_or_handover(app, people,
+                                                                         db_session):
+    clerk = people["clerk"]
+    bare = {**two_days(app), "new_handover": True}
+    response = clerk.client.post("/api/v1/leave/file", json=bare, headers=clerk.api_headers())
+    assert response.status_code == 422 and "substitute_id" in response.get_json()["message"]
+    response = clerk.client.post("/api/v1/leave/file",
+                                 json={**two_days(app), "substitute_id": substitute_id()},
+                                 headers=clerk.api_headers())
+    assert response.status_code == 422 and "handover_id" in response.get_json()["message"]
+    assert db_session.scalars(select(LeaveRequest)).all() == []
+    response = api_file(clerk, two_days(app))
+    assert response.status_code == 200, response.get_json()
+    leave = db_session.get(LeaveRequest, response.get_json()["id"])
+    assert leave.substitute_id == substitute_id()
+
+
+def test_leave_1_the_form_refuses_a_request_without_substitute(app, people, db_session):
+    clerk = people["clerk"]
+    response = clerk.post_form("/leaverequestview/file/", {
+        "staff_id": staff_of(db_session, clerk.user).id, "kind": "personal",
+        "start_day": workday(app, 3).isoformat(), "end_day": workday(app, 3).isoformat(),
+        "substitute_id": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "field-error" in html and "顶岗人" in html
+    assert db_session.scalars(select(LeaveRequest)).all() == []
+
+
+def test_leave_1_a_leave_filed_on_behalf_is_approved_by_someone_else(app, people, db_session):
+    """Issue #18: the director files a two-day leave for the clerk (routed to the director's
+    slot) — the director cannot approve it, at the API (422) nor on the page (no button; the
+    route refuses it too); the deputy director does. The clerk is notified and acknowledges."""
+    director, clerk = people["director"], people["clerk"]
+    me = staff_of(db_session, clerk.user)
+    filed = api_file(director, two_days(app, staff_id=me.id))
+    assert filed.status_code == 200, filed.get_json()
+    leave_id = filed.get_json()["id"]
+    refused = api_post(director, f"/api/v1/leave/{leave_id}/approve")
+    assert refused.status_code == 422
+    assert "提交人以外" in str(refused.get_json()), refused.get_json()  # LEAVE-1
+    page = director.get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True)
+    assert 'id="leave-decide-form"' not in page and 'id="leave-filed-by-you"' in page
+    director.post_form(f"/leaverequestview/decide/{leave_id}/approve", {"version": "1"},
+                       form_url=f"/leaverequestview/show/{leave_id}")
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "pending"
+    assert f"/leaverequestview/show/{leave_id}" not in director.get(
+        "/leaverequestview/queue/").get_data(as_text=True)
+    # The clerk is told, in the to-do list, until acknowledged.
+    todo = clerk.get("/my/").get_data(as_text=True)
+    assert "todo-leave_filed_for_me" in todo and f"/leaverequestview/show/{leave_id}" in todo
+    shown = clerk.get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True)
+    assert 'id="leave-acknowledge-form"' in shown
+    assert clerk.post_form(f"/leaverequestview/acknowledge/{leave_id}", {},
+                           form_url=f"/leaverequestview/show/{leave_id}").status_code == 302
+    assert "todo-leave_filed_for_me" not in clerk.get("/my/").get_data(as_text=True)
+    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve").status_code == 200
+
+
+def test_ab_2_the_away_list_names_who_is_out_and_why(app, people, db_session):
+    """AB-2: the "Away today" list names a person out on an approved errand — not only leave."""
+    from models.leave import AwayRegistration
+
+    nologin = db_session.get(Staff, people["nologin_id"])
+    db_session.add(AwayRegistration(staff=nologin, day=context_today(app), am=True, pm=True,
+                                    reason="errand", state="approved"))
+    db_session.commit()
+    html = people["clerk"].get("/leaverequestview/away/").get_data(as_text=True)
+    assert f'data-staff="{nologin.id}"' in html and "away-errand" in html
+
+
+def context_today(app):
+    with app.test_request_context():
+        return context.today()

@@ -48,8 +48,10 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "generate", "order", "reassign", "substitute", "log",  # ROSTER-1/2
                  "attendance", "minutes",  # MEET-1
                  # LEAVE-1..3: file, decide (approve/reject), 销假, cancel, certificate,
-                 # revoke (obtained by deception, LEAVE-1/ATT-3)
+                 # revoke (obtained by deception, LEAVE-1/ATT-3), and the acknowledgement of a
+                 # leave filed on one's behalf (LEAVE-1)
                  "decide", "approve", "reject", "report_back", "cancel", "certificate", "revoke",
+                 "acknowledge",
                  "create", "change", "confirm", "refill",  # HAND-1 (handovers)
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
                  # SCORE-5/6, pages and API (create, confirm above)
