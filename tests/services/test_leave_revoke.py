@@ -52,7 +52,9 @@ def by(staff, **roles) -> LeaveActor:
 def approved(db_session, org, start, end, **extra) -> LeaveRequest:
     clerk = org["clerk"]
     leave = file_leave(db_session, LeaveInput(clerk.id, "personal", start, end, reason="探亲",
-                                              **extra), by(clerk), clock_on(FILED))
+                                              substitute_id=org["colleague"].id,
+                                              new_handover=True, **extra),
+                       by(clerk), clock_on(FILED))
     approver = org["director"] if leave.approver_position == "director" else org["secretary"]
     return decide_leave(db_session, leave, True, None, by(approver), clock_on(FILED))
 
@@ -149,7 +151,9 @@ def test_leave_1_nobody_else_revokes_a_leave(db_session, org, who):
 def test_leave_1_only_an_approved_leave_is_revoked_once_with_a_reason(db_session, org):
     clerk, director = org["clerk"], org["director"]
     pending = file_leave(db_session, LeaveInput(clerk.id, "personal", date(2026, 11, 5),
-                                                date(2026, 11, 5)), by(clerk), clock_on(FILED))
+                                                date(2026, 11, 5),
+                                                substitute_id=org["colleague"].id,
+                                                new_handover=True), by(clerk), clock_on(FILED))
     with pytest.raises(RuleViolation, match="approved") as refused:
         revoke_leave(db_session, pending, "骗假", by(director), LATER)
     assert refused.value.rule_id == "LEAVE-1"

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from models.leave import LeaveRequest
 from tests.conftest import csrf_token
-from tests.views.test_leave import (PDF, api_file, people, staff_of, two_days,  # noqa: F401
-                                    upload, workday)
+from tests.views.test_leave import (PDF, api_file, people, staff_of, substitute_id,  # noqa: F401
+                                    two_days, upload, workday)
 from tests.views.test_reference_import import field_errors
 
 
@@ -95,8 +95,8 @@ def test_input_1_a_sick_leave_filed_with_its_certificate_into_a_broken_folder_is
     response = clerk.client.post("/leaverequestview/file/", data={
         "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),
         "kind": "sick", "start_day": workday(app, 3).isoformat(),
-        "end_day": workday(app, 3).isoformat(),
-        "certificate": (io.BytesIO(PDF), "证明.pdf")}, content_type="multipart/form-data")
+        "end_day": workday(app, 3).isoformat(), "substitute_id": str(substitute_id()),
+        "handover_id": "new", "certificate": (io.BytesIO(PDF), "证明.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 200
     assert CANNOT_STORE in " ".join(field_errors(response.get_data(as_text=True)))
     assert db_session.scalars(select(LeaveRequest)).all() == []
