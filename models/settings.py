@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, String, Text, UniqueConstraint
+from sqlalchemy import Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flask_appbuilder import Model
@@ -73,3 +73,21 @@ class Holiday(Versioned, Model):
 
     def __repr__(self) -> str:
         return f"{self.day.isoformat()} {self.name}"
+
+
+class YearSchedule(Model):
+    """年度节假日安排已录入 — the office entered `year`'s official schedule (RULES.md "Calendar").
+
+    Until then a year the holiday package does not know counts the statutory holidays only and
+    its deadlines are provisional. A single local closure (a Holiday row) is not the year's
+    schedule: only the year-schedule page records one of these."""
+
+    __tablename__ = "year_schedule"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+
+    def __repr__(self) -> str:
+        return str(self.year)
+

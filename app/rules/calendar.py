@@ -95,14 +95,16 @@ class WorkCalendar:
     """工作日历 — official schedule + administrator entries; fast working-day arithmetic (CASE-3).
 
     `extra_holidays` are local closures (not working days), `extra_workdays` extra working
-    days; both override the official schedule. Each year is built once, when first needed,
+    days; both override the official schedule. `scheduled_years` are the years whose official
+    schedule the office entered (its deadlines are no longer provisional). Each year is built once, when first needed,
     into a cumulative count of its working days per day and the list of its working days, so
     a deadline is two index lookups instead of a day-by-day walk.
     """
 
     missing_official_years = staticmethod(missing_official_years)
 
-    def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = ()):
+    def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = (),
+                 scheduled_years: Iterable[int] = ()):
         # Ordinals, so a datetime entry matches its date as well.
         self._closed = frozenset(d.toordinal() for d in extra_holidays)
         self._open = frozenset(d.toordinal() for d in extra_workdays)
@@ -111,8 +113,9 @@ class WorkCalendar:
             # Which of two admin entries wins would be a guess; the settings UI must prevent it.
             days = ", ".join(sorted(date.fromordinal(o).isoformat() for o in clash))
             raise ValueError(f"dates both extra holiday and extra working day: {days}")
-        # The years the administrator entered something for (deadline_is_provisional).
-        self.entered_years = frozenset(date.fromordinal(o).year for o in self._closed | self._open)
+        # The years whose official schedule the office entered (deadline_is_provisional): a
+        # local closure alone is not the year's schedule.
+        self.entered_years = frozenset(scheduled_years)
         # Immutable tuples, so threads sharing a calendar need no lock (a race builds twice).
         self._years: dict[int, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
 

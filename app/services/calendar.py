@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.calendar import WorkCalendar, schedule_missing
-from models.settings import Holiday
+from models.settings import Holiday, YearSchedule
 
 # Deadlines reach this far ahead: a year this close needs its schedule already.
 LOOKAHEAD = timedelta(days=60)
@@ -20,7 +20,13 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar(
         extra_holidays=[day for day, kind in rows if kind == "holiday"],
         extra_workdays=[day for day, kind in rows if kind == "workday"],
+        scheduled_years=scheduled_years(session),
     )
+
+
+def scheduled_years(session: Session) -> set[int]:
+    """The years whose official schedule the office entered on the year-schedule page."""
+    return set(session.scalars(select(YearSchedule.year)))
 
 
 def request_calendar() -> WorkCalendar:
@@ -44,10 +50,8 @@ def years_missing_schedule(session: Session, today: date) -> list[int]:
     statutory holidays, and its deadlines are provisional (RULES.md "Calendar").
     """
     years = sorted({today.year, (today + LOOKAHEAD).year})
-    entered_years = {day.year for day in session.scalars(
-        select(Holiday.day).where(Holiday.day >= date(years[0], 1, 1))
-    )}
-    return [y for y in years if schedule_missing(y, entered_years)]
+    entered = scheduled_years(session)
+    return [y for y in years if schedule_missing(y, entered)]
 
 
 # --- The work_day table: working-day counts the database can use (CASE-6) ----------------

@@ -21,7 +21,7 @@ from app.rules.deadlines import case_deadline, recomputed_deadlines
 from app.rules.schedule import HOLIDAY, WORKDAY, Entry
 from app.services.calendar import load_calendar, refresh_work_days
 from models.cases import Case, CaseTransition
-from models.settings import Holiday
+from models.settings import Holiday, YearSchedule
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,20 @@ def replace_year_schedule(session: Session, year: int, holidays: list[Entry],
     for day, (kind, name) in sorted(wanted.items()):
         session.add(Holiday(day=day, kind=kind, name=name))
         added += 1
+    _mark_scheduled(session, year, entered=bool(holidays or workdays))
     session.flush()
     refresh_work_days(session, today)
     return ScheduleChange(added=added, changed=changed, removed=removed)
+
+
+def _mark_scheduled(session: Session, year: int, entered: bool) -> None:
+    """Calendar: saving a year's schedule marks the year entered (its deadlines final); saving
+    it empty takes the mark back (the statutory fallback, deadlines provisional again)."""
+    mark = session.scalar(select(YearSchedule).where(YearSchedule.year == year))
+    if entered and mark is None:
+        session.add(YearSchedule(year=year))
+    elif not entered and mark is not None:
+        session.delete(mark)
 
 
 # --- Running cases follow the new calendar (CASE-3) ----------------------------------------

@@ -37,6 +37,7 @@ UNVIEWED_MODEL_LABELS = {
     "CaseNotice": _l("Notice"),
     "RefusalReport": _l("Refusal report"),
     "AwayRegistration": _l("Errand registration"),  # AB-2 外出登记 (the cover page lists them)
+    "YearSchedule": _l("Year schedule entered"),  # Calendar: the year-schedule page marks it
 }
 
 

@@ -295,12 +295,16 @@ def test_calendar_deadline_is_provisional_until_the_year_has_a_schedule(deadline
     assert schedule_missing(2027, entered) is (2027 not in entered)
 
 
-def test_calendar_provisional_follows_the_calendars_entries():
-    """Calendar: any entry of the year counts as entered (as for the administrators' banner)."""
+def test_calendar_provisional_until_the_years_schedule_is_entered_not_a_local_closure():
+    """Calendar: a 2027 deadline stays provisional with a local closure entered for 2027 — that
+    is not the year's official schedule — and is final once the schedule is entered."""
     assert CAL.is_provisional(D("2027-01-05"))
-    entered = WorkCalendar(extra_holidays=[D("2027-01-01")])
+    closure = WorkCalendar(extra_holidays=[D("2027-03-01")])
+    assert closure.entered_years == frozenset() and closure.is_provisional(D("2027-01-05"))
+    entered = WorkCalendar(extra_holidays=[D("2027-01-01")], scheduled_years=[2027])
     assert entered.entered_years == {2027}
     assert not entered.is_provisional(D("2027-01-05"))
+    assert entered.is_provisional(D("2028-01-05"))
     assert not CAL.is_provisional(D("2026-10-13"))
 
 

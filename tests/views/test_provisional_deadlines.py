@@ -16,6 +16,8 @@ import pytest
 
 from app.rules import case_states as cs
 from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.schedule import replace_year_schedule
+from app.services.transaction import transaction
 from models.settings import Holiday
 from tests.factories import clock_on, residence_permit_item
 
@@ -118,11 +120,17 @@ def test_calendar_public_lookup_shows_the_sentence_beside_a_provisional_deadline
 
 def test_calendar_deadline_is_no_longer_provisional_once_the_year_is_entered(
         as_clerk, db_session, make_case):
-    """Calendar: the administrator's entry of 2027's schedule makes its deadlines final (the
-    same "entered" as the administrators' banner: any Holiday entry of the year)."""
+    """Calendar: a local closure of 2027 (one Holiday row) leaves its deadlines provisional;
+    the office's entry of 2027's schedule on the year-schedule page makes them final (the same
+    "entered" as the administrators' banner)."""
     case = make_case(IN_2027[0])
-    db_session.add(Holiday(day=date(2027, 1, 1), kind="holiday", name="元旦"))
+    db_session.add(Holiday(day=date(2027, 3, 1), kind="holiday", name="本地停业"))
     db_session.commit()
+    page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert SENTENCE in page
+    with transaction(db_session):
+        replace_year_schedule(db_session, 2027, [(date(2027, 1, 1), "元旦")], [],
+                              date(2026, 12, 7))
     page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert IN_2027[1] in page and SENTENCE not in page
     assert SENTENCE not in as_clerk.get("/casequeue/list/").get_data(as_text=True)
