@@ -384,3 +384,59 @@ def test_ops_1_simultaneous_attendance_derivations_run_once_the_others_are_refus
             AttendanceDay.day.between(date(2026, month, 1), date(2026, month, 28)))).all()
         assert days and len(days) == len(set(days))
         assert len(job_runs(db_session, job=ATTENDANCE, subject=f"2026-{month:02d}")) == 1
+
+
+def test_ops_1_a_leave_derivation_during_the_months_derivation_is_no_error(app, db_session,
+                                                                          window_a):
+    """ATT-2 / issue #18: one person's days derived again (a leave approved or revoked) while the
+    whole month is derived (the nightly job, a command): both finish, no unique violation, and
+    the stored days are those of one derivation — one row per person and day."""
+    from app.extensions import db
+    from app.services.attendance import derive_month, derive_range
+    from models.attendance import AttendanceDay, ClockRecord
+    from models.org import Staff
+
+    people = [Staff(name=f"职员{i}", window=window_a, unit="window") for i in range(3)]
+    db_session.add_all(people)
+    db_session.flush()
+    for person in people:
+        for day in range(2, 7):  # 2–6 November, a week of clocked working days
+            for hour in (1, 9):
+                db_session.add(ClockRecord(
+                    staff_id=person.id, day=date(2026, 11, day), second_of_day=(hour + 8) * 3600,
+                    clocked_at=datetime(2026, 11, day, hour, tzinfo=timezone.utc),
+                    source="manual"))
+    db_session.commit()
+    today = date(2026, 11, 30)
+    for _ in range(ROUNDS):
+        barrier = threading.Barrier(2)
+        outcomes: list = [None, None]
+
+        def derive(index: int) -> None:
+            with app.app_context():
+                session = db.session
+                try:
+                    barrier.wait(timeout=60)
+                    with transaction(session):
+                        if index == 0:
+                            derive_month(session, 2026, 11, today)
+                        else:
+                            derive_range(session, date(2026, 11, 2), date(2026, 11, 6), today,
+                                         staff_ids=[people[0].id])
+                    outcomes[index] = "derived"
+                except Exception as error:  # noqa: BLE001 — the assertion shows it
+                    outcomes[index] = repr(error)
+                finally:
+                    session.remove()
+
+        threads = [threading.Thread(target=derive, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert outcomes == ["derived", "derived"]
+        db_session.expire_all()
+        rows = db_session.scalar(select(func.count()).select_from(AttendanceDay).where(
+            AttendanceDay.staff_id == people[0].id, AttendanceDay.day.between(
+                date(2026, 11, 2), date(2026, 11, 6))))
+        assert rows == 5

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from sqlalchemy import String, and_, case, delete, func, literal, or_, select, type_coerce
+from sqlalchemy import String, and_, case, delete, func, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, NO_DATA, PM, absence_days,
@@ -46,6 +46,7 @@ from app.rules.input import BUSINESS_YEARS
 from app.rules.leave import overstay, overstay_excused
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
+from app.services.jobs import advisory_key
 from app.services.settings import setting_value
 from app.services.table_files import ImportLimits, check_file_size, read_csv, read_workbook
 from models.attendance import (EXCUSE_REASONS, HALVES, AttendanceDay, ClockExcuse, ClockImport,
@@ -844,6 +845,7 @@ def derive_range(session: Session, start: date, end: date, today: date, staff_id
     PostgreSQL). Returns the rows written. Only active staff are derived, so only their rows
     are replaced: the stored days of someone who has left stay as they were last derived (their
     LEAVE-4 flags and half-year still read them)."""
+    _one_writer_at_a_time(session)
     results = compute_days(session, start, end, today, staff_ids)
     active = select(Staff.id).where(Staff.is_active.is_(True))
     stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end),
@@ -858,6 +860,20 @@ def derive_range(session: Session, start: date, end: date, today: date, staff_id
         (r.staff_id, day_value[r.day], r.am.status, r.am.first, r.am.last, r.pm.status,
          r.pm.first, r.pm.last, r.late_early, amount[r.absent_days]) for r in results])
     return len(results)
+
+
+# Not the nightly job's own key: the job holds that one on a connection of its own while its
+# transaction derives, and would wait for itself.
+_ROWS_LOCK = advisory_key("attendance-day-rows")
+
+
+def _one_writer_at_a_time(session: Session) -> None:
+    """Issue #18: two derivations of the same days at once — a leave approved or revoked while
+    the nightly job derives the month — would each delete the rows and insert them again, the
+    second insert a unique violation (a 500). On PostgreSQL they take turns on a transaction
+    lock; SQLite lets one writer at a time anyway (the second waits, then reads the first's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ROWS_LOCK})
 
 
 def derive_month(session: Session, year: int, month: int, today: date) -> int:
