@@ -24,7 +24,7 @@ from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake, staff_actor
 from models.cases import CaseRatingLink
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import CHROMIUM_ARGS, MOBILE, TIMEOUT_MS, is_local  # noqa: F401
+from tests.e2e.conftest import MOBILE, TIMEOUT_MS, is_local
 from tests.factories import clock_on, residence_permit_item
 
 pytestmark = pytest.mark.e2e

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.services import dashboard_queries as dq
-from app.services.cases import (Actor, Applicant, Intake, apply_action, record_satisfaction,
+from app.services.cases import (Applicant, Intake, apply_action, record_satisfaction,
                                 register_intake, staff_actor)
+from app.services.ratings import rating_link
 from models.audit import AuditLog
 from models.cases import Case, CaseRatingLink
 from tests.conftest import csrf_token
@@ -261,8 +262,6 @@ def test_case_11_a_scan_rating_counts_where_the_clerks_does(public, clerk, case_
 
 
 def test_case_11_a_case_not_delivered_cannot_be_rated_even_with_a_token(public, case_of, db_session):
-    from app.services.ratings import rating_link
-
     case = case_of(cs.START, cs.APPROVE)
     link = rating_link(db_session, case, clock_on(DAY))  # as if printed early: still no rating
     path = f"/guide/rate/{link.token}"
