@@ -133,7 +133,6 @@ def parse_case_number(text: str) -> tuple[str, int, int]:
     return prefix, year, seq
 
 
-
 # What people type for a separator between the parts of a number: blanks, hyphens and
 # dashes of any width (a Chinese input method gives －, —, ―), underscores, dots.
 _NUMBER_SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212\u30fc\uff0d\uff3f]+")
@@ -149,10 +148,10 @@ def normalize_case_number(text: str) -> str:
 
     Forgiven: lower case, full-width characters (NFKC), blanks around and inside, any dash
     or blank as the separator, a separator left out after a letters-only prefix or after
-    the year (BC2026018578: the year has four digits), and a
-    sequence typed without its leading zeros (`bc-2026-18578` is BC-2026-018578) or with
-    one too many. Anything else is a ValueError. `parse_case_number` stays strict: one case,
-    one spelling where numbers are stored; this only maps what was typed onto that spelling.
+    the year (BC2026018578: the year has four digits), and a sequence typed without its
+    leading zeros (`bc-2026-18578` is BC-2026-018578) or with one too many. Anything else
+    is a ValueError. `parse_case_number` stays strict: one case, one spelling where numbers
+    are stored; this only maps what was typed onto that spelling.
     """
     if not isinstance(text, str):
         raise ValueError(f"bad case number {text!r}")
@@ -163,6 +162,7 @@ def normalize_case_number(text: str) -> str:
         raise ValueError(f"bad case number {text!r}")
     prefix, year, seq = match[1], int(match[2]), int(match[3])
     return format_case_number(year, seq, prefix)  # ValueError for year 0000 or sequence 0
+
 
 # --- Work queue (CASE-8) -------------------------------------------------------------------
 def queue_sort_key(urgent: bool, deadline: date | None, appointment_at: datetime | None,
@@ -232,7 +232,6 @@ def may_rate(delivered: bool, rated: bool) -> bool:
     return delivered and not rated
 
 
-
 # The five answers of the public rating page (好差评, issue #19), most satisfied first. The
 # stored scale stays CASE-11's three levels, so the dashboards, the satisfaction rate and
 # SCORE-5 count a scan exactly as a clerk-entered rating; the answer itself is kept beside
@@ -262,6 +261,7 @@ def rating_of_public_level(level: str) -> str:
         raise RuleViolation("CASE-11", N_("Choose one of the five answers."), field="rating",
                             rating=level)
     return _RATING_OF_LEVEL[level]
+
 
 # --- Refusal reports (NEG-1, NEG-3; 001 否定报备制度) -----------------------------------------
 REFUSAL_REPORT_REQUIRED = {

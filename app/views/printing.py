@@ -30,9 +30,9 @@ from app.services.ratings import may_rate_by_link, rating_link
 from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
-from app.views.qr_codes import public_url, qr_svg
 from app.views.cases import case_in_scope, printable_documents
 from app.views.derived import address_shown, id_number_shown, phone_shown
+from app.views.qr_codes import public_url, qr_svg
 from app.views.refusals import OUTCOME_LABELS, personal_data_shown
 from models.cases import Case, CaseNotice, RefusalReport
 
@@ -143,7 +143,6 @@ def chosen_notice(case: Case, kind: str) -> CaseNotice | None:
     return notices[-1] if notices else None
 
 
-
 @dataclass(frozen=True)
 class PrintedQR:
     """A QR code printed on a notice (issue #19), with its address in words beneath it."""
@@ -169,6 +168,7 @@ def rating_qr(case: Case) -> PrintedQR:
     caption = (gettext("Scan to rate our service (once per case)") if may_rate_by_link(link)
                else gettext("This case has been rated. Thank you."))
     return PrintedQR(qr_svg(url, caption), url, caption)
+
 
 def document_context(kind: str, case: Case, notice: CaseNotice | None,
                      report: RefusalReport | None) -> dict:
