@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask_appbuilder.const import AUTH_DB
 
@@ -98,6 +99,21 @@ def _export_max_rows() -> int:
         raise ConfigError(f"EXPORT_MAX_ROWS must be between 1 and {EXCEL_MAX_DATA_ROWS:,}")
     return rows
 
+
+
+def _public_base_url() -> str | None:
+    """Issue #19: the address of the app's root as a phone on the center's network reaches
+    it (`PUBLIC_BASE_URL`, e.g. `http://10.1.2.3:8080`), printed in the QR codes of the
+    notices. Unset: the address the printing browser used, which is right unless the
+    clerks reach the app by a name or port the public cannot."""
+    raw = os.environ.get("PUBLIC_BASE_URL", "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_BASE_URL must be an http(s) address like "
+                          f"http://10.1.2.3:8080, not {raw!r}")
+    return raw.rstrip("/")
 
 # INPUT-1 (issue #18): what an import file (a clock export, reference data) may hold, checked
 # before it is parsed (app/services/table_files.py ImportLimits, README). A year of clock
@@ -232,4 +248,5 @@ def _settings(env: str, production: bool) -> dict:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "FAB_API_MAX_PAGE_SIZE": 100,
         "PUBLIC_LOOKUP_RATE_LIMIT": os.environ.get("PUBLIC_LOOKUP_RATE_LIMIT", "10 per minute"),
+        "PUBLIC_BASE_URL": _public_base_url(),
     }

@@ -25,12 +25,16 @@ _SQL_DETAILS = (
      "[parameters hidden]"),
 )
 
+# Issue #19: the token of a public rating page (printed on a delivery receipt) is the key to
+# that case's rating; an access log line keeps the path, not the key.
+_RATING_TOKEN = (re.compile(r"(/guide/rate/)[A-Za-z0-9_\-]+"), r"\g<1>[token]")
+
 
 def mask_log_text(text: str | None) -> str | None:
     """PRIV-1: `text` as it may be written to a log."""
     if not text:
         return text
-    for pattern, replacement in _SQL_DETAILS:
+    for pattern, replacement in (*_SQL_DETAILS, _RATING_TOKEN):
         text = pattern.sub(replacement, text)
     return mask_personal_text(text)
 

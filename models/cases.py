@@ -273,6 +273,28 @@ class NoticeViolation(Model):
     found_on: Mapped[date] = mapped_column(Date)
 
 
+
+class CaseRatingLink(Model):
+    """评价码 — the random token of a case's public rating page, printed as a QR code on its
+    delivery receipt (送达凭证, CASE-11, issue #19).
+
+    Whoever holds the paper may rate the case once; nobody can guess another case's token.
+    Kept as it is (not hashed) because a reprinted receipt must carry the same QR code; it
+    opens nothing but that one rating. Not audited itself: the rating it leads to is written
+    on the case (audited, AUDIT-1), and the token must not spread into the audit trail.
+    `level` is the answer of the five-level page; the case keeps the three-level rating.
+    """
+
+    __tablename__ = "case_rating_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("service_case.id"), unique=True)
+    case: Mapped[Case] = relationship()
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    level: Mapped[str | None] = mapped_column(String(30))  # app.rules.intake.PUBLIC_LEVELS
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
 class CaseSubTask(Versioned, Model):
     """联办子任务 — one participating window's part of a joint case (CASE-7)."""
 

@@ -4,6 +4,7 @@ queues, joint cases, satisfaction and refusal reports (CASE-1/2/7/8/11, NOTICE-1
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -132,6 +133,37 @@ def parse_case_number(text: str) -> tuple[str, int, int]:
     return prefix, year, seq
 
 
+# What people type for a separator between the parts of a number: blanks, hyphens and
+# dashes of any width (a Chinese input method gives －, —, ―), underscores, dots.
+_NUMBER_SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015\u2212\u30fc\uff0d\uff3f]+")
+_TYPED_NUMBERS = (
+    re.compile(r"([A-Z][A-Z0-9]*)-(\d{4})-(\d{1,12})"),  # BC-2026-18578
+    re.compile(r"([A-Z]+)-?(\d{4})(\d{1,12})"),  # BC2026018578, BC-2026018578: year 4 digits
+    re.compile(r"([A-Z]+)(\d{4})-(\d{1,12})"),  # BC2026-18578
+)
+
+
+def normalize_case_number(text: str) -> str:
+    """CASE-1: the canonical case number a person meant (the public lookup, issue #19).
+
+    Forgiven: lower case, full-width characters (NFKC), blanks around and inside, any dash
+    or blank as the separator, a separator left out after a letters-only prefix or after
+    the year (BC2026018578: the year has four digits), and a sequence typed without its
+    leading zeros (`bc-2026-18578` is BC-2026-018578) or with one too many. Anything else
+    is a ValueError. `parse_case_number` stays strict: one case, one spelling where numbers
+    are stored; this only maps what was typed onto that spelling.
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"bad case number {text!r}")
+    typed = unicodedata.normalize("NFKC", text).strip().upper()
+    joined = _NUMBER_SEPARATORS.sub("-", typed).strip("-")
+    match = next((m for m in (p.fullmatch(joined) for p in _TYPED_NUMBERS) if m), None)
+    if match is None:
+        raise ValueError(f"bad case number {text!r}")
+    prefix, year, seq = match[1], int(match[2]), int(match[3])
+    return format_case_number(year, seq, prefix)  # ValueError for year 0000 or sequence 0
+
+
 # --- Work queue (CASE-8) -------------------------------------------------------------------
 def queue_sort_key(urgent: bool, deadline: date | None, appointment_at: datetime | None,
                    accepted_at: datetime):
@@ -198,6 +230,37 @@ def validate_satisfaction(rating: str, opinion: str | None = None) -> tuple[str,
 def may_rate(delivered: bool, rated: bool) -> bool:
     """CASE-11: a case is rated once, by the applicant, after its result has been delivered."""
     return delivered and not rated
+
+
+# The five answers of the public rating page (好差评, issue #19), most satisfied first. The
+# stored scale stays CASE-11's three levels, so the dashboards, the satisfaction rate and
+# SCORE-5 count a scan exactly as a clerk-entered rating; the answer itself is kept beside
+# the case's rating (the rating link), not in it.
+VERY_SATISFIED = "very_satisfied"  # 非常满意
+VERY_DISSATISFIED = "very_dissatisfied"  # 非常不满意
+PUBLIC_LEVELS = (VERY_SATISFIED, SATISFIED, BASICALLY_SATISFIED, DISSATISFIED, VERY_DISSATISFIED)
+PUBLIC_LEVEL_LABELS = {
+    VERY_SATISFIED: N_("Very satisfied"),  # 非常满意
+    SATISFIED: N_("Satisfied"),  # 满意
+    BASICALLY_SATISFIED: N_("Basically satisfied"),  # 基本满意
+    DISSATISFIED: N_("Dissatisfied"),  # 不满意
+    VERY_DISSATISFIED: N_("Very dissatisfied"),  # 非常不满意
+}
+_RATING_OF_LEVEL = {
+    VERY_SATISFIED: SATISFIED, SATISFIED: SATISFIED,
+    BASICALLY_SATISFIED: BASICALLY_SATISFIED,
+    DISSATISFIED: DISSATISFIED, VERY_DISSATISFIED: DISSATISFIED,
+}
+
+
+def rating_of_public_level(level: str) -> str:
+    """CASE-11: the stored rating (满意/基本满意/不满意) of an answer of the five-level public
+    page: 非常满意 and 满意 → 满意, 基本满意 → 基本满意, 不满意 and 非常不满意 → 不满意.
+    No answer folds towards the better side: a 非常不满意 counts in full against the window."""
+    if level not in _RATING_OF_LEVEL:
+        raise RuleViolation("CASE-11", N_("Choose one of the five answers."), field="rating",
+                            rating=level)
+    return _RATING_OF_LEVEL[level]
 
 
 # --- Refusal reports (NEG-1, NEG-3; 001 否定报备制度) -----------------------------------------

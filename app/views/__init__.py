@@ -32,6 +32,7 @@ from app.views.ledger import LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
+from app.views.public_rating import PublicRatingView
 from app.views.reference_import import ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
@@ -148,6 +149,7 @@ def register_views(appbuilder) -> None:
                             category_label=category_label)
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
+    appbuilder.add_view_no_menu(PublicRatingView)  # CASE-11 by scan (issue #19)
     appbuilder.add_view_no_menu(YearScheduleView)
     appbuilder.add_view_no_menu(ClockRecordView)
     appbuilder.add_view_no_menu(LeaveRequestView)

@@ -17,7 +17,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 
-from app.context import center_zone
+from app.context import center_zone, clock
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
@@ -26,11 +26,13 @@ from app.rules.deadlines import notice_due_date
 from app.rules.intake import ORGANISATION, RATING_LABELS
 from app.services.calendar import request_calendar
 from app.services.cases import deadlines_around_notice
+from app.services.ratings import may_rate_by_link, rating_link
 from app.services.refusals import report_of
 from app.services.settings import setting_value
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS, label_of
 from app.views.cases import case_in_scope, printable_documents
 from app.views.derived import address_shown, id_number_shown, phone_shown
+from app.views.qr_codes import public_url, qr_svg
 from app.views.refusals import OUTCOME_LABELS, personal_data_shown
 from models.cases import Case, CaseNotice, RefusalReport
 
@@ -141,6 +143,33 @@ def chosen_notice(case: Case, kind: str) -> CaseNotice | None:
     return notices[-1] if notices else None
 
 
+@dataclass(frozen=True)
+class PrintedQR:
+    """A QR code printed on a notice (issue #19), with its address in words beneath it."""
+
+    svg: str
+    url: str
+    caption: str
+
+
+def progress_qr(case: Case) -> PrintedQR:
+    """受理通知书: the public progress page with the case number filled in (the applicant
+    still types the phone: a link never carries it, PRIV-1)."""
+    url = public_url("PublicGuideView.progress", number=case.number)
+    caption = gettext("Scan to follow the progress of this case")
+    return PrintedQR(qr_svg(url, caption), url, caption)
+
+
+def rating_qr(case: Case) -> PrintedQR:
+    """送达凭证: the case's own rating page, by its random token (CASE-11), made on the first
+    print and the same on every reprint."""
+    link = rating_link(db.session, case, clock())
+    url = public_url("PublicRatingView.rate", token=link.token)
+    caption = (gettext("Scan to rate our service (once per case)") if may_rate_by_link(link)
+               else gettext("This case has been rated. Thank you."))
+    return PrintedQR(qr_svg(url, caption), url, caption)
+
+
 def document_context(kind: str, case: Case, notice: CaseNotice | None,
                      report: RefusalReport | None) -> dict:
     """What the template of `kind` prints besides the case: the shared parts (applicant with
@@ -164,9 +193,12 @@ def document_context(kind: str, case: Case, notice: CaseNotice | None,
     if kind == nt.ONE_TIME:
         context["notice_due"] = one_time_notice_due(case, notice)
         context["on_the_spot"] = case.item.kind == IMMEDIATE  # ITEM-2 即办件
+    if kind == nt.ACCEPTANCE:
+        context["qr"] = progress_qr(case)
     if kind == nt.DELIVERY:
         context["decision"] = decision_label(case)
         context["ratings"] = [(value, gettext(label)) for value, label in RATING_LABELS.items()]
+        context["qr"] = rating_qr(case)
     if kind == nt.REFUSAL_REPORT:
         context["neg_days"] = {key: setting_value(db.session, f"neg.{key}")
                                for key in ("review_days", "correction_notify_days")}

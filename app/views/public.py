@@ -19,7 +19,8 @@ from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
 from app.rules.identity import normalize_phone
-from app.rules.intake import RATING_LABELS, RATINGS, may_rate, parse_case_number
+from app.rules.intake import (RATING_LABELS, RATINGS, may_rate, normalize_case_number,
+                               parse_case_number)
 from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
 from app.services.transaction import transaction
@@ -74,14 +75,25 @@ NEXT_STEPS = {
 class PairInput:
     """What the applicant typed: the case number and phone, normalised, or why not."""
 
-    number: str  # stripped and upper-cased, shown again in the form (it is not secret)
+    number: str  # canonical (else as typed, upper-cased), shown again in the form (not secret)
     phone: str | None  # normalised (PRIV-2 form); never shown again
     errors: dict[str, str]
 
 
+def typed_number(text: str | None) -> str:
+    """What the applicant typed as the case number, for the form: its canonical spelling
+    when it is one (CASE-1, `normalize_case_number`: lower case, blanks, missing leading
+    zeros forgiven), else as typed (stripped, upper-cased) to be corrected."""
+    typed = (text or "")[:FIELD_MAX].strip()
+    try:
+        return normalize_case_number(typed)
+    except ValueError:
+        return typed.upper()
+
+
 def read_pair(form) -> PairInput:
     """The case number (CASE-1 canonical form) and phone (PRIV-2) of a lookup or rating POST."""
-    number = (form.get("number") or "")[:FIELD_MAX].strip().upper()
+    number = typed_number(form.get("number"))
     errors: dict[str, str] = {}
     if not number:
         errors["number"] = gettext("Enter the case number.")
@@ -227,8 +239,7 @@ class PublicGuideView(BaseView):
         if request.method == "GET":
             # A number may come from a link (it is printed on the notices); a phone never
             # does: query strings end up in access logs (PRIV-1).
-            number = request.args.get("number", "")[:FIELD_MAX].strip().upper()
-            return render_progress(number=number)
+            return render_progress(number=typed_number(request.args.get("number")))
         pair = read_pair(request.form)
         if pair.errors:
             return render_progress(number=pair.number, errors=pair.errors)

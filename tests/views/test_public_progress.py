@@ -189,8 +189,9 @@ def test_priv_1_wrong_phone_and_unknown_number_give_identical_responses(public, 
 
 @pytest.mark.parametrize("number, phone, message", [
     ("", PHONE, "请输入办件编号"),
-    ("BC-2026-123", PHONE, "请按受理通知书上的编号输入"),
-    ("BC-2026-0000001", PHONE, "请按受理通知书上的编号输入"),  # one case, one spelling (CASE-1)
+    ("BC-26-000123", PHONE, "请按受理通知书上的编号输入"),  # the year in full (CASE-1)
+    ("BC-2026-0", PHONE, "请按受理通知书上的编号输入"),  # no case 0
+    ("BC/2026/000001", PHONE, "请按受理通知书上的编号输入"),
     ("'; DROP TABLE service_case; --", PHONE, "请按受理通知书上的编号输入"),
     ("BC-2026-000001", "", "请填写电话号码"),
     ("BC-2026-000001", "12345", "请填写内地手机号码"),
@@ -338,3 +339,42 @@ def test_lookups_over_the_public_lookup_rate_limit_get_a_friendly_429(limited_ap
     # Reading pages is never limited.
     assert client.get(PROGRESS).status_code == 200
     assert client.get("/guide/").status_code == 200
+
+
+# ---- issue #19: a number as people type it, and the form kept after a failed attempt ---------
+
+def _without_zeros(number: str, lower: bool = True) -> str:
+    prefix, year, seq = number.split("-")
+    typed = f"{prefix}-{year}-{int(seq)}"
+    return typed.lower() if lower else typed
+
+
+@pytest.mark.parametrize("typed", [
+    lambda n: _without_zeros(n),  # bc-2026-1 for BC-2026-000001
+    lambda n: "  " + _without_zeros(n).replace("-", " ") + " ",  # blanks for hyphens
+    lambda n: n.replace("-", "－").lower(),  # a Chinese input method's full-width hyphen
+    lambda n: n.replace("-", ""),  # BC2026000001
+])
+def test_case_1_lookup_finds_the_case_however_its_number_is_typed(public, case_of, typed):
+    case = case_of()
+    html = text_of(look_up(public, typed(case.number)))
+    assert NOT_FOUND not in html and "居住证办理" in html and case.number in html
+
+
+def test_case_1_a_failed_lookup_keeps_the_number_in_its_canonical_form(public, case_of):
+    case = case_of()
+    html = text_of(look_up(public, _without_zeros(case.number), "13800009999"))
+    assert NOT_FOUND in html
+    assert f'value="{case.number}"' in html  # BC-2026-000001 again, to correct the phone only
+
+
+def test_case_1_a_number_that_cannot_be_read_is_kept_as_typed_to_be_corrected(public, case_of):
+    case_of()
+    html = text_of(look_up(public, "bc/2026/18578"))
+    assert "请按受理通知书上的编号输入" in html
+    assert 'value="BC/2026/18578"' in html
+
+
+def test_case_1_a_link_with_a_number_without_leading_zeros_fills_in_the_canonical_number(public):
+    html = text_of(public.get(f"{PROGRESS}?number=bc-2026-18578"))
+    assert 'value="BC-2026-018578"' in html
