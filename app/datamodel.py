@@ -80,6 +80,12 @@ class BoundedCountInterface(SQLAInterface):
                                   select_columns, outer_default_load).all()
         return count, self._models(rows)
 
+    def filtered_query(self, filters=None, order_column="", order_direction=""):
+        """Every row the list's `filters` select, in the list's order, unpaged: the query of
+        an export with exactly the page's filters (FAB's `apply_all` over the model)."""
+        return self.apply_all(self.session.query(self.obj), filters, order_column,
+                              order_direction)
+
     def _models(self, rows: list) -> list:
         """The model objects of `rows`: with a column list (the API's select_columns) the
         query yields rows carrying the model under its class name, as FAB's own

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
 from models.cases import Case, WorkDay
+from models.catalogue import ServiceItem
+from models.org import Staff, Window
 
 # The clock runs in these states (CASE-3); a suspended case waits for its moved deadline.
 RUNNING = tuple(s for s in cs.STATES if cs.clock_running(s))
@@ -73,3 +75,54 @@ def work_queue(window_id: int):
     """The clerk's queue: the window's open cases, most urgent first (CASE-8)."""
     return (select(Case).where(Case.window_id == window_id, Case.state.in_(OPEN_STATES))
             .order_by(*queue_order()))
+
+
+def case_counts(session: Session, today: date, due_soon_last: date, scope=None) -> dict[str, int]:
+    """The open, overdue (CASE-6, still running past the deadline) and due-soon cases (running,
+    due from today to `due_soon_last`) — of the rows `scope` admits, a SQL condition on Case
+    (ORG-2, AB-2: app.security.case_scope_condition), or of all when None.
+
+    Counts only: three indexed COUNTs over the open states, never the closed million.
+    """
+    def count(*conditions) -> int:
+        query = select(func.count(Case.id)).where(*conditions)
+        if scope is not None:
+            query = query.where(scope)
+        return session.scalar(query) or 0
+
+    return {
+        "open": count(Case.state.in_(OPEN_STATES)),
+        # Open and past the deadline: the running states only, served by ix_case_state_deadline.
+        "overdue": count(running_overdue_condition(today)),
+        "due_soon": count(due_soon_condition(today, due_soon_last)),
+    }
+
+
+def case_id_by_number(session: Session, number: str) -> int | None:
+    """The id of the case with this acceptance number (受理编号), or None."""
+    return session.scalar(select(Case.id).where(Case.number == number))
+
+
+def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case | None:
+    """CASE-11 / PRIV-1: the case with this number AND this applicant phone, else None — one
+    query with both conditions, so a wrong phone and an unknown number take the same path."""
+    return session.scalars(
+        select(Case)
+        .where(Case.number == number, Case.applicant_phone == phone)
+        .options(selectinload(Case.item), selectinload(Case.window))
+    ).first()
+
+
+def preload_related(session: Session, cases: list[Case]) -> list:
+    """The items, windows and handlers of a page of cases, in one query each.
+
+    A many-to-one relationship loads from the session's identity map without SQL when the row
+    is there, so the page's columns then cost no query per row (the office's page of 25 cases
+    over many windows and items sent 46 statements before; issue #9). The caller holds the
+    list while the page renders: the identity map keeps objects only weakly."""
+    loaded = []
+    for model, key in ((ServiceItem, "item_id"), (Window, "window_id"), (Staff, "handler_id")):
+        ids = {getattr(case, key) for case in cases} - {None}
+        if ids:
+            loaded += session.scalars(select(model).where(model.id.in_(ids))).all()
+    return loaded

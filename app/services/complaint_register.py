@@ -1,13 +1,13 @@
-"""投诉台帐 — the rows of the complaint register export (COMP-1): the query the complaint
-list's export route (app/views/complaints.py) narrows with its page's filters and row scope,
-and the plain tuples `app.services.exports.complaint_register_sheet` streams. Nothing of the
-complainant (name, contact) nor the complaint's text is exported (PRIV-1).
+"""投诉台帐 — the rows of the complaint register export (COMP-1): the query of the complaint
+list's export route (app/views/complaints.py), narrowed to its page's filters, and the plain
+tuples `app.services.exports.complaint_register_sheet` streams. Nothing of the complainant
+(name, contact) nor the complaint's text is exported (PRIV-1).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import tzinfo
+from datetime import date, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,15 +17,25 @@ from models.complaints import Complaint
 from models.org import Staff, Window
 
 
-def complaint_register_statement():
-    """SELECT of the register's columns, newest first; the caller adds its page's filters
-    (`.where(Complaint.state == ...)`) and scope before passing it to `complaint_rows`."""
-    return (select(Complaint.received_on, Complaint.channel, Window.number, Window.name,
-                   Staff.name, Complaint.major, Complaint.complexity, Complaint.due_on,
-                   Complaint.state, Complaint.answered_at, Complaint.outcome, Complaint.gravity)
-            .join(Window, Window.id == Complaint.window_id)
-            .outerjoin(Staff, Staff.id == Complaint.staff_id)
-            .order_by(Complaint.received_on.desc(), Complaint.id.desc()))
+def complaint_register_statement(received_from: date | None = None,
+                                 received_before: date | None = None, state: str | None = None):
+    """SELECT of the register's columns, newest first: the complaints received from
+    `received_from` and before `received_before`, in `state` (each None: any), to pass to
+    `complaint_rows`."""
+    statement = (select(Complaint.received_on, Complaint.channel, Window.number, Window.name,
+                        Staff.name, Complaint.major, Complaint.complexity, Complaint.due_on,
+                        Complaint.state, Complaint.answered_at, Complaint.outcome,
+                        Complaint.gravity)
+                 .join(Window, Window.id == Complaint.window_id)
+                 .outerjoin(Staff, Staff.id == Complaint.staff_id)
+                 .order_by(Complaint.received_on.desc(), Complaint.id.desc()))
+    if received_from is not None:
+        statement = statement.where(Complaint.received_on >= received_from)
+    if received_before is not None:
+        statement = statement.where(Complaint.received_on < received_before)
+    if state is not None:
+        statement = statement.where(Complaint.state == state)
+    return statement
 
 
 def complaint_rows(session: Session, statement, zone: tzinfo, labels: Mapping[str, Mapping[str, str]],

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.complaints import answer_due, escalation_step, is_complex, may_decide_outcome
@@ -345,21 +345,6 @@ def is_overdue(complaint: Complaint, today: date) -> bool:
     return complaint.state == "open" and complaint.due_on < today
 
 
-def overdue_condition(today: date):
-    """COMP-2 as SQL: open complaints whose answer due date has passed."""
-    return and_(Complaint.state == "open", Complaint.due_on < today)
-
-
-def open_complaints(session: Session, today: date,
-                    window_id: int | None = None) -> list[tuple[Complaint, bool]]:
-    """COMP-2 跟踪处理: the complaints not yet answered, by due date, each with its overdue flag."""
-    query = select(Complaint).where(Complaint.state == "open")
-    if window_id is not None:
-        query = query.where(Complaint.window_id == window_id)
-    rows = session.scalars(query.order_by(Complaint.due_on, Complaint.id))
-    return [(row, is_overdue(row, today)) for row in rows]
-
-
 def attitude_exclusions(session: Session, start: date, end: date) -> tuple[set[int], set[int]]:
     """COMP-5: (staff ids, window ids) with a verified complaint about language or attitude
     received between `start` and `end` (inclusive): those staff leave the quarter's 服务明星,
@@ -374,5 +359,5 @@ def attitude_exclusions(session: Session, start: date, end: date) -> tuple[set[i
 __all__ = ["ComplaintInput", "record_complaint", "answer_complaint", "decide_outcome",
            "DirectorDecides", "actor_position", "complaint_is_complex", "check_outcome_decider",
            "confirm_escalation", "sync_events", "complaint_events", "verified_in_year",
-           "is_overdue", "overdue_condition", "open_complaints", "attitude_exclusions",
+           "is_overdue", "attitude_exclusions",
            "event_key"]

@@ -18,7 +18,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from app import context
 from app.extensions import db
@@ -29,7 +28,8 @@ from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
 from app.security import (assessment_scope, current_actor, may_confirm_month,
                           peer_rater_windows)
 from app.services import assessment as svc
-from app.views.base import rule_checked
+from app.services import org_queries
+from app.views.base import find, rule_checked
 from models.org import Staff, Window
 
 CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
@@ -167,7 +167,7 @@ class AssessmentView(BaseView):
     def window(self, window_id):
         period = _month_arg(request.args.get("month"))
         scope_window, scope_staff = assessment_scope()
-        window = db.session.get(Window, window_id)
+        window = find(Window, window_id)
         if window is None or (scope_window is not None and scope_window != window_id):
             abort(404)
         explanation = svc.window_explanation(db.session, period, window_id,
@@ -187,8 +187,7 @@ class AssessmentView(BaseView):
             abort(403)
         source = request.form if request.method == "POST" else request.args
         period = _month_arg(source.get("month"))
-        windows = db.session.scalars(select(Window).where(Window.is_active.is_(True))
-                                     .order_by(Window.number, Window.id)).all()
+        windows = org_queries.windows(db.session)
         raters = [w for w in windows if allowed is None or w.id in allowed]
         try:
             rater_id = int(source.get("rater") or (raters[0].id if raters else 0))
@@ -241,7 +240,7 @@ class AssessmentView(BaseView):
     @expose("/person/<int:staff_id>/")
     @has_access
     def person(self, staff_id):
-        staff = db.session.get(Staff, staff_id)
+        staff = find(Staff, staff_id)
         if staff is None or not _may_open_person(staff_id, staff.window_id):
             abort(404)
         today = context.today()
@@ -277,8 +276,7 @@ def _visible_exclusions(excluded: dict) -> dict[int, list[str]]:
     the people the user may open (a clerk: themselves; a window head: their window)."""
     if not excluded:
         return {}
-    windows = dict(db.session.execute(select(Staff.id, Staff.window_id).where(
-        Staff.id.in_(list(excluded)))).all())
+    windows = org_queries.window_ids_by_staff(db.session, excluded)
     return {staff_id: reasons for staff_id, reasons in excluded.items()
             if _may_open_person(staff_id, windows.get(staff_id))}
 
@@ -286,8 +284,7 @@ def _visible_exclusions(excluded: dict) -> dict[int, list[str]]:
 def _names(excluded: dict) -> dict[int, str]:
     if not excluded:
         return {}
-    return dict(db.session.execute(select(Staff.id, Staff.name).where(
-        Staff.id.in_(list(excluded)))).all())
+    return org_queries.names_by_id(db.session, excluded)
 
 
 __all__ = ["AssessmentView", "event_link", "line_text", "CATEGORY_LABELS"]

@@ -16,7 +16,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, HiddenField,
                      IntegerField, SelectField, TextAreaField)
 from wtforms.validators import Optional
@@ -34,10 +33,11 @@ from app.services.attendance import (attendance_month_of, attendance_settings,
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
 from app.services.table_files import ImportLimits
 from app.services.transaction import check_version
-from app.views.base import rule_checked
+from app.services import org_queries
+from app.views.base import get_or_404, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
-from models.org import Staff, Window
+from models.org import Staff
 
 STATUS_LABELS = {"ok": _l("on time"), "late": _l("late"), "early": _l("early leave"),
                  "late_early": _l("late and early leave"), "absent": _l("absent, no clock-in"),
@@ -100,11 +100,8 @@ def _month_args() -> tuple[int, int]:
 
 
 def _staff_choices(scope=None) -> list[tuple[str, str]]:
-    query = (select(Staff.id, Staff.name, Staff.employee_no).where(Staff.is_active.is_(True))
-             .order_by(Staff.name, Staff.id))
-    if scope is not None:
-        query = query.where(Staff.id.in_(scope))
-    return [(str(i), f"{name} ({number})" if number else name) for i, name, number in db.session.execute(query)]
+    rows = org_queries.active_staff(db.session, staff_ids=scope)
+    return [(str(s.id), f"{s.name} ({s.employee_no})" if s.employee_no else s.name) for s in rows]
 
 
 class AttendanceView(BaseView):
@@ -127,7 +124,7 @@ class AttendanceView(BaseView):
             return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
         window_id = request.args.get("window_id", type=int)
         rows = window_month(db.session, year, month, context.today(), window_id=window_id)
-        windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
+        windows = org_queries.windows(db.session, active_only=False)
         settings = attendance_settings(db.session)
         no_data = days_without_clock_data(db.session, year, month, context.today())
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
@@ -166,8 +163,7 @@ class AttendanceView(BaseView):
         scope = attendance_scope()
         if scope is not None and staff_id not in scope:
             abort(404)
-        if db.session.get(Staff, staff_id) is None:
-            abort(404)
+        get_or_404(Staff, staff_id)
         view = attendance_month_of(db.session, staff_id, year, month, context.today())
         return self.render_template(
             "bianmin/attendance_person.html", view=view, half_reason=half_reason,
@@ -280,9 +276,7 @@ class ClockRecordView(BaseView):
     @expose("/correct/<int:pk>", methods=["GET", "POST"])
     @has_access
     def correct(self, pk):
-        record = db.session.get(ClockRecord, pk)
-        if record is None:
-            abort(404)
+        record = get_or_404(ClockRecord, pk)
         staff_id, day = record.staff_id, record.day
         form = ClockCorrectionForm(request.form if request.method == "POST" else None)
         if request.method == "GET":
@@ -320,9 +314,7 @@ class ClockRecordView(BaseView):
     def offpost_correct(self, pk):
         """ATT-3: the office corrects or removes an off-post record, with a reason, against
         the version the page was opened with (two office users at once: the second is told)."""
-        record = db.session.get(OffPostRecord, pk)
-        if record is None:
-            abort(404)
+        record = get_or_404(OffPostRecord, pk)
         staff_id, day, name = record.staff_id, record.day, record.staff.name
         form = OffPostCorrectionForm(request.form if request.method == "POST" else None)
         if request.method == "GET":
@@ -399,9 +391,7 @@ class ClockExcuseView(BaseView):
     @expose("/decide/<int:pk>", methods=["POST"])
     @has_access
     def decide(self, pk):
-        excuse = db.session.get(ClockExcuse, pk)
-        if excuse is None:
-            abort(404)
+        excuse = get_or_404(ClockExcuse, pk)
         if not may_approve_clock_excuse(excuse):
             abort(403)
         if DynamicForm(request.form).validate():  # the CSRF token

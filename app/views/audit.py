@@ -19,11 +19,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.context import local_datetime
-from app.extensions import db
 from app.rules.privacy import mask_address, mask_id_number, mask_personal_text, mask_phone
 from app.security import may_see_personal_data
 from app.services.audit import audited_model_classes
-from app.views.base import DomainModelView, interface, yes_no
+from app.views.base import DomainModelView, find, interface, yes_no
 from app.views.choices import AUDIT_ACTION_LABELS, label_of
 from models.audit import AuditLog
 from models.cases import Case
@@ -109,7 +108,7 @@ def audited_case(entry: AuditLog) -> Case | None:
         return None
     if isinstance(case_id, str) and case_id.isascii() and case_id.isdigit():
         case_id = int(case_id)
-    return db.session.get(Case, case_id) if isinstance(case_id, int) else None
+    return find(Case, case_id) if isinstance(case_id, int) else None
 
 
 def sees_entry_in_full(entry: AuditLog) -> bool:

@@ -306,3 +306,19 @@ def interface(model, after_write=None) -> TransactionalInterface:
     datamodel = TransactionalInterface(model)
     datamodel.after_write = after_write
     return datamodel
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+# A page's lists, choices and counts come from the services' query modules
+# (app/services/*_queries.py); a view's one read of its own is a row by its primary key, here.
+def find(model, pk):
+    """The `model` row whose primary key is `pk`, or None."""
+    return db.session.get(model, pk)
+
+
+def get_or_404(model, pk):
+    """The `model` row whose primary key is `pk`; 404 without one."""
+    row = find(model, pk)
+    if row is None:
+        abort(404)
+    return row

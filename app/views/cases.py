@@ -15,7 +15,6 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -39,8 +38,9 @@ from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intak
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
-from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, rule_checked,
-                            yes_no)
+from app.services import catalogue_queries, org_queries
+from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, find,
+                            rule_checked, yes_no)
 from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
 from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
@@ -434,8 +434,7 @@ class CaseView(WindowScopedModelView):
         if item is None:
             return self.render_template("bianmin/case_intake_choose.html", items=items,
                                         title=gettext("New case"))
-        windows = db.session.scalars(select(Window).where(Window.is_active.is_(True))
-                                     .order_by(Window.number, Window.id)).all()
+        windows = org_queries.windows(db.session)
         form = intake_form_class(item, windows)(request.form if request.method == "POST" else None)
         if request.method == "POST" and form.validate():
             with rule_checked(form) as saved:
@@ -448,11 +447,7 @@ class CaseView(WindowScopedModelView):
                                     title=gettext("New case"))
 
     def _intake_items(self) -> list[ServiceItem]:
-        query = select(ServiceItem).where(ServiceItem.is_active.is_(True)).order_by(ServiceItem.code)
-        scope = window_scope()
-        if scope is not None:
-            query = query.where(ServiceItem.window_id == scope)
-        return db.session.scalars(query).all()
+        return catalogue_queries.intake_items(db.session, window_scope())
 
     @staticmethod
     def _intake_from(item: ServiceItem, form) -> Intake:
@@ -587,7 +582,7 @@ class NoticeViolationView(WindowScopedModelView):
 def case_in_scope(pk: int) -> Case:
     """The case `pk` if the user's window may see it (ORG-2) or the user covers it (AB-2), else 404 (for pages that are
     not CaseView's own: print views, refusal reports)."""
-    case = db.session.get(Case, pk)
+    case = find(Case, pk)
     if case is None or not may_reach_case(case):  # AB-2: B reaches the cases B covers too
         abort(404)
     return case

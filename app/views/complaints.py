@@ -19,7 +19,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import Optional
@@ -34,14 +33,14 @@ from app.security import (current_actor, may_confirm_escalation, may_decide_comp
                           may_record_complaints, may_see_personal_data)
 from app.services.complaints import (ComplaintInput, answer_complaint, complaint_events,
                                      confirm_escalation, decide_outcome, is_overdue,
-                                     overdue_condition, record_complaint, verified_in_year)
+                                     record_complaint, verified_in_year)
 from app.services.complaint_register import complaint_register_statement, complaint_rows
 from app.services.exports import bounded_count, complaint_register_sheet
 from app.services.transaction import check_version
+from app.services import case_queries, complaint_queries, org_queries
 from app.views.base import DomainModelView, VersionField, rule_checked
 from app.views.choices import label_of
 from app.views.downloads import refuse_over_cap, xlsx_download
-from models.cases import Case
 from models.complaints import Complaint
 from models.org import Staff, Window
 
@@ -206,10 +205,8 @@ class ComplaintView(DomainModelView):
         """COMP-2 跟踪处理: the open complaints by due date, the overdue ones flagged."""
         day = today()
         only_overdue = request.args.get("all") != "1"
-        query = select(Complaint).where(Complaint.state == "open")
-        if only_overdue:
-            query = select(Complaint).where(overdue_condition(day))
-        rows = db.session.scalars(query.order_by(Complaint.due_on, Complaint.id).limit(500)).all()
+        rows = complaint_queries.open_complaints(db.session, day, only_overdue=only_overdue,
+                                                 limit=500)
         return self.render_template(
             "bianmin/complaint_overdue.html", title=gettext("Overdue complaints") if only_overdue
             else gettext("Open complaints"), rows=[(row, is_overdue(row, day)) for row in rows],
@@ -221,8 +218,7 @@ class ComplaintView(DomainModelView):
     def export(self):
         """投诉台帐 (issue #12): the register as .xlsx — every complaint, or those received in
         `?month=YYYY-MM` and/or in `?state=` — without the complainant or the text (PRIV-1)."""
-        statement = complaint_register_statement()
-        name = "all"
+        name, first, last = "all", None, None
         month = request.args.get("month", "")
         if month:
             try:
@@ -230,14 +226,11 @@ class ComplaintView(DomainModelView):
             except ValueError:
                 abort(400)
             last = (first + timedelta(days=32)).replace(day=1)
-            statement = statement.where(Complaint.received_on >= first,
-                                        Complaint.received_on < last)
             name = month
-        state = request.args.get("state")
-        if state:
-            if state not in STATE_LABELS:
-                abort(400)
-            statement = statement.where(Complaint.state == state)
+        state = request.args.get("state") or None
+        if state and state not in STATE_LABELS:
+            abort(400)
+        statement = complaint_register_statement(first, last, state)
         # Issue #12: refused back on the open complaints page, where the export's button is.
         refused = refuse_over_cap(lambda cap: bounded_count(db.session, statement, cap),
                                   ".overdue", kind="complaints")
@@ -263,9 +256,8 @@ class ComplaintView(DomainModelView):
         """COMP-1: the office records a complaint."""
         if not may_record_complaints():
             abort(403)
-        windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
-        staff = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                   .order_by(Staff.name, Staff.id)).all()
+        windows = org_queries.windows(db.session, active_only=False)
+        staff = org_queries.active_staff(db.session)
         form_class = record_form_class(windows, staff)
         form = form_class(request.form) if request.method == "POST" else form_class()
         if request.method == "POST" and form.validate():
@@ -288,7 +280,7 @@ class ComplaintView(DomainModelView):
         case_id = None
         number = _bounded(form.case_number.data, 30, "case_number")
         if number:
-            case_id = db.session.scalar(select(Case.id).where(Case.number == number.strip()))
+            case_id = case_queries.case_id_by_number(db.session, number.strip())
             if case_id is None:
                 raise RuleViolation("COMP-1", N_("No case has this number."), field="case_number")
         received_at = None

@@ -17,7 +17,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -33,11 +32,11 @@ from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, co
                                      record_manual_event, remove_event)
 from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
 from app.services.scoring import EventInput
+from app.services import catalogue_queries, org_queries
 from app.views.base import (DomainModelView, flash_job_busy, interface, opened_at,
                             rule_checked)
 from app.views.fields import select_field
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
-from models.org import Staff, Window
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
 CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
@@ -157,23 +156,18 @@ class DeductionItemView(DomainModelView):
 
 # --- Score events ------------------------------------------------------------------------------
 def _active_items(manual_only: bool = True):
-    query = select(DeductionItem).where(DeductionItem.is_active.is_(True))
-    if manual_only:
-        query = query.where(DeductionItem.automatic.is_(False))
-    return db.session.scalars(query.order_by(DeductionItem.sort_order, DeductionItem.id)).all()
+    return catalogue_queries.deduction_items(db.session, manual_only)
 
 
 def _window_choices():
-    windows = db.session.scalars(select(Window).order_by(Window.number, Window.id)).all()
+    windows = org_queries.windows(db.session, active_only=False)
     return [("", "—")] + [(str(w.id), f"{w.number} {w.name}") for w in windows]
 
 
 def _staff_choices(with_window: bool = True):
-    rows = db.session.execute(select(Staff.id, Staff.name, Window.number).outerjoin(
-        Window, Staff.window_id == Window.id).where(Staff.is_active.is_(True))
-        .order_by(Window.number, Staff.name, Staff.id)).all()
-    return [("", "—")] + [(str(i), f"{name} ({number})" if number and with_window else name)
-                          for i, name, number in rows]
+    rows = org_queries.active_staff(db.session, by_window=True)
+    return [("", "—")] + [(str(s.id), f"{s.name} ({s.window.number})" if s.window and with_window
+                           else s.name) for s in rows]
 
 
 def _int_or_none(value):

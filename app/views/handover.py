@@ -14,7 +14,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Optional
 
@@ -27,10 +26,11 @@ from app.security import (confirms_for_staff_without_login, current_actor, curre
 from app.services.handover import (CaseListChanges, HandoverContent, confirm_handover,
                                    confirmable_sides, create_handover, is_valid, refill_cases,
                                    update_handover)
+from app.services import leave_queries, org_queries
 from app.views.base import DomainModelView, VersionField, rule_checked
 from models.handover import Handover
 from models.leave import LeaveRequest
-from models.org import Post, Staff
+from models.org import Staff
 
 HANDOVER_LABELS = {
     "giver": _l("Giver"), "receiver": _l("Receiver"), "leave_request": _l("Leave request"),
@@ -94,9 +94,7 @@ def default_receiver(giver: Staff | None) -> int | None:
     B of the first post (by id — without an order PostgreSQL may answer another each time)."""
     if giver is None:
         return None
-    return db.session.scalar(select(Post.b_staff_id).where(Post.a_staff_id == giver.id,
-                                                           Post.b_staff_id.is_not(None))
-                             .order_by(Post.id).limit(1))
+    return org_queries.first_backup_of(db.session, giver.id)
 
 
 class HandoverView(DomainModelView):
@@ -146,15 +144,9 @@ class HandoverView(DomainModelView):
         office = may_create_handover_for(None)
         if not office and me is None:
             abort(403)
-        everyone = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                      .order_by(Staff.name, Staff.id)).all()
+        everyone = org_queries.active_staff(db.session)
         givers = everyone if office else [me]
-        leaves_query = select(LeaveRequest).where(LeaveRequest.state.in_(("pending", "approved")))
-        if not office:
-            leaves_query = leaves_query.where(LeaveRequest.staff_id == me.id)
-        leaves = db.session.scalars(leaves_query.order_by(LeaveRequest.start_day.desc(),
-                                                          LeaveRequest.id.desc())
-                                    .limit(200)).all()
+        leaves = leave_queries.live_requests(db.session, None if office else me.id, limit=200)
         form_class = create_form_class(givers, everyone, leaves)
         if request.method == "POST":
             form = form_class(request.form)

@@ -6,7 +6,6 @@ from flask import jsonify
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from app.context import today
 from app.error_messages import NOT_LOGGED_IN, error_texts
@@ -14,34 +13,16 @@ from app.extensions import db
 from app.rules.points import format_points
 from app.security import (case_scope_condition, current_staff, home_dashboard_kind,
                           may_read_cases)
-from app.services import dashboard_queries as dq
+from app.services import case_queries, dashboard_queries as dq
 from app.services.calendar import request_calendar
-from app.services.case_queries import (OPEN_STATES, due_soon_condition,
-                                       running_overdue_condition)
 from app.services.settings import setting_value
-from models.cases import Case
 
 def case_counts() -> dict[str, int]:
-    """Open, overdue and due-soon cases of the user's window (all windows for the others).
-
-    Counts only: three indexed COUNTs over the open states, never the closed million.
-    """
+    """Open, overdue and due-soon cases of the user's window (all windows for the others;
+    ORG-2, and AB-2: the cases the user covers count too)."""
     day = today()
     last = request_calendar().add_working_days(day, setting_value(db.session, "case.due_soon_days"))
-    scope = case_scope_condition()  # ORG-2, and AB-2: the cases the user covers count too
-
-    def count(*conditions) -> int:
-        query = select(func.count(Case.id)).where(*conditions)
-        if scope is not None:
-            query = query.where(scope)
-        return db.session.scalar(query) or 0
-
-    return {
-        "open": count(Case.state.in_(OPEN_STATES)),
-        # Open and past the deadline: the running states only, served by ix_case_state_deadline.
-        "overdue": count(running_overdue_condition(day)),
-        "due_soon": count(due_soon_condition(day, last)),
-    }
+    return case_queries.case_counts(db.session, day, last, case_scope_condition())
 
 
 def clerk_cards(data: dict, day) -> list[tuple[str, str, object, str, str]]:

@@ -17,9 +17,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
@@ -41,7 +38,8 @@ from app.services.leave import (Certificate, LeaveInput, NotYourDecision, acknow
 from app.services.away import away_rows
 from app.services.exports import (LEAVE_COLUMNS, leave_register_count, leave_register_rows,
                                   write_export)
-from app.views.base import DomainModelView, interface, rule_checked
+from app.services import org_queries
+from app.views.base import DomainModelView, find, interface, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.choices import POSITION_LABELS
 from models.leave import AWAY_REASONS, LEAVE_KINDS, LEAVE_STATES, AwayRegistration, LeaveRequest
@@ -152,8 +150,7 @@ class CertificateForm(DynamicForm):
 def _staff_choices(all_staff: bool):
     staff = current_staff()
     if all_staff:
-        rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                  .order_by(Staff.name, Staff.id)).all()
+        rows = org_queries.active_staff(db.session)
     else:
         rows = [staff] if staff else []
     return [(row.id, row.name) for row in rows]
@@ -161,9 +158,7 @@ def _staff_choices(all_staff: bool):
 
 def _substitute_choices():
     """LEAVE-1: active colleagues who may stand in (no administrator-only login)."""
-    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                              .options(joinedload(Staff.user).selectinload(User.roles))
-                              .order_by(Staff.name, Staff.id)).all()
+    rows = org_queries.active_staff(db.session, with_logins=True)
     return [("", "—")] + [(row.id, row.name) for row in rows if not is_admin_only(row)]
 
 
@@ -441,7 +436,7 @@ class LeaveRequestView(DomainModelView):
     def certificate_file(self, pk):
         """PRIV-1: the certificate only for the requester, the approver position's users,
         Office and Leadership (404 for everyone else), as a download, never sniffed."""
-        leave = db.session.get(LeaveRequest, pk)
+        leave = find(LeaveRequest, pk)
         user = current_leave_actor()
         if leave is None or not may_see_leave(leave, user.staff, user_id=user.user_id):
             abort(404)
@@ -593,8 +588,7 @@ class AwayForm(DynamicForm):
 def _away_staff_choices(actor):
     """The people `actor` may register an errand for: themselves; a window head their window's
     staff, Leadership anyone (ORG-2)."""
-    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                              .order_by(Staff.window_id, Staff.name, Staff.id)).all()
+    rows = org_queries.active_staff(db.session, by_window=True)
     return [(row.id, row.name) for row in rows if may_register_for(row, actor)]
 
 
@@ -654,7 +648,7 @@ class CoverView(BaseView):
         window (or Leadership) it is approved at once (ORG-2); another window's: 403."""
         actor = current_cover_actor()
         asked = request.form.get("staff_id", type=int)
-        person = db.session.get(Staff, asked) if asked and 0 < asked < 2**31 else None
+        person = find(Staff, asked) if asked and 0 < asked < 2**31 else None
         if person is not None and not may_register_for(person, actor):
             abort(403)  # ORG-2: another window's staff
         form = self._form(actor)
@@ -674,7 +668,7 @@ class CoverView(BaseView):
         return self._page(form)
 
     def _visible(self, pk) -> AwayRegistration:
-        registration = db.session.get(AwayRegistration, pk)
+        registration = find(AwayRegistration, pk)
         if registration is None or not may_see_away_registration(registration):
             abort(404)
         return registration
@@ -684,7 +678,7 @@ class CoverView(BaseView):
     def decide(self, pk, decision):
         """ORG-2: the window head approves (or rejects) the cover of their own window; another
         window's head (or a clerk) is refused with 403."""
-        registration = db.session.get(AwayRegistration, pk)
+        registration = find(AwayRegistration, pk)
         if registration is None or decision not in ("approve", "reject"):
             abort(404)
         actor = current_cover_actor()

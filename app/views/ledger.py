@@ -20,7 +20,6 @@ from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
 
 from app.context import center_zone, local_datetime, today
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
@@ -28,13 +27,12 @@ from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_stat
                                  minute_formatter, result_condition, results_by_case,
                                  write_ledger)
 from app.services.exports import bounded_count
+from app.services.case_queries import preload_related
 from app.views.base import WindowScopedModelView
 from app.views.downloads import refuse_over_cap
 from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
 from models.cases import Case
-from models.catalogue import ServiceItem
-from models.org import Staff, Window
 
 log = logging.getLogger(__name__)
 
@@ -121,20 +119,6 @@ class LedgerFilterConverter(SQLAFilterConverter):
         return super().convert(col_name)
 
 
-def preload_related(session, cases: list[Case]) -> list:
-    """The items, windows and handlers of a page of cases, in one query each.
-
-    A many-to-one relationship loads from the session's identity map without SQL when the row
-    is there, so the page's columns then cost no query per row (the office's page of 25 cases
-    over many windows and items sent 46 statements before; issue #9)."""
-    loaded = []
-    for model, key in ((ServiceItem, "item_id"), (Window, "window_id"), (Staff, "handler_id")):
-        ids = {getattr(case, key) for case in cases} - {None}
-        if ids:
-            loaded += session.scalars(select(model).where(model.id.in_(ids))).all()
-    return loaded
-
-
 class LedgerInterface(BoundedCountInterface):
     """Bounded counts (no COUNT over a million cases) and the page's results in one query."""
 
@@ -206,9 +190,8 @@ class LedgerView(WindowScopedModelView):
         get_filter_args(filters)  # the same request arguments the list reads
         order_column, order_direction = self._order()
         session = self.datamodel.session
-        cases = self.datamodel.apply_all(session.query(Case),
-                                         filters.get_joined_filters(self._base_filters),
-                                         order_column, order_direction)
+        cases = self.datamodel.filtered_query(filters.get_joined_filters(self._base_filters),
+                                              order_column, order_direction)
         # Issue #12: a ledger over EXPORT_MAX_ROWS is refused back on the list, filters kept.
         refused = refuse_over_cap(
             lambda cap: bounded_count(session, cases.with_entities(Case.id).statement, cap),

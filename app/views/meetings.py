@@ -31,9 +31,10 @@ from app.services.meetings import (attendance_sheet, generate_month, meetings_be
                                    month_bounds, record_attendance, write_minutes)
 from app.services.jobs import MEETINGS, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
-from app.views.base import (DomainModelView, conflict_message, flash_job_busy, interface,
-                            opened_at, rule_checked)
-from models.meetings import Meeting, MeetingAttendance
+from app.services import meeting_queries
+from app.views.base import (DomainModelView, conflict_message, flash_job_busy, get_or_404,
+                            interface, opened_at, rule_checked)
+from models.meetings import Meeting
 
 KIND_LABELS = dict(zip(MEETING_KINDS, (_l("Weekly work meeting"), _l("Study session"))))
 STATUS_LABELS = dict(zip(ATTENDANCE_STATUSES, (_l("Present"), _l("Late arrival"),
@@ -93,10 +94,7 @@ class MeetingView(DomainModelView):
     formatters_columns = {"kind": kind_label}
 
     def _meeting(self, pk) -> Meeting:
-        meeting = db.session.get(Meeting, pk)
-        if meeting is None:
-            abort(404)
-        return meeting
+        return get_or_404(Meeting, pk)
 
     @expose("/show/<int:pk>")
     @has_access
@@ -121,9 +119,7 @@ class MeetingView(DomainModelView):
         staff = current_staff()
         own = {}
         if staff is not None:
-            own = {row.meeting_id: row for row in db.session.query(MeetingAttendance).filter(
-                MeetingAttendance.staff_id == staff.id,
-                MeetingAttendance.meeting_id.in_([m.id for m in meetings] or [-1]))}
+            own = meeting_queries.attendance_of(db.session, staff.id, [m.id for m in meetings])
         return self.render_template(
             "bianmin/meeting_month.html", title=gettext("Meeting schedule"), meetings=meetings,
             month=chosen.strftime("%Y-%m"), own=own, has_staff=staff is not None,

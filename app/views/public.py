@@ -10,8 +10,6 @@ from flask import Response, abort, current_app, make_response, render_template, 
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from app.context import deadline_provisional, local_date
 from app.extensions import db
@@ -24,25 +22,11 @@ from app.rules.intake import (RATING_LABELS, RATINGS, may_rate, normalize_case_n
 from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
 from app.services.transaction import transaction
+from app.services import case_queries, catalogue_queries
+from app.views.base import find
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
 from models.cases import Case, NoticeMaterial
 from models.catalogue import ServiceItem
-from models.org import Window
-
-
-def active_items(query: str = ""):
-    stmt = (
-        select(ServiceItem)
-        .join(ServiceItem.window)
-        .where(ServiceItem.is_active.is_(True), Window.is_active.is_(True))
-        .options(selectinload(ServiceItem.window))
-        .order_by(Window.number, ServiceItem.code)
-    )
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(or_(ServiceItem.name.ilike(like), ServiceItem.code.ilike(like),
-                              Window.name.ilike(like), Window.department.ilike(like)))
-    return db.session.scalars(stmt).all()
 
 
 # --- 办件进度查询 — the public progress lookup and the applicant's rating (CASE-11, PRIV-1) ----
@@ -117,11 +101,7 @@ def find_case(number: str, phone: str) -> Case | None:
     One query with both conditions: a wrong phone and an unknown number take the same path
     and give the same answer, so the lookup tells nobody which case numbers exist.
     """
-    return db.session.scalars(
-        select(Case)
-        .where(Case.number == number, Case.applicant_phone == phone)
-        .options(selectinload(Case.item), selectinload(Case.window))
-    ).first()
+    return case_queries.case_by_number_and_phone(db.session, number, phone)
 
 
 def materials_to_bring(case: Case) -> list[NoticeMaterial]:
@@ -167,7 +147,7 @@ def case_of_rating_token(token: str) -> Case | None:
         case_id = _rating_signer().loads(token[:RATING_TOKEN_MAX], max_age=RATING_TOKEN_MAX_AGE)
     except BadSignature:  # SignatureExpired included
         return None
-    return db.session.get(Case, case_id) if isinstance(case_id, int) else None
+    return find(Case, case_id) if isinstance(case_id, int) else None
 
 
 def _rating_signer() -> URLSafeTimedSerializer:
@@ -218,7 +198,7 @@ class PublicGuideView(BaseView):
     def index(self):
         query = request.args.get("q", "").strip()[:50]
         by_window: dict = {}
-        for item in active_items(query):
+        for item in catalogue_queries.guide_items(db.session, query):
             by_window.setdefault(item.window, []).append(item)
         return self.render_template(
             "public/guide.html", by_window=by_window, query=query, kinds=ITEM_KIND_LABELS,
@@ -226,7 +206,7 @@ class PublicGuideView(BaseView):
 
     @expose("/item/<int:item_id>")
     def item(self, item_id: int):
-        item = db.session.get(ServiceItem, item_id)
+        item = find(ServiceItem, item_id)
         if item is None or not item.is_active or not item.window.is_active:
             abort(404)
         return self.render_template(

@@ -30,6 +30,7 @@ from app.services.reports import (MonthNotice, center_name, grades_pdf, month_no
                                   notice_pdf, notice_title, score)
 from app.services.semiannual import excellent_ties
 from app.services.window_scores import COLUMNS
+from app.views.base import get_or_404
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
 from app.views.semiannual import (PART_LABELS, bonus_label, elsewhere_names, grade_label,
                                   half_label, quota_lines, tie_lines, visible_entries)
@@ -116,9 +117,7 @@ class ReportView(BaseView):
     @has_access
     def grades_pdf(self, pk):
         """SCORE-6: the half-year's grade list (the rows of its A4 page) as a PDF."""
-        assessment = db.session.get(SemiannualAssessment, pk)
-        if assessment is None:
-            abort(404)
+        assessment = get_or_404(SemiannualAssessment, pk)
         parts = list(SEMIANNUAL_PARTS)
         columns = [Column(gettext("Full name"), 22, "L"), Column(gettext("Staff category"), 22),
                    *(Column(str(PART_LABELS[p]), 14) for p in parts),

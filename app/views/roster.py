@@ -18,7 +18,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
@@ -32,9 +31,9 @@ from app.services.roster import (DutyLog, arrange_substitute, duty_order, genera
                                  roster_mode, set_duty_order, write_duty_log)
 from app.services.jobs import ROSTER, JobBusy, exclusive_job
 from app.services.transaction import check_version
-from app.views.base import DomainModelView, flash_job_busy, opened_at, rule_checked
+from app.services import org_queries
+from app.views.base import DomainModelView, flash_job_busy, get_or_404, opened_at, rule_checked
 from app.views.derived import derived_interface
-from models.org import Staff
 from models.roster import DutyShift
 
 MODE_LABELS = {DAY: _l("One person per working day"), WEEK: _l("One person per week")}
@@ -64,8 +63,7 @@ def log_status(shift: DutyShift) -> str:
 
 
 def staff_choices(blank: bool = False) -> list[tuple[str, str]]:
-    rows = db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                              .order_by(Staff.name, Staff.id))
+    rows = org_queries.active_staff(db.session)
     return ([("", "—")] if blank else []) + [(str(s.id), s.name) for s in rows]
 
 
@@ -136,10 +134,7 @@ class DutyShiftView(DomainModelView):
     base_order = ("day", "desc")
 
     def _shift(self, pk) -> DutyShift:
-        shift = db.session.get(DutyShift, pk)
-        if shift is None:
-            abort(404)
-        return shift
+        return get_or_404(DutyShift, pk)
 
     # --- ROSTER-1: the month calendar ----------------------------------------------------
     @expose("/calendar/")
@@ -188,8 +183,7 @@ class DutyShiftView(DomainModelView):
         """ROSTER-1: the group order: a number per person (blank: not on the rota)."""
         if not may_manage_rota():
             abort(403)
-        people = list(db.session.scalars(select(Staff).where(Staff.is_active.is_(True))
-                                         .order_by(Staff.name, Staff.id)))
+        people = org_queries.active_staff(db.session)
         current = {staff.id: i for i, staff in enumerate(duty_order(db.session), start=1)}
         errors = []
         if request.method == "POST" and DynamicForm(request.form).validate():

@@ -16,8 +16,6 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import IntegerField, SelectField
 from wtforms.validators import DataRequired, NumberRange
 
@@ -39,10 +37,10 @@ from app.services.semiannual import (add_praise, choose_excellent, compute, conf
 from app.services.settings import setting_value
 from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
-from app.views.base import (DomainModelView, conflict_message, flash_job_busy, interface,
-                            opened_at, rule_checked)
+from app.services import semiannual_queries
+from app.views.base import (DomainModelView, conflict_message, find, flash_job_busy,
+                            get_or_404, interface, opened_at, rule_checked)
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
-from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
 PART_LABELS = {"de": _l("Conduct (德)"), "neng": _l("Skills (能)"), "qin": _l("Diligence (勤)"),
@@ -112,16 +110,9 @@ class AssessmentForm(DynamicForm):
 
 
 def visible_entries(assessment: SemiannualAssessment) -> list[SemiannualEntry]:
-    """ORG-2: the entries of the assessment the user may see, by category, total, name (then
-    staff id: namesakes keep their places; the query itself has no order)."""
-    query = (select(SemiannualEntry).where(SemiannualEntry.assessment_id == assessment.id)
-             .options(selectinload(SemiannualEntry.staff)))
-    condition = entry_scope_condition(semiannual_scope())
-    if condition is not None:
-        query = query.where(condition)
-    entries = db.session.scalars(query).all()
-    return sorted(entries, key=lambda e: (e.staff_category != "civil_servant",
-                                          -(e.total or 0), e.staff.name, e.staff_id))
+    """ORG-2: the entries of the assessment the user may see, in the grade list's order."""
+    return semiannual_queries.entries(db.session, assessment.id,
+                                      entry_scope_condition(semiannual_scope()))
 
 
 def confirmer_name(assessment) -> str:
@@ -189,9 +180,7 @@ def tie_lines(ties) -> list[str]:
 
 def elsewhere_names(assessment) -> list[str]:
     """SCORE-5: the active staff assessed elsewhere (not on this grade list), by name."""
-    return list(db.session.scalars(select(Staff.name).where(
-        Staff.assessed_elsewhere.is_(True), Staff.is_active.is_(True))
-        .order_by(Staff.name, Staff.id)))
+    return semiannual_queries.assessed_elsewhere_names(db.session)
 
 
 class SemiannualView(DomainModelView):
@@ -218,10 +207,7 @@ class SemiannualView(DomainModelView):
                           "confirmed_at": context.local_datetime}
 
     def _assessment(self, pk) -> SemiannualAssessment:
-        assessment = db.session.get(SemiannualAssessment, pk)
-        if assessment is None:
-            abort(404)
-        return assessment
+        return get_or_404(SemiannualAssessment, pk)
 
     def _checked_post(self) -> None:
         if not DynamicForm(request.form).validate():  # the CSRF token
@@ -269,7 +255,7 @@ class SemiannualView(DomainModelView):
     @expose("/explain/<int:pk>")
     @has_access
     def explain(self, pk):
-        entry = db.session.get(SemiannualEntry, pk)
+        entry = find(SemiannualEntry, pk)
         if entry is None or not may_see_semiannual_entry(entry):
             abort(404)
         explanation = explain(db.session, entry)
@@ -431,9 +417,7 @@ class SemiannualView(DomainModelView):
     def unpraise(self, pk):
         if not may_manage_semiannual():
             abort(403)
-        item = db.session.get(SemiannualItem, pk)
-        if item is None:
-            abort(404)
+        item = get_or_404(SemiannualItem, pk)
         self._checked_post()
         entry_id = item.entry_id
         with rule_checked() as saved:

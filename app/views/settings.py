@@ -12,7 +12,7 @@ from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.services.settings import check_new_value, notes_after_saving, stored_text
 
-from app.views.base import DomainModelView, interface
+from app.views.base import DomainModelView, find, interface
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
 from app.views.fields import select_field
 from models.settings import Holiday, RuleSetting
@@ -30,7 +30,7 @@ def valid_setting_value(form, field) -> None:
     """INPUT-1 and the setting's rule: the value reads as the setting's type (a number, a time
     'HH:MM', ...) and lies within its bounds, given the other settings and the request size
     limit (app/rules/settings.py); else the message stands next to it and nothing is saved."""
-    setting = db.session.get(RuleSetting, request.view_args.get("pk"))
+    setting = find(RuleSetting, request.view_args.get("pk"))
     try:
         value = check_new_value(db.session, setting, field.data,
                                 current_app.config.get("MAX_CONTENT_LENGTH"))

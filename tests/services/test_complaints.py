@@ -14,7 +14,8 @@ from app.rules.errors import RuleViolation
 from app.services.cases import Actor
 from app.services.complaints import (ComplaintInput, answer_complaint, attitude_exclusions,
                                      complaint_events, confirm_escalation, decide_outcome,
-                                     is_overdue, open_complaints, record_complaint)
+                                     is_overdue, record_complaint)
+from app.services.complaint_queries import open_complaints
 from models.audit import AuditLog
 from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
@@ -96,7 +97,7 @@ def test_comp_2_simple_promised_date_and_overdue_flag(db_session, window_a):
     assert complaint.due_on == date(2026, 3, 12)
     assert not is_overdue(complaint, date(2026, 3, 12))
     assert is_overdue(complaint, date(2026, 3, 13))
-    assert open_complaints(db_session, date(2026, 3, 13)) == [(complaint, True)]
+    assert open_complaints(db_session, date(2026, 3, 13), only_overdue=True) == [complaint]
     answer_complaint(db_session, complaint, "已电话答复", "oral", OFFICE, clock_on(date(2026, 3, 13)))
     db_session.commit()
     assert complaint.state == "answered" and not is_overdue(complaint, date(2026, 3, 20))

@@ -28,7 +28,8 @@ def setting(db_session, key: str) -> RuleSetting:
 
 def audited(db_session) -> list[AuditLog]:
     db_session.expire_all()
-    return db_session.scalars(select(AuditLog).where(AuditLog.model == "RuleSetting")).all()
+    return db_session.scalars(select(AuditLog).where(AuditLog.model == "RuleSetting")
+                              .order_by(AuditLog.id)).all()
 
 
 def shown(app, msgid: str, **params) -> str:

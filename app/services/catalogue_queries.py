@@ -1,0 +1,57 @@
+"""事项查询 — the reads of the service catalogue and the deduction catalogue that pages need
+(GUIDE-1, CASE-1, SCORE-1).
+
+Items by their code (unique; the id last all the same, as every list here ends on it), the
+guide's by window first; the deduction items in their catalogue order. The window scope of a
+clerk is the caller's decision (app/security.window_scope), passed in as `window_id`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.services.org_queries import window_order
+from models.catalogue import ServiceItem
+from models.org import Window
+from models.scoring import DeductionItem
+
+
+def item_order() -> tuple:
+    return (ServiceItem.code, ServiceItem.id)
+
+
+def guide_items(session: Session, text: str = "") -> list[ServiceItem]:
+    """GUIDE-1: the active items of the active windows, by window then code, with their window
+    loaded; `text` narrows them to those whose name, code, window or department contains it."""
+    query = (select(ServiceItem)
+             .join(ServiceItem.window)
+             .where(ServiceItem.is_active.is_(True), Window.is_active.is_(True))
+             .options(selectinload(ServiceItem.window))
+             .order_by(*window_order(), *item_order()))
+    if text:
+        like = f"%{text}%"
+        query = query.where(or_(ServiceItem.name.ilike(like), ServiceItem.code.ilike(like),
+                                Window.name.ilike(like), Window.department.ilike(like)))
+    return list(session.scalars(query))
+
+
+def intake_items(session: Session, window_id: int | None = None) -> list[ServiceItem]:
+    """CASE-1: the active items a case may be registered for, by code — of one window (a
+    clerk's), or of every window when `window_id` is None."""
+    query = select(ServiceItem).where(ServiceItem.is_active.is_(True)).order_by(*item_order())
+    if window_id is not None:
+        query = query.where(ServiceItem.window_id == window_id)
+    return list(session.scalars(query))
+
+
+def deduction_items(session: Session, manual_only: bool = True) -> list[DeductionItem]:
+    """SCORE-1: the active items of the deduction catalogue in its order — without those the
+    app generates from facts (`automatic`) unless `manual_only` is False."""
+    query = select(DeductionItem).where(DeductionItem.is_active.is_(True))
+    if manual_only:
+        query = query.where(DeductionItem.automatic.is_(False))
+    return list(session.scalars(query.order_by(DeductionItem.sort_order, DeductionItem.id)))
+
+
+__all__ = ["item_order", "guide_items", "intake_items", "deduction_items"]
