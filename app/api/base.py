@@ -16,12 +16,13 @@ from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 
 from app.api.schemas.common import (ERROR_ANSWERS, VERSION, InvalidBody, TextRefusal,
                                     VersionedBody, load)
-from app.datamodel import column_checks
+from app.datamodel import FilterValueRefused, column_checks
 from app.error_messages import (NO_SUCH_RECORD, NOT_LOGGED_IN, WHOLE_REQUEST, error_texts,
                                 translated_refusal)
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import INT32, RULE, MalformedInput, validate_kind, validate_row_id
+from app.rules.input import (INT32, MAX_ROW_ID, RULE, MalformedInput, validate_kind,
+                             validate_row_id)
 from app.security import API_METHOD_PERMISSIONS, staff_names, window_scoped_filters
 from app.services.jobs import JobBusy
 from app.services.references import StillReferenced, check_deletable
@@ -453,11 +454,14 @@ class DomainApi(RuleAnswers, ModelRestApi):
 
     def get_list_headless(self, **kwargs):
         """A list filter whose value its column cannot hold (an id past INTEGER, text with a
-        NUL byte: FAB passes filter values to SQL as given; SQLite's driver overflows past 64
-        bits) is the caller's error: 400."""
+        NUL byte or that is no date: FAB passes filter values to SQL as given; SQLite's driver
+        overflows past 64 bits), or a page past any table's rows, is the caller's error: 400."""
+        if not _page_fits(kwargs.get("rison")):
+            return self.response_400(message={WHOLE_REQUEST: [
+                gettext("Choose a page of the list that exists.")]})
         try:
             return super().get_list_headless(**kwargs)
-        except (ApplyFilterException, DataError, OverflowError):
+        except (ApplyFilterException, DataError, OverflowError, FilterValueRefused):
             db.session.rollback()
             return self.response_400(message={WHOLE_REQUEST: [
                 gettext("A filter value does not fit its column.")]})
@@ -492,6 +496,17 @@ class DomainApi(RuleAnswers, ModelRestApi):
     def pre_delete(self, item) -> None:
         check_deletable(db.session, item)
 
+
+
+def _page_fits(rison) -> bool:
+    """INPUT-1: a list page whose first row lies within what an INTEGER id can number (FAB
+    would run an OFFSET of trillions and answer an empty page)."""
+    if not isinstance(rison, dict):
+        return True
+    page, size = rison.get("page", 0), rison.get("page_size", 25)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (page, size)):
+        return True  # FAB refuses these itself
+    return page * max(size, 1) <= MAX_ROW_ID
 
 
 def _name_nested_by_field(schema) -> None:
