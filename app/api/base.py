@@ -21,8 +21,7 @@ from app.error_messages import (NO_SUCH_RECORD, NOT_LOGGED_IN, WHOLE_REQUEST, er
                                 translated_refusal)
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import (INT32, MAX_ROW_ID, RULE, MalformedInput, validate_kind,
-                             validate_row_id)
+from app.rules.input import INT32, MAX_ROW_ID, RULE, MalformedInput, validate_row_id
 from app.security import API_METHOD_PERMISSIONS, staff_names, window_scoped_filters
 from app.services.jobs import JobBusy
 from app.services.references import StillReferenced, check_deletable
@@ -91,20 +90,17 @@ def form_version():
 
 def expected_version(body=None):
     """Issue #9: the version the client read, from the JSON body's `version` (taken out, so
-    the schema never sees it; a whole number, INPUT-1) or an `If-Match` header; None when it
-    sent neither."""
+    FAB's schema never loads it; read as VersionedBody documents it, INPUT-1) or an
+    `If-Match` header; None when it sent neither."""
     if isinstance(body, dict) and VERSION in body:
-        version = body.pop(VERSION)
-        if version is not None:
-            validate_kind(version, int, VERSION)
-        return version
+        return load(VersionedBody(), {VERSION: body.pop(VERSION)})[VERSION]
     header = request.headers.get("If-Match", "").strip()
     return header or None
 
 
+MAX_VERSION = INT32[1]  # the version column's INTEGER
 # The error answers every custom route gives, by method (app/error_messages.py's shapes): bad
 # input, not logged in, not allowed; a write also a broken rule (and 409, see `openapi`).
-MAX_VERSION = INT32[1]  # the version column's INTEGER
 STANDARD_ANSWERS = {"get": (400, 401, 403), "post": (400, 401, 403, 422)}
 IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
             "description": "the version of the record the client read, instead of the body's "
