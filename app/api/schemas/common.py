@@ -284,12 +284,12 @@ def amount_of(column, **kwargs) -> Amount:
 
 
 class Points(fields.Float):
-    """A JSON number of points (1, 0.5; not "1" nor true); its range and step are the rule's
-    to check (the service's, as on the page)."""
+    """A JSON number of points (1, 0.5; not "1" nor true: 422, as the page refuses what is no
+    number); its range and step are the rule's to check (the service's, as on the page)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.make_error("invalid")
+            raise ValidationError(OutOfBounds(gettext("Enter a number of points.")))
         return value
 
 
@@ -419,11 +419,17 @@ def _texts(messages) -> list[str]:
     return [messages]
 
 
-def field_messages(schema, messages, prefix: str | None = None) -> dict[str, list[str]]:
+def field_messages(schema, messages, prefix: str | None = None,
+                   data=None) -> dict[str, list[str]]:
     """A marshmallow error dict as `{field: [text]}`: a nested object's fields under
     `<object>_<field>`, its whole-object refusals under `<object>`, a list's or a map's
-    refusals (by index or key) under the list's name."""
+    refusals (by index or key) under the list's name — or, for a list of objects whose schema
+    names its fields as a page does (`error_field`, SCORE-5's `reporting_<staff id>`), so."""
     result: dict[str, list[str]] = {}
+
+    def add(name, texts):
+        result.setdefault(name, []).extend(texts)
+
     for key, value in messages.items():
         field = schema.fields.get(key) if isinstance(key, str) else None
         if key == WHOLE_REQUEST or field is None:
@@ -432,9 +438,18 @@ def field_messages(schema, messages, prefix: str | None = None) -> dict[str, lis
             name = f"{prefix}_{key}" if prefix else key
         if isinstance(value, dict) and isinstance(field, fields.Nested) and not field.many:
             for sub, texts in field_messages(field.schema, value, name).items():
-                result.setdefault(sub, []).extend(texts)
+                add(sub, texts)
+        elif (isinstance(value, dict) and isinstance(field, fields.List)
+              and hasattr(getattr(field.inner, "schema", None), "error_field")):
+            items = data.get(key) if isinstance(data, dict) else None
+            for index, item_messages in value.items():
+                item = items[index] if isinstance(items, list) and isinstance(index, int) \
+                    and index < len(items) else None
+                for sub, texts in (item_messages.items() if isinstance(item_messages, dict)
+                                   else [(WHOLE_REQUEST, item_messages)]):
+                    add(field.inner.schema.error_field(item, sub) or name, _texts(texts))
         else:
-            result.setdefault(name, []).extend(_texts(value))
+            add(name, _texts(value))
     return result
 
 
@@ -459,4 +474,5 @@ def load(schema: Schema, data):
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise InvalidBody(field_messages(schema, error.normalized_messages())) from None
+        raise InvalidBody(field_messages(schema, error.normalized_messages(),
+                                         data=data)) from None

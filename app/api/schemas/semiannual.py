@@ -27,7 +27,20 @@ class HalfYearVersioned(VersionedBody, HalfYear):
     """The half-year and the version of its assessment the client read."""
 
 
-SemiannualEntry = type("SemiannualEntry", (Body,), {
+class _PerPerson(Body):
+    """A person's row of the entry page: a refused value is named as the page names its
+    field, `<kind>_<staff id>` (SCORE-5)."""
+
+    @staticmethod
+    def error_field(item, field: str) -> str | None:
+        staff_id = item.get("staff_id") if isinstance(item, dict) else None
+        known = field in MANUAL_KINDS or field == "notes"
+        if known and isinstance(staff_id, int) and not isinstance(staff_id, bool):
+            return f"{field}_{staff_id}"
+        return None
+
+
+SemiannualEntry = type("SemiannualEntry", (_PerPerson,), {
     "__doc__": ("One person's entries (SCORE-5): the entry page's fields, as magnitudes in "
                 "steps of 0.1 (0 removes one; a kind left out is unchanged)."),
     "staff_id": RowId(required=True),
