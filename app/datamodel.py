@@ -5,16 +5,95 @@ Lives outside app/views so that app/api imports no views (STYLE: arrows point on
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import partial
 
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Enum, Float, Integer, Numeric, String,
                         Text)
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import RelationshipProperty
 from sqlalchemy.types import TypeDecorator
+from werkzeug.exceptions import BadRequest
 
-from app.rules.input import (INT32, INT64, validate_day, validate_decimal, validate_integer,
-                             validate_text)
+from app.rules.errors import RuleViolation
+from app.rules.input import (INT32, INT64, MAX_ROW_ID, validate_day, validate_decimal,
+                             validate_integer, validate_text)
+
+
+class FilterValueRefused(BadRequest):
+    """INPUT-1: a list filter (a page's `_flt_…` argument, the API's rison `filters`) whose
+    value its column cannot hold — an id past INTEGER, text that is no date, a NUL byte. FAB
+    passes filter values to SQL as given: SQLite compared them as text and answered an empty
+    list, PostgreSQL failed (issue #17: a 400, whichever database)."""
+
+
+def _whole(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.lstrip("-").isdigit() and len(text) <= 20 else None
+
+
+def filter_value_fits(model, column_name: str, value) -> bool:
+    """Whether a list filter's `value` is one the column `column_name` of `model` can hold (a
+    relationship: a row id); an empty value filters nothing and fits."""
+    if isinstance(value, (list, tuple)):
+        return all(filter_value_fits(model, column_name, item) for item in value)
+    if value is None or value == "":
+        return True
+    attribute = sa_inspect(model).attrs.get(column_name)
+    if attribute is None:
+        return True
+    if isinstance(attribute, RelationshipProperty):
+        row_id = _whole(value)
+        return row_id is not None and 1 <= row_id <= MAX_ROW_ID
+    if len(attribute.columns) != 1:
+        return True
+    column = attribute.columns[0]
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl_instance if hasattr(kind, "impl_instance") else kind.impl
+    if isinstance(kind, (Date, DateTime)):
+        try:
+            typed = value if isinstance(value, date) else datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return False
+        check = column_check(column)
+    elif isinstance(kind, Integer):
+        typed, check = _whole(value), column_check(column)
+        if typed is None:
+            return False
+    elif isinstance(kind, (String, Text)):  # "contains" may be given any part: no length
+        typed, check = str(value), partial(_text, max_length=None)
+    else:
+        return True
+    try:
+        check(typed, "filter")
+    except RuleViolation:
+        return False
+    return True
+
+
+class BoundedFilters(Filters):
+    """FAB's filters, refusing a value its column cannot hold (FilterValueRefused)."""
+
+    def _refuse_unless_fits(self, column_name: str, value) -> None:
+        if not filter_value_fits(self.datamodel.obj, column_name, value):
+            raise FilterValueRefused()
+
+    def add_filter_index(self, column_name, filter_instance_index, value):
+        self._refuse_unless_fits(column_name, value)
+        return super().add_filter_index(column_name, filter_instance_index, value)
+
+    def rest_add_filters(self, data):
+        for entry in data if isinstance(data, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("col"), str):
+                self._refuse_unless_fits(entry["col"], entry.get("value"))
+        return super().rest_add_filters(data)
 
 
 class OrderedChoicesInterface(SQLAInterface):
@@ -24,6 +103,12 @@ class OrderedChoicesInterface(SQLAInterface):
     it shows ("01 户政窗口", a name, a code), namesakes in id order."""
 
     choices = False  # set on the interface FAB asks for a relationship's rows
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        """Filters that refuse a value their column cannot hold (INPUT-1)."""
+        return BoundedFilters(self.filter_converter_class, self,
+                              search_columns=search_columns or [],
+                              search_filters=search_filters)
 
     def get_related_interface(self, col_name):
         related = super().get_related_interface(col_name)

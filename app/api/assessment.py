@@ -9,19 +9,18 @@ from __future__ import annotations
 from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
-from app.api.base import RuleAnswers, json_body, openapi, versioned_body
+from app.api.base import RuleAnswers, openapi, request_body, versioned_body
+from app.api.schemas.assessment import (MonthConfirmation, MonthReopening, MonthResults,
+                                        MonthState, PeerRatings, RatingsSaved)
+from app.api.schemas.common import MonthPath
 from app.context import clock
 from app.extensions import db
 from app.rules.assessment import PEER_CRITERIA, parse_period
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import (MalformedInput, validate_integer, validate_object, validate_row_id,
-                             validate_text)
+from app.rules.input import MalformedInput
 from app.security import (assessment_scope, current_actor, may_confirm_month,
                           peer_rater_windows)
 from app.services import assessment as svc
-
-RATING_KEYS = frozenset({"rated_window_id", *PEER_CRITERIA})
-
 
 def _row(row) -> dict:
     return {"window_id": row.window_id, "window": row.window_name, "total": str(row.total),
@@ -58,30 +57,10 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/results/<month>", methods=["GET"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="A month's results, ranking, red-flag and satisfied windows "
+                     "(SCORE-2/3/4)", path=MonthPath, answer=MonthResults)
     def results(self, month):
-        """The month's results of the windows the caller may see (SCORE-2/3/4).
-        ---
-        get:
-          summary: A month's results, ranking, red-flag and satisfied windows (SCORE-2/3/4)
-          parameters:
-          - in: path
-            name: month
-            required: true
-            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
-          responses:
-            200:
-              description: The month's state and its rows
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      month: {type: string}
-                      state: {type: string}
-                      version: {type: integer, nullable: true}
-                      rows: {type: array, items: {type: object}}
-        """
+        """The month's results of the windows the caller may see (SCORE-2/3/4)."""
         try:
             period = self._period(month)
         except RuleViolation as error:
@@ -98,41 +77,18 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/confirm/<month>", methods=["POST"])
     @protect()
     @safe
-    @openapi(version="the month")
+    @openapi(summary="Confirm a month (Leadership, SCORE-3)", path=MonthPath,
+             body=MonthConfirmation, optional=True, answer=MonthState,
+             conflict="Someone else confirmed (the answer names who and when) or changed the "
+                      "month meanwhile")
     def confirm(self, month):
-        """Leadership confirms a finished month: results stored, events frozen (SCORE-3).
-        ---
-        post:
-          summary: Confirm a month (Leadership, SCORE-3)
-          parameters:
-          - in: path
-            name: month
-            required: true
-            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
-          requestBody:
-            required: false
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    unrated_reason:
-                      type: string
-                      maxLength: 2000
-                      description: "why windows nobody rated are confirmed without their rating (SCORE-2 M10; required when there are such windows)"
-          responses:
-            200:
-              description: Confirmed
-            409:
-              description: Someone else confirmed (the answer names who and when) or changed the month meanwhile
-        """
+        """Leadership confirms a finished month: results stored, events frozen (SCORE-3)."""
         if not may_confirm_month():
             return self.response_403()
         try:
             period = self._period(month)
-            body, version = versioned_body({"unrated_reason"}, optional=True)
-            reason = validate_text(body.get("unrated_reason"), 2000, "unrated_reason")
+            body, version = versioned_body(MonthConfirmation, optional=True)
+            reason = body.get("unrated_reason")
         except RuleViolation as error:
             return self.refuse(error)
         now = clock()
@@ -147,39 +103,18 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/reopen/<month>", methods=["POST"])
     @protect()
     @safe
-    @openapi(version="the month")
+    @openapi(summary="Reopen a confirmed month with a reason (Leadership, SCORE-3)",
+             path=MonthPath, body=MonthReopening, answer=MonthState,
+             conflict="Someone else reopened (the answer names who and when) or changed the "
+                      "month meanwhile")
     def reopen(self, month):
-        """Leadership reopens a confirmed month with a reason (SCORE-3, audited).
-        ---
-        post:
-          summary: Reopen a confirmed month with a reason (Leadership, SCORE-3)
-          parameters:
-          - in: path
-            name: month
-            required: true
-            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [reason]
-                  properties:
-                    reason: {type: string, maxLength: 2000}
-          responses:
-            200:
-              description: Reopened
-            409:
-              description: Someone else reopened (the answer names who and when) or changed the month meanwhile
-        """
+        """Leadership reopens a confirmed month with a reason (SCORE-3, audited)."""
         if not may_confirm_month():
             return self.response_403()
         try:
             period = self._period(month)
-            body, version = versioned_body({"reason"})  # no reason: SCORE-3's own message
-            reason = validate_text(body.get("reason"), 2000, "reason")
+            body, version = versioned_body(MonthReopening)  # no reason: SCORE-3's own message
+            reason = body.get("reason")
         except RuleViolation as error:
             return self.refuse(error)
         now = clock()
@@ -194,63 +129,20 @@ class AssessmentApi(RuleAnswers, BaseApi):
     @expose("/rate/<month>", methods=["POST"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="Rate the other windows (window head for their window, Office for any)",
+             path=MonthPath, body=PeerRatings, answer=RatingsSaved,
+             conflict="Rated concurrently elsewhere")
     def rate(self, month):
-        """A window's ratings of the other windows for a month (SCORE-2 M10).
-        ---
-        post:
-          summary: Rate the other windows (window head for their window, Office for any)
-          parameters:
-          - in: path
-            name: month
-            required: true
-            schema: {type: string, pattern: '^\\d{4}-\\d{2}$'}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [rater_window_id, ratings]
-                  properties:
-                    rater_window_id: {type: integer, minimum: 1}
-                    ratings:
-                      type: array
-                      maxItems: 200
-                      items:
-                        type: object
-                        additionalProperties: false
-                        required: [rated_window_id, attitude, efficiency, quality, integrity]
-                        properties:
-                          rated_window_id: {type: integer, minimum: 1}
-                          attitude: {type: integer, minimum: 0, maximum: 100}
-                          efficiency: {type: integer, minimum: 0, maximum: 100}
-                          quality: {type: integer, minimum: 0, maximum: 100}
-                          integrity: {type: integer, minimum: 0, maximum: 100}
-          responses:
-            200:
-              description: How many ratings were saved
-            409:
-              description: Rated concurrently elsewhere
-        """
+        """A window's ratings of the other windows for a month (SCORE-2 M10)."""
         allowed = peer_rater_windows()
         if allowed == []:
             return self.response_403()
         try:
             period = self._period(month)
-            body = json_body({"rater_window_id", "ratings"},
-                             required=("rater_window_id", "ratings"))
-            rater = validate_row_id(body.get("rater_window_id"), "rater_window_id")
-            items = body.get("ratings")
-            if not isinstance(items, list) or len(items) > 200:
-                raise MalformedInput(N_("Send a list of ratings."), field="ratings")
-            ratings = {}
-            for entry in items:
-                entry = validate_object(entry, RATING_KEYS, "ratings")
-                rated = validate_row_id(entry.get("rated_window_id"), "rated_window_id")
-                ratings[rated] = {name: validate_integer(entry.get(name), name)
-                                  for name in PEER_CRITERIA}
+            body = request_body(PeerRatings)
+            rater = body["rater_window_id"]
+            ratings = {entry["rated_window_id"]: {name: entry[name] for name in PEER_CRITERIA}
+                       for entry in body["ratings"]}
         except RuleViolation as error:
             return self.refuse(error)
         if allowed is not None and rater not in allowed:

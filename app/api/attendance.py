@@ -9,10 +9,11 @@ from flask_appbuilder.api import BaseApi, expose, protect, safe
 from flask_babel import gettext
 
 from app import context
-from app.api.base import RuleAnswers, openapi, query_int, uploaded_file
+from app.api.base import RuleAnswers, summary_of, openapi, query_args, uploaded_file
+from app.api.schemas.attendance import (AttendanceMonth, AttendanceMonthQuery, ClockImport,
+                                        ClockImportRefusal)
 from app.extensions import db
 from app.rules.errors import RuleViolation
-from app.rules.input import BUSINESS_YEARS, MAX_ROW_ID
 from app.security import attendance_scope, current_actor
 from app.services.attendance import import_clock_file, window_month
 from app.services.table_files import ImportLimits
@@ -32,55 +33,12 @@ class ClockRecordApi(RuleAnswers, BaseApi):
     @expose("/import", methods=["POST"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="Import a clock export (CSV or .xlsx; columns employee_no, clocked_at)",
+             upload="file", answer=ClockImport,
+             conflict="Another import ran at the same time; nothing was imported",
+             refusals={422: (summary_of(ClockImportRefusal), ClockImportRefusal)})
     def import_file(self):
-        """Import a clock export, all of it or nothing (ATT-1).
-        ---
-        post:
-          summary: Import a clock export (CSV or .xlsx; columns employee_no, clocked_at)
-          requestBody:
-            required: true
-            content:
-              multipart/form-data:
-                schema:
-                  type: object
-                  properties:
-                    file:
-                      type: string
-                      format: binary
-                  required: [file]
-          responses:
-            200:
-              description: Imported (clocks already there are skipped)
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      rows: {type: integer}
-                      added: {type: integer}
-                      skipped: {type: integer}
-            409:
-              description: Another import ran at the same time; nothing was imported
-            422:
-              description: An unreadable file, or rows with errors (by row); nothing imported
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      message:
-                        type: object
-                        properties:
-                          file: {type: array, items: {type: string}}
-                      errors:
-                        type: array
-                        items:
-                          type: object
-                          properties:
-                            row: {type: integer}
-                            message: {type: string}
-        """
+        """Import a clock export, all of it or nothing (ATT-1)."""
         try:
             upload = uploaded_file("file")
         except RuleViolation as violation:
@@ -113,51 +71,14 @@ class AttendanceApi(RuleAnswers, BaseApi):
     @expose("/month", methods=["GET"])
     @protect()
     @safe
-    @openapi(422)
+    @openapi(422, summary="A month's attendance (own only, unless Office or Leadership)",
+             query=AttendanceMonthQuery, answer=AttendanceMonth)
     def month(self):
-        """A month's attendance per staff member: late, early, absent half-days, off-post, days.
-        ---
-        get:
-          summary: A month's attendance (own only, unless Office or Leadership)
-          parameters:
-          - in: query
-            name: year
-            required: true
-            schema: {type: integer, minimum: 2000, maximum: 2099}
-          - in: query
-            name: month
-            required: true
-            schema: {type: integer, minimum: 1, maximum: 12}
-          - in: query
-            name: window_id
-            schema: {type: integer, minimum: 1, maximum: 2147483647}
-          responses:
-            200:
-              description: One entry per staff member in scope
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      result:
-                        type: array
-                        items:
-                          type: object
-                          properties:
-                            staff_id: {type: integer}
-                            name: {type: string}
-                            late: {type: integer}
-                            early: {type: integer}
-                            absent_half_days: {type: integer}
-                            off_post_minutes: {type: array, items: {type: integer}}
-                            absence_days: {type: string}
-        """
+        """A month's attendance per staff member: late, early, absent half-days, off-post, days."""
         try:
-            year = query_int("year", BUSINESS_YEARS, required=True)
-            month = query_int("month", (1, 12), required=True)
-            window_id = query_int("window_id", (1, MAX_ROW_ID))
-            rows = window_month(db.session, year, month, context.today(), window_id=window_id,
-                                staff_ids=attendance_scope())
+            query = query_args(AttendanceMonthQuery)
+            rows = window_month(db.session, query["year"], query["month"], context.today(),
+                                window_id=query.get("window_id"), staff_ids=attendance_scope())
         except RuleViolation as violation:
             return self.refuse(violation)
         return self.response(200, result=[{

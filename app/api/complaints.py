@@ -15,13 +15,13 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 
-from app.api.base import (DomainApi, body_day, body_flag, body_row_id, json_body, openapi,
-                          versioned_body)
+from app.api.base import DomainApi, openapi, request_body, versioned_body
+from app.api.schemas.common import PkPath, TextRefusal
+from app.api.schemas.complaints import (ComplaintAnswer, ComplaintEscalation, ComplaintOutcome,
+                                        ComplaintRecord, ComplaintSummary)
 from app.context import center_zone, clock
 from app.extensions import db
-from app.rules.errors import N_, RuleViolation
-from app.rules.input import (BUSINESS_YEARS, MalformedInput, validate_kind, validate_row_id,
-                             validate_text)
+from app.rules.errors import RuleViolation
 from app.rules.privacy import mask_address, mask_phone
 from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_escalation,
                           may_record_complaints, may_see_personal_data)
@@ -38,10 +38,6 @@ LIST_COLUMNS = ["id", "received_on", "channel", "anonymous", "major", "window.id
 SHOW_COLUMNS = LIST_COLUMNS + ["received_at", "complainant_name", "complainant_contact",
                                "written_record", "content", "answer", "decided_at",
                                "step_confirmed_at"]
-RECORD_KEYS = frozenset({"channel", "window_id", "content", "anonymous", "complainant_name",
-                         "complainant_contact", "major", "written_record", "staff_id", "case_id",
-                         "complex", "other_window_ids", "promised_on", "received_on"})
-TEXT_LIMIT = 10_000
 
 
 def _summary(complaint: Complaint) -> dict:
@@ -84,63 +80,19 @@ class ComplaintApi(DomainApi):
     @expose("/record", methods=["POST"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="Record a complaint (COMP-1/2; Office)", body=ComplaintRecord,
+             answer=ComplaintSummary)
     def record(self):
-        """Record a complaint (COMP-1); its answer due date (COMP-2).
-        ---
-        post:
-          summary: Record a complaint (COMP-1/2; Office)
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [channel, window_id, content]
-                  properties:
-                    channel: {type: string, enum: [in_person, phone, letter, online]}
-                    window_id: {type: integer, minimum: 1}
-                    content: {type: string, maxLength: 10000}
-                    anonymous: {type: boolean}
-                    complainant_name: {type: [string, "null"], maxLength: 100}
-                    complainant_contact: {type: [string, "null"], maxLength: 100}
-                    major: {type: boolean, description: "a major matter must be written"}
-                    written_record: {type: boolean, description: "taken down in writing (in person, phone)"}
-                    staff_id: {type: [integer, "null"], minimum: 1}
-                    case_id: {type: [integer, "null"], minimum: 1}
-                    complex: {type: boolean, description: "to the director (COMP-2)"}
-                    other_window_ids: {type: array, items: {type: integer, minimum: 1}, maxItems: 50}
-                    promised_on: {type: [string, "null"], format: date}
-                    received_on: {type: [string, "null"], format: date, description: "default today"}
-          responses:
-            200:
-              description: The recorded complaint (id, version, state, due_on, overdue)
-        """
+        """Record a complaint (COMP-1); its answer due date (COMP-2)."""
         if not may_record_complaints():
             return self.response_403()
         try:
-            body = json_body(RECORD_KEYS)
-            others = body.get("other_window_ids") or []
-            if not isinstance(others, list) or len(others) > 50:
-                raise MalformedInput(N_("Send a list of window ids."), field="other_window_ids")
-            received_on = body_day(body, "received_on", BUSINESS_YEARS)
+            body = request_body(ComplaintRecord)
+            received_on = body.pop("received_on", None)
             received_at = (datetime.combine(received_on, time(9, 0), tzinfo=center_zone())
                            if received_on is not None and received_on != clock().today else None)
-            values = ComplaintInput(
-                channel=validate_kind(body.get("channel"), str, "channel"),
-                window_id=body_row_id(body, "window_id"),
-                content=validate_text(body.get("content"), TEXT_LIMIT, "content"),
-                anonymous=body_flag(body, "anonymous"),
-                complainant_name=validate_text(body.get("complainant_name"), 100,
-                                               "complainant_name"),
-                complainant_contact=validate_text(body.get("complainant_contact"), 100,
-                                                  "complainant_contact"),
-                major=body_flag(body, "major"), written_record=body_flag(body, "written_record"),
-                staff_id=body_row_id(body, "staff_id"), case_id=body_row_id(body, "case_id"),
-                complex=body_flag(body, "complex"),
-                other_window_ids=[validate_row_id(v, "other_window_ids") for v in others],
-                promised_on=body_day(body, "promised_on", BUSINESS_YEARS), received_at=received_at)
+            body["other_window_ids"] = body.get("other_window_ids") or []
+            values = ComplaintInput(received_at=received_at, **body)
         except RuleViolation as violation:
             return self.refuse(violation)
         with self.unit_of_work() as saved:
@@ -152,119 +104,50 @@ class ComplaintApi(DomainApi):
     @expose("/<int:pk>/answer", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the complaint")
+    @openapi(404, summary="Answer a complaint (COMP-2)", path=PkPath, body=ComplaintAnswer,
+             answer=ComplaintSummary)
     def answer(self, pk):
-        """Record the answer (COMP-2: a written complaint gets a written answer).
-        ---
-        post:
-          summary: Answer a complaint (COMP-2)
-          parameters:
-          - in: path
-            name: pk
-            required: true
-            schema: {type: integer, minimum: 1}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [answer, answer_form]
-                  properties:
-                    answer: {type: string, maxLength: 10000}
-                    answer_form: {type: string, enum: [written, oral]}
-          responses:
-            200:
-              description: The complaint after the answer
-        """
+        """Record the answer (COMP-2: a written complaint gets a written answer)."""
         def parse(body):
-            return (validate_text(body.get("answer"), TEXT_LIMIT, "answer"),
-                    validate_kind(body.get("answer_form"), str, "answer_form"))
+            return body["answer"], body["answer_form"]
 
-        return self._change(pk, frozenset({"answer", "answer_form"}), parse,
+        return self._change(pk, ComplaintAnswer, parse,
                             lambda c, v: answer_complaint(db.session, c, v[0], v[1],
                                                           current_actor(), clock()))
 
     @expose("/<int:pk>/outcome", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the complaint")
+    @openapi(404, summary="Decide a complaint verified or not (COMP-3, COMP-5; complex ones "
+                          "the director, COMP-2)", path=PkPath, body=ComplaintOutcome,
+             answer=ComplaintSummary, refusals={403: (
+                 "A complex complaint, decided by someone else than the director (COMP-2); or "
+                 "the user's role may not decide", TextRefusal)})
     def outcome(self, pk):
         """Decide the outcome (COMP-3): verified takes the M7 points by gravity; a complex
-        complaint only by the director (COMP-2).
-        ---
-        post:
-          summary: Decide a complaint verified or not (COMP-3, COMP-5; complex ones the director, COMP-2)
-          parameters:
-          - in: path
-            name: pk
-            required: true
-            schema: {type: integer, minimum: 1}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [outcome]
-                  properties:
-                    outcome: {type: string, enum: [verified, not_verified]}
-                    gravity: {type: [string, "null"], enum: ["2", "3", "4", "5", serious, null]}
-                    about_attitude: {type: boolean, description: "language or attitude (COMP-5)"}
-          responses:
-            200:
-              description: The complaint after the decision
-            403:
-              description: A complex complaint, decided by someone else than the director (COMP-2)
-        """
+        complaint only by the director (COMP-2)."""
         def parse(body):
-            return (validate_kind(body.get("outcome"), str, "outcome"),
-                    validate_kind(body.get("gravity"), str, "gravity"),
-                    body_flag(body, "about_attitude"))
+            return body["outcome"], body.get("gravity"), body.get("about_attitude", False)
 
-        return self._change(pk, frozenset({"outcome", "gravity", "about_attitude"}), parse,
+        return self._change(pk, ComplaintOutcome, parse,
                             lambda c, v: decide_outcome(db.session, c, v[0], v[1], v[2],
                                                         current_actor(), clock()))
 
     @expose("/<int:pk>/escalation", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the complaint")
+    @openapi(404, summary="Confirm the escalation step of a verified complaint (COMP-4; "
+                          "Leadership)", path=PkPath, body=ComplaintEscalation, optional=True,
+             answer=ComplaintSummary)
     def escalation(self, pk):
-        """Confirm the escalation step (COMP-4; Leadership only).
-        ---
-        post:
-          summary: Confirm the escalation step of a verified complaint (COMP-4; Leadership)
-          parameters:
-          - in: path
-            name: pk
-            required: true
-            schema: {type: integer, minimum: 1}
-          requestBody:
-            required: false
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    step: {type: [integer, "null"], enum: [1, 2, 3, null], description: "default the proposed step"}
-          responses:
-            200:
-              description: The complaint after the confirmation
-        """
+        """Confirm the escalation step (COMP-4; Leadership only)."""
         if not may_confirm_escalation():
             return self.response_403()
 
         def parse(body):
-            step = body.get("step")
-            if step is not None and (isinstance(step, bool) or not isinstance(step, int)):
-                raise MalformedInput(N_("Choose step 1, 2 or 3."), field="step")
-            return step
+            return body.get("step")
 
-        return self._change(pk, frozenset({"step"}), parse,
+        return self._change(pk, ComplaintEscalation, parse,
                             lambda c, step: confirm_escalation(db.session, c, step,
                                                                current_actor(), clock(),
                                                                leadership=True),
@@ -277,12 +160,12 @@ class ComplaintApi(DomainApi):
             return self.response(403, message=error.render(gettext))
         return super().answer_error(error)
 
-    def _change(self, pk, keys, parse, write, optional=False):
+    def _change(self, pk, schema, parse, write, optional=False):
         complaint = self.datamodel.get(pk)
         if complaint is None:
             return self.response_404()
         try:
-            body, seen = versioned_body(keys, optional=optional)
+            body, seen = versioned_body(schema, optional=optional)
             values = parse(body)
         except RuleViolation as violation:
             return self.refuse(violation)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from marshmallow import Schema, fields
-
-from app.api.base import DomainApi, body_day, body_row_id, json_body, openapi
+from app.api.base import DomainApi, openapi, request_body
+from app.api.schemas.deductions import ScoreEventRecord, ScoreEventSummary
 from app.context import clock
 from app.extensions import db
-from app.rules.errors import N_, RuleViolation
-from app.rules.input import MalformedInput, validate_decimal, validate_text
+from app.rules.errors import RuleViolation
 from app.security import API_METHOD_PERMISSIONS, current_actor, may_record_scores, score_filters
 from app.services.deductions import record_manual_event
 from app.services.scoring import EventInput
@@ -27,28 +25,6 @@ from models.scoring import ScoreEvent
 EVENT_COLUMNS = ["id", "day", "period", "window.id", "window.name", "staff.id", "staff.name",
                  "category", "item.code", "points", "evidence", "source", "source_id",
                  "automatic", "confirmed", "recorded_at"]
-RECORD_KEYS = frozenset({"item_id", "day", "points", "window_id", "staff_id", "evidence"})
-
-
-class ScoreEventSummary(Schema):
-    """What recording an event answers."""
-
-    id = fields.Integer()
-    category = fields.String()
-    points = fields.String()
-    day = fields.Date()
-
-
-def _event_from_json(body: dict) -> EventInput:
-    """The JSON body as an EventInput, each value typed and bounded (INPUT-1)."""
-    points = body.get("points")
-    if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float, str))):
-        raise MalformedInput(N_("Enter an amount."), field="points")
-    return EventInput(
-        item_id=body_row_id(body, "item_id"), day=body_day(body, "day"),
-        points=validate_decimal(points, 5, 1, "points"),
-        window_id=body_row_id(body, "window_id"), staff_id=body_row_id(body, "staff_id"),
-        evidence=validate_text(body.get("evidence"), 10000, "evidence"))
 
 
 class ScoreEventApi(DomainApi):
@@ -64,45 +40,18 @@ class ScoreEventApi(DomainApi):
     order_columns = ["day", "points"]
     search_columns = ["period", "day", "window", "staff", "category", "automatic", "source"]
     base_order = ("day", "desc")
-    openapi_spec_component_schemas = (ScoreEventSummary,)
 
     @expose("/record", methods=["POST"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="Record a manual deduction or bonus (SCORE-1)", body=ScoreEventRecord,
+             answer=ScoreEventSummary, status=201)
     def record(self):
-        """Record a manual deduction or bonus with evidence (Office; SCORE-1).
-        ---
-        post:
-          summary: Record a manual deduction or bonus (SCORE-1)
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [item_id, day, window_id, evidence]
-                  properties:
-                    item_id: {type: integer, minimum: 1}
-                    day: {type: string, format: date}
-                    points: {type: number, minimum: 0, maximum: 9999.9,
-                             description: "magnitude; the item's fixed value when absent"}
-                    window_id: {type: integer, minimum: 1}
-                    staff_id: {type: integer, minimum: 1}
-                    evidence: {type: string, maxLength: 10000}
-          responses:
-            201:
-              description: The event recorded
-              content:
-                application/json:
-                  schema:
-                    $ref: '#/components/schemas/ScoreEventSummary'
-        """
+        """Record a manual deduction or bonus with evidence (Office; SCORE-1)."""
         if not may_record_scores():
             return self.response_403()
         try:
-            values = _event_from_json(json_body(RECORD_KEYS))
+            values = EventInput(**request_body(ScoreEventRecord))
         except RuleViolation as violation:
             return self.refuse(violation)
         with self.unit_of_work() as saved:

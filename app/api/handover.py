@@ -11,11 +11,11 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import DomainApi, openapi, versioned_body
+from app.api.schemas.common import PkPath
+from app.api.schemas.handover import HandoverConfirmation, HandoverState
 from app.context import clock
 from app.extensions import db
-from app.rules.errors import N_, RuleViolation
-from app.rules.handover import SIDES
-from app.rules.input import MalformedInput
+from app.rules.errors import RuleViolation
 from app.security import (API_METHOD_PERMISSIONS, confirms_for_staff_without_login, current_actor,
                           handover_filters)
 from app.services.handover import confirm_handover, is_valid
@@ -49,51 +49,16 @@ class HandoverApi(DomainApi):
     @expose("/<int:pk>/confirm", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the handover")
+    @openapi(404, summary="Confirm one's side of a handover, as one's own user (HAND-1)",
+             path=PkPath, body=HandoverConfirmation, optional=True, answer=HandoverState)
     def confirm(self, pk):
-        """Confirm a handover as its giver or receiver (HAND-1).
-        ---
-        post:
-          summary: Confirm one's side of a handover, as one's own user (HAND-1)
-          parameters:
-          - in: path
-            name: pk
-            required: true
-            schema: {type: integer, minimum: 1}
-          requestBody:
-            required: false
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    side:
-                      type: string
-                      enum: [giver, receiver]
-                      description: which side to confirm (default the one the user may confirm)
-          responses:
-            200:
-              description: The handover's confirmations after this one
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      id: {type: integer}
-                      version: {type: integer}
-                      valid: {type: boolean}
-                      giver_confirmed: {type: boolean}
-                      receiver_confirmed: {type: boolean}
-        """
+        """Confirm a handover as its giver or receiver (HAND-1)."""
         handover = self.datamodel.get(pk, self._base_filters)
         if handover is None:
             return self.response_404()
         try:
-            body, seen = versioned_body({"side"}, optional=True)
+            body, seen = versioned_body(HandoverConfirmation, optional=True)
             side = body.get("side")
-            if side is not None and side not in SIDES:
-                raise MalformedInput(N_("Confirm as the giver or as the receiver."), field="side")
         except RuleViolation as violation:
             return self.refuse(violation)
         with self.unit_of_work() as saved:

@@ -11,12 +11,14 @@ from flask import current_app
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import (DomainApi, body_day, body_flag, body_row_id, form_version, json_body,
-                          openapi, uploaded_file, versioned_body)
+from app.api.base import (DomainApi, form_version, openapi, request_body, uploaded_file,
+                          versioned_body)
+from app.api.schemas.common import PkPath
+from app.api.schemas.leave import (LeaveCancellation, LeaveDecision, LeaveFiling,
+                                   LeaveReportBack, LeaveRevocation, LeaveSummary)
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import validate_kind, validate_row_id, validate_text
 from app.security import (API_METHOD_PERMISSIONS, current_leave_actor, leave_filters,
                           may_decide_leave, may_revoke_leave)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
@@ -29,20 +31,12 @@ LEAVE_COLUMNS = ["id", "staff.id", "staff.name", "kind", "start_day", "end_day",
                  "approver_position", "state", "filed_at", "decided_at", "decision_note",
                  "ab_override_reason", "reported_back_on", "overstay_days", "handover_note",
                  "certificate_name", "revoked_at", "revoke_reason"]
-FILE_KEYS = frozenset({"staff_id", "kind", "start_day", "end_day", "half_day_start",
-                       "half_day_end", "reason", "emergency", "substitute_id", "handover_note",
-                       "handover_id", "new_handover", "ab_override_reason"})
-TEXT_LIMIT = 2000
 
 
 def _summary(leave: LeaveRequest) -> dict:
     return {"id": leave.id, "state": leave.state, "days": str(leave.days),
             "approver_position": leave.approver_position, "version": leave.version,
             "overstay_days": str(leave.overstay_days) if leave.overstay_days is not None else None}
-
-
-def _text(body, key):
-    return validate_text(body.get(key), TEXT_LIMIT, key)
 
 
 class LeaveApi(DomainApi):
@@ -80,63 +74,24 @@ class LeaveApi(DomainApi):
     @expose("/file", methods=["POST"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="File a leave request (LEAVE-1/2, AB-1)", body=LeaveFiling,
+             answer=LeaveSummary)
     def file(self):
         """File a leave request (LEAVE-1); routed to its approver (LEAVE-2); AB-1 checked.
         It names a substitute and a handover (LEAVE-1): `handover_id` (one of the requester's,
         named by no other running request) or `new_handover: true` (created from the request,
-        to the substitute, with the requester's unfinished cases).
-        ---
-        post:
-          summary: File a leave request (LEAVE-1/2, AB-1)
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [kind, start_day, end_day, substitute_id]
-                  properties:
-                    staff_id: {type: integer, minimum: 1, description: "Office/Leadership file for others; default: yourself"}
-                    kind: {type: string, enum: [personal, sick, marriage, bereavement, annual]}
-                    start_day: {type: string, format: date}
-                    end_day: {type: string, format: date}
-                    half_day_start: {type: boolean}
-                    half_day_end: {type: boolean}
-                    reason: {type: [string, "null"], maxLength: 2000}
-                    emergency: {type: boolean, description: "filed afterwards (补假)"}
-                    substitute_id: {type: [integer, "null"], minimum: 1, description: "顶岗人 (LEAVE-1), by default the B of the post"}
-                    handover_note: {type: [string, "null"], maxLength: 2000}
-                    handover_id: {type: [integer, "null"], minimum: 1, description: "a handover the requester gives (HAND-1)"}
-                    new_handover: {type: boolean, description: "create the handover from the request"}
-                    ab_override_reason: {type: [string, "null"], maxLength: 2000, description: "Leadership only (AB-1)"}
-          responses:
-            200:
-              description: The filed request (id, state, days, approver_position, version)
-        """
+        to the substitute, with the requester's unfinished cases)."""
         actor = current_leave_actor()
         try:
-            body = json_body(FILE_KEYS)
-            staff_id = body.get("staff_id")
+            body = request_body(LeaveFiling)
+            staff_id = body.pop("staff_id", None)
             if staff_id is None:
                 if actor.staff is None:
                     raise RuleViolation("LEAVE-1", N_("Your login is not linked to a staff "
                                                       "member."), field="staff_id")
                 staff_id = actor.staff.id
-            staff_id = validate_row_id(staff_id, "staff_id")
-            kind = validate_kind(body.get("kind"), str, "kind")
-            values = LeaveInput(
-                staff_id=staff_id, kind=kind, start_day=body_day(body, "start_day", required=True),
-                end_day=body_day(body, "end_day", required=True),
-                half_day_start=body_flag(body, "half_day_start"),
-                half_day_end=body_flag(body, "half_day_end"), reason=_text(body, "reason"),
-                emergency=body_flag(body, "emergency"),
-                substitute_id=body_row_id(body, "substitute_id"),
-                handover_note=_text(body, "handover_note"),
-                handover_id=body_row_id(body, "handover_id"),
-                new_handover=body_flag(body, "new_handover"))
-            override = _text(body, "ab_override_reason")
+            override = body.pop("ab_override_reason", None)
+            values = LeaveInput(staff_id=staff_id, **body)
         except RuleViolation as violation:
             return self.refuse(violation)
         if override and not actor.leadership:
@@ -152,8 +107,8 @@ class LeaveApi(DomainApi):
         if not may_decide_leave(leave, actor.staff):
             return self.response_403()
         try:
-            body, seen = versioned_body({"note", "ab_override_reason"})
-            note, override = _text(body, "note"), _text(body, "ab_override_reason")
+            body, seen = versioned_body(LeaveDecision)
+            note, override = body.get("note"), body.get("ab_override_reason")
         except RuleViolation as violation:
             return self.refuse(violation)
         if override and not actor.leadership:
@@ -164,90 +119,37 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Approve a leave request (LEAVE-2; AB-1 and the certificate "
+                          "re-checked)", path=PkPath, body=LeaveDecision, answer=LeaveSummary)
     def approve(self, pk):
         """Approve a pending request: only its routed approver position (LEAVE-2), never
-        whoever filed it for someone else (LEAVE-1, 422).
-        ---
-        post:
-          summary: Approve a leave request (LEAVE-2; AB-1 and the certificate re-checked)
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    note: {type: [string, "null"], maxLength: 2000}
-                    ab_override_reason: {type: [string, "null"], maxLength: 2000}
-          responses:
-            200: {description: The request after the decision}
-        """
+        whoever filed it for someone else (LEAVE-1, 422)."""
         return self._decide(pk, True)
 
     @expose("/<int:pk>/reject", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Reject a leave request (LEAVE-2)", path=PkPath, body=LeaveDecision,
+             answer=LeaveSummary)
     def reject(self, pk):
-        """Reject a pending request with a note: only its routed approver position (LEAVE-2).
-        ---
-        post:
-          summary: Reject a leave request (LEAVE-2)
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    note: {type: [string, "null"], maxLength: 2000}
-                    ab_override_reason: {type: [string, "null"], maxLength: 2000}
-          responses:
-            200: {description: The request after the decision}
-        """
+        """Reject a pending request with a note: only its routed approver position (LEAVE-2)."""
         return self._decide(pk, False)
 
     @expose("/<int:pk>/report-back", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Report back from an approved leave (LEAVE-3)", path=PkPath,
+             body=LeaveReportBack, answer=LeaveSummary)
     def report_back(self, pk):
         """销假: the day the person was back at work (LEAVE-3); late without reason = overstay;
-        a reason for a late return is accepted from Office only, never for its own leave (422).
-        ---
-        post:
-          summary: Report back from an approved leave (LEAVE-3)
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [returned_on]
-                  properties:
-                    returned_on: {type: string, format: date}
-                    reason: {type: [string, "null"], maxLength: 2000}
-          responses:
-            200: {description: The request after reporting back (overstay_days)}
-        """
+        a reason for a late return is accepted from Office only, never for its own leave (422)."""
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()
         actor = current_leave_actor()
         try:
-            body, seen = versioned_body({"returned_on", "reason"})
-            returned_on = body_day(body, "returned_on", required=True)
-            reason = _text(body, "reason")
+            body, seen = versioned_body(LeaveReportBack)
+            returned_on, reason = body["returned_on"], body.get("reason")
         except RuleViolation as violation:
             return self.refuse(violation)
         return self._run(lambda: report_back(db.session, leave, returned_on, reason, actor,
@@ -256,29 +158,15 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Cancel a pending leave request", path=PkPath,
+             body=LeaveCancellation, optional=True, answer=LeaveSummary)
     def cancel(self, pk):
-        """Cancel a pending request (its requester only).
-        ---
-        post:
-          summary: Cancel a pending leave request
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: false
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-          responses:
-            200: {description: The cancelled request}
-        """
+        """Cancel a pending request (its requester only)."""
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()
         try:
-            _body, seen = versioned_body((), optional=True)
+            _body, seen = versioned_body(LeaveCancellation, optional=True)
         except RuleViolation as violation:
             return self.refuse(violation)
         actor = current_leave_actor()
@@ -288,29 +176,12 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/revoke", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Revoke a leave obtained by deception (LEAVE-1, ATT-3)", path=PkPath,
+             body=LeaveRevocation, answer=LeaveSummary)
     def revoke(self, pk):
         """Revoke an approved leave found obtained by deception (LEAVE-1, ATT-3): its approver
         position or Leadership, never the requester (403); a reason is required (422); its days
-        as taken become absence.
-        ---
-        post:
-          summary: Revoke a leave obtained by deception (LEAVE-1, ATT-3)
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  required: [reason]
-                  properties:
-                    reason: {type: string, maxLength: 2000, description: "how the leave was obtained by deception"}
-          responses:
-            200: {description: The revoked request}
-        """
+        as taken become absence."""
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()
@@ -318,8 +189,8 @@ class LeaveApi(DomainApi):
         if not may_revoke_leave(leave, actor.staff, actor.leadership):
             return self.response_403()
         try:
-            body, seen = versioned_body({"reason"})
-            reason = _text(body, "reason")
+            body, seen = versioned_body(LeaveRevocation)
+            reason = body.get("reason")
         except RuleViolation as violation:
             return self.refuse(violation)
         return self._run(lambda: revoke_leave(db.session, leave, reason, actor, clock(),
@@ -328,27 +199,11 @@ class LeaveApi(DomainApi):
     @expose("/<int:pk>/certificate", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the request")
+    @openapi(404, summary="Upload the sick-leave certificate (LEAVE-1)", path=PkPath,
+             upload="file", answer=LeaveSummary)
     def certificate(self, pk):
         """Upload the sick-leave certificate (LEAVE-1): PDF, JPEG or PNG by content, size limit
-        `leave.max_attachment_mb`.
-        ---
-        post:
-          summary: Upload a leave request's certificate (LEAVE-1)
-          parameters:
-          - {in: path, name: pk, required: true, schema: {type: integer, minimum: 1}}
-          requestBody:
-            required: true
-            content:
-              multipart/form-data:
-                schema:
-                  type: object
-                  required: [file]
-                  properties:
-                    file: {type: string, format: binary}
-          responses:
-            200: {description: The request with its certificate}
-        """
+        `leave.max_attachment_mb`; the form's `version` is the version read (409)."""
         leave = self._visible(pk)
         if leave is None:
             return self.response_404()

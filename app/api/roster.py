@@ -11,13 +11,13 @@ from datetime import timedelta
 
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from marshmallow import Schema, fields
-
-from app.api.base import DomainApi, body_flag, openapi, query_day, versioned_body
+from app.api.base import DomainApi, openapi, query_args, versioned_body
+from app.api.schemas.common import PkPath
+from app.api.schemas.roster import DutyDays, DutyDaysQuery, DutyLogEntry, DutyShiftSummary
 from app.context import clock
 from app.extensions import db
 from app.rules.errors import N_, RuleViolation
-from app.rules.input import MalformedInput, validate_kind
+from app.rules.input import MalformedInput
 from app.security import API_METHOD_PERMISSIONS, current_actor, current_staff, may_manage_rota
 from app.services.roster import DutyLog, duty_days_of, may_write_log, write_duty_log
 from app.services.transaction import check_version
@@ -26,7 +26,6 @@ from models.roster import DutyShift
 SHIFT_COLUMNS = ["id", "day", "staff.id", "staff.name", "substitute.id", "substitute.name",
                  "substitute_arranged_at", "log_opened_hall", "log_closed_up",
                  "log_cleaning_supervised", "log_note", "log_written_at", "log_on_behalf"]
-LOG_KEYS = frozenset({"opened_hall", "closed_up", "cleaning_supervised", "note"})
 # "My duty days" reads at most a year at a time.
 MAX_SPAN = timedelta(days=366)
 
@@ -36,19 +35,6 @@ def _shift_json(shift: DutyShift) -> dict:
             "staff_name": shift.staff.name, "substitute_id": shift.substitute_id,
             "substitute_name": shift.substitute.name if shift.substitute else None,
             "log_written": shift.has_log, "version": shift.version}
-
-
-class DutyShiftSummary(Schema):
-    """A duty day as the rota's own endpoints answer it."""
-
-    id = fields.Integer()
-    day = fields.Date()
-    staff_id = fields.Integer()
-    staff_name = fields.String()
-    substitute_id = fields.Integer(allow_none=True)
-    substitute_name = fields.String(allow_none=True)
-    log_written = fields.Boolean()
-    version = fields.Integer()
 
 
 class DutyShiftApi(DomainApi):
@@ -63,48 +49,22 @@ class DutyShiftApi(DomainApi):
     order_columns = ["day"]
     base_order = ("day", "desc")
     search_columns = ["day", "staff", "substitute", "log_written_at"]
-    openapi_spec_component_schemas = (DutyShiftSummary,)
 
     @expose("/mine", methods=["GET"])
     @protect()
     @safe
-    @openapi()
+    @openapi(summary="The signed-in staff member's duty days (ROSTER-1)", query=DutyDaysQuery,
+             answer=DutyDays)
     def mine(self):
-        """My duty days (as the duty person or the substitute) from `start` to `end`.
-        ---
-        get:
-          summary: The signed-in staff member's duty days (ROSTER-1)
-          parameters:
-          - in: query
-            name: start
-            required: false
-            schema: {type: string, format: date}
-            description: first day (default today)
-          - in: query
-            name: end
-            required: false
-            schema: {type: string, format: date}
-            description: last day (default 31 days after start; at most a year after it)
-          responses:
-            200:
-              description: The duty days
-              content:
-                application/json:
-                  schema:
-                    type: object
-                    properties:
-                      result:
-                        type: array
-                        items:
-                          $ref: '#/components/schemas/DutyShiftSummary'
-        """
+        """My duty days (as the duty person or the substitute) from `start` to `end`."""
         try:
-            start = query_day("start") or clock().today
-            end = query_day("end") or start + timedelta(days=31)
+            query = query_args(DutyDaysQuery)
+            start = query.get("start") or clock().today
+            end = query.get("end") or start + timedelta(days=31)
             if end < start or end - start > MAX_SPAN:
                 raise MalformedInput(N_("Choose an end from the start to a year after it."),
                                      field="end")
-        except MalformedInput as violation:
+        except RuleViolation as violation:
             return self.refuse(violation)
         staff = current_staff()
         shifts = duty_days_of(db.session, staff.id, start, end) if staff else []
@@ -113,43 +73,16 @@ class DutyShiftApi(DomainApi):
     @expose("/<int:pk>/log", methods=["POST"])
     @protect()
     @safe
-    @openapi(404, version="the duty day")
+    @openapi(404, summary="Write the duty log of a duty day (ROSTER-2)", path=PkPath,
+             body=DutyLogEntry, answer=DutyShiftSummary)
     def log(self, pk):
-        """Write the duty log of a duty day (ROSTER-2).
-        ---
-        post:
-          summary: Write the duty log of a duty day (ROSTER-2)
-          parameters:
-          - in: path
-            name: pk
-            required: true
-            schema: {type: integer, minimum: 1}
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  additionalProperties: false
-                  properties:
-                    opened_hall: {type: boolean}
-                    closed_up: {type: boolean, description: "lights, air-conditioning and windows off"}
-                    cleaning_supervised: {type: boolean}
-                    note: {type: [string, "null"], maxLength: 2000}
-          responses:
-            200:
-              description: The duty day with its log
-              content:
-                application/json:
-                  schema:
-                    $ref: '#/components/schemas/DutyShiftSummary'
-        """
+        """Write the duty log of a duty day (ROSTER-2)."""
         shift = db.session.get(DutyShift, pk)
         if shift is None:
             return self.response_404()
         try:
-            body, seen = versioned_body(LOG_KEYS)
-            log = _log_from_json(body)
+            body, seen = versioned_body(DutyLogEntry)
+            log = DutyLog(**body)
         except RuleViolation as violation:
             return self.refuse(violation)
         actor = current_actor()
@@ -162,11 +95,3 @@ class DutyShiftApi(DomainApi):
         if not saved.ok:
             return saved.answer
         return self.response(200, **_shift_json(shift))
-
-
-def _log_from_json(body: dict) -> DutyLog:
-    """The duty log a JSON body describes: booleans and a bounded note (INPUT-1)."""
-    note = validate_kind(body.get("note"), str, "note")
-    return DutyLog(opened_hall=body_flag(body, "opened_hall"),
-                   closed_up=body_flag(body, "closed_up"),
-                   cleaning_supervised=body_flag(body, "cleaning_supervised"), note=note)

@@ -457,3 +457,33 @@ def test_input_1_http_errors_under_the_api_are_json(app, log_in, db_session):
     assert fingerprint(db_session) == before
     page = office.client.delete("/complaintview/list/")
     assert page.status_code == 405 and not page.is_json  # pages answer with the error page
+
+
+# --- Issue #17: the schema checks the whole body and names each refused field -----------------
+def test_input_1_the_schema_refuses_every_field_out_of_bounds_at_once_with_422(app, db_session,
+                                                                             rows, headers_for):
+    headers = headers_for("Admin")
+    before = fingerprint(db_session)
+    response = app.test_client().post("/api/v1/complaint/record", headers=headers,
+                                      json={"channel": "fax", "window_id": rows["window"],
+                                            "content": "长" * 10_001})
+    message = assert_refused(response, "two values out of bounds", 422)
+    assert set(message) == {"channel", "content"}
+    assert message["content"] == [translated("Enter at most %(max)s characters (%(length)s "
+                                             "entered).") % {"max": 10_000, "length": 10_001}]
+    assert fingerprint(db_session) == before
+
+
+def test_input_1_a_value_of_the_wrong_type_makes_the_refusal_a_400(app, rows, headers_for):
+    """A wrong JSON type is the body's shape (400), even beside a value out of bounds."""
+    response = app.test_client().post("/api/v1/complaint/record", headers=headers_for("Admin"),
+                                      json={"channel": "fax", "window_id": "one",
+                                            "content": "态度生硬"})
+    assert set(assert_refused(response, "a wrong type", 400)) == {"channel", "window_id"}
+
+
+def test_input_1_a_nested_objects_field_is_refused_under_object_field(app, rows, headers_for):
+    response = app.test_client().post("/api/v1/case/intake", headers=headers_for("Admin"), json={
+        "item_id": rows["item"], "case_class": "accepted",
+        "applicant": {"name": "赵六", "phone": "1" * 31}})
+    assert list(assert_refused(response, "a long phone", 422)) == ["applicant_phone"]

@@ -215,10 +215,12 @@ def test_hand_1_api_confirm_with_a_stale_version_is_409(db_session, giver, hando
     assert confirm_api(giver, handover, version=stale + 1).status_code == 200
 
 
-def test_hand_1_api_answers_bad_bodies_with_400(giver, handover):
+def test_hand_1_api_answers_bad_bodies_with_4xx(giver, handover):
+    """The body's shape (an unknown key, no object) is a 400; a side that is none of the
+    documented choices a 422, like any value out of its bounds (app/api/schemas/common.py)."""
     headers = giver.api_headers()
     url = f"/api/v1/handover/{handover.id}/confirm"
-    assert giver.client.post(url, json={"side": "boss"}, headers=headers).status_code == 400
+    assert giver.client.post(url, json={"side": "boss"}, headers=headers).status_code == 422
     assert giver.client.post(url, json={"who": 1}, headers=headers).status_code == 400
     assert giver.client.post(url, json=[1], headers=headers).status_code == 400
 
