@@ -10,6 +10,7 @@ rule: the rule id, the field the message belongs next to, and what the message m
 from __future__ import annotations
 
 import gettext
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,11 +32,13 @@ def chinese(message: str) -> str:
 
 
 def shown(violation: RuleViolation) -> str:
-    """The violation's message as a zh_CN user reads it, every parameter filled in."""
+    """The violation's message as a zh_CN user reads it, every parameter it names (in the
+    English msgid or its translation) filled in."""
     text = violation.render(chinese)
     assert "%(" not in text and "None" not in text, text
-    for name, value in violation.params.items():
-        assert value not in (None, ""), f"parameter {name} is empty in {text!r}"
+    named = set(re.findall(r"%\((\w+)\)", violation.message + chinese(violation.message)))
+    for name in named:
+        assert violation.params.get(name) not in (None, ""), f"{name} is empty in {text!r}"
     return text
 
 

@@ -144,3 +144,9 @@ def test_score_6_a_wrong_choice_among_the_tied_says_how_many_to_choose():
     scores = {"a": 96, "b": 92, "c": 92, **{f"x{i}": 70 for i in range(7)}}
     with breaks("SCORE-6", field="chosen", says="1"):
         grades(scores, "civil_servant", chosen={"b", "c"})
+
+
+@pytest.mark.parametrize("mean", [D("-0.01"), D("100.01")])
+def test_score_2_a_peer_mean_outside_0_to_100_is_refused_at_it(mean):
+    with breaks("SCORE-2", field="peer_mean", says="100"):
+        monthly_window_score([], mean)
