@@ -22,16 +22,17 @@ def _knows(year):
 
 
 def test_calendar_official_years_are_exactly_the_run_the_package_knows():
-    """Calendar: the official schedule is used for every year the package carries and no
-    other (probed afresh here, on a mid-year day), the fallback for all the rest."""
+    """Calendar / CASE-3: the official schedule is used for every year the package carries
+    and no other (probed afresh here, on a mid-year day), the fallback for all the rest."""
     known = [year for year in range(1949, 2201) if _knows(year)]
     assert calendar_module._official_years() == range(known[0], known[-1] + 1) == OFFICIAL_YEARS
     assert len(known) == len(OFFICIAL_YEARS)  # one run of years, no gap
-    assert calendar_module._package_knows(known[-1]) and not calendar_module._package_knows(known[-1] + 1)
+    knows = calendar_module._package_knows
+    assert knows(known[-1]) and not knows(known[-1] + 1)
 
 
 def test_calendar_a_package_that_knows_no_year_leaves_every_year_to_the_fallback(monkeypatch):
-    """Calendar: "it never fails" — even a release of the package without any year."""
+    """Calendar / CASE-3: "it never fails" — even a release of the package without any year."""
     def unknown(day):
         raise NotImplementedError(day)
 
@@ -40,13 +41,14 @@ def test_calendar_a_package_that_knows_no_year_leaves_every_year_to_the_fallback
 
 
 def test_calendar_a_package_that_knows_every_year_is_probed_from_1949_to_2200(monkeypatch):
-    """Calendar: the probe spans 1949–2200 (the package's tables start in 2004)."""
+    """Calendar / CASE-3: the probe spans 1949–2200 (the package's tables start in 2004)."""
     monkeypatch.setattr(chinese_calendar, "is_workday", lambda day: day.weekday() < 5)
     assert calendar_module._official_years() == range(1949, 2201)
 
 
 def test_calendar_admin_entries_on_the_same_day_both_ways_are_named():
-    """Calendar: a day entered both as closure and as working day is refused, naming each."""
+    """Calendar / CASE-3: a day entered both as closure and as working day is refused,
+    naming each."""
     with pytest.raises(ValueError, match="2027-01-04, 2027-01-05$"):
         WorkCalendar(extra_holidays=[D("2027-01-05"), D("2027-01-04")],
                      extra_workdays=[D("2027-01-04"), D("2027-01-05")])
@@ -78,8 +80,9 @@ def test_case_3_negative_limit_and_year_10000_fail_like_date_arithmetic():
     (2029, "2029-02-13", "2029-04-04", "2029-06-16", "2029-09-22"),
     (2032, "2032-02-11", "2032-04-04", "2032-06-12", "2032-09-19"),
 ])
-def test_calendar_statutory_holidays_computed_afresh(year, spring, qingming, dragon_boat, mid_autumn):
-    """Calendar: the lunar dates and 清明 of years without the official schedule, computed
+def test_calendar_statutory_holidays_computed_afresh(year, spring, qingming, dragon_boat,
+                                                     mid_autumn):
+    """Calendar / CASE-3: the lunar dates and 清明 of years without the official schedule, computed
     without the per-year cache (a year is computed once per process, by whichever page
     needs it first): 除夕 the eve of 正月初一, 初一–初三, 清明, 五月初五, 八月十五."""
     days = dict(statutory_holidays.__wrapped__(year))

@@ -149,7 +149,8 @@ def test_input_1_an_uploaded_file_without_a_name_gets_the_default(sent):
     ("x" * 20 + ".abcdefghij", 12, "x" * 12),  # a 10-character one is no extension
     ("证明.pdf", 6, "证明.pdf"),  # exactly the length: unchanged
 ])
-def test_input_1_a_long_file_name_is_cut_to_the_column_keeping_its_extension(sent, max_length, shown):
+def test_input_1_a_long_file_name_is_cut_to_the_column_keeping_its_extension(sent, max_length,
+                                                                            shown):
     assert clean_file_name(sent, "certificate", max_length) == shown
     assert len(shown) <= max_length
 

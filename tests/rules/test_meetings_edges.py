@@ -70,6 +70,7 @@ def test_meet_1_a_deduction_row_naming_its_staff_as_staff():
     """MEET-1 → M5: rows may name the person as `staff` (an object) instead of `staff_id`."""
     person = SimpleNamespace(name="王芳")
     row = SimpleNamespace(staff=person, status=LATE)
-    assert meeting_deductions([row], Decimal(1), Decimal(2)) == [Deduction(person, Decimal(1), LATE)]
+    assert meeting_deductions([row], Decimal(1), Decimal(2)) == [
+        Deduction(person, Decimal(1), LATE)]
     with breaks("MEET-1", field="status"):
         meeting_deductions([SimpleNamespace(staff=person, status="gone")], Decimal(1), Decimal(2))

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from app.rules.calendar import WorkCalendar
-from app.rules.roster import WEEK, check_log_content, generate_rota, month_bounds, working_days_of_month
+from app.rules.roster import (WEEK, check_log_content, generate_rota, month_bounds,
+                               working_days_of_month)
 from tests.rules.shown import breaks
 
 CAL = WorkCalendar()
@@ -57,7 +58,8 @@ def test_roster_1_a_last_duty_a_year_ago_in_the_same_week_number_does_not_contin
     assert rota[0] == (D("2027-02-01"), 2)
 
 
-@pytest.mark.parametrize("ticks", [(True, False, False), (False, True, False), (False, False, True)])
+@pytest.mark.parametrize("ticks", [(True, False, False), (False, True, False),
+                                   (False, False, True)])
 def test_roster_2_one_ticked_duty_is_a_log(ticks):
     check_log_content(*ticks, None)
 

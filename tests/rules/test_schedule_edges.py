@@ -24,12 +24,15 @@ D = date.fromisoformat
     ("节" * 101 + " 2027-10-01", ("1", "100")),
 ])
 def test_calendar_schedule_a_bad_line_says_which_and_why(text, says):
+    """Calendar / CASE-3: the office is told the line and the day at fault."""
     with breaks("CASE-3", field="entries", says=says):
         parse_year_schedule(text, 2027)
 
 
 def test_calendar_schedule_a_name_of_exactly_100_characters_is_kept():
-    assert parse_year_schedule("节" * 100 + " 2027-10-01", 2027) == ([(D("2027-10-01"), "节" * 100)], [])
+    """Calendar / CASE-3: a name fills its column (100 characters) and no more."""
+    assert parse_year_schedule("节" * 100 + " 2027-10-01", 2027) == (
+        [(D("2027-10-01"), "节" * 100)], [])
 
 
 @pytest.mark.parametrize("entries, text", [
@@ -40,4 +43,5 @@ def test_calendar_schedule_a_name_of_exactly_100_characters_is_kept():
     ([(D("2027-03-02"), "holiday", "停电")], "停电 2027-03-02"),  # one day: no last day
 ])
 def test_calendar_schedule_entries_are_written_back_as_lines_of_their_kind(entries, text):
+    """Calendar / CASE-3: what the office reads back is what it would type."""
     assert format_year_schedule(entries) == text

@@ -111,7 +111,8 @@ def test_score_5_refused_points_say_why_at_their_part(kwargs, field, says):
 def test_score_6_exactly_90_is_a_candidate_for_excellent():
     quota = excellent_quota([D("90")] + [D("70")] * 4)
     assert (quota.seats, quota.awarded, quota.left_out) == (1, 1, 0)
-    assert grades({"a": D("90"), **{f"x{i}": 70 for i in range(4)}}, "civil_servant")["a"] == "excellent"
+    result = grades({"a": D("90"), **{f"x{i}": 70 for i in range(4)}}, "civil_servant")
+    assert result["a"] == "excellent"
 
 
 def test_score_6_totals_under_90_are_no_candidates_however_many_seats():

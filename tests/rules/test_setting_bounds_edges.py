@@ -15,7 +15,7 @@ from tests.rules.test_setting_bounds import DEFAULTS, MB, passes
 
 @pytest.mark.parametrize("key, value, rule_id, says", [
     ("case.max_extension_days", 61, "CASE-5", ("1", "60")),  # a whole number
-    ("att.summer_am_start", "25:00", "ATT-1", ("00:10", "11:29")),  # a time (the hall opens 10 min early)
+    ("att.summer_am_start", "25:00", "ATT-1", ("00:10", "11:29")),  # a time (hall opens 10 min early)
     ("leave.office_head_max_days", D("0.7"), "LEAVE-2", ("0.5", "3")),  # half days
     ("score.bonus_cap", D("10.5"), "SCORE-2", ("0", "10")),  # one decimal place
     ("semi.ontime_per_point", D("0.005"), "SCORE-5", ("0", "10")),  # two decimal places
