@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The mutation run of issue #16 over the pure rules (app/rules/, tests/rules/ as the tests),
-# configured under [tool.mutmut] in pyproject.toml. Not run by the CI: about 20 minutes on
+# configured under [tool.mutmut] in pyproject.toml. Not run by the CI: about 25 minutes on
 # 2 cores. Starts afresh (mutmut keeps results in mutants/ and would only rerun new
 # mutants), then prints the totals and every mutant that was not killed; docs/mutation.md
 # records the last run and explains each survivor.
