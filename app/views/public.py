@@ -17,8 +17,8 @@ from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
 from app.rules.identity import normalize_phone
-from app.rules.intake import (RATING_LABELS, RATINGS, may_rate, normalize_case_number,
-                               parse_case_number)
+from app.rules.intake import (PUBLIC_LEVEL_LABELS, PUBLIC_LEVELS, may_rate,
+                               normalize_case_number, parse_case_number, rating_of_public_level)
 from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
 from app.services.transaction import transaction
@@ -156,7 +156,8 @@ def _rating_signer() -> URLSafeTimedSerializer:
 
 def render_progress(status: int = 200, **context):
     """public/progress.html in the public frame; never cached (it may hold a case's state)."""
-    context.setdefault("ratings", [(r, RATING_LABELS[r]) for r in RATINGS])
+    # The five answers of the scan page (CASE-11): one scale wherever the public rates.
+    context.setdefault("ratings", [(level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS])
     context.setdefault("opinion_max", OPINION_MAX)
     html = render_template("public/progress.html", appbuilder=current_app.appbuilder, **context)
     response = make_response(html, status)
@@ -246,7 +247,8 @@ class PublicGuideView(BaseView):
             # A broken rule or a concurrent change of the case (issue #9): its message, once.
             with audit_actor("public"), transaction(
                     db.session, on_error=lambda failure: failure.render(gettext)) as saved:
-                record_satisfaction(case, rating, opinion or None, "public")
+                record_satisfaction(case, rating_of_public_level(rating), opinion or None,
+                                    "public")
             error = saved.answer
         return render_progress(number=number, found=progress_of(case), token=rating_token(case),
                                rate_error=error, opinion=opinion if error else "",

@@ -229,6 +229,21 @@ def test_case_11_delivered_case_is_rated_once_from_the_public_page(public, case_
     assert "感谢您的评价" in later and 'name="rating"' not in later
 
 
+@pytest.mark.parametrize("level, stored", [
+    ("very_satisfied", "satisfied"), ("very_dissatisfied", "dissatisfied"),
+])
+def test_case_11_the_lookup_offers_the_five_answers_of_the_scan_page(public, case_of, db_session,
+                                                                     level, stored):
+    """CASE-11: one scale wherever the public rates — the lookup's form offers 非常满意 …
+    非常不满意 like the QR page, and stores the answer folded to the three kept levels."""
+    case = case_of(*DELIVER, collector="赵六")
+    found = text_of(look_up(public, case.number))
+    for label in ("非常满意", "基本满意", "非常不满意"):
+        assert label in found
+    post(public, RATE, {"number": case.number, "token": rating_token_in(found), "rating": level})
+    assert satisfaction(db_session, case) == (stored, "public", None)
+
+
 def test_case_11_case_rated_by_the_clerk_at_delivery_shows_thanks_and_no_form(public, case_of, db_session):
     case = case_of(*DELIVER, collector="赵六", rating="satisfied")
     html = text_of(look_up(public, case.number))
@@ -270,8 +285,8 @@ def test_case_11_rating_needs_a_token_the_lookup_signed_for_that_case(public, ca
 
 
 @pytest.mark.parametrize("rating, opinion, message", [
-    ("", "", "评价只能是满意、基本满意或不满意"),
-    ("excellent", "", "评价只能是满意、基本满意或不满意"),
+    ("", "", "请从五项中选择一项"),
+    ("excellent", "", "请从五项中选择一项"),
     ("dissatisfied", "太" * 501, "评价意见最多 500 字"),
 ])
 def test_case_11_bad_rating_shows_the_message_and_saves_nothing(public, case_of, db_session,
