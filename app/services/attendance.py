@@ -37,6 +37,7 @@ from decimal import Decimal
 from sqlalchemy import String, and_, case, delete, func, literal, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
+from app.policy.attendance import may_decide_excuse
 from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, NO_DATA, PM, absence_days,
                                   half_day_status, leave_halves, noon_boundary, parse_hhmm,
                                   parse_month_day, unclocked_status, work_hours_for)
@@ -55,7 +56,6 @@ from models.leave import REVOKED, LeaveRequest
 from models.org import Staff
 from models.types import center_zone
 
-DEPUTY_DIRECTOR = "deputy_director"
 MAX_IMPORT_BYTES = ImportLimits().file_bytes  # the default of config.py IMPORT_MAX_MB
 MAX_LISTED_ERRORS = 200  # a broken file lists this many rows; the count says how many more
 # The documented columns of a clock export (README, docs/samples/clock_records.*): English or
@@ -587,13 +587,6 @@ def file_excuse(session: Session, staff_id: int, day: date | None, half: str, re
     return excuse
 
 
-def may_decide_excuse(approver: Staff | None, excuse: ClockExcuse | None = None) -> bool:
-    """ATT-4: only the deputy director (by position, not by login role) approves a 补签单 —
-    and never their own (like a leave request, LEAVE-2)."""
-    return (approver is not None and getattr(approver, "position", None) == DEPUTY_DIRECTOR
-            and (excuse is None or excuse.staff_id != approver.id))
-
-
 def decide_excuse(session: Session, excuse: ClockExcuse, approve: bool, approver: Staff | None,
                   user_id: int | None, now: datetime) -> ClockExcuse:
     """ATT-4: the deputy director approves or rejects a pending 补签单."""
@@ -900,14 +893,6 @@ class MonthAbsence:
         return self.late + self.early
 
 
-def _today(today: date | None) -> date:
-    if today is not None:
-        return today
-    from app.context import today as center_today
-
-    return center_today()
-
-
 def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> dict[int, MonthAbsence]:
     """ATT-3 / LEAVE-4: one month's days (computed now, or as stored) summed per person — the
     one computation of a month's absence days: ½ per absent half-day plus the month's ATT-3
@@ -970,26 +955,26 @@ def _off_post_rows(session, start, end, staff_ids=None):
     return list(session.execute(query))
 
 
-def month_absences(session: Session, year: int, month: int, today: date | None = None,
+def month_absences(session: Session, year: int, month: int, today: date,
                    staff_ids=None) -> dict[int, MonthAbsence]:
     """ATT-3 for the scoring (M8) and leave (LEAVE-4) rules: every active staff member's
     absence days of the month (½ steps), late/early counts and off-post times — computed from
     the records, leave and 补签单 as they are now, in a fixed number of queries."""
     start, end = month_bounds(year, month)
     settings = attendance_settings(session)
-    results = compute_days(session, start, end, _today(today), staff_ids, settings)
+    results = compute_days(session, start, end, today, staff_ids, settings)
     ids = _staff_ids(session, staff_ids)
     return _month_summaries(session, results, _off_post_rows(session, start, end, staff_ids),
                             settings, ids)
 
 
 def days_without_clock_data(session: Session, year: int, month: int,
-                            today: date | None = None) -> list[tuple[date, date]]:
+                            today: date) -> list[tuple[date, date]]:
     """ATT-2 无打卡数据: the working days of the month before `today` without any clock record of
     anyone — nothing is derived for them — as runs of consecutive working days (first, last),
     for the month pages and the export to show the gap."""
     start, end = month_bounds(year, month)
-    days = working_days(start, min(end, _today(today) - timedelta(days=1)),
+    days = working_days(start, min(end, today - timedelta(days=1)),
                         load_calendar(session))
     if not days:
         return []
@@ -1032,13 +1017,13 @@ class PersonMonth:
 
 
 def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
-                        today: date | None = None) -> PersonMonth:
+                        today: date) -> PersonMonth:
     """ATT-2/3/4: one staff member's month — every day with each half-day's status and the
     clocks behind it, the late/early count, off-post times and the absence days total (the
     self-service area shows this to the staff member)."""
     staff = _staff(session, staff_id)
     start, end = month_bounds(year, month)
-    today = _today(today)
+    today = today
     settings, calendar = attendance_settings(session), load_calendar(session)
     results = compute_days(session, start, end, today, [staff.id], settings, calendar)
     off_post = _off_post_rows(session, start, end, [staff.id])
@@ -1069,7 +1054,7 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
                        off_post_records)
 
 
-def window_month(session: Session, year: int, month: int, today: date | None = None,
+def window_month(session: Session, year: int, month: int, today: date,
                  window_id: int | None = None, staff_ids=None) -> list[tuple[Staff, MonthAbsence]]:
     """The month of every active staff member (of one window, if given), by window and name
     (then id: two people of one name keep their places)."""

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules import handover as rules
 from app.rules.errors import N_, RuleViolation
-from app.services.cases import Actor, Clock
 from app.services.cover import open_cases_of
 from models.handover import Handover, HandoverCase
 from models.leave import LeaveRequest

@@ -22,10 +22,11 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.security import (away_scope, current_cover_actor, current_leave_actor, current_staff,
-                          leave_filters, may_attach_certificate, may_cancel_leave,
-                          may_decide_leave, may_excuse_overstay, may_report_back,
-                          may_revoke_leave, may_see_away_registration, may_see_leave)
+from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_decide_leave,
+                              may_excuse_overstay, may_report_back, may_revoke_leave,
+                              may_see_away_registration, may_see_leave)
+from app.request_context import current_actor, current_staff, role_names
+from app.security import away_scope, current_cover_actor, current_leave_actor, leave_filters
 from app.services.cover import (AwayInput, cancel_away, decide_away, may_approve, may_cancel,
                                 may_register_for, register_away, registrations, window_cover)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, acknowledge,
@@ -438,7 +439,7 @@ class LeaveRequestView(DomainModelView):
         Office and Leadership (404 for everyone else), as a download, never sniffed."""
         leave = find(LeaveRequest, pk)
         user = current_leave_actor()
-        if leave is None or not may_see_leave(leave, user.staff, user_id=user.user_id):
+        if leave is None or not may_see_leave(leave, user.staff, role_names(), user_id=user.user_id):
             abort(404)
         path = certificate_file(leave, attachment_dir())
         if path is None:
@@ -669,7 +670,7 @@ class CoverView(BaseView):
 
     def _visible(self, pk) -> AwayRegistration:
         registration = find(AwayRegistration, pk)
-        if registration is None or not may_see_away_registration(registration):
+        if registration is None or not may_see_away_registration(current_actor(), registration):
             abort(404)
         return registration
 

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.request_context import role_names
 from app.rules.errors import N_, RuleViolation
-from app.security import ADMIN, role_names, staff_change_violation
+from app.security import ADMIN, staff_change_violation
 from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
 from app.views.choices import (POSITION_LABELS, STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS,
