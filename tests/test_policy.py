@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from app.actor import Actor
-from app.policy import attendance, cases, complaints, handover, leave, meetings, org, refusals
+from app.policy import attendance, away, cases, complaints, handover, leave, meetings, org
+from app.policy import refusals
 from app.policy import roster, scores, semiannual
 from app.roles import ADMIN, CLERK, LEADERSHIP, OFFICE, PUBLIC, ROLES, SECTION_HEAD, WINDOW_HEAD
 
@@ -205,7 +206,33 @@ def test_leave_office_and_leadership_see_every_request():
 def test_ab_2_away_registrations_by_scope(who, registration_staff, window, sees):
     registration = SimpleNamespace(staff_id=registration_staff,
                                    staff=SimpleNamespace(window_id=window))
-    assert leave.may_see_away_registration(who, registration) is sees
+    assert away.may_see_away_registration(who, registration) is sees
+
+
+def cover_actor(staff_id=None, window_id=None, window_head=False, leadership=False, user_id=None):
+    person_row = SimpleNamespace(id=staff_id, window_id=window_id) if staff_id else None
+    return SimpleNamespace(user_id=user_id, staff=person_row, window_head=window_head,
+                           leadership=leadership)
+
+
+def registration(staff_id=1, window_id=7, filed_by_id=None):
+    return SimpleNamespace(staff_id=staff_id, staff=SimpleNamespace(window_id=window_id),
+                           filed_by_id=filed_by_id)
+
+
+@pytest.mark.parametrize("who, record, approves, cancels", [
+    (cover_actor(5, 7, window_head=True), registration(), True, True),
+    (cover_actor(5, 8, window_head=True), registration(), False, False),  # another window's
+    (cover_actor(5, None, leadership=True), registration(), True, True),
+    (cover_actor(1, 7, leadership=True), registration(), False, True),  # never one's own
+    (cover_actor(1, 7), registration(), False, True),  # the person withdraws their own
+    (cover_actor(2, 7, user_id=9), registration(filed_by_id=9), False, True),  # whoever filed it
+    (cover_actor(2, 7), registration(), False, False),
+])
+def test_ab_2_org_2_the_window_head_approves_an_errand_of_their_window(who, record, approves,
+                                                                         cancels):
+    assert away.may_approve(record, who) is approves
+    assert away.may_cancel(record, who) is cancels
 
 
 # --- ATT-1..4 -----------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ the acting Staff row (read only), their login id and role flags, and the request
 
 from __future__ import annotations
 
-from app.policy.org import in_person_scope, person_scope
 from app.roles import ADMIN, LEADERSHIP, OFFICE
 from app.rules.leave import APPROVER_POSITIONS
 
@@ -81,18 +80,3 @@ def leave_office(roles) -> bool:
     """Office files and reports back on behalf of staff (LEAVE-1/3)."""
     return bool(set(roles) & {OFFICE, ADMIN})
 
-
-# --- ORG-2 / AB-2: 外出登记 (errands and meetings outside) ------------------------------------
-AWAY_ALL_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
-
-
-def away_scope(actor) -> tuple[str, int] | None:
-    """ORG-2 for 外出登记 and the cover page: None (Office, Leadership, Admin: every window),
-    ("window", id) for a window head, ("own", staff id) for anyone else; no Staff row: nothing."""
-    return person_scope(actor, AWAY_ALL_ROLES)
-
-
-def may_see_away_registration(actor, registration) -> bool:
-    """`away_scope` for one loaded registration."""
-    return in_person_scope(away_scope(actor), registration.staff_id,
-                           registration.staff.window_id)

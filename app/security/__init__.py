@@ -27,7 +27,7 @@ from app.security.manager import (AuthDBView, BianminSecurityManager, PasswordRe
                                   translated_names)
 from app.security.roles import (API_METHOD_PERMISSIONS, ROLE_PERMISSIONS,
                                 VIEW_METHOD_PERMISSIONS, ensure_roles, sync_roles)
-from app.security.staff_guard import guard_staff_changes, staff_change_violation
+from app.security.staff_guard import guard_staff_changes
 
 __all__ = [
     "ADMIN", "CLERK", "LEADERSHIP", "OFFICE", "PUBLIC", "ROLES", "SECTION_HEAD", "WINDOW_HEAD",
@@ -40,5 +40,5 @@ __all__ = [
     "AuthDBView", "BianminSecurityManager", "PasswordRefused", "SecurityApi",
     "check_password_policy", "staff_names", "translated_names",
     "API_METHOD_PERMISSIONS", "ROLE_PERMISSIONS", "VIEW_METHOD_PERMISSIONS", "ensure_roles",
-    "sync_roles", "guard_staff_changes", "staff_change_violation",
+    "sync_roles", "guard_staff_changes",
 ]

@@ -4,14 +4,13 @@ serves both doors, FAB-NOTES), and the adapters that give the services the reque
 
 from __future__ import annotations
 
-
 from flask import g, has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.extensions import db
 from app.policy import attendance as attendance_policy
 from app.policy import cases as cases_policy
-from app.policy import leave as leave_policy
+from app.policy import away as away_policy
 from app.policy import org as org_policy
 from app.policy import scores as scores_policy
 from app.policy import semiannual as semiannual_policy
@@ -38,8 +37,8 @@ def window_scope() -> int | None:
 
 
 def away_scope() -> tuple[str, int] | None:
-    """ORG-2 for 外出登记 and the cover page (app.policy.leave.away_scope)."""
-    return leave_policy.away_scope(current_actor())
+    """ORG-2 for 外出登记 and the cover page (app.policy.away.away_scope)."""
+    return away_policy.away_scope(current_actor())
 
 
 def attendance_scope() -> list[int] | None:

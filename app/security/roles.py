@@ -8,8 +8,6 @@ methods to read / write / delete, so a role grants a resource once for both door
 
 from __future__ import annotations
 
-
-
 from app.roles import ADMIN, CLERK, LEADERSHIP, OFFICE, PUBLIC, ROLES, SECTION_HEAD, WINDOW_HEAD
 
 

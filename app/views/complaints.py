@@ -3,7 +3,7 @@ the open and overdue complaints (COMP-1..5).
 
 Resource "Complaint": Office and Leadership (and Admin) only — clerks and window heads see no
 complaints (ORG-2). Office records; Office and Leadership answer and decide; Leadership
-confirms the escalation step (app/security.py policies). Everything goes through
+confirms the escalation step (app/policy/complaints.py). Everything goes through
 app/services/complaints.py; no generic add/edit/delete. The complainant's name and contact are
 shown in full only to the roles of PRIV-1.
 """

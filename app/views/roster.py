@@ -294,10 +294,13 @@ class DutyShiftView(DomainModelView):
     def missing(self):
         year, month = _month_arg() if request.args.get("month") else (None, None)
         start, end = month_bounds(year, month) if year else (None, None)
+        actor = current_actor()
         return self.render_template(
             "bianmin/duty_missing.html", title=gettext("Duty days without log"),
             shifts=missing_logs(db.session, context.today(), start, end),
-            month=f"{year}-{month:02d}" if year else "", manager=may_manage_rota(current_actor()))
+            month=f"{year}-{month:02d}" if year else "", manager=may_manage_rota(actor),
+            # ROSTER-2: "enter for them" exactly when the service takes it on behalf
+            on_behalf=lambda shift: duty_log_door(shift, actor) == ON_BEHALF)
 
 
 def roster_mode_or_day() -> str:

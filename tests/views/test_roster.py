@@ -222,3 +222,15 @@ def test_roster_2_the_duty_person_sees_the_button_only_from_the_duty_day(db_sess
     first, _second, people = rota
     past, coming = a_shift(db_session, people[0]), a_shift(db_session, people[0], past=False)
     assert _calendar_offers_log(first, past) and not _calendar_offers_log(first, coming)
+
+
+def test_roster_2_the_missing_list_offers_enter_for_them_only_without_a_login(
+        db_session, rota, two_shifts, as_office):
+    _first, _second, people = rota
+    _with_login, without = two_shifts
+    past_with_login = db_session.scalars(select(DutyShift).where(
+        DutyShift.day < TODAY, DutyShift.staff_id == people[0].id)).first()
+    html = as_office.get("/dutyshiftview/missing/").get_data(as_text=True)
+    assert f"/dutyshiftview/log/{without.id}" in html
+    assert f'data-shift="{past_with_login.id}"' in html
+    assert f"/dutyshiftview/log/{past_with_login.id}" not in html
