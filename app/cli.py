@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -10,9 +11,33 @@ from flask.cli import with_appcontext
 from flask_babel import gettext
 from flask_migrate import upgrade as alembic_upgrade
 
+from app.actor import Actor
+from app.context import center_zone, clock, today
+from app.demo import create_demo_center
+from app.demo.assessment import create_demo_assessments
+from app.demo.attendance import generate_demo_attendance
+from app.demo.cases import generate_demo_cases
+from app.demo.complaints import create_demo_complaints
+from app.demo.deductions import create_demo_deductions
+from app.demo.handover import create_demo_handovers
+from app.demo.leave import generate_demo_leave
+from app.demo.meetings import create_demo_meetings
+from app.demo.roster import generate_demo_rota
+from app.demo.semiannual import create_demo_semiannual
 from app.extensions import db
+from app.logging_filters import install_log_filters
 from app.rules.errors import RuleViolation
+from app.security import ensure_roles, sync_roles
+from app.services.attendance import derive_month
+from app.services.audit import audit_actor
+from app.services.backup import BackupError, backup, restore
+from app.services.calendar import refresh_work_days
+from app.services.deductions import generate_month, months_to_generate, parse_month
+from app.services.jobs import (ATTENDANCE, DEDUCTIONS, JobBusy, WORK_DAYS, exclusive_job,
+                               last_runs, local_time, run_nightly)
+from app.services.schedule import recompute_running_deadlines
 from app.services.transaction import transaction
+from app.views import menu_entries
 
 
 def fail(message: str) -> None:
@@ -69,18 +94,11 @@ def _recompute_after_upgrade() -> None:
     """CASE-3: a newer chinese-calendar may know a year's official schedule the running cases'
     deadlines were counted without (the statutory fallback), and a release before issue #16
     counted such a year as plain Monday–Friday: count them again. Idempotent."""
-    from datetime import datetime
-
-    from app.context import center_zone
-    from app.services.audit import audit_actor
-    from app.services.cases import Actor, Clock
-    from app.services.schedule import recompute_running_deadlines
-
-    now = datetime.now(center_zone())
+    now = clock()
     with audit_actor("cli:upgrade"):
         moved = recompute_running_deadlines(
-            db.session, range(now.year - 1, now.year + 3), Actor(username="cli:upgrade"),
-            Clock(now=now, today=now.date()), center_zone())
+            db.session, range(now.today.year - 1, now.today.year + 3),
+            Actor(username="cli:upgrade"), now, center_zone())
     if moved:
         click.echo(f"deadlines of {moved} running cases recomputed on the new calendar")
 
@@ -89,14 +107,6 @@ def _recompute_after_upgrade() -> None:
 @with_appcontext
 def upgrade_command():
     """Apply the migrations, then create or update permissions and the declared roles (ORG-2)."""
-    from app.security import ensure_roles, sync_roles
-    from app.views import menu_entries
-
-    from app.context import today
-    from app.services.calendar import refresh_work_days
-
-    from app.logging_filters import install_log_filters
-
     alembic_upgrade()
     install_log_filters()  # migrations/env.py reconfigures logging from alembic.ini (PRIV-1)
     with command_transaction():
@@ -119,19 +129,6 @@ def demo_command(password, cases):
     """Create the demo center: windows, service items, staff and one user per role; with
     --cases N also N generated cases (app/demo/cases.py)."""
     import time
-
-    from app.context import today
-    from app.services.audit import audit_actor
-    from app.demo import create_demo_center
-    from app.demo.attendance import generate_demo_attendance
-    from app.demo.cases import generate_demo_cases
-    from app.demo.roster import generate_demo_rota
-    from app.demo.meetings import create_demo_meetings
-    from app.demo.handover import create_demo_handovers
-    from app.demo.leave import generate_demo_leave
-    from app.demo.complaints import create_demo_complaints
-    from app.demo.semiannual import create_demo_semiannual
-    from app.demo.assessment import create_demo_assessments
 
     if cases < 0:
         fail(f"--cases must be 0 or more, not {cases}")
@@ -160,7 +157,6 @@ def demo_command(password, cases):
                 create_demo_complaints(db.session, current_app.appbuilder.sm, today(),
                                        zone=current_app.config["CENTER_TIMEZONE"])
             # SCORE-1, FAULT-1: after cases, attendance, meetings (and complaints)
-            from app.demo.deductions import create_demo_deductions
             create_demo_deductions(db.session, today())
             with command_transaction():  # SCORE-5/6: the first half-year, graded and confirmed
                 sm = current_app.appbuilder.sm
@@ -185,8 +181,6 @@ def demo_command(password, cases):
 def backup_command(path):
     """Back up the whole database and the sick-leave certificates (LEAVE_ATTACHMENT_DIR) into
     PATH, a new file (pg_dump on PostgreSQL, the online backup API on SQLite) (OPS-2)."""
-    from app.services.backup import BackupError, backup
-
     try:
         report = backup(db.engine, path, current_app.config.get("LEAVE_ATTACHMENT_DIR"))
     except BackupError as error:
@@ -203,8 +197,6 @@ def restore_command(path, yes):
     """Replace the whole database with the backup in PATH and put its certificates back into
     LEAVE_ATTACHMENT_DIR (OPS-2). Stop the app servers first; run `flask bianmin upgrade`
     afterwards if the backup is from an older release."""
-    from app.services.backup import BackupError, restore
-
     if not yes and not click.confirm(f"Replace everything in the database with {path}?"):
         fail("restore cancelled")
     db.session.remove()
@@ -221,9 +213,6 @@ def nightly_jobs(day):
     """The jobs of `flask bianmin nightly` for the night `day` (the center's date), in order:
     (name, function of the session). Each name is the job's lock and its `job_run` record
     (app/services/jobs.py): the same lock as the pages and commands that start the same work."""
-    from app.services.calendar import refresh_work_days
-    from app.services.jobs import ATTENDANCE, DEDUCTIONS, WORK_DAYS
-
     def work_days(session):
         with transaction(session):
             refresh_work_days(session, day)
@@ -231,10 +220,6 @@ def nightly_jobs(day):
     def attendance(session):
         """ATT-2/3: the stored attendance days of this month (and of last month in its first
         week, when late corrections and 补签单 still arrive), for the month views and LEAVE-4."""
-        from datetime import timedelta
-
-        from app.services.attendance import derive_month
-
         months = {(day.year, day.month), ((day - timedelta(days=7)).year,
                                           (day - timedelta(days=7)).month)}
         with transaction(session):
@@ -244,8 +229,6 @@ def nightly_jobs(day):
     def deductions(session):
         """SCORE-1: this month's automatic deductions (and last month's in its first week),
         each month in its own transaction; a confirmed month is skipped."""
-        from app.services.deductions import generate_month, months_to_generate
-
         for year, month in months_to_generate(day):
             with transaction(session):
                 generate_month(session, year, month, day)
@@ -262,11 +245,6 @@ def deductions_command(month_text):
     Running it again adds nothing twice; a confirmed month is left as it is. One run at a
     time, with the pages' and the nightly job's: while one runs, this one ends with one line
     and exit status 1 (OPS-1)."""
-    from app.context import today
-    from app.services.audit import audit_actor
-    from app.services.deductions import generate_month, parse_month
-    from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
-
     try:
         year, month = parse_month(month_text)
     except RuleViolation as error:
@@ -294,12 +272,6 @@ def attendance_command(month_text):
     """Derive the month's stored attendance days again (ATT-2/3/4), e.g. after importing late
     clock records or approving 补签单 of a closed month. One derivation at a time, with the
     nightly job's: while one runs, this one ends with one line and exit status 1 (OPS-1)."""
-    from app.context import today
-    from app.services.attendance import derive_month
-    from app.services.audit import audit_actor
-    from app.services.deductions import parse_month
-    from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job
-
     try:
         year, month = parse_month(month_text)
     except RuleViolation as error:
@@ -330,10 +302,6 @@ def nightly_command(night, force, only):
     and any later run that night — skip it and say so. A failed job is not done: the next run
     runs it again (--force runs a done one again). Exit status 1 when a job failed."""
     import logging
-
-    from app.context import today
-    from app.services.audit import audit_actor
-    from app.services.jobs import run_nightly
 
     night = night.date() if night else today()
     jobs = nightly_jobs(night)
@@ -372,8 +340,6 @@ def nightly_command(night, force, only):
 @with_appcontext
 def jobs_command(limit):
     """List the latest job runs (nightly and generations started by hand), newest first."""
-    from app.services.jobs import last_runs, local_time
-
     for run in last_runs(db.session, max(1, min(limit, 1000))):
         what = f"night {run.run_date:%Y-%m-%d}" if run.nightly else (run.subject or "-")
         click.echo(f"{local_time(run.started_at)}  {run.job:<11} {what:<16} {run.outcome:<8} "

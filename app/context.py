@@ -4,23 +4,23 @@ scores written one way."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
-from flask_babel import gettext, lazy_gettext as _l
+from flask import Flask, g
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.extensions import db
+from app.request_context import (center_zone, clock, current_staff, request_calendar, role_names,
+                                 today)
+from app.roles import ADMIN, OFFICE
 from app.rules.points import format_points
-from app.services.calendar import request_calendar, years_missing_schedule
+from app.services.calendar import years_missing_schedule
+from app.services.todo import todo_count as count
+from models.org import Center
 
-if TYPE_CHECKING:
-    from app.services.cases import Clock
-
-
-def center_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["CENTER_TIMEZONE"])
+# `today()`, `clock()` and `center_zone()` are the request's (app/request_context.py); the pages
+# call them through this module, which also holds what every template is given.
+__all__ = ["center_zone", "clock", "today"]
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -82,22 +82,7 @@ def provisional_footnote() -> bool:
     return bool(g.get("bianmin_provisional_shown"))
 
 
-def today() -> date:
-    """Today in the center's time zone (the `today` the rule functions are given)."""
-    return datetime.now(center_zone()).date()
-
-
-def clock() -> Clock:
-    """The instant of an action and its day in the center's time zone (the services' Clock)."""
-    from app.services.cases import Clock
-
-    now = datetime.now(center_zone())
-    return Clock(now=now, today=now.date())
-
-
 def current_center():
-    from models.org import Center
-
     return db.session.query(Center).order_by(Center.id).first()
 
 
@@ -136,24 +121,17 @@ def register_context(app: Flask) -> None:
 
     @app.context_processor
     def inject_center():
-        from flask_babel import get_locale
-
         return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
                 "bianmin_todo_count": todo_count}
 
 
 def todo_count() -> int:
     """The navigation bar's 待办 count (issue #10), computed only when the navbar is drawn."""
-    from app.security import current_staff
-    from app.services.todo import todo_count as count
-
     return count(db.session, current_staff(), today())
 
 
 def banners() -> list[str]:
     """Warnings for administrators and the office, e.g. a year without its official schedule."""
-    from app.security import ADMIN, OFFICE, role_names
-
     if not role_names() & {ADMIN, OFFICE}:
         return []
     return [

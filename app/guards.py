@@ -35,6 +35,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 from app.error_messages import LOGIN_EXPIRED, NO_SUCH_RECORD, NOT_LOGGED_IN, NOT_RISON, api_error
+from app.extensions import db
 from app.rules.input import MAX_ROW_ID
 
 _WHOLE_NUMBER = re.compile(r"-?\d{1,10}")
@@ -49,8 +50,6 @@ def install_request_guards(app: Flask) -> None:
 
 
 def _value_does_not_fit(_error):
-    from app.extensions import db
-
     db.session.rollback()
     message = gettext("A filter value does not fit its column.")
     if request.path.startswith("/api/"):

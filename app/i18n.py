@@ -123,7 +123,7 @@ FAB_MESSAGES = (
 )
 
 # Msgids our own templates translate from data: `_(role.name)` on the home page. The names are
-# app/security.py's role constants (and FAB's visitor role); keep the two lists in step.
+# app/roles.py's role constants (and FAB's visitor role); keep the two lists in step.
 ROLE_MESSAGES = (
     N_("Admin"),
     N_("Leadership"),

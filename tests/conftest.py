@@ -11,8 +11,10 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import pytest
+from flask import g, has_app_context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -182,6 +184,25 @@ def db_session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+@pytest.fixture
+def center_now(app):
+    """Sets the app's clock (issue #17): `center_now(day_or_instant)` makes "now" that instant
+    (a date: 10:00 that day, center time) for every page, API call and command of the test, so
+    its result is the same on any day; the wall clock is back after the test."""
+    before = app.config.get("BIANMIN_NOW")
+
+    def set_now(value: date | datetime) -> datetime:
+        if not isinstance(value, datetime):
+            value = datetime.combine(value, time(10, 0))
+        app.config["BIANMIN_NOW"] = value.isoformat()
+        if has_app_context():  # a request already under way reads the new instant too
+            g.pop("bianmin_now", None)
+        return value
+
+    yield set_now
+    app.config["BIANMIN_NOW"] = before
 
 
 @pytest.fixture

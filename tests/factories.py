@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from app.actor import Clock
 from app.services.attendance import attendance_settings, enter_clock_record, working_days
 from app.services.calendar import load_calendar
-from app.services.cases import Clock
 from models.catalogue import ItemMaterial, ServiceItem
 
 RESIDENCE_MATERIALS = (("身份证", "original", True), ("租房合同", "copy", True))

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.services.cases import Actor, Applicant, Intake, register_intake
+from app.actor import Actor
+from app.services.cases import Applicant, Intake, register_intake
 from app.services.schedule import RECOMPUTE_DEADLINE
 from tests.factories import clock_on, residence_permit_item
 
 
 def test_case_3_upgrade_recomputes_deadlines_counted_on_an_older_calendar(app, db_session,
-                                                                           window_a):
+                                                                           window_a, center_now):
+    center_now(date(2026, 11, 18))  # the upgrade's "now" (issue #17: any day, one result)
     item = residence_permit_item(db_session, window_a)
     # Accepted recently (in the center's "now" of the upgrade), so its limit is still running.
-    accepted_on = date.today() - timedelta(days=2)
+    accepted_on = date(2026, 11, 16)
     case = register_intake(db_session, Intake(item_id=item.id, case_class="accepted",
                                               applicant=Applicant(name="王五"),
                                               received={m.id: 1 for m in item.materials}),

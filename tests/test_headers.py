@@ -116,7 +116,7 @@ def test_sec_3_a4_print_page_has_no_inline_handler(as_clerk, window_a, db_sessio
 
 
 def _actor_of(actor, db_session):
-    from app.services.cases import Actor
+    from app.actor import Actor
     from models.org import Staff
 
     staff = db_session.query(Staff).filter_by(user_id=actor.user.id).one()

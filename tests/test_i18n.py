@@ -227,7 +227,8 @@ def test_i18n_rule_setting_unit_hours_is_translated(as_admin):
 
 @pytest.fixture
 def audited_case(db_session, window_a):
-    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from app.actor import Actor
+    from app.services.cases import Applicant, Intake, register_intake
     from tests.factories import clock_on, residence_permit_item
 
     item = residence_permit_item(db_session, window_a, "V-009")

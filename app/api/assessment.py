@@ -15,11 +15,12 @@ from app.api.schemas.assessment import (MonthConfirmation, MonthReopening, Month
 from app.api.schemas.common import MonthPath
 from app.context import clock
 from app.extensions import db
+from app.policy.scores import may_confirm_month, peer_rater_windows
+from app.request_context import current_actor
 from app.rules.assessment import PEER_CRITERIA, parse_period
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import MalformedInput
-from app.security import (assessment_scope, current_actor, may_confirm_month,
-                          peer_rater_windows)
+from app.security import assessment_scope
 from app.services import assessment as svc
 
 def _row(row) -> dict:
@@ -83,7 +84,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
                       "month meanwhile")
     def confirm(self, month):
         """Leadership confirms a finished month: results stored, events frozen (SCORE-3)."""
-        if not may_confirm_month():
+        if not may_confirm_month(current_actor()):
             return self.response_403()
         try:
             period = self._period(month)
@@ -109,7 +110,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
                       "month meanwhile")
     def reopen(self, month):
         """Leadership reopens a confirmed month with a reason (SCORE-3, audited)."""
-        if not may_confirm_month():
+        if not may_confirm_month(current_actor()):
             return self.response_403()
         try:
             period = self._period(month)
@@ -134,7 +135,7 @@ class AssessmentApi(RuleAnswers, BaseApi):
              conflict="Rated concurrently elsewhere")
     def rate(self, month):
         """A window's ratings of the other windows for a month (SCORE-2 M10)."""
-        allowed = peer_rater_windows()
+        allowed = peer_rater_windows(current_actor())
         if allowed == []:
             return self.response_403()
         try:

@@ -13,8 +13,9 @@ from app.api.base import RuleAnswers, summary_of, openapi, query_args, uploaded_
 from app.api.schemas.attendance import (AttendanceMonth, AttendanceMonthQuery, ClockImport,
                                         ClockImportRefusal)
 from app.extensions import db
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
-from app.security import attendance_scope, current_actor
+from app.security import attendance_scope
 from app.services.attendance import import_clock_file, window_month
 from app.services.table_files import ImportLimits
 

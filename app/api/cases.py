@@ -15,11 +15,12 @@ from app.api.schemas.common import PkPath
 from app.context import clock
 from app.datamodel import BoundedCountInterface
 from app.extensions import db
+from app.request_context import current_actor
 from app.rules import case_states as cs
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import RULE, MalformedInput
 from app.rules.intake import PERSON
-from app.security import API_METHOD_PERMISSIONS, current_actor, may_see_personal_data, window_scope
+from app.security import API_METHOD_PERMISSIONS, may_see_personal_data, window_scope
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake, SubTaskPlan,
                                 action_parameters, apply_action, available_actions,
                                 register_intake, update_case_details)

@@ -21,10 +21,11 @@ from app.api.schemas.complaints import (ComplaintAnswer, ComplaintEscalation, Co
                                         ComplaintRecord, ComplaintSummary)
 from app.context import center_zone, clock
 from app.extensions import db
+from app.policy.complaints import may_confirm_escalation, may_record_complaints
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.privacy import mask_address, mask_phone
-from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_escalation,
-                          may_record_complaints, may_see_personal_data)
+from app.security import API_METHOD_PERMISSIONS, may_see_personal_data
 from app.services.complaints import (ComplaintInput, DirectorDecides, answer_complaint,
                                      confirm_escalation, decide_outcome, is_overdue,
                                      record_complaint)
@@ -84,7 +85,7 @@ class ComplaintApi(DomainApi):
              answer=ComplaintSummary)
     def record(self):
         """Record a complaint (COMP-1); its answer due date (COMP-2)."""
-        if not may_record_complaints():
+        if not may_record_complaints(current_actor()):
             return self.response_403()
         try:
             body = request_body(ComplaintRecord)
@@ -141,7 +142,7 @@ class ComplaintApi(DomainApi):
              answer=ComplaintSummary)
     def escalation(self, pk):
         """Confirm the escalation step (COMP-4; Leadership only)."""
-        if not may_confirm_escalation():
+        if not may_confirm_escalation(current_actor()):
             return self.response_403()
 
         def parse(body):

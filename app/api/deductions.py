@@ -15,8 +15,10 @@ from app.api.base import DomainApi, openapi, request_body
 from app.api.schemas.deductions import ScoreEventRecord, ScoreEventSummary
 from app.context import clock
 from app.extensions import db
+from app.policy.scores import may_record_scores
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
-from app.security import API_METHOD_PERMISSIONS, current_actor, may_record_scores, score_filters
+from app.security import API_METHOD_PERMISSIONS, score_filters
 from app.services.deductions import record_manual_event
 from app.services.scoring import EventInput
 from models.deductions import Dereliction
@@ -48,7 +50,7 @@ class ScoreEventApi(DomainApi):
              answer=ScoreEventSummary, status=201)
     def record(self):
         """Record a manual deduction or bonus with evidence (Office; SCORE-1)."""
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             return self.response_403()
         try:
             values = EventInput(**request_body(ScoreEventRecord))

@@ -15,9 +15,10 @@ from app.api.schemas.common import PkPath
 from app.api.schemas.handover import HandoverConfirmation, HandoverState
 from app.context import clock
 from app.extensions import db
+from app.policy.handover import confirms_for_staff_without_login
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
-from app.security import (API_METHOD_PERMISSIONS, confirms_for_staff_without_login, current_actor,
-                          handover_filters)
+from app.security import API_METHOD_PERMISSIONS, handover_filters
 from app.services.handover import confirm_handover, is_valid
 from app.services.transaction import check_version
 from models.handover import Handover
@@ -64,7 +65,7 @@ class HandoverApi(DomainApi):
         with self.unit_of_work() as saved:
             check_version(handover, seen)
             confirm_handover(db.session, handover, side, current_actor(), clock(),
-                             confirms_for_staff_without_login())
+                             confirms_for_staff_without_login(current_actor()))
         if not saved.ok:
             return saved.answer
         return self.response(200, id=handover.id, version=handover.version,

@@ -18,9 +18,9 @@ from app.api.schemas.leave import (LeaveCancellation, LeaveDecision, LeaveFiling
                                    LeaveReportBack, LeaveRevocation, LeaveSummary)
 from app.context import clock
 from app.extensions import db
+from app.policy.leave import may_decide_leave, may_revoke_leave
 from app.rules.errors import N_, RuleViolation
-from app.security import (API_METHOD_PERMISSIONS, current_leave_actor, leave_filters,
-                          may_decide_leave, may_revoke_leave)
+from app.security import API_METHOD_PERMISSIONS, current_leave_actor, leave_filters
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
                                 cancel_leave, decide_leave, file_leave, report_back,
                                 revoke_leave)

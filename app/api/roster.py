@@ -16,10 +16,12 @@ from app.api.schemas.common import PkPath
 from app.api.schemas.roster import DutyDays, DutyDaysQuery, DutyLogEntry, DutyShiftSummary
 from app.context import clock
 from app.extensions import db
+from app.policy.roster import ON_BEHALF, duty_log_door
+from app.request_context import current_actor, current_staff
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import MalformedInput
-from app.security import API_METHOD_PERMISSIONS, current_actor, current_staff, may_manage_rota
-from app.services.roster import DutyLog, duty_days_of, may_write_log, write_duty_log
+from app.security import API_METHOD_PERMISSIONS
+from app.services.roster import DutyLog, duty_days_of, write_duty_log
 from app.services.transaction import check_version
 from models.roster import DutyShift
 
@@ -86,12 +88,12 @@ class DutyShiftApi(DomainApi):
         except RuleViolation as violation:
             return self.refuse(violation)
         actor = current_actor()
-        own = may_write_log(shift, actor)
-        if not own and not may_manage_rota():
+        door = duty_log_door(shift, actor)  # ROSTER-2: one answer with the page and the service
+        if door is None:
             return self.response_403()
         with self.unit_of_work() as saved:
             check_version(shift, seen)
-            write_duty_log(db.session, shift, log, actor, clock(), on_behalf=not own)
+            write_duty_log(db.session, shift, log, actor, clock(), on_behalf=door == ON_BEHALF)
         if not saved.ok:
             return saved.answer
         return self.response(200, **_shift_json(shift))

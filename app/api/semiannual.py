@@ -20,11 +20,12 @@ from app.api.schemas.semiannual import (HalfYear, HalfYearQuery, HalfYearVersion
                                         SemiannualEntriesSaved, SemiannualSummary, SemiannualTies)
 from app.context import clock
 from app.extensions import db
+from app.policy.semiannual import may_confirm_semiannual, may_manage_semiannual
+from app.request_context import current_actor
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import MalformedInput
 from app.rules.scoring import assessment_bonus_eligible
-from app.security import (API_METHOD_PERMISSIONS, current_actor, may_confirm_semiannual,
-                          may_manage_semiannual, semiannual_entry_filters)
+from app.security import API_METHOD_PERMISSIONS, semiannual_entry_filters
 from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.semiannual import (choose_excellent, compute, confirm, excellent_ties,
                                      find_assessment, save_entries)
@@ -109,7 +110,7 @@ class SemiannualApi(DomainApi):
                  "message says who and since when); nothing was computed"))
     def compute(self):
         """(Re)compute a half-year's draft assessment (SCORE-5/6)."""
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             return self.response_403()
         try:
             body = request_body(HalfYear)
@@ -140,7 +141,7 @@ class SemiannualApi(DomainApi):
                  "maxima of the settings. The parts, totals and grades are recomputed at once."))
     def entries(self):
         """The office's entries of a draft half-year, per person (SCORE-5)."""
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             return self.response_403()
         try:
             body, seen = versioned_body(SemiannualEntries)
@@ -165,7 +166,7 @@ class SemiannualApi(DomainApi):
                           "(SCORE-6)", body=HalfYearVersioned, answer=SemiannualSummary)
     def confirm(self):
         """Confirm a half-year's grades; the assessment is frozen afterwards (SCORE-6)."""
-        if not may_confirm_semiannual():
+        if not may_confirm_semiannual(current_actor()):
             return self.response_403()
         try:
             body, seen = versioned_body(HalfYearVersioned)
@@ -189,7 +190,7 @@ class SemiannualApi(DomainApi):
              query=HalfYearQuery, answer=SemiannualTies)
     def ties(self):
         """The ties across the last 优秀 seat of a half-year (SCORE-6)."""
-        if not may_confirm_semiannual() and not may_manage_semiannual():
+        if not may_confirm_semiannual(current_actor()) and not may_manage_semiannual(current_actor()):
             return self.response_403()
         try:
             query = query_args(HalfYearQuery)
@@ -211,7 +212,7 @@ class SemiannualApi(DomainApi):
                           "recompute changes the scores."))
     def choose(self):
         """Leadership chooses among those tied for the last 优秀 seat(s) (SCORE-6)."""
-        if not may_confirm_semiannual():
+        if not may_confirm_semiannual(current_actor()):
             return self.response_403()
         try:
             body, seen = versioned_body(SemiannualChoice)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.cases import Actor, Clock
+from app.actor import Actor, Clock
 from app.services.complaints import (ComplaintInput, answer_complaint, confirm_escalation,
                                      decide_outcome, record_complaint)
 from models.complaints import Complaint

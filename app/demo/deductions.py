@@ -14,8 +14,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor, Clock
 from app.services.deductions import (DerelictionInput, generate_month, record_dereliction,
                                      record_manual_event)
 from app.services.scoring import EventInput, confirmed_periods, item_by_code

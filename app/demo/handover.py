@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.demo.org import DEMO_POST, RECEPTION_POST
 from app.rules.handover import GIVER, RECEIVER
-from app.services.cases import Actor, Clock
 from app.services.handover import HandoverContent, confirm_handover, create_handover
 from models.handover import Handover
 from models.org import Post, Staff, Window

@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timezone
 
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules.meetings import ABSENT_EXCUSED, ABSENT_UNEXCUSED, LATE, STUDY
-from app.services.cases import Actor, Clock
 from app.services.meetings import (attendance_sheet, generate_month, meetings_between,
                                    record_attendance, write_minutes)
 from app.services.transaction import transaction

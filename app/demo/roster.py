@@ -11,8 +11,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules.roster import month_bounds
-from app.services.cases import Actor, Clock
 from app.services.roster import (DutyLog, arrange_substitute, duty_order, generate_month,
                                  set_duty_order, shifts_between, write_duty_log)
 from models.org import Staff

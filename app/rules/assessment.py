@@ -41,6 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from app.rules.calendar import next_month
 from app.rules.errors import N_, RuleViolation
+from app.rules.input import BUSINESS_YEARS
 from app.rules.scoring import BONUS, PEER, MonthlyScore
 
 ZERO = Decimal("0")
@@ -59,8 +60,6 @@ def _day_in_month(year: int, month: int, day: int) -> date:
 
 def parse_period(text: str | None) -> date | None:
     """"2026-10" → 2026-10-01; None unless it is a month of the business years (INPUT-1)."""
-    from app.rules.input import BUSINESS_YEARS
-
     parts = (text or "").strip().split("-")
     if len(parts) != 2 or not all(p.isdigit() and p.isascii() for p in parts):
         return None

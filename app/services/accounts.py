@@ -3,7 +3,7 @@ to FAB's users.
 
 A user's session generation (`SessionGeneration`) is copied into the login cookie and into
 every API token when they are issued; a cookie or token of an older generation is refused
-(app/security.py). Logging out, a password change or reset, a role change and deactivation
+(app/security/manager.py). Logging out, a password change or reset, a role change and deactivation
 move it on: every session and token of that user ends at once, on every server.
 """
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import contextvars
 import json
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Callable
 
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from models.audit import AuditLog
+from models.types import utcnow
 
 _BEFORE_KEY = "audit_before_values"
 _cli_actor: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_actor", default=None)
@@ -32,12 +34,15 @@ def audit_actor(name: str):
         _cli_actor.reset(token)
 
 
-def _actor() -> tuple[int | None, str]:
-    from app.security import _user
+# Who the request's user is, as (id, login name) or None: given by the app factory
+# (app.request_context.login_of_request), so this service reads no request itself.
+_request_login: Callable[[], tuple[int, str] | None] = lambda: None
 
-    user = _user()
-    if user is not None:
-        return user.id, user.username
+
+def _actor() -> tuple[int | None, str]:
+    login = _request_login()
+    if login is not None:
+        return login
     return None, _cli_actor.get() or "system"
 
 
@@ -131,7 +136,7 @@ def _after_flush(session: Session, flush_context) -> None:
         if username is None:
             user_id, username = _actor()
         rows.append({
-            "at": datetime.now(timezone.utc),
+            "at": utcnow(),  # the instant of the write itself: a log, not a decision
             "user_id": user_id,
             "username": username,
             "action": action,
@@ -144,8 +149,13 @@ def _after_flush(session: Session, flush_context) -> None:
         session.connection().execute(insert(AuditLog.__table__), rows)
 
 
-def install_audit_trail() -> None:
-    """Listen on every ORM session (idempotent)."""
+def install_audit_trail(request_login: Callable[[], tuple[int, str] | None] | None = None) -> None:
+    """Listen on every ORM session (idempotent). `request_login` tells who the request's user
+    is (the app passes app.request_context.login_of_request); without it changes are the
+    command's (`audit_actor`) or "system"'s."""
+    global _request_login
+    if request_login is not None:
+        _request_login = request_login
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
     if not event.contains(Session, "after_flush", _after_flush):
@@ -168,7 +178,7 @@ def record_change(session: Session, action: str, model: str, record_id, changes:
     entry, written like the others, on the flushing connection, naming the same actor."""
     user_id, username = _actor()
     session.connection().execute(insert(AuditLog.__table__), [{
-        "at": datetime.now(timezone.utc),
+        "at": utcnow(),  # the instant of the write itself: a log, not a decision
         "user_id": user_id,
         "username": username,
         "action": action,

@@ -31,7 +31,7 @@ begun by then can be absent. `staff_away_condition` is the rule as a SQL conditi
 - the Leadership and window-head dashboards' "staff away today" and their counts per window
   (app/services/dashboard_queries.away_by_window);
 - B's cover of A's cases (AB-2, app/services/cover.covered_staff, asked for the half-day of
-  now) and so the row filter `case_scope_condition` of app/security.py: B takes over A's queue
+  now) and so the row filter `case_scope_condition` of app/security/filters.py: B takes over A's queue
   while A is away and gives it back when A is no longer away;
 - the window head's cover page of their window (app/services/cover.window_cover).
 

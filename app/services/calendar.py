@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.rules.calendar import WorkCalendar, schedule_missing
+from models.cases import WorkDay
 from models.settings import Holiday, YearSchedule
 
 # Deadlines reach this far ahead: a year this close needs its schedule already.
@@ -27,19 +28,6 @@ def load_calendar(session: Session) -> WorkCalendar:
 def scheduled_years(session: Session) -> set[int]:
     """The years whose official schedule the office entered on the year-schedule page."""
     return set(session.scalars(select(YearSchedule.year)))
-
-
-def request_calendar() -> WorkCalendar:
-    """The calendar for this request, built once (or a fresh one outside a request)."""
-    from flask import g, has_request_context
-
-    from app.extensions import db
-
-    if not has_request_context():
-        return load_calendar(db.session)
-    if "bianmin_calendar" not in g:
-        g.bianmin_calendar = load_calendar(db.session)
-    return g.bianmin_calendar
 
 
 def years_missing_schedule(session: Session, today: date) -> list[int]:
@@ -78,10 +66,6 @@ def refresh_work_days(session: Session, today: date, first_year: int | None = No
     Covers FIRST_TABLE_YEAR (or `first_year`, if earlier) to YEARS_AHEAD years after today.
     Returns the number of days written. The caller commits.
     """
-    from sqlalchemy import delete, insert
-
-    from models.cases import WorkDay
-
     first = min(first_year or FIRST_TABLE_YEAR, FIRST_TABLE_YEAR)
     rows = work_day_rows(load_calendar(session), first, today.year + YEARS_AHEAD)
     session.execute(delete(WorkDay))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
@@ -37,23 +38,6 @@ from models.org import Staff
 
 CASE_NUMBER_PREFIX = "BC"
 INTAKE = "intake"  # the pseudo-action of the first transition
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the login user and, when there is one, their Staff row."""
-
-    username: str
-    user_id: int | None = None
-    staff_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Clock:
-    """The instant of an action and its day in the center's time zone."""
-
-    now: datetime
-    today: date
 
 
 @dataclass

@@ -3,7 +3,7 @@
 
 Items by their code (unique; the id last all the same, as every list here ends on it), the
 guide's by window first; the deduction items in their catalogue order. The window scope of a
-clerk is the caller's decision (app/security.window_scope), passed in as `window_id`.
+clerk is the caller's decision (app.policy.org.window_scope), passed in as `window_id`.
 """
 
 from __future__ import annotations

@@ -19,11 +19,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.rules.complaints import answer_due, escalation_step, is_complex, may_decide_outcome
+from app.actor import Actor, Clock
+from app.policy.complaints import complaint_is_complex
+from app.rules.complaints import answer_due, escalation_step, may_decide_outcome
 from app.rules.errors import N_, RuleViolation
 from app.rules.privacy import mask_personal_text
 from app.services.calendar import load_calendar
-from app.services.cases import Actor, Clock
 from app.services.scoring import (EventInput, build_event, check_points, ensure_month_open,
                                   item_by_code, month_start, signed)
 from app.services.settings import setting_value
@@ -277,12 +278,6 @@ def actor_position(session: Session, actor: Actor) -> str | None:
                           .order_by(Staff.id).limit(1))
 
 
-def complaint_is_complex(complaint: Complaint) -> bool:
-    """COMP-2: marked complex, or concerning two or more windows."""
-    return is_complex(complaint.complexity, sum(
-        1 for row in complaint.other_windows if row.window_id != complaint.window_id))
-
-
 def check_outcome_decider(session: Session, complaint: Complaint, actor: Actor) -> None:
     """COMP-2: a complex complaint "goes to the director": only the center's director posts
     its outcome (verified or not); Office still records, answers and tracks it."""
@@ -357,7 +352,7 @@ def attitude_exclusions(session: Session, start: date, end: date) -> tuple[set[i
 
 
 __all__ = ["ComplaintInput", "record_complaint", "answer_complaint", "decide_outcome",
-           "DirectorDecides", "actor_position", "complaint_is_complex", "check_outcome_decider",
+           "DirectorDecides", "actor_position", "check_outcome_decider",
            "confirm_escalation", "sync_events", "complaint_events", "verified_in_year",
            "is_overdue", "attitude_exclusions",
            "event_key"]

@@ -8,7 +8,7 @@ clock of theirs, on a day with clock data) — and A is the A staff of a post wh
 one asking. The cover ends as soon as A is no longer away. "A's cases" are those A handles
 (经办人), or received (受理人) when nobody handles them yet, and that are not closed (办结归档).
 
-The row-level filter of app/security.py asks `covered_staff` once per request and widens the
+The row-level filter of app/security/filters.py asks `covered_staff` once per request and widens the
 own-window condition with `covered_cases_condition`; nothing here knows about requests.
 
 外出登记 (`AwayRegistration`): the window head records an errand or a meeting outside of
@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.rules import case_states as cs
 from app.rules.errors import N_, RuleViolation
-from app.rules.leave import HALVES, may_approve_away, may_register_away
+from app.policy.away import may_approve, may_cancel, may_register_for
+from app.rules.leave import HALVES
 from app.services.away import (AwayRow, AwayWhen, away_rows, away_when, staff_away_condition)
 from app.services.calendar import load_calendar
 from app.services.transaction import check_version, transaction
@@ -120,34 +121,6 @@ class AwayInput:
     pm: bool = False
     reason: str | None = None
     note: str | None = None
-
-
-def _ids(actor: CoverActor) -> tuple[int | None, int | None]:
-    staff = actor.staff
-    return (staff.id, staff.window_id) if staff is not None else (None, None)
-
-
-def may_approve(registration: AwayRegistration, actor: CoverActor) -> bool:
-    """ORG-2: `actor` approves (or rejects) this registration — the window head of the person's
-    window, or Leadership; never their own (`app.rules.leave.may_approve_away`)."""
-    staff_id, window_id = _ids(actor)
-    return may_approve_away(staff_id, window_id, actor.window_head, actor.leadership,
-                            registration.staff_id, registration.staff.window_id)
-
-
-def may_register_for(person: Staff, actor: CoverActor) -> bool:
-    """AB-2: `actor` registers an errand of `person` (their own, or as its approver)."""
-    staff_id, window_id = _ids(actor)
-    return may_register_away(staff_id, window_id, actor.window_head, actor.leadership,
-                             person.id, person.window_id)
-
-
-def may_cancel(registration: AwayRegistration, actor: CoverActor) -> bool:
-    """The person, whoever registered it, or its approver withdraws a registration."""
-    staff_id, _ = _ids(actor)
-    return ((staff_id is not None and staff_id == registration.staff_id)
-            or (actor.user_id is not None and actor.user_id == registration.filed_by_id)
-            or may_approve(registration, actor))
 
 
 def _text(value) -> str | None:
@@ -290,6 +263,6 @@ def _first_reason(row: AwayRow) -> str:
 
 __all__ = ["covered_staff", "covered_staff_when", "owned_by_condition", "unfinished_condition",
            "covered_cases_condition", "case_owner_id", "is_covered_case", "open_cases_of",
-           "CoverActor", "AwayInput", "may_approve", "may_register_for", "may_cancel",
+           "CoverActor", "AwayInput",
            "register_away", "decide_away", "cancel_away", "registrations", "PostCover",
            "window_cover"]

@@ -18,12 +18,14 @@ from decimal import Decimal
 from sqlalchemy import and_, case as sql_case, func, select, true
 from sqlalchemy.orm import Session, aliased
 
+from app.actor import Actor, Clock
 from app.rules.attendance import ABSENT
 from app.rules.errors import N_, RuleViolation
+from app.rules.input import BUSINESS_YEARS
 from app.rules.scoring import days_away_from_post
-from app.services.attendance import compute_days
+from app.services.attendance import attendance_settings, compute_days, month_absences, month_bounds
 from app.services.case_queries import RUNNING
-from app.services.cases import Actor, Clock
+from app.services.meetings import M5_ITEMS, m5_events
 from app.services.refusals import missing_report_condition
 from app.services.scoring import (EventInput, build_event, check_points, confirmed_periods,
                                   ensure_month_open, item_by_code, month_start, signed)
@@ -32,7 +34,7 @@ from app.services.transaction import check_version
 from models.cases import Case, NoticeViolation, WorkDay
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.org import Staff, Window
-from models.scoring import DeductionItem, ScoreEvent
+from models.scoring import DeductionItem, SCORE_CATEGORIES, ScoreEvent
 
 MANUAL = "manual"
 # The sources this generation owns (M7 "complaint" belongs to the complaints' service).
@@ -149,8 +151,6 @@ def remove_event(session: Session, event: ScoreEvent, reason: str | None, actor:
 def check_catalogue_item(values: dict) -> None:
     """SCORE-2: an item's category is one of M1..M9 or B (M10, the mutual rating, is no
     item), its points are magnitudes with min <= max."""
-    from models.scoring import SCORE_CATEGORIES
-
     if values.get("category") not in set(SCORE_CATEGORIES) - {"M10"}:
         raise RuleViolation("SCORE-2", N_("Choose a category M1 to M9 or B."), field="category")
     low, high = values.get("points_min"), values.get("points_max")
@@ -301,8 +301,6 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
     or two, or an off-post time over the limit, whatever their number that day
     (`days_away_from_post`) — and once for the month's 4+ late/early (ATT-3: half a day of
     absence on no particular day). Keyed by person and day, so reruns never duplicate."""
-    from app.services.attendance import attendance_settings, month_absences
-
     limit = attendance_settings(session).off_post_limit_minutes
     threshold = setting_value(session, "att.late_count_half_day_absence")
     months = month_absences(session, first.year, first.month, today)
@@ -339,8 +337,6 @@ def _attendance(session: Session, first: date, last: date, today: date) -> list[
 
 def _meetings(session: Session, first: date) -> list[Wanted]:
     """MEET-1 → M5: late (item M5-late), absent without reason (item M5-absent)."""
-    from app.services.meetings import M5_ITEMS, m5_events
-
     codes = {"late": M5_ITEMS[0]}
     return [Wanted(f"M5:{event.attendance_id}:{_ym(first)}", "meeting", event.meeting_id,
                    codes.get(event.status, M5_ITEMS[1]), event.window_id, event.staff_id,
@@ -361,8 +357,6 @@ def generate_month(session: Session, year: int, month: int, today: date) -> Gene
     updated or deleted so that the stored events are exactly what the facts call for; running
     it twice changes nothing. A confirmed month (SCORE-3) is skipped. The caller's transaction
     holds the whole month."""
-    from app.services.attendance import month_bounds
-
     first, _last = month_bounds(year, month)  # ATT-2's bounds check: a month of the business years
     result = GenerationResult(first)
     if confirmed_periods(session, [first]):
@@ -407,8 +401,6 @@ def generate_month(session: Session, year: int, month: int, today: date) -> Gene
 
 def parse_month(text: str | None) -> tuple[int, int]:
     """"2026-10" → (2026, 10), or a RuleViolation under "month" (INPUT-1)."""
-    from app.rules.input import BUSINESS_YEARS
-
     parts = (text or "").strip().split("-")
     if len(parts) == 2 and all(part.isdigit() for part in parts) and len(parts[0]) == 4:
         year, month = int(parts[0]), int(parts[1])

@@ -5,7 +5,7 @@ dates, rows consumed as they come from the cursor (memory does not grow with the
 
 Each export is (columns, rows): `*_COLUMNS` are (English msgid, width in characters) — the view
 translates the headers — and `*_rows` generators yield plain tuples in that order. The rows are
-filtered by the caller exactly as its page filters them (the row scope of app/security.py
+filtered by the caller exactly as its page filters them (the row scope of app/security/filters.py
 included). Nothing of an applicant or complainant is exported (PRIV-1); staff names are what
 the pages show.
 """

@@ -1,7 +1,7 @@
 """工作交接 — create, edit and confirm handovers; the handovers awaiting someone (HAND-1).
 
 One function per use case; the caller's transaction() commits. Who may create one for whom is
-app/security.py's policy; who may confirm which side is the rule of app/rules/handover.py,
+app/policy/handover.py; who may confirm which side is the rule of app/rules/handover.py,
 checked here for every door. Every change is audited (Handover.__audited__, AUDIT-1).
 """
 
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from app.actor import Actor, Clock
 from app.rules import handover as rules
 from app.rules.errors import N_, RuleViolation
-from app.services.cases import Actor, Clock
 from app.services.cover import open_cases_of
 from models.handover import Handover, HandoverCase
 from models.leave import LeaveRequest

@@ -36,7 +36,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -294,8 +294,10 @@ def _finish(engine: Engine, run_id: int, outcome: str, detail: str | None = None
         log.exception("could not record the outcome %s of job run %s", outcome, run_id)
 
 
-def center_today() -> date:
-    return datetime.now(timezone.utc).astimezone(center_zone()).date()
+def _started_day() -> date:
+    """The center's day of a run started without a `run_date`: the lock's bookkeeping records
+    real instants (started, finished: `utcnow`), not the clock the use case decides by."""
+    return utcnow().astimezone(center_zone()).date()
 
 
 # --- Generations started by someone (page, API, CLI) --------------------------------------------
@@ -342,7 +344,7 @@ def exclusive_job(session: Session, job: str, *, started_by: str, subject: str |
             if done is not None:
                 raise JobBusy(job, done, done=True)
         run = Running(_start(engine, job, started_by=started_by, subject=subject,
-                             run_date=run_date or center_today()))
+                             run_date=run_date or _started_day()))
         try:
             yield run
         except BaseException as error:

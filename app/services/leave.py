@@ -3,7 +3,7 @@
 Every decision is a rule function of app/rules/leave.py (approver_for, informs_town_head,
 uncovered_days, leave_working_days, yearly_flags); this module loads what they need, writes the
 rows (audited by the session, AUDIT-1) and opens one `transaction()` per call (a caller's outer
-block joins it). Who may decide a request is app.security.may_decide_leave, asked here too so
+block joins it). Who may decide a request is app.policy.leave.may_decide_leave, asked here too so
 no door can forget it.
 
 Design decisions (documented for the merger):
@@ -48,6 +48,9 @@ from pathlib import Path
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from app.actor import Actor
+from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_decide_leave,
+                              may_excuse_overstay, may_report_back, may_revoke_leave)
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import clean_file_name
 from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
@@ -57,7 +60,6 @@ from app.services.attendance import derive_range, stored_month_absences
 from app.services.away import active_staff_condition
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
 from app.services.calendar import load_calendar
-from app.services.cases import Actor
 from app.services.handover import HandoverContent, create_handover
 from app.services.settings import setting_value
 from app.services.transaction import check_version, transaction
@@ -425,14 +427,13 @@ def decided_by_filer(leave: LeaveRequest, actor: LeaveActor) -> bool:
 def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str | None,
                  actor: LeaveActor, clock, seen_version=None,
                  ab_override_reason: str | None = None) -> LeaveRequest:
-    """LEAVE-2: the routed approver (app.security.may_decide_leave) approves or rejects a
+    """LEAVE-2: the routed approver (app.policy.leave.may_decide_leave) approves or rejects a
     pending request; never their own. Approval re-checks AB-1 and the sick-leave certificate
     (LEAVE-1), informs the town head of a leave over `leave.director_max_days` and, for a
     leave already begun (an emergency request backfilled, LEAVE-1), derives the requester's
     stored attendance days of its period again (ATT-3), as the 销假 does. A rejection changes
     no stored day: a pending request was never leave. Only a pending request is cancelled, so
     no cancellation changes stored days either."""
-    from app.security import may_decide_leave
 
     with transaction(session):
         check_version(leave, seen_version)
@@ -476,7 +477,6 @@ def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str
 def cancel_leave(session: Session, leave: LeaveRequest, actor: LeaveActor, clock,
                  seen_version=None) -> LeaveRequest:
     """A pending request is withdrawn by its requester (or whoever filed it for them)."""
-    from app.security import may_cancel_leave
 
     with transaction(session):
         check_version(leave, seen_version)
@@ -494,13 +494,12 @@ def revoke_leave(session: Session, leave: LeaveRequest, reason: str | None, acto
                  clock, seen_version=None) -> LeaveRequest:
     """LEAVE-1 / ATT-3 以欺骗手段获得的假: an approved leave found to have been obtained by
     deception is revoked by its approver (a holder of its approver position) or Leadership
-    (app.security.may_revoke_leave), with a reason; never by its own requester. The request
+    (app.policy.leave.may_revoke_leave), with a reason; never by its own requester. The request
     keeps who revoked it, when and why (audited, AUDIT-1); the town head, told of its approval,
     is told of the revocation. Its days as taken (LEAVE-3 `taken_period`) are no leave any more:
     they count as absence (旷工) in attendance — even on a day without clock data (ATT-2) —, in
     LEAVE-4 and the deductions, and no more as 事假/病假. The requester's stored attendance days
     of those days are derived again in the same transaction, so LEAVE-4 reads them at once."""
-    from app.security import may_revoke_leave
 
     with transaction(session):
         check_version(leave, seen_version)
@@ -548,11 +547,10 @@ def report_back(session: Session, leave: LeaveRequest, returned_on: date, reason
     """LEAVE-3 销假: the person (or Office for them) reports the day they were back at work;
     the approved leave is closed. Back after the end day without a reason is overstay: its
     working days are stored and count as absence (ATT-3). A reason for a late return is
-    accepted by the general office only (app.security.may_excuse_overstay): the days up to the
+    accepted by the general office only (app.policy.leave.may_excuse_overstay): the days up to the
     销假 are then leave of the request's kind (`taken_period`), for attendance and LEAVE-4 —
     the audit trail (AUDIT-1) keeps who accepted it. The person's stored attendance days of
     the leave are derived again, so LEAVE-4 reads the 销假 at once."""
-    from app.security import may_excuse_overstay, may_report_back
 
     with transaction(session):
         check_version(leave, seen_version)
@@ -612,7 +610,6 @@ def attach_certificate(session: Session, leave: LeaveRequest, certificate: Certi
     """LEAVE-1: store a sick-leave certificate under a random name in `directory`; checked by
     content (PDF/JPEG/PNG) and size (`leave.max_attachment_mb`). The file is removed again
     when the transaction fails."""
-    from app.security import may_attach_certificate
 
     if not directory:
         raise ValueError("no attachment directory configured")

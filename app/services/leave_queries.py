@@ -1,7 +1,7 @@
 """请假查询 — the reads of leave requests that other pages need (LEAVE-1, HAND-1).
 
 Plain functions over a session and plain arguments; whose requests a user may pick is the
-caller's decision (app/security.py), passed in as `staff_id`.
+caller's decision (app/policy/leave.py), passed in as `staff_id`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ and writes no row, so a locked client costs one read and cannot fill the table.
 The rate limit (SEC-1, AUTH_RATE_LIMIT, Redis or memory as configured) still slows every
 client first. A lock is a `LoginLock` row, so the audit trail (AUDIT-1) records locking
 (create) and unlocking (delete) without any code here writing to it. The clock and the client
-address are passed in (app/security.py reads them from the request).
+address are passed in (app/security/manager.py reads them from the request).
 """
 
 from __future__ import annotations

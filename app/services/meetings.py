@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.actor import Actor, Clock
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
 from app.rules.meetings import (ABSENT_EXCUSED, PRESENT, RULE_ID, WEEKLY, check_attendance,
                                 meeting_deductions, month_schedule, parse_study_days)
 from app.rules.calendar import month_end, month_start
 from app.services.calendar import load_calendar
-from app.services.cases import Actor, Clock
 from app.services.scoring import item_by_code
 from app.services.settings import setting_value
 from app.services.transaction import check_version

@@ -3,7 +3,7 @@
 The windows of a select box, the active staff of a form, who stands in for whom: one function
 each, in one order everywhere (windows by number, people by name, the id last so that equal
 numbers or namesakes keep their places on PostgreSQL too). Plain functions over a session and
-plain arguments; who may see which window or person is decided by the caller (app/security.py),
+plain arguments; who may see which window or person is decided by the caller (app/policy/, app/security/filters.py),
 which passes the scope in.
 """
 

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from app.actor import Clock
 from app.rules.intake import may_rate, rating_of_public_level
-from app.services.cases import Clock, record_satisfaction
+from app.services.cases import record_satisfaction
 from app.services.transaction import transaction
 from models.cases import Case, CaseRatingLink
 

@@ -19,13 +19,13 @@ from datetime import date
 from sqlalchemy import and_, exists, select, true
 from sqlalchemy.orm import Session
 
+from app.actor import Actor
 from app.rules import case_states as cs
 from app.rules.deadlines import correction_notice_due, is_late, refusal_review_due
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
 from app.rules.intake import ORGANISATION, validate_refusal_report
 from app.services.calendar import load_calendar
-from app.services.cases import Actor
 from app.services.settings import setting_value
 from models.cases import REVIEW_OUTCOMES, Case, RefusalReport
 

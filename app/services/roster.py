@@ -18,12 +18,13 @@ from datetime import date, time
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.actor import Actor, Clock
+from app.policy.roster import ON_BEHALF, OWN, duty_log_door
 from app.rules import roster as rr
 from app.rules.attendance import work_hours_for
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
 from app.services.calendar import load_calendar
-from app.services.cases import Actor, Clock
 from app.services.settings import setting_value
 from models.org import Staff
 from models.roster import DutyOrder, DutyShift
@@ -220,30 +221,27 @@ class DutyLog:
     note: str | None = None
 
 
-def may_write_log(shift: DutyShift, actor: Actor) -> bool:
-    """ROSTER-2: the duty person or the substitute of that day writes the log."""
-    return actor.staff_id is not None and actor.staff_id in (shift.staff_id, shift.substitute_id)
-
-
 def write_duty_log(session: Session, shift: DutyShift, log: DutyLog, actor: Actor, clock: Clock,
                    *, on_behalf: bool = False) -> DutyShift:
     """ROSTER-2: the duty log of `shift`, written on or after the duty day by the duty person
-    or the substitute. With `on_behalf` (the Office's door, app.security decides who may) it is
-    entered for the person on duty when they have no login, and recorded as such.
+    or the substitute. With `on_behalf` (the door of the office, who keeps the rota) it is
+    entered for the person on duty when they have no login, and recorded as such — the one
+    answer of `app.policy.roster.duty_log_door`, which the calendar and the page ask too.
     A written log may be corrected by the same doors (the change is audited)."""
     if shift.day > clock.today:
         raise RuleViolation("ROSTER-2", N_("The duty log is written on or after the duty day."),
                             field="note")
     note = validate_text((log.note or "").strip() or None, LOG_NOTE_MAX, "note")
     rr.check_log_content(log.opened_hall, log.closed_up, log.cleaning_supervised, note)
-    if on_behalf:
-        person = shift.on_duty
-        if person.user_id is not None:
-            raise RuleViolation("ROSTER-2", N_("%(name)s has a login and writes the duty log "
-                                               "themselves."), field="note", name=person.name)
-        writer_staff_id = person.id
-    elif may_write_log(shift, actor):
+    door = duty_log_door(shift, actor, manager=on_behalf)
+    if door == OWN and not on_behalf:
         writer_staff_id = actor.staff_id
+    elif door == ON_BEHALF:
+        writer_staff_id = shift.on_duty.id
+    elif on_behalf:
+        person = shift.on_duty
+        raise RuleViolation("ROSTER-2", N_("%(name)s has a login and writes the duty log "
+                                           "themselves."), field="note", name=person.name)
     else:
         raise RuleViolation("ROSTER-2", N_("Only the duty person or the substitute of that day "
                                            "writes its duty log."), field="note")
@@ -326,6 +324,6 @@ def month_calendar(session: Session, year: int, month: int) -> list[list[Calenda
 
 
 __all__ = ["duty_order", "set_duty_order", "roster_mode", "shifts_between", "generate_month",
-           "reassign_shift", "hall_opens", "arrange_substitute", "DutyLog", "may_write_log",
+           "reassign_shift", "hall_opens", "arrange_substitute", "DutyLog",
            "write_duty_log", "missing_log_condition", "missing_logs", "duty_days_of",
            "duty_logs_owed", "CalendarDay", "month_calendar"]

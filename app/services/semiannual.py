@@ -548,7 +548,10 @@ def compute(session: Session, year: int, half: int, today: date,
             user_id: int | None = None, now: datetime | None = None) -> SemiannualAssessment:
     """SCORE-5/6: (re)compute the half-year's draft for every active staff member (and anyone
     who already has an entry): computed items from the facts, manual items kept, then the
-    parts, totals and grades. Opens the draft if there is none; a confirmed one is refused."""
+    parts, totals and grades. Opens the draft if there is none; a confirmed one is refused.
+    `now` (the instant of the computation, shown as "computed at") is the caller's clock."""
+    if now is None:
+        raise TypeError("compute() needs the caller's `now`")
     assessment = find_assessment(session, year, half)
     if assessment is None:
         assessment = create_assessment(session, year, half, user_id)
@@ -574,10 +577,6 @@ def compute(session: Session, year: int, half: int, today: date,
         _sync_items(entry, facts.get(staff.id, []))
     session.flush()
     rescore(session, assessment)
-    if now is None:
-        from app.context import clock
-
-        now = clock().now
     assessment.computed_at = now
     session.flush()
     return assessment

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.datamodel import OrderedChoicesInterface
+from app.extensions import db
 from app.rules.errors import N_, RuleViolation
 
 log = logging.getLogger(__name__)
@@ -101,8 +102,6 @@ class transaction:  # noqa: N801 — used as a statement: `with transaction(sess
 
     def __init__(self, session: Session | None = None, on_error=None):
         if session is None:
-            from app.extensions import db
-
             session = db.session
         self.session, self.on_error = session, on_error
         self.ok, self.error, self.answer = False, None, None

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.rules.scoring import BONUS, PEER
+from app.services.assessment import month_results
 from models.org import Window
 
 CATEGORY_KEYS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M10")
@@ -41,8 +42,6 @@ def month_window_scores(session: Session, period: date) -> list[WindowMonthScore
     """SCORE-2/3: every window's score for the month of `period`, best first — the monthly
     assessment's own results (app/services/assessment.py: the confirmed snapshot, or computed
     live with one GROUP BY while the month is open), in the shape the page and export read."""
-    from app.services.assessment import month_results
-
     _month, rows = month_results(session, period.replace(day=1))
     windows = {window_id: (number, name) for window_id, number, name in session.execute(
         select(Window.id, Window.number, Window.name))}

@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 
 from app import context
 from app.extensions import db
+from app.policy.scores import may_confirm_month, peer_rater_windows
+from app.request_context import current_actor
 from app.rules.assessment import PEER_CRITERIA, parse_period, quarter_months, quarter_of
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
 from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
-from app.security import (assessment_scope, current_actor, may_confirm_month,
-                          peer_rater_windows)
+from app.security import assessment_scope
 from app.services import assessment as svc
 from app.services import org_queries
 from app.views.base import find, rule_checked
@@ -115,7 +116,7 @@ class AssessmentView(BaseView):
         return self.render_template(
             "bianmin/assessment_month.html", title=gettext("Monthly assessment"), rows=rows,
             month=month, period=period, categories=categories, labels=CATEGORY_LABELS,
-            may_confirm=may_confirm_month(), may_rate=peer_rater_windows() != [],
+            may_confirm=may_confirm_month(current_actor()), may_rate=peer_rater_windows(current_actor()) != [],
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
             unrated=sorted(svc.unrated_windows(rows), key=lambda row: row.window_name),
             any_rated=any(not row.peer_missing for row in rows),
@@ -125,7 +126,7 @@ class AssessmentView(BaseView):
     def _confirmable_period():
         """SCORE-3: the posted month of a confirm or reopen, for Leadership only (403), from a
         form with its CSRF token and a YYYY-MM month (400)."""
-        if not may_confirm_month():
+        if not may_confirm_month(current_actor()):
             abort(403)
         if not DynamicForm(request.form).validate():
             abort(400)
@@ -182,7 +183,7 @@ class AssessmentView(BaseView):
     @expose("/rate/", methods=["GET", "POST"])
     @has_access
     def rate(self):
-        allowed = peer_rater_windows()
+        allowed = peer_rater_windows(current_actor())
         if allowed == []:
             abort(403)
         source = request.form if request.method == "POST" else request.args

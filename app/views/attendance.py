@@ -22,8 +22,9 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.security import (attendance_scope, current_actor, current_staff,
-                          may_approve_clock_excuse, may_keep_clock_records)
+from app.policy.attendance import may_decide_excuse, may_keep_clock_records
+from app.request_context import current_actor, current_staff
+from app.security import attendance_scope
 from app.services.attendance import (attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
                                      days_without_clock_data, decide_excuse,
@@ -170,7 +171,7 @@ class AttendanceView(BaseView):
             no_data=days_without_clock_data(db.session, year, month, context.today()),
             runs_text=runs_text,
             work_hours=work_hours_note(view.settings),
-            clock_label=clock_label, may_keep=may_keep_clock_records(),
+            clock_label=clock_label, may_keep=may_keep_clock_records(current_actor()),
             own_export=scope is not None, reason_labels=REASON_LABELS, half_labels=HALF_LABELS, state_labels=EXCUSE_STATE_LABELS,
             local_time=lambda at: at.astimezone(context.center_zone()).strftime("%H:%M:%S"),
             title=gettext("Attendance of %(name)s, %(year)s-%(month)02d", name=view.staff.name,
@@ -359,12 +360,13 @@ class ClockExcuseView(BaseView):
     @expose("/")
     @has_access
     def list(self):
-        approver = may_approve_clock_excuse()
-        scope = None if approver or may_keep_clock_records() else attendance_scope()
+        actor = current_actor()
+        approver = may_decide_excuse(actor)
+        scope = None if approver or may_keep_clock_records(actor) else attendance_scope()
         excuses = pending_excuses(db.session, scope)
         return self.render_template(
             "bianmin/clock_excuses.html", excuses=excuses, may_approve=approver,
-            may_decide=may_approve_clock_excuse,
+            may_decide=lambda excuse: may_decide_excuse(actor, excuse),  # ATT-4: per 补签单
             reason_labels=REASON_LABELS, half_labels=HALF_LABELS,
             title=gettext("Pending 补签单"))
 
@@ -372,7 +374,7 @@ class ClockExcuseView(BaseView):
     @has_access
     def file(self):
         own = current_staff()
-        scope = None if may_keep_clock_records() else ([own.id] if own else [])
+        scope = None if may_keep_clock_records(current_actor()) else ([own.id] if own else [])
         form = ClockExcuseForm(request.form if request.method == "POST" else None)
         form.staff_id.choices = _staff_choices(scope)
         if request.method == "POST" and form.validate():
@@ -392,7 +394,7 @@ class ClockExcuseView(BaseView):
     @has_access
     def decide(self, pk):
         excuse = get_or_404(ClockExcuse, pk)
-        if not may_approve_clock_excuse(excuse):
+        if not may_decide_excuse(current_actor(), excuse):
             abort(403)
         if DynamicForm(request.form).validate():  # the CSRF token
             with rule_checked() as saved:

@@ -13,6 +13,7 @@ from wtforms import BooleanField, HiddenField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
+from app.datamodel import column_checks
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, staff_names, window_scoped_filters
@@ -58,8 +59,6 @@ def bounded_by_columns(form_class, model, options: dict | None = None):
     """INPUT-1: every field of `form_class` named after a column of `model` is bounded by that
     column (length, NUL bytes, numeric range, years), before anything reaches the database.
     `options` narrow a column's check ({"appointment_at": {"years": (2000, 2099)}})."""
-    from app.datamodel import column_checks
-
     checks = column_checks(model)
     for name in dir(form_class):
         field = getattr(form_class, name, None)

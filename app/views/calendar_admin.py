@@ -20,10 +20,10 @@ from wtforms.validators import InputRequired, NumberRange
 
 from app import context
 from app.extensions import db
+from app.request_context import current_actor
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.schedule import format_year_schedule, parse_year_schedule
-from app.security import current_actor
 from app.services.calendar import FIRST_TABLE_YEAR, YEARS_AHEAD
 from app.services.jobs import WORK_DAYS, JobBusy, exclusive_job
 from app.services.schedule import recompute_running_deadlines, replace_year_schedule, year_entries

@@ -23,18 +23,18 @@ from app.context import (center_zone, clock, deadline_marked, deadline_noted, lo
                          today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
+from app.request_context import current_actor, request_calendar
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
-from app.security import (current_actor, may_reach_case, may_see_personal_data, staff_names,
-                          window_scope)
-from app.services.calendar import request_calendar
+from app.security import may_reach_case, may_see_personal_data, staff_names, window_scope
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
-from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
-                                SubTaskPlan, annotate, apply_action, available_actions,
+from app.services.cases import (Applicant, CLEAR_APPOINTMENT, CaseDetails, Intake, SubTaskPlan,
+                                annotate, apply_action, available_actions, complete_sub_task,
                                 register_intake, update_case_details)
+from app.services.refusals import report_of
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
@@ -42,6 +42,7 @@ from app.services import catalogue_queries, org_queries
 from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, find,
                             rule_checked, yes_no)
 from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
+from app.views.fields import select_field
 from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -166,8 +167,6 @@ def _problem_bounds() -> list:
 
 
 def _select(label, labels: dict, required=True, default=None):
-    from app.views.fields import select_field
-
     field = select_field(label, labels, required=required)
     if default is not None:
         field.kwargs["default"] = default
@@ -598,8 +597,6 @@ DOCUMENT_LABELS = {
 
 def printable_documents(case: Case) -> list[tuple[str, str]]:
     """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels."""
-    from app.services.refusals import report_of
-
     kinds = nt.printable_documents(case.accepted_at is not None, bool(case.materials),
                                    {n.kind for n in case.notices},
                                    report_of(db.session, case.id) is not None)
@@ -638,8 +635,6 @@ class CaseSubTaskView(WindowScopedModelView):
     @expose("/complete/<int:pk>", methods=["POST"])
     @has_access
     def complete(self, pk):
-        from app.services.cases import complete_sub_task
-
         sub_task = self._get_scoped(pk)
         form = DynamicForm(request.form)
         if form.validate():

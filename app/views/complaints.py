@@ -3,7 +3,7 @@ the open and overdue complaints (COMP-1..5).
 
 Resource "Complaint": Office and Leadership (and Admin) only — clerks and window heads see no
 complaints (ORG-2). Office records; Office and Leadership answer and decide; Leadership
-confirms the escalation step (app/security.py policies). Everything goes through
+confirms the escalation step (app/policy/complaints.py). Everything goes through
 app/services/complaints.py; no generic add/edit/delete. The complainant's name and contact are
 shown in full only to the roles of PRIV-1.
 """
@@ -23,14 +23,16 @@ from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, 
                      TextAreaField)
 from wtforms.validators import Optional
 
-from app.context import clock, local_date, local_datetime, today
+from app.context import center_zone, clock, local_date, local_datetime, today
 from app.extensions import db
+from app.policy.complaints import (may_confirm_complaint_step, may_confirm_escalation,
+                                   may_decide_complaint, may_record_complaints)
+from app.request_context import current_actor
 from app.rules.complaints import ESCALATION_LABELS
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import validate_text
 from app.rules.privacy import mask_address, mask_phone
-from app.security import (current_actor, may_confirm_escalation, may_decide_complaint,
-                          may_record_complaints, may_see_personal_data)
+from app.security import may_see_personal_data
 from app.services.complaints import (ComplaintInput, answer_complaint, complaint_events,
                                      confirm_escalation, decide_outcome, is_overdue,
                                      record_complaint, verified_in_year)
@@ -187,8 +189,9 @@ class ComplaintView(DomainModelView):
             events=complaint_events(db.session, complaint),
             verified_count=verified_in_year(db.session, complaint),
             answer_form=answer_form, outcome_form=outcome_form, escalation_form=escalation_form,
-            may_confirm=may_confirm_escalation(), labels=COMPLAINT_LABELS,
-            may_decide=may_decide_complaint(complaint),  # COMP-2: complex: the director's
+            # COMP-2/4: what the policy allows (app/policy/complaints.py); the page renders it
+            may_confirm=may_confirm_complaint_step(current_actor(), complaint),
+            may_decide=may_decide_complaint(current_actor(), complaint), labels=COMPLAINT_LABELS,
             channel_labels=CHANNEL_LABELS, complexity_labels=COMPLEXITY_LABELS,
             state_labels=STATE_LABELS, answer_form_labels=ANSWER_FORM_LABELS,
             outcome_labels=OUTCOME_LABELS, gravity_labels=GRAVITY_LABELS,
@@ -254,7 +257,7 @@ class ComplaintView(DomainModelView):
     @has_access
     def record(self):
         """COMP-1: the office records a complaint."""
-        if not may_record_complaints():
+        if not may_record_complaints(current_actor()):
             abort(403)
         windows = org_queries.windows(db.session, active_only=False)
         staff = org_queries.active_staff(db.session)
@@ -274,8 +277,6 @@ class ComplaintView(DomainModelView):
     @staticmethod
     def _input(form) -> ComplaintInput:
         from datetime import datetime, time
-
-        from app.context import center_zone
 
         case_id = None
         number = _bounded(form.case_number.data, 30, "case_number")
@@ -339,7 +340,7 @@ class ComplaintView(DomainModelView):
     @has_access
     def escalation(self, pk):
         """COMP-4: Leadership confirms the proposed step."""
-        if not may_confirm_escalation():
+        if not may_confirm_escalation(current_actor()):
             abort(403)
         complaint = self._get(pk)
         form = EscalationForm(request.form)

@@ -23,10 +23,12 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
+from app.policy.scores import may_record_scores
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.points import format_points
 from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
-from app.security import current_actor, may_record_scores, score_filters
+from app.security import score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
                                      record_manual_event, remove_event)
@@ -235,7 +237,7 @@ class ScoreEventView(DomainModelView):
         return event
 
     def render_template(self, template, **kwargs):
-        kwargs.setdefault("may_record", may_record_scores())
+        kwargs.setdefault("may_record", may_record_scores(current_actor()))
         kwargs.setdefault("generate_form", DynamicForm())
         kwargs.setdefault("current_month", context.today().strftime("%Y-%m"))
         return super().render_template(template, **kwargs)
@@ -244,7 +246,7 @@ class ScoreEventView(DomainModelView):
     @has_access
     def show(self, pk):
         event = self._scoped(pk)
-        may_change = may_record_scores() and not event.automatic
+        may_change = may_record_scores(current_actor()) and not event.automatic
         return self.render_template(
             "bianmin/score_event_show.html", title=self.show_title, event=event,
             item_label=item_label,
@@ -259,7 +261,7 @@ class ScoreEventView(DomainModelView):
     @expose("/record/", methods=["GET", "POST"])
     @has_access
     def record(self):
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             abort(403)
         form = ScoreEventForm(request.form if request.method == "POST" else None)
         groups: dict[str, list] = {}
@@ -291,7 +293,7 @@ class ScoreEventView(DomainModelView):
     @expose("/correct/<int:pk>", methods=["POST"])
     @has_access
     def correct(self, pk):
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             abort(403)
         event = self._scoped(pk)
         form = CorrectEventForm(request.form)
@@ -313,7 +315,7 @@ class ScoreEventView(DomainModelView):
     @expose("/remove/<int:pk>", methods=["POST"])
     @has_access
     def remove(self, pk):
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             abort(403)
         event = self._scoped(pk)
         form = RemoveEventForm(request.form)
@@ -338,7 +340,7 @@ class ScoreEventView(DomainModelView):
     @has_access
     def generate(self):
         """SCORE-1: run the month's automatic generation (the same service as the CLI)."""
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             abort(403)
         if not DynamicForm(request.form).validate():  # the CSRF token
             abort(400)
@@ -405,7 +407,7 @@ class DerelictionView(DomainModelView):
     @expose("/record/", methods=["GET", "POST"])
     @has_access
     def record(self):
-        if not may_record_scores():
+        if not may_record_scores(current_actor()):
             abort(403)
         form = DerelictionForm(request.form if request.method == "POST" else None)
         form.staff_id.choices = _staff_choices()

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app import context
+from app.request_context import request_calendar
 from app.rules.case_states import clock_running
 from app.rules.deadlines import is_late, overdue_working_days
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
-from app.security import may_see_personal_data
-from app.services.calendar import request_calendar
+from app.security import covered_staff, covers_case, may_see_personal_data
+from app.services.cover import case_owner_id
 
 
 class DerivedColumns:
@@ -73,9 +74,6 @@ def covered_for(case) -> str:
     """AB-2: "代A角 <A's name>" on a case the user reaches as B covering A, blank otherwise
     (the names come with the request's one cover query: no query per row)."""
     from flask_babel import gettext
-
-    from app.security import covered_staff, covers_case
-    from app.services.cover import case_owner_id
 
     if not covers_case(case):
         return ""

@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.error_messages import API_CSRF_ERROR, api_error, error_texts
+from app.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def handle_http_error(error: HTTPException):
 def handle_server_error(error: InternalServerError):
     """A failed request may leave the session in a broken transaction: roll it back before
     the layout (menu, center name) reads from the database again."""
-    from app.extensions import db
-
     db.session.rollback()
     try:
         return error_response(500)

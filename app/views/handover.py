@@ -19,14 +19,16 @@ from wtforms.validators import Optional
 
 from app.context import clock, local_datetime
 from app.extensions import db
+from app.policy.handover import confirms_for_staff_without_login, may_create_handover_for
+from app.request_context import current_actor, current_staff
 from app.rules.handover import GIVER, RECEIVER
 from app.rules.input import validate_text
-from app.security import (confirms_for_staff_without_login, current_actor, current_staff,
-                          handover_filters, may_create_handover_for)
+from app.security import handover_filters
 from app.services.handover import (CaseListChanges, HandoverContent, confirm_handover,
                                    confirmable_sides, create_handover, is_valid, refill_cases,
                                    update_handover)
 from app.services import leave_queries, org_queries
+from app.services.transaction import check_version
 from app.views.base import DomainModelView, VersionField, rule_checked
 from models.handover import Handover
 from models.leave import LeaveRequest
@@ -130,18 +132,18 @@ class HandoverView(DomainModelView):
     def show(self, pk):
         handover = self._get_scoped(pk)
         actor = current_actor()
-        sides = confirmable_sides(handover, actor, confirms_for_staff_without_login())
+        sides = confirmable_sides(handover, actor, confirms_for_staff_without_login(current_actor()))
         return self.render_template(
             "bianmin/handover_show.html", title=self.show_title, handover=handover,
             valid=is_valid(handover), sides=sides, side_labels=SIDE_LABELS,
             editable=handover.giver_confirmed_at is None and handover.receiver_confirmed_at is None
-            and may_create_handover_for(handover.giver_id))
+            and may_create_handover_for(current_actor(), handover.giver_id))
 
     @expose("/create/", methods=["GET", "POST"])
     @has_access
     def create(self):
         me = current_staff()
-        office = may_create_handover_for(None)
+        office = may_create_handover_for(current_actor(), None)
         if not office and me is None:
             abort(403)
         everyone = org_queries.active_staff(db.session)
@@ -156,7 +158,7 @@ class HandoverView(DomainModelView):
                                     "receiver_id": str(default_receiver(giver) or "")})
         if request.method == "POST" and form.validate():
             giver_id = _int(form.giver_id.data)
-            if not may_create_handover_for(giver_id):
+            if not may_create_handover_for(current_actor(), giver_id):
                 abort(403)
             with rule_checked(form) as saved:
                 handover = create_handover(db.session, giver_id, _int(form.receiver_id.data),
@@ -173,7 +175,7 @@ class HandoverView(DomainModelView):
     @has_access
     def change(self, pk):
         handover = self._get_scoped(pk)
-        if not may_create_handover_for(handover.giver_id):
+        if not may_create_handover_for(current_actor(), handover.giver_id):
             abort(403)
         form_class = change_form_class(handover)
         if request.method == "POST":
@@ -183,8 +185,6 @@ class HandoverView(DomainModelView):
                                     "documents": handover.documents or "",
                                     "tasks": handover.tasks or ""})
         if request.method == "POST" and form.validate():
-            from app.services.transaction import check_version
-
             changes = CaseListChanges(
                 notes={row.id: request.form.get(f"note_{row.id}") for row in handover.cases
                        if f"note_{row.id}" in request.form},
@@ -203,7 +203,7 @@ class HandoverView(DomainModelView):
     @has_access
     def refill(self, pk):
         handover = self._get_scoped(pk)
-        if not may_create_handover_for(handover.giver_id):
+        if not may_create_handover_for(current_actor(), handover.giver_id):
             abort(403)
         if DynamicForm(request.form).validate():
             with rule_checked() as saved:
@@ -215,8 +215,6 @@ class HandoverView(DomainModelView):
     @expose("/confirm/<int:pk>/<side>", methods=["POST"])
     @has_access
     def confirm(self, pk, side):
-        from app.services.transaction import check_version
-
         handover = self._get_scoped(pk)
         if side not in (GIVER, RECEIVER):
             abort(404)
@@ -224,7 +222,7 @@ class HandoverView(DomainModelView):
             with rule_checked() as saved:
                 check_version(handover, request.form.get("version"))
                 confirm_handover(db.session, handover, side, current_actor(), clock(),
-                                 confirms_for_staff_without_login())
+                                 confirms_for_staff_without_login(current_actor()))
             if saved.ok:
                 flash(gettext("Handover confirmed."), "success")
         return redirect(url_for(".show", pk=pk))

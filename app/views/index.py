@@ -10,12 +10,15 @@ from flask_login import current_user
 from app.context import today
 from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
+from app.policy.cases import may_read_cases
+from app.policy.dashboard import home_dashboard_kind
+from app.request_context import current_actor, current_staff, request_calendar
 from app.rules.points import format_points
-from app.security import (case_scope_condition, current_staff, home_dashboard_kind,
-                          may_read_cases)
+from app.security import case_scope_condition
 from app.services import case_queries, dashboard_queries as dq
-from app.services.calendar import request_calendar
 from app.services.settings import setting_value
+from app.views.dashboard import (case_list, dashboard_data, kpi_cards, overdue_now_list,
+                                 score_explanation)
 
 def case_counts() -> dict[str, int]:
     """Open, overdue and due-soon cases of the user's window (all windows for the others;
@@ -27,8 +30,6 @@ def case_counts() -> dict[str, int]:
 
 def clerk_cards(data: dict, day) -> list[tuple[str, str, object, str, str]]:
     """A clerk's queue and score cards (key, label, value, unit, link), issue #12."""
-    from app.views.dashboard import case_list, overdue_now_list, score_explanation
-
     queue, window_id = data["queue"], data["window_id"]
     due_today = case_list("/casequeue/list/", deadline=(day, day))
     return [
@@ -45,9 +46,7 @@ def home_dashboard() -> tuple[str | None, dict | None, list]:
     """The signed-in user's home dashboard (issue #12): its kind, data and KPI cards — the
     center for Leadership/Office/Admin, the own window for a window head (ORG-2), the own
     queue and month score for a clerk."""
-    from app.views.dashboard import dashboard_data, kpi_cards, score_explanation
-
-    kind, day = home_dashboard_kind(), today()
+    kind, day = home_dashboard_kind(current_actor()), today()
     period = dq.month_start(day)
     if kind == "center":
         data = dashboard_data(period)
@@ -75,7 +74,7 @@ class HomeView(IndexView):
 
     @expose("/")
     def index(self):
-        counts = case_counts() if may_read_cases() else None
+        counts = case_counts() if may_read_cases(current_actor()) else None
         kind, data, cards = home_dashboard() if current_user.is_authenticated else (None, None, [])
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     case_counts=counts, dashboard_kind=kind, data=data,

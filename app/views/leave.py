@@ -2,8 +2,8 @@
 today, all requests and the yearly flags (LEAVE-1..4, AB-1, PRIV-1, AUDIT-1).
 
 Resource "LeaveRequest": every staff role reads and writes (files its own leave); which request
-a user sees and which action they may take is app/security.py (LeaveRowFilter, may_decide_leave,
-may_see_leave …). Resource "LeaveOverview": Office and Leadership, all requests and the flags.
+a user sees is the row filter of app/security/filters.py (LeaveRowFilter); which action they may
+take is app/policy/leave.py (may_decide_leave, may_see_leave …). Resource "LeaveOverview": Office and Leadership, all requests and the flags.
 Everything writes through app/services/leave.py; no generic add/edit/delete.
 """
 
@@ -22,12 +22,14 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.security import (away_scope, current_cover_actor, current_leave_actor, current_staff,
-                          leave_filters, may_attach_certificate, may_cancel_leave,
-                          may_decide_leave, may_excuse_overstay, may_report_back,
-                          may_revoke_leave, may_see_away_registration, may_see_leave)
-from app.services.cover import (AwayInput, cancel_away, decide_away, may_approve, may_cancel,
-                                may_register_for, register_away, registrations, window_cover)
+from app.policy.away import may_approve, may_cancel, may_register_for, may_see_away_registration
+from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_decide_leave,
+                              may_excuse_overstay, may_report_back, may_revoke_leave,
+                              may_see_leave)
+from app.request_context import current_actor, current_staff, role_names
+from app.security import away_scope, current_cover_actor, current_leave_actor, leave_filters
+from app.services.cover import (AwayInput, cancel_away, decide_away, register_away, registrations,
+                                window_cover)
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, acknowledge,
                                 approval_queue, attach_certificate, cancel_leave,
                                 certificate_file, decide_leave, decided_by_filer,
@@ -438,7 +440,7 @@ class LeaveRequestView(DomainModelView):
         Office and Leadership (404 for everyone else), as a download, never sniffed."""
         leave = find(LeaveRequest, pk)
         user = current_leave_actor()
-        if leave is None or not may_see_leave(leave, user.staff, user_id=user.user_id):
+        if leave is None or not may_see_leave(leave, user.staff, role_names(), user_id=user.user_id):
             abort(404)
         path = certificate_file(leave, attachment_dir())
         if path is None:
@@ -669,7 +671,7 @@ class CoverView(BaseView):
 
     def _visible(self, pk) -> AwayRegistration:
         registration = find(AwayRegistration, pk)
-        if registration is None or not may_see_away_registration(registration):
+        if registration is None or not may_see_away_registration(current_actor(), registration):
             abort(404)
         return registration
 

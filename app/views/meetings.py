@@ -23,10 +23,10 @@ from wtforms import HiddenField, StringField, TextAreaField
 
 from app import context
 from app.extensions import db
+from app.policy.meetings import may_record_meeting, may_record_meetings, may_see_meeting_attendance
+from app.request_context import current_actor, current_staff
 from app.rules.input import BUSINESS_YEARS
 from app.rules.meetings import ABSENT_EXCUSED, ATTENDANCE_STATUSES, MEETING_KINDS, PRESENT
-from app.security import (current_actor, current_staff, may_record_meetings,
-                          may_see_meeting_attendance)
 from app.services.meetings import (attendance_sheet, generate_month, meetings_between,
                                    month_bounds, record_attendance, write_minutes)
 from app.services.jobs import MEETINGS, JobBusy, exclusive_job
@@ -101,12 +101,14 @@ class MeetingView(DomainModelView):
     def show(self, pk):
         meeting = self._meeting(pk)
         staff = current_staff()
-        see_all = may_see_meeting_attendance()
+        see_all = may_see_meeting_attendance(current_actor())
         rows = [r for r in meeting.attendance
                 if see_all or (staff is not None and r.staff_id == staff.id)]
         return self.render_template(
             "bianmin/meeting_show.html", title=gettext("Meeting"), meeting=meeting,
-            rows=rows, see_all=see_all, may_record=may_record_meetings(),
+            rows=rows, see_all=see_all,
+            # MEET-1: the sheet and minutes are open when the service takes them (app/policy/)
+            may_record=may_record_meeting(current_actor(), meeting, context.today()),
             today=context.today(), kind_label=kind_label, status_label=status_label)
 
     # --- The month's schedule, and generating it -------------------------------------------
@@ -123,14 +125,14 @@ class MeetingView(DomainModelView):
         return self.render_template(
             "bianmin/meeting_month.html", title=gettext("Meeting schedule"), meetings=meetings,
             month=chosen.strftime("%Y-%m"), own=own, has_staff=staff is not None,
-            may_record=may_record_meetings(), see_all=may_see_meeting_attendance(),
+            may_record=may_record_meetings(current_actor()), see_all=may_see_meeting_attendance(current_actor()),
             kind_label=kind_label, status_label=status_label, form=DynamicForm(),
             today=context.today())
 
     @expose("/generate", methods=["POST"])
     @has_access
     def generate(self):
-        if not may_record_meetings():
+        if not may_record_meetings(current_actor()):
             abort(403)
         if not DynamicForm(request.form).validate():  # the CSRF token
             abort(400)
@@ -158,7 +160,7 @@ class MeetingView(DomainModelView):
     @expose("/attendance/<int:pk>", methods=["GET", "POST"])
     @has_access
     def attendance(self, pk):
-        if not may_record_meetings():
+        if not may_record_meetings(current_actor()):
             abort(403)
         meeting = self._meeting(pk)
         form = DynamicForm(request.form if request.method == "POST" else None)
@@ -196,7 +198,7 @@ class MeetingView(DomainModelView):
     @expose("/minutes/<int:pk>", methods=["GET", "POST"])
     @has_access
     def minutes(self, pk):
-        if not may_record_meetings():
+        if not may_record_meetings(current_actor()):
             abort(403)
         meeting = self._meeting(pk)
         if request.method == "POST":

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from app.extensions import db
+from app.policy.org import may_mark_assessed_elsewhere, staff_change_violation
+from app.request_context import current_actor
 from app.rules.errors import N_, RuleViolation
-from app.security import ADMIN, role_names, staff_change_violation
 from app.services.checks import POST_RULE_CHECKS, STAFF_RULE_CHECKS
 from app.views.base import DomainModelView, WindowScopedModelView, interface
 from app.views.choices import (POSITION_LABELS, STAFF_CATEGORY_LABELS, STAFF_UNIT_LABELS,
@@ -113,7 +114,7 @@ class StaffView(WindowScopedModelView):
         """ORG-2: a new staff row gets its login from an administrator only (the session guard
         refuses it at every door; here the message is the user's language, not FAB's)."""
         violation = staff_change_violation(None, item.user.id if item.user else None, None,
-                                           item.position)
+                                           item.position, current_actor().roles)
         if violation is not None:
             raise ValueError(violation.render(gettext))
         self._check_assessed_elsewhere(item)
@@ -126,7 +127,7 @@ class StaffView(WindowScopedModelView):
         """SCORE-5: who is assessed elsewhere decides who is on the grade list and how many
         优秀 seats there are: only an administrator marks it (the form shows it to everyone
         who edits staff; the API does not carry it)."""
-        if ADMIN in role_names():
+        if may_mark_assessed_elsewhere(current_actor()):
             return
         history = inspect(item).attrs.assessed_elsewhere.history
         before = history.deleted[0] if history.deleted else (False if item.id is None

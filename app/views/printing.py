@@ -19,12 +19,12 @@ from flask_babel import gettext
 
 from app.context import center_zone, clock
 from app.extensions import db
+from app.request_context import request_calendar
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.catalogue import IMMEDIATE
 from app.rules.deadlines import notice_due_date
 from app.rules.intake import ORGANISATION, RATING_LABELS
-from app.services.calendar import request_calendar
 from app.services.cases import deadlines_around_notice
 from app.services.ratings import may_rate_by_link, rating_link
 from app.services.refusals import report_of

@@ -22,9 +22,10 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
-from app.security import (current_actor,
-                          may_file_refusal_report, may_review_refusal_report,
-                          may_see_personal_data, role_names, window_scope)
+from app.policy.refusals import (ESCALATE, INFORM, REVIEW, may_file_refusal_report,
+                                 may_review_refusal_report, report_actions)
+from app.request_context import current_actor
+from app.security import may_see_personal_data, window_scope
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
@@ -127,16 +128,13 @@ class RefusalReportView(WindowScopedModelView):
     @has_access
     def show(self, pk):
         report = self._get_scoped(pk)
-        roles = role_names()
+        actions = report_actions(current_actor(), report)  # NEG-1/2: app/policy/refusals.py
         return self.render_template(
             "bianmin/refusal_show.html", title=self.show_title, report=report,
             status=report_status(db.session, report, context.today()),
             personal=personal_data_shown(report), outcome_label=outcome_label,
-            may_review=may_review_refusal_report(roles) and report.reviewed_on is None,
-            may_escalate=may_review_refusal_report(roles) and report.important
-            and report.escalated_on is None,
-            may_inform=may_file_refusal_report(roles) and report.outcome == CORRECTED
-            and report.informed_on is None,
+            may_review=REVIEW in actions, may_escalate=ESCALATE in actions,
+            may_inform=INFORM in actions,
         )
 
     # --- NEG-1: filing, from the refused case's page -------------------------------------
@@ -148,7 +146,7 @@ class RefusalReportView(WindowScopedModelView):
         if existing is not None:
             flash(gettext("This case already has a refusal report."), "info")
             return redirect(url_for(".show", pk=existing.id))
-        if not may_file_refusal_report():
+        if not may_file_refusal_report(current_actor()):
             abort(403)
         if not is_refused(case):
             flash(gettext("Only a refused case gets a refusal report."), "danger")
@@ -176,7 +174,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/review/<int:pk>", methods=["GET", "POST"])
     @has_access
     def review(self, pk):
-        if not may_review_refusal_report():
+        if not may_review_refusal_report(current_actor()):
             abort(403)
         report = self._get_scoped(pk)
         if report.reviewed_on is not None:
@@ -199,7 +197,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/escalate/<int:pk>", methods=["POST"])
     @has_access
     def escalate(self, pk):
-        if not may_review_refusal_report():
+        if not may_review_refusal_report(current_actor()):
             abort(403)
         return self._record(pk, record_escalation,
                             gettext("Report to the deputy director recorded."))
@@ -207,7 +205,7 @@ class RefusalReportView(WindowScopedModelView):
     @expose("/informed/<int:pk>", methods=["POST"])
     @has_access
     def informed(self, pk):
-        if not may_file_refusal_report():
+        if not may_file_refusal_report(current_actor()):
             abort(403)
         return self._record(pk, record_informed, gettext("Informing the applicant recorded."))
 
@@ -228,4 +226,4 @@ class RefusalReportView(WindowScopedModelView):
         cases = refusals_missing_report(db.session, window_id=scope)
         return self.render_template(
             "bianmin/refusal_missing.html", cases=cases, title=gettext("Refusals without report"),
-            may_file=may_file_refusal_report())
+            may_file=may_file_refusal_report(current_actor()))

@@ -23,12 +23,13 @@ from wtforms.validators import NumberRange, Optional
 
 from app import context
 from app.extensions import db
+from app.policy.roster import ON_BEHALF, duty_log_door, may_manage_rota, shift_actions
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.roster import DAY, WEEK, month_bounds
-from app.security import current_actor, current_staff, may_manage_rota
 from app.services.roster import (DutyLog, arrange_substitute, duty_order, generate_month,
-                                 may_write_log, missing_logs, month_calendar, reassign_shift,
-                                 roster_mode, set_duty_order, write_duty_log)
+                                 missing_logs, month_calendar, reassign_shift, roster_mode,
+                                 set_duty_order, write_duty_log)
 from app.services.jobs import ROSTER, JobBusy, exclusive_job
 from app.services.transaction import check_version
 from app.services import org_queries
@@ -142,22 +143,23 @@ class DutyShiftView(DomainModelView):
     def calendar(self):
         year, month = _month_arg()
         previous, following = _neighbours(year, month)
-        manager = may_manage_rota()
+        actor, today = current_actor(), context.today()
+        manager = may_manage_rota(actor)
         mode = roster_mode_or_day()
         form = GenerateForm(data={"year": year, "month": month, "mode": mode}) if manager else None
-        staff = current_staff()
         return self.render_template(
             "bianmin/duty_calendar.html", title=gettext("Duty rota %(month)s",
                                                         month=f"{year}-{month:02d}"),
             weeks=month_calendar(db.session, year, month), month=month, year=year,
-            previous=previous, following=following, today=context.today(), form=form,
-            manager=manager, my_staff_id=staff.id if staff else None,
-            order=duty_order(db.session) if manager else [], log_status=log_status)
+            previous=previous, following=following, today=today, form=form,
+            manager=manager, order=duty_order(db.session) if manager else [], log_status=log_status,
+            # ROSTER-1/2: each day's buttons are the policy's answer (app/policy/roster.py)
+            actions=lambda shift: shift_actions(shift, actor, today))
 
     @expose("/generate", methods=["POST"])
     @has_access
     def generate(self):
-        if not may_manage_rota():
+        if not may_manage_rota(current_actor()):
             abort(403)
         form = GenerateForm(request.form)
         if not form.validate():
@@ -181,7 +183,7 @@ class DutyShiftView(DomainModelView):
     @has_access
     def order(self):
         """ROSTER-1: the group order: a number per person (blank: not on the rota)."""
-        if not may_manage_rota():
+        if not may_manage_rota(current_actor()):
             abort(403)
         people = org_queries.active_staff(db.session)
         current = {staff.id: i for i, staff in enumerate(duty_order(db.session), start=1)}
@@ -211,7 +213,7 @@ class DutyShiftView(DomainModelView):
     @expose("/reassign/<int:pk>", methods=["GET", "POST"])
     @has_access
     def reassign(self, pk):
-        if not may_manage_rota():
+        if not may_manage_rota(current_actor()):
             abort(403)
         shift = self._shift(pk)
         form = ReassignForm(request.form if request.method == "POST" else None,
@@ -231,7 +233,7 @@ class DutyShiftView(DomainModelView):
     @expose("/substitute/<int:pk>", methods=["GET", "POST"])
     @has_access
     def substitute(self, pk):
-        if not may_manage_rota():
+        if not may_manage_rota(current_actor()):
             abort(403)
         shift = self._shift(pk)
         form = SubstituteForm(request.form if request.method == "POST" else None,
@@ -260,10 +262,10 @@ class DutyShiftView(DomainModelView):
     def log(self, pk):
         shift = self._shift(pk)
         actor = current_actor()
-        own = may_write_log(shift, actor)
-        on_behalf = not own and may_manage_rota()
-        if not own and not on_behalf:
+        door = duty_log_door(shift, actor)  # ROSTER-2: the calendar's button and the service agree
+        if door is None:
             abort(403)
+        on_behalf = door == ON_BEHALF
         if request.method == "POST":
             form = DutyLogForm(request.form)
         else:
@@ -292,10 +294,13 @@ class DutyShiftView(DomainModelView):
     def missing(self):
         year, month = _month_arg() if request.args.get("month") else (None, None)
         start, end = month_bounds(year, month) if year else (None, None)
+        actor = current_actor()
         return self.render_template(
             "bianmin/duty_missing.html", title=gettext("Duty days without log"),
             shifts=missing_logs(db.session, context.today(), start, end),
-            month=f"{year}-{month:02d}" if year else "", manager=may_manage_rota())
+            month=f"{year}-{month:02d}" if year else "", manager=may_manage_rota(actor),
+            # ROSTER-2: "enter for them" exactly when the service takes it on behalf
+            on_behalf=lambda shift: duty_log_door(shift, actor) == ON_BEHALF)
 
 
 def roster_mode_or_day() -> str:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.context import today
 from app.extensions import db
-from app.security import current_staff
+from app.request_context import current_staff
 from app.services.meetings import meeting_attendance_of
 from app.views.meetings import kind_label, status_label
 from app.services.roster import duty_days_of

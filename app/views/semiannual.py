@@ -21,6 +21,9 @@ from wtforms.validators import DataRequired, NumberRange
 
 from app import context
 from app.extensions import db
+from app.policy.semiannual import (may_confirm_semiannual, may_manage_semiannual,
+                                   may_see_semiannual_entry)
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
@@ -28,8 +31,7 @@ from app.rules.scoring import (GRADE_LABELS, JI_ITEMS, SEMIANNUAL_PARTS,
                                assessment_bonus_eligible, excellent_quota)
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
-from app.security import (current_actor, may_confirm_semiannual, may_manage_semiannual,
-                          may_see_semiannual_entry, semiannual_scope, staff_names)
+from app.security import semiannual_scope, staff_names
 from app.services.semiannual import (add_praise, choose_excellent, compute, confirm,
                                      create_assessment, entry_scope_condition,
                                      excellent_ties, explain, grade_settings, manual_values,
@@ -233,11 +235,11 @@ class SemiannualView(DomainModelView):
     @has_access
     def show(self, pk):
         assessment = self._assessment(pk)
-        manage = may_manage_semiannual() and assessment.state == "draft"
+        manage = may_manage_semiannual(current_actor()) and assessment.state == "draft"
         own = own_staff_id(db.session, current_actor().user_id)
         return self.render_template(
             "bianmin/semiannual_show.html", title=gettext("Semi-annual assessment"),
-            may_manage=manage, may_confirm=may_confirm_semiannual() and assessment.state == "draft"
+            may_manage=manage, may_confirm=may_confirm_semiannual(current_actor()) and assessment.state == "draft"
             and assessment.computed_at is not None, form=DynamicForm(), own_staff_id=own,
             praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
             **self._page_values(assessment))
@@ -256,11 +258,11 @@ class SemiannualView(DomainModelView):
     @has_access
     def explain(self, pk):
         entry = find(SemiannualEntry, pk)
-        if entry is None or not may_see_semiannual_entry(entry):
+        if entry is None or not may_see_semiannual_entry(current_actor(), entry):
             abort(404)
         explanation = explain(db.session, entry)
         # SCORE-5: nobody takes back a praise of their own entry.
-        manage = (may_manage_semiannual() and entry.assessment.state == "draft"
+        manage = (may_manage_semiannual(current_actor()) and entry.assessment.state == "draft"
                   and entry.staff_id != own_staff_id(db.session, current_actor().user_id))
         return self.render_template(
             "bianmin/semiannual_explain.html", title=gettext("Score explanation"),
@@ -274,7 +276,7 @@ class SemiannualView(DomainModelView):
     @expose("/create/", methods=["GET", "POST"])
     @has_access
     def create(self):
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             abort(403)
         form = AssessmentForm(request.form if request.method == "POST" else None)
         if request.method == "GET":
@@ -294,7 +296,7 @@ class SemiannualView(DomainModelView):
     @expose("/compute/<int:pk>", methods=["POST"])
     @has_access
     def compute(self, pk):
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
@@ -316,7 +318,7 @@ class SemiannualView(DomainModelView):
     @expose("/confirm/<int:pk>", methods=["POST"])
     @has_access
     def confirm(self, pk):
-        if not may_confirm_semiannual():
+        if not may_confirm_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
@@ -330,7 +332,7 @@ class SemiannualView(DomainModelView):
     @has_access
     def choose(self, pk):
         """SCORE-6: Leadership chooses who among those tied takes the last 优秀 seat(s)."""
-        if not may_confirm_semiannual():
+        if not may_confirm_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
@@ -349,7 +351,7 @@ class SemiannualView(DomainModelView):
     def entries(self, pk):
         """SCORE-5: one form listing everyone — 德/能/accuracy/reporting/廉 points off,
         innovation, notes."""
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         form = DynamicForm(request.form if request.method == "POST" else None)
@@ -396,7 +398,7 @@ class SemiannualView(DomainModelView):
     @expose("/praise/<int:pk>", methods=["POST"])
     @has_access
     def praise(self, pk):
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
@@ -415,7 +417,7 @@ class SemiannualView(DomainModelView):
     @expose("/unpraise/<int:pk>", methods=["POST"])
     @has_access
     def unpraise(self, pk):
-        if not may_manage_semiannual():
+        if not may_manage_semiannual(current_actor()):
             abort(403)
         item = get_or_404(SemiannualItem, pk)
         self._checked_post()

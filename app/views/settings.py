@@ -8,11 +8,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
+from app.context import center_zone, today
 from app.extensions import db
+from app.request_context import current_actor
 from app.rules.errors import RuleViolation
+from app.services.calendar import refresh_work_days
+from app.services.schedule import recompute_running_deadlines
 from app.services.settings import check_new_value, notes_after_saving, stored_text
-
 from app.views.base import DomainModelView, find, interface
+from app.views.cases import clock
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
 from app.views.fields import select_field
 from models.settings import Holiday, RuleSetting
@@ -121,12 +125,6 @@ def _refresh_work_days(session) -> None:
     """The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too, and
     so do the deadlines of the running cases whose limit crosses the changed years (CASE-3)."""
     from flask import g
-
-    from app.context import center_zone, today
-    from app.security import current_actor
-    from app.services.calendar import refresh_work_days
-    from app.services.schedule import recompute_running_deadlines
-    from app.views.cases import clock
 
     refresh_work_days(session, today())
     years = g.pop("bianmin_holiday_years", set())

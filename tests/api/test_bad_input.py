@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from flask_appbuilder import Model
 from sqlalchemy import func, select
 
-from app.services.cases import Actor as CaseActor
+from app.actor import Actor as CaseActor
 from app.services.cases import Applicant, Intake, register_intake
 from app.services.complaints import ComplaintInput, record_complaint
 from app.services.handover import HandoverContent, create_handover
@@ -24,12 +23,16 @@ from models.roster import DutyShift
 from models.scoring import DeductionItem
 from tests.factories import clock_on, residence_permit_item
 
+TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
+
+
 MONTH = "2026-01"
 NOT_JSON_TYPE = "Send the body as JSON, with the header Content-Type: application/json."
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def translated(msgid: str) -> str:
@@ -81,7 +84,7 @@ class Route:
 
 
 def routes(ids) -> dict[str, Route]:
-    day = (center_today() - timedelta(days=1)).isoformat()
+    day = (TODAY - timedelta(days=1)).isoformat()
     return {
         "assessment confirm": Route("Leadership", f"/api/v1/assessment/confirm/{MONTH}",
                                     [{"version": "one"}, {"version": [1]}], body_optional=True),
@@ -200,26 +203,26 @@ def rows(app, db_session, make_user, window_a, window_b):
     case = register_intake(db_session, Intake(
         item_id=item.id, case_class="accepted", applicant=Applicant(name="赵六"),
         received={m.id: m.copies for m in item.materials}), CaseActor(username="seed"),
-        clock_on(center_today()))
+        clock_on(TODAY))
     complaint = record_complaint(db_session, ComplaintInput(
         channel="phone", window_id=window_a.id, content="态度生硬", anonymous=True),
         CaseActor(username="seed"),
-        clock_on(center_today()))
+        clock_on(TODAY))
     clerk = make_user("Clerk", window=window_a)
     partner = make_user("Clerk", window=window_b)
     staff = {user.id: db_session.scalars(select(Staff).filter_by(user_id=user.id)).one()
              for user in (clerk, partner)}
-    start = center_today() + timedelta(days=30)
+    start = TODAY + timedelta(days=30)
     leave = file_leave(db_session, LeaveInput(staff_id=staff[clerk.id].id, kind="personal",
                                               start_day=start, end_day=start,
                                               substitute_id=staff[partner.id].id,
                                               new_handover=True),
                        LeaveActor(user_id=clerk.id, staff=staff[clerk.id]),
-                       clock_on(center_today()))
+                       clock_on(TODAY))
     handover = create_handover(db_session, staff[clerk.id].id, staff[partner.id].id,
                                HandoverContent(items="公章一枚"), CaseActor(username="seed"),
-                               clock_on(center_today()))
-    shift = DutyShift(day=center_today(), staff=staff[clerk.id])
+                               clock_on(TODAY))
+    shift = DutyShift(day=TODAY, staff=staff[clerk.id])
     db_session.add(shift)
     db_session.commit()
     return {"item": item.id, "case": case.id, "complaint": complaint.id, "leave": leave.id,

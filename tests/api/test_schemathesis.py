@@ -19,8 +19,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, apply_action
+from app.services.cases import apply_action
 from tests.api.conftest import ROLES, WINDOW_ROLES, api_token
 from tests.factories import clock_on, residence_permit_item
 from tests.views.test_cases import case_of  # noqa: F401  (fixture)

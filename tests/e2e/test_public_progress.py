@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
+from app.actor import Actor, Clock
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.catalogue import ItemMaterial, ServiceItem
 from tests.e2e.conftest import MOBILE
 

@@ -166,9 +166,9 @@ def test_att_4_excuse_counts_only_when_the_deputy_director_approves(db_session, 
     db_session.commit()
     assert day_of(db_session, staff, MON).am.status == "absent"
     with pytest.raises(RuleViolation) as info:
-        decide_excuse(db_session, excuse, True, other, None, datetime.now(timezone.utc))
+        decide_excuse(db_session, excuse, True, other, None, datetime(2026, 11, 6, 2, tzinfo=timezone.utc))
     assert info.value.rule_id == "ATT-4"
-    decide_excuse(db_session, excuse, True, deputy, None, datetime.now(timezone.utc))
+    decide_excuse(db_session, excuse, True, deputy, None, datetime(2026, 11, 6, 2, tzinfo=timezone.utc))
     db_session.commit()
     assert day_of(db_session, staff, MON).am.status == "excused"
 

@@ -8,14 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.actor import Actor
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.rules.identity import id_check_digit
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.case_queries import (due_soon_condition, overdue_condition,
                                        overdue_days_expression, queue_order, work_queue)
-from app.services.cases import (Actor, Applicant, Intake, SubTaskPlan, allocate_case_number,
-                                annotate, apply_action, available_actions, complete_sub_task,
+from app.services.cases import (Applicant, Intake, SubTaskPlan, allocate_case_number, annotate,
+                                apply_action, available_actions, complete_sub_task,
                                 record_satisfaction, register_intake)
 from models.cases import Case, CaseNotice, NoticeViolation
 from models.catalogue import ItemMaterial, ServiceItem
@@ -257,7 +258,7 @@ def test_case_5_extension_asked_after_the_deadline_is_refused_and_changes_nothin
 
 
 def test_case_6_withdrawn_overdue_case_keeps_its_overdue_days_in_python_and_in_sql(
-        db_session, item, app, monkeypatch):
+        db_session, item, app, center_now):
     today = date(2026, 11, 30)
     refresh_work_days(db_session, today)
     late = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))  # due 11-09
@@ -274,7 +275,7 @@ def test_case_6_withdrawn_overdue_case_keeps_its_overdue_days_in_python_and_in_s
     assert days == {late.number: 4, on_time.number: 0, waiting.number: 0}  # 11-10 … 11-13
     overdue = set(db_session.scalars(select(Case.number).where(overdue_condition(today))))
     assert overdue == {late.number}
-    monkeypatch.setattr("app.context.today", lambda: today)
+    center_now(today)
     from app.views.derived import overdue_days
 
     with app.test_request_context():  # the list and show pages read the derived column

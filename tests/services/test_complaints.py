@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.actor import Actor
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor
 from app.services.complaints import (ComplaintInput, answer_complaint, attitude_exclusions,
                                      complaint_events, confirm_escalation, decide_outcome,
                                      is_overdue, record_complaint)

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.actor import Actor
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor
 from app.services.deductions import (DerelictionInput, correct_event, generate_month,
                                      record_dereliction, record_manual_event, remove_event)
 from app.services.scoring import EventInput, item_by_code

@@ -11,15 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, func, select, text
 
+from app.actor import Actor, Clock
 from app.rules import case_states as cs
 from app.rules.deadlines import case_deadline
 from app.rules.identity import is_valid_id_number, normalize_credit_code, normalize_phone
 from app.rules.intake import RATINGS
 from app.services.calendar import load_calendar
 from app.services.case_queries import overdue_condition, overdue_days_expression
-from app.services.cases import Actor, Applicant, Clock, Intake, register_intake
 from app.demo import create_demo_center
 from app.demo.cases import daily_counts, generate_demo_cases
+from app.services.cases import Applicant, Intake, register_intake
 from models.cases import (Case, CaseMaterial, CaseNotice, CaseNumberSequence, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem

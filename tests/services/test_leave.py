@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.policy.leave import may_decide_leave
 from app.rules.errors import RuleViolation
-from app.security import may_decide_leave
 from app.services.leave import (Certificate, LeaveActor, LeaveInput, NotYourDecision,
                                 absence_days_by_staff, approval_queue, attach_certificate,
                                 away_on, cancel_leave, decide_leave, file_leave,
@@ -656,7 +656,7 @@ from app.services.handover import HandoverContent, create_handover  # noqa: E402
 from app.services.leave import (acknowledge, default_substitute, filed_for_notices,  # noqa: E402
                                 handovers_of)
 from app.services.todo import todo_rows  # noqa: E402
-from app.services.cases import Actor as CaseActor  # noqa: E402
+from app.actor import Actor as CaseActor  # noqa: E402
 from models.handover import Handover  # noqa: E402
 
 

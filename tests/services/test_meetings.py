@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.actor import Actor
 from app.rules.errors import RuleViolation
 from app.services.audit import audit_actor
-from app.services.cases import Actor
 from app.services.meetings import (attendance_sheet, generate_month, m5_events,
                                    meeting_attendance_of, record_attendance, write_minutes)
 from app.services.transaction import Conflict, transaction

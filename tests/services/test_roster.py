@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from app.actor import Actor, Clock
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor, Clock
 from app.services.roster import (DutyLog, arrange_substitute, duty_days_of, duty_logs_owed,
                                  duty_order, generate_month, missing_logs, month_calendar,
                                  reassign_shift, set_duty_order, shifts_between, write_duty_log)

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from app.services.schedule import (
     RECOMPUTE_DEADLINE,
     recompute_running_deadlines,

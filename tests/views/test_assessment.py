@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from app.rules.errors import RuleViolation
-from app.services.cases import Clock
 from models.assessment import MonthlyResult, PeerRating
 from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
@@ -21,11 +20,10 @@ OCT = date(2026, 10, 1)
 
 
 @pytest.fixture
-def on_day(monkeypatch):
+def on_day(center_now):
+    """Sets the app's clock to 10:00 of a day in the center (issue #17)."""
     def set_day(day: date):
-        monkeypatch.setattr("app.context.today", lambda: day)
-        monkeypatch.setattr("app.context.clock", lambda: Clock(
-            datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day))
+        center_now(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc))
     return set_day
 
 
@@ -223,10 +221,12 @@ def test_input_1_bad_assessment_requests_answer_4xx_for_every_role(log_in, windo
 ])
 def test_score_3_policy_only_leadership_confirms_and_office_rates_for_any_window(
         role, confirms, rates_any):
-    from app.security import may_confirm_month, peer_rater_windows
+    from app.actor import Actor
+    from app.policy.scores import may_confirm_month, peer_rater_windows
 
-    assert may_confirm_month({role}) is confirms
-    assert (peer_rater_windows({role}) is None) is rates_any
+    actor = Actor("someone", roles=frozenset({role}))
+    assert may_confirm_month(actor) is confirms
+    assert (peer_rater_windows(actor) is None) is rates_any
 
 
 def test_score_2_m10_the_confirm_page_lists_unrated_windows_and_needs_a_reason(

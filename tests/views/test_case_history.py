@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from app.services.cases import Actor, Applicant, Intake, annotate, register_intake
+from app.actor import Actor
+from app.services.cases import Applicant, Intake, annotate, register_intake
 from models.org import Staff
 from tests.factories import clock_on, residence_permit_item
 

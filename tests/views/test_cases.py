@@ -7,9 +7,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
 from app.datamodel import BoundedCountInterface
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
 

@@ -3,24 +3,27 @@ complaint); PRIV-1 (the complainant's contact masked for roles without access)."
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from app.services.cases import Actor
+from app.actor import Actor
 from app.services.complaints import ComplaintInput, decide_outcome, record_complaint
 from models.complaints import Complaint
 from models.org import Staff
 from models.scoring import ScoreEvent
 from tests.factories import clock_on
 
+TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
+
+
 PHONE = "13912345678"
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture
@@ -36,7 +39,7 @@ def complaint(db_session, window_a, staff):
     row = record_complaint(db_session, ComplaintInput(
         channel="phone", window_id=window_a.id, content="窗口人员态度生硬",
         complainant_name="张三", complainant_contact=PHONE, staff_id=staff.id),
-        Actor(username="seed"), clock_on(center_today()))
+        Actor(username="seed"), clock_on(TODAY))
     db_session.commit()
     return row
 
@@ -100,7 +103,7 @@ def test_comp_3_verifying_on_the_page_creates_the_m7_event(as_office, db_session
 def test_comp_4_only_leadership_confirms_the_escalation(
         as_office, as_leadership, db_session, complaint):
     decide_outcome(db_session, complaint, "verified", "2", True, Actor(username="seed"),
-                   clock_on(center_today()))
+                   clock_on(TODAY))
     db_session.commit()
     show = f"/complaintview/show/{complaint.id}"
     assert "complaint-escalation" not in as_office.get(show).get_data(as_text=True)
@@ -161,7 +164,7 @@ def test_comp_1_api_bad_input_is_4xx(as_office, window_a):
 def test_comp_4_api_escalation_is_leadership_only(as_office, as_leadership, db_session,
                                                    complaint):
     decide_outcome(db_session, complaint, "verified", "3", False, Actor(username="seed"),
-                   clock_on(center_today()))
+                   clock_on(TODAY))
     db_session.commit()
     url = f"/api/v1/complaint/{complaint.id}/escalation"
     assert as_office.client.post(url, headers=as_office.api_headers(), json={}).status_code == 403

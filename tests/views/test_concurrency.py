@@ -15,8 +15,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, update
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, apply_action
+from app.services.cases import apply_action
 from models.cases import Case, CaseNotice, CaseTransition
 from models.catalogue import ServiceItem
 from tests.factories import clock_on

@@ -4,15 +4,14 @@ A reports back (LEAVE-3). Written like tests/views/test_window_scope.py (ORG-2).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select
 
+from app.actor import Actor as CaseActor
 from app.rules import case_states as cs
-from app.services.cases import Actor as CaseActor
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from models.leave import LeaveRequest
@@ -20,10 +19,6 @@ from models.org import Post, Staff
 from tests.factories import clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture
@@ -69,10 +64,10 @@ def case_of(db_session, item):
                                        address="江苏省南通市崇川区人民路1号"),
                    received={m.id: m.copies for m in item.materials}),
             CaseActor(username="seed", staff_id=staff.id if staff else None),
-            clock_on(center_today()))
+            clock_on(TODAY))
         for action, params in state_after:
             apply_action(db_session, case, action, CaseActor(username="seed"),
-                         clock_on(center_today()), **params)
+                         clock_on(TODAY), **params)
         db_session.commit()
         return case
     return make
@@ -81,7 +76,7 @@ def case_of(db_session, item):
 @pytest.fixture
 def leave_of(db_session):
     def make(staff, state="approved", start=-1, end=2, reported_back=None):
-        today = center_today()
+        today = TODAY
         row = LeaveRequest(staff=staff, kind="personal", start_day=today + timedelta(days=start),
                            end_day=today + timedelta(days=end), days=Decimal("3"),
                            approver_position="director", state=state,
@@ -168,7 +163,7 @@ def test_ab_2_overstayed_leave_still_covered_until_reported_back(b_user, post, s
     case = case_of(staff_a)
     leave = leave_of(staff_a, start=-5, end=-2)
     assert reaches(b_user, case)
-    leave.reported_back_on = center_today()
+    leave.reported_back_on = TODAY
     db_session.commit()
     assert not reaches(b_user, case)
     assert case.id not in api_ids(b_user)
@@ -280,9 +275,16 @@ def test_ab_2_cover_costs_one_query_per_request_not_one_per_row(b_user, post, st
 from app.rules.calendar import WorkCalendar  # noqa: E402
 from models.leave import AwayRegistration  # noqa: E402
 
+TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
+
 
 def working_day_ahead(n: int = 3) -> date:
-    return WorkCalendar().add_working_days(center_today(), n)
+    return WorkCalendar().add_working_days(TODAY, n)
 
 
 @pytest.fixture
@@ -304,7 +306,7 @@ def test_ab_2_while_a_is_out_on_an_approved_errand_b_reaches_a_cases(
     leave is: B at another window reaches A's cases; once it is withdrawn, no longer."""
     case = case_of(staff_a)
     assert not reaches(b_user, case)
-    errand = registration_of(db_session, staff_a, center_today())
+    errand = registration_of(db_session, staff_a, TODAY)
     assert reaches(b_user, case) and case.id in api_ids(b_user)
     errand.state = "cancelled"
     db_session.commit()
@@ -313,7 +315,7 @@ def test_ab_2_while_a_is_out_on_an_approved_errand_b_reaches_a_cases(
 
 def test_ab_2_a_pending_errand_is_no_cover(b_user, post, staff_a, case_of, db_session):
     case = case_of(staff_a)
-    registration_of(db_session, staff_a, center_today(), state="pending")
+    registration_of(db_session, staff_a, TODAY, state="pending")
     assert not reaches(b_user, case)
 
 

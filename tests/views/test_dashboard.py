@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,12 @@ from app.services.assessment import month_results
 from models.cases import Case
 from models.scoring import ScoreEvent
 from tests.factories import residence_permit_item
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    """`today()` is the app's clock, set to a Wednesday (issue #17: one result on any day)."""
+    center_now(date(2026, 11, 18))
 
 
 @pytest.fixture
@@ -139,6 +145,7 @@ def test_figures_open_the_filtered_list_behind_them(as_leadership, window_a, cas
     ({"SectionHead"}, None), (set(), None),
 ])
 def test_home_dashboard_kind_per_role(roles, kind):
-    from app.security import home_dashboard_kind
+    from app.actor import Actor
+    from app.policy.dashboard import home_dashboard_kind
 
-    assert home_dashboard_kind(roles) == kind
+    assert home_dashboard_kind(Actor("someone", roles=frozenset(roles))) == kind

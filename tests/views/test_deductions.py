@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.services.cases import Actor
+from app.actor import Actor
 from app.services.deductions import record_manual_event
 from app.services.scoring import EventInput, item_by_code
 from app.services.transaction import transaction

@@ -8,11 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.actor import Actor
 from app.rules import case_states as cs
+from app.services.cases import Applicant, Intake, register_intake
 from app.views import derived
 from app.views.cases import CaseView
 from app.views.refusals import RefusalReportView
-from app.services.cases import Actor, Applicant, Intake, register_intake
 from tests.factories import clock_on, residence_permit_item
 
 
@@ -29,10 +30,9 @@ def accepted_case(db_session, window_a):
 
 
 @pytest.fixture
-def on(monkeypatch):
-    def set_today(day: date):
-        monkeypatch.setattr("app.context.today", lambda: day)
-    return set_today
+def on(center_now):
+    """Sets the app's clock to a day (issue #17)."""
+    return center_now
 
 
 def test_case_6_overdue_working_days_count_from_the_deadline_to_today(app, accepted_case, on):
@@ -60,4 +60,5 @@ def test_case_6_a_case_not_yet_accepted_is_never_overdue(app, on):
 def test_neg_2_review_late_is_judged_on_today(app, on, reviewed_on, today, late):
     report = SimpleNamespace(reviewed_on=reviewed_on, review_due=date(2026, 10, 10))
     on(today)
-    assert RefusalReportView.datamodel._get_attr_value(report, "review_late") is late
+    with app.app_context():
+        assert RefusalReportView.datamodel._get_attr_value(report, "review_late") is late

@@ -17,10 +17,16 @@ def with_check(body: str) -> str:
     return body + id_check_digit(body)
 
 
+TODAY = date(2026, 11, 18)  # the app's clock (issue #17): "next year" is 2027 on any day
 PROVINCE_99 = with_check("99010519491231002")
-NEXT_YEAR = with_check(f"110105{date.today().year + 1}0101002")
+NEXT_YEAR = with_check(f"110105{TODAY.year + 1}0101002")
 MESSAGES = {PROVINCE_99: "居民身份证号码前两位不是有效的省级行政区划代码。",
             NEXT_YEAR: "居民身份证号码第 7 至 14 位不是有效的出生日期。"}
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
 
 
 @pytest.mark.parametrize("number", [PROVINCE_99, NEXT_YEAR], ids=["province-99", "born-next-year"])

@@ -5,25 +5,31 @@ the flags page and who sees what (LEAVE-1..4, AB-1, PRIV-1)."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from app import context
 from app.rules.calendar import WorkCalendar
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Post, Staff
 from models.settings import RuleSetting
+
+TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
+
 
 PDF = b"%PDF-1.4\n%certificate\n"
 
 
 def workday(app, n: int):
     """The n-th working day after today (the tests' database has no holiday entries)."""
-    with app.test_request_context():
-        today = context.today()
+    today = TODAY
     return WorkCalendar().add_working_days(today, n)
 
 
@@ -240,8 +246,7 @@ def test_leave_3_away_list_names_whom_the_dashboard_counts(app, people, db_sessi
     """LEAVE-3: the "Away today" page and the dashboard's KPI read one rule — approved and
     begun, not reported back (an overstay stays, marked as owing its 销假); a pending request
     or an early 销假 keeps nobody away."""
-    with app.test_request_context():
-        today = context.today()
+    today = TODAY
     names = {}
     for key, state, first, last, back in [
             ("running", "approved", -1, 1, None), ("overstay", "approved", -5, -1, None),
@@ -299,8 +304,7 @@ def test_ab_1_form_shows_the_clash_and_the_override_field_to_leadership_only(app
 # --- LEAVE-3 ---------------------------------------------------------------------------------
 def test_leave_3_report_back_through_the_api_and_overstay_shown(app, people, db_session):
     staff_id = staff_of(db_session, people["clerk"].user).id
-    with app.test_request_context():
-        today = context.today()
+    today = TODAY
     cal = WorkCalendar()
     end = today - timedelta(days=10)
     while not cal.is_working_day(end):
@@ -322,8 +326,7 @@ def test_leave_3_report_back_through_the_api_and_overstay_shown(app, people, db_
 
 def _past_leave(app, db_session, staff_id, working_days_ago: int, **extra) -> LeaveRequest:
     """An approved one-day 事假 `working_days_ago` working days before today."""
-    with app.test_request_context():
-        today = context.today()
+    today = TODAY
     cal, end = WorkCalendar(), today
     for _ in range(working_days_ago):
         end -= timedelta(days=1)
@@ -349,8 +352,7 @@ def test_leave_3_att_3_office_accepts_a_late_return_at_the_report_back_page_audi
     clerk_page = people["clerk"].get(show).get_data(as_text=True)
     assert 'name="report_back_reason"' not in clerk_page
     assert 'id="leave-late-reason-help"' in clerk_page
-    with app.test_request_context():
-        today = context.today()
+    today = TODAY
     refused = api_post(people["clerk"], f"/api/v1/leave/{leave.id}/report-back",
                        {"returned_on": today.isoformat(), "reason": "航班取消"})
     assert refused.status_code == 422 and "综合科" in str(refused.get_json()["message"]["reason"])
@@ -507,13 +509,8 @@ def test_ab_2_the_away_list_names_who_is_out_and_why(app, people, db_session):
     from models.leave import AwayRegistration
 
     nologin = db_session.get(Staff, people["nologin_id"])
-    db_session.add(AwayRegistration(staff=nologin, day=context_today(app), am=True, pm=True,
+    db_session.add(AwayRegistration(staff=nologin, day=TODAY, am=True, pm=True,
                                     reason="errand", state="approved"))
     db_session.commit()
     html = people["clerk"].get("/leaverequestview/away/").get_data(as_text=True)
     assert f'data-staff="{nologin.id}"' in html and "away-errand" in html
-
-
-def context_today(app):
-    with app.test_request_context():
-        return context.today()

@@ -5,16 +5,22 @@ without clock data (ATT-2)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from app import context
 from app.rules.calendar import WorkCalendar
 from models.leave import LeaveRequest
 from models.org import Staff
+
+TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    center_now(TODAY)
 
 
 def staff_of(db_session, user) -> Staff:
@@ -35,8 +41,7 @@ def people(log_in, db_session, window_a):
 @pytest.fixture
 def leave(app, db_session, people):
     """The clerk's approved one-day 事假, five working days ago."""
-    with app.test_request_context():
-        day = context.today()
+    day = TODAY
     calendar = WorkCalendar()
     for _ in range(5):
         day -= timedelta(days=1)

@@ -20,8 +20,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, insert, select
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.services.cases import Actor
+from app.actor import Actor
 from app.services.meetings import generate_month, record_attendance
 from app.services.transaction import transaction
 from models.meetings import Meeting, MeetingAttendance

@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.services.cases import Clock
 from models.assessment import MonthlyResult
 from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
@@ -29,12 +28,9 @@ MONTHS = [date(2025, month, 1) for month in range(1, ROUNDS + 1)]
 
 
 @pytest.fixture
-def fixed_clock(monkeypatch):
+def fixed_clock(center_now):
     """Every door reads the same day (the tests do not depend on today's date)."""
-    fixed = Clock(NOW, TODAY)
-    monkeypatch.setattr("app.context.today", lambda: TODAY)
-    monkeypatch.setattr("app.context.clock", lambda: fixed)
-    monkeypatch.setattr("app.api.assessment.clock", lambda: fixed)
+    center_now(NOW)
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from tests.factories import clock_on, residence_permit_item
 
 ACTOR = Actor(username="clerk01")

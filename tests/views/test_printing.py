@@ -17,9 +17,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.actor import Actor, Clock
 from app.rules import case_states as cs
-from app.services.cases import (Actor, Applicant, Clock, Intake, apply_action, register_intake,
-                                staff_actor)
+from app.services.cases import Applicant, Intake, apply_action, register_intake, staff_actor
 from app.services.refusals import file_report, review_report
 from models.cases import Case, RefusalReport
 from tests.factories import RESIDENCE_MATERIALS, clock_on, residence_permit_item

@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from app.services.schedule import replace_year_schedule
 from app.services.transaction import transaction
 from models.settings import Holiday

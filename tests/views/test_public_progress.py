@@ -12,9 +12,10 @@ from datetime import date
 import pytest
 from limits import parse as parse_limit
 
+from app.actor import Actor, Clock
 from app.rules import case_states as cs
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 import app.views.public as public_views
-from app.services.cases import Actor, Applicant, Clock, Intake, apply_action, register_intake
 from app.views.public import rating_token
 from tests.conftest import csrf_token
 from tests.factories import clock_on, residence_permit_item

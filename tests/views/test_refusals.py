@@ -10,9 +10,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.actor import Actor
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
-from app.services.cases import Actor, Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, Intake, apply_action, register_intake
 from app.services.refusals import (file_report, record_escalation, record_informed,
                                    refusals_missing_report, report_status, review_report)
 from models.audit import AuditLog
@@ -29,12 +30,10 @@ clock = clock_on
 
 
 @pytest.fixture
-def today(monkeypatch):
-    """Fix the center's today (app.context.today) for the pages and the late flags."""
-    def set_today(day: date):
-        monkeypatch.setattr("app.context.today", lambda: day)
-    set_today(date(2026, 9, 30))
-    return set_today
+def today(center_now):
+    """Fix the center's today (the app's clock, issue #17) for the pages and the late flags."""
+    center_now(date(2026, 9, 30))
+    return center_now
 
 
 @pytest.fixture

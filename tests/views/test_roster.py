@@ -1,5 +1,8 @@
 """ROSTER-1/2 pages and API: the Office generates and edits the rota, everyone reads the month
-calendar, the duty person writes the duty log (nobody else), the missing logs are flagged."""
+calendar, the duty person writes the duty log (nobody else), the missing logs are flagged.
+
+The app's clock is set to TODAY (a Wednesday mid-month), so every test has duty days behind and
+ahead of it on any day it runs (issue #17: no test skips by the day of the month)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import context
-from app.services.roster import generate_month, set_duty_order
+from app.actor import Actor as ServiceActor
+from app.rules.errors import RuleViolation
+from app.services.roster import DutyLog, generate_month, set_duty_order, write_duty_log
 from app.services.transaction import transaction
 from models.org import Staff
 from models.roster import DutyShift
+from tests.factories import clock_on
+
+TODAY = date(2026, 11, 18)
+
+
+@pytest.fixture(autouse=True)
+def _mid_month(center_now):
+    center_now(TODAY)
 
 
 def staff_of(db_session, user) -> Staff:
@@ -25,7 +37,7 @@ def rota(app, db_session, log_in, window_a):
     first = log_in("Clerk", window=window_a)
     second = log_in("Clerk", window=window_a)
     people = [staff_of(db_session, first.user), staff_of(db_session, second.user)]
-    today = context.today()
+    today = TODAY
     with transaction(db_session):
         set_duty_order(db_session, [p.id for p in people])
         generate_month(db_session, today.year, today.month)
@@ -33,7 +45,7 @@ def rota(app, db_session, log_in, window_a):
 
 
 def a_shift(db_session, staff, *, past=True):
-    today = context.today()
+    today = TODAY
     query = select(DutyShift).where(DutyShift.staff_id == staff.id,
                                     DutyShift.day <= today if past else DutyShift.day > today)
     return db_session.scalars(query.order_by(DutyShift.day)).first()
@@ -59,7 +71,7 @@ def test_roster_1_office_generates_a_month_from_the_order(app, db_session, as_of
 def test_roster_1_a_clerk_cannot_generate_or_edit(app, db_session, rota):
     first, _second, people = rota
     before = [(s.day, s.staff_id) for s in db_session.scalars(select(DutyShift).order_by(DutyShift.id))]
-    today = context.today()
+    today = TODAY
     response = first.post_form("/dutyshiftview/generate",
                                {"year": str(today.year), "month": str(today.month), "mode": "week"},
                                form_url="/resetmypassword/form")
@@ -85,8 +97,6 @@ def test_roster_1_everyone_signed_in_reads_the_calendar_with_names(rota, as_lead
 def test_roster_2_the_duty_person_writes_the_log_another_clerk_cannot(app, db_session, rota):
     first, second, people = rota
     shift = a_shift(db_session, people[0])
-    if shift is None:
-        pytest.skip("the first working day of this month is still ahead")
     url = f"/dutyshiftview/log/{shift.id}"
     assert second.get(url).status_code == 403
     response = first.post_form(url, {"opened_hall": "y", "closed_up": "y", "note": "正常",
@@ -101,8 +111,6 @@ def test_roster_2_the_duty_person_writes_the_log_another_clerk_cannot(app, db_se
 def test_roster_2_office_arranges_a_substitute_ahead(app, db_session, rota, as_office):
     _first, _second, people = rota
     shift = a_shift(db_session, people[0], past=False)
-    if shift is None:
-        pytest.skip("no duty day left this month")
     response = as_office.post_form(f"/dutyshiftview/substitute/{shift.id}",
                                    {"substitute": str(people[1].id), "version": str(shift.version)})
     db_session.expire_all()
@@ -113,20 +121,15 @@ def test_roster_2_office_arranges_a_substitute_ahead(app, db_session, rota, as_o
 
 def test_roster_2_missing_logs_are_listed(app, db_session, rota, as_office):
     _first, _second, people = rota
-    past = db_session.scalars(select(DutyShift).where(DutyShift.day < context.today())).all()
+    past = db_session.scalars(select(DutyShift).where(DutyShift.day < TODAY)).all()
     html = as_office.get("/dutyshiftview/missing/").get_data(as_text=True)
-    if past:
-        assert 'id="duty-missing"' in html and past[0].staff.name in html
-    else:
-        assert "duty-missing" not in html
+    assert past and 'id="duty-missing"' in html and past[0].staff.name in html
 
 
 # --- API ------------------------------------------------------------------------------------
 def test_roster_2_api_writes_the_log_and_refuses_others(app, db_session, rota):
     first, second, people = rota
     shift = a_shift(db_session, people[0])
-    if shift is None:
-        pytest.skip("the first working day of this month is still ahead")
     url = f"/api/v1/dutyshift/{shift.id}/log"
     assert second.client.post(url, json={"opened_hall": True},
                               headers=second.api_headers()).status_code == 403
@@ -144,7 +147,7 @@ def test_roster_2_api_writes_the_log_and_refuses_others(app, db_session, rota):
 
 def test_roster_1_api_reads_my_duty_days(app, db_session, rota):
     first, _second, people = rota
-    today = context.today()
+    today = TODAY
     start = today.replace(day=1)
     response = first.get(f"/api/v1/dutyshift/mine?start={start.isoformat()}"
                          f"&end={(start + timedelta(days=31)).isoformat()}")
@@ -154,3 +157,80 @@ def test_roster_1_api_reads_my_duty_days(app, db_session, rota):
     assert first.get("/api/v1/dutyshift/mine?start=nonsense").status_code == 400
     assert first.get(f"/api/v1/dutyshift/mine?start={start}&end=2099-01-01").status_code == 400
     assert first.get("/api/v1/dutyshift/").status_code == 200
+
+
+# --- ROSTER-2: the three doors of the duty log agree (issue #17) -------------------------------
+@pytest.fixture
+def two_shifts(db_session, rota, as_office):
+    """Today's duty day twice: one of a clerk with a login, one of a staff member without."""
+    _first, _second, people = rota
+    nologin = Staff(name="无账号值班员", unit="window")
+    db_session.add(nologin)
+    db_session.flush()
+    with_login = db_session.scalars(select(DutyShift).where(DutyShift.day == TODAY)).first()
+    without = DutyShift(day=TODAY - timedelta(days=1), staff=nologin)
+    db_session.add(without)
+    db_session.commit()
+    return with_login, without
+
+
+def _calendar_offers_log(actor, shift) -> bool:
+    html = actor.get("/dutyshiftview/calendar/?month=2026-11").get_data(as_text=True)
+    return f"/dutyshiftview/log/{shift.id}" in html
+
+
+def _service_accepts(db_session, shift, office_actor) -> bool:
+    actor = ServiceActor(office_actor.user.username, office_actor.user.id,
+                         staff_of(db_session, office_actor.user).id)
+    try:
+        with transaction(db_session):
+            write_duty_log(db_session, shift, DutyLog(True, True, True, "正常"), actor,
+                           clock_on(TODAY), on_behalf=True)
+    except RuleViolation:
+        return False
+    return True
+
+
+def test_roster_2_office_on_behalf_of_someone_with_a_login_refused_at_every_door(
+        db_session, two_shifts, as_office):
+    """Issue #17: the calendar offered "write on behalf" only for staff without a login, the
+    page let any manager open it, the service refused it. Now all four doors say no."""
+    with_login, _without = two_shifts
+    assert not _calendar_offers_log(as_office, with_login)
+    assert as_office.get(f"/dutyshiftview/log/{with_login.id}").status_code == 403
+    answer = as_office.client.post(f"/api/v1/dutyshift/{with_login.id}/log", json={
+        "opened_hall": True, "version": with_login.version}, headers=as_office.api_headers())
+    assert answer.status_code == 403
+    assert not _service_accepts(db_session, with_login, as_office)
+
+
+def test_roster_2_office_on_behalf_of_someone_without_a_login_accepted_at_every_door(
+        db_session, two_shifts, as_office):
+    _with_login, without = two_shifts
+    assert _calendar_offers_log(as_office, without)
+    assert as_office.get(f"/dutyshiftview/log/{without.id}").status_code == 200
+    answer = as_office.client.post(f"/api/v1/dutyshift/{without.id}/log", json={
+        "opened_hall": True, "note": "代填", "version": without.version},
+        headers=as_office.api_headers())
+    assert answer.status_code == 200, answer.get_json()
+    db_session.expire_all()
+    assert db_session.get(DutyShift, without.id).log_on_behalf
+    assert _service_accepts(db_session, db_session.get(DutyShift, without.id), as_office)
+
+
+def test_roster_2_the_duty_person_sees_the_button_only_from_the_duty_day(db_session, rota):
+    first, _second, people = rota
+    past, coming = a_shift(db_session, people[0]), a_shift(db_session, people[0], past=False)
+    assert _calendar_offers_log(first, past) and not _calendar_offers_log(first, coming)
+
+
+def test_roster_2_the_missing_list_offers_enter_for_them_only_without_a_login(
+        db_session, rota, two_shifts, as_office):
+    _first, _second, people = rota
+    _with_login, without = two_shifts
+    past_with_login = db_session.scalars(select(DutyShift).where(
+        DutyShift.day < TODAY, DutyShift.staff_id == people[0].id)).first()
+    html = as_office.get("/dutyshiftview/missing/").get_data(as_text=True)
+    assert f"/dutyshiftview/log/{without.id}" in html
+    assert f'data-shift="{past_with_login.id}"' in html
+    assert f"/dutyshiftview/log/{past_with_login.id}" not in html

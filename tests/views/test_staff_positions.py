@@ -12,8 +12,8 @@ import io
 import pytest
 from sqlalchemy import select
 
+from app.policy.org import staff_change_violation
 from app.rules.errors import RuleViolation
-from app.security import staff_change_violation
 from models.org import Staff
 
 

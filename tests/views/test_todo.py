@@ -7,12 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+import pytest
+
 from app.context import today
 from app.services.todo import todo_count, todo_rows
 from models.handover import Handover
 from models.leave import LeaveRequest
 from models.org import Staff
 from models.roster import DutyShift
+
+
+@pytest.fixture(autouse=True)
+def _fixed_today(center_now):
+    """`today()` is the app's clock, set to a Wednesday (issue #17: one result on any day)."""
+    center_now(date(2026, 11, 18))
 
 
 def leave(db_session, staff, *, days="1", state="pending", approver="director", start=None,
@@ -89,7 +97,7 @@ def test_roster_2_a_past_duty_day_without_log_waits_on_the_duty_persons_list(db_
     assert f"/dutyshiftview/log/{past.id}" in page
     assert f"/dutyshiftview/log/{coming.id}" not in page
     assert coming.day.isoformat() in page  # listed among my duty days, not as owed
-    past.log_written_at = datetime.now(timezone.utc)
+    past.log_written_at = datetime(2026, 11, 15, 2, tzinfo=timezone.utc)
     db_session.commit()
     assert todo_rows(db_session, me, today())["duty_log"] == []
 

@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.actor import Actor
 from app.rules import case_states as cs
-from app.services.cases import Actor, apply_action
+from app.services.cases import apply_action
 from models.audit import AuditLog
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, NoticeViolation, RefusalReport)

@@ -27,9 +27,9 @@ SCHEDULE_2027 = """元旦 2027-01-01 2027-01-03
 
 
 @pytest.fixture
-def today(monkeypatch):
+def today(center_now):
     """Late 2026: the 2027 schedule is within the banner's look-ahead."""
-    monkeypatch.setattr("app.context.today", lambda: date(2026, 12, 1))
+    center_now(date(2026, 12, 1))
 
 
 def holidays(db_session) -> list[tuple[str, str, str]]:
@@ -140,7 +140,8 @@ def test_org_2_a_clerk_cannot_post_a_schedule(log_in, window_a, db_session, toda
 
 
 def _running_case(db_session, window, accepted_on: date):
-    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from app.actor import Actor
+    from app.services.cases import Applicant, Intake, register_intake
     from tests.factories import clock_on, residence_permit_item
 
     item = residence_permit_item(db_session, window)

@@ -1,0 +1,299 @@
+"""ATT-2/3/4: the derivation — each staff member's half-days from the clock records, leave and
+excuses, computed in a fixed number of queries and stored as AttendanceDay rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import String, and_, case, delete, func, literal, or_, select, text, type_coerce
+from sqlalchemy.orm import Session
+
+from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, half_day_status, leave_halves,
+                                  noon_boundary, unclocked_status)
+from app.rules.calendar import WorkCalendar, month_end
+from app.rules.errors import N_, RuleViolation
+from app.rules.input import BUSINESS_YEARS
+from app.rules.leave import overstay, overstay_excused
+from app.services.attendance.clock_import import _bulk_python, _sqlite, _write_rows
+from app.services.attendance.settings import AttendanceSettings, attendance_settings
+from app.services.away import APPROVED
+from app.services.calendar import load_calendar
+from app.services.jobs import advisory_key
+from models.attendance import HALVES, AttendanceDay, ClockExcuse, ClockRecord
+from models.leave import REVOKED, LeaveRequest
+from models.org import Staff
+
+
+# --- ATT-2/3/4: the derivation ------------------------------------------------------------------
+@dataclass(frozen=True)
+class HalfDay:
+    status: str
+    first: int | None = None  # second of the day of the first clock
+    last: int | None = None
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """One staff member's working day: morning, afternoon, late/early count, absent days."""
+
+    staff_id: int
+    day: date
+    am: HalfDay
+    pm: HalfDay
+    late_early: int
+    absent_days: Decimal
+
+
+def working_days(start: date, end: date, calendar: WorkCalendar) -> list[date]:
+    days, day = [], start
+    while day <= end:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def _half_expression(days: list[date], settings: AttendanceSettings):
+    """SQL: "am" or "pm" for a clock, split at the noon boundary of its day's season."""
+    ranges: list[list] = []  # [first day, last day, boundary] of days with one boundary
+    for day in days:
+        boundary = noon_boundary(settings.hours(day))
+        if ranges and ranges[-1][2] == boundary:
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day, boundary])
+    if len(ranges) == 1:
+        boundary = literal(ranges[0][2])
+    else:
+        boundary = case(*[(ClockRecord.day.between(first, last), literal(value))
+                          for first, last, value in ranges[:-1]], else_=literal(ranges[-1][2]))
+    return case((ClockRecord.second_of_day < boundary, literal(AM)), else_=literal(PM))
+
+
+def _clock_aggregates(session, days, staff_ids, settings):
+    """(staff_id, day, half) → (first, last) of the period, grouped in SQL: one query."""
+    half = _half_expression(days, settings).label("half")
+    query = (select(ClockRecord.staff_id, ClockRecord.day, half,
+                    func.min(ClockRecord.second_of_day), func.max(ClockRecord.second_of_day))
+             .where(ClockRecord.day.between(days[0], days[-1]))
+             .group_by(ClockRecord.staff_id, ClockRecord.day, half))
+    if staff_ids is not None:
+        query = query.where(ClockRecord.staff_id.in_(staff_ids))
+    connection = session.connection()  # Core rows; on SQLite the day's text mapped once per day
+    if connection.dialect.name != "sqlite":
+        return {(staff_id, day, h): (first, last)
+                for staff_id, day, h, first, last in connection.execute(query)}
+    day_of = {day.isoformat(): day for day in days}
+    query = query.with_only_columns(ClockRecord.staff_id, type_coerce(ClockRecord.day, String),
+                                    *query.selected_columns[2:])
+    return {(staff_id, day_of[day], h): (first, last)
+            for staff_id, day, h, first, last in connection.execute(query) if day in day_of}
+
+
+def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
+    """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered: those of
+    the leave actually taken (LEAVE-3 `taken_period`, app/services/away.py), so the days from
+    an early 销假 on are work days again, and an overstay the general office excused is leave."""
+    query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
+                   LeaveRequest.half_day_start, LeaveRequest.half_day_end,
+                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
+                   LeaveRequest.overstay_days).where(
+        LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
+        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start))
+    if staff_ids is not None:
+        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    covered: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for staff_id, first, last, half_start, half_end, back, reason, over in session.execute(query):
+        excused = overstay_excused(reason, over)
+        day = max(first, start)
+        while day <= min(max(last, back or last), end):
+            covered[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end, back,
+                                                     excused)
+            day += timedelta(days=1)
+    return covered
+
+
+def _days_with_clock_data(session, start, end) -> set[date]:
+    """ATT-2: the days of `start`..`end` with a clock record of anyone (whoever is asked for):
+    the others are "no data". One query on the (day, staff_id) index."""
+    return set(session.scalars(select(ClockRecord.day).distinct().where(
+        ClockRecord.day.between(start, end))))
+
+
+def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int, date], set[str]]:
+    """ATT-3: the half-days the leave records themselves make absence, clocks or not: an
+    overstay without reason (the 销假 came after the end, `overstay`: the afternoon of a noon
+    end day, then whole working days) and the days taken of a leave revoked as obtained by
+    deception (`leave_halves` of its taken period). Asked for the days without clock data only:
+    elsewhere the clocks decide, as for every day not on leave. SQL twin:
+    app.services.attendance_sql (`known_absent`)."""
+    query = select(LeaveRequest.staff_id, LeaveRequest.state, LeaveRequest.start_day,
+                   LeaveRequest.end_day, LeaveRequest.half_day_start, LeaveRequest.half_day_end,
+                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
+                   LeaveRequest.overstay_days).where(
+        LeaveRequest.start_day <= end,
+        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start),
+        or_(LeaveRequest.state == REVOKED,
+            and_(LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on.is_not(None))))
+    if staff_ids is not None:
+        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    known: dict[tuple[int, date], set[str]] = defaultdict(set)
+    for staff_id, state, first, last, half_start, half_end, back, reason, over in \
+            session.execute(query):
+        if over and back is not None:
+            for day, part in overstay(last, half_end, back, calendar).items():
+                if start <= day <= end:
+                    known[(staff_id, day)] |= {PM} if part == HALF else {AM, PM}
+        if state == REVOKED:
+            excused = overstay_excused(reason, over)
+            day = max(first, start)
+            while day <= min(max(last, back or last), end):
+                known[(staff_id, day)] |= leave_halves(day, first, last, half_start, half_end,
+                                                       back, excused)
+                day += timedelta(days=1)
+    return known
+
+
+def _excused(session, start, end, staff_ids) -> set[tuple[int, date, str]]:
+    """ATT-4: the half-days excused by an approved 补签单."""
+    query = select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
+        ClockExcuse.state == "approved", ClockExcuse.day.between(start, end))
+    if staff_ids is not None:
+        query = query.where(ClockExcuse.staff_id.in_(staff_ids))
+    return {tuple(row) for row in session.execute(query)}
+
+
+def _staff_ids(session, staff_ids) -> list[int]:
+    query = select(Staff.id).where(Staff.is_active.is_(True)).order_by(Staff.id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    return list(session.scalars(query))
+
+
+def compute_days(session: Session, start: date, end: date, today: date, staff_ids=None,
+                 settings: AttendanceSettings | None = None,
+                 calendar: WorkCalendar | None = None) -> list[DayResult]:
+    """ATT-2/3/4: every active staff member's working days from `start` to `end`, days before
+    `today` only (today is not over). Non-working days (holidays, weekends not worked: the
+    calendar) have no result, nor has staff who does not clock in (`Staff.clocks_in` off) in a
+    month without clock records. A working day without any clock record of anyone (ATT-2) has
+    its halves "no data" (`NO_DATA`) unless on leave, excused or absent by the leave records
+    themselves (`_known_absences`): no late, no absence. Six queries (one more with such
+    staff, one more when some days have no data), whatever the period or the number of staff."""
+    with _bulk_python():
+        return _compute_days(session, start, end, today, staff_ids, settings, calendar)
+
+
+def _compute_days(session, start, end, today, staff_ids, settings, calendar) -> list[DayResult]:
+    settings = settings or attendance_settings(session)
+    calendar = calendar or load_calendar(session)
+    days = working_days(start, min(end, today - timedelta(days=1)), calendar)
+    query = select(Staff.id, Staff.clocks_in).where(Staff.is_active.is_(True)).order_by(Staff.id)
+    if staff_ids is not None:
+        query = query.where(Staff.id.in_(staff_ids))
+    people = list(session.execute(query))
+    if not days or not people:
+        return []
+    scope = None if staff_ids is None else [staff_id for staff_id, _clocks_in in people]
+    clocks = _clock_aggregates(session, days, scope, settings)
+    leave = _leave_halves(session, days[0], days[-1], scope)
+    excused = _excused(session, days[0], days[-1], scope)
+    # ATT-2: the days without any clock record of anyone are no data.
+    with_data = _days_with_clock_data(session, days[0], days[-1])
+    known = (_known_absences(session, days[0], days[-1], scope, calendar)
+             if len(with_data) < len(days) else {})
+    # ATT-2: who does not clock in (Staff.clocks_in off: the leadership) has days only in the
+    # months with clock records of theirs; never an absence for a month without any.
+    not_clocking = [staff_id for staff_id, clocks_in in people if not clocks_in]
+    clocked_months = set()
+    if not_clocking:  # whole months: a period may hold only part of one
+        first, last = days[0].replace(day=1), month_bounds(days[-1].year, days[-1].month)[1]
+        clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
+            select(ClockRecord.staff_id, ClockRecord.day).distinct().where(
+                ClockRecord.staff_id.in_(not_clocking), ClockRecord.day.between(first, last)))}
+    results = []
+    day_hours = [(day, list(zip(HALVES, settings.hours(day)))) for day in days]
+    for staff_id, clocks_in in people:
+        for day, hours in day_hours:
+            if not clocks_in and (staff_id, day.year, day.month) not in clocked_months:
+                continue
+            on_leave = leave.get((staff_id, day), ())
+            halves, late_early, absent = [], 0, 0
+            for half, (start_time, end_time) in hours:
+                first, last = clocks.get((staff_id, day, half), (None, None))
+                if half in on_leave:
+                    halves.append(HalfDay(LEAVE, first, last))
+                    continue
+                if (staff_id, day, half) in excused:
+                    halves.append(HalfDay(EXCUSED, first, last))
+                    continue
+                if day not in with_data:  # ATT-2: no clock of anyone that day
+                    status = unclocked_status(half in known.get((staff_id, day), ()))
+                    absent += status == ABSENT
+                    halves.append(HalfDay(status))
+                    continue
+                status, count = half_day_status(first, last, start_time, end_time)
+                late_early += count
+                absent += status == ABSENT
+                halves.append(HalfDay(status, first, last))
+            results.append(DayResult(staff_id, day, halves[0], halves[1], late_early,
+                                     HALF * absent))
+    return results
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    if not (BUSINESS_YEARS[0] <= year <= BUSINESS_YEARS[1] and 1 <= month <= 12):
+        raise RuleViolation("ATT-2", N_("Give a month between %(first)s and %(last)s."),
+                            field="month", first=BUSINESS_YEARS[0], last=BUSINESS_YEARS[1])
+    first = date(year, month, 1)
+    last = month_end(first)
+    return first, last
+
+
+DAY_COLUMNS = ("staff_id", "day", "am_status", "am_in", "am_out", "pm_status", "pm_in", "pm_out",
+               "late_early", "absent_days")
+
+
+def derive_range(session: Session, start: date, end: date, today: date, staff_ids=None) -> int:
+    """ATT-2/3/4: recompute and store the AttendanceDay rows of the period (of `staff_ids`
+    only, if given) in one pass (one delete, one executemany of plain values, COPY on
+    PostgreSQL). Returns the rows written. Only active staff are derived, so only their rows
+    are replaced: the stored days of someone who has left stay as they were last derived (their
+    LEAVE-4 flags and half-year still read them)."""
+    _one_writer_at_a_time(session)
+    results = compute_days(session, start, end, today, staff_ids)
+    active = select(Staff.id).where(Staff.is_active.is_(True))
+    stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end),
+                                        AttendanceDay.staff_id.in_(active))
+    if staff_ids is not None:
+        stale = stale.where(AttendanceDay.staff_id.in_(staff_ids))
+    session.execute(stale)
+    sqlite = _sqlite(session)
+    day_value = {r.day: r.day.isoformat() if sqlite else r.day for r in results}
+    amount = {r.absent_days: float(r.absent_days) if sqlite else r.absent_days for r in results}
+    _write_rows(session, AttendanceDay.__table__, DAY_COLUMNS, [
+        (r.staff_id, day_value[r.day], r.am.status, r.am.first, r.am.last, r.pm.status,
+         r.pm.first, r.pm.last, r.late_early, amount[r.absent_days]) for r in results])
+    return len(results)
+
+
+# Not the nightly job's own key: the job holds that one on a connection of its own while its
+# transaction derives, and would wait for itself.
+_ROWS_LOCK = advisory_key("attendance-day-rows")
+
+
+def _one_writer_at_a_time(session: Session) -> None:
+    """Issue #18: two derivations of the same days at once — a leave approved or revoked while
+    the nightly job derives the month — would each delete the rows and insert them again, the
+    second insert a unique violation (a 500). On PostgreSQL they take turns on a transaction
+    lock; SQLite lets one writer at a time anyway (the second waits, then reads the first's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ROWS_LOCK})
+
+
+def derive_month(session: Session, year: int, month: int, today: date) -> int:
+    """ATT-2/3/4: recompute one month's AttendanceDay rows."""
+    return derive_range(session, *month_bounds(year, month), today)
