@@ -26,7 +26,8 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
-from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
+from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON,
+                              RATING_LABELS, class_fields)
 from app.security import (current_actor, may_reach_case, may_see_personal_data, staff_names,
                           window_scope)
 from app.services.calendar import request_calendar
@@ -34,7 +35,8 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
                                        queue_order)
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
                                 SubTaskPlan, annotate, apply_action, available_actions,
-                                register_intake, update_case_details)
+                                fee_asked_at_delivery, intake_shortfall, register_intake,
+                                update_case_details)
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
@@ -174,12 +176,25 @@ def _select(label, labels: dict, required=True, default=None):
     return field
 
 
+def _plain_select(label, labels: dict, default=None) -> SelectField:
+    """A native drop-down (no Select2): it changes the intake's class fields as it is moved
+    with the keyboard, and the page's small script hears its `change` event."""
+    from app.views.choices import choices
+
+    return SelectField(label, choices=choices(labels), default=default, coerce=str,
+                       validators=[InputRequired()])
+
+
 def intake_form_class(item: ServiceItem, windows: list[Window]):
-    """The intake form of `item`: applicant, class, and one line per required material."""
+    """The intake form of `item`: applicant, class, the class's own fields and the material
+    checklist (received, copies, what to correct), CASE-1/2, NOTICE-1. The fee starts at the
+    item's published fee (CASE-9)."""
     fields = {
-        "case_class": _select(_l("Case class"), {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
-                              default=cs.CLASS_ACCEPTED),
-        "applicant_kind": _select(_l("Applicant type"), APPLICANT_KIND_LABELS),
+        "case_class": _plain_select(_l("Case class"),
+                                    {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
+                                    default=cs.CLASS_ACCEPTED),
+        "applicant_kind": _plain_select(_l("Applicant type"), APPLICANT_KIND_LABELS,
+                                        default=PERSON),
         "applicant_name": StringField(_l("Applicant"), validators=_case_bounds("applicant_name")),
         "applicant_id_number": StringField(_l("ID number / credit code"),
                                            validators=_case_bounds("applicant_id_number")),
@@ -190,6 +205,7 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         "appointment_at": DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
                                              validators=[Optional(), APPOINTMENT_YEARS]),
         "fee_amount": DecimalField(_l("Fee (yuan)"), places=2,
+                                   default=item.fee_standard if item.published_fees else None,
                                    validators=[Optional(), *_case_bounds("fee_amount")]),
         "return_reason": TextAreaField(_l("Return reason"), validators=_case_bounds("return_reason")),
         "competent_unit": StringField(_l("Competent unit"), validators=_case_bounds("competent_unit")),
@@ -197,8 +213,9 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
                                            validators=_case_bounds("consultation_note")),
     }
     for material in item.materials:
+        fields[f"received_{material.id}"] = BooleanField(material.name)
         fields[f"copies_{material.id}"] = IntegerField(
-            material.name, default=0, validators=[Optional(), NumberRange(min=0, max=99)])
+            _l("Copies received"), validators=[Optional(), NumberRange(min=0, max=99)])
         fields[f"defect_{material.id}"] = StringField(_l("To correct"), validators=_problem_bounds())
     window_choices = [("", "—")] + [(str(w.id), str(w)) for w in windows if w.id != item.window_id]
     for row in (1, 2, 3):
@@ -209,6 +226,22 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         fields[f"sub_days_{row}"] = IntegerField(_l("Limit (working days)"),
                                                  validators=[Optional(), LIMIT_DAYS_BOUNDS])
     return type("IntakeForm", (DynamicForm,), fields)
+
+
+def received_copies(material, ticked: bool, copies: int | None) -> int:
+    """The checklist line of one material: the copies typed, else the required copies when
+    it is ticked as received, else none."""
+    if copies:
+        return copies
+    return material.copies if ticked else 0
+
+
+def intake_field_classes() -> dict[str, str]:
+    """CASE-2: for each class-dependent part of the intake form, the classes that ask for it
+    (space-separated, for the page's `data-for-classes`)."""
+    parts = sorted({name for names in CLASS_FIELDS.values() for name in names})
+    return {part: " ".join(c for c in cs.INTAKE_CLASSES if part in CLASS_FIELDS[c])
+            for part in parts}
 
 
 def action_form_class(case: Case, action: str):
@@ -242,6 +275,13 @@ def action_form_class(case: Case, action: str):
                                        choices=[("", "—")] + [(k, _l(v)) for k, v in RATING_LABELS.items()],
                                        validators=[Optional()])
         fields["opinion"] = TextAreaField(_l("Opinion"), validators=_case_bounds("satisfaction_opinion"))
+        if fee_asked_at_delivery(case):  # CASE-9: the item charges; 0 records a waived fee
+            fields["fee_amount"] = DecimalField(
+                _l("Fee collected (yuan)"), places=2,
+                default=case.fee_amount if case.fee_amount is not None else case.item.fee_standard,
+                validators=[InputRequired(_l("This item charges a fee: enter the fee collected "
+                                             "(0 if it was waived).")),
+                            *_case_bounds("fee_amount")])
     if action == cs.REFUSE:
         # Both asked here too, so the form shows both messages at once; the service still
         # refuses either missing (CASE-4 reason, NEG-1 objection) for the API.
@@ -316,6 +356,12 @@ def details_from_form(form, personal: bool) -> CaseDetails:
         changes.applicant_phone = data.get("applicant_phone") or ""
         changes.applicant_address = data.get("applicant_address") or ""
     return changes
+
+
+def _posted_defects(item: ServiceItem, form) -> dict[int, str]:
+    """The defect notes typed on the checklist (shown in the shortfall box, NOTICE-1)."""
+    return {m.id: (form[f"defect_{m.id}"].data or "").strip() for m in item.materials
+            if (form[f"defect_{m.id}"].data or "").strip()}
 
 
 def _opened_before_a_change(case: Case) -> bool:
@@ -436,28 +482,52 @@ class CaseView(WindowScopedModelView):
                                         title=gettext("New case"))
         windows = org_queries.windows(db.session)
         form = intake_form_class(item, windows)(request.form if request.method == "POST" else None)
+        shortfall = []
         if request.method == "POST" and form.validate():
-            with rule_checked(form) as saved:
-                case = register_intake(db.session, self._intake_from(item, form),
-                                       current_actor(), clock())
-            if saved.ok:
-                flash(gettext("Case %(number)s registered.", number=case.number), "success")
-                return redirect(url_for(".show", pk=case.id))
-        return self.render_template("bianmin/case_intake.html", form=form, item=item,
-                                    title=gettext("New case"))
+            intake = self._intake_from(item, form)
+            # NOTICE-1: the one action of the shortfall box registers what came as a 补充件
+            # whose one-time notice lists exactly the missing and defective materials.
+            as_supplement = request.form.get("as_supplement") == "1"
+            if as_supplement:
+                form.case_class.data = cs.CLASS_SUPPLEMENT
+                intake = self._intake_from(item, form)
+            if intake.case_class in (cs.CLASS_ACCEPTED, cs.CLASS_JOINT):
+                shortfall = intake_shortfall(item, intake.received, intake.defective)
+            if not shortfall:
+                with rule_checked(form) as saved:
+                    case = register_intake(db.session, intake, current_actor(), clock())
+                if saved.ok:
+                    flash(gettext("Case %(number)s registered.", number=case.number), "success")
+                    if as_supplement:
+                        return redirect(url_for("CasePrintView.document", pk=case.id,
+                                                kind=nt.ONE_TIME))
+                    return redirect(url_for(".show", pk=case.id))
+        return self.render_template(
+            "bianmin/case_intake.html", form=form, item=item, title=gettext("New case"),
+            shortfall=shortfall, defects=_posted_defects(item, form),
+            field_classes=intake_field_classes(),
+            class_labels={k: gettext(v) for k, v in cs.INTAKE_CLASS_LABELS.items()})
 
     def _intake_items(self) -> list[ServiceItem]:
         return catalogue_queries.intake_items(db.session, window_scope())
 
     @staticmethod
     def _intake_from(item: ServiceItem, form) -> Intake:
+        """The Intake the form describes; a value of a field the chosen class does not ask
+        for (CASE-2, shown and ignored without script) is not kept."""
         data = form.data
+        asked = class_fields(data["case_class"])
         appointment = data.get("appointment_at")
         if appointment is not None:
             appointment = appointment.replace(tzinfo=center_zone())
         plans = [SubTaskPlan(window_id=int(data[f"sub_window_{row}"]), part=data.get(f"sub_part_{row}") or "",
                              promised_days=data.get(f"sub_days_{row}") or 0)
-                 for row in (1, 2, 3) if data.get(f"sub_window_{row}")]
+                 for row in (1, 2, 3) if data.get(f"sub_window_{row}")] if "sub_tasks" in asked else []
+        materials = "materials" in asked
+
+        def kept(name):
+            return (data.get(name) or None) if name in asked else None
+
         return Intake(
             item_id=item.id, case_class=data["case_class"],
             applicant=Applicant(name=data.get("applicant_name") or "",
@@ -465,13 +535,15 @@ class CaseView(WindowScopedModelView):
                                 id_number=data.get("applicant_id_number") or None,
                                 phone=data.get("applicant_phone") or None,
                                 address=data.get("applicant_address") or None),
-            received={m.id: data.get(f"copies_{m.id}") or 0 for m in item.materials},
-            defective={m.id: data[f"defect_{m.id}"] for m in item.materials if data.get(f"defect_{m.id}")},
+            received={m.id: received_copies(m, data.get(f"received_{m.id}"), data.get(f"copies_{m.id}"))
+                      for m in item.materials} if materials else {},
+            defective={m.id: data[f"defect_{m.id}"].strip() for m in item.materials
+                       if (data.get(f"defect_{m.id}") or "").strip()} if materials else {},
             request=data.get("request") or None, urgent=bool(data.get("urgent")),
-            appointment_at=appointment, fee_amount=data.get("fee_amount"),
-            return_reason=data.get("return_reason") or None,
-            competent_unit=data.get("competent_unit") or None,
-            consultation_note=data.get("consultation_note") or None, sub_tasks=plans,
+            appointment_at=appointment,
+            fee_amount=data.get("fee_amount") if "fee_amount" in asked else None,
+            return_reason=kept("return_reason"), competent_unit=kept("competent_unit"),
+            consultation_note=kept("consultation_note"), sub_tasks=plans,
         )
 
     # --- actions (CASE-4) -----------------------------------------------------------------------
