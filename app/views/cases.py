@@ -8,6 +8,7 @@ transition table allows. Everything goes through app/services/cases.py.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
+from markupsafe import Markup
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.filters import BaseFilter
@@ -43,7 +44,8 @@ from app.services.transaction import Conflict, check_version
 from app.services import catalogue_queries, org_queries
 from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, find,
                             rule_checked, yes_no)
-from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
+from app.views.derived import (CASE_COLUMNS, address_shown, deadline_status, derived_interface,
+                               phone_shown)
 from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -111,6 +113,24 @@ def action_label(value) -> str:
     if value == RECOMPUTE_DEADLINE:  # CASE-3: a holiday schedule changed the deadline
         return gettext("Deadline recomputed on the holiday schedule")
     return gettext(cs.ACTION_LABELS[value]) if value in cs.ACTION_LABELS else value
+
+
+# The colour of a state's badge (Bootstrap 3 label classes); the text says the state too.
+STATE_BADGE_CLASSES = {
+    cs.CONSULTED: "default", cs.SUPPLEMENT_REQUESTED: "warning", cs.MATERIALS_RECEIVED: "info",
+    cs.ACCEPTED: "info", cs.IN_PROGRESS: "primary", cs.EXTENDED: "warning",
+    cs.SUSPENDED: "warning", cs.DECIDED_APPROVED: "success", cs.DECIDED_REFUSED: "danger",
+    cs.DECIDED_FORWARDED: "success", cs.DELIVERED: "success", cs.CLOSED: "default",
+    cs.RETURNED: "danger", cs.TRANSFERRED: "default", cs.WITHDRAWN: "default",
+}
+
+
+def state_badge(value) -> Markup:
+    """A state as a coloured badge with its name (lists and the case page, issue #19)."""
+    if not value:
+        return Markup("")
+    return Markup('<span class="label label-{} state-badge" data-state="{}">{}</span>').format(
+        STATE_BADGE_CLASSES.get(value, "default"), value, state_label(value))
 
 
 def rating_label(value) -> str:
@@ -427,19 +447,54 @@ class CaseView(WindowScopedModelView):
     show_formatters_columns = {"deadline": deadline_noted, "original_deadline": deadline_noted}
     show_template = "bianmin/case_show.html"
 
-    # --- show with actions, notices, history ------------------------------------------------
+    # --- show: header, stages, actions, details, timeline (issue #19) ------------------------
+    # In the header, so not repeated among the details.
+    HEADER_COLUMNS = frozenset({"number", "state", "item", "case_class", "deadline", "window"})
+
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
         case = self._get_scoped(pk)
+        actions = available_actions(case)
+        forward, aside = cs.split_actions(actions)
+        documents = printable_documents(case)
+        names = staff_names([t.username for t in case.transitions]
+                            + [a.username for a in case.annotations])
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk),
-            related_views=[], case=case, actions=available_actions(case),
-            action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
-            documents=printable_documents(case),
-            staff_names=staff_names([t.username for t in case.transitions]
-                                    + [a.username for a in case.annotations]),
+            self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
+            actions=actions, forward_actions=forward, aside_actions=aside,
+            action_label=action_label, state_label=state_label, state_badge=state_badge,
+            class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
+            details=self._details(case), status=deadline_status(case),
+            stage=cs.case_stage(case.state, accepted=case.accepted_at is not None,
+                                decided=case.decided_at is not None,
+                                delivered=case.delivered_at is not None),
+            stage_labels=[gettext(label) for label in cs.STAGE_LABELS],
+            timeline=case_timeline(case, names, {kind for kind, _label in documents}),
+            staff_names=names,
         )
+
+    def _details(self, case: Case) -> list[tuple[str, list[tuple[str, object]]]]:
+        """The show fieldsets with only the fields that hold something (issue #19: an empty
+        row says nothing), formatted as the lists format them (PRIV-1 masks included)."""
+        formatters = {**self.formatters_columns, **self.show_formatters_columns}
+        shown = []
+        for label, spec in self.show_fieldsets:
+            rows = []
+            for column in spec["fields"]:
+                if column in self.HEADER_COLUMNS:
+                    continue
+                raw = self.datamodel._get_attr_value(case, column)
+                if raw is None or raw == "" or (raw is False and column != "applicant_objected") \
+                        or (raw == 0 and column != "promised_days" and not isinstance(raw, bool)):
+                    continue
+                value = formatters[column](raw) if column in formatters else raw
+                if value is None or value == "":
+                    continue
+                rows.append((str(self.label_columns.get(column, column)), value))
+            if rows:
+                shown.append((str(label), rows))
+        return shown
 
     # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------
     @expose("/details/<int:pk>", methods=["GET", "POST"])
@@ -676,6 +731,33 @@ def printable_documents(case: Case) -> list[tuple[str, str]]:
                                    {n.kind for n in case.notices},
                                    report_of(db.session, case.id) is not None)
     return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
+
+
+def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
+    """The case's one timeline (issue #19): its transitions (CASE-4), notices with a reprint
+    link when the case can still print them (NOTICE-2), materials received and notes, oldest
+    first; at one instant the transition comes before what it issued or received."""
+    entries = []
+    for t in case.transitions:
+        entries.append({"at": t.at, "order": 0, "kind": "transition", "title": action_label(t.action),
+                        "state": t.to_state, "user": names.get(t.username, t.username),
+                        "text": t.note or ""})
+    for n in case.notices:
+        entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
+                        "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
+                        "text": "、".join(m.name + (f"（{m.problem}）" if m.problem else "")
+                                         for m in n.materials) or (n.text or ""),
+                        "url": url_for("CasePrintView.document", pk=case.id, kind=n.kind,
+                                       notice=n.id) if n.kind in printable else None})
+    for m in case.materials:
+        if m.received_at is not None:
+            entries.append({"at": m.received_at, "order": 2, "kind": "material",
+                            "title": gettext("Material received"),
+                            "text": gettext("%(name)s × %(copies)s", name=m.name, copies=m.copies)})
+    for a in case.annotations:
+        entries.append({"at": a.at, "order": 3, "kind": "note", "title": gettext("Note"),
+                        "user": names.get(a.username, a.username), "text": a.text})
+    return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 
 class CaseSubTaskView(WindowScopedModelView):
