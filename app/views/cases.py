@@ -15,6 +15,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
@@ -393,8 +394,16 @@ def _opened_before_a_change(case: Case) -> bool:
     return False
 
 
+class CaseListWidget(ListWidget):
+    """FAB's list with a class per column on every cell (issue #19: lists that never wrap)."""
+
+    template = "bianmin/widgets/case_list.html"
+
+
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
+
+    list_widget = CaseListWidget
 
     datamodel = CaseInterface(Case)
     record_name = _l("Case")
@@ -434,7 +443,7 @@ class CaseView(WindowScopedModelView):
     order_columns = ["number", "received_at", "deadline"]
     base_order = ("received_at", "desc")
     formatters_columns = {
-        "state": state_label, "case_class": class_label, "satisfaction": rating_label,
+        "state": state_badge, "case_class": class_label, "satisfaction": rating_label,
         "applicant_kind": lambda v: str(APPLICANT_KIND_LABELS.get(v, v or "")),
         "received_at": local_datetime, "accepted_at": local_datetime,
         "decided_at": local_datetime, "delivered_at": local_datetime,

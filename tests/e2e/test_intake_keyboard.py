@@ -119,3 +119,44 @@ def test_issue_19_keyboard_only_intake_to_the_one_time_notice(page, db_session, 
     number = page.locator("[data-case-number]")
     assert number.evaluate("e => e.getClientRects().length") == 1
     offline_check()
+
+
+# One line per cell: the line boxes of the cell's text (a Range over its contents) all overlap
+# vertically — a wrapped text has a box below another.
+ONE_LINE = """cell => {
+  const range = document.createRange(); range.selectNodeContents(cell);
+  const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  if (!rects.length) return true;
+  return Math.max(...rects.map(r => r.top)) < Math.min(...rects.map(r => r.bottom));
+}"""
+NO_WRAP = ("number", "state", "received_at", "deadline", "appointment_at", "applicant_name",
+           "overdue_days")
+
+
+def test_issue_19_lists_never_wrap_numbers_dates_states_or_names_at_1366(
+        page, db_session, counter, make_user, window_a, shot, browser_login):
+    from datetime import date, datetime, timezone
+
+    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from tests.factories import clock_on
+
+    item, _clerk = counter
+    item.name = "港澳台居民居住证申领及有效期满换领、损坏换领、遗失补领"  # a long item name
+    for n, name in enumerate(["欧阳娜娜", "司马相如", "南通市崇川区某某科技发展有限公司", "王五"]):
+        register_intake(db_session, Intake(
+            item_id=item.id, case_class="accepted", urgent=n == 0,
+            appointment_at=datetime(2026, 11, 20, 1, tzinfo=timezone.utc),
+            applicant=Applicant(name=name), received={m.id: 1 for m in item.materials}),
+            Actor(username="seed"), clock_on(date(2026, 11, 2 + n)))
+    db_session.commit()
+    head = make_user("WindowHead", username="head_kbd", window=window_a)
+    page.set_viewport_size(LAPTOP)
+    browser_login(page, head.username, PASSWORD)
+    for url, step in (("/casequeue/list/", "issue19-queue-1366"), ("/caseview/list/", "issue19-list-1366")):
+        page.goto(url)
+        shot(page, step)
+        for column in NO_WRAP:
+            cells = page.locator(f".case-list td.col-{column}")
+            for i in range(cells.count()):
+                assert cells.nth(i).evaluate(ONE_LINE), (url, column, cells.nth(i).inner_text())
+        assert "+" not in page.locator(".well").first.inner_text()  # the count is exact
