@@ -448,6 +448,23 @@ def _case_fee(amount, item: ServiceItem) -> Decimal:
                             **violation.params) from None
 
 
+def still_required(case: Case) -> list[tuple[str, str | None]]:
+    """NOTICE-1: what the applicant still has to bring — the latest one-time notice's
+    materials not received since it was issued, as (name, what to correct); without a notice,
+    the mandatory materials short of their copies."""
+    notices = [n for n in case.notices if n.kind == nt.ONE_TIME]
+    if not notices:
+        received: dict[int, int] = {}
+        for m in case.materials:
+            if m.material_id:
+                received[m.material_id] = received.get(m.material_id, 0) + m.copies
+        return [(m.name, None) for m in missing_materials(requirements_of(case.item), received)]
+    notice = notices[-1]
+    since = {m.material_id for m in case.materials
+             if m.received_at is not None and m.received_at > notice.issued_at}
+    return [(m.name, m.problem) for m in notice.materials if m.material_id not in since]
+
+
 def fee_asked_at_delivery(case: Case) -> bool:
     """CASE-9: delivery asks for the fee collected when the case's item publishes one."""
     return bool(case.item.published_fees)
@@ -680,6 +697,7 @@ def update_case_details(session: Session, case: Case, changes: CaseDetails,
 
 __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
            "allocate_case_number", "register_intake", "intake_shortfall", "fee_asked_at_delivery",
+           "still_required",
            "apply_action", "available_actions",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
            "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice",

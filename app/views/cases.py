@@ -38,7 +38,7 @@ from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
                                 SubTaskPlan, annotate, apply_action, available_actions,
                                 fee_asked_at_delivery, intake_shortfall, register_intake,
-                                update_case_details)
+                                still_required, update_case_details)
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
@@ -634,7 +634,9 @@ class CaseView(WindowScopedModelView):
                 return redirect(url_for(".show", pk=pk))
         return self.render_template("bianmin/case_action.html", form=form, case=case,
                                     action=action, title=action_label(action),
-                                    state_label=state_label)
+                                    state_label=state_label,
+                                    still=still_required(case)
+                                    if action == cs.RECEIVE_MATERIALS else [])
 
     @expose("/annotate/<int:pk>", methods=["POST"])
     @has_access

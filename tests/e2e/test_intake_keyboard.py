@@ -90,6 +90,8 @@ def test_issue_19_keyboard_only_intake_to_the_one_time_notice(page, db_session, 
     assert passed == [f"copies_{card.id}", f"defect_{card.id}", f"received_{lease.id}",
                       f"copies_{lease.id}", f"defect_{lease.id}", f"received_{booklet.id}"]
     page.keyboard.press("Space")  # the booklet too; the lease is missing
+    live = page.locator("[data-live-shortfall]")
+    assert "房屋租赁合同" in live.inner_text() and "居民身份证" not in live.inner_text()
     shot(page, "issue19-intake-1366")
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a form's checkbox submits it

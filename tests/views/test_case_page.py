@@ -111,3 +111,20 @@ def test_case_4_one_timeline_of_transitions_notices_materials_and_notes(
     notice = case.notices[0]
     assert f"/print/case/{case.id}/one_time?notice={notice.id}" in timeline
     assert "已电话告知" in timeline and "收取补正材料" in timeline
+
+
+def test_notice_1_receiving_materials_shows_what_is_still_missing(as_clerk, db_session, item,
+                                                                  supplement):
+    _card, lease = item.materials
+    url = f"/caseview/act/{supplement.id}/receive_materials"
+    box = as_clerk.get(url).get_data(as_text=True)
+    assert "data-still-required" in box
+    box = box[box.index("data-still-required"):box.index("</div>", box.index("data-still-required"))]
+    assert "租赁合同" in box or "租房合同" in box
+    apply_action(db_session, supplement, cs.RECEIVE_MATERIALS, ACTOR, clock_on(date(2026, 11, 3)),
+                 received={lease.id: 1})
+    apply_action(db_session, supplement, cs.REQUEST_SUPPLEMENT, ACTOR, clock_on(date(2026, 11, 4)),
+                 materials=[lease.id], defective={lease.id: "未签字"})
+    db_session.commit()
+    box = as_clerk.get(url).get_data(as_text=True)
+    assert "未签字" in box[box.index("data-still-required"):]

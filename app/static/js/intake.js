@@ -109,11 +109,39 @@
     });
   }
 
+  // The mandatory materials that stop an acceptance, named as the checklist changes (only
+  // for the classes that accept: the same ones that charge the fee).
+  function setUpLiveShortfall(form) {
+    var line = form.querySelector("[data-live-shortfall]");
+    var select = form.querySelector("#case_class");
+    if (!line || !select) { return; }
+    var accepting = line.getAttribute("data-classes").split(" ");
+    function show() {
+      var names = [];
+      form.querySelectorAll("tr[data-material][data-mandatory='1']").forEach(function (row) {
+        var copies = parseInt(row.querySelector(".copies-input").value, 10) || 0;
+        var ticked = row.querySelector("[data-received]").checked;
+        var received = copies || (ticked ? parseInt(row.getAttribute("data-copies"), 10) : 0);
+        var defect = row.querySelector("input[id^='defect_']").value.trim();
+        if (received < parseInt(row.getAttribute("data-copies"), 10) || defect) {
+          names.push(row.getAttribute("data-name"));
+        }
+      });
+      var text = accepting.indexOf(select.value) >= 0 && names.length ?
+        line.getAttribute("data-msg") + "：" + names.join("、") : "";
+      if (line.textContent !== text) { line.textContent = text; }
+    }
+    form.addEventListener("input", show);
+    form.addEventListener("change", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("intake-form");
     if (!form) { return; }
     setUpClassParts(form);
     setUpChecklist(form);
+    setUpLiveShortfall(form);
     setUpIdHint(form);
     var shortfall = document.getElementById("intake-shortfall");
     if (shortfall) { shortfall.focus(); }  // the named materials are read out first
