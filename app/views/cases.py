@@ -7,7 +7,7 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from markupsafe import Markup
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
@@ -136,6 +136,30 @@ def state_badge(value) -> Markup:
 
 def rating_label(value) -> str:
     return gettext(RATING_LABELS[value]) if value in RATING_LABELS else (value or "")
+
+
+def _due_soon_limit():
+    """The last day of the due-soon warning period (CASE-6 rule setting), once per request."""
+    if "bianmin_due_soon_limit" not in g:
+        days = setting_value(db.session, "case.due_soon_days")
+        g.bianmin_due_soon_limit = request_calendar().add_working_days(today(), days)
+    return g.bianmin_due_soon_limit
+
+
+def deadline_flagged(value) -> str:
+    """A deadline in a list of open cases (issue #19): red once past, amber within the
+    warning period (CASE-6), with the words in its title; 暂定 marked as everywhere (CASE-3)."""
+    text = deadline_marked(value)
+    if value is None:
+        return text
+    if value < today():
+        kind, title = "overdue", gettext("Overdue")
+    elif value <= _due_soon_limit():
+        kind, title = "due-soon", gettext("Due within the warning period")
+    else:
+        return text
+    return Markup('<span class="deadline-{}" title="{}" data-deadline-flag="{}">{}</span>').format(
+        kind, title, kind, text)
 
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
@@ -655,6 +679,8 @@ class CaseView(WindowScopedModelView):
 class CaseQueueView(CaseView):
     """待办队列 — the window's open cases, most urgent first (CASE-8)."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
     datamodel = CaseInterface(Case, fixed_order=queue_order)
@@ -668,6 +694,8 @@ class CaseQueueView(CaseView):
 class OverdueCaseView(CaseView):
     """超期办件 — not decided by the (possibly extended) deadline (CASE-6), computed in SQL."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/overduecases"
     list_title = _l("Overdue cases")
@@ -678,6 +706,8 @@ class OverdueCaseView(CaseView):
 class DueSoonCaseView(CaseView):
     """临期办件 — running cases due within the warning period (CASE-6, rule setting)."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/duesooncases"
     list_title = _l("Cases due soon")

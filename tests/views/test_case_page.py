@@ -42,7 +42,10 @@ def header(html: str) -> str:
 
 
 def on_day(monkeypatch, day: date) -> None:
+    from app.views import cases as case_views
+
     monkeypatch.setattr(context, "today", lambda: day)
+    monkeypatch.setattr(case_views, "today", lambda: day)
 
 
 @pytest.mark.parametrize("today, says", [
@@ -128,3 +131,16 @@ def test_notice_1_receiving_materials_shows_what_is_still_missing(as_clerk, db_s
     db_session.commit()
     box = as_clerk.get(url).get_data(as_text=True)
     assert "未签字" in box[box.index("data-still-required"):]
+
+
+def test_case_6_the_queue_colours_overdue_and_due_soon_deadlines(as_clerk, monkeypatch, item,
+                                                                 case_of):  # noqa: F811
+    late = case_of(item, day=date(2026, 11, 2))  # due Mon 11-09
+    soon = case_of(item, day=date(2026, 11, 6))  # due Fri 11-13
+    later = case_of(item, day=date(2026, 11, 16))  # due Mon 11-23
+    on_day(monkeypatch, date(2026, 11, 11))
+    html = as_clerk.get("/casequeue/list/").get_data(as_text=True)
+    flags = dict(re.findall(r'data-deadline-flag="([\w-]+)">(\d{4}-\d\d-\d\d)', html))
+    assert flags.get("overdue") == late.deadline.isoformat()
+    assert flags.get("due-soon") == soon.deadline.isoformat()
+    assert later.deadline.isoformat() in html and later.deadline.isoformat() not in flags.values()

@@ -169,3 +169,19 @@ def test_case_9_delivery_records_the_published_fee_and_refuses_another(as_clerk,
     db_session.expire_all()
     case = db_session.get(Case, decided.id)
     assert case.state == cs.DELIVERED and case.fee_amount == Decimal("20.00")
+
+
+def test_case_9_the_api_records_the_fee_at_delivery_and_refuses_an_unpublished_one(
+        log_in, db_session, window_a, decided):
+    from tests.views.test_case_api import csrf_headers
+
+    clerk = log_in("Clerk", window=window_a)
+    url = f"/api/v1/case/{decided.id}/action/deliver"
+    response = clerk.client.post(url, json={"collector": "赵六", "fee_amount": "35"},
+                                 headers=csrf_headers(clerk))
+    assert response.status_code == 422 and "fee_amount" in response.get_json()["message"]
+    response = clerk.client.post(url, json={"collector": "赵六", "fee_amount": "20"},
+                                 headers=csrf_headers(clerk))
+    assert response.status_code == 200, response.get_json()
+    db_session.expire_all()
+    assert db_session.get(Case, decided.id).fee_amount == Decimal("20.00")
