@@ -28,8 +28,7 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
-from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON,
-                              RATING_LABELS, class_fields)
+from app.rules.intake import CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields
 from app.security import (current_actor, may_reach_case, may_see_personal_data, staff_names,
                           window_scope)
 from app.services.calendar import request_calendar
@@ -43,6 +42,7 @@ from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from app.services import catalogue_queries, org_queries
+from app.views.choices import choices
 from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, find,
                             rule_checked, yes_no)
 from app.views.derived import (CASE_COLUMNS, address_shown, deadline_status, derived_interface,
@@ -212,20 +212,9 @@ def _problem_bounds() -> list:
     return [ColumnBounds(column_checks(NoticeMaterial)["problem"])]
 
 
-def _select(label, labels: dict, required=True, default=None):
-    from app.views.fields import select_field
-
-    field = select_field(label, labels, required=required)
-    if default is not None:
-        field.kwargs["default"] = default
-    return field
-
-
 def _plain_select(label, labels: dict, default=None) -> SelectField:
     """A native drop-down (no Select2): it changes the intake's class fields as it is moved
     with the keyboard, and the page's small script hears its `change` event."""
-    from app.views.choices import choices
-
     return SelectField(label, choices=choices(labels), default=default, coerce=str,
                        validators=[InputRequired()])
 
@@ -498,6 +487,11 @@ class CaseView(WindowScopedModelView):
             actions=actions, forward_actions=forward, aside_actions=aside,
             action_label=action_label, state_label=state_label, state_badge=state_badge,
             class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
+            # NEG-1: a refused case's report; CASE-4: details change until the case is closed.
+            offers_refusal_report=any(t.action == cs.REFUSE for t in case.transitions)
+            and self.appbuilder.sm.has_access("can_write", "RefusalReport"),
+            offers_details=cs.is_editable(case.state)
+            and self.appbuilder.sm.has_access("can_write", "Case"),
             details=self._details(case), status=deadline_status(case),
             stage=cs.case_stage(case.state, accepted=case.accepted_at is not None,
                                 decided=case.decided_at is not None,
