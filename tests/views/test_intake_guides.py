@@ -185,3 +185,26 @@ def test_case_9_the_api_records_the_fee_at_delivery_and_refuses_an_unpublished_o
     assert response.status_code == 200, response.get_json()
     db_session.expire_all()
     assert db_session.get(Case, decided.id).fee_amount == Decimal("20.00")
+
+
+@pytest.mark.parametrize("case_class, field, says", [
+    ("returned", "return_reason", "退回"),
+    ("transferred", "competent_unit", "有权办理单位"),
+])
+def test_case_2_a_class_field_left_empty_is_refused_next_to_it_without_script(
+        as_clerk, db_session, item, case_class, field, says):
+    response = as_clerk.post_form(intake_url(item), intake_form(item, case_class=case_class))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and count_cases(db_session) == 0
+    after = html[html.index(f'id="{field}"'):]
+    assert "field-error" in after[:800] and says in after[:800]
+
+
+def test_case_2_a_consultation_keeps_its_note_and_no_materials_or_fee(as_clerk, db_session, item):
+    response = as_clerk.post_form(intake_url(item), intake_form(
+        item, case_class="consultation", consultation_note="咨询办理条件"))
+    assert response.status_code == 302
+    case = db_session.scalars(select(Case)).one()
+    assert (case.state, case.consultation_note, case.fee_amount) == (
+        cs.CONSULTED, "咨询办理条件", None)
+    assert case.materials == []
