@@ -127,20 +127,25 @@ class OrderedChoicesInterface(SQLAInterface):
 
 class AtLeast(int):
     """A row count that stopped at its cap: the pager computes with the number, the page
-    shows "275+" (FAB's list header prints the count as it is)."""
+    shows "1,000+" (FAB's list header prints the count as it is)."""
 
     def __str__(self) -> str:
-        return f"{int(self)}+"
+        return f"{int(self):,}+"
 
 
 class BoundedCountInterface(SQLAInterface):
-    """Counts matching rows only up to a few pages past the current one.
+    """Counts matching rows exactly up to `exact_up_to` (or a few pages past the current
+    one, when that is more), never further.
 
     At a million cases a full COUNT(*) per page view is the slowest part of a list; the pager
-    needs to know only that more pages exist. A count that reached the cap is an `AtLeast`.
+    needs to know only that more pages exist. A count past the cap is an `AtLeast` ("1,000+").
     """
 
     pages_ahead = 10
+    # Issue #19: a list says its exact count up to a thousand rows ("275+" read as a guess);
+    # counting the keys of at most 1,001 rows stays under a millisecond at a million cases
+    # (bench/RESULTS.md: bounded count LIMIT 1000), a full COUNT(*) does not.
+    exact_up_to = 1000
 
     def __init__(self, obj, session=None, fixed_order=None):
         super().__init__(obj, session)
@@ -150,14 +155,14 @@ class BoundedCountInterface(SQLAInterface):
               page_size=None, select_columns=None, outer_default_load=False):
         query = self.session.query(self.obj)
         size = page_size or 25
-        cap = ((page or 0) + 1 + self.pages_ahead) * size
+        cap = max(((page or 0) + 1 + self.pages_ahead) * size, self.exact_up_to)
         filtered = self._apply_inner_all(query, filters, select_columns=select_columns,
                                          aliases_mapping={})
         # Only the key: the filter's columns may then come from one covering index (a clerk's
         # overdue count reads ix_case_window_deadline_state_decided, not the rows; issue #9).
-        count = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap).count()
-        if count >= cap:
-            count = AtLeast(count)
+        count = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap + 1).count()
+        if count > cap:  # more than the cap: the pager still reaches every page up to it
+            count = AtLeast(cap)
         if self.fixed_order and not order_column:
             rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
         else:

@@ -260,3 +260,56 @@ def initial_state_for_class(case_class: str) -> str:
     except KeyError:
         raise RuleViolation("CASE-2", N_("Unknown case class %(case_class)s."),
                             field="case_class", case_class=case_class) from None
+
+
+# --- Stages of the case page (issue #19) -------------------------------------------------
+# CASE-4 read as the four steps an applicant knows — 受理 → 办理 → 办结 → 送达 — then 归档.
+STAGE_ACCEPT, STAGE_HANDLE, STAGE_DECIDE, STAGE_DELIVER, STAGE_CLOSE = range(5)
+STAGE_LABELS = (
+    N_("Acceptance stage"),  # 受理
+    N_("Handling stage"),  # 办理
+    N_("Decision stage"),  # 办结
+    N_("Delivery stage"),  # 送达
+    N_("Archive stage"),  # 归档
+)
+_STAGE_OF_STATE = {
+    **{s: STAGE_ACCEPT for s in _PRE_ACCEPTANCE},
+    **{s: STAGE_HANDLE for s in _HANDLING},
+    DECIDED_APPROVED: STAGE_DECIDE, DECIDED_REFUSED: STAGE_DECIDE,
+    DECIDED_FORWARDED: STAGE_DECIDE, DELIVERED: STAGE_DELIVER,
+}
+# The side exits (CASE-2/4): the case leaves the way at the stage it had reached.
+SIDE_EXITS = frozenset({RETURNED, TRANSFERRED, WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where a case stands on 受理 → 办理 → 办结 → 送达 → 归档: the current step's index and,
+    for a case that left the way (returned, transferred, withdrawn, or closed after one of
+    those), True in `left_the_way` — the page then ends the steps at `index` with the state."""
+
+    index: int
+    left_the_way: bool = False
+
+
+def case_stage(state: str, *, accepted: bool, decided: bool, delivered: bool) -> Stage:
+    """CASE-4: the stage of a case in `state`; `accepted`, `decided` and `delivered` (the
+    stored acceptance, decision and delivery times) tell where a closed or withdrawn case
+    had got to."""
+    _check_state(state)
+    if state in _STAGE_OF_STATE:
+        return Stage(_STAGE_OF_STATE[state])
+    reached = STAGE_HANDLE if accepted else STAGE_ACCEPT
+    if state == CLOSED and (decided or delivered):
+        return Stage(STAGE_CLOSE)
+    return Stage(reached, left_the_way=True)
+
+
+# The actions that go forward on the way; the others (extend, suspend, return, transfer,
+# withdraw) step aside and are offered after them, less prominently.
+SIDE_ACTIONS = frozenset({EXTEND, SUSPEND, RETURN_CASE, TRANSFER, WITHDRAW})
+
+
+def split_actions(actions: list[str]) -> tuple[list[str], list[str]]:
+    """CASE-4: `actions` (as `allowed_actions` gives them) as (forward, aside), order kept."""
+    return ([a for a in actions if a not in SIDE_ACTIONS], [a for a in actions if a in SIDE_ACTIONS])

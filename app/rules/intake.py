@@ -43,6 +43,22 @@ def missing_materials(required: Iterable[MaterialRequirement],
     return [m for m in required if m.mandatory and received.get(m.id, 0) < m.copies]
 
 
+def blocking_materials(required: Iterable[MaterialRequirement], received: dict[int, int],
+                       defective: Collection[int]) -> list[MaterialRequirement]:
+    """CASE-2/NOTICE-1: the mandatory materials that stop an acceptance — fewer copies than
+    required, or handed in with something to correct (补正) — in the item's order."""
+    return [m for m in required
+            if m.mandatory and (received.get(m.id, 0) < m.copies or m.id in defective)]
+
+
+def materials_to_correct(required: Iterable[MaterialRequirement], received: dict[int, int],
+                         defective: Collection[int]) -> list[MaterialRequirement]:
+    """NOTICE-1: everything a one-time notice lists — every missing mandatory material and
+    every defective one (mandatory or not), once each, in the item's order."""
+    return [m for m in required
+            if (m.mandatory and received.get(m.id, 0) < m.copies) or m.id in defective]
+
+
 # --- Intake classes (CASE-2, 001 限时办结 三) ---------------------------------------------
 def validate_intake(case_class: str, missing: Collection, *, return_reason: str | None = None,
                     competent_unit: str | None = None) -> None:
@@ -69,6 +85,31 @@ def validate_intake(case_class: str, missing: Collection, *, return_reason: str 
     if case_class == cs.CLASS_TRANSFERRED and not _filled(competent_unit):
         raise RuleViolation("CASE-2", N_("A transferred case needs the competent unit the "
                                          "applicant is guided to."), field="competent_unit")
+
+
+# CASE-2: what the intake form asks for each class, beyond the applicant, the request, the
+# green channel and the appointment (every class has those). A value typed into a field the
+# chosen class does not ask for is not kept (the page hides those fields; without script
+# they are shown and ignored). `materials` is the checklist, `sub_tasks` the 联办 rows.
+CLASS_FIELDS = {
+    cs.CLASS_CONSULTATION: frozenset({"consultation_note"}),
+    cs.CLASS_SUPPLEMENT: frozenset({"materials"}),
+    cs.CLASS_RETURNED: frozenset({"materials", "return_reason"}),
+    cs.CLASS_ACCEPTED: frozenset({"materials", "fee_amount"}),
+    cs.CLASS_TRANSFERRED: frozenset({"competent_unit"}),
+    cs.CLASS_JOINT: frozenset({"materials", "fee_amount", "sub_tasks"}),
+}
+# CASE-2/CASE-7: the class fields `validate_intake` (or the joint-case check) refuses empty.
+CLASS_REQUIRED_FIELDS = {
+    cs.CLASS_RETURNED: frozenset({"return_reason"}),
+    cs.CLASS_TRANSFERRED: frozenset({"competent_unit"}),
+    cs.CLASS_JOINT: frozenset({"sub_tasks"}),
+}
+
+
+def class_fields(case_class: str) -> frozenset[str]:
+    """CASE-2: the fields the intake of `case_class` asks for (none for an unknown class)."""
+    return CLASS_FIELDS.get(case_class, frozenset())
 
 
 def _filled(value) -> bool:

@@ -25,7 +25,8 @@ from app.rules.deadlines import (case_deadline, deadline_after_resume, extended_
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
 from app.rules.intake import APPLICANT_KINDS, PERSON
-from app.rules.intake import (MaterialRequirement, format_case_number, missing_materials,
+from app.rules.intake import (MaterialRequirement, blocking_materials, format_case_number,
+                              materials_to_correct, missing_materials,
                               one_time_notice_timing, one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
 from app.services.audit import audit_actor
@@ -135,6 +136,17 @@ def requirements_of(item: ServiceItem) -> list[MaterialRequirement]:
             for m in item.materials]
 
 
+def intake_shortfall(item: ServiceItem, received: dict[int, int],
+                     defective: dict[int, str]) -> list[MaterialRequirement]:
+    """CASE-2/NOTICE-1: what stops `item` being accepted with these materials (the mandatory
+    ones missing or to correct), and so what the 补充件's one-time notice would list
+    together with the defective optional ones: `materials_to_correct` of the same facts."""
+    required = requirements_of(item)
+    if not blocking_materials(required, received, defective):
+        return []
+    return materials_to_correct(required, received, defective)
+
+
 def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock) -> Case:
     """CASE-1/2: register what came to the counter as a case of the chosen class.
 
@@ -146,13 +158,17 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
     if item is None or not item.is_active:
         raise RuleViolation("CASE-1", N_("Choose an active service item."), field="item")
     applicant = check_applicant(intake.applicant, clock.today)
-    fee = validate_case_fee(intake.fee_amount, item.published_fees)
-    missing = missing_materials(requirements_of(item), intake.received)
-    to_correct = missing + [m for m in requirements_of(item)
-                            if m.id in intake.defective and m not in missing]
-    validate_intake(intake.case_class, to_correct if intake.case_class == cs.CLASS_SUPPLEMENT
-                    else missing, return_reason=intake.return_reason,
-                    competent_unit=intake.competent_unit)
+    fee = _case_fee(intake.fee_amount, item)
+    required = requirements_of(item)
+    to_correct = materials_to_correct(required, intake.received, intake.defective)
+    # CASE-2: a mandatory material handed in with something to correct stops an acceptance
+    # as a missing one does; a 补充件's notice lists both (NOTICE-1).
+    facts = {cs.CLASS_SUPPLEMENT: to_correct,
+             cs.CLASS_ACCEPTED: blocking_materials(required, intake.received, intake.defective),
+             cs.CLASS_JOINT: blocking_materials(required, intake.received, intake.defective)}
+    validate_intake(intake.case_class,
+                    facts.get(intake.case_class, missing_materials(required, intake.received)),
+                    return_reason=intake.return_reason, competent_unit=intake.competent_unit)
     if intake.case_class == cs.CLASS_JOINT and not intake.sub_tasks:
         raise RuleViolation("CASE-7", N_("A joint case needs at least one participating window."),
                             field="sub_tasks")
@@ -407,10 +423,48 @@ def _on_refuse(session, case, actor, clock, *, note=None, objected=None, **param
     return _decide(session, case, actor, clock, note=note, **params)
 
 
-def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opinion=None, **_):
-    """CASE-4/10/11: 送达 with the receipt and who collected; the clerk may record the rating."""
+def _case_fee(amount, item: ServiceItem) -> Decimal:
+    """CASE-9 for a case's `fee_amount` (the field the intake and delivery forms call it)."""
+    try:
+        return validate_case_fee(amount, item.published_fees)
+    except RuleViolation as violation:
+        raise RuleViolation(violation.rule_id, violation.message, field="fee_amount",
+                            **violation.params) from None
+
+
+def still_required(case: Case) -> list[tuple[str, str | None]]:
+    """NOTICE-1: what the applicant still has to bring — the latest one-time notice's
+    materials not received since it was issued, as (name, what to correct); without a notice,
+    the mandatory materials short of their copies."""
+    notices = [n for n in case.notices if n.kind == nt.ONE_TIME]
+    if not notices:
+        received: dict[int, int] = {}
+        for m in case.materials:
+            if m.material_id:
+                received[m.material_id] = received.get(m.material_id, 0) + m.copies
+        return [(m.name, None) for m in missing_materials(requirements_of(case.item), received)]
+    notice = notices[-1]
+    since = {m.material_id for m in case.materials
+             if m.received_at is not None and m.received_at > notice.issued_at}
+    return [(m.name, m.problem) for m in notice.materials if m.material_id not in since]
+
+
+def fee_asked_at_delivery(case: Case) -> bool:
+    """CASE-9: delivery asks for the fee collected when the case's item publishes one."""
+    return bool(case.item.published_fees)
+
+
+def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opinion=None,
+                fee_amount=None, **_):
+    """CASE-4/10/11: 送达 with the receipt and who collected; the clerk may record the rating.
+
+    CASE-9: the fee collected at delivery, when given, is one of the item's published fees
+    (0 records a waived fee as no fee)."""
     case.collector_name = _text({"collector": collector}, "collector", "CASE-10",
                                 N_("Enter who collected the result."))
+    if fee_amount is not None:
+        fee = _case_fee(fee_amount, case.item)
+        case.fee_amount = fee if fee else None
     case.delivered_at = clock.now
     _issue(case, nt.DELIVERY, actor, clock, text=case.collector_name)
     if rating:
@@ -626,7 +680,9 @@ def update_case_details(session: Session, case: Case, changes: CaseDetails,
 
 
 __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
-           "allocate_case_number", "register_intake", "apply_action", "available_actions",
+           "allocate_case_number", "register_intake", "intake_shortfall", "fee_asked_at_delivery",
+           "still_required",
+           "apply_action", "available_actions",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
            "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice",
            "CaseDetails", "KEEP", "CLEAR_APPOINTMENT", "update_case_details"]

@@ -7,13 +7,15 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
+from markupsafe import Markup
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext, lazy_gettext as _l
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
@@ -27,22 +29,24 @@ from app.request_context import current_actor, request_calendar
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
-from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
+from app.rules.intake import CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields
 from app.security import may_reach_case, may_see_personal_data, staff_names, window_scope
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
-from app.services.cases import (Applicant, CLEAR_APPOINTMENT, CaseDetails, Intake, SubTaskPlan,
-                                annotate, apply_action, available_actions, complete_sub_task,
-                                register_intake, update_case_details)
+from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
+                                SubTaskPlan, annotate, apply_action, available_actions,
+                                complete_sub_task, fee_asked_at_delivery, intake_shortfall,
+                                register_intake, still_required, update_case_details)
 from app.services.refusals import report_of
 from app.services.schedule import RECOMPUTE_DEADLINE
 from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from app.services import catalogue_queries, org_queries
+from app.views.choices import choices
 from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, conflict_message, find,
                             rule_checked, yes_no)
-from app.views.derived import CASE_COLUMNS, address_shown, derived_interface, phone_shown
-from app.views.fields import select_field
+from app.views.derived import (CASE_COLUMNS, address_shown, deadline_status, derived_interface,
+                               phone_shown)
 from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -112,8 +116,50 @@ def action_label(value) -> str:
     return gettext(cs.ACTION_LABELS[value]) if value in cs.ACTION_LABELS else value
 
 
+# The colour of a state's badge (Bootstrap 3 label classes); the text says the state too.
+STATE_BADGE_CLASSES = {
+    cs.CONSULTED: "default", cs.SUPPLEMENT_REQUESTED: "warning", cs.MATERIALS_RECEIVED: "info",
+    cs.ACCEPTED: "info", cs.IN_PROGRESS: "primary", cs.EXTENDED: "warning",
+    cs.SUSPENDED: "warning", cs.DECIDED_APPROVED: "success", cs.DECIDED_REFUSED: "danger",
+    cs.DECIDED_FORWARDED: "success", cs.DELIVERED: "success", cs.CLOSED: "default",
+    cs.RETURNED: "danger", cs.TRANSFERRED: "default", cs.WITHDRAWN: "default",
+}
+
+
+def state_badge(value) -> Markup:
+    """A state as a coloured badge with its name (lists and the case page, issue #19)."""
+    if not value:
+        return Markup("")
+    return Markup('<span class="label label-{} state-badge" data-state="{}">{}</span>').format(
+        STATE_BADGE_CLASSES.get(value, "default"), value, state_label(value))
+
+
 def rating_label(value) -> str:
     return gettext(RATING_LABELS[value]) if value in RATING_LABELS else (value or "")
+
+
+def _due_soon_limit():
+    """The last day of the due-soon warning period (CASE-6 rule setting), once per request."""
+    if "bianmin_due_soon_limit" not in g:
+        days = setting_value(db.session, "case.due_soon_days")
+        g.bianmin_due_soon_limit = request_calendar().add_working_days(today(), days)
+    return g.bianmin_due_soon_limit
+
+
+def deadline_flagged(value) -> str:
+    """A deadline in a list of open cases (issue #19): red once past, amber within the
+    warning period (CASE-6), with the words in its title; 暂定 marked as everywhere (CASE-3)."""
+    text = deadline_marked(value)
+    if value is None:
+        return text
+    if value < today():
+        kind, title = "overdue", gettext("Overdue")
+    elif value <= _due_soon_limit():
+        kind, title = "due-soon", gettext("Due within the warning period")
+    else:
+        return text
+    return Markup('<span class="deadline-{}" title="{}" data-deadline-flag="{}">{}</span>').format(
+        kind, title, kind, text)
 
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
@@ -166,19 +212,23 @@ def _problem_bounds() -> list:
     return [ColumnBounds(column_checks(NoticeMaterial)["problem"])]
 
 
-def _select(label, labels: dict, required=True, default=None):
-    field = select_field(label, labels, required=required)
-    if default is not None:
-        field.kwargs["default"] = default
-    return field
+def _plain_select(label, labels: dict, default=None) -> SelectField:
+    """A native drop-down (no Select2): it changes the intake's class fields as it is moved
+    with the keyboard, and the page's small script hears its `change` event."""
+    return SelectField(label, choices=choices(labels), default=default, coerce=str,
+                       validators=[InputRequired()])
 
 
 def intake_form_class(item: ServiceItem, windows: list[Window]):
-    """The intake form of `item`: applicant, class, and one line per required material."""
+    """The intake form of `item`: applicant, class, the class's own fields and the material
+    checklist (received, copies, what to correct), CASE-1/2, NOTICE-1. The fee starts at the
+    item's published fee (CASE-9)."""
     fields = {
-        "case_class": _select(_l("Case class"), {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
-                              default=cs.CLASS_ACCEPTED),
-        "applicant_kind": _select(_l("Applicant type"), APPLICANT_KIND_LABELS),
+        "case_class": _plain_select(_l("Case class"),
+                                    {k: _l(v) for k, v in cs.INTAKE_CLASS_LABELS.items()},
+                                    default=cs.CLASS_ACCEPTED),
+        "applicant_kind": _plain_select(_l("Applicant type"), APPLICANT_KIND_LABELS,
+                                        default=PERSON),
         "applicant_name": StringField(_l("Applicant"), validators=_case_bounds("applicant_name")),
         "applicant_id_number": StringField(_l("ID number / credit code"),
                                            validators=_case_bounds("applicant_id_number")),
@@ -189,6 +239,7 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         "appointment_at": DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
                                              validators=[Optional(), APPOINTMENT_YEARS]),
         "fee_amount": DecimalField(_l("Fee (yuan)"), places=2,
+                                   default=item.fee_standard if item.published_fees else None,
                                    validators=[Optional(), *_case_bounds("fee_amount")]),
         "return_reason": TextAreaField(_l("Return reason"), validators=_case_bounds("return_reason")),
         "competent_unit": StringField(_l("Competent unit"), validators=_case_bounds("competent_unit")),
@@ -196,8 +247,9 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
                                            validators=_case_bounds("consultation_note")),
     }
     for material in item.materials:
+        fields[f"received_{material.id}"] = BooleanField(material.name)
         fields[f"copies_{material.id}"] = IntegerField(
-            material.name, default=0, validators=[Optional(), NumberRange(min=0, max=99)])
+            _l("Copies received"), validators=[Optional(), NumberRange(min=0, max=99)])
         fields[f"defect_{material.id}"] = StringField(_l("To correct"), validators=_problem_bounds())
     window_choices = [("", "—")] + [(str(w.id), str(w)) for w in windows if w.id != item.window_id]
     for row in (1, 2, 3):
@@ -208,6 +260,22 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         fields[f"sub_days_{row}"] = IntegerField(_l("Limit (working days)"),
                                                  validators=[Optional(), LIMIT_DAYS_BOUNDS])
     return type("IntakeForm", (DynamicForm,), fields)
+
+
+def received_copies(material, ticked: bool, copies: int | None) -> int:
+    """The checklist line of one material: the copies typed, else the required copies when
+    it is ticked as received, else none."""
+    if copies:
+        return copies
+    return material.copies if ticked else 0
+
+
+def intake_field_classes() -> dict[str, str]:
+    """CASE-2: for each class-dependent part of the intake form, the classes that ask for it
+    (space-separated, for the page's `data-for-classes`)."""
+    parts = sorted({name for names in CLASS_FIELDS.values() for name in names})
+    return {part: " ".join(c for c in cs.INTAKE_CLASSES if part in CLASS_FIELDS[c])
+            for part in parts}
 
 
 def action_form_class(case: Case, action: str):
@@ -241,6 +309,13 @@ def action_form_class(case: Case, action: str):
                                        choices=[("", "—")] + [(k, _l(v)) for k, v in RATING_LABELS.items()],
                                        validators=[Optional()])
         fields["opinion"] = TextAreaField(_l("Opinion"), validators=_case_bounds("satisfaction_opinion"))
+        if fee_asked_at_delivery(case):  # CASE-9: the item charges; 0 records a waived fee
+            fields["fee_amount"] = DecimalField(
+                _l("Fee collected (yuan)"), places=2,
+                default=case.fee_amount if case.fee_amount is not None else case.item.fee_standard,
+                validators=[InputRequired(_l("This item charges a fee: enter the fee collected "
+                                             "(0 if it was waived).")),
+                            *_case_bounds("fee_amount")])
     if action == cs.REFUSE:
         # Both asked here too, so the form shows both messages at once; the service still
         # refuses either missing (CASE-4 reason, NEG-1 objection) for the API.
@@ -317,6 +392,12 @@ def details_from_form(form, personal: bool) -> CaseDetails:
     return changes
 
 
+def _posted_defects(item: ServiceItem, form) -> dict[int, str]:
+    """The defect notes typed on the checklist (shown in the shortfall box, NOTICE-1)."""
+    return {m.id: (form[f"defect_{m.id}"].data or "").strip() for m in item.materials
+            if (form[f"defect_{m.id}"].data or "").strip()}
+
+
 def _opened_before_a_change(case: Case) -> bool:
     """The posted action form carries an older version of the case than the current one."""
     try:
@@ -326,8 +407,16 @@ def _opened_before_a_change(case: Case) -> bool:
     return False
 
 
+class CaseListWidget(ListWidget):
+    """FAB's list with a class per column on every cell (issue #19: lists that never wrap)."""
+
+    template = "bianmin/widgets/case_list.html"
+
+
 class CaseView(WindowScopedModelView):
     """办件 — the register of cases; clerks and window heads see their own window's (ORG-2)."""
+
+    list_widget = CaseListWidget
 
     datamodel = CaseInterface(Case)
     record_name = _l("Case")
@@ -367,7 +456,7 @@ class CaseView(WindowScopedModelView):
     order_columns = ["number", "received_at", "deadline"]
     base_order = ("received_at", "desc")
     formatters_columns = {
-        "state": state_label, "case_class": class_label, "satisfaction": rating_label,
+        "state": state_badge, "case_class": class_label, "satisfaction": rating_label,
         "applicant_kind": lambda v: str(APPLICANT_KIND_LABELS.get(v, v or "")),
         "received_at": local_datetime, "accepted_at": local_datetime,
         "decided_at": local_datetime, "delivered_at": local_datetime,
@@ -380,19 +469,59 @@ class CaseView(WindowScopedModelView):
     show_formatters_columns = {"deadline": deadline_noted, "original_deadline": deadline_noted}
     show_template = "bianmin/case_show.html"
 
-    # --- show with actions, notices, history ------------------------------------------------
+    # --- show: header, stages, actions, details, timeline (issue #19) ------------------------
+    # In the header, so not repeated among the details.
+    HEADER_COLUMNS = frozenset({"number", "state", "item", "case_class", "deadline", "window"})
+
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
         case = self._get_scoped(pk)
+        actions = available_actions(case)
+        forward, aside = cs.split_actions(actions)
+        documents = printable_documents(case)
+        names = staff_names([t.username for t in case.transitions]
+                            + [a.username for a in case.annotations])
         return self.render_template(
-            self.show_template, pk=pk, title=self.show_title, widgets=self._show(pk),
-            related_views=[], case=case, actions=available_actions(case),
-            action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
-            documents=printable_documents(case),
-            staff_names=staff_names([t.username for t in case.transitions]
-                                    + [a.username for a in case.annotations]),
+            self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
+            actions=actions, forward_actions=forward, aside_actions=aside,
+            action_label=action_label, state_label=state_label, state_badge=state_badge,
+            class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
+            # NEG-1: a refused case's report; CASE-4: details change until the case is closed.
+            offers_refusal_report=any(t.action == cs.REFUSE for t in case.transitions)
+            and self.appbuilder.sm.has_access("can_write", "RefusalReport"),
+            offers_details=cs.is_editable(case.state)
+            and self.appbuilder.sm.has_access("can_write", "Case"),
+            details=self._details(case), status=deadline_status(case),
+            stage=cs.case_stage(case.state, accepted=case.accepted_at is not None,
+                                decided=case.decided_at is not None,
+                                delivered=case.delivered_at is not None),
+            stage_labels=[gettext(label) for label in cs.STAGE_LABELS],
+            timeline=case_timeline(case, names, {kind for kind, _label in documents}),
+            staff_names=names,
         )
+
+    def _details(self, case: Case) -> list[tuple[str, list[tuple[str, object]]]]:
+        """The show fieldsets with only the fields that hold something (issue #19: an empty
+        row says nothing), formatted as the lists format them (PRIV-1 masks included)."""
+        formatters = {**self.formatters_columns, **self.show_formatters_columns}
+        shown = []
+        for label, spec in self.show_fieldsets:
+            rows = []
+            for column in spec["fields"]:
+                if column in self.HEADER_COLUMNS:
+                    continue
+                raw = self.datamodel._get_attr_value(case, column)
+                if raw is None or raw == "" or (raw is False and column != "applicant_objected") \
+                        or (raw == 0 and column != "promised_days" and not isinstance(raw, bool)):
+                    continue
+                value = formatters[column](raw) if column in formatters else raw
+                if value is None or value == "":
+                    continue
+                rows.append((str(self.label_columns.get(column, column)), value))
+            if rows:
+                shown.append((str(label), rows))
+        return shown
 
     # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------
     @expose("/details/<int:pk>", methods=["GET", "POST"])
@@ -435,28 +564,52 @@ class CaseView(WindowScopedModelView):
                                         title=gettext("New case"))
         windows = org_queries.windows(db.session)
         form = intake_form_class(item, windows)(request.form if request.method == "POST" else None)
+        shortfall = []
         if request.method == "POST" and form.validate():
-            with rule_checked(form) as saved:
-                case = register_intake(db.session, self._intake_from(item, form),
-                                       current_actor(), clock())
-            if saved.ok:
-                flash(gettext("Case %(number)s registered.", number=case.number), "success")
-                return redirect(url_for(".show", pk=case.id))
-        return self.render_template("bianmin/case_intake.html", form=form, item=item,
-                                    title=gettext("New case"))
+            intake = self._intake_from(item, form)
+            # NOTICE-1: the one action of the shortfall box registers what came as a 补充件
+            # whose one-time notice lists exactly the missing and defective materials.
+            as_supplement = request.form.get("as_supplement") == "1"
+            if as_supplement:
+                form.case_class.data = cs.CLASS_SUPPLEMENT
+                intake = self._intake_from(item, form)
+            if intake.case_class in (cs.CLASS_ACCEPTED, cs.CLASS_JOINT):
+                shortfall = intake_shortfall(item, intake.received, intake.defective)
+            if not shortfall:
+                with rule_checked(form) as saved:
+                    case = register_intake(db.session, intake, current_actor(), clock())
+                if saved.ok:
+                    flash(gettext("Case %(number)s registered.", number=case.number), "success")
+                    if as_supplement:
+                        return redirect(url_for("CasePrintView.document", pk=case.id,
+                                                kind=nt.ONE_TIME))
+                    return redirect(url_for(".show", pk=case.id))
+        return self.render_template(
+            "bianmin/case_intake.html", form=form, item=item, title=gettext("New case"),
+            shortfall=shortfall, defects=_posted_defects(item, form),
+            field_classes=intake_field_classes(),
+            class_labels={k: gettext(v) for k, v in cs.INTAKE_CLASS_LABELS.items()})
 
     def _intake_items(self) -> list[ServiceItem]:
         return catalogue_queries.intake_items(db.session, window_scope())
 
     @staticmethod
     def _intake_from(item: ServiceItem, form) -> Intake:
+        """The Intake the form describes; a value of a field the chosen class does not ask
+        for (CASE-2, shown and ignored without script) is not kept."""
         data = form.data
+        asked = class_fields(data["case_class"])
         appointment = data.get("appointment_at")
         if appointment is not None:
             appointment = appointment.replace(tzinfo=center_zone())
         plans = [SubTaskPlan(window_id=int(data[f"sub_window_{row}"]), part=data.get(f"sub_part_{row}") or "",
                              promised_days=data.get(f"sub_days_{row}") or 0)
-                 for row in (1, 2, 3) if data.get(f"sub_window_{row}")]
+                 for row in (1, 2, 3) if data.get(f"sub_window_{row}")] if "sub_tasks" in asked else []
+        materials = "materials" in asked
+
+        def kept(name):
+            return (data.get(name) or None) if name in asked else None
+
         return Intake(
             item_id=item.id, case_class=data["case_class"],
             applicant=Applicant(name=data.get("applicant_name") or "",
@@ -464,13 +617,15 @@ class CaseView(WindowScopedModelView):
                                 id_number=data.get("applicant_id_number") or None,
                                 phone=data.get("applicant_phone") or None,
                                 address=data.get("applicant_address") or None),
-            received={m.id: data.get(f"copies_{m.id}") or 0 for m in item.materials},
-            defective={m.id: data[f"defect_{m.id}"] for m in item.materials if data.get(f"defect_{m.id}")},
+            received={m.id: received_copies(m, data.get(f"received_{m.id}"), data.get(f"copies_{m.id}"))
+                      for m in item.materials} if materials else {},
+            defective={m.id: data[f"defect_{m.id}"].strip() for m in item.materials
+                       if (data.get(f"defect_{m.id}") or "").strip()} if materials else {},
             request=data.get("request") or None, urgent=bool(data.get("urgent")),
-            appointment_at=appointment, fee_amount=data.get("fee_amount"),
-            return_reason=data.get("return_reason") or None,
-            competent_unit=data.get("competent_unit") or None,
-            consultation_note=data.get("consultation_note") or None, sub_tasks=plans,
+            appointment_at=appointment,
+            fee_amount=data.get("fee_amount") if "fee_amount" in asked else None,
+            return_reason=kept("return_reason"), competent_unit=kept("competent_unit"),
+            consultation_note=kept("consultation_note"), sub_tasks=plans,
         )
 
     # --- actions (CASE-4) -----------------------------------------------------------------------
@@ -497,7 +652,9 @@ class CaseView(WindowScopedModelView):
                 return redirect(url_for(".show", pk=pk))
         return self.render_template("bianmin/case_action.html", form=form, case=case,
                                     action=action, title=action_label(action),
-                                    state_label=state_label)
+                                    state_label=state_label,
+                                    still=still_required(case)
+                                    if action == cs.RECEIVE_MATERIALS else [])
 
     @expose("/annotate/<int:pk>", methods=["POST"])
     @has_access
@@ -516,6 +673,8 @@ class CaseView(WindowScopedModelView):
 class CaseQueueView(CaseView):
     """待办队列 — the window's open cases, most urgent first (CASE-8)."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
     datamodel = CaseInterface(Case, fixed_order=queue_order)
@@ -529,6 +688,8 @@ class CaseQueueView(CaseView):
 class OverdueCaseView(CaseView):
     """超期办件 — not decided by the (possibly extended) deadline (CASE-6), computed in SQL."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/overduecases"
     list_title = _l("Overdue cases")
@@ -539,6 +700,8 @@ class OverdueCaseView(CaseView):
 class DueSoonCaseView(CaseView):
     """临期办件 — running cases due within the warning period (CASE-6, rule setting)."""
 
+    # Issue #19: these lists hold open cases only, so a past deadline means overdue.
+    formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/duesooncases"
     list_title = _l("Cases due soon")
@@ -601,6 +764,33 @@ def printable_documents(case: Case) -> list[tuple[str, str]]:
                                    {n.kind for n in case.notices},
                                    report_of(db.session, case.id) is not None)
     return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
+
+
+def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
+    """The case's one timeline (issue #19): its transitions (CASE-4), notices with a reprint
+    link when the case can still print them (NOTICE-2), materials received and notes, oldest
+    first; at one instant the transition comes before what it issued or received."""
+    entries = []
+    for t in case.transitions:
+        entries.append({"at": t.at, "order": 0, "kind": "transition", "title": action_label(t.action),
+                        "state": t.to_state, "user": names.get(t.username, t.username),
+                        "text": t.note or ""})
+    for n in case.notices:
+        entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
+                        "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
+                        "text": "、".join(m.name + (f"（{m.problem}）" if m.problem else "")
+                                         for m in n.materials) or (n.text or ""),
+                        "url": url_for("CasePrintView.document", pk=case.id, kind=n.kind,
+                                       notice=n.id) if n.kind in printable else None})
+    for m in case.materials:
+        if m.received_at is not None:
+            entries.append({"at": m.received_at, "order": 2, "kind": "material",
+                            "title": gettext("Material received"),
+                            "text": gettext("%(name)s × %(copies)s", name=m.name, copies=m.copies)})
+    for a in case.annotations:
+        entries.append({"at": a.at, "order": 3, "kind": "note", "title": gettext("Note"),
+                        "user": names.get(a.username, a.username), "text": a.text})
+    return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 
 class CaseSubTaskView(WindowScopedModelView):

@@ -9,13 +9,14 @@ with `DerivedColumns` answers the names it declares and leaves every other one t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app import context
 from app.request_context import request_calendar
-from app.rules.case_states import clock_running
-from app.rules.deadlines import is_late, overdue_working_days
+from app.rules.case_states import SUSPENDED, clock_running
+from app.rules.deadlines import is_late, is_overdue, overdue_working_days
 from app.rules.privacy import mask_address, mask_id_number, mask_phone
 from app.security import covered_staff, covers_case, may_see_personal_data
 from app.services.cover import case_owner_id
@@ -78,6 +79,37 @@ def covered_for(case) -> str:
     if not covers_case(case):
         return ""
     return gettext("Covering for %(name)s", name=covered_staff()[case_owner_id(case)])
+
+
+@dataclass(frozen=True)
+class DeadlineStatus:
+    """How a case stands against its deadline today (the case page's header, issue #19):
+    `kind` is "left" (`days` working days still to go; 0 = due today), "overdue" (`days`
+    overdue working days, CASE-6; 0 when only rest days have passed since), or "stopped"
+    (suspended for a special procedure, CASE-12)."""
+
+    kind: str
+    days: int = 0
+
+
+def deadline_status(case) -> DeadlineStatus | None:
+    """CASE-3/6/12: the case's standing against its deadline as of today; None without a
+    deadline, or once decided (or withdrawn) on time."""
+    if case.deadline is None:
+        return None
+    late = overdue_days(case)
+    stopped = case.decided_on if case.decided_on is not None else case.withdrawn_on
+    if late or is_overdue(case.deadline, stopped, context.today()) and (
+            stopped is not None or clock_running(case.state)):
+        return DeadlineStatus("overdue", late)
+    if stopped is not None:
+        return None
+    if case.state == SUSPENDED:
+        return DeadlineStatus("stopped")
+    if not clock_running(case.state):
+        return None
+    return DeadlineStatus("left", request_calendar().working_days_between(context.today(),
+                                                                          case.deadline))
 
 
 CASE_COLUMNS = dict(overdue_days=overdue_days, id_number_shown=id_number_shown,

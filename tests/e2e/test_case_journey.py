@@ -72,7 +72,7 @@ def test_case_journey_from_intake_to_delivery(page, db_session, counter, shot, b
     assert case.state == "delivered" and case.satisfaction == "satisfied"
     assert [t.action for t in case.transitions] == [
         "intake", "receive_materials", "accept", "start", "approve", "deliver"]
-    assert page.locator(".case-history tr").count() == 7  # header + six transitions
+    assert page.locator(".case-timeline li.timeline-transition").count() == 6  # six transitions
     offline_check()
 
 

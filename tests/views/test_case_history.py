@@ -13,9 +13,16 @@ from tests.factories import clock_on, residence_permit_item
 
 
 def history_users(html: str) -> list[str]:
-    table = html[html.index("case-history"):html.index("</table>", html.index("case-history"))]
-    return [row[3] for row in re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>"
-                                         r"<td>([^<]*)</td>", table)]
+    """The users of the timeline's transitions (issue #19: one timeline on the case page)."""
+    timeline = html[html.index("data-timeline"):html.index("</ol>", html.index("data-timeline"))]
+    return re.findall(r'<li class="timeline-transition"[^>]*>.*?<span class="timeline-user[^"]*">'
+                      r"([^<]*)</span>", timeline, re.S)
+
+
+def note_users(html: str) -> list[str]:
+    timeline = html[html.index("data-timeline"):html.index("</ol>", html.index("data-timeline"))]
+    return re.findall(r'<li class="timeline-note"[^>]*>.*?<span class="timeline-user[^"]*">'
+                      r"([^<]*)</span>", timeline, re.S)
 
 
 def test_case_history_and_notes_show_the_staff_name(log_in, db_session, window_a):
@@ -35,6 +42,5 @@ def test_case_history_and_notes_show_the_staff_name(log_in, db_session, window_a
 
     html = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert history_users(html) and set(history_users(html)) == {staff.name}
-    notes = re.findall(r'<p class="case-note"><small>[^<]*?\d{2}:\d{2} ([^<]*)</small>', html)
-    assert notes == [staff.name, "cli:import"]
+    assert note_users(html) == [staff.name, "cli:import"]
     assert clerk.user.username not in html.replace(f"{clerk.user.username}@example.org", "")

@@ -248,19 +248,32 @@ def test_notice_1_violations_are_listed_for_the_office_against_the_first_issuer(
 
 
 def test_a_count_that_reached_its_cap_reads_as_at_least(log_in, db_session, window_a, item,
-                                                        case_of):
-    """The list counts only up to ten pages ahead (no full COUNT at a million cases): with a
-    page of 1, twelve cases count as "11+", and the pager still offers the next page."""
+                                                        case_of, monkeypatch):
+    """The list counts only up to ten pages ahead (no full COUNT at a million cases), but
+    exactly up to a thousand (issue #19: "275+" read as a guess): with a page of 1, twelve
+    cases count as 12; with the exact part lowered to nothing, as "11+", and the pager still
+    offers the next page."""
     for _ in range(12):
         case_of(item)
     interface = BoundedCountInterface(Case)
     count, rows = interface.query(page=0, page_size=1)
+    assert (int(count), str(count), len(rows)) == (12, "12", 1)
+    section = log_in("SectionHead")
+    html = section.get("/caseview/list/?psize_CaseView=1").get_data(as_text=True)
+    assert "12" in html and "12+" not in html and "page_CaseView=1" in html
+    monkeypatch.setattr(BoundedCountInterface, "exact_up_to", 0)
+    count, rows = interface.query(page=0, page_size=1)
     assert (int(count), str(count), len(rows)) == (11, "11+", 1)
     count, _rows = interface.query(page=0, page_size=25)
     assert str(count) == "12"  # under the cap: exact
-    section = log_in("SectionHead")
     html = section.get("/caseview/list/?psize_CaseView=1").get_data(as_text=True)
     assert "11+" in html and "page_CaseView=1" in html
+
+
+def test_a_count_past_a_thousand_reads_with_its_separator():
+    from app.datamodel import AtLeast
+
+    assert str(AtLeast(1000)) == "1,000+"
 
 
 def test_neg_1_refusing_asks_whether_the_applicant_still_objects(log_in, db_session, window_a,

@@ -147,7 +147,7 @@ def test_issue_9_case_action_form_opened_before_another_change_is_refused_with_r
                        .values(urgent=True, version=Case.version + 1))
     db_session.commit()
     response = clerk.client.post(url, data={"collector": "张三", "version": str(case.version - 1),
-                                            "csrf_token": _token(page)})
+                                            "fee_amount": "20", "csrf_token": _token(page)})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and CONFLICT_ZH in html
     assert f'href="{url}"' in html  # the reload link
@@ -221,6 +221,7 @@ def test_issue_9_the_second_clerk_submitting_the_same_delivery_form_is_told_to_r
     version = str(case.version)
     for clerk, page in zip((first, second), pages):
         response = clerk.client.post(url, data={"collector": "张三", "version": version,
+                                                "fee_amount": "20",  # prefilled (CASE-9)
                                                 "csrf_token": _token(page)},
                                      follow_redirects=True)
         assert response.status_code == 200

@@ -83,6 +83,7 @@ class CaseAction(VersionedBody):
     materials = fields.List(RowId(), allow_none=True)
     defective = by_material(_problem(), "material id → what the applicant must correct")
     received = by_material(_copies(), "material id → copies received")
+    fee_amount = amount_of(Case.fee_amount, low=0, allow_none=True)  # deliver (CASE-9)
 
 
 class CaseActionPath(PkPath):

@@ -1,0 +1,146 @@
+"""The case page that reads at a glance (issue #19): header with number, item, state badge,
+deadline and what is left of it; the stages; the allowed actions as buttons; no empty rows;
+one timeline of transitions, notices (with reprint links), materials and notes (CASE-3/4/6,
+NOTICE-1/2)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from app import context
+from app.rules import case_states as cs
+from app.services.cases import Actor, Applicant, Intake, annotate, apply_action, register_intake
+from tests.factories import clock_on, residence_permit_item
+from tests.views.test_cases import case_of  # noqa: F401 (fixture)
+
+ACTOR = Actor(username="seed")
+
+
+@pytest.fixture
+def item(db_session, window_a):
+    return residence_permit_item(db_session, window_a, "V-020")
+
+
+@pytest.fixture
+def supplement(db_session, item):
+    """A 补充件 registered on Mon 2026-11-02 with the ID card, the lease missing (NOTICE-1)."""
+    card, _lease = item.materials
+    case = register_intake(db_session, Intake(item_id=item.id, case_class="supplement",
+                                              applicant=Applicant(name="王五"),
+                                              received={card.id: 1}),
+                           ACTOR, clock_on(date(2026, 11, 2)))
+    db_session.commit()
+    return case
+
+
+def header(html: str) -> str:
+    start = html.index('<header class="case-header')
+    return html[start:html.index("</header>", start)]
+
+
+def on_day(monkeypatch, day: date) -> None:
+    from app.views import cases as case_views
+
+    monkeypatch.setattr(context, "today", lambda: day)
+    monkeypatch.setattr(case_views, "today", lambda: day)
+
+
+@pytest.mark.parametrize("today, says", [
+    (date(2026, 11, 4), "剩余 3 个工作日"),  # accepted Mon 11-02, due Mon 11-09
+    (date(2026, 11, 9), "今日到期"),
+    (date(2026, 11, 11), "已超期 2 个工作日"),
+])
+def test_case_3_the_header_says_the_deadline_and_what_is_left_of_it(
+        as_clerk, monkeypatch, item, case_of, today, says):  # noqa: F811
+    case = case_of(item, day=date(2026, 11, 2))
+    on_day(monkeypatch, today)
+    top = header(as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True))
+    assert case.number in top and "居住证办理" in top and "受理件" in top
+    assert re.search(r'<span class="label label-info state-badge" data-state="accepted">已受理</span>', top)
+    assert "2026-11-09" in top and says in top
+
+
+def test_case_4_stages_and_actions_come_from_the_state_machine(as_clerk, db_session, item,
+                                                              case_of):  # noqa: F811
+    case = case_of(item)
+    apply_action(db_session, case, cs.START, ACTOR, clock_on(date(2026, 11, 3)))
+    db_session.commit()
+    top = header(as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True))
+    stages = re.findall(r'<li class="(\w[\w-]*)"[^>]*>([^<]*)</li>', top)
+    assert stages == [("done", "受理"), ("current", "办理"), ("todo", "办结"), ("todo", "送达"),
+                      ("todo", "归档")]
+    forward, aside = cs.split_actions(cs.allowed_actions(cs.IN_PROGRESS))
+    for action in forward:
+        assert re.search(f'class="btn btn-primary"[^>]*data-action="{action}"', top), action
+    for action in aside:
+        assert re.search(f'class="btn btn-default"[^>]*data-action="{action}"', top), action
+
+
+def test_case_4_a_returned_case_ends_its_stages_with_its_state(as_clerk, db_session, supplement):
+    case = supplement
+    apply_action(db_session, case, cs.RETURN_CASE, ACTOR, clock_on(date(2026, 11, 3)),
+                 reason="主件缺失")
+    db_session.commit()
+    top = header(as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True))
+    assert re.findall(r'<li class="([\w-]+)"', top) == ["current", "left-the-way"]
+
+
+def test_case_4_empty_fields_are_not_shown(as_clerk, item, case_of):  # noqa: F811
+    html = as_clerk.get(f"/caseview/show/{case_of(item).id}").get_data(as_text=True)
+    details = html[html.index('case-details'):html.index('data-timeline')]
+    labels = re.findall(r"<dt>([^<]*)</dt>", details)
+    assert "申请人" in labels and "受理时间" in labels
+    for empty in ("退回理由", "有权办理单位", "咨询记录", "送达时间", "满意度", "延期理由"):
+        assert empty not in labels, empty
+    assert all(re.search(r"<dd>\s*</dd>", details) is None for _ in [0])
+
+
+def test_case_4_one_timeline_of_transitions_notices_materials_and_notes(
+        as_clerk, db_session, item, supplement):
+    _card, lease = item.materials
+    case = supplement
+    apply_action(db_session, case, cs.RECEIVE_MATERIALS, ACTOR, clock_on(date(2026, 11, 3)),
+                 received={lease.id: 1})
+    annotate(case, "已电话告知", ACTOR, clock_on(date(2026, 11, 4)))
+    db_session.commit()
+    html = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "case-history" not in html  # no table at the bottom any more
+    timeline = html[html.index("data-timeline"):html.index("</ol>", html.index("data-timeline"))]
+    kinds = re.findall(r'<li class="timeline-(\w+)"', timeline)
+    assert kinds == ["transition", "notice", "material", "transition", "material", "note"]
+    notice = case.notices[0]
+    assert f"/print/case/{case.id}/one_time?notice={notice.id}" in timeline
+    assert "已电话告知" in timeline and "收取补正材料" in timeline
+
+
+def test_notice_1_receiving_materials_shows_what_is_still_missing(as_clerk, db_session, item,
+                                                                  supplement):
+    _card, lease = item.materials
+    url = f"/caseview/act/{supplement.id}/receive_materials"
+    box = as_clerk.get(url).get_data(as_text=True)
+    assert "data-still-required" in box
+    box = box[box.index("data-still-required"):box.index("</div>", box.index("data-still-required"))]
+    assert "租赁合同" in box or "租房合同" in box
+    apply_action(db_session, supplement, cs.RECEIVE_MATERIALS, ACTOR, clock_on(date(2026, 11, 3)),
+                 received={lease.id: 1})
+    apply_action(db_session, supplement, cs.REQUEST_SUPPLEMENT, ACTOR, clock_on(date(2026, 11, 4)),
+                 materials=[lease.id], defective={lease.id: "未签字"})
+    db_session.commit()
+    box = as_clerk.get(url).get_data(as_text=True)
+    assert "未签字" in box[box.index("data-still-required"):]
+
+
+def test_case_6_the_queue_colours_overdue_and_due_soon_deadlines(as_clerk, monkeypatch, item,
+                                                                 case_of):  # noqa: F811
+    late = case_of(item, day=date(2026, 11, 2))  # due Mon 11-09
+    soon = case_of(item, day=date(2026, 11, 6))  # due Fri 11-13
+    later = case_of(item, day=date(2026, 11, 16))  # due Mon 11-23
+    on_day(monkeypatch, date(2026, 11, 11))
+    html = as_clerk.get("/casequeue/list/").get_data(as_text=True)
+    flags = dict(re.findall(r'data-deadline-flag="([\w-]+)">(\d{4}-\d\d-\d\d)', html))
+    assert flags.get("overdue") == late.deadline.isoformat()
+    assert flags.get("due-soon") == soon.deadline.isoformat()
+    assert later.deadline.isoformat() in html and later.deadline.isoformat() not in flags.values()
