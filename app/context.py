@@ -10,9 +10,9 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.extensions import db
-from app.request_context import (center_zone, clock, current_staff, request_calendar, role_names,
-                                 today)
-from app.roles import ADMIN, OFFICE
+from app.policy.calendar import sees_calendar_warnings
+from app.request_context import (center_zone, clock, current_actor, current_staff,
+                                 request_calendar, today)
 from app.rules.points import format_points
 from app.services.calendar import years_missing_schedule
 from app.services.todo import todo_count as count
@@ -132,7 +132,7 @@ def todo_count() -> int:
 
 def banners() -> list[str]:
     """Warnings for administrators and the office, e.g. a year without its official schedule."""
-    if not role_names() & {ADMIN, OFFICE}:
+    if not sees_calendar_warnings(current_actor()):
         return []
     return [
         gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import select, text
 
 from models.audit import AuditLog
-from tests.views.test_leave import PDF, api_file, people, two_days, upload  # noqa: F401
+from tests.views.test_leave import (PDF, _fixed_today, api_file, people,  # noqa: F401
+                                    two_days, upload)
 
 
 def invoke(app, *args):

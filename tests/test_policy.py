@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from app.actor import Actor
-from app.policy import attendance, away, cases, complaints, handover, leave, meetings, org
+from app.policy import attendance, away, calendar, cases, complaints, handover, leave, meetings
+from app.policy import org
 from app.policy import refusals
 from app.policy import roster, scores, semiannual
 from app.roles import ADMIN, CLERK, LEADERSHIP, OFFICE, PUBLIC, ROLES, SECTION_HEAD, WINDOW_HEAD
@@ -341,3 +342,9 @@ def test_score_5_semiannual_entries_by_scope(who, entry_staff, window, sees):
 def test_score_6_the_office_runs_and_leadership_confirms_the_half_year(role, manages, confirms):
     assert semiannual.may_manage_semiannual(actor(role)) is manages
     assert semiannual.may_confirm_semiannual(actor(role)) is confirms
+
+
+@pytest.mark.parametrize("role, warned", [(ADMIN, True), (OFFICE, True), (LEADERSHIP, False),
+                                          (CLERK, False)])
+def test_case_3_the_missing_year_schedule_warns_those_who_enter_it(role, warned):
+    assert calendar.sees_calendar_warnings(actor(role)) is warned

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from models.leave import LeaveRequest
 from tests.conftest import csrf_token
-from tests.views.test_leave import (PDF, api_file, people, staff_of, substitute_id,  # noqa: F401
-                                    two_days, upload, workday)
+from tests.views.test_leave import (PDF, _fixed_today, api_file, people,  # noqa: F401
+                                    staff_of, substitute_id, two_days, upload, workday)
 from tests.views.test_reference_import import field_errors
 
 
