@@ -139,7 +139,8 @@ def test_issue_19_lists_never_wrap_numbers_dates_states_or_names_at_1366(
         page, db_session, counter, make_user, window_a, shot, browser_login):
     from datetime import date, datetime, timezone
 
-    from app.services.cases import Actor, Applicant, Intake, register_intake
+    from app.actor import Actor
+    from app.services.cases import Applicant, Intake, register_intake
     from tests.factories import clock_on
 
     item, _clerk = counter

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from app import context
 from app.rules import case_states as cs
-from app.services.cases import Actor, Applicant, Intake, annotate, apply_action, register_intake
+from app.actor import Actor
+from app.services.cases import Applicant, Intake, annotate, apply_action, register_intake
 from tests.factories import clock_on, residence_permit_item
 from tests.views.test_cases import case_of  # noqa: F401 (fixture)
 
@@ -41,11 +41,6 @@ def header(html: str) -> str:
     return html[start:html.index("</header>", start)]
 
 
-def on_day(monkeypatch, day: date) -> None:
-    from app.views import cases as case_views
-
-    monkeypatch.setattr(context, "today", lambda: day)
-    monkeypatch.setattr(case_views, "today", lambda: day)
 
 
 @pytest.mark.parametrize("today, says", [
@@ -54,9 +49,9 @@ def on_day(monkeypatch, day: date) -> None:
     (date(2026, 11, 11), "已超期 2 个工作日"),
 ])
 def test_case_3_the_header_says_the_deadline_and_what_is_left_of_it(
-        as_clerk, monkeypatch, item, case_of, today, says):  # noqa: F811
+        as_clerk, center_now, item, case_of, today, says):  # noqa: F811
     case = case_of(item, day=date(2026, 11, 2))
-    on_day(monkeypatch, today)
+    center_now(today)
     top = header(as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True))
     assert case.number in top and "居住证办理" in top and "受理件" in top
     assert re.search(r'<span class="label label-info state-badge" data-state="accepted">已受理</span>', top)
@@ -133,12 +128,12 @@ def test_notice_1_receiving_materials_shows_what_is_still_missing(as_clerk, db_s
     assert "未签字" in box[box.index("data-still-required"):]
 
 
-def test_case_6_the_queue_colours_overdue_and_due_soon_deadlines(as_clerk, monkeypatch, item,
+def test_case_6_the_queue_colours_overdue_and_due_soon_deadlines(as_clerk, center_now, item,
                                                                  case_of):  # noqa: F811
     late = case_of(item, day=date(2026, 11, 2))  # due Mon 11-09
     soon = case_of(item, day=date(2026, 11, 6))  # due Fri 11-13
     later = case_of(item, day=date(2026, 11, 16))  # due Mon 11-23
-    on_day(monkeypatch, date(2026, 11, 11))
+    center_now(date(2026, 11, 11))
     html = as_clerk.get("/casequeue/list/").get_data(as_text=True)
     flags = dict(re.findall(r'data-deadline-flag="([\w-]+)">(\d{4}-\d\d-\d\d)', html))
     assert flags.get("overdue") == late.deadline.isoformat()

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.rules import case_states as cs
-from app.services.cases import Actor, apply_action
+from app.actor import Actor
+from app.services.cases import apply_action
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
 from tests.views.test_cases import case_of, count_cases, intake_form  # noqa: F401 (fixture)
