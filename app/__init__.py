@@ -76,6 +76,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
+    from app.permission_cache import install as install_permission_cache
+
+    from app.lazy_search import install as install_lazy_search
+
+    install_lazy_search(app)  # issue #21: search choices on demand
+    if schema_ready:
+        install_permission_cache(app)  # issue #21: permissions, menu, to-do count per user
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese
     from app.headers import install_security_headers
 

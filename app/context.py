@@ -144,10 +144,12 @@ def register_context(app: Flask) -> None:
 
 def todo_count() -> int:
     """The navigation bar's 待办 count (issue #10), computed only when the navbar is drawn."""
+    from app.permission_cache import todo_count as cached
     from app.security import current_staff
     from app.services.todo import todo_count as count
 
-    return count(db.session, current_staff(), today())
+    # Issue #21: kept per user for a short while (app/permission_cache.py).
+    return cached(lambda: count(db.session, current_staff(), today()))
 
 
 def banners() -> list[str]:
