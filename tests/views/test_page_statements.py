@@ -90,3 +90,23 @@ def test_issue_21_more_items_on_a_page_cost_no_more_statements(app, db_session, 
     cases(db_session, window_a, clerk.user, items=8, per_item=2, prefix="MANY")
     many, _ = count(app, leader.client, "/caseview/list/")
     assert many == few
+
+
+def test_issue_21_the_dashboard_reads_the_rule_settings_once_and_buckets_months_in_sql(
+        app, db_session, log_in, window_a):
+    """P6: the Leadership dashboard's data — settings in one statement (13 before), months
+    summed by the database (GROUP BY month), 26 statements in all (38 before)."""
+    clerk = log_in("Clerk", window=window_a)
+    cases(db_session, window_a, clerk.user, items=1, per_item=3)
+    leader = log_in("Leadership")
+    leader.client.get("/dashboard/data")
+    with statements(app) as sent:
+        response = leader.client.get("/dashboard/data")
+    assert response.status_code == 200
+    assert len(sent) <= 26, len(sent)
+    assert sum("FROM rule_setting" in s for s in sent) == 1
+    by_month = [s for s in sent if "FROM service_case" in s and "GROUP BY" in s
+                and ("accepted_on" in s or "decided_on" in s)]
+    assert by_month and all("substr(" in s or "to_char(" in s for s in by_month)
+    data = response.get_json()
+    assert len(data["months"]) == 12
