@@ -87,6 +87,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.headers import install_security_headers
 
     install_security_headers(app)  # SEC-3
+    from app.static_assets import install as install_static_assets
+
+    install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     logging.getLogger(__name__).debug("app created")
     return app
