@@ -111,13 +111,21 @@ def overdue_by_window(session: Session, today: date, window_id=None) -> dict[int
 
 
 def accepted_by_month_window(session: Session, start: date, end: date, window_id=None):
-    """(month's first day, window, cases accepted), bucketed by month in SQL (issue #21)."""
-    month = month_key(Case.accepted_on)
-    query = (select(month, Case.window_id, func.count())
-             .where(Case.accepted_on.between(start, end))
-             .group_by(month, Case.window_id))
-    return [(month_of_key(key), window, count) for key, window, count
-            in session.execute(_where_window(query, Case.window_id, window_id))]
+    """(month's first day, window, cases accepted), bucketed by month in SQL (issue #21).
+
+    Grouped twice: by (day, window) in the covering index's order (ix_case_accepted_window,
+    no sort), then those few thousand groups by month — grouping the cases by a month
+    expression directly made SQLite sort every case of the year (18× slower)."""
+    days = (select(Case.accepted_on.label("day"), Case.window_id.label("window_id"),
+                   func.count().label("n"))
+            .where(Case.accepted_on.between(start, end))
+            .group_by(Case.accepted_on, Case.window_id))
+    days = _where_window(days, Case.window_id, window_id).subquery()
+    month = month_key(days.c.day)
+    query = (select(month, days.c.window_id, func.sum(days.c.n))
+             .group_by(month, days.c.window_id))
+    return [(month_of_key(key), window, int(count)) for key, window, count
+            in session.execute(query)]
 
 
 def decided_by_month_window(session: Session, start: date, end: date, window_id=None):
@@ -130,13 +138,19 @@ def decided_by_month_window(session: Session, start: date, end: date, window_id=
     rated = sql_case((Case.satisfaction.is_not(None), 1), else_=0)
     good = sql_case((Case.satisfaction.in_(GOOD_RATINGS), 1), else_=0)
     bad = sql_case((Case.satisfaction == DISSATISFIED, 1), else_=0)
-    month = month_key(Case.decided_on)
-    query = (select(month, Case.window_id, func.count(), func.sum(on_time),
-                    func.sum(rated), func.sum(good), func.sum(bad))
-             .where(Case.decided_on.between(start, end))
-             .group_by(month, Case.window_id))
+    days = (select(Case.decided_on.label("day"), Case.window_id.label("window_id"),
+                   func.count().label("n"), func.sum(on_time).label("on_time"),
+                   func.sum(rated).label("rated"), func.sum(good).label("good"),
+                   func.sum(bad).label("bad"))
+            .where(Case.decided_on.between(start, end))
+            .group_by(Case.decided_on, Case.window_id))
+    days = _where_window(days, Case.window_id, window_id).subquery()  # as accepted_by_month_window
+    month = month_key(days.c.day)
+    query = (select(month, days.c.window_id, func.sum(days.c.n), func.sum(days.c.on_time),
+                    func.sum(days.c.rated), func.sum(days.c.good), func.sum(days.c.bad))
+             .group_by(month, days.c.window_id))
     return [(month_of_key(key), window, *counts) for key, window, *counts
-            in session.execute(_where_window(query, Case.window_id, window_id))]
+            in session.execute(query)]
 
 
 def average_days_to_decide(session: Session, start: date, end: date, window_id=None) -> float | None:
