@@ -100,14 +100,16 @@ def frame_of(html: str) -> dict:
 
 
 def timed(call, runs):
-    first = call()
+    """The last run's result (the steady state: the warm-up filled the per-user caches) and
+    the median wall and CPU ms of `runs` runs after one warm-up."""
+    result = call()
     walls, cpus = [], []
     for _ in range(runs):
         wall, cpu = time.perf_counter(), time.process_time()
         result = call()
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
-    return first, statistics.median(walls), statistics.median(cpus)
+    return result, statistics.median(walls), statistics.median(cpus)
 
 
 def measure(app, engine, url_of_db, args) -> list[dict]:
