@@ -7,6 +7,7 @@ every page. Here, per process:
 - a signed-in user's permissions — the (permission, view or menu) pairs of their roles, one
   query — are kept under the key (user id, login name, account creation time, session
   generation) and `sm.has_access` is answered from them;
+- the names of the user's roles (`app.security.role_names`, read by every row scope) too;
 - the navbar's menu HTML is kept under that key, the language and the script root;
 - the navbar's to-do count (issue #10) is kept per user for TODO_SECONDS; a POST by the user
   drops it at once (they approved a leave, confirmed a handover...).
@@ -68,6 +69,7 @@ class TimedStore:
 
 
 PERMISSIONS = TimedStore()
+ROLE_NAMES = TimedStore()
 MENUS = TimedStore()
 TODO = TimedStore()
 
@@ -150,6 +152,7 @@ def _permissions_changed(session, _context) -> None:
     if any(isinstance(row, models)
            for rows in (session.new, session.dirty, session.deleted) for row in rows):
         PERMISSIONS.clear()
+        ROLE_NAMES.clear()
         MENUS.clear()
 
 
@@ -183,8 +186,24 @@ def todo_count(compute) -> int:
     return count
 
 
+def role_names():
+    """The names of the signed-in (cookie) user's own roles, kept like the permissions; None
+    where there is no such user (app.security.role_names then reads them as before)."""
+    key = user_key()
+    if key is None:
+        return None
+    names = ROLE_NAMES.get(key, _seconds("PERMISSION_CACHE_SECONDS", PERMISSION_SECONDS))
+    if names is None:
+        from flask_login import current_user
+
+        names = frozenset(role.name for role in current_user._get_current_object().roles)
+        ROLE_NAMES.put(key, names)
+    return names
+
+
 def clear() -> None:
     """Forget everything (tests; an operator's role import)."""
     PERMISSIONS.clear()
+    ROLE_NAMES.clear()
     MENUS.clear()
     TODO.clear()

@@ -49,6 +49,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
+from app import permission_cache  # issue #21: the user's roles kept per user
 from app.context import local_datetime
 from app.error_messages import WRONG_LOGIN, api_error, error_texts, translated_refusal
 from app.rules.complaints import is_complex, may_decide_outcome
@@ -839,6 +840,8 @@ def _user():
 
 
 def role_names(user=None) -> set[str]:
+    if user is None and (cached := permission_cache.role_names()) is not None:  # issue #21
+        return set(cached)
     user = user or _user()
     if user is None:
         return set()
