@@ -183,11 +183,14 @@ def _settings(env: str, production: bool) -> dict:
     return {
         "BIANMIN_ENV": env,
         "SECRET_KEY": _secret_key(env),
-        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "SQLALCHEMY_DATABASE_URI": (database_url := _database_url()),
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         # PRIV-1 (issue #18): a database error's text names no bound parameter (an applicant's
         # name, ID number, address): "[SQL parameters hidden due to hide_parameters=True]".
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Issue #21: the pre-ping is a round trip per request; a SQLite file cannot drop its
+        # connection, so only a database server gets it (its connections can be cut).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite"),
+                                      "hide_parameters": True},
         # Center settings
         "CENTER_TIMEZONE": os.environ.get("CENTER_TIMEZONE", "Asia/Shanghai"),
         # LEAVE-1: sick-leave certificates; several app instances need one shared folder.

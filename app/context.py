@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.extensions import db
+from app.permission_cache import todo_count as cached_todo_count
 from app.policy.calendar import sees_calendar_warnings
 from app.request_context import (center_zone, clock, current_actor, current_staff,
                                  request_calendar, today)
@@ -127,7 +128,8 @@ def register_context(app: Flask) -> None:
 
 def todo_count() -> int:
     """The navigation bar's 待办 count (issue #10), computed only when the navbar is drawn."""
-    return count(db.session, current_staff(), today())
+    # Issue #21: kept per user for a short while (app/permission_cache.py).
+    return cached_todo_count(lambda: count(db.session, current_staff(), today()))
 
 
 def banners() -> list[str]:

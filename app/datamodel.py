@@ -13,7 +13,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Enum, Float, Integer, Numeric, String,
                         Text)
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm import RelationshipProperty, selectinload
 from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import BadRequest
 
@@ -147,9 +147,12 @@ class BoundedCountInterface(SQLAInterface):
     # (bench/RESULTS.md: bounded count LIMIT 1000), a full COUNT(*) does not.
     exact_up_to = 1000
 
-    def __init__(self, obj, session=None, fixed_order=None):
+    def __init__(self, obj, session=None, fixed_order=None, preload=()):
         super().__init__(obj, session)
         self.fixed_order = fixed_order  # a callable giving ORDER BY terms when none is chosen
+        # Many-to-one relationships the list shows, loaded with the page's rows in one
+        # statement each (SELECT ... WHERE id IN ...), not one per distinct row (issue #21).
+        self.preload = tuple(preload)
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
@@ -163,11 +166,14 @@ class BoundedCountInterface(SQLAInterface):
         count = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap + 1).count()
         if count > cap:  # more than the cap: the pager still reaches every page up to it
             count = AtLeast(cap)
+        preload = [selectinload(getattr(self.obj, name)) for name in self.preload]
         if self.fixed_order and not order_column:
-            rows = filtered.order_by(*self.fixed_order()).limit(size).offset((page or 0) * size).all()
+            rows = (filtered.options(*preload).order_by(*self.fixed_order()).limit(size)
+                    .offset((page or 0) * size).all())
         else:
-            rows = self.apply_all(query, filters, order_column, order_direction, page, page_size,
-                                  select_columns, outer_default_load).all()
+            rows = self.apply_all(query.options(*preload), filters, order_column,
+                                  order_direction, page, page_size, select_columns,
+                                  outer_default_load).all()
         return count, self._models(rows)
 
     def filtered_query(self, filters=None, order_column="", order_direction=""):

@@ -18,13 +18,16 @@ from app.extensions import csrf, db, migrate, protect_api_from_csrf
 from app.guards import install_request_guards
 from app.headers import install_security_headers
 from app.i18n import install_catalogues
+from app.lazy_search import install as install_lazy_search
 from app.logging_filters import install_log_filters
+from app.permission_cache import install as install_permission_cache
 from app.request_context import login_of_request
 from app.security import BianminSecurityManager, ensure_roles, guard_staff_changes, sync_roles
 from app.services.audit import install_audit_trail
 from app.services.scoring import guard_frozen_months
 from app.services.semiannual import guard_confirmed_assessments
 from app.services.transaction import install_sqlite_busy_timeout
+from app.static_assets import install as install_static_assets
 from app.views import menu_entries, register_views
 from app.views.errors import register_error_pages
 from app.views.index import HomeView
@@ -76,8 +79,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
+    install_lazy_search(app)  # issue #21: search choices on demand
+    if schema_ready:
+        install_permission_cache(app)  # issue #21: permissions, menu, to-do count per user
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese
     install_security_headers(app)  # SEC-3
+    install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     logging.getLogger(__name__).debug("app created")
     return app

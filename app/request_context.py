@@ -19,6 +19,7 @@ from flask_jwt_extended import current_user as jwt_user
 from flask_login import current_user
 
 from app.actor import Actor, Clock
+from app import permission_cache  # issue #21: the user's roles kept per user
 from app.extensions import db
 from app.rules.calendar import WorkCalendar
 from app.services.calendar import load_calendar
@@ -96,6 +97,8 @@ def login_of_request() -> tuple[int, str] | None:
 
 
 def role_names(user=None) -> set[str]:
+    if user is None and (cached := permission_cache.role_names()) is not None:  # issue #21
+        return set(cached)
     user = user or current_login()
     if user is None:
         return set()

@@ -43,6 +43,12 @@ class CaseNumberSequence(Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# The cases that may be overdue (CASE-6): the running states (app.rules.case_states
+# clock_running) or decided / withdrawn after the deadline. Issue #21, migration 0038.
+OVERDUE_CANDIDATES = ("state IN ('accepted', 'in_progress', 'extended') "
+                      "OR decided_on > deadline OR withdrawn_on > deadline")
+
+
 class Case(Versioned, Model):
     """办件 — one application handled by a window, from intake to archive (CASE-1..12)."""
 
@@ -73,6 +79,15 @@ class Case(Versioned, Model):
         # window's whole history by ix_case_window_received and sorting it (issue #9).
         Index("ix_case_window_deadline_state_decided", "window_id", "deadline", "state",
               "decided_on", "withdrawn_on"),
+        # Issue #21 (CASE-6): a clerk's overdue list on PostgreSQL. The overdue condition is an
+        # OR with column comparisons (decided_on > deadline) that PostgreSQL estimates at a
+        # third of the rows, so it walked the global deadline index and dropped every other
+        # window's rows (19,131 at 100,000 cases). This partial index holds only the cases that
+        # may be overdue — running, or decided / withdrawn after their deadline — per window
+        # in (deadline, id) order: the page reads 25 entries, the bounded count a few hundred.
+        # SQLite's planner does not prove the OR against it (it keeps index 0009).
+        Index("ix_case_window_overdue_candidates", "window_id", "deadline", "id",
+              sqlite_where=sql_text(OVERDUE_CANDIDATES), postgresql_where=sql_text(OVERDUE_CANDIDATES)),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),

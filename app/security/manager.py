@@ -44,6 +44,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
+from app.permission_cache import GENERATION_KEY
 from app.context import local_datetime
 from app.error_messages import WRONG_LOGIN, api_error, error_texts, translated_refusal
 from app.extensions import db
@@ -249,7 +250,6 @@ def ordered_list(view_class, base_order):
 
 # ---- SEC-2 and the session generation: the login form, logout, the API login ------------
 # The session generation a login cookie (Flask's session) and an API token carry (issue #18).
-GENERATION_KEY = "_bianmin_generation"
 GENERATION_CLAIM = "gen"
 LOGIN_REFUSAL = "bianmin_login_refusal"  # g: why the login just tried was refused
 

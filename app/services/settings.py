@@ -4,17 +4,53 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from app.rules.settings import Note, check_setting, setting_notes
 from models.settings import RuleSetting, parse_setting
 
 
+_READ = "bianmin_rule_settings"  # session.info: (value type, text) by key, for one transaction
+
+
 def setting_value(session: Session, key: str):
-    """The typed current value of rule setting `key` (its default if the value is blank)."""
-    row = session.scalars(select(RuleSetting).where(RuleSetting.key == key)).one()
-    return parse_setting(row.value_type, row.value or row.default_value)
+    """The typed current value of rule setting `key` (its default if the value is blank).
+
+    Issue #21: the settings are read in one statement, once per transaction of `session`
+    (the dashboard read thirteen of them one by one); the read is forgotten when the
+    transaction ends and when the session writes a setting."""
+    stored = session.info.get(_READ)
+    if stored is None:
+        stored = {key: (value_type, value or default) for key, value_type, value, default
+                  in session.execute(select(RuleSetting.key, RuleSetting.value_type,
+                                            RuleSetting.value, RuleSetting.default_value))}
+        session.info[_READ] = stored
+    if key not in stored:
+        raise NoResultFound(f"no rule setting {key!r}")
+    return parse_setting(*stored[key])
+
+
+def _forget_on_write(session: Session, _context) -> None:
+    if any(isinstance(row, RuleSetting)
+           for rows in (session.new, session.dirty, session.deleted) for row in rows):
+        session.info.pop(_READ, None)
+
+
+def _forget_on_bulk_write(state) -> None:
+    if not state.is_select:
+        state.session.info.pop(_READ, None)
+
+
+def _forget_at_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_READ, None)
+
+
+event.listen(Session, "after_flush", _forget_on_write)
+event.listen(Session, "do_orm_execute", _forget_on_bulk_write)
+event.listen(Session, "after_transaction_end", _forget_at_transaction_end)
 
 
 def current_values(session: Session) -> dict[str, object]:

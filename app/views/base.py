@@ -14,6 +14,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.datamodel import column_checks
+from app.lazy_search import LazySearchWidget
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, staff_names, window_scoped_filters
@@ -204,6 +205,7 @@ class DomainModelView(ModelView):
     """
 
     method_permission_name = VIEW_METHOD_PERMISSIONS
+    search_widget = LazySearchWidget  # issue #21: related choices load when opened
     rule_checks: tuple = ()
     column_bounds: dict = {}  # INPUT-1: narrower bounds than the column's, by field name
     # Formatters of the detail page that replace those of `formatters_columns` there (the

@@ -164,6 +164,7 @@ def deadline_flagged(value) -> str:
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
 CaseInterface = derived_interface(BoundedCountInterface, **CASE_COLUMNS)
+CASE_PRELOAD = ("item",)  # every case list shows it: one statement a page (issue #21)
 
 
 # --- Deadline filters (CASE-6), evaluated in SQL --------------------------------------------
@@ -418,7 +419,7 @@ class CaseView(WindowScopedModelView):
 
     list_widget = CaseListWidget
 
-    datamodel = CaseInterface(Case)
+    datamodel = CaseInterface(Case, preload=CASE_PRELOAD)
     record_name = _l("Case")
     class_permission_name = "Case"
     # CASE-4: a case is written only by the domain's own pages (intake, act, annotate,
@@ -677,7 +678,7 @@ class CaseQueueView(CaseView):
     formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
-    datamodel = CaseInterface(Case, fixed_order=queue_order)
+    datamodel = CaseInterface(Case, fixed_order=queue_order, preload=CASE_PRELOAD)
     list_title = _l("Work queue")
     base_filters = CaseView.base_filters + [["deadline", FilterOpen, None]]
     base_order = None

@@ -52,3 +52,23 @@ def test_case_6_clerks_overdue_count_reads_only_the_index(sqlite_session):
     count = select(func.count()).select_from(bounded.subquery())
     plan = query_plan(sqlite_session, count)
     assert f"USING COVERING INDEX {INDEX} (window_id=?)" in plan, plan
+
+
+def test_issue_21_the_overdue_candidates_index_holds_every_case_the_condition_can_select():
+    """Migration 0038's partial index (PostgreSQL's plan for a clerk's overdue list, measured
+    by bench/bench_overdue_plan.py) names the running states: they must stay CASE-6's."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    from app.services.case_queries import RUNNING
+    from models.cases import OVERDUE_CANDIDATES
+
+    path = (Path(__file__).resolve().parents[2] / "migrations" / "versions"
+            / "0038_case_window_overdue_candidates.py")
+    spec = importlib.util.spec_from_file_location("migration_0038", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.CANDIDATES == OVERDUE_CANDIDATES
+    states = re.search(r"state IN \(([^)]*)\)", OVERDUE_CANDIDATES).group(1)
+    assert {s.strip(" '") for s in states.split(",")} == set(RUNNING)

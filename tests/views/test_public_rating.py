@@ -254,7 +254,7 @@ def test_case_11_a_scan_rating_counts_where_the_clerks_does(public, clerk, case_
     page = text_of(clerk.get(f"/caseview/show/{by_scan.id}"))
     assert "不满意" in page and "材料反复提交" in page
     # The dashboards' satisfaction counts (issue #12): rated, rated well, rated dissatisfied.
-    rows = dq.decided_by_day_window(db_session, DAY, DAY, by_scan.window_id)
+    rows = dq.decided_by_month_window(db_session, DAY, DAY, by_scan.window_id)
     assert [(int(r[4]), int(r[5]), int(r[6])) for r in rows] == [(2, 1, 1)]
     # SCORE-5 reads the case's rating: the scan's 不满意 is one like the clerk's would be.
     assert db_session.scalars(select(Case.number).where(Case.satisfaction == "dissatisfied")).all() == [by_scan.number]
