@@ -14,7 +14,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
@@ -134,7 +134,7 @@ class FilterOverdue(_DeadlineFilter):
 
 
 class FilterOpen(_DeadlineFilter):
-    name = _l("Open")
+    name = _lp("case", "Open")  # 未办结, not the 查看 of a link
     arg_name = "open"
 
     def condition(self):

@@ -1,0 +1,58 @@
+"""Words (issue #20): every page speaks its reader's language — leave, attendance and
+complaints use their own words (translation contexts), no technical text (item codes, rule
+ids, login names, class and field names, UTC ISO times) reaches a page or a printed document."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.support import Translations
+
+from tests.views.test_leave import api_file, api_post, people, two_days  # noqa: F401 (fixture)
+
+MO = "translations/zh_CN/LC_MESSAGES/messages.mo"
+
+
+def text_of(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# ---- translation contexts: one English word, two meanings -----------------------------------
+
+@pytest.mark.parametrize("context, msgid, expected", [
+    (None, "Approve", "准予许可"),  # a case's decision (CASE-4), a licensing term
+    (None, "Approved", "准予许可"),
+    ("leave", "Approve", "批准"),  # a leave or a 补签单 (LEAVE-2, ATT-4)
+    ("leave", "Reject", "不批准"),
+    ("leave", "Approved", "已批准"),
+    ("leave", "Rejected", "不批准"),
+    ("case", "Open", "未办结"),
+    ("link", "Open", "查看"),
+    ("complaint", "Open", "待答复"),
+    ("complaint", "Answered", "已答复"),
+    (None, "Answered", "答复时间"),  # the column of the time, not the state
+])
+def test_words_contexts_give_each_meaning_its_chinese(context, msgid, expected):
+    with open(MO, "rb") as fp:
+        zh = Translations(fp)
+    got = zh.pgettext(context, msgid) if context else zh.gettext(msgid)
+    assert got == expected
+
+
+def test_leave_2_the_approver_approves_with_the_words_of_leave(app, people):
+    """LEAVE-2: 批准 / 不批准 on the leave, 已批准 after; never the case's 准予许可 (issue #20)."""
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    page = text_of(people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    assert "批准" in page and "不批准" in page
+    assert "准予许可" not in page and "驳回" not in page
+    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve",
+                    {"version": 1}).status_code == 200
+    page = text_of(people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    assert "已批准" in page and "准予许可" not in page
+    mine = people["clerk"].get("/leaverequestview/mine/").get_data(as_text=True)
+    header = re.search(r'<table[^>]*id="leave-requests".*?</tr>', mine, re.S).group(0)
+    assert "<th></th>" not in header and "详情" in header, "the link column has a header"
+    assert "查看" in text_of(mine) and "未办结" not in text_of(mine)
+    assert "已批准" in text_of(mine)
