@@ -56,3 +56,42 @@ def test_leave_2_the_approver_approves_with_the_words_of_leave(app, people):
     assert "<th></th>" not in header and "详情" in header, "the link column has a header"
     assert "查看" in text_of(mine) and "未办结" not in text_of(mine)
     assert "已批准" in text_of(mine)
+
+
+# ---- no item codes where people read (SCORE-2) -----------------------------------------------
+
+@pytest.mark.parametrize("role", ["Leadership", "Office"])
+def test_score_2_the_deduction_catalogue_shows_item_names_not_codes(role, log_in, db_session):
+    from app.services.scoring import item_by_code
+
+    actor = log_in(role)
+    page = text_of(actor.get("/deductionitemview/list/?psize_DeductionItemView=100").get_data(as_text=True))
+    assert "离岗半天及以上" in page
+    for code in ("M3-overdue-day", "M8-off-post", "M1-quarrel-serious", "B-banner"):
+        assert code not in page, code
+    item = item_by_code(db_session, "M8-off-post")
+    show = text_of(actor.get(f"/deductionitemview/show/{item.id}").get_data(as_text=True))
+    assert "离岗半天及以上" in show and "M8-off-post" not in show
+
+
+RULE_ID = re.compile(r"\b(?:ATT|LEAVE|COMP|NOTICE|FAULT|SCORE|ROSTER|CASE|AB|HAND|MEET|PRIV|ORG|ITEM|"
+                     r"NEG|OPS|INPUT)-\d+(?:\.\d+)?(?:/\d+)?\b")
+
+
+@pytest.mark.parametrize("url", ["/clockexcuses/", "/refusalreportview/missing/", "/assessment/stars/",
+                                 "/dutyshiftview/missing/"])
+def test_rule_ids_stay_in_the_code_clerks_read_the_rule_itself(url, as_clerk):
+    """FAULT-1.7, ATT-4, COMP-5, NOTICE-1, ROSTER-2: the page explains the rule in words; the
+    rule id is the developers' (issue #20)."""
+    response = as_clerk.get(url)
+    assert response.status_code == 200
+    page = text_of(response.get_data(as_text=True))
+    assert not RULE_ID.findall(page), RULE_ID.findall(page)
+
+
+def test_score_2_notice_legend_names_the_mutual_rating_not_m10():
+    with open(MO, "rb") as fp:
+        zh = Translations(fp)
+    legend = zh.gettext("M10 of a window nobody rated: the mean of the rated windows' M10 (in full "
+                        "while no window is rated)")
+    assert "M10" not in legend and "窗口互评" in legend
