@@ -230,6 +230,89 @@ def role_label(role) -> str:
     return gettext(role.name)
 
 
+# Issue #20: FAB's permission and resource names (can_write, UserDBModelView) as Admin reads
+# them on the role, permission and view pages; the stored names stay what FAB and
+# ROLE_PERMISSIONS use. A name with no entry here is read through gettext: the menu entries'
+# names ("All cases", "Base Permissions") are msgids already, ours or FAB's.
+PERMISSION_LABELS = {
+    "can_add": _l("add"), "can_confirm": _l("confirm"), "can_delete": _l("delete"),
+    "can_download": _l("download"), "can_edit": _l("edit"), "can_get": _l("read through the API"),
+    "can_list": _l("list"), "can_log": _l("write the log"), "can_rate": _l("rate"),
+    "can_read": _l("read"), "can_record": _l("record"), "can_show": _l("show"),
+    "can_this_form_get": _l("open the form"), "can_this_form_post": _l("send the form"),
+    "can_userinfo": _l("see one's own account"), "can_write": _l("write"),
+    "copyrole": _l("copy a role"), "menu_access": _l("menu entry"),
+    "resetmypassword": _l("change one's own password"), "resetpasswords": _l("reset passwords"),
+    "userinfoedit": _l("edit one's own account"),
+}
+RESOURCE_LABELS = {
+    "AuditLog": _l("Audit log"), "AuthDBView": _l("Login page"),
+    "AwayRegistration": _l("Errand registration"), "Case": _l("Case"),
+    "CaseSubTask": _l("Joint case part"), "Center": _l("Center"), "ClockExcuse": _l("补签单"),
+    "ClockRecord": _l("Clock record"), "Complaint": _l("Complaint"), "Dashboard": _l("Dashboard"),
+    "DeductionItem": _l("Deduction item"), "Dereliction": _l("Dereliction"),
+    "DutyShift": _l("Duty day"), "Handover": _l("Handover"), "Holiday": _l("Holiday"),
+    "HomeView": _l("Home page"), "ItemMaterial": _l("Item material"),
+    "LeaveOverview": _l("Leave overview"), "LeaveRequest": _l("Leave request"),
+    "LocaleView": _l("Language switch"), "LoginAttempt": _l("Login attempt"),
+    "LoginLock": _l("Login lock"), "Meeting": _l("Meeting"), "MenuApi": _l("Menu (API)"),
+    "MonthlyAssessment": _l("Monthly assessment"), "MyWork": _l("My work"),
+    "NoticeViolation": _l("One-time notice violation"), "OpenApi": _l("API description"),
+    "PermissionModelView": _l("Base permissions"),
+    "PermissionViewModelView": _l("Permissions on views and menus"), "Post": _l("Post"),
+    "PublicGuideView": _l("Public service guide"), "PublicRatingView": _l("Public rating"),
+    "ReferenceImport": _l("Reference data import"), "RefusalReport": _l("Refusal report"),
+    "Report": _l("Reports"), "ResetMyPasswordView": _l("Change my password"),
+    "ResetPasswordView": _l("Reset password"), "RoleModelView": _l("Roles"),
+    "RuleSetting": _l("Rule setting"), "ScoreEvent": _l("Deduction or bonus"),
+    "SecurityApi": _l("Login (API)"), "Semiannual": _l("Semi-annual assessment"),
+    "ServiceItem": _l("Service item"), "Staff": _l("Staff"), "SwaggerView": _l("API documentation"),
+    "UserDBModelView": _l("User accounts"), "UserGroupModelView": _l("User groups"),
+    "UserInfoEditView": _l("Edit my account"), "UtilView": _l("Back link"),
+    "ViewMenuModelView": _l("Views and menus"), "Window": _l("Window"),
+    "WindowScore": _l("Window scores"),
+}
+
+
+def permission_label(permission) -> str:
+    name = getattr(permission, "name", permission) or ""
+    label = PERMISSION_LABELS.get(name)
+    return str(label) if label is not None else gettext(name)
+
+
+def resource_label(view_menu) -> str:
+    name = getattr(view_menu, "name", view_menu) or ""
+    label = RESOURCE_LABELS.get(name)
+    return str(label) if label is not None else gettext(name)
+
+
+def permission_view_label(permission_view) -> str:
+    """`can_write on Case` as 办件：修改."""
+    return gettext("%(resource)s: %(permission)s",
+                   resource=resource_label(permission_view.view_menu),
+                   permission=permission_label(permission_view.permission))
+
+
+def permission_views_label(permission_views) -> str:
+    labels = sorted(permission_view_label(pv) for pv in permission_views or [])
+    return gettext(", ").join(labels)
+
+
+def permissions_field():
+    """The role form's permission choice, each read as 办件：修改 (issue #20)."""
+    from flask_appbuilder.security.sqla.models import PermissionView
+
+    from app.extensions import db
+
+    return QuerySelectMultipleField(
+        _l("Permissions"),
+        query_func=lambda: sorted(db.session.query(PermissionView).all(), key=permission_view_label),
+        get_pk_func=lambda pv: pv.id,
+        get_label=permission_view_label,
+        widget=Select2ManyWidget(),
+    )
+
+
 def translated_names(rows) -> str:
     """Roles (or groups, whose names may have a translation too) as one translated list; the
     separator is translated as well: "、" in Chinese, ", " in English. In id order: a user's
@@ -296,7 +379,9 @@ class BianminUserDBModelView(UserDBModelView):
     record_name = _l("User account")  # the audit log's name for FAB's users (issue #18)
 
     formatters_columns = {"roles": translated_names, "groups": translated_names,
-                          "active": lambda active: gettext("Yes") if active else gettext("No")}
+                          "active": lambda active: gettext("Yes") if active else gettext("No"),
+                          # issue #20: nobody (a user made by a command) reads empty, not "None"
+                          "created_by": lambda user: user or "", "changed_by": lambda user: user or ""}
     base_order = ("username", "asc")  # FAB's list has none: PostgreSQL's order would wander
     _password, _confirm = _new_password_fields(_l("Password"), _l("Confirm Password"))
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field(),
@@ -382,6 +467,9 @@ class BianminRoleShowWidget(RoleShowWidget):
         if "name" in columns and values is not None:
             values = list(values)
             values[columns.index("name")] = gettext(values[columns.index("name")])
+            if "permissions" in columns:  # issue #20: 办件：修改, not "can write on Case"
+                values[columns.index("permissions")] = permission_views_label(
+                    values[columns.index("permissions")])
             kwargs["value_columns"] = values
         super().__init__(**kwargs)
 
@@ -399,13 +487,20 @@ class BianminRoleModelView(RoleModelView):
     list_columns = ["name"]
     formatters_columns = {"name": gettext}
     base_order = ("id", "asc")  # as declared; the translated names are not the stored ones
+    add_form_extra_fields = edit_form_extra_fields = {"permissions": permissions_field()}
 
 
-def ordered_list(view_class, base_order):
+def ordered_list(view_class, base_order, **attributes):
     """One of FAB's own list views with a default order (FAB gives none: PostgreSQL then lists
     the rows as they lie, another order after any change), under FAB's permission name."""
     return type(f"Bianmin{view_class.__name__}", (view_class,),
-                {"class_permission_name": view_class.__name__, "base_order": base_order})
+                {"class_permission_name": view_class.__name__, "base_order": base_order,
+                 **attributes})
+
+
+# Issue #20: FAB's group page has no labels of its own (its columns read "Name", "Label").
+GROUP_LABELS = {"name": _l("Name"), "label": _l("Label"), "description": _l("Description"),
+                "users": _l("Users"), "roles": _l("Roles")}
 
 
 # ---- SEC-2 and the session generation: the login form, logout, the API login ------------
@@ -511,10 +606,16 @@ class BianminSecurityManager(SecurityManager):
     # FAB's user and role pages, with role names and "active" translated (above).
     userdbmodelview = BianminUserDBModelView
     rolemodelview = BianminRoleModelView
-    groupmodelview = ordered_list(UserGroupModelView, ("name", "asc"))
-    permissionmodelview = ordered_list(PermissionModelView, ("name", "asc"))
-    viewmenumodelview = ordered_list(ViewMenuModelView, ("name", "asc"))
-    permissionviewmodelview = ordered_list(PermissionViewModelView, ("id", "asc"))
+    groupmodelview = ordered_list(UserGroupModelView, ("name", "asc"), label_columns=GROUP_LABELS,
+                                  formatters_columns={"roles": translated_names})
+    # Issue #20: permission and resource names read in words (PERMISSION_LABELS).
+    permissionmodelview = ordered_list(PermissionModelView, ("name", "asc"),
+                                       formatters_columns={"name": permission_label})
+    viewmenumodelview = ordered_list(ViewMenuModelView, ("name", "asc"),
+                                     formatters_columns={"name": resource_label})
+    permissionviewmodelview = ordered_list(
+        PermissionViewModelView, ("id", "asc"),
+        formatters_columns={"permission": permission_label, "view_menu": resource_label})
 
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).

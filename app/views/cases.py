@@ -20,15 +20,14 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerFiel
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.context import (center_zone, clock, deadline_marked, deadline_noted, local_datetime,
-                         today)
+                         person, today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
-from app.security import (current_actor, may_reach_case, may_see_personal_data, staff_names,
-                          window_scope)
+from app.security import current_actor, may_reach_case, may_see_personal_data, window_scope
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
@@ -391,8 +390,6 @@ class CaseView(WindowScopedModelView):
             related_views=[], case=case, actions=available_actions(case),
             action_label=action_label, state_label=state_label, editable=cs.is_editable(case.state),
             documents=printable_documents(case),
-            staff_names=staff_names([t.username for t in case.transitions]
-                                    + [a.username for a in case.annotations]),
         )
 
     # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------
@@ -623,7 +620,7 @@ class CaseSubTaskView(WindowScopedModelView):
     list_columns = ["case", "window", "part", "deadline", "done_on"]
     show_columns = ["case", "window", "part", "promised_days", "deadline", "done_on", "done_by", "note"]
     formatters_columns = {"deadline": deadline_marked}  # Calendar / CASE-3
-    show_formatters_columns = {"deadline": deadline_noted}
+    show_formatters_columns = {"deadline": deadline_noted, "done_by": person}  # issue #20: a name
     search_columns = ["window", "deadline", "done_on"]
     base_order = ("deadline", "asc")
     show_template = "bianmin/subtask_show.html"

@@ -35,5 +35,5 @@ def test_case_history_and_notes_show_the_staff_name(log_in, db_session, window_a
     html = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert history_users(html) and set(history_users(html)) == {staff.name}
     notes = re.findall(r'<p class="case-note"><small>[^<]*?\d{2}:\d{2} ([^<]*)</small>', html)
-    assert notes == [staff.name, "cli:import"]
+    assert notes == [staff.name, "系统（自动）"]  # issue #20: a command is the system, by name
     assert clerk.user.username not in html.replace(f"{clerk.user.username}@example.org", "")

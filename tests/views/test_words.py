@@ -4,7 +4,9 @@ ids, login names, class and field names, UTC ISO times) reaches a page or a prin
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime, timezone
 
 import pytest
 from babel.support import Translations
@@ -95,3 +97,67 @@ def test_score_2_notice_legend_names_the_mutual_rating_not_m10():
     legend = zh.gettext("M10 of a window nobody rated: the mean of the rated windows' M10 (in full "
                         "while no window is rated)")
     assert "M10" not in legend and "窗口互评" in legend
+
+
+# ---- people by name, system actions as 系统（自动）, the audit log in words and local time ----
+
+def test_leave_2_the_decision_names_the_approver_not_the_login(app, people, db_session):
+    """决定时间 … · 分管副主任的名字, never "· deputy_xxxx" (issue #20)."""
+    from tests.views.test_leave import staff_of
+
+    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
+    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve",
+                    {"version": 1}).status_code == 200
+    page = text_of(people["clerk"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    deputy = people["deputy"].user
+    assert staff_of(db_session, deputy).name in page
+    assert deputy.username not in page
+
+
+def _month_entry(db_session, username: str):
+    """An audit entry of a month confirmed at 2026-12-06 01:00 UTC by `username` (a command's
+    or a person's), as the session writes it."""
+    from models.audit import AuditLog
+
+    entry = AuditLog(at=datetime(2026, 12, 6, 1, 0, tzinfo=timezone.utc), username=username, action="update", model="AssessmentMonth", record_id="1",
+                     changes=json.dumps({"state": ["open", "confirmed"],
+                                         "confirmed_at": [None, "2026-12-06T01:00:00+00:00"],
+                                         "confirmed_by_id": [None, 1]}))
+    db_session.add(entry)
+    db_session.commit()
+    return entry
+
+
+def test_audit_1_an_entry_reads_in_words_names_and_local_time(as_leadership, db_session):
+    """AUDIT-1, issue #20: no class or field names, no UTC ISO text, no `cli:demo`."""
+    entry = _month_entry(db_session, "cli:demo")
+    listing = text_of(as_leadership.get("/auditlogview/list/").get_data(as_text=True))
+    assert "系统（自动）" in listing and "cli:demo" not in listing
+    assert "AssessmentMonth" not in listing and "月度考核" in listing
+    page = text_of(as_leadership.get(f"/auditlogview/show/{entry.id}").get_data(as_text=True))
+    for english in ("confirmed_at", "confirmed_by_id", "AssessmentMonth", "cli:demo",
+                    "2026-12-06T01:00:00", "+00:00", " open ", " confirmed "):
+        assert english not in page, english
+    assert "确认时间" in page and "确认人" in page and "2026-12-06 09:00" in page
+    assert "未确认" in page and "已确认" in page
+
+
+def test_audit_1_a_persons_entry_names_the_person(as_leadership, log_in, db_session):
+    from tests.views.test_leave import staff_of
+
+    office = log_in("Office")
+    entry = _month_entry(db_session, office.user.username)
+    listing = text_of(as_leadership.get("/auditlogview/list/").get_data(as_text=True))
+    assert staff_of(db_session, office.user).name in listing
+    assert office.user.username not in listing
+    assert entry.id
+
+
+def test_staff_record_says_clocks_in_in_chinese(as_office, db_session):
+    from models.org import Staff
+
+    staff = Staff(name="打卡员工", unit="office")
+    db_session.add(staff)
+    db_session.commit()
+    page = text_of(as_office.get(f"/staffview/show/{staff.id}").get_data(as_text=True))
+    assert "需要打卡" in page and "Clocks In" not in page
