@@ -161,3 +161,30 @@ def test_staff_record_says_clocks_in_in_chinese(as_office, db_session):
     db_session.commit()
     page = text_of(as_office.get(f"/staffview/show/{staff.id}").get_data(as_text=True))
     assert "需要打卡" in page and "Clocks In" not in page
+
+
+# ---- FAB's permission names, as Admin reads them ---------------------------------------------
+
+def test_admin_reads_permissions_in_words(as_admin, app):
+    """Issue #20: the role page lists 办件：修改, not "can write on Case"; the permission and
+    view lists and the role form say the same."""
+    role = app.appbuilder.sm.find_role("Clerk")
+    page = text_of(as_admin.get(f"/roles/show/{role.id}").get_data(as_text=True))
+    assert "办件：修改" in page and "can write" not in page and "can_write" not in page
+    form = as_admin.get(f"/roles/edit/{role.id}").get_data(as_text=True)
+    assert "办件：修改" in form and "can write on Case" not in form
+    assert "修改" in text_of(as_admin.get("/permissions/list/").get_data(as_text=True))
+    views = text_of(as_admin.get("/viewmenus/list/").get_data(as_text=True))
+    assert "ModelView" not in views and "AuthDBView" not in views
+    assert "__None" not in as_admin.get("/users/add").get_data(as_text=True)
+
+
+def test_admin_adds_a_group_choosing_roles_by_their_chinese_names(as_admin, app):
+    page = as_admin.get("/groups/add").get_data(as_text=True)
+    assert "窗口工作人员" in text_of(page) and ">Clerk<" not in page
+    role = app.appbuilder.sm.find_role("Clerk")
+    response = as_admin.post_form("/groups/add", {"name": "clerks", "label": "窗口组",
+                                                  "roles": [str(role.id)]})
+    assert response.status_code == 302
+    group = app.appbuilder.sm.find_group("clerks")
+    assert group is not None and [r.name for r in group.roles] == ["Clerk"]
