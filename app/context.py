@@ -15,6 +15,7 @@ from app.policy.calendar import sees_calendar_warnings
 from app.request_context import (center_zone, clock, current_actor, current_staff,
                                  request_calendar, today)
 from app.rules.points import format_points
+from app.services import org_queries
 from app.services.calendar import years_missing_schedule
 from app.services.todo import todo_count as count
 from models.org import Center
@@ -102,7 +103,39 @@ def signed_points(value) -> str:
     return format_points(value, signed=True)
 
 
+# Issue #20: what a system action is signed with. `cli:demo`, `cli:nightly:…` and the
+# audit's "system" are commands and jobs, not people.
+SYSTEM_WHO = _l("System (automatic)")
+
+
+def is_system_actor(username: str | None) -> bool:
+    return bool(username) and (username.startswith("cli:") or username == "system")
+
+
+def person(value) -> str:
+    """Issue #20: a person by name — a user (or a login name, as histories store it) is shown
+    by the name of their staff record, else their full name; commands and jobs read
+    系统（自动）. Login names never reach a page."""
+    if value is None or value == "":
+        return ""
+    username = value if isinstance(value, str) else getattr(value, "username", None)
+    if is_system_actor(username):
+        return str(SYSTEM_WHO)
+    cache = g.setdefault("bianmin_person_names", {})
+    if username not in cache:
+        cache.update(org_queries.staff_names(db.session, [username]))
+    if cache.get(username):
+        return cache[username]
+    if not isinstance(value, str):
+        full = " ".join(part for part in (getattr(value, "first_name", ""),
+                                          getattr(value, "last_name", "")) if part)
+        if full:
+            return full
+    return username or ""
+
+
 def register_context(app: Flask) -> None:
+    app.add_template_filter(person, "person")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
     # Calendar / CASE-3: a deadline in a year without the official schedule is provisional.

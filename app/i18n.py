@@ -18,7 +18,9 @@ import os
 
 from babel import Locale, support
 from flask import Flask
+from flask_appbuilder.fields import QuerySelectField
 from flask_babel import Domain, get_locale
+from flask_babel import lazy_gettext as _l
 
 from app.rules.errors import N_
 
@@ -68,6 +70,28 @@ def install_catalogues(app: Flask) -> None:
     """Make `CatalogueDomain` the default domain of the app's Flask-Babel (created by FAB)."""
     babel = app.extensions["babel"].instance
     babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    install_blank_choice()
+
+
+# The empty choice of a select box (issue #20): FAB's relation fields leave its text empty, and
+# WTForms 3.3 then writes the option's value instead, so every form read "__None".
+BLANK_CHOICE = _l("(none)")
+
+
+def install_blank_choice() -> None:
+    """Give FAB's `QuerySelectField` blank choice a text in the reader's language (once)."""
+    if getattr(QuerySelectField, "_bianmin_blank_choice", False):
+        return
+    original = QuerySelectField.iter_choices
+
+    def iter_choices(self):
+        for choice in original(self):
+            if choice[0] == "__None" and not choice[1]:
+                choice = (choice[0], str(BLANK_CHOICE), *choice[2:])
+            yield choice
+
+    QuerySelectField.iter_choices = iter_choices
+    QuerySelectField._bianmin_blank_choice = True
 
 
 # Flask-AppBuilder 5.3 msgids its `zh` catalogue lacks, has only as fuzzy, or gets wrong.

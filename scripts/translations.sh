@@ -29,6 +29,7 @@ extract() {
     version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
     "$PYBABEL" --quiet extract -F translations/babel.cfg \
         -k _l -k N_ -k lazy_gettext -k _ \
+        -k pgettext:1c,2 -k lazy_pgettext:1c,2 -k _lp:1c,2 \
         --no-location --sort-output \
         --project=Bianmin --version="$version" --copyright-holder=Bianmin \
         -o "$tmp" .

@@ -113,8 +113,10 @@ def test_template_is_up_to_date_with_the_source(tmp_path):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_compiled_catalogue_matches_the_po_file(locale):
     with _mo(locale).open("rb") as fp:
-        compiled = {m.id: m.string for m in _messages(read_mo(fp))}
-    translated = {m.id: m.string for m in _messages(_read_po(_po(locale)))
+        # Babel's read_mo leaves a msgctxt as bytes.
+        compiled = {(m.id, m.context.decode() if isinstance(m.context, bytes) else m.context): m.string
+                    for m in _messages(read_mo(fp))}
+    translated = {(m.id, m.context): m.string for m in _messages(_read_po(_po(locale)))
                   if all(_strings(m)) and not m.fuzzy}
     stale = sorted({i for i in translated.keys() | compiled.keys() if translated.get(i) != compiled.get(i)},
                    key=str)

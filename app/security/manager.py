@@ -18,7 +18,7 @@ from flask_appbuilder.security.api import SecurityApi as FabSecurityApi
 from flask_appbuilder.security.decorators import no_cache
 from flask_appbuilder.security.forms import LoginForm_db
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.sqla.models import User
+from flask_appbuilder.security.sqla.models import PermissionView, User
 from flask_appbuilder.security.views import AuthDBView as FabAuthDBView
 from flask_appbuilder.security.views import (
     PermissionModelView,
@@ -50,6 +50,7 @@ from app.error_messages import WRONG_LOGIN, api_error, error_texts, translated_r
 from app.extensions import db
 from app.services.accounts import (account_changes, advance_generations, end_sessions,
                                    ends_sessions, new_account, session_generation)
+from app.services import org_queries
 from app.services.audit import record_change
 from app.services.logins import (ACCOUNT_LOCKED, CLIENT_LOCKED, Attempt, LockoutPolicy,
                                  account_name, client_key, login_refusal, record_attempt)
@@ -68,6 +69,86 @@ def role_label(role) -> str:
     """A role's name as users read it (系统管理员, 窗口工作人员): the database keeps the
     English names that ROLE_PERMISSIONS and FAB's configuration use (app/i18n.py lists them)."""
     return gettext(role.name)
+
+
+# Issue #20: FAB's permission and resource names (can_write, UserDBModelView) as Admin reads
+# them on the role, permission and view pages; the stored names stay what FAB and
+# ROLE_PERMISSIONS use. A name with no entry here is read through gettext: the menu entries'
+# names ("All cases", "Base Permissions") are msgids already, ours or FAB's.
+PERMISSION_LABELS = {
+    "can_add": _l("add"), "can_confirm": _l("confirm"), "can_delete": _l("delete"),
+    "can_download": _l("download"), "can_edit": _l("edit"), "can_get": _l("read through the API"),
+    "can_list": _l("list"), "can_log": _l("write the log"), "can_rate": _l("rate"),
+    "can_read": _l("read"), "can_record": _l("record"), "can_show": _l("show"),
+    "can_this_form_get": _l("open the form"), "can_this_form_post": _l("send the form"),
+    "can_userinfo": _l("see one's own account"), "can_write": _l("write"),
+    "copyrole": _l("copy a role"), "menu_access": _l("menu entry"),
+    "resetmypassword": _l("change one's own password"), "resetpasswords": _l("reset passwords"),
+    "userinfoedit": _l("edit one's own account"),
+}
+RESOURCE_LABELS = {
+    "AuditLog": _l("Audit log"), "AuthDBView": _l("Login page"),
+    "AwayRegistration": _l("Errand registration"), "Case": _l("Case"),
+    "CaseSubTask": _l("Joint case part"), "Center": _l("Center"), "ClockExcuse": _l("补签单"),
+    "Clock excuses": _l("补签单"),  # a menu entry's name from before the menu said 补签单
+    "ClockRecord": _l("Clock record"), "Complaint": _l("Complaint"), "Dashboard": _l("Dashboard"),
+    "DeductionItem": _l("Deduction item"), "Dereliction": _l("Dereliction"),
+    "DutyShift": _l("Duty day"), "Handover": _l("Handover"), "Holiday": _l("Holiday"),
+    "HomeView": _l("Home page"), "ItemMaterial": _l("Item material"),
+    "LeaveOverview": _l("Leave overview"), "LeaveRequest": _l("Leave request"),
+    "LocaleView": _l("Language switch"), "LoginAttempt": _l("Login attempt"),
+    "LoginLock": _l("Login lock"), "Meeting": _l("Meeting"), "MenuApi": _l("Menu (API)"),
+    "MonthlyAssessment": _l("Monthly assessment"), "MyWork": _l("My work"),
+    "NoticeViolation": _l("One-time notice violation"), "OpenApi": _l("API description"),
+    "PermissionModelView": _l("Base permissions"),
+    "PermissionViewModelView": _l("Permissions on views and menus"), "Post": _l("Post"),
+    "PublicGuideView": _l("Public service guide"), "PublicRatingView": _l("Public rating"),
+    "ReferenceImport": _l("Reference data import"), "RefusalReport": _l("Refusal report"),
+    "Report": _l("Reports"), "ResetMyPasswordView": _l("Change my password"),
+    "ResetPasswordView": _l("Reset password"), "RoleModelView": _l("Roles"),
+    "RuleSetting": _l("Rule setting"), "ScoreEvent": _l("Deduction or bonus"),
+    "SecurityApi": _l("Login (API)"), "Semiannual": _l("Semi-annual assessment"),
+    "ServiceItem": _l("Service item"), "Staff": _l("Staff"), "SwaggerView": _l("API documentation"),
+    "UserDBModelView": _l("User accounts"), "UserGroupModelView": _l("User groups"),
+    "UserInfoEditView": _l("Edit my account"), "UtilView": _l("Back link"),
+    "ViewMenuModelView": _l("Views and menus"), "Window": _l("Window"),
+    "WindowScore": _l("Window scores"),
+}
+
+
+def permission_label(permission) -> str:
+    name = getattr(permission, "name", permission) or ""
+    label = PERMISSION_LABELS.get(name)
+    return str(label) if label is not None else gettext(name)
+
+
+def resource_label(view_menu) -> str:
+    name = getattr(view_menu, "name", view_menu) or ""
+    label = RESOURCE_LABELS.get(name)
+    return str(label) if label is not None else gettext(name)
+
+
+def permission_view_label(permission_view) -> str:
+    """`can_write on Case` as 办件：修改."""
+    return gettext("%(resource)s: %(permission)s",
+                   resource=resource_label(permission_view.view_menu),
+                   permission=permission_label(permission_view.permission))
+
+
+def permission_views_label(permission_views) -> str:
+    labels = sorted(permission_view_label(pv) for pv in permission_views or [])
+    return gettext(", ").join(labels)
+
+
+def permissions_field():
+    """The role form's permission choice, each read as 办件：修改 (issue #20)."""
+    return QuerySelectMultipleField(
+        _l("Permissions"),
+        query_func=lambda: sorted(db.session.query(PermissionView).all(), key=permission_view_label),
+        get_pk_func=lambda pv: pv.id,
+        get_label=permission_view_label,
+        widget=Select2ManyWidget(),
+    )
 
 
 def translated_names(rows) -> str:
@@ -136,7 +217,9 @@ class BianminUserDBModelView(UserDBModelView):
     record_name = _l("User account")  # the audit log's name for FAB's users (issue #18)
 
     formatters_columns = {"roles": translated_names, "groups": translated_names,
-                          "active": lambda active: gettext("Yes") if active else gettext("No")}
+                          "active": lambda active: gettext("Yes") if active else gettext("No"),
+                          # issue #20: nobody (a user made by a command) reads empty, not "None"
+                          "created_by": lambda user: user or "", "changed_by": lambda user: user or ""}
     base_order = ("username", "asc")  # FAB's list has none: PostgreSQL's order would wander
     _password, _confirm = _new_password_fields(_l("Password"), _l("Confirm Password"))
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "roles": roles_field(),
@@ -222,6 +305,9 @@ class BianminRoleShowWidget(RoleShowWidget):
         if "name" in columns and values is not None:
             values = list(values)
             values[columns.index("name")] = gettext(values[columns.index("name")])
+            if "permissions" in columns:  # issue #20: 办件：修改, not "can write on Case"
+                values[columns.index("permissions")] = permission_views_label(
+                    values[columns.index("permissions")])
             kwargs["value_columns"] = values
         super().__init__(**kwargs)
 
@@ -239,13 +325,34 @@ class BianminRoleModelView(RoleModelView):
     list_columns = ["name"]
     formatters_columns = {"name": gettext}
     base_order = ("id", "asc")  # as declared; the translated names are not the stored ones
+    add_form_extra_fields = edit_form_extra_fields = {"permissions": permissions_field()}
+    # FAB's search form offers the users, groups and every permission by stored name; the roles
+    # are few and declared in code: searching by name is enough (issue #20).
+    search_columns = ["name"]
 
 
-def ordered_list(view_class, base_order):
+def ordered_list(view_class, base_order, **attributes):
     """One of FAB's own list views with a default order (FAB gives none: PostgreSQL then lists
     the rows as they lie, another order after any change), under FAB's permission name."""
     return type(f"Bianmin{view_class.__name__}", (view_class,),
-                {"class_permission_name": view_class.__name__, "base_order": base_order})
+                {"class_permission_name": view_class.__name__, "base_order": base_order,
+                 **attributes})
+
+
+# Issue #20: FAB's group page has no labels of its own (its columns read "Name", "Label").
+GROUP_LABELS = {"name": _l("Name"), "label": _l("Label"), "description": _l("Description"),
+                "users": _l("Users"), "roles": _l("Roles")}
+
+
+def group_roles_field():
+    """The group form's role choice, each role by its translated name."""
+    return QuerySelectMultipleField(
+        GROUP_LABELS["roles"],
+        query_func=lambda: sorted(current_app.appbuilder.sm.get_all_roles(), key=lambda role: role.id),
+        get_pk_func=lambda role: role.id,
+        get_label=role_label,
+        widget=Select2ManyWidget(),
+    )
 
 
 # ---- SEC-2 and the session generation: the login form, logout, the API login ------------
@@ -350,10 +457,21 @@ class BianminSecurityManager(SecurityManager):
     # FAB's user and role pages, with role names and "active" translated (above).
     userdbmodelview = BianminUserDBModelView
     rolemodelview = BianminRoleModelView
-    groupmodelview = ordered_list(UserGroupModelView, ("name", "asc"))
-    permissionmodelview = ordered_list(PermissionModelView, ("name", "asc"))
-    viewmenumodelview = ordered_list(ViewMenuModelView, ("name", "asc"))
-    permissionviewmodelview = ordered_list(PermissionViewModelView, ("id", "asc"))
+    groupmodelview = ordered_list(UserGroupModelView, ("name", "asc"), label_columns=GROUP_LABELS,
+                                  formatters_columns={"roles": translated_names},
+                                  add_form_extra_fields={"roles": group_roles_field()},
+                                  edit_form_extra_fields={"roles": group_roles_field()},
+                                  search_columns=["name", "label"])
+    # Issue #20: permission and resource names read in words (PERMISSION_LABELS).
+    permissionmodelview = ordered_list(PermissionModelView, ("name", "asc"),
+                                       formatters_columns={"name": permission_label})
+    viewmenumodelview = ordered_list(ViewMenuModelView, ("name", "asc"),
+                                     formatters_columns={"name": resource_label})
+    permissionviewmodelview = ordered_list(
+        PermissionViewModelView, ("id", "asc"),
+        formatters_columns={"permission": permission_label, "view_menu": resource_label},
+        # Its search would list every role, permission and view by stored name.
+        search_exclude_columns=["role", "permission", "view_menu"])
 
     # FAB's "User's Statistics" chart loads Google's chart loader from gstatic (FAB-NOTES:
     # charts are online-only); the platform must work offline (tests/test_offline.py).
@@ -602,13 +720,5 @@ LOGIN_LIMIT_SCOPE = "login"
 
 
 def staff_names(usernames) -> dict[str, str]:
-    """Login name → the Staff member's name, for pages that list who did what (a case's
-    history and notes store the login name); users without a Staff row are left out."""
-
-    usernames = set(usernames)
-    if not usernames:
-        return {}
-    user = current_app.appbuilder.sm.user_model
-    rows = (db.session.query(user.username, Staff.name).join(Staff, Staff.user_id == user.id)
-            .filter(user.username.in_(usernames)))
-    return dict(rows.all())
+    """Login name → the Staff member's name (org_queries.staff_names, in the request's session)."""
+    return org_queries.staff_names(db.session, usernames)

@@ -141,7 +141,10 @@ def remove_event(session: Session, event: ScoreEvent, reason: str | None, actor:
     if not reason:
         raise RuleViolation(RULE, N_("Give the reason for deleting it."), field="reason")
     ensure_month_open(session, event.day)
-    event.evidence = f"{event.evidence or ''}\n[{actor.username}: {reason}]".strip()
+    # Issue #20: the remover by name (the audit entry of the delete shows this text).
+    staff = session.get(Staff, actor.staff_id) if actor.staff_id else None
+    who = staff.name if staff is not None else actor.username
+    event.evidence = f"{event.evidence or ''}\n[{who}: {reason}]".strip()
     session.flush()
     session.delete(event)
     session.flush()

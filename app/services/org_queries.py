@@ -89,3 +89,14 @@ def first_backup_of(session: Session, staff_id: int) -> int | None:
 
 __all__ = ["window_order", "staff_order", "windows", "active_staff", "names_by_id",
            "window_ids_by_staff", "first_backup_of"]
+
+
+def staff_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """Login name → the Staff member's name, for pages that list who did what (a case's
+    history and notes store the login name); users without a Staff row are left out."""
+    usernames = {name for name in usernames if name}
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, Staff.name).join(Staff, Staff.user_id == User.id)
+                           .where(User.username.in_(usernames)))
+    return dict(rows.all())

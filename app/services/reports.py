@@ -145,6 +145,12 @@ def points(value: Decimal | None) -> str:
     return format_points(value)
 
 
+def item_name(row: NoticeDeduction | FrequentItem, translate: Callable[[str], str]) -> str:
+    """Issue #20: a deduction item as the notice prints it — its (translated) name, never the
+    catalogue code (`M3-overdue-day`), which is a key for the automatic events."""
+    return translate(row.description) if row.description else row.code
+
+
 def notice_title(translate: Callable[[str], str]) -> str:
     return translate(N_("Monthly assessment notice"))
 
@@ -177,12 +183,12 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
             [Column(t(N_("Date")), 16), Column(t(N_("Window")), 28, "L"),
              Column(t(N_("Staff")), 14), Column(t(N_("Deduction item")), 38, "L"),
              Column(t(N_("Points")), 10), Column(t(N_("Evidence")), 44, "L")],
-            [(d.day.isoformat(), d.window, d.staff, f"{d.code} {t(d.description)}",
+            [(d.day.isoformat(), d.window, d.staff, item_name(d, t),
               points(d.points), d.evidence) for d in notice.deductions])))
         sections.append(Section(t(N_("Most frequent deductions")), table=Table(
             [Column(t(N_("Deduction item")), 110, "L"), Column(t(N_("Times")), 20),
              Column(t(N_("Points")), 20)],
-            [(f"{f.code} {t(f.description)}", str(f.count), points(f.points))
+            [(item_name(f, t), str(f.count), points(f.points))
              for f in notice.frequent])))
     else:
         sections.append(Section(t(N_("Main deductions")), text=t(N_("No deductions this month."))))

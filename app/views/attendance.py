@@ -16,6 +16,7 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, HiddenField,
                      IntegerField, SelectField, TextAreaField)
 from wtforms.validators import Optional
@@ -46,8 +47,9 @@ STATUS_LABELS = {"ok": _l("on time"), "late": _l("late"), "early": _l("early lea
                  "no_data": _l("no clock data")}
 REASON_LABELS = {"meeting": _l("Meeting"), "errand": _l("Official errand")}
 HALF_LABELS = {"am": _l("Morning"), "pm": _l("Afternoon")}
-EXCUSE_STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
-                       "rejected": _l("Rejected")}
+# A 补签单 is approved as a leave is (批准/不批准/已批准): msgid context "leave".
+EXCUSE_STATE_LABELS = {"pending": _lp("leave", "Pending"), "approved": _lp("leave", "Approved"),
+                       "rejected": _lp("leave", "Rejected")}
 
 
 def half_reason(half) -> str:

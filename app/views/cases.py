@@ -16,13 +16,13 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.widgets import ListWidget
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.context import (center_zone, clock, deadline_marked, deadline_noted, local_datetime,
-                         today)
+                         person, today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.request_context import current_actor, request_calendar
@@ -182,7 +182,7 @@ class FilterOverdue(_DeadlineFilter):
 
 
 class FilterOpen(_DeadlineFilter):
-    name = _l("Open")
+    name = _lp("case", "Open")  # 未办结, not the 查看 of a link
     arg_name = "open"
 
     def condition(self):
@@ -774,7 +774,7 @@ def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
     entries = []
     for t in case.transitions:
         entries.append({"at": t.at, "order": 0, "kind": "transition", "title": action_label(t.action),
-                        "state": t.to_state, "user": names.get(t.username, t.username),
+                        "state": t.to_state, "user": names.get(t.username) or person(t.username),
                         "text": t.note or ""})
     for n in case.notices:
         entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
@@ -790,7 +790,7 @@ def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
                             "text": gettext("%(name)s × %(copies)s", name=m.name, copies=m.copies)})
     for a in case.annotations:
         entries.append({"at": a.at, "order": 3, "kind": "note", "title": gettext("Note"),
-                        "user": names.get(a.username, a.username), "text": a.text})
+                        "user": names.get(a.username) or person(a.username), "text": a.text})
     return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 
@@ -811,7 +811,7 @@ class CaseSubTaskView(WindowScopedModelView):
     list_columns = ["case", "window", "part", "deadline", "done_on"]
     show_columns = ["case", "window", "part", "promised_days", "deadline", "done_on", "done_by", "note"]
     formatters_columns = {"deadline": deadline_marked}  # Calendar / CASE-3
-    show_formatters_columns = {"deadline": deadline_noted}
+    show_formatters_columns = {"deadline": deadline_noted, "done_by": person}  # issue #20: a name
     search_columns = ["window", "deadline", "done_on"]
     base_order = ("deadline", "asc")
     show_template = "bianmin/subtask_show.html"

@@ -18,7 +18,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
 from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import Optional
@@ -49,7 +49,10 @@ from models.org import Staff, Window
 CHANNEL_LABELS = {"in_person": _l("In person"), "phone": _l("Phone"), "letter": _l("Letter"),
                   "online": _l("Online")}
 COMPLEXITY_LABELS = {"simple": _l("Simple"), "complex": _l("Complex (to the director)")}
-STATE_LABELS = {"open": _l("Open"), "answered": _l("Answered"), "closed": _l("Closed")}
+# A complaint's own states (待答复/已答复/已办结), not a case's "Open" (未办结) nor the
+# "Answered" column (答复时间): msgid context "complaint".
+STATE_LABELS = {"open": _lp("complaint", "Open"), "answered": _lp("complaint", "Answered"),
+                "closed": _lp("complaint", "Closed")}
 ANSWER_FORM_LABELS = {"written": _l("Written"), "oral": _l("Oral")}
 OUTCOME_LABELS = {"verified": _l("Verified"), "not_verified": _l("Not verified")}
 GRAVITY_LABELS = {"2": _l("2 points"), "3": _l("3 points"), "4": _l("4 points"),

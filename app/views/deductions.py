@@ -136,12 +136,15 @@ class DeductionItemView(DomainModelView):
     class_permission_name = "DeductionItem"
     include_route_methods = {"list", "show", "add", "edit"}
     label_columns = ITEM_LABELS
-    list_columns = ["code", "category", "description", "points_min", "points_max", "automatic",
+    # Issue #20: the item code (M3-overdue-day) is a key for the automatic events, not a word
+    # for readers: Office and Leadership read the item's name; Admin sees the code in the form.
+    list_columns = ["category", "description", "points_min", "points_max", "automatic",
                     "is_active"]
     add_columns = edit_columns = ["code", "category", "description", "points_min", "points_max",
                                   "automatic", "is_active", "sort_order"]
-    show_columns = add_columns
-    search_columns = ["code", "category", "automatic", "is_active"]
+    show_columns = ["category", "description", "points_min", "points_max", "automatic",
+                    "is_active", "sort_order"]
+    search_columns = ["category", "automatic", "is_active"]
     formatters_columns = {"category": lambda value: label(CATEGORY_LABELS, value),
                           "description": lambda value: gettext(value) if value else "",
                           "points_min": format_points, "points_max": format_points}

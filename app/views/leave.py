@@ -17,6 +17,7 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
@@ -50,8 +51,9 @@ from models.org import Staff
 KIND_LABELS = {"personal": _l("Personal leave"), "sick": _l("Sick leave"),
                "marriage": _l("Marriage leave"), "bereavement": _l("Bereavement leave"),
                "annual": _l("Annual leave")}
-STATE_LABELS = {"pending": _l("Pending"), "approved": _l("Approved"),
-                "rejected": _l("Rejected"), "cancelled": _l("Cancelled"),
+# Leave speaks its own words (批准/不批准/已批准), not the case's 准予许可: msgid context "leave".
+STATE_LABELS = {"pending": _lp("leave", "Pending"), "approved": _lp("leave", "Approved"),
+                "rejected": _lp("leave", "Rejected"), "cancelled": _l("Cancelled"),
                 "revoked": _l("Revoked (obtained by deception)")}
 FLAG_LABELS = {
     "bonus_withheld_one_month": _l("One month's assessment bonus withheld"),

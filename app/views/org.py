@@ -43,6 +43,7 @@ STAFF_LABELS = {
     "category": _l("Staff category"),
     "phone": _l("Phone"),
     "is_active": _l("Active"),
+    "clocks_in": _l("Clocks in"),  # issue #20: FAB's generated "Clocks In" was English
     "assessed_elsewhere": _l("Assessed elsewhere (not on the center's semi-annual grade list)"),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
@@ -14,6 +15,8 @@ from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.services.calendar import refresh_work_days
 from app.services.schedule import recompute_running_deadlines
+from app.request_context import role_names
+from app.roles import ADMIN
 from app.services.settings import check_new_value, notes_after_saving, stored_text
 from app.views.base import DomainModelView, find, interface
 from app.views.cases import clock
@@ -45,6 +48,47 @@ def valid_setting_value(form, field) -> None:
     field.data = stored_text(value)
 
 
+# Issue #20: the chapter of RULES.md a setting belongs to, as its readers name it; the rule id
+# itself (ATT-1) is the developers' and Admin's.
+RULE_CHAPTERS = {
+    "AB": _lp("rule", "A/B roles"),
+    "ATT": _lp("rule", "Attendance"),
+    "AUDIT": _lp("rule", "Audit log"),
+    "CASE": _lp("rule", "Cases"),
+    "COMP": _lp("rule", "Complaints"),
+    "FAULT": _lp("rule", "Dereliction"),
+    "GUIDE": _lp("rule", "Service guide"),
+    "HAND": _lp("rule", "Handover"),
+    "ITEM": _lp("rule", "Service items"),
+    "LEAVE": _lp("rule", "Leave"),
+    "MEET": _lp("rule", "Meetings"),
+    "NEG": _lp("rule", "Refusal reports"),
+    "NOTICE": _lp("rule", "One-time notices"),
+    "ORG": _lp("rule", "Organisation"),
+    "PRIV": _lp("rule", "Personal data"),
+    "ROSTER": _lp("rule", "Duty rota"),
+    "SCORE": _lp("rule", "Assessment"),
+}
+# Coded setting values shown in words (the value stored and typed stays the code).
+VALUE_WORDS = {"day": _l("one person per working day"), "week": _l("one person per week")}
+
+
+def rule_label(rule_id: str | None) -> str:
+    """`ATT-1` → 考勤 第1条; Admin also sees the id, as the settings are theirs to edit."""
+    if not rule_id:
+        return ""
+    chapter, _, number = rule_id.partition("-")
+    name = RULE_CHAPTERS.get(chapter)
+    if name is None:
+        return rule_id
+    text = gettext("%(chapter)s, rule %(number)s", chapter=name, number=number)
+    return f"{text} ({rule_id})" if ADMIN in role_names() else text
+
+
+def setting_value(value: str | None) -> str:
+    return str(VALUE_WORDS.get(value, value or ""))
+
+
 HOLIDAY_LABELS = {"day": _l("Date"), "kind": _l("Kind"), "name": _l("Name")}
 
 
@@ -56,11 +100,13 @@ class RuleSettingView(DomainModelView):
     class_permission_name = "RuleSetting"
     label_columns = SETTING_LABELS
     list_columns = ["rule_id", "description", "value", "unit", "default_value"]
-    show_columns = ["key", "rule_id", "description", "value_type", "value", "unit", "default_value"]
+    # The key (att.arrive_early_minutes) names the setting for the code: not shown (issue #20).
+    show_columns = ["rule_id", "description", "value_type", "value", "unit", "default_value"]
     edit_columns = ["value"]
     search_columns = ["rule_id", "key"]
     # Descriptions and units are stored as English msgids (migration 0002): shown translated.
     formatters_columns = {"value_type": lambda value: label_of(SETTING_TYPE_LABELS, value),
+                          "rule_id": rule_label, "value": setting_value, "default_value": setting_value,
                           "description": lambda value: gettext(value) if value else "",
                           "unit": lambda value: gettext(value) if value else ""}
     base_order = ("key", "asc")

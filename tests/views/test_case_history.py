@@ -42,5 +42,5 @@ def test_case_history_and_notes_show_the_staff_name(log_in, db_session, window_a
 
     html = clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert history_users(html) and set(history_users(html)) == {staff.name}
-    assert note_users(html) == [staff.name, "cli:import"]
+    assert note_users(html) == [staff.name, "系统（自动）"]  # issue #20: a command is the system
     assert clerk.user.username not in html.replace(f"{clerk.user.username}@example.org", "")

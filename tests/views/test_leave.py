@@ -138,7 +138,8 @@ def test_leave_1_office_files_for_staff_without_login_recorded_as_such(app, peop
     leave = db_session.get(LeaveRequest, response.get_json()["id"])
     assert leave.staff_id == people["nologin_id"] and leave.filed_by_id == office.user.id
     html = office.get(f"/leaverequestview/show/{leave.id}").get_data(as_text=True)
-    assert office.user.username in html
+    # Issue #20: the person who filed it, by name, not by login.
+    assert staff_of(db_session, office.user).name in html and office.user.username not in html
 
 
 def test_leave_1_clerk_may_not_file_for_someone_else(app, people):

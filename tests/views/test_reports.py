@@ -96,11 +96,14 @@ def test_score_3_notice_page_shows_the_ranking_the_red_flags_and_the_deductions(
     red = html.split('id="red-flags"')[1].split("</p>")[0]
     assert "04 税务窗口" in red and "03 市场监管窗口" not in red and "02 人社窗口" not in red
     assert html.count('class="deduction-row"') == 5
-    for text in ("孙三", "M7-complaint-serious", "<td>−10</td>", "态度生硬", "王喆", "M1-quarrel"):
+    for text in ("孙三", "投诉导致通报批评或造成不良影响", "<td>−10</td>", "态度生硬", "王喆",
+                 "与办事群众发生争吵"):
         assert text in html, text
     # Points as everywhere (app/rules/points.py): scores with one decimal, deductions as given
     # with the true minus sign.
     assert "<strong>100.0</strong>" in html and "<td>-" not in html
+    # Issue #20: the item's name, never its catalogue code, on the page people read.
+    assert "M7-complaint-serious" not in html and "M1-quarrel" not in html
     assert 'href="/reports/month/2026-11/notice.pdf"' in html
     assert "打印" in html or "Print" in html
 
@@ -141,13 +144,15 @@ def test_score_3_notice_pdf_embeds_the_cjk_font_and_says_what_the_page_says(log_
     assert page_count(data) == 1
     lines = pdf_lines(data)
     assert "\ufffd" not in "".join(lines)
-    for text in ("测试便民服务中心", "孙三", "M7-complaint-serious",
+    for text in ("测试便民服务中心", "孙三", "投诉导致通报批评或造成不良影响",
                  "−10", "100.0", "04 税务窗口", "03 市场监管窗口"):
         assert text in lines, text
     # Ranking rows: each window once in the ranking; the five red flags once more above it.
     assert sum(line.endswith("税务窗口") for line in lines) >= 1
     assert lines.count("★") == 5
     assert footer_pages(lines) == ["1/1"]  # the footer's page number
+    # Issue #20: the printed notice names the items, never their catalogue codes.
+    assert not [line for line in lines if "M7-complaint" in line or "M1-quarrel" in line]
     # 喆 is outside GB2312: the extension font is embedded as a second font and shows it.
     assert data.count(b"/FontFile2") == 2 and "喆" in lines
 
