@@ -73,6 +73,10 @@ class Case(Versioned, Model):
         # window's whole history by ix_case_window_received and sorting it (issue #9).
         Index("ix_case_window_deadline_state_decided", "window_id", "deadline", "state",
               "decided_on", "withdrawn_on"),
+        # Issue #19: staff find an applicant's cases by the whole ID number or the phone
+        # (exact match on the stored, normalised value).
+        Index("ix_case_applicant_id_number", "applicant_id_number"),
+        Index("ix_case_applicant_phone", "applicant_phone"),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),
