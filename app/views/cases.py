@@ -15,7 +15,7 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, SelectField,
+from wtforms import (BooleanField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -45,6 +45,7 @@ from app.views.base import (ColumnBounds, VersionField, WindowScopedModelView, c
                             rule_checked, yes_no)
 from app.views.derived import (CASE_COLUMNS, address_shown, derived_interface, id_number_shown,
                                phone_shown)
+from app.views.fields import LabelledForm, MinuteField
 from models.cases import Case, CaseSubTask, NoticeMaterial, NoticeViolation
 from models.catalogue import ServiceItem
 from models.org import Window
@@ -198,8 +199,7 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
         "applicant_address": StringField(_l("Address"), validators=_case_bounds("applicant_address")),
         "request": TextAreaField(_l("Request"), validators=_case_bounds("request")),
         "urgent": BooleanField(_l("Green channel (urgent)")),
-        "appointment_at": DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
-                                             validators=[Optional(), APPOINTMENT_YEARS]),
+        "appointment_at": MinuteField(_l("Appointment"), validators=[Optional(), APPOINTMENT_YEARS]),
         "fee_amount": DecimalField(_l("Fee (yuan)"), places=2,
                                    validators=[Optional(), *_case_bounds("fee_amount")]),
         "return_reason": TextAreaField(_l("Return reason"), validators=_case_bounds("return_reason")),
@@ -219,7 +219,7 @@ def intake_form_class(item: ServiceItem, windows: list[Window]):
             ColumnBounds(column_checks(CaseSubTask)["part"])])
         fields[f"sub_days_{row}"] = IntegerField(_l("Limit (working days)"),
                                                  validators=[Optional(), LIMIT_DAYS_BOUNDS])
-    return type("IntakeForm", (DynamicForm,), fields)
+    return type("IntakeForm", (LabelledForm,), fields)
 
 
 def action_form_class(case: Case, action: str):
@@ -299,8 +299,7 @@ def details_form_class(personal: bool, version: int):
                                                   validators=_case_bounds("applicant_address"))
     fields["request"] = TextAreaField(_l("Request"), validators=_case_bounds("request"))
     fields["urgent"] = BooleanField(_l("Green channel (urgent)"))
-    fields["appointment_at"] = DateTimeLocalField(_l("Appointment"), format="%Y-%m-%dT%H:%M",
-                                                  validators=[Optional(), APPOINTMENT_YEARS])
+    fields["appointment_at"] = MinuteField(_l("Appointment"), validators=[Optional(), APPOINTMENT_YEARS])
     return type("CaseDetailsForm", (DynamicForm,), fields)
 
 
