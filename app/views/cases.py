@@ -26,7 +26,6 @@ from app.extensions import db
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
-from app.rules.identity import applicant_search_key
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import ORGANISATION, PERSON, RATING_LABELS
 from app.security import (case_scope_condition, current_actor, may_reach_case,
@@ -34,6 +33,7 @@ from app.security import (case_scope_condition, current_actor, may_reach_case,
 from app.services.calendar import request_calendar
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
+from app.services.case_search import search_cases_by_applicant
 from app.services.cases import (CLEAR_APPOINTMENT, Applicant, CaseDetails, Intake,
                                 SubTaskPlan, annotate, apply_action, available_actions,
                                 register_intake, update_case_details)
@@ -419,14 +419,12 @@ class CaseView(WindowScopedModelView):
         cases, more = None, False
         if request.method == "POST" and form.validate():
             try:
-                column, value = applicant_search_key(form.query.data, field="query")
+                search = search_cases_by_applicant(db.session, form.query.data,
+                                                   case_scope_condition())
             except RuleViolation as error:
                 form.query.errors.append(error.render(gettext))
             else:
-                cases = case_queries.cases_by_applicant(db.session, column, value,
-                                                        case_scope_condition())
-                more = len(cases) > case_queries.APPLICANT_SEARCH_LIMIT
-                cases = cases[:case_queries.APPLICANT_SEARCH_LIMIT]
+                cases, more = search.cases, search.more
                 # PRIV-1: the hits show the number as the user may see it (masked or not);
                 # the box does not keep it in full on the page. After an error it stays, to fix.
                 form.query.data = ""

@@ -102,3 +102,19 @@ def test_org_2_the_public_may_not_search(public, cases):
 def test_issue_19_the_search_form_is_labelled_and_reachable_from_the_list(as_clerk, cases):
     html = as_clerk.get(URL).get_data(as_text=True)
     assert '<label for="query">' in html and 'id="query"' in html
+
+
+def test_audit_1_a_search_is_audited_without_the_value_typed(as_clerk, cases, db_session):
+    from sqlalchemy import select
+
+    from models.audit import AuditLog
+
+    search(as_clerk, "12345")  # refused: nothing searched, nothing audited
+    search(as_clerk, PHONE)
+    db_session.expire_all()
+    entry = db_session.scalars(select(AuditLog).where(AuditLog.action == "search")).one()
+    assert (entry.username, entry.model, entry.record_id) == (as_clerk.user.username, "Case", "applicant")
+    assert cases["a"].number in entry.changes and cases["b"].number not in entry.changes
+    assert PHONE not in entry.changes and "phone" in entry.changes
+    listing = as_clerk.get("/auditlogview/list/")
+    assert listing.status_code in (200, 302, 403, 404)  # the clerk's door to the trail, if any
