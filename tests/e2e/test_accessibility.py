@@ -151,3 +151,55 @@ def test_issue_19_a_focused_navbar_link_shows_an_outline(desk_page, desk, shot, 
     style = link.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth]; }")
     assert style[0] != "none" and style[1] != "0px", style
     shot(page, "a11y-navbar-focus")
+
+
+def test_issue_19_axe_finds_nothing_serious_on_the_login_page(desk_page, shot):
+    page = desk_page
+    page.goto("/login/")
+    shot(page, "a11y-login")
+    assert_no_serious_violations(page, "the login page")
+
+
+def test_issue_19_axe_finds_nothing_serious_on_more_clerk_pages(desk_page, desk, shot, browser_login):
+    """The clerk's home (to-do), the work queue, an action form, the details form, and the case
+    list with its search filters open (FAB's own widgets, a date filter with its picker)."""
+    item, case, clerk = desk
+    page = desk_page
+    browser_login(page, clerk.username, PASSWORD)
+    for name, url in {"my-todo": "/my/", "work-queue": "/casequeue/list/",
+                      "action-form": f"/caseview/act/{case.id}/start",
+                      "details-form": f"/caseview/details/{case.id}"}.items():
+        page.goto(url)
+        shot(page, f"a11y-{name}")
+        assert_no_serious_violations(page, f"{name} ({url}) as a clerk")
+
+
+def test_issue_19_axe_finds_nothing_serious_on_an_office_generic_form_with_a_date(
+        desk_page, desk, shot, browser_login, make_user):
+    page = desk_page
+    office = make_user("Office", username="office_axe")
+    browser_login(page, office.username, PASSWORD)
+    page.goto("/holidayview/add")
+    shot(page, "a11y-holiday-add")
+    assert_no_serious_violations(page, "FAB's add form of a holiday (a date field)")
+
+
+def test_issue_19_axe_finds_nothing_serious_on_office_and_leadership_pages(
+        desk_page, desk, shot, browser_login, make_user):
+    """The office's lists and imports with their filter boxes (month pickers), the
+    leadership's dashboard and window scores."""
+    page = desk_page
+    office = make_user("Office", username="office_axe_lists")
+    browser_login(page, office.username, PASSWORD)
+    for name, url in {"leave-overview": "/leaveoverview/all/", "clock-import": "/clockrecords/import/",
+                      "office-home": "/"}.items():
+        page.goto(url)
+        shot(page, f"a11y-{name}")
+        assert_no_serious_violations(page, f"{name} ({url}) as the office")
+    page.context.clear_cookies()
+    leader = make_user("Leadership", username="leader_axe")
+    browser_login(page, leader.username, PASSWORD)
+    for name, url in {"dashboard": "/dashboard/", "window-scores": "/windowscores/"}.items():
+        page.goto(url)
+        shot(page, f"a11y-{name}")
+        assert_no_serious_violations(page, f"{name} ({url}) as leadership")

@@ -91,3 +91,25 @@ def test_issue_19_month_and_weekday_names_follow_the_app_language(english_page, 
     page.fill("#start_day", "2026-10-13")
     page.keyboard.press("Escape")
     assert page.input_value("#start_day") == "2026-10-13"
+
+
+def test_issue_19_fabs_own_date_field_speaks_the_app_language_and_takes_enter(
+        english_page, make_user, db_session):
+    """A generic FAB form (a holiday's day): its picker too is in Chinese, weeks from Monday,
+    and Enter takes the day the arrows chose instead of submitting the form."""
+    from models.settings import Holiday
+
+    page = english_page
+    office = make_user("Office", username="office_dates")
+    log_in(page, office.username, PASSWORD)
+    page.goto("/holidayview/add")
+    page.click("#day")
+    page.keyboard.type("2026-10-12")
+    picker = page.locator(".datepicker-dropdown")
+    picker.wait_for(state="visible")
+    assert picker.locator(".datepicker-days th.dow").first.inner_text() == "一"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    assert page.input_value("#day") == "2026-10-13"
+    assert "/holidayview/add" in page.url  # Enter did not submit the form
+    assert db_session.query(Holiday).count() == 0

@@ -44,14 +44,15 @@
    * server says what is wrong), but then the picker ignores Enter, which would submit the form
    * instead of taking the day the arrow keys chose: take it here. */
   function enterTakesTheDay(event) {
-    var picker = $(this).data("datepicker");
+    // FAB's widgets hang the picker on the input's wrapper (a "component"), ours on the input.
+    var host = $(this).data("datepicker") ? $(this) : $(this).closest(".appbuilder_date, .appbuilder_datetime");
+    var picker = host.data("datepicker");
     if (event.key !== "Enter" || !picker || !picker.picker.is(":visible")) { return; }
     event.preventDefault();
     if (picker.focusDate) {
-      var day = picker.focusDate;
-      $(this).datepicker("setUTCDate", day);
+      host.datepicker("setUTCDate", picker.focusDate);
     }
-    $(this).datepicker("hide");
+    host.datepicker("hide");
   }
   $(document).on("keydown", "input[data-day-picker], input[data-month-picker], " +
                  "input[data-minute-picker], .appbuilder_date input, .appbuilder_datetime input",
