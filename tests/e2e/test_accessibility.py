@@ -203,3 +203,13 @@ def test_issue_19_axe_finds_nothing_serious_on_office_and_leadership_pages(
         page.goto(url)
         shot(page, f"a11y-{name}")
         assert_no_serious_violations(page, f"{name} ({url}) as leadership")
+
+
+def test_issue_19_axe_finds_nothing_serious_on_a_print_view(desk_page, desk, shot, browser_login):
+    item, case, clerk = desk
+    page = desk_page
+    browser_login(page, clerk.username, PASSWORD)
+    for kind in ("acceptance", "receipt"):
+        page.goto(f"/print/case/{case.id}/{kind}")
+        shot(page, f"a11y-print-{kind}")
+        assert_no_serious_violations(page, f"the {kind} print view")

@@ -113,3 +113,21 @@ def test_issue_19_fabs_own_date_field_speaks_the_app_language_and_takes_enter(
     assert page.input_value("#day") == "2026-10-13"
     assert "/holidayview/add" in page.url  # Enter did not submit the form
     assert db_session.query(Holiday).count() == 0
+
+
+def test_issue_19_a_date_and_time_keeps_its_24_hour_time_when_a_day_is_picked(
+        english_page, clerk, db_session, window_a):
+    from tests.factories import residence_permit_item
+
+    item = residence_permit_item(db_session, window_a, "D-019")
+    page = english_page
+    log_in(page, clerk.username, PASSWORD)
+    page.goto(f"/caseview/intake/?item={item.id}")
+    field = page.locator("#appointment_at")
+    assert field.get_attribute("type") == "text"
+    field.click()
+    page.keyboard.type("2026-10-12 14:30")
+    page.locator(".datepicker-dropdown").wait_for(state="visible")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    assert page.input_value("#appointment_at") == "2026-10-13 14:30"
