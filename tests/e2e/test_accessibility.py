@@ -86,6 +86,9 @@ def test_issue_19_axe_finds_nothing_serious_on_the_applicant_search_results(desk
 def test_issue_19_axe_finds_nothing_serious_on_the_public_pages(desk_page, desk, shot):
     item, case, _clerk = desk
     page = desk_page
+    page.goto("/guide/")
+    page.keyboard.press("Tab")  # the skip link comes first on the public pages too
+    assert "skip-link" in page.evaluate("() => document.activeElement.className")
     for name, url in {"public-guide": "/guide/", "public-item": f"/guide/item/{item.id}",
                       "public-lookup": "/guide/progress"}.items():
         page.goto(url)
