@@ -88,6 +88,10 @@ class Case(Versioned, Model):
         # SQLite's planner does not prove the OR against it (it keeps index 0009).
         Index("ix_case_window_overdue_candidates", "window_id", "deadline", "id",
               sqlite_where=sql_text(OVERDUE_CANDIDATES), postgresql_where=sql_text(OVERDUE_CANDIDATES)),
+        # Issue #19: staff find an applicant's cases by the whole ID number or the phone
+        # (exact match on the stored, normalised value).
+        Index("ix_case_applicant_id_number", "applicant_id_number"),
+        Index("ix_case_applicant_phone", "applicant_phone"),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),

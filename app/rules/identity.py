@@ -187,3 +187,41 @@ def normalize_credit_code(value: str | None, *, field: str | None = None) -> str
                                          "check character; please check every character."),
                             field=field)
     return text
+
+
+# --- Finding a case by its applicant (issue #19) ----------------------------------------------
+APPLICANT_ID_NUMBER = "id_number"
+APPLICANT_PHONE = "phone"
+
+
+def applicant_search_key(value: str | None, *, field: str | None = None) -> tuple[str, str]:
+    """PRIV-1/PRIV-2: what a staff member typed to find an applicant's cases, as the stored form
+    of one column: ``("id_number", <18 characters>)`` for a resident ID number or a unified
+    social credit code (both kept in the applicant_id_number column), ``("phone", <number>)``
+    for a phone number in the form `normalize_phone` stores.
+
+    The ID number is matched whole, never by a prefix: 18 characters passing their check
+    digit, or nothing. A phone may be typed with spaces, hyphens or +86. Raises
+    `RuleViolation` with a message that never repeats the value (it could reach a log).
+    """
+    text = _clean(value)
+    if not text:
+        raise RuleViolation("PRIV-2", N_("Enter the applicant's phone number or whole ID number."),
+                            field=field)
+    compact = _SEPARATORS.sub("", text).upper()
+    if len(compact) == 18:  # no phone has 18 characters
+        for normalize in (normalize_id_number, normalize_credit_code):
+            try:
+                return APPLICANT_ID_NUMBER, normalize(compact)
+            except RuleViolation:
+                continue
+        raise RuleViolation("PRIV-2", N_("This is no valid ID number or unified social credit "
+                                         "code (18 characters with a check digit); please check "
+                                         "every character."), field=field)
+    try:
+        return APPLICANT_PHONE, normalize_phone(text)
+    except RuleViolation:
+        raise RuleViolation(
+            "PRIV-2", N_("Enter a whole ID number (18 characters) or a phone number: a mainland "
+                         "mobile (11 digits) or a landline with its area code."),
+            field=field) from None

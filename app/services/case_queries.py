@@ -113,6 +113,28 @@ def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case 
     ).first()
 
 
+# Issue #19: the most cases one applicant search lists; more means "narrow it down".
+APPLICANT_SEARCH_LIMIT = 100
+
+
+def cases_by_applicant(session: Session, column: str, value: str, scope=None,
+                       limit: int = APPLICANT_SEARCH_LIMIT) -> list[Case]:
+    """Issue #19: the cases whose applicant ID number (`column` "id_number") or phone
+    ("phone") is exactly `value` (already in its stored form, app.rules.identity
+    `applicant_search_key`), newest first, at most `limit` + 1 (the caller says "more").
+
+    `scope` is the caller's row condition (ORG-2 + AB-2: app.security.case_scope_condition),
+    None for every window. Served by ix_case_applicant_id_number / ix_case_applicant_phone.
+    """
+    target = {"id_number": Case.applicant_id_number, "phone": Case.applicant_phone}[column]
+    query = (select(Case).where(target == value)
+             .options(selectinload(Case.item), selectinload(Case.window))
+             .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit + 1))
+    if scope is not None:
+        query = query.where(scope)
+    return list(session.scalars(query))
+
+
 def preload_related(session: Session, cases: list[Case]) -> list:
     """The items, windows and handlers of a page of cases, in one query each.
 

@@ -17,7 +17,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FileField, HiddenField,
+from wtforms import (BooleanField, FileField, HiddenField,
                      IntegerField, SelectField, TextAreaField)
 from wtforms.validators import Optional
 
@@ -38,6 +38,7 @@ from app.services.transaction import check_version
 from app.services import org_queries
 from app.views.base import get_or_404, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
+from app.views.fields import DayField, MinuteField
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff
 
@@ -186,27 +187,25 @@ class ClockImportForm(DynamicForm):
 
 class ClockEntryForm(DynamicForm):
     staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
-    clocked_at = DateTimeLocalField(_l("Clock time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                    validators=[Optional()])
+    clocked_at = MinuteField(_l("Clock time"), validators=[Optional()])
     note = TextAreaField(_l("Reason"))
 
 
 class ClockCorrectionForm(DynamicForm):
-    clocked_at = DateTimeLocalField(_l("Clock time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                    validators=[Optional()])
+    clocked_at = MinuteField(_l("Clock time"), validators=[Optional()])
     note = TextAreaField(_l("Reason"))
     remove = BooleanField(_l("Remove this clock (a wrong record)"))
 
 
 class OffPostForm(DynamicForm):
     staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
-    day = DateField(_l("Day"), validators=[Optional()])
+    day = DayField(_l("Day"), validators=[Optional()])
     minutes = IntegerField(_l("Minutes off post"), validators=[Optional()])
     note = TextAreaField(_l("Inspection note"))
 
 
 class OffPostCorrectionForm(DynamicForm):
-    day = DateField(_l("Day"), validators=[Optional()])
+    day = DayField(_l("Day"), validators=[Optional()])
     minutes = IntegerField(_l("Minutes off post"), validators=[Optional()])
     reason = TextAreaField(_l("Reason for the correction"))
     remove = BooleanField(_l("Remove this off-post record (a wrong record)"))
@@ -344,7 +343,7 @@ class ClockRecordView(BaseView):
 
 class ClockExcuseForm(DynamicForm):
     staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
-    day = DateField(_l("Day"), validators=[Optional()])
+    day = DayField(_l("Day"), validators=[Optional()])
     half = SelectField(_l("Half-day"), choices=list(HALF_LABELS.items()), validators=[Optional()])
     reason = SelectField(_l("Reason"), choices=list(REASON_LABELS.items()), validators=[Optional()])
     note = TextAreaField(_l("Meeting or errand"))

@@ -49,6 +49,7 @@ AUDIT_ACTION_LABELS = {
     "create": _l("Created"),
     "update": _l("Updated"),
     "delete": _l("Deleted"),
+    "search": _l("Searched"),  # issue #19: a search of an applicant's cases
 }
 
 

@@ -19,7 +19,7 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext, lazy_gettext as _l, lazy_pgettext as _lp
-from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import Optional
 
@@ -43,6 +43,7 @@ from app.services import case_queries, complaint_queries, org_queries
 from app.views.base import DomainModelView, VersionField, rule_checked
 from app.views.choices import label_of
 from app.views.downloads import refuse_over_cap, xlsx_download
+from app.views.fields import DayField
 from models.complaints import Complaint
 from models.org import Staff, Window
 
@@ -90,7 +91,7 @@ def _bounded(value, limit, field: str) -> str | None:
 def record_form_class(windows: list[Window], staff: list[Staff]):
     window_choices = [(str(w.id), str(w)) for w in windows]
     fields = {
-        "received_on": DateField(_l("Received on"), validators=[Optional()]),
+        "received_on": DayField(_l("Received on"), validators=[Optional()]),
         "channel": SelectField(_l("Channel"), choices=_choices(CHANNEL_LABELS),
                                validators=[Optional()]),
         "anonymous": BooleanField(_l("Anonymous")),
@@ -107,7 +108,7 @@ def record_form_class(windows: list[Window], staff: list[Staff]):
         "complex": BooleanField(_l("Complex: to the director")),
         "other_window_ids": SelectMultipleField(_l("Further windows concerned"),
                                                 choices=window_choices, validators=[Optional()]),
-        "promised_on": DateField(_l("Promised answer date"), validators=[Optional()]),
+        "promised_on": DayField(_l("Promised answer date"), validators=[Optional()]),
     }
     return type("ComplaintForm", (DynamicForm,), fields)
 

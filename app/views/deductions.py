@@ -18,7 +18,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
-from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from app import context
@@ -37,7 +37,7 @@ from app.services.scoring import EventInput
 from app.services import catalogue_queries, org_queries
 from app.views.base import (DomainModelView, flash_job_busy, interface, opened_at,
                             rule_checked)
-from app.views.fields import select_field
+from app.views.fields import DayField, select_field
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
@@ -187,7 +187,7 @@ class ScoreEventForm(DynamicForm):
     next to these fields (item_id, day, points, window_id, staff_id, evidence)."""
 
     item_id = SelectField(_l("Deduction item"), choices=[], validators=[Optional()])
-    day = DateField(_l("Date"), validators=[Optional()])
+    day = DayField(_l("Date"), validators=[Optional()])
     points = DecimalField(_l("Points"), places=1, validators=[Optional()],
                           description=_l("Leave empty for the item's fixed value."))
     window_id = SelectField(_l("Window"), choices=[], validators=[Optional()])
@@ -379,7 +379,7 @@ class ScoreEventView(DomainModelView):
 class DerelictionForm(DynamicForm):
     staff_id = SelectField(_l("Staff"), choices=[], validators=[Optional()])
     kind = SelectField(_l("Kind of dereliction"), choices=[], validators=[Optional()])
-    day = DateField(_l("Date"), validators=[Optional()])
+    day = DayField(_l("Date"), validators=[Optional()])
     sanction = SelectField(_l("Sanction"), choices=[], validators=[Optional()])
     case_number = StringField(_l("Case number (optional)"))
     evidence = TextAreaField(_l("Evidence"), render_kw={"rows": 4})

@@ -18,7 +18,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from wtforms import BooleanField, DateField, FileField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, FileField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from app import context
@@ -45,6 +45,7 @@ from app.services import org_queries
 from app.views.base import DomainModelView, find, interface, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.choices import POSITION_LABELS
+from app.views.fields import DayField
 from models.leave import AWAY_REASONS, LEAVE_KINDS, LEAVE_STATES, AwayRegistration, LeaveRequest
 from models.org import Staff
 
@@ -108,9 +109,9 @@ class LeaveForm(DynamicForm):
     staff_id = SelectField(_l("Staff"), coerce=int, validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=[("", "—")] + list(KIND_LABELS.items()),
                        validators=[Optional()])
-    start_day = DateField(_l("First day"), validators=[Optional()])
+    start_day = DayField(_l("First day"), validators=[Optional()])
     half_day_start = BooleanField(_l("Afternoon only on the first day"))
-    end_day = DateField(_l("Last day"), validators=[Optional()])
+    end_day = DayField(_l("Last day"), validators=[Optional()])
     half_day_end = BooleanField(_l("Morning only on the last day"))
     reason = TextAreaField(_l("Reason"))
     emergency = BooleanField(_l("Emergency request filed afterwards (补假)"))
@@ -131,7 +132,7 @@ class DecisionForm(DynamicForm):
 
 class ReportBackForm(DynamicForm):
     version = HiddenField()
-    returned_on = DateField(_l("Back at work on"), validators=[Optional()])
+    returned_on = DayField(_l("Back at work on"), validators=[Optional()])
     report_back_reason = TextAreaField(_l("Reason for returning after the last day"))
 
 
@@ -580,7 +581,7 @@ class AwayForm(DynamicForm):
 
     staff_id = SelectField(_l("Staff"), coerce=lambda v: int(v) if v else None,
                            validators=[Optional()])
-    day = DateField(_l("Day"), validators=[Optional()])
+    day = DayField(_l("Day"), validators=[Optional()])
     am = BooleanField(_l("Morning"))
     pm = BooleanField(_l("Afternoon"))
     reason = SelectField(_l("Why"), choices=[("errand", _l("Official errand")),

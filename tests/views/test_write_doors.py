@@ -57,7 +57,10 @@ DOMAIN_WRITES = {"intake", "act", "annotate", "details", "complete", "file", "re
                  "record", "answer", "outcome", "escalation",  # COMP-1..4 (complaints)
                  # SCORE-5/6, pages and API (create, confirm above)
                  "compute", "entries", "praise", "unpraise", "choose",
-                 "record", "correct", "remove"}  # SCORE-1, FAULT-1 ("generate" above)
+                 "record", "correct", "remove",  # SCORE-1, FAULT-1 ("generate" above)
+                 # Issue #19: the search by applicant posts (the value stays out of URLs and
+                 # logs, PRIV-1) and writes nothing.
+                 "applicant"}
 EXPECTED_DOORS = {"CaseView", "CaseQueueView", "OverdueCaseView", "DueSoonCaseView",
                   "ConsultationRegisterView", "NoticeViolationView", "CaseSubTaskView",
                   "RefusalReportView", "AuditLogView", "CaseApi", "DutyShiftView", "DutyShiftApi",
