@@ -139,7 +139,14 @@ def register_context(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
-                "bianmin_todo_count": todo_count}
+                "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
+
+
+def case_box() -> bool:
+    """Issue #19: the header's case-number box, for every role that reads cases (ORG-2)."""
+    from app.security import may_read_cases
+
+    return may_read_cases()
 
 
 def todo_count() -> int:
