@@ -87,6 +87,13 @@ def today() -> date:
     return datetime.now(center_zone()).date()
 
 
+def last_finished_month() -> date:
+    """The first day of the month last finished (SCORE-3: the one waiting for confirmation):
+    score pages, the notice and their exports open on it (issue #20)."""
+    first = today().replace(day=1)
+    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+
+
 def clock() -> Clock:
     """The instant of an action and its day in the center's time zone (the services' Clock)."""
     from app.services.cases import Clock

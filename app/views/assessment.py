@@ -75,8 +75,7 @@ def line_text(line) -> str:
 
 def default_month() -> date:
     """The month last finished: the one waiting for confirmation."""
-    first = context.today().replace(day=1)
-    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+    return context.last_finished_month()
 
 
 def _month_arg(value) -> date:

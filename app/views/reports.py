@@ -25,7 +25,7 @@ from app.rules.input import BUSINESS_YEARS
 from app.rules.scoring import SEMIANNUAL_PARTS
 from app.security import semiannual_scope
 from app.services.exports import SCORE_CATEGORY_LABELS
-from app.services.pdf import PDF_MIMETYPE, Column
+from app.services.pdf import PDF_MIMETYPE, Column, parenthesis_on_own_line
 from app.services.reports import (MonthNotice, center_name, grades_pdf, month_notice,
                                   notice_pdf, notice_title, score)
 from app.services.semiannual import excellent_ties
@@ -84,8 +84,8 @@ class ReportView(BaseView):
     @expose("/month/")
     @has_access
     def month(self):
-        """The menu's entry: this month's notice."""
-        period = context.today()
+        """The menu's entry: the notice of the month last finished (issue #20, like 月度考核)."""
+        period = context.last_finished_month()
         return redirect(url_for("ReportView.notice", month=period.strftime("%Y-%m")))
 
     @expose("/month/<month>/notice")
@@ -124,7 +124,8 @@ class ReportView(BaseView):
                    Column(str(PART_LABELS["bonus"]), 12), Column(gettext("Total"), 14),
                    Column(gettext("Grade"), 16), Column(gettext("Assessment bonus"), 14)]
 
-        rows = [(e.staff.name, label_of(STAFF_CATEGORY_LABELS, e.staff_category),
+        # Issue #20: a name wraps before its parenthetical, never inside it (22/170 of A4).
+        rows = [(parenthesis_on_own_line(e.staff.name, 7), label_of(STAFF_CATEGORY_LABELS, e.staff_category),
                  *(score(getattr(e, p)) for p in parts), score(e.bonus), score(e.total),
                  grade_label(e.grade), bonus_label(e.grade)) for e in visible_entries(assessment)]
         title = gettext("Semi-annual assessment")

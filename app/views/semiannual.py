@@ -24,7 +24,7 @@ from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
-from app.rules.scoring import (GRADE_LABELS, JI_ITEMS, SEMIANNUAL_PARTS,
+from app.rules.scoring import (GRADE_LABELS, GRADE_NAMES, JI_ITEMS, SEMIANNUAL_PARTS,
                                assessment_bonus_eligible, excellent_quota)
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
@@ -229,6 +229,25 @@ class SemiannualView(DomainModelView):
                     confirmer=confirmer_name(assessment))
 
     # --- The grade list ---------------------------------------------------------------------
+    @staticmethod
+    def _grade_chart(entries) -> dict | None:
+        """Issue #20, SCORE-6: how many people got each grade, per staff category (one bar
+        series each) above the grade list; a bar leads to the list."""
+        counted: dict[str, dict[str, int]] = {}
+        for entry in entries:
+            if entry.grade:
+                scale = counted.setdefault(entry.staff_category or "other", {})
+                scale[entry.grade] = scale.get(entry.grade, 0) + 1
+        if not counted:
+            return None
+        order = [grade for names in GRADE_NAMES.values() for grade in names]
+        grades = [grade for grade in dict.fromkeys(order) if any(grade in c for c in counted.values())]
+        return {"categories": [grade_label(g) for g in grades], "integer": True,
+                "links": ["#semiannual-grades" for _g in grades],
+                "series": [{"name": label_of(STAFF_CATEGORY_LABELS, category), "stack": "grades",
+                            "label": True, "data": [counts.get(g, 0) or None for g in grades]}
+                           for category, counts in counted.items()]}
+
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
@@ -240,6 +259,7 @@ class SemiannualView(DomainModelView):
             may_manage=manage, may_confirm=may_confirm_semiannual() and assessment.state == "draft"
             and assessment.computed_at is not None, form=DynamicForm(), own_staff_id=own,
             praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
+            grade_chart=self._grade_chart(visible_entries(assessment)),
             **self._page_values(assessment))
 
     @expose("/print/<int:pk>")
