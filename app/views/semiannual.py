@@ -171,11 +171,25 @@ def tie_lines(ties) -> list[str]:
                                  "%(seats)s 优秀 seat(s): %(names)s. The leadership chooses "
                                  "among them before confirming.", **values))
         else:
-            lines.append(gettext("%(scale)s: %(count)s tied at %(total)s for the last "
-                                 "%(seats)s 优秀 seat(s): %(names)s. The leadership chose "
-                                 "%(chosen)s.", chosen="、".join(e.staff.name for e in tie.chosen),
-                                 **values))
+            line = gettext("%(scale)s: %(count)s tied at %(total)s for the last "
+                           "%(seats)s 优秀 seat(s): %(names)s. The leadership chose "
+                           "%(chosen)s.", chosen="、".join(e.staff.name for e in tie.chosen),
+                           **values)
+            lines.append(" ".join(filter(None, [line, choice_line(tie.chosen[0])])))
     return lines
+
+
+def choice_line(entry) -> str:
+    """SCORE-6 (issue #20): who chose among the tied, when, and the reason they gave."""
+    user = entry.tie_chosen_by
+    if user is None:
+        return ""
+    name = staff_names([user.username]).get(user.username, user.username)
+    when = context.local_datetime(entry.tie_chosen_at) if entry.tie_chosen_at else "—"
+    if entry.tie_choice_reason:
+        return gettext("Chosen by %(name)s on %(when)s: %(reason)s", name=name, when=when,
+                       reason=entry.tie_choice_reason)
+    return gettext("Chosen by %(name)s on %(when)s.", name=name, when=when)
 
 
 def elsewhere_names(assessment) -> list[str]:
@@ -358,8 +372,13 @@ class SemiannualView(DomainModelView):
             staff_ids = [int(value) for value in request.form.getlist("staff_id")]
         except ValueError:
             abort(400)
+        reason = (request.form.get("reason") or "").strip()
+        if not reason:  # issue #20: the grade list says why the seat went to whom
+            flash(gettext("Say why you chose them."), "danger")
+            return redirect(url_for(".show", pk=pk))
         with rule_checked() as saved:
-            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id)
+            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id,
+                             reason=reason, now=context.clock().now)
         if saved.ok:
             flash(gettext("Choice recorded: the grades follow it."), "success")
         return redirect(url_for(".show", pk=pk))
