@@ -34,6 +34,7 @@ from app.views.base import get_or_404
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
 from app.views.semiannual import (PART_LABELS, bonus_label, elsewhere_names, grade_label,
                                   half_label, quota_lines, tie_lines, visible_entries)
+from app.views.window_scores import tie_note
 from models.semiannual import SemiannualAssessment
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,10 @@ class ReportView(BaseView):
         """SCORE-2/3: 月度考核通报 on A4, standalone (no menu), printed from the browser."""
         period = parse_month(month)
         notice = month_notice(db.session, period)
+        names = {s.window_id: f"{s.number} {s.name}" for s in notice.scores}
         return self.render_template(
             "print/month_notice.html", notice=notice, title=notice_title(gettext),
+            tie_notes=[(names[s.window_id], tie_note(s, names)) for s in notice.scores if s.tie],
             month_label=month_label(period), state_line=state_line(notice), keys=COLUMNS,
             category_labels=SCORE_CATEGORY_LABELS, printed=context.today(),
             previous=(period.replace(day=1) - date.resolution).strftime("%Y-%m"),

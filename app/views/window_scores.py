@@ -35,10 +35,11 @@ def _period() -> date:
         abort(404)
 
 
-def tie_note(score, names: dict) -> str:
+def tie_note(score, names: dict, tie=None) -> str:
     """SCORE-3 (issue #20): why a window tied on the total across the last 红旗窗口 seat is in
-    or out — the tie-break that decided, with the two values compared."""
-    tie = score.tie
+    or out — the tie-break that decided, with the two values compared. `score` has the
+    total (and the tie, unless given); `names` maps window ids to names."""
+    tie = tie if tie is not None else getattr(score, "tie", None)
     if tie is None:
         return ""
     values = {"other": names.get(tie.other, ""), "total": format_points(score.total, score=True)}

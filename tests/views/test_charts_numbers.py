@@ -89,3 +89,19 @@ def test_ab_2_away_today_says_who_covers(app, people, db_session):
     row = html.split(f'data-staff="{clerk.id}"', 1)[1].split("</tr>", 1)[0]
     assert f'<td class="away-cover">{partner.name}</td>' in row
     assert "顶岗人" in html
+
+
+def test_score_3_the_notice_says_which_tie_break_decided(app, as_leadership, make_window):
+    for n in range(1, 7):
+        make_window(f"0{n}", name=f"窗口{n}")
+    html = as_leadership.get(f"/reports/month/{last_finished(app)}/notice").get_data(as_text=True)
+    notes = html.split('id="tie-notes"', 1)[1].split("</ul>", 1)[0]
+    assert notes.count("<li>") == 6 and "按名称顺序排定" in notes
+
+
+def test_score_3_the_monthly_assessment_says_which_tie_break_decided(app, as_leadership,
+                                                                    make_window):
+    for n in range(1, 7):
+        make_window(f"0{n}", name=f"窗口{n}")
+    html = as_leadership.get(f"/assessment/month/?month={last_finished(app)}").get_data(as_text=True)
+    assert html.count('class="tie-note') == 6
