@@ -81,6 +81,21 @@ def todo_groups() -> list[tuple[str, str, str, list]]:
             for kind, rows in todo_rows(db.session, staff, today()).items() if rows]
 
 
+def window_away(window_id: int) -> list[tuple]:
+    """Issue #20, AB-2: the window head's home — who of the window is away today (the one
+    definition of app/services/away.py) and who covers: the substitute the leave names, else
+    the B (or A) of the person's post."""
+    from app.context import clock
+    from app.services.away import away_rows
+    from app.services.leave import default_substitute
+
+    now = clock()
+    rows = [row for row in away_rows(db.session, now.today, now.now)
+            if row.staff is not None and row.staff.window_id == window_id]
+    return [(row, row.leave.substitute if row.leave is not None and row.leave.substitute
+             is not None else default_substitute(db.session, row.staff)) for row in rows]
+
+
 def case_counts() -> dict[str, int]:
     """Open, overdue and due-soon cases of the user's window (all windows for the others;
     ORG-2, and AB-2: the cases the user covers count too)."""
@@ -150,9 +165,12 @@ class HomeView(IndexView):
         if section:
             reviews = reports_awaiting_review(db.session)
         todo = todo_groups() if current_user.is_authenticated else []
+        staff = current_staff() if kind == "window" else None
+        away = window_away(staff.window_id) if staff is not None and staff.window_id else None
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     case_counts=counts, dashboard_kind=kind, data=data,
                                     cards=cards, work=work, reviews=reviews, todo=todo,
+                                    away=away,
                                     today=today())
 
     @expose("/home/data")

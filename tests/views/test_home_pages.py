@@ -109,3 +109,28 @@ def test_issue_20_banner_names_the_menu_as_it_reads():
                         "holidays, and deadlines in %(year)s are shown as provisional. Enter the "
                         "schedule under System → Year schedule.")
     assert "系统管理 → " in banner and zh.gettext("System") == "系统管理"
+
+
+def test_ab_2_window_head_home_says_who_of_the_window_is_away_and_who_covers(
+        app, log_in, db_session, window_a):
+    from datetime import timedelta as days
+    from decimal import Decimal
+
+    from models.leave import LeaveRequest
+    from models.org import Staff
+
+    head = log_in("WindowHead", window=window_a)
+    away = Staff(name="请假人员", unit="window", window=window_a)
+    cover = Staff(name="顶岗同事", unit="window", window=window_a)
+    db_session.add_all([away, cover])
+    db_session.flush()
+    with app.test_request_context():
+        day = today()
+    db_session.add(LeaveRequest(staff_id=away.id, kind="personal", start_day=day - days(1),
+                                end_day=day + days(2), days=Decimal(3), reason="事由",
+                                approver_position="director", state="approved",
+                                substitute_id=cover.id))
+    db_session.commit()
+    html = head.get("/").get_data(as_text=True)
+    panel = html.split('class="panel panel-default home-away"', 1)[1].split("</ul>", 1)[0]
+    assert "请假人员" in panel and '<strong class="away-cover">顶岗同事</strong>' in panel
