@@ -110,8 +110,11 @@ class ReportView(BaseView):
         """The same notice as a PDF with its Chinese font embedded."""
         period = parse_month(month)
         notice = month_notice(db.session, period)
+        names = {s.window_id: f"{s.number} {s.name}" for s in notice.scores}
         content = notice_pdf(notice, gettext, context.today(), month_label(period),
-                             state_line(notice))
+                             state_line(notice),
+                             [f"{names[s.window_id]}: {tie_note(s, names)}"
+                              for s in notice.scores if s.tie])
         return pdf_response(content, kind="month notice",
                             ascii_name=f"month-notice-{notice.month}.pdf",
                             display_name=f"{notice_title(gettext)}-{notice.month}.pdf")

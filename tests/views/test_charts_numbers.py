@@ -105,3 +105,13 @@ def test_score_3_the_monthly_assessment_says_which_tie_break_decided(app, as_lea
         make_window(f"0{n}", name=f"窗口{n}")
     html = as_leadership.get(f"/assessment/month/?month={last_finished(app)}").get_data(as_text=True)
     assert html.count('class="tie-note') == 6
+
+
+def test_score_3_the_notice_pdf_says_which_tie_break_decided(app, as_leadership, make_window):
+    from tests.pdf_text import pdf_lines
+
+    for n in range(1, 7):
+        make_window(f"0{n}", name=f"窗口{n}")
+    pdf = as_leadership.get(f"/reports/month/{last_finished(app)}/notice.pdf").get_data()
+    text = "".join(pdf_lines(pdf))
+    assert "红旗窗口末位同分" in text and "按名称顺序排定" in text
