@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_appbuilder import AppBuilder
 from sqlalchemy import inspect
-from werkzeug.routing import Rule
 
 from config import BASE_DIR, build_config, check_production, instance_dir
 
@@ -83,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_security_headers(app)  # SEC-3
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
-    app.url_map.add(Rule("/favicon.ico", endpoint="favicon", redirect_to="/static/img/favicon.ico"))
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: redirect(url_for("static", filename="img/favicon.ico"), 301))
     logging.getLogger(__name__).debug("app created")
     return app
