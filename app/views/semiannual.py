@@ -185,7 +185,9 @@ def choice_line(entry) -> str:
     if user is None:
         return ""
     name = staff_names([user.username]).get(user.username, user.username)
-    when = context.local_datetime(entry.tie_chosen_at) if entry.tie_chosen_at else "—"
+    if entry.tie_chosen_at is None:  # chosen through the API or the demo: no time recorded
+        return gettext("Chosen by %(name)s.", name=name)
+    when = context.local_datetime(entry.tie_chosen_at)
     if entry.tie_choice_reason:
         return gettext("Chosen by %(name)s on %(when)s: %(reason)s", name=name, when=when,
                        reason=entry.tie_choice_reason)
