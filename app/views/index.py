@@ -10,14 +10,17 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
 
-from app.context import today
+from app.context import clock, today
 from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.rules.points import format_points
 from app.rules import case_states as cs
-from app.security import (SECTION_HEAD, case_scope_condition, current_staff, home_dashboard_kind,
-                          may_read_cases, role_names)
+from app.security import (OFFICE, SECTION_HEAD, case_scope_condition, current_staff,
+                          home_dashboard_kind, may_read_cases, role_names)
 from app.services import case_queries, dashboard_queries as dq
+from app.services.attendance import days_without_clock_data
+from app.services.away import away_rows
+from app.services.leave import default_substitute
 from app.services.refusals import reports_awaiting_review
 from app.services.todo import todo_rows
 from app.services.calendar import request_calendar
@@ -81,14 +84,18 @@ def todo_groups() -> list[tuple[str, str, str, list]]:
             for kind, rows in todo_rows(db.session, staff, today()).items() if rows]
 
 
+def clock_data_missing() -> str:
+    """ATT-2: this month's working days before today without any clock record, as text."""
+    from app.views.attendance import runs_text
+
+    day = today()
+    return runs_text(days_without_clock_data(db.session, day.year, day.month, day))
+
+
 def window_away(window_id: int) -> list[tuple]:
     """Issue #20, AB-2: the window head's home — who of the window is away today (the one
     definition of app/services/away.py) and who covers: the substitute the leave names, else
     the B (or A) of the person's post."""
-    from app.context import clock
-    from app.services.away import away_rows
-    from app.services.leave import default_substitute
-
     now = clock()
     rows = [row for row in away_rows(db.session, now.today, now.now)
             if row.staff is not None and row.staff.window_id == window_id]
@@ -165,12 +172,15 @@ class HomeView(IndexView):
         if section:
             reviews = reports_awaiting_review(db.session)
         todo = todo_groups() if current_user.is_authenticated else []
+        # ATT-2 (issue #20): the office's home names this month's working days without clock
+        # data — the import that is still missing.
+        missing_clocks = clock_data_missing() if OFFICE in role_names() else None
         staff = current_staff() if kind == "window" else None
         away = window_away(staff.window_id) if staff is not None and staff.window_id else None
         return self.render_template(self.index_template, appbuilder=self.appbuilder,
                                     case_counts=counts, dashboard_kind=kind, data=data,
                                     cards=cards, work=work, reviews=reviews, todo=todo,
-                                    away=away,
+                                    away=away, missing_clocks=missing_clocks,
                                     today=today())
 
     @expose("/home/data")

@@ -134,3 +134,17 @@ def test_ab_2_window_head_home_says_who_of_the_window_is_away_and_who_covers(
     html = head.get("/").get_data(as_text=True)
     panel = html.split('class="panel panel-default home-away"', 1)[1].split("</ul>", 1)[0]
     assert "请假人员" in panel and '<strong class="away-cover">顶岗同事</strong>' in panel
+
+
+def test_att_2_office_home_names_the_days_whose_clock_import_is_missing(app, as_office, as_clerk,
+                                                                         db_session):
+    from app.services.attendance import days_without_clock_data
+
+    with app.test_request_context():
+        day = today()
+    missing = days_without_clock_data(db_session, day.year, day.month, day)
+    html = as_office.get("/").get_data(as_text=True)
+    assert ("home-missing-clocks" in html) == bool(missing)
+    if missing:
+        assert missing[0][0].isoformat() in html.split("home-missing-clocks", 1)[1]
+    assert "home-missing-clocks" not in as_clerk.get("/").get_data(as_text=True)
