@@ -12,6 +12,7 @@ from markupsafe import Markup
 from app.extensions import db
 from app.permission_cache import todo_count as cached_todo_count
 from app.policy.calendar import sees_calendar_warnings
+from app.policy.cases import may_read_cases
 from app.request_context import (center_zone, clock, current_actor, current_staff,
                                  request_calendar, today)
 from app.rules.points import format_points
@@ -82,6 +83,13 @@ def deadline_noted(value: date | datetime | None) -> str:
 def provisional_footnote() -> bool:
     """Whether a list of this page marked a deadline provisional (its footnote is due)."""
     return bool(g.get("bianmin_provisional_shown"))
+
+
+def last_finished_month() -> date:
+    """The first day of the month last finished (SCORE-3: the one waiting for confirmation):
+    score pages, the notice and their exports open on it (issue #20)."""
+    first = today().replace(day=1)
+    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
 
 
 def current_center():
@@ -156,7 +164,12 @@ def register_context(app: Flask) -> None:
     @app.context_processor
     def inject_center():
         return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
-                "bianmin_todo_count": todo_count}
+                "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
+
+
+def case_box() -> bool:
+    """Issue #19: the header's case-number box, for every role that reads cases (ORG-2)."""
+    return may_read_cases(current_actor())
 
 
 def todo_count() -> int:

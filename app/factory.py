@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_appbuilder import AppBuilder
 from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -86,5 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_security_headers(app)  # SEC-3
     install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
+    # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
+    app.add_url_rule("/favicon.ico", "favicon",
+                     lambda: redirect(url_for("static", filename="img/favicon.ico"), 301))
     logging.getLogger(__name__).debug("app created")
     return app

@@ -83,6 +83,11 @@ class SemiannualEntry(Versioned, Model):
     # SCORE-6: chosen by Leadership among those tied across the last 优秀 seat (audited);
     # cleared by a rescore that changes the scale's scores.
     tie_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # SCORE-6 (issue #20): who made that choice, when and why — shown beside the tie.
+    tie_chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"))
+    tie_chosen_by = relationship(User, foreign_keys=[tie_chosen_by_id])
+    tie_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    tie_choice_reason: Mapped[str | None] = mapped_column(Text)
 
     items: Mapped[list["SemiannualItem"]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="SemiannualItem.id")

@@ -8,6 +8,9 @@ Menu entries (menu_access) are listed as resources too, by their menu name.
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
@@ -25,9 +28,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Service stars and post stars": ("menu_access",),
         "Mutual window rating": ("menu_access",),
         "Dashboard": ("can_read",),  # issue #12
-        "Dashboards": ("menu_access",),
         "Leadership dashboard": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -42,7 +43,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read", "can_write"),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_delete", "can_read", "can_write", "menu_access"),
         "Consultation register": ("menu_access",),
         "Holiday": ("can_delete", "can_read", "can_write"),
@@ -50,7 +50,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_delete", "can_read", "can_write"),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave flags": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveOverview": ("can_read",),
@@ -72,7 +71,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Permission on Views/Menus": ("menu_access",),
         "PermissionModelView": ("can_list",),
@@ -110,9 +108,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read", "can_write"),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
@@ -126,6 +123,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record a complaint": ("menu_access",),
     },
     "Leadership": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
@@ -136,9 +136,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
         "Dashboard": ("can_read",),  # issue #12
-        "Dashboards": ("menu_access",),
         "Leadership dashboard": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
         "DutyShift": ("can_log", "can_read"),
@@ -151,7 +149,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read",),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_read", "menu_access"),
         "Consultation register": ("menu_access",),
         "Holiday": ("can_read",),
@@ -159,7 +156,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_read",),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave flags": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveOverview": ("can_read",),
@@ -173,7 +169,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
@@ -200,9 +195,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read",),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
@@ -212,6 +206,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Overdue complaints": ("menu_access",),
     },
     "Office": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         # Issue #12: the month's window scores (SCORE-2/3) and their Excel export
         "Window scores": ("menu_access",),
         "WindowScore": ("can_read",),
@@ -229,9 +226,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Service stars and post stars": ("menu_access",),
         "Mutual window rating": ("menu_access",),
         "Dashboard": ("can_read",),  # issue #12
-        "Dashboards": ("menu_access",),
         "Leadership dashboard": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty days without log": ("menu_access",),
         "Duty rota": ("menu_access",),
@@ -243,7 +238,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read",),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_read", "menu_access"),
         "Consultation register": ("menu_access",),
         "Holiday": ("can_delete", "can_read", "can_write"),
@@ -251,7 +245,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_delete", "can_read", "can_write"),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave flags": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveOverview": ("can_read",),
@@ -265,7 +258,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Post": ("can_delete", "can_read", "can_write"),
         "Posts": ("menu_access",),
@@ -294,9 +286,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read", "can_write"),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
@@ -310,13 +301,15 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Record a complaint": ("menu_access",),
     },
     "SectionHead": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
         "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
         "DutyShift": ("can_log", "can_read"),
@@ -326,7 +319,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read",),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_read", "menu_access"),
         "Consultation register": ("menu_access",),
         "Holiday": ("can_read",),
@@ -334,7 +326,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_read",),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveRequest": ("can_read", "can_write"),
         "Ledger": ("menu_access",),
@@ -346,7 +337,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
@@ -374,14 +364,16 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read",),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
     },
     "WindowHead": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
@@ -389,7 +381,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
         "Mutual window rating": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
         "DutyShift": ("can_log", "can_read"),
@@ -399,13 +390,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read", "can_write"),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_read", "menu_access"),
         "Consultation register": ("menu_access",),
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_read",),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveRequest": ("can_read", "can_write"),
         "Ledger": ("menu_access",),
@@ -418,7 +407,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
@@ -443,21 +431,22 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read",),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
     },
     "Clerk": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),  # SCORE-5/6
         "Semi-annual assessments": ("menu_access",),
         "Semiannual": ("can_read",),
         "MonthlyAssessment": ("can_read",),  # SCORE-2/3/4/7
         "Monthly assessment": ("menu_access",),
         "Service stars and post stars": ("menu_access",),
-        "Duty": ("menu_access",),
         "Duty days": ("menu_access",),
         "Duty rota": ("menu_access",),
         "DutyShift": ("can_log", "can_read"),
@@ -467,13 +456,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "CaseSubTask": ("can_read", "can_write"),
         "Cases": ("menu_access",),
         "Cases due soon": ("menu_access",),
-        "Catalogue": ("menu_access",),
         "Center": ("can_read", "menu_access"),
         "Consultation register": ("menu_access",),
         "Item materials": ("menu_access",),
         "ItemMaterial": ("can_read",),
         "Joint case parts": ("menu_access",),
-        "Leave": ("menu_access",),
         "Leave notifications": ("menu_access",),
         "LeaveRequest": ("can_read", "can_write"),
         "Ledger": ("menu_access",),
@@ -484,7 +471,6 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "OpenApi": ("can_get",),
-        "Organisation": ("menu_access",),
         "Overdue cases": ("menu_access",),
         "Post": ("can_read",),
         "Posts": ("menu_access",),
@@ -509,9 +495,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "Meeting": ("can_read",),  # MEET-1
         "Meeting schedule": ("menu_access",),
         "Meetings": ("menu_access",),
-        "Meetings and study": ("menu_access",),
         # ATT-1..4 (attendance)
-        "Attendance": ("can_read", "menu_access"),
+        "Attendance": ("can_read",),
         "Attendance month": ("menu_access",),
         "Clock excuses": ("menu_access",),
         "ClockExcuse": ("can_read", "can_write"),
@@ -523,6 +508,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
 # SCORE-1, FAULT-1 (issue #11, deductions): the catalogue, score events, derelictions.
 DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "Admin": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deduction catalogue": ("menu_access",),
         "DeductionItem": ("can_read", "can_write"),
@@ -534,6 +522,9 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ScoreEvent": ("can_read", "can_write"),
     },
     "Leadership": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deduction catalogue": ("menu_access",),
         "DeductionItem": ("can_read",),
@@ -543,6 +534,9 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ScoreEvent": ("can_read",),
     },
     "Office": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deduction catalogue": ("menu_access",),
         "DeductionItem": ("can_read",),
@@ -554,6 +548,9 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ScoreEvent": ("can_read", "can_write"),
     },
     "SectionHead": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deductions and bonuses": ("menu_access",),
         "Dereliction": ("can_read",),
@@ -561,6 +558,9 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ScoreEvent": ("can_read",),
     },
     "WindowHead": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deductions and bonuses": ("menu_access",),
         "Dereliction": ("can_read",),
@@ -568,6 +568,9 @@ DEDUCTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "ScoreEvent": ("can_read",),
     },
     "Clerk": {
+        # Issue #20: the menus grouped by task (app/views/__init__.py CATEGORIES)
+        "People": ("menu_access",),
+        "Attendance and leave": ("menu_access",),
         "Assessments": ("menu_access",),
         "Deductions and bonuses": ("menu_access",),
         "Dereliction": ("can_read",),

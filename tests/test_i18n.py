@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-MENU_ZH = ["事项目录", "服务事项", "组织机构", "窗口", "系统管理", "节假日"]
-MENU_EN = ["Catalogue", "Service items", "Organisation", "Windows", "System", "Holidays"]
+MENU_ZH = ["办件", "服务事项", "人员", "窗口", "系统管理", "节假日", "考勤请假"]
+MENU_EN = ["Cases", "Service items", "People", "Windows", "System", "Holidays", "Attendance and leave"]
 
 
 def menu_html(client) -> str:

@@ -249,6 +249,45 @@ def rank_windows(rows: Iterable[tuple[str, object, int, int]], red_flags: int = 
 
 
 @dataclass(frozen=True)
+class RedFlagTie:
+    """SCORE-3: why a window tied on the total across the last 红旗窗口 seat is in (or out):
+    the tie-break that decided against `other` — "complaints" (fewer verified complaints),
+    "overdue_days" (fewer overdue days) or "name" — and the two values compared."""
+
+    basis: str
+    other: object
+    mine: object
+    theirs: object
+
+
+def red_flag_ties(ranked: Iterable[tuple[object, object, int, object, bool]]) -> dict:
+    """SCORE-3 (issue #20): the windows tied on the total across the last red-flag seat, in
+    rank order ``(key, total, verified complaints, overdue days, is_red_flag)`` as
+    `rank_windows` ordered them → ``{key: RedFlagTie}``; empty when no tie straddles the
+    seat. A window in is compared with the first one out, a window out with the last one in."""
+    rows = list(ranked)
+    inside_at = [i for i, row in enumerate(rows) if row[4]]
+    if not inside_at or inside_at[-1] + 1 >= len(rows):
+        return {}
+    total = _dec(rows[inside_at[-1]][1])
+    if _dec(rows[inside_at[-1] + 1][1]) != total:
+        return {}
+    inside = [row for row in rows if row[4] and _dec(row[1]) == total]
+    outside = [row for row in rows if not row[4] and _dec(row[1]) == total]
+
+    def decided(row, other) -> RedFlagTie:
+        if int(row[2]) != int(other[2]):
+            return RedFlagTie("complaints", other[0], int(row[2]), int(other[2]))
+        if _dec(row[3]) != _dec(other[3]):
+            return RedFlagTie("overdue_days", other[0], _dec(row[3]), _dec(other[3]))
+        return RedFlagTie("name", other[0], row[0], other[0])
+
+    ties = {row[0]: decided(row, outside[0]) for row in inside}
+    ties.update({row[0]: decided(row, inside[-1]) for row in outside})
+    return ties
+
+
+@dataclass(frozen=True)
 class SemiannualScore:
     """SCORE-5: 半年考核 — `parts` (de/neng/qin/ji/lian), `bonus` (≤ 10) and `total` (≤ 110
     with the default part maxima and bonus cap)."""

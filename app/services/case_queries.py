@@ -148,3 +148,25 @@ def preload_related(session: Session, cases: list[Case]) -> list:
         if ids:
             loaded += session.scalars(select(model).where(model.id.in_(ids))).all()
     return loaded
+
+
+def todays_work_condition(today: date, due_soon_last: date):
+    """Issue #20, CASE-6/8: the cases a home page lists as today's work — running past the
+    deadline (overdue), running and due by `due_soon_last` (due soon, today included), or
+    open and urgent (绿色通道)."""
+    return or_(running_overdue_condition(today), due_soon_condition(today, due_soon_last),
+               and_(Case.state.in_(OPEN_STATES), Case.urgent.is_(True)))
+
+
+def todays_work(session: Session, today: date, due_soon_last: date, scope=None, *,
+                page: int = 0, page_size: int = 10) -> tuple[list[Case], int]:
+    """Issue #20: one page of today's work (`todays_work_condition`) in queue order (CASE-8:
+    urgent first, then the nearest deadline) among the rows `scope` admits (ORG-2, AB-2:
+    app.security.case_scope_condition; None = every window), and how many there are."""
+    condition = todays_work_condition(today, due_soon_last)
+    if scope is not None:
+        condition = and_(condition, scope)
+    total = session.scalar(select(func.count(Case.id)).where(condition)) or 0
+    rows = list(session.scalars(select(Case).where(condition).order_by(*queue_order())
+                                .limit(page_size).offset(max(page, 0) * page_size)))
+    return rows, total

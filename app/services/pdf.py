@@ -108,6 +108,15 @@ class _Document(FPDF):
         self.set_text_color(0)
 
 
+def parenthesis_on_own_line(text: str, fits: int) -> str:
+    """Issue #20: a name too long for its cell wraps before its parenthetical (王小明（借调）→
+    王小明 / （借调）), never inside it; one that fits is left alone."""
+    head, mark, tail = text.partition("（")
+    if not mark or len(text) <= fits or not head:
+        return text
+    return f"{head}\n{mark}{tail}"
+
+
 def render(report: PdfReport) -> bytes:
     """The report as the bytes of a PDF file."""
     pdf = _Document(report)

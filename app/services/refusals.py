@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, select, true
+from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
@@ -201,3 +201,13 @@ def missing_report_condition():
 __all__ = ["file_report", "review_report", "record_escalation", "record_informed",
            "report_status", "refusals_missing_report", "missing_report_condition", "report_defaults", "is_refused",
            "report_of", "ReportStatus", "REPORT_FIELDS", "UPHELD", "CORRECTED"]
+
+
+def reports_awaiting_review(session: Session, limit: int = 10) -> tuple[list[RefusalReport], int]:
+    """NEG-2 (issue #20, the section head's home): refusal reports not yet reviewed, the
+    earliest review deadline first, at most `limit`, and how many there are."""
+    pending = RefusalReport.reviewed_on.is_(None)
+    total = session.scalar(select(func.count(RefusalReport.id)).where(pending)) or 0
+    rows = list(session.scalars(select(RefusalReport).where(pending)
+                                .order_by(RefusalReport.review_due, RefusalReport.id).limit(limit)))
+    return rows, total

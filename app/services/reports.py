@@ -156,8 +156,9 @@ def notice_title(translate: Callable[[str], str]) -> str:
 
 
 def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: date,
-               month_label: str, state_line: str) -> bytes:
-    """The notice as a PDF (A4 portrait): the same sections as its HTML page."""
+               month_label: str, state_line: str, tie_notes: Sequence[str] = ()) -> bytes:
+    """The notice as a PDF (A4 portrait): the same sections as its HTML page; `tie_notes`
+    say which SCORE-3 tie-break decided a tie across the last 红旗窗口 seat (issue #20)."""
     t = translate
     ranking = Table(
         [Column(t(N_("Rank")), 7), Column(t(N_("Window")), 34, "L"),
@@ -178,6 +179,8 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
         Section(t(N_("Window ranking")), table=ranking),
         Section(t(N_("Categories")), text=legend),
     ]
+    if tie_notes:
+        sections.append(Section(t(N_("Ties for the last red-flag seat")), text="\n".join(tie_notes)))
     if notice.deductions:
         sections.append(Section(t(N_("Main deductions")), table=Table(
             [Column(t(N_("Date")), 16), Column(t(N_("Window")), 28, "L"),

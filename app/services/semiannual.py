@@ -510,10 +510,12 @@ def excellent_ties(session: Session, assessment: SemiannualAssessment) -> list[T
 
 
 def choose_excellent(session: Session, assessment: SemiannualAssessment, staff_ids,
-                     user_id: int | None) -> Tie:
+                     user_id: int | None, *, reason: str | None = None,
+                     now: datetime | None = None) -> Tie:
     """SCORE-6: Leadership chooses who among those tied across the last 优秀 seat takes the
     seats left — exactly that many, all from one tie; nobody chooses in a tie they are part
-    of. Stored on the entries (audited) until a recompute changes the scores."""
+    of. Stored on the entries (audited) until a recompute changes the scores, with who chose,
+    when and why (issue #20: the grade list shows them beside the tie)."""
     ensure_draft(assessment)
     _load(session, assessment)
     wanted = set(staff_ids)
@@ -531,8 +533,12 @@ def choose_excellent(session: Session, assessment: SemiannualAssessment, staff_i
     if own is not None and own in members:
         raise RuleViolation("SCORE-6", N_("You are among those tied: another member of the "
                                           "leadership chooses."), field="chosen")
+    reason = (reason or "").strip()[:1000] or None
     for staff_id, entry in members.items():
         _set(entry, "tie_chosen", staff_id in wanted)
+        _set(entry, "tie_chosen_by_id", user_id)
+        _set(entry, "tie_chosen_at", now)
+        _set(entry, "tie_choice_reason", reason)
     session.flush()
     rescore(session, assessment)
     return next(t for t in excellent_ties(session, assessment) if t.scale == tie.scale)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.rules.scoring import BONUS, PEER
+from app.rules.scoring import BONUS, PEER, RedFlagTie, red_flag_ties
 from app.services.assessment import month_results
 from models.org import Window
 
@@ -36,6 +36,7 @@ class WindowMonthScore:
     missing: frozenset[str]
     rank: int
     red_flag: bool
+    tie: RedFlagTie | None = None  # SCORE-3: tied across the last red-flag seat, and why
 
 
 def month_window_scores(session: Session, period: date) -> list[WindowMonthScore]:
@@ -45,8 +46,11 @@ def month_window_scores(session: Session, period: date) -> list[WindowMonthScore
     _month, rows = month_results(session, period.replace(day=1))
     windows = {window_id: (number, name) for window_id, number, name in session.execute(
         select(Window.id, Window.number, Window.name))}
+    ranked = sorted(rows, key=lambda r: r.rank)
+    ties = red_flag_ties((row.window_id, row.total, row.verified_complaints, row.overdue_days,
+                          row.red_flag) for row in ranked)
     return [WindowMonthScore(row.window_id, *windows.get(row.window_id, ("", row.window_name)),
                              row.total, row.by_category,
                              frozenset({PEER}) if row.peer_missing else frozenset(),
-                             row.rank, row.red_flag)
-            for row in sorted(rows, key=lambda r: r.rank)]
+                             row.rank, row.red_flag, ties.get(row.window_id))
+            for row in ranked]

@@ -43,93 +43,123 @@ from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 from app.views.window_scores import WindowScoreView
 
+# Issue #20: six top-level menus grouped by task, so the navbar is one row at 1366 px for
+# every role (it was 13 menus on three rows): 我的工作, 办件, 人员, 考勤请假, 考核, 系统管理.
 MY_WORK = "My work"
 CASES = "Cases"
-CATALOGUE = "Catalogue"
-ORGANISATION = "Organisation"
-SYSTEM = "System"
-DUTY = "Duty"
-MEETINGS = "Meetings and study"
-ATTENDANCE = "Attendance"
-LEAVE = "Leave"
-COMPLAINTS = "Complaints"
+PEOPLE = "People"
+ATTENDANCE = "Attendance and leave"
 ASSESSMENTS = "Assessments"
+SYSTEM = "System"
+CATEGORIES = {  # category → (label, icon), in menu order
+    MY_WORK: (_l("My work"), "fa-user-circle"),
+    CASES: (_l("Cases"), "fa-folder-open"),
+    PEOPLE: (_l("People"), "fa-users"),
+    ATTENDANCE: (_l("Attendance and leave"), "fa-calendar-check-o"),
+    ASSESSMENTS: (_l("Assessments"), "fa-trophy"),
+    SYSTEM: (_l("System"), "fa-cogs"),
+}
 
-# (view, menu name, label, icon, category, category label, category icon)
+# (view, menu name, label, icon, category)
 MENU = [
-    (DashboardView, "Leadership dashboard", _l("Leadership dashboard"), "fa-tachometer", "Dashboards", _l("Dashboards"), "fa-bar-chart"),
-    (MyWorkView, "My to-do list", _l("My to-do list"), "fa-check-square-o", MY_WORK, _l("My work"), "fa-user-circle"),
-    (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES, _l("Cases"), "fa-folder-open"),
-    (CaseView, "All cases", _l("All cases"), "fa-folder", CASES, _l("Cases"), "fa-folder-open"),
-    (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES, _l("Cases"), "fa-folder-open"),
-    (DueSoonCaseView, "Cases due soon", _l("Cases due soon"), "fa-clock-o", CASES, _l("Cases"), "fa-folder-open"),
-    (ConsultationRegisterView, "Consultation register", _l("Consultation register"), "fa-comments", CASES, _l("Cases"), "fa-folder-open"),
-    (NoticeViolationView, "One-time notice violations", _l("One-time notice violations"), "fa-flag", CASES, _l("Cases"), "fa-folder-open"),
-    (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES, _l("Cases"), "fa-folder-open"),
-    (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES, _l("Cases"), "fa-folder-open"),
-    (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES, _l("Cases"), "fa-folder-open"),
-    (AttendanceView, "Attendance month", _l("Attendance month"), "fa-calendar-check-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
-    (ClockExcuseView, "Clock excuses", _l("补签单"), "fa-check-square-o", ATTENDANCE, _l("Attendance"), "fa-clock-o"),
-    (ServiceItemView, "Service items", _l("Service items"), "fa-list", CATALOGUE, _l("Catalogue"), "fa-book"),
-    (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CATALOGUE, _l("Catalogue"), "fa-book"),
-    (CenterView, "Center", _l("Center"), "fa-building", ORGANISATION, _l("Organisation"), "fa-sitemap"),
-    (WindowView, "Windows", _l("Windows"), "fa-columns", ORGANISATION, _l("Organisation"), "fa-sitemap"),
-    (StaffView, "Staff", _l("Staff"), "fa-users", ORGANISATION, _l("Organisation"), "fa-sitemap"),
-    (PostView, "Posts", _l("Posts"), "fa-id-badge", ORGANISATION, _l("Organisation"), "fa-sitemap"),
-    (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", ORGANISATION, _l("Organisation"), "fa-sitemap"),
-    (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", DUTY, _l("Duty"), "fa-calendar-check-o"),
-    (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", COMPLAINTS, _l("Complaints"), "fa-bullhorn"),  # COMP-1..5
-    (MeetingView, "Meetings", _l("Meetings"), "fa-users", MEETINGS, _l("Meetings and study"), "fa-graduation-cap"),
-    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-2/3, issue #12
-    (SemiannualView, "Semi-annual assessments", _l("Semi-annual assessments"), "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "fa-trophy"),  # SCORE-5/6
+    (DashboardView, "Leadership dashboard", _l("Leadership dashboard"), "fa-tachometer", MY_WORK),
+    (MyWorkView, "My to-do list", _l("My to-do list"), "fa-check-square-o", MY_WORK),
+    (CaseQueueView, "Work queue", _l("Work queue"), "fa-inbox", CASES),
+    (CaseView, "All cases", _l("All cases"), "fa-folder", CASES),
+    (OverdueCaseView, "Overdue cases", _l("Overdue cases"), "fa-exclamation-triangle", CASES),
+    (DueSoonCaseView, "Cases due soon", _l("Cases due soon"), "fa-clock-o", CASES),
+    (ConsultationRegisterView, "Consultation register", _l("Consultation register"), "fa-comments", CASES),
+    (NoticeViolationView, "One-time notice violations", _l("One-time notice violations"), "fa-flag", CASES),
+    (CaseSubTaskView, "Joint case parts", _l("Joint case parts"), "fa-share-alt", CASES),
+    (LedgerView, "Ledger", _l("Ledger"), "fa-table", CASES),
+    (RefusalReportView, "Refusal reports", _l("Refusal reports"), "fa-ban", CASES),
+    (AttendanceView, "Attendance month", _l("Attendance month"), "fa-calendar-check-o", ATTENDANCE),
+    (ClockExcuseView, "Clock excuses", _l("补签单"), "fa-check-square-o", ATTENDANCE),
+    (ServiceItemView, "Service items", _l("Service items"), "fa-list", CASES),
+    (ItemMaterialView, "Item materials", _l("Item materials"), "fa-file", CASES),
+    (CenterView, "Center", _l("Center"), "fa-building", PEOPLE),
+    (WindowView, "Windows", _l("Windows"), "fa-columns", PEOPLE),
+    (StaffView, "Staff", _l("Staff"), "fa-users", PEOPLE),
+    (PostView, "Posts", _l("Posts"), "fa-id-badge", PEOPLE),
+    (HandoverView, "Handovers", _l("Handovers"), "fa-exchange", PEOPLE),
+    (DutyShiftView, "Duty days", _l("Duty days"), "fa-list-ol", PEOPLE),
+    (ComplaintView, "Complaints", _l("Complaints"), "fa-bullhorn", ASSESSMENTS),  # COMP-1..5
+    (MeetingView, "Meetings", _l("Meetings"), "fa-users", PEOPLE),
+    (WindowScoreView, "Window scores", _l("Window scores"), "fa-trophy", ASSESSMENTS),  # SCORE-2/3, issue #12
+    (SemiannualView, "Semi-annual assessments", _l("Semi-annual assessments"), "fa-star-half-o", ASSESSMENTS),  # SCORE-5/6
     # SCORE-1, FAULT-1: deductions and bonuses, the catalogue, derelictions
-    (ScoreEventView, "Deductions and bonuses", _l("Deductions and bonuses"), "fa-balance-scale", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
-    (DeductionItemView, "Deduction catalogue", _l("Deduction catalogue"), "fa-list-ol", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
-    (DerelictionView, "Derelictions", _l("Derelictions"), "fa-gavel", ASSESSMENTS, _l("Assessments"), "fa-trophy"),
+    (ScoreEventView, "Deductions and bonuses", _l("Deductions and bonuses"), "fa-balance-scale", ASSESSMENTS),
+    (DeductionItemView, "Deduction catalogue", _l("Deduction catalogue"), "fa-list-ol", ASSESSMENTS),
+    (DerelictionView, "Derelictions", _l("Derelictions"), "fa-gavel", ASSESSMENTS),
     # SCORE-2/3/4/7 (月度考核)
-    (AssessmentView, "Monthly assessment", _l("Monthly assessment"), "fa-trophy", ASSESSMENTS, _l("Assessments"), "fa-line-chart"),
-    (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM, _l("System"), "fa-cogs"),
-    (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM, _l("System"), "fa-cogs"),
-    (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM, _l("System"), "fa-cogs"),
+    (AssessmentView, "Monthly assessment", _l("Monthly assessment"), "fa-line-chart", ASSESSMENTS),
+    (RuleSettingView, "Rule settings", _l("Rule settings"), "fa-sliders", SYSTEM),
+    (HolidayView, "Holidays", _l("Holidays"), "fa-calendar", SYSTEM),
+    (AuditLogView, "Audit log", _l("Audit log"), "fa-history", SYSTEM),
 ]
 # Menu links to pages that are not a view's list: (name, label, href, icon, category,
-# category label, permission resource, action the role needs to see it)
+# permission resource, action the role needs to see it)
 LINKS = [
-    ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
-    ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
-    ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", ORGANISATION, _l("Organisation"), "Handover", "write"),
-    ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", DUTY, _l("Duty"), "DutyShift", "read"),
-    ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", DUTY, _l("Duty"), "DutyShift", "write"),
-    ("Import clock records", _l("Import clock records"), "/clockrecords/import/", "fa-upload", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
-    ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, _l("Attendance"), "ClockRecord", "write"),
-    ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, _l("System"), "Holiday", "write"),
-    ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", MEETINGS, _l("Meetings and study"), "Meeting", "read"),
-    # LEAVE-1..4 (请假)
-    ("My leave", _l("My leave"), "/leaverequestview/mine/", "fa-plane", LEAVE, _l("Leave"), "LeaveRequest", "read"),
-    ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", LEAVE, _l("Leave"), "LeaveRequest", "write"),
-    ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", LEAVE, _l("Leave"), "LeaveRequest", "read"),
-    ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", LEAVE, _l("Leave"), "LeaveRequest", "read"),
+    ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, "Case", "write"),
+    ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, "RefusalReport", "read"),
+    ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", PEOPLE, "Handover", "write"),
+    ("Duty rota", _l("Duty rota"), "/dutyshiftview/calendar/", "fa-calendar", PEOPLE, "DutyShift", "read"),
+    ("Duty days without log", _l("Duty days without log"), "/dutyshiftview/missing/", "fa-exclamation-circle", PEOPLE, "DutyShift", "write"),
+    ("Import clock records", _l("Import clock records"), "/clockrecords/import/", "fa-upload", ATTENDANCE, "ClockRecord", "write"),
+    ("Record off-post time", _l("Record off-post time"), "/clockrecords/offpost/", "fa-user-times", ATTENDANCE, "ClockRecord", "write"),
+    ("Year schedule", _l("Year schedule"), "/yearschedule/", "fa-calendar-plus-o", SYSTEM, "Holiday", "write"),
+    ("Meeting schedule", _l("Meeting schedule"), "/meetingview/month/", "fa-calendar-check-o", PEOPLE, "Meeting", "read"),
+    # LEAVE-1..4 (请假): one's own leave under 我的工作, everyone's under 考勤请假
+    ("My leave", _l("My leave"), "/leaverequestview/mine/", "fa-plane", MY_WORK, "LeaveRequest", "read"),
+    ("Request leave", _l("Request leave"), "/leaverequestview/file/", "fa-plus", MY_WORK, "LeaveRequest", "write"),
+    ("Waiting for my approval", _l("Waiting for my approval"), "/leaverequestview/queue/", "fa-check-square-o", MY_WORK, "LeaveRequest", "read"),
+    ("Away today", _l("Away today"), "/leaverequestview/away/", "fa-user-times", ATTENDANCE, "LeaveRequest", "read"),
     # AB-2 / ORG-2: 外出登记 and the window head's approval of their window's cover
-    ("Errands and AB cover", _l("Errands and AB cover"), "/cover/", "fa-exchange", LEAVE, _l("Leave"), "AwayRegistration", "read"),
-    ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", LEAVE, _l("Leave"), "LeaveRequest", "read"),
-    ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", LEAVE, _l("Leave"), "LeaveOverview", "read"),
-    ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", LEAVE, _l("Leave"), "LeaveOverview", "read"),
+    ("Errands and AB cover", _l("Errands and AB cover"), "/cover/", "fa-exchange", ATTENDANCE, "AwayRegistration", "read"),
+    ("Leave notifications", _l("Leave notifications"), "/leaverequestview/notifications/", "fa-bell", MY_WORK, "LeaveRequest", "read"),
+    ("All leave requests", _l("All leave requests"), "/leaveoverview/all/", "fa-list", ATTENDANCE, "LeaveOverview", "read"),
+    ("Leave flags", _l("Leave flags"), "/leaveoverview/flags/", "fa-flag-o", ATTENDANCE, "LeaveOverview", "read"),
     # COMP-1..2 (投诉)
-    ("Record a complaint", _l("Record a complaint"), "/complaintview/record/", "fa-plus", COMPLAINTS, _l("Complaints"), "Complaint", "record"),
-    ("Overdue complaints", _l("Overdue complaints"), "/complaintview/overdue/", "fa-exclamation-triangle", COMPLAINTS, _l("Complaints"), "Complaint", "read"),
+    ("Record a complaint", _l("Record a complaint"), "/complaintview/record/", "fa-plus", ASSESSMENTS, "Complaint", "record"),
+    ("Overdue complaints", _l("Overdue complaints"), "/complaintview/overdue/", "fa-exclamation-triangle", ASSESSMENTS, "Complaint", "read"),
     # IMPORT-1 (issue #12): Excel/CSV import of reference data
-    ("Import windows", _l("Import windows"), "/imports/windows/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
-    ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", ORGANISATION, _l("Organisation"), "ReferenceImport", "write"),
-    ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", CATALOGUE, _l("Catalogue"), "ReferenceImport", "write"),
-    ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Semiannual", "write"),  # SCORE-5
-    ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "ScoreEvent", "write"),
-    ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENTS, _l("Assessments"), "Dereliction", "write"),
+    ("Import windows", _l("Import windows"), "/imports/windows/", "fa-upload", SYSTEM, "ReferenceImport", "write"),
+    ("Import staff", _l("Import staff"), "/imports/staff/", "fa-upload", SYSTEM, "ReferenceImport", "write"),
+    ("Import service items", _l("Import service items"), "/imports/items/", "fa-upload", SYSTEM, "ReferenceImport", "write"),
+    ("New semi-annual assessment", _l("New semi-annual assessment"), "/semiannualview/create/", "fa-plus", ASSESSMENTS, "Semiannual", "write"),  # SCORE-5
+    ("Record a deduction or bonus", _l("Record a deduction or bonus"), "/scoreeventview/record/", "fa-plus", ASSESSMENTS, "ScoreEvent", "write"),
+    ("Record a dereliction", _l("Record a dereliction"), "/derelictionview/record/", "fa-plus", ASSESSMENTS, "Dereliction", "write"),
     # SCORE-2 M10, SCORE-4 (窗口互评, 服务明星, 岗位之星)
-    ("Mutual window rating", _l("Mutual window rating"), "/assessment/rate/", "fa-star-half-o", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "rate"),
-    ("Service stars and post stars", _l("Service stars and post stars"), "/assessment/stars/", "fa-star", ASSESSMENTS, _l("Assessments"), "MonthlyAssessment", "read"),
+    ("Mutual window rating", _l("Mutual window rating"), "/assessment/rate/", "fa-star-half-o", ASSESSMENTS, "MonthlyAssessment", "rate"),
+    ("Service stars and post stars", _l("Service stars and post stars"), "/assessment/stars/", "fa-star", ASSESSMENTS, "MonthlyAssessment", "read"),
     # Issue #12: 月度考核通报 on A4 and as PDF
-    ("Monthly assessment notice", _l("Monthly assessment notice"), "/reports/month/", "fa-print", ASSESSMENTS, _l("Assessments"), "Report", "read"),
+    ("Monthly assessment notice", _l("Monthly assessment notice"), "/reports/month/", "fa-print", ASSESSMENTS, "Report", "read"),
 ]
+SEPARATOR = "-"
+# The order inside each menu, by menu name; SEPARATOR draws a divider (only between two
+# entries the role sees: templates/appbuilder/navbar_menu.html).
+LAYOUT = {
+    MY_WORK: ["Leadership dashboard", "My to-do list", SEPARATOR, "Request leave", "My leave",
+              "Waiting for my approval", "Leave notifications"],
+    CASES: ["New case", "Work queue", "Overdue cases", "Cases due soon", "All cases", SEPARATOR,
+            "Consultation register", "Joint case parts", "One-time notice violations",
+            "Refusal reports", "Refusals without report", "Ledger", SEPARATOR,
+            "Service items", "Item materials"],
+    PEOPLE: ["Staff", "Windows", "Posts", "Center", SEPARATOR, "Handovers", "New handover",
+             SEPARATOR, "Duty rota", "Duty days", "Duty days without log", SEPARATOR,
+             "Meeting schedule", "Meetings"],
+    ATTENDANCE: ["Attendance month", "Clock excuses", "Import clock records",
+                 "Record off-post time", SEPARATOR, "Away today", "Errands and AB cover",
+                 "All leave requests", "Leave flags"],
+    ASSESSMENTS: ["Monthly assessment", "Window scores", "Monthly assessment notice",
+                  "Mutual window rating", "Service stars and post stars", SEPARATOR,
+                  "Deductions and bonuses", "Record a deduction or bonus", "Derelictions",
+                  "Record a dereliction", "Deduction catalogue", SEPARATOR,
+                  "Semi-annual assessments", "New semi-annual assessment", SEPARATOR,
+                  "Complaints", "Record a complaint", "Overdue complaints"],
+    SYSTEM: ["Rule settings", "Holidays", "Year schedule", SEPARATOR, "Import windows",
+             "Import staff", "Import service items", SEPARATOR, "Audit log"],
+}
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
         HandoverApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
@@ -139,14 +169,28 @@ APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi
 
 
 def register_views(appbuilder) -> None:
-    for view, name, label, icon, category, category_label, category_icon in MENU:
-        appbuilder.add_view(
-            view, name, label=label, icon=icon, category=category,
-            category_label=category_label, category_icon=category_icon,
-        )
-    for name, label, href, icon, category, category_label, _resource, _action in LINKS:
-        appbuilder.add_link(name, label=label, href=href, icon=icon, category=category,
-                            category_label=category_label)
+    views = {name: (view, label, icon, category) for view, name, label, icon, category in MENU}
+    links = {name: (label, href, icon, category) for name, label, href, icon, category, _r, _a in LINKS}
+    placed = [name for names in LAYOUT.values() for name in names if name != SEPARATOR]
+    assert sorted(placed) == sorted([*views, *links]), "LAYOUT must place every menu entry once"
+    for category, names in LAYOUT.items():
+        category_label, category_icon = CATEGORIES[category]
+        for name in names:
+            if name == SEPARATOR:
+                appbuilder.add_separator(category)
+            elif name in views:
+                view, label, icon, view_category = views[name]
+                assert view_category == category, name
+                appbuilder.add_view(view, name, label=label, icon=icon, category=category,
+                                    category_label=category_label, category_icon=category_icon)
+            else:
+                label, href, icon, link_category = links[name]
+                assert link_category == category, name
+                appbuilder.add_link(name, label=label, href=href, icon=icon, category=category,
+                                    category_label=category_label, category_icon=category_icon)
+    # FAB's own 用户权限 menu (Security, Admin only) was registered first: put it last.
+    items = appbuilder.menu.menu
+    items[:] = sorted(items, key=lambda item: item.name == "Security")
     appbuilder.add_view_no_menu(CasePrintView)
     appbuilder.add_view_no_menu(PublicGuideView)
     appbuilder.add_view_no_menu(PublicRatingView)  # CASE-11 by scan (issue #19)
@@ -164,7 +208,7 @@ def register_views(appbuilder) -> None:
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:
     """(category, menu name, permission resource, action) of every menu entry, for role sync."""
     views = [(category, name, view.class_permission_name, "read")
-             for view, name, _, _, category, _, _ in MENU]
+             for view, name, _, _, category in MENU]
     links = [(category, name, resource, action)
-             for name, _, _, _, category, _, resource, action in LINKS]
+             for name, _, _, _, category, resource, action in LINKS]
     return views + links

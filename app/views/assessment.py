@@ -26,11 +26,12 @@ from app.request_context import current_actor
 from app.rules.assessment import PEER_CRITERIA, parse_period, quarter_months, quarter_of
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
-from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
+from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS, red_flag_ties
 from app.security import assessment_scope
 from app.services import assessment as svc
 from app.services import org_queries
 from app.views.base import find, rule_checked
+from app.views.window_scores import tie_note
 from models.org import Staff, Window
 
 CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
@@ -76,8 +77,7 @@ def line_text(line) -> str:
 
 def default_month() -> date:
     """The month last finished: the one waiting for confirmation."""
-    first = context.today().replace(day=1)
-    return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+    return context.last_finished_month()
 
 
 def _month_arg(value) -> date:
@@ -109,13 +109,20 @@ class AssessmentView(BaseView):
     def month(self):
         period = _month_arg(request.args.get("month"))
         month, rows = svc.month_results(db.session, period)
+        # SCORE-3 (issue #20): a tie across the last 红旗窗口 seat says what decided it.
+        ties = red_flag_ties((r.window_id, r.total, r.verified_complaints, r.overdue_days,
+                              r.red_flag) for r in sorted(rows, key=lambda r: r.rank))
+        names = {r.window_id: r.window_name for r in rows}
         scope_window, _staff = assessment_scope()
         if scope_window is not None:
             rows = [row for row in rows if row.window_id == scope_window]
+        tie_notes = {r.window_id: tie_note(r, names, ties[r.window_id])
+                     for r in rows if r.window_id in ties}
         categories = list(svc.score_categories(db.session)) + ["B"]
         return self.render_template(
             "bianmin/assessment_month.html", title=gettext("Monthly assessment"), rows=rows,
             month=month, period=period, categories=categories, labels=CATEGORY_LABELS,
+            tie_notes=tie_notes,
             may_confirm=may_confirm_month(current_actor()), may_rate=peer_rater_windows(current_actor()) != [],
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
             unrated=sorted(svc.unrated_windows(rows), key=lambda row: row.window_name),

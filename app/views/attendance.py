@@ -108,6 +108,24 @@ def _staff_choices(scope=None) -> list[tuple[str, str]]:
     return [(str(s.id), f"{s.name} ({s.employee_no})" if s.employee_no else s.name) for s in rows]
 
 
+def attendance_chart(rows, year: int, month: int) -> dict | None:
+    """Issue #20, ATT-2/3: the month's late arrivals, early leaves and absent half-days of
+    everyone who has any, most absence first; a bar opens the person's month."""
+    marked = sorted(((staff, m) for staff, m in rows if m.late or m.early or m.absent_half_days),
+                    key=lambda pair: (-pair[1].absence_days, -pair[1].absent_half_days,
+                                      -(pair[1].late + pair[1].early), pair[0].name))
+    if not marked:
+        return None
+    return {"categories": [staff.name for staff, _m in marked], "horizontal": True,
+            "integer": True,
+            "links": [url_for("AttendanceView.person", staff_id=staff.id, year=year, month=month)
+                      for staff, _m in marked],
+            "series": [{"name": gettext(label), "stack": "attendance",
+                        "data": [getattr(m, key) or None for _staff, m in marked]}
+                       for key, label in (("late", "Late arrival"), ("early", "Early leave"),
+                                          ("absent_half_days", "Absent half-days"))]}
+
+
 class AttendanceView(BaseView):
     """考勤 — the month of every staff member (Office, Leadership) or one's own (everyone)."""
 
@@ -132,6 +150,7 @@ class AttendanceView(BaseView):
         settings = attendance_settings(db.session)
         no_data = days_without_clock_data(db.session, year, month, context.today())
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
+                                    chart=attendance_chart(rows, year, month),
                                     month=month, windows=windows, window_id=window_id,
                                     settings=settings, work_hours=work_hours_note(settings),
                                     no_data=no_data, runs_text=runs_text,

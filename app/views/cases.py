@@ -30,7 +30,8 @@ from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
-from app.rules.intake import CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields
+from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields,
+                               normalize_case_number)
 from app.security import (case_scope_condition, may_reach_case, may_see_personal_data,
                           staff_names, window_scope)
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
@@ -435,9 +436,11 @@ class CaseView(WindowScopedModelView):
     # CASE-4: a case is written only by the domain's own pages (intake, act, annotate,
     # details), never by FAB's generic add/edit/delete — not even for Admin. Without "add",
     # "edit" and "delete" in the map FAB also hides the "+", edit and delete buttons.
-    method_permission_name = {"list": "read", "show": "read", "intake": "write", "act": "write",
-                              "annotate": "write", "details": "write", "applicant": "read"}
-    include_route_methods = {"list", "show", "intake", "act", "annotate", "details", "applicant"}
+    method_permission_name = {"list": "read", "show": "read", "find": "read", "intake": "write",
+                              "act": "write", "annotate": "write", "details": "write",
+                              "applicant": "read"}
+    include_route_methods = {"list", "show", "find", "intake", "act", "annotate", "details",
+                             "applicant"}
     base_permissions = ["can_read", "can_write"]
     label_columns = CASE_LABELS
     list_title = _l("Cases")
@@ -562,6 +565,31 @@ class CaseView(WindowScopedModelView):
             limit=case_queries.APPLICANT_SEARCH_LIMIT, title=gettext("Find cases by applicant"),
             state_label=state_label, id_number_shown=id_number_shown, phone_shown=phone_shown,
             local_datetime=local_datetime, deadline_marked=deadline_marked)
+
+    # --- the header's case-number box (issue #19) -------------------------------------------
+    @expose("/find")
+    @has_access
+    def find(self):
+        """Open the case whose number was typed in the header: CASE-1's forgiving spelling
+        (lower case, blanks, missing leading zeros), then the row filters (ORG-2, AB-2) — a
+        case outside the user's scope answers exactly like a number that does not exist."""
+        typed = (request.args.get("number") or "")[:40].strip()
+        try:
+            number = normalize_case_number(typed)
+        except ValueError:
+            number = None
+        pk = case_queries.case_id_by_number(db.session, number) if number else None
+        if pk is not None and self.datamodel.get(pk, self._base_filters) is not None:
+            return redirect(url_for("CaseView.show", pk=pk))
+        if not typed:
+            flash(gettext("Enter the case number."), "warning")
+        elif number is None:
+            flash(gettext("“%(typed)s” is not a case number; it reads like BC-2026-000123.",
+                          typed=typed), "warning")
+        else:
+            flash(gettext("No case %(number)s among the cases you may see.", number=number),
+                  "warning")
+        return redirect(url_for("CaseView.list"))
 
     # --- details changed after intake (CASE-4, PRIV-1/2) ------------------------------------
     @expose("/details/<int:pk>", methods=["GET", "POST"])

@@ -161,10 +161,19 @@ def _staff_choices(all_staff: bool):
     return [(row.id, row.name) for row in rows]
 
 
-def _substitute_choices():
-    """LEAVE-1: active colleagues who may stand in (no administrator-only login)."""
-    rows = org_queries.active_staff(db.session, with_logins=True)
-    return [("", "—")] + [(row.id, row.name) for row in rows if not is_admin_only(row)]
+def _substitute_choices(requester=None, suggested=None):
+    """LEAVE-1 / AB-1/2 (issue #20): active colleagues who may stand in — the post's B first,
+    marked as suggested, then the requester's own window, then everyone else, each by name;
+    never the requester, never an administrator-only login."""
+    rows = [row for row in org_queries.active_staff(db.session, with_logins=True)
+            if not is_admin_only(row) and (requester is None or row.id != requester.id)]
+    window_id = requester.window_id if requester is not None else None
+    suggested_id = suggested.id if suggested is not None else None
+    rows.sort(key=lambda row: (row.id != suggested_id,  # stable: by name within each group
+                               window_id is None or row.window_id != window_id))
+    return [("", "—")] + [
+        (row.id, gettext("%(name)s (the post's B, suggested)", name=row.name)
+         if row.id == suggested_id else row.name) for row in rows]
 
 
 def _handover_choices(staff_id):
@@ -278,7 +287,8 @@ class LeaveRequestView(DomainModelView):
                   "substitute_id": default.id if default else None,
                   "handover_id": NEW_HANDOVER})
         form.staff_id.choices = _staff_choices(on_behalf)
-        form.substitute_id.choices = _substitute_choices()
+        form.substitute_id.choices = (_substitute_choices() if on_behalf
+                                      else _substitute_choices(actor.staff, default))
         form.handover_id.choices = _handover_choices(None if on_behalf else actor.staff.id)
         if not actor.leadership:
             del form.ab_override_reason
@@ -477,9 +487,15 @@ class LeaveRequestView(DomainModelView):
         absent so far), a 销假 owed; no kinds of leave or reasons (clerks see nothing else of
         other people's leave)."""
         now = context.clock()
+        rows = away_rows(db.session, now.today, now.now)
+        # Issue #20, LEAVE-1 / AB-2: who covers — the substitute the leave names, else the
+        # B (or A) of the person's post.
+        covers = {row.staff.id: (row.leave.substitute if row.leave is not None
+                                 and row.leave.substitute is not None
+                                 else default_substitute(db.session, row.staff))
+                  for row in rows}
         return self.render_template("bianmin/leave_away.html", title=gettext("Away today"),
-                                    today=now.today, rows=away_rows(db.session, now.today,
-                                                                    now.now),
+                                    today=now.today, rows=rows, covers=covers,
                                     away_label=away_label, half_label=half_label)
 
     @expose("/notifications/")

@@ -25,7 +25,7 @@ from app.rules.input import BUSINESS_YEARS
 from app.rules.scoring import SEMIANNUAL_PARTS
 from app.security import semiannual_scope
 from app.services.exports import SCORE_CATEGORY_LABELS
-from app.services.pdf import PDF_MIMETYPE, Column
+from app.services.pdf import PDF_MIMETYPE, Column, parenthesis_on_own_line
 from app.services.reports import (MonthNotice, center_name, grades_pdf, month_notice,
                                   notice_pdf, notice_title, score)
 from app.services.semiannual import excellent_ties
@@ -34,6 +34,7 @@ from app.views.base import get_or_404
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
 from app.views.semiannual import (PART_LABELS, bonus_label, elsewhere_names, grade_label,
                                   half_label, quota_lines, tie_lines, visible_entries)
+from app.views.window_scores import tie_note
 from models.semiannual import SemiannualAssessment
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,8 @@ class ReportView(BaseView):
     @expose("/month/")
     @has_access
     def month(self):
-        """The menu's entry: this month's notice."""
-        period = context.today()
+        """The menu's entry: the notice of the month last finished (issue #20, like 月度考核)."""
+        period = context.last_finished_month()
         return redirect(url_for("ReportView.notice", month=period.strftime("%Y-%m")))
 
     @expose("/month/<month>/notice")
@@ -94,8 +95,10 @@ class ReportView(BaseView):
         """SCORE-2/3: 月度考核通报 on A4, standalone (no menu), printed from the browser."""
         period = parse_month(month)
         notice = month_notice(db.session, period)
+        names = {s.window_id: f"{s.number} {s.name}" for s in notice.scores}
         return self.render_template(
             "print/month_notice.html", notice=notice, title=notice_title(gettext),
+            tie_notes=[(names[s.window_id], tie_note(s, names)) for s in notice.scores if s.tie],
             month_label=month_label(period), state_line=state_line(notice), keys=COLUMNS,
             category_labels=SCORE_CATEGORY_LABELS, printed=context.today(),
             previous=(period.replace(day=1) - date.resolution).strftime("%Y-%m"),
@@ -107,8 +110,11 @@ class ReportView(BaseView):
         """The same notice as a PDF with its Chinese font embedded."""
         period = parse_month(month)
         notice = month_notice(db.session, period)
+        names = {s.window_id: f"{s.number} {s.name}" for s in notice.scores}
         content = notice_pdf(notice, gettext, context.today(), month_label(period),
-                             state_line(notice))
+                             state_line(notice),
+                             [f"{names[s.window_id]}: {tie_note(s, names)}"
+                              for s in notice.scores if s.tie])
         return pdf_response(content, kind="month notice",
                             ascii_name=f"month-notice-{notice.month}.pdf",
                             display_name=f"{notice_title(gettext)}-{notice.month}.pdf")
@@ -124,7 +130,8 @@ class ReportView(BaseView):
                    Column(str(PART_LABELS["bonus"]), 12), Column(gettext("Total"), 14),
                    Column(gettext("Grade"), 16), Column(gettext("Assessment bonus"), 14)]
 
-        rows = [(e.staff.name, label_of(STAFF_CATEGORY_LABELS, e.staff_category),
+        # Issue #20: a name wraps before its parenthetical, never inside it (22/170 of A4).
+        rows = [(parenthesis_on_own_line(e.staff.name, 7), label_of(STAFF_CATEGORY_LABELS, e.staff_category),
                  *(score(getattr(e, p)) for p in parts), score(e.bonus), score(e.total),
                  grade_label(e.grade), bonus_label(e.grade)) for e in visible_entries(assessment)]
         title = gettext("Semi-annual assessment")

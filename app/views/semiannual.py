@@ -27,7 +27,7 @@ from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
-from app.rules.scoring import (GRADE_LABELS, JI_ITEMS, SEMIANNUAL_PARTS,
+from app.rules.scoring import (GRADE_LABELS, GRADE_NAMES, JI_ITEMS, SEMIANNUAL_PARTS,
                                assessment_bonus_eligible, excellent_quota)
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
@@ -173,11 +173,27 @@ def tie_lines(ties) -> list[str]:
                                  "%(seats)s 优秀 seat(s): %(names)s. The leadership chooses "
                                  "among them before confirming.", **values))
         else:
-            lines.append(gettext("%(scale)s: %(count)s tied at %(total)s for the last "
-                                 "%(seats)s 优秀 seat(s): %(names)s. The leadership chose "
-                                 "%(chosen)s.", chosen="、".join(e.staff.name for e in tie.chosen),
-                                 **values))
+            line = gettext("%(scale)s: %(count)s tied at %(total)s for the last "
+                           "%(seats)s 优秀 seat(s): %(names)s. The leadership chose "
+                           "%(chosen)s.", chosen="、".join(e.staff.name for e in tie.chosen),
+                           **values)
+            lines.append(" ".join(filter(None, [line, choice_line(tie.chosen[0])])))
     return lines
+
+
+def choice_line(entry) -> str:
+    """SCORE-6 (issue #20): who chose among the tied, when, and the reason they gave."""
+    user = entry.tie_chosen_by
+    if user is None:
+        return ""
+    name = staff_names([user.username]).get(user.username, user.username)
+    if entry.tie_chosen_at is None:  # chosen through the API or the demo: no time recorded
+        return gettext("Chosen by %(name)s.", name=name)
+    when = context.local_datetime(entry.tie_chosen_at)
+    if entry.tie_choice_reason:
+        return gettext("Chosen by %(name)s on %(when)s: %(reason)s", name=name, when=when,
+                       reason=entry.tie_choice_reason)
+    return gettext("Chosen by %(name)s on %(when)s.", name=name, when=when)
 
 
 def elsewhere_names(assessment) -> list[str]:
@@ -231,6 +247,25 @@ class SemiannualView(DomainModelView):
                     confirmer=confirmer_name(assessment))
 
     # --- The grade list ---------------------------------------------------------------------
+    @staticmethod
+    def _grade_chart(entries) -> dict | None:
+        """Issue #20, SCORE-6: how many people got each grade, per staff category (one bar
+        series each) above the grade list; a bar leads to the list."""
+        counted: dict[str, dict[str, int]] = {}
+        for entry in entries:
+            if entry.grade:
+                scale = counted.setdefault(entry.staff_category or "other", {})
+                scale[entry.grade] = scale.get(entry.grade, 0) + 1
+        if not counted:
+            return None
+        order = [grade for names in GRADE_NAMES.values() for grade in names]
+        grades = [grade for grade in dict.fromkeys(order) if any(grade in c for c in counted.values())]
+        return {"categories": [grade_label(g) for g in grades], "integer": True,
+                "links": ["#semiannual-grades" for _g in grades],
+                "series": [{"name": label_of(STAFF_CATEGORY_LABELS, category), "stack": "grades",
+                            "label": True, "data": [counts.get(g, 0) or None for g in grades]}
+                           for category, counts in counted.items()]}
+
     @expose("/show/<int:pk>")
     @has_access
     def show(self, pk):
@@ -242,6 +277,7 @@ class SemiannualView(DomainModelView):
             may_manage=manage, may_confirm=may_confirm_semiannual(current_actor()) and assessment.state == "draft"
             and assessment.computed_at is not None, form=DynamicForm(), own_staff_id=own,
             praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
+            grade_chart=self._grade_chart(visible_entries(assessment)),
             **self._page_values(assessment))
 
     @expose("/print/<int:pk>")
@@ -340,8 +376,13 @@ class SemiannualView(DomainModelView):
             staff_ids = [int(value) for value in request.form.getlist("staff_id")]
         except ValueError:
             abort(400)
+        reason = (request.form.get("reason") or "").strip()
+        if not reason:  # issue #20: the grade list says why the seat went to whom
+            flash(gettext("Say why you chose them."), "danger")
+            return redirect(url_for(".show", pk=pk))
         with rule_checked() as saved:
-            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id)
+            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id,
+                             reason=reason, now=context.clock().now)
         if saved.ok:
             flash(gettext("Choice recorded: the grades follow it."), "success")
         return redirect(url_for(".show", pk=pk))

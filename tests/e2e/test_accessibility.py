@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from app.services.cases import Actor, Applicant, Intake, register_intake
+from app.actor import Actor
+from app.services.cases import Applicant, Intake, register_intake
 from models.catalogue import ItemMaterial, ServiceItem
 from tests.conftest import PASSWORD
 from tests.e2e.axe import assert_no_serious_violations

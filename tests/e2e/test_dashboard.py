@@ -62,7 +62,7 @@ def test_dashboards_render_their_charts_for_each_role(role, browser, live_server
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # The browser's own /favicon.ico request (the app has none) is not the page's error.
+    # The browser's own /favicon.ico request is not the page's error.
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" and "favicon" not in message.location.get("url", "")
             else None)

@@ -117,7 +117,7 @@ def test_admin_signs_in_and_the_menu_list_and_form_read_in_chinese(
     assert center.name in page.locator("body").inner_text()
     visible_menu = page.locator(".navbar").first.inner_text()
     assert "用户权限" in visible_menu, f"FAB's Security menu is not in Chinese: {visible_menu!r}"
-    assert "事项" in visible_menu, f"the catalogue menu is not in Chinese: {visible_menu!r}"
+    assert "办件" in visible_menu, f"the cases menu is not in Chinese: {visible_menu!r}"
     # Every menu entry, the closed dropdowns included; the user's name and the language
     # names ("English" is how English is offered) are not UI text.
     english_left["menu"] = latin_words(navbar_text(page), (admin.first_name, admin.last_name, "English",
@@ -284,7 +284,7 @@ def test_language_dropdown_switches_the_menu_to_english(
     shot(page, "admin-home-en")
 
     menu = navbar_text(page)
-    for word in ("Security", "Catalogue", "Service items", "Logout"):
+    for word in ("Security", "Cases", "Service items", "Logout"):
         assert word in menu, f"the English menu lacks {word!r}"
     assert not CJK.search(page.locator(".navbar .nav").first.inner_text()), "Chinese left in the English menu"
     offline_check()

@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from app.services.cases import Actor, Applicant, Intake, register_intake
+from app.actor import Actor
+from app.services.cases import Applicant, Intake, register_intake
 from tests.factories import clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"

@@ -430,13 +430,20 @@ def test_score_6_the_grade_list_shows_the_tie_and_leadership_chooses_before_conf
     assert office.post_form(f"/semiannualview/choose/{tie.id}",
                             {"staff_id": str(staff["head"].id)}, form_url=show).status_code in (302, 403)
     assert entry_of(db_session, staff["head"]).grade == "competent"
+    # Issue #20: a choice without its reason is refused; the grade list says who chose and why.
+    leadership.post_form(f"/semiannualview/choose/{tie.id}",
+                         {"staff_id": str(staff["head"].id)}, form_url=show)
+    assert entry_of(db_session, staff["head"]).grade == "competent"
     response = leadership.post_form(f"/semiannualview/choose/{tie.id}",
-                                    {"staff_id": str(staff["head"].id)}, form_url=show)
+                                    {"staff_id": str(staff["head"].id),
+                                     "reason": "全年无投诉，牵头完成创新项目"}, form_url=show)
     assert response.status_code == 302
     assert entry_of(db_session, staff["head"]).grade == "excellent"
     assert entry_of(db_session, staff["clerk"]).grade == "competent"
     html = leadership.get(show).get_data(as_text=True)
     assert 'class="alert alert-info semiannual-tie"' in html
+    box = html.split('class="alert alert-info semiannual-tie"', 1)[1].split("</p>", 1)[0]
+    assert "全年无投诉，牵头完成创新项目" in box and "选定" in box
     assert leadership.post_form(f"/semiannualview/confirm/{tie.id}", {},
                                 form_url=show).status_code == 302
     db_session.expire_all()

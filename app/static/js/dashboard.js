@@ -26,6 +26,19 @@
 
   function axisLabel() { return { fontSize: font, hideOverlap: true }; }
 
+  /* Issue #20: a per-window chart names every window (interval 0), turned when there are
+   * many of them, so that the one overdue bar always has its name under it. */
+  function windowLabels(count) {
+    return { fontSize: font, interval: 0, hideOverlap: false, rotate: count > 6 ? 35 : 0 };
+  }
+
+  /* Room on the left for the first turned window name. */
+  function windowGrid() { return { left: 48, right: 16, top: 40, bottom: 8, containLabel: true }; }
+
+  /* Issue #20: a rate axis starts where the data lives (97–98 % is not a flat line on
+   * 0–100): five points below the lowest value, rounded down to 5, never below 0. */
+  function rateFloor(value) { return Math.max(0, Math.floor((value.min - 5) / 5) * 5); }
+
   function go(url) { if (url) { window.location.href = url; } }
 
   function names(rows) { return rows.map(function (r) { return r.window; }); }
@@ -50,7 +63,7 @@
         option: base({
           legend: { show: false },
           xAxis: { type: "category", data: data.months, axisLabel: axisLabel() },
-          yAxis: { type: "value", max: 100, axisLabel: axisLabel() },
+          yAxis: { type: "value", min: rateFloor, max: 100, axisLabel: axisLabel() },
           series: [{ name: L.on_time_rate, type: "line", data: data.on_time_trend,
                      connectNulls: true, symbolSize: big ? 12 : 8,
                      label: { show: true, fontSize: font } }]
@@ -63,7 +76,8 @@
       return {
         option: base({
           legend: { show: false },
-          xAxis: { type: "category", data: names(rows), axisLabel: axisLabel() },
+          grid: windowGrid(),
+          xAxis: { type: "category", data: names(rows), axisLabel: windowLabels(rows.length) },
           yAxis: { type: "value", minInterval: 1, axisLabel: axisLabel() },
           series: [{ name: L.overdue, type: "bar", itemStyle: { color: "#c9302c" },
                      label: { show: true, position: "top", fontSize: font },
@@ -77,7 +91,8 @@
       return {
         option: base({
           legend: { show: false },
-          xAxis: { type: "category", data: names(rows), axisLabel: axisLabel() },
+          grid: windowGrid(),
+          xAxis: { type: "category", data: names(rows), axisLabel: windowLabels(rows.length) },
           yAxis: { type: "value", max: 100, axisLabel: axisLabel() },
           series: [{ name: L.satisfaction, type: "bar", itemStyle: { color: "#2e8b57" },
                      label: { show: true, position: "top", fontSize: font },
@@ -114,7 +129,8 @@
       }
       return {
         option: base({
-          xAxis: { type: "category", data: names(rows), axisLabel: axisLabel() },
+          grid: windowGrid(),
+          xAxis: { type: "category", data: names(rows), axisLabel: windowLabels(rows.length) },
           yAxis: { type: "value", axisLabel: axisLabel() },
           series: [series("late_early"), series("absent_days"), series("leave_days"),
                    series("away_today")]
