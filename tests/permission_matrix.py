@@ -67,6 +67,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "NoticeViolation": ("can_read",),
@@ -169,6 +171,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -261,6 +265,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -342,6 +348,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -413,6 +421,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "NoticeViolation": ("can_read",),
@@ -481,6 +491,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "OpenApi": ("can_get",),

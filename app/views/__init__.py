@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.api.assessment import AssessmentApi
@@ -27,8 +28,10 @@ from app.views.complaints import ComplaintView
 from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
 from app.views.dashboard import DashboardView
 from app.views.handover import HandoverView
+from app.views.jobs import BackgroundJobView
 from app.views.leave import CoverView, LeaveOverviewView, LeaveRequestView
-from app.views.ledger import LedgerView
+from app.queue import register_runner
+from app.views.ledger import EXPORT_JOB, LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
@@ -95,6 +98,8 @@ MENU = [
 # Menu links to pages that are not a view's list: (name, label, href, icon, category,
 # category label, permission resource, action the role needs to see it)
 LINKS = [
+    # Issue #21: large exports run as background jobs; their progress and files
+    ("My background jobs", _l("My background jobs"), "/jobs/", "fa-tasks", MY_WORK, _l("My work"), "BackgroundJob", "read"),
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, _l("Cases"), "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, _l("Cases"), "RefusalReport", "read"),
     ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", ORGANISATION, _l("Organisation"), "Handover", "write"),
@@ -157,8 +162,17 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CoverView)
     appbuilder.add_view_no_menu(ReferenceImportView)
     appbuilder.add_view_no_menu(ReportView)
+    appbuilder.add_view_no_menu(BackgroundJobView)
+    register_job_runners(appbuilder)
     for api in APIS:
         appbuilder.add_api(api)
+
+
+def register_job_runners(appbuilder) -> None:
+    """Issue #21: how each kind of background job runs (the worker builds the same app)."""
+    for view in appbuilder.baseviews:
+        if isinstance(view, LedgerView):
+            register_runner(current_app, EXPORT_JOB, view.run_export_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

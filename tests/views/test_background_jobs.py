@@ -1,0 +1,291 @@
+"""Issue #21: long work leaves the request — a large ledger export (CASE-10) is a background job
+on the real queue (Redis in CI, each run its own key prefix; the worker runs in this process with
+`run_pending`): the page shows its progress from a small JSON status, then the file; a user sees
+only their own jobs (Admin everyone's, ORG-2 scope kept in the file); a failing job shows a
+readable message, never a 500; the same export asked twice while it runs starts once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from io import BytesIO
+
+import pytest
+from flask_babel import force_locale, gettext
+from openpyxl import load_workbook
+from sqlalchemy import create_engine, insert, select
+
+import app.services.background as background
+import app.services.ledger as ledger
+from app.queue import live_progress, queue, run_pending
+from app.rules import case_states as cs
+from app.services.background import FAILED_UNEXPECTEDLY, QUEUE_UNREACHABLE
+from config import ConfigError, check_production
+from models.cases import Case
+from models.jobs import DONE, FAILED, QUEUED, BackgroundJob
+from tests.factories import residence_permit_item
+
+IN_PROGRESS = f"_flt_0_state={cs.IN_PROGRESS}"
+REFUSAL = ("This export has more than %(max)s rows, the most one file may hold: narrow the period "
+           "or the filters and export again.")
+
+
+@pytest.fixture(autouse=True)
+def empty_queue(request):
+    """Each test starts with this run's queue empty (its own key prefix, conftest.py)."""
+    if "app" in request.fixturenames or "as_jobs" in request.fixturenames:
+        queue(request.getfixturevalue("app")).storage.flush_all()
+    yield
+
+
+@pytest.fixture
+def as_jobs(app, monkeypatch):
+    """Every ledger export is a job (none is small enough to send in the request)."""
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 0)
+    return app
+
+
+def add_cases(db_session, window, count: int, start_number: int = 1,
+              state: str = cs.IN_PROGRESS) -> list[str]:
+    item = residence_permit_item(db_session, window, code=f"P-{window.number}-{start_number}")
+    start = datetime(2026, 10, 12, 2, tzinfo=timezone.utc)
+    numbers = [f"BC-2026-{n:06d}" for n in range(start_number, start_number + count)]
+    db_session.execute(insert(Case), [{
+        "number": number, "case_class": "accepted", "state": state,
+        "item_id": item.id, "window_id": window.id, "applicant_kind": "person",
+        "applicant_name": "赵六", "received_at": start + timedelta(hours=n),
+        "accepted_at": start + timedelta(hours=n), "accepted_on": start.date(),
+        "promised_days": 5, "deadline": start.date() + timedelta(days=7), "urgent": False,
+        "extended": False, "suspended_days": 0,
+    } for n, number in enumerate(numbers)])
+    db_session.commit()
+    return numbers
+
+
+def job_id_of(response) -> int:
+    assert response.status_code == 302, response.status_code
+    location = response.headers["Location"]
+    assert "/jobs/" in location, location
+    return int(location.rstrip("/").rsplit("/", 1)[-1])
+
+
+def jobs(db_session) -> list[BackgroundJob]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(BackgroundJob).order_by(BackgroundJob.id)))
+
+
+def sheet_numbers(data: bytes) -> list[str]:
+    rows = list(load_workbook(BytesIO(data), read_only=True).worksheets[0].iter_rows(
+        values_only=True))
+    return [row[1] for row in rows[1:]]
+
+
+def zh(app, message: str, **params) -> str:
+    with app.test_request_context(), force_locale("zh_CN"):
+        return gettext(message, **params)
+
+
+def test_issue_21_a_large_ledger_export_is_a_job_with_progress_then_its_file(
+        as_jobs, as_office, db_session, window_a, monkeypatch, database_url):
+    numbers = add_cases(db_session, window_a, 9)
+    # Progress every 2 rows, each written at once: the bar moves 0 → 22 → … → 88 → 100.
+    monkeypatch.setattr(ledger, "YIELD_PER", 2)
+    monkeypatch.setattr(background, "PROGRESS_INTERVAL", 0)
+    seen: list[int] = []
+    reader = create_engine(database_url)
+    original = background._progress_writer
+
+    def watched(engine, job_id, clock, publish):
+        write = original(engine, job_id, clock, publish)
+
+        def progress(done, total):
+            write(done, total)
+            # What the page's status reads now: the row's figure (PostgreSQL) or the one the
+            # worker published to the queue (always; the only one on SQLite while it reads).
+            with reader.connect() as conn:
+                row = conn.execute(select(BackgroundJob.progress)
+                                   .where(BackgroundJob.id == job_id)).scalar_one()
+            seen.append(max(row, live_progress(job_id, as_jobs) or 0))
+        return progress
+
+    monkeypatch.setattr(background, "_progress_writer", watched)
+
+    job_id = job_id_of(as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}"))
+    page = as_office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="job-progress"' in page and "js/job_progress.js" in page
+    assert f'data-status-url="/jobs/{job_id}/status"' in page
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    assert (status["state"], status["progress"], status["download"]) == (QUEUED, 0, None)
+
+    assert run_pending(as_jobs) == 1
+    reader.dispose()
+    assert seen == sorted(seen) and seen[0] == 0 and 0 < seen[-1] < 100 and len(set(seen)) >= 4
+
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    assert (status["state"], status["progress"], status["rows"]) == (DONE, 100, 9)
+    assert status["download"] == f"/jobs/{job_id}/download"
+    download = as_office.get(status["download"])
+    assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
+    assert sheet_numbers(download.data) == sorted(numbers, reverse=True)  # the page's order
+    assert status["name"].endswith(".xlsx") and status["name"].startswith("台帐")
+    (job,) = jobs(db_session)
+    assert job.active_key is None and job.started_at and job.finished_at and job.progress == 100
+    assert live_progress(job_id, as_jobs) is None  # the queue keeps no figure of a finished job
+
+
+def test_issue_21_the_job_file_holds_the_same_rows_as_the_request_export(
+        app, as_office, db_session, window_a, window_b, monkeypatch):
+    add_cases(db_session, window_a, 4)
+    add_cases(db_session, window_b, 3, start_number=10, state=cs.DECIDED_APPROVED)
+    inline = as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}")
+    assert inline.status_code == 200  # 4 rows: sent in the request
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 3)
+    job_id = job_id_of(as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}"))
+    run_pending(app)
+    download = as_office.get(f"/jobs/{job_id}/download")
+    assert sheet_numbers(download.data) == sheet_numbers(inline.data)
+    rows = list(load_workbook(BytesIO(download.data), read_only=True).worksheets[0].iter_rows(
+        values_only=True))
+    first = list(load_workbook(BytesIO(inline.data), read_only=True).worksheets[0].iter_rows(
+        values_only=True))
+    assert rows == first  # headers in Chinese, local times, results: cell for cell
+
+
+def test_issue_21_org_2_users_see_only_their_own_jobs_and_admin_sees_all(
+        as_jobs, as_office, log_in, as_admin, db_session, window_a, window_b):
+    add_cases(db_session, window_a, 3)
+    add_cases(db_session, window_b, 2, start_number=10)
+    office_job = job_id_of(as_office.get("/ledger/export.xlsx"))
+    clerk = log_in("Clerk", window=window_b)
+    clerk_job = job_id_of(clerk.get("/ledger/export.xlsx"))
+    assert run_pending(as_jobs) == 2
+
+    for url in (f"/jobs/{office_job}", f"/jobs/{office_job}/status",
+                f"/jobs/{office_job}/download"):
+        assert clerk.get(url).status_code == 404, url
+    mine = clerk.get("/jobs/").get_data(as_text=True)
+    assert f'href="/jobs/{clerk_job}"' in mine and f'href="/jobs/{office_job}"' not in mine
+    # ORG-2: the clerk's file holds their window's cases only, as their page does.
+    assert sheet_numbers(clerk.get(f"/jobs/{clerk_job}/download").data) == [
+        "BC-2026-000011", "BC-2026-000010"]
+    assert len(sheet_numbers(as_office.get(f"/jobs/{office_job}/download").data)) == 5
+
+    everyone = as_admin.get("/jobs/").get_data(as_text=True)
+    assert f'href="/jobs/{clerk_job}"' in everyone and f'href="/jobs/{office_job}"' in everyone
+    assert as_admin.get(f"/jobs/{clerk_job}/download").status_code == 200
+    assert as_admin.get("/jobs/999999/status").status_code == 404
+
+
+def test_issue_21_a_job_over_the_size_limit_fails_with_a_readable_message(
+        as_jobs, as_office, db_session, window_a, monkeypatch):
+    add_cases(db_session, window_a, 3)
+    job_id = job_id_of(as_office.get("/ledger/export.xlsx"))
+    # Rows arrived after the job was asked: at run time it is over the job's size limit.
+    monkeypatch.setitem(as_jobs.config, "EXPORT_MAX_ROWS", 2)
+    run_pending(as_jobs)
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    message = zh(as_jobs, REFUSAL, max="2")
+    assert (status["state"], status["error"], status["download"]) == (FAILED, message, None)
+    page = as_office.get(f"/jobs/{job_id}")
+    assert page.status_code == 200 and message in page.get_data(as_text=True)
+    assert as_office.get(f"/jobs/{job_id}/download").status_code == 404
+
+
+def test_issue_21_an_unexpected_error_in_a_job_is_said_in_words_not_a_500(
+        as_jobs, as_office, db_session, window_a, monkeypatch):
+    from app.views.ledger import LedgerView
+
+    add_cases(db_session, window_a, 3)
+    job_id = job_id_of(as_office.get("/ledger/export.xlsx"))
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(LedgerView, "_write", broken)
+    run_pending(as_jobs)
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    assert status["state"] == FAILED
+    assert status["error"] == zh(as_jobs, FAILED_UNEXPECTEDLY, id=job_id)
+    assert "disk on fire" not in status["error"]
+    assert as_office.get(f"/jobs/{job_id}").status_code == 200
+    # Nothing half-written is left for download, and the same export may be asked again.
+    assert job_id_of(as_office.get("/ledger/export.xlsx")) != job_id
+
+
+def test_issue_21_the_same_export_asked_twice_while_it_runs_starts_once(
+        as_jobs, as_office, db_session, window_a, window_b):
+    add_cases(db_session, window_a, 3)
+    first = job_id_of(as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}"))
+    again = as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}")
+    assert job_id_of(again) == first
+    notice = zh(as_jobs, "The same export is already being prepared: here is its progress.")
+    assert notice in as_office.get(f"/jobs/{first}").get_data(as_text=True)
+    other = job_id_of(as_office.get(f"/ledger/export.xlsx?_flt_0_window={window_a.id}"))
+    assert other != first  # other filters: another export
+    assert len(jobs(db_session)) == 2
+    assert run_pending(as_jobs) == 2  # two tasks queued, not three
+    # Once done, asking again is a new export.
+    assert job_id_of(as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}")) not in (first, other)
+    run_pending(as_jobs)
+
+
+def test_issue_21_a_task_delivered_twice_runs_the_job_once(as_jobs, as_office, db_session,
+                                                           window_a):
+    from app.queue import enqueue
+
+    add_cases(db_session, window_a, 3)
+    job_id = job_id_of(as_office.get("/ledger/export.xlsx"))
+    enqueue(job_id, as_jobs)  # a second delivery of the same job
+    assert run_pending(as_jobs) == 2
+    (job,) = jobs(db_session)
+    assert job.state == DONE and job.result_rows == 3
+
+
+def test_issue_21_an_unreachable_queue_is_said_on_the_page_not_a_500(
+        as_jobs, as_office, db_session, window_a, monkeypatch):
+    import app.views.jobs as job_views
+
+    add_cases(db_session, window_a, 3)
+
+    def down(_job_id):
+        raise ConnectionError("Connection refused")
+
+    monkeypatch.setattr(job_views, "enqueue", down)
+    job_id = job_id_of(as_office.get("/ledger/export.xlsx"))
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    assert (status["state"], status["error"]) == (FAILED, zh(as_jobs, QUEUE_UNREACHABLE))
+    assert queue(as_jobs).pending_count() == 0
+
+
+def test_issue_21_a_small_export_is_still_sent_in_the_request(app, as_office, db_session,
+                                                              window_a):
+    add_cases(db_session, window_a, 3)
+    response = as_office.get("/ledger/export.xlsx")
+    assert response.status_code == 200 and len(sheet_numbers(response.data)) == 3
+    assert jobs(db_session) == []
+
+
+# --- Past one machine: the production check (docs/deploy.md "Several app hosts") -------------
+def production(**values) -> dict:
+    return {"BIANMIN_ENV": "production", "RATELIMIT_ENABLED": True, "BIANMIN_WORKERS": 1,
+            "BIANMIN_HOSTS": 1, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            "JOBS_QUEUE_URL": "redis://127.0.0.1:6379/0", **values}
+
+
+def test_issue_21_production_with_redis_for_limits_and_jobs_starts_without_warning():
+    assert check_production(production(BIANMIN_WORKERS=4, BIANMIN_HOSTS=3)) == []
+
+
+def test_issue_21_production_refuses_a_job_queue_inside_one_process():
+    with pytest.raises(ConfigError, match="JOBS_QUEUE_URL=memory://"):
+        check_production(production(JOBS_QUEUE_URL="memory://"))
+
+
+def test_issue_21_a_queue_file_warns_with_several_workers_and_is_refused_with_several_hosts():
+    local = "sqlite:////srv/bianmin/instance/job-queue.sqlite3"
+    assert check_production(production(JOBS_QUEUE_URL=local)) == []
+    (warning,) = check_production(production(JOBS_QUEUE_URL=local, BIANMIN_WORKERS=2))
+    assert "REDIS_URL" in warning
+    with pytest.raises(ConfigError, match="BIANMIN_HOSTS=2"):
+        check_production(production(JOBS_QUEUE_URL=local, BIANMIN_HOSTS=2))
+    # The demo is never refused.
+    assert check_production(production(BIANMIN_ENV="demo", JOBS_QUEUE_URL="memory://")) == []
