@@ -148,9 +148,7 @@ def run_worker(app: Flask, workers: int = 1) -> None:
 
 
 def _app() -> Flask:
-    global _worker_app
+    """The app `run_worker` was started with (`flask bianmin worker` builds it)."""
     if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("a background job ran outside `flask bianmin worker` and any app")
     return _worker_app

@@ -63,7 +63,8 @@ ACTIVE_STATES = (QUEUED, RUNNING)
 class BackgroundJob(Model):
     """后台任务 — one piece of long work a user asked for (a large export), run by the job
     queue's worker instead of the request: who asked, what (`kind` and its `params`, JSON),
-    how far it got (`progress`, 0–100), and its file or its error when done.
+    how far it got (`progress`, 0–100), and its file (an export) or its summary (an import) or
+its error when done.
 
     `active_key` is set while the job is queued or running and cleared when it ends: its unique
     index lets one and the same request (user, kind, parameters) run once at a time, whichever
@@ -84,6 +85,7 @@ class BackgroundJob(Model):
     result_file: Mapped[str | None] = mapped_column(String(200))
     result_name: Mapped[str | None] = mapped_column(String(200))
     result_rows: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str | None] = mapped_column(String(500))  # a job without a file: what it did
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,11 +57,15 @@ QUEUE_UNREACHABLE = N_("The job queue cannot be reached, so the job was not star
 
 class JobFailed(Exception):
     """A runner's readable refusal: `message` (an English msgid) with `params`, translated in
-    the job's language when it is stored."""
+    the job's language when it is stored — or, `translated`, a text already in it."""
 
-    def __init__(self, message: str, **params):
-        self.message, self.params = message, params
+    def __init__(self, message: str, translated: bool = False, **params):
+        self.message, self.params, self.translated = message, params, translated
         super().__init__(message % params if params else message)
+
+    def render(self, translate) -> str:
+        return self.message if self.translated else _translated(translate, self.message,
+                                                                self.params)
 
 
 Progress = Callable[[int, int | None], None]  # (done, total)
@@ -69,10 +73,12 @@ Progress = Callable[[int, int | None], None]  # (done, total)
 
 @dataclass(frozen=True)
 class JobResult:
-    """What a runner hands back: the rows written and the file's name for the user."""
+    """What a runner hands back: the rows written and the file's name for the user — or no
+    file (`name` None; what was written to `out` is dropped) and a `summary` of what it did."""
 
     rows: int
-    name: str
+    name: str | None
+    summary: str | None = None
 
 
 # kind → runner(job, out, progress) -> JobResult; the door that submits a kind registers it.
@@ -161,13 +167,16 @@ def run_job(engine: Engine, session: Session, job_id: int, runners: Mapping[str,
             raise LookupError(f"no runner for job kind {job.kind!r}")
         with open(path, "wb") as out:
             result = runner(job, out, _progress_writer(engine, job.id, clock, publish))
-        final = path.with_suffix(Path(result.name).suffix or ".bin")
-        path.replace(final)
+        if result.name is None:
+            path.unlink()
+            final = None
+        else:
+            final = path.with_suffix(Path(result.name).suffix or ".bin")
+            path.replace(final)
     except (JobFailed, RuleViolation) as error:
         session.rollback()
         path.unlink(missing_ok=True)
-        message = (error.render(translate) if isinstance(error, RuleViolation)
-                   else _translated(translate, error.message, error.params))
+        message = error.render(translate)[:1000]
         log.info("background job %s (%s) refused: %s", job_id, job.kind, message)
         _finish(engine, job_id, state=FAILED, error=message)
         return FAILED
@@ -181,8 +190,9 @@ def run_job(engine: Engine, session: Session, job_id: int, runners: Mapping[str,
     session.rollback()  # the runner only read: end its transaction (and cursor)
     log.info("background job %s (%s): %d rows in %.1f s", job_id, job.kind, result.rows,
              time.perf_counter() - started)
-    _finish(engine, job_id, state=DONE, result_file=final.name, result_name=result.name,
-            result_rows=result.rows, progress=100)
+    _finish(engine, job_id, state=DONE, result_file=final.name if final else None,
+            result_name=result.name, result_rows=result.rows, progress=100,
+            summary=(result.summary or None) and result.summary[:500])
     return DONE
 
 
@@ -261,6 +271,21 @@ def job_for(session: Session, job_id: int, user_id: int, *,
     if job is None or (not everyone and job.user_id != user_id):
         return None
     return job
+
+
+def stash_upload(result_dir: str | os.PathLike, data: bytes) -> str:
+    """Keep an uploaded file for the job that will read it (in the shared JOBS_RESULT_DIR, so a
+    worker on another host reads it too); named by its content, so the same file uploaded
+    twice is the same job (`submit_job`'s duplicate check)."""
+    directory = Path(result_dir) / "uploads"
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{hashlib.sha256(data).hexdigest()}.upload"
+    (directory / name).write_bytes(data)
+    return name
+
+
+def stashed_upload(result_dir: str | os.PathLike, name: str) -> Path:
+    return Path(result_dir) / "uploads" / Path(name).name
 
 
 def result_path(job: BackgroundJob, result_dir: str | os.PathLike) -> Path | None:

@@ -18,7 +18,8 @@ from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.api.semiannual import SemiannualApi
 from app.views.assessment import AssessmentView
-from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
+from app.views.attendance import (CLOCK_IMPORT_JOB, AttendanceView, ClockExcuseView,
+                                  ClockRecordView)
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
@@ -173,6 +174,8 @@ def register_job_runners(appbuilder) -> None:
     for view in appbuilder.baseviews:
         if isinstance(view, LedgerView):
             register_runner(current_app, EXPORT_JOB, view.run_export_job)
+        elif isinstance(view, ClockRecordView):
+            register_runner(current_app, CLOCK_IMPORT_JOB, view.run_import_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

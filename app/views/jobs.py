@@ -26,7 +26,7 @@ from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS = {"ledger": _l("Ledger export")}
+KIND_LABELS = {"ledger": _l("Ledger export"), "clock-import": _l("Clock records import")}
 STATE_LABELS = {QUEUED: _l("Waiting"), RUNNING: _l("Running"), DONE: _l("Done"),
                 FAILED: _l("Failed")}
 
@@ -56,7 +56,7 @@ def start_job(kind: str, params: dict):
             log.exception("background job %s: could not be queued", job.id)
             not_enqueued(db.session, job, gettext(QUEUE_UNREACHABLE))
     else:
-        flash(gettext("The same export is already being prepared: here is its progress."), "info")
+        flash(gettext("The same work is already under way: here is its progress."), "info")
     return redirect(url_for("BackgroundJobView.show", pk=job.id))
 
 
@@ -70,8 +70,9 @@ def job_status(job) -> dict:
         "rows": job.result_rows,
         "error": job.error if job.state == FAILED else None,
         "download": (url_for("BackgroundJobView.result", pk=job.id)
-                     if job.state == DONE else None),
+                     if job.state == DONE and job.result_file else None),
         "name": job.result_name,
+        "summary": job.summary if job.state == DONE else None,
     }
 
 

@@ -1,4 +1,4 @@
-"""Background jobs: long exports run by the job queue with their progress (issue #21)
+"""Background jobs: long exports and clock imports run by the job queue with their progress (issue #21)
 
 Revision ID: 0039
 Revises: 0032
@@ -33,6 +33,7 @@ def upgrade():
         sa.Column('result_file', sa.String(length=200), nullable=True),
         sa.Column('result_name', sa.String(length=200), nullable=True),
         sa.Column('result_rows', sa.Integer(), nullable=True),
+        sa.Column('summary', sa.String(length=500), nullable=True),
         sa.Column('error', sa.String(length=1000), nullable=True),
         sa.Column('created_at', models.types.UTCDateTime(), nullable=False),
         sa.Column('started_at', models.types.UTCDateTime(), nullable=True),

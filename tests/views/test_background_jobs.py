@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, func, insert, select
 
 import app.services.background as background
 import app.services.ledger as ledger
@@ -217,7 +218,7 @@ def test_issue_21_the_same_export_asked_twice_while_it_runs_starts_once(
     first = job_id_of(as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}"))
     again = as_office.get(f"/ledger/export.xlsx?{IN_PROGRESS}")
     assert job_id_of(again) == first
-    notice = zh(as_jobs, "The same export is already being prepared: here is its progress.")
+    notice = zh(as_jobs, "The same work is already under way: here is its progress.")
     assert notice in as_office.get(f"/jobs/{first}").get_data(as_text=True)
     other = job_id_of(as_office.get(f"/ledger/export.xlsx?_flt_0_window={window_a.id}"))
     assert other != first  # other filters: another export
@@ -289,3 +290,73 @@ def test_issue_21_a_queue_file_warns_with_several_workers_and_is_refused_with_se
         check_production(production(JOBS_QUEUE_URL=local, BIANMIN_HOSTS=2))
     # The demo is never refused.
     assert check_production(production(BIANMIN_ENV="demo", JOBS_QUEUE_URL="memory://")) == []
+
+
+# --- ATT-1: a large clock file is imported by the worker --------------------------------------
+CLOCKS = (b"employee_no,clocked_at\n1001,2026-11-02 08:07\n1001,2026-11-02 11:35\n"
+          b"1001,2026-11-02 13:55\n1001,2026-11-02 17:40\n")
+BROKEN_CLOCKS = b"employee_no,clocked_at\n1001,2026-11-02 08:07\n4242,2026-11-02 08:00\n"
+
+
+@pytest.fixture
+def clock_jobs(app, monkeypatch, db_session):
+    from models.org import Staff
+
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_MAX_KB", 0)  # every file is a job
+    staff = Staff(name="张三", employee_no="1001", unit="office")
+    db_session.add(staff)
+    db_session.commit()
+    return app
+
+
+def upload_clocks(actor, data: bytes):
+    import io
+
+    return actor.post_form("/clockrecords/import/", {"file": (io.BytesIO(data), "clock.csv")},
+                           content_type="multipart/form-data")
+
+
+def test_issue_21_att_1_a_large_clock_file_is_imported_by_the_worker_and_audited(
+        clock_jobs, as_office, db_session):
+    from models.attendance import ClockImport, ClockRecord
+
+    job_id = job_id_of(upload_clocks(as_office, CLOCKS))
+    assert db_session.scalar(select(func.count()).select_from(ClockRecord)) == 0  # not yet
+    assert run_pending(clock_jobs) == 1
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    summary = zh(clock_jobs, "%(added)s clocks imported, %(skipped)s already there.",
+                 added=4, skipped=0)
+    assert (status["state"], status["summary"], status["download"]) == (DONE, summary, None)
+    assert summary in as_office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(ClockRecord)) == 4
+    (batch,) = db_session.scalars(select(ClockImport))
+    assert batch.imported_by_id == as_office.user.id and batch.added == 4  # AUDIT-1: who
+    # The stashed upload is gone with the job; the same file again adds nothing.
+    assert not any((Path(clock_jobs.config["JOBS_RESULT_DIR"]) / "uploads").iterdir())
+    again = job_id_of(upload_clocks(as_office, CLOCKS))
+    run_pending(clock_jobs)
+    assert as_office.get(f"/jobs/{again}/status").get_json()["summary"] == zh(
+        clock_jobs, "%(added)s clocks imported, %(skipped)s already there.", added=0, skipped=4)
+
+
+def test_issue_21_att_1_a_clock_file_with_wrong_rows_fails_naming_them_and_saves_nothing(
+        clock_jobs, as_office, db_session):
+    from models.attendance import ClockRecord
+
+    job_id = job_id_of(upload_clocks(as_office, BROKEN_CLOCKS))
+    run_pending(clock_jobs)
+    status = as_office.get(f"/jobs/{job_id}/status").get_json()
+    assert status["state"] == FAILED and "4242" in status["error"]
+    assert status["error"].startswith(zh(
+        clock_jobs, "Nothing was imported: %(count)s rows are wrong. Correct them and import "
+        "the file again.", count=1))
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(ClockRecord)) == 0
+
+
+def test_issue_21_att_1_the_same_clock_file_twice_while_queued_is_one_job(
+        clock_jobs, as_office, log_in):
+    first = job_id_of(upload_clocks(as_office, CLOCKS))
+    assert job_id_of(upload_clocks(as_office, CLOCKS)) == first
+    assert run_pending(clock_jobs) == 1

@@ -22,6 +22,10 @@
       }
       part("done").hidden = false;
     }
+    if (status.summary) {
+      part("summary").textContent = status.summary;
+      part("summary").hidden = false;
+    }
     if (status.error) {
       part("error").textContent = status.error;
       part("error").hidden = false;
