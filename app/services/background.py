@@ -30,6 +30,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -46,11 +47,16 @@ from models.types import utcnow
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 0.5  # seconds between two progress writes of one job
+# A job queued or running this long is taken as lost (its worker was killed, the queue
+# flushed): asking for the same work again ends it as failed and starts a new one.
+STALE_AFTER = timedelta(hours=1)
 LIST_LIMIT = 50  # the newest jobs a user's list shows
 
 # The messages a failed job shows (the runner's own RuleViolation shows its message instead).
 FAILED_UNEXPECTEDLY = N_("The job failed unexpectedly (job %(id)s). The error was logged; try "
                          "again, and tell the administrator if it fails again.")
+LOST = N_("The job did not finish within an hour (its worker stopped?); it was asked for "
+         "again.")
 QUEUE_UNREACHABLE = N_("The job queue cannot be reached, so the job was not started. Try again "
                        "later, and tell the administrator if it persists.")
 
@@ -98,18 +104,23 @@ class Submitted:
 
 
 def submit_job(session: Session, *, user_id: int | None, kind: str,
-               params: Mapping[str, Any], locale: str, now=None) -> Submitted:
+               params: Mapping[str, Any], locale: str, now=None,
+               lost_message: str = LOST) -> Submitted:
     """Issue #21: record a job for the queue, or find the same one already queued or running.
 
     One transaction. The caller enqueues `job.id` when `new` (after the commit, so the worker
     finds the row)."""
     key = active_key(user_id, kind, params)
+    now = now or utcnow()
     running = _active(session, key)
+    if running is not None and now - (running.started_at or running.created_at) > STALE_AFTER:
+        _finish(session.get_bind(), running.id, state=FAILED, error=lost_message)
+        running = None
     if running is not None:
         return Submitted(running, False)
     job = BackgroundJob(user_id=user_id, kind=kind, locale=locale, active_key=key, state=QUEUED,
                         params=json.dumps(dict(params), sort_keys=True, ensure_ascii=False),
-                        progress=0, created_at=now or utcnow())
+                        progress=0, created_at=now)
     try:
         with transaction(session):
             session.add(job)

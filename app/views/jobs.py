@@ -20,7 +20,8 @@ from app.context import local_datetime
 from app.extensions import db
 from app.queue import enqueue, live_progress
 from app.security import ADMIN, role_names
-from app.services.background import (QUEUE_UNREACHABLE, job_for, not_enqueued, result_path,
+from app.services.background import (LOST, QUEUE_UNREACHABLE, job_for, not_enqueued,
+                                     result_path,
                                      submit_job, visible_jobs)
 from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
@@ -47,7 +48,8 @@ def start_job(kind: str, params: dict):
     """Record the job (or find the same one running), hand it to the queue, and answer the
     redirect to its page."""
     submitted = submit_job(db.session, user_id=current_user.id, kind=kind, params=params,
-                           locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+                           locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+                           lost_message=gettext(LOST))
     job = submitted.job
     if submitted.new:
         try:

@@ -360,3 +360,24 @@ def test_issue_21_att_1_the_same_clock_file_twice_while_queued_is_one_job(
     first = job_id_of(upload_clocks(as_office, CLOCKS))
     assert job_id_of(upload_clocks(as_office, CLOCKS)) == first
     assert run_pending(clock_jobs) == 1
+
+
+def test_issue_21_a_job_lost_for_over_an_hour_is_ended_when_the_same_work_is_asked_again(
+        as_jobs, as_office, db_session, window_a):
+    from sqlalchemy import update
+
+    from app.services.background import LOST
+    from models.types import utcnow
+
+    add_cases(db_session, window_a, 3)
+    lost = job_id_of(as_office.get("/ledger/export.xlsx"))
+    # Its worker was killed mid-job two hours ago: the row still says running.
+    db_session.execute(update(BackgroundJob).values(state="running",
+                                                    started_at=utcnow() - timedelta(hours=2)))
+    db_session.commit()
+    again = job_id_of(as_office.get("/ledger/export.xlsx"))
+    assert again != lost
+    status = as_office.get(f"/jobs/{lost}/status").get_json()
+    assert (status["state"], status["error"]) == (FAILED, zh(as_jobs, LOST))
+    run_pending(as_jobs)  # the lost job's task is skipped (not queued), the new one runs
+    assert as_office.get(f"/jobs/{again}/status").get_json()["state"] == DONE
