@@ -21,6 +21,9 @@ DB=${BENCH_DB:-bianmin_bench_jobs}
 CASES=${BENCH_CASES:-100000}
 DURATION=${BENCH_DURATION:-2m}
 PORT=${BENCH_PORT:-8731}
+SCALE=${BENCH_SCALE:-1}  # 0.2: 7 clerks, 1 leader, 2 public
+USERS=$("${PYTHON}" -c "print(sum(max(1, round(n * $SCALE)) for n in (35, 5, 10)))")
+SKIP_EXPORT=${BENCH_SKIP_EXPORT:-0}
 TOOLS=${BENCH_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/bianmin-bench-tools}
 LOCUST_VERSION=2.47.0  # pyproject.toml, extra "bench"
 WORK=$(mktemp -d)
@@ -69,22 +72,27 @@ PIDS+=($!)
 PIDS+=($!)
 for _ in $(seq 90); do curl -fs "http://127.0.0.1:$PORT/login/" -o /dev/null && break; sleep 1; done
 
-export_line=$("$TOOLS/bin/python" bench/bench_export_job.py "http://127.0.0.1:$PORT" office \
-    "$BENCH_PASSWORD")
+export_line="(not measured in this run)"
+if [ "$SKIP_EXPORT" != 1 ]; then
+    export_line=$("$TOOLS/bin/python" bench/bench_export_job.py "http://127.0.0.1:$PORT" office \
+        "$BENCH_PASSWORD")
+fi
 echo "$export_line"
 
 load_before=$(uptime)
-"$TOOLS/bin/locust" -f bench/locustfile.py --headless --users 50 --spawn-rate 5 \
+BENCH_SCALE=$SCALE "$TOOLS/bin/locust" -f bench/locustfile.py --headless --users "$USERS" --spawn-rate 5 \
     --run-time "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$WORK/locust" \
     --only-summary >"$WORK/locust.log" 2>&1 || true
 load_after=$(uptime)
 
 "$TOOLS/bin/python" - "$WORK/locust_stats.csv" "$cases" "$DURATION" "$load_before" \
-    "$load_after" "$export_line" >>bench/RESULTS.md <<'EOF'
+    "$load_after" "$export_line" "$USERS" >>bench/RESULTS.md <<'EOF'
 import csv, sys
-path, cases, duration, before, after, export_line = sys.argv[1:7]
+path, cases, duration, before, after, export_line, users = sys.argv[1:8]
 rows = list(csv.DictReader(open(path, encoding="utf-8")))
-print(f"\n### Run of {duration} against {int(cases):,} cases\n")
+total = rows[-1]
+print(f"\n### {users} users for {duration} against {int(cases):,} cases: "
+      f"{float(total['Requests/s']):.1f} requests/s\n")
 print(f"Load (`uptime`) before: `{before.strip()}`; after: `{after.strip()}`.\n")
 print(f"Export job, just before: {export_line}\n")
 print("| request | count | errors | p50 ms | p95 ms | p99 ms | max ms |")

@@ -19,6 +19,12 @@ import re
 from locust import HttpUser, between, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
+# BENCH_SCALE=0.2 runs 7/1/2 users instead of 35/5/10 (where the figures hold on this machine).
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+
+
+def users(count: int) -> int:
+    return max(1, round(count * SCALE))
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 CASE_LINK = re.compile(r"/(?:caseview|casequeue)/show/(\d+)")
 ITEM_LINK = re.compile(r"/guide/item/(\d+)")
@@ -41,7 +47,7 @@ def log_in(user: HttpUser, username: str) -> None:
 class Clerk(HttpUser):
     """窗口工作人员: queue → case → action (CASE-8, CASE-1..12)."""
 
-    fixed_count = 35
+    fixed_count = users(35)
     wait_time = between(1, 3)
 
     def on_start(self):
@@ -70,7 +76,7 @@ class Clerk(HttpUser):
 class Leader(HttpUser):
     """领导: the dashboard and its data (issue #12)."""
 
-    fixed_count = 5
+    fixed_count = users(5)
     wait_time = between(1, 3)
 
     def on_start(self):
@@ -86,7 +92,7 @@ class Leader(HttpUser):
 class Public(HttpUser):
     """公众: the service guide and the progress lookup (GUIDE-1, CASE-9), no login."""
 
-    fixed_count = 10
+    fixed_count = users(10)
     wait_time = between(1, 3)
 
     @task
