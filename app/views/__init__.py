@@ -32,6 +32,7 @@ from app.views.handover import HandoverView
 from app.views.jobs import BackgroundJobView
 from app.views.leave import CoverView, LeaveOverviewView, LeaveRequestView
 from app.queue import register_runner
+from app.views.downloads import EXPORT_JOB as REPLAYED_EXPORT, run_replayed_export
 from app.views.ledger import EXPORT_JOB, LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
@@ -171,6 +172,7 @@ def register_views(appbuilder) -> None:
 
 def register_job_runners(appbuilder) -> None:
     """Issue #21: how each kind of background job runs (the worker builds the same app)."""
+    register_runner(current_app, REPLAYED_EXPORT, run_replayed_export)
     for view in appbuilder.baseviews:
         if isinstance(view, LedgerView):
             register_runner(current_app, EXPORT_JOB, view.run_export_job)

@@ -27,7 +27,8 @@ from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS = {"ledger": _l("Ledger export"), "clock-import": _l("Clock records import")}
+KIND_LABELS = {"ledger": _l("Ledger export"), "export": _l("Excel export"),
+               "clock-import": _l("Clock records import")}
 STATE_LABELS = {QUEUED: _l("Waiting"), RUNNING: _l("Running"), DONE: _l("Done"),
                 FAILED: _l("Failed")}
 

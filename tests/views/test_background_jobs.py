@@ -381,3 +381,39 @@ def test_issue_21_a_job_lost_for_over_an_hour_is_ended_when_the_same_work_is_ask
     assert (status["state"], status["error"]) == (FAILED, zh(as_jobs, LOST))
     run_pending(as_jobs)  # the lost job's task is skipped (not queued), the new one runs
     assert as_office.get(f"/jobs/{again}/status").get_json()["state"] == DONE
+
+
+# --- Every other Excel export: over EXPORT_INLINE_MAX_ROWS it is a job, the same file ----------
+from tests.views.test_export_cap import EXPORTS, ROWS  # noqa: E402
+
+
+@pytest.fixture(params=EXPORTS[1:], ids=[export.rule for export in EXPORTS[1:]])
+def other_export(request, db_session, window_a, window_b):
+    case = request.param
+    query = case.rows(db_session, window_a, window_b)
+    return case, request.getfixturevalue(case.actor), query
+
+
+def test_issue_21_each_export_over_the_inline_limit_is_a_job_with_the_same_file(
+        app, monkeypatch, other_export):
+    """The leave register (LEAVE), the complaint register (COMP-1), the attendance month
+    (ATT-3), the window scores (SCORE-2): the worker replays the request as its user."""
+    case, actor, query = other_export
+    inline = actor.get(f"{case.url}?{query}")
+    assert inline.status_code == 200, case.rule
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", ROWS - 1)
+    job_id = job_id_of(actor.get(f"{case.url}?{query}"))
+    assert run_pending(app) == 1
+    status = actor.get(f"/jobs/{job_id}/status").get_json()
+    assert status["state"] == DONE, (case.rule, status)
+    download = actor.get(status["download"])
+    assert len(sheet_numbers(download.data)) == ROWS, case.rule
+    rows = lambda data: list(load_workbook(BytesIO(data), read_only=True)  # noqa: E731
+                             .worksheets[0].iter_rows(values_only=True))
+    assert rows(download.data) == rows(inline.data), case.rule
+    # Over the cap by the time the worker runs: the job's message, not a file.
+    again = job_id_of(actor.get(f"{case.url}?{query}&_again=1"))
+    monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", ROWS - 1)
+    run_pending(app)
+    status = actor.get(f"/jobs/{again}/status").get_json()
+    assert (status["state"], status["error"]) == (FAILED, zh(app, REFUSAL, max=f"{ROWS - 1}"))
