@@ -135,8 +135,10 @@ def submit_job(session: Session, *, user_id: int | None, kind: str,
 
 
 def _active(session: Session, key: str) -> BackgroundJob | None:
-    return session.scalar(select(BackgroundJob).where(BackgroundJob.active_key == key,
-                                                      BackgroundJob.state.in_(ACTIVE_STATES)))
+    return session.scalar(select(BackgroundJob)
+                          .where(BackgroundJob.active_key == key,
+                                 BackgroundJob.state.in_(ACTIVE_STATES))
+                          .execution_options(populate_existing=True))
 
 
 def job_params(job: BackgroundJob) -> dict:
