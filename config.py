@@ -152,23 +152,53 @@ def _ratelimit_storage() -> str:
             or "memory://")
 
 
+def _jobs_queue_url() -> str:
+    """Issue #21: where background jobs wait for a worker. `JOBS_QUEUE_URL`, else `REDIS_URL`
+    (one Redis for limits and jobs), else an SQLite file in the instance folder: the demo's
+    queue, seen by the processes of this one machine only."""
+    return (os.environ.get("JOBS_QUEUE_URL") or os.environ.get("REDIS_URL")
+            or f"sqlite:///{instance_dir() / 'job-queue.sqlite3'}")
+
+
 def _workers() -> int:
     """How many app processes serve requests: `WEB_CONCURRENCY`, which gunicorn also reads as
     its worker count (docs/deploy.md), so the check below sees the number actually run."""
     return max(_int_env("WEB_CONCURRENCY", 1), 1)
 
 
-def check_production(config: dict) -> None:
+def check_production(config: dict) -> list[str]:
     """SEC-1: with several processes, per-process counters multiply every limit by the
     number of workers (issue #9: 30 of 45 lookups passed a limit of 10 with 3 workers), so
-    production refuses to start that way."""
-    if config["BIANMIN_ENV"] != "production" or not config["RATELIMIT_ENABLED"]:
-        return
-    if config["BIANMIN_WORKERS"] > 1 and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+    production refuses to start that way.
+
+    Issue #21 (docs/deploy.md "Several app hosts"): a job queue held in one process's memory
+    is refused in production; one in an SQLite file is seen by the processes of this host
+    only, which works with several workers on one machine but not across hosts — returned as
+    a warning (the caller logs it), as is `BIANMIN_HOSTS` > 1 with such a queue refused."""
+    warnings: list[str] = []
+    if config["BIANMIN_ENV"] != "production":
+        return warnings
+    workers = config["BIANMIN_WORKERS"]
+    if (config["RATELIMIT_ENABLED"] and workers > 1
+            and config["RATELIMIT_STORAGE_URI"].startswith("memory://")):
         raise ConfigError(
-            f"WEB_CONCURRENCY={config['BIANMIN_WORKERS']} workers need a shared rate-limit "
+            f"WEB_CONCURRENCY={workers} workers need a shared rate-limit "
             "storage: set REDIS_URL (or RATELIMIT_STORAGE_URI) to a Redis URL"
         )
+    queue_url = config.get("JOBS_QUEUE_URL", "")
+    if queue_url.startswith("memory://"):
+        raise ConfigError("JOBS_QUEUE_URL=memory:// keeps background jobs inside one process: "
+                          "set REDIS_URL (or JOBS_QUEUE_URL) to a Redis URL")
+    if not queue_url.startswith(("redis://", "rediss://", "unix://")):
+        if config.get("BIANMIN_HOSTS", 1) > 1:
+            raise ConfigError(
+                f"BIANMIN_HOSTS={config['BIANMIN_HOSTS']} app hosts need a shared job queue: "
+                "set REDIS_URL (or JOBS_QUEUE_URL) to a Redis URL")
+        if workers > 1:
+            warnings.append(
+                f"the job queue {queue_url} is a file of this host: fine for {workers} workers "
+                "on one machine, but a second app host needs REDIS_URL (docs/deploy.md)")
+    return warnings
 
 
 def build_config() -> dict:
@@ -199,6 +229,15 @@ def _settings(env: str, production: bool) -> dict:
         "MAX_CONTENT_LENGTH": max_request_bytes,
         **_import_limits(max_request_bytes),
         "EXPORT_MAX_ROWS": _export_max_rows(),
+        # Issue #21: an export of more rows than this is a background job (progress, then the
+        # file) instead of a download written inside the request.
+        "EXPORT_INLINE_MAX_ROWS": max(_int_env("EXPORT_INLINE_MAX_ROWS", 5_000), 0),
+        # Issue #21: a clock file larger than this (KB) is imported by the job worker.
+        "IMPORT_INLINE_MAX_KB": max(_int_env("IMPORT_INLINE_MAX_KB", 256), 0),
+        "JOBS_QUEUE_URL": _jobs_queue_url(),
+        "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "bianmin"),
+        # Finished jobs' files; several app hosts need one shared folder (like attachments).
+        "JOBS_RESULT_DIR": os.environ.get("JOBS_RESULT_DIR", str(instance_dir() / "job-results")),
         "APP_NAME": os.environ.get("APP_NAME", "便民服务中心管理平台"),
         "APP_THEME": "",  # the default theme loads nothing from other hosts (FAB-NOTES)
         "APP_ICON": "",
@@ -222,6 +261,8 @@ def _settings(env: str, production: bool) -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
         "BIANMIN_WORKERS": _workers(),
+        # How many app hosts share this deployment (docs/deploy.md); >1 needs Redis for jobs.
+        "BIANMIN_HOSTS": max(_int_env("BIANMIN_HOSTS", 1), 1),
         # SEC-1: behind N reverse proxies the client's address is the N-th from the right of
         # X-Forwarded-For; without this every visitor shares the proxy's address and budget.
         "BIANMIN_PROXIES": _int_env("BIANMIN_PROXIES", 0),

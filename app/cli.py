@@ -28,6 +28,7 @@ from app.extensions import db
 from app.logging_filters import install_log_filters
 from app.rules.errors import RuleViolation
 from app.security import ensure_roles, sync_roles
+from app.queue import run_worker
 from app.services.attendance import derive_month
 from app.services.audit import audit_actor
 from app.services.backup import BackupError, backup, restore
@@ -346,3 +347,17 @@ def jobs_command(limit):
                    f"{local_time(run.finished_at) or '-':<19}  {run.started_by} "
                    f"({run.host}, pid {run.pid}, attempt {run.attempts})"
                    + (f"  {run.detail}" if run.detail else ""))
+
+
+@bianmin_cli.command("worker")
+@click.option("--threads", default=2, show_default=True,
+              help="Jobs run at the same time by this worker process.")
+@with_appcontext
+def worker_command(threads):
+    """Serve the background job queue (issue #21: large exports): run each job the app
+    queues, with its progress, until stopped. Start one or more anywhere that reaches the
+    database, the queue (JOBS_QUEUE_URL / REDIS_URL) and JOBS_RESULT_DIR."""
+    app = current_app._get_current_object()
+    click.echo(f"job worker: queue {app.config['JOBS_QUEUE_URL'].split('@')[-1]} "
+               f"({app.config['JOBS_QUEUE_NAME']}), {threads} thread(s)")
+    run_worker(app, workers=max(1, threads))

@@ -41,7 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)
-    check_production(app.config)  # SEC-1: no per-process limits behind several workers
+    # SEC-1: no per-process limits behind several workers; issue #21: a shared job queue
+    for warning in check_production(app.config):
+        logging.getLogger(__name__).warning("production check: %s", warning)
     if app.config.get("BIANMIN_PROXIES"):
         proxies = app.config["BIANMIN_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, String, false, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flask_appbuilder import Model
@@ -52,3 +52,50 @@ class JobRun(Model):
               postgresql_where=text("nightly"), sqlite_where=text("nightly = 1")),
         Index("ix_job_run_job_started", "job", "started_at"),
     )
+
+
+# --- Background jobs (issue #21): long work queued, not run in the request ----------------------
+QUEUED = "queued"
+JOB_STATES = (QUEUED, RUNNING, DONE, FAILED)
+ACTIVE_STATES = (QUEUED, RUNNING)
+
+
+class BackgroundJob(Model):
+    """后台任务 — one piece of long work a user asked for (a large export), run by the job
+    queue's worker instead of the request: who asked, what (`kind` and its `params`, JSON),
+    how far it got (`progress`, 0–100), and its file (an export) or its summary (an import) or
+its error when done.
+
+    `active_key` is set while the job is queued or running and cleared when it ends: its unique
+    index lets one and the same request (user, kind, parameters) run once at a time, whichever
+    app process or host receives it twice.
+    """
+
+    __tablename__ = "background_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    locale: Mapped[str] = mapped_column(String(20), default="zh_CN")
+    active_key: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(10), default=QUEUED)
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    total: Mapped[int | None] = mapped_column(Integer)
+    result_file: Mapped[str | None] = mapped_column(String(200))
+    result_name: Mapped[str | None] = mapped_column(String(200))
+    result_rows: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str | None] = mapped_column(String(500))  # a job without a file: what it did
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("uq_background_job_active_key", "active_key", unique=True),
+        Index("ix_background_job_user_created", "user_id", "created_at"),
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES

@@ -3,7 +3,7 @@
 # database, Redis for the limits, `flask bianmin upgrade`, then gunicorn with WEB_CONCURRENCY
 # workers; it asserts that the security headers are sent, that the login limit holds across
 # the workers (AUTH_RATE_LIMIT, shared in Redis) and that the app refuses to start with
-# several workers on per-process limits. Needs the PostgreSQL and Redis of .ci/run.
+# several workers on per-process limits, or on several hosts with a job queue of one host. Needs the PostgreSQL and Redis of .ci/run.
 #   PG_ADMIN_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/15 \
 #     bash scripts/production_check.sh
 set -euo pipefail
@@ -53,4 +53,10 @@ if RATELIMIT_STORAGE_URI=memory:// REDIS_URL= .venv/bin/python -c "from app impo
     fail "production started with 3 workers on memory:// limits"
 fi
 grep -q "need a shared rate-limit storage" "$WORK/refused" || fail "unexpected error: $(tail -1 "$WORK/refused")"
-echo "production check passed: 3 gunicorn workers, headers, login limit shared in Redis, unsafe start refused"
+
+# Issue #21: several app hosts need the job queue in Redis, not in a file of one host.
+if BIANMIN_HOSTS=2 JOBS_QUEUE_URL="sqlite:///$WORK/queue.sqlite3" .venv/bin/python -c "from app import create_app; create_app()" 2>"$WORK/refused"; then
+    fail "production started on 2 hosts with a job queue file of one host"
+fi
+grep -q "need a shared job queue" "$WORK/refused" || fail "unexpected error: $(tail -1 "$WORK/refused")"
+echo "production check passed: 3 gunicorn workers, headers, login limit shared in Redis, unsafe starts refused (memory:// limits, a one-host job queue)"

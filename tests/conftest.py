@@ -55,6 +55,20 @@ def database_url(tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+def _test_queue_url(tmp_path_factory) -> str:
+    """Issue #21: the job queue of the tests is the real one — Redis (CI starts it; each run
+    its own key prefix, JOBS_QUEUE_NAME below) — or, where no Redis answers, huey's SQLite
+    storage in the run's folder."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return url
+    except Exception:  # no Redis here: the demo's storage
+        return f"sqlite:///{tmp_path_factory.mktemp('queue') / 'job-queue.sqlite3'}"
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     os.environ["BIANMIN_INSTANCE"] = str(tmp_path_factory.mktemp("instance"))
@@ -65,13 +79,20 @@ def app(database_url, tmp_path_factory):
     # user is hashed once and checked once at login): the suite's cost per test user, not
     # the hash's strength, is what matters here. Production keeps FAB's scrypt default.
     test_config = {"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": database_url,
-                   "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+                   "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+                   "JOBS_QUEUE_URL": _test_queue_url(tmp_path_factory),
+                   "JOBS_QUEUE_NAME": f"bianmin-test-{uuid.uuid4().hex[:10]}",
+                   "JOBS_RESULT_DIR": str(tmp_path_factory.mktemp("job-results"))}
     bootstrap = create_app(test_config)
     result = bootstrap.test_cli_runner().invoke(args=["bianmin", "upgrade"])
     assert result.exit_code == 0, result.output
     application = create_app(test_config)
     application.teardown_request(_forget_request_globals)
     yield application
+    from app.queue import EXTENSION
+
+    if EXTENSION in application.extensions:  # this run's queue keys go with it
+        application.extensions[EXTENSION].storage.flush_all()
     with application.app_context():
         from app.extensions import db
 

@@ -66,6 +66,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "NoticeViolation": ("can_read",),
@@ -165,6 +167,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -254,6 +258,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -333,6 +339,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "NoticeViolation": ("can_read",),
         "One-time notice violations": ("menu_access",),
@@ -402,6 +410,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "NoticeViolation": ("can_read",),
@@ -468,6 +478,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "My to-do list": ("menu_access",),
         "My work": ("menu_access",),
         "MyWork": ("can_read",),
+        "BackgroundJob": ("can_read",),  # issue #21: own background jobs
+        "My background jobs": ("menu_access",),
         "My leave": ("menu_access",),
         "New case": ("menu_access",),
         "OpenApi": ("can_get",),

@@ -151,7 +151,8 @@ SELF_SERVICE_PERMISSIONS = (
 )
 
 # Every staff member's own corner (issue #10: my to-do list, my leave...), whatever their role.
-SELF_SERVICE_RESOURCES: dict[str, tuple[str, ...]] = {"MyWork": READ}
+# Issue #21: their own background jobs (large exports) and the jobs' files.
+SELF_SERVICE_RESOURCES: dict[str, tuple[str, ...]] = {"MyWork": READ, "BackgroundJob": READ}
 
 
 def ensure_roles(sm) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.api.assessment import AssessmentApi
@@ -17,7 +18,8 @@ from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.api.semiannual import SemiannualApi
 from app.views.assessment import AssessmentView
-from app.views.attendance import AttendanceView, ClockExcuseView, ClockRecordView
+from app.views.attendance import (CLOCK_IMPORT_JOB, AttendanceView, ClockExcuseView,
+                                  ClockRecordView)
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
                              DueSoonCaseView, NoticeViolationView, OverdueCaseView)
@@ -27,8 +29,11 @@ from app.views.complaints import ComplaintView
 from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
 from app.views.dashboard import DashboardView
 from app.views.handover import HandoverView
+from app.views.jobs import BackgroundJobView
 from app.views.leave import CoverView, LeaveOverviewView, LeaveRequestView
-from app.views.ledger import LedgerView
+from app.queue import register_runner
+from app.views.downloads import EXPORT_JOB as REPLAYED_EXPORT, run_replayed_export
+from app.views.ledger import EXPORT_JOB, LedgerView
 from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
@@ -100,6 +105,8 @@ MENU = [
 # Menu links to pages that are not a view's list: (name, label, href, icon, category,
 # permission resource, action the role needs to see it)
 LINKS = [
+    # Issue #21: large exports run as background jobs; their progress and files
+    ("My background jobs", _l("My background jobs"), "/jobs/", "fa-tasks", MY_WORK, "BackgroundJob", "read"),
     ("New case", _l("New case"), "/caseview/intake/", "fa-plus", CASES, "Case", "write"),
     ("Refusals without report", _l("Refusals without report"), "/refusalreportview/missing/", "fa-exclamation-circle", CASES, "RefusalReport", "read"),
     ("New handover", _l("New handover"), "/handoverview/create/", "fa-handshake-o", PEOPLE, "Handover", "write"),
@@ -137,10 +144,11 @@ LINKS = [
 ]
 SEPARATOR = "-"
 # The order inside each menu, by menu name; SEPARATOR draws a divider (only between two
-# entries the role sees: templates/appbuilder/navbar_menu.html).
+# entries the role sees: templates/bianmin/_navbar_menu.html).
 LAYOUT = {
     MY_WORK: ["Leadership dashboard", "My to-do list", SEPARATOR, "Request leave", "My leave",
-              "Waiting for my approval", "Leave notifications"],
+              "Waiting for my approval", "Leave notifications", SEPARATOR,
+              "My background jobs"],
     CASES: ["New case", "Work queue", "Overdue cases", "Cases due soon", "All cases", SEPARATOR,
             "Consultation register", "Joint case parts", "One-time notice violations",
             "Refusal reports", "Refusals without report", "Ledger", SEPARATOR,
@@ -201,8 +209,20 @@ def register_views(appbuilder) -> None:
     appbuilder.add_view_no_menu(CoverView)
     appbuilder.add_view_no_menu(ReferenceImportView)
     appbuilder.add_view_no_menu(ReportView)
+    appbuilder.add_view_no_menu(BackgroundJobView)
+    register_job_runners(appbuilder)
     for api in APIS:
         appbuilder.add_api(api)
+
+
+def register_job_runners(appbuilder) -> None:
+    """Issue #21: how each kind of background job runs (the worker builds the same app)."""
+    register_runner(current_app, REPLAYED_EXPORT, run_replayed_export)
+    for view in appbuilder.baseviews:
+        if isinstance(view, LedgerView):
+            register_runner(current_app, EXPORT_JOB, view.run_export_job)
+        elif isinstance(view, ClockRecordView):
+            register_runner(current_app, CLOCK_IMPORT_JOB, view.run_import_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

@@ -13,25 +13,29 @@ from datetime import date
 from urllib.parse import quote
 
 from dateutil import parser as date_parser
-from flask import Response, redirect, request, url_for
+from flask import Response, current_app, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_login import login_user
 
 from app.context import center_zone, local_datetime, today
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
                                  minute_formatter, result_condition, results_by_case,
                                  write_ledger)
+from app.services.background import JobFailed, JobResult, job_params
 from app.services.exports import bounded_count
+from app.rules.errors import N_
 from app.services.case_queries import preload_related
 from app.views.base import WindowScopedModelView
 from app.views.downloads import refuse_over_cap
 from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
+from app.views.jobs import start_job
 from models.cases import Case
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,10 @@ log = logging.getLogger(__name__)
 RESULT = "result"  # the computed column of the list (not a column of the table)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
+EXPORT_JOB = "ledger"  # the background job's kind (issue #21)
+OVER_JOB_CAP = N_("This export has more than %(max)s rows, the most one file may hold: narrow "
+                  "the period or the filters and export again.")
+LOGIN_GONE = N_("The login that asked for this job no longer exists or is disabled.")
 
 # CASE-10's columns, in the order of the paper ledger; the export uses the same labels.
 LEDGER_LABELS = {
@@ -185,26 +193,24 @@ class LedgerView(WindowScopedModelView):
     @expose("/export.xlsx")
     @has_access
     def export(self):
-        """CASE-10: the ledger as .xlsx — every row the page's filters select, not one page."""
-        filters = self.datamodel.get_filters(self.search_columns)
-        get_filter_args(filters)  # the same request arguments the list reads
-        order_column, order_direction = self._order()
+        """CASE-10: the ledger as .xlsx — every row the page's filters select, not one page.
+
+        Issue #21: more than EXPORT_INLINE_MAX_ROWS rows are a background job (its progress,
+        then the file); EXPORT_MAX_ROWS is then the job's size limit, checked by the job."""
+        cases = self._export_cases()
         session = self.datamodel.session
-        cases = self.datamodel.filtered_query(filters.get_joined_filters(self._base_filters),
-                                              order_column, order_direction)
+        ids = cases.with_entities(Case.id).statement
+        inline = current_app.config["EXPORT_INLINE_MAX_ROWS"]
+        if bounded_count(session, ids, inline) > inline:
+            return start_job(EXPORT_JOB, {"args": list(request.args.items(multi=True))})
         # Issue #12: a ledger over EXPORT_MAX_ROWS is refused back on the list, filters kept.
-        refused = refuse_over_cap(
-            lambda cap: bounded_count(session, cases.with_entities(Case.id).statement, cap),
-            ".list", kind="ledger")
+        refused = refuse_over_cap(lambda cap: bounded_count(session, ids, cap), ".list",
+                                  kind="ledger")
         if refused:
             return refused
         spool = tempfile.TemporaryFile()
         try:
-            count = write_ledger(
-                session, ledger_statement(cases), spool, title=gettext("Ledger"),
-                headers=[str(LEDGER_LABELS[column]) for column in LEDGER_COLUMNS],
-                result_labels={k: gettext(v) for k, v in RESULT_LABELS.items()},
-                format_time=minute_formatter(center_zone()))
+            count = self._write(cases, spool)
             size = spool.tell()
             spool.seek(0)
         except BaseException:
@@ -218,6 +224,42 @@ class LedgerView(WindowScopedModelView):
             "Content-Length": str(size),
             "Cache-Control": "no-store",
         })
+
+    def run_export_job(self, job, out, progress) -> JobResult:
+        """Issue #21: the ledger export as a background job — the page's filters (`args`) and
+        its user's window scope (ORG-2), replayed in a request of the worker; at most
+        EXPORT_MAX_ROWS rows (the job's size limit), else a readable refusal."""
+        user = self.appbuilder.sm.get_user_by_id(job.user_id) if job.user_id else None
+        if user is None or not user.is_active:
+            raise JobFailed(LOGIN_GONE)
+        args = [tuple(pair) for pair in job_params(job).get("args", [])]
+        with current_app.test_request_context("/ledger/export.xlsx", query_string=args), \
+                force_locale(job.locale):
+            login_user(user)
+            cases = self._export_cases()
+            session = self.datamodel.session
+            cap = current_app.config["EXPORT_MAX_ROWS"]
+            total = bounded_count(session, cases.with_entities(Case.id).statement, cap)
+            if total > cap:
+                raise JobFailed(OVER_JOB_CAP, max=f"{cap:,}")
+            progress(0, total)
+            rows = self._write(cases, out, lambda done: progress(done, total))
+            return JobResult(rows, f"{gettext('Ledger')}-{today().isoformat()}.xlsx")
+
+    def _export_cases(self):
+        """The query of the rows the page's filters select, in the page's order."""
+        filters = self.datamodel.get_filters(self.search_columns)
+        get_filter_args(filters)  # the same request arguments the list reads
+        order_column, order_direction = self._order()
+        return self.datamodel.filtered_query(filters.get_joined_filters(self._base_filters),
+                                             order_column, order_direction)
+
+    def _write(self, cases, out, progress=None) -> int:
+        return write_ledger(
+            self.datamodel.session, ledger_statement(cases), out, title=gettext("Ledger"),
+            headers=[str(LEDGER_LABELS[column]) for column in LEDGER_COLUMNS],
+            result_labels={k: gettext(v) for k, v in RESULT_LABELS.items()},
+            format_time=minute_formatter(center_zone()), progress=progress)
 
     def _order(self) -> tuple[str, str]:
         """The list's order: the chosen sortable column, else the default."""
