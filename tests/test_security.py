@@ -8,23 +8,9 @@ import pytest
 from limits import parse as parse_limit
 
 from config import BASE_DIR, ConfigError, build_config
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import PASSWORD, csrf_token
 
 # ---- (a) login rate limiting -------------------------------------------------------------
-
-
-@pytest.fixture
-def limited_app(app, database_url):
-    """A second app on the session database with rate limiting on (the session app has it off,
-    so that hundreds of test logins are not refused). Its limiter keeps its own memory store."""
-    from app import create_app
-    from app.extensions import db
-
-    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url})
-    yield limited
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_sec_login_is_rate_limited_after_auth_rate_limit_attempts(limited_app, make_user):

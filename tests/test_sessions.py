@@ -13,7 +13,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Actor, csrf_token, login
+from tests.factories import PASSWORD, Actor, csrf_token, login
+
+# The tests of login itself: `log_in` and `as_*` log in through the real login form.
+pytestmark = pytest.mark.login_form
 
 NEW_PASSWORD = "Fresh#Word34xy"
 ELEVEN = "Abcdef#12gH"  # 11 characters, otherwise as complex as FAB asked

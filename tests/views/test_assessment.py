@@ -14,8 +14,8 @@ from sqlalchemy import select
 from app.rules.errors import RuleViolation
 from app.services.cases import Clock
 from models.assessment import MonthlyResult, PeerRating
-from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
+from tests.factories import staff_of
 
 OCT = date(2026, 10, 1)
 
@@ -27,10 +27,6 @@ def on_day(monkeypatch):
         monkeypatch.setattr("app.context.clock", lambda: Clock(
             datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc), day))
     return set_day
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 @pytest.fixture

@@ -20,8 +20,6 @@ import prison
 import pytest
 from sqlalchemy import func, select
 
-from app import context
-from app.rules.calendar import WorkCalendar
 from app.services.cases import Actor
 from app.services.complaints import ComplaintInput, record_complaint
 from app.services.deductions import DerelictionInput, record_dereliction, record_manual_event
@@ -40,25 +38,12 @@ from models.org import Staff
 from models.roster import DutyShift
 from models.scoring import AssessmentMonth, ScoreEvent
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
-from tests.factories import clock_on
+from tests.factories import clock_on, request_today, staff_form, staff_of, workday
 
 PDF = b"%PDF-1.4\n%certificate of the victim\n"
 PHONE = "13912345678"
 SEMI_TODAY = date(2026, 7, 10)
 SEMI_NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
-
-
-def staff_of(db_session, actor) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == actor.user.id)).one()
-
-
-def today(app) -> date:
-    with app.test_request_context():
-        return context.today()
-
-
-def workday(app, n: int) -> date:
-    return WorkCalendar().add_working_days(today(app), n)
 
 
 def api(actor, method: str, url: str, body=None, **kwargs):
@@ -106,7 +91,7 @@ def world(app, db_session, log_in, window_a, window_b):
         content_type="multipart/form-data", headers=actors["victim"].api_headers())
     assert uploaded.status_code == 200, uploaded.get_json()
 
-    day = today(app)
+    day = request_today(app)
     # ATT-1: one clock of the victim's; ATT-4: a pending 补签单.
     clock = ClockRecord(staff_id=victim.id, clocked_at=datetime(day.year, day.month, day.day, 0, 7,
                                                                 tzinfo=timezone.utc),
@@ -534,7 +519,7 @@ def test_score_2_a_window_head_rates_neither_its_own_window_nor_as_another(world
             "ratings": [{"rated_window_id": world["window_a"], **scores}]}
     self_rating = {"rater_window_id": world["window_a"],
                    "ratings": [{"rated_window_id": world["window_a"], **scores}]}
-    month = today(app).strftime("%Y-%m")
+    month = request_today(app).strftime("%Y-%m")
     assert api(head, "POST", f"/api/v1/assessment/rate/{month}", as_b).status_code == 403
     assert api(head, "POST", f"/api/v1/assessment/rate/{month}", self_rating).status_code == 422
     assert api(clerk, "POST", f"/api/v1/assessment/rate/{month}", self_rating).status_code == 403
@@ -729,7 +714,7 @@ def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_beare
     refused — also when it carries a junk "Authorization: Bearer" header, which once earned the
     exemption meant for JWT clients while FAB still served the cookie's user. A real JWT client
     (no session) needs no token."""
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
 
     director, leave_id = world["actors"]["director"], world["leave_id"]
     url = f"/api/v1/leave/{leave_id}/approve"
@@ -799,16 +784,6 @@ def test_priv_1_complainant_contact_never_reaches_the_log(world, caplog, log_in)
 
 
 # --- Acting for others through the staff records (ORG-2, LEAVE-2, HAND-1) ---------------------
-def staff_form(staff, **changes) -> dict:
-    """The staff edit form as the page posts it, with `changes`."""
-    form = {"name": staff.name, "employee_no": staff.employee_no or "", "unit": staff.unit,
-            "window": str(staff.window_id or ""), "position": staff.position,
-            "category": staff.category, "phone": staff.phone or "",
-            "user": str(staff.user_id or ""), "is_active": "y", "clocks_in": "y",
-            "version": str(staff.version)}
-    return {**form, **changes}
-
-
 def test_leave_2_the_office_does_not_promote_itself_to_approver(world, db_session):
     """LEAVE-2: an office user raising their own position to director (page or API) is refused,
     so the director's requests stay the director's; someone else's too (issue #18: only an

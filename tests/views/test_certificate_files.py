@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from models.leave import LeaveRequest
-from tests.conftest import csrf_token
-from tests.views.test_leave import (PDF, api_file, people, staff_of, substitute_id,  # noqa: F401
-                                    two_days, upload, workday)
+from tests.factories import csrf_token, staff_of, workday
+from tests.views.test_leave import (PDF, api_file, people, substitute_id,  # noqa: F401
+                                    two_days, upload)
 from tests.views.test_reference_import import field_errors
 
 

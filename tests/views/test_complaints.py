@@ -3,8 +3,7 @@ complaint); PRIV-1 (the complainant's contact masked for roles without access)."
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -14,13 +13,9 @@ from app.services.complaints import ComplaintInput, decide_outcome, record_compl
 from models.complaints import Complaint
 from models.org import Staff
 from models.scoring import ScoreEvent
-from tests.factories import clock_on
+from tests.factories import center_today, clock_on
 
 PHONE = "13912345678"
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from app.services.cases import Actor, apply_action
 from models.cases import Case, CaseNotice, CaseTransition
 from models.catalogue import ServiceItem
 from tests.factories import clock_on
-from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 ROUNDS = 10
 CONFLICT_ZH = "此记录在您打开后已被他人修改"
@@ -205,7 +204,7 @@ def test_issue_9_api_put_with_a_stale_version_is_409_and_the_current_one_saves(
 
 
 def _token(html: str) -> str:
-    from tests.conftest import csrf_token
+    from tests.factories import csrf_token
 
     return csrf_token(html)
 

@@ -4,9 +4,8 @@ A reports back (LEAVE-3). Written like tests/views/test_window_scope.py (ORG-2).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event, select
@@ -17,13 +16,9 @@ from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from models.leave import LeaveRequest
 from models.org import Post, Staff
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import center_today, clock_on, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ when both parties confirm, each as their own user; pages and API alike."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -18,15 +16,7 @@ from app.services.handover import (HandoverContent, create_handover, handovers_a
 from models.audit import AuditLog
 from models.handover import Handover
 from models.org import Staff
-from tests.factories import clock_on, residence_permit_item
-
-
-def center_today() -> date:
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-def staff_of(db_session, actor) -> Staff:
-    return db_session.scalars(select(Staff).filter_by(user_id=actor.user.id)).one()
+from tests.factories import center_today, clock_on, residence_permit_item, staff_of
 
 
 @pytest.fixture

@@ -15,10 +15,7 @@ from app import context
 from app.rules.calendar import WorkCalendar
 from models.leave import LeaveRequest
 from models.org import Staff
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+from tests.factories import staff_of
 
 
 @pytest.fixture

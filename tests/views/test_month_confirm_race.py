@@ -20,7 +20,7 @@ from app.services.cases import Clock
 from models.assessment import MonthlyResult
 from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import PASSWORD, csrf_token
 
 ROUNDS = 10
 TODAY = date(2026, 11, 3)

@@ -11,12 +11,8 @@ from sqlalchemy import select
 from app import context
 from app.services.roster import generate_month, set_duty_order
 from app.services.transaction import transaction
-from models.org import Staff
 from models.roster import DutyShift
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+from tests.factories import staff_of
 
 
 @pytest.fixture
