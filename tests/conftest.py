@@ -1,5 +1,7 @@
 """Test fixtures: one migrated database per run (SQLite file or a fresh PostgreSQL database),
-one app per run, rows removed after each test, one logged-in client per role.
+one app per run, rows removed after each test, one logged-in client per role (logged in by
+setting the session cookie; the tests of login itself, marked `login_form`, use the form).
+The helpers these fixtures and the tests share live in tests/factories.py, the test kit.
 
 `DATABASE_URL` chooses PostgreSQL: the run creates its own database next to the one named
 there, migrates it with Alembic and drops it at the end, so parallel runs never meet.
