@@ -269,7 +269,7 @@ def item(db_session, window_a):
 @pytest.fixture
 def case_of(db_session):
     """`case_of(item, case_class="accepted", day=2026-11-02)`: a case registered by the
-    service (CASE-1) with every material; a module may define its own."""
+    service with every material; a module may define its own."""
     from datetime import date
 
     from app.services.cases import Actor as CaseActor, Applicant, Intake, register_intake

@@ -19,7 +19,7 @@ from app.services.cases import Clock
 from models.catalogue import ItemMaterial, ServiceItem
 
 RESIDENCE_MATERIALS = (("身份证", "original", True), ("租房合同", "copy", True))
-ID_NUMBER = "11010519491231002X"  # GB 11643's sample resident ID number (PRIV-2)
+ID_NUMBER = "11010519491231002X"  # GB 11643's sample resident ID number
 PASSWORD = "Test#Pass12ab"  # every test user's (tests/conftest.py `make_user`)
 
 
@@ -99,7 +99,7 @@ def residence_permit_item(session, window, code: str | None = None, materials=RE
 
 
 def intake_form(item, **overrides) -> dict:
-    """The intake form (CASE-1) of an accepted case of `item` with every material, as posted."""
+    """The intake form of an accepted case of `item` with every material, as posted."""
     data = {"case_class": "accepted", "applicant_kind": "person", "applicant_name": "赵六",
             "applicant_id_number": ID_NUMBER, "applicant_phone": "13912345678",
             "applicant_address": "人民路1号", "request": "", "fee_amount": "20"}
