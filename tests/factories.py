@@ -141,15 +141,19 @@ def rewritten(session, *rows) -> None:
     session.commit()
 
 
-def bearer(app, user) -> dict:
-    """The Authorization header of an access token of `user` as FAB's API login issues it
-    (fresh; the app's claims loader adds the user's session generation, issue #18) — made
-    directly: no login request, no attempt recorded. The tests of the API login itself post
-    to /api/v1/security/login."""
+def access_token(app, user) -> str:
+    """An access token of `user` as FAB's API login issues it (fresh; the app's claims loader
+    adds the user's session generation, issue #18) — made directly: no login request, no
+    attempt recorded. The tests of the API login itself post to /api/v1/security/login."""
     from flask_jwt_extended import create_access_token
 
     with app.test_request_context():
-        return {"Authorization": f"Bearer {create_access_token(identity=str(user.id), fresh=True)}"}
+        return create_access_token(identity=str(user.id), fresh=True)
+
+
+def bearer(app, user) -> dict:
+    """The Authorization header of `access_token(app, user)`."""
+    return {"Authorization": f"Bearer {access_token(app, user)}"}
 
 
 # ---- People and days ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job, local_time
 from app.services.transaction import transaction
 from models.jobs import JobRun
-from tests.factories import PASSWORD, csrf_token
+from tests.factories import access_token, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 10
@@ -259,10 +259,7 @@ def test_ops_1_a_busy_flash_names_who_runs_it_and_since_when(db_session, office_
 def office_tokens(app, office_clients):
     tokens = []
     for actor in office_clients:
-        response = app.test_client().post("/api/v1/security/login", json={
-            "username": actor.user.username, "password": PASSWORD, "provider": "db"})
-        assert response.status_code == 200, response.get_json()
-        tokens.append(response.get_json()["access_token"])
+        tokens.append(access_token(app, actor.user))
     return tokens
 
 

@@ -38,7 +38,7 @@ from models.org import Staff
 from models.roster import DutyShift
 from models.scoring import AssessmentMonth, ScoreEvent
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
-from tests.factories import clock_on, request_today, staff_form, staff_of, workday
+from tests.factories import bearer, clock_on, request_today, staff_form, staff_of, workday
 
 PDF = b"%PDF-1.4\n%certificate of the victim\n"
 PHONE = "13912345678"
@@ -714,8 +714,6 @@ def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_beare
     refused — also when it carries a junk "Authorization: Bearer" header, which once earned the
     exemption meant for JWT clients while FAB still served the cookie's user. A real JWT client
     (no session) needs no token."""
-    from tests.factories import PASSWORD
-
     director, leave_id = world["actors"]["director"], world["leave_id"]
     url = f"/api/v1/leave/{leave_id}/approve"
     assert director.client.post(url, json={}).status_code == 400
@@ -724,10 +722,7 @@ def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_beare
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).state == "pending"
     jwt_client = app.test_client()
-    token = jwt_client.post("/api/v1/security/login", json={
-        "username": director.user.username, "password": PASSWORD, "provider": "db"}
-    ).get_json()["access_token"]
-    response = jwt_client.post(url, json={}, headers={"Authorization": f"Bearer {token}"})
+    response = jwt_client.post(url, json={}, headers=bearer(app, director.user))
     assert response.status_code == 200
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).state == "approved"
