@@ -44,7 +44,7 @@ def main() -> None:
         from app.extensions import db
         from app.services.attendance import (attendance_settings, derive_range, import_clock_file,
                                              month_absences, working_days)
-        from app.services.attendance_sql import month_totals_sql
+        from bench.attendance_sql import month_totals_sql
         from app.services.calendar import load_calendar
         from models.org import Staff
 

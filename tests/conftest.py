@@ -1,5 +1,7 @@
 """Test fixtures: one migrated database per run (SQLite file or a fresh PostgreSQL database),
-one app per run, rows removed after each test, one logged-in client per role.
+one app per run, rows removed after each test, one logged-in client per role (logged in by
+setting the session cookie; the tests of login itself, marked `login_form`, use the form).
+The helpers these fixtures and the tests share live in tests/factories.py, the test kit.
 
 `DATABASE_URL` chooses PostgreSQL: the run creates its own database next to the one named
 there, migrates it with Alembic and drops it at the end, so parallel runs never meet.
@@ -8,9 +10,7 @@ there, migrates it with Alembic and drops it at the end, so parallel runs never 
 from __future__ import annotations
 
 import os
-import re
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import pytest
@@ -18,7 +18,8 @@ from flask import g, has_app_context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-PASSWORD = "Test#Pass12ab"
+from tests.factories import PASSWORD, Actor, login, session_login
+
 KEEP_TABLES = {
     "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
     "ab_permission_view_role", "rule_setting",
@@ -299,52 +300,53 @@ def make_user(app, db_session):
     return make
 
 
-# ---- logging in through the real login form --------------------------------------------
+@pytest.fixture
+def item(db_session, window_a):
+    """居住证办理 of window A (tests.factories.residence_permit_item); a module may define its own."""
+    from tests.factories import residence_permit_item
 
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
-@dataclass
-class Actor:
-    client: object
-    user: object
-
-    def get(self, *args, **kwargs):
-        return self.client.get(*args, **kwargs)
-
-    def api_headers(self) -> dict:
-        """The CSRF header an API write riding on the session cookie must carry."""
-        page = self.client.get("/resetmypassword/form").get_data(as_text=True)
-        return {"X-CSRFToken": csrf_token(page)}
-
-    def post_form(self, url: str, data: dict, form_url: str | None = None, **kwargs):
-        """POST a form the way a browser does: with the CSRF token of the page it came from."""
-        page = self.client.get(form_url or url)
-        data = {**data, "csrf_token": csrf_token(page.get_data(as_text=True))}
-        return self.client.post(url, data=data, **kwargs)
-
-
-def login(client, username: str, password: str = PASSWORD):
-    page = client.get("/login/")
-    return client.post("/login/", data={
-        "username": username, "password": password,
-        "csrf_token": csrf_token(page.get_data(as_text=True)),
-    })
+    return residence_permit_item(db_session, window_a, "V-001")
 
 
 @pytest.fixture
-def log_in(app, make_user):
+def case_of(db_session):
+    """`case_of(item, case_class="accepted", day=2026-11-02)`: a case registered by the
+    service with every material; a module may define its own."""
+    from datetime import date
+
+    from app.actor import Actor as CaseActor
+    from app.services.cases import Applicant, Intake, register_intake
+    from tests.factories import ID_NUMBER, clock_on
+
+    def make(item, case_class="accepted", day=date(2026, 11, 2)):
+        case = register_intake(
+            db_session,
+            Intake(item_id=item.id, case_class=case_class,
+                   applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
+                                       address="江苏省南通市崇川区人民路1号"),
+                   received={m.id: m.copies for m in item.materials}),
+            CaseActor(username="seed"), clock_on(day))
+        db_session.commit()
+        return case
+    return make
+
+
+# ---- logging in: by the session cookie (the login form only where login is tested) -------
+@pytest.fixture
+def log_in(request, app, make_user):
+    """`log_in(role, window=None, username=None)`: a new user with `role` and a client logged
+    in as them — by setting the session cookie (tests.factories.session_login), or through
+    the real login form in a test or module marked `login_form` (the tests of login itself)."""
+    by_form = request.node.get_closest_marker("login_form") is not None
+
     def actor(role: str, window=None, username=None) -> Actor:
         user = make_user(role, username=username, window=window)
         client = app.test_client()
-        response = login(client, user.username)
-        assert response.status_code == 302, "login failed"
+        if by_form:
+            response = login(client, user.username)
+            assert response.status_code == 302, "login failed"
+        else:
+            session_login(app, client, user)
         return Actor(client, user)
 
     return actor
@@ -418,3 +420,37 @@ def item_points(db_session):
         item = item_by_code(db_session, code)
         item.points_min, item.points_max = low, high
     db_session.commit()
+
+
+@pytest.fixture
+def limited_app(app, database_url):
+    """A second app on the session database with rate limiting on (the session app has it off,
+    so that hundreds of test logins are not refused). Its limiter keeps its own memory store,
+    so its budget starts full."""
+    from app import create_app
+    from app.extensions import db
+
+    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
+                          "SQLALCHEMY_DATABASE_URI": database_url})
+    yield limited
+    with limited.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def one_mb_limit(app, monkeypatch):
+    """MAX_CONTENT_LENGTH (config.py) of 1 MB for one test."""
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+
+
+@pytest.fixture
+def other_instance(database_url):
+    """A session of another process, in effect: its own engine and connections."""
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(database_url)
+    session = Session(bind=engine)
+    yield session
+    session.close()
+    engine.dispose()

@@ -1,8 +1,15 @@
-"""Small builders the tests share: a clock on a given day, the residence-permit item, a
-staff member clocking on time (ATT-1/2)."""
+"""The test kit: the builders and helpers the tests share, in one module (issue #17).
+
+Logging in (a client with a session cookie, the CSRF token of a page, the real login form),
+a clock on a given day, the residence-permit item, a staff member clocking on time
+(ATT-1/2), a login user's Staff row, the center's day, messages as a page or the API shows
+them. Fixtures stay in tests/conftest.py; what they share lives here.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -12,6 +19,65 @@ from app.services.calendar import load_calendar
 from models.catalogue import ItemMaterial, ServiceItem
 
 RESIDENCE_MATERIALS = (("身份证", "original", True), ("租房合同", "copy", True))
+ID_NUMBER = "11010519491231002X"  # GB 11643's sample resident ID number
+PASSWORD = "Test#Pass12ab"  # every test user's (tests/conftest.py `make_user`)
+
+
+# ---- Logging in ------------------------------------------------------------------------
+def csrf_token(html: str) -> str:
+    """The CSRF token of a page's form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@dataclass
+class Actor:
+    """A logged-in test client and its user."""
+
+    client: object
+    user: object
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def api_headers(self) -> dict:
+        """The CSRF header an API write riding on the session cookie must carry."""
+        page = self.client.get("/resetmypassword/form").get_data(as_text=True)
+        return {"X-CSRFToken": csrf_token(page)}
+
+    def post_form(self, url: str, data: dict, form_url: str | None = None, **kwargs):
+        """POST a form the way a browser does: with the CSRF token of the page it came from."""
+        page = self.client.get(form_url or url)
+        data = {**data, "csrf_token": csrf_token(page.get_data(as_text=True))}
+        return self.client.post(url, data=data, **kwargs)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Log in through the real login form (the tests of login itself, the CLI's demo users)."""
+    page = client.get("/login/")
+    return client.post("/login/", data={
+        "username": username, "password": password,
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+    })
+
+
+def session_login(app, client, user) -> None:
+    """Log `client` in as `user` by writing the session cookie the login form would leave
+    (Flask-Login's `_user_id`, `_fresh` and `_id`, and the user's session generation of issue
+    #18, which `load_session_user` compares with the stored one): no login page, no password
+    check, no login attempt recorded. The tests of login itself use `login` instead."""
+    from app.extensions import db
+    from app.permission_cache import GENERATION_KEY
+    from app.services.accounts import session_generation
+
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = app.login_manager._session_identifier_generator()  # Flask-Login's `_id`
+        generation = session_generation(db.session, user.id)
+    with client.session_transaction() as cookie:
+        cookie.update({"_user_id": str(user.get_id()), "_fresh": True, "_id": identifier,
+                       GENERATION_KEY: generation})
 
 
 def clock_on(day: date, hour_utc: int = 2) -> Clock:
@@ -30,6 +96,25 @@ def residence_permit_item(session, window, code: str | None = None, materials=RE
     session.add(item)
     session.commit()
     return item
+
+
+def intake_form(item, **overrides) -> dict:
+    """The intake form of an accepted case of `item` with every material, as posted."""
+    data = {"case_class": "accepted", "applicant_kind": "person", "applicant_name": "赵六",
+            "applicant_id_number": ID_NUMBER, "applicant_phone": "13912345678",
+            "applicant_address": "人民路1号", "request": "", "fee_amount": "20"}
+    data.update({f"copies_{m.id}": str(m.copies) for m in item.materials})
+    data.update(overrides)
+    return data
+
+
+def count_cases(session) -> int:
+    from sqlalchemy import func, select
+
+    from models.cases import Case
+
+    session.expire_all()
+    return session.scalar(select(func.count(Case.id)))
 
 
 def clocks_on_time(session, staff, first: date, last: date) -> None:
@@ -54,3 +139,114 @@ def rewritten(session, *rows) -> None:
         session.execute(table.update().where(table.c.id == row.id)
                         .values(version=table.c.version))
     session.commit()
+
+
+def access_token(app, user) -> str:
+    """An access token of `user` as FAB's API login issues it (fresh; the app's claims loader
+    adds the user's session generation, issue #18) — made directly: no login request, no
+    attempt recorded. The tests of the API login itself post to /api/v1/security/login."""
+    from flask_jwt_extended import create_access_token
+
+    with app.test_request_context():
+        return create_access_token(identity=str(user.id), fresh=True)
+
+
+def bearer(app, user) -> dict:
+    """The Authorization header of `access_token(app, user)`."""
+    return {"Authorization": f"Bearer {access_token(app, user)}"}
+
+
+# ---- People and days ---------------------------------------------------------------------
+def staff_of(session, who):
+    """The Staff row of a login user, or of an `Actor`'s user."""
+    from sqlalchemy import select
+
+    from models.org import Staff
+
+    user = getattr(who, "user", who)
+    return session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
+
+
+def staff_form(staff, **changes) -> dict:
+    """The staff edit form as the page posts it, with `changes`."""
+    form = {"name": staff.name, "employee_no": staff.employee_no or "", "unit": staff.unit,
+            "window": str(staff.window_id or ""), "position": staff.position,
+            "category": staff.category, "phone": staff.phone or "",
+            "user": str(staff.user_id or ""), "is_active": "y", "clocks_in": "y",
+            "version": str(staff.version)}
+    return {**form, **changes}
+
+
+def user_form(app, username: str, password: str) -> dict:
+    """FAB's add-user form for a Clerk named `username` with `password`."""
+    role = app.appbuilder.sm.find_role("Clerk")
+    return {"first_name": "测试", "last_name": "用户", "username": username, "active": "y",
+            "email": f"{username}@example.org", "roles": str(role.id),
+            "password": password, "conf_password": password}
+
+
+def request_today(app) -> date:
+    """The center's today as the pages read it (`app.context.today`): the app's clock, which
+    the `center_now` fixture sets (issue #17: no test reads the wall clock)."""
+    from app import context
+
+    with app.test_request_context():
+        return context.today()
+
+
+def workday(app, n: int) -> date:
+    """The n-th working day after the pages' today (the tests' database has no holiday
+    entries: the official schedule and the statutory fallback only)."""
+    from app.rules.calendar import WorkCalendar
+
+    return WorkCalendar().add_working_days(request_today(app), n)
+
+
+# ---- What a page or the API shows ------------------------------------------------------------
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def zh(app, msgid: str, **params) -> str:
+    """`msgid` in the zh_CN catalogue, formatted with `params`."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        return gettext(msgid, **params)
+
+
+def zh_html(app, msgid: str, **params) -> str:
+    """`msgid` as a page shows it in zh_CN: translated, formatted, HTML-escaped."""
+    from markupsafe import escape
+
+    return str(escape(zh(app, msgid, **params)))
+
+
+def translated(msgid: str, **params) -> str:
+    """`msgid` in the users' language (zh_CN), as the API renders it (in the current app)."""
+    from flask import current_app
+    from flask_babel import gettext
+
+    with current_app.test_request_context():
+        return gettext(msgid, **params)
+
+
+# ---- Browser pages (tests/e2e) -----------------------------------------------------------------
+def log_out(page):
+    """Log out as a user does (issue #18: a POST with the page's CSRF token, from the button
+    in the navbar's user menu — GET /logout/ logs no one out), and wait for the home page."""
+    page.click("a.dropdown-toggle:has(.fa-user)")
+    with page.expect_navigation():
+        page.click("button.navbar-logout-button")
+    assert page.locator("form.navbar-logout").count() == 0, "still logged in after logout"
+
+
+def switch_user(page, browser_login, username: str) -> None:
+    """Log out, then in as `username` through the login form."""
+    log_out(page)
+    browser_login(page, username, PASSWORD)
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.demo import DEMO_USERS
-from tests.conftest import login
+from tests.factories import login
 
 DEMO_PASSWORD = "Demo#Pass1234"
 # Rows that change on purpose when the command runs again (the trail of the password reset, and

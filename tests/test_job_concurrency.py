@@ -28,26 +28,13 @@ from sqlalchemy import func, select
 from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job, local_time
 from app.services.transaction import transaction
 from models.jobs import JobRun
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import access_token, csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 10
 THREADS = 3
 NIGHTLY_JOBS = ("work-days", "attendance", "deductions")
 BUSY_MARKS = ("本次未重复启动", "本次未再执行")  # zh_CN of JobBusy's two answers
-
-
-@pytest.fixture
-def other_instance(database_url):
-    """A session of another process, in effect: its own engine and connections."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    engine = create_engine(database_url)
-    session = Session(bind=engine)
-    yield session
-    session.close()
-    engine.dispose()
 
 
 def job_runs(db_session, **where) -> list[JobRun]:
@@ -272,10 +259,7 @@ def test_ops_1_a_busy_flash_names_who_runs_it_and_since_when(db_session, office_
 def office_tokens(app, office_clients):
     tokens = []
     for actor in office_clients:
-        response = app.test_client().post("/api/v1/security/login", json={
-            "username": actor.user.username, "password": PASSWORD, "provider": "db"})
-        assert response.status_code == 200, response.get_json()
-        tokens.append(response.get_json()["access_token"])
+        tokens.append(access_token(app, actor.user))
     return tokens
 
 

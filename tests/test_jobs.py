@@ -8,8 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.services.jobs import (DEDUCTIONS, JobBusy, advisory_key, exclusive_job, run_exclusively,
                                run_nightly)
@@ -17,16 +16,6 @@ from models.jobs import JobRun
 
 NIGHT = date(2026, 10, 13)
 NIGHTLY_JOBS = ["work-days", "attendance", "deductions"]
-
-
-@pytest.fixture
-def other_instance(database_url):
-    """A session of another process, in effect: its own engine and connections."""
-    engine = create_engine(database_url)
-    session = Session(bind=engine)
-    yield session
-    session.close()
-    engine.dispose()
 
 
 def test_ops_1_a_free_job_runs_and_hands_back_its_result(db_session):

@@ -17,7 +17,10 @@ import redis
 from sqlalchemy import select
 
 from config import ConfigError, build_config, check_production
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import PASSWORD, csrf_token
+
+# The tests of login itself: `log_in` and `as_*` log in through the real login form.
+pytestmark = pytest.mark.login_form
 
 WRONG = "Wrong#Pass12ab"
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.views.test_cases import ID_NUMBER, case_of, item  # noqa: F401  (fixtures)
+from tests.factories import ID_NUMBER
 
 
 def get_routes(app, prefix: str = "") -> list[str]:

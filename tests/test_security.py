@@ -8,23 +8,9 @@ import pytest
 from limits import parse as parse_limit
 
 from config import BASE_DIR, ConfigError, build_config
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import PASSWORD, csrf_token, user_form
 
 # ---- (a) login rate limiting -------------------------------------------------------------
-
-
-@pytest.fixture
-def limited_app(app, database_url):
-    """A second app on the session database with rate limiting on (the session app has it off,
-    so that hundreds of test logins are not refused). Its limiter keeps its own memory store."""
-    from app import create_app
-    from app.extensions import db
-
-    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url})
-    yield limited
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_sec_login_is_rate_limited_after_auth_rate_limit_attempts(limited_app, make_user):
@@ -180,21 +166,14 @@ def test_sec_weak_password_fails_the_complexity_validator(app, weak):
         validator(PASSWORD)  # the suite's own password passes
 
 
-def _user_form(app, username, password):
-    role = app.appbuilder.sm.find_role("Clerk")
-    return {"first_name": "测试", "last_name": "用户", "username": username, "active": "y",
-            "email": f"{username}@example.org", "roles": str(role.id),
-            "password": password, "conf_password": password}
-
-
 def test_sec_user_add_form_refuses_a_weak_password(app, as_admin):
     sm = app.appbuilder.sm
-    response = as_admin.post_form("/users/add", _user_form(app, "weakling", "password123"))
+    response = as_admin.post_form("/users/add", user_form(app, "weakling", "password123"))
     assert response.status_code == 200  # the form again, with the error
     with app.app_context():
         assert sm.find_user(username="weakling") is None
 
-    response = as_admin.post_form("/users/add", _user_form(app, "strongling", "Strong#Pass12ab"))
+    response = as_admin.post_form("/users/add", user_form(app, "strongling", "Strong#Pass12ab"))
     assert response.status_code == 302
     with app.app_context():
         assert sm.find_user(username="strongling") is not None

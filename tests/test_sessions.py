@@ -13,7 +13,10 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Actor, csrf_token, login
+from tests.factories import PASSWORD, Actor, login, user_form
+
+# The tests of login itself: `log_in` and `as_*` log in through the real login form.
+pytestmark = pytest.mark.login_form
 
 NEW_PASSWORD = "Fresh#Word34xy"
 ELEVEN = "Abcdef#12gH"  # 11 characters, otherwise as complex as FAB asked
@@ -240,17 +243,10 @@ def test_the_policy_refuses_short_and_common_passwords(app, password, message):
         validator(PASSWORD)
 
 
-def _user_form(app, username, password):
-    role = app.appbuilder.sm.find_role("Clerk")
-    return {"first_name": "测试", "last_name": "用户", "username": username, "active": "y",
-            "email": f"{username}@example.org", "roles": str(role.id),
-            "password": password, "conf_password": password}
-
-
 @pytest.mark.parametrize("password", [ELEVEN, COMMON])
 def test_the_admin_user_form_refuses_short_and_common_passwords(app, as_admin, password):
     username = f"weak_{uuid.uuid4().hex[:6]}"
-    response = as_admin.post_form("/users/add", _user_form(app, username, password))
+    response = as_admin.post_form("/users/add", user_form(app, username, password))
     assert response.status_code == 200
     assert app.appbuilder.sm.find_user(username=username) is None
 
@@ -326,7 +322,7 @@ def user_entries(db_session, user_id=None):
 
 def test_audit_1_user_creation_is_audited_without_the_password(app, as_admin, db_session):
     username = f"new_{uuid.uuid4().hex[:6]}"
-    assert as_admin.post_form("/users/add", _user_form(app, username, NEW_PASSWORD)
+    assert as_admin.post_form("/users/add", user_form(app, username, NEW_PASSWORD)
                               ).status_code == 302
     user = app.appbuilder.sm.find_user(username=username)
     (entry,) = user_entries(db_session, user.id)

@@ -33,7 +33,7 @@ def assert_no_personal_data(text: str) -> None:
 def failed_write(app, db_session, window_a):
     """A real IntegrityError of the suite's database on a row holding the applicant's data:
     a case without its number (NOT NULL), which PostgreSQL answers with the whole row."""
-    from tests.views.test_cases import residence_permit_item
+    from tests.factories import residence_permit_item
 
     item = residence_permit_item(db_session, window_a, "V-009")
     statement = insert(Case).values(
@@ -67,7 +67,7 @@ def test_priv_1_a_failed_request_logs_no_personal_data(app, failed_write, filter
 
 def test_priv_1_a_failed_fab_add_logs_no_personal_data(app, db_session, window_a, filtered):
     """FAB's interface logs "Add item database error" with the traceback when an add fails."""
-    from tests.views.test_cases import residence_permit_item
+    from tests.factories import residence_permit_item
 
     item = residence_permit_item(db_session, window_a, "V-010")
     interface = SQLAInterface(Case, db_session)

@@ -32,15 +32,17 @@ def work_hours_for(day: date, summer_start=(5, 1), winter_start=(10, 1), summer=
     return summer if in_summer else winter
 
 
-def is_late(first_clock_in: time, start: time) -> bool:
+def is_late(first_clock_in: time | int, start: time | int) -> bool:
     """ATT-2 迟到: the first clock-in of a half-day is after its start — a clock-in at the start
-    second itself (08:00:00) is on time, one second after it (08:00:01) is late."""
+    second itself (08:00:00) is on time, one second after it (08:00:01) is late. Both are
+    times, or both seconds of the day (`seconds`, the derivation's integer clocks)."""
     return first_clock_in > start
 
 
-def is_early_leave(last_clock_out: time, end: time) -> bool:
+def is_early_leave(last_clock_out: time | int, end: time | int) -> bool:
     """ATT-2 早退: the last clock-out of a half-day is before its end — a clock-out at the end
-    second itself (11:30:00) is no early leave, one second before it (11:29:59) is."""
+    second itself (11:30:00) is no early leave, one second before it (11:29:59) is. Both are
+    times, or both seconds of the day."""
     return last_clock_out < end
 
 
@@ -103,8 +105,8 @@ def half_day_status(first: int | None, last: int | None, start: time, end: time)
     """
     if first is None:
         return ABSENT, 0
-    late = is_late_seconds(first, start)
-    early = last < seconds(end)
+    late = is_late(first, seconds(start))
+    early = is_early_leave(last, seconds(end))
     if late and early:
         return LATE_EARLY, 2
     if late:
@@ -122,11 +124,6 @@ def unclocked_status(known_absent: bool) -> str:
     leave revoked as obtained by deception (ATT-3 以欺骗手段) — that absence is no clock's
     finding, so it stands without clock data too."""
     return ABSENT if known_absent else NO_DATA
-
-
-def is_late_seconds(first: int, start: time) -> bool:
-    """ATT-2 on seconds of the day: `is_late` for the derivation's integer clocks."""
-    return first > seconds(start)
 
 
 def leave_halves(day: date, start_day: date, end_day: date, half_day_start: bool,

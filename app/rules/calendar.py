@@ -7,7 +7,8 @@ knows none after its release) falls back to Monday–Friday minus the statutory 
 of 《全国年节及纪念日放假办法》 computed for that year (app/rules/statutory_holidays.py), plus
 the administrator's entries, and never fails. A deadline in such a year is provisional
 (`deadline_is_provisional`) until the administrator enters the year's schedule;
-`missing_official_years` feeds the administrators' warning banner.
+`schedule_missing` feeds the administrators' warning banner
+(app.services.calendar.years_missing_schedule).
 
 Only the package's public functions are read (`is_workday`, `get_workdays`): its tables are
 internals that may change between releases.
@@ -72,11 +73,6 @@ def _fallback_workdays(year: int) -> frozenset[int]:
                      if 0 < o % 7 < 6 and date.fromordinal(o) not in closed)
 
 
-def missing_official_years(years: Iterable[int]) -> list[int]:
-    """The years (sorted, once each) whose official holiday schedule is not known: warn the admin."""
-    return sorted({y for y in years if y not in OFFICIAL_YEARS})
-
-
 def schedule_missing(year: int, entered_years: Collection[int]) -> bool:
     """Calendar: `year` has neither the official schedule (the package) nor one the
     administrator entered (any Holiday entry of that year counts as entered, as for the
@@ -100,8 +96,6 @@ class WorkCalendar:
     into a cumulative count of its working days per day and the list of its working days, so
     a deadline is two index lookups instead of a day-by-day walk.
     """
-
-    missing_official_years = staticmethod(missing_official_years)
 
     def __init__(self, extra_holidays: Iterable[date] = (), extra_workdays: Iterable[date] = (),
                  scheduled_years: Iterable[int] = ()):

@@ -57,7 +57,6 @@ STATE_LABELS = {
 
 _PRE_ACCEPTANCE = frozenset({CONSULTED, SUPPLEMENT_REQUESTED, MATERIALS_RECEIVED})
 _HANDLING = frozenset({ACCEPTED, IN_PROGRESS, EXTENDED, SUSPENDED})
-_DECIDED = frozenset({DECIDED_APPROVED, DECIDED_REFUSED, DECIDED_FORWARDED, DELIVERED})
 _CAN_DECIDE = frozenset({ACCEPTED, IN_PROGRESS, EXTENDED})  # 即办件 decide straight from accepted
 
 # --- Actions ----------------------------------------------------------------------------
@@ -199,21 +198,6 @@ def clock_running(state: str) -> bool:
     """CASE-3/CASE-12: the limit runs from acceptance until the decision, except while
     suspended for a special procedure; time waiting for materials is before acceptance."""
     return state in _CAN_DECIDE
-
-
-def is_decided(state: str) -> bool:
-    """Decided (approved, refused or forwarded), delivered included.
-
-    `closed` alone does not say whether a decision was taken (a returned case closes too):
-    callers look at the stored decision time for closed cases (CASE-6, CASE-10).
-    """
-    return state in _DECIDED
-
-
-def is_final(state: str) -> bool:
-    """No action is possible any more: only `closed` (returned/transferred/withdrawn still
-    close, to be archived)."""
-    return state == CLOSED
 
 
 def is_editable(state: str) -> bool:

@@ -119,15 +119,17 @@ def overdue_working_days(deadline: date, decided_on: date | None, today: date, c
 
     The deadline is the end of its day, so a decision on it is on time (0). Each counted day
     costs the window 1 point in SCORE-M3. A case decided on a rest day right after its deadline
-    is overdue (`is_overdue`) but has 0 overdue working days. An overdue case the applicant
-    withdraws keeps the days it had reached: withdrawing must not wipe the window's record.
+    is overdue (app.services.case_queries.overdue_condition) but has 0 overdue working days.
+    An overdue case the applicant withdraws keeps the days it had reached: withdrawing must not wipe the window's record.
     """
     stopped = clock_stopped_on(decided_on, withdrawn_on)
     return calendar.working_days_between(deadline, stopped if stopped is not None else today)
 
 
 def is_overdue(deadline: date, decided_on: date | None, today: date) -> bool:
-    """CASE-6: not decided by the end of its deadline day (decided later, or still open after it)."""
+    """CASE-6: not decided by the end of its deadline day (decided later, or still open after
+    it) — the case page's header says so (issue #19); lists ask the same in SQL
+    (case_queries.overdue_condition)."""
     return (decided_on if decided_on is not None else today) > deadline
 
 
@@ -145,11 +147,6 @@ def recomputed_deadlines(accepted_on: date, promised_days: int, extension_days: 
     days = (extension_days or 0) + sum(
         suspended_working_days(start, end, calendar) for start, end in suspensions)
     return original, calendar.add_working_days(original, days)
-
-
-def due_within(deadline: date, today: date, n: int, calendar) -> bool:
-    """CASE-6: an open case due within `n` working days ("due in 2 working days"), not yet overdue."""
-    return today <= deadline <= calendar.add_working_days(today, n)
 
 
 def notice_due_date(received_on: date, notice_max_days: int, calendar) -> date:

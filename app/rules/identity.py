@@ -84,26 +84,6 @@ def normalize_id_number(value: str | None, *, today: date | None = None,
     return text
 
 
-def is_valid_id_number(value: str | None, *, today: date | None = None) -> bool:
-    """PRIV-2: whether `normalize_id_number` accepts `value` (anything but a string: no)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        normalize_id_number(value, today=today)
-    except ValueError:
-        return False
-    return True
-
-
-def birth_date_from_id(value: str | None) -> date:
-    """出生日期 from a resident ID number (GB 11643: characters 7–14).
-
-    Raises like `normalize_id_number`.
-    """
-    text = normalize_id_number(value)
-    return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
-
-
 # Mainland mobile numbers: 11 digits, 13x–19x; the country code +86 / 0086 / 86 may precede.
 _MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
 # Landlines: area code 010 or 02x followed by an 8-digit local number; other area codes are

@@ -57,17 +57,6 @@ def validate_object(value, allowed: set[str] | frozenset[str], field: str) -> di
     return value
 
 
-def validate_kind(value, kind: type, field: str):
-    """INPUT-1: `value` is None or of JSON type `kind` (bool is no number, a number no text)."""
-    if value is None:
-        return None
-    if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
-        message = {str: N_("Enter text."), bool: N_("Answer true or false."),
-                   int: N_("Enter a whole number."), list: N_("Send a list here.")}[kind]
-        raise MalformedInput(message, field=field)
-    return value
-
-
 def validate_text(value, max_length: int | None, field: str) -> str | None:
     """INPUT-1: text of at most `max_length` characters (TEXT_MAX_LENGTH when the column has
     no length) and without NUL bytes; None and "" pass (requiredness is another rule's)."""

@@ -1,5 +1,5 @@
 """受理登记 — pure checks at intake and around a case: materials, classes, notices, numbers,
-queues, joint cases, satisfaction and refusal reports (CASE-1/2/7/8/11, NOTICE-1, NEG-1/3)."""
+joint cases, satisfaction and refusal reports (CASE-1/2/7/11, NOTICE-1, NEG-1/3)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from app.rules import case_states as cs
 from app.rules.deadlines import is_late, notice_due_date
@@ -205,27 +205,12 @@ def normalize_case_number(text: str) -> str:
     return format_case_number(year, seq, prefix)  # ValueError for year 0000 or sequence 0
 
 
-# --- Work queue (CASE-8) -------------------------------------------------------------------
-def queue_sort_key(urgent: bool, deadline: date | None, appointment_at: datetime | None,
-                   accepted_at: datetime):
-    """CASE-8: sort key of a work queue, smallest first.
-
-    Green-channel cases (绿色通道, 急事急办) first; then the nearest deadline (cases without one,
-    e.g. not yet accepted, last); then the earliest agreed appointment (预约, none last);
-    then first come, first served by acceptance time. Compare keys of aware datetimes only.
-    """
-    return (not urgent,
-            deadline is None, deadline or date.max,
-            appointment_at is None, appointment_at,
-            accepted_at)
-
-
 # --- Joint cases (CASE-7, 000 联合办理) -----------------------------------------------------
-def joint_case_decided(sub_task_states: list[str]) -> bool:
-    """CASE-7: a joint case is decided when every participating window's part is done
-    (decided, delivered or closed). No sub-tasks yet means not decided."""
-    return bool(sub_task_states) and all(
-        cs.is_decided(s) or cs.is_final(s) for s in sub_task_states)
+def joint_parts_done(parts_done: Iterable[bool]) -> bool:
+    """CASE-7: a joint case may be decided (approved, refused, forwarded) only when every
+    participating window has finished its part. `parts_done` says, part by part, whether it
+    is done. A joint case without parts (intake refuses one) is held back by none."""
+    return all(parts_done)
 
 
 def validate_sub_task_deadline(sub_deadline: date, lead_deadline: date) -> None:
@@ -235,14 +220,6 @@ def validate_sub_task_deadline(sub_deadline: date, lead_deadline: date) -> None:
                                          "the lead window's deadline %(lead_deadline)s."),
                             field="deadline", sub_deadline=sub_deadline.isoformat(),
                             lead_deadline=lead_deadline.isoformat())
-
-
-def joint_deadline(sub_deadlines: list[date], lead_deadline: date) -> date:
-    """CASE-7: the whole case's deadline is the lead window's (it answers for it); every
-    sub-task must fit inside it."""
-    for sub_deadline in sub_deadlines:
-        validate_sub_task_deadline(sub_deadline, lead_deadline)
-    return lead_deadline
 
 
 # --- Satisfaction (CASE-11) ----------------------------------------------------------------

@@ -44,7 +44,7 @@ reason is absence.
 
 AB-1 plans future days and counts pending requests too: it uses the planned period, per
 half-day (app/services/leave.away_period), cut short by an early 销假 like this rule, and leaves
-out inactive partners with `active_staff_condition` (app/services/leave.ab_conflicts).
+out inactive partners with `active_staff_condition` (app/services/leave.ab_conflict_halves).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_credit_code, normalize_id_number, normalize_phone
 from app.rules.intake import APPLICANT_KINDS, PERSON
 from app.rules.intake import (MaterialRequirement, blocking_materials, format_case_number,
-                              materials_to_correct, missing_materials,
+                              joint_parts_done, materials_to_correct, missing_materials,
                               one_time_notice_timing, one_time_notice_violations, validate_intake,
                               validate_satisfaction, validate_sub_task_deadline)
 from app.services.audit import audit_actor
@@ -289,7 +289,7 @@ def available_actions(case: Case) -> list[str]:
     """CASE-4: the buttons to show for `case`; a joint case is decided only when every
     sub-task is done (CASE-7)."""
     actions = cs.allowed_actions(case.state, extended=case.extended)
-    if case.is_joint and any(t.done_on is None for t in case.sub_tasks):
+    if case.is_joint and not joint_parts_done(t.done_on is not None for t in case.sub_tasks):
         actions = [a for a in actions if a not in (cs.APPROVE, cs.REFUSE, cs.FORWARD)]
     return actions
 

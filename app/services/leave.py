@@ -1,7 +1,7 @@
 """请假 — filing, routed approval, 销假 and the yearly flags of leave (RULES.md §7 LEAVE-1..4, AB-1).
 
 Every decision is a rule function of app/rules/leave.py (approver_for, informs_town_head,
-uncovered_days, leave_working_days, yearly_flags); this module loads what they need, writes the
+uncovered_halves, leave_working_days, yearly_flags); this module loads what they need, writes the
 rows (audited by the session, AUDIT-1) and opens one `transaction()` per call (a caller's outer
 block joins it). Who may decide a request is app.policy.leave.may_decide_leave, asked here too so
 no door can forget it.
@@ -208,15 +208,6 @@ def ab_conflict_halves(session: Session, staff_id: int, start: date, end: date, 
         query = query.where(LeaveRequest.id != exclude_id)
     periods = [away_period(leave) for leave in session.scalars(query)]
     return uncovered_halves((start, end, half_day_start, half_day_end), periods, calendar)
-
-
-def ab_conflicts(session: Session, staff_id: int, start: date, end: date, calendar,
-                 exclude_id: int | None = None, half_day_start: bool = False,
-                 half_day_end: bool = False) -> list[date]:
-    """AB-1: the working days of `start`..`end` on which a post of `staff_id` would have
-    neither its A nor its B present in some half of the day (`ab_conflict_halves`)."""
-    return sorted({day for day, _half in ab_conflict_halves(
-        session, staff_id, start, end, calendar, exclude_id, half_day_start, half_day_end)})
 
 
 def _check_ab(session: Session, leave: LeaveRequest, calendar, override_reason, actor: LeaveActor,
@@ -1061,7 +1052,7 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "decide_leave", "cancel_leave", "revoke_leave", "revoked_leave_days",
            "month_rule_days", "report_back", "attach_certificate",
            "certificate_file", "certificate_type", "approval_queue", "away_on",
-           "notifications_for", "filtered_requests", "ab_conflicts", "yearly_leave_totals",
+           "notifications_for", "filtered_requests", "yearly_leave_totals",
            "overstay_days_in", "overstay_dates_in", "overstay_parts_in", "half_overstay_days",
            "overstay_of", "absence_days_by_staff", "half_absence_days",
            "absence_total", "yearly_flag_rows",

@@ -1,21 +1,14 @@
-"""API fixtures: a bearer token per role, obtained through FAB's real API login."""
+"""API fixtures: a bearer token per role (tests.factories.bearer: made as FAB's API login
+makes it, without the login request; the tests of the API login itself post to it)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
+from tests.factories import bearer
 
 ROLES = ("Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk")
 WINDOW_ROLES = {"WindowHead", "Clerk"}
-
-
-def api_token(client, username: str) -> str:
-    response = client.post("/api/v1/security/login", json={
-        "username": username, "password": PASSWORD, "provider": "db", "refresh": True})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["access_token"]
 
 
 @pytest.fixture
@@ -25,6 +18,6 @@ def token_for(app, make_user, window_a):
 
     def make(role: str) -> dict:
         user = make_user(role, window=window_a if role in WINDOW_ROLES else None)
-        return {"Authorization": f"Bearer {api_token(app.test_client(), user.username)}"}
+        return bearer(app, user)
 
     return make

@@ -21,7 +21,7 @@ from app.services.leave import LeaveActor, LeaveInput, file_leave
 from models.org import Staff
 from models.roster import DutyShift
 from models.scoring import DeductionItem
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import bearer, clock_on, residence_permit_item, translated
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
 
@@ -33,15 +33,6 @@ def _fixed_today(center_now):
 
 MONTH = "2026-01"
 NOT_JSON_TYPE = "Send the body as JSON, with the header Content-Type: application/json."
-
-
-def translated(msgid: str) -> str:
-    """A message in the users' language (zh_CN), as the API renders it."""
-    from flask import current_app
-    from flask_babel import gettext
-
-    with current_app.test_request_context():
-        return gettext(msgid)
 
 
 def fingerprint(session) -> dict:
@@ -235,8 +226,6 @@ def rows(app, db_session, make_user, window_a, window_b):
 def headers_for(app, db_session, make_user, window_a, rows):
     """The bearer header of a fresh user of `role`; "Approver" holds the leave's approver
     position (LEAVE-2), so the decision routes read the body instead of answering 403."""
-    from tests.api.conftest import api_token
-
     def make(role: str) -> dict:
         user = make_user("Office" if role == "Approver" else role,
                          window=window_a if role in {"Clerk", "WindowHead"} else None)
@@ -246,7 +235,7 @@ def headers_for(app, db_session, make_user, window_a, rows):
             staff = db_session.scalars(select(Staff).filter_by(user_id=user.id)).one()
             staff.position = sorted(APPROVER_POSITIONS[rows["approver_position"]])[0]
             db_session.commit()
-        return {"Authorization": f"Bearer {api_token(app.test_client(), user.username)}"}
+        return bearer(app, user)
 
     return make
 

@@ -18,21 +18,13 @@ from app.error_messages import (API_CSRF_ERROR, BAD_ARGUMENTS, FAB_MESSAGES, LOG
                                 NO_SUCH_RECORD, NOT_LOGGED_IN)
 from app.services.transaction import Conflict
 from models.attendance import ClockRecord
+from tests.factories import translated
 
 MB = 1024 * 1024
 # What Werkzeug, FAB and Flask-JWT-Extended answered before, in English.
 ENGLISH = {"Not found", "Forbidden", "Not authorized", "Method Not Allowed", "Token has expired",
            "Missing Authorization Header", "Request Entity Too Large", "Not a valid rison argument",
            "Not a valid rison/json argument", "The CSRF token is missing."}
-
-
-def translated(msgid: str, **params) -> str:
-    """`msgid` in the users' language (zh_CN), as the API renders it."""
-    from flask import current_app
-    from flask_babel import gettext
-
-    with current_app.test_request_context():
-        return gettext(msgid, **params)
 
 
 def assert_error(response, status: int, allowed_english=()) -> list[str]:
@@ -121,11 +113,6 @@ def test_org_1_a_row_still_in_use_is_409_with_a_text(app, admin, window_a, make_
 
 
 # --- 413 -----------------------------------------------------------------------------------------
-@pytest.fixture
-def one_mb_limit(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", MB)
-
-
 def test_input_1_a_json_body_past_the_limit_is_413(app, admin, one_mb_limit, db_session):
     response = app.test_client().post("/api/v1/complaint/record", headers=admin,
                                       json={"content": "长" * MB})

@@ -21,10 +21,10 @@ from schemathesis.checks import not_a_server_error
 
 from app.actor import Actor
 from app.rules import case_states as cs
+from app.actor import Actor
 from app.services.cases import apply_action
-from tests.api.conftest import ROLES, WINDOW_ROLES, api_token
-from tests.factories import clock_on, residence_permit_item
-from tests.views.test_cases import case_of  # noqa: F401  (fixture)
+from tests.api.conftest import ROLES, WINDOW_ROLES
+from tests.factories import bearer, clock_on, residence_permit_item
 
 
 # Only the fuzzing phase: its example count is bounded by max_examples, where the coverage
@@ -59,7 +59,7 @@ def _role_headers(app, make_user, window) -> dict[str, dict]:
     headers = {}
     for role in ROLES:
         user = make_user(role, window=window if role in WINDOW_ROLES else None)
-        headers[role] = {"Authorization": f"Bearer {api_token(app.test_client(), user.username)}"}
+        headers[role] = bearer(app, user)
     return headers
 
 

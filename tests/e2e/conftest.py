@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.factories import log_out
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -153,15 +155,6 @@ def offline_check(requests_seen):
 def browser_login():
     """browser_login(page, username, password) signs in through FAB's login form."""
     return log_in
-
-
-def log_out(page):
-    """Log out as a user does (issue #18: a POST with the page's CSRF token, from the button
-    in the navbar's user menu — GET /logout/ logs no one out), and wait for the home page."""
-    page.click("a.dropdown-toggle:has(.fa-user)")
-    with page.expect_navigation():
-        page.click("button.navbar-logout-button")
-    assert page.locator("form.navbar-logout").count() == 0, "still logged in after logout"
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from app.context import today
 from models.complaints import Complaint
 from models.scoring import AssessmentMonth, ScoreEvent
 from models.org import Staff
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_out
+from tests.factories import PASSWORD, switch_user
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +29,6 @@ def people(db_session, window_a, make_user):
     make_user("Office", username="office_m7")
     make_user("Leadership", username="leader_m7")
     return db_session.scalars(select(Staff).where(Staff.user_id == clerk.id)).one()
-
-
-def switch_user(page, browser_login, username):
-    log_out(page)
-    browser_login(page, username, PASSWORD)
 
 
 def test_assessment_journey_complaint_to_frozen_month(page, db_session, window_a, people, shot,

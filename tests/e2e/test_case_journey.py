@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models.cases import Case
 from models.catalogue import ItemMaterial, ServiceItem
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 ID_NUMBER = "11010519491231002X"

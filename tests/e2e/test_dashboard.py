@@ -13,8 +13,7 @@ import pytest
 from app.context import today
 from models.cases import Case
 from models.scoring import ScoreEvent
-from tests.conftest import PASSWORD
-from tests.factories import residence_permit_item
+from tests.factories import PASSWORD, residence_permit_item
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models.catalogue import ItemMaterial, ServiceItem
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, horizontal_overflow
 from tests.e2e.conftest import DESKTOP, MOBILE, TIMEOUT_MS, is_local
 
 pytestmark = pytest.mark.e2e
@@ -75,11 +75,6 @@ def new_local_context(browser, live_server, viewport, requests_seen):
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
     context.on("request", lambda request: requests_seen.append(request.url))
     return context
-
-
-def horizontal_overflow(page) -> int:
-    """How many CSS pixels the page is wider than its viewport (0 = no sideways scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 # ---- 1. the admin's home, menu, item list and add form read in Chinese ---------------------

@@ -18,8 +18,7 @@ from app.services.calendar import load_calendar
 from models.handover import Handover
 from models.leave import LeaveRequest
 from models.org import Post, Staff
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import log_out
+from tests.factories import PASSWORD, switch_user
 
 pytestmark = pytest.mark.e2e
 
@@ -37,11 +36,6 @@ def pair(db_session, window_a, make_user):
                         b_staff=staff["b_clerk"]))
     db_session.commit()
     return staff
-
-
-def switch_user(page, browser_login, username):
-    log_out(page)
-    browser_login(page, username, PASSWORD)
 
 
 def file_leave(page, first, last, reason):

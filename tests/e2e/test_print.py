@@ -15,7 +15,7 @@ import pytest
 
 from app.services.cases import staff_actor
 from app.services.refusals import record_escalation, record_informed, report_of, review_report
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tests.views.test_printing import DOCUMENTS, intake, make_item, story
 
 pytestmark = pytest.mark.e2e

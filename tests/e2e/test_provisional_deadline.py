@@ -13,9 +13,8 @@ import pytest
 from app.rules import case_states as cs
 from app.services.cases import (Applicant, Intake, apply_action, register_intake,
                                 staff_actor)
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, clock_on
 from tests.e2e.test_print import MATERIALS, print_pages
-from tests.factories import clock_on
 from tests.views.test_printing import PHONE, intake, make_item
 from tests.views.test_provisional_deadlines import SENTENCE
 

@@ -15,6 +15,7 @@ from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.catalogue import ItemMaterial, ServiceItem
 from tests.e2e.conftest import MOBILE
+from tests.factories import horizontal_overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -44,10 +45,6 @@ def delivered_case(db_session, window_a):
         apply_action(db_session, case, action, actor, clock, collector=NAME)
     db_session.commit()
     return case
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def look_up(page, number: str, phone: str):

@@ -23,9 +23,8 @@ from sqlalchemy import select
 from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake, staff_actor
 from models.cases import CaseRatingLink
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, clock_on, horizontal_overflow, residence_permit_item
 from tests.e2e.conftest import MOBILE, TIMEOUT_MS, is_local
-from tests.factories import clock_on, residence_permit_item
 
 pytestmark = pytest.mark.e2e
 
@@ -43,10 +42,6 @@ def decoded_qr_codes(png: bytes) -> list[str]:
     image = Image.open(io.BytesIO(png)).convert("L")
     return [result.text for result in zxingcpp.read_barcodes(image)
             if result.format == zxingcpp.BarcodeFormat.QRCode]
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.fixture

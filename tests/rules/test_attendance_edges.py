@@ -9,7 +9,8 @@ from app.rules.attendance import (
     SUMMER_HOURS,
     WINTER_HOURS,
     absence_days,
-    is_late_seconds,
+    is_early_leave,
+    is_late,
     noon_boundary,
     parse_hhmm,
     parse_month_day,
@@ -65,8 +66,10 @@ def test_att_2_noon_splits_morning_and_afternoon_clocks_halfway():
 def test_att_2_one_second_after_the_start_is_late():
     """ATT-2: the derivation's clocks carry seconds: 08:00:00 on time, 08:00:01 late."""
     assert seconds(time(8, 0, 1)) == 8 * 3600 + 1
-    assert not is_late_seconds(seconds(time(8, 0, 0)), time(8, 0))
-    assert is_late_seconds(seconds(time(8, 0, 1)), time(8, 0))
+    assert not is_late(seconds(time(8, 0, 0)), seconds(time(8, 0)))
+    assert is_late(seconds(time(8, 0, 1)), seconds(time(8, 0)))
+    assert is_early_leave(seconds(time(11, 29, 59)), seconds(time(11, 30)))
+    assert not is_early_leave(seconds(time(11, 30, 0)), seconds(time(11, 30)))
 
 
 @pytest.mark.parametrize("late, off_post", [(-1, []), (0, [30, -5])])

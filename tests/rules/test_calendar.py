@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.calendar import (OFFICIAL_YEARS, WorkCalendar, deadline_is_provisional,
-                                missing_official_years, schedule_missing)
+from app.rules.calendar import OFFICIAL_YEARS, WorkCalendar, deadline_is_provisional, schedule_missing
 from app.rules.statutory_holidays import statutory_days, statutory_holidays
 
 CAL = WorkCalendar()
@@ -151,8 +150,10 @@ def test_calendar_official_years_are_those_of_the_package():
 
 
 def test_calendar_missing_official_years_for_the_admin_warning():
-    assert missing_official_years([2026, 2027, 2028, 2027, 2003]) == [2003, 2027, 2028]
-    assert WorkCalendar.missing_official_years(range(2020, 2027)) == []
+    years = [2026, 2027, 2028, 2027, 2003]
+    assert sorted({y for y in years if schedule_missing(y, ())}) == [2003, 2027, 2028]
+    assert [y for y in range(2020, 2027) if schedule_missing(y, ())] == []
+    assert not schedule_missing(2027, {2027})  # entered by the administrator
 
 
 # -- Calendar: years without the official schedule (statutory fallback, issue #16) ---------

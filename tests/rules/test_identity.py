@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 from app.rules.errors import RuleViolation
 from app.rules.identity import (
     ID_PROVINCES,
-    birth_date_from_id,
     id_check_digit,
-    is_valid_id_number,
     normalize_id_number,
     normalize_phone,
 )
@@ -54,7 +52,6 @@ def test_priv_2_test_helper_agrees_with_the_standard_samples():
 )
 def test_priv_2_accepts_valid_id_numbers(entered, stored):
     assert normalize_id_number(entered) == stored
-    assert is_valid_id_number(entered)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +82,6 @@ def test_priv_2_rejects_invalid_id_numbers(entered, reason):
         normalize_id_number(entered)
     assert caught.value.rule_id == "PRIV-2"
     assert reason in str(caught.value)
-    assert not is_valid_id_number(entered)
 
 
 def test_priv_2_rejects_wrong_check_digit():
@@ -129,16 +125,6 @@ def test_priv_2_address_code_outside_every_province_is_refused(province):
     assert "province" in str(caught.value)
 
 
-def test_priv_2_birth_date_from_id():
-    assert birth_date_from_id("11010519491231002x") == date(1949, 12, 31)
-    with pytest.raises(RuleViolation):
-        birth_date_from_id("110105194912310021")
-
-
-def test_priv_2_non_string_is_not_a_valid_id():
-    assert not is_valid_id_number(110105194912310021)
-
-
 bodies = st.builds(
     lambda province, county, born, sequence: f"{province}{county}{born:%Y%m%d}{sequence}",
     st.sampled_from(sorted(ID_PROVINCES)),
@@ -154,7 +140,6 @@ def test_priv_2_any_valid_body_with_its_check_digit_is_accepted(body):
     assert normalize_id_number(number) == number
     assert normalize_id_number(number.lower()) == number  # x → X
     assert id_check_digit(body) == check_char(body)
-    assert birth_date_from_id(number) == date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
 
 
 @given(bodies, st.sampled_from("0123456789Xx"))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.rules.errors import RuleViolation
 from app.rules.input import (BUSINESS_YEARS, INT32, MAX_ROW_ID, TEXT_MAX_LENGTH, MalformedInput,
-                             validate_day, validate_decimal, validate_integer, validate_kind,
+                             validate_day, validate_decimal, validate_integer,
                              validate_object, validate_row_id, validate_text)
 
 
@@ -123,7 +123,3 @@ def test_input_1_an_object_is_required_where_one_is_expected():
     assert validate_object(None, {"name"}, "applicant") == {}
 
 
-@pytest.mark.parametrize("value,kind", [(1, str), (True, int), ("yes", bool), ({}, list)])
-def test_input_1_wrong_json_types_are_a_malformed_request(value, kind):
-    with pytest.raises(MalformedInput):
-        validate_kind(value, kind, "field")

@@ -15,7 +15,6 @@ from app.rules.input import (
     validate_day,
     validate_decimal,
     validate_integer,
-    validate_kind,
     validate_object,
     validate_row_id,
     validate_text,
@@ -42,18 +41,6 @@ def test_input_1_eleven_unknown_keys_show_ten_and_an_ellipsis():
     assert caught.value.params["keys"] == ", ".join([f"k{i:02}" for i in range(10)] + ["…"])
 
 
-@pytest.mark.parametrize("value, kind, says", [
-    (5, str, "文字"), ("yes", bool, "true"), (True, int, "整数"), ("1", list, "列表"),
-])
-def test_input_1_a_value_of_the_wrong_json_type_says_what_is_expected(value, kind, says):
-    with breaks("INPUT-1", field="x", says=says):
-        validate_kind(value, kind, "x")
-
-
-@pytest.mark.parametrize("value, kind", [("text", str), (True, bool), (False, bool), (3, int),
-                                         ([1], list)])
-def test_input_1_a_value_of_the_right_json_type_passes(value, kind):
-    assert validate_kind(value, kind, "x") is value
 
 
 def test_input_1_a_nul_byte_is_refused_at_its_field():

@@ -52,7 +52,7 @@ def test_case_2_an_intake_class_that_does_not_fit_says_why(case_class, missing, 
 
 def test_case_7_a_sub_task_later_than_the_lead_names_both_deadlines():
     with breaks("CASE-7", field="deadline", says=("2026-10-14", "2026-10-13")):
-        intake.joint_deadline([date(2026, 10, 13), date(2026, 10, 14)], date(2026, 10, 13))
+        intake.validate_sub_task_deadline(date(2026, 10, 14), date(2026, 10, 13))
 
 
 @pytest.mark.parametrize("rating, opinion, field", [("very", None, "rating"),

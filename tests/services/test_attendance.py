@@ -14,7 +14,7 @@ from app.rules.errors import RuleViolation
 from app.services.attendance import (attendance_month_of, compute_days, decide_excuse,
                                      derive_month, enter_off_post, file_excuse,
                                      import_clock_file, month_absences)
-from app.services.attendance_sql import month_totals_sql
+from bench.attendance_sql import month_totals_sql
 from app.services.calendar import refresh_work_days
 from models.attendance import AttendanceDay, ClockImport, ClockRecord
 from models.leave import LeaveRequest

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.services.attendance import (attendance_month_of, compute_days, days_without_clock_data,
                                      derive_month, enter_off_post, import_clock_file,
                                      month_absences, working_days)
-from app.services.attendance_sql import month_totals_sql
+from bench.attendance_sql import month_totals_sql
 from app.services.calendar import load_calendar, refresh_work_days
 from app.services.deductions import generate_month
 from app.services.leave import yearly_flag_rows

@@ -21,7 +21,7 @@ from app.rules.attendance import AM, PM, leave_halves
 from app.rules.leave import is_away, is_overdue
 from app.services import dashboard_queries as dq
 from app.services.attendance import compute_days
-from app.services.attendance_sql import month_totals_sql
+from bench.attendance_sql import month_totals_sql
 from app.services.away import (away_on, away_rows, keeps_away, leave_halves_of,
                                on_leave_half_condition, overdue)
 from app.services.calendar import refresh_work_days

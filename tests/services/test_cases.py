@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -228,6 +228,79 @@ def test_case_8_queue_puts_urgent_first_then_nearest_deadline(db_session, item):
     db_session.commit()
     queue = db_session.scalars(work_queue(item.window_id)).all()
     assert [c.id for c in queue] == [urgent.id, normal.id, later.id]
+
+
+def test_case_8_queue_urgent_then_deadline_then_appointment_then_arrival(db_session, item):
+    """CASE-8 on the work queue's SQL order (moved here from the rule twin it replaced):
+    green channel first, then the nearest deadline (none last), then the earliest agreed
+    appointment (none last), then first come, first served."""
+    t0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    keys = {
+        "late_deadline": (False, date(2026, 3, 20), None, t0),
+        "urgent_no_deadline": (True, None, None, t0 + timedelta(hours=5)),
+        "urgent_deadline": (True, date(2026, 3, 30), None, t0 + timedelta(hours=6)),
+        "no_deadline": (False, None, None, t0 - timedelta(days=9)),
+        "near_deadline_later": (False, date(2026, 3, 5), None, t0 + timedelta(hours=2)),
+        "near_deadline_earlier": (False, date(2026, 3, 5), None, t0 + timedelta(hours=1)),
+        "near_deadline_booked": (False, date(2026, 3, 5), t0 + timedelta(days=1), t0 + timedelta(hours=3)),
+    }
+    names = {}
+    for name, (urgent, deadline, appointment_at, received_at) in keys.items():
+        case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 3, 2)))
+        case.urgent, case.deadline, case.appointment_at, case.received_at = (
+            urgent, deadline, appointment_at, received_at)
+        db_session.flush()
+        names[case.id] = name
+    db_session.commit()
+    queue = db_session.scalars(work_queue(item.window_id)).all()
+    assert [names[c.id] for c in queue] == [
+        "urgent_deadline", "urgent_no_deadline", "near_deadline_booked", "near_deadline_earlier",
+        "near_deadline_later", "late_deadline", "no_deadline"]
+
+
+@pytest.mark.parametrize(
+    "deadline, decided, today, overdue",
+    [  # CASE-6 (moved here from the rule twin it replaced): the end of the deadline day counts
+        ("2026-10-09", "2026-10-08", "2026-10-20", False),  # decided early
+        ("2026-10-09", "2026-10-09", "2026-10-20", False),  # on the deadline day: on time
+        ("2026-10-09", "2026-10-10", "2026-10-20", True),  # adjusted working Saturday
+        ("2026-10-09", "2026-10-12", "2026-10-20", True),
+        ("2026-10-09", None, "2026-10-09", False),  # open, due today
+        ("2026-10-09", None, "2026-10-13", True),  # open, late
+        ("2026-03-06", "2026-03-07", "2026-03-20", True),  # late, but on a rest day
+        ("2026-09-30", None, "2026-10-07", True),  # open through National Day: no working day yet
+        ("2026-09-30", None, "2026-10-08", True),
+    ],
+)
+def test_case_6_overdue_condition_counts_from_the_end_of_the_deadline_day(
+        db_session, item, deadline, decided, today, overdue):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 3, 2)))
+    case.deadline = date.fromisoformat(deadline)
+    if decided:
+        case.state, case.decided_on = cs.DECIDED_APPROVED, date.fromisoformat(decided)
+    db_session.commit()
+    found = db_session.scalars(select(Case.id).where(overdue_condition(date.fromisoformat(today)))).all()
+    assert (case.id in found) is overdue
+
+
+@pytest.mark.parametrize(
+    "deadline, today, n, due",
+    [  # CASE-6 (moved here from the rule twin it replaced)
+        ("2026-10-10", "2026-10-08", 2, True),  # 10-08 + 2 working days = Sat 10-10
+        ("2026-10-10", "2026-10-08", 1, False),
+        ("2026-10-10", "2026-10-10", 0, True),  # due today
+        ("2026-10-08", "2026-09-30", 1, True),  # across National Day
+        ("2026-10-09", "2026-10-12", 2, False),  # already overdue
+    ],
+)
+def test_case_6_due_soon_condition_takes_n_working_days_ahead(db_session, item, deadline, today, n, due):
+    case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 9, 1)))
+    case.deadline = date.fromisoformat(deadline)
+    db_session.commit()
+    day = date.fromisoformat(today)
+    last = load_calendar(db_session).add_working_days(day, n)
+    found = db_session.scalars(select(Case.id).where(due_soon_condition(day, last))).all()
+    assert (case.id in found) is due
 
 
 def test_case_8_queue_order_leaves_no_tie_to_the_database():

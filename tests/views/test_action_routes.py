@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.factories import csrf_token
 
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk", None]
 UNKNOWN = "no_such_action"

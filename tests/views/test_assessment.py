@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app.rules.errors import RuleViolation
 from models.assessment import MonthlyResult, PeerRating
-from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
+from tests.factories import staff_of
 
 OCT = date(2026, 10, 1)
 
@@ -25,10 +25,6 @@ def on_day(center_now):
     def set_day(day: date):
         center_now(datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc))
     return set_day
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 @pytest.fixture

@@ -39,16 +39,12 @@ from models.org import Staff
 from models.roster import DutyShift
 from models.scoring import AssessmentMonth, ScoreEvent
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
-from tests.factories import clock_on
+from tests.factories import bearer, clock_on, request_today, staff_form, staff_of
 
 PDF = b"%PDF-1.4\n%certificate of the victim\n"
 PHONE = "13912345678"
 SEMI_TODAY = date(2026, 7, 10)
 SEMI_NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
-
-
-def staff_of(db_session, actor) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == actor.user.id)).one()
 
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
@@ -112,7 +108,7 @@ def world(app, db_session, log_in, window_a, window_b):
         content_type="multipart/form-data", headers=actors["victim"].api_headers())
     assert uploaded.status_code == 200, uploaded.get_json()
 
-    day = today(app)
+    day = request_today(app)
     # ATT-1: one clock of the victim's; ATT-4: a pending 补签单.
     clock = ClockRecord(staff_id=victim.id, clocked_at=datetime(day.year, day.month, day.day, 0, 7,
                                                                 tzinfo=timezone.utc),
@@ -540,7 +536,7 @@ def test_score_2_a_window_head_rates_neither_its_own_window_nor_as_another(world
             "ratings": [{"rated_window_id": world["window_a"], **scores}]}
     self_rating = {"rater_window_id": world["window_a"],
                    "ratings": [{"rated_window_id": world["window_a"], **scores}]}
-    month = today(app).strftime("%Y-%m")
+    month = request_today(app).strftime("%Y-%m")
     assert api(head, "POST", f"/api/v1/assessment/rate/{month}", as_b).status_code == 403
     assert api(head, "POST", f"/api/v1/assessment/rate/{month}", self_rating).status_code == 422
     assert api(clerk, "POST", f"/api/v1/assessment/rate/{month}", self_rating).status_code == 403
@@ -735,8 +731,6 @@ def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_beare
     refused — also when it carries a junk "Authorization: Bearer" header, which once earned the
     exemption meant for JWT clients while FAB still served the cookie's user. A real JWT client
     (no session) needs no token."""
-    from tests.conftest import PASSWORD
-
     director, leave_id = world["actors"]["director"], world["leave_id"]
     url = f"/api/v1/leave/{leave_id}/approve"
     assert director.client.post(url, json={}).status_code == 400
@@ -745,10 +739,7 @@ def test_sec_api_writes_on_the_session_cookie_need_the_token_even_beside_a_beare
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).state == "pending"
     jwt_client = app.test_client()
-    token = jwt_client.post("/api/v1/security/login", json={
-        "username": director.user.username, "password": PASSWORD, "provider": "db"}
-    ).get_json()["access_token"]
-    response = jwt_client.post(url, json={}, headers={"Authorization": f"Bearer {token}"})
+    response = jwt_client.post(url, json={}, headers=bearer(app, director.user))
     assert response.status_code == 200
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).state == "approved"
@@ -805,16 +796,6 @@ def test_priv_1_complainant_contact_never_reaches_the_log(world, caplog, log_in)
 
 
 # --- Acting for others through the staff records (ORG-2, LEAVE-2, HAND-1) ---------------------
-def staff_form(staff, **changes) -> dict:
-    """The staff edit form as the page posts it, with `changes`."""
-    form = {"name": staff.name, "employee_no": staff.employee_no or "", "unit": staff.unit,
-            "window": str(staff.window_id or ""), "position": staff.position,
-            "category": staff.category, "phone": staff.phone or "",
-            "user": str(staff.user_id or ""), "is_active": "y", "clocks_in": "y",
-            "version": str(staff.version)}
-    return {**form, **changes}
-
-
 def test_leave_2_the_office_does_not_promote_itself_to_approver(world, db_session):
     """LEAVE-2: an office user raising their own position to director (page or API) is refused,
     so the director's requests stay the director's; someone else's too (issue #18: only an

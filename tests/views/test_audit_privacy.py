@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from models.audit import AuditLog
-from tests.views.test_cases import ID_NUMBER, case_of, item  # noqa: F401  (fixtures)
+from tests.factories import ID_NUMBER
 
 PHONE = "13912345678"
 NOTE_PHONE = "13800001111"

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models.cases import Case
-from tests.views.test_cases import ID_NUMBER, case_of, item  # noqa: F401  (fixtures)
+from tests.factories import ID_NUMBER
 
 
 def intake_body(item, **overrides) -> dict:

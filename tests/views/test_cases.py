@@ -5,50 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.actor import Actor
 from app.rules import case_states as cs
+from app.actor import Actor
+from app.services.cases import Applicant, apply_action, register_intake
 from app.datamodel import BoundedCountInterface
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
-from tests.factories import clock_on, residence_permit_item
-
-ID_NUMBER = "11010519491231002X"
-
-
-@pytest.fixture
-def item(db_session, window_a):
-    return residence_permit_item(db_session, window_a, "V-001")
-
-
-@pytest.fixture
-def case_of(db_session):
-    def make(item, case_class="accepted", day=date(2026, 11, 2)):
-        case = register_intake(
-            db_session,
-            Intake(item_id=item.id, case_class=case_class,
-                   applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
-                                       address="江苏省南通市崇川区人民路1号"),
-                   received={m.id: m.copies for m in item.materials}),
-            Actor(username="seed"), clock_on(day))
-        db_session.commit()
-        return case
-    return make
-
-
-def intake_form(item, **overrides) -> dict:
-    data = {"case_class": "accepted", "applicant_kind": "person", "applicant_name": "赵六",
-            "applicant_id_number": ID_NUMBER, "applicant_phone": "13912345678",
-            "applicant_address": "人民路1号", "request": "", "fee_amount": "20"}
-    data.update({f"copies_{m.id}": str(m.copies) for m in item.materials})
-    data.update(overrides)
-    return data
-
-
-def count_cases(db_session) -> int:
-    db_session.expire_all()
-    return db_session.scalar(select(func.count(Case.id)))
+from tests.factories import ID_NUMBER, clock_on, count_cases, intake_form
 
 
 def test_case_1_clerk_registers_an_accepted_case_through_the_intake_form(log_in, db_session, window_a, item):

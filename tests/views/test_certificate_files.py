@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from models.leave import LeaveRequest
-from tests.conftest import csrf_token
+from tests.factories import csrf_token, staff_of, workday
 from tests.views.test_leave import (PDF, _fixed_today, api_file, people,  # noqa: F401
-                                    staff_of, substitute_id, two_days, upload, workday)
+                                    substitute_id, two_days, upload)
 from tests.views.test_reference_import import field_errors
 
 

@@ -20,8 +20,7 @@ from app.rules import case_states as cs
 from app.services.cases import apply_action
 from models.cases import Case, CaseNotice, CaseTransition
 from models.catalogue import ServiceItem
-from tests.factories import clock_on
-from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
+from tests.factories import access_token, clock_on
 
 ROUNDS = 10
 CONFLICT_ZH = "此记录在您打开后已被他人修改"
@@ -41,14 +40,11 @@ def decided_case(db_session, case_of, item):  # noqa: F811
 
 @pytest.fixture
 def tokens(app, make_user, window_a):
-    """Two clerks of the window, each with a JWT access token (the API's own login)."""
+    """Two clerks of the window, each with a JWT access token (as the API's login issues it)."""
     result = []
     for name in ("clerk_one", "clerk_two"):
         user = make_user("Clerk", username=name, window=window_a)
-        response = app.test_client().post("/api/v1/security/login", json={
-            "username": user.username, "password": "Test#Pass12ab", "provider": "db"})
-        assert response.status_code == 200, response.get_json()
-        result.append(response.get_json()["access_token"])
+        result.append(access_token(app, user))
     return result
 
 
@@ -206,7 +202,7 @@ def test_issue_9_api_put_with_a_stale_version_is_409_and_the_current_one_saves(
 
 
 def _token(html: str) -> str:
-    from tests.conftest import csrf_token
+    from tests.factories import csrf_token
 
     return csrf_token(html)
 

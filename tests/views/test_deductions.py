@@ -17,13 +17,9 @@ from app.services.transaction import transaction
 from models.deductions import Dereliction
 from models.org import Staff
 from models.scoring import ScoreEvent
-from tests.factories import clock_on
+from tests.factories import clock_on, staff_of
 
 D = date.fromisoformat
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 def record(db_session, staff, code="M9-untidy", window=None, day="2026-10-13"):

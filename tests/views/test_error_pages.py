@@ -7,6 +7,8 @@ import io
 
 import pytest
 
+from tests.factories import zh_html
+
 
 def test_403_for_a_clerk_is_our_chinese_page_in_the_layout(as_clerk):
     response = as_clerk.get("/auditlogview/list/")
@@ -80,15 +82,6 @@ def test_500_falls_back_to_a_plain_chinese_page_when_the_layout_fails(app, faili
 
 
 # --- Every other HTTP error: our page, translated (INPUT-1) ---------------------------------
-def zh(app, msgid: str, **params) -> str:
-    """`msgid` as the page shows it in zh_CN (HTML-escaped)."""
-    from flask_babel import force_locale, gettext
-    from markupsafe import escape
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        return str(escape(gettext(msgid, **params)))
-
-
 def assert_our_page(response, code: int, title: str):
     html = response.get_data(as_text=True)
     assert response.status_code == code and not response.is_json
@@ -99,20 +92,15 @@ def assert_our_page(response, code: int, title: str):
 
 def test_405_is_our_translated_page_and_keeps_allow(app, as_office):
     response = as_office.client.delete("/complaintview/list/")
-    html = assert_our_page(response, 405, zh(app, "Method not allowed"))
+    html = assert_our_page(response, 405, zh_html(app, "Method not allowed"))
     assert "Method Not Allowed" not in html
     assert "GET" in response.headers["Allow"]
 
 
 def test_a_form_without_its_csrf_token_is_our_translated_page(app, as_admin, center):
     response = as_admin.client.post("/windowview/add", data={"number": "09", "name": "九号窗口"})
-    html = assert_our_page(response, 400, zh(app, "The form has expired"))
+    html = assert_our_page(response, 400, zh_html(app, "The form has expired"))
     assert "CSRF token is missing" not in html
-
-
-@pytest.fixture
-def one_mb_limit(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
 
 
 def test_input_1_an_upload_past_the_request_limit_is_our_translated_413_page(app, as_office,
@@ -126,8 +114,8 @@ def test_input_1_an_upload_past_the_request_limit_is_our_translated_413_page(app
     assert len(data) > 1024 * 1024
     response = as_office.post_form("/imports/staff/", {"file": (io.BytesIO(data), "s.csv")},
                                    content_type="multipart/form-data")
-    html = assert_our_page(response, 413, zh(app, "Request larger than %(mb)s MB", mb="1"))
-    assert zh(app, "What you sent is larger than %(mb)s MB, the most the system accepts, and "
+    html = assert_our_page(response, 413, zh_html(app, "Request larger than %(mb)s MB", mb="1"))
+    assert zh_html(app, "What you sent is larger than %(mb)s MB, the most the system accepts, and "
                    "nothing was saved. Send a smaller file.", mb="1") in html
     assert "Request Entity Too Large" not in html
     db_session.expire_all()

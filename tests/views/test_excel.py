@@ -20,6 +20,7 @@ from models.catalogue import ItemMaterial, ServiceItem
 from models.leave import LeaveRequest
 from models.org import Staff, Window
 from models.scoring import ScoreEvent
+from tests.factories import zh
 
 MONTH = (2025, 3)  # a past month: every working day of it is over
 
@@ -29,14 +30,6 @@ def workbook(response):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     assert "attachment" in response.headers["Content-Disposition"]
     return load_workbook(io.BytesIO(response.get_data())).worksheets[0]
-
-
-def zh(app, msgid: str) -> str:
-    """`msgid` in the zh_CN catalogue (the headers are translated, never hard-coded)."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        return gettext(msgid)
 
 
 def header(sheet) -> list:

@@ -17,7 +17,7 @@ from app.services.handover import (HandoverContent, create_handover, handovers_a
 from models.audit import AuditLog
 from models.handover import Handover
 from models.org import Staff
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import clock_on, residence_permit_item, staff_of
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
 
@@ -25,10 +25,6 @@ TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on an
 @pytest.fixture(autouse=True)
 def _fixed_today(center_now):
     center_now(TODAY)
-
-
-def staff_of(db_session, actor) -> Staff:
-    return db_session.scalars(select(Staff).filter_by(user_id=actor.user.id)).one()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from app.rules.identity import id_check_digit
+from tests.factories import count_cases, intake_form
 from tests.views.test_case_api import intake_body
-from tests.views.test_cases import count_cases, intake_form, item  # noqa: F401  (fixture)
 
 
 def with_check(body: str) -> str:

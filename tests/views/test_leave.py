@@ -15,6 +15,7 @@ from app.rules.calendar import WorkCalendar
 from models.leave import LeaveNotification, LeaveRequest
 from models.org import Post, Staff
 from models.settings import RuleSetting
+from tests.factories import staff_of, workday
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
 
@@ -31,10 +32,6 @@ def workday(app, n: int):
     """The n-th working day after today (the tests' database has no holiday entries)."""
     today = TODAY
     return WorkCalendar().add_working_days(today, n)
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 @pytest.fixture
@@ -118,7 +115,7 @@ def test_leave_1_form_shows_the_rule_next_to_the_field(app, people):
 def test_leave_1_sick_leave_filed_with_certificate_through_the_form(app, people, db_session):
     clerk = people["clerk"]
     page = clerk.get("/leaverequestview/file/").get_data(as_text=True)
-    from tests.conftest import csrf_token
+    from tests.factories import csrf_token
 
     response = clerk.client.post("/leaverequestview/file/", data={
         "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.rules.calendar import WorkCalendar
 from models.leave import LeaveRequest
 from models.org import Staff
+from tests.factories import staff_of
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
 
@@ -21,10 +22,6 @@ TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on an
 @pytest.fixture(autouse=True)
 def _fixed_today(center_now):
     center_now(TODAY)
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from app.actor import Actor
 from app.services.meetings import generate_month, record_attendance
 from app.services.transaction import transaction
 from models.meetings import Meeting, MeetingAttendance
-from models.org import Staff
-from tests.factories import clock_on
+from tests.factories import clock_on, staff_of
 
 D = date.fromisoformat
 
@@ -23,10 +22,6 @@ def october(db_session):
     with transaction(db_session):
         generate_month(db_session, D("2026-10-01"))
     return db_session.scalars(select(Meeting).order_by(Meeting.day, Meeting.kind)).all()
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 def test_meet_1_office_generates_the_month_from_the_schedule_page(as_office, db_session):

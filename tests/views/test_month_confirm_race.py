@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from models.assessment import MonthlyResult
 from models.org import Staff
 from models.scoring import AssessmentMonth, ScoreEvent
-from tests.conftest import PASSWORD, csrf_token
+from tests.factories import access_token, csrf_token
 
 ROUNDS = 10
 TODAY = date(2026, 11, 3)
@@ -35,16 +35,13 @@ def fixed_clock(center_now):
 
 @pytest.fixture
 def leaders(app, db_session, make_user):
-    """The director and a deputy, each with a JWT access token (the API's own login)."""
+    """The director and a deputy, each with a JWT access token (as the API's login issues it)."""
     result = []
     for username, name in (("leader_zhou", "周主任"), ("deputy_wu", "吴副主任")):
         user = make_user("Leadership", username=username)
         db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one().name = name
         db_session.commit()
-        response = app.test_client().post("/api/v1/security/login", json={
-            "username": username, "password": PASSWORD, "provider": "db"})
-        assert response.status_code == 200, response.get_json()
-        result.append((name, response.get_json()["access_token"]))
+        result.append((name, access_token(app, user)))
     return result
 
 

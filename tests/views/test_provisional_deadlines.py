@@ -108,7 +108,7 @@ def test_calendar_extension_notice_prints_the_sentence_beside_a_provisional_dead
 @CASES
 def test_calendar_public_lookup_shows_the_sentence_beside_a_provisional_deadline(
         public, make_case, story, provisional):
-    from tests.conftest import csrf_token
+    from tests.factories import csrf_token
 
     accepted_on, deadline, _extended = story
     case = make_case(accepted_on)

@@ -17,8 +17,7 @@ from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 import app.views.public as public_views
 from app.views.public import rating_token
-from tests.conftest import csrf_token
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import clock_on, csrf_token, residence_permit_item, text_of
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -69,10 +68,6 @@ def post(client, url: str, data: dict, form_url: str = PROGRESS):
 
 def look_up(client, number: str, phone: str = PHONE):
     return post(client, PROGRESS, {"number": number, "phone": phone})
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def visible(html: str) -> str:
@@ -316,21 +311,6 @@ def test_case_11_public_rating_is_in_the_audit_trail_as_the_public(public, case_
 
 
 # ---- rate limit -----------------------------------------------------------------------------
-
-@pytest.fixture
-def limited_app(app, database_url):
-    """A second app on the session database with rate limiting on (the session app has it
-    off); its limiter keeps its own memory store, so the budget starts full."""
-    from app import create_app
-    from app.extensions import db
-
-    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
-                          "SQLALCHEMY_DATABASE_URI": database_url})
-    yield limited
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
 
 def test_lookups_over_the_public_lookup_rate_limit_get_a_friendly_429(limited_app, case_of):
     case = case_of(*DELIVER, collector="赵六")

@@ -25,8 +25,7 @@ from app.services.cases import (Applicant, Intake, apply_action, record_satisfac
 from app.services.ratings import rating_link
 from models.audit import AuditLog
 from models.cases import Case, CaseRatingLink
-from tests.conftest import csrf_token
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import clock_on, csrf_token, residence_permit_item, text_of
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -67,10 +66,6 @@ def case_of(db_session, item, clerk):
 
 
 DELIVER = (cs.START, cs.APPROVE, cs.DELIVER)
-
-
-def text_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 def printed_qr_urls(html: str) -> list[str]:
@@ -271,19 +266,6 @@ def test_case_11_a_case_not_delivered_cannot_be_rated_even_with_a_token(public, 
 
 
 # ---- rate limit: one budget with the lookup ---------------------------------------------------
-
-@pytest.fixture
-def limited_app(app, database_url):
-    from app import create_app
-    from app.extensions import db
-
-    limited = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
-                          "SQLALCHEMY_DATABASE_URI": database_url})
-    yield limited
-    with limited.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
 
 def test_case_11_rating_posts_draw_on_the_public_lookup_budget(limited_app, clerk, case_of, db_session):
     case = case_of(*DELIVER, collector=NAME)

@@ -20,6 +20,7 @@ from app.services.reference_import import MAX_CELLS, MAX_ROWS
 from models.attendance import ClockRecord
 from models.audit import AuditLog
 from models.org import Staff, Window
+from tests.factories import zh_html
 from tests.xlsx_files import workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -102,14 +103,6 @@ def reference_only_bad_files() -> dict[str, tuple[bytes, str, str, dict]]:
     }
 
 
-def zh(app, msgid: str, params: dict) -> str:
-    """The message as the page shows it: translated (zh_CN), formatted, HTML-escaped."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        return html.escape(gettext(msgid) % params if params else gettext(msgid), quote=False)
-
-
 def field_errors(page: str) -> list[str]:
     return re.findall(r'<div class="alert alert-danger field-error">(.*?)</div>', page)
 
@@ -136,7 +129,7 @@ def test_import_1_a_file_that_cannot_be_read_is_refused_next_to_the_file_field(
     data, name, msgid, params = {**bad_files(STAFF), **reference_only_bad_files()}[what]
     before = rows_of(db_session)
     page = upload(as_office, "/imports/staff/", data, name)
-    assert field_errors(page) == [zh(app, msgid, params)], what
+    assert field_errors(page) == [zh_html(app, msgid, **(params or {}))], what
     assert 'id="import-errors"' not in page
     assert rows_of(db_session) == before
 
@@ -147,7 +140,7 @@ def test_att_1_the_clock_import_refuses_the_same_files_the_same_way(app, as_offi
     data, name, msgid, params = bad_files(CLOCKS)[what]
     before = rows_of(db_session)
     page = upload(as_office, "/clockrecords/import/", data, name)
-    assert zh(app, msgid, params) in field_errors(page), what
+    assert zh_html(app, msgid, **(params or {})) in field_errors(page), what
     assert rows_of(db_session) == before
 
 
@@ -162,8 +155,8 @@ def test_import_1_a_workbook_unpacking_past_the_bound_is_refused(app, as_office,
     assert len(padded) < 2 * 1024 * 1024
     before = rows_of(db_session)
     page = upload(as_office, "/imports/staff/", padded, "f.xlsx")
-    assert field_errors(page) == [zh(app, "The workbook unpacks to more than %(mb)s MB.",
-                                     {"mb": 1})]
+    assert field_errors(page) == [zh_html(app, "The workbook unpacks to more than %(mb)s MB.",
+                                          mb=1)]
     assert rows_of(db_session) == before
     monkeypatch.setitem(app.config, "IMPORT_MAX_UNPACKED_MB", 4)
     page = upload(as_office, "/imports/staff/", padded, "f.xlsx")
@@ -212,7 +205,7 @@ def test_input_1_att_1_issue_18s_workbook_is_refused_at_once_with_the_bound(
     nothing saved."""
     before = rows_of(db_session)
     page = upload(as_office, "/clockrecords/import/", issue_18_bomb, "clocks.xlsx")
-    message = zh(app, "A part of the workbook unpacks to more than %(mb)s MB.", {"mb": "100"})
+    message = zh_html(app, "A part of the workbook unpacks to more than %(mb)s MB.", mb="100")
     assert field_errors(page) == [message]
     response = as_office.client.post(
         "/api/v1/clock_record/import", headers=as_office.api_headers(),
@@ -230,5 +223,5 @@ def test_import_1_the_reference_import_takes_the_same_bounds_from_the_settings(
     data = workbook([["姓名", "工号"], ["张三", "3001"], ["李四", "3002"]])
     before = rows_of(db_session)
     page = upload(as_office, "/imports/staff/", data, "f.xlsx")
-    assert field_errors(page) == [zh(app, "A sheet has more than %(max)s rows.", {"max": 1})]
+    assert field_errors(page) == [zh_html(app, "A sheet has more than %(max)s rows.", max=1)]
     assert rows_of(db_session) == before

@@ -17,7 +17,7 @@ from app.services.roster import DutyLog, generate_month, set_duty_order, write_d
 from app.services.transaction import transaction
 from models.org import Staff
 from models.roster import DutyShift
-from tests.factories import clock_on
+from tests.factories import clock_on, staff_of
 
 TODAY = date(2026, 11, 18)
 
@@ -25,10 +25,6 @@ TODAY = date(2026, 11, 18)
 @pytest.fixture(autouse=True)
 def _mid_month(center_now):
     center_now(TODAY)
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 @pytest.fixture

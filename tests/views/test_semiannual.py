@@ -16,13 +16,10 @@ from app.services.transaction import transaction
 from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry
 from tests.pdf_text import pdf_lines
+from tests.factories import staff_of
 
 TODAY = date(2026, 7, 10)
 NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
-
-
-def staff_of(db_session, user) -> Staff:
-    return db_session.scalars(select(Staff).where(Staff.user_id == user.id)).one()
 
 
 def entry_of(db_session, staff) -> SemiannualEntry:

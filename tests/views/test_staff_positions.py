@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.policy.org import staff_change_violation
 from app.rules.errors import RuleViolation
 from models.org import Staff
+from tests.factories import staff_form
 
 
 @pytest.fixture
@@ -30,15 +31,6 @@ def colleague(db_session, make_user):
 def position_of(db_session, staff_id) -> str:
     db_session.expire_all()
     return db_session.get(Staff, staff_id).position
-
-
-def staff_form(staff, **changes) -> dict:
-    form = {"name": staff.name, "employee_no": staff.employee_no or "", "unit": staff.unit,
-            "window": str(staff.window_id or ""), "position": staff.position,
-            "category": staff.category, "phone": staff.phone or "",
-            "user": str(staff.user_id or ""), "is_active": "y", "clocks_in": "y",
-            "version": str(staff.version)}
-    return {**form, **changes}
 
 
 @pytest.mark.parametrize("old, new, rule", [

@@ -15,6 +15,7 @@ from models.handover import Handover
 from models.leave import LeaveRequest
 from models.org import Staff
 from models.roster import DutyShift
+from tests.factories import staff_of
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +32,6 @@ def leave(db_session, staff, *, days="1", state="pending", approver="director", 
     db_session.add(request)
     db_session.commit()
     return request
-
-
-def staff_of(db_session, actor) -> Staff:
-    return db_session.query(Staff).filter_by(user_id=actor.user.id).one()
 
 
 def test_leave_2_a_request_waits_on_the_to_do_list_of_its_approver_position_only(

@@ -30,7 +30,6 @@ from models.org import Staff, Window
 from models.roster import DutyOrder, DutyShift
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 from tests.factories import clock_on
-from tests.views.test_cases import case_of, item  # noqa: F401  (fixtures)
 
 # Rows that carry rules: only the domain's own pages and endpoints write them.
 RULE_BEARING = {Case, CaseSubTask, CaseNotice, CaseTransition, CaseMaterial, CaseAnnotation,

@@ -16,7 +16,7 @@ The derivation reads a period in a fixed number of queries (clock aggregates gro
 leave, excuses, staff), whatever the number of staff or days — never a query per staff-day.
 `derive_range` stores the result as `AttendanceDay` rows (nightly, after an import, the demo);
 the month views and `month_absences` compute from the records themselves, so a leave approved
-a minute ago already counts. `app/services/attendance_sql.py` is the same derivation as one
+a minute ago already counts. `bench/attendance_sql.py` is the same derivation as one
 SQL statement (the benchmark's reference, bench/bench_attendance.py).
 
 Nothing here commits: the caller's `transaction()` does.

@@ -129,7 +129,7 @@ def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int,
     end day, then whole working days) and the days taken of a leave revoked as obtained by
     deception (`leave_halves` of its taken period). Asked for the days without clock data only:
     elsewhere the clocks decide, as for every day not on leave. SQL twin:
-    app.services.attendance_sql (`known_absent`)."""
+    bench.attendance_sql (`known_absent`)."""
     query = select(LeaveRequest.staff_id, LeaveRequest.state, LeaveRequest.start_day,
                    LeaveRequest.end_day, LeaveRequest.half_day_start, LeaveRequest.half_day_end,
                    LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,

@@ -2,7 +2,8 @@
 period, summed per staff member and month (ATT-2/3/4), as a single query the database runs.
 
 It is the benchmark's reference (bench/bench_attendance.py) and a cross-check of the Python
-derivation (tests compare both). Written with SQLAlchemy Core, so it runs on SQLite and
+derivation (tests compare both); the app itself never runs it, so it lives here, beside the
+benchmark, not among the services (issue #17). Written with SQLAlchemy Core, so it runs on SQLite and
 PostgreSQL alike: working days come from the `work_day` table (the calendar, CASE-6), the
 seasonal hours are literals from the rule settings, approved leave and approved 补签单 are
 correlated EXISTS on their indexes. A day without any clock record of anyone is no data
