@@ -33,7 +33,10 @@ def _clock(day: date, hour: int, zone: ZoneInfo) -> Clock:
 
 def _actor(sm, username: str | None) -> Actor | None:
     user = sm.find_user(username=username) if username else None
-    return Actor(username=user.username, user_id=user.id) if user else None
+    if user is None:
+        return None
+    return Actor(username=user.username, user_id=user.id,
+                 roles=frozenset(role.name for role in user.roles))
 
 
 def _reception_post(session: Session, number: str) -> Post | None:

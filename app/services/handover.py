@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Clock
+from app.policy.handover import may_create_handover_for
 from app.rules import handover as rules
 from app.rules.errors import N_, RuleViolation
 from app.services.cover import open_cases_of
@@ -61,7 +62,12 @@ def case_rows_for(session: Session, giver_id: int) -> list[HandoverCase]:
 def create_handover(session: Session, giver_id: int | None, receiver_id: int | None,
                     content: HandoverContent, actor: Actor, clock: Clock,
                     leave_request_id: int | None = None) -> Handover:
-    """HAND-1: a handover from the giver to the receiver, its case list filled from the data."""
+    """HAND-1: a handover from the giver to the receiver, its case list filled from the data.
+    The giver registers their own, the general office anyone's (app/policy/handover.py); one
+    created from a leave request belongs to the filing, which its own rules allowed (LEAVE-1)."""
+    if leave_request_id is None and not may_create_handover_for(actor, giver_id):
+        raise RuleViolation("HAND-1", N_("A handover is registered by its giver or by the "
+                                         "general office."), field="giver_id")
     rules.check_parties(giver_id, receiver_id)
     giver = _staff(session, giver_id, "giver_id")
     receiver = _staff(session, receiver_id, "receiver_id")

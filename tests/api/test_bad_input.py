@@ -13,6 +13,7 @@ import pytest
 from flask_appbuilder import Model
 from sqlalchemy import func, select
 
+from app.roles import OFFICE
 from app.actor import Actor as CaseActor
 from app.services.cases import Applicant, Intake, register_intake
 from app.services.complaints import ComplaintInput, record_complaint
@@ -211,7 +212,8 @@ def rows(app, db_session, make_user, window_a, window_b):
                        LeaveActor(user_id=clerk.id, staff=staff[clerk.id]),
                        clock_on(TODAY))
     handover = create_handover(db_session, staff[clerk.id].id, staff[partner.id].id,
-                               HandoverContent(items="公章一枚"), CaseActor(username="seed"),
+                               HandoverContent(items="公章一枚"),
+                               CaseActor(username="seed", roles=frozenset({OFFICE})),
                                clock_on(TODAY))
     shift = DutyShift(day=TODAY, staff=staff[clerk.id])
     db_session.add(shift)

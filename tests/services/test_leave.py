@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.roles import OFFICE
 from app.policy.leave import may_decide_leave
 from app.rules.errors import RuleViolation
 from app.services.leave import (Certificate, LeaveActor, LeaveInput, NotYourDecision,
@@ -711,7 +712,7 @@ def test_leave_1_hand_1_the_handover_created_from_the_request_goes_to_the_substi
 def test_leave_1_hand_1_an_own_handover_is_named_once(db_session, org):
     def own_handover(giver):
         return create_handover(db_session, giver.id, org["b"].id, HandoverContent(items="公章"),
-                               CaseActor(username="seed"), NOW)
+                               CaseActor(username="seed", roles=frozenset({OFFICE})), NOW)
 
     mine, theirs = own_handover(org["a"]), own_handover(org["c"])
     db_session.commit()

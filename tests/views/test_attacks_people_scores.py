@@ -20,6 +20,7 @@ import prison
 import pytest
 from sqlalchemy import func, select
 
+from app.roles import OFFICE
 from app.actor import Actor
 from app.rules.calendar import WorkCalendar
 from app.services.complaints import ComplaintInput, record_complaint
@@ -120,7 +121,7 @@ def world(app, db_session, log_in, window_a, window_b):
     db_session.add_all([clock, excuse, shift])
     db_session.commit()
 
-    seed = Actor(username="seed")
+    seed = Actor(username="seed", roles=frozenset({OFFICE}))
     with transaction(db_session):
         # HAND-1: the victim hands over to the colleague (both of window B, both with logins).
         handover = create_handover(db_session, victim.id, colleague.id,
@@ -872,7 +873,7 @@ def test_org_2_stars_page_names_no_one_elses_complaint_or_deductions(world, db_s
     from app.services.complaints import decide_outcome
 
     victim = world["staff"]["victim"]
-    seed = Actor(username="seed")
+    seed = Actor(username="seed", roles=frozenset({OFFICE}))
     with transaction(db_session):
         complaint = record_complaint(db_session, ComplaintInput(
             channel="phone", window_id=world["window_b"], staff_id=victim.id, content="态度差",

@@ -267,3 +267,18 @@ def test_hand_1_permission_table(role, list_page, api_list, create_page, log_in,
     assert client.get("/api/v1/handover/").status_code == api_list
     status = client.get("/handoverview/create/").status_code
     assert status == create_page or (create_page == 403 and status == 302)
+
+
+def test_hand_1_the_service_itself_refuses_a_handover_for_someone_else(db_session, giver,
+                                                                       receiver):
+    """HAND-1: the giver registers their own handover, the general office anyone's — the
+    service asks the policy, so no door (page, API, command) can register one for a colleague."""
+    g, r = staff_of(db_session, giver), staff_of(db_session, receiver)
+    colleague = CaseActor(username=receiver.user.username, user_id=receiver.user.id,
+                          staff_id=r.id)
+    with pytest.raises(RuleViolation) as refused:
+        create_handover(db_session, g.id, r.id, HandoverContent(items="公章一枚"), colleague,
+                        clock_on(TODAY))
+    assert refused.value.rule_id == "HAND-1"
+    db_session.rollback()
+    assert db_session.scalars(select(Handover)).all() == []
