@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.factories import csrf_token
 from tests import test_offline
 from tests.test_offline import crawl, menu_links
 

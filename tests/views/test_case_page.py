@@ -14,7 +14,6 @@ from app.rules import case_states as cs
 from app.actor import Actor
 from app.services.cases import Applicant, Intake, annotate, apply_action, register_intake
 from tests.factories import clock_on, residence_permit_item
-from tests.views.test_cases import case_of  # noqa: F401 (fixture)
 
 ACTOR = Actor(username="seed")
 

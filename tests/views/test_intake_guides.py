@@ -16,7 +16,7 @@ from app.actor import Actor
 from app.services.cases import apply_action
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
-from tests.views.test_cases import case_of, count_cases, intake_form  # noqa: F401 (fixture)
+from tests.factories import count_cases, intake_form
 
 OPTIONAL = (("身份证", "original", True), ("租房合同", "copy", True), ("户口簿", "copy", False))
 
