@@ -16,6 +16,7 @@ from app.policy.cases import may_read_cases
 from app.request_context import (center_zone, clock, current_actor, current_staff,
                                  request_calendar, today)
 from app.rules.points import format_points
+from app.rules.scoring import CATEGORY_LABELS
 from app.services import org_queries
 from app.services.calendar import years_missing_schedule
 from app.services.todo import todo_count as count
@@ -142,7 +143,13 @@ def person(value) -> str:
     return username or ""
 
 
+def score_category(code: str | None) -> str:
+    """Issue #20: a score category by its Chinese name (行为规范…), never its code (M1…)."""
+    return gettext(CATEGORY_LABELS[code]) if code in CATEGORY_LABELS else (code or "")
+
+
 def register_context(app: Flask) -> None:
+    app.add_template_filter(score_category, "score_category")
     app.add_template_filter(person, "person")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")

@@ -20,6 +20,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app import context
+from app.context import score_category
 from app.extensions import db
 from app.policy.scores import may_confirm_month, peer_rater_windows
 from app.request_context import current_actor
@@ -51,27 +52,28 @@ def line_text(line) -> str:
     the raw sum signed, the result a score, written as everywhere (app.rules.points)."""
     raw, value = format_points(line.raw, signed=True), format_points(line.value, score=True)
     maximum = format_points(line.maximum)
+    cat = score_category(line.category)  # issue #20: the category's name, not its code
     if line.applied == "peer_imputed":
         return gettext("%(cat)s: nobody rated this window; the mean of the rated windows' "
-                       "%(cat)s → %(value)s of %(max)s", cat=line.category, value=value,
+                       "%(cat)s → %(value)s of %(max)s", cat=cat, value=value,
                        max=maximum)
     if line.applied == "peer_missing":
         return gettext("%(cat)s: no mutual rating yet, counted full → %(value)s of %(max)s",
-                       cat=line.category, value=value, max=maximum)
+                       cat=cat, value=value, max=maximum)
     if line.applied == "peer":
         return gettext("%(cat)s: mutual rating mean %(mean)s of 100, scaled → %(value)s of "
-                       "%(max)s", cat=line.category, mean=format_points(line.raw), value=value,
+                       "%(max)s", cat=cat, mean=format_points(line.raw), value=value,
                        max=maximum)
     if line.category == "B":
         if line.applied == "cap":
             return gettext("%(cat)s: %(raw)s raw, capped at %(max)s → %(value)s",
-                           cat=line.category, raw=raw, max=maximum, value=value)
-        return gettext("%(cat)s: %(raw)s raw → %(value)s (cap %(max)s)", cat=line.category,
+                           cat=cat, raw=raw, max=maximum, value=value)
+        return gettext("%(cat)s: %(raw)s raw → %(value)s (cap %(max)s)", cat=cat,
                        raw=raw, value=value, max=maximum)
     if line.applied == "floor":
         return gettext("%(cat)s: %(raw)s raw, floored at 0 → %(value)s of %(max)s",
-                       cat=line.category, raw=raw, value=value, max=maximum)
-    return gettext("%(cat)s: %(raw)s raw → %(value)s of %(max)s", cat=line.category,
+                       cat=cat, raw=raw, value=value, max=maximum)
+    return gettext("%(cat)s: %(raw)s raw → %(value)s of %(max)s", cat=cat,
                    raw=raw, value=value, max=maximum)
 
 
