@@ -88,7 +88,8 @@ PERMISSION_LABELS = {
 }
 RESOURCE_LABELS = {
     "AuditLog": _l("Audit log"), "AuthDBView": _l("Login page"),
-    "AwayRegistration": _l("Errand registration"), "Case": _l("Case"),
+    "AwayRegistration": _l("Errand registration"), "BackgroundJob": _l("Background jobs"),
+    "Case": _l("Case"),
     "CaseSubTask": _l("Joint case part"), "Center": _l("Center"), "ClockExcuse": _l("补签单"),
     "Clock excuses": _l("补签单"),  # a menu entry's name from before the menu said 补签单
     "ClockRecord": _l("Clock record"), "Complaint": _l("Complaint"), "Dashboard": _l("Dashboard"),

@@ -32,6 +32,7 @@ from app.services.attendance import (attendance_month_of, attendance_settings,
                                      days_without_clock_data, decide_excuse,
                                      delete_off_post, enter_clock_record, enter_off_post,
                                      file_excuse, import_clock_file, pending_excuses,
+                                     precheck_clock_file,
                                      sample_clock_file, window_month)
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
 from app.services.table_files import ImportLimits
@@ -265,14 +266,19 @@ class ClockRecordView(BaseView):
                 # Issue #21: a large file (a year's clocks: 4–24 s) is imported by the job
                 # worker; one over the size limit is still refused here, at once.
                 inline = current_app.config["IMPORT_INLINE_MAX_KB"] * 1024
-                if inline < len(data) <= limits.file_bytes:
+                checked = None
+                if inline < len(data):  # refused at once what the worker would refuse (#18)
+                    with rule_checked(form) as checked:
+                        precheck_clock_file(upload.filename, data, limits)
+                if checked is not None and checked.ok:
                     name = stash_upload(current_app.config["JOBS_RESULT_DIR"], data)
                     return start_job(CLOCK_IMPORT_JOB, {"upload": name,
                                                         "file_name": upload.filename[:200]})
-                with rule_checked(form) as saved:
-                    result = import_clock_file(db.session, upload.filename, data,
-                                               current_actor().user_id, limits=limits)
-                if saved.ok and result.ok:
+                if checked is None:
+                    with rule_checked(form) as saved:
+                        result = import_clock_file(db.session, upload.filename, data,
+                                                   current_actor().user_id, limits=limits)
+                if checked is None and saved.ok and result.ok:
                     flash(gettext("%(added)s clocks imported, %(skipped)s already there.",
                                   added=result.added, skipped=result.skipped), "success")
         errors = [(e.row, e.render(gettext)) for e in result.errors] if result else []

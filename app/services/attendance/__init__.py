@@ -33,6 +33,7 @@ from app.services.attendance.clock_import import (CLOCK_COLUMNS, EMPLOYEE_COLUMN
                                                   MAX_IMPORT_BYTES, MAX_LISTED_ERRORS, RowError,
                                                   SAMPLE_ROWS, TIME_COLUMNS, check_clock_file,
                                                   import_clock_file, local_parts, parse_clock_time,
+                                                  precheck_clock_file,
                                                   sample_clock_file)
 from app.services.attendance.derivation import (DAY_COLUMNS, DayResult, HalfDay, compute_days,
                                                 derive_month, derive_range, month_bounds,
@@ -52,6 +53,7 @@ __all__ = [
     "MonthAbsence", "PersonMonth", "RowError", "SAMPLE_ROWS", "TIME_COLUMNS",
     "attendance_month_of", "attendance_settings", "check_clock_file", "clock_label",
     "compute_days", "correct_clock_record", "correct_off_post", "days_without_clock_data",
+    "precheck_clock_file",
     "decide_excuse", "delete_off_post", "derive_month", "derive_range", "enter_clock_record",
     "enter_off_post", "file_excuse", "import_clock_file", "local_parts", "month_absences",
     "month_bounds", "parse_clock_time", "pending_excuses", "sample_clock_file",

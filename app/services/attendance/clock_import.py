@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
-from app.services.table_files import ImportLimits, check_file_size, read_csv, read_workbook
+from app.services.table_files import (ImportLimits, check_file_size, inspect_workbook, read_csv,
+                                      read_workbook)
 from models.attendance import ClockImport, ClockRecord
 from models.org import Staff
 from models.types import center_zone
@@ -193,6 +194,18 @@ def _read_rows(file_name: str, data: bytes, limits: ImportLimits) -> list[list]:
     if file_name.lower().endswith(".xlsx"):
         return read_workbook(data, "ATT-1", limits=limits)[0][1]
     return read_csv(data, "ATT-1", limits=limits)
+
+
+def precheck_clock_file(file_name: str, data: bytes, limits: ImportLimits) -> None:
+    """INPUT-1 (issue #18): what is refused at once, in the request, even for a file large
+    enough to go to the job worker (issue #21): its size, a workbook over the limits (read
+    from its zip directory and one streaming count, nothing parsed), a CSV that is not one.
+    Raises the same RuleViolation the import itself would."""
+    check_file_size(data, "ATT-1", limits)
+    if file_name.lower().endswith(".xlsx"):
+        inspect_workbook(data, "ATT-1", limits)
+    else:
+        read_csv(data, "ATT-1", limits=limits)  # milliseconds: parsing is not the slow part
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
