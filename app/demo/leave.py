@@ -119,10 +119,12 @@ def generate_demo_leave(session: Session, sm, today: date) -> int:
             half_day_start=False, days=days, reason=reason, emergency=emergency,
             substitute=substitute, handover_note="在办件及窗口印章交顶岗人", approver_position=position,
             state=state, filed_by_id=extra.pop("filed_by_id", staff.user_id),
-            filed_at=_at(start if emergency else start - timedelta(days=3)),
+            # Filed three days ahead (an emergency on the day), never after the demo's today.
+            filed_at=_at(min(start if emergency else start - timedelta(days=3), today)),
             **extra)
         if state in ("approved", "rejected"):
-            row.decided_by_id, row.decided_at = user_ids[approver], _at(start - timedelta(days=2))
+            row.decided_by_id = user_ids[approver]
+            row.decided_at = _at(min(start - timedelta(days=2), today))
             row.decision_note = note
         if back is not None:
             row.reported_back_on = back(end)
