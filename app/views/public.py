@@ -154,15 +154,23 @@ def _rating_signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="bianmin.public-rating")
 
 
-def render_progress(status: int = 200, **context):
-    """public/progress.html in the public frame; never cached (it may hold a case's state)."""
-    # The five answers of the scan page (CASE-11): one scale wherever the public rates.
-    context.setdefault("ratings", [(level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS])
+# The five answers of the scan page (CASE-11): one scale wherever the public rates.
+RATING_CHOICES = tuple((level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS)
+
+
+def render_public(template: str, status: int = 200, **context) -> Response:
+    """A public page that may carry the rating form (public/_rating_fields.html), in the public
+    frame; never cached (it may hold a case's state)."""
     context.setdefault("opinion_max", OPINION_MAX)
-    html = render_template("public/progress.html", appbuilder=current_app.appbuilder, **context)
+    html = render_template(template, appbuilder=current_app.appbuilder, **context)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def render_progress(status: int = 200, **context):
+    """public/progress.html: the lookup, its answer and the rating form."""
+    return render_public("public/progress.html", status, ratings=RATING_CHOICES, **context)
 
 
 def too_many_lookups(request_limit) -> Response:

@@ -14,29 +14,25 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import Response, request
 from flask_appbuilder import BaseView, expose
 from flask_babel import gettext
 
 from app.context import clock
 from app.extensions import db
-from app.rules.intake import PUBLIC_LEVEL_LABELS, PUBLIC_LEVELS
+from app.rules.intake import PUBLIC_LEVELS
 from app.services.audit import audit_actor
 from app.services.ratings import link_of_token, may_rate_by_link, rate_by_link
 from app.services.transaction import transaction
-from app.views.public import LOOKUP_SCOPE, OPINION_MAX, lookup_limit
+from app.views.public import (LOOKUP_SCOPE, OPINION_MAX, RATING_CHOICES, lookup_limit,
+                              render_public)
 
 PUBLIC_ACTOR = "public"  # who the audit trail names for a rating by scan, as for the lookup's
 
 
 def render_rating(status: int = 200, **context) -> Response:
-    """public/rate.html in the public frame, never cached."""
-    context.setdefault("levels", [(level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS])
-    context.setdefault("opinion_max", OPINION_MAX)
-    html = render_template("public/rate.html", appbuilder=current_app.appbuilder, **context)
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """public/rate.html: the rating by scan and its answers."""
+    return render_public("public/rate.html", status, levels=RATING_CHOICES, **context)
 
 
 def too_many_ratings(request_limit) -> Response:
