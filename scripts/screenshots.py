@@ -1,24 +1,35 @@
 """Retake the screenshots of docs/screenshots/ from a running demo (issues #19 and #20).
 
-    bash scripts/demo.sh                       # or any demo: `flask bianmin demo --password …`
-    .venv/bin/python scripts/screenshots.py --password 'the demo password'
-    .venv/bin/python scripts/screenshots.py --password … --only issue19   # or: homes
+A demo of its own (one password for every demo user, 3,000 cases as the shots show), served
+on a port of its own; then the script; then stop the server:
 
-Everything is taken at 1366 × 768 in a zh-CN browser (the system Chromium, as the browser
-tests use it), as the demo users `clerk`, `winhead`, `section`, `office`, `leader` and `admin`
-(one password for all: give the demo command `--password`). What is taken is listed in SHOTS
-and described in docs/screenshots/README.md.
+    export BIANMIN_INSTANCE=/tmp/shots FLASK_APP=run.py
+    .venv/bin/flask bianmin upgrade
+    .venv/bin/flask bianmin demo --password 'Shots-2026-Demo!' --cases 3000
+    .venv/bin/flask run --host 127.0.0.1 --port 8132 &
+    .venv/bin/python scripts/screenshots.py --base-url http://127.0.0.1:8132 \
+        --password 'Shots-2026-Demo!'                 # --only issue19, or --only pages
 
-The issue #19 set is a clerk's journey on GA-001 居民身份证换领: the intake with 居民户口簿
-missing, the refusal naming it, the 补充件 it becomes and that case's page; then four complete
-intakes (GA-001…GA-004, the applicants of the no-wrap browser test) so the work queue has rows
-to show. It therefore REGISTERS FIVE CASES in the demo at each run (a demo, not real data).
+Everything is taken in a zh-CN browser (the system Chromium, launched as the browser tests
+launch it) at 1366 × 768, signed in as the demo users `clerk`, `winhead`, `section`, `office`,
+`leader` and `admin`. What is taken, and what each pair shows, is in docs/screenshots/README.md.
 
-`--before` takes the same journey on the app as it was before issue #19 (commit 6e41628, run
-from a checkout of it with its own demo), where the materials were typed as copies and the
-supplement class was chosen by hand, and names the files issue19-before-*.png.
+- pages: each role's home, the dashboard (and its large print), the month's window scores and
+  attendance, a delivered case, the public guide on a 390 px phone. Taken first, on the demo
+  as the demo command made it.
+- issue19: a clerk's journey on GA-001 居民身份证换领: the intake with 居民户口簿 missing (the
+  top of the form, then its materials), the refusal, the 补充件 it becomes (and its one-time
+  notice on A4) and that case's page; then four complete intakes (GA-001…GA-004, the
+  applicants of the no-wrap browser test) for the work queue and the case list. It therefore
+  REGISTERS FIVE CASES in the demo at each run: use a demo, never real data.
 
-Pages may only ask 127.0.0.1 (the app works offline); any other request is aborted.
+`--before` takes the same journey on the app as it was before issue #19 (commit 6e41628: run
+the script from this tree against a checkout of that commit serving its own demo); there the
+materials are typed as copies and the 补充件 class is chosen by hand, with the missing material
+noted. It writes issue19-before-*.png.
+
+Pages may only ask 127.0.0.1 (the app works offline): any other request is aborted. A PNG
+over 300 KB is reported and makes the exit status 1.
 """
 
 from __future__ import annotations
@@ -35,6 +46,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+A4 = {"width": round(210 * 96 / 25.4), "height": round(297 * 96 / 25.4)}  # CSS pixels
 LIMIT_BYTES = 300 * 1024  # a PNG above this is reported (docs stay light)
 
 ITEM = "GA-001"  # 居民身份证换领, window 01 (the demo clerk's window)
@@ -46,9 +59,9 @@ QUEUE_CASES = [("GA-001", "欧阳娜娜", True), ("GA-002", "司马相如", Fals
 
 @dataclass(frozen=True)
 class Shot:
-    name: str  # file name without .png (the --before set adds "before-" after "issue19-")
-    user: str
-    url: str | None  # None: taken during the journey
+    name: str  # the file name without .png
+    user: str  # the demo login
+    url: str
     full_page: bool = False
     wait_charts: bool = False
 
@@ -80,14 +93,18 @@ class Camera:
         self.out, self.before = out, before
         self.written: list[Path] = []
 
-    def session(self, username: str):
-        """A fresh zh-CN context at 1366 × 768 signed in as `username`; its page."""
-        context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN",
+    def new_page(self, viewport: dict):
+        """A page in a fresh zh-CN context that may only ask 127.0.0.1."""
+        context = self.browser.new_context(viewport=viewport, locale="zh-CN",
                                            base_url=self.base_url)
         context.set_default_timeout(20_000)
         context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
                       else route.abort())
-        page = context.new_page()
+        return context.new_page()
+
+    def session(self, username: str):
+        """A fresh zh-CN page at 1366 × 768 signed in as `username`."""
+        page = self.new_page(VIEWPORT)
         page.goto("/login/")
         page.fill("#username", username)
         page.fill("#password", self.password)
@@ -185,6 +202,7 @@ class Camera:
                 page.click("[data-as-supplement]")
             case_id = re.search(r"/print/case/(\d+)/", page.url).group(1)
             case_url = f"/caseview/show/{case_id}"
+            self.paper(page, "print-one_time-paper")  # the notice the action opened
         if not re.fullmatch(r"/caseview/show/\d+", case_url):
             raise SystemExit(f"the 补充件 was not registered (still on {page.url})")
         page.goto(case_url)
@@ -206,7 +224,19 @@ class Camera:
         self.save(page, "issue19-case-list")
         page.context.close()
 
-    def homes(self) -> None:
+    def paper(self, page, name: str) -> None:
+        """A printed document as the paper shows it: the print style on an A4 viewport with
+        the page margins (as tests/e2e/test_print.py takes it)."""
+        page.emulate_media(media="print")
+        page.set_viewport_size(A4)
+        style = page.add_style_tag(content="body { padding: 18mm; }")
+        self.save(page, name)
+        style.evaluate("node => node.remove()")
+        page.emulate_media(media="screen")
+        page.set_viewport_size(VIEWPORT)
+
+    def pages(self) -> None:
+        """Each role's home, the dashboard and the other pages the README shows."""
         pages: dict[str, object] = {}
         for shot in HOMES:
             if shot.user not in pages:
@@ -214,8 +244,19 @@ class Camera:
             page = pages[shot.user]
             page.goto(shot.url)
             self.save(page, shot.name, shot.full_page, shot.wait_charts)
+        # A delivered case of the clerk's window (the newest in the list), as a whole page.
+        page = pages["clerk"]
+        page.goto("/caseview/list/")
+        row = page.locator("tr").filter(has=page.locator('.state-badge[data-state="delivered"]'))
+        with page.expect_navigation():
+            row.first.locator('a[href*="/caseview/show/"]').first.click()
+        self.save(page, "case-delivered", full_page=True)
         for page in pages.values():
             page.context.close()
+        page = self.new_page(PHONE)  # the public guide on a phone, signed in as nobody
+        page.goto("/guide/")
+        self.save(page, "guide-mobile")
+        page.context.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", required=True, help="the demo users' password")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
                         help="where the PNG files go (default: docs/screenshots)")
-    parser.add_argument("--only", choices=("issue19", "homes"), default=None,
+    parser.add_argument("--only", choices=("issue19", "pages"), default=None,
                         help="take one set only (default: both)")
     parser.add_argument("--before", action="store_true",
                         help="the app before issue #19 (commit 6e41628): the issue #19 set "
@@ -243,8 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             camera = Camera(browser, args.base_url, args.password, args.out, args.before)
             # The homes first: the cases the journey registers would show on them.
-            if args.only in (None, "homes") and not args.before:
-                camera.homes()
+            if args.only in (None, "pages") and not args.before:
+                camera.pages()
             if args.only in (None, "issue19"):
                 camera.issue19()
         finally:
