@@ -28,6 +28,7 @@ from app.rules.scoring import DEFAULT_CATEGORIES
 from models.assessment import MonthlyResult, PeerRating
 from models.scoring import AssessmentMonth, ScoreEvent
 from tests.views.test_page_statements import statements
+from tests.views.test_semiannual import _lowest, assessment, people  # noqa: F401 (fixtures)
 
 SEP, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
 
@@ -88,7 +89,8 @@ def test_score_2_the_month_trend_is_computed_like_the_months_themselves(as_leade
 
 def test_score_2_the_trend_of_one_window_is_that_window_and_the_mean(as_leadership, scored):
     a, _b, _c = scored
-    html = as_leadership.get(f"/windowscores/?month=2026-11&window_id={a.id}").get_data(as_text=True)
+    url = f"/windowscores/?month=2026-11&window_id={a.id}"
+    html = as_leadership.get(url).get_data(as_text=True)
     trend = chart(html, "window-score-trend")
     assert [s["name"] for s in trend["series"]] == ["全中心平均", "01 窗口甲"]
     assert f'<option value="{a.id}" selected>' in html
@@ -162,3 +164,84 @@ def test_score_2_the_window_score_page_sends_a_bounded_number_of_statements(
     many, html = page()
     assert many == few <= 13, (few, many)
     assert len(chart(html, "window-score-trend")["categories"]) == 11
+
+
+# --- the attendance month, by window and by person (ATT-2/3) ---------------------------------
+# Only 2026-11-02 (a Monday) has clock data: 甲一 of window 01 clocks in at 08:07 (late), 甲二
+# of window 01 not at all (absent both half-days), 乙一 of window 02 on time; window 03 has
+# nobody. By window: 01 → 1 late, 2 absent half-days; 02 and 03 → nothing, yet named.
+CLOCKS = (b"employee_no,clocked_at\n"
+          b"2001,2026-11-02 08:07\n2001,2026-11-02 11:35\n2001,2026-11-02 13:55\n"
+          b"2001,2026-11-02 17:40\n"
+          b"2101,2026-11-02 07:55\n2101,2026-11-02 11:35\n2101,2026-11-02 13:55\n"
+          b"2101,2026-11-02 17:40\n")
+
+
+@pytest.fixture
+def clocked(db_session, make_window, center_now, as_office):
+    import io
+
+    from models.org import Staff
+
+    center_now(date(2026, 12, 7))
+    first, second, third = (make_window(number, name=name)
+                            for number, name in (("01", "窗口甲"), ("02", "窗口乙"), ("03", "窗口丙")))
+    clerks = {name: Staff(name=name, employee_no=number, unit="window", window=window)
+              for name, number, window in (("甲一", "2001", first), ("甲二", "2002", first),
+                                           ("乙一", "2101", second))}
+    db_session.add_all(clerks.values())
+    db_session.commit()
+    answer = as_office.post_form("/clockrecords/import/",
+                                 {"file": (io.BytesIO(CLOCKS), "clock.csv")},
+                                 content_type="multipart/form-data")
+    assert answer.status_code in (200, 302)
+    return (first, second, third), clerks
+
+
+def test_att_3_the_attendance_month_by_window_names_every_window(as_office, clocked):
+    (first, second, third), _clerks = clocked
+    html = as_office.get("/attendance/?year=2026&month=11").get_data(as_text=True)
+    by_window = chart(html, "attendance-window-chart")
+    assert by_window["categories"] == ["01 窗口甲", "02 窗口乙", "03 窗口丙"]
+    assert {s["name"]: s["data"] for s in by_window["series"]} == {
+        "迟到": [1, None, None], "早退": [None, None, None], "旷工半天数": [2, None, None]}
+    assert by_window["links"][1] == f"/attendance/?year=2026&month=11&window_id={second.id}"
+    # the link is the month of that window's staff
+    filtered = as_office.get(by_window["links"][0]).get_data(as_text=True)
+    assert filtered.count("<tr data-staff=") == 2 and "attendance-window-chart" not in filtered
+
+
+def test_att_3_the_attendance_month_by_person_leads_to_each_month(as_office, clocked):
+    _windows, clerks = clocked
+    html = as_office.get("/attendance/?year=2026&month=11").get_data(as_text=True)
+    by_person = chart(html, "attendance-chart")
+    names = by_person["categories"]
+    assert names.index("甲二") < names.index("甲一") and "乙一" not in names  # most absence first
+    series = {s["name"]: s["data"] for s in by_person["series"]}
+    assert series["迟到"][names.index("甲一")] == 1
+    assert series["旷工半天数"][names.index("甲二")] == 2
+    assert by_person["links"][names.index("甲一")] == (
+        f"/attendance/person/{clerks['甲一'].id}?year=2026&month=11")
+
+
+# --- the semi-annual grade distribution (SCORE-6) ---------------------------------------------
+
+
+def test_score_6_a_grade_bar_lists_the_people_of_that_grade(db_session, people, assessment):
+    """The clerk (civil servant) and the window-B clerk (institution) get 55 at most: one 不称职
+    and one 不合格, each in its own series; the bar of 不称职 lists the clerk alone."""
+    actors, staff = people
+    _lowest(db_session, assessment, staff["clerk"], staff["other"])
+    office = actors["office"]
+    html = office.get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
+    grades = chart(html, "grade-chart")
+    incompetent, unqualified = (grades["categories"].index(label) for label in ("不称职", "不合格"))
+    series = {s["name"]: s["data"] for s in grades["series"]}
+    assert series["公务员"][incompetent] == 1 and series["公务员"][unqualified] is None
+    assert series["事业单位人员"][unqualified] == 1
+    link = grades["links"][incompetent]
+    assert link == f"/semiannualview/show/{assessment.id}?grade=incompetent#semiannual-grades"
+    listed = office.get(link.split("#")[0]).get_data(as_text=True)
+    table = listed.split('id="semiannual-grades"', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<tr data-staff="(\d+)"', table) == [str(staff["clerk"].id)]
+    assert 'id="grade-shown"' in listed
