@@ -81,7 +81,7 @@ def total_chart(scores, period: date) -> dict:
     month = period.strftime("%Y-%m")
     return {
         "categories": [f"{s.number} {s.name}" for s in scores], "horizontal": True,
-        "floor": True, "links": [_explain(s.window_id, month) for s in scores],
+        "floor": True, "decimals": 1, "links": [_explain(s.window_id, month) for s in scores],
         "series": [{"name": gettext("Total"), "label": True,
                     "data": [{"value": _value(s.total),
                               "itemStyle": {"color": "#c9302c" if s.red_flag else "#337ab7"}}
@@ -98,7 +98,7 @@ def breakdown_chart(scores, period: date, categories: dict) -> dict:
     keys = [key for key in categories if any(loss[key] for loss in lost)]
     return {
         "categories": [f"{s.number} {s.name}" for s in scores], "horizontal": True,
-        "empty": gettext("No window lost a point this month."),
+        "decimals": 1, "empty": gettext("No window lost a point this month."),
         "series": [{"name": score_category(key), "stack": "lost",
                     "data": [_value(loss[key]) or None for loss in lost],
                     "links": [_explain(s.window_id, month, f"cat-{key}") for s in scores]}
@@ -122,7 +122,8 @@ def trend_chart(trend, scores, selected: int | None) -> dict | None:
                 "data": [_value(trend.totals.get(s.window_id, {}).get(m)) for m in trend.months],
                 "links": [_explain(s.window_id, m) for m in months]}
                for s in shown]
-    return {"type": "line", "categories": months, "floor": True, "series": series}
+    return {"type": "line", "categories": months, "floor": True, "decimals": 1,
+            "series": series}
 
 
 class WindowScoreView(BaseView):
