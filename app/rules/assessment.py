@@ -119,6 +119,15 @@ def peer_mean(ratings: Iterable[Iterable[object]]) -> Decimal | None:
     return (sum(means, ZERO) / len(means)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def peer_mean_of_sums(points, count: int) -> Decimal | None:
+    """SCORE-2 M10: `peer_mean` from a database's sums (issue #20, the score trend) — the sum
+    of every rating's four criteria and the number of ratings; the same mean, since each
+    rating weighs the same: Σ(Σ criteria / 4) / n = Σ criteria / (4 n)."""
+    if not count:
+        return None
+    return (_dec(points) / (4 * count)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def is_satisfied(total, satisfied_min, excluded: bool) -> bool:
     """SCORE-4 满意窗口: the total reaches the threshold and no COMP-5/NOTICE-1 exclusion."""
     return not excluded and _dec(total) >= _dec(satisfied_min)

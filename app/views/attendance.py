@@ -132,6 +132,28 @@ def attendance_chart(rows, year: int, month: int) -> dict | None:
                                           ("absent_half_days", "Absent half-days"))]}
 
 
+def attendance_window_chart(rows, windows, year: int, month: int) -> dict | None:
+    """Issue #20, ATT-2/3: the month by window — each active window's late arrivals, early
+    leaves and absent half-days (its staff's, added up), every window named even at zero; a
+    bar opens the month of that window's staff."""
+    shown = [w for w in windows if w.is_active]
+    if not shown:
+        return None
+    sums = {w.id: {"late": 0, "early": 0, "absent_half_days": 0} for w in shown}
+    for staff, m in rows:
+        if staff.window_id in sums:
+            for key in sums[staff.window_id]:
+                sums[staff.window_id][key] += getattr(m, key) or 0
+    return {"categories": [f"{w.number} {w.name}" for w in shown], "horizontal": True,
+            "integer": True,
+            "links": [url_for("AttendanceView.month", year=year, month=month, window_id=w.id)
+                      for w in shown],
+            "series": [{"name": gettext(label), "stack": "attendance",
+                        "data": [sums[w.id][key] or None for w in shown]}
+                       for key, label in (("late", "Late arrival"), ("early", "Early leave"),
+                                          ("absent_half_days", "Absent half-days"))]}
+
+
 class AttendanceView(BaseView):
     """考勤 — the month of every staff member (Office, Leadership) or one's own (everyone)."""
 
@@ -157,6 +179,8 @@ class AttendanceView(BaseView):
         no_data = days_without_clock_data(db.session, year, month, context.today())
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
                                     chart=attendance_chart(rows, year, month),
+                                    window_chart=None if window_id else attendance_window_chart(
+                                        rows, windows, year, month),
                                     month=month, windows=windows, window_id=window_id,
                                     settings=settings, work_hours=work_hours_note(settings),
                                     no_data=no_data, runs_text=runs_text,

@@ -248,9 +248,9 @@ class SemiannualView(DomainModelView):
 
     # --- The grade list ---------------------------------------------------------------------
     @staticmethod
-    def _grade_chart(entries) -> dict | None:
+    def _grade_chart(entries, pk: int) -> dict | None:
         """Issue #20, SCORE-6: how many people got each grade, per staff category (one bar
-        series each) above the grade list; a bar leads to the list."""
+        series each) below the grade list; a bar opens the list of the people of that grade."""
         counted: dict[str, dict[str, int]] = {}
         for entry in entries:
             if entry.grade:
@@ -261,7 +261,8 @@ class SemiannualView(DomainModelView):
         order = [grade for names in GRADE_NAMES.values() for grade in names]
         grades = [grade for grade in dict.fromkeys(order) if any(grade in c for c in counted.values())]
         return {"categories": [grade_label(g) for g in grades], "integer": True,
-                "links": ["#semiannual-grades" for _g in grades],
+                "links": [url_for("SemiannualView.show", pk=pk, grade=g,
+                                  _anchor="semiannual-grades") for g in grades],
                 "series": [{"name": label_of(STAFF_CATEGORY_LABELS, category), "stack": "grades",
                             "label": True, "data": [counts.get(g, 0) or None for g in grades]}
                            for category, counts in counted.items()]}
@@ -272,13 +273,19 @@ class SemiannualView(DomainModelView):
         assessment = self._assessment(pk)
         manage = may_manage_semiannual(current_actor()) and assessment.state == "draft"
         own = own_staff_id(db.session, current_actor().user_id)
+        values = self._page_values(assessment)
+        # Issue #20: a bar of the grade chart lists the people of its grade (?grade=excellent).
+        grade = request.args.get("grade")
+        if grade is not None and not any(e.grade == grade for e in values["entries"]):
+            grade = None
+        shown = [e for e in values["entries"] if e.grade == grade] if grade else values["entries"]
         return self.render_template(
             "bianmin/semiannual_show.html", title=gettext("Semi-annual assessment"),
             may_manage=manage, may_confirm=may_confirm_semiannual(current_actor()) and assessment.state == "draft"
             and assessment.computed_at is not None, form=DynamicForm(), own_staff_id=own,
             praise_kinds=[(k, gettext(PRAISE_LABELS[k]), PRAISE_POINTS[k]) for k in PRAISE_POINTS],
-            grade_chart=self._grade_chart(visible_entries(assessment)),
-            **self._page_values(assessment))
+            grade_chart=self._grade_chart(values["entries"], assessment.id),
+            grade_shown=grade, listed=shown, **values)
 
     @expose("/print/<int:pk>")
     @has_access

@@ -13,10 +13,13 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 
 from app import context
+from app.context import score_category
 from app.extensions import db
 from app.rules.points import format_points
 from app.services.exports import SCORE_CATEGORY_LABELS, SCORE_COLUMNS, score_rows, write_export
-from app.services.window_scores import COLUMNS, month_window_scores
+from app.services.assessment import score_categories
+from app.services.dashboard_queries import months_back
+from app.services.window_scores import COLUMNS, month_window_scores, points_lost, score_trend
 from app.views.downloads import refuse_over_cap, xlsx_download
 
 
@@ -54,18 +57,73 @@ def tie_note(score, names: dict, tie=None) -> str:
                    "overdue days: the order of the names decides.", **values)
 
 
-def score_chart(scores, period: date) -> dict:
-    """Issue #20: every window's month as one horizontal bar made of its categories (the
-    category breakdown, SCORE-2), best first; a bar opens the window's explanation (SCORE-7)."""
+TREND_MONTHS = 12  # issue #20: the month trend covers up to a year of finished months
+
+
+def _trend_months(period: date) -> list[date]:
+    """The TREND_MONTHS months up to `period`, never past the last finished month."""
+    return months_back(min(period, context.last_finished_month()), TREND_MONTHS)
+
+
+def _explain(window_id: int, month: str, anchor: str | None = None) -> str:
+    return url_for("AssessmentView.window", window_id=window_id, month=month, _anchor=anchor)
+
+
+def _value(points) -> float | None:
+    """A chart value: points are Decimal (one decimal place), JSON wants a number."""
+    return None if points is None else float(points)
+
+
+def total_chart(scores, period: date) -> dict:
+    """Issue #20, SCORE-2/3: every window's total, best first, one labelled bar each; the value
+    axis starts just below the lowest total (scores of 95–100 are not flat bars); 红旗窗口 in
+    red; a bar opens the window's month explained (SCORE-7)."""
     month = period.strftime("%Y-%m")
     return {
         "categories": [f"{s.number} {s.name}" for s in scores], "horizontal": True,
-        "links": [url_for("AssessmentView.window", window_id=s.window_id, month=month)
-                  for s in scores],
-        "series": [{"name": gettext(SCORE_CATEGORY_LABELS[key]), "stack": "score",
-                    "data": [float(s.by_category.get(key) or 0) for s in scores]}
-                   for key in COLUMNS],
+        "floor": True, "decimals": 1, "links": [_explain(s.window_id, month) for s in scores],
+        "series": [{"name": gettext("Total"), "label": True,
+                    "data": [{"value": _value(s.total),
+                              "itemStyle": {"color": "#c9302c" if s.red_flag else "#337ab7"}}
+                             for s in scores]}],
     }
+
+
+def breakdown_chart(scores, period: date, categories: dict) -> dict:
+    """Issue #20, SCORE-2: the category breakdown — the points each window lost in each category
+    this month (its maximum minus what it kept), one stacked bar per window named by category
+    (行为规范…, never M1); a segment opens the window's explanation at that category."""
+    month = period.strftime("%Y-%m")
+    lost = [points_lost(s, categories) for s in scores]
+    keys = [key for key in categories if any(loss[key] for loss in lost)]
+    return {
+        "categories": [f"{s.number} {s.name}" for s in scores], "horizontal": True,
+        "decimals": 1, "empty": gettext("No window lost a point this month."),
+        "series": [{"name": score_category(key), "stack": "lost",
+                    "data": [_value(loss[key]) or None for loss in lost],
+                    "links": [_explain(s.window_id, month, f"cat-{key}") for s in scores]}
+                   for key in keys],
+    }
+
+
+def trend_chart(trend, scores, selected: int | None) -> dict | None:
+    """Issue #20, SCORE-2: the month trend — the center's mean and each window's total (or the
+    selected window's only) over the last finished months; the value axis starts near the
+    lowest total. A point opens that window's month explained, the mean's point that month's
+    window scores."""
+    if not trend.months:
+        return None
+    months = [m.strftime("%Y-%m") for m in trend.months]
+    shown = [s for s in scores if selected in (None, s.window_id)]
+    series = [{"name": gettext("Center mean"), "width": 3,
+               "data": [_value(trend.means.get(m)) for m in trend.months],
+               "links": [url_for("WindowScoreView.month", month=m) for m in months]}]
+    series += [{"name": f"{s.number} {s.name}",
+                "data": [_value(trend.totals.get(s.window_id, {}).get(m)) for m in trend.months],
+                "links": [_explain(s.window_id, m) for m in months]}
+               for s in shown]
+    return {"type": "line", "categories": months, "floor": True, "decimals": 1,
+            "series": series}
 
 
 class WindowScoreView(BaseView):
@@ -83,10 +141,18 @@ class WindowScoreView(BaseView):
         period = _period()
         scores = month_window_scores(db.session, period)
         names = {s.window_id: f"{s.number} {s.name}" for s in scores}
+        selected = request.args.get("window_id", type=int)
+        if selected not in names:
+            selected = None
+        charts = None
+        if scores:
+            trend = score_trend(db.session, _trend_months(period), names)
+            charts = {"total": total_chart(scores, period),
+                      "breakdown": breakdown_chart(scores, period, score_categories(db.session)),
+                      "trend": trend_chart(trend, scores, selected)}
         return self.render_template(
-            "bianmin/window_scores.html", scores=scores,
+            "bianmin/window_scores.html", scores=scores, charts=charts, selected=selected,
             tie_notes={s.window_id: tie_note(s, names) for s in scores if s.tie},
-            chart=score_chart(scores, period) if scores else None,
             keys=COLUMNS, labels=SCORE_CATEGORY_LABELS, month=period.strftime("%Y-%m"),
             title=gettext("Window scores %(month)s", month=period.strftime("%Y-%m")))
 

@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.rules import assessment as rules
 from app.rules.errors import RuleViolation
@@ -88,3 +90,16 @@ def test_score_4_stars_of_two_namesakes_do_not_depend_on_the_row_order():
                                             (None, None), ("3000-01", None)])
 def test_input_1_the_month_parameter(text, expected):
     assert rules.parse_period(text) == expected
+
+
+def test_score_2_peer_mean_of_sums_is_the_mean_of_the_ratings():
+    """Issue #20's trend reads M10 from a database's sums: the same mean, half-up included
+    (80 and 90.25 → 85.125 → 85.13), and None when nobody rated."""
+    ratings = [(80, 80, 80, 80), (90, 90, 90, 91)]
+    assert rules.peer_mean_of_sums(681, 2) == rules.peer_mean(ratings) == D("85.13")
+    assert rules.peer_mean_of_sums(None, 0) is None
+
+
+@given(st.lists(st.tuples(*[st.integers(0, 100)] * 4), min_size=1, max_size=30))
+def test_score_2_peer_mean_of_sums_agrees_with_peer_mean(ratings):
+    assert rules.peer_mean_of_sums(sum(map(sum, ratings)), len(ratings)) == rules.peer_mean(ratings)
