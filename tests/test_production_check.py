@@ -64,6 +64,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_issue_21_two_app_hosts_and_a_worker_share_limits_sessions_locks_jobs_and_uploads():
     if wanted() is None:
         pytest.skip("starts two gunicorns, a worker and a database of its own: under CI in the "
