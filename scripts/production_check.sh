@@ -17,7 +17,7 @@
 #   - a sick-leave certificate uploaded through A is downloaded through B;
 #   - the app refuses to start the unsafe ways: several workers or hosts on per-process limits,
 #     several hosts with a one-host job queue or with the shared folders in the instance folder.
-# The flows are scripts/production_check.py. About a minute; everything is removed afterwards
+# The flows are scripts/production_check.py. About 50 s of CPU time; everything is removed afterwards
 # (processes, database, its Redis keys). Needs the PostgreSQL and Redis of .ci/run;
 # tests/test_production_check.py runs it in CI.
 #   PG_ADMIN_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/15 \
@@ -111,6 +111,8 @@ for job in work-days attendance deductions; do
     said=$(cat "$WORK/nightly-a.out" "$WORK/nightly-b.out" | grep "^$job: " | cut -d, -f1 | sed 's/ for .*//' | sort | tr '\n' '|')
     [ "$said" = "$job: done|$job: skipped|" ] || fail "nightly $job not run exactly once: $said"
 done
+sed 's/^/nightly on host a: /' "$WORK/nightly-a.out"
+sed 's/^/nightly on host b: /' "$WORK/nightly-b.out"
 
 for base in "$A" "$B"; do
     for _ in $(seq 90); do curl -fs "$base/login/" -o /dev/null && break; sleep 1; done

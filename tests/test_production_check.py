@@ -5,7 +5,7 @@ refused on the other, two nightly runs at once run each job once, a job asked on
 run by the worker and read on the other, an upload through one host is read through the other,
 and the unsafe multi-host starts are refused (docs/deploy.md section 11).
 
-It starts real processes and takes about a minute, so it runs under CI (`CI=true`, .ci/run),
+It starts ten Python processes (about 50 s of CPU time), so it runs under CI (`CI=true`, .ci/run),
 once: in the PostgreSQL run of the suite (the SQLite run, at the same time, skips it); or
 anywhere with BIANMIN_PRODUCTION_CHECK=1. There PostgreSQL and Redis must answer: a missing
 one is a failure, as for the browser tests. Elsewhere it is skipped.
