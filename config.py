@@ -174,15 +174,20 @@ def check_production(config: dict) -> list[str]:
     Issue #21 (docs/deploy.md "Several app hosts"): a job queue held in one process's memory
     is refused in production; one in an SQLite file is seen by the processes of this host
     only, which works with several workers on one machine but not across hosts — returned as
-    a warning (the caller logs it), as is `BIANMIN_HOSTS` > 1 with such a queue refused."""
+    a warning (the caller logs it), as is `BIANMIN_HOSTS` > 1 with such a queue refused.
+    `BIANMIN_HOSTS` > 1 also refuses per-process rate limits (each host would count alone)
+    and the shared folders left in the host's own instance folder (`_check_shared_folders`)."""
     warnings: list[str] = []
     if config["BIANMIN_ENV"] != "production":
         return warnings
     workers = config["BIANMIN_WORKERS"]
-    if (config["RATELIMIT_ENABLED"] and workers > 1
+    hosts = config.get("BIANMIN_HOSTS", 1)
+    if (config["RATELIMIT_ENABLED"] and (workers > 1 or hosts > 1)
             and config["RATELIMIT_STORAGE_URI"].startswith("memory://")):
+        who = f"WEB_CONCURRENCY={workers} workers" if workers > 1 else \
+            f"BIANMIN_HOSTS={hosts} app hosts"
         raise ConfigError(
-            f"WEB_CONCURRENCY={workers} workers need a shared rate-limit "
+            f"{who} need a shared rate-limit "
             "storage: set REDIS_URL (or RATELIMIT_STORAGE_URI) to a Redis URL"
         )
     queue_url = config.get("JOBS_QUEUE_URL", "")
@@ -198,7 +203,27 @@ def check_production(config: dict) -> list[str]:
             warnings.append(
                 f"the job queue {queue_url} is a file of this host: fine for {workers} workers "
                 "on one machine, but a second app host needs REDIS_URL (docs/deploy.md)")
+    if hosts > 1 and config.get("BIANMIN_INSTANCE"):
+        _check_shared_folders(config, hosts)
     return warnings
+
+
+SHARED_FOLDERS = ("LEAVE_ATTACHMENT_DIR", "JOBS_RESULT_DIR")
+
+
+def _check_shared_folders(config: dict, hosts: int) -> None:
+    """Issue #21: the folders every host must read — sick-leave certificates (LEAVE-1) and
+    the job files and uploads (a file asked on one host, written by a worker on another) —
+    cannot be inside the instance folder, which is each host's own (docs/deploy.md section
+    11): a certificate uploaded on one host would be missing on the others."""
+    instance = Path(config["BIANMIN_INSTANCE"]).resolve()
+    for name in SHARED_FOLDERS:
+        folder = Path(config[name]).resolve()
+        if folder == instance or instance in folder.parents:
+            raise ConfigError(
+                f"BIANMIN_HOSTS={hosts} app hosts need {name} on a folder every host mounts, "
+                f"not inside this host's instance folder ({folder}): set {name} "
+                "(docs/deploy.md section 11)")
 
 
 def build_config() -> dict:
@@ -260,9 +285,12 @@ def _settings(env: str, production: bool) -> dict:
         "AUTH_RATE_LIMIT": os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
         "RATELIMIT_STORAGE_URI": _ratelimit_storage(),
+        # The counters' Redis key prefix: one per deployment (or check) sharing a Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "BIANMIN_WORKERS": _workers(),
         # How many app hosts share this deployment (docs/deploy.md); >1 needs Redis for jobs.
         "BIANMIN_HOSTS": max(_int_env("BIANMIN_HOSTS", 1), 1),
+        "BIANMIN_INSTANCE": str(instance_dir()),  # this host's own folder (secret key, SQLite)
         # SEC-1: behind N reverse proxies the client's address is the N-th from the right of
         # X-Forwarded-For; without this every visitor shares the proxy's address and budget.
         "BIANMIN_PROXIES": _int_env("BIANMIN_PROXIES", 0),

@@ -292,6 +292,29 @@ def test_issue_21_a_queue_file_warns_with_several_workers_and_is_refused_with_se
     assert check_production(production(BIANMIN_ENV="demo", JOBS_QUEUE_URL="memory://")) == []
 
 
+def test_issue_21_several_hosts_refuse_per_process_limits_even_with_one_worker_each():
+    """Two hosts with one worker each on memory:// limits let twice the limit through."""
+    with pytest.raises(ConfigError, match="BIANMIN_HOSTS=2 app hosts need a shared rate-limit"):
+        check_production(production(BIANMIN_HOSTS=2, RATELIMIT_STORAGE_URI="memory://"))
+    assert check_production(production(RATELIMIT_STORAGE_URI="memory://")) == []
+
+
+@pytest.mark.parametrize("name", ["LEAVE_ATTACHMENT_DIR", "JOBS_RESULT_DIR"])
+def test_issue_21_several_hosts_refuse_shared_folders_inside_the_hosts_instance_folder(
+        tmp_path, name):
+    """A certificate or job file written on one host must be read on the others: a folder
+    inside the host's own instance folder (the default) is refused with the setting to fix."""
+    instance, shared = tmp_path / "instance", tmp_path / "nfs"
+    folders = {"BIANMIN_INSTANCE": str(instance), "LEAVE_ATTACHMENT_DIR": str(shared / "a"),
+               "JOBS_RESULT_DIR": str(shared / "j")}
+    assert check_production(production(BIANMIN_HOSTS=2, **folders)) == []
+    inside = {**folders, name: str(instance / "files")}
+    with pytest.raises(ConfigError, match=f"BIANMIN_HOSTS=2 app hosts need {name} on a folder"):
+        check_production(production(BIANMIN_HOSTS=2, **inside))
+    # One host keeps the default folders in its instance folder.
+    assert check_production(production(**inside)) == []
+
+
 # --- ATT-1: a large clock file is imported by the worker --------------------------------------
 CLOCKS = (b"employee_no,clocked_at\n1001,2026-11-02 08:07\n1001,2026-11-02 11:35\n"
           b"1001,2026-11-02 13:55\n1001,2026-11-02 17:40\n")
