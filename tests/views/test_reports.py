@@ -215,6 +215,11 @@ def test_score_6_grade_list_pdf_lists_every_entry_with_its_grade(log_in, db_sess
     lines = pdf_lines(data)
     for text in ("测试便民服务中心", *names, "95.0", "80.0"):
         assert any(text in line for line in lines), text
+    # Issue #20: grades, categories and parts in words — no grade key, code or True/False.
+    assert not [line for line in lines if CODE.search(line)], [l for l in lines if CODE.search(l)]
+    for key in ("excellent", "competent", "civil_servant", "basically_competent"):
+        assert not [line for line in lines if key in line], key
+    assert "优秀" in lines and "公务员" in lines
     assert office.get("/reports/semiannual/999999/grades.pdf").status_code == 404
     # The grade list's pages offer the PDF to those who may have it.
     assert f"/reports/semiannual/{assessment.id}/grades.pdf" in office.get(
