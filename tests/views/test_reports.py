@@ -244,3 +244,17 @@ def test_org_2_reports_are_leaderships_and_the_offices(role, log_in, window_a, d
 def test_org_2_the_public_is_sent_to_the_login(public):
     for url in (NOTICE, NOTICE_PDF, "/reports/semiannual/1/grades.pdf"):
         assert public.get(url).status_code == 302
+
+
+def test_score_3_the_english_notice_names_its_categories_without_codes(db_session, month, app):
+    """Issue #20, English as the second language: the headings read "Conduct and attitude",
+    never "M1 conduct and attitude"; the note on the mutual rating names no M10."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("en"):
+        data = notice_pdf(month_notice(db_session, PERIOD), gettext, date(2026, 12, 1),
+                          "2026-11", "provisional")
+    text = " ".join(pdf_lines(data))
+    for name in ("Conduct and attitude", "Mutual window rating", "Bonus"):
+        assert name in text, name
+    assert not CODE.findall(text), CODE.findall(text)
