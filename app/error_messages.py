@@ -11,6 +11,8 @@ Under /api/ every error is JSON with a translated `message`, in one of two forms
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, jsonify
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -68,7 +70,8 @@ FAB_MESSAGES = {
 
 
 # marshmallow's fixed field messages (FAB's generic POST/PUT and its login schema), for the
-# catalogue; messages with figures in them ("Longer than maximum length 50.") stay as they are.
+# catalogue; those with figures in them ("Longer than maximum length 50.") are read back by
+# MARSHMALLOW_PATTERNS below.
 MARSHMALLOW_MESSAGES = {
     "Missing data for required field.": N_("This field is required."),
     "Field may not be null.": N_("This field may not be empty."),
@@ -83,6 +86,48 @@ MARSHMALLOW_MESSAGES = {
     "Invalid input type.": N_("The value has the wrong type."),
     "Invalid value.": N_("The value is not valid."),
 }
+# marshmallow's messages with figures in them (its validators' defaults, marshmallow 4), read
+# back into their figures and said in the user's language (issue #20: no English in a zh
+# answer). Only the figures are carried over; a message of another shape stays as it is.
+_NUMBER = r"(?P<%s>-?[\d.]+(?:[eE][+-]?\d+)?)"
+MARSHMALLOW_PATTERNS = tuple((re.compile(pattern), msgid) for pattern, msgid in (
+    (r"Longer than maximum length %s\.$" % (_NUMBER % "max"),
+     N_("At most %(max)s characters.")),
+    (r"Shorter than minimum length %s\.$" % (_NUMBER % "min"),
+     N_("At least %(min)s characters.")),
+    (r"Length must be between %s and %s\.$" % (_NUMBER % "min", _NUMBER % "max"),
+     N_("From %(min)s to %(max)s characters or items.")),
+    (r"Length must be %s\.$" % (_NUMBER % "equal"), N_("Exactly %(equal)s characters or items.")),
+    (r"Must be greater than or equal to %s and less than or equal to %s\.$"
+     % (_NUMBER % "min", _NUMBER % "max"), N_("Enter a number from %(min)s to %(max)s.")),
+    (r"Must be greater than or equal to %s\.$" % (_NUMBER % "min"),
+     N_("Enter a number of at least %(min)s.")),
+    (r"Must be less than or equal to %s\.$" % (_NUMBER % "max"),
+     N_("Enter a number of at most %(max)s.")),
+    (r"Must be greater than %s\.$" % (_NUMBER % "min"), N_("Enter a number above %(min)s.")),
+    (r"Must be less than %s\.$" % (_NUMBER % "max"), N_("Enter a number below %(max)s.")),
+    (r"Must be one of: (?P<choices>.*)\.$", N_("Enter one of: %(choices)s.")),
+))
+MARSHMALLOW_MESSAGES.update({
+    "Not a valid email address.": N_("Enter an e-mail address."),
+    "Not a valid URL.": N_("Enter a web address."),
+    "Not a valid UUID.": N_("The value is not valid."),
+    "Not a valid time.": N_("Enter a time such as 09:30."),
+    "Not a valid mapping type.": N_("Send a JSON object."),
+    "Not a valid utf-8 string.": N_("Enter text."),
+    "String does not match expected pattern.": N_("The value is not valid."),
+    "Special numeric values (nan or infinity) are not permitted.": N_("Enter a number."),
+})
+
+
+def _translated_pattern(message: str) -> str | None:
+    for pattern, msgid in MARSHMALLOW_PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return gettext(msgid, **match.groupdict())
+    return None
+
+
 # FAB's API login (its SecurityApi) answers a wrong name or password with a bare 401.
 # The same for a name that exists and one that does not (issue #18); a lock answers 429 (SEC-2).
 WRONG_LOGIN = N_("Wrong username or password, or the account is inactive.")
@@ -97,6 +142,8 @@ def _translated_field_messages(messages):
         return [_translated_field_messages(value) for value in messages]
     if isinstance(messages, str) and messages in MARSHMALLOW_MESSAGES:
         return gettext(MARSHMALLOW_MESSAGES[messages])
+    if isinstance(messages, str):
+        return _translated_pattern(messages) or messages
     return messages
 
 

@@ -6,6 +6,8 @@ login and a breadth-first crawl (tests/test_offline.py's) from the home page and
 page per route shape — every list, one show page of each (one row each), every form. The text
 a person reads — tags, scripts and styles stripped — must hold no Latin word outside `ALLOWED`,
 no deduction item code, rule id, UTC ISO time, "None"/"True"/"False", nor a login name.
+The PDF and Excel files the crawl reaches (the month notice, the grade list, the exports) are
+read the same way: a printed document names categories, items and people in Chinese.
 
 `ALLOWED` is the short documented list of Latin a Chinese page legitimately carries: official
 identifiers (case numbers, the catalogue's item codes, masked ID and credit-code numbers), file
@@ -17,12 +19,15 @@ and Admin's account pages (user list, login attempts and locks).
 from __future__ import annotations
 
 import html as html_lib
+import io
 import re
 from urllib.parse import urlsplit
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.factories import csrf_token
+from tests.pdf_text import pdf_lines
 from tests import test_offline
 from tests.test_offline import crawl, menu_links
 
@@ -92,6 +97,11 @@ def demo(shared_data, app):
     return shared_data("demo center", build)
 
 
+# Documents behind a GET form, not a link (the crawl follows links): read them directly.
+FORM_DOCUMENTS = ["/complaintview/export.xlsx"]
+# What Leadership and the office must have read: the notice and grade list PDFs, every export.
+DOCUMENTS = ("/reports/month/", "/reports/semiannual/", "/windowscores/export", "/complaintview/export",
+             "/attendance/export", "/leaveoverview/export", "/ledger/export")
 MAX_PAGES = 500  # Admin reaches about 280 page shapes; every one is read
 
 
@@ -112,7 +122,35 @@ def test_zh_pages_of_every_role_carry_no_english(login, app, demo, monkeypatch):
     for url in pages:
         response = client.get(url)
         problems += problems_of(url, page_text(response.get_data(as_text=True)), admin=login == "admin")
+    # The documents the pages offer (PDF, Excel) are read too: a printed notice or an export
+    # carries no code, rule id, login name, ISO time nor True/False/None either (issue #20).
+    documents = {}
+    for url in [u for u, status in statuses.items() if status == 200] + FORM_DOCUMENTS:
+        response = client.get(url)
+        if response.status_code == 200:
+            text = document_text(response)
+            if text is not None:
+                documents[url] = text
+                problems += problems_of(url, text)
+    if login in ("leader", "office"):
+        kinds = {urlsplit(url).path.rsplit(".", 1)[-1] for url in documents}
+        assert {"pdf", "xlsx"} <= kinds, f"the crawl read no PDF or no Excel file: {sorted(documents)}"
+        unread = [start for start in DOCUMENTS if not any(url.startswith(start) for url in documents)]
+        assert not unread, f"{login} read none of {unread}: {sorted(documents)}"
     assert not problems, f"{ROLES[login]} ({login}) reads English:\n" + "\n".join(sorted(set(problems)))
+
+
+def document_text(response) -> str | None:
+    """The text of a PDF (tests/pdf_text.py) or of an Excel sheet's cells (a boolean cell as
+    the True/False it would show); None for anything else."""
+    if response.mimetype == "application/pdf":
+        return "\n".join(pdf_lines(response.get_data()))
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+        return "\n".join(str(value) for sheet in book.worksheets
+                         for row in sheet.iter_rows(values_only=True) for value in row
+                         if isinstance(value, (str, bool)))
+    return None
 
 
 # ---- the checker itself must be able to fail -------------------------------------------------
@@ -129,3 +167,20 @@ def test_zh_pages_checker_flags_english_and_spares_the_allowed():
     assert problems_of("/users/userinfo/", "leader") == []
     assert problems_of("/rulesettingview/list/", "考勤 第1条 (ATT-1)", admin=True) == []
     assert problems_of("/rulesettingview/list/", "考勤 第1条 (ATT-1)") != []
+
+
+def test_zh_pages_checker_reads_a_workbook_and_flags_its_codes_and_booleans():
+    from openpyxl import Workbook
+    from werkzeug.wrappers import Response
+
+    book = Workbook()
+    book.active.append(["窗口", "M3", "红旗窗口", 10])
+    book.active.append(["01 公安户政窗口", "M3-overdue-day", True, 9.5])
+    out = io.BytesIO()
+    book.save(out)
+    sheet = Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument."
+                                             "spreadsheetml.sheet")
+    found = " ".join(problems_of("/x.xlsx", document_text(sheet)))
+    for bad in ("'M3'", "M3-overdue-day", "True"):
+        assert bad in found, bad
+    assert "窗口" not in found and document_text(Response("<p>x</p>", mimetype="text/html")) is None

@@ -59,11 +59,22 @@ def _assessment_json(assessment) -> dict:
 
 def _ties_json(ties) -> list[dict]:
     """SCORE-6: each tie across the last 优秀 seat — scale, total, seats left, the tied staff
-    ids and those Leadership chose (empty: undecided, confirming is refused)."""
+    ids and those Leadership chose (empty: undecided, confirming is refused), with who
+    chose, when and why."""
     return [{"scale": tie.scale, "total": str(tie.total), "seats_left": tie.seats_left,
              "staff_ids": [entry.staff_id for entry in tie.entries],
-             "chosen": [entry.staff_id for entry in tie.chosen], "resolved": not tie.unresolved}
+             "chosen": [entry.staff_id for entry in tie.chosen], "resolved": not tie.unresolved,
+             **_choice_json(tie)}
             for tie in ties]
+
+
+def _choice_json(tie) -> dict:
+    """SCORE-6: who chose, when and why (the same record the grade list shows)."""
+    chosen = tie.chosen[0] if tie.chosen else None
+    return {"reason": chosen.tie_choice_reason if chosen else None,
+            "chosen_by_id": chosen.tie_chosen_by_id if chosen else None,
+            "chosen_at": chosen.tie_chosen_at.isoformat() if chosen and chosen.tie_chosen_at
+            else None}
 
 
 class SemiannualApi(DomainApi):
@@ -208,7 +219,8 @@ class SemiannualApi(DomainApi):
     @openapi(404, summary="Choose who among those tied takes the last excellent seat(s), as "
                           "Leadership (SCORE-6)", body=SemiannualChoice, answer=SemiannualChosen,
              description=("Exactly as many staff as there are seats left, all from one tie; "
-                          "nobody chooses in a tie they are part of. The choice stands until a "
+                          "nobody chooses in a tie they are part of; the reason is required and "
+                          "recorded with who chose and when. The choice stands until a "
                           "recompute changes the scores."))
     def choose(self):
         """Leadership chooses among those tied for the last 优秀 seat(s) (SCORE-6)."""
@@ -217,6 +229,7 @@ class SemiannualApi(DomainApi):
         try:
             body, seen = versioned_body(SemiannualChoice)
             year, half, staff_ids = body["year"], body["half"], body["staff_ids"]
+            reason = body.get("reason")
         except RuleViolation as violation:
             return self.refuse(violation)
         assessment = find_assessment(db.session, year, half)
@@ -224,7 +237,9 @@ class SemiannualApi(DomainApi):
             return self.response_404()
         with self.unit_of_work() as saved:
             check_version(assessment, seen)
-            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id)
+            # SCORE-6: who chose, when and why, as the page records them (migration 0037).
+            choose_excellent(db.session, assessment, staff_ids, current_actor().user_id,
+                             reason=reason, now=clock().now)
         if not saved.ok:
             return saved.answer
         return self.response(200, ties=_ties_json(excellent_ties(db.session, assessment)),

@@ -391,8 +391,8 @@ def _cross_limits(key: str, bound: Bound, values, current, max_request_bytes):
         limit_mb = max_request_bytes // MEGABYTE
         yield Limit(None, limit_mb - REQUEST_MARGIN_MB,
                     N_("A certificate must fit in one upload of at most %(limit)s MB "
-                       "(MAX_REQUEST_MB), with 1 MB left for the rest of the form: enter a whole "
-                       "number from %(low)s to %(high)s."), {"limit": limit_mb})
+                       "(the system's upload limit), with 1 MB left for the rest of the form: "
+                       "enter a whole number from %(low)s to %(high)s."), {"limit": limit_mb})
 
 
 def _neighbour(bound: Bound, values, key: str):

@@ -1,4 +1,5 @@
-"""PDF files of the printable reports (issue #12): A4 portrait, Chinese text in the vendored
+"""PDF files of the printable reports (issue #12): A4 portrait (landscape where a report asks,
+the month notice's eleven score columns), Chinese text in the vendored
 Noto Sans SC (app/static/fonts/, SIL OFL 1.1), written by fpdf2 — pure Python, installed from
 the package index alone, no system library or system font.
 
@@ -57,6 +58,7 @@ class Section:
     heading: str
     table: Table | None = None
     text: str | None = None  # a paragraph (e.g. "none this month")
+    note: str | None = None  # a small paragraph under the table (e.g. how a figure was made)
 
 
 @dataclass
@@ -73,8 +75,7 @@ def texts_of(report: PdfReport) -> Iterable[str]:
     yield from (report.center_name, report.title, report.footer, *report.lines)
     for section in report.sections:
         yield section.heading
-        if section.text:
-            yield section.text
+        yield from (text for text in (section.text, section.note) if text)
         if section.table:
             yield from (column.heading for column in section.table.columns)
             for row in section.table.rows:
@@ -137,6 +138,9 @@ def render(report: PdfReport) -> bytes:
             pdf.multi_cell(0, 6, section.text, new_x="LMARGIN", new_y="NEXT")
         if section.table:
             _table(pdf, section.table)
+        if section.note:
+            pdf.set_font(FAMILY, size=8)
+            pdf.multi_cell(0, 4.5, section.note, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

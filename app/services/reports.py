@@ -155,29 +155,45 @@ def notice_title(translate: Callable[[str], str]) -> str:
     return translate(N_("Monthly assessment notice"))
 
 
+def category_heading(label: str) -> str:
+    """Issue #20: a score category's name as a column heading of the notice — the name, never
+    its code (M1…); a long Chinese name breaks after its own 、 or 与 (行为规范、/服务态度,
+    工作作风与/群众投诉), never inside a word. Other names wrap where the cell ends (at spaces)."""
+    for mark in ("、", "与"):
+        head, found, tail = label.partition(mark)
+        if found and head and tail:
+            return f"{head}{found}\n{tail}"
+    return label
+
+
+#: SCORE-2, under the ranking when a window nobody rated got the mean of the others.
+PEER_MEAN_NOTE = N_("M10 of a window nobody rated: the mean of the rated windows' M10 (in full "
+                    "while no window is rated)")
+
+
 def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: date,
                month_label: str, state_line: str, tie_notes: Sequence[str] = ()) -> bytes:
-    """The notice as a PDF (A4 portrait): the same sections as its HTML page; `tie_notes`
-    say which SCORE-3 tie-break decided a tie across the last 红旗窗口 seat (issue #20)."""
+    """The notice as a PDF on A4 landscape, so that the ten categories and the bonus are headed
+    by their names (issue #20: no M1…M10 and no legend of codes): the same sections as its
+    HTML page; `tie_notes` say which SCORE-3 tie-break decided a tie across the last 红旗窗口
+    seat (issue #20)."""
     t = translate
     ranking = Table(
-        [Column(t(N_("Rank")), 7), Column(t(N_("Window")), 34, "L"),
-         *(Column(key, 7.5) for key in COLUMNS),
-         Column(t(N_("Total")), 10), Column(t(N_("Red-flag window")), 12)],
+        # Widths in mm of the 267 mm line: a category's six characters (参加中心活动) fit one
+        # line of 8 pt in 19.3 mm with the cell's margins; the window's name wraps if it must.
+        [Column(t(N_("Rank")), 8), Column(t(N_("Window")), 24, "L"),
+         *(Column(category_heading(t(SCORE_CATEGORY_LABELS[key])), 19.3) for key in COLUMNS),
+         Column(t(N_("Total")), 10), Column(t(N_("Red-flag window")), 13.5)],
         [(str(s.rank), f"{s.number} {s.name}",
           *(score(s.by_category.get(key)) for key in COLUMNS), score(s.total),
           "★" if s.red_flag else "") for s in notice.scores],
         marked=frozenset(i for i, s in enumerate(notice.scores) if s.red_flag), font_size=8)
-    legend = " · ".join(t(SCORE_CATEGORY_LABELS[key]) for key in COLUMNS)
-    if PEER in notice.missing:
-        legend += "\n" + t(N_("M10 of a window nobody rated: the mean of the rated "
-                               "windows' M10 (in full while no window is rated)"))
     red = [f"{s.number} {s.name}" for s in notice.red_flags]
     sections = [
         Section(t(N_("Red-flag windows")),
                 text="、".join(red) if red else t(N_("No red-flag window"))),
-        Section(t(N_("Window ranking")), table=ranking),
-        Section(t(N_("Categories")), text=legend),
+        Section(t(N_("Window ranking")), table=ranking,
+                note=t(PEER_MEAN_NOTE) if PEER in notice.missing else None),
     ]
     if tie_notes:
         sections.append(Section(t(N_("Ties for the last red-flag seat")), text="\n".join(tie_notes)))
@@ -187,17 +203,17 @@ def notice_pdf(notice: MonthNotice, translate: Callable[[str], str], printed: da
              Column(t(N_("Staff")), 14), Column(t(N_("Deduction item")), 38, "L"),
              Column(t(N_("Points")), 10), Column(t(N_("Evidence")), 44, "L")],
             [(d.day.isoformat(), d.window, d.staff, item_name(d, t),
-              points(d.points), d.evidence) for d in notice.deductions])))
+              points(d.points), d.evidence) for d in notice.deductions], font_size=8)))
         sections.append(Section(t(N_("Most frequent deductions")), table=Table(
             [Column(t(N_("Deduction item")), 110, "L"), Column(t(N_("Times")), 20),
              Column(t(N_("Points")), 20)],
             [(item_name(f, t), str(f.count), points(f.points))
-             for f in notice.frequent])))
+             for f in notice.frequent], font_size=8)))
     else:
         sections.append(Section(t(N_("Main deductions")), text=t(N_("No deductions this month."))))
     return render(PdfReport(
         notice.center_name, notice_title(t), [month_label, state_line], sections,
-        footer=t(N_("Printed %(day)s")) % {"day": printed.isoformat()}))
+        footer=t(N_("Printed %(day)s")) % {"day": printed.isoformat()}, landscape=True))
 
 
 #: SCORE-6, said under every grade list (page, print, PDF).

@@ -509,13 +509,18 @@ def excellent_ties(session: Session, assessment: SemiannualAssessment) -> list[T
     return ties
 
 
+#: SCORE-6: the longest reason a tie choice keeps (the page's field, the API's).
+CHOICE_REASON_MAX = 1000
+
+
 def choose_excellent(session: Session, assessment: SemiannualAssessment, staff_ids,
                      user_id: int | None, *, reason: str | None = None,
                      now: datetime | None = None) -> Tie:
     """SCORE-6: Leadership chooses who among those tied across the last 优秀 seat takes the
     seats left — exactly that many, all from one tie; nobody chooses in a tie they are part
     of. Stored on the entries (audited) until a recompute changes the scores, with who chose,
-    when and why (issue #20: the grade list shows them beside the tie)."""
+    when and why (issue #20: the grade list shows them beside the tie). The reason is
+    required at every door — the page and the API alike (SCORE-6)."""
     ensure_draft(assessment)
     _load(session, assessment)
     wanted = set(staff_ids)
@@ -533,7 +538,9 @@ def choose_excellent(session: Session, assessment: SemiannualAssessment, staff_i
     if own is not None and own in members:
         raise RuleViolation("SCORE-6", N_("You are among those tied: another member of the "
                                           "leadership chooses."), field="chosen")
-    reason = (reason or "").strip()[:1000] or None
+    reason = (reason or "").strip()[:CHOICE_REASON_MAX]
+    if not reason:
+        raise RuleViolation("SCORE-6", N_("Say why you chose them."), field="reason")
     for staff_id, entry in members.items():
         _set(entry, "tie_chosen", staff_id in wanted)
         _set(entry, "tie_chosen_by_id", user_id)

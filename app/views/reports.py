@@ -26,8 +26,8 @@ from app.rules.scoring import SEMIANNUAL_PARTS
 from app.security import semiannual_scope
 from app.services.exports import SCORE_CATEGORY_LABELS
 from app.services.pdf import PDF_MIMETYPE, Column, parenthesis_on_own_line
-from app.services.reports import (MonthNotice, center_name, grades_pdf, month_notice,
-                                  notice_pdf, notice_title, score)
+from app.services.reports import (PEER_MEAN_NOTE, MonthNotice, category_heading, center_name,
+                                  grades_pdf, month_notice, notice_pdf, notice_title, score)
 from app.services.semiannual import excellent_ties
 from app.services.window_scores import COLUMNS
 from app.views.base import get_or_404
@@ -92,7 +92,8 @@ class ReportView(BaseView):
     @expose("/month/<month>/notice")
     @has_access
     def notice(self, month):
-        """SCORE-2/3: 月度考核通报 on A4, standalone (no menu), printed from the browser."""
+        """SCORE-2/3: 月度考核通报 on A4 landscape, standalone (no menu), printed from the
+        browser; the score columns headed by the categories' names (issue #20)."""
         period = parse_month(month)
         notice = month_notice(db.session, period)
         names = {s.window_id: f"{s.number} {s.name}" for s in notice.scores}
@@ -100,7 +101,8 @@ class ReportView(BaseView):
             "print/month_notice.html", notice=notice, title=notice_title(gettext),
             tie_notes=[(names[s.window_id], tie_note(s, names)) for s in notice.scores if s.tie],
             month_label=month_label(period), state_line=state_line(notice), keys=COLUMNS,
-            category_labels=SCORE_CATEGORY_LABELS, printed=context.today(),
+            headings={key: category_heading(gettext(SCORE_CATEGORY_LABELS[key])) for key in COLUMNS},
+            peer_mean_note=PEER_MEAN_NOTE, printed=context.today(),
             previous=(period.replace(day=1) - date.resolution).strftime("%Y-%m"),
             following=(period.replace(day=28) + 4 * date.resolution).strftime("%Y-%m"))
 

@@ -383,13 +383,9 @@ class SemiannualView(DomainModelView):
             staff_ids = [int(value) for value in request.form.getlist("staff_id")]
         except ValueError:
             abort(400)
-        reason = (request.form.get("reason") or "").strip()
-        if not reason:  # issue #20: the grade list says why the seat went to whom
-            flash(gettext("Say why you chose them."), "danger")
-            return redirect(url_for(".show", pk=pk))
-        with rule_checked() as saved:
+        with rule_checked() as saved:  # the service refuses a choice without its reason
             choose_excellent(db.session, assessment, staff_ids, current_actor().user_id,
-                             reason=reason, now=context.clock().now)
+                             reason=request.form.get("reason"), now=context.clock().now)
         if saved.ok:
             flash(gettext("Choice recorded: the grades follow it."), "success")
         return redirect(url_for(".show", pk=pk))

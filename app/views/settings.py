@@ -13,6 +13,7 @@ from app.context import center_zone, today
 from app.extensions import db
 from app.request_context import current_actor
 from app.rules.errors import RuleViolation
+from app.rules.settings import SETTING_BOUNDS
 from app.services.calendar import refresh_work_days
 from app.services.schedule import recompute_running_deadlines
 from app.request_context import role_names
@@ -38,10 +39,15 @@ def valid_setting_value(form, field) -> None:
     'HH:MM', ...) and lies within its bounds, given the other settings and the request size
     limit (app/rules/settings.py); else the message stands next to it and nothing is saved."""
     setting = find(RuleSetting, request.view_args.get("pk"))
+    choices = choice_words(setting.key)
+    text = choice_code(choices, field.data)
     try:
-        value = check_new_value(db.session, setting, field.data,
+        value = check_new_value(db.session, setting, text,
                                 current_app.config.get("MAX_CONTENT_LENGTH"))
     except RuleViolation as violation:
+        if choices:  # issue #20: the choices in the reader's words (每个工作日一人), not day/week
+            raise ValidationError(gettext("Enter one of: %(choices)s.",
+                                          choices="、".join(choices.values()))) from None
         raise ValidationError(violation.render(gettext)) from None
     except (ValueError, ArithmeticError):
         raise ValidationError(gettext("'%(value)s' is not a valid value for this setting.", value=field.data))
@@ -71,6 +77,22 @@ RULE_CHAPTERS = {
 }
 # Coded setting values shown in words (the value stored and typed stays the code).
 VALUE_WORDS = {"day": _l("one person per working day"), "week": _l("one person per week")}
+
+
+def choice_words(key: str) -> dict[str, str]:
+    """A choice setting's stored values and their words (roster.mode: day → 每个工作日一人);
+    empty for any other setting."""
+    bound = SETTING_BOUNDS.get(key)
+    if bound is None or bound.kind != "choice":
+        return {}
+    return {code: str(VALUE_WORDS.get(code, code)) for code in bound.choices}
+
+
+def choice_code(choices: dict[str, str], text: str | None) -> str | None:
+    """Issue #20: Admin edits a choice in words — the form shows 每周一人 and takes it back
+    as the stored `week` (the stored value itself is still read)."""
+    typed = (text or "").strip()
+    return next((code for code, words in choices.items() if typed == words), text)
 
 
 def rule_label(rule_id: str | None) -> str:
@@ -117,6 +139,14 @@ class RuleSettingView(DomainModelView):
     edit_form_extra_fields = {
         "value": StringField(_l("Value"), validators=[DataRequired(), valid_setting_value]),
     }
+
+    def prefill_form(self, form, pk):
+        """A choice setting's value in words in the edit form (issue #20), as its list shows."""
+        super().prefill_form(form, pk)
+        item = find(RuleSetting, pk)
+        words = choice_words(item.key) if item is not None else {}
+        if form.value.data in words:
+            form.value.data = words[form.value.data]
 
     def post_update(self, item):
         """SCORE-2/5: a setting is edited alone, so moving points between maxima passes through

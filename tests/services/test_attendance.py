@@ -56,6 +56,17 @@ def load(db_session, *lines, name="clock.csv"):
     return result
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_att_1_the_sample_with_chinese_headers_imports(db_session, people, kind):
+    """Issue #20: the downloadable template names its columns 工号 / 姓名 / 打卡时间, and it is
+    a file the import takes as it is."""
+    from app.services.attendance import SAMPLE_ROWS, sample_clock_file
+
+    result = import_clock_file(db_session, f"sample.{kind}", sample_clock_file(kind), None)
+    db_session.commit()
+    assert not result.errors and count_records(db_session) == len(SAMPLE_ROWS)
+
+
 def count_records(db_session) -> int:
     return db_session.scalar(select(func.count()).select_from(ClockRecord))
 

@@ -21,6 +21,7 @@ from models.semiannual import SemiannualEntry, SemiannualItem
 
 TODAY = date(2026, 7, 10)
 NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
+REASON = "全年无投诉"  # SCORE-6: every choice says why
 
 
 @pytest.fixture
@@ -131,11 +132,18 @@ def test_score_6_a_tie_for_the_last_seat_blocks_confirming_until_leadership_choo
     db_session.rollback()
     for wrong in ([a.id, b.id], [c.id], []):
         with pytest.raises(RuleViolation) as caught:
-            choose_excellent(db_session, assessment, wrong, None)
+            choose_excellent(db_session, assessment, wrong, None, reason=REASON)
         assert caught.value.rule_id == "SCORE-6"
         db_session.rollback()
-    tie = choose_excellent(db_session, assessment, [b.id], None)
+    for blank in (None, "", "   "):  # SCORE-6: no choice without its reason
+        with pytest.raises(RuleViolation) as caught:
+            choose_excellent(db_session, assessment, [b.id], None, reason=blank, now=NOW)
+        assert (caught.value.rule_id, caught.value.field) == ("SCORE-6", "reason")
+        db_session.rollback()
+    assert not any(e.tie_chosen for e in _entries(db_session).values())
+    tie = choose_excellent(db_session, assessment, [b.id], None, reason=f"  {REASON}  ", now=NOW)
     db_session.commit()
+    assert [(e.tie_choice_reason, e.tie_chosen_at) for e in tie.chosen] == [(REASON, NOW)]
     assert [e.staff_id for e in tie.chosen] == [b.id] and not tie.unresolved
     entries = _entries(db_session)
     assert (entries[a.id].grade, entries[b.id].grade) == ("competent", "excellent")
@@ -152,7 +160,7 @@ def test_score_6_the_choice_stays_on_recompute_and_goes_when_the_scores_change(d
     a, b, c = five[:3]
     assessment = compute(db_session, 2026, 1, TODAY, now=NOW)
     _innovation(db_session, assessment, a, b)
-    choose_excellent(db_session, assessment, [a.id], None)
+    choose_excellent(db_session, assessment, [a.id], None, reason=REASON)
     db_session.commit()
     compute(db_session, 2026, 1, TODAY, now=NOW)  # nothing changed: the choice stands
     db_session.commit()
@@ -178,6 +186,6 @@ def test_score_6_nobody_chooses_in_a_tie_they_are_part_of(db_session, five, make
     assessment = compute(db_session, 2026, 1, TODAY, now=NOW)  # six people: one seat
     _innovation(db_session, assessment, own, five[0])
     with pytest.raises(RuleViolation) as caught:
-        choose_excellent(db_session, assessment, [five[0].id], user.id)
+        choose_excellent(db_session, assessment, [five[0].id], user.id, reason=REASON)
     assert caught.value.rule_id == "SCORE-6"
     db_session.rollback()

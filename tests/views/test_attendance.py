@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models.attendance import ClockExcuse, ClockRecord
@@ -45,8 +46,13 @@ def test_att_1_import_page_lists_row_errors_and_imports_nothing(as_office, db_se
 
 
 def test_att_1_samples_download(as_office):
-    assert as_office.get("/clockrecords/sample/csv").get_data().startswith(b"employee_no,name,clocked_at")
-    assert as_office.get("/clockrecords/sample/xlsx").get_data()[:2] == b"PK"
+    # Issue #20: the template speaks Chinese; the import reads it (and the English keys).
+    data = as_office.get("/clockrecords/sample/csv").get_data()
+    assert data.decode("utf-8-sig").startswith("工号,姓名,打卡时间\n")
+    xlsx = as_office.get("/clockrecords/sample/xlsx").get_data()
+    assert xlsx[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    assert [cell.value for cell in sheet[1]] == ["工号", "姓名", "打卡时间"]
 
 
 def test_att_1_clerks_do_not_import(as_clerk, worker, db_session):

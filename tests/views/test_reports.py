@@ -9,6 +9,7 @@ only the extension font holds.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +23,10 @@ from models.semiannual import SemiannualAssessment, SemiannualEntry
 from tests.pdf_text import page_count, pdf_lines
 
 PERIOD = date(2026, 11, 1)
+# Issue #20: what must never be printed — a category code (M1…M10, B as a heading), a deduction
+# item code, a rule id, a True/False/None, a UTC ISO time.
+CODE = re.compile(r"\bM\d{1,2}\b|^B\b|\b[A-Z]\d*-[a-z]+(?:-[a-z]+)*\b|\b[A-Z]{2,8}-\d+(?:\.\d+)?\b"
+                  r"|\b(?:True|False|None)\b|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", re.A)  # ASCII \b: 互评M10
 NOTICE = "/reports/month/2026-11/notice"
 NOTICE_PDF = "/reports/month/2026-11/notice.pdf"
 ROLES = ["Admin", "Leadership", "Office", "SectionHead", "WindowHead", "Clerk"]
@@ -105,6 +110,15 @@ def test_score_3_notice_page_shows_the_ranking_the_red_flags_and_the_deductions(
     # Issue #20: the item's name, never its catalogue code, on the page people read.
     assert "M7-complaint-serious" not in html and "M1-quarrel" not in html
     assert 'href="/reports/month/2026-11/notice.pdf"' in html
+    # Issue #20: the score columns carry their categories' names (A4 landscape), no code, no
+    # legend of codes under the table.
+    header = re.search(r'<table id="ranking">.*?</thead>', html, re.S).group(0)
+    assert "行为规范、<br>服务态度" in header and "工作作风与<br>群众投诉" in header
+    for name in ("办件管理", "参加中心活动", "窗口互评", "受奖附加"):
+        assert name in header, name
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+    assert not CODE.findall(text), CODE.findall(text)
+    assert 'class="legend">行为规范' not in html and "A4 横向" in html
     assert "打印" in html or "Print" in html
 
 
@@ -153,6 +167,14 @@ def test_score_3_notice_pdf_embeds_the_cjk_font_and_says_what_the_page_says(log_
     assert footer_pages(lines) == ["1/1"]  # the footer's page number
     # Issue #20: the printed notice names the items, never their catalogue codes.
     assert not [line for line in lines if "M7-complaint" in line or "M1-quarrel" in line]
+    # Issue #20: the score columns are headed by the categories' names on A4 landscape — each
+    # name whole on its line (a long one broken after its own 、 or 与), no M1…M10, no legend.
+    assert b"/MediaBox [0 0 841.89 595.28]" in data or b"/MediaBox [0.00 0.00 841.89 595.28]" in data
+    for heading in ("行为规范、", "服务态度", "办件管理", "时限承诺", "办理质量", "参加中心活动",
+                    "廉洁从政", "工作作风与", "群众投诉", "人员到岗", "卫生保洁", "窗口互评", "受奖附加"):
+        assert heading in lines, heading
+    assert not [line for line in lines if CODE.search(line)], [l for l in lines if CODE.search(l)]
+    assert "考核类别" not in lines  # the legend that spelled out the codes is gone
     # 喆 is outside GB2312: the extension font is embedded as a second font and shows it.
     assert data.count(b"/FontFile2") == 2 and "喆" in lines
 
@@ -193,6 +215,11 @@ def test_score_6_grade_list_pdf_lists_every_entry_with_its_grade(log_in, db_sess
     lines = pdf_lines(data)
     for text in ("测试便民服务中心", *names, "95.0", "80.0"):
         assert any(text in line for line in lines), text
+    # Issue #20: grades, categories and parts in words — no grade key, code or True/False.
+    assert not [line for line in lines if CODE.search(line)], [l for l in lines if CODE.search(l)]
+    for key in ("excellent", "competent", "civil_servant", "basically_competent"):
+        assert not [line for line in lines if key in line], key
+    assert "优秀" in lines and "公务员" in lines
     assert office.get("/reports/semiannual/999999/grades.pdf").status_code == 404
     # The grade list's pages offer the PDF to those who may have it.
     assert f"/reports/semiannual/{assessment.id}/grades.pdf" in office.get(
@@ -217,3 +244,17 @@ def test_org_2_reports_are_leaderships_and_the_offices(role, log_in, window_a, d
 def test_org_2_the_public_is_sent_to_the_login(public):
     for url in (NOTICE, NOTICE_PDF, "/reports/semiannual/1/grades.pdf"):
         assert public.get(url).status_code == 302
+
+
+def test_score_3_the_english_notice_names_its_categories_without_codes(db_session, month, app):
+    """Issue #20, English as the second language: the headings read "Conduct and attitude",
+    never "M1 conduct and attitude"; the note on the mutual rating names no M10."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("en"):
+        data = notice_pdf(month_notice(db_session, PERIOD), gettext, date(2026, 12, 1),
+                          "2026-11", "provisional")
+    text = " ".join(pdf_lines(data))
+    for name in ("Conduct and attitude", "Mutual window rating", "Bonus"):
+        assert name in text, name
+    assert not CODE.findall(text), CODE.findall(text)

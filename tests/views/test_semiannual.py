@@ -447,7 +447,7 @@ def test_score_6_the_grade_list_shows_the_tie_and_leadership_chooses_before_conf
     assert db_session.get(SemiannualAssessment, tie.id).state == "confirmed"
 
 
-def test_score_6_api_reports_the_tie_and_takes_leadership_s_choice(db_session, people, tie):
+def test_score_6_api_reports_the_tie_and_takes_leadership_s_choice_with_its_reason(db_session, people, tie):
     actors, staff = people
     leadership, office = actors["leadership"], actors["office"]
     answer = office.get("/api/v1/semiannual/ties?year=2026&half=1").get_json()
@@ -461,17 +461,35 @@ def test_score_6_api_reports_the_tie_and_takes_leadership_s_choice(db_session, p
     assert response.status_code == 422
     assert "100.0" in response.get_json()["message"]["chosen"][0]  # the tie, by its total
 
-    def choose(actor, ids):
-        return actor.client.post("/api/v1/semiannual/choose", json={**body, "staff_ids": ids},
+    def choose(actor, ids, **more):
+        return actor.client.post("/api/v1/semiannual/choose",
+                                 json={**body, "staff_ids": ids, "reason": "全年无投诉", **more},
                                  headers=actor.api_headers())
 
     assert choose(office, [staff["clerk"].id]).status_code == 403
     assert choose(leadership, [staff["clerk"].id, staff["head"].id]).status_code == 422
     assert choose(leadership, "x").status_code == 400
-    response = choose(leadership, [staff["clerk"].id])
+    # SCORE-6: the API records why, as the page does — a choice without its reason is refused.
+    for blank in ({"reason": None}, {"reason": "  "}):
+        response = choose(leadership, [staff["clerk"].id], **blank)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["message"]["reason"] == ["请填写选定的理由。"]
+    response = leadership.client.post("/api/v1/semiannual/choose",
+                                      json={**body, "staff_ids": [staff["clerk"].id]},
+                                      headers=leadership.api_headers())
+    assert response.status_code == 422 and "reason" in response.get_json()["message"]
+    assert entry_of(db_session, staff["clerk"]).grade != "excellent"
+    assert choose(leadership, [staff["clerk"].id], reason="理" * 1001).status_code == 422  # INPUT-1
+    response = choose(leadership, [staff["clerk"].id], reason=" 牵头完成创新项目 ")
     assert response.status_code == 200, response.get_json()
-    assert response.get_json()["ties"][0]["chosen"] == [staff["clerk"].id]
+    [answered] = response.get_json()["ties"]
+    assert answered["chosen"] == [staff["clerk"].id]
+    assert answered["reason"] == "牵头完成创新项目"
+    assert answered["chosen_by_id"] == leadership.user.id and answered["chosen_at"]
     assert entry_of(db_session, staff["clerk"]).grade == "excellent"
+    chosen = entry_of(db_session, staff["clerk"])
+    assert (chosen.tie_choice_reason, chosen.tie_chosen_by_id) == ("牵头完成创新项目",
+                                                                   leadership.user.id)
     response = leadership.client.post("/api/v1/semiannual/confirm", json=body,
                                       headers=leadership.api_headers())
     assert response.status_code == 200 and response.get_json()["state"] == "confirmed"

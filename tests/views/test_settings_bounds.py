@@ -66,8 +66,8 @@ def edit(actor, db_session, key: str, value: str):
     ("case.max_extension_days", "0", "Enter a whole number from %(low)s to %(high)s.",
      {"low": "1", "high": "60"}),
     ("leave.max_attachment_mb", "40",
-     "A certificate must fit in one upload of at most %(limit)s MB (MAX_REQUEST_MB), with 1 MB "
-     "left for the rest of the form: enter a whole number from %(low)s to %(high)s.",
+     "A certificate must fit in one upload of at most %(limit)s MB (the system's upload limit), "
+     "with 1 MB left for the rest of the form: enter a whole number from %(low)s to %(high)s.",
      {"limit": 32, "low": "1", "high": "31"}),
 ])
 def test_input_1_a_value_out_of_bounds_shows_next_to_the_field_and_saves_nothing(
@@ -116,3 +116,23 @@ def test_leave_1_the_attachment_bound_follows_the_request_limit(app, as_admin, d
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
     assert edit(as_admin, db_session, "leave.max_attachment_mb", "40").status_code == 302
     assert setting(db_session, "leave.max_attachment_mb").value == "40"
+
+
+def test_roster_1_the_rota_mode_is_edited_in_words_not_day_or_week(app, as_admin, db_session):
+    """Issue #20: the edit form shows 每个工作日一人 / 每周一人 and takes them back as the stored
+    value; a wrong one is refused naming the choices in words — never "day, week"."""
+    url = f"/rulesettingview/edit/{setting(db_session, 'roster.mode').id}"
+    form = as_admin.get(url).get_data(as_text=True)
+    assert re.search(r'<input id="value" name="value"[^>]*value="每个工作日一人"', form), form
+    response = edit(as_admin, db_session, "roster.mode", "每周一人")
+    assert response.status_code == 302
+    assert setting(db_session, "roster.mode").value == "week"
+    assert json.loads(audited(db_session)[-1].changes) == {"value": ["day", "week"]}
+    response = edit(as_admin, db_session, "roster.mode", "fortnight")
+    assert response.status_code == 200
+    [message] = VALUE_ERROR.findall(response.get_data(as_text=True))
+    assert "每个工作日一人" in message and "每周一人" in message
+    assert "day" not in message and "week" not in message
+    assert setting(db_session, "roster.mode").value == "week"
+    assert edit(as_admin, db_session, "roster.mode", "day").status_code == 302  # the stored word
+    assert setting(db_session, "roster.mode").value == "day"

@@ -10,6 +10,7 @@ from app.api.schemas.common import (Answer, Body, Items, Points, Query, QueryWho
                                     Text, VersionedBody, WholeNumber)
 from app.rules.input import BUSINESS_YEARS
 from app.rules.semiannual import MANUAL_KINDS
+from app.services.semiannual import CHOICE_REASON_MAX
 
 MAX_ENTRIES = 1000  # a center's staff, with room; a longer list is no entry form
 NOTES_MAX = 2000  # as the entry page keeps (app/services/semiannual.py save_entries)
@@ -65,6 +66,8 @@ class SemiannualChoice(HalfYearVersioned):
     are seats left, all from one tie."""
 
     staff_ids = fields.List(RowId(), required=True, validate=Items(MAX_ENTRIES, 1))
+    reason = Text(CHOICE_REASON_MAX, allow_none=True,
+                  description="why they were chosen: required (SCORE-6)")
 
 
 class HalfYearQuery(Query):
@@ -101,6 +104,9 @@ class SemiannualTie(Answer):
     staff_ids = fields.List(fields.Integer())
     chosen = fields.List(fields.Integer())
     resolved = fields.Boolean()
+    reason = fields.String(allow_none=True)  # why Leadership chose them (SCORE-6)
+    chosen_by_id = fields.Integer(allow_none=True)  # the user who chose
+    chosen_at = fields.DateTime(allow_none=True)
 
 
 class SemiannualTies(Answer):

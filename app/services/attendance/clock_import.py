@@ -242,8 +242,8 @@ def check_clock_file(session: Session, file_name: str, data: bytes,
     header = [str(cell or "") for cell in rows[0]]
     staff_column, time_column = _column(header, EMPLOYEE_COLUMNS), _column(header, TIME_COLUMNS)
     if staff_column is None or time_column is None:
-        raise RuleViolation("ATT-1", N_("The first row must name the columns employee_no (工号) "
-                                        "and clocked_at (打卡时间)."), field="file")
+        raise RuleViolation("ATT-1", N_("The first row must name the columns 工号 and 打卡时间 "
+                                        "(or employee_no and clocked_at)."), field="file")
     staff_of = {number: staff_id for number, staff_id in session.execute(
         select(Staff.employee_no, Staff.id).where(Staff.employee_no.is_not(None)))}.get
     width = max(staff_column, time_column) + 1
@@ -392,16 +392,22 @@ SAMPLE_ROWS = [("1001", "张三", "2026-11-02 07:56:12"), ("1001", "张三", "20
                ("1002", "李四", "2026-11-02 08:07:41"), ("1002", "李四", "2026-11-02 17:12:09")]
 
 
+#: The sample's first row: the Chinese headers (issue #20: the downloadable templates use
+#: them); the English keys employee_no / clocked_at are still read as aliases.
+SAMPLE_HEADER = ("工号", "姓名", "打卡时间")
+
+
 def sample_clock_file(kind: str) -> bytes:
-    """The sample clock export (docs/samples/clock_records.csv / .xlsx): header employee_no,
-    name, clocked_at — one row per clock, the center's wall-clock time."""
-    header = ("employee_no", "name", "clocked_at")
+    """The sample clock export (docs/samples/clock_records.csv / .xlsx): header 工号, 姓名,
+    打卡时间 — one row per clock, the center's wall-clock time; the CSV in UTF-8 with a BOM,
+    so that Excel opens it in Chinese (as the reference import samples)."""
+    header = SAMPLE_HEADER
     if kind == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook()
         sheet = book.active
-        sheet.title = "clock_records"
+        sheet.title = "打卡记录"
         sheet.append(header)
         for number, name, at in SAMPLE_ROWS:
             sheet.append([number, name, datetime.fromisoformat(at)])
@@ -412,4 +418,4 @@ def sample_clock_file(kind: str) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(SAMPLE_ROWS)
-    return out.getvalue().encode()
+    return out.getvalue().encode("utf-8-sig")
