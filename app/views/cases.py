@@ -7,6 +7,8 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, g, redirect, request, url_for
 from markupsafe import Markup
 from flask_appbuilder import expose
@@ -93,6 +95,8 @@ CASE_LABELS = {
     "delivered_at": _l("Delivered at"),
     "collector_name": _l("Collected by"),
     "fee_amount": _l("Fee (yuan)"),
+    "fee_shown": _l("Fee"),  # CASE-9: the amount collected, or 免收
+    "fee_waived": _l("Fee waived"),  # CASE-9: what the audit log calls the column
     "return_reason": _l("Return reason"),
     "competent_unit": _l("Competent unit"),
     "consultation_note": _l("Consultation note"),
@@ -325,7 +329,8 @@ def action_form_class(case: Case, action: str):
         if fee_asked_at_delivery(case):  # CASE-9: the item charges; 0 records a waived fee
             fields["fee_amount"] = DecimalField(
                 _l("Fee collected (yuan)"), places=2,
-                default=case.fee_amount if case.fee_amount is not None else case.item.fee_standard,
+                default=(case.fee_amount if case.fee_amount is not None
+                         else Decimal(0) if case.fee_waived else case.item.fee_standard),
                 validators=[InputRequired(_l("This item charges a fee: enter the fee collected "
                                              "(0 if it was waived).")),
                             *_case_bounds("fee_amount")])
@@ -449,7 +454,7 @@ class CaseView(WindowScopedModelView):
                     "deadline", "overdue_days", "urgent"]
     show_fieldsets = [
         (_l("Case"), {"fields": ["number", "case_class", "state", "item", "window", "request",
-                                 "urgent", "appointment_at", "fee_amount"]}),
+                                 "urgent", "appointment_at", "fee_shown"]}),
         (_l("Applicant"), {"fields": ["applicant_kind", "applicant_name", "id_number_shown",
                                       "phone_shown", "address_shown"]}),
         (_l("Time limit"), {"fields": ["received_at", "accepted_at", "promised_days", "deadline",
