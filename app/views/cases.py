@@ -31,6 +31,7 @@ from app.request_context import current_actor, request_calendar
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
+from app.rules.identity import APPLICANT_NAME_MAX
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields,
                                normalize_case_number)
@@ -230,11 +231,13 @@ def _plain_select(label, labels: dict, default=None) -> SelectField:
 
 
 class ApplicantSearchForm(DynamicForm):
-    """Issue #19: one box for the applicant's phone or whole ID number (not saved anywhere)."""
+    """Issue #19: one box for the applicant's whole name, phone or whole ID number (not saved
+    anywhere)."""
 
-    query = StringField(_l("Applicant phone or ID number"),
-                        validators=[InputRequired(_l("Enter the applicant's phone number or "
-                                                     "whole ID number.")), Length(max=40)])
+    query = StringField(_l("Applicant name, phone or ID number"),
+                        validators=[InputRequired(_l("Enter the applicant's name, phone number "
+                                                     "or whole ID number.")),
+                                    Length(max=APPLICANT_NAME_MAX)])
 
 
 def intake_form_class(item: ServiceItem, windows: list[Window]):
@@ -468,7 +471,9 @@ class CaseView(WindowScopedModelView):
     ]
     # window, accepted_on, decided_on, satisfaction: the dashboards' figures open this list
     # filtered by them (issue #12, app/views/dashboard.py).
-    search_columns = ["number", "item", "state", "case_class", "applicant_name", "received_at",
+    # Issue #19, PRIV-1: no applicant name here — finding a person's cases by name is the
+    # applicant search (one box, audited, the name never in a URL), not an unaudited filter.
+    search_columns = ["number", "item", "state", "case_class", "received_at",
                       "deadline", "decided_at", "urgent", "window", "accepted_on", "decided_on",
                       "satisfaction"]
     # Only indexed columns sort: a sort on anything else would scan a million rows.
@@ -547,7 +552,7 @@ class CaseView(WindowScopedModelView):
     @expose("/applicant/", methods=["GET", "POST"])
     @has_access
     def applicant(self):
-        """The cases of one applicant, found by the whole ID number or the phone.
+        """The cases of one applicant, found by the whole name, the whole ID number or the phone.
 
         A POST, so what was typed never stands in a URL (access logs, browser history: PRIV-1);
         the rows are the user's own (ORG-2 own window, AB-2 cover) and show personal data
