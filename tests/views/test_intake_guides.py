@@ -223,6 +223,18 @@ def test_case_9_a_collected_fee_is_on_the_case_page_and_the_receipt(as_clerk, db
     assert "20.00 元" in receipt and "工本费" in receipt
 
 
+@pytest.mark.parametrize("fee, says, not_says", [
+    (None, "20.00 元", "不收费"),  # not recorded yet: the published fee, asked at delivery
+    (Decimal("0"), "免收", "不收费"),  # waived at the counter
+    (Decimal("20"), "20.00 元", "免收"),
+])
+def test_case_9_the_acceptance_notice_states_the_fee_and_never_free_for_a_charging_item(
+        as_clerk, item, case_of, fee, says, not_says):
+    case = case_of(item, fee=fee)
+    notice = as_clerk.get(f"/print/case/{case.id}/acceptance").get_data(as_text=True)
+    assert says in notice and not_says not in notice
+
+
 @pytest.mark.parametrize("case_class, field, says", [
     ("returned", "return_reason", "退回"),
     ("transferred", "competent_unit", "有权办理单位"),
