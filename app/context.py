@@ -97,6 +97,19 @@ def current_center():
     return db.session.query(Center).order_by(Center.id).first()
 
 
+def fee_text(amount, waived: bool) -> str:
+    """CASE-9: a case's fee as the case page, the ledger and the notices show it: "20.00 元",
+    免收 when the published fee was waived, "" when nothing is recorded (issue #19)."""
+    if amount:
+        return gettext("%(amount)s yuan", amount=amount)
+    return gettext("Waived") if waived else ""
+
+
+def case_fee(case) -> str:
+    """CASE-9: `fee_text` of a case (a template filter: `case | case_fee`)."""
+    return fee_text(case.fee_amount, bool(case.fee_waived))
+
+
 def score(value) -> str:
     """A score or total as shown everywhere: one decimal, "98.0" (app.rules.points)."""
     return format_points(value, score=True)
@@ -153,6 +166,7 @@ def register_context(app: Flask) -> None:
     app.add_template_filter(person, "person")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(case_fee, "case_fee")  # CASE-9: amount, 免收 or nothing
     # Calendar / CASE-3: a deadline in a year without the official schedule is provisional.
     app.add_template_filter(deadline_marked, "deadline_marked")
     app.add_template_filter(deadline_noted, "deadline_noted")

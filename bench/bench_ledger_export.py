@@ -97,7 +97,7 @@ def run(application) -> None:
         with tempfile.TemporaryFile() as out:
             return ledger.write_ledger(
                 session, ledger.ledger_statement(cases), out, title="台帐",
-                headers=[str(n) for n in range(8)],
+                headers=[str(n) for n in range(9)],
                 result_labels={key: key for key in ledger.RESULT_LABELS},
                 format_time=ledger.minute_formatter(ZoneInfo(context.center_zone().key)))
 

@@ -92,6 +92,8 @@ class Case(Versioned, Model):
         # (exact match on the stored, normalised value).
         Index("ix_case_applicant_id_number", "applicant_id_number"),
         Index("ix_case_applicant_phone", "applicant_phone"),
+        # ... and by the applicant's whole name (migration 0041), within the same audited search.
+        Index("ix_case_applicant_name", "applicant_name"),
         # NEG-3 list: only the few objected refusals are in it, not a million NULLs.
         Index("ix_case_applicant_objected", "applicant_objected",
               sqlite_where=sql_text("applicant_objected = 1"),
@@ -156,6 +158,10 @@ class Case(Versioned, Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # CASE-9
+    # CASE-9: the item's published fee was waived (免收) for this case — recorded, unlike a
+    # fee_amount left empty, which says nobody recorded the fee (issue #19, migration 0041).
+    fee_waived: Mapped[bool] = mapped_column(Boolean, default=False,
+                                             server_default=sql_text("false"))
     return_reason: Mapped[str | None] = mapped_column(Text)  # 退回件
     competent_unit: Mapped[str | None] = mapped_column(String(200))  # 转办件
     consultation_note: Mapped[str | None] = mapped_column(Text)  # 咨询件

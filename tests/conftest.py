@@ -310,21 +310,25 @@ def item(db_session, window_a):
 
 @pytest.fixture
 def case_of(db_session):
-    """`case_of(item, case_class="accepted", day=2026-11-02)`: a case registered by the
-    service with every material; a module may define its own."""
+    """`case_of(item, case_class="accepted", day=2026-11-02, fee=…)`: a case registered by the
+    service with every material and the fee the intake form prefills (CASE-9: the item's
+    published fee; `fee=None` registers it with no fee recorded); a module may define its own."""
     from datetime import date
 
     from app.actor import Actor as CaseActor
     from app.services.cases import Applicant, Intake, register_intake
-    from tests.factories import ID_NUMBER, clock_on
+    from tests.factories import ID_NUMBER, clock_on, published_fee
 
-    def make(item, case_class="accepted", day=date(2026, 11, 2)):
+    unset = object()
+
+    def make(item, case_class="accepted", day=date(2026, 11, 2), fee=unset):
         case = register_intake(
             db_session,
             Intake(item_id=item.id, case_class=case_class,
                    applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
                                        address="江苏省南通市崇川区人民路1号"),
-                   received={m.id: m.copies for m in item.materials}),
+                   received={m.id: m.copies for m in item.materials},
+                   fee_amount=published_fee(item) if fee is unset else fee),
             CaseActor(username="seed"), clock_on(day))
         db_session.commit()
         return case

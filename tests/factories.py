@@ -98,6 +98,13 @@ def residence_permit_item(session, window, code: str | None = None, materials=RE
     return item
 
 
+def published_fee(item) -> Decimal | None:
+    """CASE-9: the fee an intake of `item` records as the intake form prefills it — the item's
+    published fee, None for a free item (nothing to collect, nothing to waive). A case of a
+    fee-charging item registered without it is asked for it at delivery (issue #19)."""
+    return item.fee_standard if item.published_fees else None
+
+
 def intake_form(item, **overrides) -> dict:
     """The intake form of an accepted case of `item` with every material, as posted."""
     data = {"case_class": "accepted", "applicant_kind": "person", "applicant_name": "赵六",

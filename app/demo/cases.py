@@ -201,7 +201,7 @@ CASE_COLUMNS = (
     "deadline", "original_deadline", "urgent", "appointment_at", "extended", "extension_days",
     "extension_reason", "suspended_on", "suspension_procedure", "suspension_reason",
     "suspended_days", "decided_at", "decided_on", "decision_note", "handler_id", "delivered_at",
-    "collector_name", "closed_at", "fee_amount", "return_reason", "competent_unit",
+    "collector_name", "closed_at", "fee_amount", "fee_waived", "return_reason", "competent_unit",
     "consultation_note", "satisfaction", "satisfaction_opinion", "satisfaction_source",
     "applicant_objected", "version", "withdrawn_on")
 TRANSITION_COLUMNS = ("id", "case_id", "action", "from_state", "to_state", "at", "user_id",
@@ -556,7 +556,8 @@ class _Generator:
                    self.all_staff[int(rnd.random() * len(self.all_staff))],
                    clerk_id=clerk, received_at=received,
                    state=cs.initial_state_for_class(case_class),
-                   urgent=False, extended=False, suspended_days=0, version=FIRST_VERSION)
+                   urgent=False, extended=False, suspended_days=0, version=FIRST_VERSION,
+                   fee_waived=False)
         if item.appointments and rnd.random() < P_APPOINTMENT:
             row["appointment_at"] = self.instant(day, second - second % 1800)  # the booked slot
         self.cases.append(row)
@@ -642,8 +643,13 @@ class _Generator:
         row.update(accepted_at=self.instant(day, second), accepted_on=day, promised_days=limit,
                    deadline=deadline, original_deadline=deadline, state=cs.ACCEPTED,
                    urgent=rnd.random() < P_URGENT)
-        if item.fee is not None and rnd.random() >= P_FEE_WAIVED:
-            row["fee_amount"] = item.fee  # CASE-9: the published fee, nothing else
+        if item.fee is not None:
+            # CASE-9 (issue #19): an item that charges has its fee recorded at intake — the
+            # published fee, nothing else — or a waiver (免收), never nothing.
+            if rnd.random() >= P_FEE_WAIVED:
+                row["fee_amount"] = item.fee
+            else:
+                row["fee_waived"] = True
         handler = row["clerk_id"] if rnd.random() < 0.7 else self.pick_staff(item.window_id)
         now_day, now_second = day, second  # the last thing that happened to the case
         parts = self.plan_parts(row, item, day) if item.parts else []

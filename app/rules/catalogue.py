@@ -113,3 +113,28 @@ def validate_case_fee(charged: Decimal | None, published_fees: Iterable[Decimal 
             published=" / ".join(str(fee.quantize(_CENT)) for fee in sorted(published)),
         )
     return amount.quantize(_CENT)
+
+
+def case_fee_record(charged: Decimal | None, published_fees: Iterable[Decimal | None], *,
+                    required: bool) -> tuple[Decimal | None, bool]:
+    """CASE-9: what a case records of its fee, as (amount charged, waived).
+
+    An item that publishes a fee has it collected, or waived (免收: 0 typed), and the two are
+    kept apart from "nothing recorded" (None typed): `required` (delivery of a case whose fee
+    nobody recorded at intake, issue #19) refuses None. An item without a published fee
+    records nothing whatever is typed, 0 included: there is nothing to waive. Any other amount
+    is refused by `validate_case_fee`.
+    """
+    published = [fee for fee in published_fees if fee]
+    if charged is None or (isinstance(charged, str) and not charged.strip()):
+        if required and published:
+            raise RuleViolation(
+                "CASE-9",
+                N_("This item charges a fee: enter the fee collected (0 if it was waived)."),
+                field="fee_charged",
+            )
+        return None, False
+    amount = validate_case_fee(charged, published)
+    if amount:
+        return amount, False
+    return None, bool(published)

@@ -172,22 +172,35 @@ def normalize_credit_code(value: str | None, *, field: str | None = None) -> str
 # --- Finding a case by its applicant (issue #19) ----------------------------------------------
 APPLICANT_ID_NUMBER = "id_number"
 APPLICANT_PHONE = "phone"
+APPLICANT_NAME = "name"
+APPLICANT_NAME_MAX = 100  # the column's size (service_case.applicant_name)
 
 
 def applicant_search_key(value: str | None, *, field: str | None = None) -> tuple[str, str]:
     """PRIV-1/PRIV-2: what a staff member typed to find an applicant's cases, as the stored form
     of one column: ``("id_number", <18 characters>)`` for a resident ID number or a unified
     social credit code (both kept in the applicant_id_number column), ``("phone", <number>)``
-    for a phone number in the form `normalize_phone` stores.
+    for a phone number in the form `normalize_phone` stores, ``("name", <name>)`` for what
+    holds no digit: the applicant's (or organisation's) name as the intake stores it.
 
     The ID number is matched whole, never by a prefix: 18 characters passing their check
-    digit, or nothing. A phone may be typed with spaces, hyphens or +86. Raises
-    `RuleViolation` with a message that never repeats the value (it could reach a log).
+    digit, or nothing. The name too is matched whole (赵六, never every 赵): a search finds one
+    applicant, it does not list people. A phone may be typed with spaces, hyphens or +86.
+    Raises `RuleViolation` with a message that never repeats the value (it could reach a log).
     """
     text = _clean(value)
     if not text:
-        raise RuleViolation("PRIV-2", N_("Enter the applicant's phone number or whole ID number."),
-                            field=field)
+        raise RuleViolation("PRIV-2", N_("Enter the applicant's name, phone number or whole ID "
+                                         "number."), field=field)
+    if not any(c.isdigit() for c in text):
+        # A name holds no digit; an ID number, a credit code and a phone always do. Kept as
+        # typed (check_applicant stores the name stripped, nothing else).
+        name = (value or "").strip()
+        if len(name) > APPLICANT_NAME_MAX or any(ord(c) < 32 or ord(c) == 127 for c in name):
+            raise RuleViolation("PRIV-2", N_("Enter the applicant's whole name as registered "
+                                             "(at most %(max)s characters)."),
+                                field=field, max=APPLICANT_NAME_MAX)
+        return APPLICANT_NAME, name
     compact = _SEPARATORS.sub("", text).upper()
     if len(compact) == 18:  # no phone has 18 characters
         for normalize in (normalize_id_number, normalize_credit_code):

@@ -119,14 +119,15 @@ APPLICANT_SEARCH_LIMIT = 100
 
 def cases_by_applicant(session: Session, column: str, value: str, scope=None,
                        limit: int = APPLICANT_SEARCH_LIMIT) -> list[Case]:
-    """Issue #19: the cases whose applicant ID number (`column` "id_number") or phone
-    ("phone") is exactly `value` (already in its stored form, app.rules.identity
+    """Issue #19: the cases whose applicant ID number (`column` "id_number"), phone ("phone")
+    or name ("name") is exactly `value` (already in its stored form, app.rules.identity
     `applicant_search_key`), newest first, at most `limit` + 1 (the caller says "more").
 
     `scope` is the caller's row condition (ORG-2 + AB-2: app.security.case_scope_condition),
-    None for every window. Served by ix_case_applicant_id_number / ix_case_applicant_phone.
+    None for every window. Served by ix_case_applicant_id_number / _phone / _name.
     """
-    target = {"id_number": Case.applicant_id_number, "phone": Case.applicant_phone}[column]
+    target = {"id_number": Case.applicant_id_number, "phone": Case.applicant_phone,
+              "name": Case.applicant_name}[column]
     query = (select(Case).where(target == value)
              .options(selectinload(Case.item), selectinload(Case.window))
              .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit + 1))

@@ -1,8 +1,13 @@
-"""查找申请人的办件 — a staff member finds an applicant's cases by the whole ID number or the
-phone (issue #19): the rows the caller may see (ORG-2 + AB-2 as `scope`), and one audit entry
-per search (AUDIT-1: who looked for an applicant, when, how, and which cases came up) that
-never holds what was typed (PRIV-1: the case numbers identify the applicant for an auditor
-who may follow them; the audit page masks as the case pages do).
+"""查找申请人的办件 — a staff member finds an applicant's cases by the whole name, the whole ID
+number or the phone (issue #19): the rows the caller may see (ORG-2 + AB-2 as `scope`), and one
+audit entry per search (AUDIT-1: who looked for an applicant, when, how — by name, ID number or
+phone — and which cases came up) that never holds what was typed (PRIV-1: the case numbers
+identify the applicant for an auditor who may follow them; the audit page masks as the case
+pages do).
+
+Looking a person up by name is a personal-data search like the others, so it is this search
+too, audited the same way; the case list's own filters offer no applicant name (an unaudited
+name search, and the name in the URL).
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ class ApplicantSearch:
 
 
 def search_cases_by_applicant(session: Session, typed: str | None, scope=None) -> ApplicantSearch:
-    """The cases of the applicant whose ID number or phone is `typed`, newest first.
+    """The cases of the applicant whose name, ID number or phone is `typed`, newest first.
 
-    Raises `RuleViolation` (PRIV-2, field "query") for what is no whole ID number nor phone;
-    nothing is audited then. `scope` is app.security.case_scope_condition() of the caller.
+    Raises `RuleViolation` (PRIV-2, field "query") for what is no name, whole ID number nor
+    phone; nothing is audited then. `scope` is app.security.case_scope_condition() of the caller.
     """
     column, value = applicant_search_key(typed, field="query")
     with transaction(session):

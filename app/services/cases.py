@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor, Clock
 from app.rules import case_states as cs
 from app.rules import notices as nt
-from app.rules.catalogue import IMMEDIATE, default_limit_for_kind, validate_case_fee
+from app.rules.catalogue import IMMEDIATE, case_fee_record, default_limit_for_kind
 from app.rules.deadlines import (case_deadline, deadline_after_resume, extended_deadline,
                                  suspended_working_days)
 from app.rules.errors import N_, RuleViolation
@@ -158,7 +158,7 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
     if item is None or not item.is_active:
         raise RuleViolation("CASE-1", N_("Choose an active service item."), field="item")
     applicant = check_applicant(intake.applicant, clock.today)
-    fee = _case_fee(intake.fee_amount, item)
+    fee, fee_waived = _case_fee(intake.fee_amount, item, required=False)
     required = requirements_of(item)
     to_correct = materials_to_correct(required, intake.received, intake.defective)
     # CASE-2: a mandatory material handed in with something to correct stops an acceptance
@@ -181,7 +181,7 @@ def register_intake(session: Session, intake: Intake, actor: Actor, clock: Clock
         applicant_address=applicant.address,
         first_contact_id=intake.first_contact_id or actor.staff_id, clerk_id=actor.staff_id,
         received_at=clock.now, urgent=bool(intake.urgent), appointment_at=intake.appointment_at,
-        fee_amount=fee if fee else None, return_reason=intake.return_reason,
+        fee_amount=fee, fee_waived=fee_waived, return_reason=intake.return_reason,
         competent_unit=intake.competent_unit, consultation_note=intake.consultation_note,
     )
     session.add(case)
@@ -423,10 +423,11 @@ def _on_refuse(session, case, actor, clock, *, note=None, objected=None, **param
     return _decide(session, case, actor, clock, note=note, **params)
 
 
-def _case_fee(amount, item: ServiceItem) -> Decimal:
-    """CASE-9 for a case's `fee_amount` (the field the intake and delivery forms call it)."""
+def _case_fee(amount, item: ServiceItem, *, required: bool) -> tuple[Decimal | None, bool]:
+    """CASE-9 for a case's `fee_amount` (the field the intake and delivery forms call it):
+    (amount, waived) as `case_fee_record` answers, its refusal under the field's name."""
     try:
-        return validate_case_fee(amount, item.published_fees)
+        return case_fee_record(amount, item.published_fees, required=required)
     except RuleViolation as violation:
         raise RuleViolation(violation.rule_id, violation.message, field="fee_amount",
                             **violation.params) from None
@@ -454,17 +455,25 @@ def fee_asked_at_delivery(case: Case) -> bool:
     return bool(case.item.published_fees)
 
 
+def fee_recorded(case: Case) -> bool:
+    """CASE-9: the case's fee is known — an amount collected, or waived (免收)."""
+    return case.fee_amount is not None or bool(case.fee_waived)
+
+
 def _on_deliver(session, case, actor, clock, *, collector=None, rating=None, opinion=None,
                 fee_amount=None, **_):
     """CASE-4/10/11: 送达 with the receipt and who collected; the clerk may record the rating.
 
-    CASE-9: the fee collected at delivery, when given, is one of the item's published fees
-    (0 records a waived fee as no fee)."""
+    CASE-9 (issue #19): the fee collected at delivery is one of the item's published fees, or
+    0 for a waived fee (免收, recorded as waived). A case of an item that publishes a fee
+    is not delivered without it unless its fee was recorded at intake; a fee given at
+    delivery replaces the one of the intake."""
     case.collector_name = _text({"collector": collector}, "collector", "CASE-10",
                                 N_("Enter who collected the result."))
-    if fee_amount is not None:
-        fee = _case_fee(fee_amount, case.item)
-        case.fee_amount = fee if fee else None
+    if fee_amount is not None or not fee_recorded(case):
+        fee, waived = _case_fee(fee_amount, case.item, required=True)
+        if fee is not None or waived:
+            case.fee_amount, case.fee_waived = fee, waived
     case.delivered_at = clock.now
     _issue(case, nt.DELIVERY, actor, clock, text=case.collector_name)
     if rating:
@@ -681,7 +690,7 @@ def update_case_details(session: Session, case: Case, changes: CaseDetails,
 
 __all__ = ["Actor", "Clock", "Applicant", "Intake", "SubTaskPlan", "IMMEDIATE",
            "allocate_case_number", "register_intake", "intake_shortfall", "fee_asked_at_delivery",
-           "still_required",
+           "fee_recorded", "still_required",
            "apply_action", "available_actions",
            "record_satisfaction", "complete_sub_task", "annotate", "check_applicant",
            "staff_actor", "requirements_of", "NoticeDeadlines", "deadlines_around_notice",

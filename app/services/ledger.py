@@ -4,8 +4,8 @@ The ledger lists every case that reached a result at the counter or behind it: a
 (and then handled, decided, delivered, closed or withdrawn) or ended at intake (退回, 转办).
 Consultations and cases still waiting for supplementary materials are not in it: they have
 no result yet. Each row carries what CASE-10 names — acceptance time, case number, decision
-time, who collected (取件人), handling staff (经办人), result — plus item and window; nothing
-of the applicant (PRIV-1).
+time, who collected (取件人), handling staff (经办人), result — plus item, window and the fee
+collected or 免收 (CASE-9, issue #19); nothing of the applicant (PRIV-1).
 
 The result of a delivered or closed case is the decision or exit that preceded it, read from
 the case's transitions in SQL: one expression for the list, the filter and the export, so
@@ -106,7 +106,7 @@ def results_by_case(session: Session, case_ids: list[int]) -> dict[int, str | No
 
 # --- Export ---------------------------------------------------------------------------------
 YIELD_PER = 2000  # rows per fetch: a server-side cursor on PostgreSQL, fetchmany on SQLite
-COLUMN_WIDTHS = (18, 20, 30, 22, 18, 14, 12, 16)
+COLUMN_WIDTHS = (18, 20, 30, 22, 18, 14, 12, 12, 16)
 
 
 def ledger_statement(cases: Query):
@@ -114,12 +114,13 @@ def ledger_statement(cases: Query):
     order included), with item, window and handler names joined — no ORM objects loaded.
 
     Columns: accepted_at, number, item, window number, window name, decided_at,
-    collector_name, handler name, settling state.
+    collector_name, handler name, fee_amount, fee_waived, settling state.
     """
     item, window, handler = aliased(ServiceItem), aliased(Window), aliased(Staff)
     return (cases.with_entities(Case.accepted_at, Case.number, item.name, window.number,
                                 window.name, Case.decided_at, Case.collector_name,
-                                handler.name, settling_state())
+                                handler.name, Case.fee_amount, Case.fee_waived,
+                                settling_state())
             .outerjoin(item, item.id == Case.item_id)
             .outerjoin(window, window.id == Case.window_id)
             .outerjoin(handler, handler.id == Case.handler_id)
@@ -142,20 +143,24 @@ def minute_formatter(zone: tzinfo) -> Callable[[datetime | None], str]:
 
 
 def ledger_rows(rows, *, result_labels: dict[str, str],
-                format_time: Callable[[datetime | None], str]):
+                format_time: Callable[[datetime | None], str],
+                format_fee: Callable[[object, bool], str] = lambda amount, waived: ""):
     """The sheet's values for each row of `ledger_statement`: local times as text, "number
-    name" of the window, the result's label; None for an absent cell."""
+    name" of the window, the fee as `format_fee(amount, waived)` shows it (CASE-9), the
+    result's label; None for an absent cell."""
     for (accepted_at, number, item, window_number, window_name, decided_at, collector,
-         handler, state) in rows:
+         handler, fee, waived, state) in rows:
         yield (format_time(accepted_at), number, item,
                f"{window_number} {window_name}" if window_number else None,
                format_time(decided_at), collector, handler,
+               format_fee(fee, bool(waived)) or None,
                result_labels.get(RESULT_OF_STATE.get(state)))
 
 
 def write_ledger(session: Session, statement, out: IO[bytes], *, title: str,
                  headers: list[str], result_labels: dict[str, str],
                  format_time: Callable[[datetime | None], str],
+                 format_fee: Callable[[object, bool], str] = lambda amount, waived: "",
                  progress: Callable[[int], None] | None = None) -> int:
     """Write the rows of `statement` (see `ledger_statement`) as an .xlsx workbook to `out`.
 
@@ -170,7 +175,8 @@ def write_ledger(session: Session, statement, out: IO[bytes], *, title: str,
     # Core rows straight from the connection: the ORM's row processing would cost a second
     # per 100,000 rows and gives nothing to plain columns.
     rows = session.connection().execute(statement.execution_options(yield_per=YIELD_PER))
-    values = ledger_rows(rows, result_labels=result_labels, format_time=format_time)
+    values = ledger_rows(rows, result_labels=result_labels, format_time=format_time,
+                         format_fee=format_fee)
     if progress is not None:
         values = _counted(values, progress)
     return write_sheet(out, values, title=title, headers=headers, widths=COLUMN_WIDTHS)

@@ -119,12 +119,17 @@ FIELD_LABELS = {
     "entry_id": _l("Semi-annual assessment entry"), "part": _l("Part"), "points": _l("Points"),
     "evidence": _l("Evidence"), "source_id": _l("Source record"), "manual": _l("Entered by hand"),
     "bonus": _l("Bonus"), "bonus_raw": _l("Bonus before the cap"), "innovation": _l("Innovation"),
+    # Issue #19: a search of an applicant's cases (app/services/case_search.py).
+    "searched_by": _l("Searched by"), "hits": _l("Cases found"), "cases": _l("Cases"),
 }
 
 # Issue #20: coded values shown in the record's own words (state "open" of a month is 未确认).
 _APPROVAL_STATES = {"pending": _lp("leave", "Pending"), "approved": _lp("leave", "Approved"),
                     "rejected": _lp("leave", "Rejected"), "cancelled": _l("Cancelled")}
 VALUE_LABELS = {
+    # Issue #19: how an applicant was looked for (never what was typed, PRIV-1).
+    ("Case", "searched_by"): {"name": _l("Name"), "id_number": _l("ID number"),
+                              "phone": _l("Phone")},
     ("AssessmentMonth", "state"): {"open": _lp("month", "Open"), "confirmed": _l("Confirmed")},
     ("LeaveRequest", "state"): _APPROVAL_STATES,
     ("ClockExcuse", "state"): _APPROVAL_STATES,

@@ -7,6 +7,8 @@ transition table allows. Everything goes through app/services/cases.py.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import abort, flash, g, redirect, request, url_for
 from markupsafe import Markup
 from flask_appbuilder import expose
@@ -29,6 +31,7 @@ from app.request_context import current_actor, request_calendar
 from app.rules import case_states as cs
 from app.rules import notices as nt
 from app.rules.errors import RuleViolation
+from app.rules.identity import APPLICANT_NAME_MAX
 from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_integer, validate_text
 from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields,
                                normalize_case_number)
@@ -93,6 +96,8 @@ CASE_LABELS = {
     "delivered_at": _l("Delivered at"),
     "collector_name": _l("Collected by"),
     "fee_amount": _l("Fee (yuan)"),
+    "fee_shown": _l("Fee"),  # CASE-9: the amount collected, or 免收
+    "fee_waived": _l("Fee waived"),  # CASE-9: what the audit log calls the column
     "return_reason": _l("Return reason"),
     "competent_unit": _l("Competent unit"),
     "consultation_note": _l("Consultation note"),
@@ -226,11 +231,13 @@ def _plain_select(label, labels: dict, default=None) -> SelectField:
 
 
 class ApplicantSearchForm(DynamicForm):
-    """Issue #19: one box for the applicant's phone or whole ID number (not saved anywhere)."""
+    """Issue #19: one box for the applicant's whole name, phone or whole ID number (not saved
+    anywhere)."""
 
-    query = StringField(_l("Applicant phone or ID number"),
-                        validators=[InputRequired(_l("Enter the applicant's phone number or "
-                                                     "whole ID number.")), Length(max=40)])
+    query = StringField(_l("Applicant name, phone or ID number"),
+                        validators=[InputRequired(_l("Enter the applicant's name, phone number "
+                                                     "or whole ID number.")),
+                                    Length(max=APPLICANT_NAME_MAX)])
 
 
 def intake_form_class(item: ServiceItem, windows: list[Window]):
@@ -325,7 +332,8 @@ def action_form_class(case: Case, action: str):
         if fee_asked_at_delivery(case):  # CASE-9: the item charges; 0 records a waived fee
             fields["fee_amount"] = DecimalField(
                 _l("Fee collected (yuan)"), places=2,
-                default=case.fee_amount if case.fee_amount is not None else case.item.fee_standard,
+                default=(case.fee_amount if case.fee_amount is not None
+                         else Decimal(0) if case.fee_waived else case.item.fee_standard),
                 validators=[InputRequired(_l("This item charges a fee: enter the fee collected "
                                              "(0 if it was waived).")),
                             *_case_bounds("fee_amount")])
@@ -449,7 +457,7 @@ class CaseView(WindowScopedModelView):
                     "deadline", "overdue_days", "urgent"]
     show_fieldsets = [
         (_l("Case"), {"fields": ["number", "case_class", "state", "item", "window", "request",
-                                 "urgent", "appointment_at", "fee_amount"]}),
+                                 "urgent", "appointment_at", "fee_shown"]}),
         (_l("Applicant"), {"fields": ["applicant_kind", "applicant_name", "id_number_shown",
                                       "phone_shown", "address_shown"]}),
         (_l("Time limit"), {"fields": ["received_at", "accepted_at", "promised_days", "deadline",
@@ -463,7 +471,9 @@ class CaseView(WindowScopedModelView):
     ]
     # window, accepted_on, decided_on, satisfaction: the dashboards' figures open this list
     # filtered by them (issue #12, app/views/dashboard.py).
-    search_columns = ["number", "item", "state", "case_class", "applicant_name", "received_at",
+    # Issue #19, PRIV-1: no applicant name here — finding a person's cases by name is the
+    # applicant search (one box, audited, the name never in a URL), not an unaudited filter.
+    search_columns = ["number", "item", "state", "case_class", "received_at",
                       "deadline", "decided_at", "urgent", "window", "accepted_on", "decided_on",
                       "satisfaction"]
     # Only indexed columns sort: a sort on anything else would scan a million rows.
@@ -542,7 +552,7 @@ class CaseView(WindowScopedModelView):
     @expose("/applicant/", methods=["GET", "POST"])
     @has_access
     def applicant(self):
-        """The cases of one applicant, found by the whole ID number or the phone.
+        """The cases of one applicant, found by the whole name, the whole ID number or the phone.
 
         A POST, so what was typed never stands in a URL (access logs, browser history: PRIV-1);
         the rows are the user's own (ORG-2 own window, AB-2 cover) and show personal data

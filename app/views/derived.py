@@ -114,7 +114,7 @@ def deadline_status(case) -> DeadlineStatus | None:
 
 CASE_COLUMNS = dict(overdue_days=overdue_days, id_number_shown=id_number_shown,
                     phone_shown=phone_shown, address_shown=address_shown,
-                    covered_for=covered_for)
+                    covered_for=covered_for, fee_shown=context.case_fee)
 
 
 def review_late(report) -> bool:

@@ -22,7 +22,7 @@ from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import force_locale, gettext, lazy_gettext as _l
 from flask_login import login_user
 
-from app.context import center_zone, local_datetime, today
+from app.context import case_fee, center_zone, fee_text, local_datetime, today
 from app.security import VIEW_METHOD_PERMISSIONS, window_scoped_filters
 from app.services.ledger import (RESULT_LABELS, in_ledger_condition, ledger_statement,
                                  minute_formatter, result_condition, results_by_case,
@@ -41,6 +41,7 @@ from models.cases import Case
 log = logging.getLogger(__name__)
 
 RESULT = "result"  # the computed column of the list (not a column of the table)
+FEE = "fee"  # CASE-9: the fee collected or 免收, from fee_amount and fee_waived
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 64 * 1024
 EXPORT_JOB = "ledger"  # the background job's kind (issue #21)
@@ -57,12 +58,13 @@ LEDGER_LABELS = {
     "decided_at": _l("Decision time"),  # 办结时间
     "collector_name": _l("Collector"),  # 取件人
     "handler": _l("Handler"),  # 经办人
+    FEE: _l("Fee"),  # CASE-9 (issue #19): the amount collected, or 免收
     RESULT: _l("Result"),
     "accepted_on": _l("Acceptance day"),  # the period filter
     "state": _l("Result"),  # the result filter
 }
 LEDGER_COLUMNS = ["accepted_at", "number", "item", "window", "decided_at", "collector_name",
-                  "handler", RESULT]
+                  "handler", FEE, RESULT]
 
 
 def result_label(value) -> str:
@@ -136,13 +138,17 @@ class LedgerInterface(BoundedCountInterface):
         lst = list(lst)
         # Held while the page renders: the session's identity map keeps objects weakly.
         related = preload_related(self.session, lst)  # noqa: F841
-        if RESULT not in list_columns:
+        if RESULT not in list_columns and FEE not in list_columns:
             yield from super().get_values(lst, list_columns)
             return
-        results = results_by_case(self.session, [case.id for case in lst])
-        plain = [column for column in list_columns if column != RESULT]
+        results = results_by_case(self.session, [case.id for case in lst]) \
+            if RESULT in list_columns else {}
+        plain = [column for column in list_columns if column not in (RESULT, FEE)]
         for case, values in zip(lst, super().get_values(lst, plain)):
-            values[RESULT] = results.get(case.id)
+            if RESULT in list_columns:
+                values[RESULT] = results.get(case.id)
+            if FEE in list_columns:
+                values[FEE] = case_fee(case)
             yield values
 
 
@@ -259,7 +265,8 @@ class LedgerView(WindowScopedModelView):
             self.datamodel.session, ledger_statement(cases), out, title=gettext("Ledger"),
             headers=[str(LEDGER_LABELS[column]) for column in LEDGER_COLUMNS],
             result_labels={k: gettext(v) for k, v in RESULT_LABELS.items()},
-            format_time=minute_formatter(center_zone()), progress=progress)
+            format_time=minute_formatter(center_zone()), format_fee=fee_text,
+            progress=progress)
 
     def _order(self) -> tuple[str, str]:
         """The list's order: the chosen sortable column, else the default."""

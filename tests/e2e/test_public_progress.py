@@ -42,7 +42,8 @@ def delivered_case(db_session, window_a):
                                    address="江苏省南通市崇川区人民路1号")),
         actor, clock)
     for action in (cs.START, cs.APPROVE, cs.DELIVER):
-        apply_action(db_session, case, action, actor, clock, collector=NAME)
+        apply_action(db_session, case, action, actor, clock, collector=NAME,
+                     fee_amount=Decimal("20"))  # CASE-9: the fee collected on delivery
     db_session.commit()
     return case
 

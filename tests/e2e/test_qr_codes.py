@@ -67,7 +67,8 @@ def cases(db_session, window_a, clerk):
     accepted = intake()
     delivered = intake()
     for action in (cs.START, cs.APPROVE, cs.DELIVER):
-        apply_action(db_session, delivered, action, actor, clock_on(DAY), collector=NAME)
+        apply_action(db_session, delivered, action, actor, clock_on(DAY), collector=NAME,
+                     fee_amount=item.fee_standard)  # CASE-9: the fee collected on delivery
     db_session.commit()
     return accepted, delivered
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from app.rules.catalogue import (
     ITEM_KINDS,
     default_limit_for_kind,
+    case_fee_record,
     validate_case_fee,
     validate_item_fee,
     validate_item_limits,
@@ -166,3 +167,36 @@ def test_case_9_accepted_only_when_published_or_nothing(charged, published):
     else:
         with pytest.raises(RuleViolation):
             validate_case_fee(charged, published)
+
+
+# --- CASE-9: what a case records of its fee (issue #19) --------------------------------------
+@pytest.mark.parametrize("charged, required, record", [
+    ("20", True, (Decimal("20.00"), False)),
+    (Decimal("20.00"), False, (Decimal("20.00"), False)),
+    ("0", True, (None, True)),  # 免收: waived, kept apart from "not recorded"
+    (Decimal("0.00"), False, (None, True)),
+    (None, False, (None, False)),  # nothing recorded yet (intake)
+    ("", False, (None, False)),
+])
+def test_case_9_fee_record_of_an_item_that_charges(charged, required, record):
+    assert case_fee_record(charged, [Decimal("20.00")], required=required) == record
+
+
+@pytest.mark.parametrize("charged", [None, "", "  "])
+def test_case_9_a_required_fee_of_an_item_that_charges_cannot_be_left_empty(charged):
+    with pytest.raises(RuleViolation) as refused:
+        case_fee_record(charged, [Decimal("20.00")], required=True)
+    assert (refused.value.rule_id, refused.value.field) == ("CASE-9", "fee_charged")
+
+
+@pytest.mark.parametrize("charged", [None, "0", Decimal("0")])
+def test_case_9_a_free_item_records_no_fee_and_no_waiver(charged):
+    assert case_fee_record(charged, [None], required=True) == (None, False)
+    assert case_fee_record(charged, [], required=True) == (None, False)
+
+
+@pytest.mark.parametrize("charged", ["15", "20.001", "-1"])
+def test_case_9_fee_record_refuses_what_is_not_published(charged):
+    with pytest.raises(RuleViolation) as refused:
+        case_fee_record(charged, [Decimal("20.00")], required=True)
+    assert refused.value.rule_id == "CASE-9"

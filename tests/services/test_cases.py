@@ -132,7 +132,8 @@ def test_priv_2_bad_applicant_id_number_is_refused_next_to_its_field(db_session,
 def test_case_4_full_path_to_closed_records_every_transition(db_session, item):
     case = register_intake(db_session, intake(item), ACTOR, clock(date(2026, 11, 2)))
     for action, params in [(cs.START, {}), (cs.APPROVE, {"note": "准予"}),
-                           (cs.DELIVER, {"collector": "王五", "rating": "satisfied"}), (cs.CLOSE, {})]:
+                           (cs.DELIVER, {"collector": "王五", "rating": "satisfied",
+                                         "fee_amount": "10"}), (cs.CLOSE, {})]:
         apply_action(db_session, case, action, ACTOR, clock(date(2026, 11, 3)), **params)
     assert case.state == cs.CLOSED and case.satisfaction == "satisfied"
     assert [t.to_state for t in case.transitions] == [
@@ -196,7 +197,8 @@ def test_case_11_rating_only_after_delivery_and_only_once(db_session, item):
     with pytest.raises(RuleViolation):
         record_satisfaction(case, "satisfied", None, "public")
     apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 3)))
-    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 3)), collector="王五")
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 3)), collector="王五",
+                 fee_amount=Decimal("0"))  # CASE-9: waived
     record_satisfaction(case, "dissatisfied", " 等太久 ", "public")
     assert (case.satisfaction, case.satisfaction_opinion) == ("dissatisfied", "等太久")
     with pytest.raises(RuleViolation):
@@ -390,3 +392,76 @@ def test_case_4_the_clerks_note_on_a_step_without_text_of_its_own_is_stored(db_s
     apply_action(db_session, case, cs.START, ACTOR, clock(date(2026, 11, 3)), note="已电话联系申请人")
     assert case.transitions[-1].note == "已电话联系申请人"
     assert "note" in action_parameters(cs.START) and "note" not in action_parameters(cs.DELIVER)
+
+
+# --- CASE-9: the fee at delivery (issue #19) ------------------------------------------------
+def decided(db_session, item, **intake_kwargs):
+    case = register_intake(db_session, intake(item, **intake_kwargs), ACTOR, clock(date(2026, 11, 2)))
+    apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 3)))
+    return case
+
+
+def test_case_9_a_fee_charging_case_is_not_delivered_without_its_fee(db_session, item):
+    case = decided(db_session, item)
+    with pytest.raises(RuleViolation) as refused:
+        apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五")
+    assert (refused.value.rule_id, refused.value.field) == ("CASE-9", "fee_amount")
+    assert case.state == cs.DECIDED_APPROVED and case.delivered_at is None
+    assert case.fee_amount is None and not case.fee_waived
+
+
+def test_case_9_delivery_records_the_published_fee(db_session, item):
+    case = decided(db_session, item)
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五",
+                 fee_amount="10")
+    assert case.state == cs.DELIVERED
+    assert (case.fee_amount, case.fee_waived) == (Decimal("10.00"), False)
+
+
+def test_case_9_zero_at_delivery_records_a_waiver_not_a_missing_fee(db_session, item):
+    case = decided(db_session, item)
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五",
+                 fee_amount=Decimal("0"))
+    assert case.state == cs.DELIVERED
+    assert (case.fee_amount, case.fee_waived) == (None, True)
+
+
+def test_case_9_an_unpublished_fee_at_delivery_is_refused(db_session, item):
+    case = decided(db_session, item)
+    with pytest.raises(RuleViolation) as refused:
+        apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五",
+                     fee_amount="15")
+    assert (refused.value.rule_id, refused.value.field) == ("CASE-9", "fee_amount")
+    assert case.state == cs.DECIDED_APPROVED and case.fee_amount is None
+
+
+@pytest.mark.parametrize("at_intake, amount, waived", [
+    (Decimal("10"), Decimal("10.00"), False),
+    (Decimal("0"), None, True),  # 免收 at the counter
+])
+def test_case_9_a_fee_recorded_at_intake_is_not_asked_again(db_session, item, at_intake, amount,
+                                                             waived):
+    case = decided(db_session, item, fee_amount=at_intake)
+    assert (case.fee_amount, case.fee_waived) == (amount, waived)
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五")
+    assert case.state == cs.DELIVERED and (case.fee_amount, case.fee_waived) == (amount, waived)
+
+
+def test_case_9_a_fee_given_at_delivery_replaces_the_intakes(db_session, item):
+    case = decided(db_session, item, fee_amount=Decimal("10"))
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五",
+                 fee_amount="0")
+    assert (case.fee_amount, case.fee_waived) == (None, True)
+
+
+def test_case_9_a_free_item_is_delivered_without_a_fee_and_never_waived(db_session, window_a):
+    free = ServiceItem(code="T-FREE", name="户籍证明", window=window_a, kind="promised",
+                       promised_days=1, statutory_days=5)
+    free.materials = [ItemMaterial(name="身份证", form="original", copies=1, mandatory=True,
+                                   sort_order=1)]
+    db_session.add(free)
+    db_session.commit()
+    case = decided(db_session, free, fee_amount=Decimal("0"))
+    assert (case.fee_amount, case.fee_waived) == (None, False)
+    apply_action(db_session, case, cs.DELIVER, ACTOR, clock(date(2026, 11, 4)), collector="王五")
+    assert case.state == cs.DELIVERED and (case.fee_amount, case.fee_waived) == (None, False)

@@ -205,6 +205,19 @@ def test_case_9_fees_are_only_the_items_published_fees(generated, db_session):
     assert all(fee == published for fee, published in charged)
 
 
+def test_case_9_every_delivered_case_of_a_fee_charging_item_has_its_fee_or_a_waiver(
+        generated, db_session):
+    """Issue #19: delivery asks for the fee, so the demo never delivers one with nothing recorded;
+    a waiver (免收) is recorded as one, never with an amount, and only where a fee is published."""
+    delivered = db_session.execute(
+        select(Case.fee_amount, Case.fee_waived, ServiceItem.fee_standard).join(ServiceItem)
+        .where(Case.delivered_at.is_not(None))).all()
+    charging = [(fee, waived) for fee, waived, published in delivered if published]
+    assert charging and all((fee is not None) != bool(waived) for fee, waived in charging)
+    assert any(waived for _fee, waived in charging)  # P_FEE_WAIVED of them
+    assert not any(waived for _fee, waived, published in delivered if not published)
+
+
 def test_case_11_ratings_on_delivered_cases_mostly_satisfied(generated, db_session):
     rated = db_session.execute(select(Case.satisfaction, Case.delivered_at)
                                .where(Case.satisfaction.is_not(None))).all()

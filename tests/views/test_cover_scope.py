@@ -16,7 +16,7 @@ from app.services.cases import Applicant, Intake, apply_action, register_intake
 from models.cases import Case
 from models.leave import LeaveRequest
 from models.org import Post, Staff
-from tests.factories import clock_on, residence_permit_item
+from tests.factories import clock_on, published_fee, residence_permit_item
 
 ID_NUMBER = "11010519491231002X"
 
@@ -62,7 +62,8 @@ def case_of(db_session, item):
             Intake(item_id=item.id, case_class="accepted",
                    applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone="13912345678",
                                        address="江苏省南通市崇川区人民路1号"),
-                   received={m.id: m.copies for m in item.materials}),
+                   received={m.id: m.copies for m in item.materials},
+                   fee_amount=published_fee(item)),  # CASE-9: as the intake form prefills it
             CaseActor(username="seed", staff_id=staff.id if staff else None),
             clock_on(TODAY))
         for action, params in state_after:

@@ -17,7 +17,7 @@ from app.services.handover import (HandoverContent, create_handover, handovers_a
 from models.audit import AuditLog
 from models.handover import Handover
 from models.org import Staff
-from tests.factories import clock_on, residence_permit_item, staff_of
+from tests.factories import clock_on, published_fee, residence_permit_item, staff_of
 
 TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
 
@@ -49,7 +49,8 @@ def case_of(db_session, item):
             db_session,
             Intake(item_id=item.id, case_class="accepted",
                    applicant=Applicant(name="赵六", phone="13912345678"),
-                   received={m.id: m.copies for m in item.materials}),
+                   received={m.id: m.copies for m in item.materials},
+                   fee_amount=published_fee(item)),  # CASE-9: as the intake form prefills it
             CaseActor(username="seed", staff_id=staff.id), clock_on(TODAY))
         if closed:
             for action, params in [("approve", {}), ("deliver", {"collector": "赵六"}),

@@ -140,7 +140,7 @@ def test_priv_2_the_id_number_is_checked_on_the_page_and_by_the_server(as_clerk,
 
 @pytest.fixture
 def decided(db_session, item, case_of):  # noqa: F811
-    case = case_of(item)
+    case = case_of(item, fee=None)  # CASE-9: no fee recorded at intake
     for action in (cs.START, cs.APPROVE):
         apply_action(db_session, case, action, Actor(username="seed"), clock_on(date(2026, 11, 3)))
     db_session.commit()
@@ -186,6 +186,53 @@ def test_case_9_the_api_records_the_fee_at_delivery_and_refuses_an_unpublished_o
     assert response.status_code == 200, response.get_json()
     db_session.expire_all()
     assert db_session.get(Case, decided.id).fee_amount == Decimal("20.00")
+
+
+def test_case_9_the_api_refuses_a_delivery_without_the_fee_with_json(log_in, db_session,
+                                                                     window_a, decided):
+    from tests.views.test_case_api import csrf_headers
+
+    clerk = log_in("Clerk", window=window_a)
+    response = clerk.client.post(f"/api/v1/case/{decided.id}/action/deliver",
+                                 json={"collector": "赵六"}, headers=csrf_headers(clerk))
+    assert response.status_code == 422
+    assert "收费" in str(response.get_json()["message"]["fee_amount"])
+    db_session.expire_all()
+    assert db_session.get(Case, decided.id).state == cs.DECIDED_APPROVED
+
+
+def test_case_9_a_waived_fee_reads_mian_shou_on_the_case_page_and_the_receipt(as_clerk, db_session,
+                                                                             decided):
+    response = as_clerk.post_form(f"/caseview/act/{decided.id}/deliver",
+                                  {"collector": "赵六", "fee_amount": "0"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    case = db_session.get(Case, decided.id)
+    assert (case.state, case.fee_amount, case.fee_waived) == (cs.DELIVERED, None, True)
+    page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert "免收" in page
+    receipt = as_clerk.get(f"/print/case/{case.id}/delivery").get_data(as_text=True)
+    assert "免收" in receipt and "不收费" not in receipt
+
+
+def test_case_9_a_collected_fee_is_on_the_case_page_and_the_receipt(as_clerk, db_session, decided):
+    as_clerk.post_form(f"/caseview/act/{decided.id}/deliver", {"collector": "赵六", "fee_amount": "20"})
+    page = as_clerk.get(f"/caseview/show/{decided.id}").get_data(as_text=True)
+    receipt = as_clerk.get(f"/print/case/{decided.id}/delivery").get_data(as_text=True)
+    assert "20.00 元" in page and "免收" not in page
+    assert "20.00 元" in receipt and "工本费" in receipt
+
+
+@pytest.mark.parametrize("fee, says, not_says", [
+    (None, "20.00 元", "不收费"),  # not recorded yet: the published fee, asked at delivery
+    (Decimal("0"), "免收", "不收费"),  # waived at the counter
+    (Decimal("20"), "20.00 元", "免收"),
+])
+def test_case_9_the_acceptance_notice_states_the_fee_and_never_free_for_a_charging_item(
+        as_clerk, item, case_of, fee, says, not_says):
+    case = case_of(item, fee=fee)
+    notice = as_clerk.get(f"/print/case/{case.id}/acceptance").get_data(as_text=True)
+    assert says in notice and not_says not in notice
 
 
 @pytest.mark.parametrize("case_class, field, says", [

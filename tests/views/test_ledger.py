@@ -29,7 +29,8 @@ from models.org import Staff
 from tests.factories import clock_on
 
 NUMBER = re.compile(r"BC-\d{4}-\d{6,}")
-HEADERS = ["受理时间", "受理编号", "服务事项", "窗口", "办结时间", "取件人", "经办人", "办理结果"]
+HEADERS = ["受理时间", "受理编号", "服务事项", "窗口", "办结时间", "取件人", "经办人", "收费",
+           "办理结果"]
 
 
 # ---- building cases through the service layer ----------------------------------------------
@@ -140,7 +141,7 @@ def test_case_10_export_has_the_same_columns_in_chinese_with_local_times(as_offi
     rows = export_rows(as_office)
     assert list(rows[0]) == HEADERS
     assert rows[1] == ("2026-11-02 10:00", case.number, "居住证办理", "01 公安户政窗口",
-                       "2026-11-03 11:00", "=HYPERLINK(\"x\")", "钱经办", "准予许可")
+                       "2026-11-03 11:00", "=HYPERLINK(\"x\")", "钱经办", None, "准予许可")
     formula = load_workbook(BytesIO(response.data)).worksheets[0]["F2"]
     assert formula.data_type == "s"  # a typed name never becomes a formula
 
@@ -154,9 +155,24 @@ def test_case_10_export_freezes_the_bold_header_row_sizes_columns_and_filters(as
     assert sheet.title == "台帐"
     assert sheet.freeze_panes == "A2"  # the header stays in view while scrolling
     assert sheet["A1"].font.b and not sheet["A2"].font.b
-    assert sheet.auto_filter.ref == "A1:H3"
-    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGH"]
+    assert sheet.auto_filter.ref == "A1:I3"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"]
     assert all(width > 10 for width in widths) and widths[2] > widths[0], widths
+
+
+def test_case_9_the_ledger_shows_the_fee_collected_or_waived_on_the_page_and_in_the_export(
+        as_office, make_case, db_session, window_a):
+    """Issue #19: 免收 is a recorded waiver, shown as such; an amount as the amount."""
+    charging = _item(db_session, window_a, "L-FEE", "证件补办")
+    charging.fee_standard, charging.fee_item, charging.fee_basis = Decimal("20.00"), "工本费", "文件"
+    db_session.commit()
+    day = date(2026, 11, 2)
+    paid = make_case(charging, day, APPROVE, (cs.DELIVER, {"collector": "孙", "fee_amount": "20"}))
+    waived = make_case(charging, day, APPROVE, (cs.DELIVER, {"collector": "孙", "fee_amount": "0"}))
+    page = as_office.get("/ledger/list/?psize_LedgerView=100").get_data(as_text=True)
+    assert "20.00 元" in page and "免收" in page
+    fees = {row[1]: row[7] for row in export_rows(as_office)[1:]}
+    assert (fees[paid.number], fees[waived.number]) == ("20.00 元", "免收")
 
 
 @pytest.mark.parametrize("typed", ["<r><t>x</t></r>", "<r>孙&取件</r>", "钱\x01经办\x1f"])
@@ -177,7 +193,7 @@ def test_case_10_result_of_a_delivered_or_closed_case_is_its_decision(as_office,
                          return_reason="主要材料缺失", received={})
     withdrawn = make_case(item_a, day, (cs.WITHDRAW, {}))
     running = make_case(item_a, day, START)
-    results = {row[1]: row[7] for row in export_rows(as_office)[1:]}
+    results = {row[1]: row[8] for row in export_rows(as_office)[1:]}
     assert results == {closed.number: "准予许可", refused.number: "不予许可",
                        forwarded.number: "已上报", returned.number: "退回",
                        withdrawn.number: "已撤回", running.number: "办理中"}
@@ -414,7 +430,7 @@ def test_case_10_exports_100000_rows_in_bounded_memory(as_office, db_session, it
         xml = package.read("xl/worksheets/sheet1.xml")
     assert xml.count(b"<row ") == ROWS + 1
     last = xml[xml.rfind(b"<row "):].decode()
-    assert first[1] == f"BC-2026-{ROWS:06d}" and first[7] == "已撤回"  # newest first
+    assert first[1] == f"BC-2026-{ROWS:06d}" and first[8] == "已撤回"  # newest first
     assert all(text in last for text in ("BC-2026-000001", "2026-01-05 09:00", "准予许可"))
     print(f"\nledger export: insert {inserted - started:.1f} s, export {exported - inserted:.1f} s"
           f" ({cpu:.1f} s CPU),"

@@ -17,7 +17,7 @@ from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 import app.views.public as public_views
 from app.views.public import rating_token
-from tests.factories import clock_on, csrf_token, residence_permit_item, text_of
+from tests.factories import clock_on, csrf_token, published_fee, residence_permit_item, text_of
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -45,9 +45,10 @@ def case_of(db_session, item):
     def make(*actions, case_class="accepted", phone=PHONE, received=None, intake=None, **params):
         if received is None:
             received = {m.id: m.copies for m in item.materials}
+        intake = {"fee_amount": published_fee(item), **(intake or {})}  # CASE-9: prefilled
         case = register_intake(
             db_session,
-            Intake(item_id=item.id, case_class=case_class, received=received, **(intake or {}),
+            Intake(item_id=item.id, case_class=case_class, received=received, **intake,
                    applicant=Applicant(name=NAME, id_number=ID_NUMBER, phone=phone, address=ADDRESS)),
             Actor(username="seed"), clock())
         for action in actions:

@@ -25,7 +25,7 @@ from app.services.cases import (Applicant, Intake, apply_action, record_satisfac
 from app.services.ratings import rating_link
 from models.audit import AuditLog
 from models.cases import Case, CaseRatingLink
-from tests.factories import clock_on, csrf_token, residence_permit_item, text_of
+from tests.factories import clock_on, csrf_token, published_fee, residence_permit_item, text_of
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -56,7 +56,8 @@ def case_of(db_session, item, clerk):
             db_session,
             Intake(item_id=item.id, case_class="accepted",
                    received={m.id: m.copies for m in item.materials},
-                   applicant=Applicant(name=NAME, id_number=ID_NUMBER, phone=PHONE, address=ADDRESS)),
+                   applicant=Applicant(name=NAME, id_number=ID_NUMBER, phone=PHONE, address=ADDRESS),
+                   fee_amount=published_fee(item)),  # CASE-9: as the intake form prefills it
             actor, clock_on(DAY))
         for action in actions:
             apply_action(db_session, case, action, actor, clock_on(DAY), **params)
