@@ -336,7 +336,7 @@ class ClockRecordView(BaseView):
                 "%(month)s: %(days)s attendance days derived.", month=f"{year}-{month:02d}",
                 days=days))
 
-    def run_import_job(self, job, _out, _progress) -> JobResult:
+    def run_import_job(self, job, _out, progress) -> JobResult:
         """ATT-1 as a background job (issue #21): the stashed upload imported by the same
         service in one transaction, audited as the job's user (their request, replayed in the
         worker); the row errors, if any, are the job's readable failure and nothing is saved."""
@@ -353,7 +353,7 @@ class ClockRecordView(BaseView):
                 with transaction(db.session):
                     result = import_clock_file(
                         db.session, params["file_name"], data, current_actor().user_id,
-                        limits=ImportLimits.from_config(current_app.config))
+                        limits=ImportLimits.from_config(current_app.config), progress=progress)
                 if not result.ok:
                     lines = [gettext("Row %(row)s: %(error)s", row=e.row, error=e.render(gettext))
                              for e in result.errors[:10]]

@@ -383,3 +383,53 @@ def test_issue_21_import_1_a_clerk_cannot_import(log_in, window_a, db_session, i
     assert response.status_code in (302, 403) and "/jobs/" not in response.headers.get(
         "Location", "")
     assert jobs(db_session) == []
+
+
+# --- Real progress of the exports replayed by the worker and of a large clock file -------------
+from tests.views.test_export_cap import EXPORTS, ROWS  # noqa: E402
+
+
+@pytest.fixture(params=EXPORTS[1:], ids=[export.rule for export in EXPORTS[1:]])
+def other_export(request, db_session, window_a, window_b):
+    case = request.param
+    query = case.rows(db_session, window_a, window_b)
+    return case, request.getfixturevalue(case.actor), query
+
+
+def test_issue_21_a_replayed_export_reports_its_rows_as_they_are_written(
+        app, monkeypatch, other_export, published):
+    """The leave register, the complaint register, the attendance month, the window scores:
+    the bar moves with the rows written (of those the view counted), not 0 then 100."""
+    import app.services.xlsx as xlsx
+
+    case, actor, query = other_export
+    monkeypatch.setattr(xlsx, "ROWS_PER_WRITE", 1)  # a step per row (500 in production)
+    monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 0)
+    status = run_job(app, actor, actor.get(f"{case.url}?{query}"))
+    assert (status["state"], status["rows"]) == (DONE, ROWS), (case.rule, status)
+    steps = [p for p in published if 0 < p < 100]
+    # The last row written is 99 % until the file is in place (then the job is done: 100 %).
+    assert steps == [min(99, row * 100 // ROWS) for row in range(1, ROWS + 1)], case.rule
+
+
+CLOCKS = (b"employee_no,clocked_at\n1001,2026-11-02 08:07\n1001,2026-11-02 11:35\n"
+          b"1001,2026-11-02 13:55\n1001,2026-11-02 17:40\n")
+
+
+def test_issue_21_att_1_a_large_clock_file_reports_its_rows_checked_then_written(
+        app, as_office, db_session, monkeypatch, published):
+    import app.services.attendance.clock_import as clock_import
+    from models.org import Staff
+
+    db_session.add(Staff(name="张三", employee_no="1001", unit="office"))
+    db_session.commit()
+    monkeypatch.setattr(clock_import, "PROGRESS_ROWS", 1)  # a step per row (5,000 in production)
+    monkeypatch.setitem(app.config, "IMPORT_INLINE_MAX_KB", 0)
+    response = as_office.post_form("/clockrecords/import/",
+                                   {"file": (io.BytesIO(CLOCKS), "clock.csv")},
+                                   content_type="multipart/form-data")
+    status = run_job(app, as_office, response)
+    assert (status["state"], status["rows"]) == (DONE, 4), status
+    steps = [p for p in published if 0 < p < 100]
+    assert steps == sorted(steps) and len(steps) >= 6, published  # rows checked, then written
+    assert any(p < 50 for p in steps) and any(p > 50 for p in steps), published
