@@ -27,7 +27,8 @@ def result_dir(app) -> Path:
 @pytest.fixture
 def old_and_new(app, db_session, result_dir):
     """Jobs finished 10 days ago and yesterday (each with its file), one still queued with its
-    upload stashed 10 days ago, and a `.part` a killed worker left 10 days ago."""
+    upload stashed 10 days ago, one queued 10 days ago and never run (lost) with its upload, and
+    a `.part` a killed worker left 10 days ago."""
     db_session.execute(delete(BackgroundJob))
     now = utcnow()
     long_ago, yesterday = now - timedelta(days=10), now - timedelta(days=1)
@@ -47,14 +48,20 @@ def old_and_new(app, db_session, result_dir):
     rows = {"old done": job(DONE, long_ago, "901-old.xlsx"),
             "old failed": job(FAILED, long_ago),
             "recent": job(DONE, yesterday, "902-new.xlsx"),
-            "waiting": job(QUEUED, None, params={"upload": "abc.upload"}, key="k" * 64)}
+            "waiting": job(QUEUED, None, params={"upload": "abc.upload"}, key="k" * 64),
+            # Asked for 10 days ago and never run (its worker's queue was flushed): lost.
+            "lost": job(QUEUED, None, params={"upload": "gone.upload"}, key="l" * 64)}
+    rows["lost"].created_at = long_ago
     db_session.commit()
     files = {"old done": file(result_dir / "901-old.xlsx", long_ago),
              "recent": file(result_dir / "902-new.xlsx", yesterday),
              "waiting": file(result_dir / "uploads" / "abc.upload", long_ago),
              "killed": file(result_dir / "903-abandoned.part", long_ago),
-             "lost upload": file(result_dir / "uploads" / "lost.upload", long_ago)}
-    return {name: row.id for name, row in rows.items()}, files
+             "lost upload": file(result_dir / "uploads" / "lost.upload", long_ago),
+             "lost job's upload": file(result_dir / "uploads" / "gone.upload", long_ago)}
+    yield {name: row.id for name, row in rows.items()}, files
+    for path in files.values():  # the next tests' folder as they expect it
+        path.unlink(missing_ok=True)
 
 
 def remaining(db_session) -> set[int]:
@@ -67,7 +74,7 @@ def test_issue_21_jobs_clean_removes_finished_jobs_and_files_older_than_the_sett
     ids, files = old_and_new
     result = app.test_cli_runner().invoke(args=["bianmin", "jobs-clean"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "background jobs older than 7 days: 2 removed, 3 files removed"
+    assert result.output.strip() == "background jobs older than 7 days: 3 removed, 4 files removed"
     assert remaining(db_session) == {ids["recent"], ids["waiting"]}
     assert {name for name, path in files.items() if path.exists()} == {"recent", "waiting"}
     # Run again: nothing left to remove.
@@ -97,7 +104,7 @@ def test_issue_21_every_worker_cleans_up_hourly_with_the_same_service(app, db_se
     (task,) = [t for t in huey._registry.periodic_tasks if t.name == CLEAN_TASK_NAME]
     assert task.validate_datetime(datetime(2026, 12, 7, 3, 17))  # minute 17 of every hour
     assert not task.validate_datetime(datetime(2026, 12, 7, 3, 18))
-    assert huey.bianmin_clean.call_local() == 2  # the task itself, as the consumer runs it
+    assert huey.bianmin_clean.call_local() == 3  # the task itself, as the consumer runs it
     assert remaining(db_session) == {ids["recent"], ids["waiting"]}
 
 

@@ -290,13 +290,14 @@ def job_for(session: Session, job_id: int, user_id: int, *,
     return job
 
 
-def stash_upload(result_dir: str | os.PathLike, data: bytes) -> str:
+def stash_upload(result_dir: str | os.PathLike, data: bytes, prefix: str = "") -> str:
     """Keep an uploaded file for the job that will read it (in the shared JOBS_RESULT_DIR, so a
     worker on another host reads it too); named by its content, so the same file uploaded
-    twice is the same job (`submit_job`'s duplicate check)."""
+    twice is the same job (`submit_job`'s duplicate check) — and by `prefix`, so that the same
+    file given to two kinds of import at once is two files, each job removing its own."""
     directory = Path(result_dir) / "uploads"
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"{hashlib.sha256(data).hexdigest()}.upload"
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()}.upload"
     (directory / name).write_bytes(data)
     return name
 
@@ -323,16 +324,19 @@ class Cleaned:
 def clean_jobs(session: Session, result_dir: str | os.PathLike, *, days: int,
                now=None) -> Cleaned:
     """Remove the jobs that finished (done or failed) more than `days` days before `now`, with
-    their files, and every file of the result folder (results, uploads, `.part` files) older
-    than that which no queued or running job still needs. One transaction; a file already
-    gone (another worker cleaning at the same time) is no error."""
+    their files — and those asked for that long ago and never finished (lost: STALE_AFTER is an
+    hour) — and every file of the result folder (results, uploads, `.part` files) older than
+    that which no queued or running job still needs. One transaction; a file already gone
+    (another worker cleaning at the same time) is no error."""
     cutoff = (now or utcnow()) - timedelta(days=days)
+    finished = BackgroundJob.state.in_((DONE, FAILED)) & (BackgroundJob.finished_at < cutoff)
+    lost = BackgroundJob.state.in_(ACTIVE_STATES) & (BackgroundJob.created_at < cutoff)
     old = list(session.execute(select(BackgroundJob.id, BackgroundJob.result_file).where(
-        BackgroundJob.state.in_((DONE, FAILED)), BackgroundJob.finished_at < cutoff)))
+        finished | lost)))
     needed: set[str] = set()
     for params, result_file in session.execute(select(BackgroundJob.params,
                                                       BackgroundJob.result_file).where(
-            BackgroundJob.state.in_(ACTIVE_STATES))):
+            BackgroundJob.state.in_(ACTIVE_STATES), BackgroundJob.created_at >= cutoff)):
         upload = json.loads(params or "{}").get("upload")
         needed.update(name for name in (upload, result_file) if name)
     with transaction(session):

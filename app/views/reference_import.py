@@ -80,7 +80,8 @@ class ReferenceImportView(BaseView):
                     with rule_checked(form) as checked:
                         precheck_reference_file(upload.filename, data, limits)
                 if checked is not None and checked.ok:
-                    name = stash_upload(current_app.config["JOBS_RESULT_DIR"], data)
+                    name = stash_upload(current_app.config["JOBS_RESULT_DIR"], data,
+                                        prefix=f"{kind}-")
                     return start_job(REFERENCE_IMPORT_JOB, {
                         "kind": kind, "upload": name, "file_name": upload.filename[:200],
                         "back": url_for(f".{kind}")})

@@ -337,7 +337,8 @@ def test_issue_21_import_1_a_large_staff_file_is_imported_by_the_worker_row_by_r
     # The stashed upload went with the job; another user cannot see the job.
     from pathlib import Path
 
-    assert not any((Path(import_jobs.config["JOBS_RESULT_DIR"]) / "uploads").iterdir())
+    uploads = Path(import_jobs.config["JOBS_RESULT_DIR"]) / "uploads"
+    assert not [path for path in uploads.iterdir() if path.name.startswith("staff-")]
     assert job_id
 
 
