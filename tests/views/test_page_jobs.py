@@ -195,6 +195,24 @@ def test_issue_21_a_job_whose_login_was_disabled_meanwhile_fails_in_words(
     assert runs(db_session, DEDUCTIONS) == []
 
 
+def test_issue_21_a_job_whose_user_lost_the_right_meanwhile_is_refused_by_the_policy(
+        app, as_office, db_session):
+    """The policy is asked again in the worker: an Office user made a Clerk after clicking
+    generates nothing."""
+    from app.views.jobs import NOT_ALLOWED
+    from models.scoring import ScoreEvent
+
+    job_id = job_id_of(generate(as_office, "2026-10"))
+    sm = app.appbuilder.sm
+    user = sm.get_user_by_id(as_office.user.id)
+    user.roles = [sm.find_role("Clerk")]
+    sm.update_user(user)
+    run_pending(app)
+    (job,) = jobs(db_session)  # (the role change signed them out: the row, read directly)
+    assert (job.id, job.state, job.error) == (job_id, FAILED, zh(app, NOT_ALLOWED))
+    assert runs(db_session, DEDUCTIONS) == [] and db_session.scalars(select(ScoreEvent)).all() == []
+
+
 # --- SCORE-5/6: the half-year's computation ---------------------------------------------------
 def test_issue_21_score_5_the_half_year_is_computed_by_a_job_person_by_person(
         app, as_office, log_in, make_user, db_session, published):
