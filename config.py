@@ -257,8 +257,12 @@ def _settings(env: str, production: bool) -> dict:
         # Issue #21: an export of more rows than this is a background job (progress, then the
         # file) instead of a download written inside the request.
         "EXPORT_INLINE_MAX_ROWS": max(_int_env("EXPORT_INLINE_MAX_ROWS", 5_000), 0),
-        # Issue #21: a clock file larger than this (KB) is imported by the job worker.
+        # Issue #21: a clock or reference data file larger than this (KB) is imported by the
+        # job worker.
         "IMPORT_INLINE_MAX_KB": max(_int_env("IMPORT_INLINE_MAX_KB", 256), 0),
+        # Issue #21: finished jobs (rows and files) older than this many days are removed —
+        # hourly by the worker, or `flask bianmin jobs-clean`.
+        "JOB_RESULT_DAYS": max(_int_env("JOB_RESULT_DAYS", 7), 1),
         "JOBS_QUEUE_URL": _jobs_queue_url(),
         "JOBS_QUEUE_NAME": os.environ.get("JOBS_QUEUE_NAME", "bianmin"),
         # Finished jobs' files; several app hosts need one shared folder (like attachments).

@@ -28,7 +28,7 @@ from app.extensions import db
 from app.logging_filters import install_log_filters
 from app.rules.errors import RuleViolation
 from app.security import ensure_roles, sync_roles
-from app.queue import run_worker
+from app.queue import clean as clean_background_jobs, run_worker
 from app.services.attendance import derive_month
 from app.services.audit import audit_actor
 from app.services.backup import BackupError, backup, restore
@@ -349,13 +349,29 @@ def jobs_command(limit):
                    + (f"  {run.detail}" if run.detail else ""))
 
 
+@bianmin_cli.command("jobs-clean")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Remove finished jobs older than this many days (default: JOB_RESULT_DAYS, 7).")
+@with_appcontext
+def jobs_clean_command(days):
+    """Remove finished background jobs (done or failed) older than JOB_RESULT_DAYS days, with
+    their result files, and any file of JOBS_RESULT_DIR as old that no waiting or running job
+    needs (issue #21). Every worker does it hourly; this is the same, now."""
+    app = current_app._get_current_object()
+    days = days or app.config["JOB_RESULT_DAYS"]
+    cleaned = clean_background_jobs(app, days)
+    click.echo(f"background jobs older than {days} days: {cleaned.jobs} removed, "
+               f"{cleaned.files} files removed")
+
+
 @bianmin_cli.command("worker")
 @click.option("--threads", default=2, show_default=True,
               help="Jobs run at the same time by this worker process.")
 @with_appcontext
 def worker_command(threads):
-    """Serve the background job queue (issue #21: large exports): run each job the app
-    queues, with its progress, until stopped. Start one or more anywhere that reaches the
+    """Serve the background job queue (issue #21: large exports and imports, the month's
+    generations): run each job the app queues, with its progress, and clean up finished jobs
+    hourly (JOB_RESULT_DAYS), until stopped. Start one or more anywhere that reaches the
     database, the queue (JOBS_QUEUE_URL / REDIS_URL) and JOBS_RESULT_DIR."""
     app = current_app._get_current_object()
     click.echo(f"job worker: queue {app.config['JOBS_QUEUE_URL'].split('@')[-1]} "

@@ -12,6 +12,9 @@ every app process reads from the database.
 
 The worker is `flask bianmin worker` (app/cli.py): it builds the app (the same settings as the
 web processes) and runs huey's consumer. The tests run the worker in-process with `run_pending`.
+Each worker also cleans up every hour (a huey periodic task): finished jobs older than
+JOB_RESULT_DAYS go, rows and files (`app.services.background.clean_jobs`; idempotent, so
+several workers doing it is harmless).
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import force_locale, gettext
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from app.extensions import db
-from app.services.background import run_job
+from app.services.background import clean_jobs, run_job
 from models.jobs import BackgroundJob
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 EXTENSION = "bianmin_queue"
 RUNNERS = "bianmin_job_runners"
 TASK_NAME = "run_background_job"
+CLEAN_TASK_NAME = "clean_background_jobs"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 _worker_app: Flask | None = None  # the worker process's app, built once
@@ -55,6 +59,9 @@ def make_queue(url: str, name: str) -> Huey:
     else:
         raise ValueError(f"JOBS_QUEUE_URL: not a redis://, sqlite:/// or memory:// URL: {url}")
     huey.bianmin_task = huey.task(name=TASK_NAME)(_run_background_job)
+    # Minute 17 of every hour: away from the nightly jobs' and the exports' round minutes.
+    huey.bianmin_clean = huey.periodic_task(crontab(minute="17"),
+                                            name=CLEAN_TASK_NAME)(_clean_background_jobs)
     return huey
 
 
@@ -82,6 +89,22 @@ def _run_background_job(job_id: int) -> str | None:
     app = current_app._get_current_object() if has_app_context() else _app()
     with app.app_context():
         return execute(app, job_id)
+
+
+def _clean_background_jobs() -> int:
+    """The hourly task: finished jobs older than JOB_RESULT_DAYS, rows and files."""
+    app = current_app._get_current_object() if has_app_context() else _app()
+    with app.app_context():
+        try:
+            return clean(app).jobs
+        finally:
+            db.session.remove()
+
+
+def clean(app: Flask, days: int | None = None):
+    """Remove finished jobs older than `days` (JOB_RESULT_DAYS) with their files."""
+    return clean_jobs(db.session, app.config["JOBS_RESULT_DIR"],
+                      days=days or app.config["JOB_RESULT_DAYS"])
 
 
 def execute(app: Flask, job_id: int) -> str | None:
@@ -143,7 +166,7 @@ def run_worker(app: Flask, workers: int = 1) -> None:
     huey = queue(app)
     log.info("job worker: %s queue %r, %d worker(s)", type(huey).__name__, huey.name, workers)
     # An idle worker looks at the queue at least every second: a job starts within one.
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
                          max_delay=1.0).run()
 
 

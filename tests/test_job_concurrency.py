@@ -4,9 +4,10 @@ processes and real threads, on SQLite and on PostgreSQL (DATABASE_URL).
 - Two `flask --app run bianmin nightly` processes started together for the same night: each job
   is done by exactly one of them (the other says it skipped it), recorded once; a third run
   later that night skips everything.
-- Simultaneous generations from pages (deductions, rota, meetings, semi-annual computation):
-  exactly one runs, the others get the "already running / already done by … at …" flash,
-  no duplicate rows, no 500. The API's computation: one 200, the others 409 with the message.
+- Simultaneous generations from pages (rota, meetings): exactly one runs, the others get the
+  "already running / already done by … at …" flash, no duplicate rows, no 500. Deductions and
+  the semi-annual computation are background jobs (issue #21): one job per page, run at once
+  on worker threads — one generates, the others end failed with the same message. The API's computation: one 200, the others 409 with the message.
 - Simultaneous attendance derivations: one runs, the others are refused (JobBusy).
 
 The threads are released together by a barrier; nothing here waits for time to pass.
@@ -138,6 +139,54 @@ def assert_one_ran(results, db_session, job: str, subject: str) -> None:
     assert [(r.outcome, r.attempts) for r in runs] == [("done", 1)], runs
 
 
+def job_race(app, actors, form_url: str, post_url: str, data: dict) -> list:
+    """Issue #21: a generation started from a page is a background job. Each actor opens
+    `form_url` and all post at once (`page_race`): each is sent to the page of a job of their
+    own. Then the worker runs those jobs on as many threads at once (a barrier), as several
+    workers would: each job's final row."""
+    from app.extensions import db
+    from app.queue import execute, run_pending
+    from models.jobs import BackgroundJob
+
+    with app.app_context():
+        before = db.session.scalar(select(func.max(BackgroundJob.id))) or 0
+    results = page_race(actors, form_url, post_url, data)
+    assert [status for status, _html in results] == [302] * len(results), results
+    assert all('id="job-progress"' in html for _status, html in results)
+    with app.app_context():
+        job_ids = list(db.session.scalars(select(BackgroundJob.id).where(
+            BackgroundJob.id > before).order_by(BackgroundJob.id)))
+    assert len(job_ids) == len(actors), "one job per user"
+    barrier = threading.Barrier(len(job_ids))
+
+    def work(job_id: int) -> None:
+        with app.app_context():
+            barrier.wait(timeout=60)
+            execute(app, job_id)
+
+    threads = [threading.Thread(target=work, args=(job_id,)) for job_id in job_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    run_pending(app)  # their queued tasks: each job was run already, so each is skipped
+    with app.app_context():
+        db.session.expire_all()
+        jobs = list(db.session.scalars(select(BackgroundJob).where(
+            BackgroundJob.id.in_(job_ids))))
+        db.session.remove()
+    return jobs
+
+
+def assert_one_job_ran(jobs, db_session, job: str, subject: str) -> None:
+    assert sorted(j.state for j in jobs) == ["done"] + ["failed"] * (len(jobs) - 1), [
+        (j.state, j.error) for j in jobs]
+    for refused in (j for j in jobs if j.state == "failed"):
+        assert any(mark in refused.error for mark in BUSY_MARKS), refused.error
+    runs = job_runs(db_session, job=job, subject=subject)
+    assert [(r.outcome, r.attempts) for r in runs] == [("done", 1)], runs
+
+
 @pytest.fixture
 def overdue_case_in(db_session, window_a):
     """`overdue_case_in(year, month)`: a case past its deadline (the 5th) and still open."""
@@ -164,15 +213,17 @@ def overdue_case_in(db_session, window_a):
 
 
 def test_ops_1_simultaneous_deduction_generations_run_once_the_others_are_told(
-        db_session, office_clients, overdue_case_in):
+        app, db_session, office_clients, overdue_case_in):
+    """Issue #21: each page's generation is a job; the jobs run at once on worker threads:
+    one generates, the others end with the "already running / done by … at …" message."""
     from models.scoring import ScoreEvent
 
     for month in range(1, ROUNDS + 1):  # 2025-01 … 2025-10, months long past
         case = overdue_case_in(2025, month)
         subject = f"2025-{month:02d}"
-        results = page_race(office_clients, "/scoreeventview/list/", "/scoreeventview/generate",
-                            {"month": subject})
-        assert_one_ran(results, db_session, "deductions", subject)
+        jobs = job_race(app, office_clients, "/scoreeventview/list/", "/scoreeventview/generate",
+                        {"month": subject})
+        assert_one_job_ran(jobs, db_session, "deductions", subject)
         events = db_session.scalars(select(ScoreEvent.source_key).where(
             ScoreEvent.source == "case", ScoreEvent.source_id == case.id)).all()
         assert len(events) == 1, events  # the overdue case's one event, not two
@@ -219,16 +270,16 @@ def half_years():
 
 
 def test_ops_1_simultaneous_semiannual_computations_run_once_the_others_are_told(
-        db_session, office_clients):
+        app, db_session, office_clients):
     from app.services.semiannual import create_assessment
     from models.semiannual import SemiannualEntry
 
     for year, half in half_years():
         with transaction(db_session):
             assessment = create_assessment(db_session, year, half, None)
-        results = page_race(office_clients, f"/semiannualview/show/{assessment.id}",
-                            f"/semiannualview/compute/{assessment.id}", {})
-        assert_one_ran(results, db_session, "semiannual", f"{year}-H{half}")
+        jobs = job_race(app, office_clients, f"/semiannualview/show/{assessment.id}",
+                        f"/semiannualview/compute/{assessment.id}", {})
+        assert_one_job_ran(jobs, db_session, "semiannual", f"{year}-H{half}")
         staff = db_session.scalars(select(SemiannualEntry.staff_id).where(
             SemiannualEntry.assessment_id == assessment.id)).all()
         assert staff and len(staff) == len(set(staff)), "no one entered twice"

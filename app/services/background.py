@@ -18,6 +18,10 @@ and writes its progress and its file here, and the user's page polls the row.
   other writer out of the database file until it ends, so the row's figure is skipped there
   (no wait) and the page reads the queue's (`live_progress`).
 - What a user may see: their own jobs; Admin sees every job (`visible_jobs`, `job_for`).
+- `clean_jobs`: finished jobs older than JOB_RESULT_DAYS go, rows and files, with any file of
+  the result folder as old that no waiting or running job needs (a `.part` of a killed worker,
+  an upload whose job was lost) — hourly in the worker (app/queue.py) and by
+  `flask bianmin jobs-clean`.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -286,13 +290,14 @@ def job_for(session: Session, job_id: int, user_id: int, *,
     return job
 
 
-def stash_upload(result_dir: str | os.PathLike, data: bytes) -> str:
+def stash_upload(result_dir: str | os.PathLike, data: bytes, prefix: str = "") -> str:
     """Keep an uploaded file for the job that will read it (in the shared JOBS_RESULT_DIR, so a
     worker on another host reads it too); named by its content, so the same file uploaded
-    twice is the same job (`submit_job`'s duplicate check)."""
+    twice is the same job (`submit_job`'s duplicate check) — and by `prefix`, so that the same
+    file given to two kinds of import at once is two files, each job removing its own."""
     directory = Path(result_dir) / "uploads"
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"{hashlib.sha256(data).hexdigest()}.upload"
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()}.upload"
     (directory / name).write_bytes(data)
     return name
 
@@ -307,3 +312,53 @@ def result_path(job: BackgroundJob, result_dir: str | os.PathLike) -> Path | Non
         return None
     path = Path(result_dir) / Path(job.result_file).name
     return path if path.is_file() else None
+
+
+# --- Cleaning up (issue #21) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cleaned:
+    jobs: int  # finished job rows removed
+    files: int  # result files and uploads removed
+
+
+def clean_jobs(session: Session, result_dir: str | os.PathLike, *, days: int,
+               now=None) -> Cleaned:
+    """Remove the jobs that finished (done or failed) more than `days` days before `now`, with
+    their files — and those asked for that long ago and never finished (lost: STALE_AFTER is an
+    hour) — and every file of the result folder (results, uploads, `.part` files) older than
+    that which no queued or running job still needs. One transaction; a file already gone
+    (another worker cleaning at the same time) is no error."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    finished = BackgroundJob.state.in_((DONE, FAILED)) & (BackgroundJob.finished_at < cutoff)
+    lost = BackgroundJob.state.in_(ACTIVE_STATES) & (BackgroundJob.created_at < cutoff)
+    old = list(session.execute(select(BackgroundJob.id, BackgroundJob.result_file).where(
+        finished | lost)))
+    needed: set[str] = set()
+    for params, result_file in session.execute(select(BackgroundJob.params,
+                                                      BackgroundJob.result_file).where(
+            BackgroundJob.state.in_(ACTIVE_STATES), BackgroundJob.created_at >= cutoff)):
+        upload = json.loads(params or "{}").get("upload")
+        needed.update(name for name in (upload, result_file) if name)
+    with transaction(session):
+        if old:
+            session.execute(delete(BackgroundJob).where(
+                BackgroundJob.id.in_([job_id for job_id, _file in old])))
+    directory = Path(result_dir)
+    files = 0
+    gone = {Path(name).name for _id, name in old if name}
+    for folder in (directory, directory / "uploads"):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if not path.is_file() or path.name in needed:
+                continue
+            try:
+                stale = path.name in gone or path.stat().st_mtime < cutoff.timestamp()
+                if stale:
+                    path.unlink()
+                    files += 1
+            except FileNotFoundError:
+                continue
+    log.info("background jobs cleaned: %d rows, %d files older than %d days", len(old), files,
+             days)
+    return Cleaned(len(old), files)

@@ -11,6 +11,7 @@ no longer qualifies — never a duplicate. Complaints (M7) write their own event
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -347,19 +348,30 @@ def _meetings(session: Session, first: date) -> list[Wanted]:
             for event in m5_events(session, first)]
 
 
+def fact_sources(session: Session, first: date, today: date) -> tuple[Callable[[], list[Wanted]], ...]:
+    """The five kinds of facts of the month that call for automatic events (SCORE-1), each a
+    read of its own: overdue cases, notice violations, refusals without report, attendance,
+    meetings."""
+    last = month_last(first)
+    return (lambda: _overdue(session, first, last, today),
+            lambda: _notice_violations(session, first, last),
+            lambda: _refusals(session, first, last),
+            lambda: _attendance(session, first, last, today),
+            lambda: _meetings(session, first))
+
+
 def wanted_events(session: Session, first: date, today: date) -> list[Wanted]:
     """Every automatic event the facts of the month call for (SCORE-1)."""
-    last = month_last(first)
-    return [*_overdue(session, first, last, today), *_notice_violations(session, first, last),
-            *_refusals(session, first, last), *_attendance(session, first, last, today),
-            *_meetings(session, first)]
+    return [wanted for source in fact_sources(session, first, today) for wanted in source()]
 
 
-def generate_month(session: Session, year: int, month: int, today: date) -> GenerationResult:
+def generate_month(session: Session, year: int, month: int, today: date,
+                   progress: Callable[[int, int | None], None] | None = None) -> GenerationResult:
     """SCORE-1: the month's automatic deductions from the facts as they are now — added,
     updated or deleted so that the stored events are exactly what the facts call for; running
     it twice changes nothing. A confirmed month (SCORE-3) is skipped. The caller's transaction
-    holds the whole month."""
+    holds the whole month. `progress(done, total)` (a background job's bar, issue #21) is told
+    each of the five kinds of facts read, then each event written."""
     first, _last = month_bounds(year, month)  # ATT-2's bounds check: a month of the business years
     result = GenerationResult(first)
     if confirmed_periods(session, [first]):
@@ -369,7 +381,15 @@ def generate_month(session: Session, year: int, month: int, today: date) -> Gene
     existing = {event.source_key: event for event in session.scalars(
         select(ScoreEvent).where(ScoreEvent.period == first, ScoreEvent.automatic == true(),
                                  ScoreEvent.source.in_(GENERATED_SOURCES)))}
-    for wanted in wanted_events(session, first, today):
+    sources = fact_sources(session, first, today)
+    facts: list[Wanted] = []
+    for step, source in enumerate(sources, start=1):
+        facts.extend(source())
+        if progress is not None:  # reading the facts: the first half of the bar
+            progress(step, 2 * len(sources))
+    for index, wanted in enumerate(facts, start=1):
+        if progress is not None and index % 200 == 0:
+            progress(len(facts) + index, 2 * len(facts))
         if wanted.code not in items:
             items[wanted.code] = item_by_code(session, wanted.code)
         item = items[wanted.code]

@@ -36,7 +36,8 @@ from app.rules.catalogue import (IMMEDIATE, ITEM_KINDS, JOINT, PROMISED, REPORTE
 from app.rules.errors import N_, RuleViolation
 from app.rules.identity import normalize_phone
 from app.rules.input import LIMIT_DAYS, validate_decimal, validate_text
-from app.services.table_files import ImportLimits, read_csv, read_workbook, refusal
+from app.services.table_files import (ImportLimits, check_file_size, inspect_workbook, read_csv,
+                                      read_workbook, refusal)
 from models.catalogue import MATERIAL_FORMS, ItemMaterial, ServiceItem
 from models.org import POSITIONS, STAFF_CATEGORIES, STAFF_UNITS, Center, Staff, Window
 
@@ -104,10 +105,17 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    # A background job's bar (issue #21): told (rows saved, rows of the file) as rows are saved.
+    progress: Callable[[int, int | None], None] | None = field(default=None, repr=False,
+                                                                compare=False)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def saved_one(self) -> None:
+        if self.progress is not None:
+            self.progress(self.added + self.updated + self.unchanged, self.rows or None)
 
 
 # --- Cells ----------------------------------------------------------------------------------
@@ -521,6 +529,7 @@ def _save(session, report, record, build, values):
         report.updated += 1
     else:
         report.unchanged += 1
+    report.saved_one()
     return record
 
 
@@ -531,14 +540,35 @@ def _count_rows(rows) -> int:
 IMPORTERS = {"windows": _windows, "staff": _staff, "items": _items}
 
 
+def precheck_reference_file(file_name: str, data: bytes,
+                            limits: ImportLimits | None = None) -> None:
+    """INPUT-1 (issue #18): what is refused at once, in the request, even for a file large
+    enough to go to the job worker (issue #21): its type, its size, a workbook over the limits
+    (read from its zip directory and one streaming count, nothing parsed), a CSV that is not
+    one. Raises the same RuleViolation the import itself would."""
+    name = (file_name or "").lower()
+    if not name.endswith((".xlsx", ".csv")):
+        read_file(file_name, data, limits)  # the import's own refusal of the file's type
+    limits = (limits or ImportLimits()).narrowed(file_bytes=MAX_IMPORT_BYTES, rows=MAX_ROWS,
+                                                 cells=MAX_CELLS)
+    check_file_size(data, RULE, limits)
+    if name.endswith(".xlsx"):
+        inspect_workbook(data, RULE, limits)
+    else:
+        read_csv(data, RULE, limits=limits)  # milliseconds: saving rows is the slow part
+
+
 def import_reference_file(session: Session, kind: str, file_name: str, data: bytes, *,
-                          limits: ImportLimits | None = None) -> ImportReport:
+                          limits: ImportLimits | None = None,
+                          progress: Callable[[int, int | None], None] | None = None
+                          ) -> ImportReport:
     """IMPORT-1: import windows, staff or service items (with their materials) from an .xlsx
     or .csv file: all of it, or nothing while any row is wrong (the report lists them).
-    Raises RuleViolation (field "file") when the file itself cannot be read."""
+    Raises RuleViolation (field "file") when the file itself cannot be read. `progress(done,
+    total)`: a background job's bar (issue #21), row by row as they are saved."""
     if kind not in IMPORTERS:
         raise ValueError(kind)
-    report = ImportReport(kind=kind, file_name=(file_name or "")[:200])
+    report = ImportReport(kind=kind, file_name=(file_name or "")[:200], progress=progress)
     sheets = read_file(file_name, data, limits)
     errors: list[RowError] = []
     with session.no_autoflush:
@@ -597,5 +627,5 @@ def sample_file(kind: str, file_type: str) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["import_reference_file", "sample_file", "read_file", "ImportReport", "RowError",
+__all__ = ["import_reference_file", "precheck_reference_file", "sample_file", "read_file", "ImportReport", "RowError",
            "MAX_IMPORT_BYTES", "KINDS", "COLUMNS", "MATERIAL_COLUMNS"]

@@ -40,6 +40,7 @@ real changes), the office's manual items are kept. A confirmed assessment is fro
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -558,11 +559,14 @@ def _load(session: Session, assessment: SemiannualAssessment) -> None:
 
 
 def compute(session: Session, year: int, half: int, today: date,
-            user_id: int | None = None, now: datetime | None = None) -> SemiannualAssessment:
+            user_id: int | None = None, now: datetime | None = None,
+            progress: Callable[[int, int | None], None] | None = None) -> SemiannualAssessment:
     """SCORE-5/6: (re)compute the half-year's draft for every active staff member (and anyone
     who already has an entry): computed items from the facts, manual items kept, then the
     parts, totals and grades. Opens the draft if there is none; a confirmed one is refused.
-    `now` (the instant of the computation, shown as "computed at") is the caller's clock."""
+    `now` (the instant of the computation, shown as "computed at") is the caller's clock.
+    `progress(done, total)` (a background job's bar, issue #21): the facts read, then each
+    staff member, then the grades."""
     if now is None:
         raise TypeError("compute() needs the caller's `now`")
     assessment = find_assessment(session, year, half)
@@ -574,7 +578,10 @@ def compute(session: Session, year: int, half: int, today: date,
     entries = {entry.staff_id: entry for entry in assessment.entries}
     staff_rows = session.scalars(select(Staff).where(or_(
         Staff.is_active.is_(True), Staff.id.in_(list(entries) or [-1])))).all()
-    for staff in staff_rows:
+    steps = len(staff_rows) + 2  # the facts, each person, the grades
+    for done, staff in enumerate(staff_rows, start=1):
+        if progress is not None:
+            progress(done, steps)
         if staff.assessed_elsewhere:  # SCORE-5: not on this grade list nor in its 优秀 share
             entry = entries.get(staff.id)
             if entry is not None:
@@ -589,6 +596,8 @@ def compute(session: Session, year: int, half: int, today: date,
         _set(entry, "staff_category", staff.category)
         _sync_items(entry, facts.get(staff.id, []))
     session.flush()
+    if progress is not None:
+        progress(steps - 1, steps)
     rescore(session, assessment)
     assessment.computed_at = now
     session.flush()

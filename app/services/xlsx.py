@@ -18,7 +18,9 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
@@ -206,16 +208,36 @@ def _sheet_start(headers: Sequence[str], widths: Sequence[float], letters: list[
             + "<sheetData>" + _row(1, letters, list(headers), ' s="1"'))
 
 
+# Issue #21: a background job's progress while it writes a sheet — told the rows written so far
+# at every write of a chunk. Set by `rows_reported` around an export replayed in the job worker
+# (app/views/downloads.py), whose views hand `write_sheet` their rows without knowing of a job.
+_ROW_PROGRESS: ContextVar[Callable[[int], None] | None] = ContextVar("xlsx_row_progress",
+                                                                     default=None)
+
+
+@contextmanager
+def rows_reported(progress: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, every sheet written tells `progress(rows so far)` as it goes."""
+    token = _ROW_PROGRESS.set(progress)
+    try:
+        yield
+    finally:
+        _ROW_PROGRESS.reset(token)
+
+
 def _write_rows(sheet: IO[bytes], rows: Iterable[Sequence[Value]], letters: list[str]) -> int:
     """The data rows, from row 2 on, joined ROWS_PER_WRITE at a time. Returns their number."""
     count = 0
     chunk: list[str] = []
+    progress = _ROW_PROGRESS.get()
     for values in rows:
         count += 1
         chunk.append(_row(count + 1, letters, values))
         if len(chunk) == ROWS_PER_WRITE:
             sheet.write("".join(chunk).encode())
             chunk.clear()
+            if progress is not None:
+                progress(count)
     if chunk:
         sheet.write("".join(chunk).encode())
     return count

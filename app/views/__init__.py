@@ -18,7 +18,7 @@ from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
 from app.api.roster import DutyShiftApi
 from app.api.semiannual import SemiannualApi
 from app.views.assessment import AssessmentView
-from app.views.attendance import (CLOCK_IMPORT_JOB, AttendanceView, ClockExcuseView,
+from app.views.attendance import (CLOCK_IMPORT_JOB, DERIVE_JOB, AttendanceView, ClockExcuseView,
                                   ClockRecordView)
 from app.views.audit import AuditLogView
 from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, ConsultationRegisterView,
@@ -26,7 +26,7 @@ from app.views.cases import (CaseQueueView, CaseSubTaskView, CaseView, Consultat
 from app.views.printing import CasePrintView
 from app.views.catalogue import ItemMaterialView, ServiceItemView
 from app.views.complaints import ComplaintView
-from app.views.deductions import DeductionItemView, DerelictionView, ScoreEventView
+from app.views.deductions import DEDUCTIONS_JOB, DeductionItemView, DerelictionView, ScoreEventView
 from app.views.dashboard import DashboardView
 from app.views.handover import HandoverView
 from app.views.jobs import BackgroundJobView
@@ -38,12 +38,12 @@ from app.views.meetings import MeetingView
 from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.public_rating import PublicRatingView
-from app.views.reference_import import ReferenceImportView
+from app.views.reference_import import REFERENCE_IMPORT_JOB, ReferenceImportView
 from app.views.calendar_admin import YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.reports import ReportView
 from app.views.self_service import MyWorkView
-from app.views.semiannual import SemiannualView
+from app.views.semiannual import SEMIANNUAL_JOB, SemiannualView
 from app.views.roster import DutyShiftView
 from app.views.settings import HolidayView, RuleSettingView
 from app.views.window_scores import WindowScoreView
@@ -223,6 +223,13 @@ def register_job_runners(appbuilder) -> None:
             register_runner(current_app, EXPORT_JOB, view.run_export_job)
         elif isinstance(view, ClockRecordView):
             register_runner(current_app, CLOCK_IMPORT_JOB, view.run_import_job)
+            register_runner(current_app, DERIVE_JOB, view.run_derive_job)
+        elif isinstance(view, ReferenceImportView):
+            register_runner(current_app, REFERENCE_IMPORT_JOB, view.run_import_job)
+        elif isinstance(view, ScoreEventView):
+            register_runner(current_app, DEDUCTIONS_JOB, view.run_generation_job)
+        elif isinstance(view, SemiannualView):
+            register_runner(current_app, SEMIANNUAL_JOB, view.run_compute_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

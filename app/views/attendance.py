@@ -10,6 +10,8 @@ every write is a service of app/services/attendance.py in one transaction, audit
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
@@ -26,11 +28,12 @@ from app import context
 from app.extensions import db
 from app.policy.attendance import may_decide_excuse, may_keep_clock_records
 from app.request_context import current_actor, current_staff
+from app.rules.errors import RuleViolation
 from app.security import attendance_scope
 from app.services.attendance import (attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
                                      days_without_clock_data, decide_excuse,
-                                     delete_off_post, enter_clock_record, enter_off_post,
+                                     delete_off_post, derive_month, enter_clock_record, enter_off_post,
                                      file_excuse, import_clock_file, pending_excuses,
                                      precheck_clock_file,
                                      sample_clock_file, window_month)
@@ -38,13 +41,15 @@ from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_expo
 from app.services.table_files import ImportLimits
 from app.services.background import (JobFailed, JobResult, job_params, stash_upload,
                                      stashed_upload)
-from app.services.transaction import check_version, transaction
+from app.services.deductions import parse_month
+from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job
+from app.services.transaction import Conflict, check_version, transaction
 from app.services import org_queries
-from app.views.base import get_or_404, rule_checked
+from app.views.base import get_or_404, opened_at, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.fields import DayField, MinuteField
-from app.views.jobs import start_job
-from app.views.ledger import LOGIN_GONE
+from app.views.jobs import (LOGIN_GONE, NOT_ALLOWED, as_its_user, refused, seen_of, seen_param,
+                            start_job)
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff
 
@@ -262,6 +267,7 @@ class OffPostCorrectionForm(DynamicForm):
 
 
 CLOCK_IMPORT_JOB = "clock-import"  # the background job's kind (issue #21)
+DERIVE_JOB = "attendance"  # ATT-2/3/4: a month derived again (issue #21)
 
 
 class ClockRecordView(BaseView):
@@ -272,7 +278,8 @@ class ClockRecordView(BaseView):
     default_view = "import_page"
     class_permission_name = "ClockRecord"
     method_permission_name = {"import_page": "write", "sample": "write", "enter": "write",
-                              "correct": "write", "offpost": "write", "offpost_correct": "write"}
+                              "correct": "write", "offpost": "write", "offpost_correct": "write",
+                              "derive": "write"}
     base_permissions = ["can_write"]
 
     @expose("/import/", methods=["GET", "POST"])
@@ -306,11 +313,54 @@ class ClockRecordView(BaseView):
                     flash(gettext("%(added)s clocks imported, %(skipped)s already there.",
                                   added=result.added, skipped=result.skipped), "success")
         errors = [(e.row, e.render(gettext)) for e in result.errors] if result else []
+        last_month = context.today().replace(day=1) - timedelta(days=1)
         return self.render_template("bianmin/clock_import.html", form=form, result=result,
-                                    errors=errors,
+                                    errors=errors, derive_month=last_month.strftime("%Y-%m"),
                                     title=gettext("Import clock records"))
 
-    def run_import_job(self, job, _out, _progress) -> JobResult:
+    @expose("/derive", methods=["POST"])
+    @has_access
+    def derive(self):
+        """ATT-2/3/4: derive a month's stored attendance days again (as `flask bianmin
+        attendance --month`) — a background job (issue #21): every clock, leave and 补签单 of
+        the month for everyone. The nightly derivation's lock (OPS-1) is the job's."""
+        if not may_keep_clock_records(current_actor()):
+            abort(403)
+        if not DynamicForm(request.form).validate():  # the CSRF token
+            abort(400)
+        try:
+            year, month = parse_month(request.form.get("month"))
+        except RuleViolation as violation:
+            flash(violation.render(gettext), "danger")
+            return redirect(url_for(".import_page"))
+        return start_job(DERIVE_JOB, {"month": f"{year}-{month:02d}",
+                                      "seen": seen_param(opened_at()),
+                                      "back": url_for("AttendanceView.month", year=year,
+                                                      month=month)})
+
+    def run_derive_job(self, job, _out, progress) -> JobResult:
+        """ATT-2/3/4 in the worker, as the job's user: under the derivation's lock (the nightly
+        job's and the command's, OPS-1), in one transaction."""
+        params = job_params(job)
+        year, month = parse_month(params.get("month"))
+        with as_its_user(job, url_for("ClockRecordView.derive")):
+            actor = current_actor()
+            if not may_keep_clock_records(actor):
+                raise JobFailed(NOT_ALLOWED)
+            try:
+                with exclusive_job(db.session, ATTENDANCE, started_by=actor.username,
+                                   subject=f"{year}-{month:02d}", seen=seen_of(params),
+                                   run_date=context.today()) as run, \
+                        run.watch(transaction(db.session)):
+                    days = derive_month(db.session, year, month, context.today(),
+                                        progress=progress)
+            except (JobBusy, Conflict) as error:
+                raise refused(error) from error
+            return JobResult(days, None, gettext(
+                "%(month)s: %(days)s attendance days derived.", month=f"{year}-{month:02d}",
+                days=days))
+
+    def run_import_job(self, job, _out, progress) -> JobResult:
         """ATT-1 as a background job (issue #21): the stashed upload imported by the same
         service in one transaction, audited as the job's user (their request, replayed in the
         worker); the row errors, if any, are the job's readable failure and nothing is saved."""
@@ -327,7 +377,7 @@ class ClockRecordView(BaseView):
                 with transaction(db.session):
                     result = import_clock_file(
                         db.session, params["file_name"], data, current_actor().user_id,
-                        limits=ImportLimits.from_config(current_app.config))
+                        limits=ImportLimits.from_config(current_app.config), progress=progress)
                 if not result.ok:
                     lines = [gettext("Row %(row)s: %(error)s", row=e.row, error=e.render(gettext))
                              for e in result.errors[:10]]

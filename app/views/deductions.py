@@ -32,12 +32,14 @@ from app.security import score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
                                      record_manual_event, remove_event)
+from app.services.background import JobFailed, JobResult, job_params
 from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
+from app.services.transaction import Conflict, transaction
 from app.services.scoring import EventInput
 from app.services import catalogue_queries, org_queries
-from app.views.base import (DomainModelView, flash_job_busy, interface, opened_at,
-                            rule_checked)
+from app.views.base import DomainModelView, interface, opened_at, rule_checked
 from app.views.fields import DayField, select_field
+from app.views.jobs import NOT_ALLOWED, as_its_user, refused, seen_of, seen_param, start_job
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
@@ -206,6 +208,9 @@ class RemoveEventForm(DynamicForm):
     version = HiddenField()
 
 
+DEDUCTIONS_JOB = "deductions"  # the background job's kind (issue #21)
+
+
 class ScoreEventView(DomainModelView):
     """扣分/加分 — every deduction and bonus: Office and Leadership all, a window head the
     window's, a clerk their own (SCORE-1, ORG-2)."""
@@ -342,7 +347,10 @@ class ScoreEventView(DomainModelView):
     @expose("/generate", methods=["POST"])
     @has_access
     def generate(self):
-        """SCORE-1: run the month's automatic generation (the same service as the CLI)."""
+        """SCORE-1: run the month's automatic generation (the same service as the CLI) — as a
+        background job (issue #21): it reads every case, notice, refusal, clock and meeting of
+        the month, seconds at a county's scale; the job's page shows its progress and what it
+        did. OPS-1's guard (one at a time, "done since you opened the page") is the job's."""
         if not may_record_scores(current_actor()):
             abort(403)
         if not DynamicForm(request.form).validate():  # the CSRF token
@@ -352,27 +360,39 @@ class ScoreEventView(DomainModelView):
         except RuleViolation as violation:
             flash(violation.render(gettext), "danger")
             return redirect(url_for(".list"))
-        try:  # OPS-1: one generation at a time, with the nightly job's and the CLI's
-            with exclusive_job(db.session, DEDUCTIONS, started_by=current_actor().username,
-                               subject=f"{year}-{month:02d}", seen=opened_at(),
-                               run_date=context.today()) as run, \
-                    run.watch(rule_checked()) as saved:
-                result = generate_month(db.session, year, month, context.today())
-        except JobBusy as busy:
-            flash_job_busy(busy)
-            return redirect(url_for(".list"))
-        if saved.ok:
+        return start_job(DEDUCTIONS_JOB, {"month": f"{year}-{month:02d}",
+                                          "seen": seen_param(opened_at()),
+                                          "back": url_for(".list")})
+
+    def run_generation_job(self, job, _out, progress) -> JobResult:
+        """SCORE-1 in the worker: as the job's user (the policy asked again, audited as them),
+        under the generation's lock (OPS-1), in one transaction."""
+        params = job_params(job)
+        year, month = parse_month(params.get("month"))
+        with as_its_user(job, url_for("ScoreEventView.generate")):
+            actor = current_actor()
+            if not may_record_scores(actor):
+                raise JobFailed(NOT_ALLOWED)
+            try:
+                with exclusive_job(db.session, DEDUCTIONS, started_by=actor.username,
+                                   subject=f"{year}-{month:02d}", seen=seen_of(params),
+                                   run_date=context.today()) as run, \
+                        run.watch(transaction(db.session)):
+                    result = generate_month(db.session, year, month, context.today(),
+                                            progress=progress)
+            except (JobBusy, Conflict) as error:
+                raise refused(error) from error
             if result.skipped:
-                flash(gettext("%(month)s is confirmed and frozen: reopen the month with a "
-                              "reason before changing its scores.",
-                              month=result.period.strftime("%Y-%m")), "warning")
+                summary = gettext("%(month)s is confirmed and frozen: reopen the month with a "
+                                  "reason before changing its scores.",
+                                  month=result.period.strftime("%Y-%m"))
             else:
-                flash(gettext("%(month)s: %(added)s automatic deductions added, %(updated)s "
-                              "updated, %(removed)s removed, %(kept)s unchanged.",
-                              month=result.period.strftime("%Y-%m"), added=result.added,
-                              updated=result.updated, removed=result.removed,
-                              kept=result.kept), "success")
-        return redirect(url_for(".list"))
+                summary = gettext("%(month)s: %(added)s automatic deductions added, %(updated)s "
+                                  "updated, %(removed)s removed, %(kept)s unchanged.",
+                                  month=result.period.strftime("%Y-%m"), added=result.added,
+                                  updated=result.updated, removed=result.removed,
+                                  kept=result.kept)
+            return JobResult(result.added + result.updated + result.removed, None, summary)
 
 
 # --- Derelictions (FAULT-1) --------------------------------------------------------------------

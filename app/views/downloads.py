@@ -29,6 +29,7 @@ from flask_login import login_user
 
 from app.rules.errors import N_
 from app.services.background import JobFailed, JobResult, job_params
+from app.services.xlsx import rows_reported
 from app.views.jobs import start_job
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ EXPORT_JOB = "export"  # the background job's kind: a replayed export request (i
 _ROWS = "bianmin_export_rows"  # g: the rows refuse_over_cap counted
 _JOB_OUT = "bianmin_export_job_out"  # g: the job's file, while a worker replays the request
 _JOB_RESULT = "bianmin_export_job_result"
+_JOB_PROGRESS = "bianmin_export_job_progress"
 OVER_CAP = N_("This export has more than %(max)s rows, the most one file may hold: narrow the "
               "period or the filters and export again.")
 NOT_EXPORTED = N_("The export could not be made for this login any more (its permissions "
@@ -51,8 +53,11 @@ def xlsx_download(write: Callable[[IO[bytes]], int], *, kind: str, ascii_name: s
     """Run `write(out)` (returns the rows written) into a spool and answer it as a download
     named `display_name` (UTF-8) or `ascii_name` for older clients — or, over
     EXPORT_INLINE_MAX_ROWS rows, start it as a background job (issue #21)."""
-    if _JOB_OUT in g:  # the worker's replay: into the job's file
-        g.setdefault(_JOB_RESULT, JobResult(write(g.get(_JOB_OUT)), display_name))
+    if _JOB_OUT in g:  # the worker's replay: into the job's file, its progress row by row
+        total = g.get(_ROWS) or None  # refuse_over_cap's count (all of them, under the cap)
+        progress = g.get(_JOB_PROGRESS)
+        with rows_reported(lambda done: progress(done, total)):
+            g.setdefault(_JOB_RESULT, JobResult(write(g.get(_JOB_OUT)), display_name))
         return Response(status=204)
     if g.get(_ROWS, 0) > current_app.config["EXPORT_INLINE_MAX_ROWS"]:
         return start_job(EXPORT_JOB, {"endpoint": request.endpoint, "path": request.path,
@@ -93,9 +98,10 @@ def refuse_over_cap(count: Callable[[int], int], back: str, *, kind: str) -> Res
     return redirect(url_for(back) + (f"?{query}" if query else ""))
 
 
-def run_replayed_export(job, out, _progress) -> JobResult:
+def run_replayed_export(job, out, progress) -> JobResult:
     """Issue #21: the export job — its request replayed in the worker as its user (the view's
-    permission check and filters included), `xlsx_download` writing into `out`."""
+    permission check and filters included), `xlsx_download` writing into `out` and telling
+    `progress` the rows written (of those the view counted)."""
     params = job_params(job)
     user = current_app.appbuilder.sm.get_user_by_id(job.user_id) if job.user_id else None
     if user is None or not user.is_active:
@@ -106,6 +112,7 @@ def run_replayed_export(job, out, _progress) -> JobResult:
         login_user(user)
         g.user = user  # what FAB's permission check reads
         setattr(g, _JOB_OUT, out)
+        setattr(g, _JOB_PROGRESS, progress)
         current_app.view_functions[params["endpoint"]](**params.get("view_args", {}))
         result = g.get(_JOB_RESULT)
     if result is None:  # refused by the view itself: a permission lost, a filter gone

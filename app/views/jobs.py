@@ -10,26 +10,40 @@ Admin reads everyone's; another user's job answers 404, as if it did not exist.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
 
-from flask import abort, current_app, flash, jsonify, redirect, send_file, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import get_locale, gettext, lazy_gettext as _l
-from flask_login import current_user
+from flask_babel import force_locale, get_locale, gettext, lazy_gettext as _l
+from flask_login import current_user, login_user
 
 from app.context import local_datetime
 from app.extensions import db
 from app.queue import enqueue, live_progress
 from app.request_context import role_names
 from app.roles import ADMIN
-from app.services.background import (LOST, QUEUE_UNREACHABLE, job_for, not_enqueued,
-                                     result_path,
-                                     submit_job, visible_jobs)
+from app.rules.errors import N_
+from app.security import staff_names
+from app.services.background import (LOST, QUEUE_UNREACHABLE, JobFailed, job_for, job_params,
+                                     not_enqueued, result_path, submit_job, visible_jobs)
+from app.services.jobs import JobBusy
+from app.services.transaction import Conflict
 from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
 log = logging.getLogger(__name__)
 
 KIND_LABELS = {"ledger": _l("Ledger export"), "export": _l("Excel export"),
-               "clock-import": _l("Clock records import")}
+               "clock-import": _l("Clock records import"),
+               "reference-import": _l("Reference data import"),
+               "deductions": _l("Automatic deductions of a month"),
+               "semiannual": _l("Semi-annual assessment computation"),
+               "attendance": _l("Attendance derivation of a month")}
+LOGIN_GONE = N_("The login that asked for this job no longer exists or is disabled.")
+NOT_ALLOWED = N_("The login that asked for this job may not do this work any more.")
+CHANGED_MEANWHILE = N_("Someone else changed the same records while the job ran; nothing was "
+                       "saved. Start it again.")
 STATE_LABELS = {QUEUED: _l("Waiting"), RUNNING: _l("Running"), DONE: _l("Done"),
                 FAILED: _l("Failed")}
 
@@ -48,7 +62,8 @@ def _everyone() -> bool:
 
 def start_job(kind: str, params: dict):
     """Record the job (or find the same one running), hand it to the queue, and answer the
-    redirect to its page."""
+    redirect to its page. A `back` parameter (a URL of this app) is the page the job's page
+    links back to: where its result shows."""
     submitted = submit_job(db.session, user_id=current_user.id, kind=kind, params=params,
                            locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
                            lost_message=gettext(LOST))
@@ -77,7 +92,54 @@ def job_status(job) -> dict:
                      if job.state == DONE and job.result_file else None),
         "name": job.result_name,
         "summary": job.summary if job.state == DONE else None,
+        "back": back_url(job),
     }
+
+
+def back_url(job) -> str | None:
+    """The page the work was asked from (where its result shows): a path of this app only."""
+    back = job_params(job).get("back")
+    return back if isinstance(back, str) and back.startswith("/") \
+        and not back.startswith("//") else None
+
+
+# --- The worker's side of a page's work ----------------------------------------------------------
+@contextmanager
+def as_its_user(job, path: str, query_string=None) -> Iterator[None]:
+    """Issue #21: a page's work run by the worker in a request of its own for the job's user —
+    signed in, so their permissions, window scope and audit name (AUDIT-1) apply as on the page
+    — in their language. A login removed or disabled since is the job's readable failure."""
+    user = current_app.appbuilder.sm.get_user_by_id(job.user_id) if job.user_id else None
+    if user is None or not user.is_active:
+        raise JobFailed(LOGIN_GONE)
+    with current_app.test_request_context(path, query_string=query_string), \
+            force_locale(job.locale):
+        login_user(user)
+        g.user = user  # what FAB's permission checks read
+        yield
+
+
+def seen_param(seen: datetime | None) -> str | None:
+    """`opened_at()` of the page (OPS-1's "already done since") as a job parameter."""
+    return seen.isoformat() if seen is not None else None
+
+
+def seen_of(params: dict) -> datetime | None:
+    value = params.get("seen")
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def refused(error: JobBusy | Conflict) -> JobFailed:
+    """OPS-1 in a job: the generation was running elsewhere or done since the page was opened
+    (by whom, since when — the page's flash, as the job's message), or a concurrent change
+    (issue #9) rolled it back."""
+    if isinstance(error, JobBusy):
+        names = staff_names([error.run.started_by]) if error.run is not None else {}
+        return JobFailed(error.render(gettext, names=names), translated=True)
+    return JobFailed(CHANGED_MEANWHILE)
 
 
 def progress_of(job) -> int:

@@ -35,7 +35,7 @@ from app.views.base import WindowScopedModelView
 from app.views.downloads import refuse_over_cap
 from app.datamodel import BoundedCountInterface
 from app.views.fields import select_field
-from app.views.jobs import start_job
+from app.views.jobs import LOGIN_GONE, start_job
 from models.cases import Case
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,6 @@ CHUNK = 64 * 1024
 EXPORT_JOB = "ledger"  # the background job's kind (issue #21)
 OVER_JOB_CAP = N_("This export has more than %(max)s rows, the most one file may hold: narrow "
                   "the period or the filters and export again.")
-LOGIN_GONE = N_("The login that asked for this job no longer exists or is disabled.")
-
 # CASE-10's columns, in the order of the paper ledger; the export uses the same labels.
 LEDGER_LABELS = {
     "accepted_at": _l("Acceptance time"),  # 受理时间

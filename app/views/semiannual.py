@@ -24,7 +24,7 @@ from app.extensions import db
 from app.policy.semiannual import (may_confirm_semiannual, may_manage_semiannual,
                                    may_see_semiannual_entry)
 from app.request_context import current_actor
-from app.rules.errors import RuleViolation
+from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
 from app.rules.points import format_points
 from app.rules.scoring import (GRADE_LABELS, GRADE_NAMES, JI_ITEMS, SEMIANNUAL_PARTS,
@@ -37,12 +37,14 @@ from app.services.semiannual import (add_praise, choose_excellent, compute, conf
                                      excellent_ties, explain, grade_settings, manual_values,
                                      own_staff_id, part_maxima, remove_praise, save_entries)
 from app.services.settings import setting_value
+from app.services.background import JobFailed, JobResult, job_params
 from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
 from app.services import semiannual_queries
-from app.views.base import (DomainModelView, conflict_message, find, flash_job_busy,
+from app.views.base import (DomainModelView, conflict_message, find,
                             get_or_404, interface, opened_at, rule_checked)
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
+from app.views.jobs import NOT_ALLOWED, as_its_user, refused, seen_of, seen_param, start_job
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
 PART_LABELS = {"de": _l("Conduct (德)"), "neng": _l("Skills (能)"), "qin": _l("Diligence (勤)"),
@@ -201,6 +203,10 @@ def elsewhere_names(assessment) -> list[str]:
     return semiannual_queries.assessed_elsewhere_names(db.session)
 
 
+SEMIANNUAL_JOB = "semiannual"  # the background job's kind (issue #21)
+ASSESSMENT_GONE = N_("This assessment no longer exists.")
+
+
 class SemiannualView(DomainModelView):
     """半年考核 — one per half-year; its page is the grade list (SCORE-5/6/7)."""
 
@@ -339,24 +345,41 @@ class SemiannualView(DomainModelView):
     @expose("/compute/<int:pk>", methods=["POST"])
     @has_access
     def compute(self, pk):
+        """SCORE-5/6: the half-year's computation — a background job (issue #21): it reads a
+        half-year of cases, scores, attendance and leave for every person. Its page shows the
+        progress, person by person; OPS-1's guard is the job's."""
         if not may_manage_semiannual(current_actor()):
             abort(403)
         assessment = self._assessment(pk)
         self._checked_post()
-        clock = context.clock()
-        try:  # OPS-1: one computation at a time (page and API)
-            with exclusive_job(db.session, SEMIANNUAL, started_by=current_actor().username,
-                               subject=f"{assessment.year}-H{assessment.half}", seen=opened_at(),
-                               run_date=clock.today) as run, \
-                    run.watch(rule_checked()) as saved:
-                compute(db.session, assessment.year, assessment.half, clock.today,
-                        current_actor().user_id, clock.now)
-        except JobBusy as busy:
-            flash_job_busy(busy)
-            return redirect(url_for(".show", pk=pk))
-        if saved.ok:
-            flash(gettext("Assessment computed."), "success")
-        return redirect(url_for(".show", pk=pk))
+        return start_job(SEMIANNUAL_JOB, {"assessment": assessment.id,
+                                          "seen": seen_param(opened_at()),
+                                          "back": url_for(".show", pk=assessment.id)})
+
+    def run_compute_job(self, job, _out, progress) -> JobResult:
+        """SCORE-5/6 in the worker: as the job's user (the policy asked again, audited as
+        them), under the computation's lock (OPS-1, the API's too), in one transaction."""
+        params = job_params(job)
+        with as_its_user(job, url_for("SemiannualView.compute", pk=params["assessment"])):
+            actor = current_actor()
+            if not may_manage_semiannual(actor):
+                raise JobFailed(NOT_ALLOWED)
+            assessment = db.session.get(SemiannualAssessment, params["assessment"])
+            if assessment is None:
+                raise JobFailed(ASSESSMENT_GONE)
+            clock = context.clock()
+            try:
+                with exclusive_job(db.session, SEMIANNUAL, started_by=actor.username,
+                                   subject=f"{assessment.year}-H{assessment.half}",
+                                   seen=seen_of(params), run_date=clock.today) as run, \
+                        run.watch(transaction(db.session)):
+                    compute(db.session, assessment.year, assessment.half, clock.today,
+                            actor.user_id, clock.now, progress=progress)
+            except (JobBusy, Conflict) as error:
+                raise refused(error) from error
+            db.session.refresh(assessment)
+            return JobResult(len(assessment.entries), None, gettext(
+                "Assessment computed: %(count)s people.", count=len(assessment.entries)))
 
     @expose("/confirm/<int:pk>", methods=["POST"])
     @has_access

@@ -40,3 +40,29 @@ def test_issue_21_the_job_page_shows_the_progress_then_the_file_without_a_reload
     assert download.value.suggested_filename.endswith(".xlsx")
     assert not errors, errors
     offline_check()
+
+
+def test_issue_21_score_1_the_month_generation_button_opens_its_job_then_says_what_it_did(
+        app, page, make_user, db_session, browser_login, shot, offline_check):
+    """The month's automatic deductions (SCORE-1) from the list's button: the job's page, the
+    worker, the summary shown without a reload, and the way back to the list."""
+    user = make_user("Office")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    browser_login(page, user.username, PASSWORD)
+    page.goto("/scoreeventview/list/")
+    page.fill("#score-month", "2026-10")
+    page.click("#score-generate-form button[type=submit]")
+    page.wait_for_url("**/jobs/*")
+    assert page.locator("[data-job-state]").text_content() == "排队中"
+    assert page.locator("[data-job-summary]").is_hidden()
+
+    assert run_pending(app) == 1  # the worker
+    page.wait_for_selector("[data-job-summary]:not([hidden])")
+    assert page.locator("[data-job-state]").text_content() == "已完成"
+    assert page.locator("[data-job-summary]").text_content().startswith("2026-10")
+    shot(page, "job-generation-done")
+    page.click("#job-back")
+    page.wait_for_url("**/scoreeventview/list/")
+    assert not errors, errors
+    offline_check()

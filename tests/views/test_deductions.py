@@ -18,6 +18,7 @@ from models.deductions import Dereliction
 from models.org import Staff
 from models.scoring import ScoreEvent
 from tests.factories import clock_on, staff_of
+from tests.jobs_helpers import run_job
 
 D = date.fromisoformat
 
@@ -103,13 +104,18 @@ def test_score_1_clerk_cannot_record_through_the_api(as_clerk, window_a, db_sess
     assert db_session.scalars(select(ScoreEvent)).all() == []
 
 
-def test_score_1_the_month_button_runs_the_generation(as_office, db_session):
+def test_score_1_the_month_button_runs_the_generation_as_a_background_job(app, as_office,
+                                                                          db_session):
+    """Issue #21: the month's generation leaves the request; the job's page says what it did
+    and links back to the list."""
     response = as_office.post_form("/scoreeventview/generate", {"month": "2026-10"},
-                                   form_url="/scoreeventview/list/", follow_redirects=True)
-    assert response.status_code == 200 and "2026-10" in response.get_data(as_text=True)
+                                   form_url="/scoreeventview/list/")
+    status = run_job(app, as_office, response)
+    assert status["state"] == "done" and status["summary"].startswith("2026-10"), status
+    assert status["back"] == "/scoreeventview/list/"
     bad = as_office.post_form("/scoreeventview/generate", {"month": "2026-13"},
                               form_url="/scoreeventview/list/", follow_redirects=True)
-    assert bad.status_code == 200
+    assert bad.status_code == 200 and "/jobs/" not in bad.request.path
 
 
 @pytest.mark.parametrize("points_min, points_max, ok", [("2", "5", True), ("6", "5", False)])

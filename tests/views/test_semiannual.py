@@ -17,6 +17,7 @@ from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry
 from tests.pdf_text import pdf_lines
 from tests.factories import staff_of
+from tests.jobs_helpers import run_job
 
 TODAY = date(2026, 7, 10)
 NOW = datetime(2026, 7, 10, 2, tzinfo=timezone.utc)
@@ -48,15 +49,16 @@ def assessment(db_session, people):
     return row
 
 
-def test_score_5_office_opens_computes_and_enters_per_person(db_session, people):
+def test_score_5_office_opens_computes_and_enters_per_person(app, db_session, people):
     actors, staff = people
     office = actors["office"]
     response = office.post_form("/semiannualview/create/", {"year": "2026", "half": "1"})
     assert response.status_code == 302
     row = db_session.scalars(select(SemiannualAssessment)).one()
     assert (row.year, row.half, row.state) == (2026, 1, "draft")
-    office.post_form(f"/semiannualview/compute/{row.id}", {},
-                     form_url=f"/semiannualview/show/{row.id}")
+    status = run_job(app, office, office.post_form(f"/semiannualview/compute/{row.id}", {},
+                                                   form_url=f"/semiannualview/show/{row.id}"))
+    assert status["state"] == "done", status  # issue #21: computed by the job worker
     clerk = staff["clerk"]
     response = office.post_form(f"/semiannualview/entries/{row.id}",
                                 {f"manual_de_{clerk.id}": "2", f"innovation_{clerk.id}": "5",
@@ -496,7 +498,7 @@ def test_score_6_api_reports_the_tie_and_takes_leadership_s_choice_with_its_reas
 
 
 # --- SCORE-5: assessed elsewhere, marked by the administrator --------------------------------------
-def test_score_5_only_the_administrator_marks_staff_assessed_elsewhere(db_session, people,
+def test_score_5_only_the_administrator_marks_staff_assessed_elsewhere(app, db_session, people,
                                                                        log_in, assessment):
     actors, staff = people
     leader = staff["leadership"]
@@ -519,7 +521,8 @@ def test_score_5_only_the_administrator_marks_staff_assessed_elsewhere(db_sessio
     db_session.expire_all()
     assert db_session.get(Staff, leader.id).assessed_elsewhere is True
     show = f"/semiannualview/show/{assessment.id}"
-    actors["office"].post_form(f"/semiannualview/compute/{assessment.id}", {}, form_url=show)
+    run_job(app, actors["office"], actors["office"].post_form(
+        f"/semiannualview/compute/{assessment.id}", {}, form_url=show))
     html = actors["office"].get(show).get_data(as_text=True)
     assert f'<tr data-staff="{leader.id}"' not in html
     assert leader.name in re.search(r'<p id="semiannual-elsewhere"[^>]*>(.*?)</p>', html,

@@ -7,6 +7,7 @@ import csv
 import gc
 import hashlib
 import io
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -25,6 +26,9 @@ from models.types import center_zone
 
 MAX_IMPORT_BYTES = ImportLimits().file_bytes  # the default of config.py IMPORT_MAX_MB
 MAX_LISTED_ERRORS = 200  # a broken file lists this many rows; the count says how many more
+# Issue #21: a background job's bar is told its progress every this many rows (checked, written).
+PROGRESS_ROWS = 5_000
+Progress = Callable[[int, int | None], None]  # (done, total)
 # The documented columns of a clock export (README, docs/samples/clock_records.*): English or
 # Chinese headers; other columns (a name, a device) are ignored.
 EMPLOYEE_COLUMNS = ("employee_no", "工号")
@@ -223,9 +227,11 @@ def _staff_number(cell) -> str:
 
 
 def check_clock_file(session: Session, file_name: str, data: bytes,
-                     limits: ImportLimits | None = None):
+                     limits: ImportLimits | None = None, progress: Progress | None = None):
     """ATT-1: read and check a clock export; (result, the rows' keys (staff_id, day, second
     of the day) → their row number). `limits`: the app's IMPORT_MAX_* (config.py).
+    `progress(done, total)`: a background job's bar (issue #21) — the rows checked are the
+    first half of the import's work (`total` is twice the rows), writing them the second.
 
     Every row is checked: unknown staff number, unreadable time, duplicate of an earlier row of
     the same file. Rows already in the database are not errors (a re-import): they are skipped.
@@ -251,9 +257,12 @@ def check_clock_file(session: Session, file_name: str, data: bytes,
     seen: dict[tuple[int, date, int], int] = {}
     errors: list[RowError] = []
     counted = 0
+    twice = 2 * len(rows)
     for row_number, row in enumerate(rows, start=1):
         if row_number == 1:
             continue
+        if progress is not None and row_number % PROGRESS_ROWS == 0:
+            progress(row_number, twice)
         if len(row) < width:
             row = list(row) + [None] * (width - len(row))
         number_cell, time_cell = row[staff_column], row[time_column]
@@ -306,10 +315,12 @@ def _existing_keys(session: Session, keys) -> set[tuple[int, date, int]]:
     return {(staff_id, day_of.get(day), second) for staff_id, day, second in rows}
 
 
-def _write_rows(session: Session, table, columns: tuple[str, ...], values: list[tuple]) -> None:
+def _write_rows(session: Session, table, columns: tuple[str, ...], values: list[tuple],
+                written: Callable[[int], None] | None = None) -> None:
     """Rows of values as the driver takes them (no SQLAlchemy type processing per value): one
     executemany, or on PostgreSQL through psycopg one `COPY … FROM STDIN`, in the session's
-    transaction. Used for clock records and derived days, never for what a user types."""
+    transaction. Used for clock records and derived days, never for what a user types.
+    `written(rows so far)` is told every PROGRESS_ROWS rows (a job's bar, issue #21)."""
     connection = session.connection()
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
@@ -318,16 +329,25 @@ def _write_rows(session: Session, table, columns: tuple[str, ...], values: list[
         cursor = connection.connection.cursor()
         try:
             with cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
+                if written is None:
+                    for row in values:
+                        copy.write_row(row)
+                else:
+                    for start in range(0, len(values), PROGRESS_ROWS):
+                        for row in values[start:start + PROGRESS_ROWS]:
+                            copy.write_row(row)
+                        written(min(start + PROGRESS_ROWS, len(values)))
         finally:
             cursor.close()
         return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    for start in range(0, len(values), 50_000):
+    step = 50_000 if written is None else PROGRESS_ROWS
+    for start in range(0, len(values), step):
         connection.exec_driver_sql(
             f"INSERT INTO {target} VALUES ({', '.join([marker] * len(columns))})",
-            values[start:start + 50_000])
+            values[start:start + step])
+        if written is not None:
+            written(min(start + step, len(values)))
 
 
 @contextmanager
@@ -348,24 +368,29 @@ CLOCK_COLUMNS = ("staff_id", "clocked_at", "day", "second_of_day", "source", "im
 
 
 def import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None, *,
-                      limits: ImportLimits | None = None) -> ImportResult:
+                      limits: ImportLimits | None = None,
+                      progress: Progress | None = None) -> ImportResult:
     """ATT-1: import a clock export — all of it, or nothing while any row is wrong.
 
     Re-importing a file (or an overlapping export) adds only the clocks not yet stored
     (unique staff_id + clocked_at). The rows go in by one executemany (COPY on PostgreSQL) of
     values made once per row; the audited `ClockImport` row is their trail (AUDIT-1). A file
     over `limits` (the app's IMPORT_MAX_*, config.py) is refused before it is parsed (INPUT-1).
+    `progress(done, total)`: a background job's bar (issue #21), the rows checked then written.
     """
     with _bulk_python():
         return _import_clock_file(session, (file_name or "clock.csv")[:200], data, user_id,
-                                  limits)
+                                  limits, progress)
 
 
 def _import_clock_file(session: Session, file_name: str, data: bytes, user_id: int | None,
-                       limits: ImportLimits | None = None):
-    result, keys = check_clock_file(session, file_name, data, limits)
+                       limits: ImportLimits | None = None, progress: Progress | None = None):
+    result, keys = check_clock_file(session, file_name, data, limits, progress)
     if result.errors:
         return result
+    total = 2 * (result.rows + 1)  # the rows checked, then the new ones written
+    if progress is not None:
+        progress(total // 2, total)
     existing = _existing_keys(session, keys)
     new = [key for key in keys if key not in existing] if existing else list(keys)
     result.skipped, result.added = len(keys) - len(new), len(new)
@@ -380,9 +405,11 @@ def _import_clock_file(session: Session, file_name: str, data: bytes, user_id: i
         stored = _LocalClock(sqlite).stored
         day_value = {day: day.isoformat() if sqlite else day for day in days}
         import_id = batch.id
+        written = None if progress is None else (
+            lambda rows: progress(total // 2 + rows * (total // 2) // len(new), total))
         _write_rows(session, ClockRecord.__table__, CLOCK_COLUMNS,
                     [(staff_id, stored(day, second), day_value[day], second, "import", import_id, 1)
-                     for staff_id, day, second in new])
+                     for staff_id, day, second in new], written)
     return result
 
 

@@ -4,6 +4,7 @@ excuses, computed in a fixed number of queries and stored as AttendanceDay rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -257,14 +258,20 @@ DAY_COLUMNS = ("staff_id", "day", "am_status", "am_in", "am_out", "pm_status", "
                "late_early", "absent_days")
 
 
-def derive_range(session: Session, start: date, end: date, today: date, staff_ids=None) -> int:
+def derive_range(session: Session, start: date, end: date, today: date, staff_ids=None,
+                 progress: Callable[[int, int | None], None] | None = None) -> int:
     """ATT-2/3/4: recompute and store the AttendanceDay rows of the period (of `staff_ids`
     only, if given) in one pass (one delete, one executemany of plain values, COPY on
     PostgreSQL). Returns the rows written. Only active staff are derived, so only their rows
     are replaced: the stored days of someone who has left stay as they were last derived (their
-    LEAVE-4 flags and half-year still read them)."""
+    LEAVE-4 flags and half-year still read them). `progress(done, total)`: a background job's
+    bar (issue #21) — the days computed, then stored."""
     _one_writer_at_a_time(session)
+    if progress is not None:
+        progress(0, 3)
     results = compute_days(session, start, end, today, staff_ids)
+    if progress is not None:
+        progress(2, 3)  # computing is two thirds of the work (bench/RESULTS.md)
     active = select(Staff.id).where(Staff.is_active.is_(True))
     stale = delete(AttendanceDay).where(AttendanceDay.day.between(start, end),
                                         AttendanceDay.staff_id.in_(active))
@@ -294,6 +301,7 @@ def _one_writer_at_a_time(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ROWS_LOCK})
 
 
-def derive_month(session: Session, year: int, month: int, today: date) -> int:
+def derive_month(session: Session, year: int, month: int, today: date,
+                 progress: Callable[[int, int | None], None] | None = None) -> int:
     """ATT-2/3/4: recompute one month's AttendanceDay rows."""
-    return derive_range(session, *month_bounds(year, month), today)
+    return derive_range(session, *month_bounds(year, month), today, progress=progress)
