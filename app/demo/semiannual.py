@@ -87,7 +87,7 @@ def create_demo_semiannual(session: Session, today: date, user_id: int | None = 
         for tie in excellent_ties(session, assessment):
             chosen = sorted(tie.entries, key=lambda entry: entry.staff_id)[:tie.seats_left]
             choose_excellent(session, assessment, [entry.staff_id for entry in chosen],
-                             confirmer_id)
+                             confirmer_id, reason="综合比较服务对象评价与出勤情况", now=now)
         confirm(session, assessment, confirmer_id, now)
     return assessment.id
 
