@@ -4,7 +4,8 @@ action form, the case page, the print views — and on the public pages, also on
 Any critical or serious violation fails; no rule is skipped and no page is left out by a list.
 
 The pages are not listed here: they are found as tests/test_zh_pages.py finds them, by the
-breadth-first crawl of tests/test_offline.py over the demo center (`flask bianmin demo`),
+breadth-first crawl of tests/test_offline.py over the demo center (`flask bianmin demo`, and
+at the demo clerk's window one case in each state an intake and the actions lead to),
 starting from the role's home, its menu and one show page per state of the records whose
 actions depend on their state (a case's 受理/办结/延期… forms are links on its page only in the
 states that allow them). A view added tomorrow is in its menu or linked from a page, so it is
@@ -30,7 +31,7 @@ from tests.e2e.conftest import MOBILE, SCREENSHOT_DIR, log_in
 from tests.conftest import PASSWORD as TEST_PASSWORD
 from tests.factories import csrf_token
 from tests.test_offline import crawl, menu_links
-from tests.test_zh_pages import PASSWORD, ROLES, demo  # noqa: F401 (the demo center fixture)
+from tests.test_zh_pages import PASSWORD, ROLES
 
 pytestmark = pytest.mark.e2e
 
@@ -157,12 +158,72 @@ def problems_on(page, url: str) -> list[str]:
     return found
 
 
+# The demo's cases are nearly all closed: the front desk's window gets one case in each state
+# the intake and the actions lead to, so each state's action forms are linked from a case page.
+STATE_PATHS = {  # intake class, then (action, params)
+    "consulted": ("consultation", []),
+    "supplement_requested": ("supplement", []),
+    "materials_received": ("supplement", [("receive_materials", "received")]),
+    "accepted": ("accepted", []),
+    "in_progress": ("accepted", [("start", {})]),
+    "extended": ("accepted", [("start", {}), ("extend", {"extension_days": 5, "reason": "需现场核查"})]),
+    "suspended": ("accepted", [("start", {}), ("suspend", {"procedure": "专家评审", "reason": "需专家评审"})]),
+    "decided_approved": ("accepted", [("start", {}), ("approve", {})]),
+    "delivered": ("accepted", [("start", {}), ("approve", {}), ("deliver", {"collector": "赵六"})]),
+}
+
+
+@pytest.fixture
+def demo_in_every_state(shared_data, app):
+    """The demo center (as tests/test_zh_pages.py builds it) and, at the demo clerk's window,
+    one case in each state of STATE_PATHS."""
+    def build():
+        from datetime import datetime, timezone
+
+        from sqlalchemy import select
+
+        from app.actor import Actor, Clock
+        from app.extensions import db
+        from app.services.cases import Applicant, Intake, apply_action, register_intake
+        from models.catalogue import ServiceItem
+        from models.org import Window
+
+        result = app.test_cli_runner().invoke(args=["bianmin", "demo", "--password", PASSWORD,
+                                                    "--cases", "40"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            session = db.session
+            window = session.scalars(select(Window).where(Window.number == "01")).one()
+            item = session.scalars(select(ServiceItem).where(ServiceItem.window_id == window.id,
+                                                             ServiceItem.is_active)
+                                   .order_by(ServiceItem.id)).first()
+            materials = {m.id: m.copies or 1 for m in item.materials}
+            first = min(materials)
+            clock, actor = Clock.at(datetime.now(timezone.utc)), Actor(username="a11y-seed")
+            for state, (case_class, actions) in STATE_PATHS.items():
+                intake = Intake(item_id=item.id, case_class=case_class,
+                                applicant=Applicant(name="赵六", phone="13912345678"),
+                                received=materials if case_class == "accepted" else {},
+                                defective={first: "复印件不清晰"} if case_class == "supplement" else {},
+                                consultation_note="咨询办理流程" if case_class == "consultation" else None)
+                case = register_intake(session, intake, actor, clock)
+                for action, params in actions:
+                    params = {"received": materials} if params == "received" else params
+                    apply_action(session, case, action, actor, clock, **params)
+                session.commit()
+                assert case.state == state, (state, case.state)
+            session.remove()
+        return True
+
+    return shared_data("demo center with a case in every state", build)
+
+
 _checked: set[str] = set()  # browser shapes checked by an earlier role of this run
 
 
 @pytest.mark.parametrize("login", list(ROLES))
 def test_issue_19_axe_finds_nothing_serious_on_any_page_a_role_reaches(
-        login, app, demo, page, monkeypatch):
+        login, app, demo_in_every_state, page, monkeypatch):
     urls = pages_of(app, login, monkeypatch)
     assert len(urls) >= 15, f"the crawl reached too little: {urls}"
     assert any(re.search(r"/(add|edit/\d+|act/\d+/\w+|file/|record/|create/)", u) for u in urls) \
@@ -226,7 +287,7 @@ OUTSIDE = """() => [...document.querySelectorAll(
 
 @pytest.mark.parametrize("viewport", ["desk", "phone"])
 def test_issue_19_axe_finds_nothing_serious_on_the_public_pages_on_a_desk_and_a_phone(
-        viewport, app, demo, page, shot):
+        viewport, app, demo_in_every_state, page, shot):
     """The public pages (no login) at 1366 px and at 390 × 844: no serious axe violation, no
     sideways scrolling, every control of their forms inside the window; the lookup and the
     rating forms are filled in as a phone's user would."""
