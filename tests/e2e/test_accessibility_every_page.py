@@ -21,10 +21,21 @@ the skip link first in the tab order and show an outline around every focused co
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from sqlalchemy import func, select
 
+from app.actor import Actor, Clock
+from app.extensions import db
+from app.services.cases import Applicant, Intake, apply_action, register_intake
+from app.services.ratings import rating_link
+from models.cases import Case
+from models.catalogue import ServiceItem
+from models.complaints import Complaint
+from models.leave import LeaveRequest
+from models.org import Window
 from tests import test_offline
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import MOBILE, SCREENSHOT_DIR, log_in
@@ -42,9 +53,9 @@ PAGING = re.compile(r"^(?:_oc_|_od_|page_|psize_)")
 
 # Records whose show page offers state-dependent actions (forms): one of each state is a start.
 STATEFUL = (
-    ("models.cases", "Case", "/caseview/show/{}"),
-    ("models.leave", "LeaveRequest", "/leaverequestview/show/{}"),
-    ("models.complaints", "Complaint", "/complaintview/show/{}"),
+    (Case, "/caseview/show/{}"),
+    (LeaveRequest, "/leaverequestview/show/{}"),
+    (Complaint, "/complaintview/show/{}"),
 )
 
 # Run in the page: the problems axe does not look for (issue #19's lang, skip link, focus).
@@ -94,16 +105,9 @@ def browser_shape(url: str) -> str:
 def state_starts(app, client) -> list[str]:
     """One show page per state (and per window, where the record has one: a clerk sees only
     their window's cases) of each record in STATEFUL, among those the client may open."""
-    from importlib import import_module
-
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-
     candidates = []
     with app.app_context():
-        for module, name, url in STATEFUL:
-            model = getattr(import_module(module), name)
+        for model, url in STATEFUL:
             groups = [model.state] + ([model.window_id] if hasattr(model, "window_id") else [])
             rows = db.session.execute(select(func.min(model.id)).group_by(*groups)).scalars()
             candidates += [url.format(pk) for pk in sorted(rows)]
@@ -178,16 +182,6 @@ def demo_in_every_state(shared_data, app):
     """The demo center (as tests/test_zh_pages.py builds it) and, at the demo clerk's window,
     one case in each state of STATE_PATHS."""
     def build():
-        from datetime import datetime, timezone
-
-        from sqlalchemy import select
-
-        from app.actor import Actor, Clock
-        from app.extensions import db
-        from app.services.cases import Applicant, Intake, apply_action, register_intake
-        from models.catalogue import ServiceItem
-        from models.org import Window
-
         result = app.test_cli_runner().invoke(args=["bianmin", "demo", "--password", PASSWORD,
                                                     "--cases", "40"])
         assert result.exit_code == 0, result.output
@@ -251,16 +245,6 @@ def test_issue_19_axe_finds_nothing_serious_on_any_page_a_role_reaches(
 def public_pages(app) -> tuple[dict[str, str], str, str]:
     """The login page, the guide, one item, the lookup and the rating page (by its printed
     token) of a delivered, unrated case; and that case's number and phone for the lookup."""
-    from datetime import datetime, timezone
-
-    from sqlalchemy import select
-
-    from app.actor import Clock
-    from app.extensions import db
-    from app.services.ratings import rating_link
-    from models.cases import Case
-    from models.catalogue import ServiceItem
-
     with app.app_context():
         item = db.session.scalars(select(ServiceItem).where(ServiceItem.is_active)
                                   .order_by(ServiceItem.id)).first()
