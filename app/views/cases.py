@@ -305,7 +305,10 @@ def action_form_class(case: Case, action: str):
     if action == cs.REQUEST_SUPPLEMENT:
         for m in materials:
             fields[f"ask_{m.id}"] = BooleanField(m.name)
-            fields[f"defect_{m.id}"] = StringField(_l("To correct"), validators=_problem_bounds())
+            # Issue #19 (axe label-title-only / one name for many boxes): each box says whose
+            # defect it holds, read alone by a screen reader as in the row under the tick box.
+            fields[f"defect_{m.id}"] = StringField(_l("To correct: %(material)s", material=m.name),
+                                                   validators=_problem_bounds())
     elif action == cs.RECEIVE_MATERIALS:
         for m in materials:
             fields[f"copies_{m.id}"] = IntegerField(m.name, default=0,

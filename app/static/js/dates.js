@@ -78,6 +78,22 @@
                  "input[data-minute-picker], .appbuilder_date input, .appbuilder_datetime input",
                  enterTakesTheDay);
 
+  /* FAB 5's search filters (ab_filters.js) set up a date filter's picker with
+   * $.fn.datetimepicker, a plugin FAB no longer ships: opening a date filter threw a TypeError
+   * and the row got no picker. The same picker as FAB's generic date widgets get, instead. */
+  if (!$.fn.datetimepicker) {
+    $.fn.datetimepicker = function () {
+      return this.each(function () {
+        var input = $(this).find("input")[0];
+        if ($(this).hasClass("appbuilder_datetime") && input) {
+          $(input).datepicker({ format: minuteFormat(input, "00:00:00") });
+        } else {
+          $(this).datepicker();
+        }
+      });
+    };
+  }
+
   $(function () {
     $("input[data-day-picker]").each(function () { withButton(this); }).datepicker();
     $("input[data-month-picker]").each(function () { withButton(this); })
