@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.services.transaction import transaction
 from models.logins import SessionGeneration
+from models.org import Staff
 
 # What the audit trail keeps of a user (AUDIT-1, issue #18): never the password hash — a
 # changed password shows as this mark on both sides.
@@ -28,6 +29,21 @@ ROLE_FIELDS = ("roles", "groups")
 SESSION_ENDING_FIELDS = frozenset({"password", "active", "roles", "groups"})
 
 _TABLE = SessionGeneration.__table__
+
+
+def signed_in_user(session: Session, user_model, user_id: int):
+    """(user, session generation, Staff row or None) of a login cookie's user, in one statement
+    (issue #21: the user, their generation and their Staff row were three statements on every
+    signed-in page); None when there is no such user. The Staff row is unique per user."""
+    row = session.execute(
+        select(user_model, _TABLE.c.generation, Staff)
+        .outerjoin(_TABLE, _TABLE.c.user_id == user_model.id)
+        .outerjoin(Staff, Staff.user_id == user_model.id)
+        .where(user_model.id == user_id)).first()
+    if row is None:
+        return None
+    user, generation, staff = row
+    return user, generation or 0, staff
 
 
 def session_generation(session: Session, user_id: int) -> int:
