@@ -51,9 +51,28 @@ def _years():
                   ).scalar_subquery()
 
 
+_STATEMENTS: dict = {}
+
+
+def _statement(name: str):
+    """The two statements, built once (building a statement costs more than running it)."""
+    statement = _STATEMENTS.get(name)
+    if statement is None:
+        if name == "version":
+            statement = select(_holidays(), _years())
+        else:
+            statement = (select(*(getattr(Center, field) for field in CenterRow._fields),
+                                _holidays(), _years())
+                         .order_by(Center.id).limit(1))
+        _STATEMENTS[name] = statement
+    return statement
+
+
 def calendar_version(session: Session) -> tuple[str | None, str | None]:
     """The calendar's version read now (not the transaction's kept one)."""
-    return tuple(session.execute(select(_holidays(), _years())).one())
+    if session.autoflush and _pending_writes(session):
+        session.flush()
+    return tuple(session.connection().execute(_statement("version")).one())
 
 
 def _pending_writes(session: Session) -> bool:
@@ -64,15 +83,18 @@ def _pending_writes(session: Session) -> bool:
 def frame_reads(session: Session) -> FrameReads:
     """The center row and the calendar's version (one statement, once per transaction)."""
     known = session.info.get(_READ)
-    if known is not None and not _pending_writes(session):
+    pending = _pending_writes(session)
+    if known is not None and not pending:
         return known
-    columns = [getattr(Center, field) for field in CenterRow._fields]
-    row = session.execute(select(*columns, _holidays(), _years())
-                          .order_by(Center.id).limit(1)).first()
+    if pending and session.autoflush:
+        session.flush()  # what an ORM query's autoflush does: the read sees the session's writes
+    # A Core statement on the session's connection: plain values, no ORM round.
+    row = session.connection().execute(_statement("frame")).first()
+    width = len(CenterRow._fields)
     if row is None:  # no center yet: the calendar's version alone
         known = FrameReads(None, calendar_version(session))
     else:
-        known = FrameReads(CenterRow(*row[:len(columns)]), tuple(row[len(columns):]))
+        known = FrameReads(CenterRow(*row[:width]), tuple(row[width:]))
     session.info[_READ] = known
     return known
 
