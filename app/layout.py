@@ -156,14 +156,19 @@ def navbar() -> Markup:
     """FAB's navbar (appbuilder/navbar.html with our menu and right-hand side) for the
     request's user; see the module's docstring for what the key holds."""
     key = permission_cache.user_key()
-    full_name = current_user.get_full_name() if key is not None else ""
-    full_key = (key if key is not None else ("anonymous",), str(get_locale()),
-                cookie_session.get("locale"), request.script_root, full_name)
-    html = NAVBARS.get(full_key, permission_cache.cache_seconds())
+    if key is None and current_user and current_user.is_authenticated:
+        # Signed in other than by the login cookie (a token): drawn afresh, never kept.
+        full_key, html = None, None
+    else:
+        full_name = current_user.get_full_name() if key is not None else ""
+        full_key = (key if key is not None else ("anonymous",), str(get_locale()),
+                    cookie_session.get("locale"), request.script_root, full_name)
+        html = NAVBARS.get(full_key, permission_cache.cache_seconds())
     if html is None:
         html = render_template("appbuilder/navbar.html", appbuilder=current_app.appbuilder,
                                bianmin_todo_badge=lambda: TODO_BADGE, csrf_token=lambda: CSRF)
-        NAVBARS.put(full_key, html)
+        if full_key is not None:
+            NAVBARS.put(full_key, html)
     if TODO_BADGE in html:
         html = html.replace(TODO_BADGE, str(todo_badge()))
     if CSRF in html:
