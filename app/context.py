@@ -19,8 +19,8 @@ from app.rules.points import format_points
 from app.rules.scoring import CATEGORY_LABELS
 from app.services import org_queries
 from app.services.calendar import years_missing_schedule
+from app.services.frame_queries import frame_reads
 from app.services.todo import todo_count as count
-from models.org import Center
 
 # `today()`, `clock()` and `center_zone()` are the request's (app/request_context.py); the pages
 # call them through this module, which also holds what every template is given.
@@ -94,7 +94,9 @@ def last_finished_month() -> date:
 
 
 def current_center():
-    return db.session.query(Center).order_by(Center.id).first()
+    """The center's values the pages show (a read-only row, read with the calendar's version
+    once per transaction: app/services/frame_queries.py, issue #21)."""
+    return frame_reads(db.session).center
 
 
 def fee_text(amount, waived: bool) -> str:

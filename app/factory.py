@@ -18,6 +18,7 @@ from app.extensions import csrf, db, migrate, protect_api_from_csrf
 from app.guards import install_request_guards
 from app.headers import install_security_headers
 from app.i18n import install_catalogues
+from app.layout import install as install_layout
 from app.lazy_search import install as install_lazy_search
 from app.logging_filters import install_log_filters
 from app.permission_cache import install as install_permission_cache
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.cli.add_command(bianmin_cli)
     register_context(app)
+    install_layout(app)  # issue #21: the staff layout's parts kept per process
     install_lazy_search(app)  # issue #21: search choices on demand
     if schema_ready:
         install_permission_cache(app)  # issue #21: permissions, menu, to-do count per user

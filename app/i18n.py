@@ -44,6 +44,18 @@ def load_catalogue(dirname: str, locale: Locale, domain: str):
     return support.NullTranslations()
 
 
+_LOCALE_NAMES: dict = {}
+
+
+def _locale_name(locale) -> str:
+    """`str(locale)`, kept per Locale (Babel builds the name anew on every call; a page asks
+    for it at every translated string, issue #21)."""
+    name = _LOCALE_NAMES.get(locale)
+    if name is None:
+        name = _LOCALE_NAMES[locale] = str(locale)
+    return name
+
+
 class CatalogueDomain(Domain):
     """Flask-Babel's default domain, with `load_catalogue` as the lookup (Flask-Babel 4.0)."""
 
@@ -51,7 +63,7 @@ class CatalogueDomain(Domain):
         locale = get_locale()
         if locale is None:  # outside a request or app context
             return support.NullTranslations()
-        key = (str(locale), self.domain[0])
+        key = (_locale_name(locale), self.domain[0])
         translations = self.cache.get(key)
         if translations is None:
             translations = support.Translations()
@@ -66,10 +78,33 @@ class CatalogueDomain(Domain):
         return translations
 
 
+def keep_parsed_locales(configuration) -> None:
+    """Issue #21: Flask-Babel parses the selected locale's name (`Locale.parse`, a look at the
+    locale data on disk) on every request; the selector now answers the parsed Locale, kept
+    per name (`Locale.parse` returns a Locale as it is)."""
+    select = configuration.locale_selector
+    if select is None or getattr(select, "keeps_parsed", False):
+        return
+    parsed: dict = {}
+
+    def selector():
+        name = select()
+        if name is None or isinstance(name, Locale):
+            return name
+        locale = parsed.get(name)
+        if locale is None:
+            locale = parsed[name] = Locale.parse(name)
+        return locale
+
+    selector.keeps_parsed = True
+    configuration.locale_selector = selector
+
+
 def install_catalogues(app: Flask) -> None:
     """Make `CatalogueDomain` the default domain of the app's Flask-Babel (created by FAB)."""
     babel = app.extensions["babel"].instance
     babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
+    keep_parsed_locales(app.extensions["babel"])
     install_blank_choice()
 
 

@@ -85,6 +85,21 @@ def _seconds(name: str, default: float) -> float:
     return float(current_app.config.get(name, default))
 
 
+def cache_seconds() -> float:
+    """How long an entry under a user's key is kept (PERMISSION_CACHE_SECONDS)."""
+    return _seconds("PERMISSION_CACHE_SECONDS", PERMISSION_SECONDS)
+
+
+# Other per-user parts drawn from the permissions (app/layout.py's navbar): forgotten with them.
+_ALSO_CLEAR: list = []
+
+
+def on_clear(forget) -> None:
+    """Call `forget()` whenever the menus are forgotten (a role's permissions edited)."""
+    if forget not in _ALSO_CLEAR:
+        _ALSO_CLEAR.append(forget)
+
+
 def user_key():
     """The signed-in (cookie) user's cache key, or None (anonymous, JWT, API key, no request)."""
     if not has_request_context() or getattr(g, "_api_key_user", False):
@@ -157,6 +172,8 @@ def _permissions_changed(session, _context) -> None:
         PERMISSIONS.clear()
         ROLE_NAMES.clear()
         MENUS.clear()
+        for forget in _ALSO_CLEAR:
+            forget()
 
 
 def menu_html() -> Markup:
@@ -208,3 +225,5 @@ def clear() -> None:
     ROLE_NAMES.clear()
     MENUS.clear()
     TODO.clear()
+    for forget in _ALSO_CLEAR:
+        forget()

@@ -105,15 +105,25 @@ def role_names(user=None) -> set[str]:
     return {role.name for role in user.roles}
 
 
+def remember_staff(user, staff) -> None:
+    """The login's Staff row, read with the user (app/security: one statement, issue #21)."""
+    if has_request_context():
+        g.bianmin_staff_of = (user.id, staff)
+
+
 def current_staff():
     """The Staff row of the signed-in user, or None (cached for the request)."""
     if not has_request_context():
         return None
     if "bianmin_staff" not in g:
         user = current_login()
-        g.bianmin_staff = (
-            db.session.query(Staff).filter_by(user_id=user.id).one_or_none() if user else None
-        )
+        known = g.get("bianmin_staff_of")
+        if user is not None and known is not None and known[0] == user.id:
+            g.bianmin_staff = known[1]
+        else:
+            g.bianmin_staff = (
+                db.session.query(Staff).filter_by(user_id=user.id).one_or_none() if user else None
+            )
     return g.bianmin_staff
 
 
@@ -126,6 +136,6 @@ def current_actor() -> Actor:
         return Actor(username="")
     staff = current_staff()
     return Actor(username=user.username, user_id=user.id, staff_id=staff.id if staff else None,
-                 roles=frozenset(role_names(user)),
+                 roles=frozenset(role_names()),  # the request's user: kept per user (#21)
                  window_id=staff.window_id if staff else None,
                  position=staff.position if staff else None)

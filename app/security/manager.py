@@ -48,8 +48,10 @@ from app.permission_cache import GENERATION_KEY
 from app.context import local_datetime
 from app.error_messages import WRONG_LOGIN, api_error, error_texts, translated_refusal
 from app.extensions import db
+from app.request_context import remember_staff
 from app.services.accounts import (account_changes, advance_generations, end_sessions,
-                                   ends_sessions, new_account, session_generation)
+                                   ends_sessions, new_account, session_generation,
+                                   signed_in_user)
 from app.services import org_queries
 from app.services.audit import record_change
 from app.services.logins import (ACCOUNT_LOCKED, CLIENT_LOCKED, Attempt, LockoutPolicy,
@@ -612,13 +614,19 @@ class BianminSecurityManager(SecurityManager):
         """The login cookie's user, if the cookie is of the user's current session generation;
         a cookie from before a logout, a password change, a role change or a deactivation
         is logged out (its login keys removed from the session)."""
-        user = self.load_user(user_id)
-        if user is None:
+        try:
+            found = signed_in_user(self.session, self.user_model, int(user_id))
+        except (TypeError, ValueError):
             return None
-        if cookie_session.get(GENERATION_KEY, 0) != session_generation(self.session, user.id):
+        if found is None or not found[0].is_active:
+            return None
+        user, generation, staff = found
+        if cookie_session.get(GENERATION_KEY, 0) != generation:
             for key in ("_user_id", "_fresh", "_id", GENERATION_KEY):
                 cookie_session.pop(key, None)
             return None
+        # Issue #21: the user's Staff row came with the user (one statement instead of three).
+        remember_staff(user, staff)
         return user
 
     def token_claims(self, identity) -> dict:

@@ -60,10 +60,10 @@ from app.rules.attendance import AM, PM, leave_halves, noon_boundary, seconds, w
 from app.rules.leave import (HALVES, absent_halves, begun_halves, half_of, is_away, is_overdue,
                              overstay_excused, period_halves)
 from app.services.calendar import load_calendar
+from app.services.settings import setting_value
 from models.attendance import ClockExcuse, ClockRecord
 from models.leave import AwayRegistration, LeaveRequest
 from models.org import Staff
-from models.settings import RuleSetting, parse_setting
 from models.types import center_zone
 
 APPROVED = "approved"  # LEAVE-2: only an approved request keeps anyone away
@@ -166,10 +166,10 @@ def _month_day(text: str) -> tuple[int, int]:
 
 
 def work_hours(session: Session, day: date) -> tuple[tuple[time, time], tuple[time, time]]:
-    """ATT-1: the (morning, afternoon) hours of `day` from the `att.*` rule settings, read in
-    one query (the same settings app.services.attendance.attendance_settings reads)."""
-    values = {row.key: parse_setting(row.value_type, row.value or row.default_value)
-              for row in session.scalars(select(RuleSetting).where(RuleSetting.key.in_(HOUR_KEYS)))}
+    """ATT-1: the (morning, afternoon) hours of `day` from the `att.*` rule settings (the same
+    settings app.services.attendance.attendance_settings reads), from the transaction's one
+    read of the settings (`setting_value`, issue #21)."""
+    values = {key: setting_value(session, key) for key in HOUR_KEYS}
 
     def hours(season):
         return tuple((time.fromisoformat(values[f"att.{season}_{half}_start"]),

@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.rules.calendar import WorkCalendar, schedule_missing
+from app.services.frame_queries import calendar_version, frame_reads
 from models.cases import WorkDay
 from models.settings import Holiday, YearSchedule
 
@@ -15,19 +16,51 @@ from models.settings import Holiday, YearSchedule
 LOOKAHEAD = timedelta(days=60)
 
 
+# Issue #21: the calendar is kept per process under its version — its content: the holiday
+# entries and the entered years, aggregated by the database in the statement that also reads
+# the center row (app/services/frame_queries.py, once per transaction) — so a request pays no
+# statement of its own for the calendar and reuses the working-day tables the calendar built
+# for earlier requests (WorkCalendar is immutable once built; threads may share it). A write
+# by any process changes the version the next transaction reads: never stale.
+_CALENDARS: dict[tuple, WorkCalendar] = {}
+_CALENDARS_MAX = 32
+
+
 def load_calendar(session: Session) -> WorkCalendar:
-    """CASE-3: the WorkCalendar built from the Holiday table."""
+    """CASE-3: the WorkCalendar built from the Holiday table and the entered years (kept per
+    process under its version, see above)."""
+    version = frame_reads(session).calendar_version
+    calendar = _CALENDARS.get(version)
+    if calendar is None:
+        calendar = build_calendar(session)
+        # Kept only if nothing was committed between the version's read and the build (a
+        # database that reads committed rows per statement could otherwise file a newer
+        # calendar under the older version).
+        if calendar_version(session) == version:
+            if len(_CALENDARS) >= _CALENDARS_MAX:
+                _CALENDARS.clear()
+            _CALENDARS[version] = calendar
+    return calendar
+
+
+def build_calendar(session: Session) -> WorkCalendar:
+    """The WorkCalendar read afresh from the tables (what `load_calendar` keeps)."""
     rows = session.execute(select(Holiday.day, Holiday.kind)).all()
     return WorkCalendar(
         extra_holidays=[day for day, kind in rows if kind == "holiday"],
         extra_workdays=[day for day, kind in rows if kind == "workday"],
-        scheduled_years=scheduled_years(session),
+        scheduled_years=set(session.scalars(select(YearSchedule.year))),
     )
+
+
+def forget_calendars() -> None:
+    """Empty this process's kept calendars (tests)."""
+    _CALENDARS.clear()
 
 
 def scheduled_years(session: Session) -> set[int]:
     """The years whose official schedule the office entered on the year-schedule page."""
-    return set(session.scalars(select(YearSchedule.year)))
+    return set(load_calendar(session).entered_years)
 
 
 def years_missing_schedule(session: Session, today: date) -> list[int]:

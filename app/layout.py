@@ -1,0 +1,196 @@
+"""Issue #21 P1: the staff pages' frame drawn from parts kept per process.
+
+FAB draws every page through `appbuilder/init.html` → `appbuilder/baselayout.html` → our
+layout: ~20 fingerprinted `url_for` calls for its stylesheets and scripts, a dozen Babel
+look-ups for the skip link, the modals and the navbar, the navbar itself (the language menu,
+the case-number box, the user's menu) — about 60 % of a small page's CPU. Our layout
+(`bianmin/baselayout.html`, FAB's `base_template`) draws the same page without FAB's chain,
+from three parts kept here:
+
+- the stylesheets and scripts (`assets`): the same files, in the same order, with the same
+  fingerprinted URLs (app/static_assets.py) as FAB's `init.html` and our additions; kept per
+  script root and rebuilt when a file's modification time changes (looked at once a second). The response's CSP nonce
+  is put into the kept text on every request.
+- the confirmation and alert modals with the skip link (`modals`): kept per language.
+- the navbar (`navbar`): FAB's `appbuilder/navbar.html` with our menu and right-hand side,
+  kept under the user's permission-cache key (user id, login name, account creation time,
+  session generation: app/permission_cache.py), the language, the session's language
+  choice, the script root and the user's full name. The to-do badge (itself kept per user
+  for a short while) and the logout form's CSRF token are put in on every request, so no
+  request shows another's token or count. A role change advances the session generation,
+  so the case-number box and the menu follow it at once; a role's permission edit clears
+  the kept navbars with the menus. Entries are found only by the user's own key.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from flask import current_app, render_template, request, session as cookie_session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from app import permission_cache
+from app.context import todo_count
+from app.headers import csp_nonce
+
+NONCE = "\x00bianmin-nonce\x00"
+TODO_BADGE = "\x00bianmin-todo\x00"
+CSRF = "\x00bianmin-csrf\x00"
+
+FAB = "appbuilder.static"
+# FAB 5.3's appbuilder/init.html, then ours (bianmin/_favicon.html, css/bianmin.css).
+HEAD_CSS = [(FAB, "css/bootstrap.min.css"),
+            (FAB, "css/fontawesome/fontawesome.min.css"),
+            (FAB, "css/fontawesome/regular.min.css"),
+            (FAB, "css/fontawesome/solid.min.css"),
+            (FAB, "css/fontawesome/brands.min.css"),
+            (FAB, "css/fontawesome/v4-shims.min.css"),
+            "theme",
+            (FAB, "css/bootstrap-datepicker/bootstrap-datepicker3.min.css"),
+            (FAB, "css/select2/select2.min.css"),
+            (FAB, "css/select2/select2-bootstrap.min.css"),
+            (FAB, "css/flags/flags16.css"),
+            (FAB, "css/ab.css"),
+            "favicon",
+            ("static", "css/bianmin.css")]
+HEAD_JS = [(FAB, "js/jquery-latest.js"), (FAB, "js/ab_filters.js"), (FAB, "js/ab_actions.js")]
+TAIL_JS = [(FAB, "js/bootstrap.min.js"),
+           (FAB, "js/bootstrap-datepicker/bootstrap-datepicker.min.js"),
+           (FAB, "js/select2/select2.min.js"),
+           (FAB, "js/ab.js"),
+           # Issue #19: the date picker's Chinese names and our date fields (yyyy-mm-dd).
+           ("static", "vendor/bootstrap-datepicker/bootstrap-datepicker.zh-CN.min.js"),
+           ("static", "js/dates.js"),
+           # Issue #21: search fields load their choices when opened (app/lazy_search.py).
+           ("static", "js/lazy_choices.js")]
+FAVICONS = [("icon", "img/favicon.ico", ' sizes="16x16 32x32 48x48"'),
+            ("apple-touch-icon", "img/favicon.png", "")]
+
+# A static file changed in place (without a restart) gets its new fingerprint within this.
+RECHECK_SECONDS = 1.0
+
+_lock = threading.Lock()
+_ASSETS: dict = {}  # script root → (((path, mtime), ...), {kind: text}, checked at)
+_MODALS: dict = {}  # language → Markup
+NAVBARS = permission_cache.TimedStore()
+
+
+def _url(endpoint: str, filename: str) -> str:
+    return url_for(endpoint, filename=filename)
+
+
+def _path(endpoint: str, filename: str) -> str | None:
+    if endpoint == "static":
+        folder = current_app.static_folder
+    else:
+        folder = current_app.blueprints[endpoint.rsplit(".", 1)[0]].static_folder
+    return os.path.join(folder, filename) if folder else None
+
+
+def _mtime(path: str | None) -> float | None:
+    try:
+        return os.stat(path).st_mtime if path else None
+    except OSError:
+        return None
+
+
+def _build_assets() -> tuple[tuple, dict]:
+    theme = current_app.appbuilder.app_theme
+    files, css = [], []
+    for entry in HEAD_CSS:
+        if entry == "theme":
+            if theme:
+                css.append(f'<link href="{escape(_url(FAB, "css/themes/" + theme))}" '
+                           'rel="stylesheet">')
+                files.append((FAB, "css/themes/" + theme))
+        elif entry == "favicon":
+            for rel, filename, extra in FAVICONS:
+                css.append(f'<link rel="{rel}" href="{escape(_url("static", filename))}"{extra}>')
+                files.append(("static", filename))
+        else:
+            css.append(f'<link href="{escape(_url(*entry))}" rel="stylesheet">')
+            files.append(entry)
+
+    def scripts(entries):
+        files.extend(entries)
+        return "\n".join(f'<script src="{escape(_url(*entry))}" nonce="{NONCE}"></script>'
+                         for entry in entries)
+
+    parts = {"css": "\n".join(css), "head_js": scripts(HEAD_JS), "tail_js": scripts(TAIL_JS)}
+    stamps = tuple((path, _mtime(path)) for path in (_path(*entry) for entry in files))
+    return stamps, parts
+
+
+def assets(kind: str) -> Markup:
+    """The page's stylesheets ("css"), head scripts ("head_js") or tail scripts ("tail_js")."""
+    root = request.script_root
+    kept = _ASSETS.get(root)
+    now = time.monotonic()
+    if kept is None or (now - kept[2] > RECHECK_SECONDS
+                        and any(_mtime(path) != mtime for path, mtime in kept[0])):
+        kept = (*_build_assets(), now)
+        with _lock:
+            _ASSETS[root] = kept
+    elif now - kept[2] > RECHECK_SECONDS:
+        _ASSETS[root] = (kept[0], kept[1], now)
+    return Markup(kept[1][kind].replace(NONCE, str(escape(csp_nonce()))))
+
+
+def modals() -> Markup:
+    """The skip link (first in <body>, issue #19) and FAB's confirmation and alert modals."""
+    language = str(get_locale())
+    html = _MODALS.get(language)
+    if html is None:
+        html = Markup(render_template("bianmin/_modals.html"))
+        with _lock:
+            _MODALS[language] = html
+    return html
+
+
+def navbar() -> Markup:
+    """FAB's navbar (appbuilder/navbar.html with our menu and right-hand side) for the
+    request's user; see the module's docstring for what the key holds."""
+    key = permission_cache.user_key()
+    if key is None and current_user and current_user.is_authenticated:
+        # Signed in other than by the login cookie (a token): drawn afresh, never kept.
+        full_key, html = None, None
+    else:
+        full_name = current_user.get_full_name() if key is not None else ""
+        full_key = (key if key is not None else ("anonymous",), str(get_locale()),
+                    cookie_session.get("locale"), request.script_root, full_name)
+        html = NAVBARS.get(full_key, permission_cache.cache_seconds())
+    if html is None:
+        html = render_template("appbuilder/navbar.html", appbuilder=current_app.appbuilder,
+                               bianmin_todo_badge=lambda: TODO_BADGE, csrf_token=lambda: CSRF)
+        if full_key is not None:
+            NAVBARS.put(full_key, html)
+    if TODO_BADGE in html:
+        html = html.replace(TODO_BADGE, str(todo_badge()))
+    if CSRF in html:
+        html = html.replace(CSRF, str(escape(generate_csrf())))
+    return Markup(html)
+
+
+def todo_badge() -> Markup:
+    """The navbar's to-do count as a badge (nothing at 0), issue #10."""
+    count = todo_count()
+    return Markup('<span class="badge badge-todo">{}</span>').format(count) if count else Markup()
+
+
+def clear() -> None:
+    """Forget the kept parts (tests; a role's permissions edited: see permission_cache)."""
+    with _lock:
+        _ASSETS.clear()
+        _MODALS.clear()
+    NAVBARS.clear()
+
+
+def install(app) -> None:
+    app.jinja_env.globals.update(bianmin_assets=assets, bianmin_modals=modals,
+                                 bianmin_navbar=navbar, bianmin_todo_badge=todo_badge)
+    permission_cache.on_clear(NAVBARS.clear)

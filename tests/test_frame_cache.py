@@ -1,0 +1,118 @@
+"""Issue #21 P1: the staff layout's parts and the frame's reference data kept per process
+(app/layout.py, app/services/frame_queries.py, app/services/calendar.py) — never shown to
+another user, never stale: a write by another process (another connection here) is seen by
+the next transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, insert, update
+
+from app import layout
+from app.extensions import db
+from app.permission_cache import clear
+from app.services.calendar import forget_calendars, load_calendar
+from models.org import Center
+from models.settings import Holiday, YearSchedule
+
+NAME = re.compile(r'<span class="fa fa-user"></span>\s*([^<]+?)<b class="caret">')
+CSRF = re.compile(r'id="logout-form"[^>]*><input type="hidden" name="csrf_token" value="([^"]+)"')
+NONCE = re.compile(r'<script src="[^"]+" nonce="([^"]*)"')
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Entries of earlier tests' users (SQLite reuses their ids) are not this test's."""
+    clear()
+    layout.clear()
+    forget_calendars()
+
+
+def other_connection(app, statement) -> None:
+    """A write committed on a connection of its own: what another process would do."""
+    with app.app_context():
+        engine = db.engine
+    with engine.begin() as conn:
+        conn.execute(statement)
+
+
+def test_issue_21_each_user_gets_their_own_kept_navbar_and_token(log_in, window_a):
+    admin = log_in("Admin")
+    clerk = log_in("Clerk", window=window_a)
+    seen = {}
+    for _ in range(2):  # the second round is served from the kept navbars
+        for actor in (admin, clerk):
+            html = actor.client.get("/").get_data(as_text=True)
+            seen.setdefault(actor.user.username, []).append(
+                (NAME.search(html).group(1).strip(), CSRF.search(html).group(1)))
+    assert {key[0][0] for key in layout.NAVBARS._data} >= {admin.user.id, clerk.user.id}
+    admin_seen, clerk_seen = seen[admin.user.username], seen[clerk.user.username]
+    assert admin_seen[0][0] == admin.user.get_full_name() == admin_seen[1][0]
+    assert clerk_seen[0][0] == clerk.user.get_full_name() == clerk_seen[1][0]
+    # Each logout form carries its own session's token, never the other user's.
+    assert {token for _, token in admin_seen}.isdisjoint(token for _, token in clerk_seen)
+    assert 'id="case-number-box"' in clerk.client.get("/").get_data(as_text=True)
+
+
+def test_issue_21_a_renamed_user_sees_the_new_name_at_once(app, db_session, log_in, window_a):
+    clerk = log_in("Clerk", window=window_a)
+    clerk.client.get("/")
+    user = db_session.get(app.appbuilder.sm.user_model, clerk.user.id)
+    user.first_name, user.last_name = "新", "名字"
+    db_session.commit()
+    html = clerk.client.get("/").get_data(as_text=True)
+    assert NAME.search(html).group(1).strip() == "新 名字"
+
+
+def test_issue_21_every_page_gets_its_own_nonce_in_the_kept_scripts(as_clerk):
+    nonces = []
+    for _ in range(2):
+        response = as_clerk.client.get("/casequeue/list/")
+        found = set(NONCE.findall(response.get_data(as_text=True)))
+        assert len(found) == 1
+        nonce = found.pop()
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_issue_21_the_center_written_elsewhere_is_shown_on_the_next_page(app, as_clerk, center):
+    assert center.name in as_clerk.client.get("/").get_data(as_text=True)
+    other_connection(app, update(Center).where(Center.id == center.id)
+                     .values(name="改名后的便民服务中心"))
+    db.session.commit()  # the request's transaction ends with the request (the test holds one)
+    assert "改名后的便民服务中心" in as_clerk.client.get("/").get_data(as_text=True)
+
+
+def test_case_3_the_kept_calendar_follows_holidays_written_by_another_process(app, db_session):
+    monday = date(2030, 6, 3)
+    first = load_calendar(db_session)
+    assert first.is_working_day(monday)
+    db_session.commit()
+    assert load_calendar(db_session) is first  # unchanged: the kept calendar
+    db_session.commit()
+    other_connection(app, insert(Holiday).values(day=monday, kind="holiday", name="闭馆"))
+    closed = load_calendar(db_session)
+    assert closed is not first and not closed.is_working_day(monday)
+    db_session.commit()
+    other_connection(app, update(Holiday).where(Holiday.day == monday).values(kind="workday"))
+    assert load_calendar(db_session).is_working_day(monday)
+    db_session.commit()
+    other_connection(app, delete(Holiday).where(Holiday.day == monday))
+    other_connection(app, insert(YearSchedule).values(year=2030))
+    reopened = load_calendar(db_session)
+    assert reopened.is_working_day(monday) and 2030 in reopened.entered_years
+    db_session.commit()
+    other_connection(app, delete(YearSchedule).where(YearSchedule.year == 2030))
+
+
+def test_case_3_a_holiday_of_this_transaction_is_seen_before_it_is_flushed(db_session):
+    monday = date(2030, 6, 10)
+    assert load_calendar(db_session).is_working_day(monday)
+    db_session.add(Holiday(day=monday, kind="holiday", name="闭馆"))
+    assert not load_calendar(db_session).is_working_day(monday)
+    db_session.rollback()
+    assert load_calendar(db_session).is_working_day(monday)
