@@ -59,7 +59,6 @@ from app.services.logins import (ACCOUNT_LOCKED, CLIENT_LOCKED, Attempt, Lockout
 from app.services.passwords import common_passwords, password_problem
 from app.services.transaction import Conflict
 from models.logins import API_DOOR, FORM_DOOR, PASSWORD_DOOR
-from models.org import Staff
 from models.types import utcnow
 
 

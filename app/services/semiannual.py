@@ -314,13 +314,13 @@ def _leave_facts(session, start, end, points: QinPoints, facts) -> None:
 def _meeting_facts(session, start, end, today, points: QinPoints, facts) -> None:
     """SCORE-5 勤 meetings: each time late or absent without reason (MEET-1's attendance)."""
     for first in _months(start, end, today):
-        for event in m5_events(session, first):
-            late = event.status == "late"
+        for meeting_event in m5_events(session, first):
+            late = meeting_event.status == "late"
             off = points.meeting_late if late else points.meeting_absent
             if off:
-                facts[event.staff_id].append(Fact(
+                facts[meeting_event.staff_id].append(Fact(
                     "meeting_late" if late else "meeting_absent", -off,
-                    event.day.isoformat(), "meeting", event.meeting_id))
+                    meeting_event.day.isoformat(), "meeting", meeting_event.meeting_id))
 
 
 def _duty_facts(session, start, end, today, facts) -> None:

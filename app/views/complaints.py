@@ -23,7 +23,7 @@ from wtforms import (BooleanField, SelectField, SelectMultipleField, StringField
                      TextAreaField)
 from wtforms.validators import Optional
 
-from app.context import center_zone, clock, local_date, local_datetime, today
+from app.context import center_zone, clock, local_date, today
 from app.extensions import db
 from app.policy.complaints import (may_confirm_complaint_step, may_confirm_escalation,
                                    may_decide_complaint, may_record_complaints)

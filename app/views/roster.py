@@ -10,7 +10,6 @@ app/services/roster.py, and every change is audited (DutyShift.__audited__).
 
 from __future__ import annotations
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import expose
