@@ -11,6 +11,7 @@ from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.complaints import ComplaintApi
 from app.api.deductions import DerelictionApi, ScoreEventApi
+from app.api.away import AwayApi
 from app.api.handover import HandoverApi
 from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
@@ -169,7 +170,7 @@ LAYOUT = {
              "Import staff", "Import service items", SEPARATOR, "Audit log"],
 }
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        HandoverApi,
+        HandoverApi, AwayApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
         ComplaintApi, SemiannualApi,  # COMP, SCORE-5/6
         ScoreEventApi, DerelictionApi,  # SCORE-1, FAULT-1
