@@ -27,8 +27,9 @@ from flask_babel import force_locale, gettext
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 from app.extensions import db
-from app.services.background import clean_jobs, run_job
-from models.jobs import BackgroundJob
+from app.services.background import (QUEUE_UNREACHABLE, Submitted, clean_jobs, not_enqueued,
+                                     run_job, submit_job)
+from models.jobs import DONE, RUNNING, BackgroundJob
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,32 @@ def queue(app: Flask | None = None) -> Huey:
 def enqueue(job_id: int, app: Flask | None = None) -> None:
     """Hand job `job_id` to the workers (raises when the queue cannot be reached)."""
     queue(app).bianmin_task(job_id)
+
+
+def queue_job(session, *, user_id: int | None, kind: str, params: dict, locale: str,
+              lost_message: str) -> Submitted:
+    """Issue #21, for every door that starts long work (a page's `start_job`, the API): the job
+    recorded (or the same one found queued or running: `new` False) and a new one handed to the
+    workers. A queue that cannot be reached (Redis down, the queue file unwritable) ends the job
+    failed with a readable message, never a 500."""
+    submitted = submit_job(session, user_id=user_id, kind=kind, params=params, locale=locale,
+                           lost_message=lost_message)
+    if submitted.new:
+        try:
+            enqueue(submitted.job.id)
+        except Exception:
+            log.exception("background job %s: could not be queued", submitted.job.id)
+            not_enqueued(session, submitted.job, gettext(QUEUE_UNREACHABLE))
+    return submitted
+
+
+def job_progress(job: BackgroundJob) -> int:
+    """0–100: the row's figure, or the worker's newer one from the queue while it runs."""
+    if job.state == DONE:
+        return 100
+    if job.state == RUNNING:
+        return max(job.progress, live_progress(job.id) or 0)
+    return job.progress
 
 
 def register_runner(app, kind: str, runner) -> None:

@@ -40,6 +40,9 @@ class StaffApi(WindowScopedApi):
     add_columns = edit_columns = [
         "name", "employee_no", "unit", "window", "position", "category", "phone", "is_active",
     ]
+    # PRIV-1: the filters the staff page offers; FAB's default (every column) would make the
+    # staff phone a search key nobody audits.
+    search_columns = ["name", "employee_no", "unit", "window", "is_active"]
 
 
 class PostApi(WindowScopedApi):

@@ -11,10 +11,12 @@ and Leadership everyone (app/security.SemiannualEntryFilter). Praises are record
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import DomainApi, openapi, query_args, request_body, versioned_body
+from app.api.jobs import JobQueued, queued_answer
 from app.api.schemas.semiannual import (HalfYear, HalfYearQuery, HalfYearVersioned,
                                         SemiannualChoice, SemiannualChosen, SemiannualEntries,
                                         SemiannualEntriesSaved, SemiannualSummary, SemiannualTies)
@@ -26,11 +28,12 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.input import MalformedInput
 from app.rules.scoring import assessment_bonus_eligible
 from app.security import API_METHOD_PERMISSIONS, semiannual_entry_filters
-from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
-from app.services.semiannual import (choose_excellent, compute, confirm, excellent_ties,
+from app.services.semiannual import (COMPUTE_JOB, choose_excellent, confirm,
+                                     create_assessment, ensure_draft, excellent_ties,
                                      find_assessment, save_entries)
 from app.services.transaction import check_version
 from models.semiannual import SemiannualEntry
+from models.types import utcnow
 
 ENTRY_COLUMNS = ["id", "assessment.id", "assessment.year", "assessment.half",
                  "assessment.state", "staff.id", "staff.name", "staff_category",
@@ -115,12 +118,18 @@ class SemiannualApi(DomainApi):
     @expose("/compute", methods=["POST"])
     @protect()
     @safe
-    @openapi(summary="Compute the draft semi-annual assessment of a half-year (SCORE-5/6)",
-             body=HalfYear, answer=SemiannualSummary, conflict=(
-                 "Someone else is changing the assessment, or computing it right now (the "
-                 "message says who and since when); nothing was computed"))
+    @openapi(summary="Queue the computation of a half-year's draft semi-annual assessment "
+                     "(SCORE-5/6) as a background job", body=HalfYear, answer=JobQueued,
+             status=202, description=(
+                 "The computation reads a half-year of cases, scores, attendance and leave for "
+                 "every person: like the page, it runs as a background job (issue #21). The "
+                 "draft is opened first if the half-year has none (SCORE-5); a confirmed one "
+                 "is refused (422, SCORE-6). Poll `status_url` (GET /api/v1/jobs/<id>): a "
+                 "computation already running (OPS-1) or a concurrent change ends the job "
+                 "`failed` with a message saying who and since when."))
     def compute(self):
-        """(Re)compute a half-year's draft assessment (SCORE-5/6)."""
+        """(Re)compute a half-year's draft assessment (SCORE-5/6) in the background: 202 with
+        the job id and its status URL; the same job as the page's compute button."""
         if not may_manage_semiannual(current_actor()):
             return self.response_403()
         try:
@@ -128,18 +137,18 @@ class SemiannualApi(DomainApi):
             year, half = body["year"], body["half"]
         except RuleViolation as violation:
             return self.refuse(violation)
-        now = clock()
-        try:  # OPS-1: one computation at a time (page and API)
-            with exclusive_job(db.session, SEMIANNUAL, started_by=current_actor().username,
-                               subject=f"{year}-H{half}", run_date=now.today) as run, \
-                    run.watch(self.unit_of_work()) as saved:
-                assessment = compute(db.session, year, half, now.today, current_actor().user_id,
-                                     now.now)
-        except JobBusy as busy:
-            return self.job_busy(busy)
+        with self.unit_of_work() as saved:
+            assessment = find_assessment(db.session, year, half)
+            if assessment is None:
+                assessment = create_assessment(db.session, year, half, current_actor().user_id)
+            ensure_draft(assessment)
         if not saved.ok:
             return saved.answer
-        return self.response(200, **_assessment_json(assessment))
+        # OPS-1: the instant of the request is what the caller saw (the page's `opened_at`):
+        # a computation finished since is not run again, the job says by whom and when.
+        return queued_answer(self, COMPUTE_JOB, {
+            "assessment": assessment.id, "seen": utcnow().isoformat(),
+            "back": url_for("SemiannualView.show", pk=assessment.id)})
 
     @expose("/entries", methods=["POST"])
     @protect()

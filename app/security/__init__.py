@@ -14,9 +14,10 @@ factory, the views' permission maps and the tests use them).
 from __future__ import annotations
 
 from app.roles import ADMIN, CLERK, LEADERSHIP, OFFICE, PUBLIC, ROLES, SECTION_HEAD, WINDOW_HEAD
-from app.security.filters import (LeaveRowFilter, OwnHandoverFilter, OwnScoreFilter,
+from app.security.filters import (AwayRowFilter, LeaveRowFilter, OwnHandoverFilter, OwnScoreFilter,
                                   OwnWindowFilter, SemiannualEntryFilter, assessment_scope,
-                                  attendance_scope, away_scope, case_scope_condition,
+                                  attendance_scope, away_filters, away_scope,
+                                  case_scope_condition,
                                   covered_staff, covers_case, current_cover_actor,
                                   current_leave_actor, handover_filters, leave_filters,
                                   may_reach_case, may_see_personal_data, score_filters,
@@ -31,8 +32,8 @@ from app.security.staff_guard import guard_staff_changes
 
 __all__ = [
     "ADMIN", "CLERK", "LEADERSHIP", "OFFICE", "PUBLIC", "ROLES", "SECTION_HEAD", "WINDOW_HEAD",
-    "LeaveRowFilter", "OwnHandoverFilter", "OwnScoreFilter", "OwnWindowFilter",
-    "SemiannualEntryFilter", "assessment_scope", "attendance_scope", "away_scope",
+    "AwayRowFilter", "LeaveRowFilter", "OwnHandoverFilter", "OwnScoreFilter", "OwnWindowFilter",
+    "SemiannualEntryFilter", "assessment_scope", "attendance_scope", "away_filters", "away_scope",
     "case_scope_condition", "covered_staff", "covers_case", "current_cover_actor",
     "current_leave_actor", "handover_filters", "leave_filters", "may_reach_case",
     "may_see_personal_data", "score_filters", "semiannual_entry_filters", "semiannual_scope",

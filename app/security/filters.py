@@ -21,7 +21,7 @@ from app.request_context import clock, current_actor, current_login, current_sta
 from app.roles import LEADERSHIP, WINDOW_HEAD
 from app.rules.leave import APPROVER_POSITIONS
 from app.services.cover import (CoverActor, covered_cases_condition, covered_staff as covered_on,
-                                is_covered_case)
+                                is_covered_case, registration_scope_condition)
 from app.services.leave import LeaveActor
 from app.services.semiannual import entry_scope_condition
 from models.cases import Case
@@ -168,6 +168,25 @@ class OwnHandoverFilter(BaseFilter):
 
 def handover_filters() -> list:
     return [["id", OwnHandoverFilter, None]]
+
+
+# --- AB-2 / ORG-2: 外出登记 ---------------------------------------------------------------------
+class AwayRowFilter(BaseFilter):
+    """Row filter of 外出登记 (ORG-2, app.policy.away.away_scope) for the API — the cover page
+    lists the same rows through app.services.cover.registrations (FAB-NOTES: the API does not
+    inherit a view's filters): Office, Leadership and Admin all; a window head their window's;
+    anyone else their own; a login without a Staff row nothing."""
+
+    name = "Visible registrations"
+    arg_name = "visible_away"
+
+    def apply(self, query, value):
+        condition = registration_scope_condition(away_scope())
+        return query if condition is None else query.filter(condition)
+
+
+def away_filters() -> list:
+    return [["id", AwayRowFilter, None]]
 
 
 # --- Leave (LEAVE-1..3, AB-1): who may decide, file, report back, see ----------------------

@@ -95,9 +95,16 @@ class JobResult:
 Runner = Callable[[BackgroundJob, IO[bytes], Progress], JobResult]
 
 
+# Parameters of the asking, not of the work: when the caller looked (OPS-1's "done since", a
+# page's `opened_at` or the API request's instant). Asked twice while queued is the same job.
+ASKING_PARAMS = frozenset({"seen"})
+
+
 def active_key(user_id: int | None, kind: str, params: Mapping[str, Any]) -> str:
-    """The same job asked twice: one user, one kind, the same parameters (in any order)."""
-    text = json.dumps([user_id, kind, params], sort_keys=True, ensure_ascii=False)
+    """The same job asked twice: one user, one kind, the same parameters (in any order; the
+    `ASKING_PARAMS` left out)."""
+    work = {key: value for key, value in params.items() if key not in ASKING_PARAMS}
+    text = json.dumps([user_id, kind, work], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

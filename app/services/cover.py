@@ -210,16 +210,28 @@ def cancel_away(session: Session, registration: AwayRegistration, actor: CoverAc
     return registration
 
 
-def registrations(session: Session, first: date, window_id: int | None = None,
-                  staff_id: int | None = None, limit: int = 200) -> list[AwayRegistration]:
-    """The registrations from `first` on, of a window or one person (None: everyone's)."""
+def registration_scope_condition(scope):
+    """ORG-2 for 外出登记 as SQL on AwayRegistration, for a scope of app.policy.away.away_scope:
+    None (every row), ("window", id) the registrations of that window's staff, ("own", staff
+    id) that person's. The row filter of the API (app.security.AwayRowFilter) and the cover
+    page's list (`registrations`) both use it, so the two doors show the same rows (FAB-NOTES)."""
+    if scope is None:
+        return None
+    kind, value = scope
+    if kind == "window":
+        return AwayRegistration.staff_id.in_(select(Staff.id).where(Staff.window_id == value))
+    return AwayRegistration.staff_id == value
+
+
+def registrations(session: Session, first: date, scope=None,
+                  limit: int = 200) -> list[AwayRegistration]:
+    """The registrations from `first` on within `scope` (`registration_scope_condition`)."""
     query = (select(AwayRegistration).join(Staff, Staff.id == AwayRegistration.staff_id)
              .where(AwayRegistration.day >= first)
              .options(joinedload(AwayRegistration.staff)))
-    if window_id is not None:
-        query = query.where(Staff.window_id == window_id)
-    if staff_id is not None:
-        query = query.where(AwayRegistration.staff_id == staff_id)
+    condition = registration_scope_condition(scope)
+    if condition is not None:
+        query = query.where(condition)
     return list(session.scalars(query.order_by(AwayRegistration.day, Staff.name,
                                                AwayRegistration.id).limit(limit)))
 
@@ -264,5 +276,6 @@ def _first_reason(row: AwayRow) -> str:
 __all__ = ["covered_staff", "covered_staff_when", "owned_by_condition", "unfinished_condition",
            "covered_cases_condition", "case_owner_id", "is_covered_case", "open_cases_of",
            "CoverActor", "AwayInput",
-           "register_away", "decide_away", "cancel_away", "registrations", "PostCover",
+           "register_away", "decide_away", "cancel_away", "registration_scope_condition",
+           "registrations", "PostCover",
            "window_cover"]

@@ -811,6 +811,11 @@ def guard_confirmed_assessments() -> None:
 
 
 # --- Scope (ORG-2): whose entries a user sees -----------------------------------------------------
+# Issue #21: the kind of the background job that computes a half-year (SCORE-5/6), started by
+# the page (app/views/semiannual.py, which runs it) and by the API (app/api/semiannual.py).
+COMPUTE_JOB = "semiannual"
+
+
 def entry_scope_condition(scope):
     """SQL condition on SemiannualEntry for a scope from app.security.semiannual_scope():
     None (all), ("window", id) or ("own", staff id)."""
@@ -826,4 +831,4 @@ __all__ = ["compute", "create_assessment", "confirm", "save_entries", "add_prais
            "remove_praise", "choose_excellent", "excellent_ties", "qin_points",
            "leave_days_through", "refuse_own_entry", "explain", "rescore", "half_bounds", "find_assessment",
            "ontime_counts", "collect_facts", "manual_values", "entry_scope_condition",
-           "guard_confirmed_assessments"]
+           "guard_confirmed_assessments", "COMPUTE_JOB", "ensure_draft"]

@@ -11,7 +11,9 @@ from app.api.cases import CaseApi
 from app.api.catalogue import ItemMaterialApi, ServiceItemApi
 from app.api.complaints import ComplaintApi
 from app.api.deductions import DerelictionApi, ScoreEventApi
+from app.api.away import AwayApi
 from app.api.handover import HandoverApi
+from app.api.jobs import JobApi
 from app.api.meetings import MeetingApi
 from app.api.leave import LeaveApi
 from app.api.org import CenterApi, PostApi, StaffApi, WindowApi
@@ -169,11 +171,12 @@ LAYOUT = {
              "Import staff", "Import service items", SEPARATOR, "Audit log"],
 }
 APIS = [CaseApi, ServiceItemApi, ItemMaterialApi, CenterApi, WindowApi, StaffApi, PostApi,
-        HandoverApi,
+        HandoverApi, AwayApi,
         DutyShiftApi, MeetingApi, ClockRecordApi, AttendanceApi, LeaveApi,
         ComplaintApi, SemiannualApi,  # COMP, SCORE-5/6
         ScoreEventApi, DerelictionApi,  # SCORE-1, FAULT-1
-        AssessmentApi]  # SCORE-2/3/4
+        AssessmentApi,  # SCORE-2/3/4
+        JobApi]  # issue #21: one's background jobs
 
 
 def register_views(appbuilder) -> None:

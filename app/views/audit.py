@@ -130,6 +130,8 @@ VALUE_LABELS = {
     # Issue #19: how an applicant was looked for (never what was typed, PRIV-1).
     ("Case", "searched_by"): {"name": _l("Name"), "id_number": _l("ID number"),
                               "phone": _l("Phone")},
+    ("RefusalReport", "searched_by"): {"name": _l("Name"), "id_number": _l("ID number"),
+                                       "phone": _l("Phone")},
     ("AssessmentMonth", "state"): {"open": _lp("month", "Open"), "confirmed": _l("Confirmed")},
     ("LeaveRequest", "state"): _APPROVAL_STATES,
     ("ClockExcuse", "state"): _APPROVAL_STATES,

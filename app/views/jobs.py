@@ -21,13 +21,13 @@ from flask_login import current_user, login_user
 
 from app.context import local_datetime
 from app.extensions import db
-from app.queue import enqueue, live_progress
+from app.queue import job_progress, queue_job
 from app.request_context import role_names
 from app.roles import ADMIN
 from app.rules.errors import N_
 from app.security import staff_names
-from app.services.background import (LOST, QUEUE_UNREACHABLE, JobFailed, job_for, job_params,
-                                     not_enqueued, result_path, submit_job, visible_jobs)
+from app.services.background import (LOST, JobFailed, job_for, job_params, result_path,
+                                     visible_jobs)
 from app.services.jobs import JobBusy
 from app.services.transaction import Conflict
 from models.jobs import DONE, FAILED, QUEUED, RUNNING
@@ -64,17 +64,11 @@ def start_job(kind: str, params: dict):
     """Record the job (or find the same one running), hand it to the queue, and answer the
     redirect to its page. A `back` parameter (a URL of this app) is the page the job's page
     links back to: where its result shows."""
-    submitted = submit_job(db.session, user_id=current_user.id, kind=kind, params=params,
-                           locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
-                           lost_message=gettext(LOST))
+    submitted = queue_job(db.session, user_id=current_user.id, kind=kind, params=params,
+                          locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+                          lost_message=gettext(LOST))
     job = submitted.job
-    if submitted.new:
-        try:
-            enqueue(job.id)
-        except Exception:  # Redis down, the queue file unwritable: said on the page, not a 500
-            log.exception("background job %s: could not be queued", job.id)
-            not_enqueued(db.session, job, gettext(QUEUE_UNREACHABLE))
-    else:
+    if not submitted.new:
         flash(gettext("The same work is already under way: here is its progress."), "info")
     return redirect(url_for("BackgroundJobView.show", pk=job.id))
 
@@ -143,12 +137,8 @@ def refused(error: JobBusy | Conflict) -> JobFailed:
 
 
 def progress_of(job) -> int:
-    """0–100: the row's figure, or the worker's newer one from the queue while it runs."""
-    if job.state == DONE:
-        return 100
-    if job.state == RUNNING:
-        return max(job.progress, live_progress(job.id) or 0)
-    return job.progress
+    """0–100 (app.queue.job_progress: the row's figure, or the worker's newer one)."""
+    return job_progress(job)
 
 
 class BackgroundJobView(BaseView):

@@ -634,10 +634,7 @@ class CoverView(BaseView):
             window_id = staff.window_id if staff is not None and staff.window_id else -1
         elif request.args.get("window", type=int):
             window_id = request.args.get("window", type=int)
-        rows = registrations(
-            db.session, now.today - timedelta(days=7),
-            window_id=scope[1] if scope and scope[0] == "window" else None,
-            staff_id=scope[1] if scope and scope[0] == "own" else None)
+        rows = registrations(db.session, now.today - timedelta(days=7), scope)
         return self.render_template(
             "bianmin/cover.html", title=gettext("Errands and AB cover"), form=form,
             today=now.today, posts=window_cover(db.session, now.today, now.now, window_id),

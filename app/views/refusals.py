@@ -25,12 +25,15 @@ from app.extensions import db
 from app.policy.refusals import (ESCALATE, INFORM, REVIEW, may_file_refusal_report,
                                  may_review_refusal_report, report_actions)
 from app.request_context import current_actor
+from app.rules.errors import RuleViolation
 from app.security import may_see_personal_data, window_scope
+from app.services.case_queries import APPLICANT_SEARCH_LIMIT
+from app.services.case_search import search_refusals_by_applicant
 from app.services.refusals import (CORRECTED, UPHELD, file_report, is_refused, record_escalation,
                                    record_informed, refusals_missing_report, report_defaults,
                                    report_of, report_status, review_report)
 from app.views.base import WindowScopedModelView, form_values, rule_checked
-from app.views.cases import case_in_scope, state_label
+from app.views.cases import ApplicantSearchForm, case_in_scope, state_label
 from app.views.derived import derived_interface, personal_value_shown, review_late
 from models.cases import RefusalReport
 
@@ -106,23 +109,51 @@ class RefusalReportView(WindowScopedModelView):
     datamodel = derived_interface(review_late=review_late)(RefusalReport)
     class_permission_name = "RefusalReport"
     method_permission_name = {"list": "read", "show": "read", "file": "write", "review": "write",
-                              "escalate": "write", "informed": "write", "missing": "read"}
+                              "escalate": "write", "informed": "write", "missing": "read",
+                              "applicant": "read"}
     base_permissions = ["can_read", "can_write"]
     # Reports are written only through the routes below (the service's rules): no generic
     # add/edit/delete forms, no FAB actions or downloads.
-    include_route_methods = {"list", "show", "file", "review", "escalate", "informed", "missing"}
+    include_route_methods = {"list", "show", "file", "review", "escalate", "informed", "missing",
+                             "applicant"}
     list_title = _l("Refusal reports")
     show_title = _l("Refusal report")
     label_columns = REPORT_LABELS
     # No personal data in the list (PRIV-1): the name is not among the masked fields.
     list_columns = ["case", "window", "applicant_name", "filed_on", "review_due", "reviewed_on",
                     "review_late", "outcome"]
-    search_columns = ["window", "applicant_name", "filed_on", "review_due", "reviewed_on",
-                      "outcome", "important"]
+    # PRIV-1 (issue #19): no applicant name among the filters — finding a person's reports by
+    # name is the audited applicant search below (`applicant`), as for the case list.
+    search_columns = ["window", "filed_on", "review_due", "reviewed_on", "outcome", "important"]
+    list_template = "bianmin/refusal_list.html"
     order_columns = ["filed_on", "review_due", "reviewed_on"]
     base_order = ("filed_on", "desc")
     formatters_columns = {"outcome": outcome_label, "review_late": late_label,
                           "review_due": context.deadline_marked}  # Calendar / CASE-3
+
+    # --- PRIV-1/2, ORG-2: finding an applicant's refusal reports (issue #19) ----------------
+    @expose("/applicant/", methods=["GET", "POST"])
+    @has_access
+    def applicant(self):
+        """The refusal reports of one applicant, found by the whole name, the whole ID number or
+        the phone — a POST (the value never in a URL), within the user's rows (ORG-2: own
+        window), audited as the case search is (app/services/case_search.py), personal data
+        masked where the user may not see it (PRIV-1)."""
+        form = ApplicantSearchForm(request.form if request.method == "POST" else None)
+        reports, more = None, False
+        if request.method == "POST" and form.validate():
+            try:
+                search = search_refusals_by_applicant(db.session, form.query.data,
+                                                      window_scope())
+            except RuleViolation as error:
+                form.query.errors.append(error.render(gettext))
+            else:
+                reports, more = search.reports, search.more
+                form.query.data = ""  # PRIV-1: the box does not keep it on the page
+        return self.render_template(
+            "bianmin/refusal_applicant.html", form=form, reports=reports, more=more,
+            limit=APPLICANT_SEARCH_LIMIT, title=gettext("Find refusal reports by applicant"),
+            personal=personal_data_shown, outcome_label=outcome_label)
 
     @expose("/show/<pk>")
     @has_access

@@ -32,7 +32,7 @@ from app.rules.scoring import (GRADE_LABELS, GRADE_NAMES, JI_ITEMS, SEMIANNUAL_P
 from app.rules.semiannual import (MANUAL_KINDS, PRAISE_LABELS, PRAISE_POINTS, SUBITEMS,
                                   grade_category)
 from app.security import semiannual_scope, staff_names
-from app.services.semiannual import (add_praise, choose_excellent, compute, confirm,
+from app.services.semiannual import (COMPUTE_JOB, add_praise, choose_excellent, compute, confirm,
                                      create_assessment, entry_scope_condition,
                                      excellent_ties, explain, grade_settings, manual_values,
                                      own_staff_id, part_maxima, remove_praise, save_entries)
@@ -203,7 +203,7 @@ def elsewhere_names(assessment) -> list[str]:
     return semiannual_queries.assessed_elsewhere_names(db.session)
 
 
-SEMIANNUAL_JOB = "semiannual"  # the background job's kind (issue #21)
+SEMIANNUAL_JOB = COMPUTE_JOB  # the background job's kind (issue #21)
 ASSESSMENT_GONE = N_("This assessment no longer exists.")
 
 

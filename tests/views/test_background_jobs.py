@@ -243,14 +243,14 @@ def test_issue_21_a_task_delivered_twice_runs_the_job_once(as_jobs, as_office, d
 
 def test_issue_21_an_unreachable_queue_is_said_on_the_page_not_a_500(
         as_jobs, as_office, db_session, window_a, monkeypatch):
-    import app.views.jobs as job_views
+    import app.queue as job_queue
 
     add_cases(db_session, window_a, 3)
 
     def down(_job_id):
         raise ConnectionError("Connection refused")
 
-    monkeypatch.setattr(job_views, "enqueue", down)
+    monkeypatch.setattr(job_queue, "enqueue", down)
     job_id = job_id_of(as_office.get("/ledger/export.xlsx"))
     status = as_office.get(f"/jobs/{job_id}/status").get_json()
     assert (status["state"], status["error"]) == (FAILED, zh(as_jobs, QUEUE_UNREACHABLE))

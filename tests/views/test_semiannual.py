@@ -254,12 +254,19 @@ def test_score_6_only_leadership_confirms_and_then_the_assessment_is_frozen(db_s
     assert response.status_code == 422
 
 
-def test_score_6_api_compute_and_confirm(db_session, people):
+def test_score_6_api_compute_and_confirm(app, db_session, people):
+    """The API's compute is the page's background job (issue #21, tests/api/test_jobs_api.py):
+    202, then the worker computes."""
+    from app.queue import run_pending
+
     actors, _staff = people
     office, leadership = actors["office"], actors["leadership"]
     response = office.client.post("/api/v1/semiannual/compute", json={"year": 2026, "half": 1},
                                   headers=office.api_headers())
-    assert response.status_code == 200 and response.get_json()["entries"] == 5
+    assert response.status_code == 202
+    run_pending(app)
+    status = office.client.get(response.get_json()["status_url"]).get_json()
+    assert status["state"] == "done" and status["rows"] == 5
     assert office.client.post("/api/v1/semiannual/confirm", json={"year": 2026, "half": 1},
                               headers=office.api_headers()).status_code == 403
     assert office.client.post("/api/v1/semiannual/compute", json={"year": 2026, "half": 3},
