@@ -89,6 +89,30 @@ class BoundedFilters(Filters):
         self._refuse_unless_fits(column_name, value)
         return super().add_filter_index(column_name, filter_instance_index, value)
 
+    def get_joined_filters(self, filters) -> Filters:
+        """FAB's joined filters (the active ones and the view's base filters, asked for by every
+        list page), without FAB's converting every column of the model again for them
+        (issue #21 P1): the table of each column's filters is the view's own, never changed."""
+        joined = self._sibling()
+        joined.filters = self.filters + filters.filters
+        joined.values = self.values + filters.values
+        return joined
+
+    def copy(self) -> Filters:
+        copied = self._sibling()
+        copied.filters, copied.values = list(self.filters), list(self.values)
+        return copied
+
+    def _sibling(self) -> "BoundedFilters":
+        """Empty filters of the same model sharing this one's table of filters per column, as
+        FAB's `Filters(converter, datamodel)` would build it again (no search columns)."""
+        sibling = object.__new__(type(self))
+        sibling.search_columns, sibling._search_filters = [], {}
+        sibling.filter_converter, sibling.datamodel = self.filter_converter, self.datamodel
+        sibling._all_filters = self._all_filters
+        sibling.clear_filters()
+        return sibling
+
     def rest_add_filters(self, data):
         for entry in data if isinstance(data, list) else ():
             if isinstance(entry, dict) and isinstance(entry.get("col"), str):

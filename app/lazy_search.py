@@ -11,17 +11,32 @@ A field with an active filter is rendered as FAB does, so that its chosen value 
 The choices come from the same search form field (same query, same labels), through
 `/searchchoices/<view>/<column>`, which answers only users who may read that list (the
 view's "list" permission) and only for the fields of its search form.
+
+The parts of a search form without an active filter are kept per process (`_kept`), once
+per (view, search columns, language, script root): its labels, its filters' names and the
+fields drawn from an empty form (no CSRF field: FAB's search form draws only the search
+columns; the related ones lazily) — none of them holds request data. A field whose default
+is computed (a received-at time: "now") is still drawn on every request, and the template
+(with the response's CSP nonce) is rendered on every request. A search form with an active
+filter, or of a POST, is drawn as before and nothing of it is kept, so no page shows another
+request's filter values.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, url_for
+import threading
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.widgets import SearchWidget
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
+
 blueprint = Blueprint("lazy_search", __name__)
+
+_kept: dict[tuple, tuple] = {}
+_kept_lock = threading.Lock()
 
 
 class LazySearchWidget(SearchWidget):
@@ -29,6 +44,40 @@ class LazySearchWidget(SearchWidget):
 
     def __call__(self, **kwargs):
         active = {flt[0] for flt in self.filters.get_filters_values_tojson()}
+        if active or kwargs or request.method != "GET":
+            return self._render(active, **kwargs)
+        form, cols = self.template_args["form"], self.template_args["include_cols"]
+        key = (type(self), type(form), self.template_args.get("route_base", ""), tuple(cols),
+               str(get_locale()), request.script_root)
+        kept = _kept.get(key)
+        if kept is None:
+            kept = self._parts(form, cols)
+            with _kept_lock:
+                _kept[key] = kept
+        label_columns, search_filters, fixed = kept
+        # A field whose default is computed (a time: "now") is drawn on every request.
+        form_fields = {col: fixed[col] if col in fixed else form[col]() for col in cols}
+        return super(SearchWidget, self).__call__(
+            label_columns=label_columns, form_fields=form_fields,
+            search_filters=search_filters, active_filters=[])
+
+    def _parts(self, form, cols) -> tuple[dict, dict, dict]:
+        """The labels, the filter names and the fields (those without a computed default) of
+        the search form with no filter set: the same for every request of this key."""
+        dict_filters = self.filters.get_search_filters()
+        view = self.template_args.get("route_base", "")
+        labels = {col: str(form[col].label.text) for col in cols}
+        names = {col: [str(flt.name) for flt in dict_filters[col]] for col in cols}
+        fixed = {}
+        for col in cols:
+            field = form[col]
+            if isinstance(field, QuerySelectField):
+                fixed[col] = _LazyField(field, view)()
+            elif not callable(field.default):
+                fixed[col] = field()
+        return labels, names, fixed
+
+    def _render(self, active: set, **kwargs):
         form = self.template_args["form"]
         view = self.template_args.get("route_base", "")
         for col in self.template_args["include_cols"]:
@@ -56,6 +105,12 @@ class _LazyField:
             f'<select class="my_select2 form-control" id="{escape(self.field.id)}" '
             f'name="{escape(self.field.name)}" data-placeholder="{escape(gettext("Select Value"))}" '
             f'data-choices-url="{escape(self.url)}"><option value=""></option></select>')
+
+
+def clear() -> None:
+    """Forget the kept search forms (tests; a process never needs to: nothing in them ages)."""
+    with _kept_lock:
+        _kept.clear()
 
 
 def _view_of(route_base: str):

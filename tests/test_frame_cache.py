@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, insert, update
 
-from app import layout
+from app import layout, lazy_search
 from app.extensions import db
 from app.permission_cache import clear
 from app.services.calendar import forget_calendars, load_calendar
@@ -21,6 +21,7 @@ from models.settings import Holiday, YearSchedule
 NAME = re.compile(r'<span class="fa fa-user"></span>\s*([^<]+?)<b class="caret">')
 CSRF = re.compile(r'id="logout-form"[^>]*><input type="hidden" name="csrf_token" value="([^"]+)"')
 NONCE = re.compile(r'<script src="[^"]+" nonce="([^"]*)"')
+SEARCH = re.compile(r'<script nonce="([^"]*)">\s*\(function\(\$\) \{\s*const filter = new AdminFilters\((.*?)\);', re.S)
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,7 @@ def _empty_caches():
     """Entries of earlier tests' users (SQLite reuses their ids) are not this test's."""
     clear()
     layout.clear()
+    lazy_search.clear()
     forget_calendars()
 
 
@@ -116,3 +118,35 @@ def test_case_3_a_holiday_of_this_transaction_is_seen_before_it_is_flushed(db_se
     assert not load_calendar(db_session).is_working_day(monday)
     db_session.rollback()
     assert load_calendar(db_session).is_working_day(monday)
+
+
+def test_issue_21_a_kept_search_form_shows_no_other_users_rows_or_stale_filter(
+        db_session, log_in, window_a, window_b, item, case_of):
+    """The search form kept per view (app/lazy_search.py) carries no request's data: each
+    clerk's list shows their own window's cases (ORG-2), an active filter is drawn on its own
+    page only, and every page's search script has that page's nonce."""
+    from tests.factories import residence_permit_item
+
+    case_a = case_of(item)
+    case_b = case_of(residence_permit_item(db_session, window_b, "V-002"))
+    clerk_a = log_in("Clerk", window=window_a)
+    clerk_b = log_in("Clerk", window=window_b)
+
+    def page(actor, query=""):
+        response = actor.client.get(f"/casequeue/list/{query}")
+        html = response.get_data(as_text=True)
+        nonce, search = SEARCH.search(html).groups()
+        assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+        return html, search
+
+    filtered = f"?_flt_0_number={case_a.number}"
+    for _ in range(2):  # the second round is drawn from the kept search forms
+        html, search = page(clerk_a, filtered)
+        assert case_a.number in html and case_a.number in search  # the active filter shown
+        html, search = page(clerk_b)
+        assert case_b.number in html and case_a.number not in html
+        assert search.rstrip().endswith("[]")  # no active filter: not clerk A's
+        html, search = page(clerk_a)
+        assert case_a.number in html and case_b.number not in html
+        assert case_a.number not in search and search.rstrip().endswith("[]")
+    assert lazy_search._kept  # the kept forms were used

@@ -63,13 +63,18 @@ def covered_staff() -> dict[int, str]:
     yet reported back, an approved errand or meeting, absence: app/services/away.py,
     app/services/cover.py). One cover query per request, and only for the window-bound roles
     the cover widens."""
-    if not has_request_context() or window_scope() is None:
+    if not has_request_context():
         return {}
-    if "bianmin_covered" not in g:
-        staff = current_staff()
-        now = clock()
-        g.bianmin_covered = covered_on(db.session, staff.id, now.today, now.now) if staff else {}
-    return g.bianmin_covered
+    covered = g.get("bianmin_covered")
+    if covered is None:  # once per request (a list asks for every row: issue #21 P1)
+        if window_scope() is None:
+            covered = {}
+        else:
+            staff = current_staff()
+            now = clock()
+            covered = covered_on(db.session, staff.id, now.today, now.now) if staff else {}
+        g.bianmin_covered = covered
+    return covered
 
 
 def covers_case(case) -> bool:
