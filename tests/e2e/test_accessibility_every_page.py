@@ -40,7 +40,7 @@ from tests import test_offline
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import MOBILE, SCREENSHOT_DIR, log_in
 from tests.conftest import PASSWORD as TEST_PASSWORD
-from tests.factories import csrf_token
+from tests.factories import csrf_token, published_fee
 from tests.test_offline import crawl, menu_links
 from tests.test_zh_pages import PASSWORD, ROLES
 
@@ -199,7 +199,8 @@ def demo_in_every_state(shared_data, app):
                                 applicant=Applicant(name="赵六", phone="13912345678"),
                                 received=materials if case_class == "accepted" else {},
                                 defective={first: "复印件不清晰"} if case_class == "supplement" else {},
-                                consultation_note="咨询办理流程" if case_class == "consultation" else None)
+                                consultation_note="咨询办理流程" if case_class == "consultation" else None,
+                                fee_amount=published_fee(item) if case_class == "accepted" else None)
                 case = register_intake(session, intake, actor, clock)
                 for action, params in actions:
                     params = {"received": materials} if params == "received" else params
