@@ -458,3 +458,35 @@ def other_instance(database_url):
     yield session
     session.close()
     engine.dispose()
+
+
+# ---- migrations: an empty database per test (tests/test_migration*.py) -------------------
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_url(request, tmp_path):
+    """An empty database of its own for a migration test: an SQLite file, and a new PostgreSQL
+    database when DATABASE_URL names a server (tests/test_migration*.py)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        pytest.skip("DATABASE_URL does not name a PostgreSQL server")
+    url, drop = _postgres_database(base)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def fresh_app(fresh_url):
+    """An app on `fresh_url`, not migrated: the test runs Alembic itself."""
+    from app import create_app
+    from app.extensions import db
+
+    application = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": fresh_url})
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
