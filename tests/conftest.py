@@ -9,6 +9,8 @@ there, migrates it with Alembic and drops it at the end, so parallel runs never 
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import uuid
 from datetime import date, datetime, time
@@ -490,3 +492,25 @@ def fresh_app(fresh_url):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+# ---- logging: what reaches a deployment's log (tests/test_logging.py, tests/test_sql_logs.py)
+@pytest.fixture
+def log_output():
+    """A handler on the root logger, as a deployment's log file would be; removed after."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield stream
+    root.removeHandler(handler)
+
+
+@pytest.fixture
+def filtered(log_output):
+    """The filter on the handler, as `create_app` installs it (tests/test_logging.py checks that it does)."""
+    from app.logging_filters import install_log_filters
+
+    install_log_filters()
+    return log_output
