@@ -21,6 +21,11 @@ from models.catalogue import ItemMaterial, ServiceItem
 RESIDENCE_MATERIALS = (("身份证", "original", True), ("租房合同", "copy", True))
 ID_NUMBER = "11010519491231002X"  # GB 11643's sample resident ID number
 PASSWORD = "Test#Pass12ab"  # every test user's (tests/conftest.py `make_user`)
+DEMO_PASSWORD = "Demo#Pass12ab"  # the demo center's logins (`flask bianmin demo --password`)
+DEMO_ROLES = {  # demo login → what it is (app/demo/org.py DEMO_USERS)
+    "clerk": "Clerk", "winhead": "WindowHead", "section": "SectionHead", "office": "Office",
+    "leader": "Leadership", "deputy": "Leadership", "admin": "Admin",
+}
 
 
 # ---- Logging in ------------------------------------------------------------------------
