@@ -20,7 +20,7 @@ from flask import g, has_app_context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.factories import PASSWORD, Actor, login, session_login
+from tests.factories import PASSWORD, Actor, login, session_login, staff_of
 
 KEEP_TABLES = {
     "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
@@ -514,3 +514,41 @@ def filtered(log_output):
 
     install_log_filters()
     return log_output
+
+
+# ---- leave: the day and the people of the leave tests (tests/leave_helpers.py has the rest) ----
+@pytest.fixture
+def leave_today(center_now):
+    """The app's clock on the leave tests' day, tests/leave_helpers.py TODAY (issue #17)."""
+    from tests.leave_helpers import TODAY
+
+    center_now(TODAY)
+
+
+@pytest.fixture
+def leave_people(app, db_session, log_in, window_a):
+    """The leave tests' people: a clerk (A of a post, B is a second clerk), a director and a
+    deputy (Leadership), the office head (Office), a second clerk, a staff member without a
+    login and the colleague the requests name as substitute (LEAVE-1)."""
+    from models.org import Post, Staff
+    from tests.leave_helpers import SUBSTITUTE
+
+    actors = {
+        "clerk": log_in("Clerk", window=window_a),
+        "partner": log_in("Clerk", window=window_a),
+        "director": log_in("Leadership"),
+        "deputy": log_in("Leadership"),
+        "townhead": log_in("Leadership"),
+        "office": log_in("Office"),
+    }
+    for key, position in [("director", "director"), ("deputy", "deputy_director"),
+                          ("townhead", "town_head"), ("office", "office_head")]:
+        staff_of(db_session, actors[key].user).position = position
+    nologin = Staff(name="无账号员工", unit="window", window=window_a)
+    db_session.add(nologin)
+    db_session.add(Staff(name=SUBSTITUTE, unit="window", window=window_a))  # LEAVE-1
+    db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
+                        b_staff=staff_of(db_session, actors["partner"].user)))
+    db_session.commit()
+    actors["nologin_id"] = nologin.id
+    return actors
