@@ -9,6 +9,8 @@ there, migrates it with Alembic and drops it at the end, so parallel runs never 
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import uuid
 from datetime import date, datetime, time
@@ -18,7 +20,7 @@ from flask import g, has_app_context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.factories import PASSWORD, Actor, login, session_login
+from tests.factories import PASSWORD, Actor, login, session_login, staff_of
 
 KEEP_TABLES = {
     "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
@@ -458,3 +460,95 @@ def other_instance(database_url):
     yield session
     session.close()
     engine.dispose()
+
+
+# ---- migrations: an empty database per test (tests/test_migration*.py) -------------------
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_url(request, tmp_path):
+    """An empty database of its own for a migration test: an SQLite file, and a new PostgreSQL
+    database when DATABASE_URL names a server (tests/test_migration*.py)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        pytest.skip("DATABASE_URL does not name a PostgreSQL server")
+    url, drop = _postgres_database(base)
+    yield url
+    drop()
+
+
+@pytest.fixture
+def fresh_app(fresh_url):
+    """An app on `fresh_url`, not migrated: the test runs Alembic itself."""
+    from app import create_app
+    from app.extensions import db
+
+    application = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": fresh_url})
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+# ---- logging: what reaches a deployment's log (tests/test_logging.py, tests/test_sql_logs.py)
+@pytest.fixture
+def log_output():
+    """A handler on the root logger, as a deployment's log file would be; removed after."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield stream
+    root.removeHandler(handler)
+
+
+@pytest.fixture
+def filtered(log_output):
+    """The filter on the handler, as `create_app` installs it (tests/test_logging.py checks that it does)."""
+    from app.logging_filters import install_log_filters
+
+    install_log_filters()
+    return log_output
+
+
+# ---- leave: the day and the people of the leave tests (tests/leave_helpers.py has the rest) ----
+@pytest.fixture
+def leave_today(center_now):
+    """The app's clock on the leave tests' day, tests/leave_helpers.py TODAY (issue #17)."""
+    from tests.leave_helpers import TODAY
+
+    center_now(TODAY)
+
+
+@pytest.fixture
+def leave_people(app, db_session, log_in, window_a):
+    """The leave tests' people: a clerk (A of a post, B is a second clerk), a director and a
+    deputy (Leadership), the office head (Office), a second clerk, a staff member without a
+    login and the colleague the requests name as substitute (LEAVE-1)."""
+    from models.org import Post, Staff
+    from tests.leave_helpers import SUBSTITUTE
+
+    actors = {
+        "clerk": log_in("Clerk", window=window_a),
+        "partner": log_in("Clerk", window=window_a),
+        "director": log_in("Leadership"),
+        "deputy": log_in("Leadership"),
+        "townhead": log_in("Leadership"),
+        "office": log_in("Office"),
+    }
+    for key, position in [("director", "director"), ("deputy", "deputy_director"),
+                          ("townhead", "town_head"), ("office", "office_head")]:
+        staff_of(db_session, actors[key].user).position = position
+    nologin = Staff(name="无账号员工", unit="window", window=window_a)
+    db_session.add(nologin)
+    db_session.add(Staff(name=SUBSTITUTE, unit="window", window=window_a))  # LEAVE-1
+    db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
+                        b_staff=staff_of(db_session, actors["partner"].user)))
+    db_session.commit()
+    actors["nologin_id"] = nologin.id
+    return actors

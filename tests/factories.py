@@ -9,6 +9,7 @@ them. Fixtures stay in tests/conftest.py; what they share lives here.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -21,6 +22,11 @@ from models.catalogue import ItemMaterial, ServiceItem
 RESIDENCE_MATERIALS = (("身份证", "original", True), ("租房合同", "copy", True))
 ID_NUMBER = "11010519491231002X"  # GB 11643's sample resident ID number
 PASSWORD = "Test#Pass12ab"  # every test user's (tests/conftest.py `make_user`)
+DEMO_PASSWORD = "Demo#Pass12ab"  # the demo center's logins (`flask bianmin demo --password`)
+DEMO_ROLES = {  # demo login → what it is (app/demo/org.py DEMO_USERS)
+    "clerk": "Clerk", "winhead": "WindowHead", "section": "SectionHead", "office": "Office",
+    "leader": "Leadership", "deputy": "Leadership", "admin": "Admin",
+}
 
 
 # ---- Logging in ------------------------------------------------------------------------
@@ -209,6 +215,54 @@ def workday(app, n: int) -> date:
     return WorkCalendar().add_working_days(request_today(app), n)
 
 
+def give_lowest_grade(db_session, assessment, *people) -> None:
+    """Give `people` (Staff rows) 45 points off (德, 能, 廉 in full) in a semi-annual assessment:
+    55 at most, the lowest grade (SCORE-6)."""
+    from app.services.semiannual import save_entries
+    from app.services.transaction import transaction
+
+    with transaction(db_session):
+        save_entries(db_session, assessment, {person.id: {
+            "manual_de": "15", "manual_neng": "15", "manual_lian": "15"} for person in people},
+            None)
+
+
+@contextmanager
+def statements(app):
+    """`with statements(app) as sent:` — the SQL statements the block sends, in order."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def intake_body(item, **overrides) -> dict:
+    """The body of POST /api/v1/case/intake: an accepted case of `item` with all its
+    materials, `overrides` on top (CASE-1)."""
+    body = {"item_id": item.id, "case_class": "accepted", "fee_amount": "20",
+            "applicant": {"name": "赵六", "id_number": ID_NUMBER, "phone": "13912345678"},
+            "received": {str(m.id): m.copies for m in item.materials}}
+    body.update(overrides)
+    return body
+
+
+def csrf_headers(actor) -> dict:
+    """The headers of an API write (the CSRF token): `actor.api_headers()`."""
+    return actor.api_headers()
+
+
 # ---- What a page or the API shows ------------------------------------------------------------
 def text_of(response) -> str:
     return response.get_data(as_text=True)
@@ -236,6 +290,11 @@ def translated(msgid: str, **params) -> str:
 
     with current_app.test_request_context():
         return gettext(msgid, **params)
+
+
+def field_errors(page: str) -> list[str]:
+    """The messages a form page shows under its fields."""
+    return re.findall(r'<div class="alert alert-danger field-error">(.*?)</div>', page)
 
 
 # ---- Browser pages (tests/e2e) -----------------------------------------------------------------

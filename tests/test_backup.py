@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select, text
 
 from models.audit import AuditLog
-from tests.views.test_leave import (PDF, _fixed_today, api_file, people,  # noqa: F401
-                                    two_days, upload)
+from tests.leave_helpers import PDF, api_file, two_days, upload
+
+pytestmark = pytest.mark.usefixtures("leave_today")  # the leave tests' day (#17)
 
 
 def invoke(app, *args):
@@ -120,11 +121,11 @@ def attachments(app, tmp_path, monkeypatch):
     return folder
 
 
-def test_ops_2_a_certificate_comes_back_byte_identical(app, db_session, people, attachments,
+def test_ops_2_a_certificate_comes_back_byte_identical(app, db_session, leave_people, attachments,
                                                        tmp_path):
     """deploy.md said everything was in the database, but certificates are files: the backup
     holds the attachment folder, and a restore puts each file back as it was."""
-    clerk = people["clerk"]
+    clerk = leave_people["clerk"]
     leave_id = api_file(clerk, two_days(app, kind="sick")).get_json()["id"]
     certificate = PDF + bytes(range(256)) * 40  # every byte value
     assert upload(clerk, leave_id, certificate, "诊断证明.pdf").status_code == 200

@@ -107,7 +107,7 @@ def test_sec_3_hsts_follows_the_environment(monkeypatch, tmp_path):
 def test_sec_3_a4_print_page_has_no_inline_handler(as_clerk, window_a, db_session):
     """The print pages are standalone (not FAB's layout): their Print button is bound from a
     static script, since the CSP blocks onclick attributes."""
-    from tests.views.test_printing import intake, make_item
+    from tests.case_documents import intake, make_item
 
     case = intake(db_session, make_item(db_session, window_a), _actor_of(as_clerk, db_session))
     response = as_clerk.get(f"/print/case/{case.id}/acceptance")

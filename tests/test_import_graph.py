@@ -169,3 +169,58 @@ def test_the_checker_sees_a_cycle_and_a_hidden_import():
     visitor = _Imports("app.views.x", False)
     visitor.visit(ast.parse("def f():\n    from app.services import cases\n"))
     assert visitor.found == [("app.services.cases", 2, True)]
+
+
+# ---- test modules import no test module ------------------------------------------------------
+# A fixture imported from another test module is collected twice and couples the two files; a
+# helper there ties one test file to the inside of another. Fixtures shared by test modules
+# live in a conftest.py, helpers in tests/factories.py or a helper module (not named test_*).
+def _is_test_module(name: str) -> bool:
+    parts = name.split(".")
+    return parts[0] == "tests" and parts[-1].startswith("test_")
+
+
+def imports_of_test_modules(source: str, module: str) -> list[tuple[int, str]]:
+    """(line, test module) of each import of a test module (`tests.test_*`, `tests.<dir>.test_*`)
+    in `source`, the text of `module`, at any depth: `import`, `from … import`, relative."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if _is_test_module(alias.name)]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = module.split(".")[:-node.level]
+                base = ".".join(package + ([node.module] if node.module else []))
+            if _is_test_module(base):
+                found.append((node.lineno, base))
+            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names
+                      if _is_test_module(f"{base}.{alias.name}")]
+    return found
+
+
+def test_no_test_module_imports_another_test_module():
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if "vendor" in relative.parts:
+            continue
+        module = ".".join(relative.with_suffix("").parts)
+        offenders += [f"{relative}:{line} imports {target}" for line, target
+                      in imports_of_test_modules(path.read_text(encoding="utf-8"), module)]
+    assert offenders == [], ("move what they share into a conftest.py (fixtures) or "
+                             "tests/factories.py or a helper module (functions):\n"
+                             + "\n".join(offenders))
+
+
+@pytest.mark.parametrize("source, found", [
+    ("from tests.test_migrations import fresh_app\n", [(1, "tests.test_migrations")]),
+    ("def f():\n    from tests.views.test_leave import people\n", [(2, "tests.views.test_leave")]),
+    ("from tests import test_offline\n", [(1, "tests.test_offline")]),
+    ("import tests.e2e.test_print as p\n", [(1, "tests.e2e.test_print")]),
+    ("from .test_ledger import PeakMemory\n", [(1, "tests.views.test_ledger")]),
+    ("from tests.factories import staff_of\nfrom tests.e2e.conftest import LAPTOP\n"
+     "from tests.rules.shown import breaks\n", []),
+])
+def test_the_test_module_checker_sees_every_form_of_import(source, found):
+    assert imports_of_test_modules(source, "tests.views.test_x") == found

@@ -10,34 +10,11 @@ from __future__ import annotations
 import io
 import logging
 
-import pytest
-
 ID = "320102199001011234"
 ID_X = "32010219900101123X"
 MOBILE = "13912345678"
 MASKED_ID = "3201**********1234"
 MASKED_MOBILE = "139****5678"
-
-
-@pytest.fixture
-def log_output():
-    """A handler on the root logger, as a deployment's log file would be; removed after."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    yield stream
-    root.removeHandler(handler)
-
-
-@pytest.fixture
-def filtered(log_output):
-    """The filter on the handler, as `create_app` installs it (tested once, below)."""
-    from app.logging_filters import install_log_filters
-
-    install_log_filters()
-    return log_output
 
 
 def assert_masked(text: str) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.test_migrations import fresh_app, fresh_url  # noqa: F401  (fixtures)
 
 KEYS = ("semi.absence_half_day_points", "semi.leave_days_limit", "semi.leave_over_points",
         "semi.late_early_count", "semi.late_early_points", "semi.empty_post_points",
         "semi.meeting_late_points", "semi.meeting_absent_points")
 
 
-def test_score_5_migration_0027_marks_the_leadership_unit_assessed_elsewhere(fresh_app):  # noqa: F811
+def test_score_5_migration_0027_marks_the_leadership_unit_assessed_elsewhere(fresh_app):
     from flask_migrate import downgrade, upgrade
 
     from app.extensions import db

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.test_migrations import fresh_app, fresh_url  # noqa: F401  (fixtures)
 
-
-def test_att_2_migration_0021_leaves_the_leadership_out_of_clocking(fresh_app):  # noqa: F811
+def test_att_2_migration_0021_leaves_the_leadership_out_of_clocking(fresh_app):
     from flask_migrate import upgrade
 
     from app.extensions import db

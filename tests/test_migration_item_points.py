@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tests.test_migrations import fresh_app, fresh_url  # noqa: F401  (fixtures)
-
 
 def _execute(conn, sql, **params):
     return conn.execute(sa.text(sql), params)
@@ -27,7 +25,7 @@ def _settings(conn) -> dict[str, tuple[str, str]]:
 
 
 def test_score_2_migration_0023_carries_changed_point_settings_into_the_catalogue(
-        fresh_app):  # noqa: F811
+        fresh_app):
     from flask_migrate import downgrade, upgrade
 
     from app.extensions import db

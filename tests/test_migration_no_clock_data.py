@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from tests.test_migrations import fresh_app, fresh_url  # noqa: F401  (fixtures)
 
 ROWS = [  # staff, day, am, pm, absent days
     (1, "2026-11-02", "absent", "absent", 1),  # a day with a clock (staff 2's): stays
@@ -24,7 +23,7 @@ def stored(conn) -> dict:
 
 
 def test_att_2_migration_0024_turns_stored_absence_without_clock_data_into_no_data(
-        fresh_app):  # noqa: F811
+        fresh_app):
     from flask_migrate import downgrade, upgrade
 
     from app.extensions import db

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.test_migrations import fresh_app, fresh_url  # noqa: F401  (fixtures)
 
-
-def test_migration_0010_keeps_the_post_texts_as_posts_with_a_and_b(fresh_app):  # noqa: F811
+def test_migration_0010_keeps_the_post_texts_as_posts_with_a_and_b(fresh_app):
     from flask_migrate import downgrade, upgrade
 
     from app.extensions import db

@@ -9,41 +9,9 @@ those too) must find nothing: a model changed without its migration fails here.
 
 from __future__ import annotations
 
-import os
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
-
-from tests.conftest import _postgres_database
-
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def fresh_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        pytest.skip("DATABASE_URL does not name a PostgreSQL server")
-    url, drop = _postgres_database(base)
-    yield url
-    drop()
-
-
-@pytest.fixture
-def fresh_app(fresh_url):
-    from app import create_app
-    from app.extensions import db
-
-    application = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": fresh_url})
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def upgrade(application):

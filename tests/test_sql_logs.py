@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from app.logging_filters import mask_log_text
 from models.cases import Case
-from tests.test_logging import filtered, log_output  # noqa: F401  (fixtures)
 
 ID = "11010519491231002X"
 NAME = "钱七八"

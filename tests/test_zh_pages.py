@@ -2,7 +2,7 @@
 center, say everything in Chinese.
 
 One app and one demo center (`flask bianmin demo`, a few cases) for the module; per role one
-login and a breadth-first crawl (tests/test_offline.py's) from the home page and the menu, one
+login and a breadth-first crawl (tests/site_crawl.py) from the home page and the menu, one
 page per route shape — every list, one show page of each (one row each), every form. The text
 a person reads — tags, scripts and styles stripped — must hold no Latin word outside `ALLOWED`,
 no deduction item code, rule id, UTC ISO time, "None"/"True"/"False", nor a login name.
@@ -26,16 +26,12 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import load_workbook
 
+from tests.factories import DEMO_PASSWORD as PASSWORD
+from tests.factories import DEMO_ROLES as ROLES
 from tests.factories import csrf_token
 from tests.pdf_text import pdf_lines
-from tests import test_offline
-from tests.test_offline import crawl, menu_links
+from tests.site_crawl import crawl, menu_links
 
-PASSWORD = "Demo#Pass12ab"
-ROLES = {  # demo login → what it is (app/demo/org.py DEMO_USERS)
-    "clerk": "Clerk", "winhead": "WindowHead", "section": "SectionHead", "office": "Office",
-    "leader": "Leadership", "deputy": "Leadership", "admin": "Admin",
-}
 LOGINS = {"admin", "leader", "deputy", "secretary", "townhead", "office", "section", "winhead",
           "clerk"}
 
@@ -107,14 +103,13 @@ MAX_PAGES = 500  # Admin reaches about 280 page shapes; every one is read
 
 @pytest.mark.parametrize("login", list(ROLES))
 def test_zh_pages_of_every_role_carry_no_english(login, app, demo, monkeypatch):
-    monkeypatch.setattr(test_offline, "MAX_PAGES", MAX_PAGES)
     client = app.test_client()
     page = client.get("/login/").get_data(as_text=True)
     response = client.post("/login/", data={"username": login, "password": PASSWORD,
                                             "csrf_token": csrf_token(page)})
     assert response.status_code == 302, f"{login} could not log in"
     starts = ["/"] + [link for link in menu_links(client) if link != "/"]
-    statuses, pages = crawl(client, starts)
+    statuses, pages = crawl(client, starts, max_pages=MAX_PAGES)
     assert len(pages) >= 20, f"the crawl reached too little: {sorted(statuses)}"
     assert len(statuses) < MAX_PAGES, "the crawl stopped before it read every page shape"
     assert not {u: s for u, s in statuses.items() if s >= 500}

@@ -8,7 +8,6 @@ shape and the msgids; this checks that what a caller reads is Chinese, so an emp
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest

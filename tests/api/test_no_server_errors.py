@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models.cases import Case
 from models.org import Window
 from tests.api.conftest import ROLES
 

@@ -21,7 +21,6 @@ from schemathesis.checks import not_a_server_error
 
 from app.actor import Actor
 from app.rules import case_states as cs
-from app.actor import Actor
 from app.services.cases import apply_action
 from tests.api.conftest import ROLES, WINDOW_ROLES
 from tests.factories import bearer, clock_on, residence_permit_item

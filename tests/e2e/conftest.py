@@ -31,6 +31,7 @@ SCREENSHOT_DIR = REPO_ROOT / "artifacts" / "screenshots"
 LOCAL_HOST = "127.0.0.1"
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}  # the dashboards' screen
 TIMEOUT_MS = 15_000
 
 
@@ -173,3 +174,34 @@ def log_in(page, username: str, password: str, shot=None, step: str | None = Non
     with page.expect_navigation():
         page.click("form[name=login] [type=submit]")
     assert "/login" not in urlsplit(page.url).path, f"login of {username} failed: still on {page.url}"
+
+
+@pytest.fixture
+def center_data(db_session, window_a, window_b):
+    """Twelve weeks of cases and a month of score events in windows A and B: something for
+    every dashboard chart (tests/e2e/test_dashboard.py, tests/e2e/test_charts.py)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from app.context import today
+    from models.cases import Case
+    from models.scoring import ScoreEvent
+    from tests.factories import residence_permit_item
+
+    day = today()
+    for window in (window_a, window_b):
+        item = residence_permit_item(db_session, window, code=f"E-{window.number}")
+        for n in range(12):
+            accepted = day - timedelta(days=7 * n + 1)
+            decided = accepted + timedelta(days=n % 9) if n % 3 else None
+            db_session.add(Case(
+                number=f"E{window.number}-{n}", case_class="promised",
+                state="delivered" if decided else "in_progress", item_id=item.id,
+                window_id=window.id, applicant_name="王五", accepted_on=accepted,
+                deadline=accepted + timedelta(days=5), decided_on=decided,
+                satisfaction=("satisfied", "dissatisfied")[n % 2] if decided else None))
+        for category, points in (("M3", "-2"), ("M1", "-1"), ("B", "2")):
+            db_session.add(ScoreEvent(window_id=window.id, category=category, day=day,
+                                      period=day.replace(day=1), points=Decimal(points),
+                                      source="manual"))
+    db_session.commit()

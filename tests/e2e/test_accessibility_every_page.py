@@ -4,7 +4,7 @@ action form, the case page, the print views — and on the public pages, also on
 Any critical or serious violation fails; no rule is skipped and no page is left out by a list.
 
 The pages are not listed here: they are found as tests/test_zh_pages.py finds them, by the
-breadth-first crawl of tests/test_offline.py over the demo center (`flask bianmin demo`, and
+breadth-first crawl of tests/site_crawl.py over the demo center (`flask bianmin demo`, and
 at the demo clerk's window one case in each state an intake and the actions lead to),
 starting from the role's home, its menu and one show page per state of the records whose
 actions depend on their state (a case's 受理/办结/延期… forms are links on its page only in the
@@ -36,13 +36,13 @@ from models.catalogue import ServiceItem
 from models.complaints import Complaint
 from models.leave import LeaveRequest
 from models.org import Window
-from tests import test_offline
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import MOBILE, SCREENSHOT_DIR, log_in
 from tests.conftest import PASSWORD as TEST_PASSWORD
+from tests.factories import DEMO_PASSWORD as PASSWORD
+from tests.factories import DEMO_ROLES as ROLES
 from tests.factories import csrf_token, published_fee
-from tests.test_offline import crawl, menu_links
-from tests.test_zh_pages import PASSWORD, ROLES
+from tests.site_crawl import crawl, menu_links
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +117,6 @@ def state_starts(app, client) -> list[str]:
 
 def pages_of(app, login: str, monkeypatch) -> list[str]:
     """Every HTML page the role reaches (one URL per browser shape, in crawl order)."""
-    monkeypatch.setattr(test_offline, "MAX_PAGES", MAX_PAGES)
     client = app.test_client()
     form = client.get("/login/").get_data(as_text=True)
     response = client.post("/login/", data={"username": login, "password": PASSWORD,
@@ -125,7 +124,7 @@ def pages_of(app, login: str, monkeypatch) -> list[str]:
     assert response.status_code == 302, f"{login} could not log in"
     starts = ["/"] + [link for link in menu_links(client) if link != "/"]
     starts += [url for url in state_starts(app, client) if url not in starts]
-    statuses, pages = crawl(client, starts)
+    statuses, pages = crawl(client, starts, max_pages=MAX_PAGES)
     assert len(statuses) < MAX_PAGES, "the crawl stopped before it reached every page shape"
     assert not {u: s for u, s in statuses.items() if s >= 500}
     chosen, shapes = [], set()

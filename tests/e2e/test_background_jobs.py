@@ -9,7 +9,7 @@ import pytest
 
 from app.queue import run_pending
 from tests.conftest import PASSWORD
-from tests.views.test_background_jobs import add_cases
+from tests.export_cases import add_cases
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,6 @@ NOTICE-1, CASE-11)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import select
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.test_dashboard import LAPTOP, center_data  # noqa: F401 (fixture)
+from tests.e2e.conftest import LAPTOP
 
 pytestmark = pytest.mark.e2e
 

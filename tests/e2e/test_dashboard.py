@@ -5,19 +5,13 @@ request to another host, at 1366×768; screenshots go to artifacts/screenshots/d
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 
-from app.context import today
-from models.cases import Case
-from models.scoring import ScoreEvent
-from tests.factories import PASSWORD, residence_permit_item
+from tests.e2e.conftest import LAPTOP
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-LAPTOP = {"width": 1366, "height": 768}
 # role → the pages it opens, and how many charts each draws
 PAGES = {
     "Leadership": [("home", "/", 2), ("leadership", "/dashboard/", 6),
@@ -27,27 +21,6 @@ PAGES = {
     "WindowHead": [("home", "/", 2)],
     "Clerk": [("home", "/", 0)],
 }
-
-
-@pytest.fixture
-def center_data(db_session, window_a, window_b):
-    day = today()
-    for window in (window_a, window_b):
-        item = residence_permit_item(db_session, window, code=f"E-{window.number}")
-        for n in range(12):
-            accepted = day - timedelta(days=7 * n + 1)
-            decided = accepted + timedelta(days=n % 9) if n % 3 else None
-            db_session.add(Case(
-                number=f"E{window.number}-{n}", case_class="promised",
-                state="delivered" if decided else "in_progress", item_id=item.id,
-                window_id=window.id, applicant_name="王五", accepted_on=accepted,
-                deadline=accepted + timedelta(days=5), decided_on=decided,
-                satisfaction=("satisfied", "dissatisfied")[n % 2] if decided else None))
-        for category, points in (("M3", "-2"), ("M1", "-1"), ("B", "2")):
-            db_session.add(ScoreEvent(window_id=window.id, category=category, day=day,
-                                      period=day.replace(day=1), points=Decimal(points),
-                                      source="manual"))
-    db_session.commit()
 
 
 @pytest.mark.parametrize("role", list(PAGES))

@@ -14,9 +14,8 @@ from app.rules import case_states as cs
 from app.services.cases import (Applicant, Intake, apply_action, register_intake,
                                 staff_actor)
 from tests.factories import PASSWORD, clock_on
-from tests.e2e.test_print import MATERIALS, print_pages
-from tests.views.test_printing import PHONE, intake, make_item
-from tests.views.test_provisional_deadlines import SENTENCE
+from tests.case_documents import PHONE, PROVISIONAL_SENTENCE, intake, make_item
+from tests.e2e.printing import MATERIALS, print_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +43,7 @@ def test_calendar_a_2027_deadline_reads_provisional_for_clerk_notices_and_public
     browser_login(page, user.username, PASSWORD)
     page.goto(f"/caseview/show/{late.id}")
     note = page.locator("[data-provisional-deadline]").first
-    assert note.is_visible() and SENTENCE in note.inner_text()
+    assert note.is_visible() and PROVISIONAL_SENTENCE in note.inner_text()
     shot(page, "provisional-case-page")
     page.goto(f"/caseview/show/{case.id}")
     assert page.locator("[data-provisional-deadline]").count() == 0
@@ -52,12 +51,12 @@ def test_calendar_a_2027_deadline_reads_provisional_for_clerk_notices_and_public
     page.goto("/casequeue/list/")
     badge = page.locator(".provisional-deadline")
     assert badge.count() == 1 and badge.inner_text() == "暂定"
-    assert SENTENCE in page.locator("[data-provisional-footnote]").inner_text()
+    assert PROVISIONAL_SENTENCE in page.locator("[data-provisional-footnote]").inner_text()
     shot(page, "provisional-work-queue")
 
     for kind in ("acceptance", "extension"):
         page.goto(f"/print/case/{late.id}/{kind}")
-        assert SENTENCE in page.locator(".sheet").inner_text(), kind
+        assert PROVISIONAL_SENTENCE in page.locator(".sheet").inner_text(), kind
         assert print_pages(page, shot, f"provisional-{kind}") == 1, kind
         page.set_viewport_size(LAPTOP)
         shot(page, f"provisional-{kind}-1366")
@@ -68,5 +67,5 @@ def test_calendar_a_2027_deadline_reads_provisional_for_clerk_notices_and_public
     page.fill("input[name=phone]", PHONE)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_selector(".progress-result")
-    assert SENTENCE in page.locator(".progress-facts").inner_text()
+    assert PROVISIONAL_SENTENCE in page.locator(".progress-facts").inner_text()
     shot(page, "provisional-public-progress")

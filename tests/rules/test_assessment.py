@@ -81,8 +81,8 @@ def test_score_4_stars_of_two_namesakes_do_not_depend_on_the_row_order():
     """SCORE-4: equal result, tie-break and name — the key decides, whatever order the
     database returned the rows in (PostgreSQL gives no order without ORDER BY)."""
     rows = [(7, "王芳", 101, 0), (3, "王芳", 101, 0), (5, "李强", 100, 0)]
-    for given in (rows, rows[::-1]):
-        assert [key for _p, key, _n, _r in rules.pick_stars(given, 1)] == [3]
+    for ordered in (rows, rows[::-1]):
+        assert [key for _p, key, _n, _r in rules.pick_stars(ordered, 1)] == [3]
 
 
 @pytest.mark.parametrize("text, expected", [("2026-10", date(2026, 10, 1)), ("2026-13", None),

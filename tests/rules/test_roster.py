@@ -9,7 +9,7 @@ import pytest
 
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
-from app.rules.roster import (DAY, WEEK, check_log_content, generate_rota, hall_opening,
+from app.rules.roster import (WEEK, check_log_content, generate_rota, hall_opening,
                               month_weeks, next_start, substitute_in_time, working_days_of_month)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from app.rules.settings import check_setting
 from tests.rules.shown import breaks
-from tests.rules.test_setting_bounds import DEFAULTS, MB, passes
+from tests.rules.settings_kit import DEFAULTS, MB, passes
 
 
 @pytest.mark.parametrize("key, value, rule_id, says", [

@@ -156,6 +156,7 @@ def test_chart_series_match_hand_counts(db_session, world):
     cases, (window_a, window_b) = world["cases"], world["windows"]
     months = [date.fromisoformat(m + "-01") for m in data["months"]]
     assert months[-1] == PERIOD and len(months) == 12
+    assert {row["window_id"] for row in data["accepted_by_window"]} == {window_a.id, window_b.id}
     for row in data["accepted_by_window"]:
         assert row["counts"] == [len([c for c in cases if c.window_id == row["window_id"]
                                       and month_of(c.accepted_on) == m]) for m in months]

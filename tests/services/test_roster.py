@@ -16,7 +16,6 @@ from app.services.roster import (DutyLog, arrange_substitute, duty_days_of, duty
 from app.services.transaction import transaction
 from models.audit import AuditLog
 from models.org import Staff
-from models.roster import DutyShift
 from models.settings import Holiday, RuleSetting
 from tests.factories import clock_on
 

@@ -6,14 +6,14 @@ readable message, never a 500; the same export asked twice while it runs starts 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import create_engine, func, select
 
 import app.services.background as background
 import app.services.ledger as ledger
@@ -21,9 +21,8 @@ from app.queue import live_progress, queue, run_pending
 from app.rules import case_states as cs
 from app.services.background import FAILED_UNEXPECTEDLY, QUEUE_UNREACHABLE
 from config import ConfigError, check_production
-from models.cases import Case
 from models.jobs import DONE, FAILED, QUEUED, BackgroundJob
-from tests.factories import residence_permit_item
+from tests.export_cases import ROWS, add_cases
 
 IN_PROGRESS = f"_flt_0_state={cs.IN_PROGRESS}"
 REFUSAL = ("This export has more than %(max)s rows, the most one file may hold: narrow the period "
@@ -43,23 +42,6 @@ def as_jobs(app, monkeypatch):
     """Every ledger export is a job (none is small enough to send in the request)."""
     monkeypatch.setitem(app.config, "EXPORT_INLINE_MAX_ROWS", 0)
     return app
-
-
-def add_cases(db_session, window, count: int, start_number: int = 1,
-              state: str = cs.IN_PROGRESS) -> list[str]:
-    item = residence_permit_item(db_session, window, code=f"P-{window.number}-{start_number}")
-    start = datetime(2026, 10, 12, 2, tzinfo=timezone.utc)
-    numbers = [f"BC-2026-{n:06d}" for n in range(start_number, start_number + count)]
-    db_session.execute(insert(Case), [{
-        "number": number, "case_class": "accepted", "state": state,
-        "item_id": item.id, "window_id": window.id, "applicant_kind": "person",
-        "applicant_name": "赵六", "received_at": start + timedelta(hours=n),
-        "accepted_at": start + timedelta(hours=n), "accepted_on": start.date(),
-        "promised_days": 5, "deadline": start.date() + timedelta(days=7), "urgent": False,
-        "extended": False, "suspended_days": 0,
-    } for n, number in enumerate(numbers)])
-    db_session.commit()
-    return numbers
 
 
 def job_id_of(response) -> int:
@@ -407,16 +389,6 @@ def test_issue_21_a_job_lost_for_over_an_hour_is_ended_when_the_same_work_is_ask
 
 
 # --- Every other Excel export: over EXPORT_INLINE_MAX_ROWS it is a job, the same file ----------
-from tests.views.test_export_cap import EXPORTS, ROWS  # noqa: E402
-
-
-@pytest.fixture(params=EXPORTS[1:], ids=[export.rule for export in EXPORTS[1:]])
-def other_export(request, db_session, window_a, window_b):
-    case = request.param
-    query = case.rows(db_session, window_a, window_b)
-    return case, request.getfixturevalue(case.actor), query
-
-
 def test_issue_21_each_export_over_the_inline_limit_is_a_job_with_the_same_file(
         app, monkeypatch, other_export):
     """The leave register (LEAVE), the complaint register (COMP-1), the attendance month

@@ -8,19 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models.cases import Case
-from tests.factories import ID_NUMBER
-
-
-def intake_body(item, **overrides) -> dict:
-    body = {"item_id": item.id, "case_class": "accepted", "fee_amount": "20",
-            "applicant": {"name": "赵六", "id_number": ID_NUMBER, "phone": "13912345678"},
-            "received": {str(m.id): m.copies for m in item.materials}}
-    body.update(overrides)
-    return body
-
-
-def csrf_headers(actor) -> dict:
-    return actor.api_headers()
+from tests.factories import ID_NUMBER, csrf_headers, intake_body
 
 
 def test_case_1_clerk_registers_a_case_through_the_api(log_in, db_session, window_a, item):

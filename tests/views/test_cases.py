@@ -9,10 +9,8 @@ from sqlalchemy import select
 
 from app.actor import Actor
 from app.rules import case_states as cs
-from app.actor import Actor
-from app.services.cases import Applicant, apply_action, register_intake
 from app.datamodel import BoundedCountInterface
-from app.services.cases import Applicant, Intake, apply_action, register_intake
+from app.services.cases import Applicant, apply_action, register_intake
 from models.cases import Case
 from tests.factories import ID_NUMBER, clock_on, count_cases, intake_form
 

@@ -17,26 +17,26 @@ import pytest
 from sqlalchemy import select
 
 from models.leave import LeaveRequest
-from tests.factories import csrf_token, staff_of, workday
-from tests.views.test_leave import (PDF, _fixed_today, api_file, people,  # noqa: F401
-                                    substitute_id, two_days, upload)
-from tests.views.test_reference_import import field_errors
+from tests.factories import csrf_token, field_errors, staff_of, workday
+from tests.leave_helpers import PDF, api_file, substitute_id, two_days, upload
+
+pytestmark = pytest.mark.usefixtures("leave_today")  # the leave tests' day (#17)
 
 
-def test_input_1_a_nul_byte_in_the_certificate_name_is_no_500(app, people, db_session):
-    leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
-    response = upload(people["clerk"], leave_id, PDF, "诊断\x00.pdf")
+def test_input_1_a_nul_byte_in_the_certificate_name_is_no_500(app, leave_people, db_session):
+    leave_id = api_file(leave_people["clerk"], two_days(app, kind="sick")).get_json()["id"]
+    response = upload(leave_people["clerk"], leave_id, PDF, "诊断\x00.pdf")
     assert response.status_code == 200, response.get_data(as_text=True)
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).certificate_name == "诊断.pdf"
-    download = people["clerk"].get(f"/leaverequestview/certificate_file/{leave_id}")
+    download = leave_people["clerk"].get(f"/leaverequestview/certificate_file/{leave_id}")
     assert download.status_code == 200 and download.data == PDF
 
 
-def test_input_1_a_path_or_control_characters_leave_the_plain_name(app, people,
+def test_input_1_a_path_or_control_characters_leave_the_plain_name(app, leave_people,
                                                                           db_session):
-    leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
-    assert upload(people["clerk"], leave_id, PDF,
+    leave_id = api_file(leave_people["clerk"], two_days(app, kind="sick")).get_json()["id"]
+    assert upload(leave_people["clerk"], leave_id, PDF,
                   "../../tmp/病假\t证明\x7f.pdf").status_code == 200
     db_session.expire_all()
     assert db_session.get(LeaveRequest, leave_id).certificate_name == "病假证明.pdf"
@@ -60,12 +60,12 @@ CANNOT_STORE = "附件"  # the message names the attachment folder (附件目录
 @pytest.mark.parametrize("where", ["a file where the folder should be",
                                    "a folder inside a file"])
 def test_input_1_an_attachment_folder_that_cannot_be_written_is_a_clear_refusal(
-        app, people, db_session, tmp_path, monkeypatch, where):
+        app, leave_people, db_session, tmp_path, monkeypatch, where):
     blocker = tmp_path / "attachments"
     blocker.write_text("not a folder")
     folder = blocker if where.startswith("a file") else blocker / "certificates"
     monkeypatch.setitem(app.config, "LEAVE_ATTACHMENT_DIR", str(folder))
-    clerk = people["clerk"]
+    clerk = leave_people["clerk"]
     leave_id = api_file(clerk, two_days(app, kind="sick")).get_json()["id"]
 
     response = upload(clerk, leave_id, PDF)
@@ -85,12 +85,12 @@ def test_input_1_an_attachment_folder_that_cannot_be_written_is_a_clear_refusal(
 
 
 def test_input_1_a_sick_leave_filed_with_its_certificate_into_a_broken_folder_is_not_filed(
-        app, people, db_session, tmp_path, monkeypatch):
+        app, leave_people, db_session, tmp_path, monkeypatch):
     """The form files the request and stores the certificate in one transaction: neither."""
     blocker = tmp_path / "attachments"
     blocker.write_text("not a folder")
     monkeypatch.setitem(app.config, "LEAVE_ATTACHMENT_DIR", str(blocker))
-    clerk = people["clerk"]
+    clerk = leave_people["clerk"]
     page = clerk.get("/leaverequestview/file/").get_data(as_text=True)
     response = clerk.client.post("/leaverequestview/file/", data={
         "csrf_token": csrf_token(page), "staff_id": str(staff_of(db_session, clerk.user).id),
@@ -103,15 +103,15 @@ def test_input_1_a_sick_leave_filed_with_its_certificate_into_a_broken_folder_is
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
-def test_input_1_a_read_only_attachment_folder_is_a_clear_refusal(app, people, db_session,
+def test_input_1_a_read_only_attachment_folder_is_a_clear_refusal(app, leave_people, db_session,
                                                                   tmp_path, monkeypatch):
     folder = tmp_path / "attachments"
     folder.mkdir()
     folder.chmod(0o500)
     monkeypatch.setitem(app.config, "LEAVE_ATTACHMENT_DIR", str(folder))
-    leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
+    leave_id = api_file(leave_people["clerk"], two_days(app, kind="sick")).get_json()["id"]
     try:
-        response = upload(people["clerk"], leave_id, PDF)
+        response = upload(leave_people["clerk"], leave_id, PDF)
     finally:
         folder.chmod(0o700)
     assert response.status_code == 422
@@ -132,7 +132,7 @@ def disk_full_after(size: int):
         signal.signal(signal.SIGXFSZ, previous)
 
 
-def test_input_1_a_full_attachment_folder_leaves_no_partial_file(app, people, db_session,
+def test_input_1_a_full_attachment_folder_leaves_no_partial_file(app, leave_people, db_session,
                                                                  tmp_path, monkeypatch):
     """The first 64 KB of a 300 KB certificate reach the disk, then it is full: the partial
     file is removed and the request keeps no certificate. (Under 500 KB, so that neither the
@@ -140,7 +140,7 @@ def test_input_1_a_full_attachment_folder_leaves_no_partial_file(app, people, db
     folder = tmp_path / "attachments"
     folder.mkdir()
     monkeypatch.setitem(app.config, "LEAVE_ATTACHMENT_DIR", str(folder))
-    clerk = people["clerk"]
+    clerk = leave_people["clerk"]
     leave_id = api_file(clerk, two_days(app, kind="sick")).get_json()["id"]
     headers = clerk.api_headers()
     big = PDF + b"0" * (300 * 1024)

@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+import pytest
 
 from models.leave import LeaveRequest
 from models.org import Staff
-from tests.views.test_leave import (TODAY, _fixed_today, people, staff_of,  # noqa: F401
-                                    workday)
+from tests.factories import staff_of
+from tests.leave_helpers import TODAY
+
+pytestmark = pytest.mark.usefixtures("leave_today")  # the leave tests' day (#17)
 
 
 def last_finished(app) -> str:
@@ -64,9 +66,9 @@ def test_att_2_attendance_days_show_their_weekday(as_office, db_session, window_
     assert "周一" in day_row
 
 
-def test_leave_1_substitutes_put_the_post_b_first_and_never_the_requester(app, people, db_session):
-    clerk, partner = (staff_of(db_session, people[key].user) for key in ("clerk", "partner"))
-    page = people["clerk"].get("/leaverequestview/file/").get_data(as_text=True)
+def test_leave_1_substitutes_put_the_post_b_first_and_never_the_requester(app, leave_people, db_session):
+    clerk, partner = (staff_of(db_session, leave_people[key].user) for key in ("clerk", "partner"))
+    page = leave_people["clerk"].get("/leaverequestview/file/").get_data(as_text=True)
     select_html = page.split('id="substitute_id"', 1)[1].split("</select>", 1)[0]
     values = [int(v) for v in __import__("re").findall(r'value="(\d+)"', select_html)]
     assert values[0] == partner.id, "the post's B is not first"
@@ -78,15 +80,15 @@ def test_leave_1_substitutes_put_the_post_b_first_and_never_the_requester(app, p
     assert own_window == sorted(own_window)
 
 
-def test_ab_2_away_today_says_who_covers(app, people, db_session):
-    partner = staff_of(db_session, people["partner"].user)
-    clerk = staff_of(db_session, people["clerk"].user)
+def test_ab_2_away_today_says_who_covers(app, leave_people, db_session):
+    partner = staff_of(db_session, leave_people["partner"].user)
+    clerk = staff_of(db_session, leave_people["clerk"].user)
     db_session.add(LeaveRequest(
         staff_id=clerk.id, kind="personal", start_day=TODAY - timedelta(days=1),
         end_day=TODAY + timedelta(days=3), days=Decimal(3), reason="事由",
         approver_position="director", state="approved", substitute_id=partner.id))
     db_session.commit()
-    html = people["office"].get("/leaverequestview/away/").get_data(as_text=True)
+    html = leave_people["office"].get("/leaverequestview/away/").get_data(as_text=True)
     row = html.split(f'data-staff="{clerk.id}"', 1)[1].split("</tr>", 1)[0]
     assert f'<td class="away-cover">{partner.name}</td>' in row
     assert "顶岗人" in html

@@ -158,7 +158,7 @@ def count(db_session, model) -> int:
 def test_import_1_samples_import_and_reimport_changes_nothing(as_office, db_session, center, ext):
     for kind in ("windows", "staff", "items"):
         page = as_office.get(f"/imports/{kind}/").get_data(as_text=True)
-        assert f"/imports/sample/" in page and 'id="sample-xlsx"' in page
+        assert "/imports/sample/" in page and 'id="sample-xlsx"' in page
         data = as_office.get(f"/imports/sample/{kind}.{ext}").get_data()
         html = upload(as_office, kind, data, f"{kind}.{ext}").get_data(as_text=True)
         assert 'id="import-errors"' not in html, html

@@ -3,7 +3,6 @@ when both parties confirm, each as their own user; pages and API alike."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest

@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 
 from app.rules.identity import id_check_digit
-from tests.factories import count_cases, intake_form
-from tests.views.test_case_api import intake_body
+from tests.factories import count_cases, intake_body, intake_form
 
 
 def with_check(body: str) -> str:

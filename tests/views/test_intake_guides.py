@@ -16,7 +16,7 @@ from app.actor import Actor
 from app.services.cases import apply_action
 from models.cases import Case
 from tests.factories import clock_on, residence_permit_item
-from tests.factories import count_cases, intake_form
+from tests.factories import count_cases, csrf_headers, intake_form
 
 OPTIONAL = (("身份证", "original", True), ("租房合同", "copy", True), ("户口簿", "copy", False))
 
@@ -174,8 +174,6 @@ def test_case_9_delivery_records_the_published_fee_and_refuses_another(as_clerk,
 
 def test_case_9_the_api_records_the_fee_at_delivery_and_refuses_an_unpublished_one(
         log_in, db_session, window_a, decided):
-    from tests.views.test_case_api import csrf_headers
-
     clerk = log_in("Clerk", window=window_a)
     url = f"/api/v1/case/{decided.id}/action/deliver"
     response = clerk.client.post(url, json={"collector": "赵六", "fee_amount": "35"},
@@ -190,8 +188,6 @@ def test_case_9_the_api_records_the_fee_at_delivery_and_refuses_an_unpublished_o
 
 def test_case_9_the_api_refuses_a_delivery_without_the_fee_with_json(log_in, db_session,
                                                                      window_a, decided):
-    from tests.views.test_case_api import csrf_headers
-
     clerk = log_in("Clerk", window=window_a)
     response = clerk.client.post(f"/api/v1/case/{decided.id}/action/deliver",
                                  json={"collector": "赵六"}, headers=csrf_headers(clerk))

@@ -5,7 +5,7 @@ the flags page and who sees what (LEAVE-1..4, AB-1, PRIV-1)."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,77 +13,24 @@ from sqlalchemy import select
 
 from app.rules.calendar import WorkCalendar
 from models.leave import LeaveNotification, LeaveRequest
-from models.org import Post, Staff
+from models.org import Staff
 from models.settings import RuleSetting
-from tests.factories import staff_of, workday
+from tests.factories import staff_of
+from tests.leave_helpers import PDF, TODAY, api_file, api_post, substitute_id, two_days, upload
 
-TODAY = date(2026, 11, 18)  # a Wednesday, and the app's clock: one result on any day (#17)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_today(center_now):
-    center_now(TODAY)
+pytestmark = pytest.mark.usefixtures("leave_today")  # the app's clock on TODAY (#17)
 
 
-PDF = b"%PDF-1.4\n%certificate\n"
+@pytest.fixture
+def people(leave_people):
+    """The leave tests' people (tests/conftest.py `leave_people`)."""
+    return leave_people
 
 
 def workday(app, n: int):
     """The n-th working day after today (the tests' database has no holiday entries)."""
     today = TODAY
     return WorkCalendar().add_working_days(today, n)
-
-
-@pytest.fixture
-def people(app, db_session, log_in, window_a):
-    """A clerk (A of a post, B is a second clerk), a director and a deputy (Leadership), the
-    office head (Office), a second clerk, and a staff member without a login."""
-    actors = {
-        "clerk": log_in("Clerk", window=window_a),
-        "partner": log_in("Clerk", window=window_a),
-        "director": log_in("Leadership"),
-        "deputy": log_in("Leadership"),
-        "townhead": log_in("Leadership"),
-        "office": log_in("Office"),
-    }
-    for key, position in [("director", "director"), ("deputy", "deputy_director"),
-                          ("townhead", "town_head"), ("office", "office_head")]:
-        staff_of(db_session, actors[key].user).position = position
-    nologin = Staff(name="无账号员工", unit="window", window=window_a)
-    db_session.add(nologin)
-    db_session.add(Staff(name=SUBSTITUTE, unit="window", window=window_a))  # LEAVE-1
-    db_session.add(Post(window=window_a, name="受理岗", a_staff=staff_of(db_session, actors["clerk"].user),
-                        b_staff=staff_of(db_session, actors["partner"].user)))
-    db_session.commit()
-    actors["nologin_id"] = nologin.id
-    return actors
-
-
-SUBSTITUTE = "顶岗人员"
-
-
-def substitute_id() -> int:
-    """LEAVE-1: the colleague the requests of these tests name as substitute."""
-    from app.extensions import db
-
-    return db.session.scalars(select(Staff.id).where(Staff.name == SUBSTITUTE)).one()
-
-
-def api_file(actor, body):
-    """File through the API naming the substitute and a handover created from the request
-    (LEAVE-1), unless the body says otherwise."""
-    body = {"substitute_id": substitute_id(), "new_handover": "handover_id" not in body, **body}
-    return actor.client.post("/api/v1/leave/file", json=body, headers=actor.api_headers())
-
-
-def api_post(actor, url, body=None):
-    return actor.client.post(url, json=body if body is not None else {},
-                             headers=actor.api_headers())
-
-
-def two_days(app, **extra):
-    return {"kind": "personal", "start_day": workday(app, 5).isoformat(),
-            "end_day": workday(app, 6).isoformat(), "reason": "家中有事", **extra}
 
 
 # --- filing through the page -----------------------------------------------------------------
@@ -399,12 +346,6 @@ def test_cancel_through_the_page_by_the_requester_only(app, people, db_session):
 
 
 # --- certificates ----------------------------------------------------------------------------
-def upload(actor, leave_id, data, name="a.pdf"):
-    return actor.client.post(f"/api/v1/leave/{leave_id}/certificate",
-                             data={"file": (io.BytesIO(data), name)},
-                             content_type="multipart/form-data", headers=actor.api_headers())
-
-
 def test_leave_1_certificate_checked_by_content_and_size(app, people, db_session):
     leave_id = api_file(people["clerk"], two_days(app, kind="sick")).get_json()["id"]
     assert upload(people["clerk"], leave_id, b"<html>not a pdf</html>", "fake.pdf").status_code == 422

@@ -3,12 +3,8 @@ alike, the window scope of the export (ORG-2), and a 100,000-row export in bound
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import json
-import os
 import re
-import threading
 import time
 import zipfile
 from datetime import date, datetime, timedelta, timezone
@@ -27,6 +23,7 @@ from models.cases import Case
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff
 from tests.factories import clock_on
+from tests.peak_memory import PeakMemory
 
 NUMBER = re.compile(r"BC-\d{4}-\d{6,}")
 HEADERS = ["受理时间", "受理编号", "服务事项", "窗口", "办结时间", "取件人", "经办人", "收费",
@@ -361,47 +358,6 @@ def _bulk_cases(db_session, item, window, handler_id: int) -> None:
             })
         db_session.execute(insert(table), rows)
     db_session.commit()
-
-
-def _trim_heap() -> None:
-    """Give freed heap memory back to the system (glibc), so that memory freed before the
-    measurement cannot hide growth during it."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
-class PeakMemory:
-    """The growth of this process's resident memory while the block runs, sampled every 10 ms
-    from /proc by a thread: C buffers (libpq's, SQLite's, zlib's) count too, which tracemalloc
-    does not see, and sampling costs nothing to the code under test."""
-
-    def __init__(self):
-        self.page = os.sysconf("SC_PAGE_SIZE")
-        self.stop = threading.Event()
-
-    def rss(self) -> int:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * self.page
-
-    def sample(self):
-        while not self.stop.wait(0.01):
-            self.peak = max(self.peak, self.rss())
-
-    def __enter__(self):
-        gc.collect()
-        _trim_heap()
-        self.start = self.peak = self.rss()
-        self.thread = threading.Thread(target=self.sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-        self.peak = max(self.peak, self.rss())
-        self.growth = self.peak - self.start
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ from app.services.jobs import ATTENDANCE, DEDUCTIONS, exclusive_job
 from app.views.jobs import LOGIN_GONE
 from models.audit import AuditLog
 from models.jobs import DONE, FAILED, QUEUED, BackgroundJob, JobRun
+from tests.export_cases import ROWS
 from tests.factories import csrf_token, staff_of
 from tests.jobs_helpers import job_id_of, run_job
 
@@ -405,16 +406,6 @@ def test_issue_21_import_1_a_clerk_cannot_import(log_in, window_a, db_session, i
 
 
 # --- Real progress of the exports replayed by the worker and of a large clock file -------------
-from tests.views.test_export_cap import EXPORTS, ROWS  # noqa: E402
-
-
-@pytest.fixture(params=EXPORTS[1:], ids=[export.rule for export in EXPORTS[1:]])
-def other_export(request, db_session, window_a, window_b):
-    case = request.param
-    query = case.rows(db_session, window_a, window_b)
-    return case, request.getfixturevalue(case.actor), query
-
-
 def test_issue_21_a_replayed_export_reports_its_rows_as_they_are_written(
         app, monkeypatch, other_export, published):
     """The leave register, the complaint register, the attendance month, the window scores:

@@ -14,32 +14,14 @@ staff covered: 3 statements, not kept; see bench/RESULTS.md)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.services.cases import Applicant, Intake, register_intake, staff_actor
-from tests.factories import clock_on, residence_permit_item
-
-
-@contextmanager
-def statements(app):
-    sent: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        sent.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.factories import clock_on, residence_permit_item, statements
 
 
 def cases(db_session, window, user, items=3, per_item=10, prefix="P21"):

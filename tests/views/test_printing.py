@@ -9,10 +9,8 @@ a returned case the return notice.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from decimal import Decimal
-
 import re
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -20,68 +18,13 @@ from sqlalchemy import select
 from app.actor import Actor, Clock
 from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake, staff_actor
-from app.services.refusals import file_report, review_report
+from app.services.refusals import review_report
 from models.cases import Case, RefusalReport
-from tests.factories import RESIDENCE_MATERIALS, clock_on, residence_permit_item
+from tests.case_documents import DOCUMENTS, PHONE, intake, make_item, story
+from tests.factories import ID_NUMBER, clock_on
 
-ID_NUMBER = "11010519491231002X"
 MASKED_ID = "1101**********002X"
-PHONE = "13912345678"
-DOCUMENTS = ("acceptance", "receipt", "one_time", "return", "extension", "special_procedure",
-             "delivery", "refusal_report")
-
-
 clock = clock_on
-
-
-def make_item(session, window, materials=RESIDENCE_MATERIALS):
-    return residence_permit_item(session, window, materials=materials)
-
-
-def intake(session, item, actor: Actor, case_class="accepted", received=None, **extra) -> Case:
-    received = {m.id: m.copies for m in item.materials} if received is None else received
-    case = register_intake(
-        session,
-        Intake(item_id=item.id, case_class=case_class, received=received, request="申领居住证",
-               fee_amount=Decimal("20.00") if case_class == "accepted" else None,
-               applicant=Applicant(name="赵六", id_number=ID_NUMBER, phone=PHONE,
-                                   address="江苏省南通市崇川区人民路1号"), **extra),
-        actor, clock(date(2026, 11, 2)))
-    session.commit()
-    return case
-
-
-def story(session, item, actor: Actor) -> dict[str, Case]:
-    """The cases that between them have every printable document, by document kind."""
-    full = intake(session, item, actor)
-    for day, action, params in [
-        (date(2026, 11, 3), cs.START, {}),
-        (date(2026, 11, 4), cs.EXTEND, {"extension_days": 3, "reason": "需赴现场核查房屋租赁情况"}),
-        (date(2026, 11, 5), cs.SUSPEND, {"procedure": "专家评审", "reason": "房屋用途需专家认定"}),
-        (date(2026, 11, 9), cs.RESUME, {}),
-        (date(2026, 11, 16), cs.APPROVE, {"note": "居住证（编号 320601-0001）"}),
-        (date(2026, 11, 17), cs.DELIVER, {"collector": "钱七（代领）", "rating": "satisfied"}),
-    ]:
-        apply_action(session, full, action, actor, clock(day), **params)
-    session.commit()
-
-    refused = intake(session, item, actor)
-    apply_action(session, refused, cs.REFUSE, actor, clock(date(2026, 11, 3)),
-                 note="不符合居住证申领条件", objected=True)
-    file_report(session, refused, {
-        "applicant_unit": "南通某物流有限公司", "request": "为其在本镇暂住的员工申领居住证",
-        "reason": "申请人在本镇居住未满半年", "legal_basis": "《居住证暂行条例》第二条",
-    }, actor, date(2026, 11, 3))
-    session.commit()
-
-    first, second = item.materials[0], item.materials[1]
-    supplement = intake(session, item, actor, case_class="supplement", received={first.id: 1},
-                        defective={first.id: "复印件不清晰，请提供原件"})
-    returned = intake(session, item, actor, case_class="returned", received={second.id: 1},
-                      return_reason="缺少主件：申请人身份证")
-    return {"acceptance": full, "receipt": full, "extension": full, "special_procedure": full,
-            "delivery": full, "refusal_report": refused, "one_time": supplement,
-            "return": returned}
 
 
 # What each document must say, beyond the center, the case number and the applicant.

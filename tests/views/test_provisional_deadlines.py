@@ -20,9 +20,9 @@ from app.services.cases import Applicant, Intake, apply_action, register_intake
 from app.services.schedule import replace_year_schedule
 from app.services.transaction import transaction
 from models.settings import Holiday
+from tests.case_documents import PROVISIONAL_SENTENCE
 from tests.factories import clock_on, residence_permit_item
 
-SENTENCE = "本年度放假安排尚未公布，期限按法定节假日推算，以正式安排为准"
 PHONE = "13912345678"
 IN_2027 = (date(2026, 12, 28), "2027-01-05", "2027-01-08")
 IN_2026 = (date(2026, 11, 2), "2026-11-09", "2026-11-12")
@@ -63,10 +63,10 @@ def test_calendar_case_page_shows_the_sentence_beside_a_provisional_deadline(
     assert case.deadline == date.fromisoformat(deadline)
     page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     assert deadline in page
-    assert (SENTENCE in page) is provisional
+    assert (PROVISIONAL_SENTENCE in page) is provisional
     if provisional:  # beside the date, in the deadline's own cell
         assert re.search(re.escape(deadline) + r"\s*<span class=\"provisional-note\"[^>]*>"
-                         + SENTENCE, page)
+                         + PROVISIONAL_SENTENCE, page)
 
 
 @CASES
@@ -79,9 +79,9 @@ def test_calendar_case_lists_mark_a_provisional_deadline_with_a_footnote(
     assert deadline in page
     assert ("data-provisional-deadline" in page) is provisional
     assert ("data-provisional-footnote" in page) is provisional
-    assert (SENTENCE in page) is provisional
+    assert (PROVISIONAL_SENTENCE in page) is provisional
     if provisional:  # the compact 暂定 badge carries the sentence as its title
-        assert re.search(r'title="' + SENTENCE + r'"[^>]*>暂定</span>', page)
+        assert re.search(r'title="' + PROVISIONAL_SENTENCE + r'"[^>]*>暂定</span>', page)
 
 
 @CASES
@@ -91,7 +91,7 @@ def test_calendar_acceptance_notice_prints_the_sentence_beside_a_provisional_dea
     case = make_case(accepted_on)
     page = as_clerk.get(f"/print/case/{case.id}/acceptance").get_data(as_text=True)
     assert deadline in page
-    assert (SENTENCE in page) is provisional
+    assert (PROVISIONAL_SENTENCE in page) is provisional
 
 
 @CASES
@@ -102,7 +102,7 @@ def test_calendar_extension_notice_prints_the_sentence_beside_a_provisional_dead
     assert case.deadline == date.fromisoformat(extended)
     page = as_clerk.get(f"/print/case/{case.id}/extension").get_data(as_text=True)
     assert extended in page
-    assert (SENTENCE in page) is provisional
+    assert (PROVISIONAL_SENTENCE in page) is provisional
 
 
 @CASES
@@ -116,7 +116,7 @@ def test_calendar_public_lookup_shows_the_sentence_beside_a_provisional_deadline
     page = public.post("/guide/progress", data={"number": case.number, "phone": PHONE,
                                                 "csrf_token": token}).get_data(as_text=True)
     assert case.number in page and deadline in page
-    assert (SENTENCE in page) is provisional
+    assert (PROVISIONAL_SENTENCE in page) is provisional
 
 
 def test_calendar_deadline_is_no_longer_provisional_once_the_year_is_entered(
@@ -128,10 +128,10 @@ def test_calendar_deadline_is_no_longer_provisional_once_the_year_is_entered(
     db_session.add(Holiday(day=date(2027, 3, 1), kind="holiday", name="本地停业"))
     db_session.commit()
     page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
-    assert SENTENCE in page
+    assert PROVISIONAL_SENTENCE in page
     with transaction(db_session):
         replace_year_schedule(db_session, 2027, [(date(2027, 1, 1), "元旦")], [],
                               date(2026, 12, 7))
     page = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
-    assert IN_2027[1] in page and SENTENCE not in page
-    assert SENTENCE not in as_clerk.get("/casequeue/list/").get_data(as_text=True)
+    assert IN_2027[1] in page and PROVISIONAL_SENTENCE not in page
+    assert PROVISIONAL_SENTENCE not in as_clerk.get("/casequeue/list/").get_data(as_text=True)

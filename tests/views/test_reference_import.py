@@ -20,7 +20,7 @@ from app.services.reference_import import MAX_CELLS, MAX_ROWS
 from models.attendance import ClockRecord
 from models.audit import AuditLog
 from models.org import Staff, Window
-from tests.factories import zh_html
+from tests.factories import field_errors, zh_html
 from tests.xlsx_files import workbook
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -101,10 +101,6 @@ def reference_only_bad_files() -> dict[str, tuple[bytes, str, str, dict]]:
                                          "The file has more than %(max)s cells.",
                                          {"max": MAX_CELLS}),
     }
-
-
-def field_errors(page: str) -> list[str]:
-    return re.findall(r'<div class="alert alert-danger field-error">(.*?)</div>', page)
 
 
 def upload(actor, url: str, data: bytes, name: str) -> str:

@@ -27,8 +27,7 @@ import pytest
 from app.rules.scoring import DEFAULT_CATEGORIES
 from models.assessment import MonthlyResult, PeerRating
 from models.scoring import AssessmentMonth, ScoreEvent
-from tests.views.test_page_statements import statements
-from tests.views.test_semiannual import _lowest, assessment, people  # noqa: F401 (fixtures)
+from tests.factories import give_lowest_grade, statements
 
 SEP, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
 
@@ -227,11 +226,13 @@ def test_att_3_the_attendance_month_by_person_leads_to_each_month(as_office, clo
 # --- the semi-annual grade distribution (SCORE-6) ---------------------------------------------
 
 
-def test_score_6_a_grade_bar_lists_the_people_of_that_grade(db_session, people, assessment):
+def test_score_6_a_grade_bar_lists_the_people_of_that_grade(db_session, semiannual_people,
+                                                            semiannual_assessment):
     """The clerk (civil servant) and the window-B clerk (institution) get 55 at most: one 不称职
     and one 不合格, each in its own series; the bar of 不称职 lists the clerk alone."""
-    actors, staff = people
-    _lowest(db_session, assessment, staff["clerk"], staff["other"])
+    actors, staff = semiannual_people
+    assessment = semiannual_assessment
+    give_lowest_grade(db_session, assessment, staff["clerk"], staff["other"])
     office = actors["office"]
     html = office.get(f"/semiannualview/show/{assessment.id}").get_data(as_text=True)
     grades = chart(html, "grade-chart")

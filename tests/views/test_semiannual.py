@@ -16,7 +16,7 @@ from app.services.transaction import transaction
 from models.org import Staff
 from models.semiannual import SemiannualAssessment, SemiannualEntry
 from tests.pdf_text import pdf_lines
-from tests.factories import staff_of
+from tests.factories import give_lowest_grade
 from tests.jobs_helpers import run_job
 
 TODAY = date(2026, 7, 10)
@@ -30,23 +30,14 @@ def entry_of(db_session, staff) -> SemiannualEntry:
 
 
 @pytest.fixture
-def people(log_in, window_a, window_b, db_session):
-    """A clerk and a window head of window A, a clerk of window B, Office, Leadership."""
-    actors = {"clerk": log_in("Clerk", window=window_a),
-              "head": log_in("WindowHead", window=window_a),
-              "other": log_in("Clerk", window=window_b),
-              "office": log_in("Office"), "leadership": log_in("Leadership")}
-    staff = {name: staff_of(db_session, actor.user) for name, actor in actors.items()}
-    staff["other"].category = "institution"
-    db_session.commit()
-    return actors, staff
+def people(semiannual_people):
+    """(actors, staff) of tests/views/conftest.py `semiannual_people`."""
+    return semiannual_people
 
 
 @pytest.fixture
-def assessment(db_session, people):
-    with transaction(db_session):
-        row = compute(db_session, 2026, 1, TODAY, now=NOW)
-    return row
+def assessment(semiannual_assessment):
+    return semiannual_assessment
 
 
 def test_score_5_office_opens_computes_and_enters_per_person(app, db_session, people):
@@ -185,21 +176,13 @@ def test_org_2_clerk_sees_only_own_entry_window_head_the_windows(db_session, peo
     assert other_entry.grade == "qualified"
 
 
-def _lowest(db_session, assessment, *people) -> None:
-    """Give `people` 45 points off (德, 能, 廉 in full): 55 at most, the lowest grade."""
-    with transaction(db_session):
-        save_entries(db_session, assessment, {person.id: {
-            "manual_de": "15", "manual_neng": "15", "manual_lian": "15"} for person in people},
-            None)
-
-
 def test_score_6_lowest_grade_gets_no_assessment_bonus_on_page_print_pdf_and_api(
         db_session, people, assessment):
     """SCORE-6: 不称职 (civil servant) and 不合格 (institution staff) get no assessment bonus;
     every other grade may — said in the grade list, its print and PDF, the explanation and the
     API."""
     actors, staff = people
-    _lowest(db_session, assessment, staff["clerk"], staff["other"])
+    give_lowest_grade(db_session, assessment, staff["clerk"], staff["other"])
     assert entry_of(db_session, staff["clerk"]).grade == "incompetent"
     assert entry_of(db_session, staff["other"]).grade == "unqualified"
     expected = {person.id: person.name not in (staff["clerk"].name, staff["other"].name)

@@ -11,8 +11,10 @@ from datetime import datetime, timezone
 import pytest
 from babel.support import Translations
 
-from tests.views.test_leave import (_fixed_today, api_file, api_post, people,  # noqa: F401
-                                    two_days)  # (fixtures: the leave tests' day, #17)
+from tests.factories import staff_of
+from tests.leave_helpers import api_file, api_post, two_days
+
+pytestmark = pytest.mark.usefixtures("leave_today")  # the leave tests' day (#17)
 
 MO = "translations/zh_CN/LC_MESSAGES/messages.mo"
 
@@ -44,17 +46,17 @@ def test_words_contexts_give_each_meaning_its_chinese(context, msgid, expected):
     assert got == expected
 
 
-def test_leave_2_the_approver_approves_with_the_words_of_leave(app, people):
+def test_leave_2_the_approver_approves_with_the_words_of_leave(app, leave_people):
     """LEAVE-2: 批准 / 不批准 on the leave, 已批准 after; never the case's 准予许可 (issue #20)."""
-    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
-    page = text_of(people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    leave_id = api_file(leave_people["clerk"], two_days(app)).get_json()["id"]
+    page = text_of(leave_people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
     assert "批准" in page and "不批准" in page
     assert "准予许可" not in page and "驳回" not in page
-    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve",
+    assert api_post(leave_people["deputy"], f"/api/v1/leave/{leave_id}/approve",
                     {"version": 1}).status_code == 200
-    page = text_of(people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    page = text_of(leave_people["deputy"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
     assert "已批准" in page and "准予许可" not in page
-    mine = people["clerk"].get("/leaverequestview/mine/").get_data(as_text=True)
+    mine = leave_people["clerk"].get("/leaverequestview/mine/").get_data(as_text=True)
     header = re.search(r'<table[^>]*id="leave-requests".*?</tr>', mine, re.S).group(0)
     assert "<th></th>" not in header and "详情" in header, "the link column has a header"
     assert "查看" in text_of(mine) and "未办结" not in text_of(mine)
@@ -102,15 +104,13 @@ def test_score_2_notice_legend_names_the_mutual_rating_not_m10():
 
 # ---- people by name, system actions as 系统（自动）, the audit log in words and local time ----
 
-def test_leave_2_the_decision_names_the_approver_not_the_login(app, people, db_session):
+def test_leave_2_the_decision_names_the_approver_not_the_login(app, leave_people, db_session):
     """决定时间 … · 分管副主任的名字, never "· deputy_xxxx" (issue #20)."""
-    from tests.views.test_leave import staff_of
-
-    leave_id = api_file(people["clerk"], two_days(app)).get_json()["id"]
-    assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve",
+    leave_id = api_file(leave_people["clerk"], two_days(app)).get_json()["id"]
+    assert api_post(leave_people["deputy"], f"/api/v1/leave/{leave_id}/approve",
                     {"version": 1}).status_code == 200
-    page = text_of(people["clerk"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
-    deputy = people["deputy"].user
+    page = text_of(leave_people["clerk"].get(f"/leaverequestview/show/{leave_id}").get_data(as_text=True))
+    deputy = leave_people["deputy"].user
     assert staff_of(db_session, deputy).name in page
     assert deputy.username not in page
 
@@ -144,8 +144,6 @@ def test_audit_1_an_entry_reads_in_words_names_and_local_time(as_leadership, db_
 
 
 def test_audit_1_a_persons_entry_names_the_person(as_leadership, log_in, db_session):
-    from tests.views.test_leave import staff_of
-
     office = log_in("Office")
     entry = _month_entry(db_session, office.user.username)
     listing = text_of(as_leadership.get("/auditlogview/list/").get_data(as_text=True))
