@@ -15,14 +15,14 @@ from sqlalchemy import select
 from app.services.refusals import file_report
 from app.views.refusals import RefusalReportView
 from models.audit import AuditLog
-from tests.views.test_refusals import REPORT, SEED, decided_case, item_of  # noqa: F401
+from tests.refusal_kit import REPORT, SEED
 
 URL = "/refusalreportview/applicant/"
 PHONE, ID_NUMBER = REPORT["applicant_phone"], REPORT["applicant_id_number"]
 
 
 @pytest.fixture
-def reports(db_session, item_of, decided_case, window_a, window_b):  # noqa: F811
+def reports(db_session, item_of, decided_case, window_a, window_b):
     """A report of 钱七 in each window, and one of 孙八 in window A."""
     made = {}
     for key, window, name in (("a", window_a, "钱七"), ("b", window_b, "钱七"),

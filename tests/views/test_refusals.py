@@ -5,24 +5,20 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from app.actor import Actor
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
-from app.services.cases import Applicant, Intake, apply_action, register_intake
+from app.services.cases import apply_action
 from app.services.refusals import (file_report, record_escalation, record_informed,
                                    refusals_missing_report, report_status, review_report)
 from models.audit import AuditLog
 from models.cases import RefusalReport
-from models.catalogue import ItemMaterial, ServiceItem
 from tests.factories import clock_on
+from tests.refusal_kit import ID_NUMBER, REPORT, SEED
 
-ID_NUMBER = "11010519491231002X"
-SEED = Actor(username="seed")
 ANY_FORM = "/resetmypassword/form"  # every role has this page, with a CSRF token
 
 
@@ -37,45 +33,8 @@ def today(center_now):
 
 
 @pytest.fixture
-def item_of(db_session):
-    def make(window, code="R-001"):
-        item = ServiceItem(code=code, name="食品经营许可", window=window, kind="promised",
-                           promised_days=5, statutory_days=20, fee_standard=Decimal("0"))
-        item.materials = [ItemMaterial(name="申请书", form="original", copies=1, mandatory=True)]
-        db_session.add(item)
-        db_session.commit()
-        return item
-    return make
-
-
-@pytest.fixture
-def decided_case(db_session):
-    """A case accepted on `day` and decided by `action` (refuse by default) the same day."""
-    def make(item, action=cs.REFUSE, day=date(2026, 9, 28), objected=True):
-        case = register_intake(
-            db_session,
-            Intake(item_id=item.id, case_class="accepted", request="申请食品经营许可",
-                   applicant=Applicant(name="钱七", id_number=ID_NUMBER, phone="13912345678",
-                                       address="江苏省南通市崇川区人民路1号"),
-                   received={m.id: m.copies for m in item.materials}),
-            SEED, clock(day))
-        params = {"objected": objected} if action == cs.REFUSE else {}
-        apply_action(db_session, case, action, SEED, clock(day), note="经营场所不符合要求",
-                     **params)
-        db_session.commit()
-        return case
-    return make
-
-
-@pytest.fixture
 def refused(item_of, decided_case, window_a):
     return decided_case(item_of(window_a))
-
-
-REPORT = {"applicant_unit": "", "applicant_name": "钱七", "applicant_id_number": ID_NUMBER,
-          "applicant_phone": "13912345678", "applicant_address": "人民路1号",
-          "request": "申请食品经营许可", "reason": "经营场所不符合要求",
-          "legal_basis": "《食品经营许可和备案管理办法》第十二条"}
 
 
 def count_reports(db_session) -> int:
