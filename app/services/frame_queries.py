@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import String, cast, event, func, literal, select
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from app.services.transaction_memo import forget_on_write
 from models.org import Center
 from models.settings import Holiday, YearSchedule
 
@@ -99,22 +100,4 @@ def frame_reads(session: Session) -> FrameReads:
     return known
 
 
-def _forget_on_write(session: Session, _context) -> None:
-    if any(isinstance(row, _MODELS)
-           for rows in (session.new, session.dirty, session.deleted) for row in rows):
-        session.info.pop(_READ, None)
-
-
-def _forget_on_bulk_write(state) -> None:
-    if not state.is_select:
-        state.session.info.pop(_READ, None)
-
-
-def _forget_at_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_READ, None)
-
-
-event.listen(Session, "after_flush", _forget_on_write)
-event.listen(Session, "do_orm_execute", _forget_on_bulk_write)
-event.listen(Session, "after_transaction_end", _forget_at_transaction_end)
+forget_on_write(_READ, _MODELS)

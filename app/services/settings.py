@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from app.rules.settings import Note, check_setting, setting_notes
+from app.services.transaction_memo import forget_on_write
 from models.settings import RuleSetting, parse_setting
 
 
@@ -32,25 +33,7 @@ def setting_value(session: Session, key: str):
     return parse_setting(*stored[key])
 
 
-def _forget_on_write(session: Session, _context) -> None:
-    if any(isinstance(row, RuleSetting)
-           for rows in (session.new, session.dirty, session.deleted) for row in rows):
-        session.info.pop(_READ, None)
-
-
-def _forget_on_bulk_write(state) -> None:
-    if not state.is_select:
-        state.session.info.pop(_READ, None)
-
-
-def _forget_at_transaction_end(session: Session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_READ, None)
-
-
-event.listen(Session, "after_flush", _forget_on_write)
-event.listen(Session, "do_orm_execute", _forget_on_bulk_write)
-event.listen(Session, "after_transaction_end", _forget_at_transaction_end)
+forget_on_write(_READ, (RuleSetting,))
 
 
 def current_values(session: Session) -> dict[str, object]:

@@ -42,14 +42,13 @@ from app.services.table_files import ImportLimits
 from app.services.background import (JobFailed, JobResult, job_params, stash_upload,
                                      stashed_upload)
 from app.services.deductions import parse_month
-from app.services.jobs import ATTENDANCE, JobBusy, exclusive_job
-from app.services.transaction import Conflict, check_version, transaction
+from app.services.jobs import ATTENDANCE
+from app.services.transaction import check_version, transaction
 from app.services import org_queries
 from app.views.base import get_or_404, opened_at, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.fields import DayField, MinuteField
-from app.views.jobs import (LOGIN_GONE, NOT_ALLOWED, as_its_user, refused, seen_of, seen_param,
-                            start_job)
+from app.views.jobs import LOGIN_GONE, as_allowed_user, locked_work, seen_param, start_job
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff
 
@@ -341,21 +340,11 @@ class ClockRecordView(BaseView):
     def run_derive_job(self, job, _out, progress) -> JobResult:
         """ATT-2/3/4 in the worker, as the job's user: under the derivation's lock (the nightly
         job's and the command's, OPS-1), in one transaction."""
-        params = job_params(job)
-        year, month = parse_month(params.get("month"))
-        with as_its_user(job, url_for("ClockRecordView.derive")):
-            actor = current_actor()
-            if not may_keep_clock_records(actor):
-                raise JobFailed(NOT_ALLOWED)
-            try:
-                with exclusive_job(db.session, ATTENDANCE, started_by=actor.username,
-                                   subject=f"{year}-{month:02d}", seen=seen_of(params),
-                                   run_date=context.today()) as run, \
-                        run.watch(transaction(db.session)):
-                    days = derive_month(db.session, year, month, context.today(),
-                                        progress=progress)
-            except (JobBusy, Conflict) as error:
-                raise refused(error) from error
+        year, month = parse_month(job_params(job).get("month"))
+        with as_allowed_user(job, url_for("ClockRecordView.derive"), may_keep_clock_records):
+            with locked_work(job, ATTENDANCE, f"{year}-{month:02d}", context.today()):
+                days = derive_month(db.session, year, month, context.today(),
+                                    progress=progress)
             return JobResult(days, None, gettext(
                 "%(month)s: %(days)s attendance days derived.", month=f"{year}-{month:02d}",
                 days=days))

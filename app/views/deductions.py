@@ -32,14 +32,13 @@ from app.security import score_filters
 from app.services.deductions import (CATALOGUE_RULE_CHECKS, DerelictionInput, correct_event,
                                      generate_month, parse_month, record_dereliction,
                                      record_manual_event, remove_event)
-from app.services.background import JobFailed, JobResult, job_params
-from app.services.jobs import DEDUCTIONS, JobBusy, exclusive_job
-from app.services.transaction import Conflict, transaction
+from app.services.background import JobResult, job_params
+from app.services.jobs import DEDUCTIONS
 from app.services.scoring import EventInput
 from app.services import catalogue_queries, org_queries
 from app.views.base import DomainModelView, interface, opened_at, rule_checked
 from app.views.fields import DayField, select_field
-from app.views.jobs import NOT_ALLOWED, as_its_user, refused, seen_of, seen_param, start_job
+from app.views.jobs import as_allowed_user, locked_work, seen_param, start_job
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
@@ -367,21 +366,11 @@ class ScoreEventView(DomainModelView):
     def run_generation_job(self, job, _out, progress) -> JobResult:
         """SCORE-1 in the worker: as the job's user (the policy asked again, audited as them),
         under the generation's lock (OPS-1), in one transaction."""
-        params = job_params(job)
-        year, month = parse_month(params.get("month"))
-        with as_its_user(job, url_for("ScoreEventView.generate")):
-            actor = current_actor()
-            if not may_record_scores(actor):
-                raise JobFailed(NOT_ALLOWED)
-            try:
-                with exclusive_job(db.session, DEDUCTIONS, started_by=actor.username,
-                                   subject=f"{year}-{month:02d}", seen=seen_of(params),
-                                   run_date=context.today()) as run, \
-                        run.watch(transaction(db.session)):
-                    result = generate_month(db.session, year, month, context.today(),
-                                            progress=progress)
-            except (JobBusy, Conflict) as error:
-                raise refused(error) from error
+        year, month = parse_month(job_params(job).get("month"))
+        with as_allowed_user(job, url_for("ScoreEventView.generate"), may_record_scores):
+            with locked_work(job, DEDUCTIONS, f"{year}-{month:02d}", context.today()):
+                result = generate_month(db.session, year, month, context.today(),
+                                        progress=progress)
             if result.skipped:
                 summary = gettext("%(month)s is confirmed and frozen: reopen the month with a "
                                   "reason before changing its scores.",

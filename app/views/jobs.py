@@ -22,14 +22,14 @@ from flask_login import current_user, login_user
 from app.context import local_datetime
 from app.extensions import db
 from app.queue import job_progress, queue_job
-from app.request_context import role_names
+from app.request_context import current_actor, role_names
 from app.roles import ADMIN
 from app.rules.errors import N_
 from app.security import staff_names
 from app.services.background import (LOST, JobFailed, job_for, job_params, result_path,
                                      visible_jobs)
-from app.services.jobs import JobBusy
-from app.services.transaction import Conflict
+from app.services.jobs import JobBusy, exclusive_job
+from app.services.transaction import Conflict, transaction
 from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,32 @@ def as_its_user(job, path: str, query_string=None) -> Iterator[None]:
         login_user(user)
         g.user = user  # what FAB's permission checks read
         yield
+
+
+@contextmanager
+def as_allowed_user(job, path: str, may) -> Iterator:
+    """`as_its_user`, and the policy asked again (`may(actor)`): a right taken away since the
+    page queued the job is the job's readable failure. Yields the job user's actor."""
+    with as_its_user(job, path):
+        actor = current_actor()
+        if not may(actor):
+            raise JobFailed(NOT_ALLOWED)
+        yield actor
+
+
+@contextmanager
+def locked_work(job, lock: str, subject: str, run_date) -> Iterator[None]:
+    """OPS-1 in a job: the page's work under its lock (the nightly job's and the command's), in
+    one transaction; running elsewhere, done since the page was opened or changed meanwhile
+    is the job's failure, in the page's words."""
+    try:
+        with exclusive_job(db.session, lock, started_by=current_actor().username,
+                           subject=subject, seen=seen_of(job_params(job)),
+                           run_date=run_date) as run, \
+                run.watch(transaction(db.session)):
+            yield
+    except (JobBusy, Conflict) as error:
+        raise refused(error) from error
 
 
 def seen_param(seen: datetime | None) -> str | None:

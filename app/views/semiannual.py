@@ -38,13 +38,13 @@ from app.services.semiannual import (COMPUTE_JOB, add_praise, choose_excellent, 
                                      own_staff_id, part_maxima, remove_praise, save_entries)
 from app.services.settings import setting_value
 from app.services.background import JobFailed, JobResult, job_params
-from app.services.jobs import SEMIANNUAL, JobBusy, exclusive_job
+from app.services.jobs import SEMIANNUAL
 from app.services.transaction import Conflict, transaction
 from app.services import semiannual_queries
 from app.views.base import (DomainModelView, conflict_message, find,
                             get_or_404, interface, opened_at, rule_checked)
 from app.views.choices import STAFF_CATEGORY_LABELS, label_of
-from app.views.jobs import NOT_ALLOWED, as_its_user, refused, seen_of, seen_param, start_job
+from app.views.jobs import as_allowed_user, locked_work, seen_param, start_job
 from models.semiannual import SemiannualAssessment, SemiannualEntry, SemiannualItem
 
 PART_LABELS = {"de": _l("Conduct (德)"), "neng": _l("Skills (能)"), "qin": _l("Diligence (勤)"),
@@ -360,23 +360,16 @@ class SemiannualView(DomainModelView):
         """SCORE-5/6 in the worker: as the job's user (the policy asked again, audited as
         them), under the computation's lock (OPS-1, the API's too), in one transaction."""
         params = job_params(job)
-        with as_its_user(job, url_for("SemiannualView.compute", pk=params["assessment"])):
-            actor = current_actor()
-            if not may_manage_semiannual(actor):
-                raise JobFailed(NOT_ALLOWED)
+        with as_allowed_user(job, url_for("SemiannualView.compute", pk=params["assessment"]),
+                             may_manage_semiannual) as actor:
             assessment = db.session.get(SemiannualAssessment, params["assessment"])
             if assessment is None:
                 raise JobFailed(ASSESSMENT_GONE)
             clock = context.clock()
-            try:
-                with exclusive_job(db.session, SEMIANNUAL, started_by=actor.username,
-                                   subject=f"{assessment.year}-H{assessment.half}",
-                                   seen=seen_of(params), run_date=clock.today) as run, \
-                        run.watch(transaction(db.session)):
-                    compute(db.session, assessment.year, assessment.half, clock.today,
-                            actor.user_id, clock.now, progress=progress)
-            except (JobBusy, Conflict) as error:
-                raise refused(error) from error
+            with locked_work(job, SEMIANNUAL, f"{assessment.year}-H{assessment.half}",
+                             clock.today):
+                compute(db.session, assessment.year, assessment.half, clock.today,
+                        actor.user_id, clock.now, progress=progress)
             db.session.refresh(assessment)
             return JobResult(len(assessment.entries), None, gettext(
                 "Assessment computed: %(count)s people.", count=len(assessment.entries)))
