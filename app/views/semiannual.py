@@ -362,7 +362,7 @@ class SemiannualView(DomainModelView):
         params = job_params(job)
         with as_allowed_user(job, url_for("SemiannualView.compute", pk=params["assessment"]),
                              may_manage_semiannual) as actor:
-            assessment = db.session.get(SemiannualAssessment, params["assessment"])
+            assessment = find(SemiannualAssessment, params["assessment"])
             if assessment is None:
                 raise JobFailed(ASSESSMENT_GONE)
             clock = context.clock()

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import pytest
 
-from app.queue import run_pending
+from app.queue import queue, run_pending
 from tests.conftest import PASSWORD
 from tests.export_cases import add_cases
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def empty_queue(app):
+    """The session's queue holds what earlier browser tests queued and left (a journey that
+    starts a month's deductions, say): each test here counts only its own tasks."""
+    queue(app).flush()
 
 
 def test_issue_21_the_job_page_shows_the_progress_then_the_file_without_a_reload(
