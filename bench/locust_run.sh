@@ -64,6 +64,10 @@ if [ "$have" -lt "$CASES" ]; then
     echo "demo data: $((CASES - have)) cases generated in $(( $(date +%s) - started )) s"
 fi
 cases=$(psql "${PG%/*}/$DB" -Atc "SELECT count(*) FROM service_case")
+# What autovacuum does some minutes after a bulk load: without it PostgreSQL reads the heap for
+# every row the dashboard's covering indexes hold (no visibility map yet) and plans on no
+# statistics — a state no running centre is in for long.
+psql "${PG%/*}/$DB" -qc "VACUUM (ANALYZE)" >/dev/null
 
 .venv/bin/gunicorn --bind "127.0.0.1:$PORT" --timeout 120 --access-logfile /dev/null run:app \
     >"$WORK/gunicorn.log" 2>&1 &
