@@ -29,9 +29,10 @@ Two modes, measuring two different things:
   with --redis-url / $REDIS_URL), both running throughout; one client logs in over HTTP,
   keeps its session cookie and requests page and floor alternately, one at a time: median
   wall ms per request after --warmup untimed ones (reaching both workers' per-user caches),
-  and the workers' CPU ms per request (from /proc, over the runs). The statements are still
-  captured in this process through the test client, and handed to the floor's gunicorn in a
-  pickle file (bench/floor_wsgi.py). The public lookup's POST is timed alone (its CSRF token
+  and the workers' CPU ms per request (from /proc, over the runs; the database server's own
+  CPU is not in it, on PostgreSQL). The statements are still captured in this process
+  through the test client, and handed to the floor's gunicorn in a pickle file
+  (bench/floor_wsgi.py). The public lookup's POST is timed alone (its CSRF token
   read once), where the default mode times its form's GET with it.
 """
 
