@@ -32,7 +32,6 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -41,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_cases import load_average, machine, postgres_database  # noqa: E402
+from bench.memory import PeakMemory  # noqa: E402
 
 PASSWORD = "Bench#Pass1234"
 INDEX = "ix_case_window_deadline_state_decided"  # migration 0009
@@ -132,33 +132,6 @@ def plan(engine, statement_and_parameters) -> list[str]:
         return lines
     finally:
         raw.close()
-
-
-class PeakMemory:
-    """Growth of this process's resident memory while the block runs (sampled every 10 ms)."""
-
-    def __init__(self):
-        self.page = os.sysconf("SC_PAGE_SIZE")
-        self.stop = threading.Event()
-
-    def rss(self) -> int:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * self.page
-
-    def _sample(self):
-        while not self.stop.wait(0.01):
-            self.peak = max(self.peak, self.rss())
-
-    def __enter__(self):
-        self.start = self.peak = self.rss()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-        self.growth = max(self.peak, self.rss()) - self.start
 
 
 # --- the pages ------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ USER_ROW = re.compile(r"FROM ab_user\s+WHERE ab_user\.id = ", re.IGNORECASE)
 # No page shows more rows than this in one table; rows beyond it are fetched, not rendered
 # (the dashboard reads thousands of (day, window) rows and shows twelve months).
 SHOWN_ROWS = 100
+# Served by gunicorn (bench/floor_wsgi.py), the floor reads its pages from the file named here.
+PAGES_FILE = "BENCH_FLOOR_PAGES"
 
 LAYOUT = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>

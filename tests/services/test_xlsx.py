@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.services.xlsx import column_letter, escape_text, sheet_name, write_sheet
-from tests.peak_memory import PeakMemory
+from bench.memory import PeakMemory
 
 HEADERS = ["受理时间", "受理编号", "取件人"]
 

@@ -19,11 +19,11 @@ from sqlalchemy import func, insert, select
 from app.actor import Actor
 from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake
+from bench.memory import PeakMemory
 from models.cases import Case
 from models.catalogue import ItemMaterial, ServiceItem
 from models.org import Staff
 from tests.factories import clock_on
-from tests.peak_memory import PeakMemory
 
 NUMBER = re.compile(r"BC-\d{4}-\d{6,}")
 HEADERS = ["受理时间", "受理编号", "服务事项", "窗口", "办结时间", "取件人", "经办人", "收费",

@@ -1,5 +1,6 @@
-"""A process's peak memory while a block runs (CASE-10: exports and the xlsx writer in
-bounded memory; tests/views/test_ledger.py, tests/services/test_xlsx.py)."""
+"""A process's peak memory while a block runs, one helper for the tests and the benchmarks
+(CASE-10: exports and the xlsx writer in bounded memory, tests/views/test_ledger.py and
+tests/services/test_xlsx.py; the ledger export's memory growth, bench/bench_lists.py)."""
 
 from __future__ import annotations
 
