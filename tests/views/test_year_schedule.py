@@ -216,6 +216,27 @@ def test_case_3_issue_21_a_bad_line_with_running_cases_is_shown_at_once_and_queu
     assert jobs(db_session) == [] and holidays(db_session) == []
 
 
+def test_case_3_issue_21_a_schedule_job_whose_user_lost_the_right_meanwhile_saves_nothing(
+        app, as_office, db_session, window_a, today):
+    """The policy is asked again in the worker: an Office user made a Clerk after saving."""
+    from app.queue import run_pending
+    from app.views.jobs import NOT_ALLOWED
+    from flask_babel import force_locale, gettext
+
+    case = _running_case(db_session, window_a, date(2027, 9, 28))
+    job_id = job_id_of(as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027}))
+    sm = app.appbuilder.sm
+    user = sm.get_user_by_id(as_office.user.id)
+    user.roles = [sm.find_role("Clerk")]
+    sm.update_user(user)
+    run_pending(app)
+    (job,) = jobs(db_session)
+    with app.test_request_context(), force_locale("zh_CN"):
+        refused = gettext(NOT_ALLOWED)
+    assert (job.id, job.error) == (job_id, refused)
+    assert holidays(db_session) == [] and case.deadline == date(2027, 10, 6)
+
+
 def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
         as_office, db_session, window_a, today):
     case = _running_case(db_session, window_a, date(2027, 3, 1))  # Mon: due Mon 03-08
