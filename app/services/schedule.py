@@ -8,17 +8,17 @@ the work_day table change together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.rules import case_states as cs
 from app.rules.deadlines import case_deadline, recomputed_deadlines
-from app.rules.schedule import HOLIDAY, WORKDAY, Entry
+from app.rules.schedule import HOLIDAY, WORKDAY, Entry, parse_year_schedule
 from app.services.calendar import load_calendar, refresh_work_days
 from models.cases import Case, CaseTransition
 from models.settings import Holiday, YearSchedule
@@ -106,43 +106,95 @@ def _suspensions(case: Case, zone: ZoneInfo) -> list[tuple[date, date]]:
     return pairs
 
 
+# Cases counted again, flushed and reported at a time: a background job's progress step
+# (issue #21), and the history rows of a thousand cases in memory, not of tens of thousands.
+RECOMPUTE_BATCH = 1000
+
+
+def _running_through(years: list[int]) -> tuple:
+    """CASE-3: undecided cases whose limit runs through `years` (sorted): their deadline may
+    move when a schedule of those years changes."""
+    return (Case.state.in_(_UNDECIDED), Case.accepted_on.is_not(None),
+            Case.promised_days.is_not(None), Case.deadline.is_not(None),
+            Case.accepted_on <= date(years[-1], 12, 31), Case.deadline >= date(years[0], 1, 1))
+
+
+def running_case_count(session: Session, years: Iterable[int]) -> int:
+    """How many cases `recompute_running_deadlines` would count again for `years`: none, and
+    the schedule page saves at once; some, and it is a background job (issue #21)."""
+    years = sorted(set(years))
+    if not years:
+        return 0
+    return session.scalar(select(func.count()).select_from(Case).where(*_running_through(years)))
+
+
 def recompute_running_deadlines(session: Session, years: Iterable[int], actor, clock,
-                                zone: ZoneInfo) -> int:
+                                zone: ZoneInfo, progress: Callable[[int, int], None] | None = None
+                                ) -> int:
     """CASE-3: after a holiday schedule of `years` changed, count the deadline of every
     undecided case whose limit runs through those years afresh (acceptance limit, extension,
     finished suspensions: `recomputed_deadlines`), and of its open joint-case parts (CASE-7).
 
-    Two queries whatever the number of cases (the cases, then their history in batches);
-    each moved deadline is an ORM change, so the audit trail (AUDIT-1) records it, and a
-    history line shows it on the case page. Returns the number of cases whose deadline moved.
-    The caller commits, with the schedule change.
+    The cases' ids, then RECOMPUTE_BATCH cases at a time with their history and parts (a
+    bounded number of queries per batch); `progress(done, total)` is told after each batch (a
+    background job's bar, issue #21). Each moved deadline is an ORM change, so the audit trail
+    (AUDIT-1) records it, and a history line shows it on the case page. Returns the number of
+    cases whose deadline moved. The caller commits, with the schedule change.
     """
     years = sorted(set(years))
     if not years:
         return 0
     calendar = load_calendar(session)
-    cases = session.scalars(
-        select(Case).where(Case.state.in_(_UNDECIDED), Case.accepted_on.is_not(None),
-                           Case.promised_days.is_not(None), Case.deadline.is_not(None),
-                           Case.accepted_on <= date(years[-1], 12, 31),
-                           Case.deadline >= date(years[0], 1, 1))
-        .options(selectinload(Case.transitions), selectinload(Case.sub_tasks))
-        .order_by(Case.id)).all()
+    ids = session.scalars(select(Case.id).where(*_running_through(years))
+                          .order_by(Case.id)).all()
     moved = 0
-    for case in cases:
-        original, deadline = recomputed_deadlines(
-            case.accepted_on, case.promised_days, case.extension_days if case.extended else 0,
-            _suspensions(case, zone), calendar)
-        if (original, deadline) == (case.original_deadline, case.deadline):
-            continue
-        note = f"{case.deadline.isoformat()} → {deadline.isoformat()}"
-        case.original_deadline, case.deadline = original, deadline
-        for part in case.sub_tasks:
-            if part.done_on is None:
-                part.deadline = case_deadline(case.accepted_on, part.promised_days, calendar)
-        case.transitions.append(CaseTransition(
-            action=RECOMPUTE_DEADLINE, from_state=case.state, to_state=case.state, at=clock.now,
-            user_id=actor.user_id, username=actor.username, note=note))
-        moved += 1
-    session.flush()
+    for start in range(0, len(ids), RECOMPUTE_BATCH):
+        batch = ids[start:start + RECOMPUTE_BATCH]
+        cases = session.scalars(
+            select(Case).where(Case.id.in_(batch))
+            .options(selectinload(Case.transitions), selectinload(Case.sub_tasks))
+            .order_by(Case.id))
+        moved += sum(_recompute(case, calendar, actor, clock, zone) for case in cases)
+        session.flush()
+        if progress is not None:
+            progress(start + len(batch), len(ids))
     return moved
+
+
+def _recompute(case: Case, calendar, actor, clock, zone: ZoneInfo) -> bool:
+    """CASE-3/CASE-7 for one case: its deadlines on `calendar`, a history line when they
+    moved. Whether they moved."""
+    original, deadline = recomputed_deadlines(
+        case.accepted_on, case.promised_days, case.extension_days if case.extended else 0,
+        _suspensions(case, zone), calendar)
+    if (original, deadline) == (case.original_deadline, case.deadline):
+        return False
+    note = f"{case.deadline.isoformat()} → {deadline.isoformat()}"
+    case.original_deadline, case.deadline = original, deadline
+    for part in case.sub_tasks:
+        if part.done_on is None:
+            part.deadline = case_deadline(case.accepted_on, part.promised_days, calendar)
+    case.transitions.append(CaseTransition(
+        action=RECOMPUTE_DEADLINE, from_state=case.state, to_state=case.state, at=clock.now,
+        user_id=actor.user_id, username=actor.username, note=note))
+    return True
+
+
+@dataclass(frozen=True)
+class SavedSchedule:
+    """A year's schedule saved: its entries' changes and the running deadlines that moved."""
+
+    change: ScheduleChange
+    moved: int
+
+
+def save_year_schedule(session: Session, year: int, text: str, today: date, actor, clock,
+                       zone: ZoneInfo, progress: Callable[[int, int], None] | None = None
+                       ) -> SavedSchedule:
+    """Calendar, CASE-3: the schedule page's save — `text` read (a RuleViolation names the
+    line), the year's entries replaced, the work_day table rebuilt, the running deadlines
+    counted again. The caller holds the WORK_DAYS lock (OPS-1) and commits once."""
+    holidays, workdays = parse_year_schedule(text, year)
+    change = replace_year_schedule(session, year, holidays, workdays, today)
+    return SavedSchedule(change, recompute_running_deadlines(session, [year], actor, clock,
+                                                             zone, progress=progress))

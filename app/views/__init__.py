@@ -41,7 +41,7 @@ from app.views.org import CenterView, PostView, StaffView, WindowView
 from app.views.public import PublicGuideView
 from app.views.public_rating import PublicRatingView
 from app.views.reference_import import REFERENCE_IMPORT_JOB, ReferenceImportView
-from app.views.calendar_admin import YearScheduleView
+from app.views.calendar_admin import SCHEDULE_JOB, YearScheduleView
 from app.views.refusals import RefusalReportView
 from app.views.reports import ReportView
 from app.views.self_service import MyWorkView
@@ -233,6 +233,8 @@ def register_job_runners(appbuilder) -> None:
             register_runner(current_app, DEDUCTIONS_JOB, view.run_generation_job)
         elif isinstance(view, SemiannualView):
             register_runner(current_app, SEMIANNUAL_JOB, view.run_compute_job)
+        elif isinstance(view, YearScheduleView):
+            register_runner(current_app, SCHEDULE_JOB, view.run_schedule_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

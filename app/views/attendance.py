@@ -28,7 +28,6 @@ from app import context
 from app.extensions import db
 from app.policy.attendance import may_decide_excuse, may_keep_clock_records
 from app.request_context import current_actor, current_staff
-from app.rules.errors import RuleViolation
 from app.security import attendance_scope
 from app.services.attendance import (attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
@@ -45,10 +44,10 @@ from app.services.deductions import parse_month
 from app.services.jobs import ATTENDANCE
 from app.services.transaction import check_version, transaction
 from app.services import org_queries
-from app.views.base import get_or_404, opened_at, rule_checked
+from app.views.base import get_or_404, rule_checked
 from app.views.downloads import refuse_over_cap, xlsx_download
 from app.views.fields import DayField, MinuteField
-from app.views.jobs import LOGIN_GONE, as_allowed_user, locked_work, seen_param, start_job
+from app.views.jobs import LOGIN_GONE, as_allowed_user, locked_work, start_job, start_month_job
 from models.attendance import ClockExcuse, ClockRecord, OffPostRecord
 from models.org import Staff
 
@@ -323,19 +322,9 @@ class ClockRecordView(BaseView):
         """ATT-2/3/4: derive a month's stored attendance days again (as `flask bianmin
         attendance --month`) — a background job (issue #21): every clock, leave and 补签单 of
         the month for everyone. The nightly derivation's lock (OPS-1) is the job's."""
-        if not may_keep_clock_records(current_actor()):
-            abort(403)
-        if not DynamicForm(request.form).validate():  # the CSRF token
-            abort(400)
-        try:
-            year, month = parse_month(request.form.get("month"))
-        except RuleViolation as violation:
-            flash(violation.render(gettext), "danger")
-            return redirect(url_for(".import_page"))
-        return start_job(DERIVE_JOB, {"month": f"{year}-{month:02d}",
-                                      "seen": seen_param(opened_at()),
-                                      "back": url_for("AttendanceView.month", year=year,
-                                                      month=month)})
+        return start_month_job(DERIVE_JOB, may_keep_clock_records, url_for(".import_page"),
+                               lambda year, month: url_for("AttendanceView.month", year=year,
+                                                           month=month))
 
     def run_derive_job(self, job, _out, progress) -> JobResult:
         """ATT-2/3/4 in the worker, as the job's user: under the derivation's lock (the nightly

@@ -25,7 +25,6 @@ from app import context
 from app.extensions import db
 from app.policy.scores import may_record_scores
 from app.request_context import current_actor
-from app.rules.errors import RuleViolation
 from app.rules.points import format_points
 from app.rules.scoring import CATEGORY_LABELS as SCORE_CATEGORY_LABELS
 from app.security import score_filters
@@ -36,9 +35,9 @@ from app.services.background import JobResult, job_params
 from app.services.jobs import DEDUCTIONS
 from app.services.scoring import EventInput
 from app.services import catalogue_queries, org_queries
-from app.views.base import DomainModelView, interface, opened_at, rule_checked
+from app.views.base import DomainModelView, interface, rule_checked
 from app.views.fields import DayField, select_field
-from app.views.jobs import as_allowed_user, locked_work, seen_param, start_job
+from app.views.jobs import as_allowed_user, locked_work, start_month_job
 from models.deductions import DERELICTION_KINDS, SANCTIONS, Dereliction
 from models.scoring import SCORE_CATEGORIES, DeductionItem, ScoreEvent
 
@@ -350,18 +349,8 @@ class ScoreEventView(DomainModelView):
         background job (issue #21): it reads every case, notice, refusal, clock and meeting of
         the month, seconds at a county's scale; the job's page shows its progress and what it
         did. OPS-1's guard (one at a time, "done since you opened the page") is the job's."""
-        if not may_record_scores(current_actor()):
-            abort(403)
-        if not DynamicForm(request.form).validate():  # the CSRF token
-            abort(400)
-        try:
-            year, month = parse_month(request.form.get("month"))
-        except RuleViolation as violation:
-            flash(violation.render(gettext), "danger")
-            return redirect(url_for(".list"))
-        return start_job(DEDUCTIONS_JOB, {"month": f"{year}-{month:02d}",
-                                          "seen": seen_param(opened_at()),
-                                          "back": url_for(".list")})
+        return start_month_job(DEDUCTIONS_JOB, may_record_scores, url_for(".list"),
+                               lambda _year, _month: url_for(".list"))
 
     def run_generation_job(self, job, _out, progress) -> JobResult:
         """SCORE-1 in the worker: as the job's user (the policy asked again, audited as them),

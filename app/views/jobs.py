@@ -10,12 +10,13 @@ Admin reads everyone's; another user's job answers 404, as if it did not exist.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from flask import abort, current_app, flash, g, jsonify, redirect, send_file, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.forms import DynamicForm
 from flask_babel import force_locale, get_locale, gettext, lazy_gettext as _l
 from flask_login import current_user, login_user
 
@@ -24,12 +25,14 @@ from app.extensions import db
 from app.queue import job_progress, queue_job
 from app.request_context import current_actor, role_names
 from app.roles import ADMIN
-from app.rules.errors import N_
+from app.rules.errors import N_, RuleViolation
 from app.security import staff_names
 from app.services.background import (LOST, JobFailed, job_for, job_params, result_path,
                                      visible_jobs)
+from app.services.deductions import parse_month
 from app.services.jobs import JobBusy, exclusive_job
 from app.services.transaction import Conflict, transaction
+from app.views.base import opened_at
 from models.jobs import DONE, FAILED, QUEUED, RUNNING
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,8 @@ KIND_LABELS = {"ledger": _l("Ledger export"), "export": _l("Excel export"),
                "reference-import": _l("Reference data import"),
                "deductions": _l("Automatic deductions of a month"),
                "semiannual": _l("Semi-annual assessment computation"),
-               "attendance": _l("Attendance derivation of a month")}
+               "attendance": _l("Attendance derivation of a month"),
+               "schedule": _l("Year schedule saved and running deadlines recomputed")}
 LOGIN_GONE = N_("The login that asked for this job no longer exists or is disabled.")
 NOT_ALLOWED = N_("The login that asked for this job may not do this work any more.")
 CHANGED_MEANWHILE = N_("Someone else changed the same records while the job ran; nothing was "
@@ -71,6 +75,25 @@ def start_job(kind: str, params: dict):
     if not submitted.new:
         flash(gettext("The same work is already under way: here is its progress."), "info")
     return redirect(url_for("BackgroundJobView.show", pk=job.id))
+
+
+def start_month_job(kind: str, may, back_on_error: str, back: Callable[[int, int], str]):
+    """A page's "run the month's work" button (a generation, a derivation): the policy
+    (`may(actor)`, else 403) and the CSRF token (else 400) asked here, the posted month read
+    (an unreadable one: its message, back to `back_on_error`), then the job of `kind` for the
+    month, with OPS-1's "already done since the page was opened" and the page its result
+    shows on (`back(year, month)`)."""
+    if not may(current_actor()):
+        abort(403)
+    if not DynamicForm(request.form).validate():  # the CSRF token
+        abort(400)
+    try:
+        year, month = parse_month(request.form.get("month"))
+    except RuleViolation as violation:
+        flash(violation.render(gettext), "danger")
+        return redirect(back_on_error)
+    return start_job(kind, {"month": f"{year}-{month:02d}", "seen": seen_param(opened_at()),
+                            "back": back(year, month)})
 
 
 def job_status(job) -> dict:

@@ -114,9 +114,25 @@ def test_case_3_recomputation_reads_in_bulk_not_a_query_per_case(db_session, ite
         assert recompute(db_session) == 12
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    # The calendar's entries and the years entered, the cases, their history, their joint-case
-    # parts: a fixed number, whatever the number of cases.
-    assert len(selects) <= 5, selects
+    # The calendar's entries and the years entered, the cases' ids, then per batch of
+    # RECOMPUTE_BATCH the cases, their history, their joint-case parts: not a query per case.
+    assert len(selects) <= 6, selects
+
+
+def test_case_3_issue_21_recomputation_goes_by_batches_and_tells_its_progress(
+        db_session, item, monkeypatch):
+    import app.services.schedule as schedule
+    from zoneinfo import ZoneInfo
+
+    cases = [accepted(db_session, item, date(2027, 9, 28)) for _ in range(12)]
+    replace_year_schedule(db_session, 2027, NATIONAL_DAY_2027, ADJUSTED_2027, date(2027, 9, 30))
+    db_session.commit()
+    monkeypatch.setattr(schedule, "RECOMPUTE_BATCH", 5)
+    told: list[tuple[int, int]] = []
+    moved = recompute_running_deadlines(db_session, [2027], ACTOR, clock_on(date(2027, 9, 30)),
+                                        ZoneInfo(ZONE), progress=lambda *step: told.append(step))
+    assert moved == 12 and told == [(5, 12), (10, 12), (12, 12)]
+    assert {case.deadline for case in cases} == {date(2027, 10, 11)}
 
 
 def test_case_3_a_suspended_case_still_resumes_after_a_schedule_moved_its_deadline_earlier(

@@ -1,6 +1,7 @@
 """年度节假日安排 through the page: the office enters a newly published year's schedule in one
 form; the calendar, the work_day table and the warning banner follow (RULES.md "Calendar",
-CASE-3, ORG-2, AUDIT-1)."""
+CASE-3, ORG-2, AUDIT-1). A year with running cases to count again is saved by a background job
+(issue #21) on the real queue, run here by `run_pending`."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.queue import queue
 from app.services.calendar import load_calendar
+from app.services.jobs import WORK_DAYS
+from app.services.schedule import RECOMPUTE_DEADLINE
 from models.audit import AuditLog
-from models.cases import WorkDay
+from models.cases import CaseTransition, WorkDay
+from models.jobs import DONE, BackgroundJob, JobRun
 from models.settings import Holiday
+from tests.jobs_helpers import job_id_of, run_job
 
 URL = "/yearschedule/"
 # Illustrative: the official 2027 schedule is not published yet (chinesecalendar 1.11.0 knows
@@ -24,6 +30,17 @@ SCHEDULE_2027 = """元旦 2027-01-01 2027-01-03
 国庆节 2027-10-01 2027-10-07
 国庆节调休上班 2027-09-26
 """
+
+
+@pytest.fixture(autouse=True)
+def empty_queue(app):
+    """Each test starts with this run's queue empty (its own key prefix, conftest.py)."""
+    queue(app).storage.flush_all()
+
+
+def jobs(db_session) -> list[BackgroundJob]:
+    db_session.expire_all()
+    return list(db_session.scalars(select(BackgroundJob)))
 
 
 @pytest.fixture
@@ -133,10 +150,12 @@ def test_org_2_only_office_and_admin_enter_a_year_schedule(role, status, log_in,
 
 
 def test_org_2_a_clerk_cannot_post_a_schedule(log_in, window_a, db_session, today):
+    _running_case(db_session, window_a, date(2027, 9, 28))  # what would make it a job
     clerk = log_in("Clerk", window=window_a)
     response = clerk.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027},
                                form_url="/resetmypassword/form")
     assert response.status_code == 403 and holidays(db_session) == []
+    assert jobs(db_session) == []
 
 
 def _running_case(db_session, window, accepted_on: date):
@@ -153,22 +172,69 @@ def _running_case(db_session, window, accepted_on: date):
     return case
 
 
-def test_case_3_entering_the_schedule_moves_running_deadlines_shown_on_the_case(
-        as_office, db_session, window_a, today):
+def test_case_3_issue_21_entering_the_schedule_moves_running_deadlines_in_a_job(
+        app, as_office, db_session, window_a, today):
     case = _running_case(db_session, window_a, date(2027, 9, 28))
     # The statutory fallback until the schedule is known: 09-29, 09-30, (Fri 10-01 National
     # Day), 10-04, 10-05, 10-06.
     assert case.deadline == date(2027, 10, 6)
     response = as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027})
-    assert response.status_code == 302
+    job_id = job_id_of(response)  # the page answers at once with the job's page
+    page = as_office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="job-back" href="/yearschedule/?year=2027"' in page
+    assert "保存年度节假日安排并重算在办期限" in page  # the job's kind, in zh_CN
+    db_session.expire_all()
+    assert holidays(db_session) == [] and case.deadline == date(2027, 10, 6)  # nothing yet
+
+    status = run_job(app, as_office, response)
+    assert status["state"] == DONE, status
+    assert "已按新的节假日安排重新计算 1 件在办办件的办结期限。" in status["summary"]
     db_session.expire_all()
     # Tue 09-28 not counted: 09-29, 09-30, Fri 10-08 (National Day 10-01…10-07), Mon 10-11, Tue 10-12.
     assert case.deadline == date(2027, 10, 12)
-    flashed = as_office.get(response.headers["Location"]).get_data(as_text=True)
-    assert "已按新的节假日安排重新计算 1 件在办办件的办结期限。" in flashed
+    assert len(holidays(db_session)) == 3 + 8 + 1 + 7 + 1
+    # OPS-1's record and the history line name the office user who saved (AUDIT-1).
+    (run,) = db_session.scalars(select(JobRun).where(JobRun.job == WORK_DAYS))
+    assert (run.started_by, run.subject, run.outcome) == (as_office.user.username, "2027", "done")
+    (line,) = db_session.scalars(select(CaseTransition).where(
+        CaseTransition.case_id == case.id, CaseTransition.action == RECOMPUTE_DEADLINE))
+    assert line.username == as_office.user.username
     page = as_office.get(f"/caseview/show/{case.id}").get_data(as_text=True)
     # The case's history (CASE-4) shows the change, named in zh_CN.
     assert "按节假日安排重新计算办结期限" in page and "2027-10-06 → 2027-10-12" in page
+
+
+def test_case_3_issue_21_a_bad_line_with_running_cases_is_shown_at_once_and_queues_nothing(
+        as_office, db_session, window_a, today):
+    _running_case(db_session, window_a, date(2027, 9, 28))
+    bad = SCHEDULE_2027 + "国庆节 2027-10-07 2027-10-01\n"  # line 6 ends before it starts
+    response = as_office.post_form(URL, {"year": "2027", "entries": bad})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if 'name="entries"' in r)
+    assert "field-error" in row and "6" in row and "2027-10-01" in row
+    assert jobs(db_session) == [] and holidays(db_session) == []
+
+
+def test_case_3_issue_21_a_schedule_job_whose_user_lost_the_right_meanwhile_saves_nothing(
+        app, as_office, db_session, window_a, today):
+    """The policy is asked again in the worker: an Office user made a Clerk after saving."""
+    from app.queue import run_pending
+    from app.views.jobs import NOT_ALLOWED
+    from flask_babel import force_locale, gettext
+
+    case = _running_case(db_session, window_a, date(2027, 9, 28))
+    job_id = job_id_of(as_office.post_form(URL, {"year": "2027", "entries": SCHEDULE_2027}))
+    sm = app.appbuilder.sm
+    user = sm.get_user_by_id(as_office.user.id)
+    user.roles = [sm.find_role("Clerk")]
+    sm.update_user(user)
+    run_pending(app)
+    (job,) = jobs(db_session)
+    with app.test_request_context(), force_locale("zh_CN"):
+        refused = gettext(NOT_ALLOWED)
+    assert (job.id, job.error) == (job_id, refused)
+    assert holidays(db_session) == [] and case.deadline == date(2027, 10, 6)
 
 
 def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
