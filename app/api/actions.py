@@ -20,7 +20,7 @@ class ActionApi(DomainApi):
 
     def act_on(self, pk, body, write, *, optional: bool = False, read=None, may=None,
                may_send=None):
-        """An action on the record `pk`, answered in this order (as the pages decide it):
+        """An action on the record `pk`, answered in this order:
 
         - 404 when the record is outside the caller's scope (the resource's row filter);
         - 403 when `may(record, actor)` says no — the policy, before the body is read;
@@ -46,6 +46,7 @@ class ActionApi(DomainApi):
             return self.response_403()
 
         def versioned_write():
+            # First in the transaction, where the services that take `seen_version` check it.
             check_version(record, seen)
             write(record, values, actor)
             return record
