@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from babel import Locale, support
-from flask import Flask
+from flask import Flask, current_app, has_request_context, request, session
 from flask_appbuilder.fields import QuerySelectField
 from flask_babel import Domain, get_locale
 from flask_babel import lazy_gettext as _l
@@ -81,14 +81,15 @@ class CatalogueDomain(Domain):
 def keep_parsed_locales(configuration) -> None:
     """Issue #21: Flask-Babel parses the selected locale's name (`Locale.parse`, a look at the
     locale data on disk) on every request; the selector now answers the parsed Locale, kept
-    per name (`Locale.parse` returns a Locale as it is)."""
+    per name (`Locale.parse` returns a Locale as it is). It asks `api_language` before FAB's
+    selector, which reads only `_l_` and the session."""
     select = configuration.locale_selector
     if select is None or getattr(select, "keeps_parsed", False):
         return
     parsed: dict = {}
 
     def selector():
-        name = select()
+        name = api_language() or select()
         if name is None or isinstance(name, Locale):
             return name
         locale = parsed.get(name)
@@ -98,6 +99,20 @@ def keep_parsed_locales(configuration) -> None:
 
     selector.keeps_parsed = True
     configuration.locale_selector = selector
+
+
+def api_language() -> str | None:
+    """An API client says its language in Accept-Language: under /api/, with no
+    `_l_` in the query and no language chosen in the session, the best match among LANGUAGES
+    (zh_CN when it asks for none of them). None elsewhere: pages keep FAB's choice — `_l_`,
+    then the session, zh_CN first — whatever the browser asks for."""
+    if not (has_request_context() and request.path.startswith("/api/")):
+        return None
+    if "_l_" in request.args or session.get("locale"):
+        return None
+    config = current_app.config
+    return request.accept_languages.best_match(list(config["LANGUAGES"]),
+                                               config["BABEL_DEFAULT_LOCALE"])
 
 
 def install_catalogues(app: Flask) -> None:

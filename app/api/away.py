@@ -14,7 +14,8 @@ from __future__ import annotations
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, openapi, request_body, versioned_body
+from app.api.actions import ActionApi
+from app.api.base import openapi, request_body
 from app.api.schemas.away import AwayDecision, AwayFiling, AwaySummary, AwayWithdrawal
 from app.api.schemas.common import PkPath
 from app.context import clock
@@ -36,7 +37,7 @@ def _summary(registration: AwayRegistration) -> dict:
             "state": registration.state, "version": registration.version}
 
 
-class AwayApi(DomainApi):
+class AwayApi(ActionApi):
     """/api/v1/away/ — 外出登记: Office, Leadership and Admin see all; a window head their
     window's; anyone else their own (ORG-2)."""
 
@@ -53,16 +54,8 @@ class AwayApi(DomainApi):
     order_columns = ["day", "filed_at", "state"]
     base_order = ("day", "desc")
     search_columns = ["state", "reason", "day", "staff"]
-
-    def _visible(self, pk):
-        return self.datamodel.get(pk, self._base_filters)
-
-    def _run(self, write, status: int = 200):
-        with self.unit_of_work() as saved:
-            registration = write()
-        if not saved.ok:
-            return saved.answer
-        return self.response(status, **_summary(registration))
+    summary = staticmethod(_summary)
+    request_actor = staticmethod(current_cover_actor)
 
     @expose("/register", methods=["POST"])
     @protect()
@@ -91,22 +84,12 @@ class AwayApi(DomainApi):
         values = AwayInput(staff_id=staff_id, day=body["day"], am=body.get("am", False),
                            pm=body.get("pm", False), reason=body["reason"],
                            note=body.get("note"))
-        return self._run(lambda: register_away(db.session, values, actor, clock()), 201)
+        return self.run(lambda: register_away(db.session, values, actor, clock()), 201)
 
     def _decide(self, pk, approve: bool):
-        registration = self._visible(pk)
-        if registration is None:
-            return self.response_404()
-        actor = current_cover_actor()
-        if not may_approve(registration, actor):
-            return self.response_403()
-        try:
-            body, seen = versioned_body(AwayDecision, optional=True)
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        return self._run(lambda: decide_away(db.session, registration, approve,
-                                             body.get("note"), actor, clock(),
-                                             seen_version=seen))
+        return self.act_on(pk, AwayDecision, lambda registration, body, actor: decide_away(
+            db.session, registration, approve, body.get("note"), actor, clock()),
+            optional=True, may=may_approve)
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
@@ -135,15 +118,5 @@ class AwayApi(DomainApi):
     def cancel(self, pk):
         """The person, whoever registered it, or its approver withdraws a registration before
         its day is over; B's cover ends with it. Anyone else who sees it: 403."""
-        registration = self._visible(pk)
-        if registration is None:
-            return self.response_404()
-        actor = current_cover_actor()
-        if not may_cancel(registration, actor):
-            return self.response_403()
-        try:
-            _body, seen = versioned_body(AwayWithdrawal, optional=True)
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        return self._run(lambda: cancel_away(db.session, registration, actor, clock(),
-                                             seen_version=seen))
+        return self.act_on(pk, AwayWithdrawal, lambda registration, _body, actor: cancel_away(
+            db.session, registration, actor, clock()), optional=True, may=may_cancel)

@@ -15,7 +15,8 @@ from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 
-from app.api.base import DomainApi, openapi, request_body, versioned_body
+from app.api.actions import ActionApi
+from app.api.base import openapi, request_body
 from app.api.schemas.common import PkPath, TextRefusal
 from app.api.schemas.complaints import (ComplaintAnswer, ComplaintEscalation, ComplaintOutcome,
                                         ComplaintRecord, ComplaintSummary)
@@ -29,7 +30,6 @@ from app.security import API_METHOD_PERMISSIONS, may_see_personal_data
 from app.services.complaints import (ComplaintInput, DirectorDecides, answer_complaint,
                                      confirm_escalation, decide_outcome, is_overdue,
                                      record_complaint)
-from app.services.transaction import check_version
 from models.complaints import Complaint
 
 LIST_COLUMNS = ["id", "received_on", "channel", "anonymous", "major", "window.id", "window.name",
@@ -48,7 +48,7 @@ def _summary(complaint: Complaint) -> dict:
             "proposed_step": complaint.proposed_step, "confirmed_step": complaint.confirmed_step}
 
 
-class ComplaintApi(DomainApi):
+class ComplaintApi(ActionApi):
     """/api/v1/complaint/ — complaints (Office, Leadership); record, answer, decide, escalate."""
 
     resource_name = "complaint"
@@ -64,6 +64,8 @@ class ComplaintApi(DomainApi):
     order_columns = ["received_on", "due_on"]
     base_order = ("received_on", "desc")
     search_columns = ["state", "outcome", "received_on", "due_on", "complexity", "channel"]
+    summary = staticmethod(_summary)
+    request_actor = staticmethod(current_actor)
 
     def pre_get(self, data) -> None:
         """PRIV-1: the complainant's name and contact masked for roles without access."""
@@ -96,11 +98,7 @@ class ComplaintApi(DomainApi):
             values = ComplaintInput(received_at=received_at, **body)
         except RuleViolation as violation:
             return self.refuse(violation)
-        with self.unit_of_work() as saved:
-            complaint = record_complaint(db.session, values, current_actor(), clock())
-        if not saved.ok:
-            return saved.answer
-        return self.response(200, **_summary(complaint))
+        return self.run(lambda: record_complaint(db.session, values, current_actor(), clock()))
 
     @expose("/<int:pk>/answer", methods=["POST"])
     @protect()
@@ -109,12 +107,8 @@ class ComplaintApi(DomainApi):
              answer=ComplaintSummary)
     def answer(self, pk):
         """Record the answer (COMP-2: a written complaint gets a written answer)."""
-        def parse(body):
-            return body["answer"], body["answer_form"]
-
-        return self._change(pk, ComplaintAnswer, parse,
-                            lambda c, v: answer_complaint(db.session, c, v[0], v[1],
-                                                          current_actor(), clock()))
+        return self.act_on(pk, ComplaintAnswer, lambda complaint, body, actor: answer_complaint(
+            db.session, complaint, body["answer"], body["answer_form"], actor, clock()))
 
     @expose("/<int:pk>/outcome", methods=["POST"])
     @protect()
@@ -127,12 +121,9 @@ class ComplaintApi(DomainApi):
     def outcome(self, pk):
         """Decide the outcome (COMP-3): verified takes the M7 points by gravity; a complex
         complaint only by the director (COMP-2)."""
-        def parse(body):
-            return body["outcome"], body.get("gravity"), body.get("about_attitude", False)
-
-        return self._change(pk, ComplaintOutcome, parse,
-                            lambda c, v: decide_outcome(db.session, c, v[0], v[1], v[2],
-                                                        current_actor(), clock()))
+        return self.act_on(pk, ComplaintOutcome, lambda complaint, body, actor: decide_outcome(
+            db.session, complaint, body["outcome"], body.get("gravity"),
+            body.get("about_attitude", False), actor, clock()))
 
     @expose("/<int:pk>/escalation", methods=["POST"])
     @protect()
@@ -145,14 +136,9 @@ class ComplaintApi(DomainApi):
         if not may_confirm_escalation(current_actor()):
             return self.response_403()
 
-        def parse(body):
-            return body.get("step")
-
-        return self._change(pk, ComplaintEscalation, parse,
-                            lambda c, step: confirm_escalation(db.session, c, step,
-                                                               current_actor(), clock(),
-                                                               leadership=True),
-                            optional=True)
+        return self.act_on(pk, ComplaintEscalation, lambda complaint, body, actor:
+                           confirm_escalation(db.session, complaint, body.get("step"), actor,
+                                              clock(), leadership=True), optional=True)
 
     def answer_error(self, error):
         """COMP-2: someone else than the director deciding a complex complaint: 403 with the
@@ -160,19 +146,3 @@ class ComplaintApi(DomainApi):
         if isinstance(error, DirectorDecides):
             return self.response(403, message=error.render(gettext))
         return super().answer_error(error)
-
-    def _change(self, pk, schema, parse, write, optional=False):
-        complaint = self.datamodel.get(pk)
-        if complaint is None:
-            return self.response_404()
-        try:
-            body, seen = versioned_body(schema, optional=optional)
-            values = parse(body)
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        with self.unit_of_work() as saved:
-            check_version(complaint, seen)
-            write(complaint, values)
-        if not saved.ok:
-            return saved.answer
-        return self.response(200, **_summary(complaint))

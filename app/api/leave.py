@@ -11,8 +11,8 @@ from flask import current_app
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import (DomainApi, form_version, openapi, request_body, uploaded_file,
-                          versioned_body)
+from app.api.actions import ActionApi
+from app.api.base import form_version, openapi, request_body, uploaded_file
 from app.api.schemas.common import PkPath
 from app.api.schemas.leave import (LeaveCancellation, LeaveDecision, LeaveFiling,
                                    LeaveReportBack, LeaveRevocation, LeaveSummary)
@@ -39,7 +39,7 @@ def _summary(leave: LeaveRequest) -> dict:
             "overstay_days": str(leave.overstay_days) if leave.overstay_days is not None else None}
 
 
-class LeaveApi(DomainApi):
+class LeaveApi(ActionApi):
     """/api/v1/leave/ — own requests, those routed to the user's position, or (Office,
     Leadership) all."""
 
@@ -57,19 +57,9 @@ class LeaveApi(DomainApi):
     base_order = ("start_day", "desc")
     search_columns = ["state", "kind", "staff", "start_day", "end_day"]
 
-    def _visible(self, pk):
-        return self.datamodel.get(pk, self._base_filters)
-
-    def _run(self, write):
-        try:
-            with self.unit_of_work() as saved:
-                leave = write()
-        except NotYourDecision:
-            db.session.rollback()
-            return self.response_403()
-        if not saved.ok:
-            return saved.answer
-        return self.response(200, **_summary(leave))
+    summary = staticmethod(_summary)
+    request_actor = staticmethod(current_leave_actor)
+    forbidden_errors = (NotYourDecision,)
 
     @expose("/file", methods=["POST"])
     @protect()
@@ -94,27 +84,17 @@ class LeaveApi(DomainApi):
             values = LeaveInput(staff_id=staff_id, **body)
         except RuleViolation as violation:
             return self.refuse(violation)
-        if override and not actor.leadership:
-            return self.response_403()  # AB-1: only Leadership overrides
-        return self._run(lambda: file_leave(db.session, values, actor, clock(),
-                                            ab_override_reason=override))
+        if not _may_override(override, actor):
+            return self.response_403()
+        return self.run(lambda: file_leave(db.session, values, actor, clock(),
+                                           ab_override_reason=override))
 
     def _decide(self, pk, approve: bool):
-        leave = self._visible(pk)
-        if leave is None:
-            return self.response_404()
-        actor = current_leave_actor()
-        if not may_decide_leave(leave, actor.staff):
-            return self.response_403()
-        try:
-            body, seen = versioned_body(LeaveDecision)
-            note, override = body.get("note"), body.get("ab_override_reason")
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        if override and not actor.leadership:
-            return self.response_403()
-        return self._run(lambda: decide_leave(db.session, leave, approve, note, actor, clock(),
-                                              seen_version=seen, ab_override_reason=override))
+        return self.act_on(pk, LeaveDecision, lambda leave, body, actor: decide_leave(
+            db.session, leave, approve, body.get("note"), actor, clock(),
+            ab_override_reason=body.get("ab_override_reason")),
+            may=lambda leave, actor: may_decide_leave(leave, actor.staff),
+            may_send=lambda body, actor: _may_override(body.get("ab_override_reason"), actor))
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()
@@ -143,17 +123,8 @@ class LeaveApi(DomainApi):
     def report_back(self, pk):
         """销假: the day the person was back at work (LEAVE-3); late without reason = overstay;
         a reason for a late return is accepted from Office only, never for its own leave (422)."""
-        leave = self._visible(pk)
-        if leave is None:
-            return self.response_404()
-        actor = current_leave_actor()
-        try:
-            body, seen = versioned_body(LeaveReportBack)
-            returned_on, reason = body["returned_on"], body.get("reason")
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        return self._run(lambda: report_back(db.session, leave, returned_on, reason, actor,
-                                             clock(), seen_version=seen))
+        return self.act_on(pk, LeaveReportBack, lambda leave, body, actor: report_back(
+            db.session, leave, body["returned_on"], body.get("reason"), actor, clock()))
 
     @expose("/<int:pk>/cancel", methods=["POST"])
     @protect()
@@ -162,16 +133,8 @@ class LeaveApi(DomainApi):
              body=LeaveCancellation, optional=True, answer=LeaveSummary)
     def cancel(self, pk):
         """Cancel a pending request (its requester only)."""
-        leave = self._visible(pk)
-        if leave is None:
-            return self.response_404()
-        try:
-            _body, seen = versioned_body(LeaveCancellation, optional=True)
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        actor = current_leave_actor()
-        return self._run(lambda: cancel_leave(db.session, leave, actor, clock(),
-                                              seen_version=seen))
+        return self.act_on(pk, LeaveCancellation, lambda leave, _body, actor: cancel_leave(
+            db.session, leave, actor, clock()), optional=True)
 
     @expose("/<int:pk>/revoke", methods=["POST"])
     @protect()
@@ -182,19 +145,9 @@ class LeaveApi(DomainApi):
         """Revoke an approved leave found obtained by deception (LEAVE-1, ATT-3): its approver
         position or Leadership, never the requester (403); a reason is required (422); its days
         as taken become absence."""
-        leave = self._visible(pk)
-        if leave is None:
-            return self.response_404()
-        actor = current_leave_actor()
-        if not may_revoke_leave(leave, actor.staff, actor.leadership):
-            return self.response_403()
-        try:
-            body, seen = versioned_body(LeaveRevocation)
-            reason = body.get("reason")
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        return self._run(lambda: revoke_leave(db.session, leave, reason, actor, clock(),
-                                              seen_version=seen))
+        return self.act_on(pk, LeaveRevocation, lambda leave, body, actor: revoke_leave(
+            db.session, leave, body.get("reason"), actor, clock()),
+            may=lambda leave, actor: may_revoke_leave(leave, actor.staff, actor.leadership))
 
     @expose("/<int:pk>/certificate", methods=["POST"])
     @protect()
@@ -204,15 +157,15 @@ class LeaveApi(DomainApi):
     def certificate(self, pk):
         """Upload the sick-leave certificate (LEAVE-1): PDF, JPEG or PNG by content, size limit
         `leave.max_attachment_mb`; the form's `version` is the version read (409)."""
-        leave = self._visible(pk)
-        if leave is None:
-            return self.response_404()
-        try:
-            upload, seen = uploaded_file("file"), form_version()
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        certificate = Certificate(upload.read(), upload.filename)
-        actor = current_leave_actor()
-        directory = current_app.config["LEAVE_ATTACHMENT_DIR"]
-        return self._run(lambda: attach_certificate(db.session, leave, certificate, directory,
-                                                    actor, seen_version=seen))
+        def attach(leave, upload, actor):
+            certificate = Certificate(upload.read(), upload.filename)
+            directory = current_app.config["LEAVE_ATTACHMENT_DIR"]
+            attach_certificate(db.session, leave, certificate, directory, actor)
+
+        return self.act_on(pk, None, attach,
+                           read=lambda: (uploaded_file("file"), form_version()))
+
+
+def _may_override(override, actor) -> bool:
+    """AB-1: only Leadership sends the reason that overrides the AB rule."""
+    return not override or actor.leadership

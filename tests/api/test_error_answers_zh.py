@@ -1,7 +1,8 @@
 """Issue #20, INPUT-1: the API's error messages are Chinese by default — with no
 Accept-Language or a Chinese one, every status's `message` (400 CSRF and bad body, 401, 403,
 404, 405, 409, 413, 422) is a Chinese sentence, not English; English is the second language,
-chosen with `_l_=en` (FAB's language switch). tests/api/test_error_answers.py checks the
+chosen with `_l_=en` (FAB's language switch) or `Accept-Language: en`
+(tests/api/test_api_language.py). tests/api/test_error_answers.py checks the
 shape and the msgids; this checks that what a caller reads is Chinese, so an empty zh msgstr
 (which falls back to the English msgid) fails here.
 """
