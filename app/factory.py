@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.cli import bianmin_cli
 from app.context import register_context
-from app.db_events import enforce_foreign_keys
+from app.db_events import configure_sqlite
 from app.extensions import csrf, db, migrate, protect_api_from_csrf
 from app.guards import install_request_guards
 from app.headers import install_security_headers
@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_sqlite_busy_timeout()
 
     with app.app_context():
-        enforce_foreign_keys(db.engine)
+        configure_sqlite(db.engine)  # foreign keys, WAL
         # Before `flask db upgrade` has run there are no permission tables to write to.
         schema_ready = inspect(db.engine).has_table("ab_permission_view")
         appbuilder = AppBuilder(

@@ -60,6 +60,38 @@ def approver_slots(position: str | None) -> frozenset[str]:
     return frozenset(slot for slot, holders in APPROVER_POSITIONS.items() if position in holders)
 
 
+# LEAVE-2: the approver slots from the lowest to the highest, as `approver_for` climbs them.
+APPROVER_LADDER = ("office_head", "director", "secretary")
+
+
+def route_approver(slot: str, held_positions, free_positions) -> str:
+    """LEAVE-2 with LEAVE-1 (四眼: a leave filed on someone's behalf is approved by someone other
+    than the person who filed it; nobody approves their own): the slot a request is routed to.
+
+    `slot` is what `approver_for` names; `held_positions` the positions of the center's active
+    staff, `free_positions` those of the ones who may decide this request — everyone but the
+    person taking the leave and whoever files it for them. The slot itself when someone free
+    holds it, or when nobody holds it at all (a vacancy: the request waits for the appointment,
+    as before). When its only holders are the requester or the filer, nobody could ever decide
+    it there: it goes to the nearest slot above with someone free (the only office head files
+    for a clerk: the directors decide — a higher approver may grant what a lower one may);
+    with nobody free above, the nearest leadership slot below (the only secretary files: the
+    directors decide) — never down to the office head, who does not grant longer leave.
+    RULES.md names no fallback; this one keeps such a request decidable by someone else.
+    """
+    def filled(positions) -> set[str]:
+        positions = frozenset(positions)
+        return {name for name in APPROVER_LADDER if APPROVER_POSITIONS[name] & positions}
+
+    free = filled(free_positions)
+    if slot not in APPROVER_LADDER or slot in free or slot not in filled(held_positions):
+        return slot
+    rung = APPROVER_LADDER.index(slot)
+    above = APPROVER_LADDER[rung + 1:]
+    below = tuple(name for name in reversed(APPROVER_LADDER[:rung]) if name != "office_head")
+    return next((name for name in above + below if name in free), slot)
+
+
 def _check_period(start: date, end: date, rule_id: str) -> None:
     if end < start:
         raise RuleViolation(rule_id, N_("A leave cannot end before it starts."), field="end")

@@ -71,7 +71,7 @@ def backup(engine: Engine, path: Path, attachment_dir: str | Path | None = None)
         if dialect == "postgresql":
             _pg_dump(engine.url, dump)
         else:
-            _sqlite_copy(Path(engine.url.database), dump)
+            _sqlite_copy(Path(engine.url.database), dump, standalone=True)
         files = _attachment_files(attachment_dir)
         manifest = {"format": FORMAT, "database": dialect, "attachments": len(files)}
         try:
@@ -289,12 +289,18 @@ def _check_sqlite_backup(path: Path) -> None:
         conn.close()
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def _sqlite_copy(source: Path, target: Path, standalone: bool = False) -> None:
     """The online backup API: a consistent copy even while others write to `source`, written
-    into `target` page by page (an existing `target` is replaced whole)."""
+    into `target` page by page (an existing `target` is replaced whole). It reads what is
+    committed, in the file and in its `-wal` (app/db_events.py) alike — a copy of the file
+    alone would miss the writes not yet checkpointed. `standalone`: the copy leaves WAL mode,
+    so it is one file that opens anywhere without a `-wal` beside it (a restore into the live
+    file keeps that file's WAL mode)."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)
+        if standalone:
+            dst.execute("PRAGMA journal_mode=DELETE")
     except sqlite3.DatabaseError as error:
         raise BackupError(f"SQLite backup failed: {error}") from None
     finally:

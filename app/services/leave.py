@@ -32,6 +32,10 @@ Design decisions (documented for the merger):
   not shown and the request is not in the filer's approval queue; another holder of the
   routed position decides it. The person it was filed for is notified (a LeaveNotification
   "requester" to them, in their to-do until they acknowledge it).
+- LEAVE-2 with LEAVE-1, when the routed position has no such other holder (the center's only
+  office head files for a clerk, or takes half a day): the request is routed at filing to the
+  next level up that has one, at the top to the directors (`route_approver`); the stored
+  approver is what the pages show. RULES.md names no fallback: without it nobody could decide.
 """
 
 from __future__ import annotations
@@ -53,9 +57,9 @@ from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_deci
                               may_excuse_overstay, may_report_back, may_revoke_leave)
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import clean_file_name
-from app.rules.leave import (approver_for, approver_slots, informs_town_head, leave_working_days,
-                             overstay, overstay_excused, taken_period, uncovered_halves,
-                             yearly_flags)
+from app.rules.leave import (APPROVER_POSITIONS, approver_for, approver_slots, informs_town_head,
+                             leave_working_days, overstay, overstay_excused, route_approver,
+                             taken_period, uncovered_halves, yearly_flags)
 from app.services.attendance import derive_range, stored_month_absences
 from app.services.away import active_staff_condition
 from app.services.away import away_on  # noqa: F401 — re-exported: the leave service's "away today"
@@ -379,7 +383,8 @@ def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
             half_day_end=bool(values.half_day_end), days=days,
             reason=_clean(values.reason), emergency=bool(values.emergency),
             substitute_id=values.substitute_id, handover_note=_clean(values.handover_note),
-            approver_position=approver_for(days, office_max, director_max), state=PENDING,
+            approver_position=_route(session, approver_for(days, office_max, director_max),
+                                     staff, actor), state=PENDING,
             filed_by_id=actor.user_id, filed_at=clock.now)
         session.add(leave)
         _check_ab(session, leave, calendar, ab_override_reason, actor, clock.now)
@@ -400,6 +405,19 @@ def file_leave(session: Session, values: LeaveInput, actor: LeaveActor, clock,
         if certificate is not None:
             attach_certificate(session, leave, certificate, attachment_dir, actor)
     return leave
+
+
+def _route(session: Session, slot: str, staff: Staff, actor: LeaveActor) -> str:
+    """LEAVE-2 / LEAVE-1: `slot`, or where `route_approver` sends it when its holders may not
+    decide this request — the person taking the leave and whoever files it are left out."""
+    excluded = {staff.id} | ({actor.staff.id} if actor.staff is not None else set())
+    approving = frozenset().union(*APPROVER_POSITIONS.values())
+    holders = session.execute(select(Staff.position, Staff.id)
+                              .where(Staff.is_active.is_(True), Staff.position.in_(approving))
+                              ).all()
+    return route_approver(slot, {position for position, _ in holders},
+                          {position for position, staff_id in holders
+                           if staff_id not in excluded})
 
 
 def filed_on_behalf(leave: LeaveRequest, actor: LeaveActor) -> bool:

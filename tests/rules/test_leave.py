@@ -11,6 +11,7 @@ from app.rules.attendance import AM, PM, leave_halves
 from app.rules.calendar import WorkCalendar
 from app.rules.errors import RuleViolation
 from app.rules.leave import (
+    APPROVER_POSITIONS,
     absent_halves,
     approver_for,
     begun_halves,
@@ -22,6 +23,7 @@ from app.rules.leave import (
     overstay,
     overstay_excused,
     period_halves,
+    route_approver,
     taken_period,
     uncovered_days,
     uncovered_halves,
@@ -411,3 +413,40 @@ def test_ab_1_the_request_half_days_may_come_as_keywords():
     partner = [(TUESDAY, TUESDAY, True, False)]  # the partner takes Tuesday afternoon
     assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_end=True) == []
     assert uncovered_days((TUESDAY, TUESDAY), partner, CAL, half_day_start=True) == [TUESDAY]
+
+
+# --- LEAVE-2 / LEAVE-1: the slot whose only holder may not decide goes up -----------------------
+ALL = {"office_head", "director", "deputy_director", "secretary"}
+
+
+@pytest.mark.parametrize("slot, free, routed", [
+    ("office_head", {"office_head", "director"}, "office_head"),  # someone else holds it
+    ("office_head", {"deputy_director"}, "director"),  # the only office head filed it
+    ("office_head", {"secretary"}, "secretary"),  # no director free either
+    ("director", {"deputy_director"}, "director"),  # the deputy decides the director's filing
+    ("director", {"secretary", "office_head"}, "secretary"),  # up, never down to the office
+    ("director", {"office_head"}, "director"),  # nobody fit is free: as named
+    ("secretary", {"director", "office_head"}, "director"),  # the top: the directors
+    ("secretary", {"secretary"}, "secretary"),
+    ("secretary", set(), "secretary"),
+])
+def test_leave_2_route_approver_skips_a_slot_whose_holders_may_not_decide(slot, free, routed):
+    assert route_approver(slot, ALL, free) == routed
+
+
+@pytest.mark.parametrize("slot", ["office_head", "director", "secretary"])
+def test_leave_2_a_vacant_slot_keeps_the_request_until_someone_is_appointed(slot):
+    assert route_approver(slot, ALL - APPROVER_POSITIONS[slot], ALL) == slot
+
+
+@given(days=st.decimals(min_value=Decimal("0.5"), max_value=30, places=1),
+       held=st.sets(st.sampled_from(sorted(ALL | {"town_head", "staff"}))),
+       excluded=st.sets(st.sampled_from(sorted(ALL))))
+def test_leave_2_a_routed_slot_has_a_free_holder_whenever_one_above_it_has(days, held,
+                                                                           excluded):
+    slot, free = approver_for(days), held - excluded
+    routed = route_approver(slot, held, free)
+    rungs = ("office_head", "director", "secretary")
+    if any(APPROVER_POSITIONS[name] & free for name in rungs[rungs.index(slot):]):
+        assert APPROVER_POSITIONS[routed] & free or not APPROVER_POSITIONS[slot] & held
+        assert rungs.index(routed) >= rungs.index(slot)

@@ -784,6 +784,60 @@ def test_leave_1_own_leave_filed_by_oneself_notifies_nobody(db_session, org, log
     assert approve(db_session, leave, org["director"]).state == "approved"
 
 
+# --- LEAVE-2 / LEAVE-1: a slot whose only holder may not decide goes one level up ----------
+def test_leave_2_the_only_office_head_filing_for_someone_routes_it_to_the_directors(db_session,
+                                                                                   org):
+    """The only office head files half a day for C on C's behalf: the office head's slot has
+    nobody else (LEAVE-1 four eyes), so it goes up to the directors, who decide it."""
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True,
+                 by=LeaveActor(user_id=None, staff=org["office_head"], office=True))
+    assert (leave.days, leave.approver_position) == (Decimal("0.5"), "director")
+    assert approval_queue(db_session, org["office_head"]) == []
+    assert approval_queue(db_session, org["deputy"]) == [leave]
+    assert approve(db_session, leave, org["deputy"]).state == "approved"
+
+
+def test_leave_2_a_second_office_head_keeps_the_request_in_the_office_heads_slot(db_session,
+                                                                                  org, window_a):
+    other = Staff(name="员工office2", unit="office", position="office_head")
+    db_session.add(other)
+    db_session.commit()
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True,
+                 by=LeaveActor(user_id=None, staff=org["office_head"], office=True))
+    assert leave.approver_position == "office_head"
+    assert approval_queue(db_session, other) == [leave]
+
+
+def test_leave_2_the_only_office_heads_own_half_day_goes_to_the_directors(db_session, org):
+    """Nobody decides their own leave (LEAVE-2): the only office head's goes up too."""
+    leave = file(db_session, org["office_head"], date(2026, 11, 4), date(2026, 11, 4),
+                 half_day_end=True)
+    assert leave.approver_position == "director"
+    assert approval_queue(db_session, org["director"]) == [leave]
+
+
+def test_leave_2_the_only_secretary_filing_for_someone_routes_it_to_the_directors(db_session,
+                                                                                 org):
+    """At the top there is no level up: the secretary's slot without another holder goes to
+    the nearest level below that has one — the directors."""
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 10),
+                 by=LeaveActor(user_id=None, staff=org["secretary"], leadership=True))
+    assert leave.approver_position == "director"
+    assert approve(db_session, leave, org["director"]).state == "approved"
+    assert leave.days > Decimal(3)  # still over 3 days: the town head is told (LEAVE-2)
+    assert "town_head" in db_session.scalars(
+        select(LeaveNotification.recipient_position)
+        .where(LeaveNotification.leave_request_id == leave.id)).all()
+
+
+def test_leave_2_an_inactive_holder_does_not_count(db_session, org):
+    org["director"].is_active = False
+    db_session.commit()
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 5),
+                 by=LeaveActor(user_id=None, staff=org["deputy"], leadership=True))
+    assert leave.approver_position == "secretary"
+
+
 # --- AB-1 per half-day at filing (issue #16 item 8) --------------------------------------------
 def test_ab_1_a_morning_and_b_afternoon_of_one_day_is_allowed(db_session, org):
     file(db_session, org["a"], date(2026, 12, 8), date(2026, 12, 8), half_day_end=True)

@@ -443,6 +443,29 @@ def test_leave_1_a_leave_filed_on_behalf_is_approved_by_someone_else(app, people
     assert api_post(people["deputy"], f"/api/v1/leave/{leave_id}/approve").status_code == 200
 
 
+def test_leave_2_the_only_office_heads_filing_goes_up_and_the_page_says_to_whom(app, people,
+                                                                              db_session):
+    """LEAVE-2 / LEAVE-1: the office head — the center's only one — files half a day for the
+    clerk on the page. Its own slot would leave nobody to decide it, so it goes to the
+    directors: the page says so when filed and on the request; the director approves it."""
+    office, clerk = people["office"], people["clerk"]
+    day = workday(app, 3)
+    response = office.post_form("/leaverequestview/file/", {
+        "staff_id": staff_of(db_session, clerk.user).id, "kind": "personal",
+        "start_day": day.isoformat(), "end_day": day.isoformat(), "half_day_end": "y",
+        "reason": "家中有事", "substitute_id": staff_of(db_session, people["partner"].user).id,
+        "handover_id": "new"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "送审：主任" in html, html
+    leave = db_session.scalars(select(LeaveRequest)).one()
+    assert (leave.days, leave.approver_position) == (Decimal("0.5"), "director")
+    shown = office.get(f"/leaverequestview/show/{leave.id}").get_data(as_text=True)
+    assert "<th>审批人</th><td>主任</td>" in shown
+    assert f"/leaverequestview/show/{leave.id}" in people["director"].get(
+        "/leaverequestview/queue/").get_data(as_text=True)
+    assert api_post(people["director"], f"/api/v1/leave/{leave.id}/approve").status_code == 200
+
+
 def test_ab_2_the_away_list_names_who_is_out_and_why(app, people, db_session):
     """AB-2: the "Away today" list names a person out on an approved errand — not only leave."""
     from models.leave import AwayRegistration
