@@ -24,14 +24,22 @@ _STAND_IN = "0bianminarg0"
 _ARGUMENT = {"link_order": "_oc_{}", "link_page": "page_{}", "link_page_size": "psize_{}"}
 
 
+# A list's columns → each cell's opening tag (column names: no request data in them).
+_openings: dict[tuple, tuple] = {}
+
+
 def list_cells(item: dict, columns, formatters: dict) -> Markup:
     """The `<td>` cells of one list row: `item[column]` through its formatter, escaped."""
+    columns = tuple(columns)
+    openings = _openings.get(columns)
+    if openings is None:
+        openings = _openings.setdefault(
+            columns, tuple(f'<td class="col-{escape(column)}">' for column in columns))
     cells = []
-    for column in columns:
+    for column, opening in zip(columns, openings):
         formatter = formatters.get(column)
         value = item[column]
-        cells.append(f'<td class="col-{escape(column)}">'
-                     f'{escape(formatter(value) if formatter else value)}</td>')
+        cells.append(f"{opening}{escape(formatter(value) if formatter else value)}</td>")
     return Markup("".join(cells))
 
 

@@ -173,13 +173,22 @@ def deadline_flagged(value) -> str:
     if value is None:
         return text
     if value < today():
-        kind, title = "overdue", gettext("Overdue")
+        kind = "overdue"
     elif value <= _due_soon_limit():
-        kind, title = "due-soon", gettext("Due within the warning period")
+        kind = "due-soon"
     else:
         return text
-    return Markup(f'<span class="deadline-{kind}" title="{escape(title)}" '
+    return Markup(f'<span class="deadline-{kind}" title="{_flag_titles()[kind]}" '
                   f'data-deadline-flag="{kind}">{escape(text)}</span>')
+
+
+def _flag_titles() -> dict:
+    """The deadline flags' titles, escaped, once per request (issue #21 P1: a list flags
+    many rows)."""
+    if "bianmin_flag_titles" not in g:
+        g.bianmin_flag_titles = {"overdue": escape(gettext("Overdue")),
+                                 "due-soon": escape(gettext("Due within the warning period"))}
+    return g.bianmin_flag_titles
 
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
