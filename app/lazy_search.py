@@ -110,6 +110,8 @@ class DeferredForm:
         return self._form
 
     def __getattr__(self, name):
+        if name in ("form_class", "_form"):  # not set yet (a copy): no form to make
+            raise AttributeError(name)
         return getattr(self.made(), name)
 
     def __getitem__(self, name):
