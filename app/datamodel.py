@@ -10,6 +10,7 @@ from functools import partial
 
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.utils.base import get_column_root_relation, is_column_dotted
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Enum, Float, Integer, Numeric, String,
                         Text)
 from sqlalchemy import inspect as sa_inspect
@@ -133,6 +134,24 @@ class OrderedChoicesInterface(SQLAInterface):
         return BoundedFilters(self.filter_converter_class, self,
                               search_columns=search_columns or [],
                               search_filters=search_filters)
+
+    def get_inner_filters(self, filters):
+        """FAB's inner filters of a list query (the model's own columns and many-to-one or
+        one-to-one relations), without converting every column of the model again on every
+        list page (issue #21 P1): they share the view's table of filters per column."""
+        if not isinstance(filters, BoundedFilters) or filters.datamodel is not self:
+            return super().get_inner_filters(filters)
+        inner = filters._sibling()
+        inner.add_filter_list([(flt.column_name, type(flt), value)
+                               for flt, value in zip(filters.filters, filters.values)
+                               if self._filters_inner(flt.column_name)])
+        return inner
+
+    def _filters_inner(self, column_name: str) -> bool:
+        if not is_column_dotted(column_name):
+            return True
+        root = get_column_root_relation(column_name)
+        return self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root)
 
     def get_related_interface(self, col_name):
         related = super().get_related_interface(col_name)

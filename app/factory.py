@@ -20,6 +20,7 @@ from app.headers import install_security_headers
 from app.i18n import install_catalogues
 from app.layout import install as install_layout
 from app.lazy_search import install as install_lazy_search
+from app.list_widget import install as install_list_widget
 from app.logging_filters import install_log_filters
 from app.permission_cache import install as install_permission_cache
 from app.request_context import login_of_request
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_context(app)
     install_layout(app)  # issue #21: the staff layout's parts kept per process
     install_lazy_search(app)  # issue #21: search choices on demand
+    install_list_widget(app)  # issue #21: list cells and pager links drawn once
     if schema_ready:
         install_permission_cache(app)  # issue #21: permissions, menu, to-do count per user
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese

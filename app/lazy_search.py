@@ -47,7 +47,8 @@ class LazySearchWidget(SearchWidget):
         if active or kwargs or request.method != "GET":
             return self._render(active, **kwargs)
         form, cols = self.template_args["form"], self.template_args["include_cols"]
-        key = (type(self), type(form), self.template_args.get("route_base", ""), tuple(cols),
+        form_class = form.form_class if isinstance(form, DeferredForm) else type(form)
+        key = (type(self), form_class, self.template_args.get("route_base", ""), tuple(cols),
                str(get_locale()), request.script_root)
         kept = _kept.get(key)
         if kept is None:
@@ -55,8 +56,10 @@ class LazySearchWidget(SearchWidget):
             with _kept_lock:
                 _kept[key] = kept
         label_columns, search_filters, fixed = kept
-        # A field whose default is computed (a time: "now") is drawn on every request.
-        form_fields = {col: fixed[col] if col in fixed else form[col]() for col in cols}
+        # A field whose default is computed (a time: "now") is drawn on every request, alone:
+        # the rest of the form is never made (issue #21 P1).
+        form_fields = {col: fixed[col] if col in fixed else _drawn_alone(form, col)
+                       for col in cols}
         return super(SearchWidget, self).__call__(
             label_columns=label_columns, form_fields=form_fields,
             search_filters=search_filters, active_filters=[])
@@ -90,6 +93,57 @@ class LazySearchWidget(SearchWidget):
             for col in self.template_args["include_cols"]:
                 if isinstance(form._fields.get(col), _LazyField):
                     form._fields[col] = form._fields[col].field
+
+
+class DeferredForm:
+    """The search form of a list page asked for by GET (FAB's `search_form.refresh()`), made
+    only when something of it is asked for: a kept search form (no filter set) never asks,
+    and a GET's form holds no request data (Flask-WTF reads none on a GET), so the form made
+    later is the one FAB would have made (issue #21 P1)."""
+
+    def __init__(self, form_class):
+        self.form_class, self._form = form_class, None
+
+    def made(self):
+        if self._form is None:
+            self._form = self.form_class()
+        return self._form
+
+    def __getattr__(self, name):
+        if name in ("form_class", "_form"):  # not set yet (a copy): no form to make
+            raise AttributeError(name)
+        return getattr(self.made(), name)
+
+    def __getitem__(self, name):
+        return self.made()[name]
+
+    def __iter__(self):
+        return iter(self.made())
+
+    def __contains__(self, name):
+        return name in self.made()
+
+
+def deferred_refresh(form_class):
+    """`form_class` (a view's search form) whose `refresh()` of a GET is a DeferredForm."""
+    def refresh(cls, obj=None):
+        if obj is None and request.method == "GET":
+            return DeferredForm(cls)
+        return cls(obj=obj)
+    return type(form_class.__name__, (form_class,), {"refresh": classmethod(refresh)})
+
+
+def _drawn_alone(form, column: str):
+    """One field of a search form drawn as the whole form of a GET would draw it (its default
+    computed now), without making the form's other fields."""
+    if not isinstance(form, DeferredForm) or form._form is not None \
+            or form.form_class._unbound_fields is None:
+        return form[column]()
+    unbound = dict(form.form_class._unbound_fields)[column]
+    field = unbound.bind(form=None, name=unbound.name or column, prefix="",
+                         _meta=form.form_class._wtforms_meta())
+    field.process(None)
+    return field()
 
 
 class _LazyField:

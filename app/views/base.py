@@ -14,7 +14,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired, StopValidation
 
 from app.datamodel import column_checks
-from app.lazy_search import LazySearchWidget
+from app.lazy_search import LazySearchWidget, deferred_refresh
 from app.extensions import db
 from app.rules.errors import RuleViolation
 from app.security import VIEW_METHOD_PERMISSIONS, staff_names, window_scoped_filters
@@ -275,6 +275,7 @@ class DomainModelView(ModelView):
 
     def _init_forms(self):
         super()._init_forms()
+        self.search_form = deferred_refresh(self.search_form)  # issue #21: made when asked
         model = self.datamodel.obj
         self.add_form = with_rule_checks(bounded_by_columns(
             relax_boolean_fields(self.add_form), model, self.column_bounds), self.rule_checks)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, flash, g, redirect, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from flask_appbuilder import expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.filters import BaseFilter
@@ -137,11 +137,21 @@ STATE_BADGE_CLASSES = {
 
 
 def state_badge(value) -> Markup:
-    """A state as a coloured badge with its name (lists and the case page, issue #19)."""
+    """A state as a coloured badge with its name (lists and the case page, issue #19); drawn
+    once per state and request (a list shows a few states on every row; issue #21 P1)."""
     if not value:
         return Markup("")
-    return Markup('<span class="label label-{} state-badge" data-state="{}">{}</span>').format(
-        STATE_BADGE_CLASSES.get(value, "default"), value, state_label(value))
+    badges = g.setdefault("bianmin_state_badges", {})
+    if value not in badges:
+        badges[value] = _state_badge(value)
+    return badges[value]
+
+
+def _state_badge(value) -> Markup:
+    # Issue #21 P1: drawn on every row of a list: an f-string of escaped values, not
+    # Markup.format (a string.Formatter pass per badge) — the same markup.
+    return Markup(f'<span class="label label-{escape(STATE_BADGE_CLASSES.get(value, "default"))} '
+                  f'state-badge" data-state="{escape(value)}">{escape(state_label(value))}</span>')
 
 
 def rating_label(value) -> str:
@@ -163,13 +173,22 @@ def deadline_flagged(value) -> str:
     if value is None:
         return text
     if value < today():
-        kind, title = "overdue", gettext("Overdue")
+        kind = "overdue"
     elif value <= _due_soon_limit():
-        kind, title = "due-soon", gettext("Due within the warning period")
+        kind = "due-soon"
     else:
         return text
-    return Markup('<span class="deadline-{}" title="{}" data-deadline-flag="{}">{}</span>').format(
-        kind, title, kind, text)
+    return Markup(f'<span class="deadline-{kind}" title="{_flag_titles()[kind]}" '
+                  f'data-deadline-flag="{kind}">{escape(text)}</span>')
+
+
+def _flag_titles() -> dict:
+    """The deadline flags' titles, escaped, once per request (issue #21 P1: a list flags
+    many rows)."""
+    if "bianmin_flag_titles" not in g:
+        g.bianmin_flag_titles = {"overdue": escape(gettext("Overdue")),
+                                 "due-soon": escape(gettext("Due within the warning period"))}
+    return g.bianmin_flag_titles
 
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
