@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (String, and_, case as sql_case, func, literal, literal_column, or_, select,
                         union_all)
@@ -68,8 +69,10 @@ def _month_key_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
+@lru_cache(maxsize=1024)
 def month_of_key(key: str) -> date:
-    """The first day of the month of a `month_key` value ('2026-11' → 2026-11-01)."""
+    """The first day of the month of a `month_key` value ('2026-11' → 2026-11-01); kept, as
+    a page parses the same twelve keys hundreds of times."""
     return date(int(key[:4]), int(key[5:7]), 1)
 
 
