@@ -91,6 +91,10 @@ class ResultRow:
     # SCORE-2 M10: nobody rated the window and its M10 is the mean of the rated windows' M10
     # (False while no window at all was rated: M10 then counts full).
     peer_imputed: bool = False
+    # The window's number and name apart (`window_name` is both): the window scores page and
+    # the dashboard show them from the row, with no second read of the windows (issue #21).
+    number: str = ""
+    name: str = ""
 
     @property
     def peer_missing(self) -> bool:
@@ -156,12 +160,11 @@ def notice_exclusions(session: Session, period: date) -> set[int]:
         (window_id, count, last == period) for window_id, _staff, count, last in rows)
 
 
-def _windows(session: Session, window_ids) -> list[tuple[int, str]]:
-    """The active windows and any window holding events this month."""
-    rows = session.execute(select(Window.id, Window.number, Window.name).where(
+def _windows(session: Session, window_ids) -> list[tuple[int, str, str]]:
+    """(id, number, name) of the active windows and any window holding events this month."""
+    return session.execute(select(Window.id, Window.number, Window.name).where(
         (Window.is_active.is_(True)) | Window.id.in_(list(window_ids) or [-1]))
-        .order_by(Window.number, Window.id))
-    return [(window_id, f"{number} {name}") for window_id, number, name in rows]
+        .order_by(Window.number, Window.id)).all()
 
 
 def compute_month(session: Session, period: date, exclusions=None) -> list[ResultRow]:
@@ -175,8 +178,9 @@ def compute_month(session: Session, period: date, exclusions=None) -> list[Resul
     red_flags = int(setting_value(session, "score.red_flag_count"))
     results = {}
     windows = _windows(session, sums)
-    unrated = unrated_peer(peers, [window_id for window_id, _name in windows], categories)
-    for window_id, name in windows:
+    unrated = unrated_peer(peers, [window_id for window_id, _n, _name in windows], categories)
+    for window_id, number, window_name in windows:
+        name = f"{number} {window_name}"
         entry = sums.get(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
         score = monthly_window_score(entry["events"], peers.get(window_id), categories, cap,
                                      unrated_peer=unrated)
@@ -184,7 +188,8 @@ def compute_month(session: Session, period: date, exclusions=None) -> list[Resul
                                            ("NOTICE-1", notice_windows)) if window_id in ids]
         results[name] = ResultRow(window_id, name, score.total, dict(score.by_category),
                                   peers.get(window_id), entry["complaints"], entry["overdue"],
-                                  excluded=excluded, peer_imputed=score.peer_imputed)
+                                  excluded=excluded, peer_imputed=score.peer_imputed,
+                                  number=number, name=window_name)
         results[name].satisfied = rules.is_satisfied(score.total, satisfied_min, bool(excluded))
     ranking = rank_windows(((r.window_name, r.total, r.verified_complaints, r.overdue_days)
                             for r in results.values()), red_flags)
@@ -200,7 +205,7 @@ def _snapshot_rows(session: Session, period: date) -> list[ResultRow]:
     rows = [ResultRow(result.window_id, f"{number} {name}", result.total,
                       {k: Decimal(v) for k, v in json.loads(result.categories).items()},
                       result.peer_mean, result.verified_complaints, result.overdue_days,
-                      result.rank, result.red_flag, result.satisfied)
+                      result.rank, result.red_flag, result.satisfied, number=number, name=name)
             for result, number, name in session.execute(
                 select(MonthlyResult, Window.number, Window.name)
                 .join(Window, MonthlyResult.window_id == Window.id)

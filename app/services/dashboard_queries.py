@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (String, and_, case as sql_case, func, literal, literal_column, or_, select,
                         union_all)
@@ -68,8 +69,10 @@ def _month_key_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
+@lru_cache(maxsize=1024)
 def month_of_key(key: str) -> date:
-    """The first day of the month of a `month_key` value ('2026-11' → 2026-11-01)."""
+    """The first day of the month of a `month_key` value ('2026-11' → 2026-11-01); kept, as
+    a page parses the same twelve keys hundreds of times."""
     return date(int(key[:4]), int(key[5:7]), 1)
 
 
@@ -91,18 +94,6 @@ def windows(session: Session, window_id: int | None = None) -> list[tuple[int, s
 
 
 # --- cases (CASE-3/6/11) -----------------------------------------------------------------------
-def count_accepted(session: Session, start: date, end: date, window_id=None) -> int:
-    """Cases accepted (受理) from `start` to `end`: ix_case_accepted_window covers it."""
-    query = select(func.count()).select_from(Case).where(Case.accepted_on.between(start, end))
-    return session.scalar(_where_window(query, Case.window_id, window_id)) or 0
-
-
-def count_overdue_now(session: Session, today: date, window_id=None) -> int:
-    """CASE-6: open cases past their deadline today (the home page's 超期 counter)."""
-    query = select(func.count()).select_from(Case).where(running_overdue_condition(today))
-    return session.scalar(_where_window(query, Case.window_id, window_id)) or 0
-
-
 def overdue_by_window(session: Session, today: date, window_id=None) -> dict[int, int]:
     """CASE-6: open cases past their deadline, per window."""
     query = (select(Case.window_id, func.count()).where(running_overdue_condition(today))
@@ -110,8 +101,12 @@ def overdue_by_window(session: Session, today: date, window_id=None) -> dict[int
     return dict(session.execute(_where_window(query, Case.window_id, window_id)).all())
 
 
-def accepted_by_month_window(session: Session, start: date, end: date, window_id=None):
-    """(month's first day, window, cases accepted), bucketed by month in SQL (issue #21).
+def accepted_by_month_window(session: Session, start: date, end: date, window_id=None,
+                             through: date | None = None):
+    """(month's first day, window, cases accepted, of those the ones accepted by `through`),
+    bucketed by month in SQL (issue #21). The second count is the year-to-date KPI's share of
+    the month: summing it over the year's months spares a count of its own over the same
+    index range (P6).
 
     Grouped twice: by (day, window) in the covering index's order (ix_case_accepted_window,
     no sort), then those few thousand groups by month — grouping the cases by a month
@@ -122,9 +117,10 @@ def accepted_by_month_window(session: Session, start: date, end: date, window_id
             .group_by(Case.accepted_on, Case.window_id))
     days = _where_window(days, Case.window_id, window_id).subquery()
     month = month_key(days.c.day)
-    query = (select(month, days.c.window_id, func.sum(days.c.n))
+    by_then = func.sum(sql_case((days.c.day <= (through or end), days.c.n), else_=0))
+    query = (select(month, days.c.window_id, func.sum(days.c.n), by_then)
              .group_by(month, days.c.window_id))
-    return [(month_of_key(key), window, int(count)) for key, window, count
+    return [(month_of_key(key), window, int(count), int(then or 0)) for key, window, count, then
             in session.execute(query)]
 
 
@@ -234,17 +230,20 @@ def attendance_by_window(session: Session, start: date, end: date, window_id=Non
 # --- complaints (COMP-1..5) -------------------------------------------------------------------
 def complaint_figures(session: Session, months: list[date], today: date, window_id=None):
     """Open complaints, overdue answers (COMP-2) and complaints received per month."""
-    open_q = select(func.count()).select_from(Complaint).where(Complaint.state == "open")
-    open_q = _where_window(open_q, Complaint.window_id, window_id)
+    overdue = func.sum(sql_case((Complaint.due_on < today, 1), else_=0))
+    open_q = (select(func.count(), overdue).select_from(Complaint)
+              .where(Complaint.state == "open"))
     start, end = months[0], month_end(months[-1])
     month = month_key(Complaint.received_on)
     trend_q = (select(month, func.count())
                .where(Complaint.received_on.between(start, end)).group_by(month))
     trend = {month_of_key(key): count for key, count
              in session.execute(_where_window(trend_q, Complaint.window_id, window_id))}
+    open_count, overdue_count = session.execute(
+        _where_window(open_q, Complaint.window_id, window_id)).one()
     return {
-        "open": session.scalar(open_q) or 0,
-        "overdue": session.scalar(open_q.where(Complaint.due_on < today)) or 0,
+        "open": open_count or 0,
+        "overdue": int(overdue_count or 0),
         "trend": [trend.get(month, 0) for month in months],
     }
 
@@ -274,37 +273,38 @@ def ranked_score(data: dict, window_id: int) -> float:
 
 # --- the pages' data -----------------------------------------------------------------------
 def case_figures(session: Session, period: date, today: date, window_id=None) -> dict:
-    """KPIs and the per-window, per-month case series of the twelve months up to `period`."""
+    """KPIs and the per-window, per-month case series of the twelve months up to `period`.
+    The months' totals are summed in one pass over the (month, window) rows."""
     months = months_back(period, TREND_MONTHS)
     start, end = months[0], month_end(period)
-    accepted = {(month, window): count for month, window, count
-                in accepted_by_month_window(session, start, end, window_id)}
-    decided = {(month, window): [int(value or 0) for value in counts] for month, window, *counts
-               in decided_by_month_window(session, start, end, window_id)}
-
-    def month_total(month, index):
-        return sum(v[index] for (m, _w), v in decided.items() if m == month)
-
-    def window_total(window, index):
-        return sum(v[index] for (m, w), v in decided.items() if m == period and w == window)
-
     year_start = period.replace(month=1, day=1)
     year_end = min(end, today) if period <= today else end
+    accepted, accepted_month, accepted_year = {}, 0, 0
+    for month, window, count, by_year_end in accepted_by_month_window(
+            session, start, end, window_id, through=year_end):
+        accepted[(month, window)] = count
+        accepted_month += count if month == period else 0
+        accepted_year += by_year_end if month >= year_start else 0
+    by_month: dict = defaultdict(lambda: [0] * 5)  # decided, on time, rated, good, bad
+    by_window = {}
+    for month, window, *counts in decided_by_month_window(session, start, end, window_id):
+        counts = [int(value or 0) for value in counts]
+        by_month[month] = [a + b for a, b in zip(by_month[month], counts)]
+        if month == period:
+            by_window[window] = (_pct(counts[3], counts[2]), counts[2], counts[4])
+    decided, on_time, rated, good, _bad = by_month[period]
     return {
         "months": months,
-        "accepted_month": sum(c for (m, _w), c in accepted.items() if m == period),
-        "accepted_year": count_accepted(session, year_start, year_end, window_id),
-        "decided_month": month_total(period, 0),
-        "on_time_rate": _pct(month_total(period, 1), month_total(period, 0)),
-        "satisfaction_rate": _pct(month_total(period, 3), month_total(period, 2)),
-        "rated_month": month_total(period, 2),
+        "accepted_month": accepted_month,
+        "accepted_year": accepted_year,
+        "decided_month": decided,
+        "on_time_rate": _pct(on_time, decided),
+        "satisfaction_rate": _pct(good, rated),
+        "rated_month": rated,
         "average_days": average_days_to_decide(session, period, end, window_id),
-        "overdue_now": count_overdue_now(session, today, window_id),
         "accepted": accepted,
-        "on_time_trend": [_pct(month_total(m, 1), month_total(m, 0)) for m in months],
-        "satisfaction_by_window": {w: (_pct(window_total(w, 3), window_total(w, 2)),
-                                       window_total(w, 2), window_total(w, 4))
-                                   for (m, w) in decided if m == period},
+        "on_time_trend": [_pct(by_month[m][1], by_month[m][0]) for m in months],
+        "satisfaction_by_window": by_window,
     }
 
 
@@ -335,7 +335,7 @@ def leadership_dashboard(session: Session, period: date, today: date, window_id=
             "accepted_year": cases["accepted_year"],
             "on_time_rate": cases["on_time_rate"],
             "decided_month": cases["decided_month"],
-            "overdue_now": cases["overdue_now"],
+            "overdue_now": sum(overdue.values()),  # CASE-6: the windows' counts summed
             "average_days": cases["average_days"],
             "satisfaction_rate": cases["satisfaction_rate"],
             "rated_month": cases["rated_month"],

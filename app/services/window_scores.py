@@ -21,7 +21,6 @@ from app.rules.assessment import peer_mean_of_sums
 from app.rules.scoring import BONUS, PEER, RedFlagTie, monthly_window_score, red_flag_ties
 from app.services.assessment import bonus_cap, month_results, score_categories, unrated_peer
 from models.assessment import MonthlyResult, PeerRating
-from models.org import Window
 from models.scoring import AssessmentMonth, ScoreEvent
 
 CATEGORY_KEYS = ("M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M10")
@@ -48,13 +47,10 @@ def month_window_scores(session: Session, period: date) -> list[WindowMonthScore
     assessment's own results (app/services/assessment.py: the confirmed snapshot, or computed
     live with one GROUP BY while the month is open), in the shape the page and export read."""
     _month, rows = month_results(session, period.replace(day=1))
-    windows = {window_id: (number, name) for window_id, number, name in session.execute(
-        select(Window.id, Window.number, Window.name))}
     ranked = sorted(rows, key=lambda r: r.rank)
     ties = red_flag_ties((row.window_id, row.total, row.verified_complaints, row.overdue_days,
                           row.red_flag) for row in ranked)
-    return [WindowMonthScore(row.window_id, *windows.get(row.window_id, ("", row.window_name)),
-                             row.total, row.by_category,
+    return [WindowMonthScore(row.window_id, row.number, row.name, row.total, row.by_category,
                              frozenset({PEER}) if row.peer_missing else frozenset(),
                              row.rank, row.red_flag, ties.get(row.window_id))
             for row in ranked]

@@ -32,7 +32,7 @@ from app.security import assessment_scope
 from app.services import assessment as svc
 from app.services import org_queries
 from app.views.base import find, rule_checked
-from app.views.window_scores import tie_note
+from app.views.window_scores import explainer, tie_note
 from models.org import Staff, Window
 
 CATEGORY_LABELS = {key: _l(label) for key, label in SCORE_CATEGORY_LABELS.items()}  # SCORE-2
@@ -121,10 +121,12 @@ class AssessmentView(BaseView):
         tie_notes = {r.window_id: tie_note(r, names, ties[r.window_id])
                      for r in rows if r.window_id in ties}
         categories = list(svc.score_categories(db.session)) + ["B"]
+        explain, shown = explainer(), period.strftime("%Y-%m")  # SCORE-7: one url_for a page
         return self.render_template(
             "bianmin/assessment_month.html", title=gettext("Monthly assessment"), rows=rows,
             month=month, period=period, categories=categories, labels=CATEGORY_LABELS,
             tie_notes=tie_notes,
+            explain_links={r.window_id: explain(r.window_id, shown) for r in rows},
             may_confirm=may_confirm_month(current_actor()), may_rate=peer_rater_windows(current_actor()) != [],
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
             unrated=sorted(svc.unrated_windows(rows), key=lambda row: row.window_name),

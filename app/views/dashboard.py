@@ -36,11 +36,12 @@ def month_arg(value: str | None, fallback: date) -> date:
         return dq.month_start(fallback)
 
 
-def case_list(path: str = "/caseview/list/", window_id=None, **filters) -> str:
-    """A case list URL with FAB filters: `accepted=(start, end)` etc. are day ranges."""
+CASES = "/caseview/list/"
+
+
+def filter_query(**filters) -> str:
+    """The encoded FAB filters of a case list: `accepted=(start, end)` etc. are day ranges."""
     args: list[tuple[str, object]] = []
-    if window_id is not None:
-        args.append((f"_flt_{REL_EQ}_window", window_id))
     for column, value in filters.items():
         if isinstance(value, tuple):  # a day range, both ends included
             start, end = value
@@ -50,13 +51,35 @@ def case_list(path: str = "/caseview/list/", window_id=None, **filters) -> str:
             args += [(f"_flt_{STR_IN}_{column}", item) for item in value]
         else:
             args.append((f"_flt_{STR_EQ}_{column}", value))
-    return path + ("?" + urlencode(args) if args else "")
+    return urlencode(args)
+
+
+def window_query(window_id) -> str:
+    """The window filter of a case list, first in its query ("" for every window)."""
+    return "" if window_id is None else urlencode([(f"_flt_{REL_EQ}_window", window_id)])
+
+
+def joined(path: str, *queries: str) -> str:
+    """`path` with the non-empty encoded `queries` — how the dashboard builds its many links
+    from parts encoded once per request (issue #21), not each link from scratch."""
+    query = "&".join(part for part in queries if part)
+    return f"{path}?{query}" if query else path
+
+
+def case_list(path: str = CASES, window_id=None, **filters) -> str:
+    """A case list URL with FAB filters: `accepted=(start, end)` etc. are day ranges."""
+    return joined(path, window_query(window_id), filter_query(**filters))
+
+
+def overdue_query(day: date) -> str:
+    """CASE-6 open cases past their deadline: running states, deadline before today."""
+    return "&".join((filter_query(state=list(RUNNING)),
+                     urlencode({f"_flt_{LT}_deadline": day.isoformat()})))
 
 
 def overdue_now_list(day: date, window_id=None) -> str:
-    """CASE-6 open cases past their deadline: running states, deadline before today."""
-    url = case_list(window_id=window_id, state=list(RUNNING))
-    return url + ("&" if "?" in url else "?") + urlencode({f"_flt_{LT}_deadline": day.isoformat()})
+    """CASE-6: the open cases past their deadline (of one window)."""
+    return joined(CASES, window_query(window_id), overdue_query(day))
 
 
 def score_explanation(window_id: int, period: str) -> str:
@@ -77,44 +100,48 @@ def labels() -> dict[str, str]:
 
 
 def with_links(data: dict, day: date) -> dict:
-    """The figures plus, for each, the list or explanation a click opens."""
+    """The figures plus, for each, the list or explanation a click opens. The filters of a
+    month or of a window are encoded once and joined per link (issue #21: ~200 links)."""
     period = dq.month_start(date.fromisoformat(data["period"] + "-01"))
     month = (period, dq.month_end(period))
-    selected = data.get("window_id")
+    selected = window_query(data.get("window_id"))
     names = {w["id"]: f'{w["number"]} {w["name"]}' for w in data["windows"]}
+    windows = {}  # window id → its filter
     for row in (data["accepted_by_window"] + data["overdue_by_window"]
                 + data["satisfaction_by_window"] + data["attendance_by_window"] + data["ranking"]):
         row["window"] = names.get(row["window_id"], str(row["window_id"]))
+        windows.setdefault(row["window_id"], window_query(row["window_id"]))
+    months = [date.fromisoformat(s + "-01") for s in data["months"]]
+    accepted_in = [filter_query(accepted_on=(m, dq.month_end(m))) for m in months]
     for row in data["accepted_by_window"]:
-        row["links"] = [case_list(window_id=row["window_id"],
-                                  accepted_on=(m, dq.month_end(m)))
-                        for m in (date.fromisoformat(s + "-01") for s in data["months"])]
+        row["links"] = [joined(CASES, windows[row["window_id"]], q) for q in accepted_in]
+    overdue = overdue_query(day)
     for row in data["overdue_by_window"]:
-        row["link"] = overdue_now_list(day, row["window_id"])
+        row["link"] = joined(CASES, windows[row["window_id"]], overdue)
+    decided = filter_query(decided_on=month)
+    dissatisfied = filter_query(decided_on=month, satisfaction=dq.DISSATISFIED)
     for row in data["satisfaction_by_window"]:
-        row["link"] = case_list(window_id=row["window_id"], decided_on=month,
-                                satisfaction=dq.DISSATISFIED)
+        row["link"] = joined(CASES, windows[row["window_id"]], dissatisfied)
+    attendance = f"/attendance/?year={period.year}&month={period.month}&window_id="
     for row in data["attendance_by_window"]:
-        row["link"] = "/attendance/?" + urlencode({"year": period.year, "month": period.month,
-                                                   "window_id": row["window_id"]})
+        row["link"] = f"{attendance}{row['window_id']}"
     for row in data["ranking"]:
         row["link"] = score_explanation(row["window_id"], data["period"])
     kpi_links = {
-        "accepted_month": case_list(window_id=selected, accepted_on=month),
-        "accepted_year": case_list(window_id=selected,
-                                   accepted_on=(period.replace(month=1), month[1])),
-        "on_time_rate": case_list(window_id=selected, decided_on=month),
-        "decided_month": case_list(window_id=selected, decided_on=month),
-        "overdue_now": overdue_now_list(day, selected),
-        "average_days": case_list(window_id=selected, decided_on=month),
-        "satisfaction_rate": case_list(window_id=selected, decided_on=month,
-                                       satisfaction=dq.DISSATISFIED),
+        "accepted_month": joined(CASES, selected, filter_query(accepted_on=month)),
+        "accepted_year": joined(CASES, selected, filter_query(
+            accepted_on=(period.replace(month=1), month[1]))),
+        "on_time_rate": joined(CASES, selected, decided),
+        "decided_month": joined(CASES, selected, decided),
+        "overdue_now": joined(CASES, selected, overdue),
+        "average_days": joined(CASES, selected, decided),
+        "satisfaction_rate": joined(CASES, selected, dissatisfied),
         "complaints_open": "/complaintview/overdue/?all=1",
         "complaints_overdue": "/complaintview/overdue/",
         "away_today": "/leaverequestview/away/",
     }
-    trend_links = [case_list(window_id=selected, decided_on=(m, dq.month_end(m)))
-                   for m in (date.fromisoformat(s + "-01") for s in data["months"])]
+    trend_links = [joined(CASES, selected, filter_query(decided_on=(m, dq.month_end(m))))
+                   for m in months]
     return {**data, "kpi_links": kpi_links, "on_time_links": trend_links, "labels": labels()}
 
 
@@ -166,9 +193,12 @@ class DashboardView(BaseView):
     def index(self):
         period, window_id = self._filters()
         data = dashboard_data(period, window_id)
+        # Unfiltered, the figures' windows are the filter's choices: no second read.
+        all_windows = (dq.windows(db.session) if window_id is not None else
+                       [(w["id"], w["number"], w["name"]) for w in data["windows"]])
         return self.render_template(
             "bianmin/dashboard.html", data=data, cards=kpi_cards(data),
-            all_windows=dq.windows(db.session), window_id=window_id,
+            all_windows=all_windows, window_id=window_id,
             big=request.args.get("big") == "1", title=gettext("Leadership dashboard"))
 
     @expose("/data")

@@ -65,8 +65,18 @@ def _trend_months(period: date) -> list[date]:
     return months_back(min(period, context.last_finished_month()), TREND_MONTHS)
 
 
-def _explain(window_id: int, month: str, anchor: str | None = None) -> str:
-    return url_for("AssessmentView.window", window_id=window_id, month=month, _anchor=anchor)
+_ANY_WINDOW = 987654321  # stands for the window id in the URL built once (`explainer`)
+
+
+def explainer():
+    """`explain(window_id, month, anchor=None)`: the URL of a window's month explained
+    (SCORE-7). The page links ~230 bars and points to it: url_for is asked once per request
+    and the id, month (YYYY-MM) and category anchor are put into its answer (issue #21)."""
+    head, tail = url_for("AssessmentView.window", window_id=_ANY_WINDOW).split(str(_ANY_WINDOW))
+
+    def explain(window_id: int, month: str, anchor: str | None = None) -> str:
+        return f"{head}{window_id}{tail}?month={month}" + (f"#{anchor}" if anchor else "")
+    return explain
 
 
 def _value(points) -> float | None:
@@ -74,14 +84,14 @@ def _value(points) -> float | None:
     return None if points is None else float(points)
 
 
-def total_chart(scores, period: date) -> dict:
+def total_chart(scores, period: date, explain) -> dict:
     """Issue #20, SCORE-2/3: every window's total, best first, one labelled bar each; the value
     axis starts just below the lowest total (scores of 95–100 are not flat bars); 红旗窗口 in
     red; a bar opens the window's month explained (SCORE-7)."""
     month = period.strftime("%Y-%m")
     return {
         "categories": [f"{s.number} {s.name}" for s in scores], "horizontal": True,
-        "floor": True, "decimals": 1, "links": [_explain(s.window_id, month) for s in scores],
+        "floor": True, "decimals": 1, "links": [explain(s.window_id, month) for s in scores],
         "series": [{"name": gettext("Total"), "label": True,
                     "data": [{"value": _value(s.total),
                               "itemStyle": {"color": "#c9302c" if s.red_flag else "#337ab7"}}
@@ -89,7 +99,7 @@ def total_chart(scores, period: date) -> dict:
     }
 
 
-def breakdown_chart(scores, period: date, categories: dict) -> dict:
+def breakdown_chart(scores, period: date, categories: dict, explain) -> dict:
     """Issue #20, SCORE-2: the category breakdown — the points each window lost in each category
     this month (its maximum minus what it kept), one stacked bar per window named by category
     (行为规范…, never M1); a segment opens the window's explanation at that category."""
@@ -101,12 +111,12 @@ def breakdown_chart(scores, period: date, categories: dict) -> dict:
         "decimals": 1, "empty": gettext("No window lost a point this month."),
         "series": [{"name": score_category(key), "stack": "lost",
                     "data": [_value(loss[key]) or None for loss in lost],
-                    "links": [_explain(s.window_id, month, f"cat-{key}") for s in scores]}
+                    "links": [explain(s.window_id, month, f"cat-{key}") for s in scores]}
                    for key in keys],
     }
 
 
-def trend_chart(trend, scores, selected: int | None) -> dict | None:
+def trend_chart(trend, scores, selected: int | None, explain) -> dict | None:
     """Issue #20, SCORE-2: the month trend — the center's mean and each window's total (or the
     selected window's only) over the last finished months; the value axis starts near the
     lowest total. A point opens that window's month explained, the mean's point that month's
@@ -114,13 +124,14 @@ def trend_chart(trend, scores, selected: int | None) -> dict | None:
     if not trend.months:
         return None
     months = [m.strftime("%Y-%m") for m in trend.months]
+    month_page = url_for("WindowScoreView.month")
     shown = [s for s in scores if selected in (None, s.window_id)]
     series = [{"name": gettext("Center mean"), "width": 3,
                "data": [_value(trend.means.get(m)) for m in trend.months],
-               "links": [url_for("WindowScoreView.month", month=m) for m in months]}]
+               "links": [f"{month_page}?month={m}" for m in months]}]
     series += [{"name": f"{s.number} {s.name}",
                 "data": [_value(trend.totals.get(s.window_id, {}).get(m)) for m in trend.months],
-                "links": [_explain(s.window_id, m) for m in months]}
+                "links": [explain(s.window_id, m) for m in months]}
                for s in shown]
     return {"type": "line", "categories": months, "floor": True, "decimals": 1,
             "series": series}
@@ -147,9 +158,11 @@ class WindowScoreView(BaseView):
         charts = None
         if scores:
             trend = score_trend(db.session, _trend_months(period), names)
-            charts = {"total": total_chart(scores, period),
-                      "breakdown": breakdown_chart(scores, period, score_categories(db.session)),
-                      "trend": trend_chart(trend, scores, selected)}
+            explain = explainer()
+            charts = {"total": total_chart(scores, period, explain),
+                      "breakdown": breakdown_chart(scores, period, score_categories(db.session),
+                                                   explain),
+                      "trend": trend_chart(trend, scores, selected, explain)}
         return self.render_template(
             "bianmin/window_scores.html", scores=scores, charts=charts, selected=selected,
             tie_notes={s.window_id: tie_note(s, names) for s in scores if s.tie},

@@ -306,3 +306,39 @@ def test_leave_4_att_3_dashboard_leave_days_are_the_attendance_leave_half_days(d
     totals = yearly_leave_totals(db_session, 2026)
     year = sum(float(figures[m][w]["leave_days"]) for m in months for w in figures[m])
     assert year == float(sum(t.personal + t.sick for t in totals.values())) == 16.0
+
+
+def test_issue_21_folded_counts_match_a_hand_count(db_session, world):
+    """Issue #21 P6: the year's accepted cases come from the month bucketing (only those
+    accepted by today), overdue-now is the per-window counts summed, open and overdue
+    complaints (COMP-2) one statement — each against a hand count, for the center and for
+    one window (CASE-6)."""
+    from models.complaints import Complaint
+
+    window_a, window_b = world["windows"]
+    item = residence_permit_item(db_session, window_a, code="D-LATER")
+    later = Case(number="DASH-LATER", case_class="promised", state="accepted", item_id=item.id,
+                 window_id=window_a.id, applicant_name="张三", accepted_on=TODAY + timedelta(days=3),
+                 deadline=TODAY + timedelta(days=9))  # after today, in the month shown
+    complaints = [Complaint(received_on=TODAY - timedelta(days=n), channel="phone",
+                            window=window, content="态度", due_on=TODAY + timedelta(days=2 - n),
+                            state=state)
+                  for n, (window, state) in enumerate([(window_a, "open"), (window_b, "open"),
+                                                       (window_a, "open"), (window_a, "open"),
+                                                       (window_b, "answered")])]
+    db_session.add_all([later, *complaints])
+    db_session.commit()
+    cases = [*world["cases"], later]
+    for window_id in (None, window_a.id):
+        mine = [c for c in cases if window_id in (None, c.window_id)]
+        kpi = dq.leadership_dashboard(db_session, PERIOD, TODAY, window_id)["kpi"]
+        assert kpi["accepted_year"] == len([c for c in mine
+                                            if date(2026, 1, 1) <= c.accepted_on <= TODAY])
+        assert kpi["accepted_month"] == len([c for c in mine
+                                             if PERIOD <= c.accepted_on <= month_end(PERIOD)])
+        assert kpi["overdue_now"] == len([c for c in mine if c.state in RUNNING_STATES
+                                          and c.deadline < TODAY])
+        open_ = [c for c in complaints if c.state == "open" and window_id in (None, c.window_id)]
+        assert kpi["complaints_open"] == len(open_)
+        assert kpi["complaints_overdue"] == len([c for c in open_ if c.due_on < TODAY])
+    assert later.accepted_on.month == PERIOD.month  # in the month, not yet in the year's count
