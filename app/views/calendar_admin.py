@@ -161,9 +161,14 @@ def _saved_messages(year: int, saved) -> list[tuple[str, str]]:
                          "%(removed)s removed.", year=year, added=change.added,
                          changed=change.changed, removed=change.removed), "success")]
     if saved.moved:
-        messages.append((gettext("Deadlines of %(cases)s running cases were recomputed on the "
-                                 "new schedule.", cases=saved.moved), "info"))
+        messages.append((recomputed_message(saved.moved), "info"))
     return messages
+
+
+def recomputed_message(moved: int) -> str:
+    """CASE-3: what a calendar save says of the running deadlines it moved."""
+    return gettext("Deadlines of %(cases)s running cases were recomputed on the new schedule.",
+                   cases=moved)
 
 
 def _show_error(form, error) -> None:

@@ -25,7 +25,7 @@ from app.request_context import role_names
 from app.roles import ADMIN
 from app.services.settings import check_new_value, notes_after_saving, stored_text
 from app.views.base import DomainModelView, find, interface
-from app.views.calendar_admin import calendar_work
+from app.views.calendar_admin import calendar_work, recomputed_message
 from app.views.cases import clock
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
 from app.views.fields import select_field
@@ -292,8 +292,7 @@ def _entry_summary(change: EntryChange, moved: int) -> str:
             if change.day is not None else gettext("Holiday entry deleted."))
     if not moved:
         return done
-    return " ".join((done, gettext("Deadlines of %(cases)s running cases were recomputed on "
-                                   "the new schedule.", cases=moved)))
+    return " ".join((done, recomputed_message(moved)))
 
 
 def _refresh_work_days(session) -> None:
