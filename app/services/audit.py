@@ -64,12 +64,21 @@ def _snapshot(obj) -> dict:
     return {attr.key: [None, _plain(getattr(obj, attr.key))] for attr in _columns(obj)}
 
 
+def _touched(state) -> list[str]:
+    """The columns of `state` that may have changed: those SQLAlchemy noted an original value
+    of (`committed_state`); any other column has no history. Asking only these, not every
+    column's history, keeps a flush of thousands of moved deadlines (CASE-3, issue #21) from
+    spending its time here."""
+    columns = state.mapper.column_attrs
+    return [key for key in state.committed_state if key in columns]
+
+
 def _unknown_before(obj) -> list[str]:
     """Changed columns whose old value was never loaded (set after an expiry, e.g. a commit)."""
     state = inspect(obj)
     return [
-        attr.key for attr in _columns(obj)
-        if state.attrs[attr.key].history.added and not state.attrs[attr.key].history.deleted
+        key for key in _touched(state)
+        if state.attrs[key].history.added and not state.attrs[key].history.deleted
     ]
 
 
@@ -98,13 +107,13 @@ def _changes(obj, known: dict) -> dict:
     state = inspect(obj)
     loaded_before = known.get(id(obj), {})
     changed = {}
-    for attr in _columns(obj):
-        history = state.attrs[attr.key].history
+    for key in _touched(state):
+        history = state.attrs[key].history
         if history.has_changes():
-            before = history.deleted[0] if history.deleted else loaded_before.get(attr.key)
+            before = history.deleted[0] if history.deleted else loaded_before.get(key)
             after = history.added[0] if history.added else None
             if _plain(before) != _plain(after):
-                changed[attr.key] = [_plain(before), _plain(after)]
+                changed[key] = [_plain(before), _plain(after)]
     return changed
 
 

@@ -20,6 +20,7 @@ from app.rules import case_states as cs
 from app.rules.deadlines import case_deadline, recomputed_deadlines
 from app.rules.schedule import HOLIDAY, WORKDAY, Entry, parse_year_schedule
 from app.services.calendar import load_calendar, refresh_work_days
+from app.services.transaction import Conflict, check_version
 from models.cases import Case, CaseTransition
 from models.settings import Holiday, YearSchedule
 
@@ -198,3 +199,59 @@ def save_year_schedule(session: Session, year: int, text: str, today: date, acto
     change = replace_year_schedule(session, year, holidays, workdays, today)
     return SavedSchedule(change, recompute_running_deadlines(session, [year], actor, clock,
                                                              zone, progress=progress))
+
+
+# --- One entry of the holiday list (issue #21) -----------------------------------------------
+def day_taken(session: Session, day: date, other_than: int | None = None) -> bool:
+    """Calendar: a day has one entry (the table's unique day) — whether `day` has one already,
+    the entry `other_than` (the one being edited) aside."""
+    return bool(session.scalar(select(func.count()).select_from(Holiday)
+                               .where(Holiday.day == day, Holiday.id != other_than)))
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One entry of the holiday list added (`entry_id` None), changed or deleted (`day` None),
+    as its form said; `version` is the row's the edit form was opened with (issue #9)."""
+
+    entry_id: int | None
+    day: date | None = None
+    kind: str = HOLIDAY
+    name: str = ""
+    version: int | None = None
+
+
+def change_holiday_entry(session: Session, change: EntryChange, today: date, actor, clock,
+                         zone: ZoneInfo, progress: Callable[[int, int], None] | None = None
+                         ) -> int:
+    """Calendar, CASE-3: the holiday list's save done by a background job — the entry added,
+    changed or deleted through the ORM (so the audit trail, AUDIT-1, records it as on the
+    page), the work_day table rebuilt, the running deadlines of the years it touches counted
+    again. A row changed, deleted or a day taken since the form was read is a Conflict, and
+    nothing is saved. The caller holds the WORK_DAYS lock (OPS-1) and commits once. Returns
+    the number of cases whose deadline moved."""
+    years = _apply_entry(session, change)
+    session.flush()
+    refresh_work_days(session, today)
+    return recompute_running_deadlines(session, years, actor, clock, zone, progress=progress)
+
+
+def _apply_entry(session: Session, change: EntryChange) -> set[int]:
+    """`change` made on the Holiday table (a Conflict if its row moved since its form was
+    read); the years whose calendar it changes."""
+    if change.day is not None and day_taken(session, change.day, change.entry_id):
+        raise Conflict(f"holiday {change.day} entered meanwhile")
+    years = {change.day.year} if change.day is not None else set()
+    if change.entry_id is None:
+        session.add(Holiday(day=change.day, kind=change.kind, name=change.name))
+        return years
+    row = session.get(Holiday, change.entry_id)
+    if row is None:
+        raise Conflict(f"holiday {change.entry_id} is gone")
+    check_version(row, change.version)
+    years.add(row.day.year)
+    if change.day is None:
+        session.delete(row)
+    else:
+        row.day, row.kind, row.name = change.day, change.kind, change.name
+    return years

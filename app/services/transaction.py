@@ -176,10 +176,13 @@ class TransactionalInterface(OrderedChoicesInterface):
 
     `after_write(session)` runs inside the same transaction after the write (e.g. the
     work-day table following a holiday entry), so the two commit together or not at all.
+    `written_elsewhere(item)` True: the write is a background job's (issue #21: a holiday
+    entry moving running deadlines), and nothing is written here.
     Relationship choices come in a fixed order (`OrderedChoicesInterface`).
     """
 
     after_write = None
+    written_elsewhere = None
 
     def add(self, item, commit: bool = True) -> None:
         if not commit:
@@ -225,6 +228,8 @@ class TransactionalInterface(OrderedChoicesInterface):
         self.session.delete(item)
 
     def _write(self, write, item) -> None:
+        if self.written_elsewhere is not None and self.written_elsewhere(item):
+            return
         with transaction(self.session):
             write(item)
             self.session.flush()

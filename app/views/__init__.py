@@ -47,7 +47,7 @@ from app.views.reports import ReportView
 from app.views.self_service import MyWorkView
 from app.views.semiannual import SEMIANNUAL_JOB, SemiannualView
 from app.views.roster import DutyShiftView
-from app.views.settings import HolidayView, RuleSettingView
+from app.views.settings import HOLIDAY_JOB, HolidayView, RuleSettingView
 from app.views.window_scores import WindowScoreView
 
 # Issue #20: six top-level menus grouped by task, so the navbar is one row at 1366 px for
@@ -235,6 +235,8 @@ def register_job_runners(appbuilder) -> None:
             register_runner(current_app, SEMIANNUAL_JOB, view.run_compute_job)
         elif isinstance(view, YearScheduleView):
             register_runner(current_app, SCHEDULE_JOB, view.run_schedule_job)
+        elif isinstance(view, HolidayView):
+            register_runner(current_app, HOLIDAY_JOB, view.run_entry_job)
 
 
 def menu_entries(appbuilder) -> list[tuple[str, str, str]]:

@@ -302,11 +302,12 @@ class WindowScopedModelView(DomainModelView):
         return super().action(name, pk)
 
 
-def interface(model, after_write=None) -> TransactionalInterface:
+def interface(model, after_write=None, written_elsewhere=None) -> TransactionalInterface:
     """The datamodel of a domain view: FAB's interface writing through transaction();
-    `after_write(session)` runs in the same transaction after each add/edit/delete."""
+    `after_write(session)` runs in the same transaction after each add/edit/delete;
+    `written_elsewhere(item)` True leaves a write to a background job (issue #21)."""
     datamodel = TransactionalInterface(model)
-    datamodel.after_write = after_write
+    datamodel.after_write, datamodel.written_elsewhere = after_write, written_elsewhere
     return datamodel
 
 

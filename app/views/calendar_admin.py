@@ -15,6 +15,9 @@ is saved at once, as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
@@ -121,14 +124,23 @@ class YearScheduleView(BaseView):
         audited as them), under the work_day lock (OPS-1), in one transaction."""
         params = job_params(job)
         year = int(params["year"])
-        with as_allowed_user(job, url_for("YearScheduleView.schedule"), may_keep_calendar) \
-                as actor:
-            with locked_work(job, WORK_DAYS, str(year), context.today()):
-                saved = save_year_schedule(db.session, year, params.get("entries") or "",
-                                           context.today(), actor, clock(),
-                                           context.center_zone(), progress=progress)
+        with calendar_work(job, url_for("YearScheduleView.schedule"), str(year)) as actor:
+            saved = save_year_schedule(db.session, year, params.get("entries") or "",
+                                       context.today(), actor, clock(), context.center_zone(),
+                                       progress=progress)
+            # In the job's language (calendar_work's request); committed on leaving the block.
             return JobResult(saved.moved, None,
                              " ".join(message for message, _ in _saved_messages(year, saved)))
+
+
+@contextmanager
+def calendar_work(job, path: str, subject: str) -> Iterator:
+    """The worker's side of a calendar page's save (issue #21): as the job's user in their
+    language, the policy asked again (may_keep_calendar), under the work_day lock (OPS-1), in
+    one transaction. Yields the user's actor."""
+    with as_allowed_user(job, path, may_keep_calendar) as actor, \
+            locked_work(job, WORK_DAYS, subject, context.today()):
+        yield actor
 
 
 def _readable(form) -> bool:
@@ -149,9 +161,14 @@ def _saved_messages(year: int, saved) -> list[tuple[str, str]]:
                          "%(removed)s removed.", year=year, added=change.added,
                          changed=change.changed, removed=change.removed), "success")]
     if saved.moved:
-        messages.append((gettext("Deadlines of %(cases)s running cases were recomputed on the "
-                                 "new schedule.", cases=saved.moved), "info"))
+        messages.append((recomputed_message(saved.moved), "info"))
     return messages
+
+
+def recomputed_message(moved: int) -> str:
+    """CASE-3: what a calendar save says of the running deadlines it moved."""
+    return gettext("Deadlines of %(cases)s running cases were recomputed on the new schedule.",
+                   cases=moved)
 
 
 def _show_error(form, error) -> None:

@@ -43,7 +43,8 @@ KIND_LABELS = {"ledger": _l("Ledger export"), "export": _l("Excel export"),
                "deductions": _l("Automatic deductions of a month"),
                "semiannual": _l("Semi-annual assessment computation"),
                "attendance": _l("Attendance derivation of a month"),
-               "schedule": _l("Year schedule saved and running deadlines recomputed")}
+               "schedule": _l("Year schedule saved and running deadlines recomputed"),
+               "holiday-entry": _l("Holiday entry saved and running deadlines recomputed")}
 LOGIN_GONE = N_("The login that asked for this job no longer exists or is disabled.")
 NOT_ALLOWED = N_("The login that asked for this job may not do this work any more.")
 CHANGED_MEANWHILE = N_("Someone else changed the same records while the job ran; nothing was "

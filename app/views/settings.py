@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, request
+from datetime import date
+
+from flask import current_app, flash, g, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
+from sqlalchemy import inspect
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
@@ -15,14 +18,18 @@ from app.request_context import current_actor
 from app.rules.errors import RuleViolation
 from app.rules.settings import SETTING_BOUNDS
 from app.services.calendar import refresh_work_days
-from app.services.schedule import recompute_running_deadlines
+from app.services.background import JobResult, job_params
+from app.services.schedule import (EntryChange, change_holiday_entry, day_taken,
+                                  recompute_running_deadlines, running_case_count)
 from app.request_context import role_names
 from app.roles import ADMIN
 from app.services.settings import check_new_value, notes_after_saving, stored_text
 from app.views.base import DomainModelView, find, interface
+from app.views.calendar_admin import calendar_work, recomputed_message
 from app.views.cases import clock
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
 from app.views.fields import select_field
+from app.views.jobs import start_job
 from models.settings import Holiday, RuleSetting
 
 SETTING_LABELS = {
@@ -156,12 +163,34 @@ class RuleSettingView(DomainModelView):
             flash(note.render(gettext), "warning")
 
 
+def day_free(form, field) -> None:
+    """Calendar: one entry a day — a day that has one is said next to the field at once, not
+    found by the database (or, issue #21, by the background job) later. FAB sets `form._id`
+    to the edited row's key before validating."""
+    if field.data is not None and day_taken(db.session, field.data, getattr(form, "_id", None)):
+        raise ValidationError(gettext("%(day)s already has an entry: edit that one.",
+                                      day=field.data.isoformat()))
+
+
+# Issue #21: an entry saved and its running deadlines counted again by the worker.
+HOLIDAY_JOB = "holiday-entry"
+QUEUED_ENTRY = _l("The entry is saved by a background job, together with the deadlines of "
+                  "the running cases it moves: its progress is below.")
+
+
 class HolidayView(DomainModelView):
-    """节假日调整 — local closures and extra working days (calendar paragraph, CASE-3)."""
+    """节假日调整 — local closures and extra working days (calendar paragraph, CASE-3).
+
+    Issue #21: an entry of a year with running cases to count again (one closure day moves
+    most of them: seconds at a county's scale) is saved by a background job — the form is
+    checked here first (a wrong field: its message at once, nothing queued), then the page
+    answers with the job's progress; the job saves the entry as its user, under the work_day
+    lock, in one transaction. An entry of a year without running cases is saved at once."""
 
     # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too:
     # refreshed in the same transaction as the entry (one commit, not two).
-    datamodel = interface(Holiday, after_write=lambda session: _refresh_work_days(session))
+    datamodel = interface(Holiday, after_write=lambda session: _refresh_work_days(session),
+                          written_elsewhere=lambda _item: _JOB_KEY in g)
     record_name = _l("Holiday entry")
     class_permission_name = "Holiday"
     label_columns = HOLIDAY_LABELS
@@ -172,36 +201,103 @@ class HolidayView(DomainModelView):
         "kind": select_field(_l("Kind"), HOLIDAY_KIND_LABELS),
     }
     base_order = ("day", "desc")
+    validators_columns = {"day": [day_free]}
 
     # An entry changes its year's calendar, an entry moved to another year both years'
     # (noted per request: the view object is shared between requests).
     def pre_add(self, item):
         super().pre_add(item)
-        _note_years({item.day.year})
+        _plan(EntryChange(None, item.day, item.kind, item.name), {item.day.year})
 
     def pre_update(self, item):
-        from sqlalchemy import inspect
-
         super().pre_update(item)
         before = inspect(item).attrs.day.history.deleted
-        _note_years({item.day.year} | {day.year for day in before if day is not None})
+        # The version the form was opened with: its validation checked it is still the row's.
+        _plan(EntryChange(item.id, item.day, item.kind, item.name, item.version),
+              {item.day.year} | {day.year for day in before if day is not None})
 
     def pre_delete(self, item):
         super().pre_delete(item)
-        _note_years({item.day.year})
+        _plan(EntryChange(item.id, version=item.version), {item.day.year})
+
+    # FAB's "added / changed / deleted" flash says the job's instead when it saves the entry.
+    @property
+    def add_row_message(self):
+        return QUEUED_ENTRY if _JOB_KEY in g else DomainModelView.add_row_message
+
+    @property
+    def edit_row_message(self):
+        return QUEUED_ENTRY if _JOB_KEY in g else DomainModelView.edit_row_message
+
+    @property
+    def delete_row_message(self):
+        return QUEUED_ENTRY if _JOB_KEY in g else DomainModelView.delete_row_message
+
+    def post_add_redirect(self):
+        return _job_page() or super().post_add_redirect()
+
+    def post_edit_redirect(self):
+        return _job_page() or super().post_edit_redirect()
+
+    def post_delete_redirect(self):
+        return _job_page() or super().post_delete_redirect()
+
+    def run_entry_job(self, job, _out, progress) -> JobResult:
+        """Calendar, CASE-3 in the worker: the entry saved and the running deadlines of its
+        years counted again (progress per batch of cases), as the job's user, under the
+        work_day lock (OPS-1), in one transaction; audited as them (AUDIT-1)."""
+        params = job_params(job)
+        change = _entry_change(params)
+        with calendar_work(job, url_for("HolidayView.list"), params["years"]) as actor:
+            moved = change_holiday_entry(db.session, change, today(), actor, clock(),
+                                         center_zone(), progress=progress)
+            return JobResult(moved, None, _entry_summary(change, moved))
 
 
-def _note_years(years: set[int]) -> None:
-    from flask import g
+_JOB_KEY = "bianmin_holiday_job"  # g: the entry this request leaves to a job
 
+
+def _plan(change: EntryChange, years: set[int]) -> None:
+    """The years the entry changes (their running deadlines follow), and — when they have
+    running cases — the job that saves it instead of this request (issue #21)."""
     g.bianmin_holiday_years = years
+    with db.session.no_autoflush:  # the edited row holds the form's values, unsaved
+        if running_case_count(db.session, years):
+            g.setdefault(_JOB_KEY, (change, years))
+
+
+def _job_page():
+    """The job's progress page when the entry is the job's to save, else None."""
+    planned = g.pop(_JOB_KEY, None)
+    if planned is None:
+        return None
+    change, years = planned
+    db.session.rollback()  # the form's values on an edited row: the job saves them
+    return start_job(HOLIDAY_JOB, {
+        "entry": change.entry_id, "day": change.day.isoformat() if change.day else None,
+        "kind": change.kind, "name": change.name, "version": change.version,
+        "years": ",".join(str(year) for year in sorted(years)),
+        "back": url_for("HolidayView.list")})
+
+
+def _entry_change(params: dict) -> EntryChange:
+    day = params.get("day")
+    return EntryChange(params.get("entry"), date.fromisoformat(day) if day else None,
+                       params.get("kind") or "", params.get("name") or "", params.get("version"))
+
+
+def _entry_summary(change: EntryChange, moved: int) -> str:
+    """The job's summary, as the page's flashes would say it."""
+    done = (gettext("Holiday entry %(day)s saved.", day=change.day.isoformat())
+            if change.day is not None else gettext("Holiday entry deleted."))
+    if not moved:
+        return done
+    return " ".join((done, recomputed_message(moved)))
 
 
 def _refresh_work_days(session) -> None:
     """The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too, and
     so do the deadlines of the running cases whose limit crosses the changed years (CASE-3)."""
-    from flask import g
-
     refresh_work_days(session, today())
     years = g.pop("bianmin_holiday_years", set())
     if years:

@@ -237,34 +237,128 @@ def test_case_3_issue_21_a_schedule_job_whose_user_lost_the_right_meanwhile_save
     assert holidays(db_session) == [] and case.deadline == date(2027, 10, 6)
 
 
-def test_case_3_a_single_holiday_entry_moves_running_deadlines_too(
-        as_office, db_session, window_a, today):
+def test_case_3_issue_21_a_single_holiday_entry_moves_running_deadlines_in_a_job(
+        app, as_office, db_session, window_a, today):
     case = _running_case(db_session, window_a, date(2027, 3, 1))  # Mon: due Mon 03-08
+    seen = db_session.scalar(select(func.max(AuditLog.id)))
     response = as_office.post_form("/holidayview/add", {"day": "2027-03-03", "kind": "holiday",
                                                          "name": "本地停办"})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    job_id = job_id_of(response)  # the page answers at once with the job's page
+    page = as_office.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="job-back" href="/holidayview/list/"' in page
+    assert "保存节假日条目并重算在办期限" in page  # the job's kind, in zh_CN
+    assert "由后台任务保存" in page  # the flash says so, not "added"
+    assert holidays(db_session) == [] and case.deadline == date(2027, 3, 8)  # nothing yet
+
+    status = run_job(app, as_office, response)
+    assert status["state"] == DONE, status
+    assert status["summary"] == ("节假日条目 2027-03-03 已保存。 "
+                                 "已按新的节假日安排重新计算 1 件在办办件的办结期限。")
     db_session.expire_all()
-    assert case.deadline == date(2027, 3, 9)
+    assert holidays(db_session) == [("2027-03-03", "holiday", "本地停办")]
+    assert case.deadline == date(2027, 3, 9)  # as the page did in the request before
+    # AUDIT-1 and OPS-1 name the office user, as when the page saved it itself.
+    (audit,) = db_session.scalars(select(AuditLog).where(AuditLog.model == "Holiday",
+                                                          AuditLog.id > seen))
+    assert (audit.action, audit.username) == ("create", as_office.user.username)
+    (run,) = db_session.scalars(select(JobRun).where(JobRun.job == WORK_DAYS))
+    assert (run.started_by, run.subject, run.outcome) == (as_office.user.username, "2027", "done")
 
 
-def test_case_3_editing_and_deleting_a_holiday_entry_move_running_deadlines_back(
-        as_office, db_session, window_a, today):
+def test_case_3_issue_21_editing_and_deleting_a_holiday_entry_move_running_deadlines_back(
+        app, as_office, db_session, window_a, today):
     entry = Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办")
     db_session.add(entry)
     db_session.commit()
+    entry_id = entry.id
     case = _running_case(db_session, window_a, date(2027, 3, 1))
     assert case.deadline == date(2027, 3, 9)  # Wed 03-03 closed
+    seen = db_session.scalar(select(func.max(AuditLog.id)))
     moved = as_office.post_form(f"/holidayview/edit/{entry.id}",
                                 {"day": "2027-03-10", "kind": "holiday", "name": "本地停办"})
-    assert moved.status_code == 302, moved.get_data(as_text=True)
     db_session.expire_all()
+    assert entry.day == date(2027, 3, 3)  # the request saved nothing
+    assert run_job(app, as_office, moved)["state"] == DONE
+    db_session.expire_all()
+    assert entry.day == date(2027, 3, 10)
     assert case.deadline == date(2027, 3, 8)  # the closure now lies after the deadline
-    as_office.post_form(f"/holidayview/edit/{entry.id}",
-                        {"day": "2027-03-03", "kind": "holiday", "name": "本地停办"})
+    (audit,) = db_session.scalars(select(AuditLog).where(AuditLog.model == "Holiday",
+                                                          AuditLog.id > seen))
+    assert audit.action == "update" and audit.username == as_office.user.username
+    assert "2027-03-03" in audit.changes and "2027-03-10" in audit.changes  # before, after
+    back = as_office.post_form(f"/holidayview/edit/{entry.id}",
+                               {"day": "2027-03-03", "kind": "holiday", "name": "本地停办"})
+    assert run_job(app, as_office, back)["state"] == DONE
     db_session.expire_all()
     assert case.deadline == date(2027, 3, 9)
     deleted = as_office.post_form(f"/holidayview/delete/{entry.id}", {},
                                   form_url="/holidayview/list/")
-    assert deleted.status_code == 302
+    assert db_session.get(Holiday, entry.id) is not None
+    status = run_job(app, as_office, deleted)
+    assert status["state"] == DONE and status["summary"].startswith("节假日条目已删除。")
     db_session.expire_all()
-    assert db_session.get(Holiday, entry.id) is None and case.deadline == date(2027, 3, 8)
+    assert db_session.get(Holiday, entry_id) is None and case.deadline == date(2027, 3, 8)
+
+
+def test_case_3_issue_21_a_holiday_entry_changed_meanwhile_is_not_saved_by_its_job(
+        app, as_office, db_session, window_a, today):
+    """Issue #9 in the job: the row's version the form was read with must still be its."""
+    entry = Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办")
+    db_session.add(entry)
+    db_session.commit()
+    case = _running_case(db_session, window_a, date(2027, 3, 1))
+    response = as_office.post_form(f"/holidayview/edit/{entry.id}",
+                                   {"day": "2027-03-10", "kind": "holiday", "name": "本地停办"})
+    entry.name = "停电闭厅"  # someone else, before the worker takes the job
+    db_session.commit()
+    status = run_job(app, as_office, response)
+    assert status["state"] == "failed" and "他人修改" in status["error"], status
+    db_session.expire_all()
+    assert (entry.day, entry.name) == (date(2027, 3, 3), "停电闭厅")
+    assert case.deadline == date(2027, 3, 9)
+
+
+def test_case_3_issue_21_a_wrong_holiday_entry_is_shown_at_once_and_queues_nothing(
+        as_office, db_session, window_a, today):
+    db_session.add(Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办"))
+    db_session.commit()
+    case = _running_case(db_session, window_a, date(2027, 3, 1))
+    for data, field, message in (
+            ({"day": "2027-03-03", "kind": "holiday", "name": "另一条"}, "day",  # a day taken
+             "2027-03-03 已有一条节假日条目，请编辑那一条。"),
+            ({"day": "2027-03-04", "kind": "holiday", "name": ""}, "name", "该字段是必填字段。")):
+        response = as_office.post_form("/holidayview/add", data)
+        assert response.status_code == 200, data
+        html = response.get_data(as_text=True)
+        row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S)
+                   if f'name="{field}"' in r)
+        assert "alert-danger" in row and message in row, row
+    assert jobs(db_session) == [] and len(holidays(db_session)) == 1
+    assert case.deadline == date(2027, 3, 9)
+
+
+@pytest.mark.parametrize("door", ["add", "edit", "delete"])
+def test_org_2_issue_21_a_clerk_cannot_change_a_holiday_entry_nor_queue_its_job(
+        door, log_in, db_session, window_a, today):
+    entry = Holiday(day=date(2027, 3, 3), kind="holiday", name="本地停办")
+    db_session.add(entry)
+    db_session.commit()
+    _running_case(db_session, window_a, date(2027, 3, 1))  # what would make it a job
+    clerk = log_in("Clerk", window=window_a)
+    url = {"add": "/holidayview/add", "edit": f"/holidayview/edit/{entry.id}",
+           "delete": f"/holidayview/delete/{entry.id}"}[door]
+    response = clerk.post_form(url, {"day": "2027-03-10", "kind": "holiday", "name": "x"},
+                               form_url="/resetmypassword/form")
+    assert response.status_code == 403
+    assert jobs(db_session) == [] and holidays(db_session) == [("2027-03-03", "holiday", "本地停办")]
+
+
+def test_case_3_issue_21_an_entry_of_a_year_without_running_cases_is_saved_at_once(
+        as_office, db_session, window_a, today):
+    _running_case(db_session, window_a, date(2027, 3, 1))  # running through 2027 only
+    response = as_office.post_form("/holidayview/add", {"day": "2028-03-03", "kind": "holiday",
+                                                         "name": "本地停办"})
+    assert response.status_code == 302 and "/jobs/" not in response.headers["Location"]
+    assert jobs(db_session) == [] and holidays(db_session) == [("2028-03-03", "holiday", "本地停办")]
+    assert db_session.scalar(select(WorkDay.working).where(WorkDay.day == date(2028, 3, 3))) \
+        is False
