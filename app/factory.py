@@ -29,6 +29,7 @@ from app.services.scoring import guard_frozen_months
 from app.services.semiannual import guard_confirmed_assessments
 from app.services.transaction import install_sqlite_busy_timeout
 from app.static_assets import install as install_static_assets
+from app.urls import install as install_url_memo
 from app.views import menu_entries, register_views
 from app.views.errors import register_error_pages
 from app.views.index import HomeView
@@ -89,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese
     install_security_headers(app)  # SEC-3
     install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
+    install_url_memo(app)  # issue #21: the templates' URLs built once per process
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
     app.add_url_rule("/favicon.ico", "favicon",
