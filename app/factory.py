@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.cli import bianmin_cli
 from app.context import register_context
+from app.cookie_session import KeptCookieSessionInterface
 from app.db_events import enforce_foreign_keys
 from app.extensions import csrf, db, migrate, protect_api_from_csrf
 from app.guards import install_request_guards
@@ -40,6 +41,7 @@ from config import BASE_DIR, build_config, check_production, instance_dir
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: nothing runs at import time (Flask's flaskr pattern)."""
     app = Flask("app", instance_path=str(instance_dir()))  # the package: templates, static
+    app.session_interface = KeptCookieSessionInterface()  # issue #21: a cookie verified once
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from flask import Response, render_template_string, session, url_for
+from flask import Response, render_template_string, request, session, url_for
 from flask_babel import force_locale, gettext, refresh
 from flask_login import login_user, logout_user
 from markupsafe import escape
@@ -140,3 +141,43 @@ def test_issue_21_a_kept_static_url_follows_a_changed_file(app, monkeypatch):
         assert first != second and re.search(r"v=[0-9a-f]{12}$", second)
     finally:
         path.unlink(missing_ok=True)
+
+
+# ---- the signed cookie session: each cookie verified once per process ----------------------
+def session_of(app, cookie: str) -> dict:
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        return dict(app.session_interface.open_session(app, request))
+
+
+def signed(app, values: dict) -> str:
+    return app.session_interface.get_signing_serializer(app).dumps(values)
+
+
+def test_issue_21_a_kept_cookie_still_expires_and_an_altered_one_is_refused(app, monkeypatch):
+    cookie = signed(app, {"_user_id": "7", "_bianmin_generation": 2})
+    assert session_of(app, cookie) == {"_user_id": "7", "_bianmin_generation": 2}
+    assert session_of(app, cookie) == {"_user_id": "7", "_bianmin_generation": 2}  # kept
+    altered = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")
+    assert session_of(app, altered) == {}
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 2
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert session_of(app, cookie) == {}
+
+
+def test_issue_21_a_new_secret_key_forgets_the_kept_cookies(app, monkeypatch):
+    cookie = signed(app, {"_user_id": "7"})
+    assert session_of(app, cookie) == {"_user_id": "7"}
+    monkeypatch.setattr(app, "secret_key", app.secret_key + "-rotated")
+    assert session_of(app, cookie) == {}
+
+
+def test_issue_21_no_request_changes_what_the_next_reads_from_the_same_cookie(app):
+    plain = signed(app, {"csrf_token": "t"})
+    first = app.session_interface.open_session(
+        app, app.test_request_context("/", headers={"Cookie": f"session={plain}"}).request)
+    first["csrf_token"] = "changed"
+    assert session_of(app, plain) == {"csrf_token": "t"}
+    with_list = signed(app, {"_flashes": [["info", "saved"]]})
+    flashes = session_of(app, with_list)["_flashes"]
+    flashes.append(["info", "again"])
+    assert session_of(app, with_list)["_flashes"] == [["info", "saved"]]
