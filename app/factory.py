@@ -20,6 +20,7 @@ from app.guards import install_request_guards
 from app.headers import install_security_headers
 from app.i18n import install_catalogues
 from app.layout import install as install_layout
+from app.limits import install as install_limit_filter
 from app.lazy_search import install as install_lazy_search
 from app.logging_filters import install_log_filters
 from app.permission_cache import install as install_permission_cache
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
     install_url_memo(app)  # issue #21: the templates' URLs built once per process
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
+    install_limit_filter(app, app.appbuilder.sm.limiter)  # issue #21: unlimited routes skip it
     # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
     app.add_url_rule("/favicon.ico", "favicon",
                      lambda: redirect(url_for("static", filename="img/favicon.ico"), 301))

@@ -20,6 +20,7 @@ from markupsafe import escape
 
 from app import static_assets
 from app.extensions import db
+from app.limits import declares_no_limit
 from app.permission_cache import GENERATION_KEY, clear, user_key
 from app.services.accounts import advance_generations
 
@@ -181,3 +182,25 @@ def test_issue_21_no_request_changes_what_the_next_reads_from_the_same_cookie(ap
     flashes = session_of(app, with_list)["_flashes"]
     flashes.append(["info", "again"])
     assert session_of(app, with_list)["_flashes"] == [["info", "saved"]]
+
+
+# ---- Flask-Limiter passes over routes without a declared limit --------------------------------
+def test_sec_1_case_11_limited_routes_keep_their_limiter_and_others_skip_it(limited_app):
+    limiter = limited_app.appbuilder.sm.limiter
+    for endpoint in ("AuthDBView.login", "SecurityApi.login", "PublicGuideView.progress",
+                     "PublicGuideView.rate", "PublicRatingView.rate"):
+        assert not declares_no_limit(limited_app, limiter, endpoint), endpoint
+    for endpoint in ("LeaveRequestView.mine", "CaseQueueView.list", "HomeView.index"):
+        assert declares_no_limit(limited_app, limiter, endpoint), endpoint
+
+
+def test_sec_1_the_login_form_is_still_rate_limited(limited_app):
+    client = limited_app.test_client()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      client.get("/login/").get_data(as_text=True)).group(1)
+    limit = int(limited_app.config["AUTH_RATE_LIMIT"].split()[0])
+    statuses = [client.post("/login/", data={"username": f"nobody{n}", "password": "x",
+                                             "csrf_token": token}).status_code
+                for n in range(limit + 1)]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    assert client.get("/guide/").status_code == 200  # an unlimited page is still served
