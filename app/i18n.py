@@ -21,7 +21,8 @@ from babel import Locale, support
 from flask import Flask
 from flask.globals import _cv_app
 from flask_appbuilder.fields import QuerySelectField
-from flask_babel import Domain, get_domain, get_locale
+import flask_babel
+from flask_babel import Domain, get_babel, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.rules.errors import N_
@@ -111,14 +112,23 @@ class CatalogueDomain(Domain):
         return translations
 
 
-def request_translations():
-    """The translations of the request's domain and locale, by the shortest way (issue #21):
-    what `flask_babel.get_translations()` answers."""
+def request_domain() -> Domain:
+    """`flask_babel.get_domain()`, same answers, by the shortest way (issue #21): Flask-Babel's
+    `gettext` and every lazy string ask for it, through `flask.g`'s proxy three times."""
     namespace = _babel_namespace()
     if namespace is None:
+        return Domain()
+    domain = namespace.__dict__.get("babel_domain")
+    if domain is None:
+        domain = namespace.babel_domain = get_babel().instance.domain_instance
+    return domain
+
+
+def request_translations():
+    """What `flask_babel.get_translations()` answers, by the shortest way (issue #21)."""
+    if _cv_app.get(None) is None:
         return _NO_TRANSLATIONS
-    domain = namespace.__dict__.get("babel_domain") or get_domain()
-    return domain.get_translations()
+    return request_domain().get_translations()
 
 
 def install_template_gettext(app: Flask) -> None:
@@ -161,6 +171,8 @@ def install_catalogues(app: Flask) -> None:
     babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     keep_parsed_locales(app.extensions["babel"])
     install_template_gettext(app)
+    # Flask-Babel's gettext functions look `get_domain` up in their module at every call.
+    flask_babel.get_domain = request_domain
     install_blank_choice()
 
 
