@@ -13,12 +13,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.cli import bianmin_cli
 from app.context import register_context
+from app.cookie_session import KeptCookieSessionInterface
 from app.db_events import configure_sqlite
 from app.extensions import csrf, db, migrate, protect_api_from_csrf
 from app.guards import install_request_guards
 from app.headers import install_security_headers
 from app.i18n import install_catalogues
 from app.layout import install as install_layout
+from app.limits import install as install_limit_filter
 from app.lazy_search import install as install_lazy_search
 from app.list_widget import install as install_list_widget
 from app.logging_filters import install_log_filters
@@ -30,6 +32,7 @@ from app.services.scoring import guard_frozen_months
 from app.services.semiannual import guard_confirmed_assessments
 from app.services.transaction import install_sqlite_busy_timeout
 from app.static_assets import install as install_static_assets
+from app.urls import install as install_url_memo
 from app.views import menu_entries, register_views
 from app.views.errors import register_error_pages
 from app.views.index import HomeView
@@ -40,6 +43,7 @@ from config import BASE_DIR, build_config, check_production, instance_dir
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: nothing runs at import time (Flask's flaskr pattern)."""
     app = Flask("app", instance_path=str(instance_dir()))  # the package: templates, static
+    app.session_interface = KeptCookieSessionInterface()  # issue #21: a cookie verified once
     app.config.update(build_config())
     if test_config:
         app.config.update(test_config)
@@ -91,7 +95,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)  # 403/404/500 in the layout and in Chinese
     install_security_headers(app)  # SEC-3
     install_static_assets(app)  # issue #21: fingerprinted static URLs, cached for a year
+    install_url_memo(app)  # issue #21: the templates' URLs built once per process
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
+    install_limit_filter(app, app.appbuilder.sm.limiter)  # issue #21: unlimited routes skip it
     # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
     app.add_url_rule("/favicon.ico", "favicon",
                      lambda: redirect(url_for("static", filename="img/favicon.ico"), 301))

@@ -26,6 +26,7 @@ Checked once for every route, FAB's own included, rather than in each view:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import Flask, abort, current_app, request
 from flask_appbuilder.exceptions import ApplyFilterException
@@ -58,27 +59,56 @@ def _value_does_not_fit(_error):
 
 
 def refuse_impossible_urls():
-    limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
+    req = request._get_current_object()  # one proxy walk, not one per attribute (issue #21)
+    limit = req.max_content_length
+    if limit is not None and (req.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    if request.url_rule is None:
+    rule = req.url_rule
+    if rule is None:
         return None
-    if request.endpoint == "SecurityApi.login":
+    checks = _checks_of(rule)
+    if checks.login:
         _login_names_its_provider()
-    if request.endpoint and request.endpoint.endswith(".download"):
+    if checks.download:
         _not_found()
-    if request.endpoint and request.endpoint.endswith((".action", ".action_post")):
+    if checks.action:
         _action_must_exist()
-    if request.path.startswith("/api/") and request.args.get("q"):
-        _rison_must_parse(request.args["q"])
-    converters = request.url_rule._converters
-    for name, value in (request.view_args or {}).items():
-        if isinstance(converters.get(name), IntegerConverter):
-            if value > MAX_ROW_ID:
+    if req.path.startswith("/api/") and req.args.get("q"):
+        _rison_must_parse(req.args["q"])
+    view_args = req.view_args
+    if view_args:
+        for name in checks.row_ids:
+            if name in view_args and view_args[name] > MAX_ROW_ID:
                 _not_found()
-        elif name == "pk" and not _is_row_id(value):
+        if checks.pk and "pk" in view_args and not _is_row_id(view_args["pk"]):
             _not_found()
     return None
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What `refuse_impossible_urls` looks at for one URL rule: read off the rule once per
+    process instead of on every request (issue #21)."""
+    login: bool
+    download: bool
+    action: bool
+    row_ids: tuple[str, ...]  # arguments of the INTEGER converter
+    pk: bool  # a `pk` argument is not an INTEGER one (FAB's `<pk>`): it must read as one
+
+
+def _checks_of(rule) -> _Checks:
+    checks = getattr(rule, "_bianmin_checks", None)  # kept on the rule: it lives with its app
+    if checks is None:
+        endpoint = rule.endpoint or ""
+        converters = rule._converters
+        checks = rule._bianmin_checks = _Checks(
+            login=endpoint == "SecurityApi.login",
+            download=endpoint.endswith(".download"),
+            action=endpoint.endswith((".action", ".action_post")),
+            row_ids=tuple(name for name, converter in converters.items()
+                          if isinstance(converter, IntegerConverter)),
+            pk=not isinstance(converters.get("pk"), IntegerConverter))
+    return checks
 
 
 def _action_must_exist() -> None:

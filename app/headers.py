@@ -30,37 +30,50 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+# The policy around the nonce, joined once per process (issue #21): only the nonce is new.
+_POLICY_HEAD, _POLICY_TAIL = "; ".join((
+    "default-src 'self'",
+    "script-src 'self' 'nonce-\x00'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+)).split("\x00")
+FIXED_HEADERS = (("X-Frame-Options", "DENY"),
+                 ("X-Content-Type-Options", "nosniff"),
+                 ("Referrer-Policy", "same-origin"))
+
+
 def content_security_policy(nonce: str) -> str:
-    return "; ".join((
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ))
+    return f"{_POLICY_HEAD}{nonce}{_POLICY_TAIL}"
 
 
 def install_security_headers(app: Flask) -> None:
     """HSTS only when SECURITY_HSTS (production behind an HTTPS proxy): a browser that saw it
-    on a plain-HTTP demo would refuse that host over HTTP for a year."""
+    on a plain-HTTP demo would refuse that host over HTTP for a year.
+
+    A header the view set itself is kept. The response's header names are read once
+    (issue #21): werkzeug's `setdefault` walked the list and raised a KeyError per header."""
 
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        if app.config.get("SECURITY_HSTS"):
-            headers.setdefault("Strict-Transport-Security", HSTS)
-        if not is_static_file() and "no-store" not in headers.get("Cache-Control", ""):
+        present = set(headers.keys(lower=True))
+        if "content-security-policy" not in present:
+            headers.add("Content-Security-Policy", content_security_policy(csp_nonce()))
+        for name, value in FIXED_HEADERS:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if app.config.get("SECURITY_HSTS") and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", HSTS)
+        if not is_static_file() and ("cache-control" not in present
+                                     or "no-store" not in headers.get("Cache-Control", "")):
             headers["Cache-Control"] = "no-store"  # PRIV-1
         return response
 

@@ -15,11 +15,14 @@ Two gaps of the libraries, closed here:
 from __future__ import annotations
 
 import os
+from types import SimpleNamespace
 
 from babel import Locale, support
 from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_appbuilder.fields import QuerySelectField
-from flask_babel import Domain, get_locale
+import flask_babel
+from flask_babel import Domain, get_babel, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.rules.errors import N_
@@ -56,13 +59,44 @@ def _locale_name(locale) -> str:
     return name
 
 
+_NO_TRANSLATIONS = support.NullTranslations()
+
+
+def _babel_namespace():
+    """Flask-Babel's per-request namespace (`g._flask_babel`), or None outside an app context.
+    Read straight from the app context: through `flask.g` every look-up is a proxy's walk,
+    and a page asks for its translations some 40 times (issue #21)."""
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return None
+    namespace = app_context.g.__dict__.get("_flask_babel")
+    if namespace is None:
+        namespace = app_context.g._flask_babel = SimpleNamespace()
+    return namespace
+
+
 class CatalogueDomain(Domain):
-    """Flask-Babel's default domain, with `load_catalogue` as the lookup (Flask-Babel 4.0)."""
+    """Flask-Babel's default domain, with `load_catalogue` as the lookup (Flask-Babel 4.0).
+
+    Issue #21: the request's translations are kept in Flask-Babel's own per-request slot
+    `babel_translations`, which its `refresh()` (FAB's language switch) deletes and its
+    `force_locale()` empties and restores; so a language chosen during the request, or
+    forced for a while, is still followed."""
 
     def get_translations(self):
-        locale = get_locale()
-        if locale is None:  # outside a request or app context
-            return support.NullTranslations()
+        namespace = _babel_namespace()
+        if namespace is None:  # outside a request or app context
+            return _NO_TRANSLATIONS
+        kept = namespace.__dict__.get("babel_translations")
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        translations = self._translations_of(get_locale())
+        namespace.babel_translations = (self, translations)
+        return translations
+
+    def _translations_of(self, locale):
+        if locale is None:
+            return _NO_TRANSLATIONS
         key = (_locale_name(locale), self.domain[0])
         translations = self.cache.get(key)
         if translations is None:
@@ -76,6 +110,37 @@ class CatalogueDomain(Domain):
                     translations.plural = catalogue.plural
             self.cache[key] = translations
         return translations
+
+
+def request_domain() -> Domain:
+    """`flask_babel.get_domain()`, same answers, by the shortest way (issue #21): Flask-Babel's
+    `gettext` and every lazy string ask for it, through `flask.g`'s proxy three times."""
+    namespace = _babel_namespace()
+    if namespace is None:
+        return Domain()
+    domain = namespace.__dict__.get("babel_domain")
+    if domain is None:
+        domain = namespace.babel_domain = get_babel().instance.domain_instance
+    return domain
+
+
+def request_translations():
+    """What `flask_babel.get_translations()` answers, by the shortest way (issue #21)."""
+    if _cv_app.get(None) is None:
+        return _NO_TRANSLATIONS
+    return request_domain().get_translations()
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Jinja's `_()`, `gettext`, `ngettext`… (Flask-Babel's callables) through
+    `request_translations`, same answers (issue #21)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
 
 
 def keep_parsed_locales(configuration) -> None:
@@ -120,6 +185,9 @@ def install_catalogues(app: Flask) -> None:
     babel = app.extensions["babel"].instance
     babel.domain_instance = CatalogueDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     keep_parsed_locales(app.extensions["babel"])
+    install_template_gettext(app)
+    # Flask-Babel's gettext functions look `get_domain` up in their module at every call.
+    flask_babel.get_domain = request_domain
     install_blank_choice()
 
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import (current_app, g, has_request_context, render_template, request,
-                   session as cookie_session)
+from flask import current_app, render_template, request
+from flask.globals import _cv_app, _cv_request
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -101,14 +101,31 @@ def on_clear(forget) -> None:
 
 
 def user_key():
-    """The signed-in (cookie) user's cache key, or None (anonymous, JWT, API key, no request)."""
-    if not has_request_context() or getattr(g, "_api_key_user", False):
+    """The signed-in (cookie) user's cache key, or None (anonymous, JWT, API key, no request).
+
+    Asked several times a page (permissions, role names, menu, navbar, to-do count): kept in
+    `g` beside the user object and the cookie's generation it was made from, and made again
+    when either changes (a login, a logout, a generation moved on during the request) —
+    without `current_user`'s proxy walk on every call (issue #21)."""
+    request_context = _cv_request.get(None)
+    app_context = _cv_app.get(None)
+    if request_context is None or app_context is None:
         return None
-    if not current_user or not current_user.is_authenticated:
+    kept_vars = app_context.g.__dict__
+    if kept_vars.get("_api_key_user"):
         return None
-    user = current_user._get_current_object()
-    return (user.id, user.username, str(user.created_on),
-            int(cookie_session.get(GENERATION_KEY, 0) or 0))
+    if "_login_user" not in kept_vars:
+        current_user._get_current_object()  # Flask-Login loads the cookie's user
+    user = kept_vars.get("_login_user")
+    if user is None or not user.is_authenticated:
+        return None
+    generation = request_context.session.get(GENERATION_KEY, 0)
+    kept = kept_vars.get("_bianmin_user_key")
+    if kept is not None and kept[0] is user and kept[1] == generation:
+        return kept[2]
+    key = (user.id, user.username, str(user.created_on), int(generation or 0))
+    kept_vars["_bianmin_user_key"] = (user, generation, key)
+    return key
 
 
 def _permission_pairs(sm, user, key):

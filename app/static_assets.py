@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 
 from flask import Flask, request
 
@@ -28,41 +29,57 @@ def _folder(app: Flask, endpoint: str) -> str | None:
     return blueprint.static_folder if blueprint is not None else None
 
 
-def install(app: Flask) -> None:
-    hashes: dict[tuple[str, str], tuple[float, str]] = {}
+# A file changed in place (without a restart) gets its new fingerprint within this; until
+# then its URL is built without looking at the disk (issue #21: a page names up to 26 files).
+RECHECK_SECONDS = 1.0
 
-    def fingerprint(endpoint: str, filename: str) -> str | None:
-        folder = _folder(app, endpoint)
-        if not folder or not filename:
-            return None
-        path = os.path.join(folder, filename)
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            return None
-        known = hashes.get((endpoint, filename))
-        if known is None or known[0] != mtime:
-            with open(path, "rb") as file:
-                known = (mtime, hashlib.sha256(file.read()).hexdigest()[:12])
-            hashes[(endpoint, filename)] = known
+
+def fingerprint(app: Flask, endpoint: str, filename: str | None, fresh: bool = False) -> str | None:
+    """The first 12 hex digits of the SHA-256 of a static file, None if there is no such file;
+    read again when its modification time changes (looked at once every RECHECK_SECONDS, or
+    now if `fresh`: the file itself is being served, and a year's caching follows)."""
+    hashes = app.extensions.setdefault("bianmin_fingerprints", {})
+    known = hashes.get((endpoint, filename))
+    now = time.monotonic()
+    if known is not None and not fresh and now - known[2] < RECHECK_SECONDS:
         return known[1]
+    folder = _folder(app, endpoint)
+    if not folder or not filename:
+        return None
+    path = os.path.join(folder, filename)
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return None
+    if known is None or known[0] != mtime:
+        with open(path, "rb") as file:
+            known = (mtime, hashlib.sha256(file.read()).hexdigest()[:12], now)
+    hashes[(endpoint, filename)] = (known[0], known[1], now)
+    return known[1]
 
-    def is_static(endpoint: str | None) -> bool:
-        return bool(endpoint) and (endpoint == "static" or endpoint.endswith(".static"))
+
+def is_static(endpoint: str | None) -> bool:
+    return bool(endpoint) and (endpoint == "static" or endpoint.endswith(".static"))
+
+
+def install(app: Flask) -> None:
 
     @app.url_defaults
     def _fingerprint_static_urls(endpoint, values):
         if is_static(endpoint) and "v" not in values:
-            version = fingerprint(endpoint, values.get("filename"))
+            version = fingerprint(app, endpoint, values.get("filename"))
             if version:
                 values["v"] = version
+
+    _fingerprint_static_urls.static_only = True  # app/urls.py: adds values to static URLs only
 
     @app.after_request
     def _cache_static_files(response):
         if not is_static(request.endpoint) or response.status_code not in (200, 304):
             return response
         version = request.args.get("v")
-        current = fingerprint(request.endpoint, (request.view_args or {}).get("filename"))
+        current = fingerprint(app, request.endpoint, (request.view_args or {}).get("filename"),
+                              fresh=True)
         cache = response.cache_control
         cache.no_cache = None
         cache.public = True
