@@ -221,7 +221,7 @@ def test_i18n_delete_confirmation_buttons_are_translated(as_admin, holiday):
 
 def test_i18n_rule_setting_unit_hours_is_translated(as_admin):
     html = as_admin.get("/rulesettingview/list/?psize_RuleSettingView=100").get_data(as_text=True)
-    cells = re.findall(r"<td>\s*([^<]*?)\s*</td>", html)
+    cells = re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html)
     assert "小时" in cells and "hours" not in cells
 
 
@@ -245,7 +245,7 @@ def audited_case(db_session, window_a):
 def test_i18n_audit_list_names_records_by_their_translated_labels(as_admin, audited_case):
     """AUDIT-1: 办件, 窗口, 工作人员 — not the model classes Case, Window, Staff."""
     html = as_admin.get("/auditlogview/list/?psize_AuditLogView=100").get_data(as_text=True)
-    cells = set(re.findall(r"<td>\s*([^<]*?)\s*</td>", html))
+    cells = set(re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", html))
     assert {"办件", "窗口", "工作人员"} <= cells
     assert not {"Case", "Window", "Staff"} & cells
     assert not [cell for cell in cells if cell.endswith("+00:00")]  # no raw UTC instants
