@@ -22,14 +22,10 @@ Prints a Markdown section for bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -38,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_cases import load_average, machine, postgres_database  # noqa: E402
-from bench.bench_lists import (PASSWORD, StatementLog, build, case_count, engine_name,  # noqa: E402
-                               log_in, plan, raw_sql)
+from bench.bench_cases import load_average, machine  # noqa: E402
+from bench.bench_lists import (StatementLog, bench_database, case_count,  # noqa: E402
+                               engine_name, log_in, plan, raw_sql)
 
 CATEGORIES = ("M1", "M2", "M3", "M3", "M3", "M4", "M5", "M5", "M7", "M8", "M9", "B")
 
@@ -188,29 +184,8 @@ def report(args, timings: dict) -> None:
 
 def main() -> None:
     args = parse_args()
-    logging.disable(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="bianmin-dash-"))
-    drop, timings = None, {}
-    if args.database_url:
-        url = args.database_url
-    elif args.server:
-        url, _, drop = postgres_database(args.server)
-    else:
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["RATELIMIT_ENABLED"] = "false"
-    try:
-        if not args.database_url:
-            timings = build(args, url)
+    with bench_database(args, "bianmin-dash-") as (_, _, timings):
         report(args, timings)
-    finally:
-        if args.keep and not args.database_url:
-            print(f"\nkept: {url}", file=sys.stderr)
-        else:
-            if drop:
-                drop()
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

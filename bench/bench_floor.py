@@ -39,17 +39,14 @@ Two modes, measuring two different things:
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import pickle
 import re
 import secrets
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -60,9 +57,9 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_cases import load_average, machine, postgres_database  # noqa: E402
-from bench.bench_lists import (PASSWORD, StatementLog, build, engine_name,  # noqa: E402
-                               log_in, raw_sql)
+from bench.bench_cases import load_average, machine  # noqa: E402
+from bench.bench_lists import (PASSWORD, StatementLog, bench_database,  # noqa: E402
+                               case_count, engine_name, log_in, raw_sql)
 from bench.floor import PAGES_FILE, data_statements, make_floor_app  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -410,29 +407,14 @@ def uptime() -> str:
 
 def main() -> None:
     args = parse_args()
-    logging.disable(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="bianmin-floor-"))
-    drop, url = None, args.database_url
-    if not url:
-        if args.server:
-            url, _, drop = postgres_database(args.server)
-        else:
-            url = f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["RATELIMIT_ENABLED"] = "false"
-    try:
-        if not args.database_url:
-            build(args, url)
+    with bench_database(args, "bianmin-floor-") as (url, workdir, _):
         from app import create_app
         from app.extensions import db
 
         app = create_app()
         with app.app_context():
             engine = db.engine
-        from sqlalchemy import text
-        with engine.connect() as conn:
-            cases = conn.execute(text("SELECT count(*) FROM service_case")).scalar()
+        cases = case_count(engine)
         before = uptime()
         if args.gunicorn:
             rows = measure_gunicorn(app, engine, url, workdir, args)
@@ -440,13 +422,6 @@ def main() -> None:
             rows = measure(app, engine, url, args)
         print_section(rows, cases, engine_name(engine), (before, uptime()), args)
         engine.dispose()
-    finally:
-        if args.keep and not args.database_url:
-            print(f"\nkept: {url}", file=sys.stderr)
-        else:
-            if drop:
-                drop()
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,9 @@ Prints a Markdown section for bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_cases import load_average, machine  # noqa: E402
-from bench.bench_lists import build, engine_name, log_in  # noqa: E402
+from bench.bench_lists import bench_database, engine_name, log_in  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STAFF_PER_WINDOW = 10
@@ -88,15 +84,7 @@ def timed_posts(client, form_page: str, action: str, forms: list[dict]) -> list[
 
 def main() -> None:
     args = parse_args()
-    logging.disable(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="bianmin-generations-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["RATELIMIT_ENABLED"] = "false"
-    try:
-        if not args.database_url:
-            build(args, url)
+    with bench_database(args, "bianmin-generations-") as _:
         from app import create_app
         from app.extensions import db
 
@@ -122,8 +110,6 @@ people on the duty order; {args.runs} months of 2027 each, median (max) of the P
 | 值班 → 生成 (`/dutyshiftview/generate`) | {statistics.median(rota) * 1000:.0f} ms | {max(rota) * 1000:.0f} ms |
 | 会议 → 生成 (`/meetingview/generate`) | {statistics.median(meetings) * 1000:.0f} ms | {max(meetings) * 1000:.0f} ms |
 """)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

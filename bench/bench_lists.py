@@ -33,6 +33,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -274,6 +276,34 @@ def settle(url: str) -> None:
         engine.dispose()
 
 
+@contextmanager
+def bench_database(args, prefix: str) -> Iterator[tuple[str, Path, dict]]:
+    """The database a bench measures, set where the app reads it: `--database-url` as it is,
+    else one built here by `build` — a fresh SQLite file, or with `--server` a database of its
+    own on that PostgreSQL server. Removed afterwards, with the work folder, unless `--keep`.
+    Yields (url, work folder, build timings)."""
+    logging.disable(logging.WARNING)
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    url, drop = args.database_url, None
+    if not url:
+        if getattr(args, "server", None):
+            url, _, drop = postgres_database(args.server)
+        else:
+            url = f"sqlite:///{workdir / 'bench.db'}"
+    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
+    os.environ["DATABASE_URL"] = url
+    os.environ["RATELIMIT_ENABLED"] = "false"
+    try:
+        yield url, workdir, ({} if args.database_url else build(args, url))
+    finally:
+        if getattr(args, "keep", False) and not args.database_url:
+            print(f"\nkept: {url}", file=sys.stderr)
+        else:
+            if drop:
+                drop()
+            shutil.rmtree(workdir, ignore_errors=True)  # a reused database is elsewhere
+
+
 def engine_name(engine) -> str:
     from sqlalchemy import text
 
@@ -292,29 +322,8 @@ def case_count(engine) -> int:
 
 def main() -> None:
     args = parse_args()
-    logging.disable(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="bianmin-lists-"))
-    drop, timings = None, {}
-    if args.database_url:
-        url = args.database_url
-    elif args.server:
-        url, _, drop = postgres_database(args.server)
-    else:
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["RATELIMIT_ENABLED"] = "false"
-    try:
-        if not args.database_url:
-            timings = build(args, url)
+    with bench_database(args, "bianmin-lists-") as (url, _, timings):
         report(args, url, timings)
-    finally:
-        if args.keep and not args.database_url:
-            print(f"\nkept: {url}", file=sys.stderr)
-        else:
-            if drop:
-                drop()
-            shutil.rmtree(workdir, ignore_errors=True)  # a reused database is elsewhere
 
 
 def report(args, url: str, timings: dict) -> None:

@@ -18,13 +18,9 @@ Prints a Markdown section for bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import logging
-import os
 import re
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -33,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_cases import load_average, machine  # noqa: E402
-from bench.bench_lists import build, case_count, engine_name, log_in  # noqa: E402
+from bench.bench_lists import bench_database, case_count, engine_name, log_in  # noqa: E402
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -112,14 +108,7 @@ def measure_page(app, measured: dict) -> float:
 
 def main() -> None:
     args = parse_args()
-    logging.disable(logging.WARNING)
-    workdir = Path(tempfile.mkdtemp(prefix="bianmin-schedule-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.db'}"
-    os.environ.setdefault("BIANMIN_INSTANCE", str(workdir / "instance"))
-    os.environ["DATABASE_URL"] = url
-    os.environ["RATELIMIT_ENABLED"] = "false"
-    try:
-        timings = {} if args.database_url else build(args, url)
+    with bench_database(args, "bianmin-schedule-") as (_, _, timings):
         from app import create_app
         from app.extensions import db
 
@@ -144,11 +133,6 @@ rolled back.
 | running deadlines counted again (`recompute_running_deadlines`) | {measured['recompute']:.2f} |
 | the page's POST of the same schedule, once | {page:.3f} |
 """)
-    finally:
-        if args.keep and not args.database_url:
-            print(f"\nkept: {url}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
