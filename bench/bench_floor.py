@@ -192,13 +192,7 @@ def measure(app, engine, url_of_db, args) -> list[dict]:
             assert response.status_code == 200, response.status_code
             return response.get_data(as_text=True)
         _, row["floor"], row["floor_cpu"] = timed(get_floor, args.runs)
-        row["ratio"] = row["page"] / row["floor"]
-        row["cpu_ratio"] = row["cpu"] / max(row["floor_cpu"], 0.1)
-        print(f"  {row['label']:<20} page {row['page']:7.1f} ms (CPU {row['cpu']:5.0f}) "
-              f"{row['statements']:3d} stmts  raw SQL {row['raw']:6.1f}  floor "
-              f"{row['floor']:6.1f} ms (CPU {row['floor_cpu']:5.1f})  ratio {row['ratio']:4.1f}x "
-              f"CPU ratio {row['cpu_ratio']:4.1f}x  load {row['load']}",
-              file=sys.stderr, flush=True)
+        show_ratios(row, "CPU")
     floor.engine.dispose()
     return rows
 
@@ -360,13 +354,7 @@ def measure_gunicorn(app, engine, url_of_db, workdir, args) -> list[dict]:
             floor = lambda: checked(floor_session.get(floor_url, timeout=120), "floor")  # noqa: E731
             row["load"] = load_average()
             row.update(time_over_http(page, floor, servers, args))
-            row["ratio"] = row["page"] / row["floor"]
-            row["cpu_ratio"] = row["cpu"] / max(row["floor_cpu"], 0.1)
-            print(f"  {row['label']:<20} page {row['page']:7.1f} ms (server CPU "
-                  f"{row['cpu']:5.1f}) {row['statements']:3d} stmts  raw SQL {row['raw']:6.1f}  "
-                  f"floor {row['floor']:6.1f} ms (server CPU {row['floor_cpu']:5.1f})  ratio "
-                  f"{row['ratio']:4.1f}x  CPU ratio {row['cpu_ratio']:4.1f}x  load {row['load']}",
-                  file=sys.stderr, flush=True)
+            show_ratios(row, "server CPU")
     finally:
         for server in servers:
             server.stop()
@@ -400,6 +388,15 @@ def how_measured(args) -> str:
             "one warm-up. CPU = this process's CPU time during the request: the steadier figure "
             "on a shared machine.")
 
+
+def show_ratios(row: dict, cpu: str) -> None:
+    """The row's page/floor ratios, computed into it and printed as the run goes."""
+    row["ratio"] = row["page"] / row["floor"]
+    row["cpu_ratio"] = row["cpu"] / max(row["floor_cpu"], 0.1)
+    print(f"  {row['label']:<20} page {row['page']:7.1f} ms ({cpu} {row['cpu']:5.1f}) "
+          f"{row['statements']:3d} stmts  raw SQL {row['raw']:6.1f}  floor "
+          f"{row['floor']:6.1f} ms ({cpu} {row['floor_cpu']:5.1f})  ratio {row['ratio']:4.1f}x  "
+          f"CPU ratio {row['cpu_ratio']:4.1f}x  load {row['load']}", file=sys.stderr, flush=True)
 
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()

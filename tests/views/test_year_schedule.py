@@ -88,15 +88,20 @@ def test_calendar_banner_for_the_missing_year_disappears_once_it_is_entered(as_o
     assert not any("2027" in b for b in after)
 
 
-def test_calendar_a_bad_line_shows_its_message_and_saves_nothing(as_office, db_session, today):
-    db_session.add(Holiday(day=date(2027, 5, 3), kind="holiday", name="劳动节"))
-    db_session.commit()
-    bad = SCHEDULE_2027 + "国庆节 2027-10-07 2027-10-01\n"  # line 6 ends before it starts
+def _post_a_bad_line_6(as_office) -> None:
+    """Post the 2027 schedule with a sixth line that ends before it starts: the page answers
+    again with the line's message next to the field."""
+    bad = SCHEDULE_2027 + "国庆节 2027-10-07 2027-10-01\n"
     response = as_office.post_form(URL, {"year": "2027", "entries": bad})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if 'name="entries"' in r)
     assert "field-error" in row and "6" in row and "2027-10-01" in row
+
+def test_calendar_a_bad_line_shows_its_message_and_saves_nothing(as_office, db_session, today):
+    db_session.add(Holiday(day=date(2027, 5, 3), kind="holiday", name="劳动节"))
+    db_session.commit()
+    _post_a_bad_line_6(as_office)
     assert holidays(db_session) == [("2027-05-03", "holiday", "劳动节")]
 
 
@@ -207,12 +212,7 @@ def test_case_3_issue_21_entering_the_schedule_moves_running_deadlines_in_a_job(
 def test_case_3_issue_21_a_bad_line_with_running_cases_is_shown_at_once_and_queues_nothing(
         as_office, db_session, window_a, today):
     _running_case(db_session, window_a, date(2027, 9, 28))
-    bad = SCHEDULE_2027 + "国庆节 2027-10-07 2027-10-01\n"  # line 6 ends before it starts
-    response = as_office.post_form(URL, {"year": "2027", "entries": bad})
-    assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, flags=re.S) if 'name="entries"' in r)
-    assert "field-error" in row and "6" in row and "2027-10-01" in row
+    _post_a_bad_line_6(as_office)
     assert jobs(db_session) == [] and holidays(db_session) == []
 
 
