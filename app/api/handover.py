@@ -10,17 +10,16 @@ from __future__ import annotations
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
-from app.api.base import DomainApi, openapi, versioned_body
+from app.api.actions import ActionApi
+from app.api.base import openapi
 from app.api.schemas.common import PkPath
 from app.api.schemas.handover import HandoverConfirmation, HandoverState
 from app.context import clock
 from app.extensions import db
 from app.policy.handover import confirms_for_staff_without_login
 from app.request_context import current_actor
-from app.rules.errors import RuleViolation
 from app.security import API_METHOD_PERMISSIONS, handover_filters
 from app.services.handover import confirm_handover, is_valid
-from app.services.transaction import check_version
 from models.handover import Handover
 
 HANDOVER_COLUMNS = ["id", "giver.id", "giver.name", "receiver.id", "receiver.name",
@@ -31,7 +30,13 @@ SHOW_COLUMNS = HANDOVER_COLUMNS + ["items", "documents", "tasks", "cases.id",
                                    "cases.note"]
 
 
-class HandoverApi(DomainApi):
+def _summary(handover: Handover) -> dict:
+    return {"id": handover.id, "version": handover.version, "valid": is_valid(handover),
+            "giver_confirmed": handover.giver_confirmed_at is not None,
+            "receiver_confirmed": handover.receiver_confirmed_at is not None}
+
+
+class HandoverApi(ActionApi):
     """/api/v1/handover/ — one's handovers (all of them for Office and Leadership); confirm."""
 
     resource_name = "handover"
@@ -46,6 +51,8 @@ class HandoverApi(DomainApi):
     order_columns = ["created_at"]
     base_order = ("created_at", "desc")
     search_columns = ["created_at"]
+    summary = staticmethod(_summary)
+    request_actor = staticmethod(current_actor)
 
     @expose("/<int:pk>/confirm", methods=["POST"])
     @protect()
@@ -54,21 +61,6 @@ class HandoverApi(DomainApi):
              path=PkPath, body=HandoverConfirmation, optional=True, answer=HandoverState)
     def confirm(self, pk):
         """Confirm a handover as its giver or receiver (HAND-1)."""
-        handover = self.datamodel.get(pk, self._base_filters)
-        if handover is None:
-            return self.response_404()
-        try:
-            body, seen = versioned_body(HandoverConfirmation, optional=True)
-            side = body.get("side")
-        except RuleViolation as violation:
-            return self.refuse(violation)
-        with self.unit_of_work() as saved:
-            check_version(handover, seen)
-            confirm_handover(db.session, handover, side, current_actor(), clock(),
-                             confirms_for_staff_without_login(current_actor()))
-        if not saved.ok:
-            return saved.answer
-        return self.response(200, id=handover.id, version=handover.version,
-                             valid=is_valid(handover),
-                             giver_confirmed=handover.giver_confirmed_at is not None,
-                             receiver_confirmed=handover.receiver_confirmed_at is not None)
+        return self.act_on(pk, HandoverConfirmation, lambda handover, body, actor: confirm_handover(
+            db.session, handover, body.get("side"), actor, clock(),
+            confirms_for_staff_without_login(actor)), optional=True)
