@@ -14,9 +14,10 @@ and writes its progress and its file here, and the user's page polls the row.
 - Progress is written at most every PROGRESS_INTERVAL seconds, twice: to the queue's own store
   (`publish`: Redis, or the demo's queue file), which never waits for the database, and to the
   row on a connection of its own, committed at once, so the runner's transaction (a
-  server-side cursor on PostgreSQL) stays open. On SQLite the runner's open cursor keeps any
-  other writer out of the database file until it ends, so the row's figure is skipped there
-  (no wait) and the page reads the queue's (`live_progress`).
+  server-side cursor on PostgreSQL) stays open. On SQLite a runner that writes (deductions,
+  a derivation, an import) holds the file's one write lock until it ends (WAL lets readers
+  in, not a second writer), so the row's figure is skipped there (no wait) and the page reads
+  the queue's (`live_progress`).
 - What a user may see: their own jobs; Admin sees every job (`visible_jobs`, `job_for`).
 - `clean_jobs`: finished jobs older than JOB_RESULT_DAYS go, rows and files, with any file of
   the result folder as old that no waiting or running job needs (a `.part` of a killed worker,
