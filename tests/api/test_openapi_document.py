@@ -26,7 +26,8 @@ from models.cases import Case
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # How a route reads the version the client read (JSON body or If-Match; multipart form).
-VERSION_READERS = ("versioned_body(", "form_version(")
+# ActionApi.act_on reads the version the client sent (app/api/actions.py).
+VERSION_READERS = ("versioned_body(", "form_version(", "self.act_on(")
 
 
 def document(app, token_for) -> dict:
@@ -61,8 +62,8 @@ def custom_routes(app) -> list[tuple[str, str, type, object]]:
 
 
 def takes_a_version(cls, view) -> bool:
-    """The route reads a version, itself or through the helpers of its class it calls
-    (complaints' `_change`, leave's `_decide`)."""
+    """The route reads a version, itself, through `act_on` or through the helpers of its
+    class it calls (leave's and away's `_decide`)."""
     todo, seen = [inspect.unwrap(view)], set()
     while todo:
         source = inspect.getsource(todo.pop())
