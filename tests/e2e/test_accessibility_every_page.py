@@ -20,7 +20,6 @@ the skip link first in the tab order and show an outline around every focused co
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime, timezone
 from urllib.parse import parse_qsl, urlsplit
@@ -45,12 +44,10 @@ from tests.factories import DEMO_ROLES as ROLES
 from tests.factories import csrf_token, published_fee
 from tests.site_crawl import crawl, menu_links
 
-# axe reads the markup, which does not depend on the database: the SQLite run of CI checks every
-# page shape (5–6 minutes); the PostgreSQL run renders the same pages in the zh crawl
-# (tests/test_zh_pages.py) and keeps its time for what PostgreSQL changes.
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="axe checks markup; the SQLite run covers every page shape")]
+# axe reads the markup, which does not depend on the database: like every browser test it runs
+# in CI's SQLite run (tests/e2e/conftest.py); the PostgreSQL run renders the same pages in the
+# zh crawl (tests/test_zh_pages.py).
+pytestmark = pytest.mark.e2e
 
 DESK = {"width": 1366, "height": 768}
 MAX_PAGES = 500
