@@ -12,6 +12,7 @@ import re
 import zlib
 
 OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
+LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
 STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 TOKEN = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\(((?:\\.|[^\\)])*)\)\s*Tj", re.S)
 ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
@@ -22,7 +23,11 @@ def objects(data: bytes) -> dict[int, bytes]:
 
 
 def stream(body: bytes) -> bytes:
-    raw = STREAM.search(body).group(1)
+    found = STREAM.search(body)
+    raw = found.group(1)
+    length = LENGTH.search(body[:found.start()])
+    if length is not None:  # the dictionary's own count: the data may end in a "\r" byte
+        raw = body[found.start(1):found.start(1) + int(length.group(1))]
     return zlib.decompress(raw) if b"/FlateDecode" in body else raw
 
 
