@@ -24,18 +24,8 @@ ROWS = 3  # what each export below selects with its filters; one more row is fil
 # --- Each export with ROWS rows selected by its filters, and one row more left out ----------------
 def ledger_cases(db_session, window_a, window_b):
     """The ledger: three cases in progress, one approved (the filter asks for those in progress)."""
-    item = residence_permit_item(db_session, window_a)
-    start = datetime(2026, 10, 12, 2, tzinfo=timezone.utc)
-    states = [cs.IN_PROGRESS] * ROWS + [cs.DECIDED_APPROVED]
-    db_session.execute(insert(Case), [{
-        "number": f"BC-2026-{n + 1:06d}", "case_class": "accepted", "state": state,
-        "item_id": item.id, "window_id": window_a.id, "applicant_kind": "person",
-        "applicant_name": "赵六", "received_at": start + timedelta(hours=n),
-        "accepted_at": start + timedelta(hours=n), "accepted_on": start.date(),
-        "promised_days": 5, "deadline": start.date() + timedelta(days=7), "urgent": False,
-        "extended": False, "suspended_days": 0,
-    } for n, state in enumerate(states)])
-    db_session.commit()
+    add_cases(db_session, window_a, ROWS)
+    add_cases(db_session, window_a, 1, start_number=ROWS + 1, state=cs.DECIDED_APPROVED)
     return f"_flt_0_state={cs.IN_PROGRESS}"
 
 
