@@ -72,8 +72,7 @@ def install_security_headers(app: Flask) -> None:
                 headers.add(name, value)
         if app.config.get("SECURITY_HSTS") and "strict-transport-security" not in present:
             headers.add("Strict-Transport-Security", HSTS)
-        if not is_static_file() and ("cache-control" not in present
-                                     or "no-store" not in headers.get("Cache-Control", "")):
+        if not is_static_file() and "no-store" not in headers.get("Cache-Control", ""):
             headers["Cache-Control"] = "no-store"  # PRIV-1
         return response
 
