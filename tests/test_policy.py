@@ -183,6 +183,29 @@ def test_leave_2_the_approver_position_decides_never_its_own(approver, request_,
     assert leave.may_decide_leave(request_, approver) is decides
 
 
+# (position, staff id, login id) of the active staff in approver positions, now.
+HOLDERS = {("office_head", 5, 50), ("director", 6, 60), ("deputy_director", 7, 70),
+           ("secretary", 8, 80)}
+
+
+@pytest.mark.parametrize("request_, holders, slot", [
+    (leave_request(), HOLDERS, "office_head"),  # a free holder: the routed slot
+    # The only office head became the requester (1): one level up, as route_approver.
+    (leave_request(), {("office_head", 1, 10), *HOLDERS - {("office_head", 5, 50)}}, "director"),
+    # The only office head filed it (login 50): LEAVE-1 four eyes, one level up.
+    (leave_request(filed_by_id=50), HOLDERS, "director"),
+    # The office head left and nobody holds the post: a vacancy waits for the appointment.
+    (leave_request(), HOLDERS - {("office_head", 5, 50)}, "office_head"),
+    # The deputy left; the director filed it: the secretary.
+    (leave_request(approver_position="director", filed_by_id=60),
+     HOLDERS - {("deputy_director", 7, 70)}, "secretary"),
+])
+def test_leave_1_leave_2_the_deciding_slot_follows_the_current_holders(request_, holders, slot):
+    assert leave.deciding_slot(request_, holders) == slot
+    director = staff(6, "director")
+    assert leave.may_decide_leave(request_, director, holders) is (slot == "director")
+
+
 @pytest.mark.parametrize("who, user_id, may_see", [
     (staff(1), None, True), (staff(3), None, False), (staff(3), 42, True),
     (staff(3, "office_head"), None, True),

@@ -18,12 +18,12 @@ from app.api.schemas.leave import (LeaveCancellation, LeaveDecision, LeaveFiling
                                    LeaveReportBack, LeaveRevocation, LeaveSummary)
 from app.context import clock
 from app.extensions import db
-from app.policy.leave import may_decide_leave, may_revoke_leave
+from app.policy.leave import may_revoke_leave
 from app.rules.errors import N_, RuleViolation
 from app.security import API_METHOD_PERMISSIONS, current_leave_actor, leave_filters
 from app.services.leave import (Certificate, LeaveInput, NotYourDecision, attach_certificate,
-                                cancel_leave, decide_leave, file_leave, report_back,
-                                revoke_leave)
+                                cancel_leave, decide_leave, file_leave, may_decide_now,
+                                report_back, revoke_leave)
 from models.leave import LeaveRequest
 
 LEAVE_COLUMNS = ["id", "staff.id", "staff.name", "kind", "start_day", "end_day", "half_day_start",
@@ -93,7 +93,7 @@ class LeaveApi(ActionApi):
         return self.act_on(pk, LeaveDecision, lambda leave, body, actor: decide_leave(
             db.session, leave, approve, body.get("note"), actor, clock(),
             ab_override_reason=body.get("ab_override_reason")),
-            may=lambda leave, actor: may_decide_leave(leave, actor.staff),
+            may=lambda leave, actor: may_decide_now(db.session, leave, actor.staff),
             may_send=lambda body, actor: _may_override(body.get("ab_override_reason"), actor))
 
     @expose("/<int:pk>/approve", methods=["POST"])

@@ -4,18 +4,38 @@ the acting Staff row (read only), their login id and role flags, and the request
 from __future__ import annotations
 
 from app.roles import ADMIN, LEADERSHIP, OFFICE
-from app.rules.leave import APPROVER_POSITIONS
+from app.rules.leave import APPROVER_POSITIONS, route_approver
 
 LEAVE_OVERSIGHT_ROLES = frozenset({OFFICE, LEADERSHIP, ADMIN})
 
 
-def may_decide_leave(leave, staff) -> bool:
-    """LEAVE-2: only a staff member whose position holds the request's approver position
-    approves or rejects it — by position, not by login role — and never their own request."""
-    if staff is None or leave is None:
+def deciding_slot(leave, holders) -> str:
+    """LEAVE-2 with LEAVE-1, at decision time: the approver slot that decides `leave` now.
+
+    `holders` are (position, staff id, login id) of the center's active staff in approver
+    positions, read now. The slot the request was routed to at filing while someone there may
+    decide it — anyone but the person taking the leave and whoever filed it. When its holders
+    changed since so that nobody there may (the free holder left the post; the requester or
+    the filer became its only holder), the slot `route_approver` gives with today's holders:
+    the same one-level-up fallback as at filing, so the request never waits for nobody and
+    never for its requester or filer. A slot nobody holds stays its slot (a vacancy: the
+    request waits for the appointment, as at filing)."""
+    held = {position for position, _staff_id, _user_id in holders}
+    free = {position for position, staff_id, user_id in holders
+            if staff_id != leave.staff_id
+            and (leave.filed_by_id is None or user_id != leave.filed_by_id)}
+    return route_approver(leave.approver_position, held, free)
+
+
+def may_decide_leave(leave, staff, holders=None) -> bool:
+    """LEAVE-2: only a staff member whose position holds the request's approver slot approves
+    or rejects it — by position, not by login role — and never their own request. The slot is
+    the routed one; given the current `holders` (see `deciding_slot`), the one deciding it
+    now. (LEAVE-1: whoever filed it for someone else is refused by the service and the page.)"""
+    if staff is None or leave is None or staff.id == leave.staff_id:
         return False
-    holders = APPROVER_POSITIONS.get(leave.approver_position, frozenset())
-    return staff.position in holders and staff.id != leave.staff_id
+    slot = leave.approver_position if holders is None else deciding_slot(leave, holders)
+    return staff.position in APPROVER_POSITIONS.get(slot, frozenset())
 
 
 def may_revoke_leave(leave, staff, leadership: bool) -> bool:

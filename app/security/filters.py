@@ -22,7 +22,7 @@ from app.roles import LEADERSHIP, WINDOW_HEAD
 from app.rules.leave import APPROVER_POSITIONS
 from app.services.cover import (CoverActor, covered_cases_condition, covered_staff as covered_on,
                                 is_covered_case, registration_scope_condition)
-from app.services.leave import LeaveActor
+from app.services.leave import LeaveActor, rerouted_to
 from app.services.semiannual import entry_scope_condition
 from models.cases import Case
 
@@ -198,7 +198,9 @@ def away_filters() -> list:
 # LEAVE-2: APPROVER_POSITIONS (app/rules/leave.py) names the positions holding each approver slot
 class LeaveRowFilter(BaseFilter):
     """Row filter of leave requests, for the view and the API alike (FAB-NOTES): Office and
-    Leadership see all; everyone else their own requests and those routed to their position."""
+    Leadership see all; everyone else their own requests and those routed to their position —
+    or deciding now (LEAVE-2 / LEAVE-1: the routed slot's holders changed after filing so that
+    none may decide it, `app.policy.leave.deciding_slot`)."""
 
     name = "Visible leave"
     arg_name = "visible_leave"
@@ -215,6 +217,9 @@ class LeaveRowFilter(BaseFilter):
         conditions = [self.model.staff_id == staff.id]
         if positions:
             conditions.append(self.model.approver_position.in_(positions))
+            rerouted = rerouted_to(db.session, staff)
+            if rerouted:
+                conditions.append(self.model.id.in_(rerouted))
         user = current_login()
         if user is not None:
             conditions.append(self.model.filed_by_id == user.id)

@@ -309,12 +309,15 @@ def case_figures(session: Session, period: date, today: date, window_id=None) ->
 
 
 def leadership_dashboard(session: Session, period: date, today: date, window_id=None,
-                         now: datetime | None = None) -> dict:
+                         now: datetime | None = None, wins: list | None = None) -> dict:
     """Everything the Leadership dashboard shows for one month (and, with `window_id`, one
     window), as plain JSON-ready values: KPI cards, chart series, ranking (issue #12). `now`
-    (the clock) tells which half-days of today have begun for "staff away today" (AB-2)."""
+    (the clock) tells which half-days of today have begun for "staff away today" (AB-2).
+    `wins`: `windows(session, window_id)` when the caller has read it already (the page's
+    filter checks the window asked for exists: issue #21, read once)."""
     period = month_start(period)
-    wins = windows(session, window_id)
+    if wins is None:
+        wins = windows(session, window_id)
     cases = case_figures(session, period, today, window_id)
     months = cases["months"]
     overdue = overdue_by_window(session, today, window_id)

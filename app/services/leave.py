@@ -36,6 +36,11 @@ Design decisions (documented for the merger):
   office head files for a clerk, or takes half a day): the request is routed at filing to the
   next level up that has one, at the top to the directors (`route_approver`); the stored
   approver is what the pages show. RULES.md names no fallback: without it nobody could decide.
+  The same holds at decision time (`app.policy.leave.deciding_slot`, `may_decide_now`): when
+  the routed slot's holders change after filing so that none of them may decide the request
+  (its free holder leaves the post; the requester or the filer becomes its only holder), the
+  slot `route_approver` gives with the current holders decides it — its queue lists it, its
+  holders see it (PRIV-1) and decide it; a vacancy still waits for the appointment.
 """
 
 from __future__ import annotations
@@ -49,8 +54,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.actor import Actor
 from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_decide_leave,
@@ -420,6 +425,56 @@ def _route(session: Session, slot: str, staff: Staff, actor: LeaveActor) -> str:
                            if staff_id not in excluded})
 
 
+def approver_holders(session: Session) -> frozenset[tuple[str, int, int | None]]:
+    """LEAVE-2: (position, staff id, login id) of the active staff in approver positions, as
+    they are now — what `app.policy.leave.deciding_slot` routes a request by at decision time."""
+    approving = frozenset().union(*APPROVER_POSITIONS.values())
+    return frozenset(tuple(row) for row in session.execute(
+        select(Staff.position, Staff.id, Staff.user_id)
+        .where(Staff.is_active.is_(True), Staff.position.in_(approving))))
+
+
+def may_decide_now(session: Session, leave: LeaveRequest, staff: Staff | None) -> bool:
+    """LEAVE-2 / LEAVE-1 at decision time: `staff` holds the slot the request was routed to
+    (no read) — or, for a pending request whose routed slot nobody may decide any more (its
+    holders changed after filing), the slot `deciding_slot` gives with today's holders."""
+    if may_decide_leave(leave, staff):
+        return True
+    if staff is None or leave is None or leave.state != PENDING \
+            or not approver_slots(staff.position):
+        return False
+    return may_decide_leave(leave, staff, approver_holders(session))
+
+
+def _nobody_free_in_routed_slot():
+    """SQL, of a LeaveRequest row: no active staff member other than its requester and its
+    filer holds the slot it was routed to — the rows `deciding_slot` may send elsewhere."""
+    holder = aliased(Staff)
+    holds = or_(*(and_(LeaveRequest.approver_position == slot,
+                       holder.position.in_(sorted(positions)))
+                  for slot, positions in APPROVER_POSITIONS.items()))
+    return ~exists().where(holder.is_active.is_(True), holds, holder.id != LeaveRequest.staff_id,
+                           or_(LeaveRequest.filed_by_id.is_(None), holder.user_id.is_(None),
+                               holder.user_id != LeaveRequest.filed_by_id))
+
+
+def rerouted_to(session: Session, staff: Staff | None) -> list[int]:
+    """LEAVE-2 / LEAVE-1: the pending requests routed to another slot at filing that `staff`'s
+    slot decides now (`deciding_slot`): their ids, for the row filter (PRIV-1: the one who
+    decides it sees it). No read for staff holding no approver slot; one while no request is
+    stuck (the common case)."""
+    positions = approver_positions(staff)
+    if not positions:
+        return []
+    stuck = session.scalars(select(LeaveRequest).where(
+        LeaveRequest.state == PENDING, LeaveRequest.staff_id != staff.id,
+        LeaveRequest.approver_position.not_in(positions), _nobody_free_in_routed_slot())).all()
+    if not stuck:
+        return []
+    holders = approver_holders(session)
+    return [leave.id for leave in stuck if may_decide_leave(leave, staff, holders)]
+
+
 def filed_on_behalf(leave: LeaveRequest, actor: LeaveActor) -> bool:
     """LEAVE-1: the request is filed by someone else than the person taking the leave."""
     return actor.staff is None or actor.staff.id != leave.staff_id
@@ -446,7 +501,7 @@ def decide_leave(session: Session, leave: LeaveRequest, approve: bool, note: str
 
     with transaction(session):
         check_version(leave, seen_version)
-        if not may_decide_leave(leave, actor.staff):
+        if not may_decide_now(session, leave, actor.staff):
             raise NotYourDecision()
         if decided_by_filer(leave, actor):
             raise RuleViolation("LEAVE-1", N_("A leave filed on someone's behalf is approved by "
@@ -699,18 +754,28 @@ def approval_queue(session: Session, staff: Staff | None) -> list[LeaveRequest]:
     A request of someone no longer active stays here: it still waits for a decision — a
     backfilled 补假 of days worked before leaving decides whether those days were leave or
     absence (ATT-3, LEAVE-4) — and nobody else can decide it; the queue page marks such a
-    requester, so the approver may reject what has become moot."""
+    requester, so the approver may reject what has become moot.
+
+    LEAVE-2 / LEAVE-1 at decision time: also the requests of another slot whose holders
+    changed after filing so that none of them may decide it, when `deciding_slot` sends them
+    to `staff`'s slot now (read in the same statement; the holders only when there are such)."""
     positions = approver_positions(staff)
     if not positions:
         return []
     query = select(LeaveRequest).where(LeaveRequest.state == PENDING,
-                                       LeaveRequest.approver_position.in_(positions),
+                                       or_(LeaveRequest.approver_position.in_(positions),
+                                           _nobody_free_in_routed_slot()),
                                        LeaveRequest.staff_id != staff.id)
     if staff.user_id is not None:  # LEAVE-1: not what they filed for someone else
         query = query.where(or_(LeaveRequest.filed_by_id.is_(None),
                                 LeaveRequest.filed_by_id != staff.user_id))
-    return list(session.scalars(query.options(joinedload(LeaveRequest.staff))
+    rows = list(session.scalars(query.options(joinedload(LeaveRequest.staff))
                                 .order_by(LeaveRequest.start_day, LeaveRequest.id)))
+    if all(leave.approver_position in positions for leave in rows):
+        return rows
+    holders = approver_holders(session)
+    return [leave for leave in rows if leave.approver_position in positions
+            or may_decide_leave(leave, staff, holders)]
 
 
 def notifications_for(session: Session, staff: Staff | None) -> list[LeaveNotification]:
@@ -1077,4 +1142,5 @@ __all__ = ["LeaveInput", "Certificate", "LeaveActor", "NotYourDecision", "file_l
            "days_text", "may_file_for", "approver_positions", "late_return",
            "taken_period_of", "CountedLeave", "ab_conflict_halves", "default_substitute",
            "is_admin_only", "linkable_handovers", "handovers_of", "filed_on_behalf",
-           "decided_by_filer", "filed_for_notices", "acknowledge", "REQUESTER"]
+           "decided_by_filer", "filed_for_notices", "acknowledge", "REQUESTER",
+           "approver_holders", "may_decide_now", "rerouted_to"]

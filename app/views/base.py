@@ -106,8 +106,13 @@ def opened_at() -> datetime | None:
 
 def flash_job_busy(busy: JobBusy) -> None:
     """A generation refused because it is running or was just done: by whom, since when."""
+    flash(job_busy_message(busy), "warning")
+
+
+def job_busy_message(busy: JobBusy) -> str:
+    """What `flash_job_busy` says, in the user's language: by whom (their name), since when."""
     names = staff_names([busy.run.started_by]) if busy.run is not None else {}
-    flash(busy.render(gettext, names=names), "warning")
+    return busy.render(gettext, names=names)
 
 
 class rule_checked(transaction):  # noqa: N801 — used as a statement: `with rule_checked(form) as saved:`

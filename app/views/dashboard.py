@@ -145,11 +145,12 @@ def with_links(data: dict, day: date) -> dict:
     return {**data, "kpi_links": kpi_links, "on_time_links": trend_links, "labels": labels()}
 
 
-def dashboard_data(period: date, window_id=None) -> dict:
+def dashboard_data(period: date, window_id=None, wins: list | None = None) -> dict:
+    """`wins`: the filter's window as `_filters` read it (issue #21: not read again)."""
     now = clock()  # AB-2: the half-days of today begun by now (absence)
     day = now.today
-    return with_links(dq.leadership_dashboard(db.session, period, day, window_id, now=now.now),
-                      day)
+    return with_links(dq.leadership_dashboard(db.session, period, day, window_id, now=now.now,
+                                              wins=wins), day)
 
 
 def kpi_cards(data: dict) -> list[tuple[str, str, object, str, str]]:
@@ -181,18 +182,23 @@ class DashboardView(BaseView):
     method_permission_name = {"index": "read", "data": "read"}
     base_permissions = ["can_read"]
 
-    def _filters(self) -> tuple[date, int | None]:
+    def _filters(self) -> tuple[date, int | None, list | None]:
+        """The month, the window asked for (404 when there is none such) and — read once,
+        for the figures too (issue #21) — its (id, number, name); None without a window."""
         period = month_arg(request.args.get("period"), today())
         window_id = request.args.get("window", type=int)
-        if window_id is not None and not dq.windows(db.session, window_id):
+        if window_id is None:
+            return period, None, None
+        wins = dq.windows(db.session, window_id)
+        if not wins:
             abort(404)
-        return period, window_id
+        return period, window_id, wins
 
     @expose("/")
     @has_access
     def index(self):
-        period, window_id = self._filters()
-        data = dashboard_data(period, window_id)
+        period, window_id, wins = self._filters()
+        data = dashboard_data(period, window_id, wins)
         # Unfiltered, the figures' windows are the filter's choices: no second read.
         all_windows = (dq.windows(db.session) if window_id is not None else
                        [(w["id"], w["number"], w["name"]) for w in data["windows"]])
@@ -205,5 +211,5 @@ class DashboardView(BaseView):
     @has_access_api
     def data(self):
         """The same figures as JSON (Dashboard read only: a clerk gets 403, ORG-2)."""
-        period, window_id = self._filters()
-        return jsonify(dashboard_data(period, window_id))
+        period, window_id, wins = self._filters()
+        return jsonify(dashboard_data(period, window_id, wins))

@@ -24,7 +24,7 @@ from wtforms.validators import Optional
 from app import context
 from app.extensions import db
 from app.policy.away import may_approve, may_cancel, may_register_for, may_see_away_registration
-from app.policy.leave import (may_attach_certificate, may_cancel_leave, may_decide_leave,
+from app.policy.leave import (may_attach_certificate, may_cancel_leave,
                               may_excuse_overstay, may_report_back, may_revoke_leave,
                               may_see_leave)
 from app.request_context import current_actor, current_staff, role_names
@@ -36,8 +36,8 @@ from app.services.leave import (Certificate, LeaveInput, NotYourDecision, acknow
                                 certificate_file, decide_leave, decided_by_filer,
                                 default_substitute, file_leave, filed_for_notices,
                                 filtered_requests, handovers_of, is_admin_only,
-                                linkable_handovers, notifications_for, report_back,
-                                revoke_leave, yearly_flag_rows)
+                                linkable_handovers, may_decide_now, notifications_for,
+                                report_back, revoke_leave, yearly_flag_rows)
 from app.services.away import away_rows
 from app.services.exports import (LEAVE_COLUMNS, leave_register_count, leave_register_rows,
                                   write_export)
@@ -252,11 +252,12 @@ class LeaveRequestView(DomainModelView):
         actor = current_leave_actor()
         version = {"version": leave.version}
         filer = decided_by_filer(leave, actor)  # LEAVE-1: someone else decides what one filed
+        # LEAVE-2: the routed slot, or the one deciding it now when its holders changed
+        deciding = leave.state == "pending" and may_decide_now(db.session, leave, staff)
         return self.render_template(
             "bianmin/leave_show.html", title=self.show_title, leave=leave,
             kind_label=kind_label, state_label=state_label, approver_label=approver_label,
-            may_decide=leave.state == "pending" and may_decide_leave(leave, staff) and not filer,
-            filed_it=filer and leave.state == "pending" and may_decide_leave(leave, staff),
+            may_decide=deciding and not filer, filed_it=filer and deciding,
             handovers=handovers_of(db.session, leave),
             unread=[n for n in filed_for_notices(db.session, staff)
                     if n.leave_request_id == leave.id],
@@ -327,7 +328,7 @@ class LeaveRequestView(DomainModelView):
         leave = self._get_visible(pk)
         if decision not in ("approve", "reject"):
             abort(404)
-        if not may_decide_leave(leave, current_staff()):
+        if not may_decide_now(db.session, leave, current_staff()):
             abort(403)
         form = DecisionForm()
         actor = current_leave_actor()
@@ -453,8 +454,9 @@ class LeaveRequestView(DomainModelView):
         Office and Leadership (404 for everyone else), as a download, never sniffed."""
         leave = find(LeaveRequest, pk)
         user = current_leave_actor()
-        if leave is None or not may_see_leave(leave, user.staff, role_names(), user_id=user.user_id):
-            abort(404)
+        if leave is None or not (may_see_leave(leave, user.staff, role_names(), user_id=user.user_id)
+                                 or may_decide_now(db.session, leave, user.staff)):
+            abort(404)  # (LEAVE-2: the one deciding it now, its holders changed, sees it too)
         path = certificate_file(leave, attachment_dir())
         if path is None:
             abort(404)

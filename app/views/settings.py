@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 
 from flask import current_app, flash, g, request, url_for
@@ -19,12 +20,13 @@ from app.rules.errors import RuleViolation
 from app.rules.settings import SETTING_BOUNDS
 from app.services.calendar import refresh_work_days
 from app.services.background import JobResult, job_params
+from app.services.jobs import WORK_DAYS, JobBusy, exclusive_job
 from app.services.schedule import (EntryChange, change_holiday_entry, day_taken,
                                   recompute_running_deadlines, running_case_count)
 from app.request_context import role_names
 from app.roles import ADMIN
 from app.services.settings import check_new_value, notes_after_saving, stored_text
-from app.views.base import DomainModelView, find, interface
+from app.views.base import DomainModelView, find, interface, job_busy_message
 from app.views.calendar_admin import calendar_work, recomputed_message
 from app.views.cases import clock
 from app.views.choices import HOLIDAY_KIND_LABELS, SETTING_TYPE_LABELS, label_of
@@ -185,7 +187,10 @@ class HolidayView(DomainModelView):
     most of them: seconds at a county's scale) is saved by a background job — the form is
     checked here first (a wrong field: its message at once, nothing queued), then the page
     answers with the job's progress; the job saves the entry as its user, under the work_day
-    lock, in one transaction. An entry of a year without running cases is saved at once."""
+    lock, in one transaction. An entry of a year without running cases is saved at once, under
+    the same lock (OPS-1): taken before the write, held until it has committed or failed; when
+    the nightly recomputation or a schedule save holds it, the year schedule page's message and
+    nothing saved."""
 
     # The work_day table follows the calendar, so the SQL overdue counts (CASE-6) do too:
     # refreshed in the same transaction as the entry (one commit, not two).
@@ -208,6 +213,7 @@ class HolidayView(DomainModelView):
     def pre_add(self, item):
         super().pre_add(item)
         _plan(EntryChange(None, item.day, item.kind, item.name), {item.day.year})
+        _lock_work_days()
 
     def pre_update(self, item):
         super().pre_update(item)
@@ -215,10 +221,26 @@ class HolidayView(DomainModelView):
         # The version the form was opened with: its validation checked it is still the row's.
         _plan(EntryChange(item.id, item.day, item.kind, item.name, item.version),
               {item.day.year} | {day.year for day in before if day is not None})
+        _lock_work_days()
 
     def pre_delete(self, item):
         super().pre_delete(item)
         _plan(EntryChange(item.id, version=item.version), {item.day.year})
+        _lock_work_days()
+
+    # The write committed: the lock is let go (OPS-1). The redirect follows every POST that
+    # reached the write, saved or not: a lock still held there is of a write that failed.
+    def post_add(self, item):
+        super().post_add(item)
+        _unlock_work_days(saved=True)
+
+    def post_update(self, item):
+        super().post_update(item)
+        _unlock_work_days(saved=True)
+
+    def post_delete(self, item):
+        super().post_delete(item)
+        _unlock_work_days(saved=True)
 
     # FAB's "added / changed / deleted" flash says the job's instead when it saves the entry.
     @property
@@ -234,12 +256,15 @@ class HolidayView(DomainModelView):
         return QUEUED_ENTRY if _JOB_KEY in g else DomainModelView.delete_row_message
 
     def post_add_redirect(self):
+        _unlock_work_days(saved=False)
         return _job_page() or super().post_add_redirect()
 
     def post_edit_redirect(self):
+        _unlock_work_days(saved=False)
         return _job_page() or super().post_edit_redirect()
 
     def post_delete_redirect(self):
+        _unlock_work_days(saved=False)
         return _job_page() or super().post_delete_redirect()
 
     def run_entry_job(self, job, _out, progress) -> JobResult:
@@ -264,6 +289,42 @@ def _plan(change: EntryChange, years: set[int]) -> None:
     with db.session.no_autoflush:  # the edited row holds the form's values, unsaved
         if running_case_count(db.session, years):
             g.setdefault(_JOB_KEY, (change, years))
+
+
+_LOCK_KEY = "bianmin_holiday_lock"  # g: the work_day lock this request's save holds
+
+
+def _lock_work_days() -> None:
+    """OPS-1: an entry this request saves rebuilds the work_day table (and counts running
+    deadlines again), as the year schedule page's save and the nightly job do: under their
+    lock, taken here — after the checks, just before FAB's write — and let go once the write
+    has committed or failed (`_unlock_work_days`). Held by someone else: FAB shows the year
+    schedule page's message ("already running: started by … at …") and saves nothing. An entry
+    left to a job takes nothing here: the job takes the lock itself."""
+    if _JOB_KEY in g:
+        return
+    years = g.get("bianmin_holiday_years", set())
+    held = ExitStack()
+    try:
+        run = held.enter_context(exclusive_job(
+            db.session, WORK_DAYS, started_by=current_actor().username,
+            subject=",".join(str(year) for year in sorted(years)), run_date=today()))
+    except JobBusy as busy:
+        db.session.rollback()  # the form's values on an edited row: not to be flushed later
+        raise ValueError(job_busy_message(busy)) from None
+    setattr(g, _LOCK_KEY, (held, run))
+
+
+def _unlock_work_days(saved: bool) -> None:
+    """The work_day lock of this request's save let go; its run recorded as done when the
+    entry was saved, else as failed."""
+    taken = g.pop(_LOCK_KEY, None)
+    if taken is None:
+        return
+    held, run = taken
+    if not saved:
+        run.failed("the holiday entry was not saved")
+    held.close()
 
 
 def _job_page():

@@ -862,3 +862,74 @@ def test_leave_1_hand_1_a_handover_note_alone_creates_the_handover_from_it(db_se
                                         substitute_id=org["b"].id, handover_note="档案柜钥匙"),
                        actor(org["a"]), NOW)
     assert [h.items for h in handovers_of(db_session, leave)] == ["档案柜钥匙"]
+
+
+# --- LEAVE-1 / LEAVE-2 at decision time: the routed slot's holders changed after filing ----------
+def test_leave_2_a_new_holder_of_the_routed_position_decides_a_request_filed_before(db_session,
+                                                                                     org):
+    """Approval is by position (LEAVE-2): the office head who left the post no longer decides
+    a half day filed while they held it; the one appointed after does."""
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    assert leave.approver_position == "office_head"
+    org["office_head"].position = "staff"
+    new_head = Staff(name="员工office_new", unit="office", position="office_head")
+    db_session.add(new_head)
+    db_session.commit()
+    assert approval_queue(db_session, org["office_head"]) == []
+    with pytest.raises(NotYourDecision):
+        approve(db_session, leave, org["office_head"])
+    assert approval_queue(db_session, new_head) == [leave]
+    assert approve(db_session, leave, new_head).state == "approved"
+
+
+def test_leave_1_leave_2_the_filer_left_as_the_only_holder_the_level_up_decides(db_session, org,
+                                                                                logins):
+    """LEAVE-1 four eyes at decision time: the director files two days for C (the deputy,
+    free, holds the slot); the deputy then leaves. The director — the filer — is now the
+    slot's only holder and may not decide it: as `route_approver` does at filing, the
+    secretary (one level up) decides it now, and it waits in the secretary's queue."""
+    values, _, clock, _ = request_of(org["c"], date(2026, 11, 4), date(2026, 11, 5),
+                                     substitute=org["a"])
+    leave = file_leave(db_session, values, logins["director"], clock)
+    assert leave.approver_position == "director"
+    org["deputy"].is_active = False
+    db_session.commit()
+    assert approval_queue(db_session, org["director"]) == []
+    with pytest.raises(RuleViolation) as refused:
+        decide_leave(db_session, leave, True, None, logins["director"], NOW)
+    assert refused.value.rule_id == "LEAVE-1"
+    assert approval_queue(db_session, org["secretary"]) == [leave]
+    assert approve(db_session, leave, org["secretary"]).state == "approved"
+
+
+def test_leave_2_the_requester_become_the_only_holder_does_not_decide_own_leave(db_session, org):
+    """LEAVE-2 (nobody decides their own leave) at decision time: C files half a day (the
+    office head's); then C becomes the office head and the office head leaves the post. C may
+    not decide it; the directors (one level up, as `route_approver`) do."""
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    assert leave.approver_position == "office_head"
+    org["c"].position, org["office_head"].position = "office_head", "staff"
+    db_session.commit()
+    assert approval_queue(db_session, org["c"]) == []
+    with pytest.raises(NotYourDecision):
+        approve(db_session, leave, org["c"])
+    assert not may_decide_leave(leave, org["c"])
+    assert approval_queue(db_session, org["director"]) == [leave]
+    assert approval_queue(db_session, org["deputy"]) == [leave]
+    assert approval_queue(db_session, org["secretary"]) == []  # the nearest level up only
+    assert approve(db_session, leave, org["deputy"]).state == "approved"
+
+
+def test_leave_2_a_vacant_routed_position_keeps_the_request_until_someone_is_appointed(
+        db_session, org):
+    """As `route_approver` at filing: a slot nobody holds is a vacancy, not a reason to go up —
+    the request waits for the appointment (and the appointed one decides it)."""
+    leave = file(db_session, org["c"], date(2026, 11, 4), date(2026, 11, 4), half_day_end=True)
+    org["office_head"].is_active = False
+    db_session.commit()
+    assert approval_queue(db_session, org["director"]) == []
+    with pytest.raises(NotYourDecision):
+        approve(db_session, leave, org["director"])
+    org["office_head"].is_active = True
+    db_session.commit()
+    assert approve(db_session, leave, org["office_head"]).state == "approved"

@@ -155,6 +155,34 @@ def test_leave_2_town_head_sees_the_notification_of_a_long_leave(app, people, db
         "/leaverequestview/notifications/").get_data(as_text=True)
 
 
+def test_leave_1_leave_2_a_request_whose_only_holder_became_its_requester_goes_one_level_up(
+        app, people, db_session):
+    """LEAVE-2 / LEAVE-1 at decision time, through the pages and the API: the clerk files half
+    a day (the office head's); then the clerk is made the office head and the office head
+    moves to another post. The clerk may not decide their own request; the directors (one
+    level up, as at filing) find it in their queue, open it (PRIV-1: the one who decides it
+    sees it) and decide it; another clerk still does not see it."""
+    body = {**two_days(app), "end_day": two_days(app)["start_day"], "half_day_end": True}
+    leave_id = api_file(people["clerk"], body).get_json()["id"]
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).approver_position == "office_head"
+    staff_of(db_session, people["clerk"].user).position = "office_head"
+    staff_of(db_session, people["office"].user).position = "staff"
+    db_session.commit()
+    show = f"/leaverequestview/show/{leave_id}"
+    assert "leave-decide-form" not in people["clerk"].get(show).get_data(as_text=True)
+    assert api_post(people["clerk"], f"/api/v1/leave/{leave_id}/approve").status_code == 403
+    assert people["partner"].get(show).status_code == 404
+    queue = people["director"].get("/leaverequestview/queue/").get_data(as_text=True)
+    assert f'data-leave="{leave_id}"' in queue
+    assert "leave-decide-form" in people["deputy"].get(show).get_data(as_text=True)
+    response = people["director"].post_form(f"/leaverequestview/decide/{leave_id}/approve",
+                                            {"version": 1}, form_url=show)
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(LeaveRequest, leave_id).state == "approved"
+
+
 # --- row filter and PRIV-1 -------------------------------------------------------------------
 def test_priv_1_row_filter_own_routed_or_all(app, people, db_session):
     mine = api_file(people["clerk"], two_days(app)).get_json()["id"]

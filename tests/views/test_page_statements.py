@@ -144,3 +144,29 @@ def test_issue_21_the_dashboard_reads_the_rule_settings_once_and_buckets_months_
     assert by_month and all("substr(" in s or "to_char(" in s for s in by_month)
     data = response.get_json()
     assert len(data["months"]) == 12
+
+
+def test_issue_21_the_dashboard_reads_the_window_of_its_filter_once(
+        app, db_session, log_in, window_a):
+    """P6 with `?window=<id>`: the window asked for is read once — checked to exist (404
+    otherwise) and used for the figures, not read again by them; the filtered data costs
+    no more statements than the unfiltered."""
+    clerk = log_in("Clerk", window=window_a)
+    cases(db_session, window_a, clerk.user, items=1, per_item=3)
+    leader = log_in("Leadership")
+    window_id = window_a.id
+    every, _page = count(app, leader.client, "/dashboard/data")
+    url = f"/dashboard/data?window={window_id}"
+    leader.client.get(url)
+    between_requests()
+    with statements(app) as sent:
+        response = leader.client.get(url)
+    assert response.status_code == 200
+    unquoted = [s.replace('"', "") for s in sent]  # PostgreSQL quotes the word window
+    reads = [s for s in unquoted if s.lstrip().startswith("SELECT window.id, window.number")
+             and "WHERE window.id = " in s]  # (the ranking reads every window: its own)
+    assert len(reads) == 1, reads
+    assert len(sent) <= every, (len(sent), every)
+    data = response.get_json()
+    assert [w["id"] for w in data["windows"]] == [window_id] and data["window_id"] == window_id
+    assert leader.client.get("/dashboard/data?window=999999").status_code == 404

@@ -362,3 +362,81 @@ def test_case_3_issue_21_an_entry_of_a_year_without_running_cases_is_saved_at_on
     assert jobs(db_session) == [] and holidays(db_session) == [("2028-03-03", "holiday", "本地停办")]
     assert db_session.scalar(select(WorkDay.working).where(WorkDay.day == date(2028, 3, 3))) \
         is False
+
+
+# --- OPS-1: an entry saved at once takes the work_day lock, as the schedule page does --------------
+def _alerts(html: str) -> list[str]:
+    return [re.sub(r"\s+", " ", text).strip() for text in re.findall(
+        r'<div class="alert alert-\w+">\s*<button[^>]*>&times;</button>(.*?)</div>', html, flags=re.S)]
+
+
+@pytest.mark.parametrize("door", ["add", "edit", "delete"])
+def test_ops_1_a_holiday_entry_is_not_saved_while_the_work_days_are_rebuilt(
+        door, as_office, db_session, other_instance, today):
+    """OPS-1: the in-request save of an entry (a year without running cases) rebuilds the
+    work_day table like the year schedule page and the nightly job: while they hold the lock,
+    nothing is saved and the user is told what the schedule page tells (by whom, since when)."""
+    from app.services.jobs import NIGHTLY, exclusive_job, local_time
+
+    entry = Holiday(day=date(2028, 3, 3), kind="holiday", name="本地停办")
+    db_session.add(entry)
+    db_session.commit()
+    entry_id = entry.id
+    url, data = {
+        "add": ("/holidayview/add", {"day": "2028-03-06", "kind": "holiday", "name": "停电闭厅"}),
+        "edit": (f"/holidayview/edit/{entry_id}",
+                 {"day": "2028-03-06", "kind": "holiday", "name": "本地停办"}),
+        "delete": (f"/holidayview/delete/{entry_id}", {})}[door]
+    with exclusive_job(other_instance, WORK_DAYS, started_by=NIGHTLY, subject=None,
+                       run_date=date(2026, 12, 1)):
+        (run,) = db_session.scalars(select(JobRun).where(JobRun.job == WORK_DAYS))
+        response = as_office.post_form(url, data, form_url="/holidayview/list/",
+                                       follow_redirects=True)
+        schedule = as_office.post_form(URL, {"year": "2028", "entries": "本地停办 2028-03-06"},
+                                       follow_redirects=True)
+    assert response.status_code == 200
+    told = f"正在进行中：由夜间任务于 {local_time(run.started_at)} 启动，本次未重复启动；完成后请刷新页面查看结果。"
+    assert told in _alerts(response.get_data(as_text=True))
+    assert told in _alerts(schedule.get_data(as_text=True))  # the schedule page says the same
+    assert holidays(db_session) == [("2028-03-03", "holiday", "本地停办")]  # nothing saved
+    assert db_session.scalar(select(WorkDay.working).where(WorkDay.day == date(2028, 3, 6))) \
+        is not False  # the work_day table untouched
+    assert db_session.scalar(select(func.count(JobRun.id))) == 1  # the nightly run's only
+
+
+def test_ops_1_a_holiday_entry_saved_at_once_holds_the_work_day_lock_and_records_its_run(
+        as_office, db_session, window_a, today):
+    """OPS-1: the save took the lock (its run is recorded under the user, for the entry's
+    year) and let it go once committed: the nightly run may take it right after."""
+    from app.services.jobs import job_lock
+
+    response = as_office.post_form("/holidayview/add", {"day": "2028-03-03", "kind": "holiday",
+                                                         "name": "本地停办"})
+    assert response.status_code == 302 and "/jobs/" not in response.headers["Location"]
+    assert holidays(db_session) == [("2028-03-03", "holiday", "本地停办")]
+    (run,) = db_session.scalars(select(JobRun).where(JobRun.job == WORK_DAYS))
+    assert (run.started_by, run.subject, run.outcome) == (as_office.user.username, "2028", "done")
+    with job_lock(db_session.get_bind(), WORK_DAYS) as taken:
+        assert taken  # let go
+
+
+def test_ops_1_a_holiday_entry_that_fails_to_save_records_its_run_failed_and_unlocks(
+        as_office, db_session, monkeypatch, today):
+    """OPS-1: an entry whose write fails (here: someone else locking the work_day rows, a
+    Conflict) is not saved; its run is recorded as failed and the lock let go."""
+    from app.services.jobs import job_lock
+    from app.services.transaction import Conflict
+    import app.views.settings as settings
+
+    def locked(*_args):
+        raise Conflict("work_day rows locked")
+
+    monkeypatch.setattr(settings, "refresh_work_days", locked)
+    response = as_office.post_form("/holidayview/add", {"day": "2028-03-03", "kind": "holiday",
+                                                         "name": "本地停办"})
+    assert response.status_code == 302
+    assert holidays(db_session) == []
+    (run,) = db_session.scalars(select(JobRun).where(JobRun.job == WORK_DAYS))
+    assert (run.started_by, run.subject, run.outcome) == (as_office.user.username, "2028", "failed")
+    with job_lock(db_session.get_bind(), WORK_DAYS) as taken:
+        assert taken
