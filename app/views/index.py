@@ -15,7 +15,7 @@ from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.policy.cases import may_read_cases
 from app.policy.dashboard import home_dashboard_kind
-from app.request_context import current_actor, current_staff, request_calendar
+from app.request_context import current_actor, current_login, current_staff, request_calendar
 from app.rules.points import format_points
 from app.rules import case_states as cs
 from app.roles import OFFICE, SECTION_HEAD
@@ -70,7 +70,8 @@ def open_counts() -> tuple[case_queries.OpenCaseCounts, case_queries.OpenCaseCou
     `case_scope_condition`) — the counters and today's work — and, for a clerk's home, of
     their window's queue. Kept on flask.g for this user and day only."""
     day = today()
-    key = (current_user.get_id(), day)
+    user = current_login()
+    key = (user.id if user is not None else None, day)
     kept = g.get("bianmin_open_counts")
     if kept is not None and kept[0] == key:
         return kept[1]

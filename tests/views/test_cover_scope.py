@@ -400,25 +400,31 @@ def test_ab_2_home_counts_covered_cases_and_the_queue_only_the_own_window(b_user
 
 
 def test_ab_2_the_case_scope_kept_for_a_request_is_its_users_only(app, b_user, post, staff_a,
-                                                                  case_of, leave_of, log_in,
-                                                                  window_a):
-    """The scope is kept on flask.g for one user and day: another user signed in within the
-    same context gets their own (ORG-2, AB-2: never another user's rows)."""
+                                                                  case_of, leave_of):
+    """The scope, the cover and the home counts are kept on flask.g for one user and day
+    (issue #21): what was kept for another user, or another day, is never served (ORG-2,
+    AB-2: never another user's rows or counts)."""
+    from flask import g
     from flask_login import login_user
+    from sqlalchemy import false
 
-    from app.security import case_scope_condition
+    from app.context import today
+    from app.security import case_scope_condition, covered_staff
+    from app.services.case_queries import OpenCaseCounts
     from app.views.index import case_counts
 
     case_of(staff_a)
     case_of(None)  # window 01's, nobody's: not covered
     leave_of(staff_a)
-    other = log_in("Clerk", window=window_a)
     with app.test_request_context():
         login_user(b_user.user)
-        assert case_counts()["open"] == 1
-        b_scope = case_scope_condition()
-        login_user(other.user)
-        assert case_scope_condition() is not b_scope
-        assert case_counts()["open"] == 2  # window 01's own cases, not B's count kept
-        login_user(b_user.user)
+        day, someone_else = today(), b_user.user.id + 1000
+        g.bianmin_case_scope = ((someone_else, day), false())
+        g.bianmin_covered = ((someone_else, day), {})
+        g.bianmin_open_counts = ((someone_else, day), (OpenCaseCounts(9, 9, 9, 9, 9, 9), None))
+        assert case_counts()["open"] == 1  # A's case B covers, not the kept counts
+        assert case_scope_condition() is g.bianmin_case_scope[1]  # now kept for B
+        assert staff_a.id in covered_staff()
+        yesterday = day - timedelta(days=1)
+        g.bianmin_open_counts = ((b_user.user.id, yesterday), (OpenCaseCounts(9, 9, 9, 9, 9, 9), None))
         assert case_counts()["open"] == 1
