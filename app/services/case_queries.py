@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import Date, and_, bindparam, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -92,28 +93,23 @@ class OpenCaseCounts:
     work: int
 
 
-_COUNTS: dict = {}
-
-
+@lru_cache(maxsize=2)
 def _counts_statement(with_window: bool):
     """The SELECT of `open_case_counts`, built once per shape (issue #21: building it cost more
     than running it): the counts as aggregates with FILTER over the open cases, the day, the
     last due-soon day and the window as bind parameters."""
-    statement = _COUNTS.get(with_window)
-    if statement is None:
-        today = bindparam("counts_today", type_=Date)
-        last = bindparam("counts_last", type_=Date)
-        conditions = [running_overdue_condition(today), due_soon_condition(today, last),
-                      and_(Case.state.in_(RUNNING), Case.deadline == today),
-                      Case.urgent.is_(True), todays_work_condition(today, last)]
-        columns = [func.count()] + [func.count().filter(c) for c in conditions]
-        if with_window:
-            window = Case.window_id == bindparam("counts_window")
-            columns += [func.count().filter(window)]
-            columns += [func.count().filter(and_(window, c)) for c in conditions]
-        # Every condition above lies within the open states (RUNNING ⊂ OPEN_STATES).
-        statement = _COUNTS[with_window] = select(*columns).where(Case.state.in_(OPEN_STATES))
-    return statement
+    today = bindparam("counts_today", type_=Date)
+    last = bindparam("counts_last", type_=Date)
+    conditions = [running_overdue_condition(today), due_soon_condition(today, last),
+                  and_(Case.state.in_(RUNNING), Case.deadline == today),
+                  Case.urgent.is_(True), todays_work_condition(today, last)]
+    columns = [func.count()] + [func.count().filter(c) for c in conditions]
+    if with_window:
+        window = Case.window_id == bindparam("counts_window")
+        columns += [func.count().filter(window)]
+        columns += [func.count().filter(and_(window, c)) for c in conditions]
+    # Every condition above lies within the open states (RUNNING ⊂ OPEN_STATES).
+    return select(*columns).where(Case.state.in_(OPEN_STATES))
 
 
 def open_case_counts(session: Session, today: date, due_soon_last: date | None = None,
@@ -133,16 +129,6 @@ def open_case_counts(session: Session, today: date, due_soon_last: date | None =
         params["counts_window"] = window_id
     row = [value or 0 for value in session.execute(statement, params).one()]
     return OpenCaseCounts(*row[:6]), OpenCaseCounts(*row[6:]) if window_id is not None else None
-
-
-def case_counts(session: Session, today: date, due_soon_last: date, scope=None) -> dict[str, int]:
-    """The open, overdue (CASE-6, still running past the deadline) and due-soon cases (running,
-    due from today to `due_soon_last`) — of the rows `scope` admits, a SQL condition on Case
-    (ORG-2, AB-2: app.security.case_scope_condition), or of all when None.
-
-    Counts only: one statement over the open states, never the closed million."""
-    counts, _window = open_case_counts(session, today, due_soon_last, scope)
-    return {"open": counts.open, "overdue": counts.overdue, "due_soon": counts.due_soon}
 
 
 def case_id_by_number(session: Session, number: str) -> int | None:
@@ -206,21 +192,16 @@ def todays_work_condition(today: date, due_soon_last: date):
                and_(Case.state.in_(OPEN_STATES), Case.urgent.is_(True)))
 
 
-_WORK_ROWS: list = []
-
-
+@lru_cache(maxsize=1)
 def _work_rows_statement():
     """Today's work as the page's columns (the item's name joined), in queue order, built once
     with the day and the last due-soon day as bind parameters (issue #21)."""
-    if not _WORK_ROWS:
-        today = bindparam("work_today", type_=Date)
-        last = bindparam("work_last", type_=Date)
-        _WORK_ROWS.append(
-            select(Case.id, Case.number, Case.state, Case.deadline, Case.urgent,
+    today = bindparam("work_today", type_=Date)
+    last = bindparam("work_last", type_=Date)
+    return (select(Case.id, Case.number, Case.state, Case.deadline, Case.urgent,
                    Case.applicant_name, ServiceItem.name.label("item_name"))
             .outerjoin(ServiceItem, ServiceItem.id == Case.item_id)
             .where(todays_work_condition(today, last)).order_by(*queue_order()))
-    return _WORK_ROWS[0]
 
 
 def todays_work(session: Session, today: date, due_soon_last: date, scope=None, *,
