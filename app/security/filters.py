@@ -17,7 +17,8 @@ from app.policy import semiannual as semiannual_policy
 from app.policy.handover import HANDOVER_ALL_ROLES
 from app.policy.leave import leave_leadership, leave_office, may_oversee_leave
 from app.policy.scores import SCORE_ALL_ROLES
-from app.request_context import clock, current_actor, current_login, current_staff, role_names
+from app.request_context import (clock, current_actor, current_login, current_staff, role_names,
+                                 today)
 from app.roles import LEADERSHIP, WINDOW_HEAD
 from app.rules.leave import APPROVER_POSITIONS
 from app.services.cover import (CoverActor, covered_cases_condition, covered_staff as covered_on,
@@ -61,7 +62,7 @@ def _request_user_day() -> tuple:
     """(user id, day) the request's kept scopes belong to: they are kept on flask.g, which
     lives for one request, and are kept for this user and day only."""
     user = current_login()
-    return (user.id if user is not None else None, clock().today)
+    return (user.id if user is not None else None, today())
 
 
 def covered_staff() -> dict[int, str]:
