@@ -17,7 +17,8 @@ from app.policy import semiannual as semiannual_policy
 from app.policy.handover import HANDOVER_ALL_ROLES
 from app.policy.leave import leave_leadership, leave_office, may_oversee_leave
 from app.policy.scores import SCORE_ALL_ROLES
-from app.request_context import clock, current_actor, current_login, current_staff, role_names
+from app.request_context import (clock, current_actor, current_login, current_staff, role_names,
+                                 today)
 from app.roles import LEADERSHIP, WINDOW_HEAD
 from app.rules.leave import APPROVER_POSITIONS
 from app.services.cover import (CoverActor, covered_cases_condition, covered_staff as covered_on,
@@ -57,6 +58,13 @@ def assessment_scope() -> tuple[int | None, int | None]:
 
 
 # --- AB-2: B covers A's unfinished cases while A is away --------------------------------------
+def _request_user_day() -> tuple:
+    """(user id, day) the request's kept scopes belong to: they are kept on flask.g, which
+    lives for one request, and are kept for this user and day only."""
+    user = current_login()
+    return (user.id if user is not None else None, today())
+
+
 def covered_staff() -> dict[int, str]:
     """AB-2: the staff (id → name) whose cases the signed-in user covers now, as B of their
     post while they are away in the half-day of now by the one definition of "away" (leave not
@@ -65,16 +73,17 @@ def covered_staff() -> dict[int, str]:
     the cover widens."""
     if not has_request_context():
         return {}
-    covered = g.get("bianmin_covered")
-    if covered is None:  # once per request (a list asks for every row: issue #21 P1)
+    key = _request_user_day()
+    kept = g.get("bianmin_covered")
+    if kept is None or kept[0] != key:  # once per request (a list asks for every row: issue #21 P1)
         if window_scope() is None:
             covered = {}
         else:
             staff = current_staff()
             now = clock()
             covered = covered_on(db.session, staff.id, now.today, now.now) if staff else {}
-        g.bianmin_covered = covered
-    return covered
+        kept = g.bianmin_covered = (key, covered)
+    return kept[1]
 
 
 def covers_case(case) -> bool:
@@ -84,7 +93,18 @@ def covers_case(case) -> bool:
 
 def case_scope_condition():
     """ORG-2 + AB-2 as one SQL condition on cases: own window, or a case the user covers;
-    None for the roles that see every window."""
+    None for the roles that see every window. Built once per request (the home page asks for
+    it for its counts and its list, issue #21), for the request's user and day."""
+    if not has_request_context():
+        return _case_scope_condition()
+    key = _request_user_day()
+    kept = g.get("bianmin_case_scope")
+    if kept is None or kept[0] != key:
+        kept = g.bianmin_case_scope = (key, _case_scope_condition())
+    return kept[1]
+
+
+def _case_scope_condition():
     from sqlalchemy import or_
 
     scope = window_scope()

@@ -7,9 +7,11 @@ and scores never load cases into Python to decide.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case as sql_case, func, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
@@ -77,25 +79,56 @@ def work_queue(window_id: int):
             .order_by(*queue_order()))
 
 
-def case_counts(session: Session, today: date, due_soon_last: date, scope=None) -> dict[str, int]:
-    """The open, overdue (CASE-6, still running past the deadline) and due-soon cases (running,
-    due from today to `due_soon_last`) — of the rows `scope` admits, a SQL condition on Case
-    (ORG-2, AB-2: app.security.case_scope_condition), or of all when None.
+@dataclass(frozen=True)
+class OpenCaseCounts:
+    """What the home pages count of the open cases (CASE-6/8): all of them, overdue (still
+    running past the deadline), due soon (running, due from today to the last due-soon day),
+    due today (running), urgent (绿色通道), and today's work (`todays_work_condition`)."""
 
-    Counts only: three indexed COUNTs over the open states, never the closed million.
-    """
-    def count(*conditions) -> int:
-        query = select(func.count(Case.id)).where(*conditions)
-        if scope is not None:
-            query = query.where(scope)
-        return session.scalar(query) or 0
+    open: int
+    overdue: int
+    due_soon: int
+    due_today: int
+    urgent: int
+    work: int
 
-    return {
-        "open": count(Case.state.in_(OPEN_STATES)),
-        # Open and past the deadline: the running states only, served by ix_case_state_deadline.
-        "overdue": count(running_overdue_condition(today)),
-        "due_soon": count(due_soon_condition(today, due_soon_last)),
-    }
+
+@lru_cache(maxsize=2)
+def _counts_statement(with_window: bool):
+    """The SELECT of `open_case_counts`, built once per shape (issue #21: building it cost more
+    than running it): the counts as aggregates with FILTER over the open cases, the day, the
+    last due-soon day and the window as bind parameters."""
+    today = bindparam("counts_today", type_=Date)
+    last = bindparam("counts_last", type_=Date)
+    conditions = [running_overdue_condition(today), due_soon_condition(today, last),
+                  and_(Case.state.in_(RUNNING), Case.deadline == today),
+                  Case.urgent.is_(True), todays_work_condition(today, last)]
+    columns = [func.count()] + [func.count().filter(c) for c in conditions]
+    if with_window:
+        window = Case.window_id == bindparam("counts_window")
+        columns += [func.count().filter(window)]
+        columns += [func.count().filter(and_(window, c)) for c in conditions]
+    # Every condition above lies within the open states (RUNNING ⊂ OPEN_STATES).
+    return select(*columns).where(Case.state.in_(OPEN_STATES))
+
+
+def open_case_counts(session: Session, today: date, due_soon_last: date | None = None,
+                     scope=None, window_id: int | None = None
+                     ) -> tuple[OpenCaseCounts, OpenCaseCounts | None]:
+    """`OpenCaseCounts` of the open cases `scope` admits (a SQL condition on Case: ORG-2, AB-2,
+    app.security.case_scope_condition; None = every window), and with `window_id` the same
+    counts of that window's cases among them (a clerk's queue: the window must lie within
+    `scope`) — one statement, one pass over the open cases (ix_case_window_state_deadline for
+    a window), never the closed ones. Due soon and today's work count up to `due_soon_last`
+    (today when not given)."""
+    statement = _counts_statement(window_id is not None)
+    if scope is not None:
+        statement = statement.where(scope)
+    params = {"counts_today": today, "counts_last": due_soon_last or today}
+    if window_id is not None:
+        params["counts_window"] = window_id
+    row = [value or 0 for value in session.execute(statement, params).one()]
+    return OpenCaseCounts(*row[:6]), OpenCaseCounts(*row[6:]) if window_id is not None else None
 
 
 def case_id_by_number(session: Session, number: str) -> int | None:
@@ -159,15 +192,35 @@ def todays_work_condition(today: date, due_soon_last: date):
                and_(Case.state.in_(OPEN_STATES), Case.urgent.is_(True)))
 
 
+@lru_cache(maxsize=1)
+def _work_rows_statement():
+    """Today's work as the page's columns (the item's name joined), in queue order, built once
+    with the day and the last due-soon day as bind parameters (issue #21)."""
+    today = bindparam("work_today", type_=Date)
+    last = bindparam("work_last", type_=Date)
+    return (select(Case.id, Case.number, Case.state, Case.deadline, Case.urgent,
+                   Case.applicant_name, ServiceItem.name.label("item_name"))
+            .outerjoin(ServiceItem, ServiceItem.id == Case.item_id)
+            .where(todays_work_condition(today, last)).order_by(*queue_order()))
+
+
 def todays_work(session: Session, today: date, due_soon_last: date, scope=None, *,
-                page: int = 0, page_size: int = 10) -> tuple[list[Case], int]:
+                page: int = 0, page_size: int = 10, total: int | None = None) -> tuple[list, int]:
     """Issue #20: one page of today's work (`todays_work_condition`) in queue order (CASE-8:
     urgent first, then the nearest deadline) among the rows `scope` admits (ORG-2, AB-2:
-    app.security.case_scope_condition; None = every window), and how many there are."""
-    condition = todays_work_condition(today, due_soon_last)
+    app.security.case_scope_condition; None = every window), and how many there are (`total`
+    when the caller counted them already: `OpenCaseCounts.work` of the same scope).
+
+    The rows carry the columns a list of today's work shows: id, number, state, deadline,
+    urgent, applicant_name and item_name (the service item's name, None without one)."""
+    if total is None:
+        condition = todays_work_condition(today, due_soon_last)
+        if scope is not None:
+            condition = and_(condition, scope)
+        total = session.scalar(select(func.count(Case.id)).where(condition)) or 0
+    statement = _work_rows_statement()
     if scope is not None:
-        condition = and_(condition, scope)
-    total = session.scalar(select(func.count(Case.id)).where(condition)) or 0
-    rows = list(session.scalars(select(Case).where(condition).order_by(*queue_order())
-                                .limit(page_size).offset(max(page, 0) * page_size)))
+        statement = statement.where(scope)
+    statement = statement.limit(page_size).offset(max(page, 0) * page_size)
+    rows = session.execute(statement, {"work_today": today, "work_last": due_soon_last}).all()
     return rows, total

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.rules import case_states as cs
@@ -51,15 +52,22 @@ def covered_staff(session: Session, b_staff_id: int, day: date,
     return covered_staff_when(session, b_staff_id, when)
 
 
+@lru_cache(maxsize=32)
+def _covered_statement(when: AwayWhen):
+    """The cover query of `when` (a value: the day and its half-days, clock data, noon), B as
+    a bind parameter — built once per `when`, which changes a few times a day, instead of on
+    every request (issue #21: building the one definition of away cost more than running it).
+    Only the statement is kept, never a result."""
+    b_staff = bindparam("b_staff_id")
+    return (select(Staff.id, Staff.name)
+            .join(Post, Post.a_staff_id == Staff.id)
+            .where(Post.b_staff_id == b_staff, Post.a_staff_id != b_staff,
+                   staff_away_condition(when))
+            .distinct())
+
+
 def covered_staff_when(session: Session, b_staff_id: int, when: AwayWhen) -> dict[int, str]:
-    rows = session.execute(
-        select(Staff.id, Staff.name)
-        .join(Post, Post.a_staff_id == Staff.id)
-        .where(Post.b_staff_id == b_staff_id,
-               Post.a_staff_id != b_staff_id,
-               staff_away_condition(when))
-        .distinct()
-    ).all()
+    rows = session.execute(_covered_statement(when), {"b_staff_id": b_staff_id}).all()
     return {staff_id: name for staff_id, name in rows}
 
 

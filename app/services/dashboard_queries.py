@@ -27,7 +27,7 @@ from app.rules.attendance import AM, PM
 from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
 from app.services.away import away_count_by_window, away_when, on_leave_half_condition
-from app.services.case_queries import OPEN_STATES, RUNNING, running_overdue_condition
+from app.services.case_queries import OpenCaseCounts, open_case_counts, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
 from models.attendance import AttendanceDay
 from models.cases import Case, WorkDay
@@ -162,15 +162,18 @@ def average_days_to_decide(session: Session, start: date, end: date, window_id=N
     return None if not count else round(float(total) / count, 1)
 
 
+def queue_figures(counts: OpenCaseCounts) -> dict[str, int]:
+    """A clerk's queue (CASE-6/8) of a window's `OpenCaseCounts`: due today, overdue, urgent,
+    open."""
+    return {"due_today": counts.due_today, "overdue": counts.overdue, "urgent": counts.urgent,
+            "open": counts.open}
+
+
 def queue_counts(session: Session, today: date, window_id: int) -> dict[str, int]:
-    """A clerk's queue today (CASE-6/8): due today, overdue, urgent — of their window."""
-    base = select(func.count()).select_from(Case).where(Case.window_id == window_id)
-    return {
-        "due_today": session.scalar(base.where(Case.state.in_(RUNNING), Case.deadline == today)) or 0,
-        "overdue": session.scalar(base.where(running_overdue_condition(today))) or 0,
-        "urgent": session.scalar(base.where(Case.state.in_(OPEN_STATES), Case.urgent.is_(True))) or 0,
-        "open": session.scalar(base.where(Case.state.in_(OPEN_STATES))) or 0,
-    }
+    """A clerk's queue today (CASE-6/8): due today, overdue, urgent — of their window (one
+    statement: app.services.case_queries.open_case_counts)."""
+    counts, _window = open_case_counts(session, today, None, Case.window_id == window_id)
+    return queue_figures(counts)
 
 
 # --- people (LEAVE-1..3, ATT-2/3) ----------------------------------------------------------------
@@ -376,12 +379,13 @@ def window_home(session: Session, window_id: int, period: date, today: date) -> 
     return data
 
 
-def clerk_home(session: Session, window_id: int, period: date, today: date) -> dict:
-    """A clerk's home: their own queue (due today, overdue, urgent) and this month's score of
-    their window (SCORE-2)."""
+def clerk_home(session: Session, window_id: int, period: date, today: date,
+               queue: dict[str, int] | None = None) -> dict:
+    """A clerk's home: their own queue (due today, overdue, urgent; `queue` when the caller
+    counted it already, `queue_figures`) and this month's score of their window (SCORE-2)."""
     return {
         "period": month_start(period).strftime("%Y-%m"),
         "window_id": window_id,
-        "queue": queue_counts(session, today, window_id),
+        "queue": queue if queue is not None else queue_counts(session, today, window_id),
         "score": float(window_month_score(session, window_id, month_start(period))),
     }

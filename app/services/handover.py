@@ -8,8 +8,9 @@ checked here for every door. Every change is audited (Handover.__audited__, AUDI
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor, Clock
@@ -175,8 +176,15 @@ def awaiting_condition(staff_id: int):
 def handovers_awaiting(session: Session, staff_id: int) -> list[Handover]:
     """HAND-1: the handovers waiting for this staff member's confirmation (for the to-do list),
     oldest first."""
-    return list(session.scalars(select(Handover).where(awaiting_condition(staff_id))
-                                .order_by(Handover.created_at, Handover.id)))
+    return list(session.scalars(_awaiting_statement(), {"awaiting_staff_id": staff_id}))
+
+
+@lru_cache(maxsize=1)
+def _awaiting_statement():
+    """`handovers_awaiting`'s SELECT, built once with the person as a bind parameter (issue #21:
+    the home page's 待办 asks it on every request)."""
+    return (select(Handover).where(awaiting_condition(bindparam("awaiting_staff_id")))
+            .order_by(Handover.created_at, Handover.id))
 
 
 __all__ = ["HandoverContent", "CaseListChanges", "create_handover", "update_handover",

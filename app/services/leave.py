@@ -51,10 +51,11 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.actor import Actor
@@ -796,11 +797,18 @@ def filed_for_notices(session: Session, staff: Staff | None) -> list[LeaveNotifi
     to-do), oldest first, with the request loaded."""
     if staff is None:
         return []
-    return list(session.scalars(
-        select(LeaveNotification).where(LeaveNotification.recipient_staff_id == staff.id,
-                                        LeaveNotification.read_at.is_(None))
-        .options(joinedload(LeaveNotification.leave_request))
-        .order_by(LeaveNotification.created_at, LeaveNotification.id)))
+    return list(session.scalars(_filed_for_statement(), {"filed_for_staff_id": staff.id}))
+
+
+@lru_cache(maxsize=1)
+def _filed_for_statement():
+    """`filed_for_notices`' SELECT, built once with the person as a bind parameter (issue #21:
+    the home page's 待办 asks it on every request)."""
+    return (select(LeaveNotification)
+            .where(LeaveNotification.recipient_staff_id == bindparam("filed_for_staff_id"),
+                   LeaveNotification.read_at.is_(None))
+            .options(joinedload(LeaveNotification.leave_request))
+            .order_by(LeaveNotification.created_at, LeaveNotification.id))
 
 
 def acknowledge(session: Session, leave: LeaveRequest, staff: Staff | None, clock) -> int:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.actor import Actor, Clock
@@ -298,9 +299,18 @@ def duty_logs_owed(session: Session, staff_id: int, today: date) -> list[DutyShi
     """ROSTER-2: the past duty days `staff_id` was on duty (themselves, or as the arranged
     substitute) whose duty log is not written — for the to-do list. A day handed to a
     substitute is the substitute's to log."""
-    return list(session.scalars(
-        select(DutyShift).where(missing_log_condition(today), _owned_by(staff_id))
-        .order_by(DutyShift.day, DutyShift.id)))
+    return list(session.scalars(_duty_logs_owed_statement(),
+                                {"owed_staff_id": staff_id, "owed_today": today}))
+
+
+@lru_cache(maxsize=1)
+def _duty_logs_owed_statement():
+    """`duty_logs_owed`'s SELECT, built once with the person and the day as bind parameters
+    (issue #21: the home page's 待办 asks it on every request)."""
+    return (select(DutyShift)
+            .where(missing_log_condition(bindparam("owed_today", type_=Date)),
+                   _owned_by(bindparam("owed_staff_id")))
+            .order_by(DutyShift.day, DutyShift.id))
 
 
 # --- The month view ------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.services.away import overdue_condition
@@ -38,13 +39,21 @@ def leave_awaiting_approval(session: Session, staff: Staff, today: date) -> list
             for request in approval_queue(session, staff)]
 
 
+@lru_cache(maxsize=1)
+def _report_back_statement():
+    """`report_back_owed`'s SELECT, built once with the person and the day as bind parameters
+    (issue #21: the home page and the navigation bar ask it on every request)."""
+    return (select(LeaveRequest.id, LeaveRequest.end_day)
+            .where(LeaveRequest.staff_id == bindparam("todo_staff_id"),
+                   overdue_condition(bindparam("todo_day", type_=Date)))
+            .order_by(LeaveRequest.end_day, LeaveRequest.id))
+
+
 def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRow]:
     """LEAVE-3 销假: this person's approved leaves that have ended without a report back (still
     away past the end day, app/services/away.py)."""
-    rows = session.execute(
-        select(LeaveRequest.id, LeaveRequest.end_day)
-        .where(LeaveRequest.staff_id == staff.id, overdue_condition(today))
-        .order_by(LeaveRequest.end_day, LeaveRequest.id)).all()
+    rows = session.execute(_report_back_statement(),
+                           {"todo_staff_id": staff.id, "todo_day": today}).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
@@ -15,12 +15,12 @@ from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.policy.cases import may_read_cases
 from app.policy.dashboard import home_dashboard_kind
-from app.request_context import current_actor, current_staff, request_calendar
+from app.request_context import current_actor, current_login, current_staff, request_calendar
 from app.rules.points import format_points
 from app.rules import case_states as cs
 from app.roles import OFFICE, SECTION_HEAD
 from app.request_context import role_names
-from app.security import case_scope_condition
+from app.security import case_scope_condition, window_scope
 from app.services import case_queries, dashboard_queries as dq
 from app.services.attendance import days_without_clock_data
 from app.services.away import away_rows
@@ -64,16 +64,42 @@ def work_flag(case, day: date) -> str:
     return "urgent"
 
 
-def todays_work(scope) -> dict:
-    """Issue #20: one page (?page=, 10 rows) of today's work among the cases `scope` admits:
-    overdue, due soon and urgent cases, most pressing first (CASE-6/8)."""
+def open_counts() -> tuple[case_queries.OpenCaseCounts, case_queries.OpenCaseCounts | None]:
+    """The open-case counts of this request's home page (CASE-6/8), counted once per request
+    in one statement (issue #21): of the cases the user reaches (ORG-2 + AB-2:
+    `case_scope_condition`) — the counters and today's work — and, for a clerk's home, of
+    their window's queue. Kept on flask.g for this user and day only."""
+    day = today()
+    user = current_login()
+    key = (user.id if user is not None else None, day)
+    kept = g.get("bianmin_open_counts")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    scope, staff = case_scope_condition(), current_staff()
+    window = (staff.window_id if staff is not None
+              and home_dashboard_kind(current_actor()) == "clerk" else None)
+    last = due_soon_last(day)
+    if window is None or scope is None or window_scope() == window:
+        # the queue's window lies within the scope: one statement counts both
+        counts = case_queries.open_case_counts(db.session, day, last, scope, window)
+    else:
+        counts = (case_queries.open_case_counts(db.session, day, last, scope)[0],
+                  case_queries.open_case_counts(db.session, day, last, None, window)[1])
+    g.bianmin_open_counts = (key, counts)
+    return counts
+
+
+def todays_work() -> dict:
+    """Issue #20: one page (?page=, 10 rows) of today's work among the cases the user reaches
+    (ORG-2 + AB-2: `case_scope_condition`): overdue, due soon and urgent cases, most pressing
+    first (CASE-6/8)."""
     day = today()
     page = max(0, min(request.args.get("page", default=0, type=int) or 0, 10_000))
-    cases, total = case_queries.todays_work(db.session, day, due_soon_last(day), scope,
-                                            page=page, page_size=WORK_PAGE_SIZE)
-    keep = case_queries.preload_related(db.session, cases)  # noqa: F841 (held while rendering)
-    rows = [WorkRow(case.id, case.number, case.item.name if case.item else "",
-                    case.applicant_name or "", gettext(cs.STATE_LABELS.get(case.state, case.state)),
+    cases, total = case_queries.todays_work(db.session, day, due_soon_last(day),
+                                            case_scope_condition(), page=page,
+                                            page_size=WORK_PAGE_SIZE, total=open_counts()[0].work)
+    rows = [WorkRow(case.id, case.number, case.item_name or "", case.applicant_name or "",
+                    gettext(cs.STATE_LABELS.get(case.state, case.state)),
                     case.deadline, work_flag(case, day), bool(case.urgent)) for case in cases]
     pages = max(1, -(-total // WORK_PAGE_SIZE))
     return {"rows": rows, "total": total, "page": min(page, pages - 1), "pages": pages}
@@ -109,8 +135,8 @@ def window_away(window_id: int) -> list[tuple]:
 def case_counts() -> dict[str, int]:
     """Open, overdue and due-soon cases of the user's window (all windows for the others;
     ORG-2, and AB-2: the cases the user covers count too)."""
-    day = today()
-    return case_queries.case_counts(db.session, day, due_soon_last(day), case_scope_condition())
+    counts = open_counts()[0]
+    return {"open": counts.open, "overdue": counts.overdue, "due_soon": counts.due_soon}
 
 
 def clerk_cards(data: dict, day) -> list[tuple[str, str, object, str, str]]:
@@ -147,7 +173,9 @@ def home_dashboard() -> tuple[str | None, dict | None, list]:
                                     format_points(data["score"], score=True), "",
                                     score_explanation(window_id, data["period"]))]
         return kind, data, cards
-    data = dq.clerk_home(db.session, window_id, period, day)
+    queue = open_counts()[1]
+    data = dq.clerk_home(db.session, window_id, period, day,
+                         queue=dq.queue_figures(queue) if queue is not None else None)
     return kind, data, clerk_cards(data, day)
 
 
@@ -167,7 +195,7 @@ class HomeView(IndexView):
         section = SECTION_HEAD in role_names()
         work = reviews = None
         if kind in ("clerk", "window") or (kind is None and section):
-            work = todays_work(case_scope_condition())
+            work = todays_work()
         if section:
             reviews = reports_awaiting_review(db.session)
         todo = todo_groups() if current_user.is_authenticated else []

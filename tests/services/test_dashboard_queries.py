@@ -228,6 +228,37 @@ def test_clerk_queue_counts_own_window(db_session, world):
     assert queue["overdue"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline < TODAY])
     assert queue["due_today"] == len([c for c in own if c.state in RUNNING_STATES and c.deadline == TODAY])
     assert queue["urgent"] == len([c for c in own if c.urgent and c.state in RUNNING_STATES])
+    assert queue["open"] == len([c for c in own if c.state in RUNNING_STATES])
+
+
+def test_case_6_open_case_counts_count_each_figure_by_its_rule(db_session, world):
+    """CASE-6/8: the one statement of the home pages (issue #21) counts, of every window and of
+    one window, exactly what each rule says — open, overdue, due soon, due today, urgent and
+    today's work (overdue, due soon or urgent)."""
+    from app.rules import case_states as cs
+    from app.services.case_queries import OPEN_STATES, RUNNING, open_case_counts
+
+    assert set(RUNNING) <= set(OPEN_STATES)  # the FILTERs lie within the WHERE's open states
+    window_a = world["windows"][0]
+    last = TODAY + timedelta(days=4)
+
+    def expected(cases):
+        open_ = [c for c in cases if cs.is_open(c.state)]
+        running = [c for c in open_ if cs.clock_running(c.state)]
+        overdue = [c for c in running if c.deadline < TODAY]
+        soon = [c for c in running if TODAY <= c.deadline <= last]
+        urgent = [c for c in open_ if c.urgent]
+        return (len(open_), len(overdue), len(soon),
+                len([c for c in running if c.deadline == TODAY]), len(urgent),
+                len({c.number for c in overdue + soon + urgent}))
+
+    everyone, window = open_case_counts(db_session, TODAY, last, None, window_a.id)
+    assert expected(world["cases"]) == (everyone.open, everyone.overdue, everyone.due_soon,
+                                        everyone.due_today, everyone.urgent, everyone.work)
+    own = [c for c in world["cases"] if c.window_id == window_a.id]
+    assert expected(own) == (window.open, window.overdue, window.due_soon, window.due_today,
+                             window.urgent, window.work)
+    assert expected(own)[0] > 0 and expected(own)[1] > 0 and expected(own)[4] > 0
 
 
 # --- LEAVE-3/4, ATT-3: the dashboard's leave days are the days attendance counts as leave ----

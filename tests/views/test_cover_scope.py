@@ -382,3 +382,49 @@ def test_org_2_office_reads_the_cover_page_but_records_nothing(log_in, staff_a, 
         "csrf_token": office.api_headers()["X-CSRFToken"], "staff_id": str(staff_a.id),
         "day": working_day_ahead().isoformat(), "am": "y", "reason": "errand"})
     assert response.status_code == 403
+
+
+def test_ab_2_home_counts_covered_cases_and_the_queue_only_the_own_window(b_user, post, staff_a,
+                                                                          case_of, leave_of):
+    """AB-2: B's home counters count A's cases B covers; B's queue cards (CASE-6/8) count
+    B's own window only — both from the one statement of the home page (issue #21)."""
+    import re
+
+    case_of(staff_a)
+    case_of(staff_a)
+    leave_of(staff_a)
+    html = b_user.get("/").get_data(as_text=True)
+    counts = html.split('class="case-counts"', 1)[1].split("</p>", 1)[0]
+    assert re.findall(r'class="badge">(\d+)<', counts)[0] == "2"
+    assert b_user.get("/home/data").get_json()["queue"]["open"] == 0
+
+
+def test_ab_2_the_case_scope_kept_for_a_request_is_its_users_only(app, b_user, post, staff_a,
+                                                                  case_of, leave_of):
+    """The scope, the cover and the home counts are kept on flask.g for one user and day
+    (issue #21): what was kept for another user, or another day, is never served (ORG-2,
+    AB-2: never another user's rows or counts)."""
+    from flask import g
+    from flask_login import login_user
+    from sqlalchemy import false
+
+    from app.context import today
+    from app.security import case_scope_condition, covered_staff
+    from app.services.case_queries import OpenCaseCounts
+    from app.views.index import case_counts
+
+    case_of(staff_a)
+    case_of(None)  # window 01's, nobody's: not covered
+    leave_of(staff_a)
+    with app.test_request_context():
+        login_user(b_user.user)
+        day, someone_else = today(), b_user.user.id + 1000
+        g.bianmin_case_scope = ((someone_else, day), false())
+        g.bianmin_covered = ((someone_else, day), {})
+        g.bianmin_open_counts = ((someone_else, day), (OpenCaseCounts(9, 9, 9, 9, 9, 9), None))
+        assert case_counts()["open"] == 1  # A's case B covers, not the kept counts
+        assert case_scope_condition() is g.bianmin_case_scope[1]  # now kept for B
+        assert staff_a.id in covered_staff()
+        yesterday = day - timedelta(days=1)
+        g.bianmin_open_counts = ((b_user.user.id, yesterday), (OpenCaseCounts(9, 9, 9, 9, 9, 9), None))
+        assert case_counts()["open"] == 1

@@ -155,3 +155,83 @@ def test_att_2_office_home_names_the_days_whose_clock_import_is_missing(app, as_
     if missing:
         assert missing[0][0].isoformat() in html.split("home-missing-clocks", 1)[1]
     assert "home-missing-clocks" not in as_clerk.get("/").get_data(as_text=True)
+
+
+@pytest.fixture
+def counted_window(db_session, window_a, window_b, case_due):
+    """Window 01's cases of every kind the home page counts (CASE-6/8), and one of window 02."""
+    refresh_work_days(db_session, today())
+    case_due(window_a, -10)                      # overdue
+    case_due(window_a, -1, urgent=True)          # overdue and urgent
+    case_due(window_a, 0)                        # due today (due soon too)
+    case_due(window_a, 2)                        # Friday: the last due-soon day (2 working days)
+    case_due(window_a, 5)                        # Monday: open, not yet due soon
+    case_due(window_a, 60, urgent=True)          # urgent only
+    case_due(window_a, 60)                       # calm
+    suspended = case_due(window_a, -5, urgent=True)  # the clock stops: open, urgent, not overdue
+    suspended.state = "suspended"
+    decided = case_due(window_a, -3, urgent=True)    # decided late: no longer open
+    decided.state = "decided_approved"
+    case_due(window_b, -10)                      # another window's
+    db_session.commit()
+
+
+def home_badges(html: str) -> list[int]:
+    counts = html.split('class="case-counts"', 1)[1].split("</p>", 1)[0]
+    return [int(n) for n in re.findall(r'class="badge">(\d+)<', counts)]
+
+
+def test_case_6_clerk_home_counts_are_the_hand_counted_ones(log_in, window_a, counted_window):
+    """CASE-6/8, ORG-2: the clerk's counters (open, overdue, due soon), queue cards (due today,
+    overdue, urgent) and today's work total, counted by hand from the cases above — one
+    statement counts them all (issue #21), and must still count each by its own rule."""
+    clerk = log_in("Clerk", window=window_a)
+    html = clerk.get("/").get_data(as_text=True)
+    assert home_badges(html) == [8, 2, 2]  # open (7 + suspended), overdue, due soon (0 and +2)
+    work = html.split('class="panel panel-default home-work"', 1)[1].split("</h2>", 1)[0]
+    # overdue 2, due soon 2, urgent only: +60 and the suspended one
+    assert re.search(r'class="badge">(\d+)<', work).group(1) == "6"
+    assert len(work_numbers(html)) == 6
+    queue = clerk.get("/home/data").get_json()["queue"]
+    assert queue == {"open": 8, "overdue": 2, "due_today": 1, "urgent": 3}
+    for key, value in (("clerk-due_today", 1), ("clerk-overdue", 2), ("clerk-urgent", 3)):
+        card = html.split(f'data-kpi="{key}"', 1)[1].split("</span>", 1)[0]
+        assert f'class="kpi-value">{value}<' in card
+
+
+def test_case_6_section_head_home_counts_every_window(as_section_head, counted_window):
+    """The same counters over every window (ORG-2: the section head is bound to none)."""
+    html = as_section_head.get("/").get_data(as_text=True)
+    assert home_badges(html) == [9, 3, 2]
+    work = html.split('class="panel panel-default home-work"', 1)[1].split("</h2>", 1)[0]
+    assert re.search(r'class="badge">(\d+)<', work).group(1) == "7"
+
+
+def test_issue_21_clerk_home_sends_a_bounded_number_of_statements(app, log_in, window_a,
+                                                                  counted_window):
+    """Issue #21 P1: the clerk's home counts its cases in one statement and lists today's work
+    without loading items, windows and handlers one query each — at most HOME_STATEMENTS
+    statements (29 before), so a regression shows here."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    clerk = log_in("Clerk", window=window_a)
+    assert clerk.get("/").status_code == 200
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert clerk.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len([s for s in seen if "FROM service_case" in s]) == 2, seen  # counts, the list
+    assert len(seen) <= HOME_STATEMENTS, "\n".join(seen)
+
+
+HOME_STATEMENTS = 17
