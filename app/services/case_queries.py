@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case as sql_case, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import (Integer, String, and_, bindparam, case as sql_case, cast, exists,
+                        func, literal_column, null, or_, select, union_all)
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from app.rules import case_states as cs
-from models.cases import Case, WorkDay
+from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
+                          CaseTransition, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
 from models.org import Staff, Window
 
@@ -111,6 +114,56 @@ def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case 
         .where(Case.number == number, Case.applicant_phone == phone)
         .options(selectinload(Case.item), selectinload(Case.window))
     ).first()
+
+
+# --- The case page (issue #19; issue #21 P1: a fixed number of statements) ---------------------
+# The case with what its page shows of it: its item, window and staff in the case's own
+# statement; its notices, the materials each asked for (NOTICE-1) and its joint parts with
+# their windows (CASE-7) in one more each.
+CASE_PAGE_LOADS = (joinedload(Case.item), joinedload(Case.window), joinedload(Case.first_contact),
+                   joinedload(Case.clerk), joinedload(Case.handler),
+                   selectinload(Case.notices).selectinload(CaseNotice.materials),
+                   selectinload(Case.sub_tasks).joinedload(CaseSubTask.window))
+# NEG-1: whether the case has its refusal report, a column of the case's statement.
+CASE_REPORT_FILED = exists().where(RefusalReport.case_id == Case.id).label("report_filed")
+
+# Its history: transitions (CASE-4), materials (CASE-1) and notes, in one statement, each
+# transition and note with the Staff name of its login name (issue #20; none for a login
+# without a Staff row, a command or a job). `source` says which: 0, 1, 2, in id order.
+TRANSITION, MATERIAL, NOTE = 0, 1, 2
+_CASE_ID = bindparam("case_id")
+
+
+def _history(source: int, model, at, text, username=None, action=None, to_state=None,
+             copies=None):
+    def column(name, value, kind=String):
+        return (cast(null(), kind) if value is None else value).label(name)
+
+    columns = select(literal_column(str(source)).label("source"), model.id.label("id"),
+                     at.label("at"), text.label("text"), column("username", username),
+                     column("staff_name", None if username is None else Staff.name),
+                     column("action", action), column("to_state", to_state),
+                     column("copies", copies, Integer))
+    if username is not None:
+        columns = (columns.outerjoin(User, User.username == username)
+                   .outerjoin(Staff, Staff.user_id == User.id))
+    return columns.where(model.case_id == _CASE_ID)
+
+
+CASE_HISTORY = union_all(
+    _history(TRANSITION, CaseTransition, CaseTransition.at, CaseTransition.note,
+             CaseTransition.username, CaseTransition.action, CaseTransition.to_state),
+    _history(MATERIAL, CaseMaterial, CaseMaterial.received_at, CaseMaterial.name,
+             copies=CaseMaterial.copies),
+    _history(NOTE, CaseAnnotation, CaseAnnotation.at, CaseAnnotation.text,
+             CaseAnnotation.username),
+).order_by(literal_column("source"), literal_column("id"))
+
+
+def case_history(session: Session, case_id: int) -> list:
+    """The rows of CASE_HISTORY for one case: transitions, then materials, then notes, each
+    in id order (the order of the case's relationships)."""
+    return session.execute(CASE_HISTORY, {"case_id": case_id}).all()
 
 
 # Issue #19: the most cases one applicant search lists; more means "narrow it down".

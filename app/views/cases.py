@@ -23,8 +23,8 @@ from wtforms import (BooleanField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.context import (center_zone, clock, deadline_marked, deadline_noted, local_datetime,
-                         person, today)
+from app.context import (SYSTEM_WHO, center_zone, clock, deadline_marked, deadline_noted,
+                         is_system_actor, local_datetime, person, today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.request_context import current_actor, request_calendar
@@ -36,7 +36,7 @@ from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_i
 from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields,
                                normalize_case_number)
 from app.security import (case_scope_condition, may_reach_case, may_see_personal_data,
-                          staff_names, window_scope)
+                          window_scope)
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
 from app.services.case_search import search_cases_by_applicant
@@ -523,19 +523,21 @@ class CaseView(WindowScopedModelView):
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
-        case = self._get_scoped(pk)
+        case, report_filed = self._case_for_page(pk)
+        history = case_queries.case_history(db.session, case.id)
         actions = available_actions(case)
         forward, aside = cs.split_actions(actions)
-        documents = printable_documents(case)
-        names = staff_names([t.username for t in case.transitions]
-                            + [a.username for a in case.annotations])
+        documents = printable_documents(
+            case, has_materials=any(row.source == case_queries.MATERIAL for row in history),
+            report_filed=report_filed)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
             actions=actions, forward_actions=forward, aside_actions=aside,
             action_label=action_label, state_label=state_label, state_badge=state_badge,
             class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
             # NEG-1: a refused case's report; CASE-4: details change until the case is closed.
-            offers_refusal_report=any(t.action == cs.REFUSE for t in case.transitions)
+            offers_refusal_report=any(row.source == case_queries.TRANSITION
+                                      and row.action == cs.REFUSE for row in history)
             and self.appbuilder.sm.has_access("can_write", "RefusalReport"),
             offers_details=cs.is_editable(case.state)
             and self.appbuilder.sm.has_access("can_write", "Case"),
@@ -544,9 +546,21 @@ class CaseView(WindowScopedModelView):
                                 decided=case.decided_at is not None,
                                 delivered=case.delivered_at is not None),
             stage_labels=[gettext(label) for label in cs.STAGE_LABELS],
-            timeline=case_timeline(case, names, {kind for kind, _label in documents}),
-            staff_names=names,
+            timeline=case_timeline(case, history, {kind for kind, _label in documents}),
         )
+
+    def _case_for_page(self, pk) -> tuple[Case, bool]:
+        """The case `pk` with what its page shows (case_queries.CASE_PAGE_LOADS) and whether
+        its refusal report is filed (NEG-1), in one statement and through this view's row
+        filters as `_get_scoped` reads it (ORG-2, AB-2); 404 when they do not let it through."""
+        filters = self._base_filters.copy()
+        filters.add_filter(self.datamodel.get_pk_name(), self.datamodel.FilterEqual, pk)
+        query = db.session.query(Case, case_queries.CASE_REPORT_FILED).options(
+            *case_queries.CASE_PAGE_LOADS)
+        row = self.datamodel.apply_filters(query, filters).one_or_none()
+        if row is None:
+            abort(404)
+        return row[0], bool(row[1])
 
     def _details(self, case: Case) -> list[tuple[str, list[tuple[str, object]]]]:
         """The show fieldsets with only the fields that hold something (issue #19: an empty
@@ -858,23 +872,39 @@ DOCUMENT_LABELS = {
 }
 
 
-def printable_documents(case: Case) -> list[tuple[str, str]]:
-    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels."""
-    kinds = nt.printable_documents(case.accepted_at is not None, bool(case.materials),
-                                   {n.kind for n in case.notices},
-                                   report_of(db.session, case.id) is not None)
+def printable_documents(case: Case, has_materials: bool | None = None,
+                        report_filed: bool | None = None) -> list[tuple[str, str]]:
+    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels;
+    whether it has materials and a refusal report (NEG-1) read here unless given."""
+    if has_materials is None:
+        has_materials = bool(case.materials)
+    if report_filed is None:
+        report_filed = report_of(db.session, case.id) is not None
+    kinds = nt.printable_documents(case.accepted_at is not None, has_materials,
+                                   {n.kind for n in case.notices}, report_filed)
     return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
 
 
-def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
+def _who(username: str | None, staff_name: str | None) -> str:
+    """Issue #20 as `person` shows a login name, given its Staff name read with the row."""
+    if staff_name:
+        return staff_name
+    if is_system_actor(username):
+        return str(SYSTEM_WHO)
+    return username or ""
+
+
+def case_timeline(case: Case, history: list, printable: set[str]) -> list[dict]:
     """The case's one timeline (issue #19): its transitions (CASE-4), notices with a reprint
     link when the case can still print them (NOTICE-2), materials received and notes, oldest
-    first; at one instant the transition comes before what it issued or received."""
+    first; at one instant the transition comes before what it issued or received.
+    `history` is case_queries.case_history (transitions, materials and notes, with names)."""
     entries = []
-    for t in case.transitions:
-        entries.append({"at": t.at, "order": 0, "kind": "transition", "title": action_label(t.action),
-                        "state": t.to_state, "user": names.get(t.username) or person(t.username),
-                        "text": t.note or ""})
+    for row in history:
+        if row.source == case_queries.TRANSITION:
+            entries.append({"at": row.at, "order": 0, "kind": "transition",
+                            "title": action_label(row.action), "state": row.to_state,
+                            "user": _who(row.username, row.staff_name), "text": row.text or ""})
     for n in case.notices:
         entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
                         "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
@@ -882,14 +912,16 @@ def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
                                          for m in n.materials) or (n.text or ""),
                         "url": url_for("CasePrintView.document", pk=case.id, kind=n.kind,
                                        notice=n.id) if n.kind in printable else None})
-    for m in case.materials:
-        if m.received_at is not None:
-            entries.append({"at": m.received_at, "order": 2, "kind": "material",
+    for row in history:
+        if row.source == case_queries.MATERIAL and row.at is not None:
+            entries.append({"at": row.at, "order": 2, "kind": "material",
                             "title": gettext("Material received"),
-                            "text": gettext("%(name)s × %(copies)s", name=m.name, copies=m.copies)})
-    for a in case.annotations:
-        entries.append({"at": a.at, "order": 3, "kind": "note", "title": gettext("Note"),
-                        "user": names.get(a.username) or person(a.username), "text": a.text})
+                            "text": gettext("%(name)s × %(copies)s", name=row.text,
+                                            copies=row.copies)})
+    for row in history:
+        if row.source == case_queries.NOTE:
+            entries.append({"at": row.at, "order": 3, "kind": "note", "title": gettext("Note"),
+                            "user": _who(row.username, row.staff_name), "text": row.text})
     return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 
