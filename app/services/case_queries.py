@@ -7,16 +7,17 @@ and scores never load cases into Python to decide.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import (Integer, String, and_, bindparam, case as sql_case, cast, exists,
                         func, literal_column, null, or_, select, union_all)
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
-                          CaseTransition, RefusalReport, WorkDay)
+                          CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
 from models.org import Staff, Window
 
@@ -117,21 +118,29 @@ def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case 
 
 
 # --- The case page (issue #19; issue #21 P1: a fixed number of statements) ---------------------
-# The case with what its page shows of it: its item, window and staff in the case's own
-# statement; its notices, the materials each asked for (NOTICE-1) and its joint parts with
-# their windows (CASE-7) in one more each.
-CASE_PAGE_LOADS = (joinedload(Case.item), joinedload(Case.window), joinedload(Case.first_contact),
-                   joinedload(Case.clerk), joinedload(Case.handler),
-                   selectinload(Case.notices).selectinload(CaseNotice.materials),
-                   selectinload(Case.sub_tasks).joinedload(CaseSubTask.window))
-# NEG-1: whether the case has its refusal report, a column of the case's statement.
-CASE_REPORT_FILED = exists().where(RefusalReport.case_id == Case.id).label("report_filed")
+# Read-only display reads values, not ORM objects: only the case itself is one (the rules and
+# the policy take it). Its item, window (as Window shows itself: "01 户政窗口") and staff
+# (first contact, clerk, handler: their names) and whether its refusal report is filed (NEG-1)
+# come in the case's own statement. The caller adds its row filters (ORG-2, AB-2).
+_FIRST_CONTACT, _CLERK, _HANDLER = (aliased(Staff, name=name)
+                                    for name in ("first_contact", "clerk", "handler"))
+CASE_PAGE = (
+    select(Case, ServiceItem.name.label("item_name"),
+           (Window.number + " " + Window.name).label("window_label"),
+           _FIRST_CONTACT.name.label("first_contact"), _CLERK.name.label("clerk"),
+           _HANDLER.name.label("handler"),
+           exists().where(RefusalReport.case_id == Case.id).label("report_filed"))
+    .join(ServiceItem, ServiceItem.id == Case.item_id).join(Window, Window.id == Case.window_id)
+    .outerjoin(_FIRST_CONTACT, _FIRST_CONTACT.id == Case.first_contact_id)
+    .outerjoin(_CLERK, _CLERK.id == Case.clerk_id)
+    .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id))
+
+_CASE_ID = bindparam("case_id")
 
 # Its history: transitions (CASE-4), materials (CASE-1) and notes, in one statement, each
 # transition and note with the Staff name of its login name (issue #20; none for a login
 # without a Staff row, a command or a job). `source` says which: 0, 1, 2, in id order.
 TRANSITION, MATERIAL, NOTE = 0, 1, 2
-_CASE_ID = bindparam("case_id")
 
 
 def _history(source: int, model, at, text, username=None, action=None, to_state=None,
@@ -164,6 +173,56 @@ def case_history(session: Session, case_id: int) -> list:
     """The rows of CASE_HISTORY for one case: transitions, then materials, then notes, each
     in id order (the order of the case's relationships)."""
     return session.execute(CASE_HISTORY, {"case_id": case_id}).all()
+
+
+@dataclass
+class NoticeShown:
+    """A notice as the case page shows it (NOTICE-1/2): `materials` are (name, problem) rows."""
+
+    id: int
+    kind: str
+    issued_at: datetime
+    issued_on: date
+    due_on: date | None
+    late: bool
+    text: str | None
+    materials: list = field(default_factory=list)
+
+
+CASE_NOTICES = (select(CaseNotice.id, CaseNotice.kind, CaseNotice.issued_at, CaseNotice.issued_on,
+                       CaseNotice.due_on, CaseNotice.late, CaseNotice.text,
+                       NoticeMaterial.id.label("material_id"), NoticeMaterial.name,
+                       NoticeMaterial.problem)
+                .outerjoin(NoticeMaterial, NoticeMaterial.notice_id == CaseNotice.id)
+                .where(CaseNotice.case_id == _CASE_ID)
+                .order_by(CaseNotice.id, NoticeMaterial.id))
+
+
+def case_notices(session: Session, case_id: int) -> list[NoticeShown]:
+    """The case's notices in id order, each with the materials it asked for in id order
+    (NOTICE-1), in one statement."""
+    notices: dict[int, NoticeShown] = {}
+    for row in session.execute(CASE_NOTICES, {"case_id": case_id}):
+        notice = notices.get(row.id)
+        if notice is None:
+            notice = notices[row.id] = NoticeShown(row.id, row.kind, row.issued_at,
+                                                   row.issued_on, row.due_on, row.late,
+                                                   row.text)
+        if row.material_id is not None:
+            notice.materials.append(row)
+    return list(notices.values())
+
+
+# CASE-7: the parts of a joint case, each with its window as Window shows itself.
+CASE_PARTS = (select(CaseSubTask.part, CaseSubTask.deadline, CaseSubTask.done_on,
+                     (Window.number + " " + Window.name).label("window"))
+              .join(Window, Window.id == CaseSubTask.window_id)
+              .where(CaseSubTask.case_id == _CASE_ID).order_by(CaseSubTask.id))
+
+
+def case_parts(session: Session, case_id: int) -> list:
+    """CASE-7: the case's parts (window, part, deadline, done_on) in id order."""
+    return session.execute(CASE_PARTS, {"case_id": case_id}).all()
 
 
 # Issue #19: the most cases one applicant search lists; more means "narrow it down".

@@ -523,54 +523,68 @@ class CaseView(WindowScopedModelView):
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
-        case, report_filed = self._case_for_page(pk)
+        row = self._case_for_page(pk)
+        case = row.Case
         history = case_queries.case_history(db.session, case.id)
+        notices = case_queries.case_notices(db.session, case.id)
         actions = available_actions(case)
         forward, aside = cs.split_actions(actions)
         documents = printable_documents(
-            case, has_materials=any(row.source == case_queries.MATERIAL for row in history),
-            report_filed=report_filed)
+            case, has_materials=any(e.source == case_queries.MATERIAL for e in history),
+            report_filed=row.report_filed, notices=notices)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
+            item_name=row.item_name, window_label=row.window_label, notices=notices,
+            sub_tasks=case_queries.case_parts(db.session, case.id),
             actions=actions, forward_actions=forward, aside_actions=aside,
             action_label=action_label, state_label=state_label, state_badge=state_badge,
             class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
             # NEG-1: a refused case's report; CASE-4: details change until the case is closed.
-            offers_refusal_report=any(row.source == case_queries.TRANSITION
-                                      and row.action == cs.REFUSE for row in history)
+            offers_refusal_report=any(e.source == case_queries.TRANSITION
+                                      and e.action == cs.REFUSE for e in history)
             and self.appbuilder.sm.has_access("can_write", "RefusalReport"),
             offers_details=cs.is_editable(case.state)
             and self.appbuilder.sm.has_access("can_write", "Case"),
-            details=self._details(case), status=deadline_status(case),
+            details=self._details(case, {column: getattr(row, column)
+                                         for column in self.STAFF_COLUMNS}),
+            status=deadline_status(case),
             stage=cs.case_stage(case.state, accepted=case.accepted_at is not None,
                                 decided=case.decided_at is not None,
                                 delivered=case.delivered_at is not None),
             stage_labels=[gettext(label) for label in cs.STAGE_LABELS],
-            timeline=case_timeline(case, history, {kind for kind, _label in documents}),
+            timeline=case_timeline(case, history, notices,
+                                   {kind for kind, _label in documents}),
         )
 
-    def _case_for_page(self, pk) -> tuple[Case, bool]:
-        """The case `pk` with what its page shows (case_queries.CASE_PAGE_LOADS) and whether
-        its refusal report is filed (NEG-1), in one statement and through this view's row
-        filters as `_get_scoped` reads it (ORG-2, AB-2); 404 when they do not let it through."""
+    def _case_for_page(self, pk):
+        """The row of case_queries.CASE_PAGE for case `pk` (the case, its item's and window's
+        labels, its staff's names, whether its refusal report is filed), through this view's
+        row filters as `_get_scoped` reads it (ORG-2, AB-2); 404 when they hold it back."""
         filters = self._base_filters.copy()
         filters.add_filter(self.datamodel.get_pk_name(), self.datamodel.FilterEqual, pk)
-        query = db.session.query(Case, case_queries.CASE_REPORT_FILED).options(
-            *case_queries.CASE_PAGE_LOADS)
-        row = self.datamodel.apply_filters(query, filters).one_or_none()
+        row = db.session.execute(
+            self.datamodel.apply_filters(case_queries.CASE_PAGE, filters)).one_or_none()
         if row is None:
             abort(404)
-        return row[0], bool(row[1])
+        return row
 
-    def _details(self, case: Case) -> list[tuple[str, list[tuple[str, object]]]]:
+    # The Result fieldset's staff: their names come with the case (CASE_PAGE).
+    STAFF_COLUMNS = ("first_contact", "clerk", "handler")
+
+    def _details(self, case: Case, staff: dict) -> list[tuple[str, list[tuple[str, object]]]]:
         """The show fieldsets with only the fields that hold something (issue #19: an empty
-        row says nothing), formatted as the lists format them (PRIV-1 masks included)."""
+        row says nothing), formatted as the lists format them (PRIV-1 masks included);
+        `staff` the names of STAFF_COLUMNS (None: nobody)."""
         formatters = {**self.formatters_columns, **self.show_formatters_columns}
         shown = []
         for label, spec in self.show_fieldsets:
             rows = []
             for column in spec["fields"]:
                 if column in self.HEADER_COLUMNS:
+                    continue
+                if column in staff:
+                    if staff[column] is not None:
+                        rows.append((str(self.label_columns.get(column, column)), staff[column]))
                     continue
                 raw = self.datamodel._get_attr_value(case, column)
                 if raw is None or raw == "" or (raw is False and column != "applicant_objected") \
@@ -873,15 +887,18 @@ DOCUMENT_LABELS = {
 
 
 def printable_documents(case: Case, has_materials: bool | None = None,
-                        report_filed: bool | None = None) -> list[tuple[str, str]]:
+                        report_filed: bool | None = None,
+                        notices: list | None = None) -> list[tuple[str, str]]:
     """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels;
-    whether it has materials and a refusal report (NEG-1) read here unless given."""
+    whether it has materials, its refusal report (NEG-1) and its notices read here unless
+    given."""
     if has_materials is None:
         has_materials = bool(case.materials)
     if report_filed is None:
         report_filed = report_of(db.session, case.id) is not None
     kinds = nt.printable_documents(case.accepted_at is not None, has_materials,
-                                   {n.kind for n in case.notices}, report_filed)
+                                   {n.kind for n in (case.notices if notices is None else notices)},
+                                   report_filed)
     return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
 
 
@@ -894,18 +911,19 @@ def _who(username: str | None, staff_name: str | None) -> str:
     return username or ""
 
 
-def case_timeline(case: Case, history: list, printable: set[str]) -> list[dict]:
+def case_timeline(case: Case, history: list, notices: list, printable: set[str]) -> list[dict]:
     """The case's one timeline (issue #19): its transitions (CASE-4), notices with a reprint
     link when the case can still print them (NOTICE-2), materials received and notes, oldest
     first; at one instant the transition comes before what it issued or received.
-    `history` is case_queries.case_history (transitions, materials and notes, with names)."""
+    `history` is case_queries.case_history (transitions, materials and notes, with names),
+    `notices` case_queries.case_notices."""
     entries = []
     for row in history:
         if row.source == case_queries.TRANSITION:
             entries.append({"at": row.at, "order": 0, "kind": "transition",
                             "title": action_label(row.action), "state": row.to_state,
                             "user": _who(row.username, row.staff_name), "text": row.text or ""})
-    for n in case.notices:
+    for n in notices:
         entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
                         "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
                         "text": "、".join(m.name + (f"（{m.problem}）" if m.problem else "")
