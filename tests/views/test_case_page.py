@@ -173,3 +173,26 @@ def test_issue_21_the_case_page_sends_a_fixed_number_of_statements(
     long, page = count(case.id)
     assert long == short, (short, long)
     assert "已电话告知5" in page and "已复核4" in page
+
+
+def test_case_7_a_joint_case_page_lists_its_parts_and_holds_the_decision_back(
+        as_clerk, db_session, item, window_b):
+    """CASE-7: the parts panel names each participating window as the windows read elsewhere
+    ("02 人社窗口"), its part and deadline; approving waits until every part is done."""
+    from app.services.cases import SubTaskPlan, complete_sub_task
+
+    case = register_intake(db_session, Intake(
+        item_id=item.id, case_class="joint", applicant=Applicant(name="王五"),
+        received={m.id: m.copies for m in item.materials},
+        sub_tasks=[SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3)]),
+        ACTOR, clock_on(date(2026, 11, 2)))
+    db_session.commit()
+    html = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    parts = html[html.index("联办协办环节"):html.index("</table>", html.index("联办协办环节"))]
+    assert "<td>02 人社窗口</td><td>社保转移</td>" in parts and "2026-11-05" in parts
+    assert f'data-action="{cs.APPROVE}"' not in header(html)
+    complete_sub_task(case.sub_tasks[0], ACTOR, clock_on(date(2026, 11, 4)))
+    db_session.commit()
+    html = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert f'data-action="{cs.APPROVE}"' in header(html)
+    assert "2026-11-04" in html[html.index("联办协办环节"):]
