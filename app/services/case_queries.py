@@ -121,7 +121,9 @@ def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case 
 # Read-only display reads values, not ORM objects: only the case itself is one (the rules and
 # the policy take it). Its item, window (as Window shows itself: "01 户政窗口") and staff
 # (first contact, clerk, handler: their names) and whether its refusal report is filed (NEG-1)
-# come in the case's own statement. The caller adds its row filters (ORG-2, AB-2).
+# come in the case's own statement (parameter `case_id`). The caller adds its row filters
+# (ORG-2, AB-2).
+_CASE_ID = bindparam("case_id")
 _FIRST_CONTACT, _CLERK, _HANDLER = (aliased(Staff, name=name)
                                     for name in ("first_contact", "clerk", "handler"))
 CASE_PAGE = (
@@ -133,9 +135,8 @@ CASE_PAGE = (
     .join(ServiceItem, ServiceItem.id == Case.item_id).join(Window, Window.id == Case.window_id)
     .outerjoin(_FIRST_CONTACT, _FIRST_CONTACT.id == Case.first_contact_id)
     .outerjoin(_CLERK, _CLERK.id == Case.clerk_id)
-    .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id))
-
-_CASE_ID = bindparam("case_id")
+    .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id)
+    .where(Case.id == _CASE_ID))
 
 # Its history: transitions (CASE-4), materials (CASE-1) and notes, in one statement, each
 # transition and note with the Staff name of its login name (issue #20; none for a login

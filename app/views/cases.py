@@ -558,12 +558,15 @@ class CaseView(WindowScopedModelView):
 
     def _case_for_page(self, pk):
         """The row of case_queries.CASE_PAGE for case `pk` (the case, its item's and window's
-        labels, its staff's names, whether its refusal report is filed), through this view's
-        row filters as `_get_scoped` reads it (ORG-2, AB-2); 404 when they hold it back."""
-        filters = self._base_filters.copy()
-        filters.add_filter(self.datamodel.get_pk_name(), self.datamodel.FilterEqual, pk)
-        row = db.session.execute(
-            self.datamodel.apply_filters(case_queries.CASE_PAGE, filters)).one_or_none()
+        labels, its staff's names, whether its refusal report is filed) through this view's
+        row filters (ORG-2, AB-2), as FAB's `get` reads it; 404 when they hold it back or `pk`
+        is no number."""
+        try:
+            case_id = int(pk)  # FAB's FilterEqual on the integer key
+        except (TypeError, ValueError):
+            abort(404)
+        statement = self._base_filters.apply_all(case_queries.CASE_PAGE)
+        row = db.session.execute(statement, {"case_id": case_id}).one_or_none()
         if row is None:
             abort(404)
         return row
@@ -576,6 +579,7 @@ class CaseView(WindowScopedModelView):
         row says nothing), formatted as the lists format them (PRIV-1 masks included);
         `staff` the names of STAFF_COLUMNS (None: nobody)."""
         formatters = {**self.formatters_columns, **self.show_formatters_columns}
+        derived = self.datamodel.derived  # as FAB reads a column (no method or Enum column here)
         shown = []
         for label, spec in self.show_fieldsets:
             rows = []
@@ -586,7 +590,7 @@ class CaseView(WindowScopedModelView):
                     if staff[column] is not None:
                         rows.append((str(self.label_columns.get(column, column)), staff[column]))
                     continue
-                raw = self.datamodel._get_attr_value(case, column)
+                raw = derived[column](case) if column in derived else getattr(case, column)
                 if raw is None or raw == "" or (raw is False and column != "applicant_objected") \
                         or (raw == 0 and column != "promised_days" and not isinstance(raw, bool)):
                     continue
