@@ -178,7 +178,8 @@ def case_history(session: Session, case_id: int) -> list:
 
 @dataclass
 class NoticeShown:
-    """A notice as the case page shows it (NOTICE-1/2): `materials` are (name, problem) rows."""
+    """A notice as the case page shows it (NOTICE-1/2); `materials` the rows (name, problem)
+    of what it asked for."""
 
     id: int
     kind: str

@@ -920,13 +920,22 @@ def case_timeline(case: Case, history: list, notices: list, printable: set[str])
     link when the case can still print them (NOTICE-2), materials received and notes, oldest
     first; at one instant the transition comes before what it issued or received.
     `history` is case_queries.case_history (transitions, materials and notes, with names),
-    `notices` case_queries.case_notices."""
+    `notices` case_queries.case_notices; each kind comes in id order, and the sort keeps it."""
     entries = []
     for row in history:
         if row.source == case_queries.TRANSITION:
             entries.append({"at": row.at, "order": 0, "kind": "transition",
                             "title": action_label(row.action), "state": row.to_state,
                             "user": _who(row.username, row.staff_name), "text": row.text or ""})
+        elif row.source == case_queries.MATERIAL:
+            if row.at is not None:
+                entries.append({"at": row.at, "order": 2, "kind": "material",
+                                "title": gettext("Material received"),
+                                "text": gettext("%(name)s × %(copies)s", name=row.text,
+                                                copies=row.copies)})
+        else:
+            entries.append({"at": row.at, "order": 3, "kind": "note", "title": gettext("Note"),
+                            "user": _who(row.username, row.staff_name), "text": row.text})
     for n in notices:
         entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
                         "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
@@ -934,16 +943,6 @@ def case_timeline(case: Case, history: list, notices: list, printable: set[str])
                                          for m in n.materials) or (n.text or ""),
                         "url": url_for("CasePrintView.document", pk=case.id, kind=n.kind,
                                        notice=n.id) if n.kind in printable else None})
-    for row in history:
-        if row.source == case_queries.MATERIAL and row.at is not None:
-            entries.append({"at": row.at, "order": 2, "kind": "material",
-                            "title": gettext("Material received"),
-                            "text": gettext("%(name)s × %(copies)s", name=row.text,
-                                            copies=row.copies)})
-    for row in history:
-        if row.source == case_queries.NOTE:
-            entries.append({"at": row.at, "order": 3, "kind": "note", "title": gettext("Note"),
-                            "user": _who(row.username, row.staff_name), "text": row.text})
     return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 
