@@ -7,15 +7,18 @@ and scores never load cases into Python to decide.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import Date, and_, bindparam, case as sql_case, func, or_, select
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import (Date, Integer, String, and_, bindparam, case as sql_case, cast, exists,
+                        func, literal_column, null, or_, select, union_all)
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
-from models.cases import Case, WorkDay
+from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
+                          CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
 from models.org import Staff, Window
 
@@ -144,6 +147,116 @@ def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case 
         .where(Case.number == number, Case.applicant_phone == phone)
         .options(selectinload(Case.item), selectinload(Case.window))
     ).first()
+
+
+# --- The case page (issue #19; issue #21 P1: a fixed number of statements) ---------------------
+# Read-only display reads values, not ORM objects: only the case itself is one (the rules and
+# the policy take it). Its item, window (as Window shows itself: "01 户政窗口") and staff
+# (first contact, clerk, handler: their names) and whether its refusal report is filed (NEG-1)
+# come in the case's own statement (parameter `case_id`). The caller adds its row filters
+# (ORG-2, AB-2).
+_CASE_ID = bindparam("case_id")
+_FIRST_CONTACT, _CLERK, _HANDLER = (aliased(Staff, name=name)
+                                    for name in ("first_contact", "clerk", "handler"))
+CASE_PAGE = (
+    select(Case, ServiceItem.name.label("item_name"),
+           (Window.number + " " + Window.name).label("window_label"),
+           _FIRST_CONTACT.name.label("first_contact"), _CLERK.name.label("clerk"),
+           _HANDLER.name.label("handler"),
+           exists().where(RefusalReport.case_id == Case.id).label("report_filed"))
+    .join(ServiceItem, ServiceItem.id == Case.item_id).join(Window, Window.id == Case.window_id)
+    .outerjoin(_FIRST_CONTACT, _FIRST_CONTACT.id == Case.first_contact_id)
+    .outerjoin(_CLERK, _CLERK.id == Case.clerk_id)
+    .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id)
+    .where(Case.id == _CASE_ID))
+
+# Its history: transitions (CASE-4), materials (CASE-1) and notes, in one statement, each
+# transition and note with the Staff name of its login name (issue #20; none for a login
+# without a Staff row, a command or a job). `source` says which: 0, 1, 2, in id order.
+TRANSITION, MATERIAL, NOTE = 0, 1, 2
+
+
+def _history(source: int, model, at, text, username=None, action=None, to_state=None,
+             copies=None):
+    def column(name, value, kind=String):
+        return (cast(null(), kind) if value is None else value).label(name)
+
+    columns = select(literal_column(str(source)).label("source"), model.id.label("id"),
+                     at.label("at"), text.label("text"), column("username", username),
+                     column("staff_name", None if username is None else Staff.name),
+                     column("action", action), column("to_state", to_state),
+                     column("copies", copies, Integer))
+    if username is not None:
+        columns = (columns.outerjoin(User, User.username == username)
+                   .outerjoin(Staff, Staff.user_id == User.id))
+    return columns.where(model.case_id == _CASE_ID)
+
+
+CASE_HISTORY = union_all(
+    _history(TRANSITION, CaseTransition, CaseTransition.at, CaseTransition.note,
+             CaseTransition.username, CaseTransition.action, CaseTransition.to_state),
+    _history(MATERIAL, CaseMaterial, CaseMaterial.received_at, CaseMaterial.name,
+             copies=CaseMaterial.copies),
+    _history(NOTE, CaseAnnotation, CaseAnnotation.at, CaseAnnotation.text,
+             CaseAnnotation.username),
+).order_by(literal_column("source"), literal_column("id"))
+
+
+def case_history(session: Session, case_id: int) -> list:
+    """The rows of CASE_HISTORY for one case: transitions, then materials, then notes, each
+    in id order (the order of the case's relationships)."""
+    return session.execute(CASE_HISTORY, {"case_id": case_id}).all()
+
+
+@dataclass
+class NoticeShown:
+    """A notice as the case page shows it (NOTICE-1/2); `materials` the rows (name, problem)
+    of what it asked for."""
+
+    id: int
+    kind: str
+    issued_at: datetime
+    issued_on: date
+    due_on: date | None
+    late: bool
+    text: str | None
+    materials: list = field(default_factory=list)
+
+
+CASE_NOTICES = (select(CaseNotice.id, CaseNotice.kind, CaseNotice.issued_at, CaseNotice.issued_on,
+                       CaseNotice.due_on, CaseNotice.late, CaseNotice.text,
+                       NoticeMaterial.id.label("material_id"), NoticeMaterial.name,
+                       NoticeMaterial.problem)
+                .outerjoin(NoticeMaterial, NoticeMaterial.notice_id == CaseNotice.id)
+                .where(CaseNotice.case_id == _CASE_ID)
+                .order_by(CaseNotice.id, NoticeMaterial.id))
+
+
+def case_notices(session: Session, case_id: int) -> list[NoticeShown]:
+    """The case's notices in id order, each with the materials it asked for in id order
+    (NOTICE-1), in one statement."""
+    notices: dict[int, NoticeShown] = {}
+    for row in session.execute(CASE_NOTICES, {"case_id": case_id}):
+        notice = notices.get(row.id)
+        if notice is None:
+            notice = notices[row.id] = NoticeShown(row.id, row.kind, row.issued_at,
+                                                   row.issued_on, row.due_on, row.late,
+                                                   row.text)
+        if row.material_id is not None:
+            notice.materials.append(row)
+    return list(notices.values())
+
+
+# CASE-7: the parts of a joint case, each with its window as Window shows itself.
+CASE_PARTS = (select(CaseSubTask.part, CaseSubTask.deadline, CaseSubTask.done_on,
+                     (Window.number + " " + Window.name).label("window"))
+              .join(Window, Window.id == CaseSubTask.window_id)
+              .where(CaseSubTask.case_id == _CASE_ID).order_by(CaseSubTask.id))
+
+
+def case_parts(session: Session, case_id: int) -> list:
+    """CASE-7: the case's parts (window, part, deadline, done_on) in id order."""
+    return session.execute(CASE_PARTS, {"case_id": case_id}).all()
 
 
 # Issue #19: the most cases one applicant search lists; more means "narrow it down".

@@ -23,8 +23,8 @@ from wtforms import (BooleanField, DecimalField, IntegerField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.context import (center_zone, clock, deadline_marked, deadline_noted, local_datetime,
-                         person, today)
+from app.context import (SYSTEM_WHO, center_zone, clock, deadline_marked, deadline_noted,
+                         is_system_actor, local_datetime, person, today)
 from app.datamodel import BoundedCountInterface, column_checks
 from app.extensions import db
 from app.request_context import current_actor, request_calendar
@@ -36,7 +36,7 @@ from app.rules.input import BUSINESS_YEARS, LIMIT_DAYS, validate_day, validate_i
 from app.rules.intake import (CLASS_FIELDS, ORGANISATION, PERSON, RATING_LABELS, class_fields,
                                normalize_case_number)
 from app.security import (case_scope_condition, may_reach_case, may_see_personal_data,
-                          staff_names, window_scope)
+                          window_scope)
 from app.services.case_queries import (OPEN_STATES, due_soon_condition, overdue_condition,
                                        queue_order)
 from app.services.case_search import search_cases_by_applicant
@@ -523,42 +523,74 @@ class CaseView(WindowScopedModelView):
     @expose("/show/<pk>")
     @has_access
     def show(self, pk):
-        case = self._get_scoped(pk)
+        row = self._case_for_page(pk)
+        case = row.Case
+        history = case_queries.case_history(db.session, case.id)
+        notices = case_queries.case_notices(db.session, case.id)
         actions = available_actions(case)
         forward, aside = cs.split_actions(actions)
-        documents = printable_documents(case)
-        names = staff_names([t.username for t in case.transitions]
-                            + [a.username for a in case.annotations])
+        documents = printable_documents(
+            case, has_materials=any(e.source == case_queries.MATERIAL for e in history),
+            report_filed=row.report_filed, notices=notices)
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
+            item_name=row.item_name, window_label=row.window_label, notices=notices,
+            sub_tasks=case_queries.case_parts(db.session, case.id),
             actions=actions, forward_actions=forward, aside_actions=aside,
             action_label=action_label, state_label=state_label, state_badge=state_badge,
             class_label=class_label, editable=cs.is_editable(case.state), documents=documents,
             # NEG-1: a refused case's report; CASE-4: details change until the case is closed.
-            offers_refusal_report=any(t.action == cs.REFUSE for t in case.transitions)
+            offers_refusal_report=any(e.source == case_queries.TRANSITION
+                                      and e.action == cs.REFUSE for e in history)
             and self.appbuilder.sm.has_access("can_write", "RefusalReport"),
             offers_details=cs.is_editable(case.state)
             and self.appbuilder.sm.has_access("can_write", "Case"),
-            details=self._details(case), status=deadline_status(case),
+            details=self._details(case, {column: getattr(row, column)
+                                         for column in self.STAFF_COLUMNS}),
+            status=deadline_status(case),
             stage=cs.case_stage(case.state, accepted=case.accepted_at is not None,
                                 decided=case.decided_at is not None,
                                 delivered=case.delivered_at is not None),
             stage_labels=[gettext(label) for label in cs.STAGE_LABELS],
-            timeline=case_timeline(case, names, {kind for kind, _label in documents}),
-            staff_names=names,
+            timeline=case_timeline(case, history, notices,
+                                   {kind for kind, _label in documents}),
         )
 
-    def _details(self, case: Case) -> list[tuple[str, list[tuple[str, object]]]]:
+    def _case_for_page(self, pk):
+        """The row of case_queries.CASE_PAGE for case `pk` (the case, its item's and window's
+        labels, its staff's names, whether its refusal report is filed) through this view's
+        row filters (ORG-2, AB-2), as FAB's `get` reads it; 404 when they hold it back or `pk`
+        is no number."""
+        try:
+            case_id = int(pk)  # FAB's FilterEqual on the integer key
+        except (TypeError, ValueError):
+            abort(404)
+        statement = self._base_filters.apply_all(case_queries.CASE_PAGE)
+        row = db.session.execute(statement, {"case_id": case_id}).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    # The Result fieldset's staff: their names come with the case (CASE_PAGE).
+    STAFF_COLUMNS = ("first_contact", "clerk", "handler")
+
+    def _details(self, case: Case, staff: dict) -> list[tuple[str, list[tuple[str, object]]]]:
         """The show fieldsets with only the fields that hold something (issue #19: an empty
-        row says nothing), formatted as the lists format them (PRIV-1 masks included)."""
+        row says nothing), formatted as the lists format them (PRIV-1 masks included);
+        `staff` the names of STAFF_COLUMNS (None: nobody)."""
         formatters = {**self.formatters_columns, **self.show_formatters_columns}
+        derived = self.datamodel.derived  # as FAB reads a column (no method or Enum column here)
         shown = []
         for label, spec in self.show_fieldsets:
             rows = []
             for column in spec["fields"]:
                 if column in self.HEADER_COLUMNS:
                     continue
-                raw = self.datamodel._get_attr_value(case, column)
+                if column in staff:
+                    if staff[column] is not None:
+                        rows.append((str(self.label_columns.get(column, column)), staff[column]))
+                    continue
+                raw = derived[column](case) if column in derived else getattr(case, column)
                 if raw is None or raw == "" or (raw is False and column != "applicant_objected") \
                         or (raw == 0 and column != "promised_days" and not isinstance(raw, bool)):
                     continue
@@ -858,38 +890,59 @@ DOCUMENT_LABELS = {
 }
 
 
-def printable_documents(case: Case) -> list[tuple[str, str]]:
-    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels."""
-    kinds = nt.printable_documents(case.accepted_at is not None, bool(case.materials),
-                                   {n.kind for n in case.notices},
-                                   report_of(db.session, case.id) is not None)
+def printable_documents(case: Case, has_materials: bool | None = None,
+                        report_filed: bool | None = None,
+                        notices: list | None = None) -> list[tuple[str, str]]:
+    """NOTICE-2: the documents the case can print (app.rules.notices decides), with labels;
+    whether it has materials, its refusal report (NEG-1) and its notices read here unless
+    given."""
+    if has_materials is None:
+        has_materials = bool(case.materials)
+    if report_filed is None:
+        report_filed = report_of(db.session, case.id) is not None
+    kinds = nt.printable_documents(case.accepted_at is not None, has_materials,
+                                   {n.kind for n in (case.notices if notices is None else notices)},
+                                   report_filed)
     return [(kind, str(DOCUMENT_LABELS[kind])) for kind in kinds]
 
 
-def case_timeline(case: Case, names: dict, printable: set[str]) -> list[dict]:
+def _who(username: str | None, staff_name: str | None) -> str:
+    """Issue #20 as `person` shows a login name, given its Staff name read with the row."""
+    if staff_name:
+        return staff_name
+    if is_system_actor(username):
+        return str(SYSTEM_WHO)
+    return username or ""
+
+
+def case_timeline(case: Case, history: list, notices: list, printable: set[str]) -> list[dict]:
     """The case's one timeline (issue #19): its transitions (CASE-4), notices with a reprint
     link when the case can still print them (NOTICE-2), materials received and notes, oldest
-    first; at one instant the transition comes before what it issued or received."""
+    first; at one instant the transition comes before what it issued or received.
+    `history` is case_queries.case_history (transitions, materials and notes, with names),
+    `notices` case_queries.case_notices; each kind comes in id order, and the sort keeps it."""
     entries = []
-    for t in case.transitions:
-        entries.append({"at": t.at, "order": 0, "kind": "transition", "title": action_label(t.action),
-                        "state": t.to_state, "user": names.get(t.username) or person(t.username),
-                        "text": t.note or ""})
-    for n in case.notices:
+    for row in history:
+        if row.source == case_queries.TRANSITION:
+            entries.append({"at": row.at, "order": 0, "kind": "transition",
+                            "title": action_label(row.action), "state": row.to_state,
+                            "user": _who(row.username, row.staff_name), "text": row.text or ""})
+        elif row.source == case_queries.MATERIAL:
+            if row.at is not None:
+                entries.append({"at": row.at, "order": 2, "kind": "material",
+                                "title": gettext("Material received"),
+                                "text": gettext("%(name)s × %(copies)s", name=row.text,
+                                                copies=row.copies)})
+        else:
+            entries.append({"at": row.at, "order": 3, "kind": "note", "title": gettext("Note"),
+                            "user": _who(row.username, row.staff_name), "text": row.text})
+    for n in notices:
         entries.append({"at": n.issued_at, "order": 1, "kind": "notice",
                         "title": str(DOCUMENT_LABELS.get(n.kind, n.kind)),
                         "text": "、".join(m.name + (f"（{m.problem}）" if m.problem else "")
                                          for m in n.materials) or (n.text or ""),
                         "url": url_for("CasePrintView.document", pk=case.id, kind=n.kind,
                                        notice=n.id) if n.kind in printable else None})
-    for m in case.materials:
-        if m.received_at is not None:
-            entries.append({"at": m.received_at, "order": 2, "kind": "material",
-                            "title": gettext("Material received"),
-                            "text": gettext("%(name)s × %(copies)s", name=m.name, copies=m.copies)})
-    for a in case.annotations:
-        entries.append({"at": a.at, "order": 3, "kind": "note", "title": gettext("Note"),
-                        "user": names.get(a.username) or person(a.username), "text": a.text})
     return sorted(entries, key=lambda e: (e["at"], e["order"]))
 
 

@@ -138,3 +138,61 @@ def test_case_6_the_queue_colours_overdue_and_due_soon_deadlines(as_clerk, cente
     assert flags.get("overdue") == late.deadline.isoformat()
     assert flags.get("due-soon") == soon.deadline.isoformat()
     assert later.deadline.isoformat() in html and later.deadline.isoformat() not in flags.values()
+
+
+def test_issue_21_the_case_page_sends_a_fixed_number_of_statements(
+        app, db_session, as_clerk, item, supplement):
+    """Issue #21 P1: the case page reads the case with its item's and window's labels, its
+    staff's names and whether its refusal report is filed in one statement, its history
+    (transitions, materials and notes, each with the staff's name) in one, its notices with
+    their materials in one and its joint parts in one: 9 statements with the frame and the
+    clerk's AB cover scope, however long the history (17 before: a name lookup per kind of
+    entry, a lazy load per relationship)."""
+    from app.extensions import db
+    from tests.factories import statements
+
+    def count(case_id: int) -> tuple[int, str]:
+        as_clerk.get(f"/caseview/show/{case_id}")  # the user's first request fills the caches
+        db.session.remove()  # a request's transaction ends with it
+        with statements(app) as sent:
+            response = as_clerk.get(f"/caseview/show/{case_id}")
+        assert response.status_code == 200
+        return len(sent), response.get_data(as_text=True)
+
+    _card, lease = item.materials
+    lease_id, case_id = lease.id, supplement.id
+    short, _page = count(case_id)
+    assert short <= 9, short
+    case = db_session.get(type(supplement), case_id)
+    apply_action(db_session, case, cs.RECEIVE_MATERIALS, ACTOR, clock_on(date(2026, 11, 3)),
+                 received={lease_id: 1})
+    for day in (4, 5):
+        annotate(case, f"已电话告知{day}", ACTOR, clock_on(date(2026, 11, day)))
+        annotate(case, f"已复核{day}", Actor(username="clerk-2"), clock_on(date(2026, 11, day)))
+    db_session.commit()
+    long, page = count(case.id)
+    assert long == short, (short, long)
+    assert "已电话告知5" in page and "已复核4" in page
+
+
+def test_case_7_a_joint_case_page_lists_its_parts_and_holds_the_decision_back(
+        as_clerk, db_session, item, window_b):
+    """CASE-7: the parts panel names each participating window as the windows read elsewhere
+    ("02 人社窗口"), its part and deadline; approving waits until every part is done."""
+    from app.services.cases import SubTaskPlan, complete_sub_task
+
+    case = register_intake(db_session, Intake(
+        item_id=item.id, case_class="joint", applicant=Applicant(name="王五"),
+        received={m.id: m.copies for m in item.materials},
+        sub_tasks=[SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3)]),
+        ACTOR, clock_on(date(2026, 11, 2)))
+    db_session.commit()
+    html = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    parts = html[html.index("联办协办环节"):html.index("</table>", html.index("联办协办环节"))]
+    assert "<td>02 人社窗口</td><td>社保转移</td>" in parts and "2026-11-05" in parts
+    assert f'data-action="{cs.APPROVE}"' not in header(html)
+    complete_sub_task(case.sub_tasks[0], ACTOR, clock_on(date(2026, 11, 4)))
+    db_session.commit()
+    html = as_clerk.get(f"/caseview/show/{case.id}").get_data(as_text=True)
+    assert f'data-action="{cs.APPROVE}"' in header(html)
+    assert "2026-11-04" in html[html.index("联办协办环节"):]
