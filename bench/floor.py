@@ -21,8 +21,12 @@ import re
 from flask import Flask
 from sqlalchemy import create_engine
 
-# FAB's own tables and the login's session generation: the frame, not the page's data.
-FRAME_TABLES = re.compile(r"\b(ab_\w+|session_generation)\b", re.IGNORECASE)
+# FAB's own tables and the login's session generation: the frame, not the page's data. A
+# statement is frame when every table it reads is one of these (the login's user, roles,
+# permissions); one that joins a frame table for a page's data (a history's staff names through
+# ab_user) is data.
+FRAME_TABLES = re.compile(r"^(ab_\w+|user_session_generation|session_generation)$", re.IGNORECASE)
+TABLES = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 # The signed-in user's own row is data (the navbar shows the name): the floor reads it too.
 USER_ROW = re.compile(r"FROM ab_user\s+WHERE ab_user\.id = ", re.IGNORECASE)
 # No page shows more rows than this in one table; rows beyond it are fetched, not rendered
@@ -49,13 +53,19 @@ LAYOUT = """<!DOCTYPE html>
 {% endfor %}</body></html>"""
 
 
+def is_frame(statement: str) -> bool:
+    """Every table the statement reads (FROM and JOIN, subqueries included) is FAB's frame."""
+    tables = TABLES.findall(statement)
+    return bool(tables) and all(FRAME_TABLES.match(table) for table in tables)
+
+
 def data_statements(statements):
     """The page's own statements: SELECTs that touch no frame table, each once."""
     seen, kept = set(), []
     for statement, parameters in statements:
         if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
-        if FRAME_TABLES.search(statement) and not USER_ROW.search(statement):
+        if is_frame(statement) and not USER_ROW.search(statement):
             continue
         key = (statement, repr(parameters))
         if key in seen:
