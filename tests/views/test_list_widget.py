@@ -76,3 +76,64 @@ def test_issue_21_a_list_get_without_filter_makes_no_search_form(
     assert made == []
     html = clerk.client.get(f"/casequeue/list/?_flt_0_number={case.number}").get_data(as_text=True)
     assert made and f'["{case.number}"]]' in html  # the active filter, with its value
+
+
+def _template_row_loop(app):
+    """The row loop of the generic list widget's template, as its source reads (the loop that
+    draws the rows when `list_rows` declines)."""
+    source = app.jinja_loader.get_source(app.jinja_env,
+                                         "appbuilder/general/widgets/list.html")[0]
+    start = source.index("{%- if rows is none %}") + len("{%- if rows is none %}")
+    return app.jinja_env.from_string(source[start:source.index("{% endif %}{{ rows }}")]
+                                     + "{{ rows }}")
+
+
+@pytest.mark.parametrize("actions", [True, False])
+@pytest.mark.parametrize("crud", [True, False])
+def test_issue_21_list_rows_draw_what_the_row_loop_draws(app, actions, crud):
+    """`list_rows` draws every row of a page in one call, byte for byte what the widget's
+    template loop draws (tick box, buttons with each row's key, escaped cells), and formats a
+    repeated value once per page — never a datetime (equal instants may differ in zone) nor
+    True as 1."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from markupsafe import Markup
+
+    from app.list_widget import list_rows
+    from app.views.base import blank
+
+    calls = []
+
+    def flagged(value):
+        calls.append(value)
+        return Markup("<b>{}</b>").format(value)
+
+    when = datetime(2026, 12, 7, 9, 30, tzinfo=timezone.utc)
+    rows = [
+        {"number": "A<1>&", "deadline": date(2026, 12, 8), "when": when, "flag": True,
+         "note": None},
+        {"number": "B\"2", "deadline": date(2026, 12, 8), "when": when, "flag": 1,
+         "note": "x < y"},
+        {"number": "C3", "deadline": None, "when": when + timedelta(hours=1), "flag": True,
+         "note": Markup("<i>kept</i>")},
+    ]
+    columns = ["number", "deadline", "when", "flag", "note"]
+    formatters = {"deadline": flagged, "when": flagged, "flag": flagged, "note": blank}
+    drawn = Markup('<a href="/caseview/show/0bianminpk0">show</a>') if crud else None
+    with app.test_request_context("/"):
+        fast = list_rows(iter(rows), [7, 12, 130], columns, formatters, actions, drawn,
+                         "number")
+        assert list_rows(iter(rows), [7, "12", 130], columns, formatters, actions, drawn,
+                         "number") is None  # a key not a whole number: the loop draws
+        calls_fast = list(calls)
+        calls.clear()
+        loop = _template_row_loop(app).render(
+            value_columns=rows, pks=[7, 12, 130], include_columns=columns,
+            formatters_columns=formatters, actions=actions, crud=crud,
+            crud_drawn=drawn or "", crud_kept=crud, first_column="number", lib=None)
+    assert str(fast) == loop
+    assert "A&lt;1&gt;&amp;" in loop and "/caseview/show/130" in loop or not crud
+    # deadline: one call per distinct date (2026-12-08 twice, None once); datetimes each time;
+    # True and 1 apart (True twice → once)
+    assert sorted(map(repr, calls_fast)) == sorted(map(repr, [
+        date(2026, 12, 8), None, when, when, when + timedelta(hours=1), True, 1]))
