@@ -137,3 +137,17 @@ def test_issue_21_list_rows_draw_what_the_row_loop_draws(app, actions, crud):
     # True and 1 apart (True twice → once)
     assert sorted(map(repr, calls_fast)) == sorted(map(repr, [
         date(2026, 12, 8), None, when, when, when + timedelta(hours=1), True, 1]))
+
+
+def test_issue_21_the_role_list_cells_carry_their_column_class(as_admin):
+    """The role list (its own row loop: translated names) gives each cell its column's class
+    as the generic list does — the buttons `col-crud`, the name `col-name` — matching the
+    header's `col-` classes (D1)."""
+    html = as_admin.get("/roles/list/").get_data(as_text=True)
+    headers = re.findall(r'<th class="(col-[a-z_]+)">', html)
+    assert headers == ["col-name"]
+    rows = re.findall(r'<tr>\s*<td>\s*<input[^>]*class="action_check".*?</tr>', html, re.S)
+    assert rows, "no role rows"
+    for row in rows:
+        assert re.findall(r'<td class="(col-[a-z_]+)[ "]', row) == ["col-crud", "col-name"]
+        assert '<td class="col-name role-name">' in row
