@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -54,6 +55,8 @@ class DerivedColumns:
         if col in self.derived:
             function = self.derived[col]
             key_of = getattr(function, "row_key", None)
+            if hasattr(function, "for_page"):
+                function = function.for_page()
             if key_of is None:
                 return function
             memo: dict = {}  # one list's rows: this request only
@@ -64,9 +67,15 @@ class DerivedColumns:
                     memo[key] = function(item)
                 return memo[key]
             return read
-        if _plain_attribute(self.obj, col):
+        plain = _PLAIN.get((self.obj, col))
+        if plain is None:
+            plain = _PLAIN[(self.obj, col)] = _plain_attribute(self.obj, col)
+        if plain:
             return None  # read as a plain attribute
         return lambda item: self._get_attr_value(item, col)
+
+
+_PLAIN: dict[tuple, bool] = {}  # (model, column) → _plain_attribute: the mapping never changes
 
 
 def _plain_attribute(model, col: str) -> bool:
@@ -89,17 +98,23 @@ def derived_interface(base: type = SQLAInterface, **columns: Callable) -> type:
     return type(f"Derived{base.__name__}", (DerivedColumns, base), {"derived": columns})
 
 
-def overdue_days(case) -> int:
-    """CASE-6: overdue working days as of today (0 when on time or not yet accepted)."""
+def overdue_days(case, today=None, calendar=None) -> int:
+    """CASE-6: overdue working days as of today (0 when on time or not yet accepted); `today`
+    and `calendar` are the request's unless given."""
     if case.deadline is None or (case.decided_on is None and case.withdrawn_on is None
                                  and not clock_running(case.state)):
         return 0
-    return overdue_working_days(case.deadline, case.decided_on, context.today(),
-                                request_calendar(), withdrawn_on=case.withdrawn_on)
+    return overdue_working_days(case.deadline, case.decided_on,
+                                context.today() if today is None else today,
+                                request_calendar() if calendar is None else calendar,
+                                withdrawn_on=case.withdrawn_on)
 
 
-# What the value depends on besides the request (a list computes it once per key: #21 P1).
+# What the value depends on besides the request (a list computes it once per key: #21 P1),
+# and the function a list page uses, the request's day and calendar read once.
 overdue_days.row_key = attrgetter("deadline", "decided_on", "withdrawn_on", "state")
+overdue_days.for_page = lambda: partial(overdue_days, today=context.today(),
+                                        calendar=request_calendar())
 
 
 _MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
