@@ -66,6 +66,8 @@ _CRUD_CLOSE = "\n                    </center></td>\n                "
 _ROW_CLOSE = "\n            </tr>\n        "
 _STAND_IN_PK = "0bianminpk0"
 _AS_IS = object()  # a formatter marked `blank_as_empty`: None as "", any other value as it is
+# markupsafe's escape of a str (&, <, >, ', ") as one translate
+HTML_ESCAPES = _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 
 
 def _memo_type(kind: type) -> bool:
@@ -106,21 +108,27 @@ def list_rows(value_columns, pks, columns, formatters: dict, actions, crud_drawn
         parts.append(_BETWEEN)
         for column, opening, formatter, memo in plan:
             value = item[column]
-            if formatter is None:
-                text = escape(value)
-            elif formatter is _AS_IS:  # an empty value blank, any other as it is
-                text = "" if value is None else escape(value)
-            else:
-                kind = type(value)
+            kind = type(value)
+            key = None
+            if formatter is not None:
+                if value is None and formatter is _AS_IS:  # an empty value blank
+                    parts.append(f"{opening}</td>")
+                    continue
                 if _MEMO_TYPES[kind] if kind in _MEMO_TYPES else _memo_type(kind):
                     key = (kind, value)
                     if key in memo:
-                        text = memo[key]
-                    else:
-                        text = memo[key] = escape(formatter(value))
-                else:
-                    text = escape(formatter(value))
-            parts.append(f"{opening}{text}</td>")
+                        parts.append(memo[key])
+                        continue
+                if formatter is not _AS_IS:
+                    value = formatter(value)
+                    kind = type(value)
+            # escaped as `escape` does (markupsafe), a str by one translate
+            text = value.translate(_ESCAPES) if kind is str else (
+                value if kind is Markup or kind is int else escape(value))
+            cell = f"{opening}{text}</td>"
+            if key is not None:
+                memo[key] = cell
+            parts.append(cell)
         parts.append(_ROW_CLOSE)
     parts.append("\n        ")
     return Markup("".join(parts))

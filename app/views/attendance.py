@@ -27,6 +27,7 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
+from app.list_widget import HTML_ESCAPES
 from app.policy.attendance import may_decide_excuse, may_keep_clock_records
 from app.request_context import current_actor, current_staff
 from app.security import attendance_scope
@@ -137,13 +138,16 @@ def month_table_rows(rows, person_url, window_names: dict) -> Markup:
     cost ~160 template look-ups per person)."""
     parts = []
     for staff, m in rows:
-        off_post = "".join(f"{escape(day.isoformat())} {escape(minutes)}′ "
-                           for day, minutes in m.off_post)
+        # whole numbers, days and Decimal days print no character to escape; text is escaped
+        # as markupsafe's `escape` does, by one translate
+        off_post = "".join(f"{day.isoformat()} {int(minutes)}′ " for day, minutes in m.off_post)
+        name, window = str(staff.name), str(window_names.get(staff.window_id, ""))
         parts.append(
-            f'\n  <tr data-staff="{escape(staff.id)}"><td><a href="{escape(person_url(staff.id))}">'
-            f'{escape(staff.name)}</a></td>\n      <td>{escape(window_names.get(staff.window_id, ""))}'
-            f'</td><td>{escape(m.late)}</td><td>{escape(m.early)}</td>'
-            f'<td>{escape(m.absent_half_days)}</td>\n      <td>{off_post}</td>\n      '
+            f'\n  <tr data-staff="{int(staff.id)}"><td><a href="'
+            f'{str(person_url(staff.id)).translate(HTML_ESCAPES)}">'
+            f'{name.translate(HTML_ESCAPES)}</a></td>\n      <td>{window.translate(HTML_ESCAPES)}'
+            f'</td><td>{int(m.late)}</td><td>{int(m.early)}</td>'
+            f'<td>{int(m.absent_half_days)}</td>\n      <td>{off_post}</td>\n      '
             f'<td class="absence-days">{escape(m.absence_days)}</td></tr>\n  ')
     return Markup("".join(parts))
 

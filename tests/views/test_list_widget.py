@@ -112,7 +112,7 @@ def test_issue_21_list_rows_draw_what_the_row_loop_draws(app, actions, crud):
     rows = [
         {"number": "A<1>&", "deadline": date(2026, 12, 8), "when": when, "flag": True,
          "note": None},
-        {"number": "B\"2", "deadline": date(2026, 12, 8), "when": when, "flag": 1,
+        {"number": "B\"2'>", "deadline": date(2026, 12, 8), "when": when, "flag": 1,
          "note": "x < y"},
         {"number": "C3", "deadline": None, "when": when + timedelta(hours=1), "flag": True,
          "note": Markup("<i>kept</i>")},
