@@ -151,3 +151,22 @@ def test_issue_21_the_role_list_cells_carry_their_column_class(as_admin):
     for row in rows:
         assert re.findall(r'<td class="(col-[a-z_]+)[ "]', row) == ["col-crud", "col-name"]
         assert '<td class="col-name role-name">' in row
+
+
+def test_issue_21_templates_share_the_environments_globals(app):
+    """A template loaded without globals of its own reads the environment's globals dict (no
+    ChainMap copied per render and compared per import): a global set later is seen; a
+    template given its own globals keeps them to itself."""
+    env = app.jinja_env
+    template = env.from_string("{{ bianmin_test_global | default('unset') }}")
+    assert template.globals is env.globals
+    with app.test_request_context("/"):
+        assert template.render() == "unset"
+        env.globals["bianmin_test_global"] = "seen"
+        try:
+            assert template.render() == "seen"
+            own = env.from_string("{{ mine }}/{{ bianmin_test_global }}", globals={"mine": 1})
+            assert own.render() == "1/seen"
+            assert "mine" not in env.globals
+        finally:
+            del env.globals["bianmin_test_global"]
