@@ -170,3 +170,25 @@ def test_issue_21_templates_share_the_environments_globals(app):
             assert "mine" not in env.globals
         finally:
             del env.globals["bianmin_test_global"]
+
+
+def test_issue_21_list_values_are_fabs_own(app, log_in, window_a, item, case_of):
+    """A list's values read without FAB's per-cell look-ups are the values FAB's
+    `_get_attr_value` reads, derived columns (overdue days, cover) included."""
+    from app.views.cases import CaseQueueView, CaseView
+
+    case_of(item)
+    case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    with app.test_request_context("/"):
+        from flask_login import login_user
+
+        login_user(clerk.user)
+        for view in (CaseView, CaseQueueView):
+            datamodel = view.datamodel
+            columns = view.list_columns + ["window", "decided_on", "phone_shown"]
+            _count, rows = datamodel.query(page_size=25)
+            assert rows
+            assert list(datamodel.get_values(rows, columns)) == [
+                {column: datamodel._get_attr_value(row, column) for column in columns}
+                for row in rows]
