@@ -29,7 +29,7 @@ import re
 from collections import ChainMap
 from datetime import date
 
-from flask import g
+from flask import current_app, g
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.urls import _urlencode
@@ -100,7 +100,10 @@ def list_rows(value_columns, pks, columns, formatters: dict, actions, crud_drawn
             columns, tuple(f'<td class="col-{escape(column)}">' for column in columns))
     plan = [(column, opening, _AS_IS if getattr(formatters.get(column), "blank_as_empty", False)
              else formatters.get(column), {}) for column, opening in zip(columns, openings)]
-    select = escape(gettext("Select")) if actions else ""
+    select = ""
+    if actions:  # as `{{ _('Select') }}` draws it: newstyle gettext marks its text safe
+        select = gettext("Select")
+        select = select if current_app.jinja_env.newstyle_gettext else escape(select)
     crud = str(crud_drawn) if crud_drawn is not None else None
     parts = ["\n        "]
     for item, pk in zip(value_columns, pks):
