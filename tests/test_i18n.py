@@ -165,7 +165,7 @@ def test_i18n_user_list_shows_role_names_and_active_translated(as_admin, make_us
 
 def test_i18n_role_list_translates_role_names_but_the_database_keeps_them(app, as_admin):
     html = as_admin.get("/roles/list/").get_data(as_text=True)
-    names = re.findall(r'<td class="role-name">\s*([^<]*?)\s*</td>', html)
+    names = re.findall(r'<td class="col-name role-name">\s*([^<]*?)\s*</td>', html)
     assert {"系统管理员", "窗口工作人员"} <= set(names) and "Clerk" not in names
     # The permission sets are on each role's page only (the search form may still offer them).
     cells = re.sub(r"(?s)<script.*?</script>", "", html)

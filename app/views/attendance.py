@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
+from markupsafe import Markup, escape
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
@@ -26,6 +27,7 @@ from wtforms.validators import Optional
 
 from app import context
 from app.extensions import db
+from app.list_widget import HTML_ESCAPES
 from app.policy.attendance import may_decide_excuse, may_keep_clock_records
 from app.request_context import current_actor, current_staff
 from app.security import attendance_scope
@@ -33,9 +35,8 @@ from app.services.attendance import (attendance_month_of, attendance_settings,
                                      clock_label, correct_clock_record, correct_off_post,
                                      days_without_clock_data, decide_excuse,
                                      delete_off_post, derive_month, enter_clock_record, enter_off_post,
-                                     file_excuse, import_clock_file, pending_excuses,
-                                     precheck_clock_file,
-                                     sample_clock_file, window_month)
+                                     file_excuse, import_clock_file, month_overview,
+                                     pending_excuses, precheck_clock_file, sample_clock_file)
 from app.services.exports import ATTENDANCE_COLUMNS, attendance_rows, write_export
 from app.services.table_files import ImportLimits
 from app.services.background import (JobFailed, JobResult, job_params, stash_upload,
@@ -117,7 +118,41 @@ def _staff_choices(scope=None) -> list[tuple[str, str]]:
     return [(str(s.id), f"{s.name} ({s.employee_no})" if s.employee_no else s.name) for s in rows]
 
 
-def attendance_chart(rows, year: int, month: int) -> dict | None:
+_STAND_IN_ID = 987654321  # an id no row has, in a URL built once, replaced by each row's
+
+
+def urls_by_id(endpoint: str, key: str, **values):
+    """id → `url_for(endpoint, **{key: id}, **values)`, the URL built once with a stand-in id
+    and each id put in (issue #21 P1: the month links every person of the center)."""
+    url, text = url_for(endpoint, **values, **{key: _STAND_IN_ID}), str(_STAND_IN_ID)
+    if url.count(text) != 1:
+        return lambda row_id: url_for(endpoint, **values, **{key: row_id})
+    head, tail = url.split(text)
+    return lambda row_id: f"{head}{int(row_id)}{tail}"
+
+
+def month_table_rows(rows, person_url, window_names: dict) -> Markup:
+    """The rows of the month table (attendance_month.html), drawn in one call: a person's
+    name opening their month, their window, late/early/absent counts, off-post times and
+    absence days (ATT-3), escaped as the template's loop escaped them (issue #21 P1: the loop
+    cost ~160 template look-ups per person)."""
+    parts = []
+    for staff, m in rows:
+        # whole numbers, days and Decimal days print no character to escape; text is escaped
+        # as markupsafe's `escape` does, by one translate
+        off_post = "".join(f"{day.isoformat()} {int(minutes)}′ " for day, minutes in m.off_post)
+        name, window = str(staff.name), str(window_names.get(staff.window_id, ""))
+        parts.append(
+            f'\n  <tr data-staff="{int(staff.id)}"><td><a href="'
+            f'{str(person_url(staff.id)).translate(HTML_ESCAPES)}">'
+            f'{name.translate(HTML_ESCAPES)}</a></td>\n      <td>{window.translate(HTML_ESCAPES)}'
+            f'</td><td>{int(m.late)}</td><td>{int(m.early)}</td>'
+            f'<td>{int(m.absent_half_days)}</td>\n      <td>{off_post}</td>\n      '
+            f'<td class="absence-days">{escape(m.absence_days)}</td></tr>\n  ')
+    return Markup("".join(parts))
+
+
+def attendance_chart(rows, year: int, month: int, person_url=None) -> dict | None:
     """Issue #20, ATT-2/3: the month's late arrivals, early leaves and absent half-days of
     everyone who has any, most absence first; a bar opens the person's month."""
     marked = sorted(((staff, m) for staff, m in rows if m.late or m.early or m.absent_half_days),
@@ -125,10 +160,11 @@ def attendance_chart(rows, year: int, month: int) -> dict | None:
                                       -(pair[1].late + pair[1].early), pair[0].name))
     if not marked:
         return None
+    person_url = person_url or urls_by_id("AttendanceView.person", "staff_id", year=year,
+                                          month=month)
     return {"categories": [staff.name for staff, _m in marked], "horizontal": True,
             "integer": True,
-            "links": [url_for("AttendanceView.person", staff_id=staff.id, year=year, month=month)
-                      for staff, _m in marked],
+            "links": [person_url(staff.id) for staff, _m in marked],
             "series": [{"name": gettext(label), "stack": "attendance",
                         "data": [getattr(m, key) or None for _staff, m in marked]}
                        for key, label in (("late", "Late arrival"), ("early", "Early leave"),
@@ -144,13 +180,15 @@ def attendance_window_chart(rows, windows, year: int, month: int) -> dict | None
         return None
     sums = {w.id: {"late": 0, "early": 0, "absent_half_days": 0} for w in shown}
     for staff, m in rows:
-        if staff.window_id in sums:
-            for key in sums[staff.window_id]:
-                sums[staff.window_id][key] += getattr(m, key) or 0
+        window = sums.get(staff.window_id)
+        if window is not None:
+            window["late"] += m.late or 0
+            window["early"] += m.early or 0
+            window["absent_half_days"] += m.absent_half_days or 0
+    window_url = urls_by_id("AttendanceView.month", "window_id", year=year, month=month)
     return {"categories": [f"{w.number} {w.name}" for w in shown], "horizontal": True,
             "integer": True,
-            "links": [url_for("AttendanceView.month", year=year, month=month, window_id=w.id)
-                      for w in shown],
+            "links": [window_url(w.id) for w in shown],
             "series": [{"name": gettext(label), "stack": "attendance",
                         "data": [sums[w.id][key] or None for w in shown]}
                        for key, label in (("late", "Late arrival"), ("early", "Early leave"),
@@ -176,12 +214,17 @@ class AttendanceView(BaseView):
                 abort(404)
             return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
         window_id = request.args.get("window_id", type=int)
-        rows = window_month(db.session, year, month, context.today(), window_id=window_id)
+        rows, no_data = month_overview(db.session, year, month, context.today(),
+                                       window_id=window_id)
         windows = org_queries.windows(db.session, active_only=False)
         settings = attendance_settings(db.session)
-        no_data = days_without_clock_data(db.session, year, month, context.today())
+        person_url = urls_by_id("AttendanceView.person", "staff_id", year=year, month=month)
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
-                                    chart=attendance_chart(rows, year, month),
+                                    chart=attendance_chart(rows, year, month, person_url),
+                                    # each person's window named from the windows read
+                                    # for the filter (no load per row)
+                                    table_rows=month_table_rows(
+                                        rows, person_url, {w.id: str(w) for w in windows}),
                                     window_chart=None if window_id else attendance_window_chart(
                                         rows, windows, year, month),
                                     month=month, windows=windows, window_id=window_id,

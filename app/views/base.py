@@ -200,6 +200,9 @@ def blank(value):
     return "" if value is None else value
 
 
+blank.blank_as_empty = True  # the lists draw it without calling it (app/list_widget.py)
+
+
 class DomainModelView(ModelView):
     """A generated CRUD view of one domain model.
 

@@ -172,13 +172,16 @@ def deadline_flagged(value) -> str:
     text = deadline_marked(value)
     if value is None:
         return text
-    if value < today():
+    flags = g.get("bianmin_deadline_flags")
+    if flags is None:  # today, the warning period's last day, the titles: once per request
+        flags = g.bianmin_deadline_flags = (today(), _due_soon_limit(), _flag_titles())
+    if value < flags[0]:
         kind = "overdue"
-    elif value <= _due_soon_limit():
+    elif value <= flags[1]:
         kind = "due-soon"
     else:
         return text
-    return Markup(f'<span class="deadline-{kind}" title="{_flag_titles()[kind]}" '
+    return Markup(f'<span class="deadline-{kind}" title="{flags[2][kind]}" '
                   f'data-deadline-flag="{kind}">{escape(text)}</span>')
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 import re
 
 import pytest
@@ -222,3 +223,71 @@ def test_att_3_office_month_page_states_the_absence_rule_with_the_settings(as_of
     rule = _paragraph(as_office.get("/attendance/?year=2026&month=10").get_data(as_text=True),
                       "absence-rule")
     assert "7" in rule and "9" in rule and "4" not in rule
+
+
+def test_att_2_issue_21_month_page_reads_staff_and_clock_days_once(
+        app, as_office, db_session, worker, center_now):
+    """ATT-2/3, issue #21 P1: the month page's people and its days with clock data are read
+    once for the month table, the charts and the no-data notice (14 statements before: the
+    active staff and the clock days were read twice) — with the same rows and runs as
+    `window_month` and `days_without_clock_data` give apart."""
+    from app.extensions import db
+    from app.services.attendance import (days_without_clock_data, month_overview,
+                                         window_month)
+    from tests.factories import statements
+
+    center_now(date(2026, 12, 7))
+    upload(as_office, CLEAN)  # clocks of 2026-11-02 only: the month's other days have none
+    today = date(2026, 12, 7)
+    assert month_overview(db_session, 2026, 11, today) == (
+        window_month(db_session, 2026, 11, today), days_without_clock_data(db_session, 2026, 11, today))
+    as_office.get("/attendance/?year=2026&month=11")
+    db.session.remove()
+    with statements(app) as sent:
+        html = as_office.get("/attendance/?year=2026&month=11").get_data(as_text=True)
+    # the frame 2, the calendar, clock days, staff, settings, clocks, leave, excuses, the
+    # leave of the days without clock data, off post, windows: 12 (15 before)
+    assert len(sent) <= 12, sent
+    assert sum("DISTINCT clock_record.day" in s and "staff_id" not in s for s in sent) == 1
+    assert sum("FROM staff" in s for s in sent) == 1
+    assert 'id="attendance-no-data"' in html and "2026-11-03 – " in html
+    assert (f'<tr data-staff="{worker.id}"><td><a href="/attendance/person/{worker.id}'
+            f'?year=2026&amp;month=11">张三</a></td>\n      <td></td>') in html
+
+
+def test_att_3_issue_21_month_table_rows_escape_as_the_template_did(app):
+    """The month table's rows drawn in one call are the template loop's, byte for byte:
+    names escaped, the window named, off-post times listed (ATT-3)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from app.views.attendance import month_table_rows
+
+    loop = app.jinja_env.from_string(
+        '  {% for staff, m in rows %}\n'
+        '  <tr data-staff="{{ staff.id }}"><td><a href="{{ person_url(staff.id) }}">'
+        '{{ staff.name }}</a></td>\n'
+        '      <td>{{ staff.window or "" }}</td><td>{{ m.late }}</td><td>{{ m.early }}</td>'
+        '<td>{{ m.absent_half_days }}</td>\n'
+        '      <td>{% for day, minutes in m.off_post %}{{ day.isoformat() }} {{ minutes }}′ '
+        '{% endfor %}</td>\n'
+        '      <td class="absence-days">{{ m.absence_days }}</td></tr>\n'
+        '  {% endfor %}\n</table>')
+    rows = [
+        (SimpleNamespace(id=7, name="<李&四>", window_id=3, window="03 窗口<a>"),
+         SimpleNamespace(late=2, early=0, absent_half_days=1, absence_days=Decimal("1.5"),
+                         off_post=[(date(2026, 11, 2), 150), (date(2026, 11, 9), 30)])),
+        (SimpleNamespace(id=12, name="王五", window_id=None, window=None),
+         SimpleNamespace(late=0, early=0, absent_half_days=0, absence_days=Decimal("0"),
+                         off_post=[])),
+    ]
+
+    def person_url(staff_id):
+        return f"/attendance/person/{staff_id}?year=2026&month=11"
+
+    with app.test_request_context("/"):
+        expected = loop.render(rows=rows, person_url=person_url)
+        drawn = app.jinja_env.from_string("  {{ table_rows }}\n</table>").render(
+            table_rows=month_table_rows(rows, person_url, {3: "03 窗口<a>"}))
+    assert drawn == expected
+    assert "&lt;李&amp;四&gt;" in drawn and "2026-11-09 30′ " in drawn

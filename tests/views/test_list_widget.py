@@ -76,3 +76,119 @@ def test_issue_21_a_list_get_without_filter_makes_no_search_form(
     assert made == []
     html = clerk.client.get(f"/casequeue/list/?_flt_0_number={case.number}").get_data(as_text=True)
     assert made and f'["{case.number}"]]' in html  # the active filter, with its value
+
+
+def _template_row_loop(app):
+    """The row loop of the generic list widget's template, as its source reads (the loop that
+    draws the rows when `list_rows` declines)."""
+    source = app.jinja_loader.get_source(app.jinja_env,
+                                         "appbuilder/general/widgets/list.html")[0]
+    start = source.index("{%- if rows is none %}") + len("{%- if rows is none %}")
+    return app.jinja_env.from_string(source[start:source.index("{% endif %}{{ rows }}")]
+                                     + "{{ rows }}")
+
+
+@pytest.mark.parametrize("actions", [True, False])
+@pytest.mark.parametrize("crud", [True, False])
+def test_issue_21_list_rows_draw_what_the_row_loop_draws(app, actions, crud):
+    """`list_rows` draws every row of a page in one call, byte for byte what the widget's
+    template loop draws (tick box, buttons with each row's key, escaped cells), and formats a
+    repeated value once per page — never a datetime (equal instants may differ in zone) nor
+    True as 1."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from markupsafe import Markup
+
+    from app.list_widget import list_rows
+    from app.views.base import blank
+
+    calls = []
+
+    def flagged(value):
+        calls.append(value)
+        return Markup("<b>{}</b>").format(value)
+
+    when = datetime(2026, 12, 7, 9, 30, tzinfo=timezone.utc)
+    rows = [
+        {"number": "A<1>&", "deadline": date(2026, 12, 8), "when": when, "flag": True,
+         "note": None},
+        {"number": "B\"2'>", "deadline": date(2026, 12, 8), "when": when, "flag": 1,
+         "note": "x < y"},
+        {"number": "C3", "deadline": None, "when": when + timedelta(hours=1), "flag": True,
+         "note": Markup("<i>kept</i>")},
+    ]
+    columns = ["number", "deadline", "when", "flag", "note"]
+    formatters = {"deadline": flagged, "when": flagged, "flag": flagged, "note": blank}
+    drawn = Markup('<a href="/caseview/show/0bianminpk0">show</a>') if crud else None
+    with app.test_request_context("/"):
+        fast = list_rows(iter(rows), [7, 12, 130], columns, formatters, actions, drawn,
+                         "number")
+        assert list_rows(iter(rows), [7, "12", 130], columns, formatters, actions, drawn,
+                         "number") is None  # a key not a whole number: the loop draws
+        calls_fast = list(calls)
+        calls.clear()
+        loop = _template_row_loop(app).render(
+            value_columns=rows, pks=[7, 12, 130], include_columns=columns,
+            formatters_columns=formatters, actions=actions, crud=crud,
+            crud_drawn=drawn or "", crud_kept=crud, first_column="number", lib=None)
+    assert str(fast) == loop
+    assert "A&lt;1&gt;&amp;" in loop and "/caseview/show/130" in loop or not crud
+    # deadline: one call per distinct date (2026-12-08 twice, None once); datetimes each time;
+    # True and 1 apart (True twice → once)
+    assert sorted(map(repr, calls_fast)) == sorted(map(repr, [
+        date(2026, 12, 8), None, when, when, when + timedelta(hours=1), True, 1]))
+
+
+def test_issue_21_the_role_list_cells_carry_their_column_class(as_admin):
+    """The role list (its own row loop: translated names) gives each cell its column's class
+    as the generic list does — the buttons `col-crud`, the name `col-name` — matching the
+    header's `col-` classes (D1)."""
+    html = as_admin.get("/roles/list/").get_data(as_text=True)
+    headers = re.findall(r'<th class="(col-[a-z_]+)">', html)
+    assert headers == ["col-name"]
+    rows = re.findall(r'<tr>\s*<td>\s*<input[^>]*class="action_check".*?</tr>', html, re.S)
+    assert rows, "no role rows"
+    for row in rows:
+        assert re.findall(r'<td class="(col-[a-z_]+)[ "]', row) == ["col-crud", "col-name"]
+        assert '<td class="col-name role-name">' in row
+
+
+def test_issue_21_templates_share_the_environments_globals(app):
+    """A template loaded without globals of its own reads the environment's globals dict (no
+    ChainMap copied per render and compared per import): a global set later is seen; a
+    template given its own globals keeps them to itself."""
+    env = app.jinja_env
+    template = env.from_string("{{ bianmin_test_global | default('unset') }}")
+    assert template.globals is env.globals
+    with app.test_request_context("/"):
+        assert template.render() == "unset"
+        env.globals["bianmin_test_global"] = "seen"
+        try:
+            assert template.render() == "seen"
+            own = env.from_string("{{ mine }}/{{ bianmin_test_global }}", globals={"mine": 1})
+            assert own.render() == "1/seen"
+            assert "mine" not in env.globals
+        finally:
+            del env.globals["bianmin_test_global"]
+
+
+def test_issue_21_list_values_are_fabs_own(app, log_in, window_a, item, case_of):
+    """A list's values read without FAB's per-cell look-ups are the values FAB's
+    `_get_attr_value` reads, derived columns (overdue days, cover) included."""
+    from app.views.cases import CaseQueueView, CaseView
+
+    case_of(item)
+    case_of(item)
+    clerk = log_in("Clerk", window=window_a)
+    with app.test_request_context("/"):
+        from flask_login import login_user
+
+        login_user(clerk.user)
+        for view in (CaseView, CaseQueueView):
+            datamodel = view.datamodel
+            columns = view.list_columns + ["window", "decided_on", "phone_shown"]
+            _count, rows = datamodel.query(page_size=25)
+            assert rows
+            assert list(datamodel.get_values(rows, columns)) == [
+                {column: datamodel._get_attr_value(row, column) for column in columns}
+                for row in rows]

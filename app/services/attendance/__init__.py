@@ -44,6 +44,7 @@ from app.services.attendance.records import (correct_clock_record, correct_off_p
 from app.services.attendance.reports import (DayLine, MonthAbsence, PersonMonth,
                                              attendance_month_of, clock_label,
                                              days_without_clock_data, month_absences,
+                                             month_overview,
                                              stored_month_absences, window_month)
 from app.services.attendance.settings import AttendanceSettings, attendance_settings
 
@@ -57,5 +58,5 @@ __all__ = [
     "decide_excuse", "delete_off_post", "derive_month", "derive_range", "enter_clock_record",
     "enter_off_post", "file_excuse", "import_clock_file", "local_parts", "month_absences",
     "month_bounds", "parse_clock_time", "pending_excuses", "sample_clock_file",
-    "stored_month_absences", "window_month", "working_days",
+    "month_overview", "stored_month_absences", "window_month", "working_days",
 ]

@@ -104,14 +104,17 @@ def _off_post_rows(session, start, end, staff_ids=None):
 
 
 def month_absences(session: Session, year: int, month: int, today: date,
-                   staff_ids=None) -> dict[int, MonthAbsence]:
+                   staff_ids=None, people=None, with_data=None) -> dict[int, MonthAbsence]:
     """ATT-3 for the scoring (M8) and leave (LEAVE-4) rules: every active staff member's
     absence days of the month (½ steps), late/early counts and off-post times — computed from
-    the records, leave and 补签单 as they are now, in a fixed number of queries."""
+    the records, leave and 补签单 as they are now, in a fixed number of queries. `people` and
+    `with_data`: as `compute_days` takes them, when the caller has read them."""
     start, end = month_bounds(year, month)
     settings = attendance_settings(session)
-    results = compute_days(session, start, end, today, staff_ids, settings)
-    ids = _staff_ids(session, staff_ids)
+    results = compute_days(session, start, end, today, staff_ids, settings, people=people,
+                           with_data=with_data)
+    ids = (_staff_ids(session, staff_ids) if people is None
+           else [staff_id for staff_id, _clocks_in in people])
     return _month_summaries(session, results, _off_post_rows(session, start, end, staff_ids),
                             settings, ids)
 
@@ -121,12 +124,19 @@ def days_without_clock_data(session: Session, year: int, month: int,
     """ATT-2 无打卡数据: the working days of the month before `today` without any clock record of
     anyone — nothing is derived for them — as runs of consecutive working days (first, last),
     for the month pages and the export to show the gap."""
-    start, end = month_bounds(year, month)
-    days = working_days(start, min(end, today - timedelta(days=1)),
-                        load_calendar(session))
+    days = _days_asked(session, year, month, today)
     if not days:
         return []
-    with_data = _days_with_clock_data(session, days[0], days[-1])
+    return _runs_without_data(days, _days_with_clock_data(session, days[0], days[-1]))
+
+
+def _days_asked(session: Session, year: int, month: int, today: date) -> list[date]:
+    """The working days of the month before `today` (those `compute_days` derives)."""
+    start, end = month_bounds(year, month)
+    return working_days(start, min(end, today - timedelta(days=1)), load_calendar(session))
+
+
+def _runs_without_data(days: list[date], with_data: set[date]) -> list[tuple[date, date]]:
     runs: list[tuple[date, date]] = []
     previous = False
     for day in days:
@@ -202,10 +212,23 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
                        off_post_records)
 
 
+def month_overview(session: Session, year: int, month: int, today: date,
+                   window_id: int | None = None
+                   ) -> tuple[list[tuple[Staff, MonthAbsence]], list[tuple[date, date]]]:
+    """The month page's two reads at once: `window_month` and `days_without_clock_data`,
+    the days with clock data read once for both (issue #21 P1)."""
+    days = _days_asked(session, year, month, today)
+    with_data = _days_with_clock_data(session, days[0], days[-1]) if days else set()
+    rows = window_month(session, year, month, today, window_id=window_id, with_data=with_data)
+    return rows, _runs_without_data(days, with_data) if days else []
+
+
 def window_month(session: Session, year: int, month: int, today: date,
-                 window_id: int | None = None, staff_ids=None) -> list[tuple[Staff, MonthAbsence]]:
+                 window_id: int | None = None, staff_ids=None,
+                 with_data: set[date] | None = None) -> list[tuple[Staff, MonthAbsence]]:
     """The month of every active staff member (of one window, if given), by window and name
-    (then id: two people of one name keep their places)."""
+    (then id: two people of one name keep their places). `with_data`: the days of the month
+    with clock data (`_days_with_clock_data`), when the caller has read them."""
     query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name,
                                                                      Staff.id)
     if window_id is not None:
@@ -216,7 +239,10 @@ def window_month(session: Session, year: int, month: int, today: date,
     if not people:
         return []
     ids = [person.id for person in people]
-    months = month_absences(session, year, month, today, staff_ids=ids)
+    # the active staff just read: their ids and clocks_in, not read again (issue #21 P1)
+    known = sorted((person.id, person.clocks_in) for person in people)
+    months = month_absences(session, year, month, today, staff_ids=ids, people=known,
+                            with_data=with_data)
     return [(person, months[person.id]) for person in people]
 
 
