@@ -186,3 +186,18 @@ PINNED_SCORES = [
      ["M10"], 6, False, ("w3", "complaints", "1", "0")),
 ]
 
+
+
+def test_issue_21_a_scores_kept_text_is_the_text_of_its_value():
+    """The `score` filter keeps a Decimal's text per process: equal values of any exponent or
+    sign of zero read alike, and what it answers is format_points' answer, kept or not."""
+    from app.context import score
+    from app.rules.points import format_points
+
+    values = [D(v) for v in ("10", "10.0", "1E+1", "-0.0", "0", "-0.04", "0.05", "-0.05",
+                             "97.45", "97.55", "-3.25", "110.00")]
+    for value in values + values:  # the second pass answers from what was kept
+        assert score(value) == format_points(value, score=True), value
+    assert [score(v) for v in values[:6]] == ["10.0", "10.0", "10.0", "0.0", "0.0", "0.0"]
+    assert score(0.15) == format_points(0.15, score=True) == "0.2"  # a float is not kept
+    assert score(None) == "" and score("98") == "98.0"
