@@ -79,11 +79,12 @@ def test_issue_21_a_leaders_case_list_sends_at_most_5_statements(
 
 @pytest.mark.parametrize("role, url, budget", [
     ("Clerk", "/leaverequestview/mine/", 3),  # 6 before the lean frame
-    ("Clerk", "/", 29),  # 34: the counters, the month's scores, the AB cover
+    ("Clerk", "/", 24),  # 34, then 28: the counters, the month's scores (7 → 3), the AB cover
     ("Office", "/attendance/", 14),  # 22
-    ("Leadership", "/windowscores/", 12),  # 14; 11 before the month trend's two (issue #20);
-    # 13 until the scores carried their windows' names
-    ("Leadership", "/assessment/month/", 10),  # 13
+    ("Leadership", "/windowscores/", 7),  # 14; 11 before the month trend's two (issue #20);
+    # 13 until the scores carried their windows' names; 12 before the month in 3 (7 before)
+    # and the trend in 1 (issue #21 P1)
+    ("Leadership", "/assessment/month/", 6),  # 13, then 10 (the month in 3, issue #21 P1)
     ("Leadership", "/dashboard/", 21),  # 30, then 26 (P6: folded counts, windows read once)
 ])
 def test_issue_21_staff_pages_send_a_bounded_number_of_statements(
