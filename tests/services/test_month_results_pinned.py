@@ -125,6 +125,20 @@ def test_score_2_3_month_window_scores_and_the_dashboard_ranking_pinned(db_sessi
     assert window_month_score(db_session, 987654, OCT) == D(100)
 
 
+def test_issue_21_the_homes_month_score_reads_no_complaints(app, db_session, month):
+    """SCORE-2: the clerk's home figure is the assessment's total; COMP-5 decides 满意窗口
+    only, so the home skips the complaints read: the month's row and its one UNION."""
+    from app.services.dashboard_queries import window_month_score
+    from app.services.settings import setting_value
+
+    setting_value(db_session, "score.bonus_cap")
+    first = month[0].id
+    with statements(app) as sent:
+        total = window_month_score(db_session, first, OCT)
+    assert total == D("102.5")
+    assert len(sent) == 2 and not [s for s in sent if "FROM complaint" in s], sent
+
+
 def test_issue_21_the_live_month_costs_at_most_3_statements(app, db_session, month):
     """The month's row (with its snapshot), one statement for the sums, ratings, NOTICE-1
     counts, windows and the M3 item, and the complaints domain's COMP-5 read; the rule

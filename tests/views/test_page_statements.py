@@ -79,7 +79,7 @@ def test_issue_21_a_leaders_case_list_sends_at_most_5_statements(
 
 @pytest.mark.parametrize("role, url, budget", [
     ("Clerk", "/leaverequestview/mine/", 3),  # 6 before the lean frame
-    ("Clerk", "/", 24),  # 34, then 28: the counters, the month's scores (7 → 3), the AB cover
+    ("Clerk", "/", 23),  # 34, then 28: the counters, the month's score (7 → 2), the AB cover
     ("Office", "/attendance/", 14),  # 22
     ("Leadership", "/windowscores/", 7),  # 14; 11 before the month trend's two (issue #20);
     # 13 until the scores carried their windows' names; 12 before the month in 3 (7 before)
