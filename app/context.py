@@ -4,6 +4,8 @@ scores written one way."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
+from functools import lru_cache
 
 from flask import Flask, g
 from flask_babel import get_locale, gettext, lazy_gettext as _l
@@ -112,8 +114,20 @@ def case_fee(case) -> str:
     return fee_text(case.fee_amount, bool(case.fee_waived))
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _score_text(value: Decimal) -> str:
+    return format_points(value, score=True)
+
+
 def score(value) -> str:
-    """A score or total as shown everywhere: one decimal, "98.0" (app.rules.points)."""
+    """A score or total as shown everywhere: one decimal, "98.0" (app.rules.points).
+
+    Issue #21 P1: a Decimal's text is kept per process (the score pages show ~150 a page, few
+    distinct): a score's text depends on its value alone — equal Decimals (10, 10.0, −0.0 and
+    0) quantize to the same tenth — and only Decimals are kept (`typed`: a float equal to a
+    Decimal may round otherwise through its shortest repr)."""
+    if type(value) is Decimal:
+        return _score_text(value)
     return format_points(value, score=True)
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import (Date, Integer, Numeric, String, and_, bindparam, case, cast, func,
+                        literal_column, null, select, union_all, update)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -40,7 +41,7 @@ from app.services.settings import setting_value
 from app.services.transaction import Conflict, check_version
 from models.assessment import MonthlyResult, PeerRating
 from models.org import Staff, Window
-from models.scoring import AssessmentMonth, ScoreEvent
+from models.scoring import AssessmentMonth, DeductionItem, ScoreEvent
 from models.types import center_zone
 
 TENTH = Decimal("0.1")
@@ -102,29 +103,110 @@ class ResultRow:
         return self.peer_mean is None
 
 
-def month_sums(session: Session, period: date) -> dict[int, dict]:
-    """SCORE-2: every window's sums per category in ONE query — GROUP BY (window, category) —
-    with the verified complaints (M7 events from complaints) counted in the same pass.
+# Issue #21 P1: what the live month reads besides the COMP-5 complaints — the sums per
+# (window, category) with the verified complaints, each rated window's sum of criteria and count
+# of ratings, the NOTICE-1 counts of the year, the windows to list and CASE-6's points per
+# overdue day — in ONE statement, built once (its cache key is computed once per process).
+# Rows are (kind, window id, key, label, amount, count, flag):
+#   "D" None, None, None, M3's points per overdue day (the catalogue item OVERDUE_ITEM)
+#   "N" window, None, None, None, the staff member's violations in the year, one in the month
+#   "P" rated window, None, None, Σ criteria of its ratings, how many ratings, None
+#   "S" window, category, None, Σ points, verified complaints (M7 from complaints), None
+#   "W" window, number, name, None, None, None — ordered by number, id (as the page lists)
+_E, _W = ScoreEvent.__table__, Window.__table__
+_P, _DI = PeerRating.__table__, DeductionItem.__table__
+
+
+def _no(type_):
+    return cast(null(), type_)  # typed, so PostgreSQL's UNION matches each column's type
+
+
+def _month_statement():
+    period, year_start = bindparam("period", type_=Date), bindparam("year_start", type_=Date)
+    kind = lambda letter: literal_column(f"'{letter}'")  # noqa: E731
+    complaints = func.sum(case((and_(_E.c.category == "M7", _E.c.source == COMPLAINT_SOURCE), 1),
+                               else_=0))
+    sums = (select(kind("S").label("kind"), _E.c.window_id.label("window_id"),
+                   _E.c.category.label("key"), _no(String).label("label"),
+                   func.sum(_E.c.points).label("amount"), complaints.label("count"),
+                   _no(Integer).label("flag"))
+            .where(_E.c.period == period, _E.c.window_id.is_not(None))
+            .group_by(_E.c.window_id, _E.c.category))
+    peers = (select(kind("P"), _P.c.rated_window_id, _no(String), _no(String),
+                    func.sum(_P.c.attitude + _P.c.efficiency + _P.c.quality + _P.c.integrity),
+                    func.count(_P.c.id), _no(Integer))
+             .where(_P.c.period == period).group_by(_P.c.rated_window_id))
+    notices = (select(kind("N"), _E.c.window_id, _no(String), _no(String), _no(Numeric),
+                      func.count(_E.c.id), case((func.max(_E.c.period) == period, 1), else_=0))
+               .where(_E.c.source == NOTICE_SOURCE, _E.c.staff_id.is_not(None),
+                      _E.c.period >= year_start, _E.c.period <= period)
+               .group_by(_E.c.window_id, _E.c.staff_id))
+    holding = select(_E.c.id).where(_E.c.period == period, _E.c.window_id == _W.c.id).exists()
+    windows = select(kind("W"), _W.c.id, _W.c.number, _W.c.name, _no(Numeric), _no(Integer),
+                     _no(Integer)).where(_W.c.is_active.is_(True) | holding)
+    per_day = select(kind("D"), _no(Integer), _no(String), _no(String), _DI.c.points_min,
+                     _no(Integer), _no(Integer)).where(_DI.c.code == OVERDUE_ITEM)
+    united = union_all(sums, peers, notices, windows, per_day).subquery()
+    return select(united).order_by(united.c.kind, united.c.key, united.c.window_id)
+
+
+_MONTH_READS = _month_statement()
+
+
+@dataclass
+class MonthReads:
+    """The live month's reads (`month_reads`): sums per window, peer means, the NOTICE-1
+    windows and the windows to list as (id, number, name)."""
+
+    sums: dict[int, dict]
+    peers: dict[int, Decimal]
+    notice_windows: set
+    windows: list[tuple[int, str, str]]
+
+
+def month_reads(session: Session, period: date) -> MonthReads:
+    """SCORE-2 (M10), SCORE-4 (NOTICE-1), CASE-6: everything the live month reads but the
+    COMP-5 complaints, in one statement (`_MONTH_READS`); the sums are one GROUP BY (window,
+    category) with the verified complaints (M7 events from complaints) counted in the same
+    pass.
 
     The sums come from ix_score_event_period_window_category_points; `source` is not in it, so
     the count asks for it on M7 rows only: SQLite then reads the table row of those alone, not
-    of every event of the month (bench/bench_dashboard.py: ~2 ms instead of ~17 at a million)."""
-    per_day = item_by_code(session, OVERDUE_ITEM).points_min  # CASE-6: M3's points per day
-    complaints = func.sum(case((and_(ScoreEvent.category == "M7",
-                                     ScoreEvent.source == COMPLAINT_SOURCE), 1), else_=0))
-    rows = session.execute(
-        select(ScoreEvent.window_id, ScoreEvent.category, func.sum(ScoreEvent.points), complaints)
-        .where(ScoreEvent.period == period, ScoreEvent.window_id.is_not(None))
-        .group_by(ScoreEvent.window_id, ScoreEvent.category))
+    of every event of the month (bench/bench_dashboard.py: ~2 ms instead of ~17 at a million).
+    A window is listed when active or holding an event of the month (one index probe each)."""
     sums: dict[int, dict] = {}
-    for window_id, category, points, complaint_count in rows:
-        entry = sums.setdefault(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
-        entry["events"].append((category, _points(points)))
-        if category == "M7":
-            entry["complaints"] += int(complaint_count or 0)
-        if category == "M3" and per_day > 0:  # M3 is only overdue working days (CASE-6)
-            entry["overdue"] = (-_points(points) / per_day).quantize(TENTH)
-    return sums
+    ratings: dict[int, tuple] = {}
+    notices, windows, m3, per_day = [], [], {}, None
+    for kind, window_id, key, label, amount, count, flag in session.execute(
+            _MONTH_READS, {"period": period, "year_start": period.replace(month=1)}):
+        if kind == "S":
+            entry = sums.setdefault(window_id, {"events": [], "complaints": 0, "overdue": ZERO})
+            entry["events"].append((key, _points(amount)))
+            if key == "M7":
+                entry["complaints"] += int(count or 0)
+            elif key == "M3":
+                m3[window_id] = _points(amount)
+        elif kind == "W":
+            windows.append((window_id, key, label))
+        elif kind == "P":
+            ratings[window_id] = (amount, count)
+        elif kind == "N":
+            notices.append((window_id, count, bool(flag)))
+        else:
+            per_day = amount
+    if per_day is None:
+        item_by_code(session, OVERDUE_ITEM)  # raises: the catalogue has no such item
+    if per_day > 0:  # M3 is only overdue working days (CASE-6): its points per day
+        for window_id, points in m3.items():
+            sums[window_id]["overdue"] = (-points / per_day).quantize(TENTH)
+    peers = {window_id: rules.peer_mean_of_sums(total, count)
+             for window_id, (total, count) in ratings.items()}
+    return MonthReads(sums, peers, rules.second_notice_violations(notices), windows)
+
+
+def month_sums(session: Session, period: date) -> dict[int, dict]:
+    """SCORE-2: every window's sums per category (`month_reads`)."""
+    return month_reads(session, period).sums
 
 
 def peer_means(session: Session, period: date) -> dict[int, Decimal]:
@@ -149,35 +231,20 @@ def unrated_peer(peers: dict[int, Decimal], window_ids, categories) -> Decimal |
 
 def notice_exclusions(session: Session, period: date) -> set[int]:
     """NOTICE-1 (004 一次性告知 四): windows whose staff member's one-time-notice violation of
-    the month is their second (or later) of the year: no 满意窗口 this month."""
-    rows = session.execute(
-        select(ScoreEvent.window_id, ScoreEvent.staff_id, func.count(ScoreEvent.id),
-               func.max(ScoreEvent.period))
-        .where(ScoreEvent.source == NOTICE_SOURCE, ScoreEvent.staff_id.is_not(None),
-               ScoreEvent.period >= period.replace(month=1), ScoreEvent.period <= period)
-        .group_by(ScoreEvent.window_id, ScoreEvent.staff_id))
-    return rules.second_notice_violations(
-        (window_id, count, last == period) for window_id, _staff, count, last in rows)
-
-
-def _windows(session: Session, window_ids) -> list[tuple[int, str, str]]:
-    """(id, number, name) of the active windows and any window holding events this month."""
-    return session.execute(select(Window.id, Window.number, Window.name).where(
-        (Window.is_active.is_(True)) | Window.id.in_(list(window_ids) or [-1]))
-        .order_by(Window.number, Window.id)).all()
+    the month is their second (or later) of the year: no 满意窗口 this month (`month_reads`)."""
+    return month_reads(session, period).notice_windows
 
 
 def compute_month(session: Session, period: date, exclusions=None) -> list[ResultRow]:
     """SCORE-2/3/4: every window's month from the stored events, ranked; 红旗窗口 and 满意窗口."""
     categories, cap = score_categories(session), bonus_cap(session)
-    sums = month_sums(session, period)
-    peers = peer_means(session, period)
+    reads = month_reads(session, period)
+    sums, peers, notice_windows, windows = (reads.sums, reads.peers, reads.notice_windows,
+                                            reads.windows)
     _staff, attitude_windows = _attitude(session, period, month_end(period), exclusions)
-    notice_windows = notice_exclusions(session, period)
     satisfied_min = Decimal(str(setting_value(session, "score.satisfied_min")))
     red_flags = int(setting_value(session, "score.red_flag_count"))
     results = {}
-    windows = _windows(session, sums)
     unrated = unrated_peer(peers, [window_id for window_id, _n, _name in windows], categories)
     for window_id, number, window_name in windows:
         name = f"{number} {window_name}"
@@ -201,15 +268,30 @@ def compute_month(session: Session, period: date, exclusions=None) -> list[Resul
     return ordered
 
 
-def _snapshot_rows(session: Session, period: date) -> list[ResultRow]:
-    rows = [ResultRow(result.window_id, f"{number} {name}", result.total,
-                      {k: Decimal(v) for k, v in json.loads(result.categories).items()},
-                      result.peer_mean, result.verified_complaints, result.overdue_days,
-                      result.rank, result.red_flag, result.satisfied, number=number, name=name)
-            for result, number, name in session.execute(
-                select(MonthlyResult, Window.number, Window.name)
-                .join(Window, MonthlyResult.window_id == Window.id)
-                .where(MonthlyResult.period == period).order_by(MonthlyResult.rank))]
+_MR = MonthlyResult.__table__
+# Issue #21 P1: the month's row and, when it is confirmed, its snapshot with the windows'
+# numbers and names — one statement, built once (a month without a row answers nothing; an
+# open one its row alone: the snapshot is joined on the state).
+_MONTH_AND_SNAPSHOT = (
+    select(AssessmentMonth, _MR.c.window_id, _MR.c.total, _MR.c.categories, _MR.c.peer_mean,
+           _MR.c.verified_complaints, _MR.c.overdue_days, _MR.c.rank, _MR.c.red_flag,
+           _MR.c.satisfied, _W.c.number, _W.c.name)
+    .outerjoin(_MR, and_(_MR.c.period == AssessmentMonth.period,
+                         AssessmentMonth.state == "confirmed"))
+    .outerjoin(_W, _W.c.id == _MR.c.window_id)
+    .where(AssessmentMonth.period == bindparam("period", type_=Date))
+    .order_by(_MR.c.rank, _MR.c.id))
+
+
+def _snapshot_rows(rows) -> list[ResultRow]:
+    """The confirmed month's ResultRows from `_MONTH_AND_SNAPSHOT`'s rows (best first)."""
+    rows = [ResultRow(window_id, f"{number} {name}", total,
+                      {k: Decimal(v) for k, v in json.loads(categories).items()},
+                      peer_mean, verified_complaints, overdue_days, rank, red_flag, satisfied,
+                      number=number, name=name)
+            for _month, window_id, total, categories, peer_mean, verified_complaints,
+            overdue_days, rank, red_flag, satisfied, number, name in rows
+            if window_id is not None]
     # SCORE-2 M10: a window confirmed without a rating got the rated windows' mean, if any.
     any_rated = any(not row.peer_missing for row in rows)
     for row in rows:
@@ -224,9 +306,10 @@ def assessment_month(session: Session, period: date) -> AssessmentMonth | None:
 def month_results(session: Session, period: date, exclusions=None
                   ) -> tuple[AssessmentMonth | None, list[ResultRow]]:
     """The month's rows: the confirmed snapshot, or computed live while open."""
-    month = assessment_month(session, period)
+    rows = session.execute(_MONTH_AND_SNAPSHOT, {"period": period}).all()
+    month = rows[0][0] if rows else None
     if month is not None and month.state == "confirmed":
-        return month, _snapshot_rows(session, period)
+        return month, _snapshot_rows(rows)
     return month, compute_month(session, period, exclusions)
 
 
@@ -568,7 +651,7 @@ def person_events(session: Session, staff_id: int, months: list[date]) -> list[S
 
 
 __all__ = ["score_categories", "bonus_cap",
-           "ResultRow", "month_sums", "peer_means", "notice_exclusions", "compute_month",
+           "ResultRow", "MonthReads", "month_reads", "month_sums", "peer_means", "notice_exclusions", "compute_month",
            "month_results", "assessment_month", "confirm_month", "reopen_month",
            "MonthDecided", "lock_month", "mark_events_confirmed", "unrated_windows",
            "unrated_peer",

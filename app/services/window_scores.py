@@ -5,7 +5,7 @@ computed from the score events: one GROUP BY window and category for the month, 
 `month_window_scores(session, period)` is the one entry point the Excel export (issue #12) and
 its page read: the monthly assessment's results (confirmed snapshot or live), so the page, the
 export and the assessment never disagree. `score_trend(session, months, window_ids)` is the
-page's month trend (issue #20): the totals of several months in two statements.
+page's month trend (issue #20): the totals of several months in one statement.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Date, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.rules.assessment import peer_mean_of_sums
@@ -73,17 +73,22 @@ class ScoreTrend:
     means: dict[date, Decimal]
 
 
-def _trend_rows(session: Session, first: date, last: date):
-    """The two statements of the trend: the confirmed months' snapshot totals (a confirmed month
-    with no row still answers, window None), then the open months' sums per (month, window,
-    category) with, as category M10, each rated window's sum of criteria and count of ratings."""
+SNAPSHOT = "total"  # the category column of a confirmed month's snapshot total (`_TREND`)
+
+
+def _trend_statement():
+    """The trend's one statement (issue #21 P1: built once, its cache key computed once): the
+    confirmed months' snapshot totals (a confirmed month with no row still answers, window
+    None), the open months' sums per (month, window, category) and, as category M10, each
+    rated window's sum of criteria and count of ratings."""
+    first, last = bindparam("first", type_=Date), bindparam("last", type_=Date)
     confirmed = select(AssessmentMonth.period).where(AssessmentMonth.state == "confirmed",
                                                      AssessmentMonth.period.between(first, last))
-    snapshots = session.execute(
-        select(AssessmentMonth.period, MonthlyResult.window_id, MonthlyResult.total)
-        .outerjoin(MonthlyResult, MonthlyResult.period == AssessmentMonth.period)
-        .where(AssessmentMonth.state == "confirmed",
-               AssessmentMonth.period.between(first, last))).all()
+    snapshots = (select(AssessmentMonth.period, MonthlyResult.window_id, literal(SNAPSHOT),
+                        MonthlyResult.total, literal(0))
+                 .outerjoin(MonthlyResult, MonthlyResult.period == AssessmentMonth.period)
+                 .where(AssessmentMonth.state == "confirmed",
+                        AssessmentMonth.period.between(first, last)))
     events = (select(ScoreEvent.period, ScoreEvent.window_id, ScoreEvent.category,
                      func.sum(ScoreEvent.points), literal(0))
               .where(ScoreEvent.period.between(first, last), ScoreEvent.window_id.is_not(None),
@@ -94,7 +99,23 @@ def _trend_rows(session: Session, first: date, last: date):
                                + PeerRating.integrity), func.count(PeerRating.id))
                .where(PeerRating.period.between(first, last), PeerRating.period.not_in(confirmed))
                .group_by(PeerRating.period, PeerRating.rated_window_id))
-    return snapshots, session.execute(union_all(events, ratings)).all()
+    return union_all(events, snapshots, ratings)
+
+
+_TREND = _trend_statement()
+
+
+def _trend_rows(session: Session, first: date, last: date):
+    """The trend's rows apart: the snapshot totals (period, window, total), then the open
+    months' sums and ratings (period, window, category, points, count)."""
+    snapshots, sums = [], []
+    for period, window_id, category, points, count in session.execute(
+            _TREND, {"first": first, "last": last}):
+        if category == SNAPSHOT:
+            snapshots.append((period, window_id, points))
+        else:
+            sums.append((period, window_id, category, points, count))
+    return snapshots, sums
 
 
 def score_trend(session: Session, months: list[date], window_ids) -> ScoreTrend:
@@ -102,7 +123,7 @@ def score_trend(session: Session, months: list[date], window_ids) -> ScoreTrend:
     order) — a confirmed month's snapshot, an open month computed as the monthly assessment
     computes it (`compute_month`: each category full minus its sums, M10 from the ratings, the
     unrated windows' M10 imputed) from sums the database adds up, never from the events
-    themselves: two statements, whatever the number of months, windows and events (and the
+    themselves: one statement, whatever the number of months, windows and events (and the
     rule settings, read once per transaction, when a month is open). Leading months without
     any result, event or rating (before the center used the system) are left out."""
     window_ids = list(window_ids)

@@ -18,9 +18,10 @@ from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from app import context
-from app.context import score_category
+from app.context import score, score_category
 from app.extensions import db
 from app.policy.scores import may_confirm_month, peer_rater_windows
 from app.request_context import current_actor
@@ -77,6 +78,24 @@ def line_text(line) -> str:
                    raw=raw, value=value, max=maximum)
 
 
+def category_cells(row, categories, link: str, titles: tuple[str, str]) -> Markup:
+    """SCORE-2/7: one row's category cells of the month's table in one piece (issue #21 P1:
+    ~130 cells a page, each four outputs escaped in the template), each score opening the
+    window's month explained at its category; M10 of a window nobody rated flagged with
+    `titles` (imputed, counted full: translated texts, inserted as the template's `_()`
+    inserts them). `link` is escaped; the category codes and a score's text (digits, a
+    point, a sign) have nothing to escape."""
+    flag = ""
+    if row.peer_missing:
+        flag = (' <span class="label label-warning peer-missing" title="'
+                f'{titles[0] if row.peer_imputed else titles[1]}">!</span>')
+    link = escape(link)
+    return Markup("".join([
+        f'<td class="score-cell" data-category="{c}"><a href="{link}#cat-{c}">'
+        f'{score(row.by_category[c])}</a>{flag if c == "M10" else ""}</td>'
+        for c in categories]))
+
+
 def default_month() -> date:
     """The month last finished: the one waiting for confirmation."""
     return context.last_finished_month()
@@ -122,11 +141,16 @@ class AssessmentView(BaseView):
                      for r in rows if r.window_id in ties}
         categories = list(svc.score_categories(db.session)) + ["B"]
         explain, shown = explainer(), period.strftime("%Y-%m")  # SCORE-7: one url_for a page
+        links = {r.window_id: explain(r.window_id, shown) for r in rows}
+        titles = (gettext("Nobody rated this window: the mean of the rated windows"),
+                  gettext("No mutual rating yet: counted full"))
         return self.render_template(
             "bianmin/assessment_month.html", title=gettext("Monthly assessment"), rows=rows,
             month=month, period=period, categories=categories, labels=CATEGORY_LABELS,
             tie_notes=tie_notes,
-            explain_links={r.window_id: explain(r.window_id, shown) for r in rows},
+            explain_links=links,
+            cells={r.window_id: category_cells(r, categories, links[r.window_id], titles)
+                   for r in rows},
             may_confirm=may_confirm_month(current_actor()), may_rate=peer_rater_windows(current_actor()) != [],
             form=DynamicForm(), exclusion_labels=EXCLUSION_LABELS,
             unrated=sorted(svc.unrated_windows(rows), key=lambda row: row.window_name),

@@ -11,9 +11,10 @@ from flask import abort, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
+from markupsafe import Markup
 
 from app import context
-from app.context import score_category
+from app.context import score, score_category
 from app.extensions import db
 from app.rules.points import format_points
 from app.services.exports import SCORE_CATEGORY_LABELS, SCORE_COLUMNS, score_rows, write_export
@@ -77,6 +78,13 @@ def explainer():
     def explain(window_id: int, month: str, anchor: str | None = None) -> str:
         return f"{head}{window_id}{tail}?month={month}" + (f"#{anchor}" if anchor else "")
     return explain
+
+
+def score_cells(by_category, keys) -> Markup:
+    """SCORE-2: one row's category cells, `<td>98.0</td>` each, in one piece (issue #21 P1:
+    ~130 cells a page, each a lookup, a filter and an escape in the template). A score's
+    text is digits, a point and a sign (app.rules.points): nothing to escape."""
+    return Markup("".join([f"<td>{score(by_category[key])}</td>" for key in keys]))
 
 
 def _value(points) -> float | None:
@@ -167,6 +175,7 @@ class WindowScoreView(BaseView):
             "bianmin/window_scores.html", scores=scores, charts=charts, selected=selected,
             tie_notes={s.window_id: tie_note(s, names) for s in scores if s.tie},
             keys=COLUMNS, labels=SCORE_CATEGORY_LABELS, month=period.strftime("%Y-%m"),
+            cells={s.window_id: score_cells(s.by_category, COLUMNS) for s in scores},
             title=gettext("Window scores %(month)s", month=period.strftime("%Y-%m")))
 
     @expose("/export.xlsx")

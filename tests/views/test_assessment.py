@@ -72,6 +72,29 @@ def test_score_2_the_month_table_shows_every_window_to_office(as_office, october
     assert 'data-total="99.0"' in html and "confirm-form" not in html  # Office cannot confirm
 
 
+def test_score_2_m10_the_month_table_flags_an_unrated_windows_m10_cell(
+        as_leadership, db_session, october, window_a, window_b):
+    """SCORE-2 M10 / SCORE-7 (the cells are built in one piece since issue #21 P1): each score
+    opens the window's month at its category; nobody rated → "counted full" on every M10;
+    once B is rated, A's M10 says it is the rated windows' mean and B's is not flagged."""
+    url = "/assessment/month/?month=2026-10"
+    html = as_leadership.get(url).get_data(as_text=True)
+    link = f"/assessment/window/{window_a.id}/?month=2026-10"
+    assert (f'<td class="score-cell" data-category="M1"><a href="{link}#cat-M1">9.0</a></td>'
+            in html)
+    full = ('<td class="score-cell" data-category="M10"><a href="{}#cat-M10">10.0</a> <span '
+            'class="label label-warning peer-missing" title="尚无互评结果：按满分计">!</span></td>')
+    assert full.format(link) in html and html.count("peer-missing") == 2
+    db_session.add(PeerRating(period=OCT, rater_window_id=window_a.id,
+                              rated_window_id=window_b.id, attitude=90, efficiency=90,
+                              quality=90, integrity=90))
+    db_session.commit()
+    html = as_leadership.get(url).get_data(as_text=True)
+    assert html.count("peer-missing") == 1
+    assert (f'<a href="{link}#cat-M10">9.0</a> <span class="label label-warning peer-missing" '
+            'title="本窗口无人互评：取已参评窗口的平均分">!</span></td>') in html
+
+
 def test_score_2_clerks_and_window_heads_see_their_own_window_only(log_in, db_session, october,
                                                                   window_a, window_b):
     clerk = log_in("Clerk", window=window_a)

@@ -79,12 +79,14 @@ def test_issue_21_a_leaders_case_list_sends_at_most_5_statements(
 
 @pytest.mark.parametrize("role, url, budget", [
     ("Clerk", "/leaverequestview/mine/", 3),  # 6 before the lean frame
-    ("Clerk", "/", 29),  # 34: the counters, the month's scores, the AB cover
+    ("Clerk", "/", 15),  # 34, then 28, 23: the counters in one (8 → 1), the month's score (7 → 2),
+    # the AB cover and the to-do statements kept per request (issue #21 P1)
     ("Office", "/attendance/", 11),  # 22, then 14 (staff and clock days read twice)
-    ("Leadership", "/windowscores/", 12),  # 14; 11 before the month trend's two (issue #20);
-    # 13 until the scores carried their windows' names
-    ("Leadership", "/assessment/month/", 10),  # 13
-    ("Leadership", "/dashboard/", 21),  # 30, then 26 (P6: folded counts, windows read once)
+    ("Leadership", "/windowscores/", 7),  # 14; 11 before the month trend's two (issue #20);
+    # 13 until the scores carried their windows' names; 12 before the month in 3 (7 before)
+    # and the trend in 1 (issue #21 P1)
+    ("Leadership", "/assessment/month/", 6),  # 13, then 10 (the month in 3, issue #21 P1)
+    ("Leadership", "/dashboard/", 18),  # 30, then 26 (P6: folded counts, windows read once), 21
 ])
 def test_issue_21_staff_pages_send_a_bounded_number_of_statements(
         app, db_session, log_in, window_a, role, url, budget):

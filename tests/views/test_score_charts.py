@@ -124,9 +124,10 @@ def test_score_2_the_category_breakdown_names_categories_and_counts_points_lost(
     assert m3["links"][2] == f"/assessment/window/{a.id}/?month=2026-11#cat-M3"
 
 
-def test_score_2_the_trend_is_two_statements_whatever_the_months(app, db_session, scored):
-    """Issue #20: summed by the database — one statement for the confirmed snapshots, one for
-    the open months' sums and ratings (the rule settings are read once per transaction)."""
+def test_score_2_the_trend_is_one_statement_whatever_the_months(app, db_session, scored):
+    """Issue #20: summed by the database — the confirmed snapshots, the open months' sums and
+    ratings in one statement (two until issue #21 P1; the rule settings are read once per
+    transaction)."""
     from app.extensions import db
     from app.services.settings import setting_value
     from app.services.window_scores import score_trend
@@ -137,14 +138,15 @@ def test_score_2_the_trend_is_two_statements_whatever_the_months(app, db_session
         setting_value(db.session, "score.bonus_cap")  # the page has read the settings already
         with statements(app) as sent:
             trend = score_trend(db.session, months, window_ids)
-        assert len(sent) == 2, sent
+        assert len(sent) == 1, sent
         assert trend.months == [SEP, OCT, NOV]
 
 
 def test_score_2_the_window_score_page_sends_a_bounded_number_of_statements(
         app, db_session, log_in, scored):
     """The trend and the charts cost the same with a year of events as with one month: the
-    page's own statements (the month, the trend's two) plus the frame's, 13 in all."""
+    page's own statements (the open month's three, the trend's one) and the frame's: 5 in all
+    (13 before issue #21 P1 folded the month's reads and the trend's)."""
     a = scored[0].id
     leader = log_in("Leadership")
 
@@ -161,7 +163,7 @@ def test_score_2_the_window_score_page_sends_a_bounded_number_of_statements(
                                   source="manual", evidence="证据"))
     db_session.commit()
     many, html = page()
-    assert many == few <= 13, (few, many)
+    assert many == few <= 5, (few, many)
     assert len(chart(html, "window-score-trend")["categories"]) == 11
 
 
