@@ -652,7 +652,10 @@ class _Generator:
                 row["fee_waived"] = True
         handler = row["clerk_id"] if rnd.random() < 0.7 else self.pick_staff(item.window_id)
         now_day, now_second = day, second  # the last thing that happened to the case
-        parts = self.plan_parts(row, item, day) if item.parts else []
+        # CASE-7: only a case accepted as joint has parts (the app plans them at its intake); a
+        # joint item's 补正 case accepted later is handled by the lead window alone.
+        joint = item.parts and row["case_class"] == cs.CLASS_JOINT
+        parts = self.plan_parts(row, item, day) if joint else []
         if limit:
             if day == today and rnd.random() < 0.5:
                 return self.open_parts(parts, day, second)  # accepted, not started yet

@@ -197,6 +197,13 @@ def test_case_7_joint_cases_have_sub_tasks_within_the_lead_deadline(generated, d
                 assert task.done_on is not None and task.done_on <= case.decided_on
 
 
+def test_case_7_only_joint_cases_have_sub_tasks(generated, db_session):
+    """The app plans parts at a joint case's intake only; a joint item's 补正 case accepted
+    later has none in the demo either."""
+    with_parts = {c.case_class for c in all_cases(db_session) if c.sub_tasks}
+    assert with_parts == {cs.CLASS_JOINT}
+
+
 def test_case_9_fees_are_only_the_items_published_fees(generated, db_session):
     charged = db_session.execute(
         select(Case.fee_amount, ServiceItem.fee_standard).join(ServiceItem)
