@@ -190,7 +190,14 @@ def clear() -> None:
     NAVBARS.clear()
 
 
+def baselib():
+    """FAB's macros (`appbuilder/baselib.html`) as `{% import ... as baselib %}` gives them: the
+    template's module made with the environment's globals (an import without context makes
+    the same module, after comparing every global's name on every render)."""
+    return current_app.jinja_env.get_template("appbuilder/baselib.html").module
+
+
 def install(app) -> None:
-    app.jinja_env.globals.update(bianmin_assets=assets, bianmin_modals=modals,
+    app.jinja_env.globals.update(bianmin_assets=assets, bianmin_modals=modals, bianmin_baselib=baselib,
                                  bianmin_navbar=navbar, bianmin_todo_badge=todo_badge)
     permission_cache.on_clear(NAVBARS.clear)
