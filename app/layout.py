@@ -9,8 +9,10 @@ from three parts kept here:
 
 - the stylesheets and scripts (`assets`): the same files, in the same order, with the same
   fingerprinted URLs (app/static_assets.py) as FAB's `init.html` and our additions; kept per
-  script root and rebuilt when a file's modification time changes (looked at once a second). The response's CSP nonce
-  is put into the kept text on every request.
+  script root with the files' fingerprints, and rebuilt when one of them changes (asked of
+  `static_assets.fingerprint` once every static_assets.RECHECK_SECONDS, which looks at the
+  file itself no oftener). The response's CSP nonce is put into the kept text on every
+  request.
 - the confirmation and alert modals with the skip link (`modals`): kept per language.
 - the navbar (`navbar`): FAB's `appbuilder/navbar.html` with our menu and right-hand side,
   kept under the user's permission-cache key (user id, login name, account creation time,
@@ -24,7 +26,6 @@ from three parts kept here:
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -34,7 +35,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from app import permission_cache
+from app import permission_cache, static_assets
 from app.context import todo_count
 from app.headers import csp_nonce
 
@@ -71,11 +72,8 @@ TAIL_JS = [(FAB, "js/bootstrap.min.js"),
 FAVICONS = [("icon", "img/favicon.ico", ' sizes="16x16 32x32 48x48"'),
             ("apple-touch-icon", "img/favicon.png", "")]
 
-# A static file changed in place (without a restart) gets its new fingerprint within this.
-RECHECK_SECONDS = 1.0
-
 _lock = threading.Lock()
-_ASSETS: dict = {}  # script root → (((path, mtime), ...), {kind: text}, checked at)
+_ASSETS: dict = {}  # script root → (files, their fingerprints, {kind: text}, checked at)
 _MODALS: dict = {}  # language → Markup
 NAVBARS = permission_cache.TimedStore()
 
@@ -84,46 +82,46 @@ def _url(endpoint: str, filename: str) -> str:
     return url_for(endpoint, filename=filename)
 
 
-def _path(endpoint: str, filename: str) -> str | None:
-    if endpoint == "static":
-        folder = current_app.static_folder
-    else:
-        folder = current_app.blueprints[endpoint.rsplit(".", 1)[0]].static_folder
-    return os.path.join(folder, filename) if folder else None
-
-
-def _mtime(path: str | None) -> float | None:
-    try:
-        return os.stat(path).st_mtime if path else None
-    except OSError:
-        return None
-
-
-def _build_assets() -> tuple[tuple, dict]:
+def _files() -> list[tuple[str, str]]:
+    """(endpoint, filename) of every file the kept text names, in its order."""
     theme = current_app.appbuilder.app_theme
-    files, css = [], []
+    files = []
+    for entry in HEAD_CSS:
+        if entry == "theme":
+            if theme:
+                files.append((FAB, "css/themes/" + theme))
+        elif entry == "favicon":
+            files.extend(("static", filename) for _rel, filename, _extra in FAVICONS)
+        else:
+            files.append(entry)
+    return [*files, *HEAD_JS, *TAIL_JS]
+
+
+def _fingerprints(files) -> tuple:
+    app = current_app._get_current_object()
+    return tuple(static_assets.fingerprint(app, endpoint, filename)
+                 for endpoint, filename in files)
+
+
+def _build_assets() -> dict:
+    theme = current_app.appbuilder.app_theme
+    css = []
     for entry in HEAD_CSS:
         if entry == "theme":
             if theme:
                 css.append(f'<link href="{escape(_url(FAB, "css/themes/" + theme))}" '
                            'rel="stylesheet">')
-                files.append((FAB, "css/themes/" + theme))
         elif entry == "favicon":
             for rel, filename, extra in FAVICONS:
                 css.append(f'<link rel="{rel}" href="{escape(_url("static", filename))}"{extra}>')
-                files.append(("static", filename))
         else:
             css.append(f'<link href="{escape(_url(*entry))}" rel="stylesheet">')
-            files.append(entry)
 
     def scripts(entries):
-        files.extend(entries)
         return "\n".join(f'<script src="{escape(_url(*entry))}" nonce="{NONCE}"></script>'
                          for entry in entries)
 
-    parts = {"css": "\n".join(css), "head_js": scripts(HEAD_JS), "tail_js": scripts(TAIL_JS)}
-    stamps = tuple((path, _mtime(path)) for path in (_path(*entry) for entry in files))
-    return stamps, parts
+    return {"css": "\n".join(css), "head_js": scripts(HEAD_JS), "tail_js": scripts(TAIL_JS)}
 
 
 def assets(kind: str) -> Markup:
@@ -131,14 +129,16 @@ def assets(kind: str) -> Markup:
     root = request.script_root
     kept = _ASSETS.get(root)
     now = time.monotonic()
-    if kept is None or (now - kept[2] > RECHECK_SECONDS
-                        and any(_mtime(path) != mtime for path, mtime in kept[0])):
-        kept = (*_build_assets(), now)
+    if kept is None or now - kept[3] > static_assets.RECHECK_SECONDS:
+        files = kept[0] if kept is not None else _files()
+        fingerprints = _fingerprints(files)
+        if kept is None or fingerprints != kept[1]:
+            kept = (files, fingerprints, _build_assets(), now)
+        else:
+            kept = (*kept[:3], now)
         with _lock:
             _ASSETS[root] = kept
-    elif now - kept[2] > RECHECK_SECONDS:
-        _ASSETS[root] = (kept[0], kept[1], now)
-    return Markup(kept[1][kind].replace(NONCE, str(escape(csp_nonce()))))
+    return Markup(kept[2][kind].replace(NONCE, str(escape(csp_nonce()))))
 
 
 def modals() -> Markup:
