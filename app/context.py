@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask import Flask, g
+from flask.globals import _cv_request
 from flask_babel import get_locale, gettext, lazy_gettext as _l
 from markupsafe import Markup
 
@@ -93,10 +94,28 @@ def last_finished_month() -> date:
     return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
 
 
+# (method, endpoint) of the requests this process has seen drawing the frame: the next such
+# request reads the frame with its user (app/security/manager.py `load_session_user`).
+_FRAME_PAGES: set = set()
+
+
 def current_center():
     """The center's values the pages show (a read-only row, read with the calendar's version
     once per transaction: app/services/frame_queries.py, issue #21)."""
-    return frame_reads(db.session).center
+    request_context = _cv_request.get(None)
+    if request_context is not None:
+        asked = (request_context.request.method, request_context.request.endpoint)
+        if asked not in _FRAME_PAGES:
+            _FRAME_PAGES.add(asked)
+    return frame_reads(db.session()).center  # the request's Session itself, not its proxy
+
+
+def draws_frame() -> bool:
+    """Whether this request is one of those seen drawing the frame (its user's statement then
+    reads the center and the calendar's version too: one statement less, issue #21)."""
+    request_context = _cv_request.get(None)
+    return request_context is not None and (
+        request_context.request.method, request_context.request.endpoint) in _FRAME_PAGES
 
 
 def fee_text(amount, waived: bool) -> str:

@@ -8,15 +8,23 @@ import hashlib
 import os
 import re
 import uuid
+from datetime import date
 from pathlib import Path
 
 import jinja2
 import pytest
 from flask import render_template_string, session
+from sqlalchemy import delete, update
 
-from app import layout, static_assets
+from app import context, layout, static_assets
+from app.extensions import db
 from app.i18n import request_translations
 from app.permission_cache import clear
+from app.services import frame_queries
+from app.services.accounts import signed_in_user
+from models.org import Center
+from models.settings import Holiday, YearSchedule
+from tests.factories import statements
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +88,70 @@ def test_issue_21_the_kept_scripts_follow_a_changed_file_by_its_fingerprint(
     finally:
         path.unlink(missing_ok=True)
         layout.clear()
+
+
+def _frame_read_alone(session):
+    """What frame_reads reads by its own statement in a transaction of its own."""
+    session.rollback()
+    session.info.pop(frame_queries._READ, None)
+    return frame_queries.frame_reads(session)
+
+
+@pytest.mark.parametrize("with_center", [False, True])
+def test_issue_21_the_frame_read_with_the_user_is_the_frame_read_alone(
+        app, db_session, make_user, with_center, request):
+    """CASE-3, ORG-1: the center row and the calendar's version read by the login's user
+    statement (a page that draws the frame) are what frame_reads' own statement reads — with
+    or without a center, with holiday entries and entered years — and are kept for the
+    transaction as frame_reads keeps its own (no second statement)."""
+    if with_center:
+        request.getfixturevalue("center")
+    db_session.add_all([Holiday(day=date(2031, 1, 1), kind="holiday", name="元旦"),
+                        Holiday(day=date(2031, 1, 4), kind="workday", name="调休"),
+                        YearSchedule(year=2031)])
+    db_session.commit()
+    user = make_user("Clerk")
+    alone = _frame_read_alone(db_session)
+    assert (alone.center is not None) == with_center
+    assert "2031-01-04:workday" in alone.calendar_version[0] and "2031" in alone.calendar_version[1]
+    db_session.rollback()
+    db_session.info.pop(frame_queries._READ, None)
+    found = signed_in_user(db_session, type(user), user.id, frame=True)
+    assert found[0].id == user.id and found[2].user_id == user.id
+    assert db_session.info[frame_queries._READ] == alone
+    with statements(app) as sent:
+        assert frame_queries.frame_reads(db_session) == alone
+    assert sent == []
+    db_session.rollback()  # the transaction's end forgets it
+    assert frame_queries._READ not in db_session.info
+    assert signed_in_user(db_session, type(user), user.id)[0].id == user.id
+    assert frame_queries._READ not in db_session.info
+    db_session.execute(delete(Holiday).where(Holiday.day >= date(2031, 1, 1)))
+    db_session.execute(delete(YearSchedule).where(YearSchedule.year == 2031))
+    db_session.commit()
+
+
+def test_issue_21_a_page_seen_drawing_the_frame_reads_it_with_the_user(app, as_clerk, center):
+    """The first request of a page reads the frame by its own statement; from the next one, in
+    this process, with the user's — and a center renamed elsewhere is still shown at once."""
+    def sent_on(url):
+        db.session.remove()
+        with statements(app) as sent:
+            html = as_clerk.client.get(url).get_data(as_text=True)
+        return sent, html
+
+    url, name, center_id = "/leaverequestview/mine/", center.name, center.id
+    sent_on(url)  # the user's first request fills the caches kept per user
+    context._FRAME_PAGES.discard(("GET", "LeaveRequestView.mine"))  # as in a new process
+    first, _ = sent_on(url)
+    assert sum("FROM center" in s for s in first) == 1
+    assert "FROM center" not in first[0]
+    second, html = sent_on(url)
+    assert len(second) == len(first) - 1 and "FROM center" in second[0]
+    assert name in html
+    with app.app_context():
+        engine = db.engine
+    with engine.begin() as conn:
+        conn.execute(update(Center).where(Center.id == center_id).values(name="改名后的中心"))
+    third, html = sent_on(url)
+    assert len(third) == len(second) and "改名后的中心" in html
