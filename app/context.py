@@ -7,10 +7,11 @@ from datetime import date, datetime, timezone
 
 from flask import Flask, g
 from flask.globals import _cv_request
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.extensions import db
+from app.i18n import locale_name
 from app.permission_cache import todo_count as cached_todo_count
 from app.policy.calendar import sees_calendar_warnings
 from app.policy.cases import may_read_cases
@@ -205,7 +206,7 @@ def register_context(app: Flask) -> None:
 
     @app.context_processor
     def inject_center():
-        return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
+        return {"center": current_center(), "bianmin_banners": banners, "locale": locale_name(),
                 "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
 
 

@@ -64,6 +64,16 @@ def _locale_name(locale) -> str:
 _NO_TRANSLATIONS = support.NullTranslations()
 
 
+def locale_name() -> str:
+    """`str(get_locale())` by the shortest way (issue #21): the locale Flask-Babel keeps for the
+    request (its `babel_locale` slot), chosen by `get_locale` when not yet chosen."""
+    namespace = _babel_namespace()
+    locale = namespace.__dict__.get("babel_locale") if namespace is not None else None
+    if locale is None:
+        locale = get_locale()
+    return _locale_name(locale) if locale is not None else str(locale)
+
+
 def _babel_namespace():
     """Flask-Babel's per-request namespace (`g._flask_babel`), or None outside an app context.
     Read straight from the app context: through `flask.g` every look-up is a proxy's walk,

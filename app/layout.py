@@ -30,7 +30,6 @@ import threading
 import time
 
 from flask import current_app, render_template, request, session as cookie_session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -38,6 +37,7 @@ from markupsafe import Markup, escape
 from app import permission_cache, static_assets
 from app.context import todo_count
 from app.headers import csp_nonce
+from app.i18n import locale_name
 
 NONCE = "\x00bianmin-nonce\x00"
 TODO_BADGE = "\x00bianmin-todo\x00"
@@ -143,7 +143,7 @@ def assets(kind: str) -> Markup:
 
 def modals() -> Markup:
     """The skip link (first in <body>, issue #19) and FAB's confirmation and alert modals."""
-    language = str(get_locale())
+    language = locale_name()
     html = _MODALS.get(language)
     if html is None:
         html = Markup(render_template("bianmin/_modals.html"))
@@ -160,8 +160,8 @@ def navbar() -> Markup:
         # Signed in other than by the login cookie (a token): drawn afresh, never kept.
         full_key, html = None, None
     else:
-        full_name = current_user.get_full_name() if key is not None else ""
-        full_key = (key if key is not None else ("anonymous",), str(get_locale()),
+        full_name = permission_cache.key_user().get_full_name() if key is not None else ""
+        full_key = (key if key is not None else ("anonymous",), locale_name(),
                     cookie_session.get("locale"), request.script_root, full_name)
         html = NAVBARS.get(full_key, permission_cache.cache_seconds())
     if html is None:
@@ -179,7 +179,7 @@ def navbar() -> Markup:
 def todo_badge() -> Markup:
     """The navbar's to-do count as a badge (nothing at 0), issue #10."""
     count = todo_count()
-    return Markup('<span class="badge badge-todo">{}</span>').format(count) if count else Markup()
+    return Markup(f'<span class="badge badge-todo">{escape(count)}</span>') if count else Markup()
 
 
 def clear() -> None:

@@ -128,6 +128,11 @@ def user_key():
     return key
 
 
+def key_user():
+    """The user object `user_key` made the request's key from (call after a key was made)."""
+    return _cv_app.get().g.__dict__["_bianmin_user_key"][0]
+
+
 def _permission_pairs(sm, user, key):
     """The user's (permission, view) pairs, or None where FAB must decide (built-in roles)."""
     pairs = PERMISSIONS.get(key, _seconds("PERMISSION_CACHE_SECONDS", PERMISSION_SECONDS))

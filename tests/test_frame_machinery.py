@@ -24,6 +24,7 @@ from app.services import frame_queries
 from app.services.accounts import signed_in_user
 from models.org import Center
 from models.settings import Holiday, YearSchedule
+from tests.conftest import login
 from tests.factories import statements
 
 
@@ -155,3 +156,30 @@ def test_issue_21_a_page_seen_drawing_the_frame_reads_it_with_the_user(app, as_c
         conn.execute(update(Center).where(Center.id == center_id).values(name="改名后的中心"))
     third, html = sent_on(url)
     assert len(third) == len(second) and "改名后的中心" in html
+
+
+RULE_SETTINGS = 'href="/rulesettingview/list/"'
+
+
+def test_issue_21_a_role_change_ends_the_login_on_a_page_read_with_its_frame(
+        app, db_session, log_in, window_a):
+    """SEC-2 (issue #18) through the user statement that also reads the frame: a role change
+    ends the clerk's login on their next request; their new login gets the new navbar and
+    menu, while another clerk's kept navbar stays theirs."""
+    clerk = log_in("Clerk", window=window_a)
+    other = log_in("Clerk", window=window_a)
+    url = "/leaverequestview/mine/"
+    for actor in (clerk, other, clerk):
+        page = actor.client.get(url).get_data(as_text=True)
+        assert RULE_SETTINGS not in page and 'id="case-number-box"' in page
+    assert ("GET", "LeaveRequestView.mine") in context._FRAME_PAGES
+    sm = app.appbuilder.sm
+    user = db_session.get(sm.user_model, clerk.user.id)
+    user.roles.append(sm.find_role("Admin"))
+    db_session.commit()
+    response = clerk.client.get(url)
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    assert login(clerk.client, clerk.user.username).status_code == 302
+    assert RULE_SETTINGS in clerk.client.get(url).get_data(as_text=True)  # the admin's menu
+    other_page = other.client.get(url).get_data(as_text=True)
+    assert RULE_SETTINGS not in other_page and 'id="case-number-box"' in other_page
