@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from app.extensions import db
 from app.i18n import locale_name
-from app.permission_cache import todo_count as cached_todo_count
+from app.permission_cache import role_decision, todo_count as cached_todo_count
 from app.policy.calendar import sees_calendar_warnings
 from app.policy.cases import may_read_cases
 from app.request_context import (center_zone, clock, current_actor, current_staff,
@@ -223,7 +223,8 @@ def todo_count() -> int:
 
 def banners() -> list[str]:
     """Warnings for administrators and the office, e.g. a year without its official schedule."""
-    if not sees_calendar_warnings(current_actor()):
+    # Issue #21: the policy reads the roles only; its answer is kept per user like their roles.
+    if not role_decision("calendar warnings", lambda: sees_calendar_warnings(current_actor())):
         return []
     return [
         gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "

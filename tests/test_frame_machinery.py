@@ -183,3 +183,23 @@ def test_issue_21_a_role_change_ends_the_login_on_a_page_read_with_its_frame(
     assert RULE_SETTINGS in clerk.client.get(url).get_data(as_text=True)  # the admin's menu
     other_page = other.client.get(url).get_data(as_text=True)
     assert RULE_SETTINGS not in other_page and 'id="case-number-box"' in other_page
+
+
+def test_case_3_the_calendar_banner_decision_is_kept_per_user_and_follows_a_role_change(
+        app, db_session, log_in, window_a, center_now):
+    """Calendar / CASE-3: the office sees the missing year's banner and a clerk does not, page
+    after page (the policy's answer is kept per user, issue #21); the clerk made office sees
+    it from their new login on."""
+    center_now(date(2026, 12, 1))  # the 2027 schedule is within the banner's look-ahead
+    office = log_in("Office")
+    clerk = log_in("Clerk", window=window_a)
+    banner = re.compile(r'calendar-warning"[^>]*>[^<]*2027')
+    for _ in range(2):
+        assert banner.search(office.client.get("/leaverequestview/mine/").get_data(as_text=True))
+        assert not banner.search(clerk.client.get("/leaverequestview/mine/").get_data(as_text=True))
+    sm = app.appbuilder.sm
+    user = db_session.get(sm.user_model, clerk.user.id)
+    user.roles.append(sm.find_role("Office"))
+    db_session.commit()
+    assert login(clerk.client, clerk.user.username).status_code == 302
+    assert banner.search(clerk.client.get("/leaverequestview/mine/").get_data(as_text=True))
