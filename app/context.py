@@ -8,11 +8,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flask import Flask, g
-from flask_babel import get_locale, gettext, lazy_gettext as _l
+from flask.globals import _cv_request
+from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 
 from app.extensions import db
-from app.permission_cache import todo_count as cached_todo_count
+from app.i18n import locale_name
+from app.permission_cache import role_decision, todo_count as cached_todo_count
 from app.policy.calendar import sees_calendar_warnings
 from app.policy.cases import may_read_cases
 from app.request_context import (center_zone, clock, current_actor, current_staff,
@@ -95,10 +97,28 @@ def last_finished_month() -> date:
     return date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
 
 
+# (method, endpoint) of the requests this process has seen drawing the frame: the next such
+# request reads the frame with its user (app/security/manager.py `load_session_user`).
+_FRAME_PAGES: set = set()
+
+
 def current_center():
     """The center's values the pages show (a read-only row, read with the calendar's version
     once per transaction: app/services/frame_queries.py, issue #21)."""
-    return frame_reads(db.session).center
+    request_context = _cv_request.get(None)
+    if request_context is not None:
+        asked = (request_context.request.method, request_context.request.endpoint)
+        if asked not in _FRAME_PAGES:
+            _FRAME_PAGES.add(asked)
+    return frame_reads(db.session()).center  # the request's Session itself, not its proxy
+
+
+def draws_frame() -> bool:
+    """Whether this request is one of those seen drawing the frame (its user's statement then
+    reads the center and the calendar's version too: one statement less, issue #21)."""
+    request_context = _cv_request.get(None)
+    return request_context is not None and (
+        request_context.request.method, request_context.request.endpoint) in _FRAME_PAGES
 
 
 def fee_text(amount, waived: bool) -> str:
@@ -200,7 +220,7 @@ def register_context(app: Flask) -> None:
 
     @app.context_processor
     def inject_center():
-        return {"center": current_center(), "bianmin_banners": banners, "locale": str(get_locale()),
+        return {"center": current_center(), "bianmin_banners": banners, "locale": locale_name(),
                 "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
 
 
@@ -217,7 +237,8 @@ def todo_count() -> int:
 
 def banners() -> list[str]:
     """Warnings for administrators and the office, e.g. a year without its official schedule."""
-    if not sees_calendar_warnings(current_actor()):
+    # Issue #21: the policy reads the roles only; its answer is kept per user like their roles.
+    if not role_decision("calendar warnings", lambda: sees_calendar_warnings(current_actor())):
         return []
     return [
         gettext("The official holiday schedule of %(year)s is missing: working days of %(year)s "

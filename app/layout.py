@@ -9,8 +9,10 @@ from three parts kept here:
 
 - the stylesheets and scripts (`assets`): the same files, in the same order, with the same
   fingerprinted URLs (app/static_assets.py) as FAB's `init.html` and our additions; kept per
-  script root and rebuilt when a file's modification time changes (looked at once a second). The response's CSP nonce
-  is put into the kept text on every request.
+  script root with the files' fingerprints, and rebuilt when one of them changes (asked of
+  `static_assets.fingerprint` once every static_assets.RECHECK_SECONDS, which looks at the
+  file itself no oftener). The response's CSP nonce is put into the kept text on every
+  request.
 - the confirmation and alert modals with the skip link (`modals`): kept per language.
 - the navbar (`navbar`): FAB's `appbuilder/navbar.html` with our menu and right-hand side,
   kept under the user's permission-cache key (user id, login name, account creation time,
@@ -24,19 +26,18 @@ from three parts kept here:
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
 from flask import current_app, render_template, request, session as cookie_session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from app import permission_cache
+from app import permission_cache, static_assets
 from app.context import todo_count
 from app.headers import csp_nonce
+from app.i18n import locale_name
 
 NONCE = "\x00bianmin-nonce\x00"
 TODO_BADGE = "\x00bianmin-todo\x00"
@@ -71,11 +72,8 @@ TAIL_JS = [(FAB, "js/bootstrap.min.js"),
 FAVICONS = [("icon", "img/favicon.ico", ' sizes="16x16 32x32 48x48"'),
             ("apple-touch-icon", "img/favicon.png", "")]
 
-# A static file changed in place (without a restart) gets its new fingerprint within this.
-RECHECK_SECONDS = 1.0
-
 _lock = threading.Lock()
-_ASSETS: dict = {}  # script root → (((path, mtime), ...), {kind: text}, checked at)
+_ASSETS: dict = {}  # script root → (files, their fingerprints, {kind: text}, checked at)
 _MODALS: dict = {}  # language → Markup
 NAVBARS = permission_cache.TimedStore()
 
@@ -84,46 +82,46 @@ def _url(endpoint: str, filename: str) -> str:
     return url_for(endpoint, filename=filename)
 
 
-def _path(endpoint: str, filename: str) -> str | None:
-    if endpoint == "static":
-        folder = current_app.static_folder
-    else:
-        folder = current_app.blueprints[endpoint.rsplit(".", 1)[0]].static_folder
-    return os.path.join(folder, filename) if folder else None
-
-
-def _mtime(path: str | None) -> float | None:
-    try:
-        return os.stat(path).st_mtime if path else None
-    except OSError:
-        return None
-
-
-def _build_assets() -> tuple[tuple, dict]:
+def _files() -> list[tuple[str, str]]:
+    """(endpoint, filename) of every file the kept text names, in its order."""
     theme = current_app.appbuilder.app_theme
-    files, css = [], []
+    files = []
+    for entry in HEAD_CSS:
+        if entry == "theme":
+            if theme:
+                files.append((FAB, "css/themes/" + theme))
+        elif entry == "favicon":
+            files.extend(("static", filename) for _rel, filename, _extra in FAVICONS)
+        else:
+            files.append(entry)
+    return [*files, *HEAD_JS, *TAIL_JS]
+
+
+def _fingerprints(files) -> tuple:
+    app = current_app._get_current_object()
+    return tuple(static_assets.fingerprint(app, endpoint, filename)
+                 for endpoint, filename in files)
+
+
+def _build_assets() -> dict:
+    theme = current_app.appbuilder.app_theme
+    css = []
     for entry in HEAD_CSS:
         if entry == "theme":
             if theme:
                 css.append(f'<link href="{escape(_url(FAB, "css/themes/" + theme))}" '
                            'rel="stylesheet">')
-                files.append((FAB, "css/themes/" + theme))
         elif entry == "favicon":
             for rel, filename, extra in FAVICONS:
                 css.append(f'<link rel="{rel}" href="{escape(_url("static", filename))}"{extra}>')
-                files.append(("static", filename))
         else:
             css.append(f'<link href="{escape(_url(*entry))}" rel="stylesheet">')
-            files.append(entry)
 
     def scripts(entries):
-        files.extend(entries)
         return "\n".join(f'<script src="{escape(_url(*entry))}" nonce="{NONCE}"></script>'
                          for entry in entries)
 
-    parts = {"css": "\n".join(css), "head_js": scripts(HEAD_JS), "tail_js": scripts(TAIL_JS)}
-    stamps = tuple((path, _mtime(path)) for path in (_path(*entry) for entry in files))
-    return stamps, parts
+    return {"css": "\n".join(css), "head_js": scripts(HEAD_JS), "tail_js": scripts(TAIL_JS)}
 
 
 def assets(kind: str) -> Markup:
@@ -131,19 +129,21 @@ def assets(kind: str) -> Markup:
     root = request.script_root
     kept = _ASSETS.get(root)
     now = time.monotonic()
-    if kept is None or (now - kept[2] > RECHECK_SECONDS
-                        and any(_mtime(path) != mtime for path, mtime in kept[0])):
-        kept = (*_build_assets(), now)
+    if kept is None or now - kept[3] > static_assets.RECHECK_SECONDS:
+        files = kept[0] if kept is not None else _files()
+        fingerprints = _fingerprints(files)
+        if kept is None or fingerprints != kept[1]:
+            kept = (files, fingerprints, _build_assets(), now)
+        else:
+            kept = (*kept[:3], now)
         with _lock:
             _ASSETS[root] = kept
-    elif now - kept[2] > RECHECK_SECONDS:
-        _ASSETS[root] = (kept[0], kept[1], now)
-    return Markup(kept[1][kind].replace(NONCE, str(escape(csp_nonce()))))
+    return Markup(kept[2][kind].replace(NONCE, str(escape(csp_nonce()))))
 
 
 def modals() -> Markup:
     """The skip link (first in <body>, issue #19) and FAB's confirmation and alert modals."""
-    language = str(get_locale())
+    language = locale_name()
     html = _MODALS.get(language)
     if html is None:
         html = Markup(render_template("bianmin/_modals.html"))
@@ -160,8 +160,8 @@ def navbar() -> Markup:
         # Signed in other than by the login cookie (a token): drawn afresh, never kept.
         full_key, html = None, None
     else:
-        full_name = current_user.get_full_name() if key is not None else ""
-        full_key = (key if key is not None else ("anonymous",), str(get_locale()),
+        full_name = permission_cache.key_user().get_full_name() if key is not None else ""
+        full_key = (key if key is not None else ("anonymous",), locale_name(),
                     cookie_session.get("locale"), request.script_root, full_name)
         html = NAVBARS.get(full_key, permission_cache.cache_seconds())
     if html is None:
@@ -179,7 +179,7 @@ def navbar() -> Markup:
 def todo_badge() -> Markup:
     """The navbar's to-do count as a badge (nothing at 0), issue #10."""
     count = todo_count()
-    return Markup('<span class="badge badge-todo">{}</span>').format(count) if count else Markup()
+    return Markup(f'<span class="badge badge-todo">{escape(count)}</span>') if count else Markup()
 
 
 def clear() -> None:
@@ -190,7 +190,14 @@ def clear() -> None:
     NAVBARS.clear()
 
 
+def baselib():
+    """FAB's macros (`appbuilder/baselib.html`) as `{% import ... as baselib %}` gives them: the
+    template's module made with the environment's globals (an import without context makes
+    the same module, after comparing every global's name on every render)."""
+    return current_app.jinja_env.get_template("appbuilder/baselib.html").module
+
+
 def install(app) -> None:
-    app.jinja_env.globals.update(bianmin_assets=assets, bianmin_modals=modals,
+    app.jinja_env.globals.update(bianmin_assets=assets, bianmin_modals=modals, bianmin_baselib=baselib,
                                  bianmin_navbar=navbar, bianmin_todo_badge=todo_badge)
     permission_cache.on_clear(NAVBARS.clear)

@@ -7,7 +7,9 @@ every page. Here, per process:
 - a signed-in user's permissions — the (permission, view or menu) pairs of their roles, one
   query — are kept under the key (user id, login name, account creation time, session
   generation) and `sm.has_access` is answered from them;
-- the names of the user's roles (`app.security.role_names`, read by every row scope) too;
+- the names of the user's roles (`app.security.role_names`, read by every row scope) too,
+  and the answers of policies that read the roles only (`role_decision`: the calendar
+  banner's);
 - the navbar's menu HTML is kept under that key, the language and the script root;
 - the navbar's to-do count (issue #10) is kept per user for TODO_SECONDS; a POST by the user
   drops it at once (they approved a leave, confirmed a handover...).
@@ -77,6 +79,7 @@ class TimedStore:
 
 PERMISSIONS = TimedStore()
 ROLE_NAMES = TimedStore()
+ROLE_DECISIONS = TimedStore()
 MENUS = TimedStore()
 TODO = TimedStore()
 
@@ -126,6 +129,11 @@ def user_key():
     key = (user.id, user.username, str(user.created_on), int(generation or 0))
     kept_vars["_bianmin_user_key"] = (user, generation, key)
     return key
+
+
+def key_user():
+    """The user object `user_key` made the request's key from (call after a key was made)."""
+    return _cv_app.get().g.__dict__["_bianmin_user_key"][0]
 
 
 def _permission_pairs(sm, user, key):
@@ -188,6 +196,7 @@ def _permissions_changed(session, _context) -> None:
            for rows in (session.new, session.dirty, session.deleted) for row in rows):
         PERMISSIONS.clear()
         ROLE_NAMES.clear()
+        ROLE_DECISIONS.clear()
         MENUS.clear()
         for forget in _ALSO_CLEAR:
             forget()
@@ -236,10 +245,25 @@ def role_names():
     return names
 
 
+def role_decision(name: str, decide):
+    """`decide()` — a policy's answer that depends on the user's roles only — kept under the
+    user's key like their role names (a role change moves the key on); asked afresh where
+    there is no such key."""
+    key = user_key()
+    if key is None:
+        return decide()
+    answer = ROLE_DECISIONS.get((key, name), cache_seconds())
+    if answer is None:
+        answer = decide()
+        ROLE_DECISIONS.put((key, name), answer)
+    return answer
+
+
 def clear() -> None:
     """Forget everything (tests; an operator's role import)."""
     PERMISSIONS.clear()
     ROLE_NAMES.clear()
+    ROLE_DECISIONS.clear()
     MENUS.clear()
     TODO.clear()
     for forget in _ALSO_CLEAR:

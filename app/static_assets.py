@@ -39,22 +39,25 @@ def fingerprint(app: Flask, endpoint: str, filename: str | None, fresh: bool = F
     read again when its modification time changes (looked at once every RECHECK_SECONDS, or
     now if `fresh`: the file itself is being served, and a year's caching follows)."""
     hashes = app.extensions.setdefault("bianmin_fingerprints", {})
-    known = hashes.get((endpoint, filename))
+    known = hashes.get((endpoint, filename))  # (mtime, fingerprint, checked at, path)
     now = time.monotonic()
     if known is not None and not fresh and now - known[2] < RECHECK_SECONDS:
         return known[1]
-    folder = _folder(app, endpoint)
-    if not folder or not filename:
-        return None
-    path = os.path.join(folder, filename)
+    if known is not None:
+        path = known[3]
+    else:
+        folder = _folder(app, endpoint)
+        if not folder or not filename:
+            return None
+        path = os.path.join(folder, filename)
     try:
         mtime = os.stat(path).st_mtime
     except OSError:
         return None
     if known is None or known[0] != mtime:
         with open(path, "rb") as file:
-            known = (mtime, hashlib.sha256(file.read()).hexdigest()[:12], now)
-    hashes[(endpoint, filename)] = (known[0], known[1], now)
+            known = (mtime, hashlib.sha256(file.read()).hexdigest()[:12], now, path)
+    hashes[(endpoint, filename)] = (known[0], known[1], now, path)
     return known[1]
 
 

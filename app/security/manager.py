@@ -45,7 +45,7 @@ from wtforms import PasswordField, ValidationError
 from wtforms.validators import DataRequired, EqualTo
 
 from app.permission_cache import GENERATION_KEY
-from app.context import local_datetime
+from app.context import draws_frame, local_datetime
 from app.error_messages import WRONG_LOGIN, api_error, error_texts, translated_refusal
 from app.extensions import db
 from app.request_context import remember_staff
@@ -614,9 +614,11 @@ class BianminSecurityManager(SecurityManager):
         a cookie from before a logout, a password change, a role change or a deactivation
         is logged out (its login keys removed from the session)."""
         try:
-            found = signed_in_user(self.session, self.user_model, int(user_id))
+            user_id = int(user_id)
         except (TypeError, ValueError):
             return None
+        # Issue #21: a page that draws the frame reads its center row with the user.
+        found = signed_in_user(self.session, self.user_model, user_id, frame=draws_frame())
         if found is None or not found[0].is_active:
             return None
         user, generation, staff = found

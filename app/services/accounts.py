@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
+from app.services import frame_queries
 from app.services.transaction import transaction
 from models.logins import SessionGeneration
 from models.org import Staff
@@ -34,21 +35,32 @@ _TABLE = SessionGeneration.__table__
 _SIGNED_IN: dict = {}
 
 
-def signed_in_user(session: Session, user_model, user_id: int):
+def signed_in_user(session: Session, user_model, user_id: int, frame: bool = False):
     """(user, session generation, Staff row or None) of a login cookie's user, in one statement
     (issue #21: the user, their generation and their Staff row were three statements on every
-    signed-in page); None when there is no such user. The Staff row is unique per user."""
-    statement = _SIGNED_IN.get(user_model)
+    signed-in page); None when there is no such user. The Staff row is unique per user.
+
+    With `frame`, the same statement also reads what the page's frame shows (the center row
+    and the calendar's version, app/services/frame_queries.py), kept for the transaction as
+    `frame_reads` keeps it: a page drawing the frame sends one statement less."""
+    statement = _SIGNED_IN.get((user_model, frame))
     if statement is None:  # built once: building a statement costs more than running it
-        statement = _SIGNED_IN[user_model] = (
-            select(user_model, _TABLE.c.generation, Staff)
-            .outerjoin(_TABLE, _TABLE.c.user_id == user_model.id)
-            .outerjoin(Staff, Staff.user_id == user_model.id)
-            .where(user_model.id == bindparam("user_id")))
+        statement = (select(user_model, _TABLE.c.generation, Staff)
+                     .outerjoin(_TABLE, _TABLE.c.user_id == user_model.id)
+                     .outerjoin(Staff, Staff.user_id == user_model.id))
+        if frame:
+            statement = (statement.add_columns(*frame_queries.frame_columns())
+                         .outerjoin(*frame_queries.frame_join()))
+        statement = _SIGNED_IN[(user_model, frame)] = statement.where(
+            user_model.id == bindparam("user_id"))
+    if isinstance(session, scoped_session):
+        session = session()  # the Session itself: its proxy walks to it at every attribute
     row = session.execute(statement, {"user_id": user_id}).first()
     if row is None:
         return None
-    user, generation, staff = row
+    if frame:
+        frame_queries.keep_frame_reads(session, row[3:])
+    user, generation, staff = row[:3]
     return user, generation or 0, staff
 
 

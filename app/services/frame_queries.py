@@ -9,13 +9,17 @@ as plain values (no ORM object); it is small, so its content is its own version.
 Within one transaction the statement runs once (`session.info`); it is forgotten when the
 transaction ends, when the session writes a center, holiday entry or entered year (and
 before a read while such a write is pending), and on any bulk write.
+
+The same values can come with another statement of the transaction instead (`frame_columns`,
+`keep_frame_reads`): the login's user statement of a page that draws the frame reads them too
+(app/services/accounts.py), one statement less on every such page.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import String, cast, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from app.services.transaction_memo import forget_on_write
@@ -79,6 +83,39 @@ def calendar_version(session: Session) -> tuple[str | None, str | None]:
 def _pending_writes(session: Session) -> bool:
     return any(isinstance(row, _MODELS)
                for rows in (session.new, session.deleted, session.dirty) for row in rows)
+
+
+def frame_columns() -> list:
+    """The frame's values as columns for another statement (one row; nothing required of its
+    FROM): the first center's values — NULLs when there is none, by an outer join on
+    `frame_join()` — and the calendar's version."""
+    center = _first_center()
+    return [*(center.c[field] for field in CenterRow._fields), _holidays(), _years()]
+
+
+def frame_join():
+    """(the first center as a subquery, its join condition) for `frame_columns`."""
+    return _first_center(), true()
+
+
+def _first_center():
+    subquery = _STATEMENTS.get("first center")
+    if subquery is None:
+        subquery = _STATEMENTS["first center"] = (
+            select(*(getattr(Center, field) for field in CenterRow._fields))
+            .order_by(Center.id).limit(1).subquery("first_center"))
+    return subquery
+
+
+def keep_frame_reads(session: Session, values) -> FrameReads:
+    """Keep the values of `frame_columns` read by another statement of this transaction, as
+    `frame_reads` keeps its own (not while a write of the frame's rows is pending)."""
+    width = len(CenterRow._fields)
+    center = CenterRow(*values[:width]) if values[0] is not None else None
+    reads = FrameReads(center, tuple(values[width:]))
+    if not _pending_writes(session):
+        session.info[_READ] = reads
+    return reads
 
 
 def frame_reads(session: Session) -> FrameReads:
