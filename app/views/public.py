@@ -25,6 +25,7 @@ from app.services import case_queries, catalogue_queries
 from app.services.case_queries import NoticeMaterialRow, PublicCase
 from app.views.base import find
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
+from app.views.public_texts import public_texts, translated_labels
 from models.cases import Case
 from models.catalogue import ServiceItem
 
@@ -162,7 +163,8 @@ def render_public(template: str, status: int = 200, **context) -> Response:
     """A public page that may carry the rating form (public/_rating_fields.html), in the public
     frame; never cached (it may hold a case's state)."""
     context.setdefault("opinion_max", OPINION_MAX)
-    html = render_template(template, appbuilder=current_app.appbuilder, **context)
+    html = render_template(template, appbuilder=current_app.appbuilder, t=public_texts(),
+                           **context)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -218,7 +220,8 @@ class PublicGuideView(BaseView):
         for item in catalogue_queries.guide_items(db.session, query):
             by_window.setdefault(item.window, []).append(item)
         return self.render_template(
-            "public/guide.html", by_window=by_window, query=query, kinds=ITEM_KIND_LABELS,
+            "public/guide.html", by_window=by_window, query=query, t=public_texts(),
+            kinds=translated_labels(ITEM_KIND_LABELS),
         )
 
     @expose("/item/<int:item_id>")
@@ -227,7 +230,9 @@ class PublicGuideView(BaseView):
         if item is None or not item.is_active or not item.window.is_active:
             abort(404)
         return self.render_template(
-            "public/item.html", item=item, kinds=ITEM_KIND_LABELS, forms=MATERIAL_FORM_LABELS,
+            "public/item.html", item=item, t=public_texts(),
+            kinds=translated_labels(ITEM_KIND_LABELS),
+            forms=translated_labels(MATERIAL_FORM_LABELS),
         )
 
     @expose("/progress", methods=["GET", "POST"])
