@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, make_response, render_template, request
+from flask import Response, abort, current_app, make_response, request
 from flask_appbuilder import BaseView, expose
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.context import deadline_provisional, local_date
+from app.context import current_center, deadline_provisional, local_date
 from app.extensions import db
 from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
@@ -25,7 +25,7 @@ from app.services import case_queries, catalogue_queries
 from app.services.case_queries import NoticeMaterialRow, PublicCase
 from app.views.base import find
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
-from app.views.public_texts import public_texts, translated_labels
+from app.views.public_texts import frame_languages, public_texts, translated_labels
 from models.cases import Case
 from models.catalogue import ServiceItem
 
@@ -118,7 +118,7 @@ def progress_of(case: PublicCase) -> dict:
         "item": case.item_name,
         "window": f"{case.window_number} · {case.window_name}",
         "state": case.state,
-        "state_label": gettext(cs.STATE_LABELS[case.state]),
+        "state_label": public_texts()[cs.STATE_LABELS[case.state]],
         "accepted_on": local_date(case.accepted_on),
         "deadline": local_date(case.deadline),
         # Calendar / CASE-3: the public sees the provisional sentence too.
@@ -159,13 +159,27 @@ def _rating_signer() -> URLSafeTimedSerializer:
 RATING_CHOICES = tuple((level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS)
 
 
+def public_html(template: str, **context) -> str:
+    """A page of the public frame (public/base.html): the template given what that frame
+    shows — the center (footer, title), the language and its switch, the fixed sentences
+    (`t`, app/views/public_texts.py) — and the view's values.
+
+    Rendered by Jinja directly, without the app's template context processors (issue #21):
+    they feed the staff frame (the signed-in user, the menu's to-do count, the header's case
+    box, banners), which no public template reads; `url_for`, `csrf_token`, `request` and
+    the calendar's sentence are Jinja globals and reach the templates as before."""
+    app = current_app._get_current_object()
+    locale = str(get_locale())
+    return app.jinja_env.get_template(template).render(
+        appbuilder=app.appbuilder, center=current_center(), locale=locale, t=public_texts(),
+        languages=frame_languages(app.config["LANGUAGES"], locale), **context)
+
+
 def render_public(template: str, status: int = 200, **context) -> Response:
     """A public page that may carry the rating form (public/_rating_fields.html), in the public
     frame; never cached (it may hold a case's state)."""
     context.setdefault("opinion_max", OPINION_MAX)
-    html = render_template(template, appbuilder=current_app.appbuilder, t=public_texts(),
-                           **context)
-    response = make_response(html, status)
+    response = make_response(public_html(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -219,21 +233,17 @@ class PublicGuideView(BaseView):
         by_window: dict = {}
         for item in catalogue_queries.guide_items(db.session, query):
             by_window.setdefault(item.window, []).append(item)
-        return self.render_template(
-            "public/guide.html", by_window=by_window, query=query, t=public_texts(),
-            kinds=translated_labels(ITEM_KIND_LABELS),
-        )
+        return public_html("public/guide.html", by_window=by_window, query=query,
+                           kinds=translated_labels(ITEM_KIND_LABELS))
 
     @expose("/item/<int:item_id>")
     def item(self, item_id: int):
         item = find(ServiceItem, item_id)
         if item is None or not item.is_active or not item.window.is_active:
             abort(404)
-        return self.render_template(
-            "public/item.html", item=item, t=public_texts(),
-            kinds=translated_labels(ITEM_KIND_LABELS),
-            forms=translated_labels(MATERIAL_FORM_LABELS),
-        )
+        return public_html("public/item.html", item=item,
+                           kinds=translated_labels(ITEM_KIND_LABELS),
+                           forms=translated_labels(MATERIAL_FORM_LABELS))
 
     @expose("/progress", methods=["GET", "POST"])
     def progress(self):

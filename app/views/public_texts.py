@@ -16,6 +16,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from app.i18n import request_translations
+from app.rules.case_states import STATE_LABELS
 from app.rules.errors import N_
 from app.rules.intake import PUBLIC_LEVEL_LABELS
 
@@ -72,6 +73,7 @@ PUBLIC_TEXTS = (
        "the service desk."),
     N_("Applicant's phone number"),
     N_("Look up"),
+    *STATE_LABELS.values(),  # the case's state (CASE-4)
     # public/_rating_fields.html — the rating form of the lookup and of the scan page (CASE-11)
     N_("How satisfied are you with the service?"),
     *PUBLIC_LEVEL_LABELS.values(),
@@ -121,7 +123,7 @@ PUBLIC_TEXTS = (
 )
 
 _KEPT: dict = {}  # the request's translations (one object per catalogue) → their texts
-_KEPT_MAX = 16  # catalogues are few (one per language and app); more means apps come and go
+_KEPT_MAX = 32  # catalogues are few (one per language and app); more means apps come and go
 
 
 def public_texts() -> dict[str, Markup]:
@@ -142,9 +144,25 @@ def translated_labels(labels: dict) -> dict:
     made once per catalogue and dict (a lazy string is translated anew at every use)."""
     translations = request_translations()
     key = (translations, id(labels))
-    texts = _KEPT.get(key)
-    if texts is None:
+    kept = _KEPT.get(key)
+    if kept is None or kept[0] is not labels:
         if len(_KEPT) >= _KEPT_MAX:
             _KEPT.clear()
-        texts = _KEPT[key] = {code: Markup(str(label)) for code, label in labels.items()}
-    return texts
+        kept = _KEPT[key] = (labels, {code: Markup(str(label)) for code, label in labels.items()})
+    return kept[1]
+
+
+def frame_languages(languages: dict, locale: str) -> tuple:
+    """The language switch of public/base.html: (code, HTML lang, name, whether offered) of
+    each of `languages` (app.config["LANGUAGES"]); offered are those of another language than
+    `locale`'s — languages, not full codes: Babel names zh_CN zh_Hans_CN. Kept per locale."""
+    key = (id(languages), locale)
+    shown = _KEPT.get(key)
+    if shown is None or shown[0] is not languages:
+        if len(_KEPT) >= _KEPT_MAX:
+            _KEPT.clear()
+        language = locale.split("_")[0]
+        shown = _KEPT[key] = (languages, tuple(
+            (code, code.replace("_", "-"), entry["name"], code.split("_")[0] != language)
+            for code, entry in languages.items()))
+    return shown[1]

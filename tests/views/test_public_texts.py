@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
+from app.rules.case_states import STATE_LABELS
 from app.rules.intake import PUBLIC_LEVEL_LABELS
 from app.views.public_texts import PUBLIC_TEXTS, public_texts
 
@@ -24,8 +25,9 @@ def used_keys() -> set[str]:
 def test_every_sentence_of_the_public_templates_is_listed_and_every_listed_one_used():
     listed = set(PUBLIC_TEXTS)
     assert used_keys() - listed == set(), "a t[…] the list lacks would render empty"
-    # The rating form reads its five answers as t[label] (public/_rating_fields.html).
-    assert listed - used_keys() - set(PUBLIC_LEVEL_LABELS.values()) == set()
+    # The state of the case and the five answers are read as t[label] (progress_of, the form).
+    assert listed - used_keys() - set(STATE_LABELS.values()) - set(PUBLIC_LEVEL_LABELS.values()) \
+        == set()
     assert len(PUBLIC_TEXTS) == len(listed)
 
 
