@@ -11,9 +11,11 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from flask import Response, render_template_string, request, session, url_for
+from flask import (Blueprint, Flask, Response, render_template_string, request, session,
+                   url_for)
 from flask_babel import force_locale, gettext, refresh
 from flask_login import login_user, logout_user
 from markupsafe import escape
@@ -194,6 +196,36 @@ def test_sec_1_case_11_limited_routes_keep_their_limiter_and_others_skip_it(limi
         assert not declares_no_limit(limited_app, limiter, endpoint), endpoint
     for endpoint in ("LeaveRequestView.mine", "CaseQueueView.list", "HomeView.index"):
         assert declares_no_limit(limited_app, limiter, endpoint), endpoint
+
+
+def test_sec_1_case_11_reading_a_limited_form_skips_the_limiter_and_its_post_does_not(
+        limited_app):
+    """The login and the public answers limit their POSTs only (`methods=["POST"]`): a GET of
+    their forms is passed over like an unlimited route, a POST goes Flask-Limiter's way."""
+    limiter = limited_app.appbuilder.sm.limiter
+    for endpoint in ("AuthDBView.login", "SecurityApi.login", "PublicGuideView.progress",
+                     "PublicRatingView.rate"):
+        assert declares_no_limit(limited_app, limiter, endpoint, "GET"), endpoint
+        assert declares_no_limit(limited_app, limiter, endpoint, "HEAD"), endpoint
+        assert not declares_no_limit(limited_app, limiter, endpoint, "POST"), endpoint
+
+
+@pytest.mark.parametrize("methods, exempt", [
+    (None, {"GET": False, "POST": False}),  # a limit naming no method limits them all
+    (("post",), {"GET": True, "POST": False}),
+    (("get", "post"), {"GET": False, "POST": False}),
+])
+def test_sec_1_a_limit_applies_to_the_methods_it_names(methods, exempt):
+    app = Flask(__name__)
+    blueprint = Blueprint("answers", __name__)
+    blueprint.add_url_rule("/answer", "answer", lambda: "", methods=["GET", "POST"])
+    app.register_blueprint(blueprint)
+    limiter = SimpleNamespace(limit_manager=SimpleNamespace(
+        _application_limits=[], _default_limits=[], _decorated_limits={}, _endpoint_hints={},
+        _blueprint_limits={"answers": [SimpleNamespace(methods=methods)]}))
+    for method, expected in exempt.items():
+        assert declares_no_limit(app, limiter, "answers.answer", method) is expected, method
+    assert declares_no_limit(app, limiter, "answers.answer") is False
 
 
 def test_sec_1_the_login_form_is_still_rate_limited(limited_app):

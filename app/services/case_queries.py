@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import (Date, Integer, String, and_, bindparam, case as sql_case, cast, exists,
@@ -17,6 +18,7 @@ from sqlalchemy import (Date, Integer, String, and_, bindparam, case as sql_case
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
+from app.rules import notices as nt
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
@@ -139,14 +141,75 @@ def case_id_by_number(session: Session, number: str) -> int | None:
     return session.scalar(select(Case.id).where(Case.number == number))
 
 
-def case_by_number_and_phone(session: Session, number: str, phone: str) -> Case | None:
+class PublicCase(NamedTuple):
+    """CASE-11 / PRIV-1: what the public progress lookup reads of a case — its state, dates,
+    item and window; no column of the applicant (name, ID number, phone, address)."""
+
+    id: int
+    number: str
+    state: str
+    item_name: str
+    window_number: str
+    window_name: str
+    accepted_on: date | None
+    deadline: date | None
+    competent_unit: str | None
+    delivered: bool
+    satisfaction: str | None
+
+
+class NoticeMaterialRow(NamedTuple):
+    """NOTICE-1: one material a one-time notice asks for, as the public page lists it."""
+
+    name: str
+    problem: str | None
+
+
+@cache
+def _public_statement(name: str):
+    """The public lookup's statements, built once (building one costs more than running it);
+    their values are bound parameters."""
+    if name == "materials":
+        # NOTICE-1: the materials of the case's latest one-time notice, in their order.
+        latest = (select(func.max(CaseNotice.id))
+                  .where(CaseNotice.case_id == bindparam("case_id"),
+                         CaseNotice.kind == nt.ONE_TIME).scalar_subquery())
+        return (select(NoticeMaterial.name, NoticeMaterial.problem)
+                .where(NoticeMaterial.notice_id == latest).order_by(NoticeMaterial.id))
+    if name == "pair":
+        condition = and_(Case.number == bindparam("number"),
+                         Case.applicant_phone == bindparam("phone"))
+    else:
+        condition = Case.id == bindparam("case_id")
+    return (select(Case.id, Case.number, Case.state, ServiceItem.name, Window.number,
+                   Window.name, Case.accepted_on, Case.deadline, Case.competent_unit,
+                   Case.delivered_at.is_not(None), Case.satisfaction)
+            .join(ServiceItem, ServiceItem.id == Case.item_id)
+            .join(Window, Window.id == Case.window_id)
+            .where(condition))
+
+
+def public_case_by_number_and_phone(session: Session, number: str,
+                                    phone: str) -> PublicCase | None:
     """CASE-11 / PRIV-1: the case with this number AND this applicant phone, else None — one
-    query with both conditions, so a wrong phone and an unknown number take the same path."""
-    return session.scalars(
-        select(Case)
-        .where(Case.number == number, Case.applicant_phone == phone)
-        .options(selectinload(Case.item), selectinload(Case.window))
-    ).first()
+    statement with both conditions, so a wrong phone and an unknown number take the same path.
+    Read as plain values with its item and window (no ORM objects)."""
+    row = session.connection().execute(_public_statement("pair"),
+                                       {"number": number, "phone": phone}).first()
+    return None if row is None else PublicCase._make(row)
+
+
+def public_case(session: Session, case_id: int) -> PublicCase | None:
+    """`public_case_by_number_and_phone`'s values of the case with this id (the rating's
+    answer, once its token named the case)."""
+    row = session.connection().execute(_public_statement("id"), {"case_id": case_id}).first()
+    return None if row is None else PublicCase._make(row)
+
+
+def one_time_notice_materials(session: Session, case_id: int) -> list[NoticeMaterialRow]:
+    """NOTICE-1: what the case's latest one-time notice asks the applicant to bring."""
+    return [NoticeMaterialRow._make(row) for row in session.connection().execute(
+        _public_statement("materials"), {"case_id": case_id})]
 
 
 # --- The case page (issue #19; issue #21 P1: a fixed number of statements) ---------------------

@@ -8,8 +8,11 @@ clerk is the caller's decision (app.policy.org.window_scope), passed in as `wind
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import NamedTuple
+
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.services.org_queries import window_order
 from models.catalogue import ServiceItem
@@ -21,19 +24,53 @@ def item_order() -> tuple:
     return (ServiceItem.code, ServiceItem.id)
 
 
-def guide_items(session: Session, text: str = "") -> list[ServiceItem]:
-    """GUIDE-1: the active items of the active windows, by window then code, with their window
-    loaded; `text` narrows them to those whose name, code, window or department contains it."""
-    query = (select(ServiceItem)
-             .join(ServiceItem.window)
+class GuideWindow(NamedTuple):
+    """A window as the guide heads its items (GUIDE-1)."""
+
+    id: int
+    number: str
+    name: str
+    department: str | None
+
+
+class GuideItem(NamedTuple):
+    """An item as the guide lists it (GUIDE-1): its page's link, name, kind, limit and fee."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    promised_days: int
+    fee_standard: Decimal | None
+    window: GuideWindow
+
+    @property
+    def is_free(self) -> bool:
+        return not self.fee_standard  # as ServiceItem.is_free
+
+
+def guide_items(session: Session, text: str = "") -> list[GuideItem]:
+    """GUIDE-1: the active items of the active windows, by window then code, with their window,
+    as the guide shows them (one statement of plain values); `text` narrows them to those whose
+    name, code, window or department contains it."""
+    query = (select(ServiceItem.id, ServiceItem.code, ServiceItem.name, ServiceItem.kind,
+                    ServiceItem.promised_days, ServiceItem.fee_standard, Window.id, Window.number,
+                    Window.name, Window.department)
+             .join(Window, Window.id == ServiceItem.window_id)
              .where(ServiceItem.is_active.is_(True), Window.is_active.is_(True))
-             .options(selectinload(ServiceItem.window))
              .order_by(*window_order(), *item_order()))
     if text:
         like = f"%{text}%"
         query = query.where(or_(ServiceItem.name.ilike(like), ServiceItem.code.ilike(like),
                                 Window.name.ilike(like), Window.department.ilike(like)))
-    return list(session.scalars(query))
+    windows: dict[int, GuideWindow] = {}
+    items = []
+    for *item, window_id, number, name, department in session.execute(query):
+        window = windows.get(window_id)
+        if window is None:
+            window = windows[window_id] = GuideWindow(window_id, number, name, department)
+        items.append(GuideItem(*item, window))
+    return items
 
 
 def intake_items(session: Session, window_id: int | None = None) -> list[ServiceItem]:

@@ -6,15 +6,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from flask import Response, abort, current_app, make_response, render_template, request
+from flask import Response, abort, current_app, make_response, request
 from flask_appbuilder import BaseView, expose
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.context import deadline_provisional, local_date
+from app.context import current_center, deadline_provisional, local_date
 from app.extensions import db
 from app.rules import case_states as cs
-from app.rules import notices as nt
 from app.rules.errors import RuleViolation
 from app.rules.identity import normalize_phone
 from app.rules.intake import (PUBLIC_LEVEL_LABELS, PUBLIC_LEVELS, may_rate,
@@ -23,9 +22,11 @@ from app.services.audit import audit_actor
 from app.services.cases import record_satisfaction
 from app.services.transaction import transaction
 from app.services import case_queries, catalogue_queries
+from app.services.case_queries import NoticeMaterialRow, PublicCase
 from app.views.base import find
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
-from models.cases import Case, NoticeMaterial
+from app.views.public_texts import frame_languages, public_texts, translated_labels
+from models.cases import Case
 from models.catalogue import ServiceItem
 
 
@@ -95,29 +96,29 @@ def read_pair(form) -> PairInput:
     return PairInput(number, phone, errors)
 
 
-def find_case(number: str, phone: str) -> Case | None:
+def find_case(number: str, phone: str) -> PublicCase | None:
     """The case with this number AND this applicant phone, else None.
 
     One query with both conditions: a wrong phone and an unknown number take the same path
-    and give the same answer, so the lookup tells nobody which case numbers exist.
+    and give the same answer, so the lookup tells nobody which case numbers exist. It reads
+    only what the page shows (PRIV-1: no column of the applicant).
     """
-    return case_queries.case_by_number_and_phone(db.session, number, phone)
+    return case_queries.public_case_by_number_and_phone(db.session, number, phone)
 
 
-def materials_to_bring(case: Case) -> list[NoticeMaterial]:
+def materials_to_bring(case: PublicCase) -> list[NoticeMaterialRow]:
     """NOTICE-1: what the latest one-time notice asks the applicant to bring."""
-    notices = [n for n in case.notices if n.kind == nt.ONE_TIME]
-    return list(notices[-1].materials) if notices else []
+    return case_queries.one_time_notice_materials(db.session, case.id)
 
 
-def progress_of(case: Case) -> dict:
+def progress_of(case: PublicCase) -> dict:
     """What the public page shows of a case: no name, ID number, address or phone (PRIV-1)."""
     return {
         "number": case.number,
-        "item": case.item.name,
-        "window": case.window,
+        "item": case.item_name,
+        "window": f"{case.window_number} · {case.window_name}",
         "state": case.state,
-        "state_label": gettext(cs.STATE_LABELS[case.state]),
+        "state_label": public_texts()[cs.STATE_LABELS[case.state]],
         "accepted_on": local_date(case.accepted_on),
         "deadline": local_date(case.deadline),
         # Calendar / CASE-3: the public sees the provisional sentence too.
@@ -126,7 +127,7 @@ def progress_of(case: Case) -> dict:
         "materials": materials_to_bring(case) if case.state == cs.SUPPLEMENT_REQUESTED else [],
         "competent_unit": case.competent_unit if case.state == cs.TRANSFERRED else None,
         # CASE-11: rated once, by the applicant, after delivery.
-        "can_rate": may_rate(case.delivered_at is not None, bool(case.satisfaction)),
+        "can_rate": may_rate(bool(case.delivered), bool(case.satisfaction)),
         "rated": bool(case.satisfaction),
     }
 
@@ -135,7 +136,7 @@ RATING_TOKEN_MAX_AGE = 30 * 60  # seconds a found case's rating form stays valid
 RATING_TOKEN_MAX = 200  # longer than any token we sign
 
 
-def rating_token(case: Case) -> str:
+def rating_token(case: PublicCase | Case) -> str:
     """What the rating form carries instead of the phone (PRIV-1: a page left open on a
     shared terminal shows no phone, not even in its source): the case, signed and dated."""
     return _rating_signer().dumps(case.id)
@@ -158,12 +159,27 @@ def _rating_signer() -> URLSafeTimedSerializer:
 RATING_CHOICES = tuple((level, PUBLIC_LEVEL_LABELS[level]) for level in PUBLIC_LEVELS)
 
 
+def public_html(template: str, **context) -> str:
+    """A page of the public frame (public/base.html): the template given what that frame
+    shows — the center (footer, title), the language and its switch, the fixed sentences
+    (`t`, app/views/public_texts.py) — and the view's values.
+
+    Rendered by Jinja directly, without the app's template context processors (issue #21):
+    they feed the staff frame (the signed-in user, the menu's to-do count, the header's case
+    box, banners), which no public template reads; `url_for`, `csrf_token`, `request` and
+    the calendar's sentence are Jinja globals and reach the templates as before."""
+    app = current_app._get_current_object()
+    locale = str(get_locale())
+    return app.jinja_env.get_template(template).render(
+        appbuilder=app.appbuilder, center=current_center(), locale=locale, t=public_texts(),
+        languages=frame_languages(app.config["LANGUAGES"], locale), **context)
+
+
 def render_public(template: str, status: int = 200, **context) -> Response:
     """A public page that may carry the rating form (public/_rating_fields.html), in the public
     frame; never cached (it may hold a case's state)."""
     context.setdefault("opinion_max", OPINION_MAX)
-    html = render_template(template, appbuilder=current_app.appbuilder, **context)
-    response = make_response(html, status)
+    response = make_response(public_html(template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -171,6 +187,14 @@ def render_public(template: str, status: int = 200, **context) -> Response:
 def render_progress(status: int = 200, **context):
     """public/progress.html: the lookup, its answer and the rating form."""
     return render_public("public/progress.html", status, ratings=RATING_CHOICES, **context)
+
+
+def render_found(number: str, case: PublicCase, **context) -> Response:
+    """The lookup's answer for a found case; the rating form's token is signed only when the
+    page shows the form (CASE-11: delivered, not rated yet)."""
+    found = progress_of(case)
+    token = rating_token(case) if found["can_rate"] else None
+    return render_progress(number=number, found=found, token=token, **context)
 
 
 def too_many_lookups(request_limit) -> Response:
@@ -209,18 +233,17 @@ class PublicGuideView(BaseView):
         by_window: dict = {}
         for item in catalogue_queries.guide_items(db.session, query):
             by_window.setdefault(item.window, []).append(item)
-        return self.render_template(
-            "public/guide.html", by_window=by_window, query=query, kinds=ITEM_KIND_LABELS,
-        )
+        return public_html("public/guide.html", by_window=by_window, query=query,
+                           kinds=translated_labels(ITEM_KIND_LABELS))
 
     @expose("/item/<int:item_id>")
     def item(self, item_id: int):
         item = find(ServiceItem, item_id)
         if item is None or not item.is_active or not item.window.is_active:
             abort(404)
-        return self.render_template(
-            "public/item.html", item=item, kinds=ITEM_KIND_LABELS, forms=MATERIAL_FORM_LABELS,
-        )
+        return public_html("public/item.html", item=item,
+                           kinds=translated_labels(ITEM_KIND_LABELS),
+                           forms=translated_labels(MATERIAL_FORM_LABELS))
 
     @expose("/progress", methods=["GET", "POST"])
     def progress(self):
@@ -235,8 +258,7 @@ class PublicGuideView(BaseView):
         case = find_case(pair.number, pair.phone)
         if case is None:
             return render_progress(number=pair.number, not_found=True)
-        return render_progress(number=pair.number, found=progress_of(case),
-                               token=rating_token(case))
+        return render_found(pair.number, case)
 
     @expose("/progress/rate", methods=["POST"])
     def rate(self):
@@ -246,6 +268,7 @@ class PublicGuideView(BaseView):
         case = case_of_rating_token(request.form.get("token") or "")
         if case is None or case.number != number:
             return render_progress(number=number, expired=True)
+        case_id = case.id
         opinion = (request.form.get("opinion") or "").strip()
         rating = request.form.get("rating", "")
         error = None
@@ -258,6 +281,9 @@ class PublicGuideView(BaseView):
                 record_satisfaction(case, rating_of_public_level(rating), opinion or None,
                                     "public")
             error = saved.answer
-        return render_progress(number=number, found=progress_of(case), token=rating_token(case),
-                               rate_error=error, opinion=opinion if error else "",
-                               rating=rating if error else "", thanked=error is None)
+        # What the lookup shows, read after the rating (or the refused attempt) as it does.
+        shown = case_queries.public_case(db.session, case_id)
+        if shown is None:
+            return render_progress(number=number, expired=True)
+        return render_found(number, shown, rate_error=error, opinion=opinion if error else "",
+                            rating=rating if error else "", thanked=error is None)

@@ -17,7 +17,8 @@ from app.rules import case_states as cs
 from app.services.cases import Applicant, Intake, apply_action, register_intake
 import app.views.public as public_views
 from app.views.public import rating_token
-from tests.factories import clock_on, csrf_token, published_fee, residence_permit_item, text_of
+from tests.factories import (clock_on, csrf_token, published_fee, residence_permit_item,
+                             statements, text_of)
 
 ID_NUMBER = "11010519491231002X"
 PHONE = "13912345678"
@@ -151,6 +152,60 @@ def test_case_4_supplement_case_lists_the_materials_of_the_one_time_notice(publi
     assert "待补正" in html
     assert "请携带以下材料到 01 · 公安户政窗口" in html and "租房合同" in html
     assert "尚未受理" in html  # no acceptance date before the materials are complete (CASE-3)
+
+
+def facts(html: str) -> list[tuple[str, str]]:
+    """The found case's facts as the page lists them: (label, value as read), in order."""
+    block = re.search(r'<dl class="progress-facts">(.*?)</dl>', html, re.S).group(1)
+    return [(label, re.sub(r"<[^>]+>", "", value).strip())
+            for label, value in re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", block, re.S)]
+
+
+def test_priv_1_case_4_the_found_page_shows_exactly_these_facts(public, case_of):
+    """The page's fields, pinned: number, item, window, state, accepted date, deadline — and of
+    the applicant nothing, neither in full nor masked (PRIV-1), not even in a hidden field."""
+    case = case_of(*DELIVER, collector="赵六")
+    html = text_of(look_up(public, case.number))
+    assert facts(html) == [
+        ("办件编号", case.number), ("服务事项", "居住证办理"), ("窗口", "01 · 公安户政窗口"),
+        ("状态", "已送达"), ("受理日期", "2026-11-02"), ("办结期限", case.deadline.isoformat()),
+    ]
+    assert re.findall(r'<input type="hidden" name="(\w+)"', html) == ["csrf_token", "number", "token"]
+    masked = (ID_NUMBER[:4], ID_NUMBER[-4:], PHONE[:3] + "****", PHONE[-4:], ADDRESS[:3], "****")
+    for personal in (NAME, ID_NUMBER, PHONE, ADDRESS, *masked):
+        assert personal not in html, personal
+
+
+def test_issue_21_the_lookup_sends_at_most_its_ceiling_of_statements(public, case_of, item):
+    """The form: the frame's one read (center and calendar). A lookup, found or not: that and
+    the case with its item and window, one statement; a case waiting for materials: one more
+    for the one-time notice's list. None of them reads the applicant's name, ID number or
+    address (PRIV-1)."""
+    found = case_of().number
+    supplement = case_of(case_class="supplement", received={item.materials[0].id: 1}).number
+    app = public.application
+    token = csrf_token(text_of(public.get(PROGRESS)))
+
+    def sent_by(request) -> list[str]:
+        with statements(app) as sent:
+            assert request().status_code == 200
+        return sent
+
+    ceilings = [
+        (lambda: public.get(PROGRESS), 1),
+        (lambda: public.post(PROGRESS, data={"number": found, "phone": PHONE,
+                                             "csrf_token": token}), 2),
+        (lambda: public.post(PROGRESS, data={"number": found, "phone": "13800009999",
+                                             "csrf_token": token}), 2),
+        (lambda: public.post(PROGRESS, data={"number": supplement, "phone": PHONE,
+                                             "csrf_token": token}), 3),
+    ]
+    for request, ceiling in ceilings:
+        sent = sent_by(request)
+        assert len(sent) <= ceiling, sent
+        for statement in sent:
+            for column in ("applicant_name", "applicant_id_number", "applicant_address"):
+                assert column not in statement, statement
 
 
 # ---- not found: one answer for a wrong pair and a missing case -------------------------------
