@@ -233,6 +233,12 @@ CASE_PAGE = (
     .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id)
     .where(Case.id == _CASE_ID))
 
+def case_page_row(session: Session, case_id: int, row_filters):
+    """CASE_PAGE's row for case `case_id` through the caller's `row_filters` (a function that
+    adds the view's ORG-2/AB-2 filters to a statement), or None when they hold it back."""
+    return session.execute(row_filters(CASE_PAGE), {"case_id": case_id}).one_or_none()
+
+
 # Its history: transitions (CASE-4), materials (CASE-1) and notes, in one statement, each
 # transition and note with the Staff name of its login name (issue #20; none for a login
 # without a Staff row, a command or a job). `source` says which: 0, 1, 2, in id order.

@@ -568,8 +568,7 @@ class CaseView(WindowScopedModelView):
             case_id = int(pk)  # FAB's FilterEqual on the integer key
         except (TypeError, ValueError):
             abort(404)
-        statement = self._base_filters.apply_all(case_queries.CASE_PAGE)
-        row = db.session.execute(statement, {"case_id": case_id}).one_or_none()
+        row = case_queries.case_page_row(db.session, case_id, self._base_filters.apply_all)
         if row is None:
             abort(404)
         return row
