@@ -233,6 +233,7 @@ CASE_PAGE = (
     .outerjoin(_HANDLER, _HANDLER.id == Case.handler_id)
     .where(Case.id == _CASE_ID))
 
+
 def case_page_row(session: Session, case_id: int, row_filters):
     """CASE_PAGE's row for case `case_id` through the caller's `row_filters` (a function that
     adds the view's ORG-2/AB-2 filters to a statement), or None when they hold it back."""
