@@ -92,17 +92,18 @@ def open_counts() -> tuple[case_queries.OpenCaseCounts, case_queries.OpenCaseCou
 def todays_work() -> dict:
     """Issue #20: one page (?page=, 10 rows) of today's work among the cases the user reaches
     (ORG-2 + AB-2: `case_scope_condition`): overdue, due soon and urgent cases, most pressing
-    first (CASE-6/8)."""
+    first (CASE-6/8). A page past the last shows the last page (its number and its rows)."""
     day = today()
-    page = max(0, min(request.args.get("page", default=0, type=int) or 0, 10_000))
+    total = open_counts()[0].work
+    pages = max(1, -(-total // WORK_PAGE_SIZE))
+    page = max(0, min(request.args.get("page", default=0, type=int) or 0, pages - 1))
     cases, total = case_queries.todays_work(db.session, day, due_soon_last(day),
                                             case_scope_condition(), page=page,
-                                            page_size=WORK_PAGE_SIZE, total=open_counts()[0].work)
+                                            page_size=WORK_PAGE_SIZE, total=total)
     rows = [WorkRow(case.id, case.number, case.item_name or "", case.applicant_name or "",
                     gettext(cs.STATE_LABELS.get(case.state, case.state)),
                     case.deadline, work_flag(case, day), bool(case.urgent)) for case in cases]
-    pages = max(1, -(-total // WORK_PAGE_SIZE))
-    return {"rows": rows, "total": total, "page": min(page, pages - 1), "pages": pages}
+    return {"rows": rows, "total": total, "page": page, "pages": pages}
 
 
 def todo_groups() -> list[tuple[str, str, str, list]]:
