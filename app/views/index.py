@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask import g, jsonify, request
 from flask_appbuilder import IndexView, expose
@@ -36,9 +36,9 @@ from app.views.dashboard import (case_list, dashboard_data, kpi_cards, overdue_n
 WORK_PAGE_SIZE = 10
 
 
-@dataclass(frozen=True)
-class WorkRow:
-    """One line of a home page's list of today's work (issue #20)."""
+class WorkRow(NamedTuple):
+    """One line of a home page's list of today's work (issue #20). A tuple: the template
+    unpacks it in its loop rather than looking up each field by name (issue #21 P1)."""
 
     case_id: int
     number: str
