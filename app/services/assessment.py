@@ -313,6 +313,28 @@ def month_results(session: Session, period: date, exclusions=None
     return month, compute_month(session, period, exclusions)
 
 
+def window_month_total(session: Session, period: date, window_id: int) -> Decimal | None:
+    """SCORE-2: one window's total of the month — the `total` of its row in `month_results`
+    (the confirmed snapshot, or computed live while open), None when the month lists no such
+    window. Live, only that window's score is computed from the month's reads (M10's mean of
+    the rated windows included): a total depends on no rank, red flag nor exclusion, so a
+    home page's score card need not compute and rank every window (issue #21 P1)."""
+    rows = session.execute(_MONTH_AND_SNAPSHOT, {"period": period}).all()
+    month = rows[0][0] if rows else None
+    if month is not None and month.state == "confirmed":
+        return next((row.total for row in _snapshot_rows(rows) if row.window_id == window_id),
+                    None)
+    categories, cap = score_categories(session), bonus_cap(session)
+    reads = month_reads(session, period)
+    if all(listed != window_id for listed, _number, _name in reads.windows):
+        return None
+    unrated = unrated_peer(reads.peers, [listed for listed, _n, _name in reads.windows],
+                           categories)
+    entry = reads.sums.get(window_id, {"events": []})
+    return monthly_window_score(entry["events"], reads.peers.get(window_id), categories, cap,
+                                unrated_peer=unrated).total
+
+
 # --- SCORE-3: confirm and reopen --------------------------------------------------------------
 class MonthDecided(RuleViolation):
     """SCORE-3: the month was confirmed (or reopened) by someone else a moment ago — what the
@@ -652,7 +674,7 @@ def person_events(session: Session, staff_id: int, months: list[date]) -> list[S
 
 __all__ = ["score_categories", "bonus_cap",
            "ResultRow", "MonthReads", "month_reads", "month_sums", "peer_means", "notice_exclusions", "compute_month",
-           "month_results", "assessment_month", "confirm_month", "reopen_month",
+           "month_results", "window_month_total", "assessment_month", "confirm_month", "reopen_month",
            "MonthDecided", "lock_month", "mark_events_confirmed", "unrated_windows",
            "unrated_peer",
            "rating_window", "ratings_by", "record_peer_ratings", "Explanation",

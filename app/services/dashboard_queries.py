@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from app.rules.attendance import AM, PM
 from app.rules.calendar import month_end, month_start
 from app.rules.intake import BASICALLY_SATISFIED, DISSATISFIED, SATISFIED
-from app.services.assessment import month_results
+from app.services.assessment import window_month_total
 from app.services.away import away_count_by_window, away_when, on_leave_half_condition
 from app.services.case_queries import OpenCaseCounts, open_case_counts, running_overdue_condition
 from app.services.window_scores import WindowMonthScore, month_window_scores
@@ -260,17 +260,13 @@ def window_ranking(session: Session, period: date) -> list[WindowMonthScore]:
     return month_window_scores(session, period)
 
 
-def _no_exclusions(_session, _start, _end):
-    return (), ()
-
-
 def window_month_score(session: Session, window_id: int, period: date) -> Decimal:
     """A window's score of the month (SCORE-2) — the clerk's and window head's home figure,
     the same total the assessment page shows for that window (the monthly assessment's own
-    rows, as `window_ranking`). COMP-5's exclusions decide 满意窗口 (SCORE-4) only, never a
+    rows, as `window_ranking`: `window_month_total`). COMP-5's exclusions decide 满意窗口 (SCORE-4) only, never a
     total or a rank: the home does not read the month's complaints for them (issue #21 P1)."""
-    _month, rows = month_results(session, period.replace(day=1), exclusions=_no_exclusions)
-    return next((row.total for row in rows if row.window_id == window_id), Decimal(100))
+    total = window_month_total(session, period.replace(day=1), window_id)
+    return Decimal(100) if total is None else total
 
 
 def ranked_score(data: dict, window_id: int) -> float:

@@ -800,13 +800,19 @@ def filed_for_notices(session: Session, staff: Staff | None) -> list[LeaveNotifi
     return list(session.scalars(_filed_for_statement(), {"filed_for_staff_id": staff.id}))
 
 
+def filed_for_condition(staff_id):
+    """LEAVE-1 in SQL: the notifications of leave filed on `staff_id`'s behalf, not yet
+    acknowledged."""
+    return and_(LeaveNotification.recipient_staff_id == staff_id,
+                LeaveNotification.read_at.is_(None))
+
+
 @lru_cache(maxsize=1)
 def _filed_for_statement():
     """`filed_for_notices`' SELECT, built once with the person as a bind parameter (issue #21:
     the home page's 待办 asks it on every request)."""
     return (select(LeaveNotification)
-            .where(LeaveNotification.recipient_staff_id == bindparam("filed_for_staff_id"),
-                   LeaveNotification.read_at.is_(None))
+            .where(filed_for_condition(bindparam("filed_for_staff_id")))
             .options(joinedload(LeaveNotification.leave_request))
             .order_by(LeaveNotification.created_at, LeaveNotification.id))
 

@@ -277,8 +277,8 @@ def missing_logs(session: Session, today: date, start: date | None = None,
 
 
 # --- A staff member's own duty days (for the self-service area and the to-do list) -----------
-def _owned_by(staff_id: int):
-    """The shifts `staff_id` is on duty for: their own without a substitute, or as substitute."""
+def duty_owner_condition(staff_id):
+    """ROSTER-2: the shifts `staff_id` is on duty for: their own without a substitute, or as substitute."""
     return or_(and_(DutyShift.staff_id == staff_id, DutyShift.substitute_id.is_(None)),
                DutyShift.substitute_id == staff_id)
 
@@ -309,7 +309,7 @@ def _duty_logs_owed_statement():
     (issue #21: the home page's 待办 asks it on every request)."""
     return (select(DutyShift)
             .where(missing_log_condition(bindparam("owed_today", type_=Date)),
-                   _owned_by(bindparam("owed_staff_id")))
+                   duty_owner_condition(bindparam("owed_staff_id")))
             .order_by(DutyShift.day, DutyShift.id))
 
 

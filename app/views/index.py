@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask import g, jsonify, request
 from flask_appbuilder import IndexView, expose
@@ -36,9 +36,9 @@ from app.views.dashboard import (case_list, dashboard_data, kpi_cards, overdue_n
 WORK_PAGE_SIZE = 10
 
 
-@dataclass(frozen=True)
-class WorkRow:
-    """One line of a home page's list of today's work (issue #20)."""
+class WorkRow(NamedTuple):
+    """One line of a home page's list of today's work (issue #20). A tuple: the template
+    unpacks it in its loop rather than looking up each field by name (issue #21 P1)."""
 
     case_id: int
     number: str
@@ -92,17 +92,18 @@ def open_counts() -> tuple[case_queries.OpenCaseCounts, case_queries.OpenCaseCou
 def todays_work() -> dict:
     """Issue #20: one page (?page=, 10 rows) of today's work among the cases the user reaches
     (ORG-2 + AB-2: `case_scope_condition`): overdue, due soon and urgent cases, most pressing
-    first (CASE-6/8)."""
+    first (CASE-6/8). A page past the last shows the last page (its number and its rows)."""
     day = today()
-    page = max(0, min(request.args.get("page", default=0, type=int) or 0, 10_000))
+    total = open_counts()[0].work
+    pages = max(1, -(-total // WORK_PAGE_SIZE))
+    page = max(0, min(request.args.get("page", default=0, type=int) or 0, pages - 1))
     cases, total = case_queries.todays_work(db.session, day, due_soon_last(day),
                                             case_scope_condition(), page=page,
-                                            page_size=WORK_PAGE_SIZE, total=open_counts()[0].work)
+                                            page_size=WORK_PAGE_SIZE, total=total)
     rows = [WorkRow(case.id, case.number, case.item_name or "", case.applicant_name or "",
                     gettext(cs.STATE_LABELS.get(case.state, case.state)),
                     case.deadline, work_flag(case, day), bool(case.urgent)) for case in cases]
-    pages = max(1, -(-total // WORK_PAGE_SIZE))
-    return {"rows": rows, "total": total, "page": min(page, pages - 1), "pages": pages}
+    return {"rows": rows, "total": total, "page": page, "pages": pages}
 
 
 def todo_groups() -> list[tuple[str, str, str, list]]:

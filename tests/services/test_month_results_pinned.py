@@ -139,6 +139,26 @@ def test_issue_21_the_homes_month_score_reads_no_complaints(app, db_session, mon
     assert len(sent) == 2 and not [s for s in sent if "FROM complaint" in s], sent
 
 
+def test_score_2_one_windows_total_is_its_total_in_the_month_results(db_session, month):
+    """SCORE-2 (M10 imputed for 03, 05 inactive but listed), SCORE-3 (the confirmed snapshot):
+    `window_month_total` — one window's score, computed alone for the homes (issue #21 P1) — is
+    the total of that window's row of `month_results`, live and confirmed; None off the list."""
+    from datetime import datetime, timezone
+
+    for confirmed in (False, True):
+        if confirmed:
+            with transaction(db_session):
+                svc.confirm_month(db_session, OCT, None,
+                                  datetime(2026, 11, 2, 2, tzinfo=timezone.utc),
+                                  date(2026, 11, 2), unrated_reason="未评")
+            db_session.commit()
+        _state, rows = svc.month_results(db_session, OCT)
+        assert len(rows) == 6
+        for row in rows:
+            assert svc.window_month_total(db_session, OCT, row.window_id) == row.total, row
+        assert svc.window_month_total(db_session, OCT, 987654) is None
+
+
 def test_issue_21_the_live_month_costs_at_most_3_statements(app, db_session, month):
     """The month's row (with its snapshot), one statement for the sums, ratings, NOTICE-1
     counts, windows and the M3 item, and the complaints domain's COMP-5 read; the rule

@@ -167,3 +167,46 @@ def test_leave_2_a_request_of_someone_who_left_still_waits_for_its_decision_on_b
     queue = deputy.get("/leaverequestview/queue/").get_data(as_text=True)
     assert f'data-leave="{request.id}"' in queue and "leave-inactive" in queue
     assert 'class="badge badge-todo">1<' in queue  # the navbar count on the same page
+
+
+def test_issue_21_own_kinds_in_one_statement_are_each_sources_rows_in_its_order(
+        app, db_session, log_in, window_a):
+    """LEAVE-3, ROSTER-2, HAND-1, LEAVE-1: the person's own to-do kinds, read in one UNION ALL
+    for the home page (issue #21 P1), are exactly the rows each kind's source reads, in its
+    order (by day, or by creation instant, then id) — and cost one statement."""
+    from app.services import todo
+    from models.leave import LeaveNotification
+    from tests.factories import statements
+
+    clerk, other = log_in("Clerk", window=window_a), log_in("Clerk", window=window_a)
+    me, them = staff_of(db_session, clerk), staff_of(db_session, other)
+    day = today()
+    late = leave(db_session, me, state="approved", start=day - timedelta(days=9),
+                 end=day - timedelta(days=8))
+    early = leave(db_session, me, state="approved", start=day - timedelta(days=20),
+                  end=day - timedelta(days=19))
+    db_session.add_all([DutyShift(day=day - timedelta(days=2), staff=me),
+                        DutyShift(day=day - timedelta(days=5), staff=me),
+                        DutyShift(day=day - timedelta(days=4), staff=them, substitute=me),
+                        DutyShift(day=day - timedelta(days=6), staff=me, substitute=them)])
+    at = datetime(2026, 11, 10, 17, 30, tzinfo=timezone.utc)  # the 11th in the center's time
+    db_session.add_all([Handover(giver=them, receiver=me, items="公章", created_at=at),
+                        Handover(giver=me, receiver=them, items="钥匙",
+                                 created_at=at - timedelta(days=3)),
+                        Handover(giver=them, receiver=me, items="账册", created_at=at,
+                                 receiver_confirmed_at=at)])
+    for leave_request, created in ((late, at), (early, at + timedelta(hours=1)),
+                                   (early, at - timedelta(days=1))):
+        db_session.add(LeaveNotification(leave_request_id=leave_request.id,
+                                         recipient_position="clerk", event="filed",
+                                         recipient_staff_id=me.id, created_at=created))
+    db_session.commit()
+    sources = {"report_back": todo.report_back_owed, "duty_log": todo.duty_logs_due,
+               "handover_confirm": todo.handovers_to_confirm,
+               "leave_filed_for_me": todo.leave_filed_for_me}
+    expected = {kind: source(db_session, me, day) for kind, source in sources.items()}
+    assert [len(expected[kind]) for kind in todo.OWN_KINDS] == [2, 3, 2, 3]
+    with statements(app) as sent:
+        got = todo.own_todo_rows(db_session, me, day)
+    assert got == expected
+    assert len(sent) == 1, sent
