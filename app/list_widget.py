@@ -157,11 +157,16 @@ def _kept_link(name: str, fab_filter):
             # the argument's own "name=stand-in" (names are unique in a query): a prefix
             # split off it, so that each value is put in with one concatenation
             found = re.search(r"[?&]" + re.escape(pair) + r"(?=&|#|$)", url)
-            links[key] = None if found is None else (url[:found.start() + 1], url[found.end():])
+            # a whole number is encoded as its digits (and "-"): put in after "name=" as is
+            named = pair[:-len(_STAND_IN)]
+            links[key] = None if found is None else (url[:found.start() + 1], url[found.end():],
+                                                     url[:found.start() + 1] + named)
         parts = links[key]
         if parts is None:
             return fab_filter(value, modelview_name)
-        head, tail = parts
+        head, tail, head_named = parts
+        if type(value) is int:  # a page or page size: no urlencode per link (issue #21 P1)
+            return f"{head_named}{value}{tail}"
         return head + _urlencode([(_ARGUMENT[name].format(modelview_name), value)]) + tail
     return link
 

@@ -22,15 +22,23 @@ def setting_value(session: Session, key: str):
     Issue #21: the settings are read in one statement, once per transaction of `session`
     (the dashboard read thirteen of them one by one); the read is forgotten when the
     transaction ends and when the session writes a setting."""
+    return parse_setting(*setting_texts(session, (key,))[0])
+
+
+def setting_texts(session: Session, keys) -> tuple:
+    """The stored (value type, text) of each of `keys`, from the read `setting_value` makes:
+    what their typed values are made of, so that a value computed from them alone may be kept
+    by these texts (issue #21 P1: the work hours of a day, parsed from ten settings)."""
     stored = session.info.get(_READ)
     if stored is None:
         stored = {key: (value_type, value or default) for key, value_type, value, default
                   in session.execute(select(RuleSetting.key, RuleSetting.value_type,
                                             RuleSetting.value, RuleSetting.default_value))}
         session.info[_READ] = stored
-    if key not in stored:
-        raise NoResultFound(f"no rule setting {key!r}")
-    return parse_setting(*stored[key])
+    for key in keys:
+        if key not in stored:
+            raise NoResultFound(f"no rule setting {key!r}")
+    return tuple(stored[key] for key in keys)
 
 
 forget_on_write(_READ, (RuleSetting,))
