@@ -16,8 +16,10 @@ The parts of a search form without an active filter are kept per process (`_kept
 per (view, search columns, language, script root): its labels, its filters' names and the
 fields drawn from an empty form (no CSRF field: FAB's search form draws only the search
 columns; the related ones lazily) — none of them holds request data. A field whose default
-is computed (a received-at time: "now") is still drawn on every request, and the template
-(with the response's CSP nonce) is rendered on every request. A search form with an active
+is computed (a received-at time: "now") is still drawn on every request (its text kept with a
+stand-in value, the value computed now put in), and the template's drawing is kept too, with
+stand-ins for the response's CSP nonce and those fields (`_kept_drawn`; kept only when putting
+the request's own in gives exactly what the template draws). A search form with an active
 filter, or of a POST, is drawn as before and nothing of it is kept, so no page shows another
 request's filter values.
 """
