@@ -22,7 +22,15 @@ def setting_value(session: Session, key: str):
     Issue #21: the settings are read in one statement, once per transaction of `session`
     (the dashboard read thirteen of them one by one); the read is forgotten when the
     transaction ends and when the session writes a setting."""
-    return parse_setting(*setting_texts(session, (key,))[0])
+    stored = session.info.get(_READ)
+    if stored is None:
+        stored = {key: (value_type, value or default) for key, value_type, value, default
+                  in session.execute(select(RuleSetting.key, RuleSetting.value_type,
+                                            RuleSetting.value, RuleSetting.default_value))}
+        session.info[_READ] = stored
+    if key not in stored:
+        raise NoResultFound(f"no rule setting {key!r}")
+    return parse_setting(*stored[key])
 
 
 def setting_texts(session: Session, keys) -> tuple:
@@ -31,10 +39,8 @@ def setting_texts(session: Session, keys) -> tuple:
     by these texts (issue #21 P1: the work hours of a day, parsed from ten settings)."""
     stored = session.info.get(_READ)
     if stored is None:
-        stored = {key: (value_type, value or default) for key, value_type, value, default
-                  in session.execute(select(RuleSetting.key, RuleSetting.value_type,
-                                            RuleSetting.value, RuleSetting.default_value))}
-        session.info[_READ] = stored
+        setting_value(session, keys[0])  # the transaction's one read
+        stored = session.info[_READ]
     for key in keys:
         if key not in stored:
             raise NoResultFound(f"no rule setting {key!r}")
