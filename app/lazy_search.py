@@ -16,8 +16,10 @@ The parts of a search form without an active filter are kept per process (`_kept
 per (view, search columns, language, script root): its labels, its filters' names and the
 fields drawn from an empty form (no CSRF field: FAB's search form draws only the search
 columns; the related ones lazily) — none of them holds request data. A field whose default
-is computed (a received-at time: "now") is still drawn on every request, and the template
-(with the response's CSP nonce) is rendered on every request. A search form with an active
+is computed (a received-at time: "now") is still drawn on every request (its text kept with a
+stand-in value, the value computed now put in), and the template's drawing is kept too, with
+stand-ins for the response's CSP nonce and those fields (`_kept_drawn`; kept only when putting
+the request's own in gives exactly what the template draws). A search form with an active
 filter, or of a POST, is drawn as before and nothing of it is kept, so no page shows another
 request's filter values.
 """
@@ -30,12 +32,17 @@ from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.widgets import SearchWidget
 from flask_babel import get_locale, gettext
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
+from wtforms.fields.core import Field
+
+from app.headers import csp_nonce
 
 
 blueprint = Blueprint("lazy_search", __name__)
 
 _kept: dict[tuple, tuple] = {}
+_kept_drawn: dict[tuple, str | bool] = {}  # the widget's drawing by the same keys
 _kept_lock = threading.Lock()
 
 
@@ -55,14 +62,45 @@ class LazySearchWidget(SearchWidget):
             kept = self._parts(form, cols)
             with _kept_lock:
                 _kept[key] = kept
-        label_columns, search_filters, fixed = kept
+        label_columns, search_filters, fixed, stamped = kept
         # A field whose default is computed (a time: "now") is drawn on every request, alone:
         # the rest of the form is never made (issue #21 P1).
-        form_fields = {col: fixed[col] if col in fixed else _drawn_alone(form, col)
+        form_fields = {col: fixed[col] if col in fixed else _drawn_now(form, col, stamped.get(col))
                        for col in cols}
+        drawn = _kept_drawn.get(key)
+        if drawn is None:
+            drawn = self._drawing(label_columns, search_filters, fixed, form_fields)
+            with _kept_lock:
+                _kept_drawn[key] = drawn
+        if drawn is not False:  # the kept drawing with this request's nonce and fields in
+            html = drawn.replace(_NONCE, csp_nonce())
+            for col, value in form_fields.items():
+                if col not in fixed:
+                    html = html.replace(_field_json(col), _json(value))
+            return Markup(html)
         return super(SearchWidget, self).__call__(
             label_columns=label_columns, form_fields=form_fields,
             search_filters=search_filters, active_filters=[])
+
+    def _drawing(self, label_columns, search_filters, fixed, form_fields):
+        """The search widget of no filter drawn once with stand-ins for the response's nonce
+        and the fields drawn per request (issue #21 P1: ~500 calls a list page to draw the
+        same text); False (drawn on every request, as before) unless putting this request's
+        nonce and fields into it gives exactly what the template draws for this request."""
+        arguments = dict(label_columns=label_columns, search_filters=search_filters,
+                         active_filters=[])
+        drawn = str(super(SearchWidget, self).__call__(
+            form_fields=form_fields, **arguments))
+        nonce = csp_nonce()
+        stand_ins = {col: value if col in fixed else Markup(_field_stand_in(col))
+                     for col, value in form_fields.items()}
+        kept = str(super(SearchWidget, self).__call__(form_fields=stand_ins, **arguments))
+        kept = kept.replace(nonce, _NONCE)
+        again = kept.replace(_NONCE, nonce)
+        for col, value in form_fields.items():
+            if col not in fixed:
+                again = again.replace(_field_json(col), _json(value))
+        return kept if again == drawn else False
 
     def _parts(self, form, cols) -> tuple[dict, dict, dict]:
         """The labels, the filter names and the fields (those without a computed default) of
@@ -71,14 +109,16 @@ class LazySearchWidget(SearchWidget):
         view = self.template_args.get("route_base", "")
         labels = {col: str(form[col].label.text) for col in cols}
         names = {col: [str(flt.name) for flt in dict_filters[col]] for col in cols}
-        fixed = {}
+        fixed, stamped = {}, {}
         for col in cols:
             field = form[col]
             if isinstance(field, QuerySelectField):
                 fixed[col] = _LazyField(field, view)()
             elif not callable(field.default):
                 fixed[col] = field()
-        return labels, names, fixed
+            else:
+                stamped[col] = _stamp(field)
+        return labels, names, fixed, stamped
 
     def _render(self, active: set, **kwargs):
         form = self.template_args["form"]
@@ -146,6 +186,60 @@ def _drawn_alone(form, column: str):
     return field()
 
 
+_VALUE = "0bianminvalue0"
+_NONCE = "0bianminnonce0"
+
+
+def _field_stand_in(column: str) -> str:
+    return f"0bianminfield0{column}0"
+
+
+def _json(value) -> str:
+    """`value` as the template's `tojson` writes it inside the form's fields."""
+    return str(htmlsafe_json_dumps(value, dumps=current_app.json.dumps))
+
+
+def _field_json(column: str) -> str:
+    return _json(_field_stand_in(column))
+
+
+def _stamp(field):
+    """A field with a computed default (a time: "now") drawn once with a stand-in value:
+    (its default, the text before and after the value), so that a request puts in its own
+    value instead of binding and drawing the field (issue #21 P1: ~450 calls); None when the
+    field is not drawn that way (its class processes the value, it has filters, or its
+    widget does not write the value as its text)."""
+    if type(field).process is not Field.process or \
+            type(field).process_data is not Field.process_data or field.filters:
+        return None
+    value = field.data
+    if not value:
+        return None
+    drawn = str(field())
+    field.data = _VALUE
+    try:
+        stamp = str(field())
+    finally:
+        field.data = value
+    if stamp.count(_VALUE) != 1:
+        return None
+    head, tail = stamp.split(_VALUE)
+    if head + str(escape(str(value))) + tail != drawn:
+        return None
+    return field.default, head, tail
+
+
+def _drawn_now(form, column: str, stamp) -> Markup:
+    """A field with a computed default drawn for this request: its stamp with the default
+    computed now (as `field.process(None)` computes it), else the field drawn alone."""
+    if stamp is not None:
+        default, head, tail = stamp
+        value = default()
+        if value:  # an empty value: drawn as the widget draws it
+            return Markup(head + str(escape(str(value))) + tail)
+    return _drawn_alone(form, column)
+
+
 class _LazyField:
     """Stands in for a related field while the search widget renders: same label, no rows."""
 
@@ -165,6 +259,7 @@ def clear() -> None:
     """Forget the kept search forms (tests; a process never needs to: nothing in them ages)."""
     with _kept_lock:
         _kept.clear()
+        _kept_drawn.clear()
 
 
 def _view_of(route_base: str):

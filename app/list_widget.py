@@ -13,6 +13,9 @@
   URL once per request and view with a stand-in value, and puts each value in. FAB's own
   filter builds it, so the URLs are FAB's, byte for byte. Kept in `g`: one request only,
   never another user's.
+- `kept_drawing` (a template global): the pager and the column headers FAB's macros draw,
+  kept by the arguments they are drawn from, the request's URL and language (the same for
+  anyone asking with them: no user's data but the arguments).
 - Templates loaded without globals of their own use the environment's globals dict itself,
   not Jinja's `ChainMap({}, env.globals)` (`_templates_share_the_globals`): every render
   copies a template's globals into its context, and every `{% import %}` (FAB's list, search
@@ -35,6 +38,8 @@ from markupsafe import Markup, escape
 from werkzeug.urls import _urlencode
 
 _STAND_IN = "0bianminarg0"
+# a value urlencode writes as it is (quote_plus's always-safe characters)
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
 # The argument each filter sets: the sort column, the page, the page size (FAB's names).
 _ARGUMENT = {"link_order": "_oc_{}", "link_page": "page_{}", "link_page_size": "psize_{}"}
 
@@ -157,13 +162,59 @@ def _kept_link(name: str, fab_filter):
             # the argument's own "name=stand-in" (names are unique in a query): a prefix
             # split off it, so that each value is put in with one concatenation
             found = re.search(r"[?&]" + re.escape(pair) + r"(?=&|#|$)", url)
-            links[key] = None if found is None else (url[:found.start() + 1], url[found.end():])
+            # a whole number is encoded as its digits (and "-"): put in after "name=" as is
+            named = pair[:-len(_STAND_IN)]
+            links[key] = None if found is None else (url[:found.start() + 1], url[found.end():],
+                                                     url[:found.start() + 1] + named)
         parts = links[key]
         if parts is None:
             return fab_filter(value, modelview_name)
-        head, tail = parts
+        head, tail, head_named = parts
+        # a page, a page size, a column's name: no urlencode per link (issue #21 P1)
+        if type(value) is int or type(value) is str and _UNQUOTED(value) is not None:
+            return f"{head_named}{value}{tail}"
         return head + _urlencode([(_ARGUMENT[name].format(modelview_name), value)]) + tail
     return link
+
+
+# The pager and the column headers of a list, drawn by FAB's macros (~1,600 calls a page), kept
+# by what they are drawn from (issue #21 P1). Their text is a function of the arguments named
+# in the key, the request's URL (endpoint, path arguments, query string: the links keep every
+# argument), the script root and the language, and of nothing else: no user's data beyond the
+# arguments (a count, the view's permissions as booleans, its actions' names) — the same key,
+# the same text for anyone. Bounded: dropped whole when full.
+_KEPT_DRAWINGS_MAX = 1024
+_kept_drawings: dict[tuple, Markup] = {}
+
+
+def _key_part(value):
+    kind = type(value)
+    if kind is list or kind is tuple:  # of names
+        return kind, tuple(value)
+    return kind, value  # 1000 and AtLeast(1000) ("1,000+") are two keys
+
+
+def kept_drawing(key: tuple, draw, *args) -> Markup:
+    """`draw(*args)` (a macro), kept by `key` (the arguments it is drawn from) and the
+    request's URL and language."""
+    from flask import request
+    from flask_babel import get_locale
+
+    whole = (tuple(map(_key_part, key)), request.endpoint, request.script_root,
+             request.query_string, tuple(sorted((request.view_args or {}).items())),
+             str(get_locale()))
+    drawn = _kept_drawings.get(whole)
+    if drawn is None:
+        drawn = Markup(draw(*args))
+        if len(_kept_drawings) >= _KEPT_DRAWINGS_MAX:
+            _kept_drawings.clear()
+        _kept_drawings[whole] = drawn
+    return drawn
+
+
+def clear() -> None:
+    """Forget the kept drawings (tests)."""
+    _kept_drawings.clear()
 
 
 def _templates_share_the_globals(env) -> None:
@@ -180,5 +231,6 @@ def install(app) -> None:
     _templates_share_the_globals(app.jinja_env)
     app.add_template_filter(list_cells, "list_cells")
     app.add_template_filter(list_rows, "list_rows")
+    app.jinja_env.globals["kept_drawing"] = kept_drawing
     for name in _ARGUMENT:
         app.jinja_env.filters[name] = _kept_link(name, app.jinja_env.filters[name])

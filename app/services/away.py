@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, exists, false, func, not_, or_, select
@@ -60,10 +61,11 @@ from app.rules.attendance import AM, PM, leave_halves, noon_boundary, seconds, w
 from app.rules.leave import (HALVES, absent_halves, begun_halves, half_of, is_away, is_overdue,
                              overstay_excused, period_halves)
 from app.services.calendar import load_calendar
-from app.services.settings import setting_value
+from app.services.settings import setting_texts
 from models.attendance import ClockExcuse, ClockRecord
 from models.leave import AwayRegistration, LeaveRequest
 from models.org import Staff
+from models.settings import parse_setting
 from models.types import center_zone
 
 APPROVED = "approved"  # LEAVE-2: only an approved request keeps anyone away
@@ -168,8 +170,16 @@ def _month_day(text: str) -> tuple[int, int]:
 def work_hours(session: Session, day: date) -> tuple[tuple[time, time], tuple[time, time]]:
     """ATT-1: the (morning, afternoon) hours of `day` from the `att.*` rule settings (the same
     settings app.services.attendance.attendance_settings reads), from the transaction's one
-    read of the settings (`setting_value`, issue #21)."""
-    values = {key: setting_value(session, key) for key in HOUR_KEYS}
+    read of the settings (`setting_value`, issue #21); computed once per day and stored texts
+    of those settings (issue #21 P1: B's cover asks on every page)."""
+    return _work_hours(day, setting_texts(session, HOUR_KEYS))
+
+
+@lru_cache(maxsize=64)
+def _work_hours(day: date, texts: tuple) -> tuple[tuple[time, time], tuple[time, time]]:
+    """The work hours of `day` from the settings' stored (type, text) of HOUR_KEYS: values
+    only (no session, no row), kept by them."""
+    values = {key: parse_setting(*text) for key, text in zip(HOUR_KEYS, texts)}
 
     def hours(season):
         return tuple((time.fromisoformat(values[f"att.{season}_{half}_start"]),

@@ -33,6 +33,20 @@ def setting_value(session: Session, key: str):
     return parse_setting(*stored[key])
 
 
+def setting_texts(session: Session, keys) -> tuple:
+    """The stored (value type, text) of each of `keys`, from the read `setting_value` makes:
+    what their typed values are made of, so that a value computed from them alone may be kept
+    by these texts (issue #21 P1: the work hours of a day, parsed from ten settings)."""
+    stored = session.info.get(_READ)
+    if stored is None:
+        setting_value(session, keys[0])  # the transaction's one read
+        stored = session.info[_READ]
+    for key in keys:
+        if key not in stored:
+            raise NoResultFound(f"no rule setting {key!r}")
+    return tuple(stored[key] for key in keys)
+
+
 forget_on_write(_READ, (RuleSetting,))
 
 

@@ -441,3 +441,23 @@ def test_leave_3_ab_2_the_sql_and_python_definitions_agree_with_leave_only(db_se
         assert "afternoon" not in sql and "morning" in sql
     if hour == 15 and offset == 0:
         assert "afternoon" in sql and "morning" not in sql
+
+
+def test_att_1_ab_2_the_kept_work_hours_follow_a_changed_setting(db_session):
+    """ATT-1: the work hours B's cover asks for on every page are kept by the day and the
+    stored texts of the `att.*` settings (issue #21 P1): a changed setting gives new hours at
+    once, an unchanged one the same."""
+    from datetime import time
+
+    from app.services.away import work_hours
+    from models.settings import RuleSetting
+
+    summer = date(2026, 7, 1)
+    before = work_hours(db_session, summer)
+    assert work_hours(db_session, summer) == before
+    row = db_session.scalar(select(RuleSetting).where(RuleSetting.key == "att.summer_am_start"))
+    row.value = "07:30"
+    db_session.commit()
+    after = work_hours(db_session, summer)
+    assert after[0][0] == time(7, 30) and after[0][1] == before[0][1] and after[1] == before[1]
+    assert work_hours(db_session, date(2026, 12, 1)) != after  # winter: its own hours

@@ -428,3 +428,35 @@ def test_ab_2_the_case_scope_kept_for_a_request_is_its_users_only(app, b_user, p
         yesterday = day - timedelta(days=1)
         g.bianmin_open_counts = ((b_user.user.id, yesterday), (OpenCaseCounts(9, 9, 9, 9, 9, 9), None))
         assert case_counts()["open"] == 1
+
+
+def test_ab_2_the_cover_column_asks_for_the_cover_once_per_page(b_user, post, staff_a, case_of,
+                                                                 leave_of, monkeypatch):
+    """AB-2 代A角 <name>: the work queue's cover column asks for the request's cover once per
+    page, not once per row (issue #21 P1), and still names A on each covered case."""
+    from app.security import filters
+    from app.views import derived
+
+    leave_of(staff_a)
+    asked = []
+    real = filters.covered_staff
+
+    def counted():
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr(filters, "covered_staff", counted)
+    monkeypatch.setattr(derived, "covered_staff", counted)
+
+    def page_asks():
+        asked.clear()
+        html = b_user.get("/casequeue/list/").get_data(as_text=True)
+        return len(asked), html.count("甲角张三")
+
+    case_of(staff_a)
+    one = page_asks()
+    for _ in range(4):
+        case_of(staff_a)
+    five = page_asks()
+    assert five[1] == 5 and one[1] == 1
+    assert five[0] == one[0] == 2  # the row filter's scope and the column, once each

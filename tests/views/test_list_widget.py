@@ -192,3 +192,76 @@ def test_issue_21_list_values_are_fabs_own(app, log_in, window_a, item, case_of)
             assert list(datamodel.get_values(rows, columns)) == [
                 {column: datamodel._get_attr_value(row, column) for column in columns}
                 for row in rows]
+
+
+def _masked(html: str) -> str:
+    """A page without what differs between two responses: the nonce, the CSRF tokens (signed
+    with their second), the search form's "now" (its received-at default)."""
+    html = re.sub(r'nonce="[^"]+"', 'nonce="X"', html)
+    html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1X", html)
+    return re.sub(r'value=\\"[0-9: .+-]+\\"', "value=NOW", html)
+
+
+LIST_URLS = ["/casequeue/list/", "/caseview/list/",
+             "/caseview/list/?page_CaseView=1&psize_CaseView=25&_oc_CaseView=number&_od_CaseView=asc",
+             "/caseview/list/?_oc_CaseView=deadline&note=%E4%BD%A0&psize_CaseView=50",
+             "/windowview/list/"]
+
+
+def test_issue_21_kept_pager_headers_and_search_form_are_what_the_templates_draw(
+        monkeypatch, app, log_in, window_a, item, case_of):
+    """The pager, the column headers (app/list_widget.kept_drawing) and the search form of no
+    filter (app/lazy_search, its nonce and "now" put in) kept from one request draw, for the
+    next ones, exactly what FAB's macros and the search template draw for them."""
+    from app import list_widget
+
+    for _ in range(30):
+        case_of(item)
+    users = [log_in("Clerk", window=window_a), log_in("Leadership"), log_in("Admin")]
+    kept = {}
+    list_widget.clear()
+    lazy_search.clear()
+    for number, user in enumerate(users):
+        for url in LIST_URLS:
+            first = user.client.get(url).get_data(as_text=True)
+            again = user.client.get(url).get_data(as_text=True)  # the kept drawings
+            assert _masked(first) == _masked(again)
+            kept[number, url] = _masked(again)
+    assert list_widget._kept_drawings and lazy_search._kept_drawn
+    assert all(drawn is not False for drawn in lazy_search._kept_drawn.values())
+    monkeypatch.setitem(app.jinja_env.globals, "kept_drawing",
+                        lambda key, draw, *args: draw(*args))
+    monkeypatch.setattr(lazy_search.LazySearchWidget, "_drawing", lambda self, *args: False)
+    lazy_search.clear()
+    for (number, url), html in kept.items():
+        assert _masked(users[number].client.get(url).get_data(as_text=True)) == html, url
+
+
+def test_issue_21_a_kept_drawing_is_kept_by_its_arguments_url_and_language(app):
+    """The same arguments, URL and language: drawn once; another count (a capped "1,000+"
+    is not 1,000), page, URL or language: drawn again."""
+    from flask_babel import force_locale
+
+    from app import list_widget
+    from app.datamodel import AtLeast
+
+    list_widget.clear()
+    drawn = []
+
+    def draw(*args):
+        drawn.append(args)
+        return f"drawn {args}"
+
+    def kept(url, *key, locale="zh_CN"):
+        with app.test_request_context(url), force_locale(locale):
+            return list_widget.kept_drawing(key, draw, *key)
+
+    assert kept("/caseview/list/", "pager", 0, 1000) == "drawn ('pager', 0, 1000)"
+    kept("/caseview/list/", "pager", 0, 1000)
+    assert len(drawn) == 1
+    assert kept("/caseview/list/", "pager", 0, AtLeast(1000)) == "drawn ('pager', 0, 1000)"
+    kept("/caseview/list/", "pager", 1, 1000)
+    kept("/caseview/list/?page_CaseView=1", "pager", 0, 1000)
+    kept("/caseview/list/", "pager", 0, 1000, locale="en")
+    kept("/casequeue/list/", "pager", 0, 1000)
+    assert len(drawn) == 6
