@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import String, and_, case, delete, func, literal, or_, select, text, type_coerce
+from sqlalchemy import (String, and_, bindparam, case, delete, func, literal, or_, select, text,
+                        type_coerce)
 from sqlalchemy.orm import Session
 
-from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, half_day_status, leave_halves,
-                                  noon_boundary, unclocked_status)
+from app.rules.attendance import (AM, HALF, PM, leave_halves, noon_boundary, person_month,
+                                  seconds)
 from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
@@ -23,7 +24,7 @@ from app.services.attendance.settings import AttendanceSettings, attendance_sett
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.jobs import advisory_key
-from models.attendance import HALVES, AttendanceDay, ClockExcuse, ClockRecord
+from models.attendance import AttendanceDay, ClockExcuse, ClockRecord
 from models.leave import REVOKED, LeaveRequest
 from models.org import Staff
 
@@ -46,6 +47,17 @@ class DayResult:
     pm: HalfDay
     late_early: int
     absent_days: Decimal
+
+
+def in_ids(column, ids):
+    """`column IN (ids)` with the ids as one expanding parameter — the same SQL, without
+    coercing each id into an expression (issue #21 P1: ~3 calls per id, five lists a month
+    page)."""
+    return column.in_(bindparam(None, list(ids), expanding=True))
+
+
+# ATT-3: the absence days of a day's absent half-days (0, 1, 2), as `HALF * n` gives them
+_ABSENT_DAYS = (HALF * 0, HALF * 1, HALF * 2)
 
 
 def working_days(start: date, end: date, calendar: WorkCalendar) -> list[date]:
@@ -82,16 +94,19 @@ def _clock_aggregates(session, days, staff_ids, settings):
              .where(ClockRecord.day.between(days[0], days[-1]))
              .group_by(ClockRecord.staff_id, ClockRecord.day, half))
     if staff_ids is not None:
-        query = query.where(ClockRecord.staff_id.in_(staff_ids))
-    connection = session.connection()  # Core rows; on SQLite the day's text mapped once per day
+        query = query.where(in_ids(ClockRecord.staff_id, staff_ids))
+    # Core rows, fetched at once (not a fetch per row); on SQLite the day's text mapped once
+    # per day
+    connection = session.connection()
     if connection.dialect.name != "sqlite":
         return {(staff_id, day, h): (first, last)
-                for staff_id, day, h, first, last in connection.execute(query)}
+                for staff_id, day, h, first, last in connection.execute(query).fetchall()}
     day_of = {day.isoformat(): day for day in days}
     query = query.with_only_columns(ClockRecord.staff_id, type_coerce(ClockRecord.day, String),
                                     *query.selected_columns[2:])
     return {(staff_id, day_of[day], h): (first, last)
-            for staff_id, day, h, first, last in connection.execute(query) if day in day_of}
+            for staff_id, day, h, first, last in connection.execute(query).fetchall()
+            if day in day_of}
 
 
 def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
@@ -105,7 +120,7 @@ def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[
         LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
         or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start))
     if staff_ids is not None:
-        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+        query = query.where(in_ids(LeaveRequest.staff_id, staff_ids))
     covered: dict[tuple[int, date], set[str]] = defaultdict(set)
     for staff_id, first, last, half_start, half_end, back, reason, over in session.execute(query):
         excused = overstay_excused(reason, over)
@@ -140,7 +155,7 @@ def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int,
         or_(LeaveRequest.state == REVOKED,
             and_(LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on.is_not(None))))
     if staff_ids is not None:
-        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+        query = query.where(in_ids(LeaveRequest.staff_id, staff_ids))
     known: dict[tuple[int, date], set[str]] = defaultdict(set)
     for staff_id, state, first, last, half_start, half_end, back, reason, over in \
             session.execute(query):
@@ -163,14 +178,14 @@ def _excused(session, start, end, staff_ids) -> set[tuple[int, date, str]]:
     query = select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
         ClockExcuse.state == "approved", ClockExcuse.day.between(start, end))
     if staff_ids is not None:
-        query = query.where(ClockExcuse.staff_id.in_(staff_ids))
+        query = query.where(in_ids(ClockExcuse.staff_id, staff_ids))
     return {tuple(row) for row in session.execute(query)}
 
 
 def _staff_ids(session, staff_ids) -> list[int]:
     query = select(Staff.id).where(Staff.is_active.is_(True)).order_by(Staff.id)
     if staff_ids is not None:
-        query = query.where(Staff.id.in_(staff_ids))
+        query = query.where(in_ids(Staff.id, staff_ids))
     return list(session.scalars(query))
 
 
@@ -189,12 +204,27 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
     staff of `staff_ids`, by id — and `with_data` (`_days_with_clock_data` of the working days
     asked): one query fewer each (issue #21 P1)."""
     with _bulk_python():
-        return _compute_days(session, start, end, today, staff_ids, settings, calendar,
+        return [DayResult(staff_id, day, HalfDay(*am), HalfDay(*pm), late_early,
+                          _ABSENT_DAYS[absent])
+                for staff_id, day, am, pm, late_early, absent in _compute_grid(
+                    session, start, end, today, staff_ids, settings, calendar, people,
+                    with_data)]
+
+
+def compute_grid(session: Session, start: date, end: date, today: date, staff_ids=None,
+                 settings: AttendanceSettings | None = None,
+                 calendar: WorkCalendar | None = None, people=None,
+                 with_data: set[date] | None = None) -> list[tuple]:
+    """`compute_days` as plain tuples, `(staff_id, day, am, pm, late_early, absent_halves)`
+    with each half `(status, first, last)` (`person_month`), for a caller that only sums them
+    (the month view, issue #21 P1: no object per day and half-day)."""
+    with _bulk_python():
+        return _compute_grid(session, start, end, today, staff_ids, settings, calendar,
                              people, with_data)
 
 
-def _compute_days(session, start, end, today, staff_ids, settings, calendar, people=None,
-                  with_data=None) -> list[DayResult]:
+def _compute_grid(session, start, end, today, staff_ids, settings, calendar, people=None,
+                  with_data=None) -> list[tuple]:
     settings = settings or attendance_settings(session)
     calendar = calendar or load_calendar(session)
     days = working_days(start, min(end, today - timedelta(days=1)), calendar)
@@ -202,7 +232,7 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar, peo
         query = (select(Staff.id, Staff.clocks_in).where(Staff.is_active.is_(True))
                  .order_by(Staff.id))
         if staff_ids is not None:
-            query = query.where(Staff.id.in_(staff_ids))
+            query = query.where(in_ids(Staff.id, staff_ids))
         people = list(session.execute(query))
     if not days or not people:
         return []
@@ -223,34 +253,19 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar, peo
         first, last = days[0].replace(day=1), month_bounds(days[-1].year, days[-1].month)[1]
         clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
             select(ClockRecord.staff_id, ClockRecord.day).distinct().where(
-                ClockRecord.staff_id.in_(not_clocking), ClockRecord.day.between(first, last)))}
+                in_ids(ClockRecord.staff_id, not_clocking), ClockRecord.day.between(first, last)))}
+    # ATT-1: each day's half-days and hours in seconds, for `person_month` (one pass a person)
+    day_hours = []
+    for day in days:
+        (am_start, am_end), (pm_start, pm_end) = settings.hours(day)
+        day_hours.append((day, ((0, AM, seconds(am_start), seconds(am_end)),
+                                (1, PM, seconds(pm_start), seconds(pm_end)))))
     results = []
-    day_hours = [(day, list(zip(HALVES, settings.hours(day)))) for day in days]
     for staff_id, clocks_in in people:
-        for day, hours in day_hours:
-            if not clocks_in and (staff_id, day.year, day.month) not in clocked_months:
-                continue
-            on_leave = leave.get((staff_id, day), ())
-            halves, late_early, absent = [], 0, 0
-            for half, (start_time, end_time) in hours:
-                first, last = clocks.get((staff_id, day, half), (None, None))
-                if half in on_leave:
-                    halves.append(HalfDay(LEAVE, first, last))
-                    continue
-                if (staff_id, day, half) in excused:
-                    halves.append(HalfDay(EXCUSED, first, last))
-                    continue
-                if day not in with_data:  # ATT-2: no clock of anyone that day
-                    status = unclocked_status(half in known.get((staff_id, day), ()))
-                    absent += status == ABSENT
-                    halves.append(HalfDay(status))
-                    continue
-                status, count = half_day_status(first, last, start_time, end_time)
-                late_early += count
-                absent += status == ABSENT
-                halves.append(HalfDay(status, first, last))
-            results.append(DayResult(staff_id, day, halves[0], halves[1], late_early,
-                                     HALF * absent))
+        asked = day_hours if clocks_in else [
+            entry for entry in day_hours
+            if (staff_id, entry[0].year, entry[0].month) in clocked_months]
+        results += person_month(staff_id, asked, clocks, leave, excused, with_data, known)
     return results
 
 
