@@ -4,7 +4,7 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.rules.attendance import (ABSENT, AM, EXCUSED, LEAVE, NO_DATA, PM, absence_days,
@@ -110,13 +110,17 @@ def test_att_2_a_half_day_on_a_day_without_clock_data_is_no_data_not_absence():
 
 
 # --- ATT-2/3/4: a person's month in one pass (person_month, issue #21 P1) ---------------------
-CLOCKS = st.one_of(st.none(), st.tuples(st.integers(6 * 3600, 19 * 3600),
-                                        st.integers(0, 3 * 3600)))
+# the half-days' start and end seconds and one second either side (ATT-2), or any time
+SECONDS = st.one_of(st.sampled_from([edge + step for edge in (28800, 41400, 50400, 63000)
+                                     for step in (-1, 0, 1)]), st.integers(6 * 3600, 19 * 3600))
+CLOCKS = st.one_of(st.none(), st.tuples(SECONDS, SECONDS).map(sorted))
 
 
 @given(st.lists(st.tuples(CLOCKS, CLOCKS, st.sets(st.sampled_from(["am", "pm"])),
                           st.sets(st.sampled_from(["am", "pm"])), st.booleans(),
                           st.sets(st.sampled_from(["am", "pm"]))), min_size=1, max_size=8))
+@example([((28800, 41400), (50401, 62999), set(), set(), True, set())])  # the boundary seconds
+@settings(max_examples=300)
 def test_att_2_att_3_att_4_person_month_gives_each_half_day_what_the_half_day_rules_give(cases):
     """ATT-2/3/4: `person_month` agrees with `half_day_status` and `unclocked_status` half-day
     by half-day, in their order — leave, then an approved 补签单, then no data (the known
@@ -132,7 +136,7 @@ def test_att_2_att_3_att_4_person_month_gives_each_half_day_what_the_half_day_ru
             with_data.add(day)
         row, late_early, absent_halves = [], 0, 0
         for half, pair, (start, end) in ((AM, am, WINTER[0]), (PM, pm, WINTER[1])):
-            first, last = (None, None) if pair is None else (pair[0], pair[0] + pair[1])
+            first, last = (None, None) if pair is None else pair
             if pair is not None:
                 clocks[(7, day, half)] = (first, last)
             if half in excuse:
