@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.rules.attendance import ABSENT, HALF, NO_DATA
-from app.services.attendance.derivation import (DayResult, _days_with_clock_data, _staff_ids,
-                                                compute_days, compute_grid, in_ids,
-                                                month_bounds, working_days)
+from app.services.attendance.derivation import (DayResult, _days_with_clock_data, _ids_param,
+                                                _scoped, _staff_ids, built_once, compute_days,
+                                                compute_grid, in_ids, month_bounds,
+                                                working_days)
 from app.services.attendance.records import _staff
 from app.services.attendance.settings import AttendanceSettings, attendance_settings
 from app.services.calendar import load_calendar
@@ -95,12 +96,11 @@ def stored_month_absences(session: Session, start: date, end: date,
 
 
 def _off_post_rows(session, start, end, staff_ids=None):
-    query = (select(OffPostRecord.staff_id, OffPostRecord.day, OffPostRecord.minutes)
-             .where(OffPostRecord.day.between(start, end))
-             .order_by(OffPostRecord.day, OffPostRecord.id))
-    if staff_ids is not None:
-        query = query.where(in_ids(OffPostRecord.staff_id, staff_ids))
-    return list(session.execute(query))
+    query = built_once(("off post", staff_ids is None), lambda: _scoped(
+        select(OffPostRecord.staff_id, OffPostRecord.day, OffPostRecord.minutes)
+        .where(OffPostRecord.day.between(bindparam("start"), bindparam("end")))
+        .order_by(OffPostRecord.day, OffPostRecord.id), OffPostRecord.staff_id, staff_ids))
+    return list(session.execute(query, {"start": start, "end": end, **_ids_param(staff_ids)}))
 
 
 def month_absences(session: Session, year: int, month: int, today: date,
