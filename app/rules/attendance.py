@@ -12,6 +12,7 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.leave import taken_period
 
 HALF = Decimal("0.5")
+_NO_DAYS = Decimal(0)
 SUMMER_HOURS = ((time(8, 0), time(11, 30)), (time(15, 0), time(18, 0)))
 WINTER_HOURS = ((time(8, 0), time(11, 30)), (time(14, 0), time(17, 30)))
 
@@ -55,10 +56,13 @@ def absence_days(late_or_early_count: int, off_post_minutes: list[int], *, late_
     arrivals still read "4次以上"). "擅离工作岗位时间超过2小时的计旷工半天" — each time off
     post for over 120 minutes adds half a day; exactly 2 hours does not.
     """
-    if late_or_early_count < 0 or any(minutes < 0 for minutes in off_post_minutes):
+    # (a month without off-post times, most of them, walks no list: issue #21 P1)
+    if late_or_early_count < 0 or (off_post_minutes and min(off_post_minutes) < 0):
         raise RuleViolation("ATT-3", N_("Counts and minutes cannot be negative."))
-    days = HALF if late_or_early_count >= late_threshold else Decimal(0)
-    return days + HALF * sum(1 for minutes in off_post_minutes if minutes > off_post_limit_minutes)
+    days = HALF if late_or_early_count >= late_threshold else _NO_DAYS
+    over = (sum(1 for minutes in off_post_minutes if minutes > off_post_limit_minutes)
+            if off_post_minutes else 0)
+    return days + HALF * over
 
 
 # --- Half-days and clock times (ATT-1/2), used by the derivation and the import ---------------

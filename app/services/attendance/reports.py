@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.rules.attendance import ABSENT, HALF, NO_DATA
 from app.services.attendance.derivation import (DayResult, _days_with_clock_data, _ids_param,
                                                 _scoped, _staff_ids, built_once, compute_days,
-                                                compute_grid, in_ids, month_bounds,
+                                                compute_grid, month_bounds,
                                                 working_days)
 from app.services.attendance.records import _staff
 from app.services.attendance.settings import AttendanceSettings, attendance_settings
@@ -235,13 +235,18 @@ def window_month(session: Session, year: int, month: int, today: date,
     """The month of every active staff member (of one window, if given), by window and name
     (then id: two people of one name keep their places). `with_data`: the days of the month
     with clock data (`_days_with_clock_data`), and `settings`, when the caller has read them."""
-    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name,
-                                                                     Staff.id)
+    def build():
+        query = select(Staff).where(Staff.is_active.is_(True)).order_by(
+            Staff.window_id, Staff.name, Staff.id)
+        if window_id is not None:
+            query = query.where(Staff.window_id == bindparam("window_id"))
+        return _scoped(query, Staff.id, staff_ids)
+
+    query = built_once(("month staff", window_id is None, staff_ids is None), build)
+    params = _ids_param(staff_ids)
     if window_id is not None:
-        query = query.where(Staff.window_id == window_id)
-    if staff_ids is not None:
-        query = query.where(in_ids(Staff.id, staff_ids))
-    people = list(session.scalars(query))
+        params["window_id"] = window_id
+    people = list(session.scalars(query, params))
     if not people:
         return []
     ids = [person.id for person in people]
