@@ -241,3 +241,26 @@ PINNED_ROWS = [ '<td><a >王五</a></td> <td></td><td>0</td><td>0</td><td>4</td>
  'class="absence-days">1.0</td>',
  '<td><a >李四</a></td> <td>01 窗口一</td><td>0</td><td>0</td><td>2</td> <td>2026-11-05 130′ '
  '2026-11-09 120′ </td> <td class="absence-days">1.5</td>']
+
+
+def test_att_1_att_2_a_period_across_the_season_change_splits_each_days_clocks_at_its_noon(
+        db_session):
+    """ATT-1/2: summer (to 30 September) splits the day at 13:15, winter at 12:45: a single
+    clock at 13:00 is the morning's on 30 September (late, the afternoon absent) and the
+    afternoon's on 9 October (early leave, the morning absent; the 8th, a working day after
+    the National Day holidays without any clock, no data) — one statement for both seasons."""
+    staff = Staff(name="张三", employee_no="1001", unit="office")
+    db_session.add(staff)
+    db_session.commit()
+    lines = ["1001,x,2026-09-30 13:00:00", "1001,x,2026-10-09 13:00:00"]
+    result = import_clock_file(db_session, "clock.csv",
+                               ("employee_no,name,clocked_at\n" + "\n".join(lines) + "\n").encode(),
+                               None)
+    assert result.ok
+    db_session.commit()
+    got = {r.day: (r.am.status, r.am.first, r.pm.status, r.pm.first, r.late_early, r.absent_days)
+           for r in compute_days(db_session, date(2026, 9, 30), date(2026, 10, 9),
+                                 date(2026, 10, 10), [staff.id])}
+    assert got == {date(2026, 9, 30): ("late", 46800, "absent", None, 1, D("0.5")),
+                   date(2026, 10, 8): ("no_data", None, "no_data", None, 0, D("0.0")),
+                   date(2026, 10, 9): ("absent", None, "early", 46800, 1, D("0.5"))}
