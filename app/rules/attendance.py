@@ -12,6 +12,7 @@ from app.rules.errors import N_, RuleViolation
 from app.rules.leave import taken_period
 
 HALF = Decimal("0.5")
+_NO_DAYS = Decimal(0)
 SUMMER_HOURS = ((time(8, 0), time(11, 30)), (time(15, 0), time(18, 0)))
 WINTER_HOURS = ((time(8, 0), time(11, 30)), (time(14, 0), time(17, 30)))
 
@@ -55,10 +56,13 @@ def absence_days(late_or_early_count: int, off_post_minutes: list[int], *, late_
     arrivals still read "4次以上"). "擅离工作岗位时间超过2小时的计旷工半天" — each time off
     post for over 120 minutes adds half a day; exactly 2 hours does not.
     """
-    if late_or_early_count < 0 or any(minutes < 0 for minutes in off_post_minutes):
+    # (a month without off-post times, most of them, walks no list: issue #21 P1)
+    if late_or_early_count < 0 or (off_post_minutes and min(off_post_minutes) < 0):
         raise RuleViolation("ATT-3", N_("Counts and minutes cannot be negative."))
-    days = HALF if late_or_early_count >= late_threshold else Decimal(0)
-    return days + HALF * sum(1 for minutes in off_post_minutes if minutes > off_post_limit_minutes)
+    days = HALF if late_or_early_count >= late_threshold else _NO_DAYS
+    over = (sum(1 for minutes in off_post_minutes if minutes > off_post_limit_minutes)
+            if off_post_minutes else 0)
+    return days + HALF * over
 
 
 # --- Half-days and clock times (ATT-1/2), used by the derivation and the import ---------------
@@ -95,6 +99,13 @@ def noon_boundary(hours) -> int:
     return (seconds(am_end) + seconds(pm_start)) // 2
 
 
+# ATT-2/3: a clocked half-day's verdict by (late, early) — `is_late(first, start)`,
+# `is_early_leave(last, end)` — as its status and the late/early it counts: the one table
+# `half_day_status` and `person_month` read.
+_VERDICTS = {(False, False): (OK, 0), (True, False): (LATE, 1), (False, True): (EARLY, 1),
+             (True, True): (LATE_EARLY, 2)}
+
+
 def half_day_status(first: int | None, last: int | None, start: time, end: time) -> tuple[str, int]:
     """ATT-2/3: a worked half-day's status from its first and last clock (seconds of the day)
     and how many late/early it counts (0, 1 or 2). No clock at all is an absence (旷工).
@@ -105,15 +116,57 @@ def half_day_status(first: int | None, last: int | None, start: time, end: time)
     """
     if first is None:
         return ABSENT, 0
-    late = is_late(first, seconds(start))
-    early = is_early_leave(last, seconds(end))
-    if late and early:
-        return LATE_EARLY, 2
-    if late:
-        return LATE, 1
-    if early:
-        return EARLY, 1
-    return OK, 0
+    return _VERDICTS[is_late(first, seconds(start)), is_early_leave(last, seconds(end))]
+
+
+NO_CLOCK = (None, None)
+
+
+def person_month(staff_id: int, days, clocks, leave, excused, with_data, known) -> list[tuple]:
+    """ATT-2/3/4: one staff member's working days in one pass (issue #21 P1: no call per
+    half-day) — per day `(staff_id, day, am, pm, late_early, absent_halves)`, each half
+    `(status, first, last)`: the statuses `half_day_status` and `unclocked_status` give.
+
+    `days`: `(day, ((0, AM, start, end), (1, PM, start, end)))`, the half-days' hours (ATT-1)
+    in seconds of the day; `clocks`: `(staff_id, day, half)` → `(first, last)` clock seconds;
+    `leave`: `(staff_id, day)` → the halves on approved leave (`leave_halves`); `excused`: the
+    `(staff_id, day, half)` of approved 补签单 (ATT-4); `with_data`: the days with a clock
+    record of anyone (ATT-2); `known`: `(staff_id, day)` → the halves the leave records make
+    absence (read for days without data). A half on leave is leave, then an excused half is
+    excused (both keeping its clocks), then a day without data is "no data" (or the known
+    absence, no clocks), then the clocks decide: none is absent, else late (first clock after
+    the start) and/or early (last clock before the end).
+    """
+    out = []
+    for day, hours in days:
+        key = (staff_id, day)
+        on_leave = leave[key] if key in leave else ()
+        data = day in with_data
+        late_early = absent = 0
+        halves = [NO_CLOCK, NO_CLOCK]
+        for index, half, start, end in hours:
+            clock_key = (staff_id, day, half)
+            first, last = clocks[clock_key] if clock_key in clocks else NO_CLOCK
+            if half in on_leave:
+                halves[index] = (LEAVE, first, last)
+                continue
+            if clock_key in excused:
+                halves[index] = (EXCUSED, first, last)
+                continue
+            if not data:  # ATT-2: no clock of anyone that day
+                status = unclocked_status(key in known and half in known[key])
+                absent += status == ABSENT
+                halves[index] = (status, None, None)
+                continue
+            if first is None:
+                absent += 1
+                halves[index] = (ABSENT, None, None)
+                continue
+            status, count = _VERDICTS[first > start, last < end]  # is_late, is_early_leave
+            late_early += count
+            halves[index] = (status, first, last)
+        out.append((staff_id, day, halves[0], halves[1], late_early, absent))
+    return out
 
 
 def unclocked_status(known_absent: bool) -> str:

@@ -214,10 +214,10 @@ class AttendanceView(BaseView):
                 abort(404)
             return redirect(url_for(".person", staff_id=scope[0], year=year, month=month))
         window_id = request.args.get("window_id", type=int)
+        settings = attendance_settings(db.session)  # read once for the page and the month
         rows, no_data = month_overview(db.session, year, month, context.today(),
-                                       window_id=window_id)
+                                       window_id=window_id, settings=settings)
         windows = org_queries.windows(db.session, active_only=False)
-        settings = attendance_settings(db.session)
         person_url = urls_by_id("AttendanceView.person", "staff_id", year=year, month=month)
         return self.render_template("bianmin/attendance_month.html", rows=rows, year=year,
                                     chart=attendance_chart(rows, year, month, person_url),

@@ -4,11 +4,12 @@ from datetime import date, time
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.rules.attendance import (ABSENT, NO_DATA, absence_days, half_day_status, is_early_leave,
-                                  is_late, unclocked_status, work_hours_for)
+from app.rules.attendance import (ABSENT, AM, EXCUSED, LEAVE, NO_DATA, PM, absence_days,
+                                  half_day_status, is_early_leave, is_late, person_month,
+                                  unclocked_status, work_hours_for)
 from app.rules.errors import RuleViolation
 
 T = time.fromisoformat
@@ -106,3 +107,52 @@ def test_att_2_a_half_day_on_a_day_without_clock_data_is_no_data_not_absence():
     assert half_day_status(None, None, T("08:00"), T("11:30")) == (ABSENT, 0)  # a day with data
     assert unclocked_status(known_absent=False) == NO_DATA
     assert unclocked_status(known_absent=True) == ABSENT
+
+
+# --- ATT-2/3/4: a person's month in one pass (person_month, issue #21 P1) ---------------------
+# the half-days' start and end seconds and one second either side (ATT-2), or any time
+SECONDS = st.one_of(st.sampled_from([edge + step for edge in (28800, 41400, 50400, 63000)
+                                     for step in (-1, 0, 1)]), st.integers(6 * 3600, 19 * 3600))
+CLOCKS = st.one_of(st.none(), st.tuples(SECONDS, SECONDS).map(sorted))
+
+
+@given(st.lists(st.tuples(CLOCKS, CLOCKS, st.sets(st.sampled_from(["am", "pm"])),
+                          st.sets(st.sampled_from(["am", "pm"])), st.booleans(),
+                          st.sets(st.sampled_from(["am", "pm"]))), min_size=1, max_size=8))
+@example([((28800, 41400), (50401, 62999), set(), set(), True, set())])  # the boundary seconds
+@settings(max_examples=300)
+def test_att_2_att_3_att_4_person_month_gives_each_half_day_what_the_half_day_rules_give(cases):
+    """ATT-2/3/4: `person_month` agrees with `half_day_status` and `unclocked_status` half-day
+    by half-day, in their order — leave, then an approved 补签单, then no data (the known
+    absence), then the clocks — and counts the late/early and absent halves of each day."""
+    days, clocks, leave, excused, with_data, known = [], {}, {}, set(), set(), {}
+    expected = []
+    for offset, (am, pm, on_leave, excuse, data, absent) in enumerate(cases):
+        day = date(2026, 11, 2 + offset)
+        days.append((day, ((0, AM, 8 * 3600, 11 * 3600 + 1800),
+                           (1, PM, 14 * 3600, 17 * 3600 + 1800))))
+        leave[(7, day)], known[(7, day)] = on_leave, absent
+        if data:
+            with_data.add(day)
+        row, late_early, absent_halves = [], 0, 0
+        for half, pair, (start, end) in ((AM, am, WINTER[0]), (PM, pm, WINTER[1])):
+            first, last = (None, None) if pair is None else pair
+            if pair is not None:
+                clocks[(7, day, half)] = (first, last)
+            if half in excuse:
+                excused.add((7, day, half))
+            if half in on_leave:
+                row.append((LEAVE, first, last))
+            elif half in excuse:
+                row.append((EXCUSED, first, last))
+            elif not data:
+                status = unclocked_status(half in absent)
+                absent_halves += status == ABSENT
+                row.append((status, None, None))
+            else:
+                status, count = half_day_status(first, last, start, end)
+                late_early += count
+                absent_halves += status == ABSENT
+                row.append((status, first, last))
+        expected.append((7, day, row[0], row[1], late_early, absent_halves))
+    assert person_month(7, days, clocks, leave, excused, with_data, known) == expected

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import String, and_, case, delete, func, literal, or_, select, text, type_coerce
+from sqlalchemy import (Integer, String, and_, bindparam, case, delete, func, literal, or_,
+                        select, text, type_coerce)
 from sqlalchemy.orm import Session
 
-from app.rules.attendance import (ABSENT, AM, EXCUSED, HALF, LEAVE, PM, half_day_status, leave_halves,
-                                  noon_boundary, unclocked_status)
+from app.rules.attendance import (AM, HALF, PM, leave_halves, noon_boundary, person_month,
+                                  seconds)
 from app.rules.calendar import WorkCalendar, month_end
 from app.rules.errors import N_, RuleViolation
 from app.rules.input import BUSINESS_YEARS
@@ -23,7 +24,7 @@ from app.services.attendance.settings import AttendanceSettings, attendance_sett
 from app.services.away import APPROVED
 from app.services.calendar import load_calendar
 from app.services.jobs import advisory_key
-from models.attendance import HALVES, AttendanceDay, ClockExcuse, ClockRecord
+from models.attendance import AttendanceDay, ClockExcuse, ClockRecord
 from models.leave import REVOKED, LeaveRequest
 from models.org import Staff
 
@@ -48,6 +49,41 @@ class DayResult:
     absent_days: Decimal
 
 
+def in_ids(column, ids):
+    """`column IN (ids)` with the ids as one expanding parameter — the same SQL, without
+    coercing each id into an expression (issue #21 P1: ~3 calls per id, five lists a month
+    page)."""
+    return column.in_(bindparam(None, list(ids), expanding=True))
+
+
+_STATEMENTS: dict = {}
+
+
+def built_once(key, build):
+    """The statement `build()` makes, made once per process: its values are bound parameters
+    (`bindparam`) given at each execution (issue #21 P1: building one costs ~300 calls, five a
+    month page)."""
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _scoped(query, column, ids):
+    """`query` for the staff ids given at execution ("staff_ids"), or for everyone (None)."""
+    if ids is None:
+        return query
+    return query.where(column.in_(bindparam("staff_ids", expanding=True)))
+
+
+def _ids_param(ids) -> dict:
+    return {} if ids is None else {"staff_ids": list(ids)}
+
+
+# ATT-3: the absence days of a day's absent half-days (0, 1, 2), as `HALF * n` gives them
+_ABSENT_DAYS = (HALF * 0, HALF * 1, HALF * 2)
+
+
 def working_days(start: date, end: date, calendar: WorkCalendar) -> list[date]:
     days, day = [], start
     while day <= end:
@@ -57,57 +93,83 @@ def working_days(start: date, end: date, calendar: WorkCalendar) -> list[date]:
     return days
 
 
-def _half_expression(days: list[date], settings: AttendanceSettings):
-    """SQL: "am" or "pm" for a clock, split at the noon boundary of its day's season."""
-    ranges: list[list] = []  # [first day, last day, boundary] of days with one boundary
+def _boundary_ranges(days: list[date], settings: AttendanceSettings) -> list[list]:
+    """[first day, last day, noon boundary] of the runs of `days` with one boundary."""
+    ranges: list[list] = []
     for day in days:
         boundary = noon_boundary(settings.hours(day))
         if ranges and ranges[-1][2] == boundary:
             ranges[-1][1] = day
         else:
             ranges.append([day, day, boundary])
+    return ranges
+
+
+def _half_expression(ranges: list[list]):
+    """SQL: "am" or "pm" for a clock, split at the noon boundary of its day's season — the
+    one boundary as the parameter "boundary" when the period has one (a built-once
+    statement), else by day."""
     if len(ranges) == 1:
-        boundary = literal(ranges[0][2])
+        boundary = bindparam("boundary", type_=Integer)
     else:
         boundary = case(*[(ClockRecord.day.between(first, last), literal(value))
                           for first, last, value in ranges[:-1]], else_=literal(ranges[-1][2]))
     return case((ClockRecord.second_of_day < boundary, literal(AM)), else_=literal(PM))
 
 
+def _clock_aggregates_query(ranges, scoped: bool, sqlite: bool):
+    half = _half_expression(ranges).label("half")
+    # on SQLite the day's text, mapped to the day once per day
+    day = type_coerce(ClockRecord.day, String) if sqlite else ClockRecord.day
+    query = (select(ClockRecord.staff_id, day, half, func.min(ClockRecord.second_of_day),
+                    func.max(ClockRecord.second_of_day))
+             .where(ClockRecord.day.between(bindparam("start"), bindparam("end")))
+             .group_by(ClockRecord.staff_id, ClockRecord.day, half))
+    if scoped:
+        query = query.where(ClockRecord.staff_id.in_(bindparam("staff_ids", expanding=True)))
+    return query
+
+
 def _clock_aggregates(session, days, staff_ids, settings):
     """(staff_id, day, half) → (first, last) of the period, grouped in SQL: one query."""
-    half = _half_expression(days, settings).label("half")
-    query = (select(ClockRecord.staff_id, ClockRecord.day, half,
-                    func.min(ClockRecord.second_of_day), func.max(ClockRecord.second_of_day))
-             .where(ClockRecord.day.between(days[0], days[-1]))
-             .group_by(ClockRecord.staff_id, ClockRecord.day, half))
-    if staff_ids is not None:
-        query = query.where(ClockRecord.staff_id.in_(staff_ids))
-    connection = session.connection()  # Core rows; on SQLite the day's text mapped once per day
-    if connection.dialect.name != "sqlite":
-        return {(staff_id, day, h): (first, last)
-                for staff_id, day, h, first, last in connection.execute(query)}
+    ranges = _boundary_ranges(days, settings)
+    # Core rows, fetched at once (not a fetch per row)
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    scoped = staff_ids is not None
+    params = {"start": days[0], "end": days[-1], **_ids_param(staff_ids)}
+    if len(ranges) == 1:
+        query = built_once(("clock aggregates", scoped, sqlite),
+                           lambda: _clock_aggregates_query(ranges, scoped, sqlite))
+        params["boundary"] = ranges[0][2]
+    else:  # a season starts within the period: its boundaries in the statement
+        query = _clock_aggregates_query(ranges, scoped, sqlite)
+    rows = connection.execute(query, params).fetchall()
+    if not sqlite:
+        return {(staff_id, day, h): (first, last) for staff_id, day, h, first, last in rows}
     day_of = {day.isoformat(): day for day in days}
-    query = query.with_only_columns(ClockRecord.staff_id, type_coerce(ClockRecord.day, String),
-                                    *query.selected_columns[2:])
     return {(staff_id, day_of[day], h): (first, last)
-            for staff_id, day, h, first, last in connection.execute(query) if day in day_of}
+            for staff_id, day, h, first, last in rows if day in day_of}
 
 
 def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[str]]:
     """ATT-3: approved leave of the period, as (staff_id, day) → half-days covered: those of
     the leave actually taken (LEAVE-3 `taken_period`, app/services/away.py), so the days from
     an early 销假 on are work days again, and an overstay the general office excused is leave."""
-    query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
-                   LeaveRequest.half_day_start, LeaveRequest.half_day_end,
-                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
-                   LeaveRequest.overstay_days).where(
-        LeaveRequest.state == APPROVED, LeaveRequest.start_day <= end,
-        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start))
-    if staff_ids is not None:
-        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    def build():
+        query = select(LeaveRequest.staff_id, LeaveRequest.start_day, LeaveRequest.end_day,
+                       LeaveRequest.half_day_start, LeaveRequest.half_day_end,
+                       LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
+                       LeaveRequest.overstay_days).where(
+            LeaveRequest.state == APPROVED, LeaveRequest.start_day <= bindparam("end"),
+            or_(LeaveRequest.end_day >= bindparam("start"),
+                LeaveRequest.reported_back_on > bindparam("start")))
+        return _scoped(query, LeaveRequest.staff_id, staff_ids)
+
+    query = built_once(("approved leave", staff_ids is None), build)
     covered: dict[tuple[int, date], set[str]] = defaultdict(set)
-    for staff_id, first, last, half_start, half_end, back, reason, over in session.execute(query):
+    for staff_id, first, last, half_start, half_end, back, reason, over in session.execute(
+            query, {"start": start, "end": end, **_ids_param(staff_ids)}):
         excused = overstay_excused(reason, over)
         day = max(first, start)
         while day <= min(max(last, back or last), end):
@@ -120,8 +182,9 @@ def _leave_halves(session, start, end, staff_ids) -> dict[tuple[int, date], set[
 def _days_with_clock_data(session, start, end) -> set[date]:
     """ATT-2: the days of `start`..`end` with a clock record of anyone (whoever is asked for):
     the others are "no data". One query on the (day, staff_id) index."""
-    return set(session.scalars(select(ClockRecord.day).distinct().where(
-        ClockRecord.day.between(start, end))))
+    query = built_once("days with clock data", lambda: select(ClockRecord.day).distinct().where(
+        ClockRecord.day.between(bindparam("start"), bindparam("end"))))
+    return set(session.scalars(query, {"start": start, "end": end}))
 
 
 def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int, date], set[str]]:
@@ -131,19 +194,23 @@ def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int,
     deception (`leave_halves` of its taken period). Asked for the days without clock data only:
     elsewhere the clocks decide, as for every day not on leave. SQL twin:
     bench.attendance_sql (`known_absent`)."""
-    query = select(LeaveRequest.staff_id, LeaveRequest.state, LeaveRequest.start_day,
-                   LeaveRequest.end_day, LeaveRequest.half_day_start, LeaveRequest.half_day_end,
-                   LeaveRequest.reported_back_on, LeaveRequest.report_back_reason,
-                   LeaveRequest.overstay_days).where(
-        LeaveRequest.start_day <= end,
-        or_(LeaveRequest.end_day >= start, LeaveRequest.reported_back_on > start),
-        or_(LeaveRequest.state == REVOKED,
-            and_(LeaveRequest.overstay_days > 0, LeaveRequest.reported_back_on.is_not(None))))
-    if staff_ids is not None:
-        query = query.where(LeaveRequest.staff_id.in_(staff_ids))
+    def build():
+        query = select(LeaveRequest.staff_id, LeaveRequest.state, LeaveRequest.start_day,
+                       LeaveRequest.end_day, LeaveRequest.half_day_start,
+                       LeaveRequest.half_day_end, LeaveRequest.reported_back_on,
+                       LeaveRequest.report_back_reason, LeaveRequest.overstay_days).where(
+            LeaveRequest.start_day <= bindparam("end"),
+            or_(LeaveRequest.end_day >= bindparam("start"),
+                LeaveRequest.reported_back_on > bindparam("start")),
+            or_(LeaveRequest.state == REVOKED,
+                and_(LeaveRequest.overstay_days > 0,
+                     LeaveRequest.reported_back_on.is_not(None))))
+        return _scoped(query, LeaveRequest.staff_id, staff_ids)
+
+    query = built_once(("known absences", staff_ids is None), build)
     known: dict[tuple[int, date], set[str]] = defaultdict(set)
     for staff_id, state, first, last, half_start, half_end, back, reason, over in \
-            session.execute(query):
+            session.execute(query, {"start": start, "end": end, **_ids_param(staff_ids)}):
         if over and back is not None:
             for day, part in overstay(last, half_end, back, calendar).items():
                 if start <= day <= end:
@@ -160,17 +227,19 @@ def _known_absences(session, start, end, staff_ids, calendar) -> dict[tuple[int,
 
 def _excused(session, start, end, staff_ids) -> set[tuple[int, date, str]]:
     """ATT-4: the half-days excused by an approved 补签单."""
-    query = select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
-        ClockExcuse.state == "approved", ClockExcuse.day.between(start, end))
-    if staff_ids is not None:
-        query = query.where(ClockExcuse.staff_id.in_(staff_ids))
-    return {tuple(row) for row in session.execute(query)}
+    query = built_once(("excused", staff_ids is None), lambda: _scoped(
+        select(ClockExcuse.staff_id, ClockExcuse.day, ClockExcuse.half).where(
+            ClockExcuse.state == "approved",
+            ClockExcuse.day.between(bindparam("start"), bindparam("end"))),
+        ClockExcuse.staff_id, staff_ids))
+    return {tuple(row) for row in session.execute(
+        query, {"start": start, "end": end, **_ids_param(staff_ids)})}
 
 
 def _staff_ids(session, staff_ids) -> list[int]:
     query = select(Staff.id).where(Staff.is_active.is_(True)).order_by(Staff.id)
     if staff_ids is not None:
-        query = query.where(Staff.id.in_(staff_ids))
+        query = query.where(in_ids(Staff.id, staff_ids))
     return list(session.scalars(query))
 
 
@@ -189,12 +258,27 @@ def compute_days(session: Session, start: date, end: date, today: date, staff_id
     staff of `staff_ids`, by id — and `with_data` (`_days_with_clock_data` of the working days
     asked): one query fewer each (issue #21 P1)."""
     with _bulk_python():
-        return _compute_days(session, start, end, today, staff_ids, settings, calendar,
+        return [DayResult(staff_id, day, HalfDay(*am), HalfDay(*pm), late_early,
+                          _ABSENT_DAYS[absent])
+                for staff_id, day, am, pm, late_early, absent in _compute_grid(
+                    session, start, end, today, staff_ids, settings, calendar, people,
+                    with_data)]
+
+
+def compute_grid(session: Session, start: date, end: date, today: date, staff_ids=None,
+                 settings: AttendanceSettings | None = None,
+                 calendar: WorkCalendar | None = None, people=None,
+                 with_data: set[date] | None = None) -> list[tuple]:
+    """`compute_days` as plain tuples, `(staff_id, day, am, pm, late_early, absent_halves)`
+    with each half `(status, first, last)` (`person_month`), for a caller that only sums them
+    (the month view, issue #21 P1: no object per day and half-day)."""
+    with _bulk_python():
+        return _compute_grid(session, start, end, today, staff_ids, settings, calendar,
                              people, with_data)
 
 
-def _compute_days(session, start, end, today, staff_ids, settings, calendar, people=None,
-                  with_data=None) -> list[DayResult]:
+def _compute_grid(session, start, end, today, staff_ids, settings, calendar, people=None,
+                  with_data=None) -> list[tuple]:
     settings = settings or attendance_settings(session)
     calendar = calendar or load_calendar(session)
     days = working_days(start, min(end, today - timedelta(days=1)), calendar)
@@ -202,7 +286,7 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar, peo
         query = (select(Staff.id, Staff.clocks_in).where(Staff.is_active.is_(True))
                  .order_by(Staff.id))
         if staff_ids is not None:
-            query = query.where(Staff.id.in_(staff_ids))
+            query = query.where(in_ids(Staff.id, staff_ids))
         people = list(session.execute(query))
     if not days or not people:
         return []
@@ -221,36 +305,24 @@ def _compute_days(session, start, end, today, staff_ids, settings, calendar, peo
     clocked_months = set()
     if not_clocking:  # whole months: a period may hold only part of one
         first, last = days[0].replace(day=1), month_bounds(days[-1].year, days[-1].month)[1]
-        clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
+        query = built_once("clocked months", lambda: _scoped(
             select(ClockRecord.staff_id, ClockRecord.day).distinct().where(
-                ClockRecord.staff_id.in_(not_clocking), ClockRecord.day.between(first, last)))}
+                ClockRecord.day.between(bindparam("start"), bindparam("end"))),
+            ClockRecord.staff_id, not_clocking))
+        clocked_months = {(staff_id, day.year, day.month) for staff_id, day in session.execute(
+            query, {"start": first, "end": last, **_ids_param(not_clocking)})}
+    # ATT-1: each day's half-days and hours in seconds, for `person_month` (one pass a person)
+    day_hours = []
+    for day in days:
+        (am_start, am_end), (pm_start, pm_end) = settings.hours(day)
+        day_hours.append((day, ((0, AM, seconds(am_start), seconds(am_end)),
+                                (1, PM, seconds(pm_start), seconds(pm_end)))))
     results = []
-    day_hours = [(day, list(zip(HALVES, settings.hours(day)))) for day in days]
     for staff_id, clocks_in in people:
-        for day, hours in day_hours:
-            if not clocks_in and (staff_id, day.year, day.month) not in clocked_months:
-                continue
-            on_leave = leave.get((staff_id, day), ())
-            halves, late_early, absent = [], 0, 0
-            for half, (start_time, end_time) in hours:
-                first, last = clocks.get((staff_id, day, half), (None, None))
-                if half in on_leave:
-                    halves.append(HalfDay(LEAVE, first, last))
-                    continue
-                if (staff_id, day, half) in excused:
-                    halves.append(HalfDay(EXCUSED, first, last))
-                    continue
-                if day not in with_data:  # ATT-2: no clock of anyone that day
-                    status = unclocked_status(half in known.get((staff_id, day), ()))
-                    absent += status == ABSENT
-                    halves.append(HalfDay(status))
-                    continue
-                status, count = half_day_status(first, last, start_time, end_time)
-                late_early += count
-                absent += status == ABSENT
-                halves.append(HalfDay(status, first, last))
-            results.append(DayResult(staff_id, day, halves[0], halves[1], late_early,
-                                     HALF * absent))
+        asked = day_hours if clocks_in else [
+            entry for entry in day_hours
+            if (staff_id, entry[0].year, entry[0].month) in clocked_months]
+        results += person_month(staff_id, asked, clocks, leave, excused, with_data, known)
     return results
 
 

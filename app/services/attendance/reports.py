@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.rules.attendance import ABSENT, HALF, NO_DATA
-from app.services.attendance.derivation import (DayResult, HalfDay, _days_with_clock_data,
-                                                _staff_ids, compute_days, month_bounds,
+from app.services.attendance.derivation import (DayResult, _days_with_clock_data, _ids_param,
+                                                _scoped, _staff_ids, built_once, compute_days,
+                                                compute_grid, month_bounds,
                                                 working_days)
 from app.services.attendance.records import _staff
 from app.services.attendance.settings import AttendanceSettings, attendance_settings
@@ -41,20 +42,21 @@ class MonthAbsence:
         return self.late + self.early
 
 
-def _month_summaries(session, results, off_post_rows, settings, staff_ids) -> dict[int, MonthAbsence]:
-    """ATT-3 / LEAVE-4: one month's days (computed now, or as stored) summed per person — the
-    one computation of a month's absence days: ½ per absent half-day plus the month's ATT-3
-    half days (4+ late/early, each off-post time over the limit). The month view, the export,
-    the deductions and the yearly flags (`stored_month_absences`) all read it."""
+def _month_summaries(session, days, off_post_rows, settings, staff_ids) -> dict[int, MonthAbsence]:
+    """ATT-3 / LEAVE-4: one month's days (computed now, or as stored), as `(staff_id, day,
+    am_status, pm_status)`, summed per person — the one computation of a month's absence
+    days: ½ per absent half-day plus the month's ATT-3 half days (4+ late/early, each
+    off-post time over the limit). The month view, the export, the deductions and the yearly
+    flags (`stored_month_absences`) all read it."""
     months = {staff_id: MonthAbsence(staff_id) for staff_id in staff_ids}
-    for result in results:
-        month = months[result.staff_id]
-        for half in (result.am, result.pm):
-            month.late += half.status in ("late", "late_early")
-            month.early += half.status in ("early", "late_early")
-            month.absent_half_days += half.status == ABSENT
-        if NO_DATA in (result.am.status, result.pm.status):
-            month.no_data_days.append(result.day)
+    for staff_id, day, am, pm in days:
+        month = months[staff_id]
+        for status in (am, pm):
+            month.late += status in ("late", "late_early")
+            month.early += status in ("early", "late_early")
+            month.absent_half_days += status == ABSENT
+        if am == NO_DATA or pm == NO_DATA:
+            month.no_data_days.append(day)
     for staff_id, day, minutes in off_post_rows:
         if staff_id in months:
             months[staff_id].off_post.append((day, minutes))
@@ -75,19 +77,18 @@ def stored_month_absences(session: Session, start: date, end: date,
     settings = settings or attendance_settings(session)
     rows = session.execute(
         select(AttendanceDay.staff_id, AttendanceDay.day, AttendanceDay.am_status,
-               AttendanceDay.pm_status, AttendanceDay.late_early, AttendanceDay.absent_days)
+               AttendanceDay.pm_status)
         .where(AttendanceDay.day.between(start, end))
         .order_by(AttendanceDay.day, AttendanceDay.staff_id))
-    results: dict[tuple[int, int], list[DayResult]] = defaultdict(list)
-    for staff_id, day, am, pm, late_early, absent in rows:
-        results[(day.year, day.month)].append(
-            DayResult(staff_id, day, HalfDay(am), HalfDay(pm), late_early, absent))
+    results: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for staff_id, day, am, pm in rows:
+        results[(day.year, day.month)].append((staff_id, day, am, pm))
     off_post: dict[tuple[int, int], list] = defaultdict(list)
     for row in _off_post_rows(session, start, end):
         off_post[(row[1].year, row[1].month)].append(row)
     found: dict[int, dict[tuple[int, int], MonthAbsence]] = defaultdict(dict)
     for key in sorted(set(results) | set(off_post)):
-        ids = {r.staff_id for r in results[key]} | {row[0] for row in off_post[key]}
+        ids = {r[0] for r in results[key]} | {row[0] for row in off_post[key]}
         for staff_id, month in _month_summaries(session, results[key], off_post[key], settings,
                                                 ids).items():
             found[staff_id][key] = month
@@ -95,28 +96,29 @@ def stored_month_absences(session: Session, start: date, end: date,
 
 
 def _off_post_rows(session, start, end, staff_ids=None):
-    query = (select(OffPostRecord.staff_id, OffPostRecord.day, OffPostRecord.minutes)
-             .where(OffPostRecord.day.between(start, end))
-             .order_by(OffPostRecord.day, OffPostRecord.id))
-    if staff_ids is not None:
-        query = query.where(OffPostRecord.staff_id.in_(staff_ids))
-    return list(session.execute(query))
+    query = built_once(("off post", staff_ids is None), lambda: _scoped(
+        select(OffPostRecord.staff_id, OffPostRecord.day, OffPostRecord.minutes)
+        .where(OffPostRecord.day.between(bindparam("start"), bindparam("end")))
+        .order_by(OffPostRecord.day, OffPostRecord.id), OffPostRecord.staff_id, staff_ids))
+    return list(session.execute(query, {"start": start, "end": end, **_ids_param(staff_ids)}))
 
 
 def month_absences(session: Session, year: int, month: int, today: date,
-                   staff_ids=None, people=None, with_data=None) -> dict[int, MonthAbsence]:
+                   staff_ids=None, people=None, with_data=None,
+                   settings: AttendanceSettings | None = None) -> dict[int, MonthAbsence]:
     """ATT-3 for the scoring (M8) and leave (LEAVE-4) rules: every active staff member's
     absence days of the month (½ steps), late/early counts and off-post times — computed from
-    the records, leave and 补签单 as they are now, in a fixed number of queries. `people` and
-    `with_data`: as `compute_days` takes them, when the caller has read them."""
+    the records, leave and 补签单 as they are now, in a fixed number of queries. `people`,
+    `with_data` and `settings`: as `compute_days` takes them, when the caller has read them."""
     start, end = month_bounds(year, month)
-    settings = attendance_settings(session)
-    results = compute_days(session, start, end, today, staff_ids, settings, people=people,
-                           with_data=with_data)
+    settings = settings or attendance_settings(session)
+    grid = compute_grid(session, start, end, today, staff_ids, settings, people=people,
+                        with_data=with_data)
     ids = (_staff_ids(session, staff_ids) if people is None
            else [staff_id for staff_id, _clocks_in in people])
-    return _month_summaries(session, results, _off_post_rows(session, start, end, staff_ids),
-                            settings, ids)
+    return _month_summaries(session, [(staff_id, day, am[0], pm[0])
+                                      for staff_id, day, am, pm, _late_early, _absent in grid],
+                            _off_post_rows(session, start, end, staff_ids), settings, ids)
 
 
 def days_without_clock_data(session: Session, year: int, month: int,
@@ -185,7 +187,8 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
     settings, calendar = attendance_settings(session), load_calendar(session)
     results = compute_days(session, start, end, today, [staff.id], settings, calendar)
     off_post = _off_post_rows(session, start, end, [staff.id])
-    summary = _month_summaries(session, results, off_post, settings, [staff.id]).get(
+    summary = _month_summaries(session, [(r.staff_id, r.day, r.am.status, r.pm.status)
+                                         for r in results], off_post, settings, [staff.id]).get(
         staff.id, MonthAbsence(staff.id))
     by_day = {r.day: r for r in results}
     off_by_day: dict[date, list[int]] = defaultdict(list)
@@ -213,36 +216,44 @@ def attendance_month_of(session: Session, staff_id: int, year: int, month: int,
 
 
 def month_overview(session: Session, year: int, month: int, today: date,
-                   window_id: int | None = None
+                   window_id: int | None = None, settings: AttendanceSettings | None = None
                    ) -> tuple[list[tuple[Staff, MonthAbsence]], list[tuple[date, date]]]:
     """The month page's two reads at once: `window_month` and `days_without_clock_data`,
-    the days with clock data read once for both (issue #21 P1)."""
+    the days with clock data read once for both (issue #21 P1). `settings`: the page's, when
+    it has read them (ATT-1/3, not parsed twice)."""
     days = _days_asked(session, year, month, today)
     with_data = _days_with_clock_data(session, days[0], days[-1]) if days else set()
-    rows = window_month(session, year, month, today, window_id=window_id, with_data=with_data)
+    rows = window_month(session, year, month, today, window_id=window_id, with_data=with_data,
+                        settings=settings)
     return rows, _runs_without_data(days, with_data) if days else []
 
 
 def window_month(session: Session, year: int, month: int, today: date,
                  window_id: int | None = None, staff_ids=None,
-                 with_data: set[date] | None = None) -> list[tuple[Staff, MonthAbsence]]:
+                 with_data: set[date] | None = None,
+                 settings: AttendanceSettings | None = None) -> list[tuple[Staff, MonthAbsence]]:
     """The month of every active staff member (of one window, if given), by window and name
     (then id: two people of one name keep their places). `with_data`: the days of the month
-    with clock data (`_days_with_clock_data`), when the caller has read them."""
-    query = select(Staff).where(Staff.is_active.is_(True)).order_by(Staff.window_id, Staff.name,
-                                                                     Staff.id)
+    with clock data (`_days_with_clock_data`), and `settings`, when the caller has read them."""
+    def build():
+        query = select(Staff).where(Staff.is_active.is_(True)).order_by(
+            Staff.window_id, Staff.name, Staff.id)
+        if window_id is not None:
+            query = query.where(Staff.window_id == bindparam("window_id"))
+        return _scoped(query, Staff.id, staff_ids)
+
+    query = built_once(("month staff", window_id is None, staff_ids is None), build)
+    params = _ids_param(staff_ids)
     if window_id is not None:
-        query = query.where(Staff.window_id == window_id)
-    if staff_ids is not None:
-        query = query.where(Staff.id.in_(staff_ids))
-    people = list(session.scalars(query))
+        params["window_id"] = window_id
+    people = list(session.scalars(query, params))
     if not people:
         return []
     ids = [person.id for person in people]
     # the active staff just read: their ids and clocks_in, not read again (issue #21 P1)
     known = sorted((person.id, person.clocks_in) for person in people)
     months = month_absences(session, year, month, today, staff_ids=ids, people=known,
-                            with_data=with_data)
+                            with_data=with_data, settings=settings)
     return [(person, months[person.id]) for person in people]
 
 
