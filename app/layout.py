@@ -223,6 +223,48 @@ def csrf_token() -> str:
     return token
 
 
+# (secret key, field name, the session's raw token, the token sent) of checks passed: see
+# keep_csrf_checks.
+_PASSED_CHECKS: dict = {}
+
+
+def keep_csrf_checks() -> None:
+    """Issue #21 P1: Flask-WTF's `validate_csrf` (every POST: CSRFProtect and FlaskForm) with
+    its passed checks kept per process (~250 Python calls a POST) — only without a time
+    limit (WTF_CSRF_TIME_LIMIT None, config.py), where its answer depends on nothing but the
+    secret, the session's raw token and the token sent, all in the key. A token that fails is
+    checked afresh every time (and refused as before); with a time limit every token is."""
+    from flask_wtf import csrf as flask_wtf_csrf
+
+    check = flask_wtf_csrf.validate_csrf
+    if getattr(check, "bianmin_kept", False):
+        return
+
+    def validate_csrf(data, secret_key=None, time_limit=None, token_key=None):
+        config = current_app.config
+        if time_limit is None:
+            time_limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        secret = secret_key if secret_key is not None else \
+            config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
+        field_name = token_key if token_key is not None else \
+            config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        raw = cookie_session.get(field_name) if field_name else None
+        if time_limit is not None or not secret or type(data) is not str \
+                or type(raw) is not str:
+            return check(data, secret_key, time_limit, token_key)
+        key = (secret, field_name, raw, data)
+        if key in _PASSED_CHECKS:
+            return None
+        check(data, secret_key, time_limit, token_key)  # raises when refused
+        if len(_PASSED_CHECKS) >= _SIGNED_TOKENS_MAX:
+            _PASSED_CHECKS.clear()
+        _PASSED_CHECKS[key] = True
+        return None
+
+    validate_csrf.bianmin_kept = True
+    flask_wtf_csrf.validate_csrf = validate_csrf
+
+
 def todo_badge() -> Markup:
     """The navbar's to-do count as a badge (nothing at 0), issue #10."""
     count = todo_count()
@@ -236,6 +278,7 @@ def clear() -> None:
         _MODALS.clear()
     NAVBARS.clear()
     _SIGNED_TOKENS.clear()
+    _PASSED_CHECKS.clear()
 
 
 def baselib():
@@ -250,3 +293,4 @@ def install(app) -> None:
                                  bianmin_navbar=navbar, bianmin_todo_badge=todo_badge,
                                  csrf_token=csrf_token)
     permission_cache.on_clear(NAVBARS.clear)
+    keep_csrf_checks()

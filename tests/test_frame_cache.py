@@ -233,3 +233,42 @@ def test_issue_21_one_context_processor_gives_templates_what_the_four_did(app, a
             kept_g=g._get_current_object(), kept_request=request._get_current_object())
         assert html.split() == ["True", "True", str(current_user.is_authenticated), "True",
                                 "True", "True", locale_name(), "True"]
+
+
+def test_issue_21_a_kept_csrf_check_still_refuses_foreign_and_expired_tokens(app, monkeypatch):
+    """Flask-WTF's `validate_csrf` with its passed checks kept (app/layout.py
+    keep_csrf_checks): a token that passed for one session is refused for another, a
+    tampered one is refused, and with a time limit a token that once passed expires."""
+    import time as time_module
+
+    from flask import session
+    from flask_wtf import csrf as flask_wtf_csrf
+    from wtforms import ValidationError
+
+    assert getattr(flask_wtf_csrf.validate_csrf, "bianmin_kept", False)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "d" * 40
+        token = layout.csrf_token()
+        for _ in range(2):  # checked, then answered from the kept check
+            flask_wtf_csrf.validate_csrf(token)
+        with pytest.raises(ValidationError, match="invalid"):
+            flask_wtf_csrf.validate_csrf(token + "x")
+    with app.test_request_context("/"):
+        session["csrf_token"] = "e" * 40  # another session
+        for _ in range(2):
+            with pytest.raises(ValidationError, match="do not match"):
+                flask_wtf_csrf.validate_csrf(token)
+    with app.test_request_context("/"):  # no raw token in the session at all
+        with pytest.raises(ValidationError, match="session token is missing"):
+            flask_wtf_csrf.validate_csrf(token)
+
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(time_module, "time", lambda: now[0])
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 300)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "f" * 40
+        token = layout.csrf_token()
+        flask_wtf_csrf.validate_csrf(token)
+        now[0] += 301
+        with pytest.raises(ValidationError, match="expired"):
+            flask_wtf_csrf.validate_csrf(token)
