@@ -30,7 +30,7 @@ import threading
 import time
 
 from flask import current_app, render_template, request, session as cookie_session, url_for
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -197,22 +197,24 @@ def csrf_token() -> str:
     and the secret stay the same; with a time limit it is given out for at most a tenth of the
     limit (at most a minute). A session without a raw token yet goes to Flask-WTF, which makes
     one. Entries are found only by the session's own raw token."""
-    config = current_app.config
+    app_context = _cv_app.get()  # not through the proxies: a page asks once or twice
+    app = app_context.app
+    config = app.config
     field_name = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-    kept_vars = _cv_app.get().g.__dict__
+    kept_vars = app_context.g.__dict__
     token = kept_vars.get(field_name)
     if token is not None:
         return token
-    raw = cookie_session.get(field_name)
-    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    raw = _cv_request.get().session.get(field_name)
+    secret = config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
     if not isinstance(raw, str) or not secret:
         return generate_csrf()
     limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
     key = (secret, field_name, raw)
     kept = _SIGNED_TOKENS.get(key)
     now = time.time()
-    if kept is not None and (not limit or now - kept[1] < min(limit / _REUSE_SHARE,
-                                                                _REUSE_MAX_SECONDS)):
+    if kept is not None and (limit is None or now - kept[1] < min(limit / _REUSE_SHARE,
+                                                                    _REUSE_MAX_SECONDS)):
         kept_vars[field_name] = kept[0]
         return kept[0]
     token = generate_csrf()

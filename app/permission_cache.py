@@ -85,7 +85,9 @@ TODO = TimedStore()
 
 
 def _seconds(name: str, default: float) -> float:
-    return float(current_app.config.get(name, default))
+    app_context = _cv_app.get(None)  # not through current_app's proxy: asked ~4 times a page
+    config = app_context.app.config if app_context is not None else current_app.config
+    return float(config.get(name, default))
 
 
 def cache_seconds() -> float:
