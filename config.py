@@ -244,6 +244,10 @@ def _settings(env: str, production: bool) -> dict:
         # name, ID number, address): "[SQL parameters hidden due to hide_parameters=True]".
         # Issue #21: the pre-ping is a round trip per request; a SQLite file cannot drop its
         # connection, so only a database server gets it (its connections can be cut).
+        # Kept for PostgreSQL (issue #21 P1, reconsidered): `pool_recycle` alone only ages
+        # connections out — one cut by a server restart, a failover or a firewall's idle
+        # timeout would still fail the first statement of the next request on it (a 500, and
+        # a POST cannot simply be retried); the ping on checkout costs one local round trip.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite"),
                                       "hide_parameters": True},
         # Center settings

@@ -224,6 +224,52 @@ def register_context(app: Flask) -> None:
                 "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
 
 
+def merge_context_processors(app: Flask) -> None:
+    """Issue #21 P1: one template context processor instead of Flask's, Flask-WTF's,
+    Flask-Login's and ours, and no second run of Flask's default one per blueprint (each
+    blueprint brings its own copy, which sets `g` and `request` again to the same objects).
+
+    The context is the same: `g` and `request` (Flask), `csrf_token` and `csrf_meta_tag`
+    (Flask-WTF; the token from app.layout.csrf_token, Flask-WTF's token signed once per
+    process), `current_user` (Flask-Login), and ours (`inject_center`). Left as it is when the
+    processors are not exactly those (a new extension's processor is never dropped)."""
+    from flask.globals import _cv_app
+    from flask.templating import _default_template_ctx_processor
+    from flask_login.utils import _get_user, _user_context_processor
+    from flask_wtf.csrf import csrf_meta_tag
+
+    from app.layout import csrf_token
+
+    processors = app.template_context_processors
+    own = processors.get(None, [])
+    if len(own) != 4 or own[0] is not _default_template_ctx_processor \
+            or getattr(own[1], "__module__", None) != "flask_wtf.csrf" \
+            or own[2] is not _user_context_processor \
+            or getattr(own[3], "__qualname__", "") != "register_context.<locals>.inject_center":
+        return
+    for name in [name for name in processors if name is not None]:
+        kept = [func for func in processors[name] if func is not _default_template_ctx_processor]
+        if kept:
+            processors[name] = kept
+        else:
+            del processors[name]
+
+    def frame_context():
+        context = {"csrf_token": csrf_token, "csrf_meta_tag": csrf_meta_tag,
+                   "current_user": _get_user(), "center": current_center(),
+                   "bianmin_banners": banners, "locale": locale_name(),
+                   "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
+        app_context = _cv_app.get(None)
+        if app_context is not None:
+            context["g"] = app_context.g
+        request_context = _cv_request.get(None)
+        if request_context is not None:
+            context["request"] = request_context.request
+        return context
+
+    processors[None] = [frame_context]
+
+
 def case_box() -> bool:
     """Issue #19: the header's case-number box, for every role that reads cases (ORG-2)."""
     return may_read_cases(current_actor())

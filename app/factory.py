@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.cli import bianmin_cli
-from app.context import register_context
+from app.context import merge_context_processors, register_context
 from app.cookie_session import KeptCookieSessionInterface
 from app.db_events import configure_sqlite
 from app.extensions import csrf, db, migrate, protect_api_from_csrf
@@ -38,6 +38,31 @@ from app.views.errors import register_error_pages
 from app.views.index import HomeView
 from app.views.logins import register_login_lock_view
 from config import BASE_DIR, build_config, check_production, instance_dir
+
+
+def keep_sync_answers(app: Flask) -> None:
+    """Issue #21 P1: Flask asks `ensure_sync` of every hook, view and context processor on
+    every request (an `inspect.iscoroutinefunction` each, ~80 calls a page); the answer
+    depends on the function alone, so it is kept per function (at most _SYNC_KEPT of them:
+    the app's registered functions; any beyond are asked afresh)."""
+    ask = app.ensure_sync
+    kept: dict = {}
+
+    def ensure_sync(func):
+        try:
+            return kept[func]
+        except KeyError:
+            answer = ask(func)
+            if len(kept) < _SYNC_KEPT:
+                kept[func] = answer
+            return answer
+        except TypeError:  # an unhashable callable
+            return ask(func)
+
+    app.ensure_sync = ensure_sync
+
+
+_SYNC_KEPT = 1024
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -98,6 +123,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_url_memo(app)  # issue #21: the templates' URLs built once per process
     install_request_guards(app)  # no 500 from impossible ids, file downloads, bad JWTs (#9)
     install_limit_filter(app, app.appbuilder.sm.limiter)  # issue #21: unlimited routes skip it
+    merge_context_processors(app)  # issue #21 P1: one template context processor
+    keep_sync_answers(app)  # issue #21 P1: Flask's ensure_sync answered once per function
     # Issue #20: browsers ask for /favicon.ico whatever the page says; the icon is static.
     app.add_url_rule("/favicon.ico", "favicon",
                      lambda: redirect(url_for("static", filename="img/favicon.ico"), 301))

@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 import time
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from flask.globals import _cv_app, _cv_request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -85,7 +85,9 @@ TODO = TimedStore()
 
 
 def _seconds(name: str, default: float) -> float:
-    return float(current_app.config.get(name, default))
+    app_context = _cv_app.get(None)  # not through current_app's proxy: asked ~4 times a page
+    config = app_context.app.config if app_context is not None else current_app.config
+    return float(config.get(name, default))
 
 
 def cache_seconds() -> float:
@@ -172,9 +174,15 @@ def install(app) -> None:
     sm.has_access = has_access
     app.jinja_env.globals["bianmin_menu_html"] = menu_html
 
+    remember_cookie = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+
     @app.after_request
     def _forget_own_todo(response):
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and (
+                "_login_user" in _cv_app.get().g.__dict__ or "_user_id" in session
+                or remember_cookie in request.cookies):
+            # A request with no user loaded, no user in its session and no remember cookie
+            # (a public POST) has nobody signed in: not loading the anonymous user for it.
             key = user_key()
             if key is not None:
                 TODO.pop_user(key)

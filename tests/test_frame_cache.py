@@ -150,3 +150,125 @@ def test_issue_21_a_kept_search_form_shows_no_other_users_rows_or_stale_filter(
         assert case_a.number in html and case_b.number not in html
         assert case_a.number not in search and search.rstrip().endswith("[]")
     assert lazy_search._kept  # the kept forms were used
+
+
+def test_issue_21_the_kept_csrf_token_is_flask_wtfs_and_a_foreign_one_is_refused(app):
+    """The logout form's token signed once per process (app/layout.py csrf_token) is the
+    token Flask-WTF gives and checks: kept for the same session's raw token only, and a
+    token of another session or a tampered one is still refused."""
+    from flask import session
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    with app.test_request_context("/"):
+        session["csrf_token"] = "a" * 40
+        first = layout.csrf_token()
+        validate_csrf(first)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "a" * 40
+        assert layout.csrf_token() == first  # the kept one
+        validate_csrf(first)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "b" * 40
+        other = layout.csrf_token()
+        assert other != first
+        validate_csrf(other)
+        with pytest.raises(ValidationError, match="do not match"):
+            validate_csrf(first)  # another session's token
+        with pytest.raises(ValidationError, match="invalid"):
+            validate_csrf(other[:-3] + ("xyz" if other[-3:] != "xyz" else "abc"))
+    with app.test_request_context("/"):
+        first_again = layout.csrf_token()  # a session without a raw token: Flask-WTF makes one
+        assert session["csrf_token"] not in ("a" * 40, "b" * 40)
+        validate_csrf(first_again)
+
+
+def test_issue_21_with_a_csrf_time_limit_a_kept_token_still_expires(app, monkeypatch):
+    """Where WTF_CSRF_TIME_LIMIT is set, a kept token is given out for at most a tenth of it
+    (at most a minute), and Flask-WTF still refuses it once the limit has passed."""
+    import time as time_module
+
+    from flask import session
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(time_module, "time", lambda: now[0])
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 300)
+
+    def token():
+        with app.test_request_context("/"):
+            session["csrf_token"] = "c" * 40
+            return layout.csrf_token()
+
+    first = token()
+    now[0] += 29
+    assert token() == first  # within a tenth of the limit: the kept one
+    now[0] += 2
+    second = token()
+    assert second != first  # 31 s > 300 / 10: signed afresh
+    now[0] += 280  # 311 s after the first was signed, 280 s after the second
+    with app.test_request_context("/"):
+        session["csrf_token"] = "c" * 40
+        validate_csrf(second)
+        with pytest.raises(ValidationError, match="expired"):
+            validate_csrf(first)
+
+
+def test_issue_21_one_context_processor_gives_templates_what_the_four_did(app, as_clerk):
+    """Flask's, Flask-WTF's, Flask-Login's and our context processors merged into one
+    (app/context.py merge_context_processors): templates still get all they gave."""
+    from flask import g, render_template_string, request
+    from flask_login import current_user
+
+    from app.i18n import locale_name
+
+    assert len(app.template_context_processors[None]) == 1
+    with app.test_request_context("/"):
+        html = render_template_string(
+            "{{ g is sameas(kept_g) }} {{ request is sameas(kept_request) }} "
+            "{{ current_user.is_authenticated }} {{ csrf_token() == csrf_token() }} "
+            "{{ csrf_meta_tag() is not none }} {{ center is not none }} {{ locale }} "
+            "{{ bianmin_banners() is not none }}",
+            kept_g=g._get_current_object(), kept_request=request._get_current_object())
+        assert html.split() == ["True", "True", str(current_user.is_authenticated), "True",
+                                "True", "True", locale_name(), "True"]
+
+
+def test_issue_21_a_kept_csrf_check_still_refuses_foreign_and_expired_tokens(app, monkeypatch):
+    """Flask-WTF's `validate_csrf` with its passed checks kept (app/layout.py
+    keep_csrf_checks): a token that passed for one session is refused for another, a
+    tampered one is refused, and with a time limit a token that once passed expires."""
+    import time as time_module
+
+    from flask import session
+    from flask_wtf import csrf as flask_wtf_csrf
+    from wtforms import ValidationError
+
+    assert getattr(flask_wtf_csrf.validate_csrf, "bianmin_kept", False)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "d" * 40
+        token = layout.csrf_token()
+        for _ in range(2):  # checked, then answered from the kept check
+            flask_wtf_csrf.validate_csrf(token)
+        with pytest.raises(ValidationError, match="invalid"):
+            flask_wtf_csrf.validate_csrf(token + "x")
+    with app.test_request_context("/"):
+        session["csrf_token"] = "e" * 40  # another session
+        for _ in range(2):
+            with pytest.raises(ValidationError, match="do not match"):
+                flask_wtf_csrf.validate_csrf(token)
+    with app.test_request_context("/"):  # no raw token in the session at all
+        with pytest.raises(ValidationError, match="session token is missing"):
+            flask_wtf_csrf.validate_csrf(token)
+
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(time_module, "time", lambda: now[0])
+    monkeypatch.setitem(app.config, "WTF_CSRF_TIME_LIMIT", 300)
+    with app.test_request_context("/"):
+        session["csrf_token"] = "f" * 40
+        token = layout.csrf_token()
+        flask_wtf_csrf.validate_csrf(token)
+        now[0] += 301
+        with pytest.raises(ValidationError, match="expired"):
+            flask_wtf_csrf.validate_csrf(token)

@@ -59,3 +59,29 @@ def test_issue_21_the_to_do_count_is_per_user_and_dropped_after_their_post(log_i
     assert mine
     clerk.client.post("/lang/nowhere")  # any POST of the user
     assert not [key for key in TODO._data if key[0][0] == clerk.user.id]
+
+
+def test_issue_21_a_post_with_nobody_signed_in_loads_no_user_for_the_to_do_count(
+        app, monkeypatch, log_in, window_a):
+    """The after-request hook dropping the user's kept to-do count asks for the user only
+    where one can be signed in (a user loaded, in the session, or a remember cookie): a
+    public lookup's POST makes no anonymous user; a signed-in user's POST still drops it."""
+    import re
+
+    manager = app.login_manager
+    made = []
+    anonymous = manager.anonymous_user
+    monkeypatch.setattr(manager, "anonymous_user", lambda: made.append(1) or anonymous())
+    client = app.test_client()
+    page = client.get("/guide/progress").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    made.clear()
+    answer = client.post("/guide/progress", data={"number": "X-1", "phone": "13800000000",
+                                                  "csrf_token": token})
+    assert answer.status_code == 200
+    assert made == []
+    clerk = log_in("Clerk", window=window_a)
+    clerk.client.get("/")
+    assert [key for key in TODO._data if key[0][0] == clerk.user.id]
+    clerk.client.post("/lang/nowhere")
+    assert not [key for key in TODO._data if key[0][0] == clerk.user.id]
