@@ -12,6 +12,7 @@ from flask.globals import _cv_request
 from flask_babel import gettext, lazy_gettext as _l
 from markupsafe import Markup
 
+from app.csrf_tokens import csrf_token
 from app.extensions import db
 from app.i18n import locale_name
 from app.permission_cache import role_decision, todo_count as cached_todo_count
@@ -230,15 +231,13 @@ def merge_context_processors(app: Flask) -> None:
     blueprint brings its own copy, which sets `g` and `request` again to the same objects).
 
     The context is the same: `g` and `request` (Flask), `csrf_token` and `csrf_meta_tag`
-    (Flask-WTF; the token from app.layout.csrf_token, Flask-WTF's token signed once per
+    (Flask-WTF; the token from app.csrf_tokens.csrf_token, Flask-WTF's token signed once per
     process), `current_user` (Flask-Login), and ours (`inject_center`). Left as it is when the
     processors are not exactly those (a new extension's processor is never dropped)."""
     from flask.globals import _cv_app
     from flask.templating import _default_template_ctx_processor
     from flask_login.utils import _get_user, _user_context_processor
     from flask_wtf.csrf import csrf_meta_tag
-
-    from app.layout import csrf_token
 
     processors = app.template_context_processors
     own = processors.get(None, [])

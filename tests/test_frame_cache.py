@@ -153,7 +153,7 @@ def test_issue_21_a_kept_search_form_shows_no_other_users_rows_or_stale_filter(
 
 
 def test_issue_21_the_kept_csrf_token_is_flask_wtfs_and_a_foreign_one_is_refused(app):
-    """The logout form's token signed once per process (app/layout.py csrf_token) is the
+    """The logout form's token signed once per process (app/csrf_tokens.py csrf_token) is the
     token Flask-WTF gives and checks: kept for the same session's raw token only, and a
     token of another session or a tampered one is still refused."""
     from flask import session
@@ -236,7 +236,7 @@ def test_issue_21_one_context_processor_gives_templates_what_the_four_did(app, a
 
 
 def test_issue_21_a_kept_csrf_check_still_refuses_foreign_and_expired_tokens(app, monkeypatch):
-    """Flask-WTF's `validate_csrf` with its passed checks kept (app/layout.py
+    """Flask-WTF's `validate_csrf` with its passed checks kept (app/csrf_tokens.py
     keep_csrf_checks): a token that passed for one session is refused for another, a
     tampered one is refused, and with a time limit a token that once passed expires."""
     import time as time_module
