@@ -35,6 +35,21 @@ def csp_nonce() -> str:
     return nonce
 
 
+# A drawing kept across responses (list headers, the search form: issue #21) holds this in
+# place of the nonce it was drawn with; each response puts its own in.
+NONCE_STAND_IN = "0bianminnonce0"
+
+
+def nonce_taken_out(html: str) -> str:
+    """`html` drawn for this response, to keep: its nonce replaced by NONCE_STAND_IN."""
+    return html.replace(csp_nonce(), NONCE_STAND_IN)
+
+
+def nonce_put_in(kept: str) -> str:
+    """A kept drawing with this response's nonce in."""
+    return kept.replace(NONCE_STAND_IN, csp_nonce())
+
+
 # The policy around the nonce, joined once per process (issue #21): only the nonce is new.
 _POLICY_HEAD, _POLICY_TAIL = "; ".join((
     "default-src 'self'",

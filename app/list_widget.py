@@ -37,6 +37,8 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.urls import _urlencode
 
+from app.headers import nonce_put_in, nonce_taken_out
+
 _STAND_IN = "0bianminarg0"
 # a value urlencode writes as it is (quote_plus's always-safe characters)
 _UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
@@ -184,7 +186,7 @@ def _kept_link(name: str, fab_filter):
 # arguments (a count, the view's permissions as booleans, its actions' names) — the same key,
 # the same text for anyone. Bounded: dropped whole when full.
 _KEPT_DRAWINGS_MAX = 1024
-_kept_drawings: dict[tuple, Markup] = {}
+_kept_drawings: dict[tuple, str] = {}
 
 
 def _key_part(value):
@@ -203,13 +205,15 @@ def kept_drawing(key: tuple, draw, *args) -> Markup:
     whole = (tuple(map(_key_part, key)), request.endpoint, request.script_root,
              request.query_string, tuple(sorted((request.view_args or {}).items())),
              str(get_locale()))
-    drawn = _kept_drawings.get(whole)
-    if drawn is None:
-        drawn = Markup(draw(*args))
+    kept = _kept_drawings.get(whole)
+    if kept is None:
+        # The actions' menu carries an inline script with this response's CSP nonce (SEC-3):
+        # kept without it, each response's own put in.
+        kept = nonce_taken_out(str(draw(*args)))
         if len(_kept_drawings) >= _KEPT_DRAWINGS_MAX:
             _kept_drawings.clear()
-        _kept_drawings[whole] = drawn
-    return drawn
+        _kept_drawings[whole] = kept
+    return Markup(nonce_put_in(kept))
 
 
 def clear() -> None:
