@@ -162,7 +162,7 @@ def person_month(staff_id: int, days, clocks, leave, excused, with_data, known) 
                 absent += 1
                 halves[index] = (ABSENT, None, None)
                 continue
-            status, count = _VERDICTS[first > start, last < end]  # is_late, is_early_leave
+            status, count = _VERDICTS[is_late(first, start), is_early_leave(last, end)]
             late_early += count
             halves[index] = (status, first, last)
         out.append((staff_id, day, halves[0], halves[1], late_early, absent))

@@ -22,6 +22,10 @@ NOT_CALLED_BY_THE_APP = {
     # AB-1 by whole days, for the acceptance scenarios (issue #17 keeps it public). The leave
     # service checks per half-day with `uncovered_halves`, which this is built on.
     ("leave", "uncovered_days"),
+    # ATT-2/3 for one half-day, for the acceptance scenarios. The app derives a person's month
+    # in one pass (`person_month`, issue #21), which reads the same verdict table and the same
+    # `is_late` / `is_early_leave`; a property test holds the two to the same answers.
+    ("attendance", "half_day_status"),
 }
 
 
