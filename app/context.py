@@ -108,9 +108,7 @@ def current_center():
     once per transaction: app/services/frame_queries.py, issue #21)."""
     request_context = _cv_request.get(None)
     if request_context is not None:
-        asked = (request_context.request.method, request_context.request.endpoint)
-        if asked not in _FRAME_PAGES:
-            _FRAME_PAGES.add(asked)
+        _FRAME_PAGES.add((request_context.request.method, request_context.request.endpoint))
     return frame_reads(db.session()).center  # the request's Session itself, not its proxy
 
 
@@ -221,8 +219,14 @@ def register_context(app: Flask) -> None:
 
     @app.context_processor
     def inject_center():
-        return {"center": current_center(), "bianmin_banners": banners, "locale": locale_name(),
-                "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
+        return frame_values()
+
+
+def frame_values() -> dict:
+    """Our names in every template's context: the center, the banners, the locale, the to-do
+    count and the case-number box."""
+    return {"center": current_center(), "bianmin_banners": banners, "locale": locale_name(),
+            "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
 
 
 def merge_context_processors(app: Flask) -> None:
@@ -255,9 +259,7 @@ def merge_context_processors(app: Flask) -> None:
 
     def frame_context():
         context = {"csrf_token": csrf_token, "csrf_meta_tag": csrf_meta_tag,
-                   "current_user": _get_user(), "center": current_center(),
-                   "bianmin_banners": banners, "locale": locale_name(),
-                   "bianmin_todo_count": todo_count, "bianmin_case_box": case_box}
+                   "current_user": _get_user(), **frame_values()}
         app_context = _cv_app.get(None)
         if app_context is not None:
             context["g"] = app_context.g
