@@ -32,12 +32,13 @@ import re
 from collections import ChainMap
 from datetime import date
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.urls import _urlencode
 
 from app.headers import nonce_put_in, nonce_taken_out
+from app.i18n import locale_name
 
 _STAND_IN = "0bianminarg0"
 # a value urlencode writes as it is (quote_plus's always-safe characters)
@@ -82,7 +83,7 @@ _ROW_CLOSE = "\n            </tr>\n        "
 _STAND_IN_PK = "0bianminpk0"
 _AS_IS = object()  # a formatter marked `blank_as_empty`: None as "", any other value as it is
 # markupsafe's escape of a str (&, <, >, ', ") as one translate
-HTML_ESCAPES = _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 
 
 def _memo_type(kind: type) -> bool:
@@ -141,7 +142,7 @@ def list_rows(value_columns, pks, columns, formatters: dict, actions, crud_drawn
                     value = formatter(value)
                     kind = type(value)
             # escaped as `escape` does (markupsafe), a str by one translate
-            text = value.translate(_ESCAPES) if kind is str else (
+            text = value.translate(HTML_ESCAPES) if kind is str else (
                 value if kind is Markup or kind is int else escape(value))
             cell = f"{opening}{text}</td>"
             if key is not None:
@@ -199,12 +200,9 @@ def _key_part(value):
 def kept_drawing(key: tuple, draw, *args) -> Markup:
     """`draw(*args)` (a macro), kept by `key` (the arguments it is drawn from) and the
     request's URL and language."""
-    from flask import request
-    from flask_babel import get_locale
-
     whole = (tuple(map(_key_part, key)), request.endpoint, request.script_root,
              request.query_string, tuple(sorted((request.view_args or {}).items())),
-             str(get_locale()))
+             locale_name())
     kept = _kept_drawings.get(whole)
     if kept is None:
         # The actions' menu carries an inline script with this response's CSP nonce (SEC-3):

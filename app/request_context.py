@@ -68,6 +68,19 @@ def clock() -> Clock:
     return Clock.at(now())
 
 
+def kept_for_user_and_day(name: str, compute):
+    """`compute()`, worked out once per request for the request's user and day and kept on
+    flask.g under `name` as ((user id, day), value): a later call for another user or day
+    (a test signing in again within one request context) works it out anew (issue #21)."""
+    user = current_login()
+    key = (user.id if user is not None else None, today())
+    kept = g.get(name)
+    if kept is None or kept[0] != key:
+        kept = (key, compute())
+        setattr(g, name, kept)
+    return kept[1]
+
+
 def request_calendar() -> WorkCalendar:
     """The calendar for this request, built once (or a fresh one outside a request)."""
     if not has_request_context():

@@ -4,7 +4,7 @@ serves both doors, FAB-NOTES), and the adapters that give the services the reque
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import has_request_context
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.extensions import db
@@ -17,8 +17,8 @@ from app.policy import semiannual as semiannual_policy
 from app.policy.handover import HANDOVER_ALL_ROLES
 from app.policy.leave import leave_leadership, leave_office, may_oversee_leave
 from app.policy.scores import SCORE_ALL_ROLES
-from app.request_context import (clock, current_actor, current_login, current_staff, role_names,
-                                 today)
+from app.request_context import (clock, current_actor, current_login, current_staff,
+                                 kept_for_user_and_day, role_names)
 from app.roles import LEADERSHIP, WINDOW_HEAD
 from app.rules.leave import APPROVER_POSITIONS
 from app.services.cover import (CoverActor, covered_cases_condition, covered_staff as covered_on,
@@ -58,13 +58,6 @@ def assessment_scope() -> tuple[int | None, int | None]:
 
 
 # --- AB-2: B covers A's unfinished cases while A is away --------------------------------------
-def _request_user_day() -> tuple:
-    """(user id, day) the request's kept scopes belong to: they are kept on flask.g, which
-    lives for one request, and are kept for this user and day only."""
-    user = current_login()
-    return (user.id if user is not None else None, today())
-
-
 def covered_staff() -> dict[int, str]:
     """AB-2: the staff (id → name) whose cases the signed-in user covers now, as B of their
     post while they are away in the half-day of now by the one definition of "away" (leave not
@@ -73,17 +66,16 @@ def covered_staff() -> dict[int, str]:
     the cover widens."""
     if not has_request_context():
         return {}
-    key = _request_user_day()
-    kept = g.get("bianmin_covered")
-    if kept is None or kept[0] != key:  # once per request (a list asks for every row: issue #21 P1)
-        if window_scope() is None:
-            covered = {}
-        else:
-            staff = current_staff()
-            now = clock()
-            covered = covered_on(db.session, staff.id, now.today, now.now) if staff else {}
-        kept = g.bianmin_covered = (key, covered)
-    return kept[1]
+    # once per request (a list asks for every row: issue #21 P1)
+    return kept_for_user_and_day("bianmin_covered", _covered_staff)
+
+
+def _covered_staff() -> dict[int, str]:
+    if window_scope() is None:
+        return {}
+    staff = current_staff()
+    now = clock()
+    return covered_on(db.session, staff.id, now.today, now.now) if staff else {}
 
 
 def covers_case(case) -> bool:
@@ -97,11 +89,7 @@ def case_scope_condition():
     it for its counts and its list, issue #21), for the request's user and day."""
     if not has_request_context():
         return _case_scope_condition()
-    key = _request_user_day()
-    kept = g.get("bianmin_case_scope")
-    if kept is None or kept[0] != key:
-        kept = g.bianmin_case_scope = (key, _case_scope_condition())
-    return kept[1]
+    return kept_for_user_and_day("bianmin_case_scope", _case_scope_condition)
 
 
 def _case_scope_condition():

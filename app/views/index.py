@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 from flask_login import current_user
@@ -15,7 +15,8 @@ from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.policy.cases import may_read_cases
 from app.policy.dashboard import home_dashboard_kind
-from app.request_context import current_actor, current_login, current_staff, request_calendar
+from app.request_context import (current_actor, current_staff,
+                                 kept_for_user_and_day, request_calendar)
 from app.rules.points import format_points
 from app.rules import case_states as cs
 from app.roles import OFFICE, SECTION_HEAD
@@ -69,24 +70,20 @@ def open_counts() -> tuple[case_queries.OpenCaseCounts, case_queries.OpenCaseCou
     in one statement (issue #21): of the cases the user reaches (ORG-2 + AB-2:
     `case_scope_condition`) — the counters and today's work — and, for a clerk's home, of
     their window's queue. Kept on flask.g for this user and day only."""
+    return kept_for_user_and_day("bianmin_open_counts", _open_counts)
+
+
+def _open_counts():
     day = today()
-    user = current_login()
-    key = (user.id if user is not None else None, day)
-    kept = g.get("bianmin_open_counts")
-    if kept is not None and kept[0] == key:
-        return kept[1]
     scope, staff = case_scope_condition(), current_staff()
     window = (staff.window_id if staff is not None
               and home_dashboard_kind(current_actor()) == "clerk" else None)
     last = due_soon_last(day)
     if window is None or scope is None or window_scope() == window:
         # the queue's window lies within the scope: one statement counts both
-        counts = case_queries.open_case_counts(db.session, day, last, scope, window)
-    else:
-        counts = (case_queries.open_case_counts(db.session, day, last, scope)[0],
-                  case_queries.open_case_counts(db.session, day, last, None, window)[1])
-    g.bianmin_open_counts = (key, counts)
-    return counts
+        return case_queries.open_case_counts(db.session, day, last, scope, window)
+    return (case_queries.open_case_counts(db.session, day, last, scope)[0],
+            case_queries.open_case_counts(db.session, day, last, None, window)[1])
 
 
 def todays_work() -> dict:
