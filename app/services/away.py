@@ -54,13 +54,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, exists, false, func, not_, or_, select
+from sqlalchemy import and_, bindparam, exists, false, func, not_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.rules.attendance import AM, PM, leave_halves, noon_boundary, seconds, work_hours_for
 from app.rules.leave import (HALVES, absent_halves, begun_halves, half_of, is_away, is_overdue,
                              overstay_excused, period_halves)
 from app.services.calendar import load_calendar
+from app.services.core_reads import core_execute
 from app.services.settings import setting_texts
 from models.attendance import ClockExcuse, ClockRecord
 from models.leave import AwayRegistration, LeaveRequest
@@ -190,9 +191,12 @@ def _work_hours(day: date, texts: tuple) -> tuple[tuple[time, time], tuple[time,
                           hours("winter"))
 
 
+_CLOCK_DATA_ON = select(exists().where(ClockRecord.__table__.c.day == bindparam("day")))
+
+
 def clock_data_on(session: Session, day: date) -> bool:
     """ATT-2: whether any clock record of anyone exists for `day` (else the day is "no data")."""
-    return session.scalar(select(exists().where(ClockRecord.day == day))) or False
+    return bool(core_execute(session, _CLOCK_DATA_ON, {"day": day}).scalar())
 
 
 @dataclass(frozen=True)

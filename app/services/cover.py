@@ -33,6 +33,7 @@ from app.policy.away import may_approve, may_cancel, may_register_for
 from app.rules.leave import HALVES
 from app.services.away import (AwayRow, AwayWhen, away_rows, away_when, staff_away_condition)
 from app.services.calendar import load_calendar
+from app.services.core_reads import core_execute
 from app.services.transaction import check_version, transaction
 from models.cases import Case
 from models.leave import AWAY_REASONS, AwayRegistration
@@ -67,7 +68,7 @@ def _covered_statement(when: AwayWhen):
 
 
 def covered_staff_when(session: Session, b_staff_id: int, when: AwayWhen) -> dict[int, str]:
-    rows = session.execute(_covered_statement(when), {"b_staff_id": b_staff_id}).all()
+    rows = core_execute(session, _covered_statement(when), {"b_staff_id": b_staff_id}).all()
     return {staff_id: name for staff_id, name in rows}
 
 

@@ -9,11 +9,14 @@ from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from app.rules.settings import Note, check_setting, setting_notes
+from app.services.core_reads import core_execute
 from app.services.transaction_memo import forget_on_write
 from models.settings import RuleSetting, parse_setting
 
 
 _READ = "bianmin_rule_settings"  # session.info: (value type, text) by key, for one transaction
+_TABLE = RuleSetting.__table__
+_ALL_SETTINGS = select(_TABLE.c.key, _TABLE.c.value_type, _TABLE.c.value, _TABLE.c.default_value)
 
 
 def setting_value(session: Session, key: str):
@@ -25,8 +28,7 @@ def setting_value(session: Session, key: str):
     stored = session.info.get(_READ)
     if stored is None:
         stored = {key: (value_type, value or default) for key, value_type, value, default
-                  in session.execute(select(RuleSetting.key, RuleSetting.value_type,
-                                            RuleSetting.value, RuleSetting.default_value))}
+                  in core_execute(session, _ALL_SETTINGS)}
         session.info[_READ] = stored
     if key not in stored:
         raise NoResultFound(f"no rule setting {key!r}")

@@ -196,7 +196,7 @@ def _flag_titles() -> dict:
 
 # CASE-6 overdue days and PRIV-1 masked personal data: computed per request, not by the model.
 CaseInterface = derived_interface(BoundedCountInterface, **CASE_COLUMNS)
-CASE_PRELOAD = ("item",)  # every case list shows it: one statement a page (issue #21)
+CASE_PRELOAD = {"item": ("code", "name")}  # every case list shows it (issue #21)
 
 
 # --- Deadline filters (CASE-6), evaluated in SQL --------------------------------------------
