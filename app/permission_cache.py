@@ -241,6 +241,12 @@ def todo_count(compute) -> int:
 def role_names():
     """The names of the signed-in (cookie) user's own roles, kept like the permissions; None
     where there is no such user (app.security.role_names then reads them as before)."""
+    names = ordered_role_names()
+    return None if names is None else frozenset(names)
+
+
+def ordered_role_names():
+    """`role_names` in the roles' id order (the home page lists them so), as a tuple."""
     key = user_key()
     if key is None:
         return None
@@ -248,7 +254,8 @@ def role_names():
     if names is None:
         from flask_login import current_user
 
-        names = frozenset(role.name for role in current_user._get_current_object().roles)
+        roles = current_user._get_current_object().roles
+        names = tuple(role.name for role in sorted(roles, key=lambda role: role.id))
         ROLE_NAMES.put(key, names)
     return names
 

@@ -118,6 +118,15 @@ def role_names(user=None) -> set[str]:
     return {role.name for role in user.roles}
 
 
+def own_role_names() -> tuple[str, ...]:
+    """The request's user's role names in the roles' id order (kept per user, issue #21)."""
+    if (kept := permission_cache.ordered_role_names()) is not None:
+        return kept
+    user = current_login()
+    roles = user.roles if user is not None else ()
+    return tuple(role.name for role in sorted(roles, key=lambda role: role.id))
+
+
 def remember_staff(user, staff) -> None:
     """The login's Staff row, read with the user (app/security: one statement, issue #21)."""
     if has_request_context():

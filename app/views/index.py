@@ -15,8 +15,8 @@ from app.error_messages import NOT_LOGGED_IN, error_texts
 from app.extensions import db
 from app.policy.cases import may_read_cases
 from app.policy.dashboard import home_dashboard_kind
-from app.request_context import (current_actor, current_staff,
-                                 kept_for_user_and_day, request_calendar)
+from app.request_context import (current_actor, current_staff, kept_for_user_and_day,
+                                 own_role_names, request_calendar)
 from app.rules.points import format_points
 from app.rules import case_states as cs
 from app.roles import OFFICE, SECTION_HEAD
@@ -206,7 +206,8 @@ class HomeView(IndexView):
                                     case_counts=counts, dashboard_kind=kind, data=data,
                                     cards=cards, work=work, reviews=reviews, todo=todo,
                                     away=away, missing_clocks=missing_clocks,
-                                    today=today())
+                                    own_roles=own_role_names() if current_user.is_authenticated
+                                    else (), today=today())
 
     @expose("/home/data")
     def data(self):

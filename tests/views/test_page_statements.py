@@ -81,9 +81,10 @@ def test_issue_21_a_leaders_case_list_sends_at_most_3_statements(
 @pytest.mark.parametrize("role, url, budget", [
     ("Clerk", "/leaverequestview/mine/", 2),  # 6 before the lean frame, 3 before the frame
     # read with the user
-    ("Clerk", "/", 10),  # 34, then 28, 23, 15, 14: the counters in one (8 → 1), the month's
+    ("Clerk", "/", 9),  # 34, then 28, 23, 15, 14, 10: the counters in one (8 → 1), the month's
     # score (7 → 2), the AB cover and the to-do statements kept per request, the frame read
-    # with the user, the person's own to-do kinds in one UNION ALL (4 → 1) (issue #21 P1)
+    # with the user, the person's own to-do kinds in one UNION ALL (4 → 1), the user's role
+    # names kept with their permissions (issue #21 P1)
     ("Office", "/attendance/", 10),  # 22, then 14 (staff and clock days read twice), 11
     ("Leadership", "/windowscores/", 6),  # 14; 11 before the month trend's two (issue #20);
     # 13 until the scores carried their windows' names; 12 before the month in 3 (7 before)
