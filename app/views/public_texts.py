@@ -2,8 +2,16 @@
 
 The templates under app/templates/public/ read their sentences as `t["English msgid"]`, and
 `t["… %(name)s …"] % {"name": value}` where a value goes in, from `public_texts()`: the
-translations of `PUBLIC_TEXTS`, made once per catalogue and kept. Jinja's `_()` costs some 60
-Python calls for every sentence of every request; a public page shows 20–40 of them.
+translations of `PUBLIC_TEXTS`, made once per catalogue and kept.
+
+Why a table beside app/i18n.py's fast `_()` (checked again after it, issue #21): that `_()` is
+still a Jinja call with its context, the request's translations found, the catalogue asked and
+the answer wrapped — about 22 Python calls a sentence, where `t[…]` is one look-up; and these
+pages show many sentences, the guide two per item (111 on the demo's 42 items). Against the same
+templates with `_()` (bench/bench_public_pages.py, bench/RESULTS.md 2026-12-08), the table makes
+per request: guide 8,819 calls instead of 11,253 (−22 %, median 2.0 ms instead of 2.3), an item
+4,921 instead of 6,233 (−21 %), the lookup form 2,580 instead of 2,902 (−11 %), a found case
+3,300 instead of 3,777 (−13 %); −5 to −14 % of their in-process time (p10, median); same HTML.
 
 Same output as `_()`: Jinja's autoescaping `_()` answers `Markup(translation) % values`, and so
 do these (the translation is trusted as the catalogue's; the values are escaped by `%`).
