@@ -13,6 +13,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.utils.base import get_column_root_relation, is_column_dotted
 from sqlalchemy import (BigInteger, Column, Date, DateTime, Enum, Float, Integer, Numeric, String,
                         Text)
+from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipProperty, joinedload
 from sqlalchemy.types import TypeDecorator
@@ -21,6 +22,8 @@ from werkzeug.exceptions import BadRequest
 from app.rules.errors import RuleViolation
 from app.rules.input import (INT32, INT64, MAX_ROW_ID, validate_day, validate_decimal,
                              validate_integer, validate_text)
+from app.services.core_reads import core_execute
+from app.value_rows import RowShape
 
 
 class FilterValueRefused(BadRequest):
@@ -190,7 +193,7 @@ class BoundedCountInterface(SQLAInterface):
     # (bench/RESULTS.md: bounded count LIMIT 1000), a full COUNT(*) does not.
     exact_up_to = 1000
 
-    def __init__(self, obj, session=None, fixed_order=None, preload=()):
+    def __init__(self, obj, session=None, fixed_order=None, preload=(), value_rows=False):
         super().__init__(obj, session)
         self.fixed_order = fixed_order  # a callable giving ORDER BY terms when none is chosen
         # Many-to-one relationships the list shows, each as {name: the columns shown}, joined
@@ -198,6 +201,9 @@ class BoundedCountInterface(SQLAInterface):
         # for them all, and only the columns its text is made of (an item's long texts stay
         # unread; bench/RESULTS.md: 0.3-0.6 ms a list page on SQLite).
         self.preload = dict(preload)
+        # A page's rows as values (app/value_rows.py), not ORM objects: for lists that only
+        # read them, and whose every shown relation is in `preload` (issue #21 P1).
+        self.row_shape = RowShape(obj, self.preload) if value_rows else None
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
@@ -208,18 +214,22 @@ class BoundedCountInterface(SQLAInterface):
                                          aliases_mapping={})
         # Only the key: the filter's columns may then come from one covering index (a clerk's
         # overdue count reads ix_case_window_deadline_state_decided, not the rows; issue #9).
-        count = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap + 1).count()
+        keys = filtered.with_entities(*sa_inspect(self.obj).primary_key).limit(cap + 1)
+        count = core_execute(self.session, select(func.count()).select_from(
+            keys.subquery())).scalar()
         if count > cap:  # more than the cap: the pager still reaches every page up to it
             count = AtLeast(cap)
         preload = [self._preload(name, columns) for name, columns in self.preload.items()]
         if self.fixed_order and not order_column:
             rows = (filtered.options(*preload).order_by(*self.fixed_order()).limit(size)
-                    .offset((page or 0) * size).all())
+                    .offset((page or 0) * size))
         else:
             rows = self.apply_all(query.options(*preload), filters, order_column,
                                   order_direction, page, page_size, select_columns,
-                                  outer_default_load).all()
-        return count, self._models(rows)
+                                  outer_default_load)
+        if self.row_shape is not None and not select_columns:
+            return count, self.row_shape.rows(self.session, rows.statement)
+        return count, self._models(rows.all())
 
     def _preload(self, name: str, columns: tuple):
         relation = getattr(self.obj, name)

@@ -463,7 +463,7 @@ class CaseView(WindowScopedModelView):
 
     list_widget = CaseListWidget
 
-    datamodel = CaseInterface(Case, preload=CASE_PRELOAD)
+    datamodel = CaseInterface(Case, preload=CASE_PRELOAD, value_rows=True)
     record_name = _l("Case")
     class_permission_name = "Case"
     # CASE-4: a case is written only by the domain's own pages (intake, act, annotate,
@@ -811,7 +811,8 @@ class CaseQueueView(CaseView):
     formatters_columns = {**CaseView.formatters_columns, "deadline": deadline_flagged}
     include_route_methods = READ_ROUTES  # the actions live on CaseView alone
     route_base = "/casequeue"
-    datamodel = CaseInterface(Case, fixed_order=queue_order, preload=CASE_PRELOAD)
+    datamodel = CaseInterface(Case, fixed_order=queue_order, preload=CASE_PRELOAD,
+                              value_rows=True)
     list_title = _l("Work queue")
     base_filters = CaseView.base_filters + [["deadline", FilterOpen, None]]
     base_order = None
@@ -851,6 +852,9 @@ class ConsultationRegisterView(CaseView):
     list_title = _l("Consultation register")
     base_filters = CaseView.base_filters + [["case_class", FilterEqual, cs.CLASS_CONSULTATION]]
     list_columns = ["number", "received_at", "item", "applicant_name", "consultation_note", "clerk"]
+    # Its rows as values too, with the receiving clerk's name (app/value_rows.py).
+    datamodel = CaseInterface(Case, preload={**CASE_PRELOAD, "clerk": ("name",)},
+                              value_rows=True)
 
 
 class NoticeViolationView(WindowScopedModelView):
