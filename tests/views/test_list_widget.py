@@ -6,6 +6,7 @@ and a search form made only when a filter or a POST needs it."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pytest
 from flask_appbuilder.filters import TemplateFilters
@@ -172,26 +173,54 @@ def test_issue_21_templates_share_the_environments_globals(app):
             del env.globals["bianmin_test_global"]
 
 
-def test_issue_21_list_values_are_fabs_own(app, log_in, window_a, item, case_of):
-    """A list's values read without FAB's per-cell look-ups are the values FAB's
-    `_get_attr_value` reads, derived columns (overdue days, cover) included."""
-    from app.views.cases import CaseQueueView, CaseView
+def test_issue_21_list_values_are_fabs_own(app, db_session, log_in, window_a, item, case_of):
+    """A list's values — its rows read as values (app/value_rows.py), each column read
+    without FAB's per-cell look-ups — are the values FAB's `_get_attr_value` reads from the
+    Case objects, derived columns (overdue days, cover, masks) included."""
+    from app.views.cases import CaseQueueView, CaseView, ConsultationRegisterView
+    from models.cases import Case
 
     case_of(item)
     case_of(item)
+    case_of(item, case_class="consultation")
     clerk = log_in("Clerk", window=window_a)
     with app.test_request_context("/"):
         from flask_login import login_user
 
         login_user(clerk.user)
-        for view in (CaseView, CaseQueueView):
+        for view in (CaseView, CaseQueueView, ConsultationRegisterView):
             datamodel = view.datamodel
-            columns = view.list_columns + ["window", "decided_on", "phone_shown"]
+            columns = view.list_columns + ["window_id", "decided_on", "phone_shown"]
             _count, rows = datamodel.query(page_size=25)
-            assert rows
-            assert list(datamodel.get_values(rows, columns)) == [
-                {column: datamodel._get_attr_value(row, column) for column in columns}
-                for row in rows]
+            assert rows and not isinstance(rows[0], Case)
+            cases = [db_session.get(Case, row.id) for row in rows]
+            assert [{column: _text(value) for column, value in values.items()}
+                    for values in datamodel.get_values(rows, columns)] == [
+                {column: _text(datamodel._get_attr_value(case, column)) for column in columns}
+                for case in cases]
+
+
+def _text(value):
+    """A related record as the list shows it (its text); any other value as it is."""
+    return value if value is None or isinstance(value, (str, int, float, date, datetime)) \
+        else str(value)
+
+
+def test_issue_21_a_list_of_values_joins_every_relation_it_shows(app):
+    """A list whose rows are values (app/value_rows.py) has no ORM object to load a relation
+    from: every relation among its list columns must be joined (`preload`)."""
+    from sqlalchemy import inspect as sa_inspect
+
+    checked = 0
+    for view in app.appbuilder.baseviews:
+        shape = getattr(getattr(view, "datamodel", None), "row_shape", None)
+        if shape is None:
+            continue
+        relations = sa_inspect(view.datamodel.obj).relationships.keys()
+        shown = [column for column in view.list_columns if column in relations]
+        assert set(shown) <= set(view.datamodel.preload), type(view).__name__
+        checked += 1
+    assert checked >= 3  # the case list, the work queue, the consultation register
 
 
 def _masked(html: str) -> str:
