@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.rules import case_states as cs
 from app.rules import notices as nt
+from app.services.core_reads import core_execute
 from models.cases import (Case, CaseAnnotation, CaseMaterial, CaseNotice, CaseSubTask,
                           CaseTransition, NoticeMaterial, RefusalReport, WorkDay)
 from models.catalogue import ServiceItem
@@ -132,7 +133,7 @@ def open_case_counts(session: Session, today: date, due_soon_last: date | None =
     params = {"counts_today": today, "counts_last": due_soon_last or today}
     if window_id is not None:
         params["counts_window"] = window_id
-    row = [value or 0 for value in session.execute(statement, params).one()]
+    row = [value or 0 for value in core_execute(session, statement, params).one()]
     return OpenCaseCounts(*row[:6]), OpenCaseCounts(*row[6:]) if window_id is not None else None
 
 
@@ -275,7 +276,7 @@ CASE_HISTORY = union_all(
 def case_history(session: Session, case_id: int) -> list:
     """The rows of CASE_HISTORY for one case: transitions, then materials, then notes, each
     in id order (the order of the case's relationships)."""
-    return session.execute(CASE_HISTORY, {"case_id": case_id}).all()
+    return core_execute(session, CASE_HISTORY, {"case_id": case_id}).all()
 
 
 @dataclass
@@ -306,7 +307,7 @@ def case_notices(session: Session, case_id: int) -> list[NoticeShown]:
     """The case's notices in id order, each with the materials it asked for in id order
     (NOTICE-1), in one statement."""
     notices: dict[int, NoticeShown] = {}
-    for row in session.execute(CASE_NOTICES, {"case_id": case_id}):
+    for row in core_execute(session, CASE_NOTICES, {"case_id": case_id}):
         notice = notices.get(row.id)
         if notice is None:
             notice = notices[row.id] = NoticeShown(row.id, row.kind, row.issued_at,
@@ -326,7 +327,7 @@ CASE_PARTS = (select(CaseSubTask.part, CaseSubTask.deadline, CaseSubTask.done_on
 
 def case_parts(session: Session, case_id: int) -> list:
     """CASE-7: the case's parts (window, part, deadline, done_on) in id order."""
-    return session.execute(CASE_PARTS, {"case_id": case_id}).all()
+    return core_execute(session, CASE_PARTS, {"case_id": case_id}).all()
 
 
 # Issue #19: the most cases one applicant search lists; more means "narrow it down".
@@ -405,5 +406,6 @@ def todays_work(session: Session, today: date, due_soon_last: date, scope=None, 
     if scope is not None:
         statement = statement.where(scope)
     statement = statement.limit(page_size).offset(max(page, 0) * page_size)
-    rows = session.execute(statement, {"work_today": today, "work_last": due_soon_last}).all()
+    rows = core_execute(session, statement, {"work_today": today,
+                                             "work_last": due_soon_last}).all()
     return rows, total

@@ -18,6 +18,7 @@ from sqlalchemy import Date, Integer, bindparam, cast, literal, null, select, un
 from sqlalchemy.orm import Session
 
 from app.services.away import overdue_condition
+from app.services.core_reads import core_execute
 from app.services.handover import awaiting_condition, handovers_awaiting
 from app.services.leave import approval_queue, filed_for_condition, filed_for_notices
 from app.services.roster import duty_logs_owed, duty_owner_condition, missing_log_condition
@@ -57,8 +58,8 @@ def _report_back_statement():
 def report_back_owed(session: Session, staff: Staff, today: date) -> list[TodoRow]:
     """LEAVE-3 销假: this person's approved leaves that have ended without a report back (still
     away past the end day, app/services/away.py)."""
-    rows = session.execute(_report_back_statement(),
-                           {"todo_staff_id": staff.id, "todo_day": today}).all()
+    rows = core_execute(session, _report_back_statement(),
+                        {"todo_staff_id": staff.id, "todo_day": today}).all()
     return [TodoRow("report_back", row.id, row.end_day, "") for row in rows]
 
 
@@ -133,8 +134,8 @@ def own_todo_rows(session: Session, staff: Staff, today: date) -> dict[str, list
     """The rows of OWN_KINDS for `staff` in one statement: the same rows, in the same order,
     as each kind's source above (a handover's day is the day of its creation instant)."""
     rows: dict[str, list[TodoRow]] = {kind: [] for kind in OWN_KINDS}
-    for kind, record_id, day, instant in session.execute(
-            _own_todo_statement(), {"todo_staff_id": staff.id, "todo_day": today}):
+    for kind, record_id, day, instant in core_execute(
+            session, _own_todo_statement(), {"todo_staff_id": staff.id, "todo_day": today}):
         kind = OWN_KINDS[kind]
         rows[kind].append(TodoRow(kind, record_id,
                                   instant.date() if kind == "handover_confirm" else day, ""))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.rules.assessment import peer_mean_of_sums
 from app.rules.scoring import BONUS, PEER, RedFlagTie, monthly_window_score, red_flag_ties
 from app.services.assessment import bonus_cap, month_results, score_categories, unrated_peer
+from app.services.core_reads import core_execute
 from models.assessment import MonthlyResult, PeerRating
 from models.scoring import AssessmentMonth, ScoreEvent
 
@@ -109,8 +110,8 @@ def _trend_rows(session: Session, first: date, last: date):
     """The trend's rows apart: the snapshot totals (period, window, total), then the open
     months' sums and ratings (period, window, category, points, count)."""
     snapshots, sums = [], []
-    for period, window_id, category, points, count in session.execute(
-            _TREND, {"first": first, "last": last}):
+    for period, window_id, category, points, count in core_execute(
+            session, _TREND, {"first": first, "last": last}):
         if category == SNAPSHOT:
             snapshots.append((period, window_id, points))
         else:
