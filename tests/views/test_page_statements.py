@@ -21,7 +21,7 @@ from decimal import Decimal
 import pytest
 
 from app.extensions import db
-from app.services.cases import Applicant, Intake, register_intake, staff_actor
+from app.services.cases import Applicant, Intake, SubTaskPlan, register_intake, staff_actor
 from tests.factories import clock_on, residence_permit_item, statements
 
 
@@ -99,6 +99,37 @@ def test_issue_21_staff_pages_send_a_bounded_number_of_statements(
     actor = clerk if role == "Clerk" else log_in(role)
     sent, _page = count(app, actor.client, url)
     assert sent <= budget, f"{url}: {sent} statements"
+
+
+def test_issue_21_a_joint_cases_page_reads_its_parts_once(app, db_session, log_in, window_a,
+                                                           window_b):
+    """Issue #21 P1, CASE-7: the parts of a joint case are read once, for the page's parts
+    table and for the actions they hold back (approving waits for every part) — a joint
+    case's page costs no more statements than an ordinary case's (it cost one more: the
+    actions lazy-loaded `case.sub_tasks`)."""
+    clerk = log_in("Clerk", window=window_a)
+    item = residence_permit_item(db_session, window_a, code="P21-J")
+    actor, day = staff_actor(db_session, clerk.user), clock_on(date(2026, 11, 2))
+
+    def intake(case_class, sub_tasks=()):
+        return register_intake(db_session, Intake(
+            item_id=item.id, case_class=case_class, request="申领居住证",
+            received={m.id: m.copies for m in item.materials}, applicant=Applicant(name="赵六"),
+            sub_tasks=list(sub_tasks)), actor, day).id
+
+    ordinary = intake("accepted")
+    joint = intake("joint", [SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3),
+                             SubTaskPlan(window_id=window_a.id, part="核查", promised_days=2)])
+    db_session.commit()
+    for client in (clerk.client, log_in("Leadership").client):
+        plain, _page = count(app, client, f"/caseview/show/{ordinary}")
+        client.get(f"/caseview/show/{joint}")
+        between_requests()
+        with statements(app) as sent:
+            page = client.get(f"/caseview/show/{joint}").get_data(as_text=True)
+        assert len(sent) <= plain, (plain, len(sent))
+        assert sum("FROM case_sub_task" in s for s in sent) == 1, sent
+        assert "社保转移" in page and 'data-action="approve"' not in page
 
 
 def test_issue_21_the_frame_of_a_page_is_one_statement(app, db_session, log_in, window_a):
