@@ -132,6 +132,24 @@ def test_issue_21_a_joint_cases_page_reads_its_parts_once(app, db_session, log_i
         assert "社保转移" in page and 'data-action="approve"' not in page
 
 
+def test_issue_21_the_guides_item_page_reads_the_item_with_its_window_and_materials_at_once(
+        app, db_session, window_a):
+    """Issue #21 P1, GUIDE-1: the public page of an item sends 2 statements — the item with its
+    window and its materials, and the frame's center row with the calendar's version (4
+    before: the window and the materials lazy-loaded). An item the guide does not show is
+    still a 404."""
+    item = residence_permit_item(db_session, window_a, code="P21-G")
+    item_id, window_model, window_id = item.id, type(window_a), window_a.id
+    public = app.test_client()
+    sent, page = count(app, public, f"/guide/item/{item_id}")
+    assert sent <= 2, sent
+    assert "公安户政窗口" in page and page.index('"material-name">身份证<') < page.index(
+        '"material-name">租房合同<')
+    db_session.get(window_model, window_id).is_active = False  # GUIDE-1: nor a closed window's
+    db_session.commit()
+    assert public.get(f"/guide/item/{item_id}").status_code == 404
+
+
 def test_issue_21_the_frame_of_a_page_is_one_statement(app, db_session, log_in, window_a):
     """The user, session generation and Staff row, with the center row and the calendar's
     version, in one (once the process has seen the page draw the frame; before, the center
