@@ -530,7 +530,9 @@ class CaseView(WindowScopedModelView):
         case = row.Case
         history = case_queries.case_history(db.session, case.id)
         notices = case_queries.case_notices(db.session, case.id)
-        parts = case_queries.case_parts(db.session, case.id)  # CASE-7: listed, and they decide
+        # CASE-7: a joint case's parts, listed and holding its decision back; intake gives no
+        # other case parts, so no other case reads them.
+        parts = case_queries.case_parts(db.session, case.id) if case.is_joint else []
         actions = available_actions(case, parts)
         forward, aside = cs.split_actions(actions)
         documents = printable_documents(
