@@ -7,6 +7,7 @@ the demo generator all go through here, so no door skips a rule. The caller comm
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -285,11 +286,16 @@ def _record(case: Case, action: str, source: str | None, target: str, actor: Act
 
 
 # --- Transitions (CASE-4/5/7/11/12) ------------------------------------------------------
-def available_actions(case: Case) -> list[str]:
+def available_actions(case: Case, parts: Iterable | None = None) -> list[str]:
     """CASE-4: the buttons to show for `case`; a joint case is decided only when every
-    sub-task is done (CASE-7)."""
+    sub-task is done (CASE-7).
+
+    `parts`: the case's parts as the caller already read them (anything with a `done_on`:
+    the rows of case_queries.case_parts), so a page that lists them reads them once (issue
+    #21 P1); None loads `case.sub_tasks`."""
     actions = cs.allowed_actions(case.state, extended=case.extended)
-    if case.is_joint and not joint_parts_done(t.done_on is not None for t in case.sub_tasks):
+    if case.is_joint and not joint_parts_done(
+            t.done_on is not None for t in (case.sub_tasks if parts is None else parts)):
         actions = [a for a in actions if a not in (cs.APPROVE, cs.REFUSE, cs.FORWARD)]
     return actions
 

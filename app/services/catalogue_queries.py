@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from app.services.org_queries import window_order
 from models.catalogue import ServiceItem
@@ -49,6 +49,10 @@ class GuideItem(NamedTuple):
         return not self.fee_standard  # as ServiceItem.is_free
 
 
+# GUIDE-1: what the public guide shows — the active items of the active windows.
+GUIDE_SHOWS = (ServiceItem.is_active.is_(True), Window.is_active.is_(True))
+
+
 def guide_items(session: Session, text: str = "") -> list[GuideItem]:
     """GUIDE-1: the active items of the active windows, by window then code, with their window,
     as the guide shows them (one statement of plain values); `text` narrows them to those whose
@@ -57,7 +61,7 @@ def guide_items(session: Session, text: str = "") -> list[GuideItem]:
                     ServiceItem.promised_days, ServiceItem.fee_standard, Window.id, Window.number,
                     Window.name, Window.department)
              .join(Window, Window.id == ServiceItem.window_id)
-             .where(ServiceItem.is_active.is_(True), Window.is_active.is_(True))
+             .where(*GUIDE_SHOWS)
              .order_by(*window_order(), *item_order()))
     if text:
         like = f"%{text}%"
@@ -71,6 +75,16 @@ def guide_items(session: Session, text: str = "") -> list[GuideItem]:
             window = windows[window_id] = GuideWindow(window_id, number, name, department)
         items.append(GuideItem(*item, window))
     return items
+
+
+def guide_item(session: Session, item_id: int) -> ServiceItem | None:
+    """GUIDE-1: the item `item_id` as its guide page shows it — with its window and its
+    materials (in their order), all in one statement (issue #21 P1: three before) — or None
+    when the guide does not show it (missing, inactive, or of an inactive window)."""
+    query = (select(ServiceItem).join(ServiceItem.window)
+             .where(ServiceItem.id == item_id, *GUIDE_SHOWS)
+             .options(contains_eager(ServiceItem.window), joinedload(ServiceItem.materials)))
+    return session.scalars(query).unique().one_or_none()
 
 
 def intake_items(session: Session, window_id: int | None = None) -> list[ServiceItem]:
@@ -91,4 +105,4 @@ def deduction_items(session: Session, manual_only: bool = True) -> list[Deductio
     return list(session.scalars(query.order_by(DeductionItem.sort_order, DeductionItem.id)))
 
 
-__all__ = ["item_order", "guide_items", "intake_items", "deduction_items"]
+__all__ = ["item_order", "guide_items", "guide_item", "intake_items", "deduction_items"]

@@ -530,7 +530,10 @@ class CaseView(WindowScopedModelView):
         case = row.Case
         history = case_queries.case_history(db.session, case.id)
         notices = case_queries.case_notices(db.session, case.id)
-        actions = available_actions(case)
+        # CASE-7: a joint case's parts, listed and holding its decision back; intake gives no
+        # other case parts, so no other case reads them.
+        parts = case_queries.case_parts(db.session, case.id) if case.is_joint else []
+        actions = available_actions(case, parts)
         forward, aside = cs.split_actions(actions)
         documents = printable_documents(
             case, has_materials=any(e.source == case_queries.MATERIAL for e in history),
@@ -538,7 +541,7 @@ class CaseView(WindowScopedModelView):
         return self.render_template(
             self.show_template, pk=pk, title=self.show_title, related_views=[], case=case,
             item_name=row.item_name, window_label=row.window_label, notices=notices,
-            sub_tasks=case_queries.case_parts(db.session, case.id),
+            sub_tasks=parts,
             actions=actions, forward_actions=forward, aside_actions=aside,
             action_label=action_label, state_label=state_label, state_badge=state_badge,
             class_label=class_label, editable=cs.is_editable(case.state), documents=documents,

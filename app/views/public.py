@@ -27,7 +27,6 @@ from app.views.base import find
 from app.views.choices import ITEM_KIND_LABELS, MATERIAL_FORM_LABELS
 from app.views.public_texts import frame_languages, public_texts, translated_labels
 from models.cases import Case
-from models.catalogue import ServiceItem
 
 
 # --- 办件进度查询 — the public progress lookup and the applicant's rating (CASE-11, PRIV-1) ----
@@ -238,8 +237,8 @@ class PublicGuideView(BaseView):
 
     @expose("/item/<int:item_id>")
     def item(self, item_id: int):
-        item = find(ServiceItem, item_id)
-        if item is None or not item.is_active or not item.window.is_active:
+        item = catalogue_queries.guide_item(db.session, item_id)
+        if item is None:
             abort(404)
         return public_html("public/item.html", item=item,
                            kinds=translated_labels(ITEM_KIND_LABELS),

@@ -13,7 +13,7 @@ from app.rules import case_states as cs
 from app.rules.errors import RuleViolation
 from app.rules.identity import id_check_digit
 from app.services.calendar import load_calendar, refresh_work_days
-from app.services.case_queries import (due_soon_condition, overdue_condition,
+from app.services.case_queries import (case_parts, due_soon_condition, overdue_condition,
                                        overdue_days_expression, queue_order, work_queue)
 from app.services.cases import (Applicant, Intake, SubTaskPlan, allocate_case_number, annotate,
                                 apply_action, available_actions, complete_sub_task,
@@ -183,6 +183,21 @@ def test_case_7_joint_case_is_decided_only_when_every_part_is_done(db_session, i
     complete_sub_task(case.sub_tasks[0], ACTOR, clock(date(2026, 11, 4)))
     apply_action(db_session, case, cs.APPROVE, ACTOR, clock(date(2026, 11, 4)))
     assert case.state == cs.DECIDED_APPROVED
+
+
+def test_case_7_the_parts_a_page_read_hold_the_decision_back_as_the_cases_own(
+        db_session, item, window_b):
+    """Issue #21 P1: the case page passes the parts it lists (case_queries.case_parts) to
+    available_actions instead of letting it load `case.sub_tasks` — the same answer."""
+    plan = [SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3)]
+    case = register_intake(db_session, intake(item, "joint", sub_tasks=plan), ACTOR, clock(date(2026, 11, 2)))
+    db_session.flush()
+    read = available_actions(case, case_parts(db_session, case.id))
+    assert cs.APPROVE not in read and read == available_actions(case)
+    complete_sub_task(case.sub_tasks[0], ACTOR, clock(date(2026, 11, 4)))
+    db_session.flush()
+    read = available_actions(case, case_parts(db_session, case.id))
+    assert cs.APPROVE in read and read == available_actions(case)
 
 
 def test_case_7_sub_task_limit_cannot_pass_the_lead_deadline(db_session, item, window_b):

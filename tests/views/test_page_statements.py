@@ -21,7 +21,7 @@ from decimal import Decimal
 import pytest
 
 from app.extensions import db
-from app.services.cases import Applicant, Intake, register_intake, staff_actor
+from app.services.cases import Applicant, Intake, SubTaskPlan, register_intake, staff_actor
 from tests.factories import clock_on, residence_permit_item, statements
 
 
@@ -99,6 +99,58 @@ def test_issue_21_staff_pages_send_a_bounded_number_of_statements(
     actor = clerk if role == "Clerk" else log_in(role)
     sent, _page = count(app, actor.client, url)
     assert sent <= budget, f"{url}: {sent} statements"
+
+
+def test_issue_21_a_joint_cases_page_reads_its_parts_once(app, db_session, log_in, window_a,
+                                                           window_b):
+    """Issue #21 P1, CASE-7: the parts of a joint case are read once, for the page's parts
+    table and for the actions they hold back (approving waits for every part): a joint case's
+    page costs one statement more than an ordinary case's, which reads no parts (the clerk's:
+    8 and 7; 9 and 8 before — every case read its parts, and a joint case's actions
+    lazy-loaded `case.sub_tasks` as well)."""
+    clerk = log_in("Clerk", window=window_a)
+    item = residence_permit_item(db_session, window_a, code="P21-J")
+    actor, day = staff_actor(db_session, clerk.user), clock_on(date(2026, 11, 2))
+
+    def intake(case_class, sub_tasks=()):
+        return register_intake(db_session, Intake(
+            item_id=item.id, case_class=case_class, request="申领居住证",
+            received={m.id: m.copies for m in item.materials}, applicant=Applicant(name="赵六"),
+            sub_tasks=list(sub_tasks)), actor, day).id
+
+    ordinary = intake("accepted")
+    joint = intake("joint", [SubTaskPlan(window_id=window_b.id, part="社保转移", promised_days=3),
+                             SubTaskPlan(window_id=window_a.id, part="核查", promised_days=2)])
+    db_session.commit()
+    for client in (clerk.client, log_in("Leadership").client):
+        pages = {}
+        for case_id in (ordinary, joint):
+            client.get(f"/caseview/show/{case_id}")
+            between_requests()
+            with statements(app) as sent:
+                page = client.get(f"/caseview/show/{case_id}").get_data(as_text=True)
+            pages[case_id] = ([s for s in sent if "FROM case_sub_task" in s], len(sent), page)
+        (none, plain), (parts, sent, page) = pages[ordinary][:2], pages[joint]
+        assert sent <= plain + 1 and len(parts) == 1 and not none, (plain, sent, parts, none)
+        assert "社保转移" in page and 'data-action="approve"' not in page
+
+
+def test_issue_21_the_guides_item_page_reads_the_item_with_its_window_and_materials_at_once(
+        app, db_session, window_a):
+    """Issue #21 P1, GUIDE-1: the public page of an item sends 2 statements — the item with its
+    window and its materials, and the frame's center row with the calendar's version (4
+    before: the window and the materials lazy-loaded). An item the guide does not show is
+    still a 404."""
+    item = residence_permit_item(db_session, window_a, code="P21-G")
+    item_id, window_model, window_id = item.id, type(window_a), window_a.id
+    public = app.test_client()
+    sent, page = count(app, public, f"/guide/item/{item_id}")
+    assert sent <= 2, sent
+    assert "公安户政窗口" in page and page.index('"material-name">身份证<') < page.index(
+        '"material-name">租房合同<')
+    db_session.get(window_model, window_id).is_active = False  # GUIDE-1: nor a closed window's
+    db_session.commit()
+    assert public.get(f"/guide/item/{item_id}").status_code == 404
 
 
 def test_issue_21_the_frame_of_a_page_is_one_statement(app, db_session, log_in, window_a):
