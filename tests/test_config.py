@@ -3,6 +3,7 @@ configured (SEC-1), the lockout values (SEC-2) come from the environment."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -112,3 +113,21 @@ def test_input_1_the_export_cap_is_300000_rows_and_set_from_the_environment(env)
         env.setenv("EXPORT_MAX_ROWS", wrong)
         with pytest.raises(ConfigError, match="EXPORT_MAX_ROWS"):
             build_config()
+
+
+def test_issue_21_the_served_app_freezes_its_startup_objects(tmp_path):
+    """gunicorn serves `run:app`: once the app is built, its objects go to the collector's
+    permanent generation, so a worker's full collection no longer walks them (a ~110 ms pause
+    in the middle of a page every few thousand requests, bench/RESULTS.md)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "BIANMIN_ENV": "demo", "BIANMIN_INSTANCE": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'frozen.db'}"}
+    env.pop("FLASK_APP", None)
+    done = subprocess.run([sys.executable, "-c", "import gc, run; print(gc.get_freeze_count())"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout.split()[-1]) > 100_000  # the app's objects, not a handful
