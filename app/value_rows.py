@@ -19,8 +19,6 @@ from app.services.core_reads import core_execute
 class ValueRow:
     """One row of a list page: the model's column values as attributes (see the module)."""
 
-    __slots__ = ("__dict__",)
-
 
 _ROW_CLASSES: dict[type, type] = {}
 
