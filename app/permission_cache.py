@@ -254,10 +254,14 @@ def ordered_role_names():
     if names is None:
         from flask_login import current_user
 
-        roles = current_user._get_current_object().roles
-        names = tuple(role.name for role in sorted(roles, key=lambda role: role.id))
+        names = names_in_id_order(current_user._get_current_object().roles)
         ROLE_NAMES.put(key, names)
     return names
+
+
+def names_in_id_order(roles) -> tuple[str, ...]:
+    """The roles' names in their id order (as the home page lists them)."""
+    return tuple(role.name for role in sorted(roles, key=lambda role: role.id))
 
 
 def role_decision(name: str, decide):

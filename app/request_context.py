@@ -123,8 +123,7 @@ def own_role_names() -> tuple[str, ...]:
     if (kept := permission_cache.ordered_role_names()) is not None:
         return kept
     user = current_login()
-    roles = user.roles if user is not None else ()
-    return tuple(role.name for role in sorted(roles, key=lambda role: role.id))
+    return permission_cache.names_in_id_order(user.roles if user is not None else ())
 
 
 def remember_staff(user, staff) -> None:
